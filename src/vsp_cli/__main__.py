@@ -1,0 +1,3 @@
+from vsp_cli.cli import main
+
+main()

@@ -1,0 +1,104 @@
+"""One diagnostic type for every problem vsp reports, and its three output formats (text, json, github)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, NamedTuple
+
+
+class Severity(StrEnum):
+    ERROR = "fehler"
+    WARNING = "warnung"
+
+
+class Span(NamedTuple):
+    """A region of the source, 0-based like PyYAML's marks; printed 1-based."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """A located problem: what, where (file, span, path in the data), how bad, and a stable code."""
+
+    file: str
+    span: Span
+    path: tuple[str | int, ...]
+    severity: Severity
+    code: str
+    message: str
+
+    @property
+    def line(self) -> int:
+        return self.span.line + 1
+
+    @property
+    def column(self) -> int:
+        return self.span.column + 1
+
+    def escalated(self) -> Diagnostic:
+        """The same problem as an error (`--strict`)."""
+        return Diagnostic(self.file, self.span, self.path, Severity.ERROR, self.code, self.message)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.span.end_line + 1,
+            "end_column": self.span.end_column + 1,
+            "path": ".".join(str(p) for p in self.path),
+            "severity": "error" if self.severity is Severity.ERROR else "warning",
+            "code": self.code,
+            "message": self.message,
+        }
+
+
+def sort_key(d: Diagnostic) -> tuple[str, int, int, str]:
+    return (d.file, d.span.line, d.span.column, d.code)
+
+
+def format_text(d: Diagnostic, source: str | None = None) -> str:
+    """`FILE:LINE:COL: fehler: MESSAGE [code]`, with the source line and a marker under it if given."""
+    head = f"{d.file}:{d.line}:{d.column}: {d.severity.value}: {d.message} [{d.code}]"
+    if source is None:
+        return head
+    lines = source.splitlines()
+    if not 0 <= d.span.line < len(lines):
+        return head
+    text = lines[d.span.line].replace("\t", " ")
+    width = d.span.end_column - d.span.column if d.span.end_line == d.span.line else len(text) - d.span.column
+    width = max(1, min(width, len(text) - d.span.column, 80))
+    gutter = f"{d.line:>5} | "
+    return f"{head}\n{gutter}{text}\n{' ' * (len(gutter) - 2)}| {' ' * d.span.column}{'^' * width}"
+
+
+def _gh_escape(text: str, *, prop: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
+
+
+def format_github(d: Diagnostic) -> str:
+    """A GitHub Actions workflow command that annotates the line in the pull request."""
+    kind = "error" if d.severity is Severity.ERROR else "warning"
+    props = (
+        f"file={_gh_escape(d.file, prop=True)},line={d.line},col={d.column},"
+        f"endLine={d.span.end_line + 1},endColumn={d.span.end_column + 1},title={_gh_escape('vsp ' + d.code, prop=True)}"
+    )
+    return f"::{kind} {props}::{_gh_escape(d.message)}"
+
+
+def format_json(diagnostics: Iterable[Diagnostic]) -> str:
+    return json.dumps([d.as_dict() for d in diagnostics], ensure_ascii=False, indent=2)
+
+
+def count(diagnostics: Sequence[Diagnostic], severity: Severity) -> int:
+    return sum(1 for d in diagnostics if d.severity is severity)

@@ -1,0 +1,419 @@
+"""Read a statement file safely and strictly, keeping where every value stands in the source.
+
+PyYAML reads YAML 1.1, whose implicit types surprise clerks (`no` → False, `17:00` → 1020, `0123` → 83, dates
+→ `datetime.date`). This loader resolves only `true`/`false`, decimal numbers and null implicitly; everything
+else stays a string for the model to judge. It refuses custom tags, duplicate keys, several documents, bytes
+that are not UTF-8, NUL bytes, oversized files and runaway alias expansion, each with a located German message.
+
+The data is built from the composed node tree in one pass, which also records a position for every path in the
+data, so that validation errors can point at line and column.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .diagnostics import Diagnostic, Severity, Span
+from .errors import InvalidInput
+
+#: Largest statement file accepted. Real ones are 5–60 kB; the limit stops a mistaken or hostile input early.
+MAX_BYTES = 1_000_000
+#: Most nodes the data may expand to through aliases: a billion-laughs file hits this in milliseconds.
+MAX_NODES = 100_000
+#: Deepest nesting accepted; statements nest four levels at most.
+MAX_DEPTH = 50
+
+PathKey = tuple[str | int, ...]
+
+_Base: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _StrictLoader(_Base):  # type: ignore[misc]
+    """SafeLoader (libyaml where available) with a YAML-1.2-like implicit-resolver table."""
+
+    yaml_implicit_resolvers: dict[str | None, list[tuple[str, re.Pattern[str]]]] = {}
+
+
+_StrictLoader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+_StrictLoader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789"))
+_StrictLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$"),
+    list("-+0123456789."),
+)
+_StrictLoader.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
+
+_STR = "tag:yaml.org,2002:str"
+_ALLOWED_SCALAR_TAGS = {
+    _STR,
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:null",
+}
+
+#: PyYAML's problem texts, in German. Unknown ones are shown as they are, after a German lead.
+_YAML_PROBLEMS = {
+    "mapping values are not allowed here": "Doppelpunkt an unerwarteter Stelle; steht ein „: “ in einem "
+    "Wert? Dann den Wert in Anführungszeichen setzen",
+    "could not find expected ':'": "Doppelpunkt erwartet (Schlüssel: Wert)",
+    "found character '\\t' that cannot start any token": "Tabulatorzeichen sind zum Einrücken nicht erlaubt; "
+    "bitte Leerzeichen verwenden",
+    "found unexpected end of stream": "Datei endet unerwartet (fehlt ein schließendes Anführungszeichen?)",
+    "expected <block end>, but found '<block sequence start>'": "Listeneintrag falsch eingerückt",
+    "expected <block end>, but found '<block mapping start>'": "Schlüssel falsch eingerückt",
+    "expected <block end>, but found '<scalar>'": "Wert falsch eingerückt",
+    "expected <block end>, but found '-'": "Listeneintrag falsch eingerückt",
+    "found undefined alias": "Verweis (*alias) auf einen Anker, den es nicht gibt",
+    "found unknown escape character": "unbekannte Escape-Sequenz in Anführungszeichen (\\ verdoppeln?)",
+    "found duplicate anchor; first occurrence": "Anker doppelt definiert",
+    "while scanning a simple key": "Zeile ohne Doppelpunkt zwischen Schlüssel und Wert",
+    "found a tab character where an indentation space is expected": "Tabulatorzeichen sind zum Einrücken "
+    "nicht erlaubt; bitte Leerzeichen verwenden",
+    "found a tab character that violates indentation": "Tabulatorzeichen sind zum Einrücken nicht erlaubt; "
+    "bitte Leerzeichen verwenden",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """Where a value stands: its span, the span of its key (for mapping values) and its scalar style."""
+
+    span: Span
+    key_span: Span | None = None
+    style: str | None = None
+
+
+@dataclass
+class LoadedDocument:
+    """A statement file's data and a position for every path in it."""
+
+    path: Path
+    text: str
+    data: Any
+    positions: dict[PathKey, Located] = field(default_factory=dict)
+
+    def locate(self, path: PathKey, *, key: bool = False) -> Span:
+        """The span of the deepest existing prefix of `path` (a missing key maps to its parent)."""
+        for end in range(len(path), -1, -1):
+            located = self.positions.get(path[:end])
+            if located is not None:
+                if key and end == len(path) and located.key_span is not None:
+                    return located.key_span
+                return located.span
+        return Span(0, 0, 0, 0)
+
+    def strings(self) -> Iterator[tuple[PathKey, str]]:
+        """Every string in the data (keys excluded) with its path, in document order."""
+
+        def walk(value: Any, path: PathKey) -> Iterator[tuple[PathKey, str]]:
+            if isinstance(value, str):
+                yield path, value
+            elif isinstance(value, dict):
+                for k, v in value.items():
+                    yield from walk(v, (*path, k))
+            elif isinstance(value, list):
+                for i, v in enumerate(value):
+                    yield from walk(v, (*path, i))
+
+        yield from walk(self.data, ())
+
+    def char_span(self, path: PathKey, index: int) -> Span:
+        """The position of character `index` of the string at `path`, exact for plain and literal scalars."""
+        located = self.positions.get(path)
+        if located is None:
+            return self.locate(path)
+        span = located.span
+        if located.style in (None, "") and span.line == span.end_line:
+            return Span(span.line, span.column + index, span.line, span.column + index + 1)
+        if located.style == "|":
+            return _literal_char_span(self.text, span, self.data_at(path), index)
+        return span
+
+    def data_at(self, path: PathKey) -> Any:
+        value = self.data
+        for part in path:
+            value = value[part]
+        return value
+
+
+def _literal_char_span(text: str, span: Span, value: str, index: int) -> Span:
+    """Map an index into a literal block scalar's value to the source line and column."""
+    line_in_value = value.count("\n", 0, index)
+    column_in_line = index - (value.rfind("\n", 0, index) + 1)
+    lines = text.splitlines()
+    target = span.line + 1 + line_in_value
+    # skip blank lines of the source that the value keeps as empty lines
+    if 0 <= target < len(lines):
+        source_line = lines[target]
+        indent = len(source_line) - len(source_line.lstrip(" "))
+        return Span(target, indent + column_in_line, target, indent + column_in_line + 1)
+    return span
+
+
+def _span(node: Node) -> Span:
+    start, end = node.start_mark, node.end_mark
+    return Span(start.line, start.column, end.line, end.column)
+
+
+def _error(path: Path, span: Span, code: str, message: str) -> Diagnostic:
+    return Diagnostic(file=str(path), span=span, path=(), severity=Severity.ERROR, code=code, message=message)
+
+
+def _decode(path: Path, raw: bytes) -> str:
+    """Bytes to text: UTF-8 with optional BOM; anything else is refused with a position."""
+    if len(raw) > MAX_BYTES:
+        raise InvalidInput(
+            [
+                _error(
+                    path,
+                    Span(0, 0, 0, 0),
+                    "file-too-large",
+                    f"Die Datei ist zu groß: mehr als {MAX_BYTES:,} Bytes (Grenze MAX_BYTES); ein "
+                    "Standpunkt ist selten größer als 100 kB".replace(",", "."),
+                )
+            ]
+        )
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        raise InvalidInput([_error(path, _byte_span(raw, nul), "nul-byte", _binary_message(raw))])
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(
+            [
+                _error(
+                    path,
+                    _byte_span(raw, exc.start),
+                    "not-utf8",
+                    f"Die Datei ist nicht UTF-8-kodiert (ungültiges Byte 0x{raw[exc.start]:02X}); "
+                    "bitte im Editor als UTF-8 speichern",
+                )
+            ]
+        ) from None
+
+
+def _binary_message(raw: bytes) -> str:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "Die Datei ist UTF-16-kodiert; bitte als UTF-8 speichern"
+    return "Die Datei enthält ein NUL-Byte; ist sie eine Binärdatei? Erwartet wird YAML-Text in UTF-8"
+
+
+def _byte_span(raw: bytes, offset: int) -> Span:
+    before = raw[:offset]
+    line = before.count(b"\n")
+    column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", errors="replace"))
+    return Span(line, column, line, column + 1)
+
+
+def _char_span(text: str, offset: int) -> Span:
+    line = text.count("\n", 0, offset)
+    column = offset - (text.rfind("\n", 0, offset) + 1)
+    return Span(line, column, line, column + 1)
+
+
+def _translate(problem: str | None) -> str:
+    if not problem:
+        return "YAML-Syntaxfehler"
+    for english, german in _YAML_PROBLEMS.items():
+        if problem.startswith(english):
+            return f"YAML-Syntaxfehler: {german}"
+    return f"YAML-Syntaxfehler ({problem})"
+
+
+def _compose(path: Path, text: str) -> Node:
+    loader = _StrictLoader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        span = Span(mark.line, mark.column, mark.line, mark.column + 1) if mark else Span(0, 0, 0, 0)
+        problem = exc.problem or ""
+        if "expected a single document" in problem or "but found another document" in problem:
+            raise InvalidInput(
+                [
+                    _error(
+                        path,
+                        span,
+                        "multiple-documents",
+                        "Die Datei enthält mehrere YAML-Dokumente („---“); erlaubt ist genau ein Standpunkt "
+                        "pro Datei",
+                    )
+                ]
+            ) from None
+        raise InvalidInput([_error(path, span, "yaml-syntax", _translate(exc.problem))]) from None
+    except yaml.reader.ReaderError as exc:
+        span = _char_span(text, exc.position)
+        raise InvalidInput(
+            [
+                _error(
+                    path,
+                    span,
+                    "control-character",
+                    f"Das Steuerzeichen U+{exc.character if isinstance(exc.character, int) else ord(exc.character):04X} "
+                    "ist in YAML nicht erlaubt; bitte entfernen",
+                )
+            ]
+        ) from None
+    except yaml.YAMLError as exc:
+        raise InvalidInput([_error(path, Span(0, 0, 0, 0), "yaml-syntax", _translate(str(exc)))]) from None
+    finally:
+        loader.dispose()
+    if node is None:
+        raise InvalidInput(
+            [_error(path, Span(0, 0, 0, 0), "empty-file", "Die Datei ist leer; erwartet wird ein Standpunkt")]
+        )
+    return node
+
+
+class _Builder:
+    """Builds Python data from nodes, records positions and collects (not raises) structural problems."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.positions: dict[PathKey, Located] = {}
+        self.diagnostics: list[Diagnostic] = []
+        self.nodes = 0
+
+    def build(self, node: Node, path: PathKey, depth: int = 0, key_span: Span | None = None) -> Any:
+        self.nodes += 1
+        if self.nodes > MAX_NODES or depth > MAX_DEPTH:
+            raise InvalidInput(
+                [
+                    _error(
+                        self.path,
+                        _span(node),
+                        "too-many-nodes",
+                        f"Die Datei ist zu verschachtelt oder expandiert durch Verweise (*alias) auf mehr als "
+                        f"{MAX_NODES:,} Werte (Grenze MAX_NODES); ein Standpunkt braucht keine Verweise".replace(
+                            ",", "."
+                        ),
+                    )
+                ]
+            )
+        style = node.style if isinstance(node, ScalarNode) else None
+        if path not in self.positions:
+            self.positions[path] = Located(_span(node), key_span, style)
+        if isinstance(node, ScalarNode):
+            return self._scalar(node)
+        if isinstance(node, SequenceNode):
+            self._check_tag(node, "tag:yaml.org,2002:seq")
+            return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+        if isinstance(node, MappingNode):
+            self._check_tag(node, "tag:yaml.org,2002:map")
+            return self._mapping(node, path, depth)
+        raise AssertionError(f"unexpected node {node!r}")  # pragma: no cover
+
+    def _check_tag(self, node: Node, expected: str) -> None:
+        if node.tag != expected:
+            self._tag_error(node)
+
+    def _tag_error(self, node: Node) -> None:
+        self.diagnostics.append(
+            _error(
+                self.path,
+                _span(node),
+                "yaml-tag",
+                f"Das YAML-Tag „{node.tag}“ ist nicht erlaubt; ein Standpunkt enthält nur Text, Listen, "
+                "Zuordnungen, Zahlen und true/false",
+            )
+        )
+
+    def _scalar(self, node: ScalarNode) -> Any:
+        tag, value = node.tag, node.value
+        if tag not in _ALLOWED_SCALAR_TAGS:
+            self._tag_error(node)
+            return value
+        if tag == _STR:
+            return value
+        if tag == "tag:yaml.org,2002:null":
+            return None
+        if tag == "tag:yaml.org,2002:bool":
+            if value in ("true", "True", "TRUE"):
+                return True
+            if value in ("false", "False", "FALSE"):
+                return False
+            return value  # an explicit !!bool on anything else stays text for the model to reject
+        try:
+            return int(value) if tag == "tag:yaml.org,2002:int" else float(value)
+        except ValueError:
+            return value
+
+    def _mapping(self, node: MappingNode, path: PathKey, depth: int) -> dict[Any, Any]:
+        result: dict[Any, Any] = {}
+        seen: dict[Any, Span] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode) or key_node.tag not in _ALLOWED_SCALAR_TAGS:
+                self.diagnostics.append(
+                    _error(self.path, _span(key_node), "invalid-key", "Schlüssel müssen einfache Wörter sein")
+                )
+                continue
+            key = key_node.value if key_node.tag != "tag:yaml.org,2002:null" else ""
+            key_span = _span(key_node)
+            if key == "<<":
+                self.diagnostics.append(
+                    _error(
+                        self.path,
+                        key_span,
+                        "yaml-merge",
+                        "Zusammenführen mit „<<“ ist nicht erlaubt; bitte die Werte ausschreiben",
+                    )
+                )
+                continue
+            if key in seen:
+                first = seen[key]
+                self.diagnostics.append(
+                    Diagnostic(
+                        file=str(self.path),
+                        span=key_span,
+                        path=(*path, key),
+                        severity=Severity.ERROR,
+                        code="duplicate-key",
+                        message=f"Der Schlüssel „{key}“ steht doppelt (zuerst in Zeile {first.line + 1}); "
+                        "nur einer der beiden Werte würde gelten",
+                    )
+                )
+                continue
+            seen[key] = key_span
+            result[key] = self.build(value_node, (*path, key), depth + 1, key_span)
+        return result
+
+
+def load_text(path: Path, text: str) -> LoadedDocument:
+    """Parse statement text; raises `InvalidInput` with every structural problem found."""
+    node = _compose(path, text)
+    builder = _Builder(path)
+    data = builder.build(node, ())
+    if builder.diagnostics:
+        raise InvalidInput(builder.diagnostics)
+    return LoadedDocument(path=path, text=text, data=data, positions=builder.positions)
+
+
+def load_bytes(path: Path, raw: bytes) -> LoadedDocument:
+    return load_text(path, _decode(path, raw))
+
+
+def read_file(path: Path) -> LoadedDocument:
+    """Read and parse a statement file; an unreadable file is reported like any other input problem."""
+    try:
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_BYTES + 1)
+    except IsADirectoryError:
+        raise InvalidInput(
+            [_error(path, Span(0, 0, 0, 0), "unreadable", "Ist ein Ordner, keine Datei")]
+        ) from None
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise InvalidInput(
+            [_error(path, Span(0, 0, 0, 0), "unreadable", f"Die Datei kann nicht gelesen werden: {reason}")]
+        ) from None
+    return load_bytes(path, raw)

@@ -1,0 +1,129 @@
+"""Rules across fields of a valid-shaped statement, each an error or a warning as the format spec says."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from .diagnostics import Severity
+from .labels import KNOWN_ZUSTAENDIGKEITEN, OPTIONS_BY_ART, OPTIONS_NEEDING_BESCHLUSSVORSCHLAG, Art
+from .model import Statement
+
+_FORM_NAME = {Art.ANTRAG: "dem Antragsformular (art: antrag)", Art.PETITION: "dem Petitionsformular (art: petition)"}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A rule's verdict at a path in the data; validation turns it into a located `Diagnostic`."""
+
+    path: tuple[str | int, ...]
+    severity: Severity
+    code: str
+    message: str
+
+
+def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
+    """„ Meinten Sie „x“?“ for the closest choice, or an empty string."""
+    matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" Meinten Sie „{matches[0]}“?" if matches else ""
+
+
+def check(statement: Statement) -> Iterator[Finding]:
+    """Every cross-field finding of `statement`, in document order."""
+    yield from _option_set(statement)
+    yield from _legal_box(statement)
+    yield from _duplicate_options(statement)
+    yield from _missing_resolution(statement)
+    yield from _beratungsfolge(statement)
+    yield from _begruendung_or_sachverhalt(statement)
+
+
+def _option_set(st: Statement) -> Iterator[Finding]:
+    allowed = OPTIONS_BY_ART[st.art]
+    for i, entry in enumerate(st.empfehlung):
+        if entry.option not in allowed:
+            other = Art.PETITION if st.art is Art.ANTRAG else Art.ANTRAG
+            yield Finding(
+                ("empfehlung", i, "option"),
+                Severity.ERROR,
+                "option-not-in-form",
+                f"Die Option „{entry.option.value}“ gibt es nur auf {_FORM_NAME[other]}. Auf "
+                f"{_FORM_NAME[st.art]} erlaubt: {', '.join(o.value for o in allowed)}",
+            )
+
+
+def _legal_box(st: Statement) -> Iterator[Finding]:
+    if st.art is Art.PETITION and "rechtliche_konsequenzen" in st.model_fields_set:
+        yield Finding(
+            ("rechtliche_konsequenzen",),
+            Severity.ERROR,
+            "legal-box-on-petition",
+            "Das Petitionsformular hat keinen Kasten „Rechtliche Konsequenzen“; bitte den Schlüssel "
+            "rechtliche_konsequenzen entfernen",
+        )
+
+
+def _duplicate_options(st: Statement) -> Iterator[Finding]:
+    seen: dict[tuple[str, str | None], int] = {}
+    for i, entry in enumerate(st.empfehlung):
+        key = (entry.option.value, entry.punkte)
+        if key in seen:
+            detail = f" mit denselben punkte „{entry.punkte}“" if entry.punkte else " ohne punkte"
+            yield Finding(
+                ("empfehlung", i),
+                Severity.ERROR,
+                "duplicate-option",
+                f"Die Option „{entry.option.value}“ ist doppelt angekreuzt{detail} (schon Eintrag {seen[key] + 1}); "
+                "zweimal dieselbe Option nur mit verschiedenen punkte",
+            )
+        else:
+            seen[key] = i
+
+
+def _missing_resolution(st: Statement) -> Iterator[Finding]:
+    if st.beschlussvorschlag is not None:
+        return
+    for i, entry in enumerate(st.empfehlung):
+        if entry.option in OPTIONS_NEEDING_BESCHLUSSVORSCHLAG:
+            yield Finding(
+                ("empfehlung", i),
+                Severity.WARNING,
+                "missing-beschlussvorschlag",
+                f"„{entry.option.value}“ ist angekreuzt, aber es fehlt ein beschlussvorschlag mit dem "
+                "vorgeschlagenen Beschlusstext",
+            )
+            return
+
+
+def _beratungsfolge(st: Statement) -> Iterator[Finding]:
+    previous = None
+    for i, row in enumerate(st.beratungsfolge):
+        if row.termin is not None:
+            if previous is not None and row.termin < previous:
+                yield Finding(
+                    ("beratungsfolge", i, "termin"),
+                    Severity.WARNING,
+                    "dates-backwards",
+                    f"Der Termin {row.termin:%d.%m.%Y} liegt vor dem Termin der vorigen Zeile "
+                    f"({previous:%d.%m.%Y}); ist die Reihenfolge richtig?",
+                )
+            previous = row.termin
+        if row.zustaendigkeit is not None and row.zustaendigkeit not in KNOWN_ZUSTAENDIGKEITEN:
+            yield Finding(
+                ("beratungsfolge", i, "zustaendigkeit"),
+                Severity.WARNING,
+                "unknown-zustaendigkeit",
+                f"Unbekannte Zuständigkeit „{row.zustaendigkeit}“.{did_you_mean(row.zustaendigkeit, KNOWN_ZUSTAENDIGKEITEN)}"
+                f" Bekannt sind: {', '.join(KNOWN_ZUSTAENDIGKEITEN)}",
+            )
+
+
+def _begruendung_or_sachverhalt(st: Statement) -> Iterator[Finding]:
+    if st.begruendung is None and st.sachverhalt is None:
+        yield Finding(
+            (),
+            Severity.ERROR,
+            "missing-begruendung",
+            "Es fehlt eine begruendung (oder ein sachverhalt); ein Standpunkt braucht mindestens eines von beiden",
+        )

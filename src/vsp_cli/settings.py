@@ -1,0 +1,28 @@
+"""What a renderer needs besides the statement: the effective labels, the municipality, logo, footer, templates.
+
+Built from defaults, a project configuration (`config.py`) and command-line options; renderers read only this.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .labels import DEFAULT_BODY, Labels
+
+
+@dataclass(frozen=True)
+class RenderSettings:
+    """Settings shared by the PDF and Markdown renderers."""
+
+    labels: Labels = field(default_factory=Labels)
+    #: The municipality (OParl `Body`), used in „Nachteilig für die …“ and in the PDF metadata.
+    body: str = DEFAULT_BODY
+    #: A PNG or JPEG placed in the PDF header, or None.
+    logo: Path | None = None
+    #: Text printed at the foot of every page beside „Seite n/m“, or None.
+    footer: str | None = None
+    #: A folder whose templates replace the built-in ones by name, or None.
+    template_dir: Path | None = None
+    #: German hyphenation of justified prose in the PDF.
+    hyphenate: bool = True

@@ -1,0 +1,241 @@
+"""From a file to a `Statement` plus every located diagnostic: load, check characters, model, rules.
+
+Pydantic errors are translated by their `type` (never by their English text) into German messages that say
+what is expected; each is placed at the line and column of the offending value, a missing key at its parent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from . import charset, rules
+from .diagnostics import Diagnostic, Severity
+from .errors import InvalidInput
+from .loader import LoadedDocument, PathKey, read_file
+from .model import Beratung, Empfehlung, RechtlicheKonsequenzen, Statement
+
+
+@dataclass
+class Result:
+    """The outcome of checking one file: the statement if it is usable, and all diagnostics."""
+
+    path: Path
+    statement: Statement | None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    source: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.statement is not None and not any(d.severity is Severity.ERROR for d in self.diagnostics)
+
+
+#: Which model describes the mapping under a top-level key (for "did you mean" on unknown keys).
+_NESTED: dict[str, type[BaseModel]] = {
+    "beratungsfolge": Beratung,
+    "empfehlung": Empfehlung,
+    "rechtliche_konsequenzen": RechtlicheKonsequenzen,
+}
+
+#: What a field takes, for messages about a value of the wrong shape.
+_EXPECTED_SHAPE = {
+    ("eingereicht_von",): "ein Text oder eine Liste von Texten",
+    ("empfehlung",): "eine Option (z. B. ablehnung), eine Zuordnung {option: …, punkte: …} oder eine Liste davon",
+    ("rechtliche_konsequenzen",): "false oder eine Zuordnung {rechtswidrig: true/false, nachteilig: true/false}",
+    ("beratungsfolge",): "eine Liste von Zeilen mit gremium, termin, zustaendigkeit",
+    ("anlagen",): "eine Liste von Texten",
+    (): "eine Zuordnung mit den Schlüsseln eines Standpunkts (nummer, betreff, …)",
+}
+
+
+def _model_for(parent: PathKey) -> type[BaseModel]:
+    names = [p for p in parent if isinstance(p, str)]
+    return _NESTED.get(names[0], Statement) if names else Statement
+
+
+def _shape_key(loc: PathKey) -> PathKey:
+    return tuple(p for p in loc if isinstance(p, str))
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nichts (leerer Wert)"
+    if isinstance(value, bool):
+        return f"den Wahrheitswert {str(value).lower()}"
+    if isinstance(value, int | float):
+        return f"die Zahl {value}"
+    if isinstance(value, list):
+        return "eine Liste"
+    if isinstance(value, dict):
+        return "eine Zuordnung"
+    return f"„{value}“"
+
+
+def _shape(loc: PathKey, fallback: str) -> str:
+    return _EXPECTED_SHAPE.get(_shape_key(loc), fallback)
+
+
+def _msg_missing(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
+    key = loc[-1]
+    model = _model_for(loc[:-1])
+    info = model.model_fields.get(str(key))
+    title = f" ({info.title})" if info and info.title and info.title.lower() != str(key) else ""
+    return "missing-key", f"Pflichtfeld „{key}“{title} fehlt"
+
+
+def _msg_extra(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
+    key = str(loc[-1])
+    known = list(_model_for(loc[:-1]).model_fields)
+    hint = rules.did_you_mean(key, known) or f" Erlaubt sind: {', '.join(known)}."
+    return "unknown-key", f"Unbekannter Schlüssel „{key}“.{hint}"
+
+
+def _msg_text(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
+    value = err["input"]
+    hint = ""
+    if isinstance(value, int | float | bool):
+        hint = "; Zahlen und true/false als Text bitte in Anführungszeichen setzen"
+    return "expected-text", f"Text erwartet, gefunden: {_describe(value)}{hint}"
+
+
+def _msg_bool(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
+    return "expected-bool", f"true oder false erwartet, gefunden: {_describe(err['input'])}"
+
+
+def _msg_list(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
+    return "expected-list", f"Erwartet: {_shape(loc, 'eine Liste')}; gefunden: {_describe(err['input'])}"
+
+
+def _msg_mapping(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
+    if loc == ():
+        return (
+            "expected-mapping",
+            f"Ein Standpunkt ist {_EXPECTED_SHAPE[()]}; gefunden: {_describe(err['input'])}",
+        )
+    return "expected-mapping", f"Erwartet: {_shape(loc, 'eine Zuordnung (Schlüssel: Wert)')}; gefunden: {_describe(err['input'])}"
+
+
+def _msg_enum(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
+    ctx = err.get("ctx", {})
+    expected = str(ctx.get("expected", "")).replace("'", "")
+    choices = [c.strip() for c in expected.replace(" or ", ",").split(",") if c.strip()]
+    value = err["input"]
+    hint = rules.did_you_mean(value, choices) if isinstance(value, str) else ""
+    return "invalid-choice", f"Unbekannter Wert {_describe(value)}.{hint} Erlaubt: {', '.join(choices)}"
+
+
+def _msg_empty(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
+    return "empty-value", f"„{loc[-1] if loc else ''}“ darf nicht leer sein"
+
+
+def _msg_too_short(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
+    return "empty-list", f"„{loc[-1] if loc else ''}“ braucht mindestens einen Eintrag"
+
+
+def _msg_custom(code: str) -> Callable[[ErrorDetails, PathKey], tuple[str, str]]:
+    def message(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
+        return code, err["msg"]
+
+    return message
+
+
+#: German message per pydantic error type; anything else gets the generic message below.
+_MESSAGES: dict[str, Callable[[ErrorDetails, PathKey], tuple[str, str]]] = {
+    "missing": _msg_missing,
+    "extra_forbidden": _msg_extra,
+    "string_type": _msg_text,
+    "bool_type": _msg_bool,
+    "list_type": _msg_list,
+    "model_type": _msg_mapping,
+    "model_attributes_type": _msg_mapping,
+    "dict_type": _msg_mapping,
+    "enum": _msg_enum,
+    "string_too_short": _msg_empty,
+    "too_short": _msg_too_short,
+    "nummer_format": _msg_custom("invalid-nummer"),
+    "date_format": _msg_custom("invalid-date"),
+    "date_type": _msg_custom("invalid-date"),
+    "date_impossible": _msg_custom("impossible-date"),
+}
+
+
+def _translate(err: ErrorDetails, doc: LoadedDocument) -> Diagnostic:
+    loc: PathKey = tuple(err["loc"])
+    handler = _MESSAGES.get(err["type"])
+    if handler is None:
+        code, message = "invalid-value", f"Ungültiger Wert {_describe(err.get('input'))}"
+    else:
+        code, message = handler(err, loc)
+    if err["type"] == "missing":
+        span = doc.locate(loc[:-1])
+    else:
+        span = doc.locate(loc, key=err["type"] == "extra_forbidden")
+    return Diagnostic(str(doc.path), span, loc, Severity.ERROR, code, message)
+
+
+def _character_diagnostics(doc: LoadedDocument) -> list[Diagnostic]:
+    found = []
+    for path, text in doc.strings():
+        index = charset.first_unprintable(text)
+        if index is not None:
+            char = text[index]
+            found.append(
+                Diagnostic(
+                    str(doc.path),
+                    doc.char_span(path, index),
+                    path,
+                    Severity.ERROR,
+                    "unprintable-character",
+                    f"Das Zeichen {charset.describe(char)} kann nicht gedruckt werden (es fehlt in der Schrift "
+                    "oder ist ein Steuerzeichen); bitte entfernen oder ersetzen",
+                )
+            )
+    return found
+
+
+def validate_document(doc: LoadedDocument) -> tuple[Statement | None, list[Diagnostic]]:
+    """Validate parsed data; returns the statement (None if the model rejects it) and all diagnostics."""
+    diagnostics = _character_diagnostics(doc)
+    statement: Statement | None = None
+    try:
+        statement = Statement.model_validate(doc.data)
+    except ValidationError as exc:
+        diagnostics.extend(_translate(e, doc) for e in exc.errors(include_url=False))
+    if statement is not None:
+        for finding in rules.check(statement):
+            span = doc.locate(finding.path)
+            diagnostics.append(
+                Diagnostic(str(doc.path), span, finding.path, finding.severity, finding.code, finding.message)
+            )
+    diagnostics.sort(key=lambda d: (d.span.line, d.span.column))
+    if any(d.severity is Severity.ERROR for d in diagnostics):
+        statement = None
+    return statement, diagnostics
+
+
+def check_file(path: Path, *, strict: bool = False, display_name: str | None = None) -> Result:
+    """Load and validate one file, never raising for bad input; `strict` turns warnings into errors."""
+    try:
+        doc = read_file(path)
+    except InvalidInput as exc:
+        return Result(path, None, exc.diagnostics)
+    if display_name is not None:
+        doc.path = Path(display_name)
+    statement, diagnostics = validate_document(doc)
+    if strict and diagnostics:
+        diagnostics = [d.escalated() for d in diagnostics]
+        statement = None
+    return Result(path, statement, diagnostics, doc.text)
+
+
+def load_statement(path: Path, *, strict: bool = False) -> Statement:
+    """The statement in `path`; raises `InvalidInput` with every error (warnings are dropped)."""
+    result = check_file(path, strict=strict)
+    if result.statement is None:
+        raise InvalidInput([d for d in result.diagnostics if d.severity is Severity.ERROR])
+    return result.statement
