@@ -90,7 +90,7 @@ Markdown = Annotated[str, Strict(), StringConstraints(strip_whitespace=True, min
 Datum = Annotated[
     date,
     BeforeValidator(_parse_date),
-    WithJsonSchema({"type": "string", "pattern": DATE_PATTERN, "format": "vsp-datum"}),
+    WithJsonSchema({"type": "string", "pattern": DATE_PATTERN}),
 ]
 
 Nummer = Annotated[str, Strict(), AfterValidator(_check_nummer), StringConstraints(strip_whitespace=True)]
@@ -127,6 +127,8 @@ class _Model(BaseModel):
 class Beratung(_Model):
     """One row of the Beratungsfolge."""
 
+    model_config = ConfigDict(json_schema_extra={"description": "Eine Zeile der Beratungsfolge."})
+
     gremium: Text = Field(
         title="Gremium",
         description="Das beratende oder beschließende Gremium, z. B. Fachausschuss oder Ratsversammlung.",
@@ -145,12 +147,18 @@ class Beratung(_Model):
         + ", ".join(KNOWN_ZUSTAENDIGKEITEN)
         + ". Andere Werte sind erlaubt, ergeben aber eine Warnung. Fehlt sie, bleibt die Zelle leer.",
         examples=list(KNOWN_ZUSTAENDIGKEITEN[:4]),
-        json_schema_extra={"anyOf": [{"enum": list(KNOWN_ZUSTAENDIGKEITEN)}, {"type": "string"}]},
+        json_schema_extra={
+            "anyOf": [{"enum": list(KNOWN_ZUSTAENDIGKEITEN)}, {"type": "string", "minLength": 1}, {"type": "null"}]
+        },
     )
 
 
 class RechtlicheKonsequenzen(_Model):
     """The boxes of „Der gemäß Ursprungsantrag gefasste Beschluss wäre … rechtswidrig und/oder nachteilig“."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"description": "Die Kästchen „rechtswidrig“ und „nachteilig“ (nur bei Anträgen)."}
+    )
 
     rechtswidrig: Annotated[bool, Strict()] = Field(
         default=False,
@@ -168,6 +176,10 @@ class RechtlicheKonsequenzen(_Model):
 
 class Empfehlung(_Model):
     """A ticked recommendation option, optionally limited to some resolution points."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"description": "Eine angekreuzte Empfehlung, wahlweise mit den Beschlusspunkten."}
+    )
 
     option: Option = Field(
         title="Option",

@@ -1,0 +1,188 @@
+"""The `vsp` command line: a thin typer layer over the importable core.
+
+Heavy modules (ReportLab, Jinja2) are imported inside the commands that render, so that `vsp --help` and
+`vsp validate` start fast. Exit codes: 0 fine, 1 invalid input (or stale output with --check), 2 usage
+error, 123 internal error (a bug: traceback only with --debug).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from . import __version__
+from .report import EXIT_INTERNAL, EXIT_USAGE, Report
+
+ISSUES_URL = "https://github.com/vsp-cli/vsp/issues"
+
+app = typer.Typer(
+    name="vsp",
+    help="Verwaltungsstandpunkte (VSP) aus YAML prüfen und als PDF und Markdown setzen.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class OutputFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+    GITHUB = "github"
+
+
+class _State:
+    debug = False
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"vsp {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Version anzeigen und beenden.")
+    ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Bei internen Fehlern den vollständigen Traceback zeigen.")
+    ] = False,
+) -> None:
+    """Verwaltungsstandpunkte (VSP) aus YAML prüfen und als PDF und Markdown setzen."""
+    _State.debug = debug
+
+
+Paths = Annotated[
+    list[str],
+    typer.Argument(
+        help="Dateien, Ordner (rekursiv nach *.yaml/*.yml durchsucht) oder Muster; relativ zum Arbeitsordner.",
+        show_default=False,
+    ),
+]
+FormatOpt = Annotated[
+    OutputFormat,
+    typer.Option("--format", help="Ausgabe der Meldungen: text, json oder github (Workflow-Annotationen)."),
+]
+StrictOpt = Annotated[bool, typer.Option("--strict", help="Warnungen als Fehler behandeln.")]
+QuietOpt = Annotated[bool, typer.Option("-q", "--quiet", help="Nur Fehler ausgeben.")]
+
+
+def _collect(paths: list[str], skip_dirs: list[Path] | None = None) -> list[Path]:
+    from .inputs import InputNotFound, collect
+
+    try:
+        files = collect(paths, skip_dirs=skip_dirs or [])
+    except InputNotFound as exc:
+        _usage_error(str(exc))
+    if not files:
+        _usage_error("Keine *.yaml- oder *.yml-Dateien gefunden in: " + ", ".join(paths))
+    return files
+
+
+def _usage_error(message: str) -> NoReturn:
+    typer.echo(f"vsp: {message}", err=True)
+    raise typer.Exit(EXIT_USAGE)
+
+
+@app.command()
+def validate(
+    paths: Paths,
+    strict: StrictOpt = False,
+    output_format: FormatOpt = OutputFormat.TEXT,
+    quiet: QuietOpt = False,
+) -> None:
+    """Standpunkte prüfen und alle Probleme mit Datei, Zeile und Spalte melden.
+
+    Beispiel: vsp validate standpunkte/
+    """
+    from .validation import check_file
+
+    report = Report(output_format=output_format.value, quiet=quiet)
+    for path in _collect(paths):
+        report.add_checked(check_file(path, strict=strict))
+    report.finish(verb="geprüft")
+    raise typer.Exit(report.exit_code)
+
+
+@app.command()
+def new(
+    file: Annotated[
+        Path | None,
+        typer.Argument(help="Zieldatei; ohne Angabe wird die Vorlage ausgegeben.", show_default=False),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Eine vorhandene Datei überschreiben.")] = False,
+) -> None:
+    """Eine kommentierte Vorlage für einen neuen Standpunkt schreiben.
+
+    Beispiel: vsp new standpunkte/VII-A-01234-VSP-01.yaml
+    """
+    from .starter import starter_text
+
+    if file is None:
+        sys.stdout.write(starter_text(None))
+        return
+    if file.exists() and not force:
+        typer.echo(f"vsp: {file} existiert bereits; mit --force überschreiben", err=True)
+        raise typer.Exit(1)
+    from .fileio import write_atomic
+
+    write_atomic(file, starter_text(file).encode("utf-8"))
+    typer.echo(f"{file} geschrieben; prüfen mit: vsp validate {file}", err=True)
+
+
+@app.command()
+def schema(
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="In diese Datei schreiben statt auf die Ausgabe.")
+    ] = None,
+) -> None:
+    """Das JSON Schema (Entwurf 2020-12) des Formats ausgeben, für Editoren und andere Werkzeuge.
+
+    Beispiel: vsp schema -o schema/statement.schema.json
+    """
+    from .schema import schema_text
+
+    text = schema_text()
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        from .fileio import write_atomic
+
+        write_atomic(output, text.encode("utf-8"))
+
+
+def _internal_error(exc: BaseException) -> NoReturn:
+    debug = _State.debug or "--debug" in sys.argv or os.environ.get("VSP_DEBUG") == "1"
+    if debug:
+        import traceback
+
+        traceback.print_exception(exc, file=sys.stderr)
+    sys.stderr.write(
+        f"vsp: interner Fehler ({type(exc).__name__}: {exc}).\n"
+        "Das ist ein Fehler in vsp, nicht in Ihrer Eingabe. Bitte melden Sie ihn mit der Eingabedatei und "
+        f"dieser Meldung unter {ISSUES_URL} (vsp {__version__}, Python {sys.version.split()[0]})."
+        + ("" if debug else "\nMit --debug wird der vollständige Traceback gezeigt.")
+        + "\n"
+    )
+    sys.exit(EXIT_INTERNAL)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point: runs the app and turns anything unexpected into exit code 123."""
+    try:
+        app(args=argv, prog_name="vsp")
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        sys.stderr.write("vsp: abgebrochen\n")
+        sys.exit(130)
+    except Exception as exc:
+        _internal_error(exc)

@@ -1,0 +1,65 @@
+"""Turn the paths, folders and globs of a command line into a deterministic list of statement files."""
+
+from __future__ import annotations
+
+import glob
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+SUFFIXES = (".yaml", ".yml")
+_GLOB_CHARS = frozenset("*?[")
+
+
+class InputNotFound(Exception):
+    """A command-line path that names nothing (a usage error, exit code 2)."""
+
+
+def _is_hidden(name: str) -> bool:
+    return name.startswith(".") and name not in (".", "..")
+
+
+def _walk(folder: Path, skip: set[Path]) -> list[Path]:
+    """Statement files below `folder`, skipping hidden folders/files and the folders in `skip`."""
+    found: list[Path] = []
+    for root, dirs, files in os.walk(folder):
+        root_path = Path(root)
+        dirs[:] = sorted(d for d in dirs if not _is_hidden(d) and (root_path / d).resolve() not in skip)
+        found.extend(root_path / f for f in sorted(files) if f.endswith(SUFFIXES) and not _is_hidden(f))
+    return found
+
+
+def collect(arguments: Sequence[str], *, skip_dirs: Iterable[Path] = ()) -> list[Path]:
+    """Files named, found in folders (recursively) or matched by globs; each once, in a stable order.
+
+    Relative paths stay relative to the working directory. Folders are searched for *.yaml and *.yml; hidden
+    folders and the `skip_dirs` (e.g. the output folder) are left out. Order: arguments in the order given,
+    each folder or glob sorted by path.
+    """
+    skip = {Path(p).resolve() for p in skip_dirs}
+    result: list[Path] = []
+    seen: set[Path] = set()
+
+    def add(paths: Iterable[Path]) -> None:
+        for p in paths:
+            key = p.resolve()
+            if key not in seen:
+                seen.add(key)
+                result.append(p)
+
+    for arg in arguments:
+        path = Path(arg)
+        if path.is_dir():
+            add(_walk(path, skip))
+        elif path.exists():
+            add([path])
+        elif _GLOB_CHARS & set(arg):
+            matches = sorted(glob.glob(arg, recursive=True))
+            if not matches:
+                raise InputNotFound(f"Kein Treffer für das Muster „{arg}“")
+            for match in matches:
+                m = Path(match)
+                add(_walk(m, skip) if m.is_dir() else [m] if m.name.endswith(SUFFIXES) else [])
+        else:
+            raise InputNotFound(f"Datei oder Ordner „{arg}“ nicht gefunden")
+    return result
