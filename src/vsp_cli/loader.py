@@ -25,8 +25,9 @@ from .errors import InvalidInput
 
 #: Largest statement file accepted. Real ones are 5–60 kB; the limit stops a mistaken or hostile input early.
 MAX_BYTES = 1_000_000
-#: Most nodes the data may expand to through aliases: a billion-laughs file hits this in milliseconds.
-MAX_NODES = 100_000
+#: Most values the data may expand to (aliases counted at every use): a real statement has a few hundred, a
+#: billion-laughs file hits this in milliseconds.
+MAX_NODES = 20_000
 #: Deepest nesting accepted; statements nest four levels at most.
 MAX_DEPTH = 50
 
@@ -61,8 +62,19 @@ _ALLOWED_SCALAR_TAGS = {
 
 #: PyYAML's problem texts, in German. Unknown ones are shown as they are, after a German lead.
 _YAML_PROBLEMS = {
-    "mapping values are not allowed here": "Doppelpunkt an unerwarteter Stelle; steht ein „: “ in einem "
-    "Wert? Dann den Wert in Anführungszeichen setzen",
+    "mapping values are not allowed": "Doppelpunkt an unerwarteter Stelle; steht ein „: “ in einem "
+    "Wert? Dann den Wert in Anführungszeichen setzen (oder ist die Einrückung falsch?)",
+    "did not find expected key": "Schlüssel erwartet; ist die Einrückung falsch?",
+    "did not find expected '-' indicator": "Listeneintrag („- “) erwartet; ist die Einrückung falsch?",
+    "did not find expected node content": "Wert erwartet",
+    "found character that cannot start any token": "Zeichen, mit dem kein Wert beginnen darf (z. B. @ "
+    "oder `); bitte den Wert in Anführungszeichen setzen",
+    "did not find expected ',' or ']'": "„,“ oder „]“ erwartet (Liste in eckigen Klammern nicht geschlossen?)",
+    "did not find expected ',' or '}'": "„,“ oder „}“ erwartet (Zuordnung in geschweiften Klammern nicht "
+    "geschlossen?)",
+    "found unexpected ':'": "unerwarteter Doppelpunkt; bitte den Wert in Anführungszeichen setzen",
+    "block sequence entries are not allowed": "Listeneintrag an unerwarteter Stelle; ist die Einrückung "
+    "falsch?",
     "could not find expected ':'": "Doppelpunkt erwartet (Schlüssel: Wert)",
     "found character '\\t' that cannot start any token": "Tabulatorzeichen sind zum Einrücken nicht erlaubt; "
     "bitte Leerzeichen verwenden",
@@ -84,11 +96,22 @@ _YAML_PROBLEMS = {
 
 @dataclass(frozen=True, slots=True)
 class Located:
-    """Where a value stands: its span, the span of its key (for mapping values) and its scalar style."""
+    """Where a value stands: its node and, for mapping values, its key's node (spans computed on demand)."""
 
-    span: Span
-    key_span: Span | None = None
-    style: str | None = None
+    node: Node
+    key_node: Node | None = None
+
+    @property
+    def span(self) -> Span:
+        return _span(self.node)
+
+    @property
+    def key_span(self) -> Span | None:
+        return None if self.key_node is None else _span(self.key_node)
+
+    @property
+    def style(self) -> str | None:
+        return self.node.style if isinstance(self.node, ScalarNode) else None
 
 
 @dataclass
@@ -183,7 +206,7 @@ def _decode(path: Path, raw: bytes) -> str:
         )
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
-    nul = raw.find(b"\x00")
+    nul = 0 if _is_utf16(raw) else raw.find(b"\x00")
     if nul >= 0:
         raise InvalidInput([_error(path, _byte_span(raw, nul), "nul-byte", _binary_message(raw))])
     try:
@@ -202,8 +225,12 @@ def _decode(path: Path, raw: bytes) -> str:
         ) from None
 
 
+def _is_utf16(raw: bytes) -> bool:
+    return raw.startswith((b"\xff\xfe", b"\xfe\xff"))
+
+
 def _binary_message(raw: bytes) -> str:
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if _is_utf16(raw):
         return "Die Datei ist UTF-16-kodiert; bitte als UTF-8 speichern"
     return "Die Datei enthält ein NUL-Byte; ist sie eine Binärdatei? Erwartet wird YAML-Text in UTF-8"
 
@@ -284,7 +311,7 @@ class _Builder:
         self.diagnostics: list[Diagnostic] = []
         self.nodes = 0
 
-    def build(self, node: Node, path: PathKey, depth: int = 0, key_span: Span | None = None) -> Any:
+    def build(self, node: Node, path: PathKey, depth: int = 0, key_node: Node | None = None) -> Any:
         self.nodes += 1
         if self.nodes > MAX_NODES or depth > MAX_DEPTH:
             raise InvalidInput(
@@ -300,9 +327,8 @@ class _Builder:
                     )
                 ]
             )
-        style = node.style if isinstance(node, ScalarNode) else None
         if path not in self.positions:
-            self.positions[path] = Located(_span(node), key_span, style)
+            self.positions[path] = Located(node, key_node)
         if isinstance(node, ScalarNode):
             return self._scalar(node)
         if isinstance(node, SequenceNode):
@@ -384,7 +410,7 @@ class _Builder:
                 )
                 continue
             seen[key] = key_span
-            result[key] = self.build(value_node, (*path, key), depth + 1, key_span)
+            result[key] = self.build(value_node, (*path, key), depth + 1, key_node)
         return result
 
 

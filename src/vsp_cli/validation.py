@@ -104,7 +104,7 @@ def _msg_text(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
 
 
 def _msg_bool(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
-    return "expected-bool", f"true oder false erwartet, gefunden: {_describe(err['input'])}"
+    return "expected-bool", f"Wahrheitswert erwartet (true oder false), gefunden: {_describe(err['input'])}"
 
 
 def _msg_list(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:

@@ -1,0 +1,31 @@
+"""Shared paths and helpers for the tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CASES = ROOT / "tests" / "cases"
+EXAMPLES = ROOT / "examples"
+SHARED = ROOT.parent / "shared"
+
+VALID_CASES = sorted((CASES / "valid").glob("*.yaml"))
+INVALID_CASES = sorted((CASES / "invalid").glob("*.yaml"))
+EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
+
+
+@pytest.fixture
+def minimal_data() -> dict[str, object]:
+    """The smallest valid statement as data, to vary in tests."""
+    return {
+        "nummer": "VI-A-03824-VSP-01",
+        "betreff": "Werkstattgespräche",
+        "eingereicht_von": "Dezernat Allgemeine Verwaltung",
+        "beratungsfolge": [
+            {"gremium": "Ratsversammlung", "termin": "2017-05-17", "zustaendigkeit": "Beschlussfassung"}
+        ],
+        "empfehlung": "ablehnung_verwaltungshandeln",
+        "begruendung": "Die Verwaltung befürwortet das Anliegen.",
+    }

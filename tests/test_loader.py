@@ -1,0 +1,66 @@
+"""Loader guards that cannot be kept as case files: size limit, alias bombs under time and memory bounds."""
+
+from __future__ import annotations
+
+import time
+import tracemalloc
+from pathlib import Path
+
+from vsp_cli.loader import MAX_BYTES, load_text, read_file
+from vsp_cli.validation import check_file
+
+BOMB = "\n".join(
+    [f'l0: &l0 ["{"x" * 10}"]']
+    + [f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 10)}]" for i in range(1, 12)]
+)
+
+
+def test_size_limit_names_the_limit(tmp_path: Path) -> None:
+    big = tmp_path / "gross.yaml"
+    big.write_text("betreff: " + "x" * (MAX_BYTES + 10), encoding="utf-8")
+    result = check_file(big)
+    assert [d.code for d in result.diagnostics] == ["file-too-large"]
+    assert "1.000.000 Bytes" in result.diagnostics[0].message
+
+
+def test_billion_laughs_is_refused_fast_and_small(tmp_path: Path) -> None:
+    path = tmp_path / "bombe.yaml"
+    path.write_text(BOMB, encoding="utf-8")
+    tracemalloc.start()
+    started = time.perf_counter()
+    result = check_file(path)
+    elapsed = time.perf_counter() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert [d.code for d in result.diagnostics] == ["too-many-nodes"]
+    assert elapsed < 1.0
+    assert peak < 50_000_000
+
+
+def test_aliases_within_bounds_are_expanded(tmp_path: Path) -> None:
+    doc = load_text(tmp_path / "a.yaml", "a: &x [1, 2]\nb: *x\n")
+    assert doc.data == {"a": [1, 2], "b": [1, 2]}
+
+
+def test_yaml_1_1_scalars_stay_strings() -> None:
+    doc = load_text(Path("x.yaml"), "a: no\nb: 17:00\nc: 0123\nd: 2017-04-18\ne: on\nf: true\ng: 12\nh: ~\n")
+    assert doc.data == {"a": "no", "b": "17:00", "c": "0123", "d": "2017-04-18", "e": "on", "f": True, "g": 12, "h": None}
+
+
+def test_positions_point_at_values_and_keys() -> None:
+    doc = load_text(Path("x.yaml"), "a:\n  - b: 1\n    c: zwei\n")
+    assert doc.locate(("a", 0, "c")) == (2, 7, 2, 11)
+    assert doc.locate(("a", 0, "c"), key=True) == (2, 4, 2, 5)
+    # a missing key maps to its parent mapping
+    assert doc.locate(("a", 0, "fehlt")) == doc.locate(("a", 0))
+
+
+def test_bom_is_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "bom.yaml"
+    path.write_bytes(b"\xef\xbb\xbfa: 1\n")
+    assert read_file(path).data == {"a": 1}
+
+
+def test_unreadable_path_is_a_diagnostic(tmp_path: Path) -> None:
+    result = check_file(tmp_path)
+    assert [d.code for d in result.diagnostics] == ["unreadable"]

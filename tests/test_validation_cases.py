@@ -1,0 +1,74 @@
+"""Data-driven validation cases: adding a YAML file (and, for invalid ones, its .expect) adds a test.
+
+`tests/cases/valid/*.yaml` must validate with --strict. `tests/cases/invalid/NAME.yaml` must produce exactly
+the diagnostics listed in `NAME.expect`, one per line: `LINE:COLUMN SEVERITY CODE`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLE_FILES, INVALID_CASES, VALID_CASES
+from vsp_cli.diagnostics import Severity
+from vsp_cli.validation import check_file
+
+
+def _ids(paths: list[Path]) -> list[str]:
+    return [p.stem for p in paths]
+
+
+@pytest.mark.parametrize("path", VALID_CASES, ids=_ids(VALID_CASES))
+def test_valid_case(path: Path) -> None:
+    result = check_file(path, strict=True)
+    assert result.diagnostics == []
+    assert result.statement is not None
+
+
+@pytest.mark.parametrize("path", EXAMPLE_FILES, ids=_ids(EXAMPLE_FILES))
+def test_example_validates(path: Path) -> None:
+    result = check_file(path, strict=True)
+    assert result.diagnostics == [], result.diagnostics
+    assert result.ok
+
+
+def _expected(path: Path) -> list[tuple[int, int, str, str]]:
+    expect = path.with_suffix(".expect")
+    assert expect.is_file(), f"{expect.name} fehlt neben {path.name}"
+    rows = []
+    for line in expect.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            position, severity, code = line.split()
+            row, column = position.split(":")
+            rows.append((int(row), int(column), severity, code))
+    return rows
+
+
+@pytest.mark.parametrize("path", INVALID_CASES, ids=_ids(INVALID_CASES))
+def test_invalid_case(path: Path) -> None:
+    result = check_file(path)
+    found = [(d.line, d.column, d.severity.value, d.code) for d in result.diagnostics]
+    assert found == _expected(path)
+    for d in result.diagnostics:
+        assert d.file == str(path)
+        assert d.message
+        assert "Input should" not in d.message and "Field required" not in d.message  # never pydantic's English
+    has_error = any(d.severity is Severity.ERROR for d in result.diagnostics)
+    assert result.ok is not has_error
+    # --strict turns every warning into an error, so no case with a diagnostic passes strict validation
+    assert not check_file(path, strict=True).ok
+
+
+def test_every_rule_has_a_case() -> None:
+    """Each diagnostic code the validator can emit is exercised by at least one invalid case."""
+    codes = {row[3] for path in INVALID_CASES for row in _expected(path)}
+    required = {
+        "unknown-key", "missing-key", "invalid-nummer", "invalid-choice", "option-not-in-form",
+        "legal-box-on-petition", "duplicate-option", "dates-backwards", "missing-beschlussvorschlag",
+        "unknown-zustaendigkeit", "missing-begruendung", "impossible-date", "invalid-date", "expected-bool",
+        "expected-text", "expected-list", "expected-mapping", "empty-value", "empty-list", "duplicate-key",
+        "yaml-syntax", "yaml-tag", "yaml-merge", "multiple-documents", "empty-file", "not-utf8", "nul-byte",
+        "too-many-nodes", "unprintable-character", "control-character",
+    }
+    assert required <= codes, required - codes
