@@ -10,8 +10,7 @@ from vsp_cli.loader import MAX_BYTES, load_text, read_file
 from vsp_cli.validation import check_file
 
 BOMB = "\n".join(
-    [f'l0: &l0 ["{"x" * 10}"]']
-    + [f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 10)}]" for i in range(1, 12)]
+    [f'l0: &l0 ["{"x" * 10}"]'] + [f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 10)}]" for i in range(1, 12)]
 )
 
 
@@ -44,7 +43,16 @@ def test_aliases_within_bounds_are_expanded(tmp_path: Path) -> None:
 
 def test_yaml_1_1_scalars_stay_strings() -> None:
     doc = load_text(Path("x.yaml"), "a: no\nb: 17:00\nc: 0123\nd: 2017-04-18\ne: on\nf: true\ng: 12\nh: ~\n")
-    assert doc.data == {"a": "no", "b": "17:00", "c": "0123", "d": "2017-04-18", "e": "on", "f": True, "g": 12, "h": None}
+    assert doc.data == {
+        "a": "no",
+        "b": "17:00",
+        "c": "0123",
+        "d": "2017-04-18",
+        "e": "on",
+        "f": True,
+        "g": 12,
+        "h": None,
+    }
 
 
 def test_positions_point_at_values_and_keys() -> None:

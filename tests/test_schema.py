@@ -43,8 +43,16 @@ def test_valid_cases_satisfy_schema(path: Path) -> None:
     jsonschema.Draft202012Validator(statement_schema()).validate(read_file(path).data)
 
 
-SCHEMA_DETECTABLE = {"unknown-key", "missing-key", "invalid-nummer", "invalid-choice", "expected-bool",
-                     "expected-text", "empty-list", "invalid-date"}
+SCHEMA_DETECTABLE = {
+    "unknown-key",
+    "missing-key",
+    "invalid-nummer",
+    "invalid-choice",
+    "expected-bool",
+    "expected-text",
+    "empty-list",
+    "invalid-date",
+}
 
 
 @pytest.mark.parametrize("path", INVALID_CASES, ids=lambda p: p.stem)

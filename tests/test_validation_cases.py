@@ -53,7 +53,9 @@ def test_invalid_case(path: Path) -> None:
     for d in result.diagnostics:
         assert d.file == str(path)
         assert d.message
-        assert "Input should" not in d.message and "Field required" not in d.message  # never pydantic's English
+        assert (
+            "Input should" not in d.message and "Field required" not in d.message
+        )  # never pydantic's English
     has_error = any(d.severity is Severity.ERROR for d in result.diagnostics)
     assert result.ok is not has_error
     # --strict turns every warning into an error, so no case with a diagnostic passes strict validation
@@ -64,11 +66,35 @@ def test_every_rule_has_a_case() -> None:
     """Each diagnostic code the validator can emit is exercised by at least one invalid case."""
     codes = {row[3] for path in INVALID_CASES for row in _expected(path)}
     required = {
-        "unknown-key", "missing-key", "invalid-nummer", "invalid-choice", "option-not-in-form",
-        "legal-box-on-petition", "duplicate-option", "dates-backwards", "missing-beschlussvorschlag",
-        "unknown-zustaendigkeit", "missing-begruendung", "impossible-date", "invalid-date", "expected-bool",
-        "expected-text", "expected-list", "expected-mapping", "empty-value", "empty-list", "duplicate-key",
-        "yaml-syntax", "yaml-tag", "yaml-merge", "multiple-documents", "empty-file", "not-utf8", "nul-byte",
-        "too-many-nodes", "unprintable-character", "control-character",
+        "unknown-key",
+        "missing-key",
+        "invalid-nummer",
+        "invalid-choice",
+        "option-not-in-form",
+        "legal-box-on-petition",
+        "duplicate-option",
+        "dates-backwards",
+        "missing-beschlussvorschlag",
+        "unknown-zustaendigkeit",
+        "missing-begruendung",
+        "impossible-date",
+        "invalid-date",
+        "expected-bool",
+        "expected-text",
+        "expected-list",
+        "expected-mapping",
+        "empty-value",
+        "empty-list",
+        "duplicate-key",
+        "yaml-syntax",
+        "yaml-tag",
+        "yaml-merge",
+        "multiple-documents",
+        "empty-file",
+        "not-utf8",
+        "nul-byte",
+        "too-many-nodes",
+        "unprintable-character",
+        "control-character",
     }
     assert required <= codes, required - codes

@@ -50,7 +50,8 @@ def _version(value: bool) -> None:
 @app.callback()
 def _root(
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Version anzeigen und beenden.")
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Version anzeigen und beenden."),
     ] = False,
     debug: Annotated[
         bool, typer.Option("--debug", help="Bei internen Fehlern den vollständigen Traceback zeigen.")

@@ -148,7 +148,11 @@ class Beratung(_Model):
         + ". Andere Werte sind erlaubt, ergeben aber eine Warnung. Fehlt sie, bleibt die Zelle leer.",
         examples=list(KNOWN_ZUSTAENDIGKEITEN[:4]),
         json_schema_extra={
-            "anyOf": [{"enum": list(KNOWN_ZUSTAENDIGKEITEN)}, {"type": "string", "minLength": 1}, {"type": "null"}]
+            "anyOf": [
+                {"enum": list(KNOWN_ZUSTAENDIGKEITEN)},
+                {"type": "string", "minLength": 1},
+                {"type": "null"},
+            ]
         },
     )
 
@@ -252,7 +256,9 @@ class Statement(_Model):
     beratungsfolge: Annotated[list[Beratung], Field(min_length=1)] = Field(
         title="Beratungsfolge",
         description="Die Gremien in der Reihenfolge der Beratung, mindestens eines.",
-        examples=[[{"gremium": "Ratsversammlung", "termin": "2017-05-17", "zustaendigkeit": "Beschlussfassung"}]],
+        examples=[
+            [{"gremium": "Ratsversammlung", "termin": "2017-05-17", "zustaendigkeit": "Beschlussfassung"}]
+        ],
     )
     rechtliche_konsequenzen: Annotated[
         RechtlicheKonsequenzen | None,

@@ -10,7 +10,10 @@ from .diagnostics import Severity
 from .labels import KNOWN_ZUSTAENDIGKEITEN, OPTIONS_BY_ART, OPTIONS_NEEDING_BESCHLUSSVORSCHLAG, Art
 from .model import Statement
 
-_FORM_NAME = {Art.ANTRAG: "dem Antragsformular (art: antrag)", Art.PETITION: "dem Petitionsformular (art: petition)"}
+_FORM_NAME = {
+    Art.ANTRAG: "dem Antragsformular (art: antrag)",
+    Art.PETITION: "dem Petitionsformular (art: petition)",
+}
 
 
 @dataclass(frozen=True, slots=True)

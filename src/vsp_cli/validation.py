@@ -43,10 +43,14 @@ _NESTED: dict[str, type[BaseModel]] = {
 }
 
 #: What a field takes, for messages about a value of the wrong shape.
-_EXPECTED_SHAPE = {
+_EXPECTED_SHAPE: dict[PathKey, str] = {
     ("eingereicht_von",): "ein Text oder eine Liste von Texten",
-    ("empfehlung",): "eine Option (z. B. ablehnung), eine Zuordnung {option: …, punkte: …} oder eine Liste davon",
-    ("rechtliche_konsequenzen",): "false oder eine Zuordnung {rechtswidrig: true/false, nachteilig: true/false}",
+    (
+        "empfehlung",
+    ): "eine Option (z. B. ablehnung), eine Zuordnung {option: …, punkte: …} oder eine Liste davon",
+    (
+        "rechtliche_konsequenzen",
+    ): "false oder eine Zuordnung {rechtswidrig: true/false, nachteilig: true/false}",
     ("beratungsfolge",): "eine Liste von Zeilen mit gremium, termin, zustaendigkeit",
     ("anlagen",): "eine Liste von Texten",
     (): "eine Zuordnung mit den Schlüsseln eines Standpunkts (nummer, betreff, …)",
@@ -117,7 +121,10 @@ def _msg_mapping(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
             "expected-mapping",
             f"Ein Standpunkt ist {_EXPECTED_SHAPE[()]}; gefunden: {_describe(err['input'])}",
         )
-    return "expected-mapping", f"Erwartet: {_shape(loc, 'eine Zuordnung (Schlüssel: Wert)')}; gefunden: {_describe(err['input'])}"
+    return (
+        "expected-mapping",
+        f"Erwartet: {_shape(loc, 'eine Zuordnung (Schlüssel: Wert)')}; gefunden: {_describe(err['input'])}",
+    )
 
 
 def _msg_enum(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:

@@ -1,0 +1,183 @@
+"""The command line: exit codes, output formats, `new`, `schema`, and no traceback for any input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLES, INVALID_CASES, ROOT, VALID_CASES
+from vsp_cli import __version__
+from vsp_cli.cli import main
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run vsp in a fresh interpreter, as a user would."""
+    return subprocess.run(
+        [sys.executable, "-m", "vsp_cli", *args], capture_output=True, text=True, cwd=cwd, check=False
+    )
+
+
+def call(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """Run vsp in this process (fast) and return exit code, stdout, stderr."""
+    try:
+        main(list(args))
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    else:  # pragma: no cover - typer always exits
+        code = 0
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = call(capsys, "--version")
+    assert code == 0
+    assert out.strip() == f"vsp {__version__}"
+
+
+def test_validate_examples_folder(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = call(capsys, "validate", str(EXAMPLES))
+    assert code == 0, out
+    assert out == ""
+    assert "3 Dateien geprüft" in err
+
+
+def test_invalid_files_exit_1_without_traceback() -> None:
+    result = run("validate", *map(str, INVALID_CASES))
+    assert result.returncode == 1
+    assert "Traceback (most recent call last)" not in result.stdout + result.stderr
+    for path in INVALID_CASES:
+        assert str(path) in result.stdout
+    # every line of stdout is a located diagnostic: FILE:LINE:COL: fehler|warnung: MESSAGE [code]
+    for line in result.stdout.splitlines():
+        assert ": fehler: " in line or ": warnung: " in line, line
+        assert line.rstrip().endswith("]")
+
+
+def test_warnings_pass_unless_strict(capsys: pytest.CaptureFixture[str]) -> None:
+    path = str(ROOT / "tests/cases/invalid/termine-rueckwaerts.yaml")
+    code, out, _ = call(capsys, "validate", path)
+    assert code == 0
+    assert ": warnung: " in out and "[dates-backwards]" in out
+    code, out, _ = call(capsys, "validate", "--strict", path)
+    assert code == 1
+    assert ": fehler: " in out
+
+
+def test_json_format(capsys: pytest.CaptureFixture[str]) -> None:
+    path = ROOT / "tests/cases/invalid/unbekannter-schluessel.yaml"
+    code, out, _ = call(capsys, "validate", "--format", "json", str(path))
+    assert code == 1
+    data = json.loads(out)
+    assert data == [
+        {
+            "file": str(path),
+            "line": 2,
+            "column": 1,
+            "end_line": 2,
+            "end_column": 7,
+            "path": "betref",
+            "severity": "error",
+            "code": "unknown-key",
+            "message": "Unbekannter Schlüssel „betref“. Meinten Sie „betreff“?",
+        }
+    ]
+
+
+def test_json_format_valid_is_empty_list(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = call(capsys, "validate", "--format", "json", str(VALID_CASES[0]))
+    assert code == 0
+    assert json.loads(out) == []
+
+
+def test_github_format(capsys: pytest.CaptureFixture[str]) -> None:
+    path = ROOT / "tests/cases/invalid/datum-unmoeglich.yaml"
+    code, out, _ = call(capsys, "validate", "--format", "github", str(path))
+    assert code == 1
+    assert out.startswith(f"::error file={path},line=9,col=13,")
+    assert out.rstrip().endswith("::Das Datum „31.02.2018“ gibt es nicht")
+
+
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert call(capsys, "validate", str(tmp_path / "fehlt.yaml"))[0] == 2
+    assert call(capsys, "validate", "--gibtsnicht", str(EXAMPLES))[0] == 2
+    assert call(capsys, "validate", str(tmp_path))[0] == 2  # a folder without statements
+
+
+def test_internal_error_exit_123(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("kaputt")
+
+    monkeypatch.setattr("vsp_cli.validation.check_file", broken)
+    code, _, err = call(capsys, "validate", str(VALID_CASES[0]))
+    assert code == 123
+    assert "interner Fehler" in err and "melden" in err
+    assert "Traceback (most recent call last)" not in err
+    code, _, err = call(capsys, "--debug", "validate", str(VALID_CASES[0]))
+    assert code == 123
+    assert "Traceback (most recent call last)" in err and "RuntimeError: kaputt" in err
+
+
+def test_new_to_stdout_validates(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, out, _ = call(capsys, "new")
+    assert code == 0
+    assert out.startswith("# yaml-language-server: $schema=")
+    path = tmp_path / "neu.yaml"
+    path.write_text(out, encoding="utf-8")
+    assert call(capsys, "validate", "--strict", str(path))[0] == 0
+
+
+def test_new_file_refuses_to_overwrite(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "neu.yaml"
+    assert call(capsys, "new", str(path))[0] == 0
+    assert call(capsys, "validate", "--strict", str(path))[0] == 0
+    path.write_text("meins", encoding="utf-8")
+    code, _, err = call(capsys, "new", str(path))
+    assert code == 1 and "--force" in err
+    assert path.read_text(encoding="utf-8") == "meins"
+    assert call(capsys, "new", "--force", str(path))[0] == 0
+    assert path.read_text(encoding="utf-8").startswith("# yaml-language-server")
+
+
+def test_new_points_at_repository_schema(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    (tmp_path / "schema").mkdir()
+    (tmp_path / "schema" / "statement.schema.json").write_text("{}", encoding="utf-8")
+    target = tmp_path / "standpunkte" / "a.yaml"
+    assert call(capsys, "new", str(target))[0] == 0
+    first = target.read_text(encoding="utf-8").splitlines()[0]
+    assert first == "# yaml-language-server: $schema=../schema/statement.schema.json"
+
+
+def test_new_without_repository_schema_points_at_installed_copy(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = call(capsys, "new")
+    uri = out.splitlines()[0].split("$schema=", 1)[1]
+    assert uri.startswith("file://")
+    assert Path(uri.removeprefix("file://")).is_file()
+
+
+def test_schema_command_matches_committed_copy(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, out, _ = call(capsys, "schema")
+    assert code == 0
+    assert out == (ROOT / "schema" / "statement.schema.json").read_text(encoding="utf-8")
+    target = tmp_path / "s.json"
+    assert call(capsys, "schema", "-o", str(target))[0] == 0
+    assert target.read_text(encoding="utf-8") == out
+
+
+def test_validate_does_not_import_renderers() -> None:
+    code = (
+        "import sys\n"
+        "from vsp_cli.cli import main\n"
+        "try:\n"
+        f"    main(['validate', {str(EXAMPLES)!r}])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = [m for m in ('reportlab', 'jinja2', 'markdown_it', 'pyphen') if m in sys.modules]\n"
+        "print(heavy)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
