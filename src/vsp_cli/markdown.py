@@ -1,0 +1,271 @@
+"""The Markdown form of a statement: the printed form's content and order, for GitHub, GitLab and plain reading.
+
+The text comes from the template `statement.md.j2` (replaceable through `RenderSettings.template_dir`). This
+module gives the template its variables and filters and tidies the result, so that the same statement always
+gives the same bytes:
+
+- `md` escapes a plain-text value (subject, committee, label, …) so that `*`, `_`, `|`, `#`, `[x]`, `<b>`,
+  backticks or a leading `1.`, `-`, `>` print literally and can never open a list, a heading or a new table
+  cell; line breaks in such a value become spaces.
+- `prose` passes a Markdown field through as written, except what would break the surrounding document or
+  differ from the PDF: its headings move below the section heading, raw HTML is escaped (the format prints it
+  literally), hard breaks made of trailing spaces become backslashes, an unclosed code fence is closed.
+- The result has no trailing spaces, no runs of blank lines and exactly one final newline.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.common.html_re import HTML_TAG_RE
+from markdown_it.token import Token
+
+from .labels import OPTIONS_BY_ART, Art
+from .model import Statement
+from .settings import RenderSettings
+from .templating import environment, render
+
+TEMPLATE = "statement.md.j2"
+
+#: The level of the template's section headings (`## Begründung`); headings inside prose go below it.
+SECTION_LEVEL = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Box:
+    """One tick box of the form: its label, whether it is ticked and the resolution points it applies to."""
+
+    label: str
+    ticked: bool
+    punkte: tuple[str, ...] = ()
+
+
+# --- plain text ---------------------------------------------------------------------------------------------
+
+_LINE_BREAKS = re.compile(r"[ \t]*(?:\r\n|\r|\n)[ \t]*")
+#: Characters that mean something anywhere in a line (emphasis, code, links, HTML, table cells, GFM
+#: strikethrough, GitHub's math) and are therefore always escaped.
+_ANYWHERE = re.compile(r"([\\`*_\[\]<|~$])")
+_ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
+#: What opens a block at the start of a line: heading, quote, list item, setext underline, thematic break.
+_LEADING_MARK = re.compile(r"^([#>+=-])")
+_LEADING_NUMBER = re.compile(r"^(\d{1,9})([.)])")
+#: A closing sequence of an ATX heading: `#`s at the end after a space.
+_TRAILING_HASHES = re.compile(r"(\s)(#+)$")
+
+
+def md(value: object) -> str:
+    """Plain text as Markdown that renders to exactly that text, on one line."""
+    text = _LINE_BREAKS.sub(" ", str(value)).strip(" \t")
+    text = _ANYWHERE.sub(r"\\\1", text)
+    text = _ENTITY.sub(r"\\&", text)
+    text = _LEADING_MARK.sub(r"\\\1", text)
+    text = _LEADING_NUMBER.sub(r"\1\\\2", text)
+    return _TRAILING_HASHES.sub(r"\1\\\2", text)
+
+
+def heading(value: object) -> str:
+    """A label as a heading: escaped like `md`, without the colon the printed form puts after it."""
+    return md(str(value).strip().removesuffix(":").rstrip())
+
+
+def datum(value: date | None) -> str:
+    """A date as printed on the form (18.04.2017); nothing for a missing date."""
+    return value.strftime("%d.%m.%Y") if value is not None else ""
+
+
+# --- prose --------------------------------------------------------------------------------------------------
+
+
+@cache
+def _parser() -> MarkdownIt:
+    """CommonMark with GFM tables and HTML off: the structure the PDF renderer sees in a prose field."""
+    return MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+
+
+#: What may stand before a block's own text on a line: indentation, quote markers, list markers.
+_CONTAINER_PREFIX = re.compile(r"(?:[ \t]*(?:>|[-+*](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$)))*[ \t]*")
+_ATX = re.compile(r"(?P<prefix>" + _CONTAINER_PREFIX.pattern + r")(?P<hashes>#{1,6})(?=[ \t]|$)")
+_AUTOLINK = re.compile(
+    r"<(?:[A-Za-z][A-Za-z0-9.+-]{1,31}:[^<>\x00-\x20]*"
+    r"|[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*)>"
+)
+_BACKTICKS = re.compile(r"`+")
+_FENCE_LINE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})[ \t]*$")
+
+
+def prose(text: str, level: int = SECTION_LEVEL) -> str:
+    """A Markdown field as written, made safe to place under a heading of `level` (see the module doc).
+
+    Headings keep their relative levels; the highest one becomes `level + 1`, so the outline has no gaps.
+    """
+    text = _escape_html(text)
+    lines = text.split("\n")
+    edits: dict[int, str | None] = {}
+    tokens = _parser().parse(text)
+    levels = [int(t.tag[1]) for t in tokens if t.type == "heading_open"]
+    shift = max(0, level + 1 - min(levels)) if levels else 0
+    for index, token in enumerate(tokens):
+        if token.map is None:
+            continue
+        first, end = token.map
+        if token.type == "heading_open":
+            edits.update(_demoted(lines, token, tokens[index + 1], shift))
+        elif token.type == "paragraph_open":
+            edits.update(_backslash_breaks(lines, first, end))
+        elif token.type == "fence" and token.level == 0 and not _closes(lines, token):
+            edits[end - 1] = lines[end - 1] + "\n" + token.markup
+    out = [edits.get(i, line) for i, line in enumerate(lines)]
+    return "\n".join(line for line in out if line is not None)
+
+
+def _text_blocks(tokens: list[Token]) -> Iterator[tuple[int, int]]:
+    """Line ranges whose text is parsed inline (paragraphs, headings, tables), not code."""
+    for token in tokens:
+        if token.map is not None and token.type in ("paragraph_open", "heading_open", "table_open"):
+            yield token.map[0], token.map[1]
+
+
+def _escape_html(text: str) -> str:
+    """Put a backslash before every `<` that GitHub would read as HTML; code stays untouched."""
+    lines = text.split("\n")
+    for first, end in _text_blocks(_parser().parse(text)):
+        block = "\n".join(lines[first:end])
+        offsets = _html_offsets(block)
+        if offsets:
+            for offset in reversed(offsets):
+                block = block[:offset] + "\\" + block[offset:]
+            lines[first:end] = block.split("\n")
+    return "\n".join(lines)
+
+
+def _html_offsets(block: str) -> list[int]:
+    """Where tags (and anything that could open an HTML block) start, skipping escapes and code spans."""
+    line_starts = [0] + [m.end() for m in re.finditer("\n", block)]
+    block_starts = {_CONTAINER_PREFIX.match(block, s).end() for s in line_starts}  # type: ignore[union-attr]
+    offsets: list[int] = []
+    i = 0
+    while i < len(block):
+        char = block[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == "`":
+            run = _BACKTICKS.match(block, i).end() - i  # type: ignore[union-attr]
+            closing = re.compile(rf"(?<!`)`{{{run}}}(?!`)").search(block, i + run)
+            i = closing.end() if closing else i + run
+            continue
+        if char == "<":
+            link = _AUTOLINK.match(block, i)
+            if link:
+                i = link.end()
+                continue
+            if i in block_starts or HTML_TAG_RE.match(block, i):
+                offsets.append(i)
+        i += 1
+    return offsets
+
+
+def _demoted(lines: list[str], token: Token, inline: Token, shift: int) -> dict[int, str | None]:
+    """Edits that move a heading `shift` levels down, as an ATX heading (setext has only two levels)."""
+    assert token.map is not None
+    first, end = token.map
+    hashes = "#" * min(6, int(token.tag[1]) + shift)
+    if token.markup.startswith("#"):
+        m = _ATX.match(lines[first])
+        return {first: m.group("prefix") + hashes + lines[first][m.end() :]} if m else {}
+    # setext: content lines, then the underline; keep the first line's quote or list prefix
+    source = lines[first].rstrip()
+    content = inline.content.split("\n")[0].rstrip()
+    if not source.endswith(content):
+        return {}
+    prefix = source[: len(source) - len(content)]
+    edits: dict[int, str | None] = {first: f"{prefix}{hashes} {' '.join(inline.content.split())}"}
+    edits.update(dict.fromkeys(range(first + 1, end)))
+    return edits
+
+
+def _backslash_breaks(lines: list[str], first: int, end: int) -> dict[int, str | None]:
+    """Hard breaks written as two trailing spaces, rewritten as a backslash (trailing spaces get stripped)."""
+    edits: dict[int, str | None] = {}
+    for i in range(first, end - 1):
+        line = lines[i]
+        if line.endswith("  "):
+            kept = line.rstrip(" ")
+            backslashes = len(kept) - len(kept.rstrip("\\"))
+            edits[i] = kept + "\\" * (backslashes % 2) + "\\"
+    return edits
+
+
+def _closes(lines: list[str], fence: Token) -> bool:
+    """Whether a fence ends with its closing line (an unclosed one would swallow the rest of the document)."""
+    assert fence.map is not None
+    first, end = fence.map
+    if end - first < 2:
+        return False
+    m = _FENCE_LINE.match(lines[end - 1])
+    return bool(m) and m.group(1)[0] == fence.markup[0] and len(m.group(1)) >= len(fence.markup)  # type: ignore[union-attr]
+
+
+# --- the document -------------------------------------------------------------------------------------------
+
+FILTERS: dict[str, Callable[..., Any]] = {"md": md, "heading": heading, "datum": datum, "prose": prose}
+
+
+def context(statement: Statement, settings: RenderSettings) -> dict[str, Any]:
+    """The template's variables (documented in docs/templates.md)."""
+    labels = settings.labels
+    if statement.ist_neufassung:
+        title_key = "titel_neufassung"
+    elif statement.art is Art.PETITION:
+        title_key = "titel_petition"
+    else:
+        title_key = "titel_antrag"
+    legal_box: list[Box] | None = None
+    if statement.art is Art.ANTRAG and statement.rechtliche_konsequenzen is not None:
+        rk = statement.rechtliche_konsequenzen
+        legal_box = [
+            Box(labels["rk_rechtswidrig"], rk.rechtswidrig),
+            Box(labels["rk_nachteilig"].format(body=settings.body), rk.nachteilig),
+        ]
+    options = [
+        Box(labels.option(option), option in statement.ticked, tuple(statement.punkte_for(option)))
+        for option in OPTIONS_BY_ART[statement.art]
+    ]
+    return {
+        "statement": statement,
+        "settings": settings,
+        "labels": labels.as_dict(),
+        "body": settings.body,
+        "title": labels[title_key].format(nummer=statement.nummer),
+        "status": labels.status(statement.status),
+        "legal_box": legal_box,
+        "options": options,
+        "beschlussvorschlag_titel": statement.beschlussvorschlag_titel or labels["beschlussvorschlag"],
+    }
+
+
+def tidy(text: str) -> str:
+    """No trailing spaces, no leading or repeated blank lines, exactly one final newline."""
+    out: list[str] = []
+    for raw in text.split("\n"):
+        line = raw.rstrip()
+        if line or (out and out[-1]):
+            out.append(line)
+    while out and not out[-1]:
+        out.pop()
+    return "\n".join(out) + "\n"
+
+
+def render_markdown(statement: Statement, settings: RenderSettings | None = None) -> str:
+    """The statement as GitHub-flavoured Markdown; raises `TemplateError` for a broken template."""
+    settings = settings or RenderSettings()
+    env = environment(settings.template_dir, FILTERS)
+    return tidy(render(env, TEMPLATE, context(statement, settings)))

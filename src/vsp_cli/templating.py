@@ -1,0 +1,156 @@
+"""The Jinja2 environment of the renderers: built-in templates, a user's override folder, located errors.
+
+A project may replace any built-in template by putting a file of the same name into its `template_dir`
+(configuration `template_dir` or the command line): a `ChoiceLoader` asks that folder first, then the built-in
+folder. Undefined variables are errors (`StrictUndefined`), so a misspelt variable never prints as a blank.
+Every problem with a template (syntax error, undefined variable, missing file, an exception while rendering)
+becomes a `TemplateError` whose diagnostic names the template file and line, in German.
+
+Jinja2 costs import time, so only the render path imports this module (never model, validation or config).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from functools import lru_cache
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import jinja2
+
+from .diagnostics import Diagnostic, Severity, Span
+from .errors import TemplateError
+from .resources import builtin_templates_dir
+
+#: Exceptions a template can provoke by itself (calling a method wrongly, dividing by zero, …): reported as a
+#: problem of the template, not as an internal error of vsp.
+_RUNTIME_ERRORS = (jinja2.TemplateError, TypeError, ValueError, AttributeError, LookupError, ArithmeticError)
+
+_UNDEFINED_NAME = re.compile(r"^'([^']+)' is undefined$")
+_NO_ATTRIBUTE = re.compile(r"^'?(.+?)'? has no attribute '([^']+)'$")
+
+
+def environment(
+    template_dir: Path | None, filters: Mapping[str, Callable[..., Any]] | None = None
+) -> jinja2.Environment:
+    """The environment for `template_dir` (None: built-in templates only), with `filters` registered.
+
+    Environments are cached per folder and filter set, because building one and compiling its templates
+    costs more than rendering a statement; Jinja's loader still notices edited template files.
+    """
+    if template_dir is not None and not template_dir.is_dir():
+        raise TemplateError(
+            [
+                _diagnostic(
+                    str(template_dir),
+                    0,
+                    "template-dir-missing",
+                    f"Der Vorlagenordner „{template_dir}“ existiert nicht oder ist kein Ordner",
+                )
+            ]
+        )
+    key = template_dir.resolve() if template_dir is not None else None
+    return _cached_environment(key, tuple(sorted((filters or {}).items())))
+
+
+@lru_cache(maxsize=16)
+def _cached_environment(
+    template_dir: Path | None, filters: tuple[tuple[str, Callable[..., Any]], ...]
+) -> jinja2.Environment:
+    loaders: list[jinja2.BaseLoader] = []
+    if template_dir is not None:
+        loaders.append(jinja2.FileSystemLoader(template_dir, encoding="utf-8"))
+    loaders.append(jinja2.FileSystemLoader(builtin_templates_dir(), encoding="utf-8"))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(dict(filters))
+    return env
+
+
+def render(env: jinja2.Environment, name: str, context: Mapping[str, Any]) -> str:
+    """Render template `name` with `context`; every template problem becomes a located `TemplateError`."""
+    try:
+        template = env.get_template(name)
+    except jinja2.TemplateNotFound as exc:
+        raise TemplateError([_not_found(env, exc.name if isinstance(exc.name, str) else name)]) from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError([_syntax(exc, name)]) from None
+    try:
+        return template.render(context)
+    except jinja2.TemplateSyntaxError as exc:  # an {% include %} or {% extends %} of a broken file
+        raise TemplateError([_syntax(exc, name)]) from None
+    except jinja2.TemplateNotFound as exc:
+        raise TemplateError([_not_found(env, exc.name if isinstance(exc.name, str) else name)]) from None
+    except _RUNTIME_ERRORS as exc:
+        raise TemplateError([_runtime(exc, template)]) from None
+
+
+def _diagnostic(file: str, line: int, code: str, message: str) -> Diagnostic:
+    """`line` is 1-based as Jinja reports it (0: unknown, shown as line 1)."""
+    row = max(line - 1, 0)
+    return Diagnostic(file, Span(row, 0, row, 0), (), Severity.ERROR, code, message)
+
+
+def _searched(env: jinja2.Environment) -> list[str]:
+    loader = env.loader
+    folders: list[str] = []
+    if isinstance(loader, jinja2.ChoiceLoader):
+        for sub in loader.loaders:
+            if isinstance(sub, jinja2.FileSystemLoader):
+                folders.extend(str(p) for p in sub.searchpath)
+    return folders
+
+
+def _not_found(env: jinja2.Environment, name: str) -> Diagnostic:
+    folders = _searched(env)
+    return _diagnostic(
+        folders[0] if folders else name,
+        0,
+        "template-not-found",
+        f"Die Vorlage „{name}“ wurde nicht gefunden (gesucht in: {', '.join(folders)})",
+    )
+
+
+def _syntax(exc: jinja2.TemplateSyntaxError, name: str) -> Diagnostic:
+    return _diagnostic(
+        exc.filename or exc.name or name,
+        exc.lineno,
+        "template-syntax",
+        f"Syntaxfehler in der Vorlage „{exc.name or name}“: {exc.message}",
+    )
+
+
+def _runtime(exc: Exception, template: jinja2.Template) -> Diagnostic:
+    file, line = _template_frame(exc.__traceback__, template)
+    name = Path(file).name if file else template.name or "?"
+    text = str(exc)
+    if isinstance(exc, jinja2.UndefinedError):
+        code = "template-undefined"
+        if m := _UNDEFINED_NAME.match(text):
+            message = f"In der Vorlage „{name}“ ist die Variable „{m.group(1)}“ nicht definiert"
+        elif m := _NO_ATTRIBUTE.match(text):
+            message = f"In der Vorlage „{name}“: „{m.group(1)}“ hat kein Feld „{m.group(2)}“"
+        else:
+            message = f"In der Vorlage „{name}“ fehlt ein Wert: {text}"
+    else:
+        code = "template-error"
+        message = f"Fehler beim Anwenden der Vorlage „{name}“ ({type(exc).__name__}: {text})"
+    return _diagnostic(file or template.filename or name, line, code, message)
+
+
+def _template_frame(tb: TracebackType | None, template: jinja2.Template) -> tuple[str | None, int]:
+    """The innermost frame of template code: Jinja replaces those by fake frames at the template's line."""
+    found: tuple[str | None, int] = (template.filename, 0)
+    while tb is not None:
+        if "__jinja_exception__" in tb.tb_frame.f_globals:
+            found = (tb.tb_frame.f_code.co_filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
