@@ -1,0 +1,708 @@
+"""Project configuration: `vsp.toml` or `[tool.vsp]` in `pyproject.toml`, found like ruff and black find theirs.
+
+The search starts in the input file's folder and walks up; the first `vsp.toml`, or `pyproject.toml` with a
+`[tool.vsp]` table, wins (a `pyproject.toml` without that table does not count). Paths in the file are relative
+to the file. Command-line values override the file, the file overrides the defaults; `resolve` says for every
+setting where its value came from, which `vsp config` prints.
+
+Errors are collected and located like those of statements: tomllib reports no positions, so a small scanner
+finds each key (and its value) in the TOML source; that is exact enough for this flat format. Only tomllib and
+pydantic are imported here: reading the configuration must not cost the start-up time of Jinja or ReportLab.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    Strict,
+    StringConstraints,
+    ValidationError,
+    ValidationInfo,
+)
+from pydantic_core import ErrorDetails, PydanticCustomError
+
+from .diagnostics import Diagnostic, Severity, Span
+from .errors import ConfigError
+from .labels import DEFAULT_BODY, DEFAULT_LABELS, Labels
+from .rules import did_you_mean
+from .settings import RenderSettings
+
+CONFIG_FILE = "vsp.toml"
+PYPROJECT = "pyproject.toml"
+#: Where the settings stand in a pyproject.toml.
+PYPROJECT_TABLE = ("tool", "vsp")
+
+#: The origin of a value nobody set.
+SOURCE_DEFAULT = "Standard"
+#: The origin of a value given as a command-line option.
+SOURCE_CLI = "Kommandozeile"
+
+Format = Literal["pdf", "md"]
+DEFAULT_FORMATS: tuple[Format, ...] = ("pdf",)
+
+_PNG = b"\x89PNG\r\n\x1a\n"
+_JPEG = b"\xff\xd8\xff"
+
+PathKey = tuple[str | int, ...]
+
+
+# --- the settings -------------------------------------------------------------------------------------------
+
+
+def _base(info: ValidationInfo) -> Path:
+    """Relative paths are relative to the configuration file's folder (or the working folder for options)."""
+    context = info.context if isinstance(info.context, dict) else {}
+    base = context.get("base")
+    return base if isinstance(base, Path) else Path.cwd()
+
+
+def _anchored(value: Path, info: ValidationInfo) -> Path:
+    return (_base(info) / value.expanduser()).resolve()
+
+
+def _image(value: Path, info: ValidationInfo) -> Path:
+    path = _anchored(value, info)
+    if not path.is_file():
+        raise PydanticCustomError("file_missing", "Die Bilddatei „{path}“ gibt es nicht", {"path": str(path)})
+    with path.open("rb") as fh:
+        magic = fh.read(8)
+    if not (magic.startswith(_PNG) or magic.startswith(_JPEG)):
+        raise PydanticCustomError(
+            "not_an_image", "„{path}“ ist kein PNG- oder JPEG-Bild", {"path": str(path)}
+        )
+    return path
+
+
+def _folder(value: Path, info: ValidationInfo) -> Path:
+    path = _anchored(value, info)
+    if not path.is_dir():
+        raise PydanticCustomError("folder_missing", "Den Ordner „{path}“ gibt es nicht", {"path": str(path)})
+    return path
+
+
+def _output_folder(value: Path, info: ValidationInfo) -> Path:
+    path = _anchored(value, info)
+    if path.exists() and not path.is_dir():
+        raise PydanticCustomError("not_a_folder", "„{path}“ ist eine Datei, kein Ordner", {"path": str(path)})
+    return path
+
+
+Text = Annotated[str, Strict(), StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+class ConfigFile(BaseModel):
+    """The settings of a configuration file (or of command-line options), checked and with absolute paths."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        title="vsp-Konfiguration",
+        json_schema_extra={"description": "Einstellungen in vsp.toml oder [tool.vsp] einer pyproject.toml."},
+    )
+
+    body: Text = Field(
+        default=DEFAULT_BODY,
+        title="Körperschaft",
+        description="Die Kommune, eingesetzt in „Nachteilig für die …“ und in die PDF-Metadaten.",
+        examples=["Stadt Leipzig"],
+    )
+    logo: Annotated[Path, AfterValidator(_image)] | None = Field(
+        default=None,
+        title="Logo",
+        description="PNG- oder JPEG-Datei für den Kopf der PDF-Datei, relativ zur Konfigurationsdatei.",
+        examples=["logo.png"],
+    )
+    output_dir: Annotated[Path, AfterValidator(_output_folder)] | None = Field(
+        default=None,
+        title="Ausgabeordner",
+        description="Wohin PDF und Markdown geschrieben werden, relativ zur Konfigurationsdatei; ohne Angabe "
+        "neben die Eingabedatei.",
+        examples=["out"],
+    )
+    formats: Annotated[list[Format], Field(min_length=1)] = Field(
+        default=list(DEFAULT_FORMATS),
+        title="Formate",
+        description="Welche Dateien entstehen: pdf, md oder beide.",
+        examples=[["pdf", "md"]],
+    )
+    template_dir: Annotated[Path, AfterValidator(_folder)] | None = Field(
+        default=None,
+        title="Vorlagenordner",
+        description="Ordner mit eigenen Vorlagen (z. B. statement.md.j2), die die eingebauten gleichen Namens "
+        "ersetzen; relativ zur Konfigurationsdatei.",
+        examples=["vorlagen"],
+    )
+    labels: dict[str, Text] = Field(
+        default_factory=dict,
+        title="Beschriftungen",
+        description="Ersetzt gedruckte Beschriftungen des Formulars, z. B. ablehnung_verwaltungshandeln.",
+        examples=[{"ablehnung_verwaltungshandeln": "Sachverhalt bereits berücksichtigt"}],
+    )
+    footer: Text | None = Field(
+        default=None,
+        title="Fußzeile",
+        description="Text am Fuß jeder Seite neben „Seite n/m“.",
+        examples=["Stadt Leipzig – Der Oberbürgermeister"],
+    )
+    hyphenate: Annotated[bool, Strict()] = Field(
+        default=True,
+        title="Silbentrennung",
+        description="Deutsche Silbentrennung im Fließtext der PDF-Datei (true oder false).",
+        examples=[True],
+    )
+
+
+SETTINGS: tuple[str, ...] = tuple(ConfigFile.model_fields)
+
+
+# --- labels -------------------------------------------------------------------------------------------------
+
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+#: Placeholders a label must keep: without them the printed text would lose the number or the page.
+_REQUIRED_PLACEHOLDERS = {
+    "titel_antrag": {"nummer"},
+    "titel_petition": {"nummer"},
+    "titel_neufassung": {"nummer"},
+    "seite": {"seite"},
+}
+
+
+def _placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+
+
+def _label_problems(key: str, text: str) -> list[tuple[str, str]]:
+    """(code, message) for a label whose key is unknown or whose placeholders the renderers cannot fill."""
+    if key not in DEFAULT_LABELS:
+        return [
+            ("unknown-label", f"Unbekannte Beschriftung „{key}“.{did_you_mean(key, tuple(DEFAULT_LABELS))}")
+        ]
+    allowed = _placeholders(DEFAULT_LABELS[key])
+    if not allowed:
+        found = _PLACEHOLDER.findall(text)
+        if found:
+            return [
+                (
+                    "label-placeholder",
+                    f"„{{{found[0]}}}“: In der Beschriftung „{key}“ gibt es keine Platzhalter",
+                )
+            ]
+        return []
+    try:
+        used = _placeholders(text)
+    except ValueError:
+        return [
+            (
+                "label-placeholder",
+                f"Geschweifte Klammern in „{key}“ passen nicht zusammen; eine Klammer als Text wird "
+                "verdoppelt: {{ oder }}",
+            )
+        ]
+    problems = []
+    expected = ", ".join(f"{{{name}}}" for name in sorted(allowed))
+    for name in sorted(used - allowed):
+        problems.append(
+            ("label-placeholder", f"Unbekannter Platzhalter „{{{name}}}“ in „{key}“; erlaubt: {expected}")
+        )
+    for name in sorted(_REQUIRED_PLACEHOLDERS.get(key, set()) - used):
+        problems.append(("label-placeholder", f"Die Beschriftung „{key}“ braucht den Platzhalter {{{name}}}"))
+    return problems
+
+
+# --- locating keys in TOML source ---------------------------------------------------------------------------
+
+_KEY_PART = r'(?:[A-Za-z0-9_-]+|"[^"\n]*"|\'[^\'\n]*\')'
+_KEY_RE = re.compile(rf"[ \t]*(?P<key>{_KEY_PART}(?:[ \t]*\.[ \t]*{_KEY_PART})*)[ \t]*=[ \t]*")
+_TABLE_RE = re.compile(rf"[ \t]*\[(?!\[)[ \t]*(?P<key>{_KEY_PART}(?:[ \t]*\.[ \t]*{_KEY_PART})*)[ \t]*\]")
+_ARRAY_TABLE_RE = re.compile(r"[ \t]*\[\[")
+_PART_RE = re.compile(_KEY_PART)
+_STRING_RE = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'')
+_TOML_POSITION = re.compile(r"\s*\((?:at line (\d+), column (\d+)|at end of document)\)$")
+
+
+def _parts(key: str) -> tuple[str, ...]:
+    return tuple(p.strip("\"'") for p in _PART_RE.findall(key))
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    key: Span
+    value: Span
+
+
+class _TomlIndex:
+    """Where each key of a TOML file stands: found by scanning lines, good enough for flat tables."""
+
+    def __init__(self, text: str, root: tuple[str, ...]) -> None:
+        self.lines = text.splitlines()
+        self.root = root
+        self.entries: dict[tuple[str, ...], _Entry] = {}
+        table: tuple[str, ...] = ()
+        in_multiline: str | None = None
+        for number, line in enumerate(self.lines):
+            if in_multiline is not None:
+                if line.count(in_multiline) % 2 == 1:
+                    in_multiline = None
+                continue
+            if _ARRAY_TABLE_RE.match(line):
+                table = ("[[array]]",)
+                continue
+            if m := _TABLE_RE.match(line):
+                table = _parts(m.group("key"))
+                span = Span(number, m.start("key"), number, m.end("key"))
+                self.entries.setdefault(table, _Entry(span, span))
+                continue
+            if m := _KEY_RE.match(line):
+                path = table + _parts(m.group("key"))
+                value_end = len(line.rstrip())
+                self.entries.setdefault(
+                    path,
+                    _Entry(
+                        Span(number, m.start("key"), number, m.end("key")),
+                        Span(number, m.end(), number, max(value_end, m.end() + 1)),
+                    ),
+                )
+                rest = line[m.end() :]
+                for quote in ('"""', "'''"):
+                    if rest.startswith(quote) and rest.count(quote) == 1:
+                        in_multiline = quote
+
+    def line_of(self, path: PathKey) -> int | None:
+        """The 1-based line of a setting, or None when the file does not set it."""
+        entry = self.entries.get(self.root + tuple(str(p) for p in path))
+        return entry.key.line + 1 if entry else None
+
+    def locate(self, path: PathKey, *, key: bool = False) -> Span:
+        """The span of `path`'s value (or key); a list item inside a one-line array; else the nearest parent."""
+        parts = self.root + tuple(p for p in path if isinstance(p, str))
+        entry = self.entries.get(parts)
+        if entry is not None:
+            index = next((p for p in path if isinstance(p, int)), None)
+            if index is not None and not key:
+                return self._item(entry.value, index)
+            return entry.key if key else entry.value
+        if len(parts) > len(self.root):
+            parent = self.entries.get(parts[:-1])
+            if parent is not None:
+                inline = self._inline_key(parent.value, parts[-1], key=key)
+                if inline is not None:
+                    return inline
+            return self.locate(tuple(path[:-1]), key=True) if path[:-1] else self._root_span()
+        return self._root_span()
+
+    def _root_span(self) -> Span:
+        entry = self.entries.get(self.root)
+        return entry.key if entry else Span(0, 0, 0, 0)
+
+    def _item(self, value: Span, index: int) -> Span:
+        items = list(_STRING_RE.finditer(self.lines[value.line], value.column))
+        if index < len(items):
+            m = items[index]
+            return Span(value.line, m.start(), value.line, m.end())
+        return value
+
+    def _inline_key(self, value: Span, name: str, *, key: bool) -> Span | None:
+        """A key inside an inline table `labels = { name = "…" }` on one line."""
+        line = self.lines[value.line]
+        m = re.compile(rf"(?:^|[{{,])[ \t]*(\"?{re.escape(name)}\"?)[ \t]*=[ \t]*").search(line, value.column)
+        if m is None:
+            return None
+        if key:
+            return Span(value.line, m.start(1), value.line, m.end(1))
+        end = _STRING_RE.match(line, m.end())
+        return Span(value.line, m.end(), value.line, end.end() if end else m.end() + 1)
+
+
+# --- loading ------------------------------------------------------------------------------------------------
+
+#: tomllib's problem texts in German; others are shown as they are after a German lead.
+_TOML_PROBLEMS = {
+    "Invalid value": "ungültiger Wert (Texte gehören in Anführungszeichen, Wahrheitswerte sind true/false)",
+    "Expected '=' after a key in a key/value pair": "„=“ nach dem Schlüssel erwartet",
+    "Cannot overwrite a value": "der Schlüssel steht doppelt in der Datei",
+    "Cannot declare": "die Tabelle steht doppelt in der Datei",
+    "Unclosed array": "eckige Klammer der Liste nicht geschlossen",
+    "Unclosed inline table": "geschweifte Klammer der Tabelle nicht geschlossen",
+    "Illegal character": "ungültiges Zeichen (fehlt ein schließendes Anführungszeichen?)",
+    "Unterminated string": "Anführungszeichen nicht geschlossen",
+    "Invalid statement": "ungültige Zeile; erwartet wird schluessel = wert oder [tabelle]",
+    "Expected newline or end of document after a statement": "nach dem Wert darf in der Zeile nichts "
+    "mehr stehen (Kommentare beginnen mit #)",
+}
+
+
+@dataclass(frozen=True)
+class ProjectConfig:
+    """A checked configuration file: its values and the line of each setting it sets."""
+
+    path: Path
+    values: ConfigFile
+    #: Setting name (labels as `labels.<key>`) → 1-based line in the file, for those the file sets.
+    lines: Mapping[str, int]
+
+    @property
+    def set_in_file(self) -> frozenset[str]:
+        return frozenset(self.lines)
+
+
+def _diagnostic(file: Path | str, span: Span, path: PathKey, code: str, message: str) -> Diagnostic:
+    return Diagnostic(str(file), span, path, Severity.ERROR, code, message)
+
+
+def _syntax_error(path: Path, exc: tomllib.TOMLDecodeError, text: str) -> Diagnostic:
+    message = str(exc)
+    m = _TOML_POSITION.search(message)
+    problem = message[: m.start()] if m else message
+    if m and m.group(1):
+        line, column = int(m.group(1)) - 1, int(m.group(2)) - 1
+    else:
+        lines = text.splitlines() or [""]
+        line, column = len(lines) - 1, len(lines[-1])
+    german = next((g for e, g in _TOML_PROBLEMS.items() if problem.startswith(e)), None)
+    detail = german if german else f"({problem})"
+    return _diagnostic(
+        path, Span(line, column, line, column + 1), (), "toml-syntax", f"TOML-Syntaxfehler: {detail}"
+    )
+
+
+def _read(path: Path) -> str:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(
+            [
+                _diagnostic(
+                    path,
+                    Span(0, 0, 0, 0),
+                    (),
+                    "config-missing",
+                    f"Die Konfigurationsdatei „{path}“ gibt es nicht",
+                )
+            ]
+        ) from None
+    except OSError as exc:
+        raise ConfigError(
+            [
+                _diagnostic(
+                    path,
+                    Span(0, 0, 0, 0),
+                    (),
+                    "config-unreadable",
+                    f"Die Konfigurationsdatei „{path}“ kann nicht gelesen werden ({exc.strerror})",
+                )
+            ]
+        ) from None
+    try:
+        return raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n")
+        column = exc.start - (before.rfind(b"\n") + 1)
+        raise ConfigError(
+            [
+                _diagnostic(
+                    path,
+                    Span(line, column, line, column + 1),
+                    (),
+                    "not-utf8",
+                    "Die Konfigurationsdatei ist nicht UTF-8-kodiert; bitte im Editor als UTF-8 speichern",
+                )
+            ]
+        ) from None
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int | float):
+        return f"die Zahl {value}"
+    if isinstance(value, list):
+        return "eine Liste"
+    if isinstance(value, dict):
+        return "eine Tabelle"
+    return f"„{value}“"
+
+
+def _message(err: ErrorDetails) -> tuple[str, str]:
+    """German (code, message) for a pydantic error, chosen by its type (never by its English text)."""
+    kind, loc, value = err["type"], err["loc"], err.get("input")
+    name = ".".join(str(p) for p in loc if isinstance(p, str))
+    if kind == "extra_forbidden":
+        key = str(loc[-1])
+        return "unknown-setting", (
+            f"Unbekannte Einstellung „{key}“.{did_you_mean(key, SETTINGS)} Erlaubt: {', '.join(SETTINGS)}"
+        )
+    if kind == "string_type":
+        return "invalid-type", f"„{name}“: Text in Anführungszeichen erwartet, gefunden: {_describe(value)}"
+    if kind == "bool_type":
+        return "invalid-type", f"„{name}“: true oder false erwartet, gefunden: {_describe(value)}"
+    if kind == "list_type":
+        return (
+            "invalid-type",
+            f'„{name}“: eine Liste erwartet, z. B. ["pdf", "md"], gefunden: {_describe(value)}',
+        )
+    if kind in ("dict_type", "model_type"):
+        return "invalid-type", f"„{name}“: eine Tabelle erwartet, gefunden: {_describe(value)}"
+    if kind in ("path_type", "path_parsing"):
+        return "invalid-type", f"„{name}“: ein Pfad als Text erwartet, gefunden: {_describe(value)}"
+    if kind == "literal_error":
+        hint = did_you_mean(value, ("pdf", "md")) if isinstance(value, str) else ""
+        return "invalid-format", f"Unbekanntes Format {_describe(value)}.{hint} Erlaubt: pdf, md"
+    if kind == "string_too_short":
+        return "empty-value", f"„{name}“ darf nicht leer sein"
+    if kind == "too_short":
+        return "empty-list", f"„{name}“ braucht mindestens einen Eintrag"
+    if kind in ("file_missing", "not_an_image", "folder_missing", "not_a_folder"):
+        return kind.replace("_", "-"), f"„{name}“: {err['msg']}"
+    return "invalid-value", f"„{name}“: ungültiger Wert {_describe(value)}"
+
+
+def _validate(
+    data: Mapping[str, Any], base: Path, where: Path | str, locate: Any
+) -> tuple[ConfigFile | None, list[Diagnostic]]:
+    """Validate settings; `locate(path, key=…)` gives the span of a path. All problems are collected."""
+    diagnostics: list[Diagnostic] = []
+    values: ConfigFile | None = None
+    try:
+        values = ConfigFile.model_validate(data, context={"base": base})
+    except ValidationError as exc:
+        for err in exc.errors(include_url=False):
+            loc: PathKey = tuple(err["loc"])
+            code, message = _message(err)
+            span = locate(loc, key=err["type"] == "extra_forbidden")
+            diagnostics.append(_diagnostic(where, span, loc, code, message))
+    labels = data.get("labels")
+    if isinstance(labels, dict):
+        for key, text in labels.items():
+            if isinstance(text, str):
+                for code, message in _label_problems(str(key), text):
+                    span = locate(("labels", key), key=code == "unknown-label")
+                    diagnostics.append(_diagnostic(where, span, ("labels", key), code, message))
+    diagnostics.sort(key=lambda d: (d.span.line, d.span.column))
+    return (None if diagnostics else values), diagnostics
+
+
+def load_config(path: Path) -> ProjectConfig:
+    """Read and check a vsp.toml or pyproject.toml; raises `ConfigError` with every located problem."""
+    path = path.resolve()
+    text = _read(path)
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError([_syntax_error(path, exc, text)]) from None
+    root: tuple[str, ...] = ()
+    data: Any = document
+    if path.name == PYPROJECT:
+        root = PYPROJECT_TABLE
+        data = document.get("tool", {}).get("vsp") if isinstance(document.get("tool"), dict) else None
+        if data is None:
+            raise ConfigError(
+                [
+                    _diagnostic(
+                        path,
+                        Span(0, 0, 0, 0),
+                        (),
+                        "no-tool-vsp",
+                        "Die pyproject.toml enthält keine Tabelle [tool.vsp] mit Einstellungen für vsp",
+                    )
+                ]
+            )
+    index = _TomlIndex(text, root)
+    if not isinstance(data, dict):
+        raise ConfigError(
+            [_diagnostic(path, index.locate(()), (), "invalid-type", "[tool.vsp] muss eine Tabelle sein")]
+        )
+    values, diagnostics = _validate(data, path.parent, path, index.locate)
+    if values is None:
+        raise ConfigError(diagnostics)
+    lines: dict[str, int] = {}
+    for name in values.model_fields_set:
+        if name == "labels":
+            for key in values.labels:
+                lines[f"labels.{key}"] = index.line_of(("labels", key)) or index.line_of(("labels",)) or 1
+        else:
+            lines[name] = index.line_of((name,)) or 1
+    return ProjectConfig(path, values, lines)
+
+
+# --- finding ------------------------------------------------------------------------------------------------
+
+_TOOL_VSP_TEXT = re.compile(
+    r"^[ \t]*\[[ \t]*tool[ \t]*\.[ \t]*vsp[ \t]*[\].]|^[ \t]*tool[ \t]*\.[ \t]*vsp\b", re.M
+)
+
+
+def _has_tool_vsp(pyproject: Path) -> bool:
+    """Whether a pyproject.toml configures vsp. A broken one counts if it mentions [tool.vsp], so that
+    loading it reports the syntax error instead of silently using another configuration."""
+    try:
+        text = pyproject.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return False
+    try:
+        tool = tomllib.loads(text).get("tool")
+    except tomllib.TOMLDecodeError:
+        return bool(_TOOL_VSP_TEXT.search(text))
+    return isinstance(tool, dict) and "vsp" in tool
+
+
+def find_config(start: Path) -> Path | None:
+    """The configuration for a file or folder: the nearest vsp.toml or pyproject.toml with [tool.vsp] in
+    `start`'s folder or above (vsp.toml first within one folder), or None."""
+    start = start.resolve()
+    folder = start if start.is_dir() else start.parent
+    for candidate in (folder, *folder.parents):
+        config = candidate / CONFIG_FILE
+        if config.is_file():
+            return config
+        pyproject = candidate / PYPROJECT
+        if pyproject.is_file() and _has_tool_vsp(pyproject):
+            return pyproject
+    return None
+
+
+# --- resolving ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EffectiveSettings:
+    """What applies to a run: render settings, where and what to write, and where each value came from."""
+
+    render: RenderSettings
+    #: None: the caller writes next to the input file.
+    output_dir: Path | None
+    formats: tuple[str, ...]
+    #: Setting (labels as `labels.<key>`) → „Standard“, „<file>:<line>“ or „Kommandozeile“.
+    sources: Mapping[str, str]
+    config_path: Path | None = None
+
+
+def _cli_span(path: PathKey, *, key: bool = False) -> Span:
+    return Span(0, 0, 0, 0)
+
+
+def _check_overrides(overrides: Mapping[str, Any], base: Path) -> ConfigFile:
+    values, diagnostics = _validate(overrides, base, SOURCE_CLI, _cli_span)
+    if values is None:
+        raise ConfigError(diagnostics)
+    return values
+
+
+def resolve(
+    config_path: Path | None, cli_overrides: Mapping[str, Any] | None = None, *, cwd: Path | None = None
+) -> EffectiveSettings:
+    """Defaults, then the configuration file (if any), then command-line values (None means "not given").
+
+    `cli_overrides` takes the setting names of the file (body, logo, output_dir, formats, template_dir,
+    labels, footer, hyphenate); its relative paths are relative to `cwd` (default: the working folder).
+    `labels` is merged key by key over the file's. Raises `ConfigError` for an invalid file or option.
+    """
+    config = load_config(config_path) if config_path is not None else None
+    given = {k: v for k, v in (cli_overrides or {}).items() if v is not None}
+    cli = _check_overrides(given, (cwd or Path.cwd()).resolve())
+    file_values = config.values if config else ConfigFile()
+    file_set = config.set_in_file if config else frozenset()
+
+    def pick(name: str) -> tuple[Any, str]:
+        if name in cli.model_fields_set:
+            return getattr(cli, name), SOURCE_CLI
+        if name in file_set:
+            assert config is not None
+            return getattr(file_values, name), f"{config.path}:{config.lines[name]}"
+        return getattr(file_values, name), SOURCE_DEFAULT
+
+    sources: dict[str, str] = {}
+    chosen: dict[str, Any] = {}
+    for name in SETTINGS:
+        if name != "labels":
+            chosen[name], sources[name] = pick(name)
+    labels = dict(file_values.labels)
+    labels.update(cli.labels)
+    for key in DEFAULT_LABELS:
+        if key in cli.labels:
+            sources[f"labels.{key}"] = SOURCE_CLI
+        elif config is not None and f"labels.{key}" in file_set:
+            sources[f"labels.{key}"] = f"{config.path}:{config.lines[f'labels.{key}']}"
+        else:
+            sources[f"labels.{key}"] = SOURCE_DEFAULT
+    render = RenderSettings(
+        labels=Labels(labels),
+        body=chosen["body"],
+        logo=chosen["logo"],
+        footer=chosen["footer"],
+        template_dir=chosen["template_dir"],
+        hyphenate=chosen["hyphenate"],
+    )
+    formats = tuple(dict.fromkeys(chosen["formats"]))
+    return EffectiveSettings(render, chosen["output_dir"], formats, sources, config.path if config else None)
+
+
+def settings_for(
+    input_path: Path,
+    config_path: Path | None = None,
+    cli_overrides: Mapping[str, Any] | None = None,
+    *,
+    use_config: bool = True,
+) -> EffectiveSettings:
+    """The settings for one input file: an explicit `config_path`, else the one found from the file."""
+    if config_path is None and use_config:
+        config_path = find_config(input_path)
+    return resolve(config_path, cli_overrides)
+
+
+# --- showing ------------------------------------------------------------------------------------------------
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return "ja" if value else "nein"
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def format_effective(effective: EffectiveSettings) -> str:
+    """A readable German listing for `vsp config`: every setting, its value and where it came from."""
+    render = effective.render
+    rows: list[tuple[str, str, str]] = [
+        ("body", _show(render.body), effective.sources["body"]),
+        ("logo", _show(render.logo), effective.sources["logo"]),
+        (
+            "output_dir",
+            _show(effective.output_dir) if effective.output_dir else "– (neben der Eingabedatei)",
+            effective.sources["output_dir"],
+        ),
+        ("formats", _show(effective.formats), effective.sources["formats"]),
+        (
+            "template_dir",
+            _show(render.template_dir) if render.template_dir else "– (eingebaute Vorlagen)",
+            effective.sources["template_dir"],
+        ),
+        ("footer", _show(render.footer), effective.sources["footer"]),
+        ("hyphenate", _show(render.hyphenate), effective.sources["hyphenate"]),
+    ]
+    labels = render.labels.as_dict()
+    rows.extend((f"labels.{key}", labels[key], effective.sources[f"labels.{key}"]) for key in DEFAULT_LABELS)
+    header = ("Einstellung", "Wert", "Herkunft")
+    width_name = max(len(r[0]) for r in (header, *rows))
+    width_value = min(60, max(len(r[1]) for r in (header, *rows)))
+    if effective.config_path is not None:
+        lines = [f"Konfigurationsdatei: {effective.config_path}", ""]
+    else:
+        lines = ["Keine Konfigurationsdatei gefunden (vsp.toml oder [tool.vsp] in pyproject.toml).", ""]
+    for name, value, source in (header, *rows):
+        lines.append(f"{name:<{width_name}}  {value:<{width_value}}  {source}".rstrip())
+    return "\n".join(lines) + "\n"
