@@ -1,0 +1,514 @@
+"""The Markdown renderer: golden files, literal plain text, prose handling, templates and their errors.
+
+Golden files live in tests/golden/<stem>.md, one per example and per valid case; `VSP_UPDATE_GOLDEN=1` rewrites
+them (review the diff before committing). Structure is checked by parsing the output as GitHub does: CommonMark
+with GFM tables and raw HTML enabled; task-list items are list items whose text starts with `[x] ` or `[ ] `.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from conftest import EXAMPLE_FILES, VALID_CASES
+from vsp_cli.config import resolve
+from vsp_cli.errors import TemplateError
+from vsp_cli.labels import DEFAULT_LABELS, Labels
+from vsp_cli.markdown import md, prose, render_markdown
+from vsp_cli.model import Statement
+from vsp_cli.settings import RenderSettings
+from vsp_cli.validation import load_statement
+
+GOLDEN = Path(__file__).parent / "golden"
+UPDATE = os.environ.get("VSP_UPDATE_GOLDEN") == "1"
+INPUTS = EXAMPLE_FILES + VALID_CASES
+
+#: Parses like GitHub: raw HTML on (so escaped HTML that leaked would show up as html tokens), GFM tables.
+GFM = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+
+
+def _ids(paths: list[Path]) -> list[str]:
+    return [p.stem for p in paths]
+
+
+# --- helpers that read the parsed document --------------------------------------------------------------
+
+
+def inline_text(token: Token, allowed: frozenset[str] = frozenset({"text"})) -> str:
+    """The literal text of an inline token; fails if it holds anything but plain text (emphasis, code, …)."""
+    assert token.children is not None
+    kinds = {child.type for child in token.children}
+    assert kinds <= allowed, f"unexpected inline markup {kinds - allowed} in {token.content!r}"
+    return "".join(child.content for child in token.children if child.type == "text")
+
+
+def paragraph_lines(token: Token) -> list[str]:
+    """A paragraph of bold labels and values separated by hard breaks, as its lines of text."""
+    assert token.children is not None
+    kinds = {child.type for child in token.children}
+    assert kinds <= {"text", "strong_open", "strong_close", "hardbreak"}, kinds
+    lines = [""]
+    for child in token.children:
+        if child.type == "hardbreak":
+            lines.append("")
+        elif child.type == "text":
+            lines[-1] += child.content
+    return lines
+
+
+def paragraphs(tokens: list[Token]) -> list[Token]:
+    """Inline tokens of top-level paragraphs (not in lists, quotes or tables)."""
+    return [tokens[i + 1] for i, t in enumerate(tokens) if t.type == "paragraph_open" and t.level == 0]
+
+
+def headings(tokens: list[Token], tag: str) -> list[str]:
+    return [
+        inline_text(tokens[i + 1]) for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag == tag
+    ]
+
+
+def table_rows(tokens: list[Token]) -> list[list[str]]:
+    """The rows of the first table (the Beratungsfolge) as its cells' literal text; asserts three per row."""
+    rows: list[list[str]] = []
+    for i, token in enumerate(tokens):
+        if token.type == "table_close":
+            break
+        if token.type == "tr_open":
+            cells = []
+            j = i + 1
+            while tokens[j].type != "tr_close":
+                if tokens[j].type in ("th_open", "td_open"):
+                    cells.append(inline_text(tokens[j + 1]))
+                j += 1
+            assert len(cells) == 3, cells
+            rows.append(cells)
+    return rows
+
+
+def list_items(tokens: list[Token], list_type: str) -> list[str]:
+    """The text of the items of lists of `list_type` (bullet_list, ordered_list), in order."""
+    items: list[str] = []
+    inside = 0
+    for i, token in enumerate(tokens):
+        if token.type == f"{list_type}_open":
+            inside += 1
+        elif token.type == f"{list_type}_close":
+            inside -= 1
+        elif inside and token.type == "paragraph_open":
+            items.append(inline_text(tokens[i + 1]))
+    return items
+
+
+def assert_github_clean(text: str) -> list[Token]:
+    """Parse as GitHub does and check the invariants every rendered statement has."""
+    tokens = GFM.parse(text)
+    kinds = {t.type for t in tokens}
+    assert "html_block" not in kinds and "html_inline" not in {
+        c.type for t in tokens if t.children for c in t.children
+    }, "raw HTML leaked into the Markdown"
+    assert len(headings(tokens, "h1")) == 1
+    assert sum(1 for t in tokens if t.type == "table_open") >= 1
+    table_rows(tokens)  # three cells in every row of the Beratungsfolge
+    boxes = [item for item in list_items(tokens, "bullet_list") if item[:4] in ("[x] ", "[ ] ")]
+    assert boxes, "no task-list items"
+    assert text.endswith("\n") and not text.endswith("\n\n")
+    assert "\n\n\n" not in text
+    assert all(line == line.rstrip() for line in text.split("\n")), "trailing white space"
+    return tokens
+
+
+def make(data: dict[str, Any], **changes: Any) -> Statement:
+    return Statement.model_validate({**data, **changes})
+
+
+# --- golden files ---------------------------------------------------------------------------------------
+
+
+def test_golden_names_are_unique() -> None:
+    stems = [p.stem for p in INPUTS]
+    assert len(stems) == len(set(stems))
+
+
+@pytest.mark.parametrize("path", INPUTS, ids=_ids(INPUTS))
+def test_golden(path: Path) -> None:
+    rendered = render_markdown(load_statement(path))
+    golden = GOLDEN / f"{path.stem}.md"
+    if UPDATE:
+        GOLDEN.mkdir(exist_ok=True)
+        golden.write_bytes(rendered.encode("utf-8"))
+    assert golden.is_file(), f"{golden} fehlt: mit VSP_UPDATE_GOLDEN=1 erzeugen und prüfen"
+    assert rendered.encode("utf-8") == golden.read_bytes()
+
+
+@pytest.mark.parametrize("path", INPUTS, ids=_ids(INPUTS))
+def test_golden_parses_as_gfm(path: Path) -> None:
+    statement = load_statement(path)
+    text = (GOLDEN / f"{path.stem}.md").read_text(encoding="utf-8")
+    tokens = assert_github_clean(text)
+    rows = table_rows(tokens)
+    assert rows[0] == ["Gremium", "Termin", "Zuständigkeit"]
+    assert len(rows) >= 1 + len(statement.beratungsfolge)
+    assert rows[1][0] == statement.beratungsfolge[0].gremium
+
+
+@pytest.mark.parametrize("path", INPUTS, ids=_ids(INPUTS))
+def test_stable(path: Path) -> None:
+    statement = load_statement(path)
+    first = render_markdown(statement)
+    assert render_markdown(statement) == first
+    assert first.endswith("\n") and not first.endswith("\n\n")
+    assert not any(line.endswith((" ", "\t")) for line in first.split("\n"))
+    assert "\n\n\n" not in first
+
+
+# --- content and order ----------------------------------------------------------------------------------
+
+
+def test_content_and_order_of_the_example() -> None:
+    text = render_markdown(load_statement(Path(EXAMPLE_FILES[0]).parent / "VI-A-03824-VSP-01.yaml"))
+    order = [
+        "# Verwaltungsstandpunkt Nr. VI-A-03824-VSP-01",
+        "**Status:** öffentlich",
+        "| Gremium | Termin | Zuständigkeit |",
+        "| FA Allgemeine Verwaltung | 18.04.2017 | Vorberatung |",
+        "| Ratsversammlung | 17.05.2017 | Beschlussfassung |",
+        "**Eingereicht von**\\\nDezernat Allgemeine Verwaltung",
+        "**Betreff**\\\n**Werkstattgespräche",
+        "> **Rechtliche Konsequenzen**",
+        "> - [ ] Rechtswidrig und/oder",
+        "> - [ ] Nachteilig für die Stadt Leipzig.",
+        "- [ ] Zustimmung\n- [ ] Ablehnung\n- [ ] Zustimmung mit Ergänzung\n"
+        "- [x] Ablehnung, da bereits Verwaltungshandeln\n- [ ] Alternativvorschlag\n- [ ] Sachstandsbericht\n",
+        "## Prüfung der Übereinstimmung mit den strategischen Zielen\n\nnicht relevant\n",
+        "## Begründung\n\nMit seinem Antrag",
+    ]
+    positions = [text.index(part) for part in order]
+    assert positions == sorted(positions)
+
+
+def test_petition_has_its_options_and_no_legal_box(minimal_data: dict[str, Any]) -> None:
+    data = {**minimal_data, "art": "petition", "nummer": "VII-P-02450-VSP-01", "empfehlung": "erledigt"}
+    data.pop("begruendung")
+    text = render_markdown(make(data, sachverhalt="Erledigt."))
+    assert text.startswith("# Verwaltungsstandpunkt zur Petition Nr. VII-P-02450-VSP-01\n")
+    assert "Rechtliche Konsequenzen" not in text
+    items = list_items(GFM.parse(text), "bullet_list")
+    assert items == [
+        "[ ] Zustimmung und Abhilfe",
+        "[ ] Alternativvorschlag",
+        "[ ] Berücksichtigung",
+        "[x] Erledigt",
+        "[ ] Ablehnung",
+    ]
+
+
+def test_neufassung_title_and_gremium_line(minimal_data: dict[str, Any]) -> None:
+    text = render_markdown(make(minimal_data, nummer="VI-A-01029-VSP-001-NF-001", gremium="Ratsversammlung"))
+    assert text.startswith("Ratsversammlung\n\n# Neufassung Nr. VI-A-01029-VSP-001-NF-001\n")
+
+
+def test_legal_box_ticks_and_can_be_switched_off(minimal_data: dict[str, Any]) -> None:
+    ticked = render_markdown(make(minimal_data, rechtliche_konsequenzen={"rechtswidrig": True}))
+    assert "> - [x] Rechtswidrig und/oder\n> - [ ] Nachteilig für die Stadt Leipzig.\n" in ticked
+    off = render_markdown(make(minimal_data, rechtliche_konsequenzen=False))
+    assert "Rechtliche Konsequenzen" not in off and "Rechtswidrig" not in off
+
+
+def test_punkte_after_the_label_and_missing_cells_empty(minimal_data: dict[str, Any]) -> None:
+    statement = make(
+        minimal_data,
+        empfehlung=[
+            {"option": "zustimmung", "punkte": "zu 1."},
+            {"option": "zustimmung", "punkte": "zu 3."},
+            {"option": "ablehnung", "punkte": "zu 2."},
+        ],
+        beratungsfolge=[{"gremium": "Ratsversammlung"}, {"gremium": "FA Umwelt", "termin": "2019-05-07"}],
+    )
+    tokens = GFM.parse(render_markdown(statement))
+    assert list_items(tokens, "bullet_list")[2:4] == ["[x] Zustimmung zu 1., zu 3.", "[x] Ablehnung zu 2."]
+    assert table_rows(tokens)[1:] == [["Ratsversammlung", "", ""], ["FA Umwelt", "07.05.2019", ""]]
+
+
+def test_sections_in_order_with_their_headings(minimal_data: dict[str, Any]) -> None:
+    statement = make(
+        minimal_data,
+        beschlussvorschlag="1. Der Oberbürgermeister wird beauftragt.",
+        beschlussvorschlag_titel="Alternativvorschlag:",
+        strategische_ziele="Ziel **A**",
+        sachverhalt="Der Sachverhalt.",
+        anlagen=["Karte", "Kosten"],
+    )
+    tokens = GFM.parse(render_markdown(statement))
+    assert headings(tokens, "h2") == [
+        "Alternativvorschlag",
+        "Prüfung der Übereinstimmung mit den strategischen Zielen",
+        "Sachverhalt",
+        "Begründung",
+        "Anlagen",
+    ]
+    assert list_items(tokens, "ordered_list") == ["Der Oberbürgermeister wird beauftragt.", "Karte", "Kosten"]
+
+
+# --- plain text prints literally ------------------------------------------------------------------------
+
+NASTY = [
+    "*Stern* _unter_ **fett** __auch__",
+    "a | b | c",
+    "# keine Überschrift",
+    "## auch keine ##",
+    "[x] kein Kästchen",
+    "[ ] auch keins",
+    "<b>fett?</b> & <i>kursiv</i> <font size=30>groß</font>",
+    "&amp; &copy; &#35; bleiben Text",
+    "`code` und ``mehr``",
+    "- kein Listenpunkt",
+    "+ auch keiner",
+    "* und keiner",
+    "1. keine Aufzählung",
+    "2) auch keine",
+    "> kein Zitat",
+    "---",
+    "===",
+    "~~durchgestrichen~~ ~~~",
+    "$x^2$ kostet 5 $",
+    r"Pfad C:\Temp\ und \* und a\|b",
+    "Ende mit Raute #",
+    "[Verweis](http://example.org) ![Bild](x.png)",
+    "<https://www.leipzig.de> <!-- Kommentar",
+    "```",
+    "<div>",
+]
+
+
+@pytest.mark.parametrize("value", NASTY)
+def test_plain_text_prints_literally(minimal_data: dict[str, Any], value: str) -> None:
+    statement = make(
+        minimal_data,
+        gremium=value,
+        betreff=value,
+        eingereicht_von=[value, value],
+        beratungsfolge=[
+            {"gremium": value, "termin": "2017-04-18", "zustaendigkeit": value},
+            {"gremium": "Ratsversammlung"},
+        ],
+        empfehlung=[{"option": "zustimmung", "punkte": value}],
+        anlagen=[value, "zweite Anlage"],
+    )
+    labels = Labels({"zustimmung": value, "betreff": value})
+    text = render_markdown(statement, RenderSettings(labels=labels))
+    tokens = assert_github_clean(text)
+
+    assert table_rows(tokens) == [
+        ["Gremium", "Termin", "Zuständigkeit"],
+        [value, "18.04.2017", value],
+        ["Ratsversammlung", "", ""],
+    ]
+    paras = [paragraph_lines(p) for p in paragraphs(tokens)]
+    assert [value] in paras  # the gremium line above the title
+    assert ["Eingereicht von", value, value] in paras
+    assert [value, value] in paras  # Betreff (label overridden) and the subject
+    assert f"[x] {value} {value}" in list_items(tokens, "bullet_list")
+    assert list_items(tokens, "ordered_list") == [value, "zweite Anlage"]
+    # exactly the structure of a plain statement: one title, no extra headings, lists, quotes or tables
+    assert headings(tokens, "h1") == ["Verwaltungsstandpunkt Nr. VI-A-03824-VSP-01"]
+    assert sum(1 for t in tokens if t.type == "table_open") == 1
+    assert sum(1 for t in tokens if t.type == "blockquote_open") == 1  # the legal box
+    assert sum(1 for t in tokens if t.type == "bullet_list_open") == 2
+    assert "$" not in text.replace("\\$", "")  # GitHub would typeset $…$ as math
+
+
+def test_line_breaks_in_plain_text_become_spaces(minimal_data: dict[str, Any]) -> None:
+    statement = make(
+        minimal_data, beratungsfolge=[{"gremium": "FA\nUmwelt |\n# Klima", "zustaendigkeit": "A\r\nB"}]
+    )
+    assert table_rows(GFM.parse(render_markdown(statement)))[1] == ["FA Umwelt | # Klima", "", "A B"]
+
+
+@pytest.mark.parametrize(
+    ("value", "escaped"),
+    [
+        ("Dezernat Umwelt, Ordnung, Sport", "Dezernat Umwelt, Ordnung, Sport"),
+        ("zu 1. und 2.", "zu 1. und 2."),
+        ("1. Lesung", "1\\. Lesung"),
+        ("a|b", "a\\|b"),
+        ("- x", "\\- x"),
+        ("R&D &amp;", "R&D \\&amp;"),
+    ],
+)
+def test_md_escapes_only_what_it_must(value: str, escaped: str) -> None:
+    assert md(value) == escaped
+
+
+# --- prose ----------------------------------------------------------------------------------------------
+
+
+def test_prose_headings_move_below_the_section() -> None:
+    text = (
+        "# Eins\n\nText\n\n## Zwei\n\nZwei b\n---\n\n> ### Drei\n\n- Vier\n  ===\n\n```\n# kein Titel\n```\n"
+    )
+    out = prose(text)
+    assert out.split("\n") == [
+        "### Eins",
+        "",
+        "Text",
+        "",
+        "#### Zwei",
+        "",
+        "#### Zwei b",
+        "",
+        "> ##### Drei",
+        "",
+        "- ### Vier",
+        "",
+        "```",
+        "# kein Titel",
+        "```",
+        "",
+    ]
+
+
+def test_prose_headings_keep_relative_levels_without_gaps() -> None:
+    assert prose("## A\n\n### B\n") == "### A\n\n#### B\n"
+    assert prose("#### tief\n") == "#### tief\n"
+    assert prose("# A\n\n###### F\n") == "### A\n\n###### F\n"
+
+
+def test_prose_raw_html_prints_literally() -> None:
+    source = 'Roh: <b>kein HTML</b> & <img src="/etc/passwd"/>\n\n<div>\nBlock\n</div>\n\n<!-- offen\n\n`<b>` bleibt Code'
+    out = prose(source)
+    tokens = GFM.parse(out)
+    assert "html_block" not in {t.type for t in tokens}
+    texts = [
+        inline_text(tokens[i + 1], frozenset({"text", "softbreak", "code_inline"}))
+        for i, t in enumerate(tokens)
+        if t.type == "paragraph_open"
+    ]
+    assert texts[0] == 'Roh: <b>kein HTML</b> & <img src="/etc/passwd"/>'
+    assert "`<b>` bleibt Code" in out
+    assert GFM.render(out) == MarkdownIt("commonmark", {"html": False}).enable("table").render(source)
+
+
+def test_prose_hard_breaks_and_trailing_spaces() -> None:
+    out = prose("Zeile mit Umbruch  \nweiter  \nEnde  \n\nC:\\  \nx")
+    assert out == "Zeile mit Umbruch\\\nweiter\\\nEnde  \n\nC:\\\\\\\nx"
+    assert "<br />" in GFM.render(out)
+
+
+def test_unclosed_fence_does_not_swallow_the_document(minimal_data: dict[str, Any]) -> None:
+    statement = make(minimal_data, sachverhalt="```python\nprint(1)", begruendung="Nach dem Code.")
+    tokens = GFM.parse(render_markdown(statement))
+    assert headings(tokens, "h2")[-2:] == ["Sachverhalt", "Begründung"]
+
+
+def test_prose_example_keeps_markdown() -> None:
+    path = next(p for p in VALID_CASES if p.stem == "markdown-reich") if VALID_CASES else None
+    if path is None:  # the case files are someone else's; the example below covers the same ground
+        path = next(p for p in EXAMPLE_FILES if p.stem == "beispiel-mehrere-optionen")
+    tokens = GFM.parse(render_markdown(load_statement(path)))
+    kinds = {t.type for t in tokens}
+    assert {"bullet_list_open", "blockquote_open"} <= kinds
+
+
+# --- settings, templates and their errors --------------------------------------------------------------
+
+
+def test_labels_and_body_from_configuration(tmp_path: Path, minimal_data: dict[str, Any]) -> None:
+    config = tmp_path / "vsp.toml"
+    config.write_text(
+        'body = "Gemeinde Musterdorf"\n[labels]\nablehnung_verwaltungshandeln = "Sachverhalt bereits berücksichtigt"\n'
+        'sachverhalt = "Ausgangslage:"\n',
+        encoding="utf-8",
+    )
+    settings = resolve(config).render
+    text = render_markdown(make(minimal_data, sachverhalt="S."), settings)
+    assert "- [x] Sachverhalt bereits berücksichtigt\n" in text
+    assert "Ablehnung, da bereits Verwaltungshandeln" not in text
+    assert "> - [ ] Nachteilig für die Gemeinde Musterdorf.\n" in text
+    assert "## Ausgangslage\n" in text
+
+
+def test_template_override(tmp_path: Path, minimal_data: dict[str, Any]) -> None:
+    (tmp_path / "statement.md.j2").write_text(
+        "# {{ title }}\n\nEigene Vorlage für {{ statement.betreff | md }} ({{ body }})\n", encoding="utf-8"
+    )
+    text = render_markdown(make(minimal_data, betreff="A*B"), RenderSettings(template_dir=tmp_path))
+    assert (
+        text == "# Verwaltungsstandpunkt Nr. VI-A-03824-VSP-01\n\nEigene Vorlage für A\\*B (Stadt Leipzig)\n"
+    )
+
+
+def test_override_folder_without_the_template_falls_back(
+    tmp_path: Path, minimal_data: dict[str, Any]
+) -> None:
+    (tmp_path / "anderes.md.j2").write_text("x", encoding="utf-8")
+    statement = make(minimal_data)
+    assert render_markdown(statement, RenderSettings(template_dir=tmp_path)) == render_markdown(statement)
+
+
+def _template_error(tmp_path: Path, source: str, statement: Statement) -> TemplateError:
+    (tmp_path / "statement.md.j2").write_text(source, encoding="utf-8")
+    with pytest.raises(TemplateError) as info:
+        render_markdown(statement, RenderSettings(template_dir=tmp_path))
+    return info.value
+
+
+def test_template_syntax_error_is_located(tmp_path: Path, minimal_data: dict[str, Any]) -> None:
+    error = _template_error(tmp_path, "# {{ title }}\n\n{% if statement.gremium %}\nx\n", make(minimal_data))
+    [diagnostic] = error.diagnostics
+    assert diagnostic.file == str(tmp_path / "statement.md.j2")
+    assert diagnostic.code == "template-syntax"
+    assert diagnostic.line == 4  # Jinja reports the end of the unclosed block
+    assert "Syntaxfehler in der Vorlage „statement.md.j2“" in diagnostic.message
+
+
+def test_template_syntax_error_line(tmp_path: Path, minimal_data: dict[str, Any]) -> None:
+    error = _template_error(tmp_path, "a\nb\n{{ title }\n", make(minimal_data))
+    assert (error.diagnostics[0].line, error.diagnostics[0].code) == (3, "template-syntax")
+
+
+@pytest.mark.parametrize(
+    ("source", "line", "word"),
+    [
+        ("# {{ title }}\n\n{{ gibt_es_nicht }}\n", 3, "gibt_es_nicht"),
+        (
+            "# {{ title }}\n{% for x in options %}\n{{ x.label }}\n{{ statement.betref }}\n{% endfor %}\n",
+            4,
+            "betref",
+        ),
+        ("{{ labels.unbekannt }}\n", 1, "unbekannt"),
+    ],
+)
+def test_template_undefined_variable_is_located(
+    tmp_path: Path, minimal_data: dict[str, Any], source: str, line: int, word: str
+) -> None:
+    error = _template_error(tmp_path, source, make(minimal_data))
+    [diagnostic] = error.diagnostics
+    assert diagnostic.file == str(tmp_path / "statement.md.j2")
+    assert (diagnostic.line, diagnostic.code) == (line, "template-undefined")
+    assert word in diagnostic.message and "statement.md.j2" in diagnostic.message
+
+
+def test_template_runtime_error_is_located(tmp_path: Path, minimal_data: dict[str, Any]) -> None:
+    error = _template_error(tmp_path, "x\n{{ 1 // 0 }}\n", make(minimal_data))
+    assert (error.diagnostics[0].line, error.diagnostics[0].code) == (2, "template-error")
+
+
+def test_missing_include_and_missing_folder(tmp_path: Path, minimal_data: dict[str, Any]) -> None:
+    error = _template_error(tmp_path, "{% include 'fehlt.md.j2' %}\n", make(minimal_data))
+    assert error.diagnostics[0].code == "template-not-found"
+    assert "fehlt.md.j2" in error.diagnostics[0].message
+    with pytest.raises(TemplateError) as info:
+        render_markdown(make(minimal_data), RenderSettings(template_dir=tmp_path / "gibt-es-nicht"))
+    assert info.value.diagnostics[0].code == "template-dir-missing"
+
+
+def test_every_label_key_is_known_to_the_template_context() -> None:
+    from vsp_cli.markdown import context
+
+    statement = load_statement(EXAMPLE_FILES[0])
+    assert set(context(statement, RenderSettings())["labels"]) == set(DEFAULT_LABELS)
