@@ -1,0 +1,274 @@
+"""Project configuration: discovery like ruff/black, located errors, precedence and the `vsp config` listing."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from vsp_cli.config import (
+    SOURCE_CLI,
+    SOURCE_DEFAULT,
+    find_config,
+    format_effective,
+    load_config,
+    resolve,
+    settings_for,
+)
+from vsp_cli.diagnostics import Diagnostic
+from vsp_cli.errors import ConfigError
+from vsp_cli.labels import DEFAULT_BODY
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 16
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def errors(path: Path) -> list[Diagnostic]:
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    return info.value.diagnostics
+
+
+def where(d: Diagnostic) -> tuple[int, int, str]:
+    """1-based line and column and the code: what a user sees."""
+    return d.line, d.column, d.code
+
+
+# --- finding --------------------------------------------------------------------------------------------
+
+
+def test_found_in_a_parent_folder(tmp_path: Path) -> None:
+    config = write(tmp_path / "vsp.toml", 'body = "Stadt Leipzig"\n')
+    statement = write(tmp_path / "standpunkte" / "2017" / "x.yaml", "")
+    assert find_config(statement) == config
+    assert find_config(statement.parent) == config
+
+
+def test_nearest_wins_and_vsp_toml_before_pyproject(tmp_path: Path) -> None:
+    write(tmp_path / "vsp.toml", "")
+    inner = write(tmp_path / "a" / "vsp.toml", "")
+    write(tmp_path / "a" / "pyproject.toml", "[tool.vsp]\n")
+    assert find_config(tmp_path / "a" / "b" / "x.yaml") == inner
+
+
+def test_pyproject_without_tool_vsp_does_not_count(tmp_path: Path) -> None:
+    outer = write(tmp_path / "pyproject.toml", '[project]\nname = "x"\n\n[tool.vsp]\nbody = "Stadt Halle"\n')
+    write(tmp_path / "a" / "pyproject.toml", '[project]\nname = "y"\n[tool.ruff]\nline-length = 100\n')
+    assert find_config(tmp_path / "a" / "x.yaml") == outer
+
+
+def test_broken_pyproject_mentioning_tool_vsp_is_reported_not_skipped(tmp_path: Path) -> None:
+    broken = write(tmp_path / "pyproject.toml", '[tool.vsp]\nbody = "Stadt\n')
+    assert find_config(tmp_path / "x.yaml") == broken
+    assert where(errors(broken)[0])[2] == "toml-syntax"
+
+
+def test_nothing_found(tmp_path: Path) -> None:
+    write(tmp_path / "pyproject.toml", "[project]\n")
+    found = find_config(tmp_path / "x.yaml")
+    assert found is None or tmp_path not in found.parents  # a stray file above the test folder is not ours
+
+
+# --- loading --------------------------------------------------------------------------------------------
+
+
+def test_pyproject_tool_vsp(tmp_path: Path) -> None:
+    (tmp_path / "logo.jpg").write_bytes(JPEG)
+    (tmp_path / "vorlagen").mkdir()
+    config = write(
+        tmp_path / "pyproject.toml",
+        '[project]\nname = "x"\n\n[tool.vsp]\nbody = "Stadt Halle"\nlogo = "logo.jpg"\nformats = ["md"]\n'
+        'template_dir = "vorlagen"\noutput_dir = "out"\nfooter = "Fuß"\nhyphenate = false\n\n'
+        '[tool.vsp.labels]\nzustimmung = "Ja"\n',
+    )
+    loaded = load_config(config)
+    values = loaded.values
+    assert values.body == "Stadt Halle"
+    assert values.logo == tmp_path / "logo.jpg"
+    assert values.template_dir == tmp_path / "vorlagen"
+    assert values.output_dir == tmp_path / "out"
+    assert values.formats == ["md"]
+    assert values.hyphenate is False
+    assert values.labels == {"zustimmung": "Ja"}
+    assert loaded.lines["body"] == 5 and loaded.lines["labels.zustimmung"] == 14
+
+
+def test_inline_and_dotted_tables(tmp_path: Path) -> None:
+    config = write(
+        tmp_path / "vsp.toml", 'labels = { zustimmung = "Ja", ablehnung = "Nein" }\nlabels.erledigt = "X"\n'
+    )
+    with pytest.raises(ConfigError):  # TOML forbids extending an inline table
+        load_config(config)
+    config = write(tmp_path / "vsp.toml", 'labels = { zustimmung = "Ja", ablehnng = "Nein" }\n')
+    [d] = errors(config)
+    assert where(d) == (1, 31, "unknown-label")
+    assert "Meinten Sie „ablehnung“?" in d.message
+
+
+def test_invalid_config_is_located(tmp_path: Path) -> None:
+    (tmp_path / "kein-bild.png").write_text("Text", encoding="utf-8")
+    config = write(
+        tmp_path / "vsp.toml",
+        "# Kommentar\n"
+        'body = "Stadt Leipzig"\n'
+        'lgo = "logo.png"\n'
+        'logo = "kein-bild.png"\n'
+        'formats = ["pdf", "docx"]\n'
+        'hyphenate = "ja"\n'
+        'template_dir = "fehlt"\n'
+        "footer = 3\n"
+        "\n"
+        "[labels]\n"
+        'ablehnung_verwaltungshandeln = "Sachverhalt bereits berücksichtigt"\n'
+        'zustimung = "Ja"\n'
+        'titel_antrag = "VSP {nr}"\n'
+        'rk_nachteilig = "Nachteilig für {body}."\n'
+        'seite = "Seite {seite} von {seiten}"\n'
+        'zustimmung = "Ja {nummer}"\n'
+        'betreff = ""\n',
+    )
+    found = errors(config)
+    assert all(d.file == str(config) for d in found)
+    assert [where(d) for d in found] == [
+        (3, 1, "unknown-setting"),
+        (4, 8, "not-an-image"),
+        (5, 19, "invalid-format"),
+        (6, 13, "invalid-type"),
+        (7, 16, "folder-missing"),
+        (8, 10, "invalid-type"),
+        (12, 1, "unknown-label"),
+        (13, 16, "label-placeholder"),
+        (13, 16, "label-placeholder"),
+        (16, 14, "label-placeholder"),
+        (17, 11, "empty-value"),
+    ]
+    messages = [d.message for d in found]
+    assert "Meinten Sie „logo“?" in messages[0]
+    assert "kein PNG- oder JPEG-Bild" in messages[1]
+    assert "„docx“" in messages[2] and "pdf, md" in messages[2]
+    assert "true oder false" in messages[3]
+    assert "Meinten Sie „zustimmung“?" in messages[6]
+    assert "{nr}" in messages[7] and "{nummer}" in messages[7]
+    # the span covers the value, so the marker under the source line is as wide as the value
+    assert (found[2].span.column, found[2].span.end_column) == (18, 24)
+
+
+def test_toml_syntax_error_is_located_in_german(tmp_path: Path) -> None:
+    config = write(tmp_path / "vsp.toml", 'body = "Stadt Leipzig"\nhyphenate = ja\n')
+    [d] = errors(config)
+    assert where(d) == (2, 13, "toml-syntax")
+    assert d.message.startswith("TOML-Syntaxfehler: ungültiger Wert")
+    [d] = errors(write(tmp_path / "vsp.toml", 'body = "a"\nbody = "b"\n'))
+    assert where(d)[0] == 2 and "doppelt" in d.message
+    [d] = errors(write(tmp_path / "vsp.toml", 'formats = ["pdf",\n'))
+    assert d.code == "toml-syntax"
+
+
+def test_missing_or_unreadable_file(tmp_path: Path) -> None:
+    assert errors(tmp_path / "fehlt.toml")[0].code == "config-missing"
+    (tmp_path / "vsp.toml").write_bytes(b'body = "Stadt \xfc"\n')
+    assert where(errors(tmp_path / "vsp.toml")[0]) == (1, 15, "not-utf8")
+
+
+def test_explicit_pyproject_without_tool_vsp(tmp_path: Path) -> None:
+    assert errors(write(tmp_path / "pyproject.toml", "[project]\n"))[0].code == "no-tool-vsp"
+
+
+def test_logo_png_and_jpeg_accepted_relative_to_the_file(tmp_path: Path) -> None:
+    (tmp_path / "cfg" / "bilder").mkdir(parents=True)
+    (tmp_path / "cfg" / "bilder" / "logo.png").write_bytes(PNG)
+    (tmp_path / "cfg" / "bilder" / "logo.jpeg").write_bytes(JPEG)
+    for name in ("logo.png", "logo.jpeg"):
+        config = write(tmp_path / "cfg" / "vsp.toml", f'logo = "bilder/{name}"\n')
+        assert load_config(config).values.logo == tmp_path / "cfg" / "bilder" / name
+    config = write(tmp_path / "cfg" / "vsp.toml", 'logo = "bilder/fehlt.png"\n')
+    assert where(errors(config)[0]) == (1, 8, "file-missing")
+
+
+# --- resolving ------------------------------------------------------------------------------------------
+
+
+def test_defaults_without_a_file() -> None:
+    effective = resolve(None)
+    assert effective.render.body == DEFAULT_BODY
+    assert effective.formats == ("pdf",)
+    assert effective.output_dir is None and effective.config_path is None
+    assert set(effective.sources.values()) == {SOURCE_DEFAULT}
+
+
+def test_command_line_wins_over_the_file(tmp_path: Path) -> None:
+    config = write(
+        tmp_path / "vsp.toml",
+        'body = "Stadt Halle"\nformats = ["pdf", "md"]\nfooter = "Fuß"\n[labels]\nzustimmung = "Ja"\nablehnung = "Nein"\n',
+    )
+    (tmp_path / "work").mkdir()
+    effective = resolve(
+        config,
+        {"body": "Stadt Leipzig", "footer": None, "output_dir": "out", "labels": {"ablehnung": "Nö"}},
+        cwd=tmp_path / "work",
+    )
+    assert effective.render.body == "Stadt Leipzig"
+    assert effective.sources["body"] == SOURCE_CLI
+    assert effective.render.footer == "Fuß"  # None means "option not given"
+    assert effective.sources["footer"] == f"{config}:3"
+    assert effective.formats == ("pdf", "md")
+    assert effective.sources["formats"] == f"{config}:2"
+    assert effective.output_dir == tmp_path / "work" / "out"  # relative to the working folder
+    assert effective.render.labels["zustimmung"] == "Ja"
+    assert effective.render.labels["ablehnung"] == "Nö"
+    assert effective.sources["labels.zustimmung"] == f"{config}:5"
+    assert effective.sources["labels.ablehnung"] == SOURCE_CLI
+    assert effective.sources["labels.erledigt"] == SOURCE_DEFAULT
+    assert effective.sources["logo"] == SOURCE_DEFAULT
+
+
+def test_invalid_command_line_values(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as info:
+        resolve(
+            None,
+            {"formats": ["pdf", "html"], "logo": "fehlt.png", "labels": {"zustimung": "Ja"}},
+            cwd=tmp_path,
+        )
+    found = info.value.diagnostics
+    assert {d.file for d in found} == {SOURCE_CLI}
+    assert {d.code for d in found} == {"invalid-format", "file-missing", "unknown-label"}
+
+
+def test_settings_for_an_input_file(tmp_path: Path) -> None:
+    write(tmp_path / "vsp.toml", 'body = "Stadt Halle"\n')
+    statement = write(tmp_path / "a" / "x.yaml", "")
+    assert settings_for(statement).render.body == "Stadt Halle"
+    assert settings_for(statement, use_config=False).render.body == DEFAULT_BODY
+    other = write(tmp_path / "anders.toml", 'body = "Stadt Dresden"\n')
+    assert settings_for(statement, other).render.body == "Stadt Dresden"
+
+
+def test_format_effective_lists_value_and_source(tmp_path: Path) -> None:
+    config = write(tmp_path / "vsp.toml", 'body = "Stadt Halle"\n[labels]\nzustimmung = "Ja"\n')
+    text = format_effective(resolve(config, {"hyphenate": False}))
+    lines = text.splitlines()
+    assert lines[0] == f"Konfigurationsdatei: {config}"
+    row = next(line for line in lines if line.startswith("body "))
+    assert row.split() == ["body", "Stadt", "Halle", f"{config}:1"]
+    assert next(line for line in lines if line.startswith("hyphenate ")).split() == [
+        "hyphenate",
+        "nein",
+        SOURCE_CLI,
+    ]
+    assert next(line for line in lines if line.startswith("labels.zustimmung ")).endswith(f"{config}:3")
+    assert all(line == line.rstrip() for line in lines)
+    assert "Keine Konfigurationsdatei" in format_effective(resolve(None))
+
+
+def test_config_does_not_import_jinja_or_reportlab() -> None:
+    code = "import sys, vsp_cli.config; print(sorted(m for m in ('jinja2', 'reportlab') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
