@@ -160,6 +160,149 @@ def schema(
         write_atomic(output, text.encode("utf-8"))
 
 
+class OutputKind(StrEnum):
+    PDF = "pdf"
+    MD = "md"
+
+
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        help="Diese Konfigurationsdatei verwenden (vsp.toml oder pyproject.toml) statt sie neben den Eingaben "
+        "zu suchen.",
+        dir_okay=False,
+    ),
+]
+TemplateDirOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--template-dir", help="Ordner mit eigenen Vorlagen, die die eingebauten gleichen Namens ersetzen."
+    ),
+]
+
+
+def _overrides(
+    output_dir: Path | None = None,
+    formats: list[OutputKind] | None = None,
+    template_dir: Path | None = None,
+) -> dict[str, object]:
+    """Command-line values that override the configuration file (None: not given)."""
+    return {
+        "output_dir": str(output_dir) if output_dir is not None else None,
+        "formats": [f.value for f in formats] if formats else None,
+        "template_dir": str(template_dir) if template_dir is not None else None,
+    }
+
+
+@app.command()
+def render(
+    paths: Paths,
+    output_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "-o",
+            "--output-dir",
+            help="Ausgaben in diesen Ordner statt neben die Eingabedateien.",
+            file_okay=False,
+        ),
+    ] = None,
+    formats: Annotated[
+        list[OutputKind] | None,
+        typer.Option(
+            "-f", "--output-format", help="Nur dieses Ausgabeformat (pdf oder md); mehrfach möglich."
+        ),
+    ] = None,
+    config: ConfigOpt = None,
+    template_dir: TemplateDirOpt = None,
+    strict: StrictOpt = False,
+    check: Annotated[
+        bool,
+        typer.Option("--check", help="Nichts schreiben; Exit 1, wenn eine Ausgabe fehlt oder veraltet ist."),
+    ] = False,
+    force: Annotated[bool, typer.Option("--force", help="Alles neu setzen, auch Unverändertes.")] = False,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "-j", "--jobs", min=1, help="Anzahl paralleler Prozesse (Standard: CPUs bei mehr als 8 Dateien)."
+        ),
+    ] = None,
+    shard: Annotated[
+        str | None,
+        typer.Option(
+            "--shard",
+            metavar="K/N",
+            help="Nur den K-ten von N stabilen Teilen der Eingaben setzen (CI-Matrix); ohne Angabe aus "
+            "CI_NODE_INDEX/CI_NODE_TOTAL, falls gesetzt.",
+        ),
+    ] = None,
+    watch: Annotated[
+        bool, typer.Option("--watch", help="Wach bleiben und bei jeder Änderung neu setzen (Strg+C beendet).")
+    ] = False,
+    show_config: Annotated[
+        bool, typer.Option("--show-config", help="Wirksame Einstellungen zeigen und beenden.")
+    ] = False,
+    output_format: FormatOpt = OutputFormat.TEXT,
+    quiet: QuietOpt = False,
+) -> None:
+    """Standpunkte als PDF und Markdown setzen (<name>.pdf, <name>.md).
+
+    Beispiel: vsp render standpunkte/ -o build/
+    """
+    from .batch import BatchOptions, render_command
+
+    options = BatchOptions(
+        paths=paths,
+        overrides=_overrides(output_dir, formats, template_dir),
+        config=config,
+        strict=strict,
+        check=check,
+        force=force,
+        jobs=jobs,
+        shard=shard,
+        output_format=output_format.value,
+        quiet=quiet,
+    )
+    if show_config:
+        from .batch import show_config as show
+
+        raise typer.Exit(show(options))
+    if watch:
+        from .watch import watch_command
+
+        raise typer.Exit(watch_command(options))
+    raise typer.Exit(render_command(options))
+
+
+@app.command("config")
+def config_command(
+    path: Annotated[
+        Path,
+        typer.Argument(
+            help="Datei oder Ordner, für den die Einstellungen gelten sollen.", show_default=False
+        ),
+    ] = Path("."),
+    config: ConfigOpt = None,
+    output_dir: Annotated[
+        Path | None, typer.Option("-o", "--output-dir", help="Ausgabeordner (wie bei render).")
+    ] = None,
+    formats: Annotated[
+        list[OutputKind] | None, typer.Option("-f", "--output-format", help="Ausgabeformat (wie bei render).")
+    ] = None,
+    template_dir: TemplateDirOpt = None,
+) -> None:
+    """Die wirksamen Einstellungen zeigen und woher jede stammt (Standard, Datei:Zeile, Kommandozeile).
+
+    Beispiel: vsp config standpunkte/
+    """
+    from .batch import BatchOptions, show_config
+
+    options = BatchOptions(
+        paths=[str(path)], overrides=_overrides(output_dir, formats, template_dir), config=config
+    )
+    raise typer.Exit(show_config(options))
+
+
 def _internal_error(exc: BaseException) -> NoReturn:
     debug = _State.debug or "--debug" in sys.argv or os.environ.get("VSP_DEBUG") == "1"
     if debug:

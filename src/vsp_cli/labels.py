@@ -144,7 +144,23 @@ class Labels:
             if unknown:
                 raise KeyError(f"unknown label keys: {sorted(unknown)}")
             merged.update(overrides)
-        self._labels = MappingProxyType(merged)
+        self._labels = merged  # a plain dict, so that settings can be sent to worker processes
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Labels) and self._labels == other._labels
+
+    def __hash__(self) -> int:
+        return hash(tuple(sorted(self._labels.items())))
+
+    def __repr__(self) -> str:
+        changed = {k: v for k, v in self._labels.items() if DEFAULT_LABELS[k] != v}
+        return f"Labels({changed!r})"
+
+    def __getstate__(self) -> dict[str, str]:
+        return self._labels
+
+    def __setstate__(self, state: dict[str, str]) -> None:
+        self._labels = state
 
     def __getitem__(self, key: str) -> str:
         return self._labels[key]

@@ -109,10 +109,10 @@ def _empfehlung_items(value: Any) -> Any:
 
 
 def _rechtliche_konsequenzen(value: Any) -> Any:
-    """`false` removes the box; `true` or a mapping prints it."""
+    """`false` removes the box; `true`, an empty value or a mapping prints it."""
     if value is False:
         return None
-    if value is True:
+    if value is True or value is None:
         return {}
     return value
 
@@ -262,7 +262,9 @@ class Statement(_Model):
     )
     rechtliche_konsequenzen: Annotated[
         RechtlicheKonsequenzen | None,
-        BeforeValidator(_rechtliche_konsequenzen, json_schema_input_type=bool | RechtlicheKonsequenzen),
+        BeforeValidator(
+            _rechtliche_konsequenzen, json_schema_input_type=bool | RechtlicheKonsequenzen | None
+        ),
     ] = Field(
         default_factory=RechtlicheKonsequenzen,
         title="Rechtliche Konsequenzen",

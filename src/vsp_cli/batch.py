@@ -1,0 +1,258 @@
+"""`vsp render` for one file or a thousand: plan jobs from paths and configuration, run them, report.
+
+Planning happens in the main process (inputs, shard, configuration per folder, collisions); `build.run` does
+the work, in a process pool when it pays. Reporting goes through the same `Report` as `vsp validate`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .build import Job, Outcome, Status, default_jobs, find_collisions, output_paths, run
+from .config import EffectiveSettings, find_config, format_effective, resolve
+from .diagnostics import Diagnostic, Severity, Span
+from .errors import ConfigError
+from .inputs import InputNotFound, collect
+from .report import EXIT_INVALID, EXIT_OK, EXIT_USAGE, Report
+
+
+@dataclass
+class BatchOptions:
+    """Everything `vsp render` was asked to do."""
+
+    paths: Sequence[str]
+    overrides: Mapping[str, Any] = field(default_factory=dict)
+    config: Path | None = None
+    strict: bool = False
+    check: bool = False
+    force: bool = False
+    jobs: int | None = None
+    shard: str | None = None
+    output_format: str = "text"
+    quiet: bool = False
+
+
+class UsageError(Exception):
+    """A command line that cannot be carried out (exit code 2)."""
+
+
+def parse_shard(text: str | None, environ: Mapping[str, str] = os.environ) -> tuple[int, int] | None:
+    """`K/N` (1-based) from the option, else GitLab's CI_NODE_INDEX/CI_NODE_TOTAL, else None."""
+    if text is None:
+        index, total = environ.get("CI_NODE_INDEX"), environ.get("CI_NODE_TOTAL")
+        if not index or not total:
+            return None
+        text = f"{index}/{total}"
+    k, sep, n = text.partition("/")
+    if not (sep and k.isdigit() and n.isdigit()) or not 1 <= int(k) <= int(n):
+        raise UsageError(f"--shard erwartet K/N mit 1 ≤ K ≤ N, z. B. 2/4; gegeben: „{text}“")
+    return int(k), int(n)
+
+
+def shard_slice(files: Sequence[Path], shard: tuple[int, int] | None) -> list[Path]:
+    """The K-th of N interleaved slices of the files in a stable order: every file in exactly one shard."""
+    if shard is None:
+        return list(files)
+    k, n = shard
+    ordered = sorted(files, key=lambda p: os.path.relpath(p.resolve()).replace(os.sep, "/"))
+    return [p for i, p in enumerate(ordered) if i % n == k - 1]
+
+
+class Planner:
+    """Resolves the settings for each input; a configuration file is read once however many inputs use it."""
+
+    def __init__(self, options: BatchOptions) -> None:
+        self.options = options
+        self._found: dict[Path, Path | None] = {}
+        self._resolved: dict[Path | None, EffectiveSettings | ConfigError] = {}
+
+    def config_path(self, source: Path) -> Path | None:
+        if self.options.config is not None:
+            return self.options.config
+        folder = source.resolve().parent
+        if folder not in self._found:
+            self._found[folder] = find_config(folder)
+        return self._found[folder]
+
+    def effective(self, source: Path) -> EffectiveSettings:
+        path = self.config_path(source)
+        if path not in self._resolved:
+            try:
+                self._resolved[path] = resolve(path, self.options.overrides)
+            except ConfigError as exc:
+                self._resolved[path] = exc
+        result = self._resolved[path]
+        if isinstance(result, ConfigError):
+            raise result
+        return result
+
+    def job(self, source: Path) -> Job:
+        eff = self.effective(source)
+        deps = (eff.config_path,) if eff.config_path is not None else ()
+        return Job(
+            source,
+            output_paths(source, eff.output_dir, eff.formats),
+            eff.render,
+            self.options.strict,
+            deps,
+        )
+
+
+def _output_dirs(planner: Planner, paths: Sequence[str]) -> list[Path]:
+    """Output folders to leave out when searching input folders (rendered files are not inputs)."""
+    out = planner.options.overrides.get("output_dir")
+    return [Path(str(out))] if out else []
+
+
+def plan(options: BatchOptions, report: Report) -> list[Job] | None:
+    """Jobs for every input (None: nothing may run, e.g. output collisions); config errors are reported."""
+    planner = Planner(options)
+    try:
+        files = collect(options.paths, skip_dirs=_output_dirs(planner, options.paths))
+        files = shard_slice(files, parse_shard(options.shard))
+    except InputNotFound as exc:
+        raise UsageError(str(exc)) from None
+    jobs: list[Job] = []
+    reported: set[Path | None] = set()
+    for source in files:
+        try:
+            jobs.append(planner.job(source))
+        except ConfigError as exc:
+            report.files += 1
+            report.failed += 1
+            cfg = planner.config_path(source)
+            if cfg not in reported:
+                reported.add(cfg)
+                report.emit(exc.diagnostics, _read_text(cfg))
+    collisions = find_collisions(jobs)
+    if collisions:
+        report.files += len(jobs)
+        report.failed += len({d.file for d in collisions})
+        report.emit(collisions)
+        return None
+    return jobs
+
+
+def _read_text(path: Path | None) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8") if path else None
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+class Progress:
+    """A one-line progress bar on a terminal; silent in CI logs, in pipes and with --quiet."""
+
+    def __init__(self, total: int, enabled: bool) -> None:
+        self.total, self.done, self.enabled = total, 0, enabled
+
+    @staticmethod
+    def wanted(options: BatchOptions) -> bool:
+        return (
+            not options.quiet
+            and options.output_format == "text"
+            and sys.stderr.isatty()
+            and not os.environ.get("CI")
+            and os.environ.get("TERM") != "dumb"
+        )
+
+    def step(self, name: str) -> None:
+        self.done += 1
+        if self.enabled:
+            width = 24
+            filled = width * self.done // max(1, self.total)
+            bar = "█" * filled + "·" * (width - filled)
+            sys.stderr.write(f"\r{bar} {self.done}/{self.total} {name[-40:]:<40}")
+            sys.stderr.flush()
+
+    def clear(self) -> None:
+        if self.enabled:
+            sys.stderr.write("\r" + " " * 80 + "\r")
+            sys.stderr.flush()
+
+
+def _stale_diagnostics(outcome: Outcome) -> list[Diagnostic]:
+    return [
+        Diagnostic(
+            str(outcome.job.source),
+            Span(0, 0, 0, 0),
+            (),
+            Severity.ERROR,
+            "output-missing" if not out.exists() else "output-stale",
+            f"{out} fehlt"
+            if not out.exists()
+            else f"{out} ist veraltet (weicht von der neu gesetzten Fassung ab)",
+        )
+        for out in outcome.stale
+    ]
+
+
+def record_outcome(report: Report, outcome: Outcome) -> None:
+    """Count one outcome and print its diagnostics."""
+    report.files += 1
+    if outcome.status is Status.INVALID:
+        report.failed += 1
+    elif outcome.status is Status.RENDERED:
+        report.rendered += 1
+    elif outcome.status is Status.UNCHANGED:
+        report.unchanged += 1
+    elif outcome.status is Status.STALE:
+        report.stale += 1
+    diagnostics = outcome.diagnostics + _stale_diagnostics(outcome)
+    if diagnostics:
+        report.emit(diagnostics, outcome.source_text)
+
+
+def execute(options: BatchOptions, report: Report) -> None:
+    """Plan and run one build, recording everything in `report`."""
+    jobs = plan(options, report)
+    if not jobs:
+        return
+    workers = options.jobs if options.jobs is not None else default_jobs(len(jobs))
+    progress = Progress(len(jobs), Progress.wanted(options))
+
+    def on_outcome(outcome: Outcome) -> None:
+        progress.step(outcome.job.source.name)
+        if outcome.diagnostics or outcome.stale:
+            progress.clear()
+        record_outcome(report, outcome)
+
+    try:
+        run(jobs, workers=workers, check=options.check, force=options.force, on_outcome=on_outcome)
+    finally:
+        progress.clear()
+
+
+def render_command(options: BatchOptions) -> int:
+    """`vsp render`: the exit code of the whole run."""
+    report = Report(output_format=options.output_format, quiet=options.quiet)
+    try:
+        execute(options, report)
+    except UsageError as exc:
+        sys.stderr.write(f"vsp: {exc}\n")
+        return EXIT_USAGE
+    if report.files == 0:
+        sys.stderr.write("vsp: keine Eingabedateien (*.yaml, *.yml) gefunden\n")
+        return EXIT_USAGE
+    report.finish(verb="geprüft" if options.check else "verarbeitet")
+    return report.exit_code
+
+
+def show_config(options: BatchOptions) -> int:
+    """`vsp config`: the effective settings for the first path, with their sources."""
+    target = Path(options.paths[0]) if options.paths else Path(".")
+    probe = target if target.is_file() else target / "_.yaml"
+    planner = Planner(options)
+    try:
+        effective = planner.effective(probe)
+    except ConfigError as exc:
+        report = Report(output_format=options.output_format)
+        report.emit(exc.diagnostics, _read_text(planner.config_path(probe)))
+        return EXIT_INVALID
+    sys.stdout.write(format_effective(effective))
+    return EXIT_OK

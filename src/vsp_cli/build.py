@@ -1,0 +1,297 @@
+"""Render many statements: plan outputs, skip what is up to date, check, run in parallel, write atomically.
+
+A job is one input file with its settings and output paths. Workers validate and render; only the main process
+writes the build record. Nothing here prints: the CLI turns the outcomes into a report.
+
+Incremental builds: an output is skipped when the build record (`.vsp-build.json` in the output folder) holds,
+for that output, the fingerprint of everything that shapes it (vsp version, the statement's bytes, the
+effective settings including logo bytes and label overrides, the templates' bytes, SOURCE_DATE_EPOCH) and the
+SHA-256 of the file as it was written, and both still match. Any change to an input, or to the output file
+itself, makes the fingerprint or the hash differ, so a stale output never survives.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from . import __version__
+from .diagnostics import Diagnostic, Severity, Span
+from .errors import VspError
+from .fileio import write_atomic
+from .model import Statement
+from .settings import RenderSettings
+
+FORMATS = ("pdf", "md")
+RECORD_NAME = ".vsp-build.json"
+
+
+class Status(StrEnum):
+    RENDERED = "rendered"
+    UNCHANGED = "unchanged"
+    INVALID = "invalid"
+    FRESH = "fresh"  # --check: outputs match
+    STALE = "stale"  # --check: an output is missing or differs
+
+
+@dataclass(frozen=True)
+class Job:
+    """One input and what to make of it."""
+
+    source: Path
+    outputs: dict[str, Path]
+    settings: RenderSettings = field(default_factory=RenderSettings)
+    strict: bool = False
+    #: Extra files whose bytes shape the output (config file, templates): part of the fingerprint.
+    dependencies: tuple[Path, ...] = ()
+
+
+@dataclass
+class Outcome:
+    """What happened to one job."""
+
+    job: Job
+    status: Status
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    source_text: str | None = None
+    #: Output path → (fingerprint, sha256 of content) for outputs written or confirmed this run.
+    record: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: Outputs missing or differing (--check).
+    stale: list[Path] = field(default_factory=list)
+
+
+def output_paths(source: Path, out_dir: Path | None, formats: Sequence[str]) -> dict[str, Path]:
+    """`<stem>.<fmt>` next to the input, or in `out_dir`."""
+    folder = out_dir if out_dir is not None else source.parent
+    return {fmt: folder / f"{source.stem}.{fmt}" for fmt in formats}
+
+
+def find_collisions(jobs: Iterable[Job]) -> list[Diagnostic]:
+    """Two inputs that would write the same output file: an error naming both."""
+    owners: dict[Path, Path] = {}
+    problems = []
+    for job in jobs:
+        for out in job.outputs.values():
+            key = out.resolve()
+            first = owners.setdefault(key, job.source)
+            if first != job.source:
+                problems.append(
+                    Diagnostic(
+                        str(job.source),
+                        Span(0, 0, 0, 0),
+                        (),
+                        Severity.ERROR,
+                        "output-collision",
+                        f"{job.source} und {first} würden beide {out} schreiben; bitte eine Datei umbenennen "
+                        "oder getrennte Ausgabeordner verwenden",
+                    )
+                )
+    return problems
+
+
+def render_bytes(statement: Statement, fmt: str, settings: RenderSettings) -> bytes:
+    """The output of one format, in memory."""
+    if fmt == "pdf":
+        from .pdf import render_pdf
+
+        return render_pdf(statement, settings)
+    if fmt == "md":
+        from .markdown import render_markdown
+
+        return render_markdown(statement, settings).encode("utf-8")
+    raise ValueError(f"unknown format {fmt!r}")
+
+
+def _hash_file(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return "-"
+
+
+def template_files(settings: RenderSettings) -> list[Path]:
+    """Every template file that may shape the Markdown output."""
+    from .resources import builtin_templates_dir
+
+    folders = [builtin_templates_dir()]
+    if settings.template_dir is not None:
+        folders.append(settings.template_dir)
+    return sorted(p for folder in folders if folder.is_dir() for p in folder.rglob("*") if p.is_file())
+
+
+def fingerprint(job: Job, fmt: str, source_bytes: bytes) -> str:
+    """A digest of everything that shapes output `fmt` of `job`."""
+    h = hashlib.sha256()
+    s = job.settings
+    parts: list[str] = [
+        __version__,
+        fmt,
+        hashlib.sha256(source_bytes).hexdigest(),
+        json.dumps(s.labels.as_dict(), sort_keys=True, ensure_ascii=False),
+        s.body,
+        s.footer or "",
+        str(s.hyphenate),
+        os.environ.get("SOURCE_DATE_EPOCH", ""),
+        _hash_file(s.logo) if s.logo else "",
+        str(job.strict),
+    ]
+    extra = list(job.dependencies)
+    if fmt == "md":
+        extra += template_files(s)
+    parts += [f"{p}:{_hash_file(p)}" for p in extra]
+    for part in parts:
+        h.update(part.encode("utf-8"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def _load_record(folder: Path) -> dict[str, list[str]]:
+    try:
+        data = json.loads((folder / RECORD_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def load_records(jobs: Iterable[Job]) -> dict[str, tuple[str, str]]:
+    """The build records of every output folder the jobs write to, keyed by output path."""
+    records: dict[str, tuple[str, str]] = {}
+    for folder in sorted({out.parent.resolve() for job in jobs for out in job.outputs.values()}):
+        for name, entry in _load_record(folder).items():
+            if isinstance(entry, list) and len(entry) == 2:
+                records[str(folder / name)] = (str(entry[0]), str(entry[1]))
+    return records
+
+
+def save_records(outcomes: Iterable[Outcome]) -> None:
+    """Merge this run's entries into each output folder's build record (atomically)."""
+    by_folder: dict[Path, dict[str, tuple[str, str]]] = {}
+    for outcome in outcomes:
+        for path, entry in outcome.record.items():
+            p = Path(path)
+            by_folder.setdefault(p.parent, {})[p.name] = entry
+    for folder, entries in sorted(by_folder.items()):
+        current = _load_record(folder)
+        current.update({name: list(entry) for name, entry in entries.items()})
+        existing = {name: v for name, v in sorted(current.items()) if (folder / name).exists()}
+        write_atomic(folder / RECORD_NAME, (json.dumps(existing, indent=1) + "\n").encode("utf-8"))
+
+
+def _invalid(job: Job, exc: VspError, source_text: str | None = None) -> Outcome:
+    return Outcome(job, Status.INVALID, exc.diagnostics, source_text)
+
+
+def process(
+    job: Job, *, check: bool = False, force: bool = False, known: dict[str, tuple[str, str]] | None = None
+) -> Outcome:
+    """Validate and render one job; never raises for bad input (bugs still raise)."""
+    from .validation import check_file
+
+    result = check_file(job.source, strict=job.strict)
+    if result.statement is None or not result.ok:
+        return Outcome(job, Status.INVALID, result.diagnostics, result.source)
+    statement = result.statement
+    source_bytes = job.source.read_bytes()
+    known = known or {}
+    record: dict[str, tuple[str, str]] = {}
+    todo: dict[str, tuple[Path, str]] = {}
+    for fmt, out in job.outputs.items():
+        key = str(out.resolve())
+        fp = fingerprint(job, fmt, source_bytes)
+        previous = known.get(key)
+        if (
+            not force
+            and not check
+            and previous
+            and previous[0] == fp
+            and out.exists()
+            and _hash_file(out) == previous[1]
+        ):
+            record[key] = previous
+        else:
+            todo[fmt] = (out, fp)
+    try:
+        rendered = {fmt: render_bytes(statement, fmt, job.settings) for fmt in todo}
+    except VspError as exc:
+        return _invalid(job, exc, result.source)
+    if check:
+        stale = [
+            out for fmt, (out, _) in todo.items() if not out.exists() or out.read_bytes() != rendered[fmt]
+        ]
+        return Outcome(
+            job, Status.STALE if stale else Status.FRESH, result.diagnostics, result.source, {}, stale
+        )
+    for fmt, (out, fp) in todo.items():
+        write_atomic(out, rendered[fmt])
+        record[str(out.resolve())] = (fp, hashlib.sha256(rendered[fmt]).hexdigest())
+    status = Status.RENDERED if todo else Status.UNCHANGED
+    return Outcome(job, status, result.diagnostics, result.source, record)
+
+
+# --- running many ---------------------------------------------------------------------------------------------
+
+
+def _warm_up() -> None:
+    """Import the renderers once per worker process, not once per file."""
+    from . import markdown, pdf  # noqa: F401
+
+
+_worker_options: dict[str, object] = {}
+
+
+def _init_worker(check: bool, force: bool, known: dict[str, tuple[str, str]]) -> None:
+    _worker_options.update(check=check, force=force, known=known)
+    _warm_up()
+
+
+def _process_in_worker(job: Job) -> Outcome:
+    return process(
+        job,
+        check=bool(_worker_options["check"]),
+        force=bool(_worker_options["force"]),
+        known=_worker_options["known"],  # type: ignore[arg-type]
+    )
+
+
+def default_jobs(count: int) -> int:
+    """Parallel only where it pays: more than a handful of files and more than one CPU."""
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return cpus if count > 8 else 1
+
+
+def run(
+    jobs: Sequence[Job],
+    *,
+    workers: int = 1,
+    check: bool = False,
+    force: bool = False,
+    on_outcome: Callable[[Outcome], None] | None = None,
+) -> list[Outcome]:
+    """Process all jobs (in a process pool if `workers` > 1), in input order, and save the build records."""
+    known = load_records(jobs) if not (check or force) else {}
+    outcomes: list[Outcome] = []
+
+    def results() -> Iterator[Outcome]:
+        if workers <= 1 or len(jobs) <= 1:
+            for job in jobs:
+                yield process(job, check=check, force=force, known=known)
+            return
+        chunk = max(1, min(16, len(jobs) // (workers * 4)))
+        with ProcessPoolExecutor(
+            max_workers=workers, initializer=_init_worker, initargs=(check, force, known)
+        ) as pool:
+            yield from pool.map(_process_in_worker, jobs, chunksize=chunk)
+
+    for outcome in results():
+        outcomes.append(outcome)
+        if on_outcome is not None:
+            on_outcome(outcome)
+    if not check:
+        save_records(outcomes)
+    return outcomes
