@@ -2,9 +2,5 @@
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("vsp-cli")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree without installing
-    __version__ = "0+unknown"
+#: The one place the version is written; pyproject.toml reads it (hatch), so no metadata lookup at start-up.
+__version__ = "0.1.0"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -28,6 +27,8 @@ class Finding:
 
 def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
     """„ Meinten Sie „x“?“ for the closest choice, or an empty string."""
+    import difflib  # only needed when something is wrong
+
     matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" Meinten Sie „{matches[0]}“?" if matches else ""
 
