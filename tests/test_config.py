@@ -199,7 +199,7 @@ def test_logo_png_and_jpeg_accepted_relative_to_the_file(tmp_path: Path) -> None
 def test_defaults_without_a_file() -> None:
     effective = resolve(None)
     assert effective.render.body == DEFAULT_BODY
-    assert effective.formats == ("pdf",)
+    assert effective.formats == ("pdf", "md")
     assert effective.output_dir is None and effective.config_path is None
     assert set(effective.sources.values()) == {SOURCE_DEFAULT}
 
@@ -272,3 +272,11 @@ def test_config_does_not_import_jinja_or_reportlab() -> None:
     code = "import sys, vsp_cli.config; print(sorted(m for m in ('jinja2', 'reportlab') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_docs_name_every_setting_and_label() -> None:
+    from vsp_cli.config import SETTINGS
+    from vsp_cli.labels import DEFAULT_LABELS
+
+    docs = (Path(__file__).parents[1] / "docs" / "configuration.md").read_text(encoding="utf-8")
+    assert {name for name in (*SETTINGS, *DEFAULT_LABELS) if f"| `{name}` |" not in docs} == set()

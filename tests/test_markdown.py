@@ -405,13 +405,13 @@ def test_unclosed_fence_does_not_swallow_the_document(minimal_data: dict[str, An
     assert headings(tokens, "h2")[-2:] == ["Sachverhalt", "Begründung"]
 
 
-def test_prose_example_keeps_markdown() -> None:
-    path = next(p for p in VALID_CASES if p.stem == "markdown-reich") if VALID_CASES else None
-    if path is None:  # the case files are someone else's; the example below covers the same ground
-        path = next(p for p in EXAMPLE_FILES if p.stem == "beispiel-mehrere-optionen")
+def test_prose_example_keeps_its_markdown() -> None:
+    path = next(p for p in EXAMPLE_FILES if p.stem == "beispiel-mehrere-optionen")
     tokens = GFM.parse(render_markdown(load_statement(path)))
     kinds = {t.type for t in tokens}
-    assert {"bullet_list_open", "blockquote_open"} <= kinds
+    assert {"bullet_list_open", "ordered_list_open", "blockquote_open", "strong_open", "em_open"} <= kinds | {
+        c.type for t in tokens if t.children for c in t.children
+    }
 
 
 # --- settings, templates and their errors --------------------------------------------------------------
@@ -512,3 +512,11 @@ def test_every_label_key_is_known_to_the_template_context() -> None:
 
     statement = load_statement(EXAMPLE_FILES[0])
     assert set(context(statement, RenderSettings())["labels"]) == set(DEFAULT_LABELS)
+
+
+def test_docs_name_every_template_variable_and_filter() -> None:
+    from vsp_cli.markdown import FILTERS, context
+
+    docs = (Path(__file__).parents[1] / "docs" / "templates.md").read_text(encoding="utf-8")
+    names = set(context(load_statement(EXAMPLE_FILES[0]), RenderSettings())) | set(FILTERS)
+    assert {name for name in names if f"`{name}`" not in docs} == set()

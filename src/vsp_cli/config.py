@@ -49,7 +49,7 @@ SOURCE_DEFAULT = "Standard"
 SOURCE_CLI = "Kommandozeile"
 
 Format = Literal["pdf", "md"]
-DEFAULT_FORMATS: tuple[Format, ...] = ("pdf",)
+DEFAULT_FORMATS: tuple[Format, ...] = ("pdf", "md")
 
 _PNG = b"\x89PNG\r\n\x1a\n"
 _JPEG = b"\xff\xd8\xff"

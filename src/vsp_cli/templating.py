@@ -137,7 +137,8 @@ def _runtime(exc: Exception, template: jinja2.Template) -> Diagnostic:
         if m := _UNDEFINED_NAME.match(text):
             message = f"In der Vorlage „{name}“ ist die Variable „{m.group(1)}“ nicht definiert"
         elif m := _NO_ATTRIBUTE.match(text):
-            message = f"In der Vorlage „{name}“: „{m.group(1)}“ hat kein Feld „{m.group(2)}“"
+            owner = m.group(1).removesuffix(" object").rsplit(".", 1)[-1]
+            message = f"In der Vorlage „{name}“: ein Wert vom Typ „{owner}“ hat kein Feld „{m.group(2)}“"
         else:
             message = f"In der Vorlage „{name}“ fehlt ein Wert: {text}"
     else:
