@@ -8,6 +8,7 @@ error, 123 internal error (a bug: traceback only with --debug).
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -319,11 +320,17 @@ def _internal_error(exc: BaseException) -> NoReturn:
     sys.exit(EXIT_INTERNAL)
 
 
+def _terminate(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: runs the app and turns anything unexpected into exit code 123."""
     # vsp uses no pydantic plugins; looking for them scans every installed distribution's entry points,
     # which costs more start-up time than validating a statement.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    # A terminated run unwinds like Ctrl+C, so that atomic writes remove their temporary files.
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         app(args=argv, prog_name="vsp")
     except SystemExit:

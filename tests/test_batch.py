@@ -1,0 +1,273 @@
+"""Batch builds: many inputs, parallel, collisions, incremental skips, --check, shards, interruption, hooks."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import EXAMPLES, ROOT
+from vsp_cli.batch import UsageError, parse_shard, shard_slice
+from vsp_cli.build import RECORD_NAME
+from vsp_cli.cli import main
+
+SEED = (EXAMPLES / "VI-A-03824-VSP-01.yaml").read_text(encoding="utf-8")
+
+
+def call(*args: str) -> int:
+    try:
+        main(list(args))
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else 1
+    return 0  # pragma: no cover
+
+
+def vsp(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "vsp_cli", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def make_statements(folder: Path, count: int, broken: tuple[int, ...] = ()) -> list[Path]:
+    """`count` statements of the seed's size; the ones numbered in `broken` carry an unknown key on line 6."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(count):
+        text = SEED.replace("VI-A-03824-VSP-01", f"VI-A-{10000 + i:05d}-VSP-01")
+        if i in broken:
+            text = text.replace("status: oeffentlich", "status: oeffentlich\nbetref: kaputt", 1)
+        path = folder / f"vsp-{i:03d}.yaml"
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def outputs(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if not p.name.startswith(".")}
+
+
+def test_fifty_statements_three_broken(tmp_path: Path) -> None:
+    make_statements(tmp_path / "in", 50, broken=(7, 23, 41))
+    result = vsp("render", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "-j", "2")
+    assert result.returncode == 1
+    written = outputs(tmp_path / "out")
+    good = [f"vsp-{i:03d}" for i in range(50) if i not in (7, 23, 41)]
+    assert sorted(written) == sorted([f"{s}.pdf" for s in good] + [f"{s}.md" for s in good])
+    assert all(data.startswith(b"%PDF") for name, data in written.items() if name.endswith(".pdf"))
+    for i in (7, 23, 41):
+        assert f"vsp-{i:03d}.yaml:" in result.stdout
+    broken_lines = [line for line in result.stdout.splitlines() if "[unknown-key]" in line]
+    assert len(broken_lines) == 3
+    for line in broken_lines:
+        assert ":6:1: fehler: Unbekannter Schlüssel „betref“" in line
+    assert "50 Dateien verarbeitet, 47 gerendert, 0 unverändert, 3 fehlerhaft" in result.stderr
+    assert "\r" not in result.stderr  # no progress bar when piped
+
+
+def test_parallel_and_serial_outputs_are_identical(tmp_path: Path) -> None:
+    make_statements(tmp_path / "in", 12)
+    assert call("render", str(tmp_path / "in"), "-o", str(tmp_path / "a"), "-j", "1") == 0
+    assert call("render", str(tmp_path / "in"), "-o", str(tmp_path / "b"), "-j", "2") == 0
+    a, b = outputs(tmp_path / "a"), outputs(tmp_path / "b")
+    assert len(a) == 24
+    assert a == b
+
+
+def test_output_collision_is_an_error_naming_both(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    make_statements(tmp_path / "a", 1)
+    make_statements(tmp_path / "b", 1)
+    code = call("render", str(tmp_path / "a"), str(tmp_path / "b"), "-o", str(tmp_path / "out"))
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "[output-collision]" in out
+    assert str(tmp_path / "a" / "vsp-000.yaml") in out and str(tmp_path / "b" / "vsp-000.yaml") in out
+    assert not (tmp_path / "out").exists()
+
+
+def _mtimes(folder: Path) -> dict[str, int]:
+    return {p.name: p.stat().st_mtime_ns for p in folder.iterdir() if not p.name.startswith(".")}
+
+
+def test_incremental_skip_and_rerender(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "repo"
+    paths = make_statements(src / "standpunkte", 3)
+    templates = src / "vorlagen"
+    templates.mkdir()
+    builtin = (ROOT / "templates" / "statement.md.j2").read_text(encoding="utf-8")
+    (templates / "statement.md.j2").write_text(builtin, encoding="utf-8")
+    config = src / "vsp.toml"
+    config.write_text('output_dir = "out"\ntemplate_dir = "vorlagen"\n', encoding="utf-8")
+    out = src / "out"
+
+    assert call("render", str(src / "standpunkte")) == 0
+    assert (out / RECORD_NAME).is_file()
+    first = _mtimes(out)
+    assert len(first) == 6
+    capsys.readouterr()
+
+    time.sleep(0.01)
+    assert call("render", str(src / "standpunkte")) == 0
+    assert "0 gerendert, 3 unverändert" in capsys.readouterr().err
+    assert _mtimes(out) == first
+
+    # a changed statement re-renders that statement only
+    paths[1].write_text(paths[1].read_text(encoding="utf-8").replace("Betreff", "Betreff"), encoding="utf-8")
+    paths[1].write_text(paths[1].read_text(encoding="utf-8") + "datum: 2017-03-08\n", encoding="utf-8")
+    assert call("render", str(src / "standpunkte")) == 0
+    assert "1 gerendert, 2 unverändert" in capsys.readouterr().err
+
+    # a changed configuration re-renders everything it shapes
+    config.write_text(
+        'output_dir = "out"\ntemplate_dir = "vorlagen"\nbody = "Stadt Halle"\n', encoding="utf-8"
+    )
+    assert call("render", str(src / "standpunkte")) == 0
+    assert "3 gerendert, 0 unverändert" in capsys.readouterr().err
+    assert "Nachteilig für die Stadt Halle" in (out / "vsp-000.md").read_text(encoding="utf-8")
+
+    # a changed template re-renders the Markdown
+    (templates / "statement.md.j2").write_text(builtin + "\nVorlage geändert.\n", encoding="utf-8")
+    assert call("render", str(src / "standpunkte")) == 0
+    assert "3 gerendert, 0 unverändert" in capsys.readouterr().err
+    assert "Vorlage geändert." in (out / "vsp-002.md").read_text(encoding="utf-8")
+
+    # an output changed by hand never survives
+    (out / "vsp-000.pdf").write_bytes(b"kaputt")
+    assert call("render", str(src / "standpunkte")) == 0
+    assert (out / "vsp-000.pdf").read_bytes().startswith(b"%PDF")
+
+    # --force renders everything
+    assert call("render", "--force", str(src / "standpunkte")) == 0
+    assert "3 gerendert, 0 unverändert" in capsys.readouterr().err
+
+
+def test_check_fresh_stale_and_missing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    make_statements(tmp_path / "in", 3)
+    out = str(tmp_path / "out")
+    assert call("render", str(tmp_path / "in"), "-o", out) == 0
+    capsys.readouterr()
+    before = outputs(tmp_path / "out")
+    assert call("render", "--check", str(tmp_path / "in"), "-o", out) == 0
+    assert capsys.readouterr().out == ""
+
+    (tmp_path / "out" / "vsp-001.md").write_text("veraltet\n", encoding="utf-8")
+    (tmp_path / "out" / "vsp-002.pdf").unlink()
+    assert call("render", "--check", str(tmp_path / "in"), "-o", out) == 1
+    report = capsys.readouterr().out
+    assert "vsp-001.md ist veraltet" in report and "[output-stale]" in report
+    assert "vsp-002.pdf fehlt" in report and "[output-missing]" in report
+    assert "vsp-000" not in report
+    # --check writes nothing
+    assert not (tmp_path / "out" / "vsp-002.pdf").exists()
+    assert (tmp_path / "out" / "vsp-001.md").read_text(encoding="utf-8") == "veraltet\n"
+    assert before["vsp-000.pdf"] == (tmp_path / "out" / "vsp-000.pdf").read_bytes()
+
+
+def test_shards_cover_every_file_once(tmp_path: Path) -> None:
+    files = make_statements(tmp_path, 23)
+    slices = [shard_slice(files, (k, 4)) for k in range(1, 5)]
+    covered = [p for s in slices for p in s]
+    assert sorted(covered) == sorted(files)
+    assert len(covered) == len(set(covered))
+    assert max(map(len, slices)) - min(map(len, slices)) <= 1
+    assert shard_slice(list(reversed(files)), (2, 4)) == slices[1]  # stable whatever the order given
+
+
+def test_shard_from_gitlab_environment() -> None:
+    assert parse_shard(None, {"CI_NODE_INDEX": "2", "CI_NODE_TOTAL": "3"}) == (2, 3)
+    assert parse_shard(None, {}) is None
+    assert parse_shard("1/1") == (1, 1)
+    for bad in ("0/2", "3/2", "x", "1/"):
+        with pytest.raises(UsageError):
+            parse_shard(bad)
+
+
+def test_shards_through_the_cli(tmp_path: Path) -> None:
+    make_statements(tmp_path / "in", 5)
+    for k in (1, 2):
+        result = vsp(
+            "render",
+            str(tmp_path / "in"),
+            "-o",
+            str(tmp_path / "out"),
+            "-f",
+            "md",
+            env={"CI_NODE_INDEX": str(k), "CI_NODE_TOTAL": "2"},
+        )
+        assert result.returncode == 0, result.stderr
+    assert len(outputs(tmp_path / "out")) == 5
+    assert vsp("render", str(tmp_path / "in"), "--shard", "3/2").returncode == 2
+
+
+def test_interrupted_render_leaves_no_partial_file(tmp_path: Path) -> None:
+    make_statements(tmp_path / "in", 40)
+    out = tmp_path / "out"
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "vsp_cli",
+                "render",
+                str(tmp_path / "in"),
+                "-o",
+                str(out),
+                "-j",
+                "1",
+                "--force",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and len(list(out.glob("*.pdf"))) < 3:
+            time.sleep(0.01)
+        proc.send_signal(sig)
+        proc.wait(timeout=30)
+        for path in out.iterdir():
+            if path.name.startswith("."):
+                continue
+            data = path.read_bytes()
+            if path.suffix == ".pdf":
+                assert data.startswith(b"%PDF") and data.rstrip().endswith(b"%%EOF"), path.name
+            else:
+                assert data.endswith(b"\n") and data.startswith(b"#"), path.name
+        if sig == signal.SIGTERM:
+            assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_pre_commit_hooks_point_at_real_commands() -> None:
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert {h["id"] for h in hooks} == {"vsp-validate", "vsp-render-check"}
+    scripts = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert 'vsp = "vsp_cli.cli:main"' in scripts
+    for hook in hooks:
+        program, *args = hook["entry"].split()
+        assert program == "vsp"
+        assert call(*args, "--help") == 0
+        assert hook["language"] == "python"
+
+
+def test_render_github_annotations_and_quiet(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    make_statements(tmp_path / "in", 2, broken=(1,))
+    code = call(
+        "render", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "-f", "md", "--format", "github", "-q"
+    )
+    captured = capsys.readouterr()
+    assert code == 1
+    assert captured.out.startswith(f"::error file={tmp_path / 'in' / 'vsp-001.yaml'},line=6,col=1,")
+    assert "gerendert" in captured.err  # the summary is kept when something failed
+    code = call(
+        "render", str(tmp_path / "in" / "vsp-000.yaml"), "-o", str(tmp_path / "out"), "-f", "md", "-q"
+    )
+    captured = capsys.readouterr()
+    assert code == 0 and captured.out == "" and captured.err == ""
