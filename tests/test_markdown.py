@@ -393,6 +393,13 @@ def test_prose_raw_html_prints_literally() -> None:
     assert GFM.render(out) == MarkdownIt("commonmark", {"html": False}).enable("table").render(source)
 
 
+def test_prose_links_and_autolinks_stay_links() -> None:
+    source = "Siehe <https://www.leipzig.de/>, <amt@leipzig.de> und [Plan](<plan a.pdf>)."
+    assert prose(source) == source
+    html = GFM.render(source)
+    assert html.count("<a href=") == 3
+
+
 def test_prose_hard_breaks_and_trailing_spaces() -> None:
     out = prose("Zeile mit Umbruch  \nweiter  \nEnde  \n\nC:\\  \nx")
     assert out == "Zeile mit Umbruch\\\nweiter\\\nEnde  \n\nC:\\\\\\\nx"

@@ -167,6 +167,9 @@ def _html_offsets(block: str) -> list[int]:
             if link:
                 i = link.end()
                 continue
+            if block.endswith("](", 0, i):  # a link destination in pointy brackets: [text](<a b>)
+                i += 1
+                continue
             if i in block_starts or HTML_TAG_RE.match(block, i):
                 offsets.append(i)
         i += 1
