@@ -1,0 +1,257 @@
+"""German hyphenation for justified prose: pyphen's de_DE patterns, parsed once and cached on disk.
+
+Parsing pyphen's dictionary costs about half a second, more than the rest of a cold render. The parsed
+patterns are therefore written once to a small cache file (`$XDG_CACHE_HOME/vsp` or `~/.cache/vsp`) grouped by
+their first two letters, and a group is only decoded when a word needs it: a document hyphenates a few dozen
+words, so a cold render decodes a small part of the table. Without a writable cache folder the same table is
+built in memory, and the same code looks patterns up, so output is identical with and without the cache.
+
+The lookup is pyphen's own algorithm (`HyphDict.positions`, `Pyphen.iterate` with left = right = 2); German
+has no non-standard hyphenation rules, and a dictionary that has them is used through pyphen directly.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import zlib
+from collections.abc import Callable, Iterator
+from functools import cache
+from pathlib import Path
+
+#: The pyphen dictionary used for German.
+LANGUAGE = "de_DE"
+#: Shortest part left at a word's start and carried to the next line: "Ak-teure", never "Akteu-re".
+LEFT = 2
+RIGHT = 3
+#: Changes whenever the file layout below changes, so old caches are ignored.
+_FORMAT = "vsp-hyph-2"
+_GROUP_SEP = "\x1e"
+_MAX_WORD_CACHE = 20_000
+
+_LETTER_RUNS = re.compile(r"[^\W\d_]+")
+
+Hyphenator = Callable[[str], Iterator[tuple[str, str]]]
+_Pattern = tuple[int, tuple[int, ...]]
+
+
+class PatternTable:
+    """Liang patterns grouped by their first two characters; a group is decoded on first use."""
+
+    __slots__ = ("_decoded", "_raw", "maxlen")
+
+    def __init__(self, text: str) -> None:
+        """`text` is what `serialize` wrote (header already removed)."""
+        head, _, body = text.partition("\n")
+        names = head.split("\t")
+        self.maxlen = int(names.pop(0))
+        blobs = body.split(_GROUP_SEP)
+        if len(blobs) != len(names):
+            raise ValueError("pattern table is damaged")
+        self._raw: dict[str, str] = dict(zip(names, blobs, strict=True))
+        self._decoded: dict[str, dict[str, _Pattern]] = {}
+
+    def group(self, key: str) -> dict[str, _Pattern]:
+        """The patterns that start with `key` (one or two characters)."""
+        found = self._decoded.get(key)
+        if found is None:
+            found = {}
+            raw = self._raw.get(key)
+            if raw:
+                for line in raw.split("\n"):
+                    pattern, start, values = line.split(" ")
+                    found[pattern] = (int(start), tuple(map(int, values)))
+            self._decoded[key] = found
+        return found
+
+    @staticmethod
+    def serialize(patterns: dict[str, _Pattern], maxlen: int) -> str:
+        """The table as text: one line naming the groups, then the groups separated by U+001E."""
+        groups: dict[str, list[str]] = {}
+        for pattern, (start, values) in sorted(patterns.items()):
+            if any(v > 9 for v in values):
+                raise ValueError("pattern values above 9 cannot be stored")
+            line = f"{pattern} {start} {''.join(map(str, values))}"
+            groups.setdefault(pattern[:2], []).append(line)
+        names = "\t".join([str(maxlen), *groups])
+        return names + "\n" + _GROUP_SEP.join("\n".join(lines) for lines in groups.values())
+
+
+class GermanHyphenator:
+    """Callable that ReportLab accepts as `hyphenationLang`: a word → (head, tail) pairs, longest head first."""
+
+    __slots__ = ("_cache", "_table")
+
+    def __init__(self, table: PatternTable) -> None:
+        self._table = table
+        self._cache: dict[str, list[int]] = {}
+
+    def _points(self, word: str) -> list[int]:
+        """Odd-valued Liang points of the lower-cased word (pyphen's `HyphDict.positions`)."""
+        points = self._cache.get(word)
+        if points is not None:
+            return points
+        table = self._table
+        pointed = f".{word}."
+        size = len(pointed)
+        references = [0] * (size + 1)
+        maxlen = table.maxlen
+        for i in range(size - 1):
+            single = table.group(pointed[i]).get(pointed[i])
+            hits = [(i, single)] if single else []
+            if i + 2 <= size:
+                group = table.group(pointed[i : i + 2])
+                if group:
+                    for j in range(i + 2, min(i + maxlen, size) + 1):
+                        found = group.get(pointed[i:j])
+                        if found:
+                            hits.append((i, found))
+            for start, (offset, values) in hits:
+                lo = start + offset
+                span = references[lo : lo + len(values)]
+                references[lo : lo + len(values)] = map(max, values, span)
+        points = [i - 1 for i, reference in enumerate(references) if reference % 2]
+        if len(self._cache) >= _MAX_WORD_CACHE:
+            self._cache.clear()
+        self._cache[word] = points
+        return points
+
+    def positions(self, word: str) -> list[int]:
+        """Where `word` may be broken (pyphen's `Pyphen.positions`), never inside an abbreviation.
+
+        A run of letters with a capital after its first letter (SächsGemO, INSEK, GmbH) is an abbreviation or
+        a name; breaking it would mislead, so it keeps its break points out.
+        """
+        right = len(word) - RIGHT
+        points = [i for i in self._points(word.lower()) if LEFT <= i <= right]
+        if points and not word[1:].islower():
+            for run in _LETTER_RUNS.finditer(word):
+                if not run.group(0)[1:].islower():
+                    points = [i for i in points if not run.start() < i < run.end()]
+        return points
+
+    def __call__(self, word: str) -> Iterator[tuple[str, str]]:
+        for position in reversed(self.positions(word)):
+            yield word[:position], word[position:]
+
+    def soft_hyphenated(self, word: str) -> str:
+        """`word` with a soft hyphen (U+00AD) at every break point."""
+        cuts = self.positions(word)
+        if not cuts:
+            return word
+        parts = []
+        last = 0
+        for cut in cuts:
+            parts.append(word[last:cut])
+            last = cut
+        parts.append(word[last:])
+        return "\xad".join(parts)
+
+
+def cache_dir() -> Path:
+    """`$XDG_CACHE_HOME/vsp`, else `~/.cache/vsp`."""
+    base = os.environ.get("XDG_CACHE_HOME", "").strip()
+    return (Path(base) if base and os.path.isabs(base) else Path.home() / ".cache") / "vsp"
+
+
+def _dictionary() -> tuple[Path, str]:
+    import pyphen  # type: ignore[import-untyped]
+
+    path = Path(str(pyphen.LANGUAGES[LANGUAGE]))
+    key = f"{_FORMAT} pyphen={pyphen.__version__} dic={path.name}:{path.stat().st_size}"
+    return path, key
+
+
+def _build_text(path: Path) -> str | None:
+    """Parse the dictionary with pyphen (the slow part) and serialise it; None if it has special rules."""
+    import pyphen
+
+    hd = pyphen.HyphDict(path)
+    patterns: dict[str, _Pattern] = {}
+    for pattern, (start, values) in hd.patterns.items():
+        if any(getattr(v, "data", None) for v in values):
+            return None
+        patterns[pattern] = (int(start), tuple(int(v) for v in values))
+    return PatternTable.serialize(patterns, hd.maxlen)
+
+
+def _read_cache(file: Path, key: str) -> str | None:
+    try:
+        data = file.read_bytes()
+    except OSError:
+        return None
+    header, sep, body = data.partition(b"\n")
+    if not sep:
+        return None
+    try:
+        text_key, _, checksum = header.decode("utf-8").rpartition(" crc=")
+        if text_key != key or int(checksum, 16) != zlib.crc32(body):
+            return None
+        return body.decode("utf-8")
+    except (UnicodeDecodeError, ValueError):
+        return None
+
+
+def _write_cache(file: Path, key: str, text: str) -> None:
+    """Write atomically; a folder that is not writable just means no cache."""
+    body = text.encode("utf-8")
+    data = f"{key} crc={zlib.crc32(body):08x}\n".encode() + body
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".hyph-", dir=file.parent)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+            os.replace(tmp, file)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError:
+        pass
+
+
+@cache
+def german_hyphenator(use_cache: bool = True) -> Hyphenator:
+    """The process-wide German hyphenator; the patterns are read from the cache file or parsed once."""
+    path, key = _dictionary()
+    cache_file = cache_dir() / f"hyph_{LANGUAGE}.txt"
+    text = _read_cache(cache_file, key) if use_cache else None
+    if text is None:
+        text = _build_text(path)
+        if text is None:  # pragma: no cover - only for dictionaries with non-standard rules
+            import pyphen
+
+            return pyphen.Pyphen(filename=path, left=LEFT, right=RIGHT).iterate  # type: ignore[no-any-return]
+        if use_cache:
+            _write_cache(cache_file, key, text)
+    return GermanHyphenator(PatternTable(text))
+
+
+#: Letters ReportLab's hyphenator accepts in a word (its `_hy_letters`), as one character class.
+_LETTERS = "A-Za-z\xc0-\xd6\xd8-\xf6\xf8-\u024f\u1e00-\u1eff\u0410-\u044f"
+#: Leading and trailing punctuation ReportLab strips before hyphenating (its `_hy_pfx_pat`, `_hy_sfx_pat`).
+_RL_PREFIX = "'\"([{\xbf\u2018\u201a\u201c\u201e"
+_RL_SUFFIX = "]'\")}?!.,;:\u2019\u201b\u201d\u201f"
+_RL_PLAIN = re.compile(f"^[{re.escape(_RL_PREFIX)}]*[{_LETTERS}]+[{re.escape(_RL_SUFFIX)}]*$")
+_TOKEN = re.compile(r"\S+")
+_LETTER_RUN = re.compile(f"[{_LETTERS}]{{5,}}")
+
+
+def add_soft_hyphens(text: str, hyphenator: Hyphenator) -> str:
+    """Soft hyphens in the words ReportLab would not hyphenate itself.
+
+    ReportLab hyphenates a word only if it is letters with a few known punctuation marks around it; German
+    closing quotes („Teilhabe“), guillemets and slashes keep it from breaking the word at all. Such words
+    get soft hyphens at pyphen's break points, which ReportLab honours and removes where it does not break.
+    """
+    if not isinstance(hyphenator, GermanHyphenator) or "\xad" in text:
+        return text
+
+    def token(match: re.Match[str]) -> str:
+        word = match.group(0)
+        if len(word) < 6 or _RL_PLAIN.match(word):
+            return word
+        return _LETTER_RUN.sub(lambda m: hyphenator.soft_hyphenated(m.group(0)), word)
+
+    return _TOKEN.sub(token, text)

@@ -1,0 +1,386 @@
+"""The Markdown prose of a statement as ReportLab flowables, with nothing in the text read as markup.
+
+Statements hold their Begründung, Sachverhalt and Beschlussvorschlag as CommonMark with GFM tables. The
+markdown-it token stream is turned into Paragraphs and Tables directly (no HTML in between): every text token
+is escaped before it reaches ReportLab's paragraph parser, which would otherwise act on `<font>`, `<img>` or a
+stray `&`, and raw HTML in the source stays literal text because the parser runs with `html` off. Links keep
+only http, https and mailto targets; images print their description and are never loaded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING, Any, cast
+from xml.sax.saxutils import escape
+
+from reportlab.lib.colors import Color
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import CondPageBreak, Flowable, Indenter, Paragraph, Table, TableStyle
+from reportlab.platypus.flowables import HRFlowable
+
+from .hyphenation import Hyphenator, add_soft_hyphens
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+
+#: Link targets that may become clickable; anything else prints as plain text.
+SAFE_SCHEMES = ("http://", "https://", "mailto:")
+_BULLETS = ("•", "–", "◦")
+_ALIGN = {"text-align:left": TA_LEFT, "text-align:center": TA_CENTER, "text-align:right": TA_RIGHT}
+_TABLE_ALIGN = {TA_LEFT: "LEFT", TA_CENTER: "CENTER", TA_RIGHT: "RIGHT"}
+
+
+@cache
+def markdown_parser() -> MarkdownIt:
+    """CommonMark with GFM tables and raw HTML off, built once per process."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False}).enable("table")
+
+
+def text_markup(text: str) -> str:
+    """Plain text as paragraph markup: every `<`, `>` and `&` escaped, nothing else changed."""
+    return escape(text)
+
+
+def attribute_markup(value: str) -> str:
+    """A value for a double-quoted markup attribute."""
+    return escape(value, {'"': "&quot;"})
+
+
+@dataclass(frozen=True)
+class ProseStyles:
+    """The paragraph styles prose is set in; `pdf.py` builds them once per process and layout."""
+
+    body: ParagraphStyle
+    heading: ParagraphStyle
+    code: ParagraphStyle
+    cell: ParagraphStyle
+    head_cell: ParagraphStyle
+    font: str
+    bold_font: str
+    #: Indentation of each list and block-quote level, in points.
+    indent: float = 17.0
+    #: Space between list items, in points.
+    item_space: float = 2.0
+    link_color: Color = field(default_factory=lambda: Color(0.1, 0.25, 0.55))
+    rule_color: Color = field(default_factory=lambda: Color(0.6, 0.6, 0.6))
+    grid_color: Color = field(default_factory=lambda: Color(0.55, 0.55, 0.55))
+    head_background: Color = field(default_factory=lambda: Color(0.9, 0.9, 0.9))
+    _variants: dict[tuple[str, float, float, int], ParagraphStyle] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def variant(
+        self, base: ParagraphStyle, left: float, space_after: float, align: int = -1
+    ) -> ParagraphStyle:
+        """`base` indented by `left` with another space after (and alignment), cached."""
+        key = (base.name, left, space_after, align)
+        found = self._variants.get(key)
+        if found is None:
+            found = ParagraphStyle(
+                f"{base.name}-{left:g}-{space_after:g}-{align}",
+                parent=base,
+                leftIndent=base.leftIndent + left,
+                bulletIndent=base.leftIndent + left - self.indent,
+                spaceAfter=space_after,
+                alignment=base.alignment if align < 0 else cast(Any, align),
+            )
+            self._variants[key] = found
+        return found
+
+
+class NeedSpace(CondPageBreak):
+    """Starts a new page unless `height` points are left: keeps a heading with the text that follows it.
+
+    ReportLab's keepWithNext does the same by laying out heading and follower twice and copying the frame,
+    which costs more than the rest of a heading's layout. The space around it passes through untouched.
+    """
+
+    _SPACETRANSFER = True
+
+
+class RuledParagraph(Paragraph):
+    """A paragraph in a block quote: a thin rule left of the text for each quote level."""
+
+    rules: tuple[float, ...] = ()
+    rule_color: Color | None = None
+    extend_rule: float = 0.0
+
+    def draw(self) -> None:
+        super().draw()
+        canv = self.canv
+        canv.saveState()
+        if self.rule_color is not None:
+            canv.setStrokeColor(self.rule_color)
+        canv.setLineWidth(0.8)
+        for x in self.rules:
+            canv.line(x, -self.extend_rule, x, self.height)
+        canv.restoreState()
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        parts: list[Flowable] = super().split(availWidth, availHeight)
+        for part in parts:
+            if isinstance(part, RuledParagraph):
+                part.rules, part.rule_color = self.rules, self.rule_color
+        if parts and isinstance(parts[-1], RuledParagraph):
+            parts[-1].extend_rule = self.extend_rule
+        return parts
+
+
+@dataclass
+class _ListState:
+    ordered: bool
+    number: int
+    depth: int
+
+
+class ProseRenderer:
+    """Turns one Markdown text into flowables for a frame of the given width."""
+
+    def __init__(self, styles: ProseStyles, width: float, hyphenator: Hyphenator | None) -> None:
+        self.styles = styles
+        self.width = width
+        self.hyphenator = hyphenator
+
+    # -- inline ---------------------------------------------------------------------------------------------
+
+    def inline(self, children: Sequence[Token] | None, hyphenate: bool = True) -> str:
+        """Markup for an inline token list: text escaped, emphasis, links and breaks as paragraph tags."""
+        out: list[str] = []
+        links: list[bool] = []
+        shy = hyphenate and self.hyphenator is not None
+        for tok in children or ():
+            kind = tok.type
+            if kind == "text":
+                text = tok.content
+                if shy and self.hyphenator is not None:
+                    text = add_soft_hyphens(text, self.hyphenator)
+                out.append(escape(text))
+            elif kind == "softbreak":
+                out.append(" ")
+            elif kind == "hardbreak":
+                out.append("<br/>")
+            elif kind == "em_open":
+                out.append("<i>")
+            elif kind == "em_close":
+                out.append("</i>")
+            elif kind == "strong_open":
+                out.append("<b>")
+            elif kind == "strong_close":
+                out.append("</b>")
+            elif kind == "link_open":
+                href = str(tok.attrs.get("href", ""))
+                ok = href.lower().startswith(SAFE_SCHEMES)
+                links.append(ok)
+                if ok:
+                    out.append(
+                        f'<a href="{attribute_markup(href)}" color="{self.styles.link_color.hexval()}">'
+                    )
+            elif kind == "link_close":
+                if links.pop():
+                    out.append("</a>")
+            elif kind == "image":
+                out.append(self.inline(tok.children, hyphenate))
+            else:  # code_inline, html_inline (never produced with html off) and anything newer: literal text
+                out.append(escape(tok.content))
+        return "".join(out)
+
+    # -- blocks ---------------------------------------------------------------------------------------------
+
+    def flowables(self, source: str) -> list[Flowable]:
+        """The flowables for one Markdown text."""
+        tokens = markdown_parser().parse(source)
+        return self._blocks(tokens)
+
+    def _blocks(self, tokens: list[Token]) -> list[Flowable]:
+        styles = self.styles
+        out: list[Flowable] = []
+        lists: list[_ListState] = []
+        quote_depth = 0
+        quote_start: list[int] = []
+        pending_bullet: str | None = None
+        list_start: list[int] = []
+
+        def indent() -> float:
+            return (len(lists) + quote_depth) * styles.indent
+
+        def add_paragraph(markup: str, base: ParagraphStyle, align: int = -1) -> Paragraph:
+            nonlocal pending_bullet
+            space = styles.item_space if lists else base.spaceAfter
+            style = styles.variant(base, indent(), space, align)
+            para: Paragraph
+            if quote_depth:
+                para = RuledParagraph(markup, style, bulletText=pending_bullet)
+                para.rules = tuple(
+                    (level + lists_before_quote(level)) * styles.indent - styles.indent / 2
+                    for level in range(1, quote_depth + 1)
+                )
+                para.rule_color = styles.rule_color
+                para.extend_rule = style.spaceAfter
+            else:
+                para = Paragraph(markup, style, bulletText=pending_bullet)
+            pending_bullet = None
+            out.append(para)
+            return para
+
+        quote_lists: list[int] = []
+
+        def lists_before_quote(level: int) -> int:
+            return quote_lists[level - 1]
+
+        i = 0
+        n = len(tokens)
+        while i < n:
+            tok = tokens[i]
+            kind = tok.type
+            if kind == "paragraph_open":
+                add_paragraph(self.inline(tokens[i + 1].children), styles.body)
+                i += 3
+                continue
+            if kind == "heading_open":
+                # never a heading at the foot of a page (keepWithNext without its double layout)
+                head = styles.heading
+                out.append(
+                    NeedSpace(head.spaceBefore + head.leading + head.spaceAfter + 2 * styles.body.leading)
+                )
+                add_paragraph(self.inline(tokens[i + 1].children, hyphenate=False), head)
+                i += 3
+                continue
+            if kind in ("bullet_list_open", "ordered_list_open"):
+                if pending_bullet is not None:
+                    add_paragraph("\u00a0", styles.body)
+                start = tok.attrs.get("start", 1)
+                lists.append(_ListState(kind == "ordered_list_open", int(start), len(lists)))
+                list_start.append(len(out))
+            elif kind == "list_item_open":
+                state = lists[-1]
+                if state.ordered:
+                    pending_bullet = f"{state.number}."
+                    state.number += 1
+                else:
+                    pending_bullet = _BULLETS[min(state.depth, len(_BULLETS) - 1)]
+            elif kind == "list_item_close":
+                if pending_bullet is not None:  # an empty item still shows its bullet
+                    add_paragraph("\u00a0", styles.body)
+            elif kind in ("bullet_list_close", "ordered_list_close"):
+                lists.pop()
+                first = list_start.pop()
+                if not lists and len(out) > first:
+                    self._space_after(out[-1], styles.body.spaceAfter)
+            elif kind == "blockquote_open":
+                quote_depth += 1
+                quote_lists.append(len(lists))
+                quote_start.append(len(out))
+            elif kind == "blockquote_close":
+                quote_depth -= 1
+                quote_lists.pop()
+                first = quote_start.pop()
+                if len(out) > first:
+                    last = out[-1]
+                    if isinstance(last, RuledParagraph):
+                        last.extend_rule = 0.0
+                    if not lists:
+                        self._space_after(last, styles.body.spaceAfter)
+            elif kind in ("code_block", "fence"):
+                add_paragraph(self._code_markup(tok.content), styles.code)
+            elif kind == "hr":
+                out.append(
+                    HRFlowable(
+                        width="100%", thickness=0.5, color=styles.rule_color, spaceBefore=2, spaceAfter=8
+                    )
+                )
+            elif kind == "table_open":
+                i = self._table(tokens, i, indent(), out)
+                continue
+            elif kind == "inline":  # inline content outside a paragraph (not produced by CommonMark)
+                add_paragraph(self.inline(tok.children), styles.body)
+            i += 1
+        return out
+
+    def _space_after(self, flowable: Flowable, space: float) -> None:
+        style = getattr(flowable, "style", None)
+        if isinstance(style, ParagraphStyle) and style.spaceAfter != space:
+            flowable.style = self.styles.variant(style, 0.0, space)  # type: ignore[attr-defined]
+            if isinstance(flowable, RuledParagraph):
+                flowable.extend_rule = 0.0
+
+    @staticmethod
+    def _code_markup(code: str) -> str:
+        """Code as paragraph markup: lines kept, leading spaces kept as no-break spaces."""
+        lines = []
+        for line in code.rstrip("\n").split("\n"):
+            stripped = line.lstrip(" ")
+            lines.append("\u00a0" * (len(line) - len(stripped)) + escape(stripped))
+        return "<br/>".join(lines)
+
+    def _table(self, tokens: list[Token], i: int, left: float, out: list[Flowable]) -> int:
+        """A GFM table from `table_open` at `i`; returns the index after `table_close`."""
+        styles = self.styles
+        rows: list[list[str]] = []
+        aligns: list[int] = []
+        header_rows = 0
+        in_head = False
+        while tokens[i].type != "table_close":
+            tok = tokens[i]
+            if tok.type == "thead_open":
+                in_head = True
+            elif tok.type == "thead_close":
+                in_head = False
+            elif tok.type == "tr_open":
+                rows.append([])
+                if in_head:
+                    header_rows += 1
+            elif tok.type in ("th_open", "td_open"):
+                align = _ALIGN.get(str(tok.attrs.get("style", "")), TA_LEFT)
+                if len(rows) == 1:
+                    aligns.append(align)
+                rows[-1].append(self.inline(tokens[i + 1].children, hyphenate=False))
+            i += 1
+        columns = max(len(r) for r in rows)
+        aligns += [TA_LEFT] * (columns - len(aligns))
+        width = self.width - left
+        weights = [0] * columns
+        for row in rows:
+            row += [""] * (columns - len(row))
+            for c, cell in enumerate(row):
+                weights[c] = max(weights[c], min(len(cell), 60))
+        total = sum(w + 4 for w in weights)
+        widths = [width * (w + 4) / total for w in weights]
+        data = [
+            [
+                Paragraph(
+                    cell,
+                    styles.variant(styles.head_cell if r < header_rows else styles.cell, 0, 0, aligns[c]),
+                )
+                for c, cell in enumerate(row)
+            ]
+            for r, row in enumerate(rows)
+        ]
+        commands: list[Any] = [
+            ("FONTNAME", (0, 0), (-1, -1), styles.font),
+            ("GRID", (0, 0), (-1, -1), 0.4, styles.grid_color),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
+            ("LEFTPADDING", (0, 0), (-1, -1), 4),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ]
+        if header_rows:
+            commands += [
+                ("BACKGROUND", (0, 0), (-1, header_rows - 1), styles.head_background),
+                ("FONTNAME", (0, 0), (-1, header_rows - 1), styles.bold_font),
+            ]
+        table = Table(
+            data, colWidths=widths, repeatRows=header_rows, hAlign="LEFT", spaceAfter=styles.body.spaceAfter
+        )
+        table.setStyle(TableStyle(commands))
+        if left:
+            out += [Indenter(left=left), table, Indenter(left=-left)]
+        else:
+            out.append(table)
+        return i + 1
