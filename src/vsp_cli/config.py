@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import string
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -469,7 +469,7 @@ def _message(err: ErrorDetails) -> tuple[str, str]:
 
 
 def _validate(
-    data: Mapping[str, Any], base: Path, where: Path | str, locate: Any
+    data: Mapping[str, Any], base: Path, where: Path | str, locate: Callable[..., Span]
 ) -> tuple[ConfigFile | None, list[Diagnostic]]:
     """Validate settings; `locate(path, key=…)` gives the span of a path. All problems are collected."""
     diagnostics: list[Diagnostic] = []
