@@ -15,10 +15,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 
 from . import __version__
@@ -115,40 +116,51 @@ def _hash_file(path: Path) -> str:
         return "-"
 
 
-def template_files(settings: RenderSettings) -> list[Path]:
-    """Every template file that may shape the Markdown output."""
-    from .resources import builtin_templates_dir
+class Fingerprinter:
+    """Digests of everything that shapes an output; shared files (templates, config, logo) hashed once a run."""
 
-    folders = [builtin_templates_dir()]
-    if settings.template_dir is not None:
-        folders.append(settings.template_dir)
-    return sorted(p for folder in folders if folder.is_dir() for p in folder.rglob("*") if p.is_file())
+    def __init__(self) -> None:
+        self._files: dict[Path, str] = {}
+        self._templates: dict[Path | None, list[Path]] = {}
 
+    def file(self, path: Path) -> str:
+        if path not in self._files:
+            self._files[path] = _hash_file(path)
+        return self._files[path]
 
-def fingerprint(job: Job, fmt: str, source_bytes: bytes) -> str:
-    """A digest of everything that shapes output `fmt` of `job`."""
-    h = hashlib.sha256()
-    s = job.settings
-    parts: list[str] = [
-        __version__,
-        fmt,
-        hashlib.sha256(source_bytes).hexdigest(),
-        json.dumps(s.labels.as_dict(), sort_keys=True, ensure_ascii=False),
-        s.body,
-        s.footer or "",
-        str(s.hyphenate),
-        os.environ.get("SOURCE_DATE_EPOCH", ""),
-        _hash_file(s.logo) if s.logo else "",
-        str(job.strict),
-    ]
-    extra = list(job.dependencies)
-    if fmt == "md":
-        extra += template_files(s)
-    parts += [f"{p}:{_hash_file(p)}" for p in extra]
-    for part in parts:
-        h.update(part.encode("utf-8"))
-        h.update(b"\0")
-    return h.hexdigest()
+    def templates(self, settings: RenderSettings) -> list[Path]:
+        """Every template file that may shape the Markdown output."""
+        key = settings.template_dir
+        if key not in self._templates:
+            from .resources import builtin_templates_dir
+
+            folders = [builtin_templates_dir(), *([key] if key is not None else [])]
+            self._templates[key] = sorted(
+                p for folder in folders if folder.is_dir() for p in folder.rglob("*") if p.is_file()
+            )
+        return self._templates[key]
+
+    def __call__(self, job: Job, fmt: str, source_digest: str) -> str:
+        s = job.settings
+        parts: list[str] = [
+            __version__,
+            fmt,
+            source_digest,
+            json.dumps(s.labels.as_dict(), sort_keys=True, ensure_ascii=False),
+            s.body,
+            s.footer or "",
+            str(s.hyphenate),
+            os.environ.get("SOURCE_DATE_EPOCH", ""),
+            self.file(s.logo) if s.logo else "",
+            str(job.strict),
+        ]
+        extra = list(job.dependencies) + (self.templates(s) if fmt == "md" else [])
+        parts += [f"{p}:{self.file(p)}" for p in extra]
+        h = hashlib.sha256()
+        for part in parts:
+            h.update(part.encode("utf-8"))
+            h.update(b"\0")
+        return h.hexdigest()
 
 
 def _load_record(folder: Path) -> dict[str, list[str]]:
@@ -183,55 +195,66 @@ def save_records(outcomes: Iterable[Outcome]) -> None:
         write_atomic(folder / RECORD_NAME, (json.dumps(existing, indent=1) + "\n").encode("utf-8"))
 
 
-def _invalid(job: Job, exc: VspError, source_text: str | None = None) -> Outcome:
-    return Outcome(job, Status.INVALID, exc.diagnostics, source_text)
+@dataclass(frozen=True)
+class Task:
+    """A job with the fingerprint of each output to (re)write; outputs already up to date are left out."""
+
+    job: Job
+    todo: dict[str, str]  # format → fingerprint
+    kept: dict[str, tuple[str, str]]  # output path → record entry of an up-to-date output
 
 
-def process(
-    job: Job, *, check: bool = False, force: bool = False, known: dict[str, tuple[str, str]] | None = None
-) -> Outcome:
-    """Validate and render one job; never raises for bad input (bugs still raise)."""
+def prepare(
+    job: Job, known: Mapping[str, tuple[str, str]], fingerprinter: Fingerprinter, *, force: bool, check: bool
+) -> Task:
+    """Decide, without parsing the statement, which outputs of `job` need rendering."""
+    try:
+        digest = hashlib.sha256(job.source.read_bytes()).hexdigest()
+    except OSError:
+        digest = "-"
+    todo: dict[str, str] = {}
+    kept: dict[str, tuple[str, str]] = {}
+    for fmt, out in job.outputs.items():
+        fp = fingerprinter(job, fmt, digest)
+        key = str(out.resolve())
+        previous = known.get(key)
+        if not (force or check) and previous and previous[0] == fp and _hash_file(out) == previous[1]:
+            kept[key] = previous
+        else:
+            todo[fmt] = fp
+    return Task(job, todo, kept)
+
+
+def process(task: Task, *, check: bool = False) -> Outcome:
+    """Validate and render the outputs a task needs; never raises for bad input (bugs still raise)."""
     from .validation import check_file
 
+    job = task.job
+    if not task.todo:
+        return Outcome(job, Status.UNCHANGED, record=dict(task.kept))
     result = check_file(job.source, strict=job.strict)
+    source = result.source if result.diagnostics else None
     if result.statement is None or not result.ok:
         return Outcome(job, Status.INVALID, result.diagnostics, result.source)
-    statement = result.statement
-    source_bytes = job.source.read_bytes()
-    known = known or {}
-    record: dict[str, tuple[str, str]] = {}
-    todo: dict[str, tuple[Path, str]] = {}
-    for fmt, out in job.outputs.items():
-        key = str(out.resolve())
-        fp = fingerprint(job, fmt, source_bytes)
-        previous = known.get(key)
-        if (
-            not force
-            and not check
-            and previous
-            and previous[0] == fp
-            and out.exists()
-            and _hash_file(out) == previous[1]
-        ):
-            record[key] = previous
-        else:
-            todo[fmt] = (out, fp)
     try:
-        rendered = {fmt: render_bytes(statement, fmt, job.settings) for fmt in todo}
+        rendered = {fmt: render_bytes(result.statement, fmt, job.settings) for fmt in task.todo}
     except VspError as exc:
-        return _invalid(job, exc, result.source)
+        return Outcome(job, Status.INVALID, exc.diagnostics, result.source)
     if check:
-        stale = [
-            out for fmt, (out, _) in todo.items() if not out.exists() or out.read_bytes() != rendered[fmt]
-        ]
-        return Outcome(
-            job, Status.STALE if stale else Status.FRESH, result.diagnostics, result.source, {}, stale
-        )
-    for fmt, (out, fp) in todo.items():
-        write_atomic(out, rendered[fmt])
-        record[str(out.resolve())] = (fp, hashlib.sha256(rendered[fmt]).hexdigest())
-    status = Status.RENDERED if todo else Status.UNCHANGED
-    return Outcome(job, status, result.diagnostics, result.source, record)
+        stale = [job.outputs[f] for f, data in rendered.items() if _differs(job.outputs[f], data)]
+        return Outcome(job, Status.STALE if stale else Status.FRESH, result.diagnostics, source, {}, stale)
+    record = dict(task.kept)
+    for fmt, data in rendered.items():
+        write_atomic(job.outputs[fmt], data)
+        record[str(job.outputs[fmt].resolve())] = (task.todo[fmt], hashlib.sha256(data).hexdigest())
+    return Outcome(job, Status.RENDERED, result.diagnostics, source, record)
+
+
+def _differs(path: Path, data: bytes) -> bool:
+    try:
+        return path.read_bytes() != data
+    except OSError:
+        return True
 
 
 # --- running many ---------------------------------------------------------------------------------------------
@@ -240,23 +263,6 @@ def process(
 def _warm_up() -> None:
     """Import the renderers once per worker process, not once per file."""
     from . import markdown, pdf  # noqa: F401
-
-
-_worker_options: dict[str, object] = {}
-
-
-def _init_worker(check: bool, force: bool, known: dict[str, tuple[str, str]]) -> None:
-    _worker_options.update(check=check, force=force, known=known)
-    _warm_up()
-
-
-def _process_in_worker(job: Job) -> Outcome:
-    return process(
-        job,
-        check=bool(_worker_options["check"]),
-        force=bool(_worker_options["force"]),
-        known=_worker_options["known"],  # type: ignore[arg-type]
-    )
 
 
 def default_jobs(count: int) -> int:
@@ -273,20 +279,25 @@ def run(
     force: bool = False,
     on_outcome: Callable[[Outcome], None] | None = None,
 ) -> list[Outcome]:
-    """Process all jobs (in a process pool if `workers` > 1), in input order, and save the build records."""
+    """Process all jobs (in a process pool if `workers` > 1 and there is work), in input order.
+
+    Up-to-date outputs are found here, in the main process, so that a run with nothing to do starts no
+    worker and imports no renderer.
+    """
     known = load_records(jobs) if not (check or force) else {}
+    fingerprinter = Fingerprinter()
+    tasks = [prepare(job, known, fingerprinter, force=force, check=check) for job in jobs]
+    pending = sum(1 for t in tasks if t.todo)
+    work = partial(process, check=check)
     outcomes: list[Outcome] = []
 
     def results() -> Iterator[Outcome]:
-        if workers <= 1 or len(jobs) <= 1:
-            for job in jobs:
-                yield process(job, check=check, force=force, known=known)
+        if workers <= 1 or pending <= 1:
+            yield from map(work, tasks)
             return
-        chunk = max(1, min(16, len(jobs) // (workers * 4)))
-        with ProcessPoolExecutor(
-            max_workers=workers, initializer=_init_worker, initargs=(check, force, known)
-        ) as pool:
-            yield from pool.map(_process_in_worker, jobs, chunksize=chunk)
+        chunk = max(1, min(8, pending // (workers * 8)))
+        with ProcessPoolExecutor(max_workers=min(workers, pending), initializer=_warm_up) as pool:
+            yield from pool.map(work, tasks, chunksize=chunk)
 
     for outcome in results():
         outcomes.append(outcome)
