@@ -1,13 +1,14 @@
 """German hyphenation for justified prose: pyphen's de_DE patterns, parsed once and cached on disk.
 
-Parsing pyphen's dictionary costs about half a second, more than the rest of a cold render. The parsed
-patterns are therefore written once to a small cache file (`$XDG_CACHE_HOME/vsp` or `~/.cache/vsp`) grouped by
-their first two letters, and a group is only decoded when a word needs it: a document hyphenates a few dozen
-words, so a cold render decodes a small part of the table. Without a writable cache folder the same table is
-built in memory, and the same code looks patterns up, so output is identical with and without the cache.
+Parsing pyphen's dictionary costs half a second or more, longer than the rest of a cold render. The parsed
+patterns are therefore written once to a cache file (`$XDG_CACHE_HOME/vsp` or `~/.cache/vsp`) as sorted text
+that is searched in place, so loading it is a file read: a document hyphenates a few dozen words and looks
+at a tiny part of the table. Without a writable cache folder the same text is built in memory from pyphen
+and searched by the same code, so output is identical with and without the cache.
 
-The lookup is pyphen's own algorithm (`HyphDict.positions`, `Pyphen.iterate` with left = right = 2); German
-has no non-standard hyphenation rules, and a dictionary that has them is used through pyphen directly.
+The lookup is pyphen's own algorithm (`HyphDict.positions`, `Pyphen.iterate`), with at least two letters
+before and three after a break; German has no non-standard hyphenation rules, and a dictionary that has them
+is used through pyphen directly.
 """
 
 from __future__ import annotations
@@ -26,8 +27,7 @@ LANGUAGE = "de_DE"
 LEFT = 2
 RIGHT = 3
 #: Changes whenever the file layout below changes, so old caches are ignored.
-_FORMAT = "vsp-hyph-2"
-_GROUP_SEP = "\x1e"
+_FORMAT = "vsp-hyph-4"
 _MAX_WORD_CACHE = 20_000
 
 _LETTER_RUNS = re.compile(r"[^\W\d_]+")
@@ -37,45 +37,67 @@ _Pattern = tuple[int, tuple[int, ...]]
 
 
 class PatternTable:
-    """Liang patterns grouped by their first two characters; a group is decoded on first use."""
+    """Liang patterns as one sorted text, searched in place: loading costs a file read, not a parse.
 
-    __slots__ = ("_decoded", "_raw", "maxlen")
+    Each pattern is a line `<pattern> <offset> <digits>`; lines are sorted, so the patterns sharing their
+    first two characters form one stretch, whose bounds the header lists. A lookup is a `str.find` inside
+    that stretch; results (misses too) are remembered.
+    """
+
+    __slots__ = ("_body", "_index", "_memo", "maxlen")
 
     def __init__(self, text: str) -> None:
-        """`text` is what `serialize` wrote (header already removed)."""
+        """`text` is what `serialize` wrote."""
         head, _, body = text.partition("\n")
-        names = head.split("\t")
-        self.maxlen = int(names.pop(0))
-        blobs = body.split(_GROUP_SEP)
-        if len(blobs) != len(names):
+        fields = head.split("\t")
+        self.maxlen = int(fields[0])
+        names = fields[1::2]
+        starts = [int(f) for f in fields[2::2]]
+        if len(names) != len(starts) or not body.endswith("\n") or (starts and starts[-1] >= len(body)):
             raise ValueError("pattern table is damaged")
-        self._raw: dict[str, str] = dict(zip(names, blobs, strict=True))
-        self._decoded: dict[str, dict[str, _Pattern]] = {}
+        # A group runs from the newline before its first line to the newline before the next group's.
+        self._index = dict(zip(names, zip(starts, [*starts[1:], len(body) - 1], strict=True), strict=True))
+        self._body = body
+        self._memo: dict[str, tuple[_Pattern | None, bool]] = {}
 
-    def group(self, key: str) -> dict[str, _Pattern]:
-        """The patterns that start with `key` (one or two characters)."""
-        found = self._decoded.get(key)
-        if found is None:
-            found = {}
-            raw = self._raw.get(key)
-            if raw:
-                for line in raw.split("\n"):
-                    pattern, start, values = line.split(" ")
-                    found[pattern] = (int(start), tuple(map(int, values)))
-            self._decoded[key] = found
-        return found
+    def probe(self, key: str) -> tuple[_Pattern | None, bool]:
+        """The pattern `key` (or None), and whether any pattern of `key`'s group starts with `key`."""
+        found = self._memo.get(key)
+        if found is not None:
+            return found
+        span = self._index.get(key[:2])
+        result: tuple[_Pattern | None, bool] = (None, False)
+        if span is not None:
+            body = self._body
+            at = body.find("\n" + key, span[0], span[1] + 1)
+            if at >= 0:
+                end = at + 1 + len(key)
+                if body[end] == " ":  # sorted: the pattern itself comes before its extensions
+                    line_end = body.find("\n", end)
+                    offset, values = body[end + 1 : line_end].split(" ")
+                    result = ((int(offset), tuple(map(int, values))), True)
+                else:
+                    result = (None, True)
+        self._memo[key] = result
+        return result
 
     @staticmethod
     def serialize(patterns: dict[str, _Pattern], maxlen: int) -> str:
-        """The table as text: one line naming the groups, then the groups separated by U+001E."""
-        groups: dict[str, list[str]] = {}
+        """The table as text: a header line (maxlen, then each group's name and start), then the lines."""
+        header = [str(maxlen)]
+        lines: list[str] = []
+        size = 0  # where the newline before the next line is: the body starts with one
+        group = None
         for pattern, (start, values) in sorted(patterns.items()):
             if any(v > 9 for v in values):
                 raise ValueError("pattern values above 9 cannot be stored")
-            line = f"{pattern} {start} {''.join(map(str, values))}"
-            groups.setdefault(pattern[:2], []).append(line)
-        names = "\t".join([str(maxlen), *groups])
-        return names + "\n" + _GROUP_SEP.join("\n".join(lines) for lines in groups.values())
+            if pattern[:2] != group:
+                group = pattern[:2]
+                header += [group, str(size)]
+            line = f"{pattern} {start} {''.join(map(str, values))}\n"  # ends with the next line's opening
+            lines.append(line)
+            size += len(line)
+        return "\t".join(header) + "\n\n" + "".join(lines)
 
 
 class GermanHyphenator:
@@ -92,23 +114,24 @@ class GermanHyphenator:
         points = self._cache.get(word)
         if points is not None:
             return points
-        table = self._table
+        probe = self._table.probe
+        maxlen = self._table.maxlen
         pointed = f".{word}."
         size = len(pointed)
         references = [0] * (size + 1)
-        maxlen = table.maxlen
         for i in range(size - 1):
-            single = table.group(pointed[i]).get(pointed[i])
-            hits = [(i, single)] if single else []
-            if i + 2 <= size:
-                group = table.group(pointed[i : i + 2])
-                if group:
-                    for j in range(i + 2, min(i + maxlen, size) + 1):
-                        found = group.get(pointed[i:j])
-                        if found:
-                            hits.append((i, found))
-            for start, (offset, values) in hits:
-                lo = start + offset
+            hits = []
+            single = probe(pointed[i])[0]
+            if single:
+                hits.append(single)
+            for j in range(i + 2, min(i + maxlen, size) + 1):
+                found, more = probe(pointed[i:j])
+                if found:
+                    hits.append(found)
+                if not more:  # no pattern starts with pointed[i:j], so none with a longer piece
+                    break
+            for offset, values in hits:
+                lo = i + offset
                 span = references[lo : lo + len(values)]
                 references[lo : lo + len(values)] = map(max, values, span)
         points = [i - 1 for i, reference in enumerate(references) if reference % 2]
@@ -118,10 +141,10 @@ class GermanHyphenator:
         return points
 
     def positions(self, word: str) -> list[int]:
-        """Where `word` may be broken (pyphen's `Pyphen.positions`), never inside an abbreviation.
+        """Where `word` may be broken (pyphen's `Pyphen.positions`), except inside an abbreviation.
 
         A run of letters with a capital after its first letter (SächsGemO, INSEK, GmbH) is an abbreviation or
-        a name; breaking it would mislead, so it keeps its break points out.
+        a name, and breaking it would mislead; nor is a word broken just before one of its own hyphens.
         """
         right = len(word) - RIGHT
         points = [i for i in self._points(word.lower()) if LEFT <= i <= right]
@@ -129,6 +152,8 @@ class GermanHyphenator:
             for run in _LETTER_RUNS.finditer(word):
                 if not run.group(0)[1:].islower():
                     points = [i for i in points if not run.start() < i < run.end()]
+        if points and "-" in word:
+            points = [i for i in points if word[i] != "-"]
         return points
 
     def __call__(self, word: str) -> Iterator[tuple[str, str]]:
@@ -235,6 +260,8 @@ _RL_PREFIX = "'\"([{\xbf\u2018\u201a\u201c\u201e"
 _RL_SUFFIX = "]'\")}?!.,;:\u2019\u201b\u201d\u201f"
 _RL_PLAIN = re.compile(f"^[{re.escape(_RL_PREFIX)}]*[{_LETTERS}]+[{re.escape(_RL_SUFFIX)}]*$")
 _TOKEN = re.compile(r"\S+")
+#: Web and mail addresses are never hyphenated: a hyphen in them would change the address.
+_ADDRESS = re.compile(r"://|@|^www\.|\.(?:de|org|com|net|eu)\b", re.IGNORECASE)
 _LETTER_RUN = re.compile(f"[{_LETTERS}]{{5,}}")
 
 
@@ -250,7 +277,7 @@ def add_soft_hyphens(text: str, hyphenator: Hyphenator) -> str:
 
     def token(match: re.Match[str]) -> str:
         word = match.group(0)
-        if len(word) < 6 or _RL_PLAIN.match(word):
+        if len(word) < 6 or _RL_PLAIN.match(word) or _ADDRESS.search(word):
             return word
         return _LETTER_RUN.sub(lambda m: hyphenator.soft_hyphenated(m.group(0)), word)
 

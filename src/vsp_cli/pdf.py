@@ -12,14 +12,14 @@ from __future__ import annotations
 import calendar
 import io
 import os
+import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache, partial
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab import rl_config
 from reportlab.lib.colors import Color, black
@@ -47,7 +47,7 @@ from .errors import ConfigError
 from .hyphenation import Hyphenator, german_hyphenator
 from .labels import BOX_EMPTY, BOX_TICKED, GRID_COLUMNS, NICHT_RELEVANT, OPTIONS_BY_ART, Art, Labels
 from .model import Statement
-from .prose import NeedSpace, ProseRenderer, ProseStyles
+from .prose import NeedSpace, ProseRenderer, ProseStyles, escape
 from .settings import RenderSettings
 
 # --- page geometry ------------------------------------------------------------------------------------------
@@ -85,15 +85,24 @@ _MAX_EPOCH = 253402300799  # 9999-12-31 23:59:59 UTC
 # --- fonts and styles (once per process) ----------------------------------------------------------------------
 
 
+_FACES = {"regular": FONT, "bold": FONT_BOLD, "italic": FONT_ITALIC, "bolditalic": FONT_BOLD_ITALIC}
+
+
 @cache
-def register_fonts() -> None:
-    """Register the four DejaVu Sans Condensed faces as one family so that <b> and <i> find them."""
-    faces = {"regular": FONT, "bold": FONT_BOLD, "italic": FONT_ITALIC, "bolditalic": FONT_BOLD_ITALIC}
-    for face, name in faces.items():
-        pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / FONT_FILES[face])))
-    pdfmetrics.registerFontFamily(
-        FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC, boldItalic=FONT_BOLD_ITALIC
-    )
+def register_fonts(italic: bool = False) -> None:
+    """Register DejaVu Sans Condensed as one family, so that <b> and <i> find their faces.
+
+    Parsing a face costs 20-30 ms, so the italic ones are loaded only when some text is italic.
+    """
+    if italic:
+        register_fonts()
+    faces = ("italic", "bolditalic") if italic else ("regular", "bold")
+    for face in faces:
+        pdfmetrics.registerFont(TTFont(_FACES[face], str(FONT_DIR / FONT_FILES[face])))
+    if not italic:
+        pdfmetrics.registerFontFamily(
+            FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC, boldItalic=FONT_BOLD_ITALIC
+        )
 
 
 @dataclass(frozen=True)
@@ -343,6 +352,51 @@ class _Document(BaseDocTemplate):
 # --- the form ------------------------------------------------------------------------------------------------
 
 
+class TextLines(Flowable):
+    """Plain text in one face, broken at spaces and set line by line: the form's titles, labels and values.
+
+    The text never passes ReportLab's paragraph parser, so nothing in it can act as markup, and it lays out
+    in a fraction of a Paragraph's time. Each of `parts` starts a new line; white space inside a part is a
+    single space, as in a paragraph.
+    """
+
+    def __init__(self, parts: Sequence[str], style: ParagraphStyle, lines: list[str] | None = None) -> None:
+        super().__init__()
+        self.parts = parts
+        self.style = style
+        self._lines = lines
+        self._for_width = -1.0
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        style = self.style
+        if self._lines is None or (self.parts and availWidth != self._for_width):
+            width = availWidth - style.leftIndent
+            lines: list[str] = []
+            for part in self.parts:
+                lines += _wrap_lines(part, style.fontName, style.fontSize, width)
+            self._lines, self._for_width = lines, availWidth
+        self.width = availWidth
+        self.height = len(self._lines) * style.leading
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        self.wrap(availWidth, availHeight)
+        assert self._lines is not None
+        fit = int((availHeight + 1e-6) // self.style.leading)
+        if fit <= 0 or fit >= len(self._lines):
+            return []
+        return [TextLines((), self.style, self._lines[:fit]), TextLines((), self.style, self._lines[fit:])]
+
+    def draw(self) -> None:
+        style = self.style
+        text = self.canv.beginText(style.leftIndent, self.height - style.fontSize)
+        text.setFont(style.fontName, style.fontSize, style.leading)
+        text.setFillColor(style.textColor)
+        for line in self._lines or ():
+            text.textLine(line)
+        self.canv.drawText(text)
+
+
 class _WholeTable(Table):
     """A table that moves to the next page as a whole instead of splitting (the form's boxes)."""
 
@@ -380,11 +434,11 @@ class _FormBuilder:
         self.prose = ProseRenderer(styles.prose, FRAME_WIDTH, self.hyphenator)
         self.out: list[Flowable] = []
 
-    def text(self, value: str, style: ParagraphStyle) -> Paragraph:
-        """A paragraph of plain text: escaped, so that nothing in it is read as markup."""
-        para = Paragraph(escape(value), style)
-        self.out.append(para)
-        return para
+    def text(self, value: str, style: ParagraphStyle) -> TextLines:
+        """Plain text, set as it is: it never passes a markup parser."""
+        lines = TextLines((value,), style)
+        self.out.append(lines)
+        return lines
 
     def heading(self, label: str, style: ParagraphStyle, outline: bool, follow: float) -> None:
         """A heading that never ends a page: it moves on unless `follow` points of what follows fit too."""
@@ -403,7 +457,7 @@ class _FormBuilder:
         self.heading(lb["beratungsfolge"], sty.label, True, 3 * CELL_LEADING + 16)
         self.out.append(self.beratungsfolge())
         self.heading(lb["eingereicht_von"], sty.label, False, BODY_LEADING)
-        self.out.append(Paragraph("<br/>".join(escape(v) for v in st.eingereicht_von), sty.value))
+        self.out.append(TextLines(st.eingereicht_von, sty.value))
         self.heading(lb["betreff"], sty.label, False, sty.betreff.leading)
         self.text(st.betreff, sty.betreff)
         self.out.append(self.form())
@@ -542,23 +596,37 @@ _BOX_PADDING = 6
 _BERATUNG_WIDTHS = (FRAME_WIDTH - 72 * mm, 24 * mm, 48 * mm)
 
 
+#: Where plain text may break: ordinary white space, never a no-break space.
+_BREAKABLE_SPACE = re.compile(r"[ \t\n\r\f\v]+")
+
+
 def _wrap_lines(text: str, font: str, size: float, width: float) -> list[str]:
-    """Greedy line breaking at spaces for table cells; a word wider than the cell is cut where it must be."""
+    """Greedy line breaking of plain text at ordinary spaces; a word wider than `width` is cut where it must be.
+
+    Soft hyphens are dropped: plain text is not hyphenated, and drawn they would show as hyphens.
+    """
+    words = _BREAKABLE_SPACE.split(text.replace("\xad", "").strip(" \t\n\r\f\v"))
     space = pdfmetrics.stringWidth(" ", font, size)
     lines: list[str] = []
     current: list[str] = []
     used = -space
-    for word in text.split():
+    for word in words:
+        if not word:
+            continue
         w = pdfmetrics.stringWidth(word, font, size)
         if current and used + space + w > width:
             lines.append(" ".join(current))
             current, used = [], -space
-        while w > width and len(word) > 1:  # an over-long word: cut it into pieces that fit
-            cut = len(word) - 1
-            while cut > 1 and pdfmetrics.stringWidth(word[:cut], font, size) > width:
-                cut -= 1
-            lines.append(word[:cut])
-            word = word[cut:]
+        while w > width and len(word) > 1:  # an over-long word: cut off the longest piece that fits
+            lo, hi = 1, len(word) - 1
+            while lo < hi:
+                mid = (lo + hi + 1) // 2
+                if pdfmetrics.stringWidth(word[:mid], font, size) <= width:
+                    lo = mid
+                else:
+                    hi = mid - 1
+            lines.append(word[:lo])
+            word = word[lo:]
             w = pdfmetrics.stringWidth(word, font, size)
         current.append(word)
         used += space + w
@@ -662,7 +730,10 @@ def render_pdf(statement: Statement, settings: RenderSettings | None = None) -> 
         initialFontName=FONT,
         initialFontSize=BODY_SIZE,
     )
-    flowables = _FormBuilder(statement, settings, styles).build()
+    builder = _FormBuilder(statement, settings, styles)
+    flowables = builder.build()
+    if builder.prose.uses_italic:
+        register_fonts(italic=True)
     canvasmaker = partial(
         _DeferredFooterCanvas, decorate=furniture.footer_text, epoch=creation_epoch(statement)
     )

@@ -1,0 +1,435 @@
+"""The PDF renderer: reading order of the printed form, reproducibility, metadata, fonts and markup safety.
+
+Text is read back with pypdf, as a screen reader or a search index would; pikepdf (qpdf) checks the file
+structure. Statements are built from dicts so that each test shows the data it is about.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+import pikepdf
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pypdf import PdfReader
+
+from conftest import EXAMPLE_FILES, VALID_CASES
+from vsp_cli.charset import is_printable
+from vsp_cli.labels import BOX_EMPTY, BOX_TICKED, NICHT_RELEVANT, OPTIONS_BY_ART, Art, Labels
+from vsp_cli.model import Statement
+from vsp_cli.pdf import render_pdf
+from vsp_cli.settings import RenderSettings
+from vsp_cli.validation import load_statement
+
+INJECTIONS = ("<b>x</b>", "a & b", "<font size=30>groß</font>", '<img src="/etc/passwd"/>')
+
+
+def statement(**changes: Any) -> Statement:
+    data: dict[str, Any] = {
+        "nummer": "VI-A-03824-VSP-01",
+        "betreff": "Werkstattgespräche mit Migrantenselbstorganisationen",
+        "eingereicht_von": "Dezernat Allgemeine Verwaltung",
+        "beratungsfolge": [
+            {"gremium": "FA Allgemeine Verwaltung", "termin": "2017-04-18", "zustaendigkeit": "Vorberatung"},
+            {"gremium": "Ratsversammlung", "termin": "2017-05-17", "zustaendigkeit": "Beschlussfassung"},
+        ],
+        "empfehlung": "ablehnung_verwaltungshandeln",
+        "begruendung": "Die Verwaltung befürwortet das Anliegen.",
+    }
+    data.update(changes)
+    return Statement.model_validate({k: v for k, v in data.items() if v is not None})
+
+
+def pages(data: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def flat(text: str) -> str:
+    """Extracted text as one line: words joined across line ends and hyphenation breaks undone."""
+    text = re.sub(r"(?<=\w)-\n(?=[a-zäöüß])", "", text)
+    return " ".join(text.split())
+
+
+def assert_in_order(text: str, items: list[str]) -> None:
+    """Every item occurs in `text`, each after the previous one."""
+    position = 0
+    for item in items:
+        found = text.find(item, position)
+        assert found >= 0, (
+            f"{item!r} not found after position {position}: …{text[position : position + 200]!r}"
+        )
+        position = found + len(item)
+
+
+def first_words(markdown: str) -> str:
+    """The first run of up to three plain words in a Markdown text (enough to find it in the PDF)."""
+    found = re.search(r"[A-Za-zÄÖÜäöüß]+(?:[ \n]+[A-Za-zÄÖÜäöüß]+){0,2}", markdown)
+    assert found, markdown
+    return " ".join(found.group(0).split())
+
+
+def german(day: Any) -> str:
+    return f"{day.day:02d}.{day.month:02d}.{day.year}"
+
+
+# --- the printed form, for every example and valid case -------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", EXAMPLE_FILES + VALID_CASES, ids=lambda p: p.stem)
+def test_every_printed_value_in_reading_order(path: Path) -> None:
+    st_ = load_statement(path)
+    labels = Labels()
+    data = render_pdf(st_)
+    text = flat("\n".join(pages(data)))
+    expected: list[str] = []
+    if st_.gremium:
+        expected.append(st_.gremium)
+    if st_.art is Art.PETITION:
+        title = labels["titel_petition"]
+    elif st_.ist_neufassung:
+        title = labels["titel_neufassung"]
+    else:
+        title = labels["titel_antrag"]
+    expected += [title.format(nummer=st_.nummer), f"Status: {labels.status(st_.status)}", "Beratungsfolge:"]
+    expected += ["Gremium", "Termin", "Zuständigkeit"]
+    for row in st_.beratungsfolge:
+        expected.append(row.gremium)
+        if row.termin:
+            expected.append(german(row.termin))
+        if row.zustaendigkeit:
+            expected.append(row.zustaendigkeit)
+    expected += ["Eingereicht von", *st_.eingereicht_von, "Betreff", " ".join(st_.betreff.split())]
+    if st_.art is Art.ANTRAG and st_.rechtliche_konsequenzen is not None:
+        rk = st_.rechtliche_konsequenzen
+        expected += [
+            "Rechtliche Konsequenzen",
+            "Der gemäß Ursprungsantrag gefasste Beschluss wäre",
+            f"{BOX_TICKED if rk.rechtswidrig else BOX_EMPTY} Rechtswidrig und/oder",
+            f"{BOX_TICKED if rk.nachteilig else BOX_EMPTY} Nachteilig für die Stadt Leipzig.",
+        ]
+    for option in OPTIONS_BY_ART[st_.art]:
+        box = BOX_TICKED if option in st_.ticked else BOX_EMPTY
+        expected.append(f"{box} {labels.option(option)}")
+        expected += st_.punkte_for(option)
+    if st_.beschlussvorschlag:
+        expected += [
+            st_.beschlussvorschlag_titel or "Beschlussvorschlag:",
+            first_words(st_.beschlussvorschlag),
+        ]
+    expected.append("Prüfung der Übereinstimmung mit den strategischen Zielen:")
+    expected.append(
+        NICHT_RELEVANT if st_.strategische_ziele == NICHT_RELEVANT else first_words(st_.strategische_ziele)
+    )
+    if st_.sachverhalt:
+        expected += ["Sachverhalt:", first_words(st_.sachverhalt)]
+    if st_.begruendung:
+        expected += ["Begründung:", first_words(st_.begruendung)]
+    if st_.anlagen:
+        expected.append("Anlagen:")
+        for number, anlage in enumerate(st_.anlagen, start=1):
+            expected += [f"{number}.", anlage]
+    assert_in_order(text, expected)
+    assert "\xad" not in text  # soft hyphens never reach the text layer
+
+
+def test_seed_reads_like_the_original() -> None:
+    data = render_pdf(load_statement(EXAMPLE_FILES[0]))
+    text = flat("\n".join(pages(data)))
+    assert f"{BOX_TICKED} Ablehnung, da bereits Verwaltungshandeln" in text
+    for other in (
+        "Zustimmung",
+        "Ablehnung",
+        "Zustimmung mit Ergänzung",
+        "Alternativvorschlag",
+        "Sachstandsbericht",
+    ):
+        assert f"{BOX_EMPTY} {other}" in text
+    assert "zum Handlungsfeld „Politische Teilhabe“ ist dies bereits geschehen." in text
+    assert text.endswith("Handlungsfelder der Integrationsarbeit abdecken, entbehrlich. Seite 2/2")
+
+
+def test_german_characters_survive() -> None:
+    data = render_pdf(
+        load_statement(Path(__file__).parents[1] / "examples" / "beispiel-mehrere-optionen.yaml")
+    )
+    text = flat("\n".join(pages(data)))
+    for fragment in (
+        "„Leipzig setzt auf Lebensqualität“",
+        "ca. 25.000 €",
+        "§ 14",
+        "Großstädte",
+        "– insbesondere",
+    ):
+        assert fragment in text
+
+
+def test_page_counter_and_running_header() -> None:
+    data = render_pdf(load_statement(EXAMPLE_FILES[0]))
+    first, second = pages(data)
+    assert "Seite 1/2" in first and "Seite 2/2" in second
+    assert second.startswith("VI-A-03824-VSP-01")  # the running header, from page 2 on
+    assert first.startswith("Verwaltungsstandpunkt Nr. VI-A-03824-VSP-01")
+
+
+def test_long_statement_flows_with_repeated_table_header() -> None:
+    rows = [
+        {
+            "gremium": f"Fachausschuss Nummer {i} für Stadtentwicklung, Bau, Umwelt, Ordnung und Sport",
+            "termin": f"2019-{1 + i % 12:02d}-1{i % 10}",
+            "zustaendigkeit": "Verweisung in die Gremien" if i % 3 else "Vorberatung",
+        }
+        for i in range(25)
+    ]
+    paragraph = "Die Verwaltung hat den Antrag umfassend geprüft und kommt zu folgendem Ergebnis. " * 12
+    st_ = statement(beratungsfolge=rows, begruendung="\n\n".join([paragraph] * 8))
+    texts = pages(render_pdf(st_))
+    assert len(texts) >= 3
+    assert "Gremium" in texts[1] and "Zuständigkeit" in texts[1]  # header row repeated after the break
+    assert_in_order(flat("\n".join(texts)), [r["gremium"] for r in rows])
+    total = len(texts)
+    for number, text in enumerate(texts, start=1):
+        assert f"Seite {number}/{total}" in text
+
+
+def test_optional_parts_are_left_out() -> None:
+    text = flat("\n".join(pages(render_pdf(statement(rechtliche_konsequenzen=False)))))
+    assert "Rechtliche Konsequenzen" not in text
+    assert "Beschlussvorschlag" not in text and "Sachverhalt" not in text and "Anlagen" not in text
+    petition = statement(nummer="VII-P-02450-VSP-01", art="petition", empfehlung="erledigt")
+    text = flat("\n".join(pages(render_pdf(petition))))
+    assert "Rechtliche Konsequenzen" not in text
+    assert_in_order(
+        text, ["Verwaltungsstandpunkt zur Petition Nr. VII-P-02450-VSP-01", f"{BOX_TICKED} Erledigt"]
+    )
+
+
+def test_labels_body_and_footer_come_from_settings() -> None:
+    labels = Labels({"begruendung": "Gründe:", "seite": "Blatt {seite} von {seiten}", "zustimmung": "Ja"})
+    settings_ = RenderSettings(labels=labels, body="Stadt Musterstadt", footer="Entwurf – nur intern")
+    text = flat("\n".join(pages(render_pdf(statement(), settings_))))
+    assert_in_order(text, [f"{BOX_EMPTY} Ja", "Gründe:", "Entwurf – nur intern", "Blatt 1 von 1"])
+    assert "Nachteilig für die Stadt Musterstadt." in text
+
+
+def test_logo_is_drawn_on_the_first_page(tmp_path: Path) -> None:
+    from PIL import Image
+
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (300, 100), (200, 30, 30)).save(logo)
+    data = render_pdf(statement(), RenderSettings(logo=logo))
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        images = list(pdf.pages[0].get_images().values())
+        assert len(images) == 1
+        assert (images[0].Width, images[0].Height) == (300, 100)
+
+
+def test_unreadable_logo_is_a_clear_error(tmp_path: Path) -> None:
+    from vsp_cli.errors import ConfigError
+
+    logo = tmp_path / "logo.png"
+    logo.write_text("kein Bild")
+    with pytest.raises(ConfigError, match="Logo"):
+        render_pdf(statement(), RenderSettings(logo=logo))
+
+
+def test_no_hyphenation_when_switched_off() -> None:
+    text = "\n".join(pages(render_pdf(load_statement(EXAMPLE_FILES[0]), RenderSettings(hyphenate=False))))
+    assert not re.search(r"[a-zäöüß]-\n[a-zäöüß]", text)
+    hyphenated = "\n".join(pages(render_pdf(load_statement(EXAMPLE_FILES[0]))))
+    assert re.search(r"[a-zäöüß]-\n[a-zäöüß]", hyphenated)
+
+
+# --- markup in the data is text ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("injection", INJECTIONS)
+def test_markup_in_fields_prints_literally(injection: str) -> None:
+    st_ = statement(
+        betreff=f"Betreff {injection} Ende",
+        gremium=f"Gremium {injection}",
+        eingereicht_von=[f"Dezernat {injection}"],
+        beratungsfolge=[{"gremium": f"Ausschuss {injection}", "zustaendigkeit": f"Rolle {injection}"}],
+        empfehlung=[{"option": "zustimmung", "punkte": f"zu {injection}"}],
+        beschlussvorschlag_titel=f"Titel {injection}:",
+        beschlussvorschlag=f"Vorschlag {injection} Ende",
+        strategische_ziele=f"Ziele {injection} Ende",
+        sachverhalt=f"Sachverhalt {injection} Ende",
+        begruendung=f"- Punkt {injection} Ende\n\n| a | b |\n|---|---|\n| {injection} | x |",
+        anlagen=[f"Anlage {injection}"],
+    )
+    text = flat("\n".join(pages(render_pdf(st_))))
+    literal = " ".join(injection.split())
+    assert_in_order(
+        text,
+        [
+            f"Gremium {literal}",
+            f"Ausschuss {literal}",
+            f"Rolle {literal}",
+            f"Dezernat {literal}",
+            f"Betreff {literal} Ende",
+            f"Zustimmung zu {literal}",
+            f"Titel {literal}:",
+            f"Vorschlag {literal} Ende",
+            f"Ziele {literal} Ende",
+            f"Sachverhalt {literal} Ende",
+            f"Punkt {literal} Ende",
+            literal,
+            f"Anlage {literal}",
+        ],
+    )
+
+
+def test_links_are_clickable_only_for_safe_schemes() -> None:
+    st_ = statement(
+        begruendung="[Rat](https://ratsinformation.leipzig.de/a?b=1&c=%22x%22) und [Mail](mailto:rat@leipzig.de) "
+        "und [FTP](ftp://example.org/datei) und [relativ](seite.html) und [böse](javascript:alert(1)) "
+        "und <https://www.leipzig.de/stadtverwaltung/aemter-und-behoerdengaenge/>"
+    )
+    data = render_pdf(st_)
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        uris = [str(a.A.URI) for a in pdf.pages[0].get("/Annots", []) if "/A" in a]
+    assert "https://ratsinformation.leipzig.de/a?b=1&c=%22x%22" in uris
+    assert "mailto:rat@leipzig.de" in uris
+    assert "https://www.leipzig.de/stadtverwaltung/aemter-und-behoerdengaenge/" in uris
+    assert len(uris) == 3  # not ftp:, not a relative address, and javascript: stays text
+    text = "".join(pages(data)[0].split())  # an address may break at a line end, but never gets a hyphen
+    assert "RatundMailundFTPundrelativund[böse](javascript:alert(1))und" in text
+    assert "https://www.leipzig.de/stadtverwaltung/aemter-und-behoerdengaenge/" in text
+
+
+# --- reproducible ----------------------------------------------------------------------------------------------
+
+
+def test_output_is_byte_identical(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    for path in EXAMPLE_FILES:
+        st_ = load_statement(path)
+        assert render_pdf(st_) == render_pdf(st_)
+
+
+def creation_date(data: bytes) -> str:
+    meta = PdfReader(io.BytesIO(data)).metadata
+    assert meta is not None
+    return str(meta["/CreationDate"])
+
+
+def test_creation_date_without_datum_follows_source_date_epoch(monkeypatch: pytest.MonkeyPatch) -> None:
+    st_ = statement()
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    unset = render_pdf(st_)
+    assert creation_date(unset).startswith("D:20000101000000")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14 22:13:20 UTC
+    stamped = render_pdf(st_)
+    assert creation_date(stamped).startswith("D:20231114221320")
+    assert stamped == render_pdf(st_)
+    assert stamped != unset
+    assert pages(stamped) == pages(unset)
+
+
+def test_datum_wins_over_source_date_epoch(monkeypatch: pytest.MonkeyPatch) -> None:
+    st_ = statement(datum="2017-03-08")
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    unset = render_pdf(st_)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert render_pdf(st_) == unset
+    assert creation_date(unset).startswith("D:20170308000000")
+
+
+def test_malformed_source_date_epoch_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from vsp_cli.errors import ConfigError
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "gestern")
+    with pytest.raises(ConfigError, match="SOURCE_DATE_EPOCH"):
+        render_pdf(statement())
+
+
+# --- the file itself ---------------------------------------------------------------------------------------------
+
+
+def test_metadata() -> None:
+    data = render_pdf(
+        load_statement(Path(__file__).parents[1] / "examples" / "beispiel-mehrere-optionen.yaml")
+    )
+    reader = PdfReader(io.BytesIO(data))
+    meta = reader.metadata
+    assert meta is not None
+    assert meta.title == (
+        "Verwaltungsstandpunkt Nr. VI-A-07123-VSP-01 – "
+        "Trinkwasserbrunnen im öffentlichen Raum – kostenloses Trinkwasser für alle"
+    )
+    assert meta.author == "Dezernat Stadtentwicklung und Bau, Dezernat Umwelt, Ordnung, Sport"
+    assert meta.creator is not None and meta.creator.startswith("vsp ")
+    assert meta.subject == "Trinkwasserbrunnen im öffentlichen Raum – kostenloses Trinkwasser für alle"
+    assert "VI-A-07123-VSP-01" in str(meta["/Keywords"]) and "Stadt Leipzig" in str(meta["/Keywords"])
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "de-DE"
+    assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
+    titles = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert titles == ["Beratungsfolge", "Alternativvorschlag", "Sachverhalt", "Begründung", "Anlagen"]
+
+
+@pytest.mark.parametrize("path", EXAMPLE_FILES, ids=lambda p: p.stem)
+def test_structure_is_valid_and_fonts_are_embedded_dejavu(path: Path) -> None:
+    data = render_pdf(load_statement(path))
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        assert pdf.check_pdf_syntax() == []
+        fonts = {}
+        for page in pdf.pages:
+            for name, font in page.Resources.get("/Font", {}).items():
+                fonts[name] = font
+        assert fonts
+        for font in fonts.values():
+            assert "DejaVuSansCondensed" in str(font.BaseFont)
+            assert "/FontFile2" in font.FontDescriptor
+
+
+# --- any valid statement renders ---------------------------------------------------------------------------------
+
+#: Every character a statement may hold (the fonts cover it), and those that mean something to a parser.
+_PRINTABLE = [chr(c) for c in range(0x20, 0x10000) if is_printable(chr(c))]
+_SPECIAL = list("<>&\"' */_[]()#|`\\!\n\t-+=~.:1„“–€§ß\xad\xa0")
+_CHARS = st.one_of(st.sampled_from(_SPECIAL), st.sampled_from(_PRINTABLE))
+_TEXT = st.text(alphabet=_CHARS, min_size=1, max_size=60).filter(lambda s: s.strip() != "")
+_PROSE = st.text(alphabet=_CHARS, min_size=1, max_size=300).filter(lambda s: s.strip() != "")
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    betreff=_TEXT,
+    gremium=_TEXT,
+    dezernat=_TEXT,
+    zustaendigkeit=_TEXT,
+    punkte=_TEXT,
+    titel=_TEXT,
+    anlage=_TEXT,
+    prose=_PROSE,
+)
+def test_any_printable_text_renders(
+    betreff: str,
+    gremium: str,
+    dezernat: str,
+    zustaendigkeit: str,
+    punkte: str,
+    titel: str,
+    anlage: str,
+    prose: str,
+) -> None:
+    st_ = statement(
+        betreff=betreff,
+        gremium=gremium,
+        eingereicht_von=[dezernat],
+        beratungsfolge=[{"gremium": gremium, "zustaendigkeit": zustaendigkeit}],
+        empfehlung=[{"option": "alternativvorschlag", "punkte": punkte}],
+        beschlussvorschlag_titel=titel,
+        beschlussvorschlag=prose,
+        strategische_ziele=prose,
+        sachverhalt=prose,
+        begruendung=prose,
+        anlagen=[anlage],
+    )
+    text = "".join("".join(pages(render_pdf(st_))).split())
+    assert "".join(st_.betreff.replace("\xad", "").split()) in text  # soft hyphens are invisible

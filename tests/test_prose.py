@@ -1,0 +1,359 @@
+"""Markdown prose → ReportLab flowables, and the German hyphenation behind justified prose.
+
+The flowables are inspected directly (markup, styles, bullets, tables); a few cases are laid out and read back
+with pypdf to show what a reader sees. The hyphenator is compared with pyphen itself.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from xml.sax.saxutils import escape as sax_escape
+
+import pyphen
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pypdf import PdfReader
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table
+
+from conftest import EXAMPLES
+from vsp_cli import hyphenation
+from vsp_cli.hyphenation import GermanHyphenator, PatternTable, add_soft_hyphens, german_hyphenator
+from vsp_cli.pdf import FONT_BOLD, FRAME_WIDTH, build_styles, register_fonts
+from vsp_cli.prose import NeedSpace, ProseRenderer, RuledParagraph, escape, markdown_parser, plain_paragraphs
+
+
+@pytest.fixture(scope="module")
+def renderer() -> ProseRenderer:
+    return ProseRenderer(build_styles(True).prose, FRAME_WIDTH, german_hyphenator())
+
+
+@pytest.fixture(scope="module")
+def plain_renderer() -> ProseRenderer:
+    """Without hyphenation, so markup can be compared without soft hyphens."""
+    return ProseRenderer(build_styles(False).prose, FRAME_WIDTH, None)
+
+
+def paragraphs(flowables: list[Flowable]) -> list[Paragraph]:
+    return [f for f in flowables if isinstance(f, Paragraph)]
+
+
+def texts(flowables: list[Flowable]) -> list[str]:
+    return [p.text for p in paragraphs(flowables)]
+
+
+def assert_order(text: str, items: list[str]) -> None:
+    position = 0
+    for item in items:
+        found = text.find(item, position)
+        assert found >= 0, f"{item!r} not found after …{text[position : position + 120]!r}"
+        position = found + len(item)
+
+
+def layout(flowables: list[Flowable], width: float = FRAME_WIDTH) -> str:
+    """Lay the flowables out on A4 pages of the given text width and return the extracted text."""
+    register_fonts(italic=True)
+    buffer = io.BytesIO()
+    margin = (595.27 - width) / 2
+    doc = SimpleDocTemplate(buffer, leftMargin=margin, rightMargin=margin, invariant=1)
+    doc.build(list(flowables))
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(buffer.getvalue())).pages)
+
+
+# --- escaping --------------------------------------------------------------------------------------------------
+
+
+@given(st.text())
+def test_escape_is_saxutils_escape(text: str) -> None:
+    assert escape(text) == sax_escape(text)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        (
+            "<b>x</b> & <font size=30>groß</font>",
+            "&lt;b&gt;x&lt;/b&gt; &amp; &lt;font size=30&gt;groß&lt;/font&gt;",
+        ),
+        ('<img src="/etc/passwd"/>', '&lt;img src="/etc/passwd"/&gt;'),
+        ("a &amp; b &lt;i&gt;", "a &amp; b &lt;i&gt;"),  # CommonMark decodes entities; they are escaped again
+    ],
+)
+def test_raw_html_and_entities_stay_text(plain_renderer: ProseRenderer, source: str, expected: str) -> None:
+    flowables = plain_renderer.flowables(source)
+    assert texts(flowables) == [expected]
+    layout(flowables)  # ReportLab accepts the markup
+
+
+def test_html_block_is_text(plain_renderer: ProseRenderer) -> None:
+    [para] = paragraphs(plain_renderer.flowables('<div onclick="x">\nroh\n</div>'))
+    assert para.text == '&lt;div onclick="x"&gt; roh &lt;/div&gt;'
+
+
+def test_image_prints_its_description_only(plain_renderer: ProseRenderer) -> None:
+    [para] = paragraphs(plain_renderer.flowables("Vor ![Karte *Nord*](/etc/passwd) nach"))
+    assert para.text == "Vor Karte <i>Nord</i> nach"
+    assert "img" not in para.text
+
+
+# --- inline markup -----------------------------------------------------------------------------------------------
+
+
+def test_emphasis_strong_breaks_and_code(plain_renderer: ProseRenderer) -> None:
+    source = "Ein *kursives* und **fettes** Wort,  \nneue Zeile\nweiter mit `a<b & c`."
+    [para] = paragraphs(plain_renderer.flowables(source))
+    assert (
+        para.text == "Ein <i>kursives</i> und <b>fettes</b> Wort,<br/>neue Zeile weiter mit a&lt;b &amp; c."
+    )
+    assert "kursives" in layout([para])
+
+
+def test_links_keep_safe_targets_only(plain_renderer: ProseRenderer) -> None:
+    source = (
+        '[Rat](https://example.org/?a=1&b="2") [Mail](mailto:a@b.de) [FTP](ftp://x.org) [rel](seite.html)'
+    )
+    [para] = paragraphs(plain_renderer.flowables(source))
+    assert para.text.count("<a href=") == 2
+    assert '<a href="https://example.org/?a=1&amp;b=%222%22"' in para.text
+    assert '<a href="mailto:a@b.de"' in para.text
+    assert "FTP rel" in para.text  # unsafe targets: just the text
+
+
+def test_link_texts_get_no_soft_hyphens(renderer: ProseRenderer) -> None:
+    [para] = paragraphs(
+        renderer.flowables("Siehe <https://www.leipzig.de/verwaltungsdienstleistungen> jetzt")
+    )
+    assert "\xad" not in para.text
+
+
+# --- blocks ------------------------------------------------------------------------------------------------------
+
+
+def test_paragraphs_are_justified_and_hyphenated(renderer: ProseRenderer) -> None:
+    flowables = renderer.flowables("Erster Absatz.\n\nZweiter\nAbsatz.")
+    assert texts(flowables) == ["Erster Absatz.", "Zweiter Absatz."]
+    style = paragraphs(flowables)[0].style
+    assert style.alignment == 4  # TA_JUSTIFY
+    assert callable(style.hyphenationLang)
+
+
+def test_headings_are_bold_and_never_end_a_page(plain_renderer: ProseRenderer) -> None:
+    flowables = plain_renderer.flowables("# Oben\n\nText\n\n### Unten\n\nMehr")
+    assert isinstance(flowables[0], NeedSpace) and isinstance(flowables[3], NeedSpace)
+    heading = flowables[1]
+    assert isinstance(heading, Paragraph) and heading.style.fontName == FONT_BOLD
+    assert flowables[0].height > heading.style.leading * 2  # the heading and two lines of what follows
+
+
+def test_nested_lists_with_numbers_and_start(plain_renderer: ProseRenderer) -> None:
+    source = "3. drei\n4. vier\n   - innen\n     1. tief\n5. fünf\n\n- a\n- b"
+    paras = paragraphs(plain_renderer.flowables(source))
+    assert [(p.text, p.bulletText) for p in paras] == [
+        ("drei", "3."),
+        ("vier", "4."),
+        ("innen", "–"),
+        ("tief", "1."),
+        ("fünf", "5."),
+        ("a", "•"),
+        ("b", "•"),
+    ]
+    indents = [p.style.leftIndent for p in paras]
+    assert indents[0] == indents[1] < indents[2] < indents[3]
+    assert indents[4] == indents[0] == indents[5]
+    text = layout(paras)
+    assert_order(text, ["3.", "drei", "4.", "vier", "innen", "1.", "tief", "5.", "fünf"])
+
+
+def test_loose_list_item_with_two_paragraphs(plain_renderer: ProseRenderer) -> None:
+    paras = paragraphs(plain_renderer.flowables("1. erster\n\n   zweiter Absatz\n2. nächster"))
+    assert [(p.text, p.bulletText) for p in paras] == [
+        ("erster", "1."),
+        ("zweiter Absatz", None),
+        ("nächster", "2."),
+    ]
+    assert paras[0].style.leftIndent == paras[1].style.leftIndent
+
+
+def test_block_quote_is_indented_with_a_rule(plain_renderer: ProseRenderer) -> None:
+    flowables = plain_renderer.flowables("Vorher\n\n> Zitat eins\n>\n> > tiefer\n\nNachher")
+    before, first, deeper, after = paragraphs(flowables)
+    assert isinstance(first, RuledParagraph) and isinstance(deeper, RuledParagraph)
+    assert not isinstance(before, RuledParagraph) and not isinstance(after, RuledParagraph)
+    assert before.style.leftIndent < first.style.leftIndent < deeper.style.leftIndent
+    assert len(first.rules) == 1 and len(deeper.rules) == 2
+    assert all(0 < x < first.style.leftIndent for x in first.rules)
+    assert "Zitat eins" in layout(flowables)
+
+
+def test_code_block_keeps_lines_and_indentation(plain_renderer: ProseRenderer) -> None:
+    [para] = paragraphs(plain_renderer.flowables("    if a < b:\n        return <x>\n"))
+    assert para.text == "if a &lt; b:<br/>\u00a0\u00a0\u00a0\u00a0return &lt;x&gt;"
+    assert para.style.alignment == 0
+
+
+def test_gfm_table(plain_renderer: ProseRenderer) -> None:
+    source = "| Jahr | Mittel in € |\n| --- | ---: |\n| 2017 | **12.000** |\n| 2018 | 15.500 & mehr |"
+    [table] = [f for f in plain_renderer.flowables(source) if isinstance(f, Table)]
+    assert table.repeatRows == 1
+    cells = table._cellvalues
+    assert [[c.text for c in row] for row in cells] == [
+        ["Jahr", "Mittel in €"],
+        ["2017", "<b>12.000</b>"],
+        ["2018", "15.500 &amp; mehr"],
+    ]
+    assert cells[0][0].style.fontName == FONT_BOLD
+    assert cells[1][1].style.alignment == 2  # TA_RIGHT, from the delimiter row
+    assert sum(table._colWidths) <= FRAME_WIDTH
+    assert_order(layout([table]), ["Jahr", "Mittel in €", "2017", "12.000", "2018", "15.500 & mehr"])
+
+
+def test_wide_table_shares_the_width(plain_renderer: ProseRenderer) -> None:
+    long = "sehr langer Zelleninhalt " * 20
+    source = f"| kurz | lang |\n| --- | --- |\n| a | {long} |"
+    [table] = [f for f in plain_renderer.flowables(source) if isinstance(f, Table)]
+    narrow, wide = table._colWidths
+    assert abs(narrow + wide - FRAME_WIDTH) < 0.01 and narrow < wide
+    layout([table])
+
+
+def test_markdown_inside_lists_and_quotes_renders(renderer: ProseRenderer) -> None:
+    source = (EXAMPLES / "beispiel-mehrere-optionen.yaml").read_text(encoding="utf-8")
+    flowables = renderer.flowables(source)
+    assert "Trinkwasserbrunnen" in layout(flowables)
+
+
+# --- plain prose without markdown-it -------------------------------------------------------------------------
+
+
+_MARKDOWNISH = st.text(
+    alphabet=st.sampled_from(list("abc ÄÖß„“–.,;:!?()/'\"-+=#>*_[]<&|~`\\\n\t 0123456789\xa0\xad")),
+    max_size=80,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_MARKDOWNISH)
+def test_plain_fast_path_matches_markdown_it(text: str) -> None:
+    hyphenator = german_hyphenator()
+    renderer = ProseRenderer(build_styles(True).prose, FRAME_WIDTH, hyphenator)
+    fast = renderer.flowables(text)
+    slow = renderer._blocks(markdown_parser().parse(text))
+    if plain_paragraphs(text) is None:
+        return
+    assert [(type(f), f.text, f.style.name) for f in paragraphs(fast)] == [
+        (type(f), f.text, f.style.name) for f in paragraphs(slow)
+    ]
+    assert len(fast) == len(slow)
+
+
+def test_plain_detection() -> None:
+    assert plain_paragraphs("Erster Absatz\nmit zwei Zeilen.\n\n  Zweiter – „zitiert“ (so).") == [
+        "Erster Absatz mit zwei Zeilen.",
+        "Zweiter – „zitiert“ (so).",
+    ]
+    for markdown in (
+        "- Liste",
+        "1. Liste",
+        "# Titel",
+        "> Zitat",
+        "a *b*",
+        "a  \nb",
+        "    Code",
+        "a | b",
+        "a &amp;",
+    ):
+        assert plain_paragraphs(markdown) is None
+
+
+# --- hyphenation -------------------------------------------------------------------------------------------------
+
+
+def words() -> Iterator[str]:
+    seed = (Path(__file__).parents[2] / "shared" / "seed" / "VI-A-03824-VSP-01.txt").read_text(
+        encoding="utf-8"
+    )
+    examples = "".join(p.read_text(encoding="utf-8") for p in sorted(EXAMPLES.glob("*.yaml")))
+    found = set(re.findall(r"[^\W\d_]+", seed + examples))
+    found |= {
+        "Migrantenselbstorganisationen",
+        "Trinkwasserverordnung",
+        "Donaudampfschifffahrt",
+        "Ämterumfrage",
+    }
+    return iter(sorted(w for w in found if not any(c.isupper() for c in w[1:])))
+
+
+@pytest.fixture(scope="module")
+def pyphen_de() -> pyphen.Pyphen:
+    return pyphen.Pyphen(lang=hyphenation.LANGUAGE, left=hyphenation.LEFT, right=hyphenation.RIGHT)
+
+
+def test_hyphenator_agrees_with_pyphen(pyphen_de: pyphen.Pyphen) -> None:
+    hyphenator = german_hyphenator()
+    assert isinstance(hyphenator, GermanHyphenator)
+    for word in words():
+        assert hyphenator.positions(word) == pyphen_de.positions(word), word
+        assert list(hyphenator(word)) == list(pyphen_de.iterate(word)), word
+
+
+def test_abbreviations_and_names_are_not_broken() -> None:
+    hyphenator = german_hyphenator()
+    assert isinstance(hyphenator, GermanHyphenator)
+    for word in ("SächsGemO", "INSEK", "GmbH", "LeipzigerWasserwerke"):
+        assert hyphenator.positions(word) == []
+    assert hyphenator.positions("EU-Trinkwasserrichtlinie")  # the lower-case part still breaks
+    assert all(p >= 3 for p in hyphenator.positions("EU-Trinkwasserrichtlinie"))  # never inside "EU"
+
+
+def test_soft_hyphens_only_where_reportlab_would_not_hyphenate() -> None:
+    hyphenator = german_hyphenator()
+    text = "Handlungsfeld „Politische Teilhabe“ und »Migrantenselbstorganisationen« sowie www.leipzig.de/verwaltung"
+    result = add_soft_hyphens(text, hyphenator)
+    assert result.replace("\xad", "") == text
+    assert "Teil\xadhabe“" in result and "»Mi\xadgran" in result
+    assert "Handlungsfeld" in result and "„Politische" in result  # ReportLab hyphenates these itself
+    assert "www.leipzig.de/verwaltung" in result
+    assert (
+        add_soft_hyphens("schon weich\xadgetrennt „Teilhabe“", hyphenator)
+        == "schon weich\xadgetrennt „Teilhabe“"
+    )
+
+
+def test_soft_hyphens_break_lines_but_never_reach_the_text(renderer: ProseRenderer) -> None:
+    source = "Für das Handlungsfeld „Politische Teilhabe“ und die »Migrantenselbstorganisationen« gilt das."
+    for width in range(120, 260, 7):
+        text = layout(renderer.flowables(source), width=width)
+        assert "\xad" not in text
+        joined = re.sub(r"-\n", "", text)
+        assert "»Migrantenselbstorganisationen«" in joined and "„Politische Teilhabe“" in joined.replace(
+            "\n", " "
+        )
+
+
+def test_cache_gives_the_same_table_as_parsing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    path, key = hyphenation._dictionary()
+    built = hyphenation._build_text(path)
+    assert built is not None
+    cache_file = hyphenation.cache_dir() / "hyph_de_DE.txt"
+    assert cache_file.parent == tmp_path / "vsp"
+    hyphenation._write_cache(cache_file, key, built)
+    assert hyphenation._read_cache(cache_file, key) == built
+    assert hyphenation._read_cache(cache_file, key + "x") is None  # another pyphen version: rebuilt
+    cached = GermanHyphenator(PatternTable(built))
+    fresh = german_hyphenator.__wrapped__(use_cache=False)
+    for word in words():
+        assert cached.positions(word) == fresh.positions(word)
+    damaged = cache_file.read_bytes()
+    cache_file.write_bytes(damaged[:-100])
+    assert hyphenation._read_cache(cache_file, key) is None
+
+
+def test_unwritable_cache_folder_is_no_error(tmp_path: Path) -> None:
+    blocked = tmp_path / "datei"
+    blocked.write_text("kein Ordner")
+    hyphenation._write_cache(blocked / "vsp" / "hyph.txt", "key", "0\n\n")  # silently no cache
+    assert not (blocked / "vsp").exists()
