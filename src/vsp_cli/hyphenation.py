@@ -240,15 +240,18 @@ def _write_cache(file: Path, key: str, text: str) -> None:
 def german_hyphenator(use_cache: bool = True) -> Hyphenator:
     """The process-wide German hyphenator; the patterns are read from the cache file or parsed once."""
     path, key = _dictionary()
-    cache_file = cache_dir() / f"hyph_{LANGUAGE}.txt"
-    text = _read_cache(cache_file, key) if use_cache else None
+    try:
+        cache_file: Path | None = cache_dir() / f"hyph_{LANGUAGE}.txt" if use_cache else None
+    except RuntimeError:  # no home directory to be found: work without the cache
+        cache_file = None
+    text = _read_cache(cache_file, key) if cache_file is not None else None
     if text is None:
         text = _build_text(path)
         if text is None:  # pragma: no cover - only for dictionaries with non-standard rules
             import pyphen
 
             return pyphen.Pyphen(filename=path, left=LEFT, right=RIGHT).iterate  # type: ignore[no-any-return]
-        if use_cache:
+        if cache_file is not None:
             _write_cache(cache_file, key, text)
     return GermanHyphenator(PatternTable(text))
 

@@ -59,6 +59,7 @@ TOP_MARGIN = 20 * mm
 BOTTOM_MARGIN = 22 * mm
 FRAME_WIDTH = PAGE_WIDTH - LEFT_MARGIN - RIGHT_MARGIN
 LOGO_HEIGHT = 15 * mm
+FOOTER_BASELINE = 12 * mm
 #: Extra space above the first page's text when a logo is printed.
 LOGO_CLEARANCE = 12 * mm
 
@@ -301,10 +302,14 @@ class _Furniture:
         canv.saveState()
         canv.setFont(FONT, SMALL_SIZE)
         canv.setFillColor(GREY)
-        y = 12 * mm
+        y = FOOTER_BASELINE
+        page = self.page_label.format(seite=number, seiten=total)
         if self.footer:
-            canv.drawString(LEFT_MARGIN, y, self.footer)
-        canv.drawRightString(PAGE_WIDTH - RIGHT_MARGIN, y, self.page_label.format(seite=number, seiten=total))
+            room = FRAME_WIDTH - pdfmetrics.stringWidth(page, FONT, SMALL_SIZE) - 8 * mm
+            lines = _wrap_lines(self.footer, FONT, SMALL_SIZE, room)
+            for index, line in enumerate(lines):  # a long footer grows upwards, into the margin
+                canv.drawString(LEFT_MARGIN, y + (len(lines) - 1 - index) * SMALL_SIZE * 1.25, line)
+        canv.drawRightString(PAGE_WIDTH - RIGHT_MARGIN, y, page)
         canv.restoreState()
 
 
