@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from vsp_cli.cli import main
+
 ROOT = Path(__file__).resolve().parents[1]
 CASES = ROOT / "tests" / "cases"
 EXAMPLES = ROOT / "examples"
@@ -29,3 +31,12 @@ def minimal_data() -> dict[str, object]:
         "empfehlung": "ablehnung_verwaltungshandeln",
         "begruendung": "Die Verwaltung befürwortet das Anliegen.",
     }
+
+
+def call(*args: str) -> int:
+    """Run vsp in this process (fast) and return its exit code."""
+    try:
+        main(list(args))
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else 1
+    return 0  # pragma: no cover - typer always exits

@@ -12,20 +12,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import EXAMPLES, ROOT
+from conftest import EXAMPLES, ROOT, call
 from vsp_cli.batch import UsageError, parse_shard, shard_slice
 from vsp_cli.build import RECORD_NAME
-from vsp_cli.cli import main
 
 SEED = (EXAMPLES / "VI-A-03824-VSP-01.yaml").read_text(encoding="utf-8")
-
-
-def call(*args: str) -> int:
-    try:
-        main(list(args))
-    except SystemExit as exc:
-        return exc.code if isinstance(exc.code, int) else 1
-    return 0  # pragma: no cover
 
 
 def vsp(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

@@ -9,18 +9,9 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from conftest import EXAMPLES
-from vsp_cli.cli import main
+from conftest import EXAMPLES, call
 
 SEED = (EXAMPLES / "VI-A-03824-VSP-01.yaml").read_text(encoding="utf-8")
-
-
-def call(*args: str) -> int:
-    try:
-        main(list(args))
-    except SystemExit as exc:
-        return exc.code if isinstance(exc.code, int) else 1
-    return 0  # pragma: no cover
 
 
 def pdf_text(path: Path) -> str:

@@ -32,7 +32,7 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails, PydanticCustomError
 
-from .diagnostics import Diagnostic, Severity, Span
+from .diagnostics import Diagnostic, Severity, Span, describe_value
 from .errors import ConfigError
 from .labels import DEFAULT_BODY, DEFAULT_LABELS, Labels
 from .rules import did_you_mean
@@ -423,15 +423,7 @@ def _read(path: Path) -> str:
 
 
 def _describe(value: Any) -> str:
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, int | float):
-        return f"die Zahl {value}"
-    if isinstance(value, list):
-        return "eine Liste"
-    if isinstance(value, dict):
-        return "eine Tabelle"
-    return f"„{value}“"
+    return describe_value(value, mapping="eine Tabelle")
 
 
 def _message(err: ErrorDetails) -> tuple[str, str]:

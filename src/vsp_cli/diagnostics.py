@@ -60,6 +60,21 @@ class Diagnostic:
         }
 
 
+def describe_value(value: Any, *, mapping: str = "eine Zuordnung") -> str:
+    """A value as a German message shows what was found: „text“, die Zahl 5, eine Liste, …"""
+    if value is None:
+        return "nichts (leerer Wert)"
+    if isinstance(value, bool):
+        return f"den Wahrheitswert {str(value).lower()}"
+    if isinstance(value, int | float):
+        return f"die Zahl {value}"
+    if isinstance(value, list):
+        return "eine Liste"
+    if isinstance(value, dict):
+        return mapping
+    return f"„{value}“"
+
+
 def sort_key(d: Diagnostic) -> tuple[str, int, int, str]:
     return (d.file, d.span.line, d.span.column, d.code)
 

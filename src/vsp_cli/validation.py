@@ -9,13 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from . import charset, rules
-from .diagnostics import Diagnostic, Severity
+from .diagnostics import Diagnostic, Severity, describe_value
 from .errors import InvalidInput
 from .loader import LoadedDocument, PathKey, read_file
 from .model import Beratung, Empfehlung, RechtlicheKonsequenzen, Statement
@@ -66,20 +65,6 @@ def _shape_key(loc: PathKey) -> PathKey:
     return tuple(p for p in loc if isinstance(p, str))
 
 
-def _describe(value: Any) -> str:
-    if value is None:
-        return "nichts (leerer Wert)"
-    if isinstance(value, bool):
-        return f"den Wahrheitswert {str(value).lower()}"
-    if isinstance(value, int | float):
-        return f"die Zahl {value}"
-    if isinstance(value, list):
-        return "eine Liste"
-    if isinstance(value, dict):
-        return "eine Zuordnung"
-    return f"„{value}“"
-
-
 def _shape(loc: PathKey, fallback: str) -> str:
     return _EXPECTED_SHAPE.get(_shape_key(loc), fallback)
 
@@ -104,26 +89,29 @@ def _msg_text(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
     hint = ""
     if isinstance(value, int | float | bool):
         hint = "; Zahlen und true/false als Text bitte in Anführungszeichen setzen"
-    return "expected-text", f"Text erwartet, gefunden: {_describe(value)}{hint}"
+    return "expected-text", f"Text erwartet, gefunden: {describe_value(value)}{hint}"
 
 
 def _msg_bool(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
-    return "expected-bool", f"Wahrheitswert erwartet (true oder false), gefunden: {_describe(err['input'])}"
+    return (
+        "expected-bool",
+        f"Wahrheitswert erwartet (true oder false), gefunden: {describe_value(err['input'])}",
+    )
 
 
 def _msg_list(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
-    return "expected-list", f"Erwartet: {_shape(loc, 'eine Liste')}; gefunden: {_describe(err['input'])}"
+    return "expected-list", f"Erwartet: {_shape(loc, 'eine Liste')}; gefunden: {describe_value(err['input'])}"
 
 
 def _msg_mapping(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
     if loc == ():
         return (
             "expected-mapping",
-            f"Ein Standpunkt ist {_EXPECTED_SHAPE[()]}; gefunden: {_describe(err['input'])}",
+            f"Ein Standpunkt ist {_EXPECTED_SHAPE[()]}; gefunden: {describe_value(err['input'])}",
         )
     return (
         "expected-mapping",
-        f"Erwartet: {_shape(loc, 'eine Zuordnung (Schlüssel: Wert)')}; gefunden: {_describe(err['input'])}",
+        f"Erwartet: {_shape(loc, 'eine Zuordnung (Schlüssel: Wert)')}; gefunden: {describe_value(err['input'])}",
     )
 
 
@@ -133,7 +121,7 @@ def _msg_enum(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
     choices = [c.strip() for c in expected.replace(" or ", ",").split(",") if c.strip()]
     value = err["input"]
     hint = rules.did_you_mean(value, choices) if isinstance(value, str) else ""
-    return "invalid-choice", f"Unbekannter Wert {_describe(value)}.{hint} Erlaubt: {', '.join(choices)}"
+    return "invalid-choice", f"Unbekannter Wert {describe_value(value)}.{hint} Erlaubt: {', '.join(choices)}"
 
 
 def _msg_empty(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
@@ -175,7 +163,7 @@ def _translate(err: ErrorDetails, doc: LoadedDocument) -> Diagnostic:
     loc: PathKey = tuple(err["loc"])
     handler = _MESSAGES.get(err["type"])
     if handler is None:
-        code, message = "invalid-value", f"Ungültiger Wert {_describe(err.get('input'))}"
+        code, message = "invalid-value", f"Ungültiger Wert {describe_value(err.get('input'))}"
     else:
         code, message = handler(err, loc)
     if err["type"] == "missing":
