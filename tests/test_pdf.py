@@ -243,6 +243,25 @@ def test_no_hyphenation_when_switched_off() -> None:
     assert re.search(r"[a-zäöüß]-\n[a-zäöüß]", hyphenated)
 
 
+_LONG = "Langer Text mit vielen Wörtern " * 300
+
+
+@pytest.mark.parametrize(
+    ("changes", "last"),
+    [
+        ({"beratungsfolge": [{"gremium": _LONG, "zustaendigkeit": "Vorberatung"}]}, _LONG),
+        ({"empfehlung": [{"option": "zustimmung", "punkte": _LONG}]}, _LONG),
+        ({"begruendung": f"| a | b |\n|---|---|\n| x | {_LONG} |"}, _LONG),
+        ({"betreff": "x" * 3000, "begruendung": "y" * 5000}, "x" * 3000),
+    ],
+    ids=["gremium", "punkte", "table-cell", "long-words"],
+)
+def test_absurdly_long_values_still_flow_over_pages(changes: dict[str, Any], last: str) -> None:
+    texts = pages(render_pdf(statement(**changes)))
+    assert len(texts) >= 2
+    assert "".join(last.split())[-300:] in "".join("".join(texts).split())
+
+
 # --- markup in the data is text ----------------------------------------------------------------------------------
 
 

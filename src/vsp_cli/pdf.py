@@ -465,7 +465,7 @@ class _FormBuilder:
         self.out.append(TextLines(st.eingereicht_von, sty.value))
         self.heading(lb["betreff"], sty.label, False, sty.betreff.leading)
         self.text(st.betreff, sty.betreff)
-        self.out.append(self.form())
+        self.out += self.form()
         if st.beschlussvorschlag:
             self.heading(
                 st.beschlussvorschlag_titel or lb["beschlussvorschlag"], sty.section, True, two_lines
@@ -506,11 +506,11 @@ class _FormBuilder:
                     _cell_text(row.zustaendigkeit, FONT, widths[2]) if row.zustaendigkeit else "",
                 ]
             )
-        table = Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT", spaceAfter=9)
+        table = Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT", spaceAfter=9, splitInRow=1)
         table.setStyle(_BERATUNG_STYLE)
         return table
 
-    def form(self) -> Table:
+    def form(self) -> list[Flowable]:
         """The boxes of the form as one table that is never split: legal consequences, then the grid."""
         st, lb = self.statement, self.labels
         columns = GRID_COLUMNS[st.art]
@@ -585,11 +585,15 @@ class _FormBuilder:
             ("TOPPADDING", (0, top), (-1, -1), 3.5),
             ("BOTTOMPADDING", (0, top), (-1, -1), 4.5),
         ]
+        lines = sum(max(cell.count("\n") + 1 for cell in r) for r in rows)
+        if lines * FORM_LEADING + 10 * len(rows) > PAGE_HEIGHT - TOP_MARGIN - BOTTOM_MARGIN:
+            # Only absurdly long `punkte` get here: a table row cannot run over a page, so set it as text.
+            return [TextLines(r, self.styles.value) for r in ([c for c in row if c] for row in rows) if r]
         table = _WholeTable(
             rows, colWidths=[width] * columns, rowHeights=heights, hAlign="LEFT", spaceBefore=2, spaceAfter=12
         )
         table.setStyle(TableStyle(commands))
-        return table
+        return [table]
 
 
 CELL_SIZE = 9.5

@@ -468,7 +468,12 @@ class ProseRenderer:
                 ("FONTNAME", (0, 0), (-1, header_rows - 1), styles.bold_font),
             ]
         table = Table(
-            data, colWidths=widths, repeatRows=header_rows, hAlign="LEFT", spaceAfter=styles.body.spaceAfter
+            data,
+            colWidths=widths,
+            repeatRows=header_rows,
+            hAlign="LEFT",
+            spaceAfter=styles.body.spaceAfter,
+            splitInRow=1,  # a cell longer than a page continues on the next one
         )
         table.setStyle(TableStyle(commands))
         if left:
