@@ -3,8 +3,8 @@
 Everything that costs time once per process (fonts, paragraph styles, the Markdown parser, the hyphenator)
 is set up on first use and reused, so a warm render only lays out the statement. Output is reproducible: the
 document runs in ReportLab's invariant mode and its date comes from the statement, `SOURCE_DATE_EPOCH` or a
-fixed day, never from the clock. Every value from the statement is escaped before ReportLab's paragraph parser
-sees it.
+fixed day, never from the clock. No value from the statement is ever read as markup: plain fields are set as
+text lines and table cells that bypass ReportLab's paragraph parser, and prose reaches the parser escaped.
 """
 
 from __future__ import annotations
@@ -14,10 +14,12 @@ import io
 import os
 import re
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache, partial
+from hashlib import md5
 from pathlib import Path
 from typing import Any
 
@@ -188,8 +190,6 @@ class _FixedTimeStamp:
     """What ReportLab reads from its `TimeStamp`: a given moment in UTC instead of the clock."""
 
     def __init__(self, epoch: int) -> None:
-        import time
-
         self.t = epoch
         self.lt = time.gmtime(epoch)
         self.YMDhms = tuple(self.lt)[:6]
@@ -244,8 +244,6 @@ class _DeferredFooterCanvas(Canvas):
         self._page_states: list[dict[str, Any]] = []
         doc = self._doc  # type: ignore[attr-defined]
         doc._timeStamp = _FixedTimeStamp(epoch)
-        from hashlib import md5
-
         # The document id is derived from the time stamp: derive it from ours, as ReportLab would.
         signature = md5(usedforsecurity=False)
         signature.update(b"a reportlab document")

@@ -9,6 +9,7 @@ only http, https and mailto targets; images print their description and are neve
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -31,7 +32,6 @@ if TYPE_CHECKING:
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
 _BULLETS = ("•", "–", "◦")
 _ALIGN = {"text-align:left": TA_LEFT, "text-align:center": TA_CENTER, "text-align:right": TA_RIGHT}
-_TABLE_ALIGN = {TA_LEFT: "LEFT", TA_CENTER: "CENTER", TA_RIGHT: "RIGHT"}
 
 
 @cache
@@ -175,6 +175,8 @@ class RuledParagraph(Paragraph):
 
 
 _CELL_PADDING = 4.0
+#: A space at a line start or after another space: paragraphs would swallow it, code keeps it.
+_SPACE_RUN = re.compile(r"(?:^|(?<= )) ")
 
 
 def _plain_text(children: Sequence[Token] | None) -> str:
@@ -289,10 +291,11 @@ class ProseRenderer:
         styles = self.styles
         out: list[Flowable] = []
         lists: list[_ListState] = []
+        list_start: list[int] = []  # where each open list's flowables begin in `out`
         quote_depth = 0
-        quote_start: list[int] = []
-        pending_bullet: str | None = None
-        list_start: list[int] = []
+        quote_start: list[int] = []  # where each open quote's flowables begin in `out`
+        quote_lists: list[int] = []  # how many lists were open when each quote opened
+        pending_bullet: str | None = None  # the bullet of a list item whose first block is still to come
 
         def indent() -> float:
             return (len(lists) + quote_depth) * styles.indent
@@ -304,8 +307,9 @@ class ProseRenderer:
             para: Paragraph
             if quote_depth:
                 para = RuledParagraph(markup, style, bulletText=pending_bullet)
+                # one rule per quote level, half an indent left of where that quote's text starts
                 para.rules = tuple(
-                    (level + lists_before_quote(level)) * styles.indent - styles.indent / 2
+                    (level + quote_lists[level - 1]) * styles.indent - styles.indent / 2
                     for level in range(1, quote_depth + 1)
                 )
                 para.rule_color = styles.rule_color
@@ -315,11 +319,6 @@ class ProseRenderer:
             pending_bullet = None
             out.append(para)
             return para
-
-        quote_lists: list[int] = []
-
-        def lists_before_quote(level: int) -> int:
-            return quote_lists[level - 1]
 
         i = 0
         n = len(tokens)
@@ -399,11 +398,10 @@ class ProseRenderer:
 
     @staticmethod
     def _code_markup(code: str) -> str:
-        """Code as paragraph markup: lines kept, leading spaces kept as no-break spaces."""
-        lines = []
-        for line in code.rstrip("\n").split("\n"):
-            stripped = line.lstrip(" ")
-            lines.append("\u00a0" * (len(line) - len(stripped)) + escape(stripped))
+        """Code as paragraph markup: lines kept, runs of spaces kept (as no-break spaces), tabs expanded."""
+        lines = [
+            _SPACE_RUN.sub("\u00a0", escape(line.expandtabs(4))) for line in code.rstrip("\n").split("\n")
+        ]
         return "<br/>".join(lines)
 
     def _table(self, tokens: list[Token], i: int, left: float, out: list[Flowable]) -> int:
