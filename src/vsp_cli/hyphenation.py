@@ -29,6 +29,7 @@ RIGHT = 3
 #: Changes whenever the file layout below changes, so old caches are ignored.
 _FORMAT = "vsp-hyph-4"
 _MAX_WORD_CACHE = 20_000
+_MAX_MEMO = 200_000
 
 _LETTER_RUNS = re.compile(r"[^\W\d_]+")
 
@@ -78,6 +79,8 @@ class PatternTable:
                     result = ((int(offset), tuple(map(int, values))), True)
                 else:
                     result = (None, True)
+        if len(self._memo) >= _MAX_MEMO:  # a long batch run: start afresh rather than grow without end
+            self._memo.clear()
         self._memo[key] = result
         return result
 
