@@ -219,6 +219,25 @@ def test_wide_table_shares_the_width(plain_renderer: ProseRenderer) -> None:
     layout([table])
 
 
+def test_table_too_wide_for_the_page_becomes_lines(plain_renderer: ProseRenderer) -> None:
+    columns = 40
+    source = (
+        "|"
+        + "|".join(f"Kopf{c}" for c in range(columns))
+        + "|\n"
+        + "|"
+        + "|".join("-" for _ in range(columns))
+        + "|\n"
+        + "|"
+        + "|".join(f"Wert{c}" for c in range(columns))
+        + "|"
+    )
+    flowables = plain_renderer.flowables(source)
+    assert not [f for f in flowables if isinstance(f, Table)]
+    text = " ".join(layout(flowables).split())
+    assert_order(text, [f"Kopf{c}: Wert{c}" for c in range(columns)])
+
+
 def test_markdown_inside_lists_and_quotes_renders(renderer: ProseRenderer) -> None:
     source = (EXAMPLES / "beispiel-mehrere-optionen.yaml").read_text(encoding="utf-8")
     flowables = renderer.flowables(source)

@@ -194,6 +194,11 @@ def _plain_text(children: Sequence[Token] | None) -> str:
     return "".join(parts)
 
 
+#: Narrowest table column (points): padding plus a few letters. Tables whose columns cannot all get this much
+#: are set as lines of „Kopf: Wert“ pairs instead.
+_MIN_COLUMN = 36.0
+
+
 def _column_widths(natural: list[float], width: float) -> list[float]:
     """Natural column widths if they fit; else narrow columns keep theirs and the wide ones share the rest."""
     if sum(natural) <= width:
@@ -404,6 +409,21 @@ class ProseRenderer:
         ]
         return "<br/>".join(lines)
 
+    def _table_as_lines(
+        self, plain: list[list[str]], header_rows: int, left: float, out: list[Flowable], after: int
+    ) -> int:
+        """A table too wide for the page: each body row as one paragraph of „Kopf: Wert“ pairs."""
+        head = plain[0] if header_rows else []
+        for row in plain[header_rows:]:
+            parts = [
+                f"<b>{escape(head[c])}:</b> {escape(cell)}" if c < len(head) and head[c] else escape(cell)
+                for c, cell in enumerate(row)
+                if cell
+            ]
+            style = self.styles.variant(self.styles.body, left, self.styles.body.spaceAfter, TA_LEFT)
+            out.append(Paragraph("; ".join(parts), style))
+        return after
+
     def _table(self, tokens: list[Token], i: int, left: float, out: list[Flowable]) -> int:
         """A GFM table from `table_open` at `i`; returns the index after `table_close`."""
         styles = self.styles
@@ -440,7 +460,10 @@ class ProseRenderer:
                 for line in text.split("\n"):
                     line_width = stringWidth(line, style.fontName, style.fontSize) + 2 * _CELL_PADDING + 6
                     natural[c] = max(natural[c], line_width)
-        widths = _column_widths(natural, self.width - left)
+        available = self.width - left
+        if columns * _MIN_COLUMN > available:
+            return self._table_as_lines(plain, header_rows, left, out, i + 1)
+        widths = _column_widths([max(n, _MIN_COLUMN) for n in natural], available)
         data = [
             [
                 Paragraph(
