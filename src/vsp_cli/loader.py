@@ -73,6 +73,7 @@ _YAML_PROBLEMS = {
     "did not find expected key": "Schlüssel erwartet; ist die Einrückung falsch?",
     "did not find expected '-' indicator": "Listeneintrag („- “) erwartet; ist die Einrückung falsch?",
     "did not find expected node content": "Wert erwartet",
+    "found invalid Unicode character escape code": "ungültige Unicode-Escape-Sequenz in Anführungszeichen",
     "found character that cannot start any token": "Zeichen, mit dem kein Wert beginnen darf (z. B. @ "
     "oder `); bitte den Wert in Anführungszeichen setzen",
     "did not find expected ',' or ']'": "„,“ oder „]“ erwartet (Liste in eckigen Klammern nicht geschlossen?)",
@@ -283,7 +284,11 @@ def _compose(path: Path, text: str) -> Node:
                     )
                 ]
             ) from None
-        raise InvalidInput([_error(path, span, "yaml-syntax", _translate(exc.problem))]) from None
+        tab = mark is not None and text[mark.index : mark.index + 1] == "\t"
+        message = _translate(
+            "found a tab character where an indentation space is expected" if tab else problem
+        )
+        raise InvalidInput([_error(path, span, "yaml-syntax", message)]) from None
     except yaml.reader.ReaderError as exc:
         span = _char_span(text, exc.position)
         raise InvalidInput(

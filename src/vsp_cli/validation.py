@@ -52,6 +52,8 @@ _EXPECTED_SHAPE: dict[PathKey, str] = {
     ): "false oder eine Zuordnung {rechtswidrig: true/false, nachteilig: true/false}",
     ("beratungsfolge",): "eine Liste von Zeilen mit gremium, termin, zustaendigkeit",
     ("anlagen",): "eine Liste von Texten",
+    ("beratungsfolge", "*"): "eine Zeile mit gremium und wahlweise termin und zustaendigkeit",
+    ("empfehlung", "*"): "eine Option (z. B. ablehnung) oder eine Zuordnung {option: …, punkte: …}",
     (): "eine Zuordnung mit den Schlüsseln eines Standpunkts (nummer, betreff, …)",
 }
 
@@ -62,7 +64,8 @@ def _model_for(parent: PathKey) -> type[BaseModel]:
 
 
 def _shape_key(loc: PathKey) -> PathKey:
-    return tuple(p for p in loc if isinstance(p, str))
+    """The path with list indices as "*": ("beratungsfolge", 3) → ("beratungsfolge", "*")."""
+    return tuple("*" if isinstance(p, int) else p for p in loc)
 
 
 def _shape(loc: PathKey, fallback: str) -> str:
