@@ -230,7 +230,7 @@ def test_punkte_after_the_label_and_missing_cells_empty(minimal_data: dict[str, 
         beratungsfolge=[{"gremium": "Ratsversammlung"}, {"gremium": "FA Umwelt", "termin": "2019-05-07"}],
     )
     tokens = GFM.parse(render_markdown(statement))
-    assert list_items(tokens, "bullet_list")[2:4] == ["[x] Zustimmung zu 1., zu 3.", "[x] Ablehnung zu 2."]
+    assert list_items(tokens, "bullet_list")[2:4] == ["[x] Zustimmung zu 1.; zu 3.", "[x] Ablehnung zu 2."]
     assert table_rows(tokens)[1:] == [["Ratsversammlung", "", ""], ["FA Umwelt", "07.05.2019", ""]]
 
 

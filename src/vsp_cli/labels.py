@@ -79,6 +79,9 @@ KNOWN_ZUSTAENDIGKEITEN: Final = (
     "Kenntnisnahme",
 )
 
+#: Between several `punkte` of one option in the same cell („zu 1.; zu 3.“), in every output.
+PUNKTE_SEPARATOR: Final = "; "
+
 #: The value of `strategische_ziele` that is printed as is, not as Markdown.
 NICHT_RELEVANT: Final = "nicht relevant"
 

@@ -26,7 +26,7 @@ from markdown_it import MarkdownIt
 from markdown_it.common.html_re import HTML_TAG_RE
 from markdown_it.token import Token
 
-from .labels import OPTIONS_BY_ART, Art
+from .labels import OPTIONS_BY_ART, PUNKTE_SEPARATOR, Art
 from .model import Statement
 from .settings import RenderSettings
 from .templating import environment, render
@@ -44,6 +44,11 @@ class Box:
     label: str
     ticked: bool
     punkte: tuple[str, ...] = ()
+
+    @property
+    def punkte_text(self) -> str:
+        """The resolution points as printed after the label, as in the PDF."""
+        return PUNKTE_SEPARATOR.join(self.punkte)
 
 
 # --- plain text ---------------------------------------------------------------------------------------------

@@ -47,7 +47,16 @@ from .charset import FONT_DIR, FONT_FILES
 from .diagnostics import Diagnostic, Severity, Span
 from .errors import ConfigError
 from .hyphenation import Hyphenator, german_hyphenator
-from .labels import BOX_EMPTY, BOX_TICKED, GRID_COLUMNS, NICHT_RELEVANT, OPTIONS_BY_ART, Art, Labels
+from .labels import (
+    BOX_EMPTY,
+    BOX_TICKED,
+    GRID_COLUMNS,
+    NICHT_RELEVANT,
+    OPTIONS_BY_ART,
+    PUNKTE_SEPARATOR,
+    Art,
+    Labels,
+)
 from .model import Statement
 from .prose import NeedSpace, ProseRenderer, ProseStyles, escape
 from .settings import RenderSettings
@@ -569,7 +578,7 @@ class _FormBuilder:
             text = lb.option(option)
             punkte = st.punkte_for(option)
             if punkte:
-                text += " " + "; ".join(punkte)
+                text += " " + PUNKTE_SEPARATOR.join(punkte)
             if index % columns == 0:
                 row([])
             rows[-1][index % columns] = _box_text(text, on, inner)
