@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
@@ -527,3 +529,17 @@ def test_docs_name_every_template_variable_and_filter() -> None:
     docs = (Path(__file__).parents[1] / "docs" / "templates.md").read_text(encoding="utf-8")
     names = set(context(load_statement(EXAMPLE_FILES[0]), RenderSettings())) | set(FILTERS)
     assert {name for name in names if f"`{name}`" not in docs} == set()
+
+
+_PROSE_ALPHABET = st.sampled_from(
+    [*list("ab #=-*_`~<>|[]()!\\1.) \t\n"), "\n\n", "  \n", "---", "===", "```", "<b>"]
+)
+
+
+@given(st.lists(_PROSE_ALPHABET, max_size=40).map("".join))
+@settings(max_examples=300, deadline=None)
+def test_prose_fast_path_equals_parsing(text: str) -> None:
+    """Text returned without parsing is exactly what the parsing path would make of it."""
+    from vsp_cli.markdown import _prose_parsed, prose
+
+    assert prose(text) == _prose_parsed(text, 2)

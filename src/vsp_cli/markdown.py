@@ -106,11 +106,22 @@ _BACKTICKS = re.compile(r"`+")
 _FENCE_LINE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})[ \t]*$")
 
 
+#: Text without these needs no edit by `prose`: no HTML, heading, code fence, setext underline or hard break.
+_NEEDS_PARSING = re.compile(r"[<#`~]|[ \t]$|^[ \t]*(?:=+|-+)[ \t]*$", re.MULTILINE)
+
+
 def prose(text: str, level: int = SECTION_LEVEL) -> str:
     """A Markdown field as written, made safe to place under a heading of `level` (see the module doc).
 
     Headings keep their relative levels; the highest one becomes `level + 1`, so the outline has no gaps.
+    Most statements' prose has nothing to change, and is returned without parsing it.
     """
+    if not _NEEDS_PARSING.search(text):
+        return text
+    return _prose_parsed(text, level)
+
+
+def _prose_parsed(text: str, level: int) -> str:
     text = _escape_html(text)
     lines = text.split("\n")
     edits: dict[int, str | None] = {}
