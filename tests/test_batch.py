@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -262,3 +263,71 @@ def test_render_github_annotations_and_quiet(tmp_path: Path, capsys: pytest.Capt
     )
     captured = capsys.readouterr()
     assert code == 0 and captured.out == "" and captured.err == ""
+
+
+def _wait_for(predicate: Callable[[], bool], timeout: float = 30) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_watch_rerenders_on_change_and_survives_errors(tmp_path: Path) -> None:
+    [source] = make_statements(tmp_path / "in", 1)
+    output = tmp_path / "in" / "vsp-000.md"
+    log = tmp_path / "log.txt"
+    with log.open("w") as sink:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "vsp_cli", "render", "--watch", str(tmp_path / "in"), "-f", "md"],
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            assert _wait_for(output.exists)
+            assert _wait_for(lambda: "Warte auf Änderungen" in log.read_text(encoding="utf-8"))
+            source.write_text(SEED.replace("Werkstattgespräche", "Zukunftswerkstätten"), encoding="utf-8")
+            assert _wait_for(lambda: "Zukunftswerkstätten" in output.read_text(encoding="utf-8"))
+            source.write_text(SEED.replace("status: oeffentlich", "status: geheim"), encoding="utf-8")
+            assert _wait_for(lambda: "[invalid-choice]" in log.read_text(encoding="utf-8"))
+            assert proc.poll() is None  # still watching after an invalid file
+            source.write_text(SEED.replace("Werkstattgespräche", "Bürgerwerkstätten"), encoding="utf-8")
+            assert _wait_for(lambda: "Bürgerwerkstätten" in output.read_text(encoding="utf-8"))
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+    assert "Traceback (most recent call last)" not in log.read_text(encoding="utf-8")
+
+
+def test_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
+    import pty
+
+    make_statements(tmp_path / "in", 3)
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    env["TERM"] = "xterm"
+    main_fd, child_fd = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "vsp_cli", "render", str(tmp_path / "in"), "-f", "md"],
+        stdin=child_fd,
+        stdout=child_fd,
+        stderr=child_fd,
+        env=env,
+    )
+    os.close(child_fd)
+    chunks = []
+    while True:
+        try:
+            data = os.read(main_fd, 4096)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait(timeout=30)
+    os.close(main_fd)
+    screen = b"".join(chunks).decode("utf-8", errors="replace")
+    assert "3/3" in screen and "\r" in screen
+    # the same run in CI (or piped) shows no progress bar
+    piped = vsp("render", str(tmp_path / "in"), "-f", "md", "--force", env={"CI": "true"})
+    assert "3/3" not in piped.stderr and "\r" not in piped.stderr
