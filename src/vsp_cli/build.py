@@ -98,15 +98,9 @@ def find_collisions(jobs: Iterable[Job]) -> list[Diagnostic]:
 
 def render_bytes(statement: Statement, fmt: str, settings: RenderSettings) -> bytes:
     """The output of one format, in memory."""
-    if fmt == "pdf":
-        from .pdf import render_pdf
+    from .api import render
 
-        return render_pdf(statement, settings)
-    if fmt == "md":
-        from .markdown import render_markdown
-
-        return render_markdown(statement, settings).encode("utf-8")
-    raise ValueError(f"unknown format {fmt!r}")
+    return render(statement, fmt, settings)
 
 
 def _hash_file(path: Path) -> str:

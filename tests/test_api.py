@@ -1,0 +1,49 @@
+"""The library API as the README shows it."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import ROOT
+from vsp_cli import api
+from vsp_cli.errors import InvalidInput
+
+
+def test_readme_library_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Als Bibliothek", 1)[1]
+    code = re.search(r"```python\n(.*?)```", section, re.S)
+    assert code is not None
+    (tmp_path / "examples").mkdir()
+    (tmp_path / "examples" / "VI-A-03824-VSP-01.yaml").write_bytes(
+        (ROOT / "examples" / "VI-A-03824-VSP-01.yaml").read_bytes()
+    )
+    monkeypatch.chdir(tmp_path)
+    namespace: dict[str, object] = {}
+    exec(compile(code.group(1), "README.md", "exec"), namespace)
+    assert (tmp_path / "out" / "VI-A-03824-VSP-01.pdf").read_bytes() == namespace["pdf"]
+    assert "Werkstattgespräche" in str(namespace["markdown"])
+    assert namespace["result"].ok  # type: ignore[attr-defined]
+
+
+def test_write_chooses_format_by_suffix(tmp_path: Path) -> None:
+    statement = api.load(ROOT / "examples" / "beispiel-petition.yaml")
+    md = api.write(statement, tmp_path / "a.md")
+    assert md.read_text(encoding="utf-8").startswith("# Verwaltungsstandpunkt zur Petition Nr.")
+    pdf = api.write(statement, tmp_path / "a.PDF")
+    text = PdfReader(io.BytesIO(pdf.read_bytes())).pages[0].extract_text()
+    assert "Verwaltungsstandpunkt zur Petition Nr. VII-P-02450-VSP-01" in text
+    with pytest.raises(ValueError, match="Endung"):
+        api.write(statement, tmp_path / "a.txt")
+
+
+def test_load_raises_with_diagnostics() -> None:
+    with pytest.raises(InvalidInput) as info:
+        api.load(ROOT / "tests" / "cases" / "invalid" / "unbekannter-schluessel.yaml")
+    [diagnostic] = info.value.diagnostics
+    assert (diagnostic.line, diagnostic.column, diagnostic.code) == (2, 1, "unknown-key")
