@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 #: Characters that are not glyphs but are fine in text: line breaks and tabs become spaces or breaks.
@@ -30,7 +29,7 @@ FONT_FILES = {
 def _ranges() -> tuple[list[int], list[int]]:
     starts: list[int] = []
     ends: list[int] = []
-    text = resources.files("vsp_cli").joinpath("charset.txt").read_text(encoding="ascii")
+    text = (Path(__file__).parent / "charset.txt").read_text(encoding="ascii")
     for line in text.splitlines():
         if not line or line.startswith("#"):
             continue
