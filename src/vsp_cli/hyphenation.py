@@ -13,13 +13,15 @@ is used through pyphen directly.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
-import tempfile
 import zlib
 from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
+
+from .fileio import write_atomic
 
 #: The pyphen dictionary used for German.
 LANGUAGE = "de_DE"
@@ -225,18 +227,8 @@ def _write_cache(file: Path, key: str, text: str) -> None:
     """Write atomically; a folder that is not writable just means no cache."""
     body = text.encode("utf-8")
     data = f"{key} crc={zlib.crc32(body):08x}\n".encode() + body
-    try:
-        file.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".hyph-", dir=file.parent)
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(data)
-            os.replace(tmp, file)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError:
-        pass
+    with contextlib.suppress(OSError):
+        write_atomic(file, data)
 
 
 @cache
