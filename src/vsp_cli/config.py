@@ -32,10 +32,9 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails, PydanticCustomError
 
-from .diagnostics import Diagnostic, Severity, Span, describe_value
+from .diagnostics import Diagnostic, Severity, Span, describe_value, did_you_mean
 from .errors import ConfigError
 from .labels import DEFAULT_BODY, DEFAULT_LABELS, Labels
-from .rules import did_you_mean
 from .settings import RenderSettings
 
 CONFIG_FILE = "vsp.toml"

@@ -75,6 +75,14 @@ def describe_value(value: Any, *, mapping: str = "eine Zuordnung") -> str:
     return f"„{value}“"
 
 
+def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
+    """„ Meinten Sie „x“?“ for the closest choice, or an empty string."""
+    import difflib  # only needed when something is wrong
+
+    matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" Meinten Sie „{matches[0]}“?" if matches else ""
+
+
 def sort_key(d: Diagnostic) -> tuple[str, int, int, str]:
     return (d.file, d.span.line, d.span.column, d.code)
 

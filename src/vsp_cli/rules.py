@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .diagnostics import Severity
+from .diagnostics import Severity, did_you_mean
 from .labels import KNOWN_ZUSTAENDIGKEITEN, OPTIONS_BY_ART, OPTIONS_NEEDING_BESCHLUSSVORSCHLAG, Art
 from .model import Statement
 
@@ -23,14 +23,6 @@ class Finding:
     severity: Severity
     code: str
     message: str
-
-
-def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
-    """„ Meinten Sie „x“?“ for the closest choice, or an empty string."""
-    import difflib  # only needed when something is wrong
-
-    matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" Meinten Sie „{matches[0]}“?" if matches else ""
 
 
 def check(statement: Statement) -> Iterator[Finding]:

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from . import charset, rules
-from .diagnostics import Diagnostic, Severity, describe_value
+from .diagnostics import Diagnostic, Severity, describe_value, did_you_mean
 from .errors import InvalidInput
 from .loader import LoadedDocument, PathKey, read_file
 from .model import Beratung, Empfehlung, RechtlicheKonsequenzen, Statement
@@ -83,7 +83,7 @@ def _msg_missing(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
 def _msg_extra(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
     key = str(loc[-1])
     known = list(_model_for(loc[:-1]).model_fields)
-    hint = rules.did_you_mean(key, known) or f" Erlaubt sind: {', '.join(known)}."
+    hint = did_you_mean(key, known) or f" Erlaubt sind: {', '.join(known)}."
     return "unknown-key", f"Unbekannter Schlüssel „{key}“.{hint}"
 
 
@@ -123,7 +123,7 @@ def _msg_enum(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
     expected = str(ctx.get("expected", "")).replace("'", "")
     choices = [c.strip() for c in expected.replace(" or ", ",").split(",") if c.strip()]
     value = err["input"]
-    hint = rules.did_you_mean(value, choices) if isinstance(value, str) else ""
+    hint = did_you_mean(value, choices) if isinstance(value, str) else ""
     return "invalid-choice", f"Unbekannter Wert {describe_value(value)}.{hint} Erlaubt: {', '.join(choices)}"
 
 
