@@ -181,3 +181,25 @@ def test_validate_does_not_import_renderers() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["validate"], "Es fehlt die Angabe PFAD"),
+        (["validate", "--gibtsnicht", "x.yaml"], "Unbekannte Option --gibtsnicht"),
+        (["validate", "--formt", "json", "x.yaml"], "Meinten Sie „--format“?"),
+        (
+            ["validate", "--format", "xml", "x.yaml"],
+            "Ungültiger Wert „xml“ für --format; erlaubt: text, json, github",
+        ),
+        (["render", "-j", "0", "x.yaml"], "-j/--jobs erwartet eine Zahl ab 1"),
+        (["render", "-j", "viele", "x.yaml"], "eine ganze Zahl erwartet"),
+        (["gibtsnicht"], "Unbekannter Befehl „gibtsnicht“"),
+    ],
+)
+def test_usage_errors_are_german(capsys: pytest.CaptureFixture[str], args: list[str], expected: str) -> None:
+    code, _, err = call(capsys, *args)
+    assert code == 2
+    assert expected in err
+    assert "Error:" not in err and "Usage:" not in err

@@ -67,6 +67,7 @@ Paths = Annotated[
     typer.Argument(
         help="Dateien, Ordner (rekursiv nach *.yaml/*.yml durchsucht) oder Muster; relativ zum Arbeitsordner.",
         show_default=False,
+        metavar="PFAD",
     ),
 ]
 FormatOpt = Annotated[
@@ -225,7 +226,7 @@ def render(
     jobs: Annotated[
         int | None,
         typer.Option(
-            "-j", "--jobs", min=1, help="Anzahl paralleler Prozesse (Standard: CPUs bei mehr als 8 Dateien)."
+            "-j", "--jobs", help="Anzahl paralleler Prozesse (Standard: CPUs bei mehr als 8 Dateien)."
         ),
     ] = None,
     shard: Annotated[
@@ -252,6 +253,8 @@ def render(
     """
     from .batch import BatchOptions, render_command
 
+    if jobs is not None and jobs < 1:
+        _usage_error(f"-j/--jobs erwartet eine Zahl ab 1, nicht {jobs}")
     options = BatchOptions(
         paths=paths,
         overrides=_overrides(output_dir, formats, template_dir),
@@ -332,11 +335,17 @@ def main(argv: list[str] | None = None) -> None:
     # A terminated run unwinds like Ctrl+C, so that atomic writes remove their temporary files.
     signal.signal(signal.SIGTERM, _terminate)
     try:
-        app(args=argv, prog_name="vsp")
+        code = app(args=argv, prog_name="vsp", standalone_mode=False)
     except SystemExit:
         raise
     except KeyboardInterrupt:
         sys.stderr.write("vsp: abgebrochen\n")
         sys.exit(130)
     except Exception as exc:
+        from .usage import UsageError, usage_message
+
+        if isinstance(exc, UsageError):
+            sys.stderr.write(usage_message(exc))
+            sys.exit(EXIT_USAGE)
         _internal_error(exc)
+    sys.exit(code if isinstance(code, int) else 0)
