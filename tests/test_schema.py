@@ -44,6 +44,8 @@ def test_valid_cases_satisfy_schema(path: Path) -> None:
 
 
 SCHEMA_DETECTABLE = {
+    "option-not-in-form",
+    "legal-box-on-petition",
     "unknown-key",
     "missing-key",
     "invalid-nummer",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from .labels import OPTIONS_BY_ART, Art
 from .model import Statement
 
 SCHEMA_ID = "https://vsp.leipzig.example/schema/statement-v1.json"
@@ -23,12 +24,34 @@ _ENUM_DESCRIPTIONS = {
 }
 
 
+def _options_of(art: Art) -> dict[str, Any]:
+    """`empfehlung` limited to the options of one form, in each of its accepted shapes."""
+    ids = {"enum": [o.value for o in OPTIONS_BY_ART[art]]}
+    entry = {"anyOf": [ids, {"type": "object", "properties": {"option": ids}}]}
+    return {"anyOf": [*entry["anyOf"], {"type": "array", "items": entry}]}
+
+
+def _form_rules() -> list[dict[str, Any]]:
+    """The form-dependent rules, so that editors flag them too: option sets, no legal box on petitions."""
+    petition = {"properties": {"art": {"const": Art.PETITION.value}}, "required": ["art"]}
+    return [
+        {
+            "if": petition,
+            "then": {
+                "properties": {"empfehlung": _options_of(Art.PETITION)},
+                "not": {"required": ["rechtliche_konsequenzen"]},
+            },
+            "else": {"properties": {"empfehlung": _options_of(Art.ANTRAG)}},
+        }
+    ]
+
+
 def statement_schema() -> dict[str, Any]:
     """The schema as a dict, with `$schema`, `$id` and German descriptions throughout."""
     body = Statement.model_json_schema(mode="validation")
     for name, description in _ENUM_DESCRIPTIONS.items():
         body["$defs"][name]["description"] = description
-    return {"$schema": DRAFT, "$id": SCHEMA_ID, **body}
+    return {"$schema": DRAFT, "$id": SCHEMA_ID, **body, "allOf": _form_rules()}
 
 
 def schema_text() -> str:
