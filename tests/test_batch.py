@@ -331,3 +331,16 @@ def test_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
     # the same run in CI (or piped) shows no progress bar
     piped = vsp("render", str(tmp_path / "in"), "-f", "md", "--force", env={"CI": "true"})
     assert "3/3" not in piped.stderr and "\r" not in piped.stderr
+
+
+def test_unwritable_output_is_reported_not_a_crash(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_statements(tmp_path / "in", 1)
+    blocker = tmp_path / "out"
+    blocker.write_text("eine Datei, kein Ordner", encoding="utf-8")
+    (tmp_path / "vsp.toml").write_text('output_dir = "out/sub"\n', encoding="utf-8")
+    code = call("render", str(tmp_path / "in"), "-f", "md")
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "[output-unwritable]" in out and "kann nicht geschrieben werden" in out

@@ -12,6 +12,7 @@ itself, makes the fingerprint or the hash differ, so a stale output never surviv
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -186,7 +187,8 @@ def save_records(outcomes: Iterable[Outcome]) -> None:
         current = _load_record(folder)
         current.update({name: list(entry) for name, entry in entries.items()})
         existing = {name: v for name, v in sorted(current.items()) if (folder / name).exists()}
-        write_atomic(folder / RECORD_NAME, (json.dumps(existing, indent=1) + "\n").encode("utf-8"))
+        with contextlib.suppress(OSError):  # without a record the next run simply renders again
+            write_atomic(folder / RECORD_NAME, (json.dumps(existing, indent=1) + "\n").encode("utf-8"))
 
 
 @dataclass(frozen=True)
@@ -239,7 +241,18 @@ def process(task: Task, *, check: bool = False) -> Outcome:
         return Outcome(job, Status.STALE if stale else Status.FRESH, result.diagnostics, source, {}, stale)
     record = dict(task.kept)
     for fmt, data in rendered.items():
-        write_atomic(job.outputs[fmt], data)
+        try:
+            write_atomic(job.outputs[fmt], data)
+        except OSError as exc:
+            problem = Diagnostic(
+                str(job.source),
+                Span(0, 0, 0, 0),
+                (),
+                Severity.ERROR,
+                "output-unwritable",
+                f"{job.outputs[fmt]} kann nicht geschrieben werden: {exc.strerror or exc}",
+            )
+            return Outcome(job, Status.INVALID, [*result.diagnostics, problem], source, record)
         record[str(job.outputs[fmt].resolve())] = (task.todo[fmt], hashlib.sha256(data).hexdigest())
     return Outcome(job, Status.RENDERED, result.diagnostics, source, record)
 
