@@ -47,3 +47,15 @@ def test_load_raises_with_diagnostics() -> None:
         api.load(ROOT / "tests" / "cases" / "invalid" / "unbekannter-schluessel.yaml")
     [diagnostic] = info.value.diagnostics
     assert (diagnostic.line, diagnostic.column, diagnostic.code) == (2, 1, "unknown-key")
+
+
+def test_ci_runs_the_readme_commands_verbatim() -> None:
+    """CI installs and tests exactly as the README's first two commands say."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    commands = re.findall(r"```sh\n(.*?)\n```", readme, re.S)[:2]
+    assert len(commands) == 2
+    assert "vsp render examples/VI-A-03824-VSP-01.yaml" in commands[0]
+    assert "pytest" in commands[1] and ".[test]" in commands[1]
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    for command in commands:
+        assert command in ci
