@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .fileio import write_atomic
 from .model import Statement
-from .settings import RenderSettings
+from .settings import FORMATS, RenderSettings
 from .validation import Result, check_file, load_statement
 
 __all__ = [
@@ -26,7 +26,7 @@ __all__ = [
 ]
 
 #: Output formats by file suffix.
-SUFFIXES = {".pdf": "pdf", ".md": "md"}
+SUFFIXES = {f".{fmt}": fmt for fmt in FORMATS}
 
 
 def load(path: str | Path, *, strict: bool = False) -> Statement:

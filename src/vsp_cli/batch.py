@@ -103,7 +103,7 @@ class Planner:
         )
 
 
-def _output_dirs(planner: Planner, paths: Sequence[str]) -> list[Path]:
+def _output_dirs(planner: Planner) -> list[Path]:
     """Output folders to leave out when searching input folders (rendered files are not inputs)."""
     out = planner.options.overrides.get("output_dir")
     return [Path(str(out))] if out else []
@@ -113,7 +113,7 @@ def plan(options: BatchOptions, report: Report) -> list[Job] | None:
     """Jobs for every input (None: nothing may run, e.g. output collisions); config errors are reported."""
     planner = Planner(options)
     try:
-        files = collect(options.paths, skip_dirs=_output_dirs(planner, options.paths))
+        files = collect(options.paths, skip_dirs=_output_dirs(planner))
         files = shard_slice(files, parse_shard(options.shard))
     except InputNotFound as exc:
         raise UsageError(str(exc)) from None

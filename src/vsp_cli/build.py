@@ -27,10 +27,8 @@ from . import __version__
 from .diagnostics import Diagnostic, Severity, Span
 from .errors import VspError
 from .fileio import write_atomic
-from .model import Statement
 from .settings import RenderSettings
 
-FORMATS = ("pdf", "md")
 RECORD_NAME = ".vsp-build.json"
 
 
@@ -95,13 +93,6 @@ def find_collisions(jobs: Iterable[Job]) -> list[Diagnostic]:
                     )
                 )
     return problems
-
-
-def render_bytes(statement: Statement, fmt: str, settings: RenderSettings) -> bytes:
-    """The output of one format, in memory."""
-    from .api import render
-
-    return render(statement, fmt, settings)
 
 
 def _hash_file(path: Path) -> str:
@@ -223,6 +214,7 @@ def prepare(
 
 def process(task: Task, *, check: bool = False) -> Outcome:
     """Validate and render the outputs a task needs; never raises for bad input (bugs still raise)."""
+    from .api import render
     from .validation import check_file
 
     job = task.job
@@ -233,7 +225,7 @@ def process(task: Task, *, check: bool = False) -> Outcome:
     if result.statement is None or not result.ok:
         return Outcome(job, Status.INVALID, result.diagnostics, result.source)
     try:
-        rendered = {fmt: render_bytes(result.statement, fmt, job.settings) for fmt in task.todo}
+        rendered = {fmt: render(result.statement, fmt, job.settings) for fmt in task.todo}
     except VspError as exc:
         return Outcome(job, Status.INVALID, exc.diagnostics, result.source)
     if check:

@@ -18,7 +18,7 @@ import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import (
     AfterValidator,
@@ -35,7 +35,7 @@ from pydantic_core import ErrorDetails, PydanticCustomError
 from .diagnostics import Diagnostic, Severity, Span, describe_value, did_you_mean
 from .errors import ConfigError
 from .labels import DEFAULT_BODY, DEFAULT_LABELS, Labels
-from .settings import RenderSettings
+from .settings import FORMATS, Format, RenderSettings
 
 CONFIG_FILE = "vsp.toml"
 PYPROJECT = "pyproject.toml"
@@ -47,8 +47,6 @@ SOURCE_DEFAULT = "Standard"
 #: The origin of a value given as a command-line option.
 SOURCE_CLI = "Kommandozeile"
 
-Format = Literal["pdf", "md"]
-DEFAULT_FORMATS: tuple[Format, ...] = ("pdf", "md")
 
 _PNG = b"\x89PNG\r\n\x1a\n"
 _JPEG = b"\xff\xd8\xff"
@@ -130,7 +128,7 @@ class ConfigFile(BaseModel):
         examples=["out"],
     )
     formats: Annotated[list[Format], Field(min_length=1)] = Field(
-        default=list(DEFAULT_FORMATS),
+        default=list(FORMATS),
         title="Formate",
         description="Welche Dateien entstehen: pdf, md oder beide.",
         examples=[["pdf", "md"]],
@@ -449,7 +447,7 @@ def _message(err: ErrorDetails) -> tuple[str, str]:
         return "invalid-type", f"„{name}“: ein Pfad als Text erwartet, gefunden: {_describe(value)}"
     if kind == "literal_error":
         hint = did_you_mean(value, ("pdf", "md")) if isinstance(value, str) else ""
-        return "invalid-format", f"Unbekanntes Format {_describe(value)}.{hint} Erlaubt: pdf, md"
+        return "invalid-format", f"Unbekanntes Format {_describe(value)}.{hint} Erlaubt: {', '.join(FORMATS)}"
     if kind == "string_too_short":
         return "empty-value", f"„{name}“ darf nicht leer sein"
     if kind == "too_short":

@@ -7,8 +7,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Final, Literal
 
 from .labels import DEFAULT_BODY, Labels
+
+Format = Literal["pdf", "md"]
+#: The output formats, in the order they are written; also the default set.
+FORMATS: Final[tuple[Format, ...]] = ("pdf", "md")
 
 
 @dataclass(frozen=True)
