@@ -15,7 +15,7 @@ from typing import Any
 
 from .build import Job, Outcome, Status, default_jobs, find_collisions, output_paths, run
 from .config import EffectiveSettings, find_config, format_effective, resolve
-from .diagnostics import Diagnostic, Severity, Span
+from .diagnostics import Diagnostic
 from .errors import ConfigError
 from .inputs import InputNotFound, collect
 from .report import EXIT_INVALID, EXIT_OK, EXIT_USAGE, Report
@@ -178,11 +178,8 @@ class Progress:
 
 def _stale_diagnostics(outcome: Outcome) -> list[Diagnostic]:
     return [
-        Diagnostic(
+        Diagnostic.for_file(
             str(outcome.job.source),
-            Span(0, 0, 0, 0),
-            (),
-            Severity.ERROR,
             "output-missing" if not out.exists() else "output-stale",
             f"{out} fehlt"
             if not out.exists()

@@ -24,7 +24,7 @@ from functools import partial
 from pathlib import Path
 
 from . import __version__
-from .diagnostics import Diagnostic, Severity, Span
+from .diagnostics import Diagnostic
 from .errors import VspError
 from .fileio import write_atomic
 from .settings import RenderSettings
@@ -82,11 +82,8 @@ def find_collisions(jobs: Iterable[Job]) -> list[Diagnostic]:
             first = owners.setdefault(key, job.source)
             if first != job.source:
                 problems.append(
-                    Diagnostic(
+                    Diagnostic.for_file(
                         str(job.source),
-                        Span(0, 0, 0, 0),
-                        (),
-                        Severity.ERROR,
                         "output-collision",
                         f"{job.source} und {first} würden beide {out} schreiben; bitte eine Datei umbenennen "
                         "oder getrennte Ausgabeordner verwenden",
@@ -236,11 +233,8 @@ def process(task: Task, *, check: bool = False) -> Outcome:
         try:
             write_atomic(job.outputs[fmt], data)
         except OSError as exc:
-            problem = Diagnostic(
+            problem = Diagnostic.for_file(
                 str(job.source),
-                Span(0, 0, 0, 0),
-                (),
-                Severity.ERROR,
                 "output-unwritable",
                 f"{job.outputs[fmt]} kann nicht geschrieben werden: {exc.strerror or exc}",
             )

@@ -32,7 +32,7 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails, PydanticCustomError
 
-from .diagnostics import Diagnostic, Severity, Span, describe_value, did_you_mean
+from .diagnostics import START, Diagnostic, Severity, Span, describe_value, did_you_mean
 from .errors import ConfigError
 from .labels import DEFAULT_BODY, DEFAULT_LABELS, Labels
 from .settings import FORMATS, Format, RenderSettings
@@ -300,7 +300,7 @@ class _TomlIndex:
 
     def _root_span(self) -> Span:
         entry = self.entries.get(self.root)
-        return entry.key if entry else Span(0, 0, 0, 0)
+        return entry.key if entry else START
 
     def _item(self, value: Span, index: int) -> Span:
         items = list(_STRING_RE.finditer(self.lines[value.line], value.column))
@@ -379,10 +379,8 @@ def _read(path: Path) -> str:
     except FileNotFoundError:
         raise ConfigError(
             [
-                _diagnostic(
+                Diagnostic.for_file(
                     path,
-                    Span(0, 0, 0, 0),
-                    (),
                     "config-missing",
                     f"Die Konfigurationsdatei „{path}“ gibt es nicht",
                 )
@@ -391,10 +389,8 @@ def _read(path: Path) -> str:
     except OSError as exc:
         raise ConfigError(
             [
-                _diagnostic(
+                Diagnostic.for_file(
                     path,
-                    Span(0, 0, 0, 0),
-                    (),
                     "config-unreadable",
                     f"Die Konfigurationsdatei „{path}“ kann nicht gelesen werden ({exc.strerror})",
                 )
@@ -498,10 +494,8 @@ def load_config(path: Path) -> ProjectConfig:
         if data is None:
             raise ConfigError(
                 [
-                    _diagnostic(
+                    Diagnostic.for_file(
                         path,
-                        Span(0, 0, 0, 0),
-                        (),
                         "no-tool-vsp",
                         "Die pyproject.toml enthält keine Tabelle [tool.vsp] mit Einstellungen für vsp",
                     )
@@ -578,7 +572,7 @@ class EffectiveSettings:
 
 
 def _cli_span(path: PathKey, *, key: bool = False) -> Span:
-    return Span(0, 0, 0, 0)
+    return START
 
 
 def _check_overrides(overrides: Mapping[str, Any], base: Path) -> ConfigFile:

@@ -23,6 +23,10 @@ class Span(NamedTuple):
     end_column: int
 
 
+#: The start of a file, for problems that belong to no particular place in it.
+START = Span(0, 0, 0, 0)
+
+
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
     """A located problem: what, where (file, span, path in the data), how bad, and a stable code."""
@@ -41,6 +45,11 @@ class Diagnostic:
     @property
     def column(self) -> int:
         return self.span.column + 1
+
+    @classmethod
+    def for_file(cls, file: object, code: str, message: str) -> Diagnostic:
+        """An error about a file as a whole (unreadable, missing output, …): placed at its start."""
+        return cls(str(file), START, (), Severity.ERROR, code, message)
 
     def escalated(self) -> Diagnostic:
         """The same problem as an error (`--strict`)."""

@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .diagnostics import Diagnostic, Severity, Span
+from .diagnostics import START, Diagnostic, Severity, Span
 from .errors import InvalidInput
 
 #: Largest statement file accepted. Real ones are 5–60 kB; the limit stops a mistaken or hostile input early.
@@ -138,7 +138,7 @@ class LoadedDocument:
                 if key and end == len(path) and located.key_span is not None:
                     return located.key_span
                 return located.span
-        return Span(0, 0, 0, 0)
+        return START
 
     def strings(self) -> Iterator[tuple[PathKey, str]]:
         """Every string in the data (keys excluded) with its path, in document order."""
@@ -204,7 +204,7 @@ def _decode(path: Path, raw: bytes) -> str:
             [
                 _error(
                     path,
-                    Span(0, 0, 0, 0),
+                    START,
                     "file-too-large",
                     f"Die Datei ist zu groß: mehr als {MAX_BYTES:,} Bytes (Grenze MAX_BYTES); ein "
                     "Standpunkt ist selten größer als 100 kB".replace(",", "."),
@@ -270,7 +270,7 @@ def _compose(path: Path, text: str) -> Node:
         node: Node | None = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        span = Span(mark.line, mark.column, mark.line, mark.column + 1) if mark else Span(0, 0, 0, 0)
+        span = Span(mark.line, mark.column, mark.line, mark.column + 1) if mark else START
         problem = exc.problem or ""
         if "expected a single document" in problem or "but found another document" in problem:
             raise InvalidInput(
@@ -303,12 +303,12 @@ def _compose(path: Path, text: str) -> Node:
             ]
         ) from None
     except yaml.YAMLError as exc:
-        raise InvalidInput([_error(path, Span(0, 0, 0, 0), "yaml-syntax", _translate(str(exc)))]) from None
+        raise InvalidInput([_error(path, START, "yaml-syntax", _translate(str(exc)))]) from None
     finally:
         loader.dispose()
     if node is None:
         raise InvalidInput(
-            [_error(path, Span(0, 0, 0, 0), "empty-file", "Die Datei ist leer; erwartet wird ein Standpunkt")]
+            [_error(path, START, "empty-file", "Die Datei ist leer; erwartet wird ein Standpunkt")]
         )
     return node
 
@@ -445,12 +445,10 @@ def read_file(path: Path) -> LoadedDocument:
         with path.open("rb") as fh:
             raw = fh.read(MAX_BYTES + 1)
     except IsADirectoryError:
-        raise InvalidInput(
-            [_error(path, Span(0, 0, 0, 0), "unreadable", "Ist ein Ordner, keine Datei")]
-        ) from None
+        raise InvalidInput([_error(path, START, "unreadable", "Ist ein Ordner, keine Datei")]) from None
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         raise InvalidInput(
-            [_error(path, Span(0, 0, 0, 0), "unreadable", f"Die Datei kann nicht gelesen werden: {reason}")]
+            [_error(path, START, "unreadable", f"Die Datei kann nicht gelesen werden: {reason}")]
         ) from None
     return load_bytes(path, raw)

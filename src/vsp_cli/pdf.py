@@ -44,7 +44,7 @@ from reportlab.platypus import (
 
 from . import __version__
 from .charset import FONT_DIR, FONT_FILES
-from .diagnostics import Diagnostic, Severity, Span
+from .diagnostics import Diagnostic
 from .errors import ConfigError
 from .hyphenation import Hyphenator, german_hyphenator
 from .labels import (
@@ -224,11 +224,8 @@ def _parse_epoch(raw: str) -> int:
     if not 0 <= epoch <= _MAX_EPOCH:
         raise ConfigError(
             [
-                Diagnostic(
+                Diagnostic.for_file(
                     "SOURCE_DATE_EPOCH",
-                    Span(0, 0, 0, 0),
-                    (),
-                    Severity.ERROR,
                     "source-date-epoch",
                     f"SOURCE_DATE_EPOCH muss eine ganze Zahl von Sekunden seit 1970 sein, nicht „{raw}“",
                 )
@@ -329,11 +326,8 @@ def _logo_size(logo: Path) -> tuple[float, float]:
     except Exception as exc:  # ReportLab/PIL raise many kinds for unreadable images
         raise ConfigError(
             [
-                Diagnostic(
+                Diagnostic.for_file(
                     str(logo),
-                    Span(0, 0, 0, 0),
-                    (),
-                    Severity.ERROR,
                     "logo",
                     f"Das Logo „{logo}“ kann nicht gelesen werden (PNG oder JPEG erwartet): {exc}",
                 )
