@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .build import Job, Outcome, Status, default_jobs, find_collisions, output_paths, run
+from .build import Job, Outcome, OutcomeStatus, default_jobs, find_collisions, output_paths, run
 from .config import EffectiveSettings, find_config, format_effective, resolve
 from .diagnostics import Diagnostic
 from .errors import ConfigError
@@ -192,13 +192,13 @@ def _stale_diagnostics(outcome: Outcome) -> list[Diagnostic]:
 def record_outcome(report: Report, outcome: Outcome) -> None:
     """Count one outcome and print its diagnostics."""
     report.files += 1
-    if outcome.status is Status.INVALID:
+    if outcome.status is OutcomeStatus.INVALID:
         report.failed += 1
-    elif outcome.status is Status.RENDERED:
+    elif outcome.status is OutcomeStatus.RENDERED:
         report.rendered += 1
-    elif outcome.status is Status.UNCHANGED:
+    elif outcome.status is OutcomeStatus.UNCHANGED:
         report.unchanged += 1
-    elif outcome.status is Status.STALE:
+    elif outcome.status is OutcomeStatus.STALE:
         report.stale += 1
     diagnostics = outcome.diagnostics + _stale_diagnostics(outcome)
     if diagnostics:

@@ -32,7 +32,7 @@ from .settings import RenderSettings
 RECORD_NAME = ".vsp-build.json"
 
 
-class Status(StrEnum):
+class OutcomeStatus(StrEnum):
     RENDERED = "rendered"
     UNCHANGED = "unchanged"
     INVALID = "invalid"
@@ -57,7 +57,7 @@ class Outcome:
     """What happened to one job."""
 
     job: Job
-    status: Status
+    status: OutcomeStatus
     diagnostics: list[Diagnostic] = field(default_factory=list)
     source_text: str | None = None
     #: Output path → (fingerprint, sha256 of content) for outputs written or confirmed this run.
@@ -216,18 +216,20 @@ def process(task: Task, *, check: bool = False) -> Outcome:
 
     job = task.job
     if not task.todo:
-        return Outcome(job, Status.UNCHANGED, record=dict(task.kept))
+        return Outcome(job, OutcomeStatus.UNCHANGED, record=dict(task.kept))
     result = check_file(job.source, strict=job.strict)
     source = result.source if result.diagnostics else None
     if result.statement is None or not result.ok:
-        return Outcome(job, Status.INVALID, result.diagnostics, result.source)
+        return Outcome(job, OutcomeStatus.INVALID, result.diagnostics, result.source)
     try:
         rendered = {fmt: render(result.statement, fmt, job.settings) for fmt in task.todo}
     except VspError as exc:
-        return Outcome(job, Status.INVALID, exc.diagnostics, result.source)
+        return Outcome(job, OutcomeStatus.INVALID, exc.diagnostics, result.source)
     if check:
         stale = [job.outputs[f] for f, data in rendered.items() if _differs(job.outputs[f], data)]
-        return Outcome(job, Status.STALE if stale else Status.FRESH, result.diagnostics, source, {}, stale)
+        return Outcome(
+            job, OutcomeStatus.STALE if stale else OutcomeStatus.FRESH, result.diagnostics, source, {}, stale
+        )
     record = dict(task.kept)
     for fmt, data in rendered.items():
         try:
@@ -238,9 +240,9 @@ def process(task: Task, *, check: bool = False) -> Outcome:
                 "output-unwritable",
                 f"{job.outputs[fmt]} kann nicht geschrieben werden: {exc.strerror or exc}",
             )
-            return Outcome(job, Status.INVALID, [*result.diagnostics, problem], source, record)
+            return Outcome(job, OutcomeStatus.INVALID, [*result.diagnostics, problem], source, record)
         record[str(job.outputs[fmt].resolve())] = (task.todo[fmt], hashlib.sha256(data).hexdigest())
-    return Outcome(job, Status.RENDERED, result.diagnostics, source, record)
+    return Outcome(job, OutcomeStatus.RENDERED, result.diagnostics, source, record)
 
 
 def _differs(path: Path, data: bytes) -> bool:
