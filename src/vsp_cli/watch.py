@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .batch import BatchOptions, UsageError, execute
 from .inputs import SUFFIXES
-from .report import EXIT_OK, EXIT_USAGE, Report
+from .report import EXIT_OK, Report
 
 _WATCHED_NAMES = ("vsp.toml", "pyproject.toml")
 
@@ -46,14 +46,24 @@ def watch_command(options: BatchOptions) -> int:
             return
         report.finish(verb="verarbeitet")
 
+    # The watcher is started before the first build, so that a file saved during it is not missed; its first,
+    # empty yield (after `rust_timeout`) says it is running.
+    changes_seen = watch(
+        *_roots(options),
+        watch_filter=lambda _change, path: _relevant(path),
+        yield_on_timeout=True,
+        rust_timeout=300,
+    )
+    started = False
     try:
-        build()
-    except UsageError as exc:  # pragma: no cover - execute reports these itself
-        sys.stderr.write(f"vsp: {exc}\n")
-        return EXIT_USAGE
-    sys.stderr.write("Warte auf Änderungen … (Strg+C beendet)\n")
-    try:
-        for changes in watch(*_roots(options), watch_filter=lambda _change, path: _relevant(path)):
+        for changes in changes_seen:
+            if not started:
+                started = True
+                build()
+                sys.stderr.write("Warte auf Änderungen … (Strg+C beendet)\n")
+                sys.stderr.flush()
+            if not changes:
+                continue
             names = sorted({Path(p).name for _, p in changes})
             sys.stderr.write(f"Geändert: {', '.join(names)}\n")
             build()
