@@ -30,7 +30,6 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -60,6 +59,7 @@ from .labels import (
 from .model import Statement
 from .prose import NeedSpace, ProseRenderer, ProseStyles, escape
 from .settings import RenderSettings
+from .typeface import SharedSubsetFont
 
 # --- page geometry ------------------------------------------------------------------------------------------
 
@@ -110,7 +110,7 @@ def register_fonts(italic: bool = False) -> None:
         register_fonts()
     faces = ("italic", "bolditalic") if italic else ("regular", "bold")
     for face in faces:
-        pdfmetrics.registerFont(TTFont(_FACES[face], str(FONT_DIR / FONT_FILES[face])))
+        pdfmetrics.registerFont(SharedSubsetFont(_FACES[face], str(FONT_DIR / FONT_FILES[face])))
     if not italic:
         pdfmetrics.registerFontFamily(
             FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC, boldItalic=FONT_BOLD_ITALIC

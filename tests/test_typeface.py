@@ -1,0 +1,62 @@
+"""The shared first font subset: same encoding as ReportLab's own, one font program for every document."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pikepdf
+from hypothesis import given
+from hypothesis import strategies as st
+from pypdf import PdfReader
+from reportlab.pdfbase.ttfonts import TTFont
+
+from test_pdf import statement
+from vsp_cli.charset import FONT_DIR, FONT_FILES
+from vsp_cli.pdf import render_pdf
+from vsp_cli.typeface import COMMON, FIXED_SUBSET, SharedSubsetFont
+
+FONT = SharedSubsetFont("TestFace", str(FONT_DIR / FONT_FILES["regular"]))
+#: Characters inside the fixed subset, a no-break space, and some outside it (Vietnamese, Greek, a dash).
+_CHARS = st.sampled_from([*map(chr, range(32, 127)), *COMMON, "\xa0", "ễ", "Ω", "ǆ", "‒", "ŉ"])
+
+
+class _Doc:
+    """Stands for a ReportLab document: the font keeps one subset state per document object."""
+
+
+@given(st.lists(st.text(alphabet=_CHARS, max_size=40), max_size=8))
+def test_fast_encoding_equals_reportlabs_loop(texts: list[str]) -> None:
+    fast, generic = _Doc(), _Doc()
+    for text in texts:
+        assert FONT.splitString(text, fast) == TTFont.splitString(FONT, text, generic)
+    assert FONT.state[fast].subsets == FONT.state[generic].subsets
+
+
+def test_fixed_subset_is_full_and_has_every_common_character_once() -> None:
+    assert len(FIXED_SUBSET) == 256
+    assert FIXED_SUBSET[32:127] == list(range(32, 127))
+    assert sorted(FIXED_SUBSET[1:32] + FIXED_SUBSET[128:]) == sorted(map(ord, COMMON))
+
+
+def _font_programs(data: bytes) -> dict[str, bytes]:
+    """Each embedded font subset's program, by its PDF name."""
+    programs = {}
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        for page in pdf.pages:
+            for font in page.Resources.Font.values():
+                programs[str(font.BaseFont)] = font.FontDescriptor.FontFile2.read_bytes()
+    return programs
+
+
+def test_documents_share_the_first_subset_and_add_the_rest() -> None:
+    plain: Any = statement(betreff="Radwege in Grünau – „Lückenschluss“ für 1.000 €")
+    wide: Any = statement(betreff="Städtepartnerschaft mit Hội An: Besuch von Frau Nguyễn (Ω-Projekt)")
+    plain_pdf, wide_pdf = render_pdf(plain), render_pdf(wide)
+    plain_fonts, wide_fonts = _font_programs(plain_pdf), _font_programs(wide_pdf)
+    for first in ("/AAAAAA+DejaVuSansCondensed", "/AAAAAA+DejaVuSansCondensed-Bold"):
+        assert plain_fonts[first] == wide_fonts[first]
+    # The betreff is set in bold: ộ, ễ and Ω go to a second subset of the bold face.
+    assert set(wide_fonts) - set(plain_fonts) == {"/AAAAAB+DejaVuSansCondensed-Bold"}
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(wide_pdf)).pages)
+    assert "Städtepartnerschaft mit Hội An: Besuch von Frau Nguyễn (Ω-Projekt)" in " ".join(text.split())
