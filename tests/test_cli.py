@@ -203,3 +203,23 @@ def test_usage_errors_are_german(capsys: pytest.CaptureFixture[str], args: list[
     assert code == 2
     assert expected in err
     assert "Error:" not in err and "Usage:" not in err
+
+
+#: typer's own English words and Python type names, none of which may reach a German help page.
+_ENGLISH = ("Usage:", "Options:", "Arguments:", "Commands:", "Show this message", "[default:", "[required]")
+_PYTHON_TYPES = ("<str>", "<int>", "<path>", "<dir>", "<file>", "<list[")
+
+
+@pytest.mark.parametrize("command", [[], ["validate"], ["new"], ["schema"], ["render"], ["config"]])
+def test_help_pages_are_german(capsys: pytest.CaptureFixture[str], command: list[str]) -> None:
+    code, out, _ = call(capsys, *command, "--help")
+    assert code == 0
+    assert out.startswith(" ".join(["Aufruf: vsp", *command, "[OPTIONEN]"]))
+    assert "Optionen:" in out and "Diese Hilfe anzeigen und beenden." in out
+    for word in _ENGLISH + _PYTHON_TYPES:
+        assert word not in out, word
+    if command == ["render"]:
+        assert "Argumente:\n  PFAD <Text>" in out
+        assert "-j, --jobs <Zahl>" in out and "[Vorgabe: text]" in out and "[Pflichtangabe]" in out
+    if not command:
+        assert "Befehle:\n  validate" in out and "BEFEHL [ARGUMENTE]..." in out

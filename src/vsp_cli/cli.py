@@ -18,11 +18,13 @@ import typer
 
 from . import __version__
 from .report import EXIT_INTERNAL, EXIT_USAGE, Report
+from .usage import GermanCommand, GermanGroup
 
 ISSUES_URL = "https://github.com/vsp-cli/vsp/issues"
 
 app = typer.Typer(
     name="vsp",
+    cls=GermanGroup,
     help="Verwaltungsstandpunkte (VSP) aus YAML prüfen und als PDF und Markdown setzen.",
     no_args_is_help=True,
     add_completion=False,
@@ -95,7 +97,7 @@ def _usage_error(message: str) -> NoReturn:
     raise typer.Exit(EXIT_USAGE)
 
 
-@app.command()
+@app.command(cls=GermanCommand)
 def validate(
     paths: Paths,
     strict: StrictOpt = False,
@@ -115,11 +117,13 @@ def validate(
     raise typer.Exit(report.exit_code)
 
 
-@app.command()
+@app.command(cls=GermanCommand)
 def new(
     file: Annotated[
         Path | None,
-        typer.Argument(help="Zieldatei; ohne Angabe wird die Vorlage ausgegeben.", show_default=False),
+        typer.Argument(
+            help="Zieldatei; ohne Angabe wird die Vorlage ausgegeben.", show_default=False, metavar="DATEI"
+        ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Eine vorhandene Datei überschreiben.")] = False,
 ) -> None:
@@ -141,7 +145,7 @@ def new(
     typer.echo(f"{file} geschrieben; prüfen mit: vsp validate {file}", err=True)
 
 
-@app.command()
+@app.command(cls=GermanCommand)
 def schema(
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="In diese Datei schreiben statt auf die Ausgabe.")
@@ -197,7 +201,7 @@ def _overrides(
     }
 
 
-@app.command()
+@app.command(cls=GermanCommand)
 def render(
     paths: Paths,
     output_dir: Annotated[
@@ -278,12 +282,14 @@ def render(
     raise typer.Exit(render_command(options))
 
 
-@app.command("config")
+@app.command("config", cls=GermanCommand)
 def config_command(
     path: Annotated[
         Path,
         typer.Argument(
-            help="Datei oder Ordner, für den die Einstellungen gelten sollen.", show_default=False
+            help="Datei oder Ordner, für den die Einstellungen gelten sollen.",
+            show_default=False,
+            metavar="PFAD",
         ),
     ] = Path("."),
     config: ConfigOpt = None,

@@ -1,15 +1,80 @@
-"""Command-line usage errors in German: typer/click word them in English only."""
+"""typer's own words in German: usage errors and the scaffolding of help pages (typer has them in English only).
+
+Help pages keep typer's layout; a formatter swaps the headings, the usage prefix and the few fixed phrases
+and type names typer writes itself. Everything vsp says in help texts is written in German in `cli.py`.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
-# typer carries its own copy of click; its exceptions are not re-exported, hence the private module.
+import typer
+
+# typer carries its own copy of click; its exceptions and formatter are not re-exported, hence the private module.
 from typer._click.exceptions import BadParameter, MissingParameter, NoSuchOption, UsageError
+from typer._click.formatting import HelpFormatter
+from typer.core import TyperCommand, TyperGroup
 
 from .diagnostics import did_you_mean
 
-__all__ = ["UsageError", "usage_message"]
+__all__ = ["GermanCommand", "GermanGroup", "UsageError", "usage_message"]
+
+#: Section headings and fixed phrases of typer's help pages.
+_HEADINGS = {"Arguments": "Argumente", "Options": "Optionen", "Commands": "Befehle"}
+_PHRASES = {
+    "[OPTIONS]": "[OPTIONEN]",
+    "COMMAND [ARGS]...": "BEFEHL [ARGUMENTE]...",
+    "[required]": "[Pflichtangabe]",
+    "[default: ": "[Vorgabe: ",
+    "Show this message and exit.": "Diese Hilfe anzeigen und beenden.",
+}
+#: typer shows a value's Python type after its name; these are the German words for them.
+_TYPES = {"str": "Text", "int": "Zahl", "path": "Pfad", "dir": "Ordner", "file": "Datei"}
+_TYPE_LABEL = re.compile(r" <(?:list\[)?([^<>\[\]]+)\]?>")
+_PHRASE = re.compile("|".join(map(re.escape, _PHRASES)))
+
+
+def _german(text: str) -> str:
+    return _PHRASE.sub(lambda m: _PHRASES[m.group(0)], text)
+
+
+def _german_term(term: str) -> str:
+    """`PFAD <list[str]>` → `PFAD <Text>`, `-j, --jobs <int>` → `-j, --jobs <Zahl>`; choices stay as they are."""
+    return _TYPE_LABEL.sub(lambda m: f" <{_TYPES.get(m.group(1), m.group(1))}>", _german(term))
+
+
+class GermanHelpFormatter(HelpFormatter):
+    """typer's help formatter with German headings, usage prefix and fixed phrases."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, _german(args), "Aufruf: " if prefix is None else prefix)
+
+    @contextmanager
+    def section(self, name: str) -> Iterator[None]:
+        with super().section(_HEADINGS.get(name, name)):
+            yield
+
+    def write_dl(self, rows: Sequence[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:
+        super().write_dl([(_german_term(term), _german(text)) for term, text in rows], col_max, col_spacing)
+
+
+class _GermanContext(typer.Context):
+    formatter_class = GermanHelpFormatter
+
+
+class GermanGroup(TyperGroup):
+    """The command group of `vsp`, with German help and usage lines."""
+
+    context_class = _GermanContext
+
+
+class GermanCommand(TyperCommand):
+    """A `vsp` command with German help and usage lines."""
+
+    context_class = _GermanContext
+
 
 _NO_SUCH_COMMAND = re.compile(r"No such command '(?P<name>[^']*)'")
 _NOT_ONE_OF = re.compile(r"'(?P<value>[^']*)' is not one of (?P<choices>.*)\.$")
@@ -52,6 +117,6 @@ def usage_message(exc: UsageError) -> str:
     """`vsp: Fehler im Aufruf: …`, the usage line and where to find help."""
     lines = [f"vsp: Fehler im Aufruf: {_text(exc)}"]
     if exc.ctx is not None:
-        lines.append(exc.ctx.get_usage().replace("Usage:", "Aufruf:", 1))
+        lines.append(exc.ctx.get_usage())
         lines.append(f"Hilfe: {exc.ctx.command_path} --help")
     return "\n".join(lines) + "\n"
