@@ -72,14 +72,35 @@ def output_paths(source: Path, out_dir: Path | None, formats: Sequence[str]) -> 
     return {fmt: folder / f"{source.stem}.{fmt}" for fmt in formats}
 
 
+class RecordKeys:
+    """Output files by identity: the resolved folder (resolved once per run, not once per file) and the name.
+
+    This is the key of an output in the build record and in collision checks. A symlink as the output file
+    itself is not followed: writing replaces the link with the file.
+    """
+
+    def __init__(self) -> None:
+        self._folders: dict[Path, Path] = {}
+
+    def folder(self, path: Path) -> Path:
+        """The resolved folder of `path`."""
+        parent = path.parent
+        if parent not in self._folders:
+            self._folders[parent] = parent.resolve()
+        return self._folders[parent]
+
+    def __call__(self, path: Path) -> str:
+        return str(self.folder(path) / path.name)
+
+
 def find_collisions(jobs: Iterable[Job]) -> list[Diagnostic]:
     """Two inputs that would write the same output file: an error naming both."""
-    owners: dict[Path, Path] = {}
+    keys = RecordKeys()
+    owners: dict[str, Path] = {}
     problems = []
     for job in jobs:
         for out in job.outputs.values():
-            key = out.resolve()
-            first = owners.setdefault(key, job.source)
+            first = owners.setdefault(keys(out), job.source)
             if first != job.source:
                 problems.append(
                     Diagnostic.for_file(
@@ -105,6 +126,9 @@ class Fingerprinter:
     def __init__(self) -> None:
         self._files: dict[Path, str] = {}
         self._templates: dict[Path | None, list[Path]] = {}
+        #: Digest of everything but the statement, per settings object (held, so its id stays unique), format,
+        #: strictness and dependencies: jobs sharing a configuration share it.
+        self._contexts: dict[tuple[int, str, bool, tuple[Path, ...]], tuple[RenderSettings, str]] = {}
 
     def file(self, path: Path) -> str:
         if path not in self._files:
@@ -124,11 +148,20 @@ class Fingerprinter:
         return self._templates[key]
 
     def __call__(self, job: Job, fmt: str, source_digest: str) -> str:
+        return _digest([self._context(job, fmt), source_digest])
+
+    def _context(self, job: Job, fmt: str) -> str:
+        key = (id(job.settings), fmt, job.strict, job.dependencies)
+        cached = self._contexts.get(key)
+        if cached is None or cached[0] is not job.settings:
+            cached = self._contexts[key] = (job.settings, self._context_digest(job, fmt))
+        return cached[1]
+
+    def _context_digest(self, job: Job, fmt: str) -> str:
         s = job.settings
         parts: list[str] = [
             __version__,
             fmt,
-            source_digest,
             json.dumps(s.labels.as_dict(), sort_keys=True, ensure_ascii=False),
             s.body,
             s.footer or "",
@@ -139,11 +172,15 @@ class Fingerprinter:
         ]
         extra = list(job.dependencies) + (self.templates(s) if fmt == "md" else [])
         parts += [f"{p}:{self.file(p)}" for p in extra]
-        h = hashlib.sha256()
-        for part in parts:
-            h.update(part.encode("utf-8"))
-            h.update(b"\0")
-        return h.hexdigest()
+        return _digest(parts)
+
+
+def _digest(parts: Iterable[str]) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part.encode("utf-8"))
+        h.update(b"\0")
+    return h.hexdigest()
 
 
 def _load_record(folder: Path) -> dict[str, list[str]]:
@@ -154,10 +191,10 @@ def _load_record(folder: Path) -> dict[str, list[str]]:
     return data if isinstance(data, dict) else {}
 
 
-def load_records(jobs: Iterable[Job]) -> dict[str, tuple[str, str]]:
+def load_records(jobs: Iterable[Job], keys: RecordKeys) -> dict[str, tuple[str, str]]:
     """The build records of every output folder the jobs write to, keyed by output path."""
     records: dict[str, tuple[str, str]] = {}
-    for folder in sorted({out.parent.resolve() for job in jobs for out in job.outputs.values()}):
+    for folder in sorted({keys.folder(out) for job in jobs for out in job.outputs.values()}):
         for name, entry in _load_record(folder).items():
             if isinstance(entry, list) and len(entry) == 2:
                 records[str(folder / name)] = (str(entry[0]), str(entry[1]))
@@ -185,11 +222,18 @@ class Task:
 
     job: Job
     todo: dict[str, str]  # format → fingerprint
-    kept: dict[str, tuple[str, str]]  # output path → record entry of an up-to-date output
+    kept: dict[str, tuple[str, str]]  # record key → record entry of an up-to-date output
+    keys: dict[str, str]  # format → record key of the output
 
 
 def prepare(
-    job: Job, known: Mapping[str, tuple[str, str]], fingerprinter: Fingerprinter, *, force: bool, check: bool
+    job: Job,
+    known: Mapping[str, tuple[str, str]],
+    fingerprinter: Fingerprinter,
+    keys: RecordKeys,
+    *,
+    force: bool,
+    check: bool,
 ) -> Task:
     """Decide, without parsing the statement, which outputs of `job` need rendering."""
     try:
@@ -198,15 +242,15 @@ def prepare(
         digest = "-"
     todo: dict[str, str] = {}
     kept: dict[str, tuple[str, str]] = {}
+    out_keys = {fmt: keys(out) for fmt, out in job.outputs.items()}
     for fmt, out in job.outputs.items():
         fp = fingerprinter(job, fmt, digest)
-        key = str(out.resolve())
-        previous = known.get(key)
+        previous = known.get(out_keys[fmt])
         if not (force or check) and previous and previous[0] == fp and _hash_file(out) == previous[1]:
-            kept[key] = previous
+            kept[out_keys[fmt]] = previous
         else:
             todo[fmt] = fp
-    return Task(job, todo, kept)
+    return Task(job, todo, kept, out_keys)
 
 
 def process(task: Task, *, check: bool = False) -> Outcome:
@@ -241,7 +285,7 @@ def process(task: Task, *, check: bool = False) -> Outcome:
                 f"{job.outputs[fmt]} kann nicht geschrieben werden: {exc.strerror or exc}",
             )
             return Outcome(job, OutcomeStatus.INVALID, [*result.diagnostics, problem], source, record)
-        record[str(job.outputs[fmt].resolve())] = (task.todo[fmt], hashlib.sha256(data).hexdigest())
+        record[task.keys[fmt]] = (task.todo[fmt], hashlib.sha256(data).hexdigest())
     return Outcome(job, OutcomeStatus.RENDERED, result.diagnostics, source, record)
 
 
@@ -279,9 +323,10 @@ def run(
     Up-to-date outputs are found here, in the main process, so that a run with nothing to do starts no
     worker and imports no renderer.
     """
-    known = load_records(jobs) if not (check or force) else {}
+    keys = RecordKeys()
+    known = load_records(jobs, keys) if not (check or force) else {}
     fingerprinter = Fingerprinter()
-    tasks = [prepare(job, known, fingerprinter, force=force, check=check) for job in jobs]
+    tasks = [prepare(job, known, fingerprinter, keys, force=force, check=check) for job in jobs]
     pending = sum(1 for t in tasks if t.todo)
     work = partial(process, check=check)
     outcomes: list[Outcome] = []
