@@ -15,7 +15,8 @@ import yaml
 
 from conftest import EXAMPLES, ROOT, call
 from vsp_cli.batch import UsageError, parse_shard, shard_slice
-from vsp_cli.build import RECORD_NAME
+from vsp_cli.build import RECORD_NAME, Fingerprinter, Job, RecordKeys
+from vsp_cli.settings import RenderSettings
 
 SEED = (EXAMPLES / "VI-A-03824-VSP-01.yaml").read_text(encoding="utf-8")
 
@@ -344,3 +345,27 @@ def test_unwritable_output_is_reported_not_a_crash(
     out = capsys.readouterr().out
     assert code == 1
     assert "[output-unwritable]" in out and "kann nicht geschrieben werden" in out
+
+
+def test_fingerprint_follows_each_jobs_own_settings_within_one_run(tmp_path: Path) -> None:
+    """The settings part of a fingerprint is computed once per settings object, never shared by mistake."""
+    fingerprint = Fingerprinter()
+    source = tmp_path / "a.yaml"
+    plain, with_footer = RenderSettings(), RenderSettings(footer="Stadt Leipzig – Entwurf")
+    jobs = [Job(source, {"pdf": tmp_path / "a.pdf"}, settings) for settings in (plain, with_footer, plain)]
+    first, second, third = (fingerprint(job, "pdf", "digest") for job in jobs)
+    assert first != second and first == third
+    equal_settings = RenderSettings()  # a new object with the same values
+    assert fingerprint(Job(source, {}, equal_settings), "pdf", "digest") == first
+    assert fingerprint(jobs[0], "md", "digest") != first
+    assert fingerprint(jobs[0], "pdf", "other digest") != first
+    assert fingerprint(Job(source, {}, plain, strict=True), "pdf", "digest") != first
+
+
+def test_record_keys_resolve_the_folder_not_the_file(tmp_path: Path) -> None:
+    real = tmp_path / "real"
+    real.mkdir()
+    (tmp_path / "link").symlink_to(real)
+    keys = RecordKeys()
+    assert keys(tmp_path / "link" / "a.pdf") == str(real.resolve() / "a.pdf")
+    assert keys(tmp_path / "link" / ".." / "real" / "b.md") == str(real.resolve() / "b.md")
