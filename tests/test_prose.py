@@ -23,7 +23,15 @@ from conftest import EXAMPLES
 from vsp_cli import hyphenation
 from vsp_cli.hyphenation import GermanHyphenator, PatternTable, add_soft_hyphens, german_hyphenator
 from vsp_cli.pdf import FONT_BOLD, FRAME_WIDTH, build_styles, register_fonts
-from vsp_cli.prose import NeedSpace, ProseRenderer, RuledParagraph, escape, markdown_parser, plain_paragraphs
+from vsp_cli.prose import (
+    NeedSpace,
+    ProseRenderer,
+    RuledParagraph,
+    escape,
+    markdown_parser,
+    plain_paragraph,
+    plain_paragraphs,
+)
 
 
 @pytest.fixture(scope="module")
@@ -69,6 +77,16 @@ def layout(flowables: list[Flowable], width: float = FRAME_WIDTH) -> str:
 @given(st.text())
 def test_escape_is_saxutils_escape(text: str) -> None:
     assert escape(text) == sax_escape(text)
+
+
+@settings(max_examples=200)
+@given(text=st.text(), bullet=st.one_of(st.none(), st.sampled_from(["1.", "•"])))
+def test_plain_paragraph_is_what_the_parser_makes(text: str, bullet: str | None) -> None:
+    """The shortcut past ReportLab's parser gives the very fragments the parser gives for escaped text."""
+    style = build_styles(True).prose.body
+    fast, parsed = plain_paragraph(text, style, bullet), Paragraph(escape(text), style, bulletText=bullet)
+    assert [f.__dict__ for f in fast.frags] == [f.__dict__ for f in parsed.frags]
+    assert (fast.text, fast.bulletText) == (parsed.text, parsed.bulletText)
 
 
 @pytest.mark.parametrize(

@@ -36,7 +36,6 @@ from reportlab.platypus import (
     Flowable,
     Frame,
     PageTemplate,
-    Paragraph,
     Table,
     TableStyle,
 )
@@ -57,7 +56,7 @@ from .labels import (
     Labels,
 )
 from .model import Statement
-from .prose import NeedSpace, ProseRenderer, ProseStyles, escape
+from .prose import NeedSpace, ProseRenderer, ProseStyles, plain_paragraph
 from .settings import RenderSettings
 from .typeface import SharedSubsetFont
 
@@ -487,7 +486,7 @@ class _FormBuilder:
             self.heading(lb["anlagen"], sty.section, True, BODY_LEADING)
             item = sty.prose.variant(sty.value, sty.prose.indent, sty.prose.item_space)
             for number, anlage in enumerate(st.anlagen, start=1):
-                self.out.append(Paragraph(escape(anlage), item, bulletText=f"{number}."))
+                self.out.append(plain_paragraph(anlage, item, bullet=f"{number}."))
         return self.out
 
     def beratungsfolge(self) -> Table:
