@@ -21,7 +21,7 @@ from conftest import EXAMPLE_FILES, VALID_CASES
 from vsp_cli.config import resolve
 from vsp_cli.errors import TemplateError
 from vsp_cli.labels import DEFAULT_LABELS, Labels
-from vsp_cli.markdown import md, prose, render_markdown
+from vsp_cli.markdown import _escaped, md, prose, render_markdown
 from vsp_cli.model import Statement
 from vsp_cli.settings import RenderSettings
 from vsp_cli.validation import load_statement
@@ -344,6 +344,15 @@ def test_line_breaks_in_plain_text_become_spaces(minimal_data: dict[str, Any]) -
 )
 def test_md_escapes_only_what_it_must(value: str, escaped: str) -> None:
     assert md(value) == escaped
+
+
+@settings(max_examples=300)
+@given(
+    st.text(alphabet=st.sampled_from(list(" \t\r\nab1.)#>+=-*_`[]<|~$&;\\x")) | st.characters(), max_size=12)
+)
+def test_md_shortcut_changes_nothing(value: str) -> None:
+    """Text the shortcut returns untouched is text every escaping step would have left alone."""
+    assert md(value) == _escaped(value)
 
 
 # --- prose ----------------------------------------------------------------------------------------------

@@ -65,9 +65,18 @@ _LEADING_NUMBER = re.compile(r"^(\d{1,9})([.)])")
 _TRAILING_HASHES = re.compile(r"(\s)(#+)$")
 
 
+#: Anything that one of the edits below could act on; text without it is returned as it is.
+_NEEDS_ESCAPING = re.compile(r"[\r\n\\`*_\[\]<|~$&]|^[\s#>+=\-\d]|[\s#]$")
+
+
 def md(value: object) -> str:
     """Plain text as Markdown that renders to exactly that text, on one line."""
-    text = _LINE_BREAKS.sub(" ", str(value)).strip(" \t")
+    text = str(value)
+    return _escaped(text) if _NEEDS_ESCAPING.search(text) else text
+
+
+def _escaped(text: str) -> str:
+    text = _LINE_BREAKS.sub(" ", text).strip(" \t")
     text = _ANYWHERE.sub(r"\\\1", text)
     text = _ENTITY.sub(r"\\&", text)
     text = _LEADING_MARK.sub(r"\\\1", text)
