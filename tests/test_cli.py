@@ -196,6 +196,16 @@ def test_validate_does_not_import_renderers() -> None:
         (["render", "-j", "0", "x.yaml"], "-j/--jobs erwartet eine Zahl ab 1"),
         (["render", "-j", "viele", "x.yaml"], "eine ganze Zahl erwartet"),
         (["gibtsnicht"], "Unbekannter Befehl „gibtsnicht“"),
+        (
+            ["render", "x.yaml", "--template-dir", "/gibt/es/nicht"],
+            "--template-dir: „/gibt/es/nicht“ gibt es nicht",
+        ),
+        (
+            ["render", "x.yaml", "--config", "/gibt/es/nicht.toml"],
+            "--config: „/gibt/es/nicht.toml“ gibt es nicht",
+        ),
+        (["render", "x.yaml", "-o", str(ROOT / "README.md")], "ist eine Datei, erwartet wird ein Ordner"),
+        (["config", "--config", str(ROOT)], "ist ein Ordner, erwartet wird eine Datei"),
     ],
 )
 def test_usage_errors_are_german(capsys: pytest.CaptureFixture[str], args: list[str], expected: str) -> None:

@@ -177,13 +177,17 @@ ConfigOpt = Annotated[
         "--config",
         help="Diese Konfigurationsdatei verwenden (vsp.toml oder pyproject.toml) statt sie neben den Eingaben "
         "zu suchen.",
+        exists=True,
         dir_okay=False,
     ),
 ]
 TemplateDirOpt = Annotated[
     Path | None,
     typer.Option(
-        "--template-dir", help="Ordner mit eigenen Vorlagen, die die eingebauten gleichen Namens ersetzen."
+        "--template-dir",
+        help="Ordner mit eigenen Vorlagen, die die eingebauten gleichen Namens ersetzen.",
+        exists=True,
+        file_okay=False,
     ),
 ]
 

@@ -78,6 +78,17 @@ class GermanCommand(TyperCommand):
 
 _NO_SUCH_COMMAND = re.compile(r"No such command '(?P<name>[^']*)'")
 _NOT_ONE_OF = re.compile(r"'(?P<value>[^']*)' is not one of (?P<choices>.*)\.$")
+#: typer's checks of path options: `dir '/etc/passwd' is a file.` and the like.
+_PATH_PROBLEM = re.compile(
+    r"^\w+ (?P<path>'.*'|\".*\") (?P<problem>does not exist|is a file|is a directory|is not readable|is not writable)\.$"
+)
+_PATH_PROBLEMS = {
+    "does not exist": "gibt es nicht",
+    "is a file": "ist eine Datei, erwartet wird ein Ordner",
+    "is a directory": "ist ein Ordner, erwartet wird eine Datei",
+    "is not readable": "ist nicht lesbar",
+    "is not writable": "ist nicht beschreibbar",
+}
 
 
 def _hint(exc: BadParameter) -> str:
@@ -104,6 +115,10 @@ def _text(exc: UsageError) -> str:
         if found:
             choices = found["choices"].replace("'", "")
             return f"Ungültiger Wert „{found['value']}“ für {_hint(exc)}; erlaubt: {choices}"
+        found = _PATH_PROBLEM.match(exc.message)
+        if found:
+            path = found["path"][1:-1]
+            return f"Ungültiger Wert für {_hint(exc)}: „{path}“ {_PATH_PROBLEMS[found['problem']]}"
         if "integer" in exc.message:
             return f"Ungültiger Wert für {_hint(exc)}: eine ganze Zahl erwartet"
         return f"Ungültiger Wert für {_hint(exc)} ({exc.message})"
