@@ -196,6 +196,10 @@ def test_validate_does_not_import_renderers() -> None:
         (["render", "-j", "0", "x.yaml"], "-j/--jobs erwartet eine Zahl ab 1"),
         (["render", "-j", "viele", "x.yaml"], "eine ganze Zahl erwartet"),
         (["gibtsnicht"], "Unbekannter Befehl „gibtsnicht“"),
+        (["rendr", "x.yaml"], "Unbekannter Befehl „rendr“. Meinten Sie „render“?"),
+        (["render", "-j"], "Die Option -j braucht einen Wert"),
+        (["validate", "--strict=ja", "x.yaml"], "Die Option --strict nimmt keinen Wert"),
+        (["new", "a.yaml", "b.yaml"], "Überzählige Angabe: b.yaml"),
         (
             ["render", "x.yaml", "--template-dir", "/gibt/es/nicht"],
             "--template-dir: „/gibt/es/nicht“ gibt es nicht",

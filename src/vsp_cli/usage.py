@@ -76,7 +76,23 @@ class GermanCommand(TyperCommand):
     context_class = _GermanContext
 
 
-_NO_SUCH_COMMAND = re.compile(r"No such command '(?P<name>[^']*)'")
+#: typer's other usage messages, matched whole, and their German wording.
+_MESSAGES = (
+    (re.compile(r"No such command '(?P<name>[^']*)'.*", re.DOTALL), "Unbekannter Befehl „{name}“"),
+    (
+        re.compile(r"Option '(?P<option>[^']*)' requires an argument\."),
+        "Die Option {option} braucht einen Wert",
+    ),
+    (
+        re.compile(r"Option '(?P<option>[^']*)' requires (?P<n>\d+) arguments\."),
+        "Die Option {option} braucht {n} Werte",
+    ),
+    (
+        re.compile(r"Option '(?P<option>[^']*)' does not take a value\."),
+        "Die Option {option} nimmt keinen Wert",
+    ),
+    (re.compile(r"Got unexpected extra argument\(s\) \((?P<extra>.*)\)"), "Überzählige Angabe: {extra}"),
+)
 _NOT_ONE_OF = re.compile(r"'(?P<value>[^']*)' is not one of (?P<choices>.*)\.$")
 #: typer's checks of path options: `dir '/etc/passwd' is a file.` and the like.
 _PATH_PROBLEM = re.compile(
@@ -122,10 +138,19 @@ def _text(exc: UsageError) -> str:
         if "integer" in exc.message:
             return f"Ungültiger Wert für {_hint(exc)}: eine ganze Zahl erwartet"
         return f"Ungültiger Wert für {_hint(exc)} ({exc.message})"
-    found = _NO_SUCH_COMMAND.search(exc.message)
-    if found:
-        return f"Unbekannter Befehl „{found['name']}“"
+    for pattern, german in _MESSAGES:
+        found = pattern.fullmatch(exc.message)
+        if found:
+            return german.format(**found.groupdict()) + _command_hint(exc, found.groupdict().get("name"))
     return exc.message
+
+
+def _command_hint(exc: UsageError, name: str | None) -> str:
+    """„ Meinten Sie „render“?“ after an unknown command."""
+    if name is None or exc.ctx is None or not isinstance(exc.ctx.command, TyperGroup):
+        return ""
+    hint = did_you_mean(name, exc.ctx.command.list_commands(exc.ctx))
+    return f".{hint}" if hint else ""
 
 
 def usage_message(exc: UsageError) -> str:
