@@ -257,7 +257,8 @@ _LETTERS = "A-Za-z\xc0-\xd6\xd8-\xf6\xf8-\u024f\u1e00-\u1eff\u0410-\u044f"
 _RL_PREFIX = "'\"([{\xbf\u2018\u201a\u201c\u201e"
 _RL_SUFFIX = "]'\")}?!.,;:\u2019\u201b\u201d\u201f"
 _RL_PLAIN = re.compile(f"^[{re.escape(_RL_PREFIX)}]*[{_LETTERS}]+[{re.escape(_RL_SUFFIX)}]*$")
-_TOKEN = re.compile(r"\S+")
+#: Tokens of six or more characters: shorter words are never hyphenated, so they are not even looked at.
+_TOKEN = re.compile(r"\S{6,}")
 #: Web and mail addresses are never hyphenated: a hyphen in them would change the address.
 _ADDRESS = re.compile(r"://|@|^www\.|\.(?:de|org|com|net|eu)\b", re.IGNORECASE)
 _LETTER_RUN = re.compile(f"[{_LETTERS}]{{5,}}")
@@ -275,7 +276,7 @@ def add_soft_hyphens(text: str, hyphenator: Hyphenator) -> str:
 
     def token(match: re.Match[str]) -> str:
         word = match.group(0)
-        if len(word) < 6 or _RL_PLAIN.match(word) or _ADDRESS.search(word):
+        if _RL_PLAIN.match(word) or _ADDRESS.search(word):
             return word
         return _LETTER_RUN.sub(lambda m: hyphenator.soft_hyphenated(m.group(0)), word)
 
