@@ -201,6 +201,23 @@ def test_shards_through_the_cli(tmp_path: Path) -> None:
     assert vsp("render", str(tmp_path / "in"), "--shard", "3/2").returncode == 2
 
 
+def test_a_shard_without_files_is_not_an_error(tmp_path: Path) -> None:
+    """A CI matrix may have more jobs than statements; the empty ones succeed and write nothing."""
+    make_statements(tmp_path / "in", 2)
+    result = vsp("render", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--shard", "3/3")
+    assert result.returncode == 0, result.stderr
+    assert "0 Dateien verarbeitet" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("command", ["render", "validate"])
+def test_a_folder_without_statements_is_a_usage_error(tmp_path: Path, command: str) -> None:
+    (tmp_path / "leer").mkdir()
+    result = vsp(command, str(tmp_path / "leer"))
+    assert result.returncode == 2
+    assert result.stderr == f"vsp: Keine *.yaml- oder *.yml-Dateien gefunden in: {tmp_path / 'leer'}\n"
+
+
 def test_interrupted_render_leaves_no_partial_file(tmp_path: Path) -> None:
     make_statements(tmp_path / "in", 40)
     out = tmp_path / "out"

@@ -233,9 +233,6 @@ def render_command(options: BatchOptions) -> int:
     except UsageError as exc:
         sys.stderr.write(f"vsp: {exc}\n")
         return EXIT_USAGE
-    if report.files == 0:
-        sys.stderr.write("vsp: keine Eingabedateien (*.yaml, *.yml) gefunden\n")
-        return EXIT_USAGE
     report.finish(verb="geprüft" if options.check else "verarbeitet")
     return report.exit_code
 

@@ -80,16 +80,13 @@ StrictOpt = Annotated[bool, typer.Option("--strict", help="Warnungen als Fehler 
 QuietOpt = Annotated[bool, typer.Option("-q", "--quiet", help="Nur Fehler ausgeben.")]
 
 
-def _collect(paths: list[str], skip_dirs: list[Path] | None = None) -> list[Path]:
+def _collect(paths: list[str]) -> list[Path]:
     from .inputs import InputNotFound, collect
 
     try:
-        files = collect(paths, skip_dirs=skip_dirs or [])
+        return collect(paths)
     except InputNotFound as exc:
         _usage_error(str(exc))
-    if not files:
-        _usage_error("Keine *.yaml- oder *.yml-Dateien gefunden in: " + ", ".join(paths))
-    return files
 
 
 def _usage_error(message: str) -> NoReturn:

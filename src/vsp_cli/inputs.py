@@ -34,7 +34,7 @@ def collect(arguments: Sequence[str], *, skip_dirs: Iterable[Path] = ()) -> list
 
     Relative paths stay relative to the working directory. Folders are searched for *.yaml and *.yml; hidden
     folders and the `skip_dirs` (e.g. the output folder) are left out. Order: arguments in the order given,
-    each folder or glob sorted by path.
+    each folder or glob sorted by path. Finding no file at all is an error, like a missing path.
     """
     skip = {Path(p).resolve() for p in skip_dirs}
     result: list[Path] = []
@@ -62,4 +62,6 @@ def collect(arguments: Sequence[str], *, skip_dirs: Iterable[Path] = ()) -> list
                 add(_walk(m, skip) if m.is_dir() else [m] if m.name.endswith(SUFFIXES) else [])
         else:
             raise InputNotFound(f"Datei oder Ordner „{arg}“ nicht gefunden")
+    if not result:
+        raise InputNotFound("Keine *.yaml- oder *.yml-Dateien gefunden in: " + ", ".join(arguments))
     return result
