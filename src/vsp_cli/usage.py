@@ -77,8 +77,8 @@ class GermanCommand(TyperCommand):
 
 
 #: typer's other usage messages, matched whole, and their German wording.
+_NO_SUCH_COMMAND = re.compile(r"No such command '(?P<name>[^']*)'.*", re.DOTALL)
 _MESSAGES = (
-    (re.compile(r"No such command '(?P<name>[^']*)'.*", re.DOTALL), "Unbekannter Befehl „{name}“"),
     (
         re.compile(r"Option '(?P<option>[^']*)' requires an argument\."),
         "Die Option {option} braucht einen Wert",
@@ -138,19 +138,17 @@ def _text(exc: UsageError) -> str:
         if "integer" in exc.message:
             return f"Ungültiger Wert für {_hint(exc)}: eine ganze Zahl erwartet"
         return f"Ungültiger Wert für {_hint(exc)} ({exc.message})"
+    found = _NO_SUCH_COMMAND.fullmatch(exc.message)
+    if found:
+        group = exc.ctx.command if exc.ctx is not None else None
+        commands = group.list_commands(exc.ctx) if isinstance(group, TyperGroup) and exc.ctx else []
+        hint = did_you_mean(found["name"], commands)
+        return f"Unbekannter Befehl „{found['name']}“" + (f".{hint}" if hint else "")
     for pattern, german in _MESSAGES:
         found = pattern.fullmatch(exc.message)
         if found:
-            return german.format(**found.groupdict()) + _command_hint(exc, found.groupdict().get("name"))
+            return german.format(**found.groupdict())
     return exc.message
-
-
-def _command_hint(exc: UsageError, name: str | None) -> str:
-    """„ Meinten Sie „render“?“ after an unknown command."""
-    if name is None or exc.ctx is None or not isinstance(exc.ctx.command, TyperGroup):
-        return ""
-    hint = did_you_mean(name, exc.ctx.command.list_commands(exc.ctx))
-    return f".{hint}" if hint else ""
 
 
 def usage_message(exc: UsageError) -> str:
