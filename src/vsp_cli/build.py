@@ -126,9 +126,9 @@ class Fingerprinter:
     def __init__(self) -> None:
         self._files: dict[Path, str] = {}
         self._templates: dict[Path | None, list[Path]] = {}
-        #: Digest of everything but the statement, per settings object (held, so its id stays unique), format,
-        #: strictness and dependencies: jobs sharing a configuration share it.
-        self._contexts: dict[tuple[int, str, bool, tuple[Path, ...]], tuple[RenderSettings, str]] = {}
+        #: Digest of everything but the statement, per settings, format, strictness and dependencies: jobs that
+        #: share a configuration share one settings object, so it is computed once for all of them.
+        self._contexts: dict[tuple[RenderSettings, str, bool, tuple[Path, ...]], str] = {}
 
     def file(self, path: Path) -> str:
         if path not in self._files:
@@ -151,11 +151,10 @@ class Fingerprinter:
         return _digest([self._context(job, fmt), source_digest])
 
     def _context(self, job: Job, fmt: str) -> str:
-        key = (id(job.settings), fmt, job.strict, job.dependencies)
-        cached = self._contexts.get(key)
-        if cached is None or cached[0] is not job.settings:
-            cached = self._contexts[key] = (job.settings, self._context_digest(job, fmt))
-        return cached[1]
+        key = (job.settings, fmt, job.strict, job.dependencies)
+        if key not in self._contexts:
+            self._contexts[key] = self._context_digest(job, fmt)
+        return self._contexts[key]
 
     def _context_digest(self, job: Job, fmt: str) -> str:
         s = job.settings
