@@ -386,3 +386,22 @@ def test_record_keys_resolve_the_folder_not_the_file(tmp_path: Path) -> None:
     keys = RecordKeys()
     assert keys(tmp_path / "link" / "a.pdf") == str(real.resolve() / "a.pdf")
     assert keys(tmp_path / "link" / ".." / "real" / "b.md") == str(real.resolve() / "b.md")
+
+
+def test_an_up_to_date_rerun_loads_neither_parser_nor_renderers(tmp_path: Path) -> None:
+    make_statements(tmp_path / "in", 2)
+    out = tmp_path / "out"
+    assert vsp("render", str(tmp_path / "in"), "-o", str(out), "-j", "1").returncode == 0
+    code = (
+        "import sys\n"
+        "from vsp_cli.cli import main\n"
+        "try:\n"
+        f"    main(['render', {str(tmp_path / 'in')!r}, '-o', {str(out)!r}, '-j', '1'])\n"
+        "except SystemExit as exc:\n"
+        "    print(exc.code)\n"
+        "loaded = ('yaml', 'vsp_cli.validation', 'vsp_cli.pdf', 'vsp_cli.markdown', 'reportlab', 'jinja2')\n"
+        "print([m for m in loaded if m in sys.modules])\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "2 unverändert" in result.stderr
+    assert result.stdout.split() == ["0", "[]"]

@@ -254,12 +254,13 @@ def prepare(
 
 def process(task: Task, *, check: bool = False) -> Outcome:
     """Validate and render the outputs a task needs; never raises for bad input (bugs still raise)."""
-    from .api import render
-    from .validation import check_file
-
     job = task.job
     if not task.todo:
         return Outcome(job, OutcomeStatus.UNCHANGED, record=dict(task.kept))
+    # Imported here: a run in which every output is up to date never loads the parser or the renderers.
+    from .api import render
+    from .validation import check_file
+
     result = check_file(job.source, strict=job.strict)
     source = result.source if result.diagnostics else None
     if result.statement is None or not result.ok:
