@@ -7,6 +7,7 @@ structure. Statements are built from dicts so that each test shows the data it i
 from __future__ import annotations
 
 import io
+import itertools
 import re
 from pathlib import Path
 from typing import Any
@@ -452,3 +453,48 @@ def test_any_printable_text_renders(
     )
     text = "".join("".join(pages(render_pdf(st_))).split())
     assert "".join(st_.betreff.replace("\xad", "").split()) in text  # soft hyphens are invisible
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    word=st.text(st.sampled_from("iIlWMmß.„😀\u0301x"), min_size=1, max_size=400),
+    width=st.floats(min_value=1, max_value=200),
+)
+def test_an_over_long_word_is_cut_into_the_longest_pieces_that_fit(word: str, width: float) -> None:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from vsp_cli.pdf import FONT, _wrap_lines, register_fonts
+
+    register_fonts()
+
+    def fits(text: str) -> bool:
+        return stringWidth(text, FONT, 10) <= width
+
+    lines = _wrap_lines(word, FONT, 10, width)
+    assert "".join(lines) == word
+    for line, following in itertools.pairwise(lines):
+        assert fits(line) or len(line) == 1
+        assert not fits(line + following[0])  # the piece could not have been a character longer
+    assert fits(lines[-1]) or len(lines[-1]) == 1
+
+
+def test_cutting_a_huge_word_measures_each_character_a_few_times(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 20,000-letter word used to be measured over and over from each cut to its end (quadratic)."""
+    from reportlab.pdfbase import pdfmetrics
+
+    from vsp_cli import pdf
+
+    measured = 0
+    real = pdfmetrics.stringWidth
+
+    def counting(text: str, font: str, size: float, encoding: str = "utf8") -> float:
+        nonlocal measured
+        measured += len(text)
+        return real(text, font, size, encoding)
+
+    pdf.register_fonts()
+    monkeypatch.setattr(pdfmetrics, "stringWidth", counting)
+    word = "Werkstattgespräch" * 1200
+    lines = pdf._wrap_lines(word, pdf.FONT, 10, 300)
+    assert "".join(lines) == word and len(lines) > 100
+    assert measured < 20 * len(word)

@@ -626,22 +626,42 @@ def _wrap_lines(text: str, font: str, size: float, width: float) -> list[str]:
         if current and used + space + w > width:
             lines.append(" ".join(current))
             current, used = [], -space
-        while w > width and len(word) > 1:  # an over-long word: cut off the longest piece that fits
-            lo, hi = 1, len(word) - 1
-            while lo < hi:
-                mid = (lo + hi + 1) // 2
-                if pdfmetrics.stringWidth(word[:mid], font, size) <= width:
-                    lo = mid
-                else:
-                    hi = mid - 1
-            lines.append(word[:lo])
-            word = word[lo:]
+        if w > width and len(word) > 1:  # an over-long word: lines of the longest pieces that fit
+            *full, word = _cut_word(word, font, size, width)
+            lines += full
             w = pdfmetrics.stringWidth(word, font, size)
         current.append(word)
         used += space + w
     if current:
         lines.append(" ".join(current))
     return lines
+
+
+def _cut_word(word: str, font: str, size: float, width: float) -> list[str]:
+    """`word` in pieces, each the longest that fits in `width` (at least one character).
+
+    The search gallops from the start of each piece, so it measures about as many characters as a piece has,
+    never the whole rest of the word: a word of 200,000 letters takes milliseconds, not minutes.
+    """
+    pieces = []
+    start, end = 0, len(word)
+    while start < end:
+        fits, misses = 1, 2  # a piece of `fits` characters is taken; one of `misses` is too wide or too long
+        while (
+            start + misses <= end
+            and pdfmetrics.stringWidth(word[start : start + misses], font, size) <= width
+        ):
+            fits, misses = misses, 2 * misses
+        misses = min(misses, end - start + 1)
+        while fits + 1 < misses:
+            mid = (fits + misses) // 2
+            if pdfmetrics.stringWidth(word[start : start + mid], font, size) <= width:
+                fits = mid
+            else:
+                misses = mid
+        pieces.append(word[start : start + fits])
+        start += fits
+    return pieces
 
 
 def _cell_text(
