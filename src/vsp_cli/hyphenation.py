@@ -28,6 +28,9 @@ LANGUAGE = "de_DE"
 #: Shortest part left at a word's start and carried to the next line: "Ak-teure", never "Akteu-re".
 LEFT = 2
 RIGHT = 3
+#: Longer "words" (a pasted hash, a line of dashes, a hostile input) are not hyphenated: the longest German
+#: compounds have about 80 letters, and looking up a 100,000-letter word again at each line would take minutes.
+MAX_WORD = 100
 #: Changes whenever the file layout below changes, so old caches are ignored.
 _FORMAT = "vsp-hyph-4"
 _MAX_WORD_CACHE = 20_000
@@ -151,6 +154,8 @@ class GermanHyphenator:
         A run of letters with a capital after its first letter (SächsGemO, INSEK, GmbH) is an abbreviation or
         a name, and breaking it would mislead; nor is a word broken just before one of its own hyphens.
         """
+        if len(word) > MAX_WORD:
+            return []
         right = len(word) - RIGHT
         points = [i for i in self._points(word.lower()) if LEFT <= i <= right]
         if points and not word[1:].islower():
