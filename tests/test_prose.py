@@ -212,6 +212,16 @@ def test_code_block_keeps_lines_and_indentation(plain_renderer: ProseRenderer) -
     assert para.style.alignment == 0
 
 
+def test_a_long_code_block_is_set_in_short_paragraphs_without_gaps(plain_renderer: ProseRenderer) -> None:
+    code = "\n".join(f"zeile {i}" for i in range(100))
+    parts = paragraphs(plain_renderer.flowables(f"```\n{code}\n```\n\nDanach."))
+    chunks, after = parts[:-1], parts[-1]
+    assert [p.text.count("<br/>") + 1 for p in chunks] == [40, 40, 20]
+    assert [p.style.spaceAfter for p in chunks[:-1]] == [0, 0]
+    assert chunks[-1].style.spaceAfter == after.style.spaceAfter > 0
+    assert "<br/>".join(p.text for p in chunks) == "<br/>".join(code.split("\n"))
+
+
 def test_gfm_table(plain_renderer: ProseRenderer) -> None:
     source = "| Jahr | Mittel in € |\n| --- | ---: |\n| 2017 | **12.000** |\n| 2018 | 15.500 & mehr |"
     [table] = [f for f in plain_renderer.flowables(source) if isinstance(f, Table)]
@@ -345,6 +355,14 @@ def test_abbreviations_and_names_are_not_broken() -> None:
     assert all(p >= 3 for p in hyphenator.positions("EU-Trinkwasserrichtlinie"))  # never inside "EU"
 
 
+def test_the_longest_compounds_break_but_a_pasted_letter_run_does_not() -> None:
+    hyphenator = german_hyphenator()
+    assert isinstance(hyphenator, GermanHyphenator)
+    compound = "Donaudampfschifffahrtselektrizitätenhauptbetriebswerkbauunterbeamtengesellschaft"
+    assert len(compound) == 80 and hyphenator.positions(compound)
+    assert hyphenator.positions("verwaltung" * 11) == []  # 110 letters: looked up at every line otherwise
+
+
 def test_soft_hyphens_only_where_reportlab_would_not_hyphenate() -> None:
     hyphenator = german_hyphenator()
     text = "Handlungsfeld „Politische Teilhabe“ und »Migrantenselbstorganisationen« sowie www.leipzig.de/verwaltung"
@@ -394,3 +412,78 @@ def test_unwritable_cache_folder_is_no_error(tmp_path: Path) -> None:
     blocked.write_text("kein Ordner")
     hyphenation._write_cache(blocked / "vsp" / "hyph.txt", "key", "0\n\n")  # silently no cache
     assert not (blocked / "vsp").exists()
+
+
+# --- long paragraphs -------------------------------------------------------------------------------------------
+
+_LONG_WORDS = [
+    "Die",
+    "Verwaltung",
+    "befürwortet",
+    "das",
+    "Anliegen",
+    "der",
+    "Migrantenselbstorganisationen",
+    "ausdrücklich",
+    "und",
+    "nachdrücklich,",
+    "„Teilhabe“",
+    "z.",
+    "B.",
+    "Integrationskonzept/Fortschreibung",
+    "Gesamtkonzepts",
+]
+
+
+def _long_text(words: int, markup: bool) -> str:
+    out = []
+    for i in range(words):
+        word = _LONG_WORDS[(i * 7) % len(_LONG_WORDS)]
+        out.append(
+            f"**{word}**" if markup and i % 13 == 0 else f"_{word}_" if markup and i % 17 == 0 else word
+        )
+    return " ".join(out)
+
+
+def _pages(flowables: list[Flowable]) -> list[str]:
+    register_fonts(italic=True)
+    buffer = io.BytesIO()
+    SimpleDocTemplate(buffer, invariant=1).build(list(flowables))
+    return [page.extract_text() for page in PdfReader(io.BytesIO(buffer.getvalue())).pages]
+
+
+@pytest.mark.parametrize("markup", [False, True], ids=["one-style", "bold-and-italic"])
+def test_a_paragraph_over_many_pages_keeps_reportlabs_own_lines(
+    renderer: ProseRenderer, monkeypatch: pytest.MonkeyPatch, markup: bool
+) -> None:
+    """The continuing parts reuse the lines already broken; ReportLab breaking them again gives the same pages."""
+    source = _long_text(4000, markup) + "\n\n" + _long_text(300, markup) + "\n\n> " + _long_text(1500, markup)
+    ours = _pages(renderer.flowables(source))
+    assert len(ours) > 10
+    monkeypatch.setattr("vsp_cli.prose.ProseParagraph.wrap", Paragraph.wrap)
+    monkeypatch.setattr("vsp_cli.prose.ProseParagraph.split", Paragraph.split)
+    assert _pages(renderer.flowables(source)) == ours
+
+
+@pytest.mark.parametrize("markup", [False, True], ids=["one-style", "bold-and-italic"])
+def test_laying_out_a_long_paragraph_takes_linear_work(
+    renderer: ProseRenderer, monkeypatch: pytest.MonkeyPatch, markup: bool
+) -> None:
+    """ReportLab broke the rest of a paragraph again at each page: twice the text cost four times the work."""
+    import reportlab.platypus.paragraph as rl_paragraph
+
+    measured = 0
+    real = rl_paragraph.stringWidth
+
+    def counting(text: str, font: str, size: float, encoding: str = "utf8") -> float:
+        nonlocal measured
+        measured += 1
+        return real(text, font, size, encoding)
+
+    monkeypatch.setattr(rl_paragraph, "stringWidth", counting)
+    work = []
+    for words in (3000, 6000):
+        measured = 0
+        _pages(renderer.flowables(_long_text(words, markup)))
+        work.append(measured)
+    assert work[1] < 2.6 * work[0]

@@ -21,7 +21,11 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import CondPageBreak, Flowable, Indenter, Paragraph, Table, TableStyle
 from reportlab.platypus.flowables import HRFlowable
-from reportlab.platypus.paragraph import cleanBlockQuotedText, textTransformFrags  # type: ignore[attr-defined]
+from reportlab.platypus.paragraph import (  # type: ignore[attr-defined]
+    _processed_frags,
+    cleanBlockQuotedText,
+    textTransformFrags,
+)
 
 from .hyphenation import Hyphenator, add_soft_hyphens
 
@@ -60,13 +64,66 @@ def attribute_markup(value: str) -> str:
 _MARKUP = re.compile("[&<>]")
 
 
+class ProseParagraph(Paragraph):
+    """A Paragraph that carries on over many pages in linear time.
+
+    ReportLab breaks the lines of a paragraph again from its frags for the part that continues on the next
+    page, so a paragraph of a hundred pages was broken a hundred times: a long pasted text without blank
+    lines took minutes. Here the continuing part keeps the lines already broken for the same width, which
+    are the lines breaking its text again would give (breaking is greedy, from the start of each line).
+    """
+
+    #: Lines already broken for the continuing part of a split, and the width they were broken for.
+    _broken: tuple[float, Any] | None = None
+    #: ReportLab's frags for the continuing part, should it be laid out at another width after all.
+    _unbroken_frags: list[Any]
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        broken = self._broken
+        if broken is not None and broken[0] != availWidth:
+            self._broken = broken = None
+            self.frags = getattr(self, "_unbroken_frags", self.frags)
+        if broken is None:
+            size: tuple[float, float] = super().wrap(availWidth, availHeight)
+            return size
+        self.width = availWidth
+        self.blPara = broken[1]
+        self.height = len(self.blPara.lines) * self.style.leading
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        parts: list[Flowable] = super().split(availWidth, availHeight)
+        if (
+            len(parts) == 2
+            and isinstance(parts[1], ProseParagraph)
+            and getattr(self, "width", None) == availWidth
+            and getattr(self.style, "autoLeading", "") in ("", "off", None)
+            and self.style.wordWrap != "CJK"
+        ):
+            blPara = self.blPara
+            done = len(parts[0].blPara.lines)  # type: ignore[attr-defined]
+            lines = blPara.lines[done:]
+            rest = parts[1]
+            if blPara.kind == 1:
+                # Lines of several styles point into the paragraph's frag words by index (`sFW`), so the
+                # continuing part keeps all of them; ReportLab's slice from its first line is kept for the case
+                # that it is laid out at another width. Lines ended by a hard break are left to ReportLab,
+                # which breaks them again (code blocks come in short paragraphs anyway, see `_code_markup`).
+                if not _processed_frags(self.frags) or any(getattr(line, "lineBreak", 0) for line in lines):
+                    return parts
+                rest._unbroken_frags = rest.frags
+                rest.frags = self.frags
+            rest._broken = (availWidth, blPara.clone(lines=lines))
+        return parts
+
+
 @cache
 def _style_fragment(style: ParagraphStyle) -> Any:
     """The fragment ReportLab's parser makes of a one-word paragraph in `style`: font, size, colour, …"""
     return Paragraph("x", style).frags[0]
 
 
-def plain_paragraph(text: str, style: ParagraphStyle, bullet: str | None = None) -> Paragraph:
+def plain_paragraph(text: str, style: ParagraphStyle, bullet: str | None = None) -> ProseParagraph:
     """A Paragraph of plain text (not markup): what `Paragraph(escape(text), style)` makes, without its parser.
 
     For text without `&`, `<` and `>` ReportLab's parser yields a single fragment in the style's attributes
@@ -75,10 +132,10 @@ def plain_paragraph(text: str, style: ParagraphStyle, bullet: str | None = None)
     """
     cleaned = cleanBlockQuotedText(text)
     if not cleaned or _MARKUP.search(text):
-        return Paragraph(escape(text), style, bulletText=bullet)
+        return ProseParagraph(escape(text), style, bulletText=bullet)
     frags = [_style_fragment(style).clone(text=cleaned)]
     textTransformFrags(frags, style)
-    return Paragraph(cleaned, style, bulletText=bullet, frags=frags)
+    return ProseParagraph(cleaned, style, bulletText=bullet, frags=frags)
 
 
 #: Characters that may mean something to CommonMark anywhere in a line, and at the start of a line.
@@ -171,7 +228,7 @@ class NeedSpace(CondPageBreak):
     _SPACETRANSFER = True
 
 
-class RuledParagraph(Paragraph):
+class RuledParagraph(ProseParagraph):
     """A paragraph in a block quote: a thin rule left of the text for each quote level."""
 
     rules: tuple[float, ...] = ()
@@ -202,6 +259,8 @@ class RuledParagraph(Paragraph):
 _CELL_PADDING = 4.0
 #: A space at a line start or after another space: paragraphs would swallow it, code keeps it.
 _SPACE_RUN = re.compile(r"(?:^|(?<= )) ")
+#: Source lines of a code block per paragraph (see `_code_markup`).
+_CODE_LINES = 40
 
 
 def _plain_text(children: Sequence[Token] | None) -> str:
@@ -331,9 +390,12 @@ class ProseRenderer:
         def indent() -> float:
             return (len(lists) + quote_depth) * styles.indent
 
-        def add_paragraph(markup: str, base: ParagraphStyle, align: int = -1) -> Paragraph:
+        def add_paragraph(
+            markup: str, base: ParagraphStyle, align: int = -1, space: float | None = None
+        ) -> Paragraph:
             nonlocal pending_bullet
-            space = styles.item_space if lists else base.spaceAfter
+            if space is None:
+                space = styles.item_space if lists else base.spaceAfter
             style = styles.variant(base, indent(), space, align)
             para: Paragraph
             if quote_depth:
@@ -346,7 +408,7 @@ class ProseRenderer:
                 para.rule_color = styles.rule_color
                 para.extend_rule = style.spaceAfter
             else:
-                para = Paragraph(markup, style, bulletText=pending_bullet)
+                para = ProseParagraph(markup, style, bulletText=pending_bullet)
             pending_bullet = None
             out.append(para)
             return para
@@ -405,7 +467,9 @@ class ProseRenderer:
                     if not lists:
                         self._space_after(last, styles.body.spaceAfter)
             elif kind in ("code_block", "fence"):
-                add_paragraph(self._code_markup(tok.content), styles.code)
+                chunks = self._code_markup(tok.content)
+                for number, chunk in enumerate(chunks, start=1):
+                    add_paragraph(chunk, styles.code, space=None if number == len(chunks) else 0.0)
             elif kind == "hr":
                 out.append(
                     HRFlowable(
@@ -428,12 +492,17 @@ class ProseRenderer:
                 flowable.extend_rule = 0.0
 
     @staticmethod
-    def _code_markup(code: str) -> str:
-        """Code as paragraph markup: lines kept, runs of spaces kept (as no-break spaces), tabs expanded."""
+    def _code_markup(code: str) -> list[str]:
+        """Code as paragraph markup: lines kept, runs of spaces kept (as no-break spaces), tabs expanded.
+
+        A long block becomes one paragraph per `_CODE_LINES` lines, set without space between them: ReportLab
+        lays out the whole rest of a paragraph again at each page, so a block of thousands of lines in one
+        paragraph would take minutes.
+        """
         lines = [
             _SPACE_RUN.sub("\u00a0", escape(line.expandtabs(4))) for line in code.rstrip("\n").split("\n")
         ]
-        return "<br/>".join(lines)
+        return ["<br/>".join(lines[i : i + _CODE_LINES]) for i in range(0, len(lines), _CODE_LINES)]
 
     def _table_as_lines(
         self, plain: list[list[str]], header_rows: int, left: float, out: list[Flowable], after: int
@@ -447,7 +516,7 @@ class ProseRenderer:
                 if cell
             ]
             style = self.styles.variant(self.styles.body, left, self.styles.body.spaceAfter, TA_LEFT)
-            out.append(Paragraph("; ".join(parts), style))
+            out.append(ProseParagraph("; ".join(parts), style))
         return after
 
     def _table(self, tokens: list[Token], i: int, left: float, out: list[Flowable]) -> int:
