@@ -94,6 +94,7 @@ def test_every_rule_has_a_case() -> None:
         "not-utf8",
         "nul-byte",
         "too-many-nodes",
+        "too-much-text",
         "unprintable-character",
         "control-character",
     }

@@ -30,6 +30,9 @@ MAX_BYTES = 1_000_000
 MAX_NODES = 20_000
 #: Deepest nesting accepted; statements nest four levels at most.
 MAX_DEPTH = 50
+#: Most characters of text the data may expand to (aliases counted at every use). A file within MAX_BYTES has
+#: fewer without aliases; with them, a long text used a few hundred times would be validated and set for hours.
+MAX_CHARS = MAX_BYTES
 
 PathKey = tuple[str | int, ...]
 
@@ -321,6 +324,7 @@ class _Builder:
         self.positions: dict[PathKey, Located] = {}
         self.diagnostics: list[Diagnostic] = []
         self.nodes = 0
+        self.chars = 0
 
     def build(self, node: Node, path: PathKey, depth: int = 0, key_node: Node | None = None) -> Any:
         self.nodes += 1
@@ -341,6 +345,21 @@ class _Builder:
         if path not in self.positions:
             self.positions[path] = Located(node, key_node)
         if isinstance(node, ScalarNode):
+            self.chars += len(node.value)
+            if self.chars > MAX_CHARS:
+                raise InvalidInput(
+                    [
+                        _error(
+                            self.path,
+                            _span(node),
+                            "too-much-text",
+                            f"Die Datei expandiert durch Verweise (*alias) auf mehr als {MAX_CHARS:,} Zeichen "
+                            "Text (Grenze MAX_CHARS); ein Standpunkt braucht keine Verweise".replace(
+                                ",", "."
+                            ),
+                        )
+                    ]
+                )
             return self._scalar(node)
         if isinstance(node, SequenceNode):
             self._check_tag(node, "tag:yaml.org,2002:seq")
