@@ -498,3 +498,34 @@ def test_cutting_a_huge_word_measures_each_character_a_few_times(monkeypatch: py
     lines = pdf._wrap_lines(word, pdf.FONT, 10, 300)
     assert "".join(lines) == word and len(lines) > 100
     assert measured < 20 * len(word)
+
+
+def test_a_beratungsfolge_row_longer_than_a_page_is_set_as_lines() -> None:
+    """ReportLab cannot split a row of plain cells over many pages; such a row used to crash the render."""
+    gremium = "Ausschuss für Stadtentwicklung und Bau " * 2600  # about 100,000 characters
+    rows = [
+        {"gremium": gremium.strip(), "termin": "2017-04-18", "zustaendigkeit": "Vorberatung"},
+        {"gremium": "Ratsversammlung", "termin": "2017-05-17", "zustaendigkeit": "Beschlussfassung"},
+    ]
+    text = flat("\n".join(pages(render_pdf(statement(beratungsfolge=rows)))))
+    assert_in_order(
+        text,
+        [
+            *("Gremium: Ausschuss für Stadtentwicklung", "Termin: 18.04.2017", "Zuständigkeit: Vorberatung"),
+            *("Gremium: Ratsversammlung", "Termin: 17.05.2017", "Zuständigkeit: Beschlussfassung", "Betreff"),
+        ],
+    )
+    assert text.count("Stadtentwicklung") == 2600  # every word of it, across 25 pages
+
+
+def test_an_unsettable_statement_is_an_input_error_not_a_crash(monkeypatch: pytest.MonkeyPatch) -> None:
+    from reportlab.platypus import Spacer
+
+    from vsp_cli import pdf
+    from vsp_cli.errors import InvalidInput
+
+    monkeypatch.setattr(pdf._FormBuilder, "form", lambda self: [Spacer(10, 5000)])  # taller than any page
+    with pytest.raises(InvalidInput) as caught:
+        render_pdf(statement())
+    [problem] = caught.value.diagnostics
+    assert problem.code == "layout" and "lässt sich nicht setzen" in problem.message

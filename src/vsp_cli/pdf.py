@@ -39,11 +39,12 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus.doctemplate import LayoutError
 
 from . import __version__
 from .charset import FONT_DIR, FONT_FILES
 from .diagnostics import Diagnostic
-from .errors import ConfigError
+from .errors import ConfigError, InvalidInput
 from .hyphenation import Hyphenator, german_hyphenator
 from .labels import (
     BOX_EMPTY,
@@ -460,7 +461,7 @@ class _FormBuilder:
         self.text(_title(st, lb), sty.title)
         self.text(f"{lb['status']} {lb.status(st.status)}", sty.status)
         self.heading(lb["beratungsfolge"], sty.label, True, 3 * CELL_LEADING + 16)
-        self.out.append(self.beratungsfolge())
+        self.out += self.beratungsfolge()
         self.heading(lb["eingereicht_von"], sty.label, False, BODY_LEADING)
         self.out.append(TextLines(st.eingereicht_von, sty.value))
         self.heading(lb["betreff"], sty.label, False, sty.betreff.leading)
@@ -489,7 +490,7 @@ class _FormBuilder:
                 self.out.append(plain_paragraph(anlage, item, bullet=f"{number}."))
         return self.out
 
-    def beratungsfolge(self) -> Table:
+    def beratungsfolge(self) -> list[Flowable]:
         lb = self.labels
         widths = _BERATUNG_WIDTHS
         rows: list[list[str]] = [
@@ -506,9 +507,24 @@ class _FormBuilder:
                     _cell_text(row.zustaendigkeit, FONT, widths[2]) if row.zustaendigkeit else "",
                 ]
             )
+        page = PAGE_HEIGHT - TOP_MARGIN - BOTTOM_MARGIN - 2 * _row_height(rows[0])
+        if any(_row_height(row) > page for row in rows[1:]):
+            # Only absurdly long entries get here: ReportLab cannot split a row of plain cells over several
+            # pages, so each row is set as lines of text.
+            heads = rows[0]
+            return [
+                TextLines(
+                    [f"{head}: {cell}" for head, cell in zip(heads, row, strict=True) if cell],
+                    self.styles.value,
+                )
+                for row in (
+                    [r.gremium, _german_date(r.termin) if r.termin else "", r.zustaendigkeit or ""]
+                    for r in self.statement.beratungsfolge
+                )
+            ]
         table = Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT", spaceAfter=9, splitInRow=1)
         table.setStyle(_BERATUNG_STYLE)
-        return table
+        return [table]
 
     def form(self) -> list[Flowable]:
         """The boxes of the form as one table that is never split: legal consequences, then the grid."""
@@ -637,6 +653,11 @@ def _wrap_lines(text: str, font: str, size: float, width: float) -> list[str]:
     return lines
 
 
+def _row_height(cells: list[str]) -> float:
+    """The height of a Beratungsfolge row: its tallest cell and the padding."""
+    return max(cell.count("\n") + 1 for cell in cells) * CELL_LEADING + _BERATUNG_PADDING
+
+
 def _cut_word(word: str, font: str, size: float, width: float) -> list[str]:
     """`word` in pieces, each the longest that fits in `width` (at least one character).
 
@@ -678,6 +699,8 @@ def _box_text(label: str, ticked: bool, width: float) -> str:
     return "\n".join(lines)
 
 
+_BERATUNG_TOP, _BERATUNG_BOTTOM = 2.5, 3.5
+_BERATUNG_PADDING = _BERATUNG_TOP + _BERATUNG_BOTTOM
 _BERATUNG_STYLE = TableStyle(
     [
         ("FONTNAME", (0, 0), (-1, -1), FONT),
@@ -688,8 +711,8 @@ _BERATUNG_STYLE = TableStyle(
         ("LINEABOVE", (0, 0), (-1, 0), 0.6, RULE),
         ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
+        ("TOPPADDING", (0, 0), (-1, -1), _BERATUNG_TOP),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), _BERATUNG_BOTTOM),
         ("LEFTPADDING", (0, 0), (-1, -1), _CELL_PADDING),
         ("RIGHTPADDING", (0, 0), (-1, -1), _CELL_PADDING),
     ]
@@ -773,6 +796,19 @@ def render_pdf(statement: Statement, settings: RenderSettings | None = None) -> 
         rl_config.useA85 = 0
         try:
             doc.build(flowables, canvasmaker=canvasmaker)
+        except LayoutError:
+            # The layout above avoids every case known to end here; should one remain, it is the input's
+            # extreme, not a crash.
+            raise InvalidInput(
+                [
+                    Diagnostic.for_file(
+                        "",
+                        "layout",
+                        "Der Standpunkt lässt sich nicht setzen: ein Teil ist höher als eine Seite und kann nicht "
+                        "geteilt werden (etwa ein sehr langer Eintrag in einer Tabelle); bitte kürzen oder aufteilen",
+                    )
+                ]
+            ) from None
         finally:
             rl_config.useA85 = saved
     return buffer.getvalue()
