@@ -405,3 +405,19 @@ def test_an_up_to_date_rerun_loads_neither_parser_nor_renderers(tmp_path: Path) 
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "2 unverändert" in result.stderr
     assert result.stdout.split() == ["0", "[]"]
+
+
+def test_a_statement_that_cannot_be_set_is_reported_at_its_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reportlab.platypus import Spacer
+
+    from vsp_cli import pdf
+
+    monkeypatch.setattr(pdf._FormBuilder, "form", lambda self: [Spacer(10, 5000)])  # taller than any page
+    [source] = make_statements(tmp_path / "in", 1)
+    code = call("render", str(source), "-o", str(tmp_path / "out"), "-j", "1")
+    out = capsys.readouterr().out
+    assert code == 1
+    assert f"{source}:1:1: fehler: Der Standpunkt lässt sich nicht setzen" in out and "[layout]" in out
+    assert not (tmp_path / "out").exists() or outputs(tmp_path / "out") == {}

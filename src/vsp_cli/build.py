@@ -18,7 +18,7 @@ import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import partial
 from pathlib import Path
@@ -268,7 +268,9 @@ def process(task: Task, *, check: bool = False) -> Outcome:
     try:
         rendered = {fmt: render(result.statement, fmt, job.settings) for fmt in task.todo}
     except VspError as exc:
-        return Outcome(job, OutcomeStatus.INVALID, exc.diagnostics, result.source)
+        # A renderer knows the statement, not its file: problems it finds belong to the input file.
+        found = [d if d.file else replace(d, file=str(job.source)) for d in exc.diagnostics]
+        return Outcome(job, OutcomeStatus.INVALID, found, result.source)
     if check:
         stale = [job.outputs[f] for f, data in rendered.items() if _differs(job.outputs[f], data)]
         return Outcome(
