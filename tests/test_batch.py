@@ -421,3 +421,21 @@ def test_a_statement_that_cannot_be_set_is_reported_at_its_file(
     assert code == 1
     assert f"{source}:1:1: fehler: Der Standpunkt lässt sich nicht setzen" in out and "[layout]" in out
     assert not (tmp_path / "out").exists() or outputs(tmp_path / "out") == {}
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are a POSIX feature")
+def test_a_named_pipe_among_the_inputs_is_reported_and_the_rest_rendered(tmp_path: Path) -> None:
+    make_statements(tmp_path / "in", 2)
+    os.mkfifo(tmp_path / "in" / "pipe.yaml")
+    result = subprocess.run(
+        [sys.executable, "-m", "vsp_cli", "render", str(tmp_path / "in"), "-o", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert (
+        "pipe.yaml:1:1: fehler: Die Datei kann nicht gelesen werden: keine gewöhnliche Datei" in result.stdout
+    )
+    assert sorted(outputs(tmp_path / "out")) == ["vsp-000.md", "vsp-000.pdf", "vsp-001.md", "vsp-001.pdf"]

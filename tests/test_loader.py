@@ -1,11 +1,18 @@
-"""Loader guards that cannot be kept as case files: size limit, alias bombs under time and memory bounds."""
+"""Loader guards that cannot be kept as case files: size limit, alias bombs, named pipes, OS errors in German."""
 
 from __future__ import annotations
 
+import errno
+import os
+import threading
 import time
 import tracemalloc
 from pathlib import Path
+from typing import Any
 
+import pytest
+
+from vsp_cli.fileio import os_reason
 from vsp_cli.loader import MAX_BYTES, load_text, read_file
 from vsp_cli.validation import check_file
 
@@ -72,3 +79,25 @@ def test_bom_is_accepted(tmp_path: Path) -> None:
 def test_unreadable_path_is_a_diagnostic(tmp_path: Path) -> None:
     result = check_file(tmp_path)
     assert [d.code for d in result.diagnostics] == ["unreadable"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are a POSIX feature")
+def test_a_named_pipe_is_refused_at_once_not_waited_on(tmp_path: Path) -> None:
+    pipe = tmp_path / "pipe.yaml"
+    os.mkfifo(pipe)
+    results: list[Any] = []
+    reader = threading.Thread(target=lambda: results.append(check_file(pipe)), daemon=True)
+    reader.start()
+    reader.join(timeout=10)
+    assert results, "check_file is still waiting for someone to write into the pipe"
+    [problem] = results[0].diagnostics
+    assert problem.code == "unreadable" and "keine gewöhnliche Datei" in problem.message
+
+
+def test_os_errors_are_explained_in_german(tmp_path: Path) -> None:
+    missing = check_file(tmp_path / "fehlt.yaml").diagnostics
+    assert [d.message for d in missing] == ["Die Datei kann nicht gelesen werden: nicht gefunden"]
+    assert (
+        os_reason(OSError(errno.ENOSPC, "No space left on device")) == "kein Platz mehr auf dem Datenträger"
+    )
+    assert os_reason(OSError(errno.EXDEV, "Invalid cross-device link")) == "Invalid cross-device link"

@@ -17,6 +17,7 @@ from .build import Job, Outcome, OutcomeStatus, default_jobs, find_collisions, o
 from .config import EffectiveSettings, find_config, format_effective, resolve
 from .diagnostics import Diagnostic
 from .errors import ConfigError
+from .fileio import read_regular
 from .inputs import InputNotFound, collect
 from .report import EXIT_INVALID, EXIT_OK, EXIT_USAGE, Report
 
@@ -140,7 +141,7 @@ def plan(options: BatchOptions, report: Report) -> list[Job] | None:
 
 def _read_text(path: Path | None) -> str | None:
     try:
-        return path.read_text(encoding="utf-8") if path else None
+        return read_regular(path).decode("utf-8") if path else None
     except (OSError, UnicodeDecodeError):
         return None
 

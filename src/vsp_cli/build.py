@@ -26,7 +26,7 @@ from pathlib import Path
 from . import __version__
 from .diagnostics import Diagnostic
 from .errors import VspError
-from .fileio import write_atomic
+from .fileio import os_reason, read_regular, write_atomic
 from .settings import RenderSettings
 
 RECORD_NAME = ".vsp-build.json"
@@ -115,7 +115,7 @@ def find_collisions(jobs: Iterable[Job]) -> list[Diagnostic]:
 
 def _hash_file(path: Path) -> str:
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return hashlib.sha256(read_regular(path)).hexdigest()
     except OSError:
         return "-"
 
@@ -184,7 +184,7 @@ def _digest(parts: Iterable[str]) -> str:
 
 def _load_record(folder: Path) -> dict[str, list[str]]:
     try:
-        data = json.loads((folder / RECORD_NAME).read_text(encoding="utf-8"))
+        data = json.loads(read_regular(folder / RECORD_NAME).decode("utf-8"))
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
@@ -236,7 +236,7 @@ def prepare(
 ) -> Task:
     """Decide, without parsing the statement, which outputs of `job` need rendering."""
     try:
-        digest = hashlib.sha256(job.source.read_bytes()).hexdigest()
+        digest = hashlib.sha256(read_regular(job.source)).hexdigest()
     except OSError:
         digest = "-"
     todo: dict[str, str] = {}
@@ -284,7 +284,7 @@ def process(task: Task, *, check: bool = False) -> Outcome:
             problem = Diagnostic.for_file(
                 str(job.source),
                 "output-unwritable",
-                f"{job.outputs[fmt]} kann nicht geschrieben werden: {exc.strerror or exc}",
+                f"{job.outputs[fmt]} kann nicht geschrieben werden: {os_reason(exc)}",
             )
             return Outcome(job, OutcomeStatus.INVALID, [*result.diagnostics, problem], source, record)
         record[task.keys[fmt]] = (task.todo[fmt], hashlib.sha256(data).hexdigest())
@@ -293,7 +293,7 @@ def process(task: Task, *, check: bool = False) -> Outcome:
 
 def _differs(path: Path, data: bytes) -> bool:
     try:
-        return path.read_bytes() != data
+        return read_regular(path) != data
     except OSError:
         return True
 

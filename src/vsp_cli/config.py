@@ -34,6 +34,7 @@ from pydantic_core import ErrorDetails, PydanticCustomError
 
 from .diagnostics import START, Diagnostic, Severity, Span, describe_value, did_you_mean
 from .errors import ConfigError
+from .fileio import os_reason, read_regular
 from .labels import DEFAULT_BODY, DEFAULT_LABELS, Labels
 from .settings import FORMATS, Format, RenderSettings
 
@@ -375,7 +376,7 @@ def _syntax_error(path: Path, exc: tomllib.TOMLDecodeError, text: str) -> Diagno
 
 def _read(path: Path) -> str:
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path)
     except FileNotFoundError:
         raise ConfigError(
             [
@@ -392,7 +393,7 @@ def _read(path: Path) -> str:
                 Diagnostic.for_file(
                     path,
                     "config-unreadable",
-                    f"Die Konfigurationsdatei „{path}“ kann nicht gelesen werden ({exc.strerror})",
+                    f"Die Konfigurationsdatei „{path}“ kann nicht gelesen werden ({os_reason(exc)})",
                 )
             ]
         ) from None
@@ -530,7 +531,7 @@ def _has_tool_vsp(pyproject: Path) -> bool:
     """Whether a pyproject.toml configures vsp. A broken one counts if it mentions [tool.vsp], so that
     loading it reports the syntax error instead of silently using another configuration."""
     try:
-        text = pyproject.read_text(encoding="utf-8-sig")
+        text = read_regular(pyproject).decode("utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return False
     try:

@@ -1,11 +1,64 @@
-"""Atomic file writes: a reader or an interrupted run never sees a truncated or half-replaced output."""
+"""File access for user-named paths: atomic writes, reads that never block, and German reasons for OS errors.
+
+A reader or an interrupted run never sees a truncated or half-replaced output; a named pipe or a device
+given (or found) as a statement is refused instead of waiting forever for data.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
 import tempfile
 from pathlib import Path
+
+#: What the common OS errors mean, in the words of the messages (the system's own texts are English).
+_REASONS = {
+    errno.ENOENT: "nicht gefunden",
+    errno.EACCES: "keine Berechtigung",
+    errno.EPERM: "keine Berechtigung",
+    errno.EISDIR: "ist ein Ordner",
+    errno.ENOTDIR: "ein Teil des Pfades ist kein Ordner",
+    errno.ELOOP: "zu viele symbolische Verknüpfungen (Schleife?)",
+    errno.ENAMETOOLONG: "Name zu lang",
+    errno.ENOSPC: "kein Platz mehr auf dem Datenträger",
+    errno.EROFS: "Dateisystem nur lesbar",
+    errno.EIO: "Ein-/Ausgabefehler",
+    errno.EBUSY: "Datei wird gerade verwendet",
+    errno.EEXIST: "existiert bereits",
+    errno.EMFILE: "zu viele offene Dateien",
+    errno.EFBIG: "Datei zu groß",
+    errno.EDQUOT: "Speicherkontingent erschöpft",
+}
+_NOT_REGULAR = "keine gewöhnliche Datei (etwa eine benannte Pipe oder ein Gerät)"
+
+
+def os_reason(exc: OSError) -> str:
+    """Why an OS call failed, in German where the error is a common one."""
+    reason = _REASONS.get(exc.errno) if exc.errno is not None else None
+    return reason or exc.strerror or str(exc) or type(exc).__name__
+
+
+def read_regular(path: Path, limit: int = -1) -> bytes:
+    """The bytes of a regular file (at most `limit`); anything else raises OSError instead of blocking.
+
+    The file is opened without blocking and checked on the open descriptor, so a named pipe is refused at
+    once rather than waited on, and a file swapped for one after a check cannot slip through.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, _REASONS[errno.EISDIR], str(path))
+        if not stat.S_ISREG(mode):
+            raise OSError(errno.EINVAL, _NOT_REGULAR, str(path))
+        with os.fdopen(fd, "rb") as fh:
+            fd = -1  # closed with fh
+            return fh.read(limit)
+    finally:
+        if fd >= 0:
+            os.close(fd)
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -22,6 +22,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .diagnostics import START, Diagnostic, Severity, Span
 from .errors import InvalidInput
+from .fileio import os_reason, read_regular
 
 #: Largest statement file accepted. Real ones are 5–60 kB; the limit stops a mistaken or hostile input early.
 MAX_BYTES = 1_000_000
@@ -461,13 +462,11 @@ def load_bytes(path: Path, raw: bytes) -> LoadedDocument:
 def read_file(path: Path) -> LoadedDocument:
     """Read and parse a statement file; an unreadable file is reported like any other input problem."""
     try:
-        with path.open("rb") as fh:
-            raw = fh.read(MAX_BYTES + 1)
+        raw = read_regular(path, MAX_BYTES + 1)
     except IsADirectoryError:
         raise InvalidInput([_error(path, START, "unreadable", "Ist ein Ordner, keine Datei")]) from None
     except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
         raise InvalidInput(
-            [_error(path, START, "unreadable", f"Die Datei kann nicht gelesen werden: {reason}")]
+            [_error(path, START, "unreadable", f"Die Datei kann nicht gelesen werden: {os_reason(exc)}")]
         ) from None
     return load_bytes(path, raw)
