@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -546,6 +546,8 @@ _PROSE_ALPHABET = st.sampled_from(
 
 
 @given(st.lists(_PROSE_ALPHABET, max_size=40).map("".join))
+@example(">a\n>=")  # a setext heading inside a quote
+@example("- a\n  -")  # and inside a list item
 @settings(max_examples=300, deadline=None)
 def test_prose_fast_path_equals_parsing(text: str) -> None:
     """Text returned without parsing is exactly what the parsing path would make of it."""
