@@ -215,7 +215,10 @@ def test_a_folder_without_statements_is_a_usage_error(tmp_path: Path, command: s
     (tmp_path / "leer").mkdir()
     result = vsp(command, str(tmp_path / "leer"))
     assert result.returncode == 2
-    assert result.stderr == f"vsp: Keine *.yaml- oder *.yml-Dateien gefunden in: {tmp_path / 'leer'}\n"
+    assert result.stderr == (
+        f"vsp: Fehler im Aufruf: Keine *.yaml- oder *.yml-Dateien gefunden in: {tmp_path / 'leer'}\n"
+        f"Hilfe: vsp {command} --help\n"
+    )
 
 
 def test_interrupted_render_leaves_no_partial_file(tmp_path: Path) -> None:

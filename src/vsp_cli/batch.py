@@ -232,7 +232,9 @@ def render_command(options: BatchOptions) -> int:
     try:
         execute(options, report)
     except UsageError as exc:
-        sys.stderr.write(f"vsp: {exc}\n")
+        from .usage import command_usage_message
+
+        sys.stderr.write(command_usage_message(str(exc), "render"))
         return EXIT_USAGE
     report.finish(verb="geprüft" if options.check else "verarbeitet")
     return report.exit_code

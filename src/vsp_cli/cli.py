@@ -86,11 +86,13 @@ def _collect(paths: list[str]) -> list[Path]:
     try:
         return collect(paths)
     except InputNotFound as exc:
-        _usage_error(str(exc))
+        _usage_error(str(exc), "validate")
 
 
-def _usage_error(message: str) -> NoReturn:
-    typer.echo(f"vsp: {message}", err=True)
+def _usage_error(message: str, command: str) -> NoReturn:
+    from .usage import command_usage_message
+
+    sys.stderr.write(command_usage_message(message, command))
     raise typer.Exit(EXIT_USAGE)
 
 
@@ -259,7 +261,7 @@ def render(
     from .batch import BatchOptions, render_command
 
     if jobs is not None and jobs < 1:
-        _usage_error(f"-j/--jobs erwartet eine Zahl ab 1, nicht {jobs}")
+        _usage_error(f"-j/--jobs erwartet eine Zahl ab 1, nicht {jobs}", "render")
     options = BatchOptions(
         paths=paths,
         overrides=_overrides(output_dir, formats, template_dir),

@@ -153,8 +153,16 @@ def _text(exc: UsageError) -> str:
 
 def usage_message(exc: UsageError) -> str:
     """`vsp: Fehler im Aufruf: …`, the usage line and where to find help."""
-    lines = [f"vsp: Fehler im Aufruf: {_text(exc)}"]
+    lines = [f"{_PREFIX}{_text(exc)}"]
     if exc.ctx is not None:
         lines.append(exc.ctx.get_usage())
         lines.append(f"Hilfe: {exc.ctx.command_path} --help")
     return "\n".join(lines) + "\n"
+
+
+def command_usage_message(message: str, command: str) -> str:
+    """A usage error vsp finds after parsing (a path that names nothing, a bad --shard), said the same way."""
+    return f"{_PREFIX}{message}\nHilfe: vsp {command} --help\n"
+
+
+_PREFIX = "vsp: Fehler im Aufruf: "

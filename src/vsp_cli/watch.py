@@ -8,6 +8,7 @@ from pathlib import Path
 from .batch import BatchOptions, UsageError, execute
 from .inputs import SUFFIXES
 from .report import EXIT_OK, Report
+from .usage import command_usage_message
 
 _WATCHED_NAMES = ("vsp.toml", "pyproject.toml")
 
@@ -42,7 +43,7 @@ def watch_command(options: BatchOptions) -> int:
         try:
             execute(options, report)
         except UsageError as exc:
-            sys.stderr.write(f"vsp: {exc}\n")
+            sys.stderr.write(command_usage_message(str(exc), "render"))
             return
         report.finish(verb="verarbeitet")
 
