@@ -18,7 +18,7 @@ from .config import EffectiveSettings, find_config, format_effective, resolve
 from .diagnostics import Diagnostic
 from .errors import ConfigError
 from .fileio import read_regular
-from .inputs import InputNotFound, collect
+from .inputs import InputNotFound, Resolver, collect
 from .report import EXIT_INVALID, EXIT_OK, EXIT_USAGE, Report
 
 
@@ -71,11 +71,12 @@ class Planner:
         self.options = options
         self._found: dict[Path, Path | None] = {}
         self._resolved: dict[Path | None, EffectiveSettings | ConfigError] = {}
+        self._resolve = Resolver()
 
     def config_path(self, source: Path) -> Path | None:
         if self.options.config is not None:
             return self.options.config
-        folder = source.resolve().parent
+        folder = self._resolve(source).parent
         if folder not in self._found:
             self._found[folder] = find_config(folder)
         return self._found[folder]
