@@ -9,6 +9,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -442,3 +443,53 @@ def test_a_named_pipe_among_the_inputs_is_reported_and_the_rest_rendered(tmp_pat
         "pipe.yaml:1:1: fehler: Die Datei kann nicht gelesen werden: keine gewöhnliche Datei" in result.stdout
     )
     assert sorted(outputs(tmp_path / "out")) == ["vsp-000.md", "vsp-000.pdf", "vsp-001.md", "vsp-001.pdf"]
+
+
+def test_the_resolver_agrees_with_path_resolve(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from vsp_cli.inputs import Resolver
+
+    real = tmp_path / "echt"
+    (real / "unter").mkdir(parents=True)
+    (real / "a.yaml").write_text("a", encoding="utf-8")
+    (real / "unter" / "b.yaml").write_text("b", encoding="utf-8")
+    (tmp_path / "verknuepft").symlink_to(real, target_is_directory=True)
+    (tmp_path / "datei.yaml").symlink_to(real / "unter" / "b.yaml")
+    monkeypatch.chdir(real / "unter")
+    paths = [
+        real / "a.yaml",
+        tmp_path / "verknuepft" / "a.yaml",
+        tmp_path / "verknuepft" / "unter" / ".." / "a.yaml",
+        tmp_path / "datei.yaml",  # a link to a file in another folder: followed, like resolve()
+        Path("b.yaml"),
+        Path("../a.yaml"),
+        Path("fehlt.yaml"),
+    ]
+    resolve = Resolver()
+    assert [resolve(p) for p in paths] == [p.resolve() for p in paths]
+    assert resolve(Path("b.yaml")) == real / "unter" / "b.yaml"
+
+
+def test_workers_start_as_soon_as_two_jobs_have_work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from vsp_cli import build
+
+    sources = make_statements(tmp_path / "in", 3)
+    jobs = [Job(s, build.output_paths(s, tmp_path / "out", ("md",))) for s in sources]
+    started: list[int] = []
+    real_pool = build.ProcessPoolExecutor
+
+    def pool(max_workers: int, initializer: Callable[[], None]) -> Any:
+        started.append(max_workers)
+        return real_pool(max_workers=max_workers, initializer=initializer)
+
+    monkeypatch.setattr(build, "ProcessPoolExecutor", pool)
+    assert {o.status.value for o in build.run(jobs, workers=2)} == {"rendered"}
+    assert started == [2]
+    assert {o.status.value for o in build.run(jobs, workers=2)} == {"unchanged"}
+    assert started == [2]  # nothing to do: no worker started
+    sources[1].write_text(sources[1].read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert [o.status.value for o in build.run(jobs, workers=2)] == ["unchanged", "rendered", "unchanged"]
+    assert started == [2]  # one file changed (as in --watch): rendered here, without starting workers
+    for source in sources[1:]:
+        source.write_text(source.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert [o.status.value for o in build.run(jobs, workers=2)] == ["unchanged", "rendered", "rendered"]
+    assert started == [2, 2]

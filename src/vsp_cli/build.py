@@ -320,7 +320,7 @@ def run(
     force: bool = False,
     on_outcome: Callable[[Outcome], None] | None = None,
 ) -> list[Outcome]:
-    """Process all jobs (in a process pool if `workers` > 1 and there is work), in input order.
+    """Process all jobs (in a process pool if `workers` > 1 and two or more have work), in input order.
 
     Up-to-date outputs are found here, in the main process, so that a run with nothing to do starts no
     worker and imports no renderer.
@@ -328,23 +328,33 @@ def run(
     keys = RecordKeys()
     known = load_records(jobs, keys) if not (check or force) else {}
     fingerprinter = Fingerprinter()
-    tasks = [prepare(job, known, fingerprinter, keys, force=force, check=check) for job in jobs]
-    pending = sum(1 for t in tasks if t.todo)
     work = partial(process, check=check)
     outcomes: list[Outcome] = []
-
-    def results() -> Iterator[Outcome]:
-        if workers <= 1 or pending <= 1:
-            yield from map(work, tasks)
-            return
-        chunk = max(1, min(8, pending // (workers * 8)))
-        with ProcessPoolExecutor(max_workers=min(workers, pending), initializer=_warm_up) as pool:
-            yield from pool.map(work, tasks, chunksize=chunk)
-
-    for outcome in results():
-        outcomes.append(outcome)
-        if on_outcome is not None:
-            on_outcome(outcome)
+    pool: ProcessPoolExecutor | None = None
+    try:
+        tasks: list[Task] = []
+        pending = 0
+        for job in jobs:
+            task = prepare(job, known, fingerprinter, keys, force=force, check=check)
+            pending += bool(task.todo)
+            if pending == 2 and pool is None and workers > 1:
+                # A single job with work (a save in --watch) is rendered here; a second one starts the
+                # workers, which load the renderers while the rest of the jobs is prepared.
+                pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)), initializer=_warm_up)
+                pool.submit(int)  # forks them now, not at the first real task
+            tasks.append(task)
+        results: Iterator[Outcome]
+        if pool is None:
+            results = map(work, tasks)
+        else:
+            results = pool.map(work, tasks, chunksize=max(1, min(8, pending // (workers * 8))))
+        for outcome in results:
+            outcomes.append(outcome)
+            if on_outcome is not None:
+                on_outcome(outcome)
+    finally:
+        if pool is not None:
+            pool.shutdown()
     if not check:
         save_records(outcomes)
     return outcomes
