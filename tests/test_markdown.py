@@ -546,6 +546,7 @@ _PROSE_ALPHABET = st.sampled_from(
 
 
 @given(st.lists(_PROSE_ALPHABET, max_size=40).map("".join))
+@example("a\n===")  # a setext heading
 @example(">a\n>=")  # a setext heading inside a quote
 @example("- a\n  -")  # and inside a list item
 @settings(max_examples=300, deadline=None)

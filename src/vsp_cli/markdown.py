@@ -118,7 +118,7 @@ _FENCE_LINE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})[ \t]*$")
 #: Text without these needs no edit by `prose`: no HTML, heading, code fence, setext underline or hard break.
 #: An underline may follow quote and list markers (`>=` under `>a` makes a heading); lines that merely look
 #: like one are parsed too, which costs time, never correctness.
-_NEEDS_PARSING = re.compile(r"[<#`~]|[ \t]$|^[ \t>*+\-.)\d]*[=-][ \t]*$", re.MULTILINE)
+_NEEDS_PARSING = re.compile(r"[<#`~]|[ \t]$|^[ \t>*+\-.)\d]*(?:=+|-+)[ \t]*$", re.MULTILINE)
 
 
 def prose(text: str, level: int = SECTION_LEVEL) -> str:
