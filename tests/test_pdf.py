@@ -9,6 +9,8 @@ from __future__ import annotations
 import io
 import itertools
 import re
+import unicodedata
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -452,7 +454,12 @@ def test_any_printable_text_renders(
         anlagen=[anlage],
     )
     text = "".join("".join(pages(render_pdf(st_))).split())
-    assert "".join(st_.betreff.replace("\xad", "").split()) in text  # soft hyphens are invisible
+    expected = "".join(st_.betreff.replace("\xad", "").split())  # soft hyphens are invisible
+    if any(unicodedata.bidirectional(c) in ("R", "AL") or "\u0590" <= c <= "\u08ff" for c in expected):
+        # pypdf reorders right-to-left scripts when it extracts them (pdftotext keeps the drawn order)
+        assert Counter(expected) <= Counter(text)
+    else:
+        assert expected in text
 
 
 @settings(max_examples=300, deadline=None)
