@@ -161,6 +161,21 @@ def test_invalid_config_is_located(tmp_path: Path) -> None:
     assert (found[2].span.column, found[2].span.end_column) == (18, 24)
 
 
+@pytest.mark.parametrize(
+    ("label", "placeholder"),
+    [
+        ('seite = "{seite:>99999999}"', "{seite:>99999999}"),  # a hundred million spaces per page
+        ('seite = "Seite {seite} von {seiten:x}"', "{seiten:x}"),
+        ('titel_antrag = "Nr. {nummer!r}"', "{nummer!r}"),
+        ('titel_antrag = "Nr. {nummer:{nummer}}"', "{nummer:{nummer}}"),
+    ],
+)
+def test_label_placeholders_take_no_format_spec(tmp_path: Path, label: str, placeholder: str) -> None:
+    [d] = errors(write(tmp_path / "vsp.toml", f"[labels]\n{label}\n"))
+    assert d.code == "label-placeholder"
+    assert f"„{placeholder}“" in d.message and "hat eine Formatangabe" in d.message
+
+
 def test_toml_syntax_error_is_located_in_german(tmp_path: Path) -> None:
     config = write(tmp_path / "vsp.toml", 'body = "Stadt Leipzig"\nhyphenate = ja\n')
     [d] = errors(config)

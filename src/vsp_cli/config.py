@@ -180,6 +180,15 @@ def _placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
 
 
+def _formatted_fields(text: str) -> list[tuple[str, str, str]]:
+    """(name, format spec, conversion) of the placeholders that carry a format spec or a conversion."""
+    return [
+        (name, spec or "", conversion or "")
+        for _, name, spec, conversion in string.Formatter().parse(text)
+        if name is not None and (spec or conversion)
+    ]
+
+
 def _label_problems(key: str, text: str) -> list[tuple[str, str]]:
     """(code, message) for a label whose key is unknown or whose placeholders the renderers cannot fill."""
     if key not in DEFAULT_LABELS:
@@ -209,6 +218,15 @@ def _label_problems(key: str, text: str) -> list[tuple[str, str]]:
         ]
     problems = []
     expected = ", ".join(f"{{{name}}}" for name in sorted(allowed))
+    for name, spec, conversion in _formatted_fields(text):
+        # `{seite:>99999999}` would print a hundred million spaces; `{nummer!r}` quotes the number
+        problems.append(
+            (
+                "label-placeholder",
+                f"Der Platzhalter „{{{name}{'!' + conversion if conversion else ''}{':' + spec if spec else ''}}}“ in "
+                f"„{key}“ hat eine Formatangabe; Platzhalter stehen ohne, z. B. {{{sorted(allowed)[0]}}}",
+            )
+        )
     for name in sorted(used - allowed):
         problems.append(
             ("label-placeholder", f"Unbekannter Platzhalter „{{{name}}}“ in „{key}“; erlaubt: {expected}")
