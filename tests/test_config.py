@@ -295,3 +295,12 @@ def test_docs_name_every_setting_and_label() -> None:
 
     docs = (Path(__file__).parents[1] / "docs" / "configuration.md").read_text(encoding="utf-8")
     assert {name for name in (*SETTINGS, *DEFAULT_LABELS) if f"| `{name}` |" not in docs} == set()
+
+
+def test_a_footer_longer_than_the_margin_holds_is_refused(tmp_path: Path) -> None:
+    from vsp_cli.config import FOOTER_MAX
+
+    assert load_config(write(tmp_path / "vsp.toml", f'footer = "{"x" * FOOTER_MAX}"\n')).values.footer
+    [d] = errors(write(tmp_path / "vsp.toml", f'footer = "{"Fußzeile " * 40}"\n'))
+    assert where(d) == (1, 10, "too-long")
+    assert d.message == f"„footer“ ist zu lang: höchstens {FOOTER_MAX} Zeichen, gefunden 360"

@@ -97,6 +97,8 @@ def _output_folder(value: Path, info: ValidationInfo) -> Path:
 
 
 Text = Annotated[str, Strict(), StringConstraints(strip_whitespace=True, min_length=1)]
+#: The footer is set in the bottom margin, where three lines fit: about 280 characters, fewer of wide letters.
+FOOTER_MAX = 200
 
 
 class ConfigFile(BaseModel):
@@ -147,10 +149,10 @@ class ConfigFile(BaseModel):
         description="Ersetzt gedruckte Beschriftungen des Formulars, z. B. ablehnung_verwaltungshandeln.",
         examples=[{"ablehnung_verwaltungshandeln": "Sachverhalt bereits berücksichtigt"}],
     )
-    footer: Text | None = Field(
+    footer: Annotated[Text, StringConstraints(max_length=FOOTER_MAX)] | None = Field(
         default=None,
         title="Fußzeile",
-        description="Text am Fuß jeder Seite neben „Seite n/m“.",
+        description=f"Text am Fuß jeder Seite neben „Seite n/m“, höchstens {FOOTER_MAX} Zeichen.",
         examples=["Stadt Leipzig – Der Oberbürgermeister"],
     )
     hyphenate: Annotated[bool, Strict()] = Field(
@@ -467,6 +469,9 @@ def _message(err: ErrorDetails) -> tuple[str, str]:
         return "empty-value", f"„{name}“ darf nicht leer sein"
     if kind == "too_short":
         return "empty-list", f"„{name}“ braucht mindestens einen Eintrag"
+    if kind == "string_too_long":
+        limit = (err.get("ctx") or {}).get("max_length")
+        return "too-long", f"„{name}“ ist zu lang: höchstens {limit} Zeichen, gefunden {len(str(value))}"
     if kind in ("file_missing", "not_an_image", "folder_missing", "not_a_folder"):
         return kind.replace("_", "-"), f"„{name}“: {err['msg']}"
     return "invalid-value", f"„{name}“: ungültiger Wert {_describe(value)}"
