@@ -304,3 +304,14 @@ def test_a_footer_longer_than_the_margin_holds_is_refused(tmp_path: Path) -> Non
     [d] = errors(write(tmp_path / "vsp.toml", f'footer = "{"Fußzeile " * 40}"\n'))
     assert where(d) == (1, 10, "too-long")
     assert d.message == f"„footer“ ist zu lang: höchstens {FOOTER_MAX} Zeichen, gefunden 360"
+
+
+def test_labels_have_a_length_limit_and_the_page_label_a_short_one(tmp_path: Path) -> None:
+    from vsp_cli.config import LABEL_MAX
+
+    fits = f'[labels]\nbetreff = "{"B" * LABEL_MAX}"\nseite = "Seite {{seite}} von {{seiten}}"\n'
+    assert load_config(write(tmp_path / "vsp.toml", fits)).values.labels["betreff"] == "B" * LABEL_MAX
+    too_long = f'[labels]\nbetreff = "{"B" * (LABEL_MAX + 1)}"\nseite = "{"Seite " * 10}{{seite}}"\n'
+    found = errors(write(tmp_path / "vsp.toml", too_long))
+    assert [where(d) for d in found] == [(2, 11, "too-long"), (3, 9, "too-long")]
+    assert found[1].message == "„labels.seite“ ist zu lang: höchstens 40 Zeichen, gefunden 67"

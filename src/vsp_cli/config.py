@@ -191,12 +191,21 @@ def _formatted_fields(text: str) -> list[tuple[str, str, str]]:
     ]
 
 
+#: Longest label: the defaults have up to 57 characters. The page label shares the foot of the page with the
+#: footer, so it is kept short.
+LABEL_MAX = 200
+_LABEL_MAX_BY_KEY = {"seite": 40}
+
+
 def _label_problems(key: str, text: str) -> list[tuple[str, str]]:
     """(code, message) for a label whose key is unknown or whose placeholders the renderers cannot fill."""
     if key not in DEFAULT_LABELS:
         return [
             ("unknown-label", f"Unbekannte Beschriftung „{key}“.{did_you_mean(key, tuple(DEFAULT_LABELS))}")
         ]
+    limit = _LABEL_MAX_BY_KEY.get(key, LABEL_MAX)
+    if len(text) > limit:
+        return [("too-long", f"„labels.{key}“ ist zu lang: höchstens {limit} Zeichen, gefunden {len(text)}")]
     allowed = _placeholders(DEFAULT_LABELS[key])
     if not allowed:
         found = _PLACEHOLDER.findall(text)
