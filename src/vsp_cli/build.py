@@ -27,6 +27,7 @@ from . import __version__
 from .diagnostics import Diagnostic
 from .errors import VspError
 from .fileio import os_reason, read_regular, write_atomic
+from .inputs import Resolver
 from .settings import RenderSettings
 
 RECORD_NAME = ".vsp-build.json"
@@ -80,14 +81,7 @@ class RecordKeys:
     """
 
     def __init__(self) -> None:
-        self._folders: dict[Path, Path] = {}
-
-    def folder(self, path: Path) -> Path:
-        """The resolved folder of `path`."""
-        parent = path.parent
-        if parent not in self._folders:
-            self._folders[parent] = parent.resolve()
-        return self._folders[parent]
+        self.folder = Resolver().folder
 
     def __call__(self, path: Path) -> str:
         return str(self.folder(path) / path.name)

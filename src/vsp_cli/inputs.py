@@ -21,13 +21,18 @@ class Resolver:
     def __init__(self) -> None:
         self._folders: dict[Path, Path] = {}
 
+    def folder(self, path: Path) -> Path:
+        """The resolved folder `path` is in."""
+        parent = path.parent
+        folder = self._folders.get(parent)
+        if folder is None:
+            folder = self._folders[parent] = parent.resolve()
+        return folder
+
     def __call__(self, path: Path) -> Path:
         if path.is_symlink() or path.name in ("", ".", ".."):
             return path.resolve()
-        folder = self._folders.get(path.parent)
-        if folder is None:
-            folder = self._folders[path.parent] = path.parent.resolve()
-        return folder / path.name
+        return self.folder(path) / path.name
 
 
 def _is_hidden(name: str) -> bool:
