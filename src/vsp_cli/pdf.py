@@ -491,14 +491,9 @@ class _FormBuilder:
         return self.out
 
     def beratungsfolge(self) -> list[Flowable]:
-        lb = self.labels
         widths = _BERATUNG_WIDTHS
-        rows: list[list[str]] = [
-            [
-                _cell_text(lb[key], FONT_BOLD, widths[c])
-                for c, key in enumerate(("spalte_gremium", "spalte_termin", "spalte_zustaendigkeit"))
-            ]
-        ]
+        heads = [self.labels[key] for key in ("spalte_gremium", "spalte_termin", "spalte_zustaendigkeit")]
+        rows: list[list[str]] = [[_cell_text(head, FONT_BOLD, widths[c]) for c, head in enumerate(heads)]]
         for row in self.statement.beratungsfolge:
             rows.append(
                 [
@@ -511,7 +506,6 @@ class _FormBuilder:
         if any(_row_height(row) > page for row in rows[1:]):
             # Only absurdly long entries get here: ReportLab cannot split a row of plain cells over several
             # pages, so each row is set as lines of text.
-            heads = rows[0]
             return [
                 TextLines(
                     [f"{head}: {cell}" for head, cell in zip(heads, row, strict=True) if cell],
