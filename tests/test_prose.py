@@ -222,6 +222,22 @@ def test_a_long_code_block_is_set_in_short_paragraphs_without_gaps(plain_rendere
     assert "<br/>".join(p.text for p in chunks) == "<br/>".join(code.split("\n"))
 
 
+def test_many_hard_breaks_are_set_in_pieces_without_gaps(plain_renderer: ProseRenderer) -> None:
+    lines = [f"Zeile **{i}**" for i in range(100)]
+    parts = paragraphs(plain_renderer.flowables("\\\n".join(lines) + "\n\nDanach."))
+    pieces, after = parts[:-1], parts[-1]
+    assert [p.text.count("<br/>") + 1 for p in pieces] == [40, 40, 20]
+    assert [p.style.spaceAfter for p in pieces[:-1]] == [0, 0]
+    assert pieces[-1].style.spaceAfter == after.style.spaceAfter > 0
+    assert "<br/>".join(p.text for p in pieces) == "<br/>".join(f"Zeile <b>{i}</b>" for i in range(100))
+
+
+def test_a_hard_break_inside_emphasis_is_never_a_cut(plain_renderer: ProseRenderer) -> None:
+    source = "**" + "\\\n".join(f"fett {i}" for i in range(100)) + "**"
+    [para] = paragraphs(plain_renderer.flowables(source))
+    assert para.text.startswith("<b>") and para.text.endswith("</b>") and para.text.count("<br/>") == 99
+
+
 def test_gfm_table(plain_renderer: ProseRenderer) -> None:
     source = "| Jahr | Mittel in € |\n| --- | ---: |\n| 2017 | **12.000** |\n| 2018 | 15.500 & mehr |"
     [table] = [f for f in plain_renderer.flowables(source) if isinstance(f, Table)]
@@ -485,5 +501,11 @@ def test_laying_out_a_long_paragraph_takes_linear_work(
     for words in (3000, 6000):
         measured = 0
         _pages(renderer.flowables(_long_text(words, markup)))
+        work.append(measured)
+    assert work[1] < 2.6 * work[0]
+    work = []
+    for lines in (1500, 3000):  # lines ended by hard breaks
+        measured = 0
+        _pages(renderer.flowables("\\\n".join(f"Zeile {i} mit Umbruch" for i in range(lines))))
         work.append(measured)
     assert work[1] < 2.6 * work[0]

@@ -259,8 +259,28 @@ class RuledParagraph(ProseParagraph):
 _CELL_PADDING = 4.0
 #: A space at a line start or after another space: paragraphs would swallow it, code keeps it.
 _SPACE_RUN = re.compile(r"(?:^|(?<= )) ")
-#: Source lines of a code block per paragraph (see `_code_markup`).
+#: Source lines of a code block, or lines ended by hard breaks, per paragraph (see `_code_markup`).
 _CODE_LINES = 40
+
+
+def _at_hard_breaks(children: Sequence[Token], every: int) -> list[list[Token]]:
+    """A paragraph's inline tokens in pieces of `every` hard-broken lines, cut at breaks outside emphasis or links.
+
+    Lines that end in a hard break are not justified, so setting the pieces as paragraphs without space
+    between them looks the same; ReportLab lays out the whole rest of a paragraph again at each page, which
+    for thousands of such lines (an address list, a pasted table) would take minutes.
+    """
+    pieces: list[list[Token]] = [[]]
+    depth = breaks = 0
+    for token in children:
+        depth += token.nesting
+        if token.type == "hardbreak" and depth == 0:
+            breaks += 1
+            if breaks % every == 0:
+                pieces.append([])
+                continue
+        pieces[-1].append(token)
+    return [piece for piece in pieces if piece] or [[]]
 
 
 def _plain_text(children: Sequence[Token] | None) -> str:
@@ -419,7 +439,11 @@ class ProseRenderer:
             tok = tokens[i]
             kind = tok.type
             if kind == "paragraph_open":
-                add_paragraph(self.inline(tokens[i + 1].children), styles.body)
+                pieces = _at_hard_breaks(tokens[i + 1].children or [], _CODE_LINES)
+                for number, piece in enumerate(pieces, start=1):
+                    add_paragraph(
+                        self.inline(piece), styles.body, space=None if number == len(pieces) else 0.0
+                    )
                 i += 3
                 continue
             if kind == "heading_open":
