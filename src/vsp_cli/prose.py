@@ -108,7 +108,8 @@ class ProseParagraph(Paragraph):
                 # Lines of several styles point into the paragraph's frag words by index (`sFW`), so the
                 # continuing part keeps all of them; ReportLab's slice from its first line is kept for the case
                 # that it is laid out at another width. Lines ended by a hard break are left to ReportLab,
-                # which breaks them again (code blocks come in short paragraphs anyway, see `_code_markup`).
+                # which breaks them again; such paragraphs come in short pieces (`_at_hard_breaks`,
+                # `_code_markup`).
                 if not _processed_frags(self.frags) or any(getattr(line, "lineBreak", 0) for line in lines):
                     return parts
                 rest._unbroken_frags = rest.frags
