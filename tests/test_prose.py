@@ -509,3 +509,32 @@ def test_laying_out_a_long_paragraph_takes_linear_work(
         _pages(renderer.flowables("\\\n".join(f"Zeile {i} mit Umbruch" for i in range(lines))))
         work.append(measured)
     assert work[1] < 2.6 * work[0]
+
+
+def test_a_table_cell_over_many_pages_takes_linear_work_and_keeps_its_lines(
+    renderer: ProseRenderer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A table splits a long cell with its width less the padding: the continuing part keeps those lines."""
+    import reportlab.platypus.paragraph as rl_paragraph
+
+    measured = 0
+    real = rl_paragraph.stringWidth
+
+    def counting(text: str, font: str, size: float, encoding: str = "utf8") -> float:
+        nonlocal measured
+        measured += 1
+        return real(text, font, size, encoding)
+
+    def table(words: int) -> str:
+        return f"| A | B |\n|---|---|\n| kurz | {_long_text(words, markup=True)} |\n| x | y |"
+
+    monkeypatch.setattr(rl_paragraph, "stringWidth", counting)
+    work = []
+    for words in (2000, 4000):
+        measured = 0
+        ours = _pages(renderer.flowables(table(words)))
+        work.append(measured)
+    assert work[1] < 2.6 * work[0]
+    monkeypatch.setattr("vsp_cli.prose.ProseParagraph.wrap", Paragraph.wrap)
+    monkeypatch.setattr("vsp_cli.prose.ProseParagraph.split", Paragraph.split)
+    assert _pages(renderer.flowables(table(4000))) == ours

@@ -93,10 +93,12 @@ class ProseParagraph(Paragraph):
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         parts: list[Flowable] = super().split(availWidth, availHeight)
+        # ReportLab splits the lines of the last wrap, whose width a table cell gives without its padding
+        width = getattr(self, "width", None)
         if (
             len(parts) == 2
             and isinstance(parts[1], ProseParagraph)
-            and getattr(self, "width", None) == availWidth
+            and width is not None
             and getattr(self.style, "autoLeading", "") in ("", "off", None)
             and self.style.wordWrap != "CJK"
         ):
@@ -114,7 +116,7 @@ class ProseParagraph(Paragraph):
                     return parts
                 rest._unbroken_frags = rest.frags
                 rest.frags = self.frags
-            rest._broken = (availWidth, blPara.clone(lines=lines))
+            rest._broken = (width, blPara.clone(lines=lines))
         return parts
 
 
@@ -586,7 +588,7 @@ class ProseRenderer:
         widths = _column_widths([max(n, _MIN_COLUMN) for n in natural], available)
         data = [
             [
-                Paragraph(
+                ProseParagraph(
                     cell,
                     styles.variant(styles.head_cell if r < header_rows else styles.cell, 0, 0, aligns[c]),
                 )
