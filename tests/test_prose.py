@@ -538,3 +538,17 @@ def test_a_table_cell_over_many_pages_takes_linear_work_and_keeps_its_lines(
     monkeypatch.setattr("vsp_cli.prose.ProseParagraph.wrap", Paragraph.wrap)
     monkeypatch.setattr("vsp_cli.prose.ProseParagraph.split", Paragraph.split)
     assert _pages(renderer.flowables(table(4000))) == ours
+
+
+def test_a_table_of_thousands_of_rows_is_set_in_pieces_with_the_header(plain_renderer: ProseRenderer) -> None:
+    from vsp_cli.prose import _TABLE_ROWS
+
+    rows = 2 * _TABLE_ROWS + 7
+    source = "| Nr | Wert |\n|---|---:|\n" + "\n".join(f"| {i} | {7 * i} |" for i in range(rows))
+    tables = [f for f in plain_renderer.flowables(source) if isinstance(f, Table)]
+    assert [len(t._cellvalues) - 1 for t in tables] == [_TABLE_ROWS, _TABLE_ROWS, 7]
+    assert all(t.repeatRows == 1 and t._cellvalues[0][0].text == "Nr" for t in tables)
+    assert [t.spaceAfter for t in tables[:-1]] == [0, 0] and tables[-1].spaceAfter > 0
+    assert [row[0].text for t in tables for row in t._cellvalues[1:]] == [str(i) for i in range(rows)]
+    few = [f for f in plain_renderer.flowables("| a |\n|---|\n| 1 |") if isinstance(f, Table)]
+    assert len(few) == 1

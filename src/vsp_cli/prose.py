@@ -264,6 +264,8 @@ _CELL_PADDING = 4.0
 _SPACE_RUN = re.compile(r"(?:^|(?<= )) ")
 #: Source lines of a code block, or lines ended by hard breaks, per paragraph (see `_code_markup`).
 _CODE_LINES = 40
+#: Body rows of a Markdown table per ReportLab table (see `_table`).
+_TABLE_ROWS = 500
 
 
 def _at_hard_breaks(children: Sequence[Token], every: int) -> list[list[Token]]:
@@ -610,17 +612,24 @@ class ProseRenderer:
                 ("BACKGROUND", (0, 0), (-1, header_rows - 1), styles.head_background),
                 ("FONTNAME", (0, 0), (-1, header_rows - 1), styles.bold_font),
             ]
-        table = Table(
-            data,
-            colWidths=widths,
-            repeatRows=header_rows,
-            hAlign="LEFT",
-            spaceAfter=styles.body.spaceAfter,
-            splitInRow=1,  # a cell longer than a page continues on the next one
-        )
-        table.setStyle(TableStyle(commands))
+        # ReportLab lays out all remaining rows again at each page; a table of thousands of rows is set as
+        # tables of _TABLE_ROWS rows, each with the header.
+        head, body = data[:header_rows], data[header_rows:]
+        pieces = [body[r : r + _TABLE_ROWS] for r in range(0, len(body), _TABLE_ROWS)] or [[]]
+        tables: list[Flowable] = []
+        for number, piece in enumerate(pieces, start=1):
+            table = Table(
+                head + piece,
+                colWidths=widths,
+                repeatRows=header_rows,
+                hAlign="LEFT",
+                spaceAfter=styles.body.spaceAfter if number == len(pieces) else 0,
+                splitInRow=1,  # a cell longer than a page continues on the next one
+            )
+            table.setStyle(TableStyle(commands))
+            tables.append(table)
         if left:
-            out += [Indenter(left=left), table, Indenter(left=-left)]
+            out += [Indenter(left=left), *tables, Indenter(left=-left)]
         else:
-            out.append(table)
+            out += tables
         return i + 1
