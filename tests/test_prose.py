@@ -468,6 +468,28 @@ def _pages(flowables: list[Flowable]) -> list[str]:
     return [page.extract_text() for page in PdfReader(io.BytesIO(buffer.getvalue())).pages]
 
 
+def _layout_work(renderer: ProseRenderer, monkeypatch: pytest.MonkeyPatch, sources: list[str]) -> list[int]:
+    """How many widths ReportLab measures to lay out each source: a count of work, not a time."""
+    import reportlab.platypus.paragraph as rl_paragraph
+
+    measured = 0
+    real = rl_paragraph.stringWidth
+
+    def counting(text: str, font: str, size: float, encoding: str = "utf8") -> float:
+        nonlocal measured
+        measured += 1
+        return real(text, font, size, encoding)
+
+    monkeypatch.setattr(rl_paragraph, "stringWidth", counting)
+    work = []
+    for source in sources:
+        measured = 0
+        _pages(renderer.flowables(source))
+        work.append(measured)
+    monkeypatch.setattr(rl_paragraph, "stringWidth", real)
+    return work
+
+
 @pytest.mark.parametrize("markup", [False, True], ids=["one-style", "bold-and-italic"])
 def test_a_paragraph_over_many_pages_keeps_reportlabs_own_lines(
     renderer: ProseRenderer, monkeypatch: pytest.MonkeyPatch, markup: bool
@@ -486,55 +508,24 @@ def test_laying_out_a_long_paragraph_takes_linear_work(
     renderer: ProseRenderer, monkeypatch: pytest.MonkeyPatch, markup: bool
 ) -> None:
     """ReportLab broke the rest of a paragraph again at each page: twice the text cost four times the work."""
-    import reportlab.platypus.paragraph as rl_paragraph
-
-    measured = 0
-    real = rl_paragraph.stringWidth
-
-    def counting(text: str, font: str, size: float, encoding: str = "utf8") -> float:
-        nonlocal measured
-        measured += 1
-        return real(text, font, size, encoding)
-
-    monkeypatch.setattr(rl_paragraph, "stringWidth", counting)
-    work = []
-    for words in (3000, 6000):
-        measured = 0
-        _pages(renderer.flowables(_long_text(words, markup)))
-        work.append(measured)
-    assert work[1] < 2.6 * work[0]
-    work = []
-    for lines in (1500, 3000):  # lines ended by hard breaks
-        measured = 0
-        _pages(renderer.flowables("\\\n".join(f"Zeile {i} mit Umbruch" for i in range(lines))))
-        work.append(measured)
-    assert work[1] < 2.6 * work[0]
+    small, large = _layout_work(renderer, monkeypatch, [_long_text(3000, markup), _long_text(6000, markup)])
+    assert large < 2.6 * small
+    hard_breaks = ["\\\n".join(f"Zeile {i} mit Umbruch" for i in range(lines)) for lines in (1500, 3000)]
+    small, large = _layout_work(renderer, monkeypatch, hard_breaks)
+    assert large < 2.6 * small
 
 
 def test_a_table_cell_over_many_pages_takes_linear_work_and_keeps_its_lines(
     renderer: ProseRenderer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A table splits a long cell with its width less the padding: the continuing part keeps those lines."""
-    import reportlab.platypus.paragraph as rl_paragraph
-
-    measured = 0
-    real = rl_paragraph.stringWidth
-
-    def counting(text: str, font: str, size: float, encoding: str = "utf8") -> float:
-        nonlocal measured
-        measured += 1
-        return real(text, font, size, encoding)
 
     def table(words: int) -> str:
         return f"| A | B |\n|---|---|\n| kurz | {_long_text(words, markup=True)} |\n| x | y |"
 
-    monkeypatch.setattr(rl_paragraph, "stringWidth", counting)
-    work = []
-    for words in (2000, 4000):
-        measured = 0
-        ours = _pages(renderer.flowables(table(words)))
-        work.append(measured)
-    assert work[1] < 2.6 * work[0]
+    small, large = _layout_work(renderer, monkeypatch, [table(2000), table(4000)])
+    assert large < 2.6 * small
+    ours = _pages(renderer.flowables(table(4000)))
     monkeypatch.setattr("vsp_cli.prose.ProseParagraph.wrap", Paragraph.wrap)
     monkeypatch.setattr("vsp_cli.prose.ProseParagraph.split", Paragraph.split)
     assert _pages(renderer.flowables(table(4000))) == ours
