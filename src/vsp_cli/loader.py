@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NoReturn
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -201,6 +201,11 @@ def _error(path: Path, span: Span, code: str, message: str) -> Diagnostic:
     return Diagnostic(file=str(path), span=span, path=(), severity=Severity.ERROR, code=code, message=message)
 
 
+def _number(value: int) -> str:
+    """A limit as German text shows it: 1.000.000."""
+    return f"{value:,}".replace(",", ".")
+
+
 def _decode(path: Path, raw: bytes) -> str:
     """Bytes to text: UTF-8 with optional BOM; anything else is refused with a position."""
     if len(raw) > MAX_BYTES:
@@ -210,8 +215,8 @@ def _decode(path: Path, raw: bytes) -> str:
                     path,
                     START,
                     "file-too-large",
-                    f"Die Datei ist zu groß: mehr als {MAX_BYTES:,} Bytes (Grenze MAX_BYTES); ein "
-                    "Standpunkt ist selten größer als 100 kB".replace(",", "."),
+                    f"Die Datei ist zu groß: mehr als {_number(MAX_BYTES)} Bytes (Grenze MAX_BYTES); ein "
+                    "Standpunkt ist selten größer als 100 kB",
                 )
             ]
         )
@@ -330,36 +335,22 @@ class _Builder:
     def build(self, node: Node, path: PathKey, depth: int = 0, key_node: Node | None = None) -> Any:
         self.nodes += 1
         if self.nodes > MAX_NODES or depth > MAX_DEPTH:
-            raise InvalidInput(
-                [
-                    _error(
-                        self.path,
-                        _span(node),
-                        "too-many-nodes",
-                        f"Die Datei ist zu verschachtelt oder expandiert durch Verweise (*alias) auf mehr als "
-                        f"{MAX_NODES:,} Werte (Grenze MAX_NODES); ein Standpunkt braucht keine Verweise".replace(
-                            ",", "."
-                        ),
-                    )
-                ]
+            self._over_limit(
+                node,
+                "too-many-nodes",
+                "Die Datei ist zu verschachtelt oder expandiert durch Verweise (*alias) auf mehr als "
+                f"{_number(MAX_NODES)} Werte (Grenze MAX_NODES)",
             )
         if path not in self.positions:
             self.positions[path] = Located(node, key_node)
         if isinstance(node, ScalarNode):
             self.chars += len(node.value)
             if self.chars > MAX_CHARS:
-                raise InvalidInput(
-                    [
-                        _error(
-                            self.path,
-                            _span(node),
-                            "too-much-text",
-                            f"Die Datei expandiert durch Verweise (*alias) auf mehr als {MAX_CHARS:,} Zeichen "
-                            "Text (Grenze MAX_CHARS); ein Standpunkt braucht keine Verweise".replace(
-                                ",", "."
-                            ),
-                        )
-                    ]
+                self._over_limit(
+                    node,
+                    "too-much-text",
+                    "Die Datei expandiert durch Verweise (*alias) auf mehr als "
+                    f"{_number(MAX_CHARS)} Zeichen Text (Grenze MAX_CHARS)",
                 )
             return self._scalar(node)
         if isinstance(node, SequenceNode):
@@ -369,6 +360,11 @@ class _Builder:
             self._check_tag(node, "tag:yaml.org,2002:map")
             return self._mapping(node, path, depth)
         raise AssertionError(f"unexpected node {node!r}")  # pragma: no cover
+
+    def _over_limit(self, node: Node, code: str, problem: str) -> NoReturn:
+        """Stop building: the data is larger than any statement (a limit protects against alias bombs)."""
+        message = f"{problem}; ein Standpunkt braucht keine Verweise"
+        raise InvalidInput([_error(self.path, _span(node), code, message)])
 
     def _check_tag(self, node: Node, expected: str) -> None:
         if node.tag != expected:
