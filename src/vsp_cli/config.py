@@ -182,13 +182,17 @@ def _placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
 
 
-def _formatted_fields(text: str) -> list[tuple[str, str, str]]:
-    """(name, format spec, conversion) of the placeholders that carry a format spec or a conversion."""
+def _formatted_placeholders(text: str) -> list[str]:
+    """The placeholders that carry a conversion or a format spec, as written: `{seite:>3}`, `{nummer!r}`."""
     return [
-        (name, spec or "", conversion or "")
+        "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
         for _, name, spec, conversion in string.Formatter().parse(text)
         if name is not None and (spec or conversion)
     ]
+
+
+def _too_long(name: str, limit: object, found: int) -> tuple[str, str]:
+    return "too-long", f"„{name}“ ist zu lang: höchstens {limit} Zeichen, gefunden {found}"
 
 
 #: Longest label: the defaults have up to 57 characters. The page label shares the foot of the page with the
@@ -205,7 +209,7 @@ def _label_problems(key: str, text: str) -> list[tuple[str, str]]:
         ]
     limit = _LABEL_MAX_BY_KEY.get(key, LABEL_MAX)
     if len(text) > limit:
-        return [("too-long", f"„labels.{key}“ ist zu lang: höchstens {limit} Zeichen, gefunden {len(text)}")]
+        return [_too_long(f"labels.{key}", limit, len(text))]
     allowed = _placeholders(DEFAULT_LABELS[key])
     if not allowed:
         found = _PLACEHOLDER.findall(text)
@@ -229,13 +233,13 @@ def _label_problems(key: str, text: str) -> list[tuple[str, str]]:
         ]
     problems = []
     expected = ", ".join(f"{{{name}}}" for name in sorted(allowed))
-    for name, spec, conversion in _formatted_fields(text):
+    for placeholder in _formatted_placeholders(text):
         # `{seite:>99999999}` would print a hundred million spaces; `{nummer!r}` quotes the number
         problems.append(
             (
                 "label-placeholder",
-                f"Der Platzhalter „{{{name}{'!' + conversion if conversion else ''}{':' + spec if spec else ''}}}“ in "
-                f"„{key}“ hat eine Formatangabe; Platzhalter stehen ohne, z. B. {{{sorted(allowed)[0]}}}",
+                f"Der Platzhalter „{placeholder}“ in „{key}“ hat eine Formatangabe; Platzhalter stehen ohne, "
+                f"z. B. {{{sorted(allowed)[0]}}}",
             )
         )
     for name in sorted(used - allowed):
@@ -479,8 +483,7 @@ def _message(err: ErrorDetails) -> tuple[str, str]:
     if kind == "too_short":
         return "empty-list", f"„{name}“ braucht mindestens einen Eintrag"
     if kind == "string_too_long":
-        limit = (err.get("ctx") or {}).get("max_length")
-        return "too-long", f"„{name}“ ist zu lang: höchstens {limit} Zeichen, gefunden {len(str(value))}"
+        return _too_long(name, (err.get("ctx") or {}).get("max_length"), len(str(value)))
     if kind in ("file_missing", "not_an_image", "folder_missing", "not_a_folder"):
         return kind.replace("_", "-"), f"„{name}“: {err['msg']}"
     return "invalid-value", f"„{name}“: ungültiger Wert {_describe(value)}"
