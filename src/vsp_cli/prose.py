@@ -262,8 +262,9 @@ class RuledParagraph(ProseParagraph):
 _CELL_PADDING = 4.0
 #: A space at a line start or after another space: paragraphs would swallow it, code keeps it.
 _SPACE_RUN = re.compile(r"(?:^|(?<= )) ")
-#: Source lines of a code block, or lines ended by hard breaks, per paragraph (see `_code_markup`).
-_CODE_LINES = 40
+#: Lines of a code block, or lines ended by hard breaks, per paragraph: ReportLab lays out the whole rest of a
+#: paragraph again at each page, so thousands of such lines in one paragraph would take minutes.
+_PIECE_LINES = 40
 #: Body rows of a Markdown table per ReportLab table (see `_table`).
 _TABLE_ROWS = 500
 
@@ -271,9 +272,8 @@ _TABLE_ROWS = 500
 def _at_hard_breaks(children: Sequence[Token], every: int) -> list[list[Token]]:
     """A paragraph's inline tokens in pieces of `every` hard-broken lines, cut at breaks outside emphasis or links.
 
-    Lines that end in a hard break are not justified, so setting the pieces as paragraphs without space
-    between them looks the same; ReportLab lays out the whole rest of a paragraph again at each page, which
-    for thousands of such lines (an address list, a pasted table) would take minutes.
+    Lines that end in a hard break are not justified, so the pieces set as paragraphs without space between
+    them look the same as the whole (see `_PIECE_LINES`).
     """
     pieces: list[list[Token]] = [[]]
     depth = breaks = 0
@@ -438,17 +438,19 @@ class ProseRenderer:
             out.append(para)
             return para
 
+        def add_pieces(markups: list[str], base: ParagraphStyle) -> None:
+            """One block set as several paragraphs (see `_PIECE_LINES`): no space between them."""
+            for number, markup in enumerate(markups, start=1):
+                add_paragraph(markup, base, space=None if number == len(markups) else 0.0)
+
         i = 0
         n = len(tokens)
         while i < n:
             tok = tokens[i]
             kind = tok.type
             if kind == "paragraph_open":
-                pieces = _at_hard_breaks(tokens[i + 1].children or [], _CODE_LINES)
-                for number, piece in enumerate(pieces, start=1):
-                    add_paragraph(
-                        self.inline(piece), styles.body, space=None if number == len(pieces) else 0.0
-                    )
+                pieces = _at_hard_breaks(tokens[i + 1].children or [], _PIECE_LINES)
+                add_pieces([self.inline(piece) for piece in pieces], styles.body)
                 i += 3
                 continue
             if kind == "heading_open":
@@ -496,9 +498,7 @@ class ProseRenderer:
                     if not lists:
                         self._space_after(last, styles.body.spaceAfter)
             elif kind in ("code_block", "fence"):
-                chunks = self._code_markup(tok.content)
-                for number, chunk in enumerate(chunks, start=1):
-                    add_paragraph(chunk, styles.code, space=None if number == len(chunks) else 0.0)
+                add_pieces(self._code_markup(tok.content), styles.code)
             elif kind == "hr":
                 out.append(
                     HRFlowable(
@@ -524,14 +524,12 @@ class ProseRenderer:
     def _code_markup(code: str) -> list[str]:
         """Code as paragraph markup: lines kept, runs of spaces kept (as no-break spaces), tabs expanded.
 
-        A long block becomes one paragraph per `_CODE_LINES` lines, set without space between them: ReportLab
-        lays out the whole rest of a paragraph again at each page, so a block of thousands of lines in one
-        paragraph would take minutes.
+        A long block becomes one paragraph per `_PIECE_LINES` lines, set without space between them.
         """
         lines = [
             _SPACE_RUN.sub("\u00a0", escape(line.expandtabs(4))) for line in code.rstrip("\n").split("\n")
         ]
-        return ["<br/>".join(lines[i : i + _CODE_LINES]) for i in range(0, len(lines), _CODE_LINES)]
+        return ["<br/>".join(lines[i : i + _PIECE_LINES]) for i in range(0, len(lines), _PIECE_LINES)]
 
     def _table_as_lines(
         self, plain: list[list[str]], header_rows: int, left: float, out: list[Flowable], after: int
