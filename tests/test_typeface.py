@@ -14,11 +14,14 @@ from reportlab.pdfbase.ttfonts import TTFont
 from test_pdf import statement
 from vsp_cli.charset import FONT_DIR, FONT_FILES
 from vsp_cli.pdf import render_pdf
-from vsp_cli.typeface import COMMON, FIXED_SUBSET, SharedSubsetFont
+from vsp_cli.typeface import COMMON, FIXED_SUBSET, WIDTH_CACHE_MAX, WIDTH_TEXT_MAX, SharedSubsetFont
 
 FONT = SharedSubsetFont("TestFace", str(FONT_DIR / FONT_FILES["regular"]))
 #: Characters inside the fixed subset, a no-break space, and some outside it (Vietnamese, Greek, a dash).
-_CHARS = st.sampled_from([*map(chr, range(32, 127)), *COMMON, "\xa0", "ễ", "Ω", "ǆ", "‒", "ŉ"])
+#: NUL (.notdef in both) and U+FFFE (the codec's mark for "no such code") are edge cases of the fast path.
+_CHARS = st.sampled_from(
+    [*map(chr, range(32, 127)), *COMMON, "\xa0", "ễ", "Ω", "ǆ", "‒", "ŉ", "\x00", "\x01", "\x85", "\ufffe"]
+)
 
 
 class _Doc:
@@ -31,6 +34,24 @@ def test_fast_encoding_equals_reportlabs_loop(texts: list[str]) -> None:
     for text in texts:
         assert FONT.splitString(text, fast) == TTFont.splitString(FONT, text, generic)
     assert FONT.state[fast].subsets == FONT.state[generic].subsets
+
+
+@given(
+    st.lists(st.text(alphabet=_CHARS, max_size=WIDTH_TEXT_MAX + 8), max_size=8), st.sampled_from([8, 10.5])
+)
+def test_remembered_widths_are_reportlabs(texts: list[str], size: float) -> None:
+    for text in texts * 2:  # the second round is answered from memory
+        assert FONT.stringWidth(text, size) == TTFont.stringWidth(FONT, text, size)
+
+
+def test_width_memory_is_bounded_and_skips_long_texts() -> None:
+    font = SharedSubsetFont("BoundedFace", str(FONT_DIR / FONT_FILES["regular"]))
+    for i in range(WIDTH_CACHE_MAX + 10):
+        font.stringWidth(f"w{i}", 10)
+    font.stringWidth("x" * (WIDTH_TEXT_MAX + 1), 10)
+    remembered = font._widths_seen
+    assert 0 < len(remembered) <= WIDTH_CACHE_MAX
+    assert all(len(text) <= WIDTH_TEXT_MAX for text, _size, _encoding in remembered)
 
 
 def test_fixed_subset_is_full_and_has_every_common_character_once() -> None:

@@ -10,7 +10,7 @@ still get ReportLab's dynamic subsets 1, 2, … as before; text made only of fix
 
 from __future__ import annotations
 
-import re
+import codecs
 import zlib
 from functools import cached_property
 from typing import Any
@@ -37,6 +37,12 @@ COMMON = (
     "ĄąĆćČčĎďĘęĚěĞğİıŁłŃńŇňŐőŒœŘřŚśŞşŠšŢţŤťŮůŰűŹźŻżŽž"
 )
 _NBSP = "\u00a0"
+#: Texts up to this length have their widths remembered: words and short labels, which line breaking measures
+#: over and over, in every document. Longer texts (a cut of an overlong word, a whole line) rarely recur.
+WIDTH_TEXT_MAX = 48
+#: Widths remembered per face before the memory is emptied, so that a flood of distinct words cannot grow it
+#: without bound (about 3 MB when full).
+WIDTH_CACHE_MAX = 20_000
 
 
 def _fixed_subset() -> list[int]:
@@ -143,10 +149,28 @@ class SharedSubsetFont(TTFont):
         glyphs = self.face.charToGlyph
         #: The fixed characters this face has, by code; a character it lacks is left to ReportLab (.notdef).
         self._codes = {char: code for code, char in enumerate(FIXED_SUBSET) if code and char in glyphs}
-        self._encode_table = {char: code for char, code in self._codes.items() if char != code}
-        self._encode_table[ord(_NBSP)] = ord(" ")  # as ReportLab does: a no-break space is drawn as a space
-        allowed = "".join(map(chr, self._codes)) + _NBSP
-        self._outside = re.compile(f"[^{re.escape(allowed)}]")
+        # Subset 0 as a codec: C code maps each character to its code, and fails on any other character
+        # (U+FFFE marks a code whose character this face lacks). Code 0 stays .notdef, as ReportLab has it.
+        table = "".join(chr(point) if point in self._codes else "\ufffe" for point in FIXED_SUBSET[1:])
+        self._fixed_codec = codecs.charmap_build("\x00" + table)
+        self._widths_seen: dict[tuple[Any, float, str], float] = {}
+
+    def stringWidth(self, text: Any, size: float, encoding: str = "utf8") -> float:
+        """ReportLab's width of `text`, remembered for short texts.
+
+        Measuring is a tenth of a render: ReportLab measures every word of a paragraph, often several times,
+        and the same words recur in every statement. The result is ReportLab's own number, so layout and
+        output are unchanged.
+        """
+        if len(text) > WIDTH_TEXT_MAX:
+            return super().stringWidth(text, size, encoding)
+        key = (text, size, encoding)
+        width = self._widths_seen.get(key)
+        if width is None:
+            if len(self._widths_seen) >= WIDTH_CACHE_MAX:
+                self._widths_seen.clear()
+            width = self._widths_seen[key] = super().stringWidth(text, size, encoding)
+        return width
 
     def fresh_state(self) -> Any:
         """A document's subset state with subset 0 already full, so later characters go to subsets 1, 2, …"""
@@ -195,7 +219,14 @@ class SharedSubsetFont(TTFont):
 
     def splitString(self, text: Any, doc: Any, encoding: str = "utf-8") -> list[tuple[int, bytes]]:
         """ReportLab's (subset, bytes) runs; text made only of fixed characters is one run in subset 0."""
-        if isinstance(text, str) and not self._outside.search(text):
-            return [(0, text.translate(self._encode_table).encode("latin-1"))] if text else []
+        if isinstance(text, str):
+            if not text:
+                return []
+            if _NBSP in text:
+                text = text.replace(_NBSP, " ")  # as ReportLab does: a no-break space is drawn as a space
+            try:
+                return [(0, codecs.charmap_encode(text, "strict", self._fixed_codec)[0])]
+            except UnicodeEncodeError:
+                pass
         result: list[tuple[int, bytes]] = super().splitString(text, doc, encoding)
         return result
