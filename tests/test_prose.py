@@ -21,7 +21,7 @@ from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table
 
 from conftest import EXAMPLES
 from vsp_cli import hyphenation
-from vsp_cli.hyphenation import GermanHyphenator, PatternTable, add_soft_hyphens, german_hyphenator
+from vsp_cli.hyphenation import MAX_WORD, GermanHyphenator, PatternTable, add_soft_hyphens, german_hyphenator
 from vsp_cli.pdf import FONT_BOLD, FRAME_WIDTH, build_styles, register_fonts
 from vsp_cli.prose import (
     NeedSpace,
@@ -391,6 +391,18 @@ def test_soft_hyphens_only_where_reportlab_would_not_hyphenate() -> None:
         add_soft_hyphens("schon weich\xadgetrennt „Teilhabe“", hyphenator)
         == "schon weich\xadgetrennt „Teilhabe“"
     )
+
+
+def test_remembered_tokens_give_the_same_text_and_skip_overlong_ones() -> None:
+    hyphenator = german_hyphenator()
+    assert isinstance(hyphenator, GermanHyphenator)
+    text = "»Migrantenselbstorganisationen« „Teilhabe“ " + "»" + "verwaltung" * 30 + "«"
+    first = add_soft_hyphens(text, hyphenator)
+    assert add_soft_hyphens(text, hyphenator) == first  # the second time from memory
+    assert "»Mi\xadgran" in first and first.endswith("verwaltung" * 30 + "«")
+    kept = hyphenator._tokens
+    assert "»Migrantenselbstorganisationen«" in kept
+    assert all(len(token) <= MAX_WORD for token in kept)
 
 
 def test_soft_hyphens_break_lines_but_never_reach_the_text(renderer: ProseRenderer) -> None:

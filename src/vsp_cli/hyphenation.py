@@ -111,11 +111,12 @@ class PatternTable:
 class GermanHyphenator:
     """Callable that ReportLab accepts as `hyphenationLang`: a word → (head, tail) pairs, longest head first."""
 
-    __slots__ = ("_cache", "_table")
+    __slots__ = ("_cache", "_table", "_tokens")
 
     def __init__(self, table: PatternTable) -> None:
         self._table = table
         self._cache: dict[str, list[int]] = {}
+        self._tokens: dict[str, str] = {}
 
     def _points(self, word: str) -> list[int]:
         """Odd-valued Liang points of the lower-cased word (pyphen's `HyphDict.positions`)."""
@@ -169,6 +170,21 @@ class GermanHyphenator:
     def __call__(self, word: str) -> Iterator[tuple[str, str]]:
         for position in reversed(self.positions(word)):
             yield word[:position], word[position:]
+
+    def soft_token(self, match: re.Match[str]) -> str:
+        """A token of `add_soft_hyphens` with its soft hyphens; remembered, as the same words recur."""
+        token = match.group(0)
+        done = self._tokens.get(token)
+        if done is None:
+            if _RL_PLAIN.match(token) or _ADDRESS.search(token):
+                done = token
+            else:
+                done = _LETTER_RUN.sub(lambda m: self.soft_hyphenated(m.group(0)), token)
+            if len(token) <= MAX_WORD:  # a hostile 100,000-letter token is not kept
+                if len(self._tokens) >= _MAX_WORD_CACHE:
+                    self._tokens.clear()
+                self._tokens[token] = done
+        return done
 
     def soft_hyphenated(self, word: str) -> str:
         """`word` with a soft hyphen (U+00AD) at every break point."""
@@ -278,11 +294,4 @@ def add_soft_hyphens(text: str, hyphenator: Hyphenator) -> str:
     """
     if not isinstance(hyphenator, GermanHyphenator) or "\xad" in text:
         return text
-
-    def token(match: re.Match[str]) -> str:
-        word = match.group(0)
-        if _RL_PLAIN.match(word) or _ADDRESS.search(word):
-            return word
-        return _LETTER_RUN.sub(lambda m: hyphenator.soft_hyphenated(m.group(0)), word)
-
-    return _TOKEN.sub(token, text)
+    return _TOKEN.sub(hyphenator.soft_token, text)
