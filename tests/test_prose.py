@@ -232,10 +232,21 @@ def test_many_hard_breaks_are_set_in_pieces_without_gaps(plain_renderer: ProseRe
     assert "<br/>".join(p.text for p in pieces) == "<br/>".join(f"Zeile <b>{i}</b>" for i in range(100))
 
 
-def test_a_hard_break_inside_emphasis_is_never_a_cut(plain_renderer: ProseRenderer) -> None:
-    source = "**" + "\\\n".join(f"fett {i}" for i in range(100)) + "**"
-    [para] = paragraphs(plain_renderer.flowables(source))
-    assert para.text.startswith("<b>") and para.text.endswith("</b>") and para.text.count("<br/>") == 99
+def test_hard_breaks_inside_emphasis_and_links_are_cut_and_the_markup_reopened(
+    plain_renderer: ProseRenderer,
+) -> None:
+    source = "**" + "\\\n".join(f"fett {i}" for i in range(100)) + "** und [ein\\\nLink](https://example.org)"
+    pieces = texts(plain_renderer.flowables(source))
+    assert [text.count("<br/>") + 1 for text in pieces] == [40, 40, 21]
+    assert all(text.startswith("<b>") for text in pieces)
+    assert all(text.endswith("</b>") for text in pieces[:2])
+    assert '99</b> und <a href="https://example.org"' in pieces[2] and pieces[2].endswith(">ein<br/>Link</a>")
+
+
+def test_a_link_whose_text_ends_at_a_cut_leaves_no_empty_piece(plain_renderer: ProseRenderer) -> None:
+    source = "[" + "".join(f"zeile {i}\\\n" for i in range(40)) + "](https://example.org) danach"
+    pieces = texts(plain_renderer.flowables(source))
+    assert len(pieces) == 2 and pieces[1].strip() == "danach"
 
 
 def test_gfm_table(plain_renderer: ProseRenderer) -> None:
@@ -522,9 +533,25 @@ def test_laying_out_a_long_paragraph_takes_linear_work(
     """ReportLab broke the rest of a paragraph again at each page: twice the text cost four times the work."""
     small, large = _layout_work(renderer, monkeypatch, [_long_text(3000, markup), _long_text(6000, markup)])
     assert large < 2.6 * small
-    hard_breaks = ["\\\n".join(f"Zeile {i} mit Umbruch" for i in range(lines)) for lines in (1500, 3000)]
-    small, large = _layout_work(renderer, monkeypatch, hard_breaks)
-    assert large < 2.6 * small
+    for open_, close in (("", ""), ("**", "**"), ("[", "](https://example.org)")):
+        hard_breaks = [
+            open_ + "\\\n".join(f"Zeile {i} mit Umbruch" for i in range(lines)) + close
+            for lines in (1500, 3000)
+        ]
+        small, large = _layout_work(renderer, monkeypatch, hard_breaks)
+        assert large < 2.6 * small, open_
+
+
+def test_hard_broken_lines_in_pieces_give_the_pages_of_the_whole(
+    renderer: ProseRenderer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = [f"{_long_text(9 + i % 5, markup=True)} [{i}](https://example.org/{i})" for i in range(130)]
+    source = "Vorweg **fett " + "\\\n".join(lines) + " Ende** und _kursiv\\\nweiter_."
+    ours = _pages(renderer.flowables(source))
+    assert len(ours) > 1 and len(paragraphs(renderer.flowables(source))) == 4
+    monkeypatch.setattr("vsp_cli.prose._PIECE_LINES", 10**9)
+    assert len(paragraphs(renderer.flowables(source))) == 1
+    assert _pages(renderer.flowables(source)) == ours
 
 
 def test_a_table_cell_over_many_pages_takes_linear_work_and_keeps_its_lines(

@@ -270,19 +270,36 @@ _TABLE_ROWS = 500
 
 
 def _at_hard_breaks(children: Sequence[Token], every: int) -> list[list[Token]]:
-    """A paragraph's inline tokens in pieces of `every` hard-broken lines, cut at breaks outside emphasis or links.
+    """A paragraph's inline tokens in pieces of `every` hard-broken lines.
 
     Lines that end in a hard break are not justified, so the pieces set as paragraphs without space between
-    them look the same as the whole (see `_PIECE_LINES`).
+    them look the same as the whole (see `_PIECE_LINES`). Emphasis or a link open at a cut is closed at the
+    end of one piece and opened again at the start of the next, so a whole bold block of lines is cut too.
     """
+    from markdown_it.token import Token
+
     pieces: list[list[Token]] = [[]]
-    depth = breaks = 0
+    opened: list[Token] = []
+    reopen: list[Token] = []  # what the next piece opens again, once it has something inside
+    breaks = 0
     for token in children:
-        depth += token.nesting
-        if token.type == "hardbreak" and depth == 0:
+        if token.nesting == -1 and reopen:  # closed before anything was inside: not opened again at all
+            reopen.pop()
+            opened.pop()
+            continue
+        if reopen:
+            pieces[-1] += reopen
+            reopen = []
+        if token.nesting == 1:
+            opened.append(token)
+        elif token.nesting == -1 and opened:
+            opened.pop()
+        if token.type == "hardbreak":
             breaks += 1
             if breaks % every == 0:
+                pieces[-1] += [Token(t.type.replace("_open", "_close"), t.tag, -1) for t in reversed(opened)]
                 pieces.append([])
+                reopen = list(opened)
                 continue
         pieces[-1].append(token)
     return [piece for piece in pieces if piece] or [[]]
