@@ -542,6 +542,39 @@ def test_laying_out_a_long_paragraph_takes_linear_work(
         assert large < 2.6 * small, open_
 
 
+@pytest.mark.parametrize(
+    "source",
+    [
+        "\\\n".join(f"Zeile {i}" for i in range(10)),
+        "\\\n".join(f"**Zeile** {i}" for i in range(10)),
+        "```\n" + "\n".join(f"zeile {i}" for i in range(10)) + "\n```",
+    ],
+    ids=["plain", "bold", "code"],
+)
+def test_hard_broken_lines_go_on_with_the_next_line_not_a_blank_one(
+    renderer: ProseRenderer, source: str
+) -> None:
+    """ReportLab began the continuing part with the break that ended the last line: a blank line atop the page."""
+    [para] = paragraphs(renderer.flowables(source))
+    para.wrap(FRAME_WIDTH, 1000)
+    first, rest = para.split(FRAME_WIDTH, 4 * para.style.leading + 1)
+    rest.wrap(FRAME_WIDTH, 1000)
+    assert len(first.blPara.lines) == 4 and len(rest.blPara.lines) == 6
+    expected = "zeile 4" if source.startswith("`") else "Zeile 4"
+    assert layout([rest]).split("\n")[0].strip() == expected
+
+
+def test_pieces_of_hard_broken_lines_end_pages_where_the_whole_would(renderer: ProseRenderer) -> None:
+    """At every position on the page: widow and orphan control applies only at the ends of the whole block."""
+    block = "\\\n".join(f"Zeile {i}" for i in range(130))
+    for before in range(20):
+        source = "\n\n".join(["Absatz davor."] * before + [block])
+        pieces = _pages(renderer.flowables(source))
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr("vsp_cli.prose._PIECE_LINES", 10**9)
+            assert _pages(renderer.flowables(source)) == pieces, before
+
+
 def test_hard_broken_lines_in_pieces_give_the_pages_of_the_whole(
     renderer: ProseRenderer, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -113,11 +113,26 @@ class ProseParagraph(Paragraph):
                 # which breaks them again; such paragraphs come in short pieces (`_at_hard_breaks`,
                 # `_code_markup`).
                 if not _processed_frags(self.frags) or any(getattr(line, "lineBreak", 0) for line in lines):
+                    _drop_leading_break(rest)
                     return parts
                 rest._unbroken_frags = rest.frags
                 rest.frags = self.frags
             rest._broken = (width, blPara.clone(lines=lines))
         return parts
+
+
+def _drop_leading_break(rest: Paragraph) -> None:
+    """Drop the hard break ReportLab puts at the start of a continuing part (a blank line atop the page).
+
+    ReportLab counts a line's closing break as the first word of the next line when it splits, so a paragraph
+    of hard-broken lines (an address block, a code block) went on with an empty line on the next page.
+    """
+    frags = rest.frags
+    if frags:
+        first = frags[0]
+        frag = first[1][0] if isinstance(first, list) and len(first) > 1 else first
+        if getattr(frag, "lineBreak", False):
+            rest.frags = frags[1:]
 
 
 @cache
@@ -198,7 +213,7 @@ class ProseStyles:
     rule_color: Color = field(default_factory=lambda: Color(0.6, 0.6, 0.6))
     grid_color: Color = field(default_factory=lambda: Color(0.55, 0.55, 0.55))
     head_background: Color = field(default_factory=lambda: Color(0.9, 0.9, 0.9))
-    _variants: dict[tuple[str, float, float, int], ParagraphStyle] = field(
+    _variants: dict[tuple[object, ...], ParagraphStyle] = field(
         default_factory=dict, compare=False, repr=False
     )
 
@@ -216,6 +231,21 @@ class ProseStyles:
                 bulletIndent=base.leftIndent + left - self.indent,
                 spaceAfter=space_after,
                 alignment=base.alignment if align < 0 else cast(Any, align),
+            )
+            self._variants[key] = found
+        return found
+
+    def joined(self, base: ParagraphStyle, to_previous: bool, to_next: bool) -> ParagraphStyle:
+        """`base` for a piece of a longer block: no orphan control at its start if it continues the previous
+        piece, no widow control at its end if the next one continues it; cached."""
+        key = (base.name, "joined", to_previous, to_next)
+        found = self._variants.get(key)
+        if found is None:
+            found = ParagraphStyle(
+                f"{base.name}-joined-{to_previous:d}{to_next:d}",
+                parent=base,
+                allowOrphans=1 if to_previous else base.allowOrphans,
+                allowWidows=1 if to_next else base.allowWidows,
             )
             self._variants[key] = found
         return found
@@ -456,9 +486,16 @@ class ProseRenderer:
             return para
 
         def add_pieces(markups: list[str], base: ParagraphStyle) -> None:
-            """One block set as several paragraphs (see `_PIECE_LINES`): no space between them."""
+            """One block set as several paragraphs (see `_PIECE_LINES`): no space between them.
+
+            Widow and orphan control belongs to the ends of the whole block: at the cuts between pieces a page
+            may end after any line, as inside one paragraph.
+            """
+            last = len(markups)
             for number, markup in enumerate(markups, start=1):
-                add_paragraph(markup, base, space=None if number == len(markups) else 0.0)
+                para = add_paragraph(markup, base, space=None if number == last else 0.0)
+                if last > 1:
+                    para.style = styles.joined(para.style, number > 1, number < last)
 
         i = 0
         n = len(tokens)
