@@ -404,6 +404,73 @@ def test_prose_raw_html_prints_literally() -> None:
     assert GFM.render(out) == MarkdownIt("commonmark", {"html": False}).enable("table").render(source)
 
 
+#: Pieces of raw HTML, code spans and links, closed and unclosed, for the escaping property below.
+_HTML_ALPHABET = st.sampled_from(
+    [
+        "<",
+        ">",
+        "<!--",
+        "-->",
+        "<?",
+        "?>",
+        "<![CDATA[",
+        "]]>",
+        "<!DOCTYPE",
+        "</",
+        "<div>",
+        "<b x='>'>",
+        "`",
+        "``",
+        "\\",
+        "a",
+        "/",
+        "](<",
+        "<https://x.de>",
+        "<a@b.de>",
+        "[t](u)",
+        " ",
+        "\n",
+        "\n\n",
+        "> ",
+        "- ",
+    ]
+)
+_HTML_OFF = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+
+
+@given(st.lists(_HTML_ALPHABET, max_size=30).map("".join))
+@settings(max_examples=400, deadline=None, derandomize=True)
+def test_prose_never_lets_html_through(text: str) -> None:
+    """With raw HTML on, as GitHub and GitLab read the output, no tag or HTML block survives."""
+    tokens = GFM.parse(prose(text))
+    assert not [t for t in tokens if t.type == "html_block"]
+    assert not [c for t in tokens for c in t.children or () if c.type == "html_inline"]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "`\n<!--` und <b>fett</b> und `<i>`",  # a code span over a line that looks like an HTML block
+        "[a](<b c>) ist ein Link.\n\nAber ](<b> ist keiner",  # only the paragraph that fooled the guess
+        "| `<b>` | <i>x</i> |\n|---|---|\n| `a | <u>` |",  # code spans end at their cell
+        "</" + "<!--" * 50 + " `x` " + "``y" * 20,
+    ],
+)
+def test_prose_escaped_html_renders_as_the_source_with_html_off(source: str) -> None:
+    out = prose(source)
+    assert GFM.render(out).replace("     ", " ") == _HTML_OFF.render(source)
+
+
+def test_prose_escapes_many_unclosed_tags_and_backtick_runs() -> None:
+    """Inputs that were searched to their end at every `<` or backtick run (quadratic) come out right."""
+    comments = "</" + "<!--" * 2000 + " `x` " + "``y" * 500
+    out = prose(comments)
+    assert out.count("\\<") == 2001 and "`x`" in out
+    assert GFM.render(out) == _HTML_OFF.render(comments)
+    ticks = "".join("`" * k + "<b>" for k in range(1, 300)) + "`" * 150
+    assert GFM.render(prose(ticks)) == _HTML_OFF.render(ticks)
+
+
 def test_prose_links_and_autolinks_stay_links() -> None:
     source = "Siehe <https://www.leipzig.de/>, <amt@leipzig.de> und [Plan](<plan a.pdf>)."
     assert prose(source) == source

@@ -16,6 +16,7 @@ gives the same bytes:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -23,7 +24,6 @@ from functools import cache
 from typing import Any
 
 from markdown_it import MarkdownIt
-from markdown_it.common.html_re import HTML_TAG_RE
 from markdown_it.token import Token
 
 from .labels import OPTIONS_BY_ART, PUNKTE_SEPARATOR, Art
@@ -103,6 +103,23 @@ def _parser() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
 
 
+@cache
+def _html_parser() -> MarkdownIt:
+    """The same with raw HTML on, as GitHub and GitLab read the output."""
+    return MarkdownIt("commonmark").enable(["table", "strikethrough"])
+
+
+def _html_lines(text: str) -> set[int]:
+    """The lines of `text` in which a parser with raw HTML on finds HTML."""
+    found: set[int] = set()
+    for token in _html_parser().parse(text):
+        if token.map is not None and (
+            token.type == "html_block" or any(child.type == "html_inline" for child in token.children or ())
+        ):
+            found.update(range(*token.map))
+    return found
+
+
 #: What may stand before a block's own text on a line: indentation, quote markers, list markers.
 _CONTAINER_PREFIX = re.compile(r"(?:[ \t]*(?:>|[-+*](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$)))*[ \t]*")
 _ATX = re.compile(r"(?P<prefix>" + _CONTAINER_PREFIX.pattern + r")(?P<hashes>#{1,6})(?=[ \t]|$)")
@@ -153,52 +170,102 @@ def _prose_parsed(text: str, level: int) -> str:
     return "\n".join(line for line in out if line is not None)
 
 
-def _text_blocks(tokens: list[Token]) -> Iterator[tuple[int, int]]:
-    """Line ranges whose text is parsed inline (paragraphs, headings, tables), not code."""
+def _text_blocks(tokens: list[Token]) -> Iterator[tuple[int, int, bool]]:
+    """Line ranges whose text is parsed inline (paragraphs, headings, tables), not code; True for tables."""
     for token in tokens:
         if token.map is not None and token.type in ("paragraph_open", "heading_open", "table_open"):
-            yield token.map[0], token.map[1]
+            yield token.map[0], token.map[1], token.type == "table_open"
 
 
 def _escape_html(text: str) -> str:
     """Put a backslash before every `<` that GitHub would read as HTML; code stays untouched."""
     lines = text.split("\n")
-    for first, end in _text_blocks(_parser().parse(text)):
-        block = "\n".join(lines[first:end])
-        offsets = _html_offsets(block)
-        if offsets:
-            for offset in reversed(offsets):
-                block = block[:offset] + "\\" + block[offset:]
-            lines[first:end] = block.split("\n")
-    return "\n".join(lines)
+    blocks = list(_text_blocks(_parser().parse(text)))
+    distrusted: set[int] = set()  # blocks whose code spans and link destinations are not taken as such
+    while True:
+        out = list(lines)
+        for index, (first, end, table) in enumerate(blocks):
+            block = "\n".join(lines[first:end])
+            offsets = _html_offsets(block, table=table, skip_code=index not in distrusted)
+            out[first:end] = _neutralised(block, offsets).split("\n")
+        escaped = "\n".join(out)
+        leaking = _html_lines(escaped) if "<" in text else set()
+        # The text fooled the guesses about code: `](<b>` without a link before it is a tag, and code spans
+        # pair up differently where HTML is on. Such a block gets a backslash before every `<`, even in what
+        # looked like code or a link destination: odd input may show a backslash, never HTML.
+        fooled = {
+            n
+            for n, (first, end, _) in enumerate(blocks)
+            if n not in distrusted and leaking & set(range(first, end))
+        }
+        if not fooled:
+            return escaped
+        distrusted |= fooled
 
 
-def _html_offsets(block: str) -> list[int]:
-    """Where tags (and anything that could open an HTML block) start, skipping escapes and code spans."""
+#: What goes in at an offset: a backslash before a `<`, or an indent before a line inside a code span.
+_BACKSLASH, _INDENT = "\\", "    "
+
+
+def _neutralised(block: str, offsets: list[tuple[int, str]]) -> str:
+    starts = [0, *(at for at, _ in offsets)]
+    pieces = [block[start:stop] for start, stop in zip(starts, [*starts[1:], len(block)], strict=True)]
+    return pieces[0] + "".join(insert + piece for (_, insert), piece in zip(offsets, pieces[1:], strict=True))
+
+
+#: What may open an HTML tag, comment, declaration or processing instruction.
+_TAG_START = re.compile(r"<[A-Za-z/!?]")
+
+
+def _html_offsets(block: str, *, table: bool = False, skip_code: bool = True) -> list[tuple[int, str]]:
+    """Where HTML could start, and what neutralises it there.
+
+    Each `<` before a letter, `/`, `!` or `?`, and each `<` that opens a block, gets a backslash; escapes,
+    code spans, autolinks and `](<…>)` destinations are skipped. A `<` is escaped whether or not a complete
+    tag follows: the backslash changes nothing in the rendered text, and never looking for the end of a tag
+    keeps this linear (ten thousand unclosed `<!--` took seconds, each searched to the end). A line inside a
+    code span that starts like an HTML block (`<div>`, `<!--`) would end the paragraph where HTML is on; it
+    is indented instead, which the paragraph drops again. In a table a code span ends at its cell.
+    """
     line_starts = [0] + [m.end() for m in re.finditer("\n", block)]
-    block_starts = {_CONTAINER_PREFIX.match(block, s).end() for s in line_starts}  # type: ignore[union-attr]
-    offsets: list[int] = []
+    block_starts = sorted({_CONTAINER_PREFIX.match(block, s).end() for s in line_starts})  # type: ignore[union-attr]
+    starts = set(block_starts)
+    runs: dict[int, list[int]] = {}  # backtick runs by length: where each starts, in order
+    for m in _BACKTICKS.finditer(block):
+        runs.setdefault(m.end() - m.start(), []).append(m.start())
+    barriers = [m.start() for m in re.finditer(r"[|\n]", block)] if table else []
+    offsets: list[tuple[int, str]] = []
     i = 0
     while i < len(block):
         char = block[i]
         if char == "\\":
             i += 2
             continue
-        if char == "`":
+        if char == "`" and skip_code:
             run = _BACKTICKS.match(block, i).end() - i  # type: ignore[union-attr]
-            closing = re.compile(rf"(?<!`)`{{{run}}}(?!`)").search(block, i + run)
-            i = closing.end() if closing else i + run
+            # a code span ends at the next run of exactly as many backticks; without one, the run is text
+            same = runs.get(run, [])
+            k = bisect_left(same, i + run)
+            limit = barriers[b] if table and (b := bisect_left(barriers, i)) < len(barriers) else len(block)
+            if k < len(same) and same[k] < limit:
+                close = same[k]
+                for line in block_starts[bisect_left(block_starts, i + 1) : bisect_left(block_starts, close)]:
+                    if _TAG_START.match(block, line):
+                        offsets.append((line, _INDENT))
+                i = close + run
+            else:
+                i += run
             continue
         if char == "<":
             link = _AUTOLINK.match(block, i)
             if link:
                 i = link.end()
                 continue
-            if block.endswith("](", 0, i):  # a link destination in pointy brackets: [text](<a b>)
+            if skip_code and block.endswith("](", 0, i):  # a destination in pointy brackets: [a](<b c>)
                 i += 1
                 continue
-            if i in block_starts or HTML_TAG_RE.match(block, i):
-                offsets.append(i)
+            if i in starts or _TAG_START.match(block, i):
+                offsets.append((i, _BACKSLASH))
         i += 1
     return offsets
 
