@@ -196,7 +196,7 @@ def _escape_html(text: str) -> str:
         fooled = {
             n
             for n, (first, end, _) in enumerate(blocks)
-            if n not in distrusted and leaking & set(range(first, end))
+            if n not in distrusted and any(line in leaking for line in range(first, end))
         }
         if not fooled:
             return escaped
@@ -233,7 +233,9 @@ def _html_offsets(block: str, *, table: bool = False, skip_code: bool = True) ->
     runs: dict[int, list[int]] = {}  # backtick runs by length: where each starts, in order
     for m in _BACKTICKS.finditer(block):
         runs.setdefault(m.end() - m.start(), []).append(m.start())
+    # where a code span must end at the latest: its cell in a table, else the end of the block
     barriers = [m.start() for m in re.finditer(r"[|\n]", block)] if table else []
+    barriers.append(len(block))
     offsets: list[tuple[int, str]] = []
     i = 0
     while i < len(block):
@@ -246,8 +248,7 @@ def _html_offsets(block: str, *, table: bool = False, skip_code: bool = True) ->
             # a code span ends at the next run of exactly as many backticks; without one, the run is text
             same = runs.get(run, [])
             k = bisect_left(same, i + run)
-            limit = barriers[b] if table and (b := bisect_left(barriers, i)) < len(barriers) else len(block)
-            if k < len(same) and same[k] < limit:
+            if k < len(same) and same[k] < barriers[bisect_left(barriers, i)]:
                 close = same[k]
                 for line in block_starts[bisect_left(block_starts, i + 1) : bisect_left(block_starts, close)]:
                     if _TAG_START.match(block, line):

@@ -493,15 +493,19 @@ class _FormBuilder:
     def beratungsfolge(self) -> list[Flowable]:
         widths = _BERATUNG_WIDTHS
         heads = [self.labels[key] for key in ("spalte_gremium", "spalte_termin", "spalte_zustaendigkeit")]
-        rows: list[list[str]] = [[_cell_text(head, FONT_BOLD, widths[c]) for c, head in enumerate(heads)]]
-        for row in self.statement.beratungsfolge:
-            rows.append(
-                [
-                    _cell_text(row.gremium, FONT, widths[0]),
-                    _german_date(row.termin) if row.termin else "",
-                    _cell_text(row.zustaendigkeit, FONT, widths[2]) if row.zustaendigkeit else "",
-                ]
-            )
+        plain = [
+            [r.gremium, _german_date(r.termin) if r.termin else "", r.zustaendigkeit or ""]
+            for r in self.statement.beratungsfolge
+        ]
+        rows = [[_cell_text(head, FONT_BOLD, widths[c]) for c, head in enumerate(heads)]]
+        rows += [
+            [
+                _cell_text(gremium, FONT, widths[0]),
+                termin,
+                _cell_text(rolle, FONT, widths[2]) if rolle else "",
+            ]
+            for gremium, termin, rolle in plain
+        ]
         page = PAGE_HEIGHT - TOP_MARGIN - BOTTOM_MARGIN - 2 * _row_height(rows[0])
         if any(_row_height(row) > page for row in rows[1:]):
             # Only absurdly long entries get here: ReportLab cannot split a row of plain cells over several
@@ -511,10 +515,7 @@ class _FormBuilder:
                     [f"{head}: {cell}" for head, cell in zip(heads, row, strict=True) if cell],
                     self.styles.value,
                 )
-                for row in (
-                    [r.gremium, _german_date(r.termin) if r.termin else "", r.zustaendigkeit or ""]
-                    for r in self.statement.beratungsfolge
-                )
+                for row in plain
             ]
         table = Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT", spaceAfter=9, splitInRow=1)
         table.setStyle(_BERATUNG_STYLE)

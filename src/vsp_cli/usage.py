@@ -76,6 +76,8 @@ class GermanCommand(TyperCommand):
     context_class = _GermanContext
 
 
+#: How every usage error starts, whether typer or vsp finds it.
+_PREFIX = "vsp: Fehler im Aufruf: "
 #: typer's other usage messages, matched whole, and their German wording.
 _NO_SUCH_COMMAND = re.compile(r"No such command '(?P<name>[^']*)'.*", re.DOTALL)
 _MESSAGES = (
@@ -163,6 +165,3 @@ def usage_message(exc: UsageError) -> str:
 def command_usage_message(message: str, command: str) -> str:
     """A usage error vsp finds after parsing (a path that names nothing, a bad --shard), said the same way."""
     return f"{_PREFIX}{message}\nHilfe: vsp {command} --help\n"
-
-
-_PREFIX = "vsp: Fehler im Aufruf: "
