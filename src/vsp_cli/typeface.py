@@ -14,7 +14,7 @@ import codecs
 import zlib
 from functools import cached_property
 from typing import Any
-from weakref import WeakKeyDictionary
+from weakref import WeakKeyDictionary, ref
 
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.ttfonts import (
@@ -124,18 +124,36 @@ class _SharedFace(TTFontFace):
 
 
 class _States(WeakKeyDictionary[Any, Any]):
-    """ReportLab's per-document subset state, starting from the fixed subset 0 instead of an empty one."""
+    """ReportLab's per-document subset state, starting from the fixed subset 0 instead of an empty one.
+
+    ReportLab looks the state up for every run of text it draws; the document being drawn is remembered, so
+    most lookups skip the weak-keyed dictionary (which makes a weak reference on each lookup).
+    """
 
     def __init__(self, font: SharedSubsetFont) -> None:
         super().__init__()
         self._font = font
+        self._last: tuple[ref[Any], Any] | None = None
 
     def __getitem__(self, doc: Any) -> Any:
+        last = self._last
+        if last is not None and last[0]() is doc:
+            return last[1]
         try:
-            return super().__getitem__(doc)
+            state = super().__getitem__(doc)
         except KeyError:
-            state = self[doc] = self._font.fresh_state()
-            return state
+            state = self._font.fresh_state()
+            super().__setitem__(doc, state)
+        self._last = (ref(doc), state)
+        return state
+
+    def __setitem__(self, doc: Any, state: Any) -> None:
+        self._last = None
+        super().__setitem__(doc, state)
+
+    def __delitem__(self, doc: Any) -> None:
+        self._last = None
+        super().__delitem__(doc)
 
 
 class SharedSubsetFont(TTFont):
