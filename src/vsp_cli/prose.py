@@ -260,6 +260,9 @@ class NeedSpace(CondPageBreak):
 
     _SPACETRANSFER = True
 
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
+        """Nothing to draw, so nothing is written: ReportLab would put an empty graphics state on the page."""
+
 
 class RuledParagraph(ProseParagraph):
     """A paragraph in a block quote: a thin rule left of the text for each quote level."""
