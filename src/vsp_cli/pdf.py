@@ -403,7 +403,22 @@ class TextLines(Flowable):
         self.canv.drawText(text)
 
 
-class _WholeTable(Table):
+class _PlainTable(Table):
+    """A table of plain-text cells (the Beratungsfolge, the form) in which an empty cell draws nothing.
+
+    ReportLab writes an empty text object for each empty cell: the form's gap row and every missing
+    Zuständigkeit.
+    """
+
+    def _drawCell(
+        self, cellval: Any, cellstyle: Any, pos: tuple[float, float], size: tuple[float, float]
+    ) -> None:
+        if cellval == "" and not (cellstyle.href or cellstyle.destination):
+            return
+        super()._drawCell(cellval, cellstyle, pos, size)  # type: ignore[misc]
+
+
+class _WholeTable(_PlainTable):
     """A table that moves to the next page as a whole instead of splitting (the form's boxes)."""
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
@@ -517,7 +532,7 @@ class _FormBuilder:
                 )
                 for row in plain
             ]
-        table = Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT", spaceAfter=9, splitInRow=1)
+        table = _PlainTable(rows, colWidths=widths, repeatRows=1, hAlign="LEFT", spaceAfter=9, splitInRow=1)
         table.setStyle(_BERATUNG_STYLE)
         return [table]
 
