@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import cache, partial
+from functools import cache, lru_cache, partial
 from hashlib import md5
 from pathlib import Path
 from typing import Any
@@ -635,11 +635,27 @@ _BERATUNG_WIDTHS = (FRAME_WIDTH - 72 * mm, 24 * mm, 48 * mm)
 _BREAKABLE_SPACE = re.compile(r"[ \t\n\r\f\v]+")
 
 
+#: Plain texts up to this length have their lines remembered: labels, options, names and committees recur in
+#: every statement of a build.
+_WRAP_MEMO_TEXT = 200
+
+
 def _wrap_lines(text: str, font: str, size: float, width: float) -> list[str]:
     """Greedy line breaking of plain text at ordinary spaces; a word wider than `width` is cut where it must be.
 
     Soft hyphens are dropped: plain text is not hyphenated, and drawn they would show as hyphens.
     """
+    if len(text) <= _WRAP_MEMO_TEXT:
+        return list(_wrap_short(text, font, size, width))
+    return _break_lines(text, font, size, width)
+
+
+@lru_cache(maxsize=4096)
+def _wrap_short(text: str, font: str, size: float, width: float) -> tuple[str, ...]:
+    return tuple(_break_lines(text, font, size, width))
+
+
+def _break_lines(text: str, font: str, size: float, width: float) -> list[str]:
     words = _BREAKABLE_SPACE.split(text.replace("\xad", "").strip(" \t\n\r\f\v"))
     space = pdfmetrics.stringWidth(" ", font, size)
     lines: list[str] = []
