@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from conftest import EXAMPLE_FILES, VALID_CASES
+from vsp_cli import pdf as pdf_module
 from vsp_cli.charset import is_printable
 from vsp_cli.labels import BOX_EMPTY, BOX_TICKED, NICHT_RELEVANT, OPTIONS_BY_ART, Art, Labels
 from vsp_cli.model import Statement
@@ -321,6 +322,30 @@ def test_links_are_clickable_only_for_safe_schemes() -> None:
     text = "".join(pages(data)[0].split())  # an address may break at a line end, but never gets a hyphen
     assert "RatundMailundFTPundrelativund[böse](javascript:alert(1))und" in text
     assert "https://www.leipzig.de/stadtverwaltung/aemter-und-behoerdengaenge/" in text
+
+
+def test_nothing_is_drawn_for_empty_cells_and_heading_guards() -> None:
+    """A missing Zuständigkeit, the form's gap row and the page-break guard before each heading write nothing.
+
+    ReportLab wrote an empty text object for each empty cell and an empty graphics state for each guard.
+    """
+    doc = statement(
+        beratungsfolge=[{"gremium": "Ratsversammlung", "termin": "2017-05-17"}],
+        rechtliche_konsequenzen={"rechtswidrig": True},
+        sachverhalt="Ein Sachverhalt.",
+    )
+    contents = [page.get_contents().get_data() for page in PdfReader(io.BytesIO(render_pdf(doc))).pages]
+    content = b"\n".join(contents)
+    assert b"Ratsversammlung" in content and b"Rechtliche Konsequenzen" in content
+    assert not re.search(rb"BT 1 0 0 1 \S+ \S+ Tm\s+T\* ET", content)
+    assert not re.search(rb"\bq\s+1 0 0 1 \S+ \S+ cm\s+Q\b", content)
+
+
+def test_remembered_plain_lines_are_fresh_lists() -> None:
+    lines = pdf_module._wrap_lines("Ausschuss für Umwelt, Klima und Ordnung", pdf_module.FONT, 10, 120)
+    lines.append("verändert")
+    again = pdf_module._wrap_lines("Ausschuss für Umwelt, Klima und Ordnung", pdf_module.FONT, 10, 120)
+    assert len(again) == len(lines) - 1 and "verändert" not in again
 
 
 # --- reproducible ----------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import pikepdf
 from hypothesis import given
 from hypothesis import strategies as st
 from pypdf import PdfReader
+from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.ttfonts import TTFont
 
 from test_pdf import statement
@@ -81,3 +82,41 @@ def test_documents_share_the_first_subset_and_add_the_rest() -> None:
     assert set(wide_fonts) - set(plain_fonts) == {"/AAAAAB+DejaVuSansCondensed-Bold"}
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(wide_pdf)).pages)
     assert "Städtepartnerschaft mit Hội An: Besuch von Frau Nguyễn (Ω-Projekt)" in " ".join(text.split())
+
+
+def test_state_is_kept_per_document_while_documents_interleave() -> None:
+    font = SharedSubsetFont("InterleavedFace", str(FONT_DIR / FONT_FILES["regular"]))
+    first, second = _Doc(), _Doc()
+    font.splitString("ễ", first)  # a character outside subset 0: the first document's state grows
+    assert font.state[second] is not font.state[first]
+    assert len(font.state[second].subsets) == 1
+    assert len(font.state[first].subsets) == 2  # asked again after the other document: still its own
+    kept = font.state[first]
+    del font.state[first]
+    assert font.state[first] is not kept
+    assert len(font.state[first].subsets) == 1
+
+
+def test_cached_font_dictionaries_are_what_reportlab_writes() -> None:
+    """Subset 0's font and descriptor dictionaries, formatted once and filled in, equal ReportLab's own."""
+    doc = pdfdoc.PDFDocument()
+    file_ref = doc.Reference(pdfdoc.PDFStream(content=b"x"), "some font file")
+    cmap_ref = doc.Reference(pdfdoc.PDFStream(content=b"y"), "some cmap")
+    face: Any = FONT.face
+    name, shape, _cmap, _packed = FONT._fixed_objects
+
+    descriptor = face._fixed_descriptor.fill({"FontFile2": file_ref})
+    expected = face._descriptor(name, file_ref)  # ReportLab's dictionary, as addSubsetObjects builds it
+    assert descriptor.format(doc) == expected.format(doc)
+    descriptor_ref = doc.Reference(descriptor, "the descriptor")
+
+    font = shape.fill(
+        {"Name": pdfdoc.PDFName("F7+0"), "ToUnicode": cmap_ref, "FontDescriptor": descriptor_ref}
+    )
+    reportlabs: Any = pdfdoc.PDFTrueTypeFont()
+    reportlabs.Name, reportlabs.BaseFont = "F7+0", name
+    reportlabs.FirstChar, reportlabs.LastChar = 0, 255
+    reportlabs.Widths = pdfdoc.PDFArray([face.getCharWidth(code) for code in FIXED_SUBSET])
+    reportlabs.ToUnicode, reportlabs.FontDescriptor = cmap_ref, descriptor_ref
+    assert font.format(doc) == reportlabs.format(doc)
+    assert b"/F7+0" in font.format(doc) and b"/FontDescriptor" in font.format(doc)
