@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import itertools
 import os
 import stat
-import tempfile
 from pathlib import Path
 
 #: What the common OS errors mean, in the words of the messages (the system's own texts are English).
@@ -66,16 +66,43 @@ def write_atomic(path: Path, data: bytes) -> None:
 
     The rename is atomic, so a killed or failing run leaves either the old file or the new one, never a
     truncated one. There is no fsync: it would cost more than rendering a Markdown file, and a build that a
-    power cut interrupts is simply run again.
+    power cut interrupts is simply run again. The file gets the permissions of any new file (0666 less the
+    umask).
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = _create_beside(path)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-        os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+#: Numbers the temporary files of this process; with the process id they make names no other writer uses.
+_TEMPORARY = itertools.count()
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
+
+
+def _create_beside(path: Path) -> tuple[int, str]:
+    """A new, empty hidden file in the folder of `path`, which is made if missing.
+
+    The folder is only looked at when the file cannot be made: a build writes thousands of files into a
+    handful of folders.
+    """
+    try:
+        return _create_new(path)
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return _create_new(path)
+
+
+def _create_new(path: Path) -> tuple[int, str]:
+    for _ in range(100):
+        tmp = os.path.join(path.parent, f".{path.name}.{os.getpid()}-{next(_TEMPORARY)}.tmp")
+        try:
+            return os.open(tmp, _CREATE, 0o666), tmp
+        except FileExistsError:
+            continue  # left behind by a killed process of the same id
+    raise FileExistsError(errno.EEXIST, _REASONS[errno.EEXIST], str(path))

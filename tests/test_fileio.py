@@ -1,0 +1,50 @@
+"""Atomic writes: the folder is made when missing, permissions are those of any new file, nothing is left over."""
+
+from __future__ import annotations
+
+import itertools
+import os
+from pathlib import Path
+
+import pytest
+
+from vsp_cli import fileio
+from vsp_cli.fileio import write_atomic
+
+
+def _leftovers(folder: Path) -> list[str]:
+    return [p.name for p in folder.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_missing_folders_are_made(tmp_path: Path) -> None:
+    target = tmp_path / "a" / "b" / "x.pdf"
+    write_atomic(target, b"%PDF")
+    assert target.read_bytes() == b"%PDF"
+    assert _leftovers(target.parent) == []
+
+
+def test_permissions_follow_the_umask(tmp_path: Path) -> None:
+    previous = os.umask(0o027)
+    try:
+        write_atomic(tmp_path / "x.md", b"text")
+    finally:
+        os.umask(previous)
+    assert (tmp_path / "x.md").stat().st_mode & 0o777 == 0o640
+
+
+def test_a_leftover_temporary_file_is_passed_over(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fileio, "_TEMPORARY", itertools.count(7))
+    stale = tmp_path / f".x.pdf.{os.getpid()}-7.tmp"  # as a killed process with the same id left it
+    stale.write_bytes(b"stale")
+    write_atomic(tmp_path / "x.pdf", b"new")
+    assert (tmp_path / "x.pdf").read_bytes() == b"new"
+    assert stale.read_bytes() == b"stale"
+
+
+def test_a_failed_write_keeps_the_old_file_and_leaves_nothing(tmp_path: Path) -> None:
+    target = tmp_path / "x.pdf"
+    target.write_bytes(b"old")
+    with pytest.raises(TypeError):
+        write_atomic(target, "not bytes")  # type: ignore[arg-type]
+    assert target.read_bytes() == b"old"
+    assert _leftovers(tmp_path) == []
