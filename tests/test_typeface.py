@@ -15,7 +15,14 @@ from reportlab.pdfbase.ttfonts import TTFont
 from test_pdf import statement
 from vsp_cli.charset import FONT_DIR, FONT_FILES
 from vsp_cli.pdf import render_pdf
-from vsp_cli.typeface import COMMON, FIXED_SUBSET, WIDTH_CACHE_MAX, WIDTH_TEXT_MAX, SharedSubsetFont
+from vsp_cli.typeface import (
+    COMMON,
+    FIXED_SUBSET,
+    WIDTH_CACHE_MAX,
+    WIDTH_TEXT_MAX,
+    SharedSubsetFont,
+    _FixedStream,
+)
 
 FONT = SharedSubsetFont("TestFace", str(FONT_DIR / FONT_FILES["regular"]))
 #: Characters inside the fixed subset, a no-break space, and some outside it (Vietnamese, Greek, a dash).
@@ -103,7 +110,7 @@ def test_cached_font_dictionaries_are_what_reportlab_writes() -> None:
     file_ref = doc.Reference(pdfdoc.PDFStream(content=b"x"), "some font file")
     cmap_ref = doc.Reference(pdfdoc.PDFStream(content=b"y"), "some cmap")
     face: Any = FONT.face
-    name, shape, _cmap, _packed = FONT._fixed_objects
+    name, shape, _cmap = FONT._fixed_objects
 
     descriptor = face._fixed_descriptor.fill({"FontFile2": file_ref})
     expected = face._descriptor(name, file_ref)  # ReportLab's dictionary, as addSubsetObjects builds it
@@ -120,3 +127,15 @@ def test_cached_font_dictionaries_are_what_reportlab_writes() -> None:
     reportlabs.ToUnicode, reportlabs.FontDescriptor = cmap_ref, descriptor_ref
     assert font.format(doc) == reportlabs.format(doc)
     assert b"/F7+0" in font.format(doc) and b"/FontDescriptor" in font.format(doc)
+
+
+def test_streams_formatted_ahead_are_what_reportlab_writes() -> None:
+    doc = pdfdoc.PDFDocument()
+    raw = b"/CIDInit /ProcSet findresource begin\n" * 40
+    fixed = _FixedStream(raw, Length1=len(raw))
+    for compress in (False, True):
+        reportlabs = pdfdoc.PDFStream(content=raw, filters=[pdfdoc.PDFZCompress] if compress else None)
+        reportlabs.dictionary["Length1"] = len(raw)
+        assert fixed.object(compress).format(doc) == reportlabs.format(doc)
+    assert fixed.object(True).format(doc) != fixed.object(False).format(doc)
+    assert fixed.object(True) is not fixed.object(True)  # each document numbers its own object

@@ -116,15 +116,36 @@ class _Filled(pdfdoc.PDFObject):
         return b"".join(out)
 
 
-def _flate_stream(raw: bytes, packed: bytes, compress: bool) -> Any:
-    """A stream with content compressed beforehand (ReportLab leaves a stream that names its Filter alone)."""
-    stream = pdfdoc.PDFStream()
-    if compress:
-        stream.content = packed
-        stream.dictionary["Filter"] = pdfdoc.PDFArray([pdfdoc.PDFName("FlateDecode")])
-    else:
-        stream.content = raw
-    return stream
+class _AnyDocument:
+    """Stands for the document when a stream that depends on none of its settings is formatted ahead."""
+
+    defaultStreamFilters = None
+    encrypt = pdfdoc.NoEncryption()
+
+
+class _FormattedStream(_Formatted):
+    """One document's use of a `_FixedStream`: a stream is always an indirect object."""
+
+    __RefOnly__ = 1
+
+
+class _FixedStream:
+    """A stream that is the same in every document (a font program, a ToUnicode map), formatted once per
+    process, compressed and not, so that a document only copies its bytes."""
+
+    def __init__(self, raw: bytes, **entries: Any) -> None:
+        self._forms: dict[bool, bytes] = {}
+        for compress in (False, True):
+            stream = pdfdoc.PDFStream(content=zlib.compress(raw) if compress else raw)
+            if compress:  # ReportLab leaves a stream that names its Filter alone
+                stream.dictionary["Filter"] = pdfdoc.PDFArray([pdfdoc.PDFName("FlateDecode")])
+            for key, value in entries.items():
+                stream.dictionary[key] = value
+            self._forms[compress] = stream.format(_AnyDocument())
+
+    def object(self, compress: bool) -> _FormattedStream:
+        """A fresh object for one document (ReportLab marks each object with its number in the document)."""
+        return _FormattedStream(self._forms[bool(compress)])
 
 
 def _subset_name(face: Any, n: int) -> str:
@@ -161,9 +182,9 @@ class _SharedFace(TTFontFace):
     """A face that builds and compresses its fixed subset once and hands the same bytes to every document."""
 
     @cached_property
-    def _fixed_program(self) -> tuple[bytes, bytes]:
+    def _fixed_program(self) -> _FixedStream:
         program = bytes(self.makeSubset(FIXED_SUBSET))
-        return program, zlib.compress(program)
+        return _FixedStream(program, Length1=len(program))
 
     @cached_property
     def _fixed_descriptor(self) -> _Shape:
@@ -193,9 +214,7 @@ class _SharedFace(TTFontFace):
         """ReportLab's own method, with the font program and descriptor of the fixed subset from the cache."""
         if subset != FIXED_SUBSET:
             return super().addSubsetObjects(doc, fontname, subset)  # type: ignore[no-untyped-call]
-        program, packed = self._fixed_program
-        font_file = _flate_stream(program, packed, doc.compression)
-        font_file.dictionary["Length1"] = len(program)
+        font_file = self._fixed_program.object(doc.compression)
         font_file_ref = doc.Reference(font_file, f"fontFile:{self.filename}({fontname})")
         if fontname == _subset_name(self, 0):
             descriptor: Any = self._fixed_descriptor.fill({"FontFile2": font_file_ref})
@@ -280,7 +299,7 @@ class SharedSubsetFont(TTFont):
         return state
 
     @cached_property
-    def _fixed_objects(self) -> tuple[str, _Shape, bytes, bytes]:
+    def _fixed_objects(self) -> tuple[str, _Shape, _FixedStream]:
         """Subset 0's font name, font dictionary and ToUnicode map, the same in every document."""
         name = _subset_name(self.face, 0)
         widths = _Formatted(pdfdoc.PDFArray(self._widths(FIXED_SUBSET)).format(None))
@@ -288,8 +307,7 @@ class SharedSubsetFont(TTFont):
             lambda holes: _font_dictionary(name, widths, len(FIXED_SUBSET), holes),
             ("Name", "ToUnicode", "FontDescriptor"),
         )
-        cmap = makeToUnicodeCMap(name, FIXED_SUBSET).encode("latin-1")
-        return name, font, cmap, zlib.compress(cmap)
+        return name, font, _FixedStream(makeToUnicodeCMap(name, FIXED_SUBSET).encode("latin-1"))
 
     def _widths(self, subset: list[int]) -> list[int]:
         face: Any = self.face
@@ -303,10 +321,8 @@ class SharedSubsetFont(TTFont):
             internal_name = self.getSubsetInternalName(n, doc)[1:]
             font: Any
             if n == 0 and subset == FIXED_SUBSET:
-                name, shape, cmap, packed = self._fixed_objects
-                to_unicode = doc.Reference(
-                    _flate_stream(cmap, packed, doc.compression), "toUnicodeCMap:" + name
-                )
+                name, shape, cmap = self._fixed_objects
+                to_unicode = doc.Reference(cmap.object(doc.compression), "toUnicodeCMap:" + name)
                 descriptor = self.face.addSubsetObjects(doc, name, subset)  # type: ignore[no-untyped-call]
                 font = shape.fill(
                     {
