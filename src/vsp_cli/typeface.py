@@ -3,9 +3,10 @@
 ReportLab numbers a document's characters in the order they are first drawn and embeds a fresh subset of each
 face per document: building it and compressing its ~27 KB cost about a fifth of a warm render. Here subset 0
 is fixed (ASCII at its own codes, then the characters German statements and names use, see `COMMON`), so its
-font program is built and compressed once per process and reused by every document. Characters outside it
-still get ReportLab's dynamic subsets 1, 2, … as before; text made only of fixed characters is encoded by one
-`str.translate` instead of ReportLab's loop over each character.
+PDF objects are built once per process and reused by every document: the font program and ToUnicode map as
+finished streams, the font and descriptor dictionaries with holes for the per-document references. Characters
+outside it still get ReportLab's dynamic subsets 1, 2, … as before; text made only of fixed characters is
+encoded by one C codec call instead of ReportLab's loop over each character.
 """
 
 from __future__ import annotations
@@ -99,8 +100,8 @@ class _Shape:
 
 
 class _Filled(pdfdoc.PDFObject):
-    """A `_Shape` with one document's values, formatted when the document is written (references are
-    numbered only then)."""
+    """A `_Shape` with one document's values, formatted when the document is written (when references get
+    their numbers)."""
 
     __RefOnly__ = 1  # like ReportLab's font objects: always an indirect object
 
