@@ -268,6 +268,7 @@ class SharedSubsetFont(TTFont):
         glyphs = self.face.charToGlyph
         #: The fixed characters this face has, by code; a character it lacks is left to ReportLab (.notdef).
         self._codes = {char: code for code, char in enumerate(FIXED_SUBSET) if code and char in glyphs}
+        self._assignments = {0: 0, **self._codes}
         # Subset 0 as a codec: C code maps each character to its code, and fails on any other character
         # (U+FFFE marks a code whose character this face lacks). Code 0 stays .notdef, as ReportLab has it.
         table = "".join(chr(point) if point in self._codes else "\ufffe" for point in FIXED_SUBSET[1:])
@@ -293,8 +294,8 @@ class SharedSubsetFont(TTFont):
 
     def fresh_state(self) -> Any:
         """A document's subset state with subset 0 already full, so later characters go to subsets 1, 2, …"""
-        state: Any = TTFont.State(True, self)
-        state.assignments = {0: 0, **self._codes}
+        state: Any = TTFont.State(False)  # the plain state: its ASCII set-up would be replaced at once
+        state.assignments = self._assignments.copy()
         state.subsets = [list(FIXED_SUBSET)]
         state.nextCode = 256
         return state
