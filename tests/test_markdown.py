@@ -527,6 +527,18 @@ def test_template_override(tmp_path: Path, minimal_data: dict[str, Any]) -> None
     )
 
 
+def test_an_edited_template_is_used_at_once(tmp_path: Path, minimal_data: dict[str, Any]) -> None:
+    """`--watch` renders again in the same process after a template changed: the edit must count."""
+    template = tmp_path / "statement.md.j2"
+    settings, statement = RenderSettings(template_dir=tmp_path), make(minimal_data)
+    template.write_text("erste Fassung\n", encoding="utf-8")
+    assert render_markdown(statement, settings) == "erste Fassung\n"
+    template.write_text("zweite Fassung\n", encoding="utf-8")
+    later = template.stat().st_mtime + 5
+    os.utime(template, (later, later))  # a file system's clock may not tick between two quick writes
+    assert render_markdown(statement, settings) == "zweite Fassung\n"
+
+
 def test_override_folder_without_the_template_falls_back(
     tmp_path: Path, minimal_data: dict[str, Any]
 ) -> None:

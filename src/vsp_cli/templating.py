@@ -38,7 +38,7 @@ def environment(
     """The environment for `template_dir` (None: built-in templates only), with `filters` registered.
 
     Environments are cached per folder and filter set, because building one and compiling its templates
-    costs more than rendering a statement; Jinja's loader still notices edited template files.
+    costs more than rendering a statement; Jinja's loader still notices edited files in `template_dir`.
     """
     if template_dir is not None and not template_dir.is_dir():
         raise TemplateError(
@@ -70,6 +70,9 @@ def _cached_environment(
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # A user's templates may be edited while `--watch` runs; the built-in ones change only with vsp, so
+        # they are not looked up on disk again for every statement.
+        auto_reload=template_dir is not None,
     )
     env.filters.update(dict(filters))
     return env
