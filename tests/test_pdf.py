@@ -19,6 +19,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
+from reportlab.lib import colors
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
 
 from conftest import EXAMPLE_FILES, VALID_CASES
 from vsp_cli import pdf as pdf_module
@@ -339,6 +341,51 @@ def test_nothing_is_drawn_for_empty_cells_and_heading_guards() -> None:
     assert b"Ratsversammlung" in content and b"Rechtliche Konsequenzen" in content
     assert not re.search(rb"BT 1 0 0 1 \S+ \S+ Tm\s+T\* ET", content)
     assert not re.search(rb"\bq\s+1 0 0 1 \S+ \S+ cm\s+Q\b", content)
+
+
+def _placed_text(table: Any) -> list[tuple[str, str, float, float, float]]:
+    """Each text run of a one-table document: text, font, size and where it starts."""
+    buffer = io.BytesIO()
+    SimpleDocTemplate(buffer).build([table])
+    placed = []
+
+    def visit(text: str, cm: Any, tm: Any, font: Any, size: float) -> None:
+        if text.strip():
+            name = str(font["/BaseFont"]) if font else ""
+            placed.append((text.strip(), name, size, round(tm[4] + cm[4], 3), round(tm[5] + cm[5], 3)))
+
+    PdfReader(buffer).pages[0].extract_text(visitor_text=visit)
+    return sorted(placed)
+
+
+@pytest.mark.parametrize("valign", ["TOP", "MIDDLE", "BOTTOM"])
+def test_plain_tables_place_text_as_reportlab_does(valign: str) -> None:
+    """The Beratungsfolge and the form set all their cells in one text object, at ReportLab's positions."""
+    pdf_module.register_fonts()
+    rows: list[list[Any]] = [
+        ["Gremium", "Termin", "Zuständigkeit"],
+        ["FA Allgemeine\nVerwaltung", "18.04.2017", ""],
+        ["Ratsversammlung", Paragraph("als <b>Absatz</b>"), "Beschluss-\nfassung"],
+    ]
+    style = [
+        *pdf_module._BERATUNG_STYLE.getCommands(),
+        ("VALIGN", (0, 0), (-1, -1), valign),
+        ("FONTNAME", (0, 2), (0, 2), pdf_module.FONT_BOLD),
+        ("TEXTCOLOR", (2, 1), (2, 2), colors.darkred),
+        ("ALIGN", (1, 1), (1, 1), "CENTRE"),  # set by ReportLab itself
+    ]
+    ours = pdf_module._PlainTable(rows, colWidths=pdf_module._BERATUNG_WIDTHS, style=style)
+    reportlabs = Table(rows, colWidths=pdf_module._BERATUNG_WIDTHS, style=style)
+    assert _placed_text(ours) == _placed_text(reportlabs)
+
+    buffer = io.BytesIO()
+    SimpleDocTemplate(buffer).build([pdf_module._PlainTable(rows, style=style)])
+    content = PdfReader(buffer).pages[0].get_contents().get_data()
+    texts = [block for block in re.findall(rb"BT(.*?)ET", content, re.S) if b"Tj" in block]
+    assert len(texts) == 3  # ReportLab's own for the centred date and the paragraph, the plain cells in one
+    plain = next(block for block in texts if b"(Gremium)" in block)
+    assert all(cell in plain for cell in (b"(Termin)", b"(Verwaltung)", b"(Ratsversammlung)", b"(fassung)"))
+    assert re.search(rb"\.545\d* 0 0 rg[^()]*\(Beschluss-\)", plain)  # the cell's own colour
 
 
 def test_remembered_plain_lines_are_fresh_lists() -> None:

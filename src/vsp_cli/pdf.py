@@ -404,18 +404,63 @@ class TextLines(Flowable):
 
 
 class _PlainTable(Table):
-    """A table of plain-text cells (the Beratungsfolge, the form) in which an empty cell draws nothing.
+    """A table of plain-text cells (the Beratungsfolge, the form) whose text is set in one text object.
 
-    ReportLab writes an empty text object for each empty cell: the form's gap row and every missing
-    Zuständigkeit.
+    ReportLab sets each line of each cell as a text object of its own, measuring it first for right-to-left
+    scripts, and writes an empty one for an empty cell. Here the lines are added to one text object, written
+    after the rules; the positions are ReportLab's.
     """
+
+    _text: Any = None
+    _font: tuple[str, float, float] | None = None
+    _color: Any = None
+
+    def draw(self) -> None:
+        self._text = self._font = self._color = None
+        super().draw()
+        if self._text is not None:
+            self.canv.drawText(self._text)
+            self._text = None
 
     def _drawCell(
         self, cellval: Any, cellstyle: Any, pos: tuple[float, float], size: tuple[float, float]
     ) -> None:
-        if cellval == "" and not (cellstyle.href or cellstyle.destination):
+        if not (
+            isinstance(cellval, str)
+            and cellstyle.alignment == "LEFT"
+            and cellstyle.valign in ("TOP", "MIDDLE", "BOTTOM")
+            and not (cellstyle.direction or cellstyle.shaping or cellstyle.href or cellstyle.destination)
+        ):
+            super()._drawCell(cellval, cellstyle, pos, size)  # type: ignore[misc]
             return
-        super()._drawCell(cellval, cellstyle, pos, size)  # type: ignore[misc]
+        if not cellval:
+            return
+        lines = cellval.split("\n")
+        (x, bottom), height = pos, size[1]
+        leading, fontsize = cellstyle.leading, cellstyle.fontsize
+        if cellstyle.valign == "TOP":
+            y = bottom + height - cellstyle.topPadding - fontsize
+        elif cellstyle.valign == "BOTTOM":
+            y = bottom + cellstyle.bottomPadding + len(lines) * leading - fontsize
+        else:  # as ReportLab centres a cell's lines
+            y = (
+                bottom
+                + (cellstyle.bottomPadding + height - cellstyle.topPadding + len(lines) * leading) / 2.0
+            )
+            y -= fontsize
+        text = self._text
+        if text is None:
+            text = self._text = self.canv.beginText()
+        font = (cellstyle.fontname, fontsize, leading)
+        if font != self._font:
+            text.setFont(*font)
+            self._font = font
+        if cellstyle.color != self._color:
+            text.setFillColor(cellstyle.color)
+            self._color = cellstyle.color
+        text.setTextOrigin(x + cellstyle.leftPadding, y)
+        for line in lines:
+            text.textLine(line)
 
 
 class _WholeTable(_PlainTable):
