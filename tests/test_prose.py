@@ -244,9 +244,18 @@ def test_hard_breaks_inside_emphasis_and_links_are_cut_and_the_markup_reopened(
 
 
 def test_a_link_whose_text_ends_at_a_cut_leaves_no_empty_piece(plain_renderer: ProseRenderer) -> None:
-    source = "[" + "".join(f"zeile {i}\\\n" for i in range(40)) + "](https://example.org) danach"
+    source = "[" + "".join(f"zeile {i}\\\n" for i in range(40)) + "](https://example.org) danach\\\nZeile"
     pieces = texts(plain_renderer.flowables(source))
-    assert len(pieces) == 2 and pieces[1].strip() == "danach"
+    assert len(pieces) == 2 and pieces[1].strip() == "danach<br/>Zeile"
+
+
+def test_the_last_piece_has_two_lines_at_least(plain_renderer: ProseRenderer) -> None:
+    """A last line set alone could stand alone atop a page, which widow control would not allow the whole."""
+    for count, sizes in ((80, [40, 40]), (81, [40, 41]), (82, [40, 40, 2])):
+        pieces = texts(plain_renderer.flowables("\\\n".join(f"Zeile {i}" for i in range(count))))
+        assert [text.count("<br/>") + 1 for text in pieces] == sizes
+        code = texts(plain_renderer.flowables("```\n" + "\n".join(f"z{i}" for i in range(count)) + "\n```"))
+        assert [text.count("<br/>") + 1 for text in code] == sizes
 
 
 def test_gfm_table(plain_renderer: ProseRenderer) -> None:
@@ -564,9 +573,19 @@ def test_hard_broken_lines_go_on_with_the_next_line_not_a_blank_one(
     assert layout([rest]).split("\n")[0].strip() == expected
 
 
-def test_pieces_of_hard_broken_lines_end_pages_where_the_whole_would(renderer: ProseRenderer) -> None:
+@pytest.mark.parametrize(
+    "block",
+    [
+        "\\\n".join(f"Zeile {i}" for i in range(130)),
+        "\\\n".join(f"Zeile {i}" for i in range(81)),  # a last line of its own would be a widow
+        "```\n" + "\n".join(f"zeile {i}" for i in range(81)) + "\n```",
+    ],
+    ids=["130-lines", "81-lines", "81-code-lines"],
+)
+def test_pieces_of_hard_broken_lines_end_pages_where_the_whole_would(
+    renderer: ProseRenderer, block: str
+) -> None:
     """At every position on the page: widow and orphan control applies only at the ends of the whole block."""
-    block = "\\\n".join(f"Zeile {i}" for i in range(130))
     for before in range(20):
         source = "\n\n".join(["Absatz davor."] * before + [block])
         pieces = _pages(renderer.flowables(source))

@@ -308,6 +308,8 @@ def _at_hard_breaks(children: Sequence[Token], every: int) -> list[list[Token]]:
     Lines that end in a hard break are not justified, so the pieces set as paragraphs without space between
     them look the same as the whole (see `_PIECE_LINES`). Emphasis or a link open at a cut is closed at the
     end of one piece and opened again at the start of the next, so a whole bold block of lines is cut too.
+    The last piece has two lines at least: a last line of its own could end up alone atop a page, where the
+    whole paragraph's widow control would not have let it.
     """
     from markdown_it.token import Token
 
@@ -315,6 +317,7 @@ def _at_hard_breaks(children: Sequence[Token], every: int) -> list[list[Token]]:
     opened: list[Token] = []
     reopen: list[Token] = []  # what the next piece opens again, once it has something inside
     breaks = 0
+    last_cut = sum(token.type == "hardbreak" for token in children) - 1
     for token in children:
         if token.nesting == -1 and reopen:  # closed before anything was inside: not opened again at all
             reopen.pop()
@@ -329,7 +332,7 @@ def _at_hard_breaks(children: Sequence[Token], every: int) -> list[list[Token]]:
             opened.pop()
         if token.type == "hardbreak":
             breaks += 1
-            if breaks % every == 0:
+            if breaks % every == 0 and breaks <= last_cut:
                 pieces[-1] += [Token(t.type.replace("_open", "_close"), t.tag, -1) for t in reversed(opened)]
                 pieces.append([])
                 reopen = list(opened)
@@ -581,12 +584,17 @@ class ProseRenderer:
     def _code_markup(code: str) -> list[str]:
         """Code as paragraph markup: lines kept, runs of spaces kept (as no-break spaces), tabs expanded.
 
-        A long block becomes one paragraph per `_PIECE_LINES` lines, set without space between them.
+        A long block becomes one paragraph per `_PIECE_LINES` lines, set without space between them; the last
+        has two lines at least (see `_at_hard_breaks`).
         """
         lines = [
             _SPACE_RUN.sub("\u00a0", escape(line.expandtabs(4))) for line in code.rstrip("\n").split("\n")
         ]
-        return ["<br/>".join(lines[i : i + _PIECE_LINES]) for i in range(0, len(lines), _PIECE_LINES)]
+        pieces = [lines[i : i + _PIECE_LINES] for i in range(0, len(lines), _PIECE_LINES)]
+        if len(pieces) > 1 and len(pieces[-1]) < 2:
+            tail = pieces.pop()
+            pieces[-1] += tail
+        return ["<br/>".join(piece) for piece in pieces]
 
     def _table_as_lines(
         self, plain: list[list[str]], header_rows: int, left: float, out: list[Flowable], after: int
