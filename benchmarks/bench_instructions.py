@@ -1,0 +1,82 @@
+"""CPU instructions per statement (check, PDF and Markdown), counted by valgrind: the same number on every run.
+
+    python benchmarks/bench_instructions.py [-n 10] [--src path/to/other/src ...]
+
+Wall times on a shared virtual machine swing by a third within minutes, which hides changes of a few per
+cent. Counting the instructions of a render does not: callgrind runs the interpreter on a simulated CPU.
+Two runs are counted, one rendering 2 statements and one rendering 2 + N; their difference divided by N is the
+cost of a warm render (start-up and the first, cold render cancel out). Instructions the kernel runs for
+system calls are not counted. Give several `--src` folders (a checkout of another commit) to compare them in
+the same run. Needs valgrind (`apt install valgrind`); slow: about a minute for N = 10.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "examples" / "VI-A-03824-VSP-01.yaml"
+
+#: Renders the first `count` statements of a folder, each checked from its file, as `vsp render` does.
+PROGRAM = """
+import sys
+from pathlib import Path
+from vsp_cli.api import check, render
+from vsp_cli.settings import RenderSettings
+settings = RenderSettings()
+for path in sorted(Path(sys.argv[1]).glob("*.yaml"))[: int(sys.argv[2])]:
+    statement = check(path).statement
+    render(statement, "pdf", settings)
+    render(statement, "md", settings)
+"""
+
+
+def instructions(src: Path | None, folder: Path, count: int) -> int:
+    """Instructions valgrind counts for the whole program rendering `count` statements."""
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    if src is not None:
+        env["PYTHONPATH"] = str(src)
+    valgrind = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"]
+    result = subprocess.run(
+        [*valgrind, sys.executable, "-c", PROGRAM, str(folder), str(count)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    found = re.search(r"Collected\s*:\s*(\d+)", result.stderr)
+    if found is None:
+        raise SystemExit(f"valgrind gave no count:\n{result.stderr[-2000:]}")
+    return int(found.group(1))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("-n", type=int, default=10, help="warm renders counted (default 10)")
+    parser.add_argument("--src", type=Path, action="append", help="a src folder to import vsp_cli from")
+    args = parser.parse_args()
+    if shutil.which("valgrind") is None:
+        raise SystemExit("valgrind fehlt (apt install valgrind)")
+    text = SEED.read_text(encoding="utf-8")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        for i in range(args.n + 2):
+            (folder / f"vsp-{i:05d}.yaml").write_text(text.replace("03824", f"{i:05d}"), encoding="utf-8")
+        for src in args.src or [None]:
+            base = instructions(src, folder, 2)
+            total = instructions(src, folder, 2 + args.n)
+            name = str(src) if src is not None else "installed vsp_cli"
+            print(f"{name}: {(total - base) / args.n / 1e6:.2f} million instructions per statement")
+
+
+if __name__ == "__main__":
+    main()
