@@ -438,16 +438,13 @@ class _PlainTable(Table):
         lines = cellval.split("\n")
         (x, bottom), height = pos, size[1]
         leading, fontsize = cellstyle.leading, cellstyle.fontsize
-        if cellstyle.valign == "TOP":
-            y = bottom + height - cellstyle.topPadding - fontsize
+        top, low, tall = cellstyle.topPadding, cellstyle.bottomPadding, len(lines) * leading
+        if cellstyle.valign == "TOP":  # the first line's baseline, as ReportLab computes it
+            y = bottom + height - top - fontsize
         elif cellstyle.valign == "BOTTOM":
-            y = bottom + cellstyle.bottomPadding + len(lines) * leading - fontsize
-        else:  # as ReportLab centres a cell's lines
-            y = (
-                bottom
-                + (cellstyle.bottomPadding + height - cellstyle.topPadding + len(lines) * leading) / 2.0
-            )
-            y -= fontsize
+            y = bottom + low + tall - fontsize
+        else:
+            y = bottom + (low + height - top + tall) / 2.0 - fontsize
         text = self._text
         if text is None:
             text = self._text = self.canv.beginText()

@@ -9,6 +9,7 @@ only http, https and mailto targets; images print their description and are neve
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -302,14 +303,19 @@ _PIECE_LINES = 40
 _TABLE_ROWS = 500
 
 
+def _cuts(lines: int, every: int) -> range:
+    """After which lines a block of `lines` lines is cut into pieces: every `every` lines, but the last piece
+    keeps two lines at least. A last line of its own could end up alone atop a page, where the whole block's
+    widow control would not have let it."""
+    return range(every, lines - 1, every)
+
+
 def _at_hard_breaks(children: Sequence[Token], every: int) -> list[list[Token]]:
-    """A paragraph's inline tokens in pieces of `every` hard-broken lines.
+    """A paragraph's inline tokens in pieces of `every` hard-broken lines (see `_cuts`).
 
     Lines that end in a hard break are not justified, so the pieces set as paragraphs without space between
     them look the same as the whole (see `_PIECE_LINES`). Emphasis or a link open at a cut is closed at the
     end of one piece and opened again at the start of the next, so a whole bold block of lines is cut too.
-    The last piece has two lines at least: a last line of its own could end up alone atop a page, where the
-    whole paragraph's widow control would not have let it.
     """
     from markdown_it.token import Token
 
@@ -317,7 +323,7 @@ def _at_hard_breaks(children: Sequence[Token], every: int) -> list[list[Token]]:
     opened: list[Token] = []
     reopen: list[Token] = []  # what the next piece opens again, once it has something inside
     breaks = 0
-    last_cut = sum(token.type == "hardbreak" for token in children) - 1
+    cuts = _cuts(sum(token.type == "hardbreak" for token in children) + 1, every)
     for token in children:
         if token.nesting == -1 and reopen:  # closed before anything was inside: not opened again at all
             reopen.pop()
@@ -332,7 +338,7 @@ def _at_hard_breaks(children: Sequence[Token], every: int) -> list[list[Token]]:
             opened.pop()
         if token.type == "hardbreak":
             breaks += 1
-            if breaks % every == 0 and breaks <= last_cut:
+            if breaks in cuts:
                 pieces[-1] += [Token(t.type.replace("_open", "_close"), t.tag, -1) for t in reversed(opened)]
                 pieces.append([])
                 reopen = list(opened)
@@ -584,17 +590,14 @@ class ProseRenderer:
     def _code_markup(code: str) -> list[str]:
         """Code as paragraph markup: lines kept, runs of spaces kept (as no-break spaces), tabs expanded.
 
-        A long block becomes one paragraph per `_PIECE_LINES` lines, set without space between them; the last
-        has two lines at least (see `_at_hard_breaks`).
+        A long block becomes one paragraph per `_PIECE_LINES` lines (see `_cuts`), set without space between
+        them.
         """
         lines = [
             _SPACE_RUN.sub("\u00a0", escape(line.expandtabs(4))) for line in code.rstrip("\n").split("\n")
         ]
-        pieces = [lines[i : i + _PIECE_LINES] for i in range(0, len(lines), _PIECE_LINES)]
-        if len(pieces) > 1 and len(pieces[-1]) < 2:
-            tail = pieces.pop()
-            pieces[-1] += tail
-        return ["<br/>".join(piece) for piece in pieces]
+        bounds = [0, *_cuts(len(lines), _PIECE_LINES), len(lines)]
+        return ["<br/>".join(lines[start:end]) for start, end in itertools.pairwise(bounds)]
 
     def _table_as_lines(
         self, plain: list[list[str]], header_rows: int, left: float, out: list[Flowable], after: int
