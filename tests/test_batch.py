@@ -16,7 +16,7 @@ import yaml
 
 from conftest import EXAMPLES, ROOT, call
 from vsp_cli.batch import UsageError, parse_shard, shard_slice
-from vsp_cli.build import RECORD_NAME, Fingerprinter, Job, RecordKeys
+from vsp_cli.build import RECORD_NAME, Fingerprinter, Job, RecordKeys, fingerprint
 from vsp_cli.settings import RenderSettings
 
 SEED = (EXAMPLES / "VI-A-03824-VSP-01.yaml").read_text(encoding="utf-8")
@@ -370,17 +370,21 @@ def test_unwritable_output_is_reported_not_a_crash(
 
 def test_fingerprint_follows_each_jobs_own_settings_within_one_run(tmp_path: Path) -> None:
     """The settings part of a fingerprint is computed once per settings object, never shared by mistake."""
-    fingerprint = Fingerprinter()
+    fingerprinter = Fingerprinter()
     source = tmp_path / "a.yaml"
     plain, with_footer = RenderSettings(), RenderSettings(footer="Stadt Leipzig – Entwurf")
     jobs = [Job(source, {"pdf": tmp_path / "a.pdf"}, settings) for settings in (plain, with_footer, plain)]
-    first, second, third = (fingerprint(job, "pdf", "digest") for job in jobs)
+
+    def fp(job: Job, fmt: str = "pdf", digest: str = "digest") -> str:
+        return fingerprint(fingerprinter.context(job, fmt), digest)
+
+    first, second, third = (fp(job) for job in jobs)
     assert first != second and first == third
     equal_settings = RenderSettings()  # a new object with the same values
-    assert fingerprint(Job(source, {}, equal_settings), "pdf", "digest") == first
-    assert fingerprint(jobs[0], "md", "digest") != first
-    assert fingerprint(jobs[0], "pdf", "other digest") != first
-    assert fingerprint(Job(source, {}, plain, strict=True), "pdf", "digest") != first
+    assert fp(Job(source, {}, equal_settings)) == first
+    assert fp(jobs[0], "md") != first
+    assert fp(jobs[0], digest="other digest") != first
+    assert fp(Job(source, {}, plain, strict=True)) != first
 
 
 def test_record_keys_resolve_the_folder_not_the_file(tmp_path: Path) -> None:
@@ -493,3 +497,49 @@ def test_workers_start_as_soon_as_two_jobs_have_work(tmp_path: Path, monkeypatch
         source.write_text(source.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     assert [o.status.value for o in build.run(jobs, workers=2)] == ["unchanged", "rendered", "rendered"]
     assert started == [2, 2]
+
+
+def test_a_huge_file_among_the_inputs_is_refused_without_being_read(tmp_path: Path) -> None:
+    """Fingerprinting reads a statement only as far as the parser would: a stray 300 MB file costs no memory."""
+    import tracemalloc
+
+    from vsp_cli import build
+    from vsp_cli.inputs import MAX_BYTES
+
+    [good] = make_statements(tmp_path / "in", 1)
+    huge = tmp_path / "in" / "riesig.yaml"
+    with huge.open("wb") as fh:
+        fh.truncate(300 * MAX_BYTES)  # sparse: takes no room on the disk
+    jobs = [Job(s, build.output_paths(s, tmp_path / "out", ("md",))) for s in (good, huge)]
+    tracemalloc.start()
+    try:
+        outcomes = build.run(jobs, workers=1)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert [o.status.value for o in outcomes] == ["rendered", "invalid"]
+    assert outcomes[1].diagnostics[0].code == "file-too-large"
+    assert peak < 20 * MAX_BYTES
+
+
+def test_a_statement_saved_during_the_build_is_recorded_as_rendered(tmp_path: Path) -> None:
+    """The record holds the fingerprint of the bytes rendered, not of those read when the build was planned.
+
+    Otherwise a file saved between planning and rendering (an editor during --watch) and then changed back
+    would find its record matching and keep the output of the other text.
+    """
+    from vsp_cli import build
+
+    [source] = make_statements(tmp_path / "in", 1)
+    first = source.read_text(encoding="utf-8")
+    second = first.replace("VI-A-10000-VSP-01", "VI-A-10000-VSP-02")
+    job = Job(source, build.output_paths(source, tmp_path / "out", ("md",)))
+    task = build.prepare(job, {}, build.Fingerprinter(), build.RecordKeys(), force=False, check=False)
+    source.write_text(second, encoding="utf-8")  # saved after planning, before rendering
+    outcome = build.process(task)
+    build.save_records([outcome])
+    assert "VI-A-10000-VSP-02" in job.outputs["md"].read_text(encoding="utf-8")
+    source.write_text(first, encoding="utf-8")  # and changed back
+    [again] = build.run([job])
+    assert again.status.value == "rendered"
+    assert "VI-A-10000-VSP-01" in job.outputs["md"].read_text(encoding="utf-8")

@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 
 from vsp_cli.fileio import os_reason
-from vsp_cli.loader import MAX_BYTES, load_text, read_file
+from vsp_cli.inputs import MAX_BYTES
+from vsp_cli.loader import load_text, read_file
 from vsp_cli.validation import check_file
 
 BOMB = "\n".join(

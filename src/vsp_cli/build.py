@@ -4,10 +4,12 @@ A job is one input file with its settings and output paths. Workers validate and
 writes the build record. Nothing here prints: the CLI turns the outcomes into a report.
 
 Incremental builds: an output is skipped when the build record (`.vsp-build.json` in the output folder) holds,
-for that output, the fingerprint of everything that shapes it (vsp version, the statement's bytes, the
-effective settings including logo bytes and label overrides, the templates' bytes, SOURCE_DATE_EPOCH) and the
-SHA-256 of the file as it was written, and both still match. Any change to an input, or to the output file
-itself, makes the fingerprint or the hash differ, so a stale output never survives.
+for that output, the fingerprint of everything that shapes it (vsp version, the statement's bytes as they were
+rendered, the effective settings including logo bytes and label overrides, the templates' bytes,
+SOURCE_DATE_EPOCH) and the SHA-256 of the file as it was written, and both still match. Any change to an input,
+or to the output file itself, makes the fingerprint or the hash differ, so a stale output never survives.
+Files are hashed in pieces, and a statement only as far as the parser would read it: a stray huge file in a
+statement folder costs neither memory nor time.
 """
 
 from __future__ import annotations
@@ -25,9 +27,9 @@ from pathlib import Path
 
 from . import __version__
 from .diagnostics import Diagnostic
-from .errors import VspError
-from .fileio import os_reason, read_regular, write_atomic
-from .inputs import Resolver
+from .errors import InvalidInput, VspError
+from .fileio import digest_regular, os_reason, read_regular, write_atomic
+from .inputs import MAX_BYTES, Resolver
 from .settings import RenderSettings
 
 RECORD_NAME = ".vsp-build.json"
@@ -107,9 +109,9 @@ def find_collisions(jobs: Iterable[Job]) -> list[Diagnostic]:
     return problems
 
 
-def _hash_file(path: Path) -> str:
+def _hash_file(path: Path, limit: int = -1) -> str:
     try:
-        return hashlib.sha256(read_regular(path)).hexdigest()
+        return digest_regular(path, limit)
     except OSError:
         return "-"
 
@@ -141,10 +143,8 @@ class Fingerprinter:
             )
         return self._templates[key]
 
-    def __call__(self, job: Job, fmt: str, source_digest: str) -> str:
-        return _digest([self._context(job, fmt), source_digest])
-
-    def _context(self, job: Job, fmt: str) -> str:
+    def context(self, job: Job, fmt: str) -> str:
+        """The digest of everything but the statement that shapes output `fmt` of `job`."""
         key = (job.settings, fmt, job.strict, job.dependencies)
         if key not in self._contexts:
             self._contexts[key] = self._context_digest(job, fmt)
@@ -166,6 +166,11 @@ class Fingerprinter:
         extra = list(job.dependencies) + (self.templates(s) if fmt == "md" else [])
         parts += [f"{p}:{self.file(p)}" for p in extra]
         return _digest(parts)
+
+
+def fingerprint(context: str, source_digest: str) -> str:
+    """The fingerprint of an output: its context (`Fingerprinter.context`) and the statement's SHA-256."""
+    return _digest([context, source_digest])
 
 
 def _digest(parts: Iterable[str]) -> str:
@@ -214,7 +219,9 @@ class Task:
     """A job with the fingerprint of each output to (re)write; outputs already up to date are left out."""
 
     job: Job
-    todo: dict[str, str]  # format → fingerprint
+    #: Format → context digest (`Fingerprinter.context`) of each output to write; the fingerprint is made from
+    #: it and the digest of the statement's bytes as the worker reads them.
+    todo: dict[str, str]
     kept: dict[str, tuple[str, str]]  # record key → record entry of an up-to-date output
     keys: dict[str, str]  # format → record key of the output
 
@@ -229,20 +236,22 @@ def prepare(
     check: bool,
 ) -> Task:
     """Decide, without parsing the statement, which outputs of `job` need rendering."""
-    try:
-        digest = hashlib.sha256(read_regular(job.source)).hexdigest()
-    except OSError:
-        digest = "-"
+    digest = _hash_file(job.source, MAX_BYTES + 1)  # a longer file is refused, whatever follows
     todo: dict[str, str] = {}
     kept: dict[str, tuple[str, str]] = {}
     out_keys = {fmt: keys(out) for fmt, out in job.outputs.items()}
     for fmt, out in job.outputs.items():
-        fp = fingerprinter(job, fmt, digest)
+        context = fingerprinter.context(job, fmt)
         previous = known.get(out_keys[fmt])
-        if not (force or check) and previous and previous[0] == fp and _hash_file(out) == previous[1]:
+        if (
+            not (force or check)
+            and previous
+            and previous[0] == fingerprint(context, digest)
+            and _hash_file(out) == previous[1]
+        ):
             kept[out_keys[fmt]] = previous
         else:
-            todo[fmt] = fp
+            todo[fmt] = context
     return Task(job, todo, kept, out_keys)
 
 
@@ -253,9 +262,17 @@ def process(task: Task, *, check: bool = False) -> Outcome:
         return Outcome(job, OutcomeStatus.UNCHANGED, record=dict(task.kept))
     # Imported here: a run in which every output is up to date never loads the parser or the renderers.
     from .api import render
+    from .loader import read_source
     from .validation import check_file
 
-    result = check_file(job.source, strict=job.strict)
+    try:
+        raw = read_source(job.source)
+    except InvalidInput as exc:
+        return Outcome(job, OutcomeStatus.INVALID, exc.diagnostics)
+    # The fingerprint is of the bytes rendered here: a statement saved again since `prepare` read it
+    # (an editor during --watch) must not leave its new output recorded under its old bytes.
+    digest = hashlib.sha256(raw).hexdigest()
+    result = check_file(job.source, strict=job.strict, raw=raw)
     source = result.source if result.diagnostics else None
     if result.statement is None or not result.ok:
         return Outcome(job, OutcomeStatus.INVALID, result.diagnostics, result.source)
@@ -281,13 +298,13 @@ def process(task: Task, *, check: bool = False) -> Outcome:
                 f"{job.outputs[fmt]} kann nicht geschrieben werden: {os_reason(exc)}",
             )
             return Outcome(job, OutcomeStatus.INVALID, [*result.diagnostics, problem], source, record)
-        record[task.keys[fmt]] = (task.todo[fmt], hashlib.sha256(data).hexdigest())
+        record[task.keys[fmt]] = (fingerprint(task.todo[fmt], digest), hashlib.sha256(data).hexdigest())
     return Outcome(job, OutcomeStatus.RENDERED, result.diagnostics, source, record)
 
 
 def _differs(path: Path, data: bytes) -> bool:
     try:
-        return read_regular(path) != data
+        return read_regular(path, len(data) + 1) != data  # a longer file differs; no need to read it all
     except OSError:
         return True
 

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import itertools
 import os
 import stat
 from pathlib import Path
+from typing import BinaryIO
 
 #: What the common OS errors mean, in the words of the messages (the system's own texts are English).
 _REASONS = {
@@ -41,7 +43,31 @@ def os_reason(exc: OSError) -> str:
 
 
 def read_regular(path: Path, limit: int = -1) -> bytes:
-    """The bytes of a regular file (at most `limit`); anything else raises OSError instead of blocking.
+    """The bytes of a regular file (at most `limit`); anything else raises OSError instead of blocking."""
+    with open_regular(path) as fh:
+        return fh.read(limit)
+
+
+def digest_regular(path: Path, limit: int = -1) -> str:
+    """SHA-256 (hex) of a regular file's bytes (at most `limit`), read in pieces: memory stays flat however
+    large the file is (a statement folder may hold anything)."""
+    h = hashlib.sha256()
+    with open_regular(path) as fh:
+        while limit != 0:
+            chunk = fh.read(_CHUNK if limit < 0 else min(_CHUNK, limit))
+            if not chunk:
+                break
+            h.update(chunk)
+            if limit > 0:
+                limit -= len(chunk)
+    return h.hexdigest()
+
+
+_CHUNK = 1 << 20
+
+
+def open_regular(path: Path) -> BinaryIO:
+    """A regular file opened for reading; anything else raises OSError instead of blocking.
 
     The file is opened without blocking and checked on the open descriptor, so a named pipe is refused at
     once rather than waited on, and a file swapped for one after a check cannot slip through.
@@ -53,12 +79,10 @@ def read_regular(path: Path, limit: int = -1) -> bytes:
             raise IsADirectoryError(errno.EISDIR, _REASONS[errno.EISDIR], str(path))
         if not stat.S_ISREG(mode):
             raise OSError(errno.EINVAL, _NOT_REGULAR, str(path))
-        with os.fdopen(fd, "rb") as fh:
-            fd = -1  # closed with fh
-            return fh.read(limit)
-    finally:
-        if fd >= 0:
-            os.close(fd)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -8,6 +8,9 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 SUFFIXES = (".yaml", ".yml")
+#: Largest statement file accepted. Real ones are 5–60 kB; the limit stops a mistaken or hostile input early,
+#: and nothing (parser, build fingerprint) ever reads more of a file than this and one byte.
+MAX_BYTES = 1_000_000
 _GLOB_CHARS = frozenset("*?[")
 
 

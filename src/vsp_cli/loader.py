@@ -23,9 +23,8 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from .diagnostics import START, Diagnostic, Severity, Span
 from .errors import InvalidInput
 from .fileio import os_reason, read_regular
+from .inputs import MAX_BYTES
 
-#: Largest statement file accepted. Real ones are 5–60 kB; the limit stops a mistaken or hostile input early.
-MAX_BYTES = 1_000_000
 #: Most values the data may expand to (aliases counted at every use): a real statement has a few hundred, a
 #: billion-laughs file hits this in milliseconds.
 MAX_NODES = 20_000
@@ -455,14 +454,18 @@ def load_bytes(path: Path, raw: bytes) -> LoadedDocument:
     return load_text(path, _decode(path, raw))
 
 
-def read_file(path: Path) -> LoadedDocument:
-    """Read and parse a statement file; an unreadable file is reported like any other input problem."""
+def read_source(path: Path) -> bytes:
+    """A statement file's bytes, one more than MAX_BYTES at most; unreadable is an input problem."""
     try:
-        raw = read_regular(path, MAX_BYTES + 1)
+        return read_regular(path, MAX_BYTES + 1)
     except IsADirectoryError:
         raise InvalidInput([_error(path, START, "unreadable", "Ist ein Ordner, keine Datei")]) from None
     except OSError as exc:
         raise InvalidInput(
             [_error(path, START, "unreadable", f"Die Datei kann nicht gelesen werden: {os_reason(exc)}")]
         ) from None
-    return load_bytes(path, raw)
+
+
+def read_file(path: Path) -> LoadedDocument:
+    """Read and parse a statement file; an unreadable file is reported like any other input problem."""
+    return load_bytes(path, read_source(path))

@@ -16,7 +16,7 @@ from pydantic_core import ErrorDetails
 from . import charset, rules
 from .diagnostics import Diagnostic, Severity, describe_value, did_you_mean
 from .errors import InvalidInput
-from .loader import LoadedDocument, PathKey, read_file
+from .loader import LoadedDocument, PathKey, load_bytes, read_source
 from .model import Beratung, Empfehlung, RechtlicheKonsequenzen, Statement
 
 
@@ -216,10 +216,15 @@ def validate_document(doc: LoadedDocument) -> tuple[Statement | None, list[Diagn
     return statement, diagnostics
 
 
-def check_file(path: Path, *, strict: bool = False, display_name: str | None = None) -> Result:
-    """Load and validate one file, never raising for bad input; `strict` turns warnings into errors."""
+def check_file(
+    path: Path, *, strict: bool = False, display_name: str | None = None, raw: bytes | None = None
+) -> Result:
+    """Load and validate one file, never raising for bad input; `strict` turns warnings into errors.
+
+    `raw`: the file's bytes, when the caller has read them (a build fingerprints exactly what it renders).
+    """
     try:
-        doc = read_file(path)
+        doc = load_bytes(path, read_source(path) if raw is None else raw)
     except InvalidInput as exc:
         return Result(path, None, exc.diagnostics)
     if display_name is not None:
