@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from vsp_cli.config import (
+    MAX_CONFIG_BYTES,
     SOURCE_CLI,
     SOURCE_DEFAULT,
     find_config,
@@ -191,6 +192,21 @@ def test_missing_or_unreadable_file(tmp_path: Path) -> None:
     assert errors(tmp_path / "fehlt.toml")[0].code == "config-missing"
     (tmp_path / "vsp.toml").write_bytes(b'body = "Stadt \xfc"\n')
     assert where(errors(tmp_path / "vsp.toml")[0]) == (1, 15, "not-utf8")
+
+
+def test_a_configuration_file_too_large_is_refused_unread(tmp_path: Path) -> None:
+    huge = tmp_path / "vsp.toml"
+    with huge.open("wb") as fh:
+        fh.write(b'body = "Stadt Leipzig"\n')
+        fh.truncate(200 * MAX_CONFIG_BYTES)  # sparse; a full read would take 200 MB
+    [d] = errors(huge)
+    assert where(d) == (1, 1, "config-too-large")
+    assert "ist zu groß: mehr als 1.000.000 Bytes" in d.message
+    # found as a project's pyproject.toml, it is reported rather than passed over for another configuration
+    (tmp_path / "sub").mkdir()
+    pyproject = tmp_path / "sub" / "pyproject.toml"
+    huge.rename(pyproject)
+    assert find_config(tmp_path / "sub" / "a.yaml") == pyproject
 
 
 def test_explicit_pyproject_without_tool_vsp(tmp_path: Path) -> None:

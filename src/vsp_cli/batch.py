@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .build import Job, Outcome, OutcomeStatus, default_jobs, find_collisions, output_paths, run
-from .config import EffectiveSettings, find_config, format_effective, resolve
+from .config import MAX_CONFIG_BYTES, EffectiveSettings, find_config, format_effective, resolve
 from .diagnostics import Diagnostic
 from .errors import ConfigError
 from .fileio import read_regular
@@ -142,7 +142,7 @@ def plan(options: BatchOptions, report: Report) -> list[Job] | None:
 
 def _read_text(path: Path | None) -> str | None:
     try:
-        return read_regular(path).decode("utf-8") if path else None
+        return read_regular(path, MAX_CONFIG_BYTES + 1).decode("utf-8") if path else None
     except (OSError, UnicodeDecodeError):
         return None
 

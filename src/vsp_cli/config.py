@@ -32,7 +32,7 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails, PydanticCustomError
 
-from .diagnostics import START, Diagnostic, Severity, Span, describe_value, did_you_mean
+from .diagnostics import START, Diagnostic, Severity, Span, describe_value, did_you_mean, german_number
 from .errors import ConfigError
 from .fileio import os_reason, read_regular
 from .labels import DEFAULT_BODY, DEFAULT_LABELS, Labels
@@ -40,6 +40,9 @@ from .settings import FORMATS, Format, RenderSettings
 
 CONFIG_FILE = "vsp.toml"
 PYPROJECT = "pyproject.toml"
+#: Largest configuration file read. A vsp.toml has a few hundred bytes, a pyproject.toml rarely 20 kB; nothing
+#: reads more of one than this and one byte.
+MAX_CONFIG_BYTES = 1_000_000
 #: Where the settings stand in a pyproject.toml.
 PYPROJECT_TABLE = ("tool", "vsp")
 
@@ -409,7 +412,7 @@ def _syntax_error(path: Path, exc: tomllib.TOMLDecodeError, text: str) -> Diagno
 
 def _read(path: Path) -> str:
     try:
-        raw = read_regular(path)
+        raw = read_regular(path, MAX_CONFIG_BYTES + 1)
     except FileNotFoundError:
         raise ConfigError(
             [
@@ -430,6 +433,17 @@ def _read(path: Path) -> str:
                 )
             ]
         ) from None
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise ConfigError(
+            [
+                Diagnostic.for_file(
+                    path,
+                    "config-too-large",
+                    f"Die Konfigurationsdatei „{path}“ ist zu groß: mehr als {german_number(MAX_CONFIG_BYTES)} "
+                    "Bytes",
+                )
+            ]
+        )
     try:
         return raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -564,11 +578,15 @@ _TOOL_VSP_TEXT = re.compile(
 
 def _has_tool_vsp(pyproject: Path) -> bool:
     """Whether a pyproject.toml configures vsp. A broken one counts if it mentions [tool.vsp], so that
-    loading it reports the syntax error instead of silently using another configuration."""
+    loading it reports the syntax error instead of silently using another configuration; so does one too large
+    to read."""
     try:
-        text = read_regular(pyproject).decode("utf-8-sig")
+        raw = read_regular(pyproject, MAX_CONFIG_BYTES + 1)
+        text = raw.decode("utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return False
+    if len(raw) > MAX_CONFIG_BYTES:
+        return True  # cannot be checked: loading it says so, rather than another configuration being used
     try:
         tool = tomllib.loads(text).get("tool")
     except tomllib.TOMLDecodeError:

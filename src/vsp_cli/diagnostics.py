@@ -84,6 +84,11 @@ def describe_value(value: Any, *, mapping: str = "eine Zuordnung") -> str:
     return f"„{value}“"
 
 
+def german_number(value: int) -> str:
+    """A count or limit as German text shows it: 1.000.000."""
+    return f"{value:,}".replace(",", ".")
+
+
 def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
     """„ Meinten Sie „x“?“ for the closest choice, or an empty string."""
     import difflib  # only needed when something is wrong

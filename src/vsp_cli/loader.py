@@ -20,7 +20,7 @@ from typing import Any, ClassVar, NoReturn
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .diagnostics import START, Diagnostic, Severity, Span
+from .diagnostics import START, Diagnostic, Severity, Span, german_number
 from .errors import InvalidInput
 from .fileio import os_reason, read_regular
 from .inputs import MAX_BYTES
@@ -200,11 +200,6 @@ def _error(path: Path, span: Span, code: str, message: str) -> Diagnostic:
     return Diagnostic(file=str(path), span=span, path=(), severity=Severity.ERROR, code=code, message=message)
 
 
-def _number(value: int) -> str:
-    """A limit as German text shows it: 1.000.000."""
-    return f"{value:,}".replace(",", ".")
-
-
 def _decode(path: Path, raw: bytes) -> str:
     """Bytes to text: UTF-8 with optional BOM; anything else is refused with a position."""
     if len(raw) > MAX_BYTES:
@@ -214,7 +209,7 @@ def _decode(path: Path, raw: bytes) -> str:
                     path,
                     START,
                     "file-too-large",
-                    f"Die Datei ist zu groß: mehr als {_number(MAX_BYTES)} Bytes (Grenze MAX_BYTES); ein "
+                    f"Die Datei ist zu groß: mehr als {german_number(MAX_BYTES)} Bytes (Grenze MAX_BYTES); ein "
                     "Standpunkt ist selten größer als 100 kB",
                 )
             ]
@@ -338,7 +333,7 @@ class _Builder:
                 node,
                 "too-many-nodes",
                 "Die Datei ist zu verschachtelt oder expandiert durch Verweise (*alias) auf mehr als "
-                f"{_number(MAX_NODES)} Werte (Grenze MAX_NODES)",
+                f"{german_number(MAX_NODES)} Werte (Grenze MAX_NODES)",
             )
         if path not in self.positions:
             self.positions[path] = Located(node, key_node)
@@ -349,7 +344,7 @@ class _Builder:
                     node,
                     "too-much-text",
                     "Die Datei expandiert durch Verweise (*alias) auf mehr als "
-                    f"{_number(MAX_CHARS)} Zeichen Text (Grenze MAX_CHARS)",
+                    f"{german_number(MAX_CHARS)} Zeichen Text (Grenze MAX_CHARS)",
                 )
             return self._scalar(node)
         if isinstance(node, SequenceNode):
