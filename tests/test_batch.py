@@ -543,3 +543,29 @@ def test_a_statement_saved_during_the_build_is_recorded_as_rendered(tmp_path: Pa
     [again] = build.run([job])
     assert again.status.value == "rendered"
     assert "VI-A-10000-VSP-01" in job.outputs["md"].read_text(encoding="utf-8")
+
+
+def test_a_fresh_build_reads_each_statement_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Planning reads a statement only when a record could make its outputs up to date."""
+    from vsp_cli import build
+
+    sources = make_statements(tmp_path / "in", 2)
+    jobs = [Job(s, build.output_paths(s, tmp_path / "out", ("md",))) for s in sources]
+    hashed: list[Path] = []
+    real_hash = build._hash_file
+
+    def counting(path: Path, limit: int = -1) -> str:
+        hashed.append(path)
+        return real_hash(path, limit)
+
+    monkeypatch.setattr(build, "_hash_file", counting)
+    ours = {*sources, *(job.outputs["md"] for job in jobs)}  # templates are hashed too, once a run
+    assert {o.status.value for o in build.run(jobs)} == {"rendered"}
+    assert [p for p in hashed if p in ours] == []
+    assert {o.status.value for o in build.run(jobs)} == {"unchanged"}
+    assert [p for p in hashed if p in ours] == [
+        sources[0],
+        jobs[0].outputs["md"],
+        sources[1],
+        jobs[1].outputs["md"],
+    ]

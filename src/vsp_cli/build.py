@@ -235,23 +235,25 @@ def prepare(
     force: bool,
     check: bool,
 ) -> Task:
-    """Decide, without parsing the statement, which outputs of `job` need rendering."""
-    digest = _hash_file(job.source, MAX_BYTES + 1)  # a longer file is refused, whatever follows
+    """Decide, without parsing the statement, which outputs of `job` need rendering.
+
+    The statement is read only when the record holds an entry for one of its outputs: in a fresh build the
+    worker reads each file once, and the fingerprint is made from the bytes it renders.
+    """
     todo: dict[str, str] = {}
     kept: dict[str, tuple[str, str]] = {}
     out_keys = {fmt: keys(out) for fmt, out in job.outputs.items()}
+    digest: str | None = None
     for fmt, out in job.outputs.items():
         context = fingerprinter.context(job, fmt)
-        previous = known.get(out_keys[fmt])
-        if (
-            not (force or check)
-            and previous
-            and previous[0] == fingerprint(context, digest)
-            and _hash_file(out) == previous[1]
-        ):
-            kept[out_keys[fmt]] = previous
-        else:
-            todo[fmt] = context
+        previous = None if force or check else known.get(out_keys[fmt])
+        if previous is not None:
+            if digest is None:
+                digest = _hash_file(job.source, MAX_BYTES + 1)  # a longer file is refused, whatever follows
+            if previous[0] == fingerprint(context, digest) and _hash_file(out) == previous[1]:
+                kept[out_keys[fmt]] = previous
+                continue
+        todo[fmt] = context
     return Task(job, todo, kept, out_keys)
 
 
