@@ -48,3 +48,21 @@ def test_a_failed_write_keeps_the_old_file_and_leaves_nothing(tmp_path: Path) ->
         write_atomic(target, "not bytes")  # type: ignore[arg-type]
     assert target.read_bytes() == b"old"
     assert _leftovers(tmp_path) == []
+
+
+def test_an_interruption_right_after_the_file_is_made_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A signal (SIGTERM turned into an exception) can arrive between the open and the write."""
+    real_open = os.open
+
+    def open_then_interrupted(path: str, flags: int, mode: int = 0o777) -> int:
+        os.close(real_open(path, flags, mode))
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(fileio.os, "open", open_then_interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_atomic(tmp_path / "x.pdf", b"%PDF")
+    monkeypatch.undo()
+    assert _leftovers(tmp_path) == []
+    assert not (tmp_path / "x.pdf").exists()

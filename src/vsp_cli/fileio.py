@@ -93,14 +93,13 @@ def write_atomic(path: Path, data: bytes) -> None:
     power cut interrupts is simply run again. The file gets the permissions of any new file (0666 less the
     umask).
     """
-    fd, tmp = _create_beside(path)
+    temporary = _Temporary(path)
     try:
-        with os.fdopen(fd, "wb") as fh:
+        with os.fdopen(temporary.create(), "wb") as fh:
             fh.write(data)
-        os.replace(tmp, path)
+        os.replace(temporary.name, path)
     except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+        temporary.remove()
         raise
 
 
@@ -109,24 +108,40 @@ _TEMPORARY = itertools.count()
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
 
 
-def _create_beside(path: Path) -> tuple[int, str]:
-    """A new, empty hidden file in the folder of `path`, which is made if missing.
+class _Temporary:
+    """A new, empty hidden file beside `path`, in a folder made if missing.
 
-    The folder is only looked at when the file cannot be made: a build writes thousands of files into a
-    handful of folders.
+    The name is chosen before the file is made, so that an interruption at any point, even a signal between
+    the open and the write, can remove what was made. The folder is only looked at when the file cannot be
+    made: a build writes thousands of files into a handful of folders.
     """
-    try:
-        return _create_new(path)
-    except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return _create_new(path)
 
+    __slots__ = ("name", "path")
 
-def _create_new(path: Path) -> tuple[int, str]:
-    for _ in range(100):
-        tmp = os.path.join(path.parent, f".{path.name}.{os.getpid()}-{next(_TEMPORARY)}.tmp")
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.name = ""
+
+    def create(self) -> int:
+        """The open file descriptor."""
         try:
-            return os.open(tmp, _CREATE, 0o666), tmp
-        except FileExistsError:
-            continue  # left behind by a killed process of the same id
-    raise FileExistsError(errno.EEXIST, _REASONS[errno.EEXIST], str(path))
+            return self._create()
+        except FileNotFoundError:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            return self._create()
+
+    def _create(self) -> int:
+        for _ in range(100):
+            self.name = os.path.join(
+                self.path.parent, f".{self.path.name}.{os.getpid()}-{next(_TEMPORARY)}.tmp"
+            )
+            try:
+                return os.open(self.name, _CREATE, 0o666)
+            except FileExistsError:
+                continue  # left behind by a killed process of the same id: garbage, never another's
+        raise FileExistsError(errno.EEXIST, _REASONS[errno.EEXIST], str(self.path))
+
+    def remove(self) -> None:
+        if self.name:
+            with contextlib.suppress(OSError):
+                os.unlink(self.name)
