@@ -57,9 +57,12 @@ from .labels import (
     Labels,
 )
 from .model import Statement
+from .pdfwriter import install as install_pdf_writer
 from .prose import NeedSpace, ProseRenderer, ProseStyles, plain_paragraph
 from .settings import RenderSettings
 from .typeface import SharedSubsetFont
+
+install_pdf_writer()
 
 # --- page geometry ------------------------------------------------------------------------------------------
 

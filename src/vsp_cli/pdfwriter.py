@@ -1,0 +1,56 @@
+"""ReportLab's PDF writer with the two pure functions it calls for every dictionary key and value remembered.
+
+Writing a document's objects is a seventh of a render, and much of that went into turning the same names
+(/Type, /Font, /Parent, …) and numbers into bytes again and again: `PDFName` escapes a name character by
+character, and `pdfdocEnc` encodes through a codec written in Python. `install` replaces both, in ReportLab's
+`pdfdoc` module, with versions that remember short inputs. They return what the originals return, so every
+PDF written in the process, by vsp or by other code, is byte-for-byte the same.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reportlab.pdfbase import pdfdoc
+
+#: Inputs longer than this are passed through: names and numbers are short, text strings are not worth keeping.
+MEMO_TEXT_MAX = 64
+#: Entries kept before a memo starts afresh (a long-running process meets unbounded many distinct numbers).
+MEMO_MAX = 8192
+
+_original_name = pdfdoc.PDFName
+_original_encode = pdfdoc.pdfdocEnc
+_names: dict[str, str] = {}
+#: `PDFName`'s default bounds of the characters a name keeps unescaped.
+_LO, _HI = chr(0x21), chr(0x7E)
+_encoded: dict[str, bytes] = {}
+
+
+def _name(data: Any, lo: Any = _LO, hi: Any = _HI) -> str:
+    """`pdfdoc.PDFName`, remembered for short names given with ReportLab's default bounds."""
+    if lo != _LO or hi != _HI or type(data) is not str or len(data) > MEMO_TEXT_MAX:
+        return _original_name(data, lo, hi)
+    found = _names.get(data)
+    if found is None:
+        if len(_names) >= MEMO_MAX:
+            _names.clear()
+        found = _names[data] = _original_name(data)
+    return found
+
+
+def _encode(x: Any) -> Any:
+    """`pdfdoc.pdfdocEnc`, remembered for short texts."""
+    if type(x) is not str or len(x) > MEMO_TEXT_MAX:
+        return _original_encode(x)
+    found = _encoded.get(x)
+    if found is None:
+        if len(_encoded) >= MEMO_MAX:
+            _encoded.clear()
+        found = _encoded[x] = _original_encode(x)
+    return found
+
+
+def install() -> None:
+    """Put the remembering versions in place (once; calling again changes nothing)."""
+    pdfdoc.PDFName = _name
+    pdfdoc.pdfdocEnc = _encode
