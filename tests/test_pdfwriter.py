@@ -39,6 +39,12 @@ def test_remembered_encodings_are_reportlabs(values: list[Any]) -> None:
         assert _outcome(pdfwriter._encode, value) == _outcome(pdfwriter._original_encode, value)
 
 
+@given(st.text(alphabet=st.sampled_from([*" 0123456789nf\n\r\t", "\x18", "\x1f", "\x7f", "ä"]), min_size=65))
+def test_long_texts_are_encoded_as_reportlab_encodes_them(text: str) -> None:
+    """Long texts (the cross-reference table) take Python's ASCII codec where that gives the same bytes."""
+    assert _outcome(pdfwriter._encode, text) == _outcome(pdfwriter._original_encode, text)
+
+
 def test_long_inputs_are_not_kept_and_the_memory_is_bounded() -> None:
     pdfwriter._encode("x" * (pdfwriter.MEMO_TEXT_MAX + 1))
     pdfwriter._name("N" * (pdfwriter.MEMO_TEXT_MAX + 1))

@@ -9,6 +9,7 @@ PDF written in the process, by vsp or by other code, is byte-for-byte the same.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from reportlab.pdfbase import pdfdoc
@@ -21,6 +22,22 @@ MEMO_MAX = 8192
 _original_name = pdfdoc.PDFName
 _original_encode = pdfdoc.pdfdocEnc
 _names: dict[str, str] = {}
+
+
+def _ascii_exceptions() -> re.Pattern[str]:
+    """The ASCII characters pdfdoc does not encode as ASCII does (it has other glyphs at 0x18-0x1F)."""
+    odd = []
+    for code in range(128):
+        try:
+            same = chr(code).encode("extpdfdoc") == bytes([code])
+        except UnicodeEncodeError:
+            same = False
+        if not same:
+            odd.append(re.escape(chr(code)))
+    return re.compile("|".join(odd) or "(?!)")
+
+
+_NOT_ASCII_IN_PDFDOC = _ascii_exceptions()
 #: `PDFName`'s default bounds of the characters a name keeps unescaped.
 _LO, _HI = chr(0x21), chr(0x7E)
 _encoded: dict[str, bytes] = {}
@@ -39,8 +56,13 @@ def _name(data: Any, lo: Any = _LO, hi: Any = _HI) -> str:
 
 
 def _encode(x: Any) -> Any:
-    """`pdfdoc.pdfdocEnc`, remembered for short texts."""
-    if type(x) is not str or len(x) > MEMO_TEXT_MAX:
+    """`pdfdoc.pdfdocEnc`, remembered for short texts; a long ASCII text (the cross-reference table) is
+    encoded by Python's C codec, which gives the same bytes for every character pdfdoc maps to itself."""
+    if type(x) is not str:
+        return _original_encode(x)
+    if len(x) > MEMO_TEXT_MAX:
+        if x.isascii() and not _NOT_ASCII_IN_PDFDOC.search(x):
+            return x.encode("ascii")
         return _original_encode(x)
     found = _encoded.get(x)
     if found is None:
