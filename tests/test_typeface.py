@@ -9,8 +9,9 @@ import pikepdf
 from hypothesis import given
 from hypothesis import strategies as st
 from pypdf import PdfReader
-from reportlab.pdfbase import pdfdoc
+from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import paragraph
 
 from test_pdf import statement
 from vsp_cli.charset import FONT_DIR, FONT_FILES
@@ -22,6 +23,7 @@ from vsp_cli.typeface import (
     WIDTH_TEXT_MAX,
     SharedSubsetFont,
     _FixedStream,
+    _remembered_width,
 )
 
 FONT = SharedSubsetFont("TestFace", str(FONT_DIR / FONT_FILES["regular"]))
@@ -139,3 +141,15 @@ def test_streams_formatted_ahead_are_what_reportlab_writes() -> None:
         assert fixed.object(compress).format(doc) == reportlabs.format(doc)
     assert fixed.object(True).format(doc) != fixed.object(False).format(doc)
     assert fixed.object(True) is not fixed.object(True)  # each document numbers its own object
+
+
+@given(
+    st.lists(st.text(alphabet=_CHARS, max_size=WIDTH_TEXT_MAX + 8), max_size=8),
+    st.sampled_from([8, 10.5]),
+    st.sampled_from(["TestFace", "Helvetica"]),
+)
+def test_paragraphs_measure_as_reportlab_does(texts: list[str], size: float, name: str) -> None:
+    pdfmetrics.registerFont(FONT)
+    assert paragraph.stringWidth is _remembered_width  # installed by vsp_cli.pdf
+    for text in texts * 2:  # the second round is answered from memory
+        assert _remembered_width(text, name, size) == pdfmetrics.stringWidth(text, name, size)

@@ -60,9 +60,10 @@ from .model import Statement
 from .pdfwriter import install as install_pdf_writer
 from .prose import NeedSpace, ProseRenderer, ProseStyles, plain_paragraph
 from .settings import RenderSettings
-from .typeface import SharedSubsetFont
+from .typeface import SharedSubsetFont, install_paragraph_widths
 
 install_pdf_writer()
+install_paragraph_widths()
 
 # --- page geometry ------------------------------------------------------------------------------------------
 

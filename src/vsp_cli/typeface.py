@@ -20,6 +20,8 @@ from typing import Any
 from weakref import WeakKeyDictionary, ref
 
 from reportlab.pdfbase import pdfdoc
+from reportlab.pdfbase.pdfmetrics import _fonts as _registered  # type: ignore[attr-defined]
+from reportlab.pdfbase.pdfmetrics import stringWidth as _string_width
 from reportlab.pdfbase.ttfonts import (
     FF_NONSYMBOLIC,
     FF_SYMBOLIC,
@@ -28,6 +30,7 @@ from reportlab.pdfbase.ttfonts import (
     TTFontFace,
     makeToUnicodeCMap,
 )
+from reportlab.platypus import paragraph
 
 #: The non-ASCII characters of subset 0, in code order (codes 1-31, then 128-255): Latin-1, German and
 #: international typography, the form's boxes, and the Latin Extended-A letters of Central European names.
@@ -363,3 +366,23 @@ class SharedSubsetFont(TTFont):
                 pass
         result: list[tuple[int, bytes]] = super().splitString(text, doc, encoding)
         return result
+
+
+def _remembered_width(text: Any, fontName: str, fontSize: float, encoding: str = "utf8") -> float:
+    """`pdfmetrics.stringWidth` for ReportLab's paragraphs, answered from a face's memory where it can.
+
+    A paragraph measures every word and hyphenation candidate through `pdfmetrics.stringWidth`, which looks
+    the font up and calls its method: most of the cost of a remembered width. Here the memory of a
+    `SharedSubsetFont` is asked first; anything else takes ReportLab's way, so the numbers are the same.
+    """
+    font = _registered.get(fontName)
+    if type(font) is SharedSubsetFont:
+        width = font._widths_seen.get((text, fontSize, encoding))
+        if width is not None:
+            return width
+    return _string_width(text, fontName, fontSize, encoding)
+
+
+def install_paragraph_widths() -> None:
+    """Let ReportLab's paragraph module measure through `_remembered_width` (calling again changes nothing)."""
+    paragraph.stringWidth = _remembered_width  # type: ignore[attr-defined]
