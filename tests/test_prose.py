@@ -382,6 +382,18 @@ def test_hyphenator_agrees_with_pyphen(pyphen_de: pyphen.Pyphen) -> None:
         assert list(hyphenator(word)) == list(pyphen_de.iterate(word)), word
 
 
+def test_break_positions_are_remembered_within_bounds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """ReportLab asks again for the word at the end of every line; the answer comes from memory, and the
+    memory is bounded however many words a long run meets."""
+    hyphenator = german_hyphenator()
+    assert isinstance(hyphenator, GermanHyphenator)
+    assert hyphenator.positions("Verwaltungsstandpunkt") is hyphenator.positions("Verwaltungsstandpunkt")
+    monkeypatch.setattr(hyphenation, "_MAX_WORD_CACHE", 50)
+    for i in range(120):
+        hyphenator.positions(f"Stadtratsbeschluss{i}")
+    assert 0 < len(hyphenator._positions) <= 50
+
+
 def test_abbreviations_and_names_are_not_broken() -> None:
     hyphenator = german_hyphenator()
     assert isinstance(hyphenator, GermanHyphenator)

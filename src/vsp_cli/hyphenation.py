@@ -111,11 +111,13 @@ class PatternTable:
 class GermanHyphenator:
     """Callable that ReportLab accepts as `hyphenationLang`: a word → (head, tail) pairs, longest head first."""
 
-    __slots__ = ("_cache", "_table", "_tokens")
+    __slots__ = ("_cache", "_positions", "_table", "_tokens")
 
     def __init__(self, table: PatternTable) -> None:
         self._table = table
         self._cache: dict[str, list[int]] = {}
+        #: Word → its break positions: ReportLab asks again for the word at the end of each line it sets.
+        self._positions: dict[str, list[int]] = {}
         self._tokens: dict[str, str] = {}
 
     def _points(self, word: str) -> list[int]:
@@ -155,6 +157,15 @@ class GermanHyphenator:
         A run of letters with a capital after its first letter (SächsGemO, INSEK, GmbH) is an abbreviation or
         a name, and breaking it would mislead; nor is a word broken just before one of its own hyphens.
         """
+        found = self._positions.get(word)
+        if found is not None:
+            return found
+        if len(self._positions) >= _MAX_WORD_CACHE:
+            self._positions.clear()
+        found = self._positions[word] = self._find_positions(word)
+        return found
+
+    def _find_positions(self, word: str) -> list[int]:
         if len(word) > MAX_WORD:
             return []
         right = len(word) - RIGHT
