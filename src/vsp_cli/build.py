@@ -216,7 +216,7 @@ def save_records(outcomes: Iterable[Outcome]) -> None:
 
 @dataclass(frozen=True)
 class Task:
-    """A job with the fingerprint of each output to (re)write; outputs already up to date are left out."""
+    """A job and the outputs to (re)write, each with its context digest; outputs up to date are left out."""
 
     job: Job
     #: Format → context digest (`Fingerprinter.context`) of each output to write; the fingerprint is made from

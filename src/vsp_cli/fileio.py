@@ -48,6 +48,10 @@ def read_regular(path: Path, limit: int = -1) -> bytes:
         return fh.read(limit)
 
 
+#: How much of a file `digest_regular` holds at a time.
+_CHUNK = 1 << 20
+
+
 def digest_regular(path: Path, limit: int = -1) -> str:
     """SHA-256 (hex) of a regular file's bytes (at most `limit`), read in pieces: memory stays flat however
     large the file is (a statement folder may hold anything)."""
@@ -61,9 +65,6 @@ def digest_regular(path: Path, limit: int = -1) -> str:
             if limit > 0:
                 limit -= len(chunk)
     return h.hexdigest()
-
-
-_CHUNK = 1 << 20
 
 
 def open_regular(path: Path) -> BinaryIO:
