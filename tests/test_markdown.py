@@ -484,6 +484,20 @@ def test_prose_hard_breaks_and_trailing_spaces() -> None:
     assert "<br />" in GFM.render(out)
 
 
+@pytest.mark.parametrize(
+    "source",
+    [
+        "Text mit `Code  \nüber zwei Zeilen` und  \nUmbruch",  # two spaces inside a code span are text
+        '[Plan](plan.pdf "Titel  \nzweite Zeile")  \nUmbruch',  # and inside a link title
+        "- Liste  \n  mit `x  \n  y`  \n  Ende",
+    ],
+)
+def test_prose_breaks_are_rewritten_only_where_they_are_breaks(source: str) -> None:
+    out = prose(source)
+    assert GFM.render(out) == _HTML_OFF.render(source)
+    assert "<br />" in GFM.render(out) and out.count("\\\n") == source.count("  \n") - 1
+
+
 def test_unclosed_fence_does_not_swallow_the_document(minimal_data: dict[str, Any]) -> None:
     statement = make(minimal_data, sachverhalt="```python\nprint(1)", begruendung="Nach dem Code.")
     tokens = GFM.parse(render_markdown(statement))

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -291,7 +291,11 @@ def _demoted(lines: list[str], token: Token, inline: Token, shift: int) -> dict[
 
 
 def _backslash_breaks(lines: list[str], first: int, end: int) -> dict[int, str | None]:
-    """Hard breaks written as two trailing spaces, rewritten as a backslash (trailing spaces get stripped)."""
+    """Hard breaks written as two trailing spaces, rewritten as a backslash (trailing spaces get stripped).
+
+    Only where the paragraph reads the same afterwards: two spaces that end a line inside a code span (or a
+    link title) are text, not a break, and a backslash there would print.
+    """
     edits: dict[int, str | None] = {}
     for i in range(first, end - 1):
         line = lines[i]
@@ -299,7 +303,38 @@ def _backslash_breaks(lines: list[str], first: int, end: int) -> dict[int, str |
             kept = line.rstrip(" ")
             backslashes = len(kept) - len(kept.rstrip("\\"))
             edits[i] = kept + "\\" * (backslashes % 2) + "\\"
-    return edits
+    if not edits:
+        return edits
+    block = lines[first:end]
+    before = _inline_shape(block)
+
+    def edited(only: Iterable[int]) -> list[str]:
+        return [str(edits[i]) if i in only else line for i, line in enumerate(block, start=first)]
+
+    if _inline_shape(edited(edits)) == before:
+        return edits
+    return {i: text for i, text in edits.items() if _inline_shape(edited((i,))) == before}
+
+
+def _inline_shape(lines: list[str]) -> list[tuple[str, str, str, str]]:
+    """What a block's inline content reads as, line breaks aside: each inline token's type, tag, text and
+    attributes (a link's title), with neighbouring pieces of text joined (an escaped character is a piece of
+    its own) and the spaces before a line break dropped."""
+    shape: list[tuple[str, str, str, str]] = []
+    for token in _parser().parse("\n".join(lines)):
+        for child in token.children or ():
+            kind = {"text_special": "text", "softbreak": "break", "hardbreak": "break"}.get(
+                child.type, child.type
+            )
+            if kind == "text" and shape and shape[-1][0] == "text":
+                shape[-1] = ("text", "", shape[-1][2] + child.content, "")
+                continue
+            if kind == "break" and shape and shape[-1][0] == "text":
+                shape[-1] = ("text", "", shape[-1][2].rstrip(" "), "")
+            shape.append(
+                (kind, "" if kind == "break" else child.tag, child.content, repr(sorted(child.attrs.items())))
+            )
+    return shape
 
 
 def _closes(lines: list[str], fence: Token) -> bool:
