@@ -10,7 +10,8 @@ PDF written in the process, by vsp or by other code, is byte-for-byte the same.
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from reportlab.pdfbase import pdfdoc
 
@@ -21,7 +22,27 @@ MEMO_MAX = 8192
 
 _original_name = pdfdoc.PDFName
 _original_encode = pdfdoc.pdfdocEnc
-_names: dict[str, str] = {}
+
+_T = TypeVar("_T")
+
+
+class _Memo(dict[str, _T]):
+    """What a pure function of one text gave, computed on the first lookup (`__missing__`) and kept: a hit is
+    a plain dictionary lookup. Starts afresh when full."""
+
+    def __init__(self, function: Callable[[str], _T]) -> None:
+        super().__init__()
+        self.function = function
+
+    def __missing__(self, text: str) -> _T:
+        if len(self) >= MEMO_MAX:
+            self.clear()
+        value = self[text] = self.function(text)
+        return value
+
+
+_names = _Memo(_original_name)
+_encoded = _Memo(_original_encode)
 
 
 def _ascii_exceptions() -> re.Pattern[str]:
@@ -40,19 +61,13 @@ def _ascii_exceptions() -> re.Pattern[str]:
 _NOT_ASCII_IN_PDFDOC = _ascii_exceptions()
 #: `PDFName`'s default bounds of the characters a name keeps unescaped.
 _LO, _HI = chr(0x21), chr(0x7E)
-_encoded: dict[str, bytes] = {}
 
 
 def _name(data: Any, lo: Any = _LO, hi: Any = _HI) -> str:
     """`pdfdoc.PDFName`, remembered for short names given with ReportLab's default bounds."""
     if lo != _LO or hi != _HI or type(data) is not str or len(data) > MEMO_TEXT_MAX:
         return _original_name(data, lo, hi)
-    found = _names.get(data)
-    if found is None:
-        if len(_names) >= MEMO_MAX:
-            _names.clear()
-        found = _names[data] = _original_name(data)
-    return found
+    return _names[data]
 
 
 def _encode(x: Any) -> Any:
@@ -64,12 +79,7 @@ def _encode(x: Any) -> Any:
         if x.isascii() and not _NOT_ASCII_IN_PDFDOC.search(x):
             return x.encode("ascii")
         return _original_encode(x)
-    found = _encoded.get(x)
-    if found is None:
-        if len(_encoded) >= MEMO_MAX:
-            _encoded.clear()
-        found = _encoded[x] = _original_encode(x)
-    return found
+    return _encoded[x]
 
 
 def install() -> None:
