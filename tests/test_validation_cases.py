@@ -99,3 +99,25 @@ def test_every_rule_has_a_case() -> None:
         "control-character",
     }
     assert required <= codes, required - codes
+
+
+def test_the_markup_limit_counts_every_markdown_field_together() -> None:
+    import yaml
+
+    from vsp_cli import rules
+    from vsp_cli.model import MARKDOWN_FIELDS, Statement
+
+    assert MARKDOWN_FIELDS == ("strategische_ziele", "beschlussvorschlag", "sachverhalt", "begruendung")
+    data = yaml.safe_load(
+        (Path(__file__).parent / "cases" / "valid" / "minimal.yaml").read_text(encoding="utf-8")
+    )
+    half = rules.MAX_MARKUP // 2
+    data |= {"sachverhalt": "`x` " * (half // 2), "begruendung": "~~x~~ " * (half // 4)}
+
+    def codes(**changes: str) -> list[str]:
+        return [f.code for f in rules.check(Statement.model_validate(data | changes))]
+
+    assert "too-much-markup" not in codes()  # exactly MAX_MARKUP
+    assert [f.path for f in rules.check(Statement.model_validate(data | {"strategische_ziele": "[x]"}))] == [
+        ("begruendung",)
+    ]  # one more, counted from the first field on, reported where the sum passes the limit

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, get_type_hints
 
 from pydantic import (
     AfterValidator,
@@ -84,8 +84,13 @@ def _parse_date(value: Any) -> date:
 Text = Annotated[str, Strict(), StringConstraints(strip_whitespace=True, min_length=1)]
 """A non-empty plain-text value, printed as written (surrounding white space removed)."""
 
-Markdown = Annotated[str, Strict(), StringConstraints(strip_whitespace=True, min_length=1)]
-"""Prose in CommonMark with GFM tables."""
+Markdown = Annotated[
+    str,
+    Strict(),
+    StringConstraints(strip_whitespace=True, min_length=1),
+    Field(json_schema_extra={"contentMediaType": "text/markdown"}),
+]
+"""Prose in CommonMark with GFM tables (marked as such in the JSON Schema, which also tells it from `Text`)."""
 
 Datum = Annotated[
     date,
@@ -342,3 +347,11 @@ class Statement(_Model):
     def punkte_for(self, option: Option) -> list[str]:
         """The `punkte` of every entry ticking `option`, in order."""
         return [e.punkte for e in self.empfehlung if e.option == option and e.punkte]
+
+
+#: The fields holding Markdown, in document order: those annotated `Markdown`.
+MARKDOWN_FIELDS: tuple[str, ...] = tuple(
+    name
+    for name, hint in get_type_hints(Statement, include_extras=True).items()
+    if hint in (Markdown, Markdown | None)
+)

@@ -5,9 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .diagnostics import Severity, did_you_mean
+from .diagnostics import Severity, did_you_mean, german_number
 from .labels import KNOWN_ZUSTAENDIGKEITEN, OPTIONS_BY_ART, OPTIONS_NEEDING_BESCHLUSSVORSCHLAG, Art
-from .model import Statement
+from .model import MARKDOWN_FIELDS, Statement
+
+#: Most emphasis, code, link and strike-through marks the Markdown fields may hold together. A real statement
+#: has a few hundred; setting one costs the PDF about a tenth of a millisecond, so a file with marks on every
+#: word (made by a program, or hostile) would be set for minutes instead of being refused at once.
+MAX_MARKUP = 10_000
+_MARKUP_CHARS = "*_`[~"
 
 _FORM_NAME = {
     Art.ANTRAG: "dem Antragsformular (art: antrag)",
@@ -33,6 +39,7 @@ def check(statement: Statement) -> Iterator[Finding]:
     yield from _missing_resolution(statement)
     yield from _beratungsfolge(statement)
     yield from _begruendung_or_sachverhalt(statement)
+    yield from _markup_amount(statement)
 
 
 def _option_set(st: Statement) -> Iterator[Finding]:
@@ -123,3 +130,21 @@ def _begruendung_or_sachverhalt(st: Statement) -> Iterator[Finding]:
             "missing-begruendung",
             "Es fehlt eine begruendung (oder ein sachverhalt); ein Standpunkt braucht mindestens eines von beiden",
         )
+
+
+def _markup_amount(st: Statement) -> Iterator[Finding]:
+    total = 0
+    for name in MARKDOWN_FIELDS:
+        text = getattr(st, name)
+        if text:
+            total += sum(map(text.count, _MARKUP_CHARS))
+            if total > MAX_MARKUP:
+                yield Finding(
+                    (name,),
+                    Severity.ERROR,
+                    "too-much-markup",
+                    f"Die Markdown-Felder enthalten zusammen mehr als {german_number(MAX_MARKUP)} Zeichen für "
+                    "Hervorhebungen, Code und Links (*, _, `, [, ~; Grenze MAX_MARKUP); so viele hat kein "
+                    "Standpunkt – ist die Datei maschinell erzeugt?",
+                )
+                return
