@@ -101,7 +101,7 @@ def test_every_rule_has_a_case() -> None:
     assert required <= codes, required - codes
 
 
-def test_the_markup_limit_counts_every_markdown_field_together() -> None:
+def test_the_markdown_limits_count_every_markdown_field_together() -> None:
     import yaml
 
     from vsp_cli import rules
@@ -121,3 +121,9 @@ def test_the_markup_limit_counts_every_markdown_field_together() -> None:
     assert [f.path for f in rules.check(Statement.model_validate(data | {"strategische_ziele": "[x]"}))] == [
         ("begruendung",)
     ]  # one more, counted from the first field on, reported where the sum passes the limit
+    lines = {  # with strategische_ziele ("nicht relevant", one line): exactly MAX_MARKDOWN_LINES
+        "sachverhalt": "a\n" * 4999 + "a",
+        "begruendung": "b\n" * (rules.MAX_MARKDOWN_LINES - 5000 - 2) + "b",
+    }
+    assert "too-many-lines" not in codes(**lines)
+    assert codes(**lines, strategische_ziele="nicht\nrelevant") == ["too-many-lines"]

@@ -14,6 +14,9 @@ from .model import MARKDOWN_FIELDS, Statement
 #: word (made by a program, or hostile) would be set for minutes instead of being refused at once.
 MAX_MARKUP = 10_000
 _MARKUP_CHARS = "*_`[~"
+#: Most lines the Markdown fields may have together. A long real statement has about a thousand; each line can
+#: be a block of its own (a heading, a list item, a table row), which costs the PDF up to half a millisecond.
+MAX_MARKDOWN_LINES = 10_000
 
 _FORM_NAME = {
     Art.ANTRAG: "dem Antragsformular (art: antrag)",
@@ -39,7 +42,7 @@ def check(statement: Statement) -> Iterator[Finding]:
     yield from _missing_resolution(statement)
     yield from _beratungsfolge(statement)
     yield from _begruendung_or_sachverhalt(statement)
-    yield from _markup_amount(statement)
+    yield from _markdown_size(statement)
 
 
 def _option_set(st: Statement) -> Iterator[Finding]:
@@ -132,19 +135,32 @@ def _begruendung_or_sachverhalt(st: Statement) -> Iterator[Finding]:
         )
 
 
-def _markup_amount(st: Statement) -> Iterator[Finding]:
-    total = 0
+def _markdown_size(st: Statement) -> Iterator[Finding]:
+    """The Markdown fields within MAX_MARKUP marks and MAX_MARKDOWN_LINES lines, counted together; a finding
+    stands at the field with which a sum passes its limit."""
+    marks = lines = 0
     for name in MARKDOWN_FIELDS:
         text = getattr(st, name)
-        if text:
-            total += sum(map(text.count, _MARKUP_CHARS))
-            if total > MAX_MARKUP:
-                yield Finding(
-                    (name,),
-                    Severity.ERROR,
-                    "too-much-markup",
-                    f"Die Markdown-Felder enthalten zusammen mehr als {german_number(MAX_MARKUP)} Zeichen für "
-                    "Hervorhebungen, Code und Links (*, _, `, [, ~; Grenze MAX_MARKUP); so viele hat kein "
-                    "Standpunkt – ist die Datei maschinell erzeugt?",
-                )
-                return
+        if not text:
+            continue
+        marks += sum(map(text.count, _MARKUP_CHARS))
+        lines += text.count("\n") + 1
+        if marks > MAX_MARKUP:
+            yield Finding(
+                (name,),
+                Severity.ERROR,
+                "too-much-markup",
+                f"Die Markdown-Felder enthalten zusammen mehr als {german_number(MAX_MARKUP)} Zeichen für "
+                "Hervorhebungen, Code und Links (*, _, `, [, ~; Grenze MAX_MARKUP); so viele hat kein "
+                "Standpunkt – ist die Datei maschinell erzeugt?",
+            )
+            return
+        if lines > MAX_MARKDOWN_LINES:
+            yield Finding(
+                (name,),
+                Severity.ERROR,
+                "too-many-lines",
+                f"Die Markdown-Felder haben zusammen mehr als {german_number(MAX_MARKDOWN_LINES)} Zeilen (Grenze "
+                "MAX_MARKDOWN_LINES); so lang ist kein Standpunkt – ist die Datei maschinell erzeugt?",
+            )
+            return
