@@ -140,9 +140,11 @@ def _begruendung_or_sachverhalt(st: Statement) -> Iterator[Finding]:
 def _markdown_size(st: Statement) -> Iterator[Finding]:
     """The Markdown fields within MAX_MARKUP marks and MAX_MARKDOWN_LINES lines, counted together; a finding
     stands at the field with which a sum passes its limit."""
+    texts = [(name, getattr(st, name)) for name in MARKDOWN_FIELDS]
+    if sum(len(text) for _, text in texts if text) < min(MAX_MARKUP, MAX_MARKDOWN_LINES):
+        return  # too short to pass either limit: most statements are not counted at all
     marks = lines = 0
-    for name in MARKDOWN_FIELDS:
-        text = getattr(st, name)
+    for name, text in texts:
         if not text:
             continue
         marks += sum(map(text.count, _MARKUP_CHARS))
