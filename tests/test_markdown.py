@@ -492,10 +492,10 @@ def test_prose_hard_breaks_and_trailing_spaces() -> None:
         "- Liste  \n  mit `x  \n  y`  \n  Ende",
     ],
 )
-def test_prose_breaks_are_rewritten_only_where_they_are_breaks(source: str) -> None:
-    out = prose(source)
-    assert GFM.render(out) == _HTML_OFF.render(source)
-    assert "<br />" in GFM.render(out) and out.count("\\\n") == source.count("  \n") - 1
+def test_prose_breaks_are_not_rewritten_where_two_spaces_are_text(source: str) -> None:
+    """Such a paragraph keeps its trailing spaces (GitHub reads them as breaks); a backslash would print."""
+    assert prose(source) == source
+    assert "<br />" in _HTML_OFF.render(source)
 
 
 def test_unclosed_fence_does_not_swallow_the_document(minimal_data: dict[str, Any]) -> None:
@@ -648,3 +648,20 @@ def test_prose_fast_path_equals_parsing(text: str) -> None:
     from vsp_cli.markdown import _prose_parsed, prose
 
     assert prose(text) == _prose_parsed(text, 2)
+
+
+def test_a_paragraph_is_parsed_at_most_twice_to_check_its_breaks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Checking each line on its own parsed a 1,000-line paragraph a thousand times (14 s)."""
+    from vsp_cli import markdown
+
+    calls: list[int] = []
+    real = markdown._inline_shape
+
+    def counted(lines: list[str]) -> Any:
+        calls.append(len(lines))
+        return real(lines)
+
+    monkeypatch.setattr(markdown, "_inline_shape", counted)
+    source = "`x  \n" + "a  \n" * 1000 + "y`"
+    assert prose(source) == source
+    assert len(calls) == 2

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -293,8 +293,9 @@ def _demoted(lines: list[str], token: Token, inline: Token, shift: int) -> dict[
 def _backslash_breaks(lines: list[str], first: int, end: int) -> dict[int, str | None]:
     """Hard breaks written as two trailing spaces, rewritten as a backslash (trailing spaces get stripped).
 
-    Only where the paragraph reads the same afterwards: two spaces that end a line inside a code span (or a
-    link title) are text, not a break, and a backslash there would print.
+    Only if the paragraph reads the same afterwards: two spaces that end a line inside a code span (or a link
+    title) are text, not a break, and a backslash there would print. Such a paragraph keeps its spaces; finding
+    out which of its lines could still be rewritten would mean parsing it again for each.
     """
     edits: dict[int, str | None] = {}
     for i in range(first, end - 1):
@@ -306,14 +307,8 @@ def _backslash_breaks(lines: list[str], first: int, end: int) -> dict[int, str |
     if not edits:
         return edits
     block = lines[first:end]
-    before = _inline_shape(block)
-
-    def edited(only: Iterable[int]) -> list[str]:
-        return [str(edits[i]) if i in only else line for i, line in enumerate(block, start=first)]
-
-    if _inline_shape(edited(edits)) == before:
-        return edits
-    return {i: text for i, text in edits.items() if _inline_shape(edited((i,))) == before}
+    edited = [str(edits.get(i, line)) for i, line in enumerate(block, start=first)]
+    return edits if _inline_shape(edited) == _inline_shape(block) else {}
 
 
 def _inline_shape(lines: list[str]) -> list[tuple[str, str, str, str]]:
