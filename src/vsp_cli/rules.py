@@ -10,9 +10,9 @@ from .labels import KNOWN_ZUSTAENDIGKEITEN, OPTIONS_BY_ART, OPTIONS_NEEDING_BESC
 from .model import MARKDOWN_FIELDS, Statement
 
 #: Most marks of emphasis, code, links (also `<…>`), strike-through and entities the Markdown fields may hold
-#: together. A real statement
-#: has a few hundred; setting one costs the PDF about a tenth of a millisecond, so a file with marks on every
-#: word (made by a program, or hostile) would be set for minutes instead of being refused at once.
+#: together. A real statement has a few hundred; setting one costs the PDF a tenth of a millisecond or more, so
+#: a file with marks on every word (made by a program, or hostile) would be set for minutes instead of being
+#: refused at once.
 MAX_MARKUP = 10_000
 #: The characters counted as marks, and as the message lists them.
 _MARKUP_CHARS = "*_`[~<&"
