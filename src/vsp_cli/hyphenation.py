@@ -111,20 +111,17 @@ class PatternTable:
 class GermanHyphenator:
     """Callable that ReportLab accepts as `hyphenationLang`: a word → (head, tail) pairs, longest head first."""
 
-    __slots__ = ("_cache", "_positions", "_table", "_tokens")
+    __slots__ = ("_positions", "_table", "_tokens")
 
     def __init__(self, table: PatternTable) -> None:
         self._table = table
-        self._cache: dict[str, list[int]] = {}
-        #: Word → its break positions: ReportLab asks again for the word at the end of each line it sets.
+        #: Word → its break positions, the one memory of this class's lookups (the pattern table keeps its
+        #: own): ReportLab asks again for the word at the end of each line it sets.
         self._positions: dict[str, list[int]] = {}
         self._tokens: dict[str, str] = {}
 
     def _points(self, word: str) -> list[int]:
         """Odd-valued Liang points of the lower-cased word (pyphen's `HyphDict.positions`)."""
-        points = self._cache.get(word)
-        if points is not None:
-            return points
         probe = self._table.probe
         maxlen = self._table.maxlen
         pointed = f".{word}."
@@ -145,11 +142,7 @@ class GermanHyphenator:
                 lo = i + offset
                 span = references[lo : lo + len(values)]
                 references[lo : lo + len(values)] = map(max, values, span)
-        points = [i - 1 for i, reference in enumerate(references) if reference % 2]
-        if len(self._cache) >= _MAX_WORD_CACHE:
-            self._cache.clear()
-        self._cache[word] = points
-        return points
+        return [i - 1 for i, reference in enumerate(references) if reference % 2]
 
     def positions(self, word: str) -> list[int]:
         """Where `word` may be broken (pyphen's `Pyphen.positions`), except inside an abbreviation.

@@ -16,7 +16,7 @@ from pydantic_core import ErrorDetails
 from . import charset, rules
 from .diagnostics import Diagnostic, Severity, describe_value, did_you_mean
 from .errors import InvalidInput
-from .loader import LoadedDocument, PathKey, load_bytes, read_source
+from .loader import LoadedDocument, PathKey, load_bytes, read_file
 from .model import Beratung, Empfehlung, RechtlicheKonsequenzen, Statement
 
 
@@ -224,7 +224,7 @@ def check_file(
     `raw`: the file's bytes, when the caller has read them (a build fingerprints exactly what it renders).
     """
     try:
-        doc = load_bytes(path, read_source(path) if raw is None else raw)
+        doc = read_file(path) if raw is None else load_bytes(path, raw)
     except InvalidInput as exc:
         return Result(path, None, exc.diagnostics)
     if display_name is not None:
