@@ -569,3 +569,21 @@ def test_a_fresh_build_reads_each_statement_once(tmp_path: Path, monkeypatch: py
         sources[1],
         jobs[1].outputs["md"],
     ]
+
+
+def test_the_record_forgets_outputs_that_are_gone(tmp_path: Path) -> None:
+    """Entries of deleted outputs are dropped when the record is saved; those still on disk are kept."""
+    import json
+
+    from vsp_cli import build
+
+    sources = make_statements(tmp_path / "in", 3)
+    out = tmp_path / "out"
+    jobs = [Job(s, build.output_paths(s, out, ("md",))) for s in sources]
+    build.run(jobs)
+    assert sorted(json.loads((out / RECORD_NAME).read_text(encoding="utf-8"))) == [
+        "vsp-000.md", "vsp-001.md", "vsp-002.md",
+    ]  # fmt: skip
+    (out / "vsp-001.md").unlink()
+    build.run(jobs[:1], force=True)
+    assert sorted(json.loads((out / RECORD_NAME).read_text(encoding="utf-8"))) == ["vsp-000.md", "vsp-002.md"]

@@ -201,17 +201,27 @@ def load_records(jobs: Iterable[Job], keys: RecordKeys) -> dict[str, tuple[str, 
 
 def save_records(outcomes: Iterable[Outcome]) -> None:
     """Merge this run's entries into each output folder's build record (atomically)."""
-    by_folder: dict[Path, dict[str, tuple[str, str]]] = {}
+    by_folder: dict[str, dict[str, tuple[str, str]]] = {}
     for outcome in outcomes:
         for path, entry in outcome.record.items():
-            p = Path(path)
-            by_folder.setdefault(p.parent, {})[p.name] = entry
+            folder, name = os.path.split(path)  # keys are resolved paths (`RecordKeys`): no Path needed
+            by_folder.setdefault(folder, {})[name] = entry
     for folder, entries in sorted(by_folder.items()):
-        current = _load_record(folder)
+        current = _load_record(Path(folder))
         current.update({name: list(entry) for name, entry in entries.items()})
-        existing = {name: v for name, v in sorted(current.items()) if (folder / name).exists()}
+        present = _names_in(folder)  # one listing, not a stat per output
+        existing = {name: v for name, v in sorted(current.items()) if name in present}
         with contextlib.suppress(OSError):  # without a record the next run simply renders again
-            write_atomic(folder / RECORD_NAME, (json.dumps(existing, indent=1) + "\n").encode("utf-8"))
+            write_atomic(Path(folder, RECORD_NAME), (json.dumps(existing, indent=1) + "\n").encode("utf-8"))
+
+
+def _names_in(folder: str) -> set[str]:
+    """The names of the files in `folder` (none if it cannot be listed)."""
+    try:
+        with os.scandir(folder) as entries:
+            return {entry.name for entry in entries}
+    except OSError:
+        return set()
 
 
 @dataclass(frozen=True)
