@@ -94,10 +94,10 @@ def test_every_printed_value_in_reading_order(path: Path) -> None:
     expected: list[str] = []
     if st_.gremium:
         expected.append(st_.gremium)
-    if st_.art is Art.PETITION:
-        title = labels["titel_petition"]
-    elif st_.ist_neufassung:
+    if st_.ist_neufassung:  # whatever it answers
         title = labels["titel_neufassung"]
+    elif st_.art is Art.PETITION:
+        title = labels["titel_petition"]
     else:
         title = labels["titel_antrag"]
     expected += [title.format(nummer=st_.nummer), f"Status: {labels.status(st_.status)}", "Beratungsfolge:"]
@@ -464,6 +464,19 @@ def test_metadata() -> None:
     assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
     titles = [item.title for item in reader.outline if not isinstance(item, list)]
     assert titles == ["Beratungsfolge", "Alternativvorschlag", "Sachverhalt", "Begründung", "Anlagen"]
+
+
+@pytest.mark.parametrize("path", EXAMPLE_FILES + VALID_CASES, ids=lambda p: p.stem)
+def test_pdf_and_markdown_give_the_same_title(path: Path) -> None:
+    """The title heads the Markdown and the PDF's text and starts the PDF's metadata title."""
+    from vsp_cli.markdown import render_markdown
+
+    st_ = load_statement(path)
+    [title] = re.findall(r"^# (.+)$", render_markdown(st_), flags=re.MULTILINE)
+    data = render_pdf(st_)
+    assert title in flat(pages(data)[0])
+    meta = PdfReader(io.BytesIO(data)).metadata
+    assert meta is not None and meta.title is not None and meta.title.startswith(f"{title} – ")
 
 
 @pytest.mark.parametrize("path", EXAMPLE_FILES, ids=lambda p: p.stem)

@@ -176,3 +176,13 @@ class Labels:
 
     def status(self, status: Status) -> str:
         return self._labels[STATUS_LABEL_KEYS[status]]
+
+    def title(self, art: Art, nummer: str, *, neufassung: bool) -> str:
+        """The document's title; a Neufassung says so whatever it answers (a petition too)."""
+        if neufassung:
+            key = "titel_neufassung"
+        elif art is Art.PETITION:
+            key = "titel_petition"
+        else:
+            key = "titel_antrag"
+        return self._labels[key].format(nummer=nummer)

@@ -350,12 +350,6 @@ FILTERS: dict[str, Callable[..., Any]] = {"md": md, "heading": heading, "datum":
 def context(statement: Statement, settings: RenderSettings) -> dict[str, Any]:
     """The template's variables (documented in docs/templates.md)."""
     labels = settings.labels
-    if statement.ist_neufassung:
-        title_key = "titel_neufassung"
-    elif statement.art is Art.PETITION:
-        title_key = "titel_petition"
-    else:
-        title_key = "titel_antrag"
     legal_box: list[Box] | None = None
     if statement.art is Art.ANTRAG and statement.rechtliche_konsequenzen is not None:
         rk = statement.rechtliche_konsequenzen
@@ -372,7 +366,7 @@ def context(statement: Statement, settings: RenderSettings) -> dict[str, Any]:
         "settings": settings,
         "labels": labels.as_dict(),
         "body": settings.body,
-        "title": labels[title_key].format(nummer=statement.nummer),
+        "title": labels.title(statement.art, statement.nummer, neufassung=statement.ist_neufassung),
         "status": labels.status(statement.status),
         "legal_box": legal_box,
         "options": options,

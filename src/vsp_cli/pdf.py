@@ -472,13 +472,7 @@ class _WholeTable(_PlainTable):
 
 
 def _title(statement: Statement, labels: Labels) -> str:
-    if statement.art is Art.PETITION:
-        key = "titel_petition"
-    elif statement.ist_neufassung:
-        key = "titel_neufassung"
-    else:
-        key = "titel_antrag"
-    return labels[key].format(nummer=statement.nummer)
+    return labels.title(statement.art, statement.nummer, neufassung=statement.ist_neufassung)
 
 
 def _outline_title(label: str) -> str:
