@@ -54,6 +54,7 @@ SCHEMA_DETECTABLE = {
     "expected-text",
     "empty-list",
     "invalid-date",
+    "missing-begruendung",
 }
 
 
@@ -72,3 +73,11 @@ def test_schema_json_is_stable_text() -> None:
     text = schema_text()
     assert text.endswith("}\n")
     assert json.loads(text) == statement_schema()
+
+
+@pytest.mark.parametrize("value", ["", [""], ["Dezernat Kultur", ""]])
+def test_schema_rejects_an_empty_submitter(value: object) -> None:
+    """An empty `eingereicht_von`, alone or in a list, is `empty-value` for vsp and an error for the schema."""
+    data = read_file(EXAMPLE_FILES[0]).data
+    data["eingereicht_von"] = value
+    assert list(jsonschema.Draft202012Validator(statement_schema()).iter_errors(data))

@@ -27,20 +27,22 @@ from .labels import KNOWN_ZUSTAENDIGKEITEN, NICHT_RELEVANT, Art, Option, Status
 
 # --- value types --------------------------------------------------------------------------------------------
 
-_SUFFIX = r"(?:NF|ÄA|VSP|DS|AW|Ifo)-\d{2,3}"
-_OTHER_SUFFIX = r"(?:NF|ÄA|DS|AW|Ifo)-\d{2,3}"
+_SUFFIX = r"(?:NF|ÄA|VSP|DS|AW|Ifo)-[0-9]{2,3}"
+_OTHER_SUFFIX = r"(?:NF|ÄA|DS|AW|Ifo)-[0-9]{2,3}"
 #: Leipzig's reference scheme: <Wahlperiode>-<Typ>-<5 digits> or the 2014/15 form A-00545/14, then suffixes,
-#: one of them the VSP part. Written without look-arounds so that JSON Schema validators accept it too.
+#: one of them the VSP part. Written without look-arounds so that JSON Schema validators accept it too, and
+#: with [0-9], not \d, which in Python also matches other scripts' digits (Lao, Arabic-Indic, …). The
+#: surrounding \s* is for the JSON Schema: the model checks the value after removing surrounding white space.
 NUMMER_PATTERN = (
-    r"^(?:(?:V|VI|VII|VIII|IX|X)-(?:A|DS|Ifo|F|EF|P|WA|HP)-\d{5}|A-\d{5}/\d{2})"
-    rf"(?:-{_OTHER_SUFFIX})*-VSP-\d{{2,3}}(?:-{_SUFFIX})*$"
+    r"^\s*(?:(?:V|VI|VII|VIII|IX|X)-(?:A|DS|Ifo|F|EF|P|WA|HP)-[0-9]{5}|A-[0-9]{5}/[0-9]{2})"
+    rf"(?:-{_OTHER_SUFFIX})*-VSP-[0-9]{{2,3}}(?:-{_SUFFIX})*\s*$"
 )
 _NUMMER_RE = re.compile(NUMMER_PATTERN)
-_NEUFASSUNG_RE = re.compile(r"-VSP-\d{2,3}(?:-" + _SUFFIX + r")*-NF-\d{2,3}$")
+_NEUFASSUNG_RE = re.compile(r"-VSP-[0-9]{2,3}(?:-" + _SUFFIX + r")*-NF-[0-9]{2,3}$")
 
-DATE_PATTERN = r"^(?:\d{4}-\d{2}-\d{2}|\d{1,2}\.\d{1,2}\.\d{4})$"
-_ISO_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-_GERMAN_RE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+DATE_PATTERN = r"^\s*(?:[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{1,2}\.[0-9]{1,2}\.[0-9]{4})\s*$"
+_ISO_RE = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
+_GERMAN_RE = re.compile(r"^([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})$")
 
 
 def _check_nummer(value: str) -> str:
@@ -98,7 +100,10 @@ Datum = Annotated[
     WithJsonSchema({"type": "string", "pattern": DATE_PATTERN}),
 ]
 
-Nummer = Annotated[str, Strict(), AfterValidator(_check_nummer), StringConstraints(strip_whitespace=True)]
+Nummer = Annotated[
+    str, Strict(), StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_check_nummer)
+]
+"""Checked after surrounding white space is removed, as every text value is; empty is `empty-value`."""
 
 
 def _as_list(value: Any) -> Any:
@@ -246,7 +251,7 @@ class Statement(_Model):
     )
     eingereicht_von: Annotated[
         list[Text],
-        BeforeValidator(_as_list, json_schema_input_type=str | list[str]),
+        BeforeValidator(_as_list, json_schema_input_type=Text | Annotated[list[Text], Field(min_length=1)]),
         Field(min_length=1),
     ] = Field(
         title="Eingereicht von",

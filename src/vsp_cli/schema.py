@@ -32,7 +32,8 @@ def _options_of(art: Art) -> dict[str, Any]:
 
 
 def _form_rules() -> list[dict[str, Any]]:
-    """The form-dependent rules, so that editors flag them too: option sets, no legal box on petitions."""
+    """The rules across fields, so that editors flag them too: option sets and no legal box on petitions
+    (by form), a Begründung or a Sachverhalt."""
     petition = {"properties": {"art": {"const": Art.PETITION.value}}, "required": ["art"]}
     return [
         {
@@ -42,7 +43,8 @@ def _form_rules() -> list[dict[str, Any]]:
                 "not": {"required": ["rechtliche_konsequenzen"]},
             },
             "else": {"properties": {"empfehlung": _options_of(Art.ANTRAG)}},
-        }
+        },
+        {"anyOf": [{"required": ["begruendung"]}, {"required": ["sachverhalt"]}]},  # `missing-begruendung`
     ]
 
 
