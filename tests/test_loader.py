@@ -11,6 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from vsp_cli.fileio import os_reason
 from vsp_cli.inputs import MAX_BYTES
@@ -102,3 +105,48 @@ def test_os_errors_are_explained_in_german(tmp_path: Path) -> None:
         os_reason(OSError(errno.ENOSPC, "No space left on device")) == "kein Platz mehr auf dem Datenträger"
     )
     assert os_reason(OSError(errno.EXDEV, "Invalid cross-device link")) == "Invalid cross-device link"
+
+
+# --- the position of a character inside a value ------------------------------------------------------------------
+
+MARK = "\u2603"  # ☃: not white space, kept as it is in every style
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("betreff: ab☃c\n", (0, 11)),
+        ("betreff: ab\n  cd ☃\n", (1, 5)),  # a plain scalar over two lines
+        ("betreff: 'it''s ☃'\n", (0, 16)),  # '' is one quote
+        ('betreff: "a\\tb \\u2603 ☃"\n', (0, 15)),  # the escape itself is the first ☃
+        ('betreff: "a\\\n   b ☃"\n', (1, 5)),  # an escaped line break
+        ("betreff: >-\n  eins\n  zwei ☃\n", (2, 7)),
+        ("betreff: |  # Kommentar\n  - eins\n    - zwei ☃\n", (2, 11)),  # deeper than the block
+        ("betreff: |\r\n  x\r\n\r\n  yy☃\r\n", (3, 4)),
+    ],
+)
+def test_a_character_is_located_in_every_scalar_style(source: str, expected: tuple[int, int]) -> None:
+    doc = load_text(Path("x.yaml"), source)
+    span = doc.char_span(("betreff",), doc.data["betreff"].index(MARK))
+    assert (span.line, span.column) == expected
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    words=st.lists(st.text(alphabet="ab c\t'\"\\#:-ä\n", max_size=8), min_size=1, max_size=12),
+    at=st.integers(min_value=0),
+    style=st.sampled_from([None, "'", '"', "|", ">"]),
+    width=st.sampled_from([12, 80]),
+)
+@example(words=["a\n\n b"], at=0, style=">", width=12)
+def test_a_character_is_located_whatever_the_style(
+    words: list[str], at: int, style: str | None, width: int
+) -> None:
+    """Whatever way PyYAML writes a value, the located character in the source is the marked one."""
+    words.insert(at % (len(words) + 1), MARK)
+    value = " ".join(words)
+    text = yaml.dump({"betreff": value}, default_style=style, allow_unicode=True, width=width)
+    doc = load_text(Path("x.yaml"), text)
+    assert doc.data["betreff"] == value
+    span = doc.char_span(("betreff",), value.index(MARK))
+    assert text.splitlines()[span.line][span.column] == MARK

@@ -119,14 +119,15 @@ def _allowed(cp: int) -> bool:
 
     DejaVu draws some emoji in black and white; in an official document they are a mistake, and readers
     expect colour, so they are refused like any other unprintable character. Format characters (bidi
-    overrides, zero-width spaces) are invisible and can disguise text; only the soft hyphen is kept.
+    overrides, zero-width spaces) are invisible and can disguise text; only the soft hyphen is kept. The line and
+    paragraph separators (U+2028, U+2029) have glyphs but ReportLab prints neither a break nor a space for them.
     """
     if cp > 0xFFFF or any(a <= cp <= b for a, b in _EMOJI_BMP):
         return False
     category = unicodedata.category(chr(cp))
     if category == "Cf":
         return cp == 0x00AD
-    return category not in ("Cc", "Cs", "Co", "Cn")
+    return category not in ("Cc", "Cs", "Co", "Cn", "Zl", "Zp")
 
 
 def format_ranges(codepoints: set[int]) -> str:

@@ -11,9 +11,11 @@ data, so that validation errors can point at line and column.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, ClassVar, NoReturn
 
@@ -159,16 +161,28 @@ class LoadedDocument:
         yield from walk(self.data, ())
 
     def char_span(self, path: PathKey, index: int) -> Span:
-        """The position of character `index` of the string at `path`, exact for plain and literal scalars."""
+        """The position in the source of character `index` of the string at `path`.
+
+        Exact in every scalar style (escapes, folded lines and indentation included); the value's start where
+        the source does not produce that character (an alias, an unusual line break).
+        """
         located = self.positions.get(path)
         if located is None:
             return self.locate(path)
-        span = located.span
-        if located.style in (None, "") and span.line == span.end_line:
-            return Span(span.line, span.column + index, span.line, span.column + index + 1)
-        if located.style == "|":
-            return _literal_char_span(self.text, span, self.data_at(path), index)
-        return span
+        node, value = located.node, self.data_at(path)
+        if isinstance(node, ScalarNode) and isinstance(value, str) and 0 <= index < len(value):
+            start = node.start_mark.index
+            offset = _source_offset(self.text[start : node.end_mark.index], node.style, value, index)
+            if offset is not None:
+                line = bisect.bisect_right(self._line_starts, start + offset) - 1
+                column = start + offset - self._line_starts[line]
+                return Span(line, column, line, column + 1)
+        return located.span
+
+    @cached_property
+    def _line_starts(self) -> list[int]:
+        """Offsets where lines start, counted as libyaml counts them (its marks give every other position)."""
+        return [0, *(m.end() for m in _YAML_BREAK.finditer(self.text))]
 
     def data_at(self, path: PathKey) -> Any:
         value = self.data
@@ -177,18 +191,75 @@ class LoadedDocument:
         return value
 
 
-def _literal_char_span(text: str, span: Span, value: str, index: int) -> Span:
-    """Map an index into a literal block scalar's value to the source line and column."""
-    line_in_value = value.count("\n", 0, index)
-    column_in_line = index - (value.rfind("\n", 0, index) + 1)
-    lines = text.splitlines()
-    target = span.line + 1 + line_in_value
-    # skip blank lines of the source that the value keeps as empty lines
-    if 0 <= target < len(lines):
-        source_line = lines[target]
-        indent = len(source_line) - len(source_line.lstrip(" "))
-        return Span(target, indent + column_in_line, target, indent + column_in_line + 1)
-    return span
+_YAML_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+#: White space that folding, indentation and chomping add or remove: not counted when matching source to value.
+_FOLDABLE = frozenset(" \t\r\n\x85")  # a raw NEL is a line break to libyaml
+#: Double-quoted escapes of one character (YAML 1.1, 5.7); \x, \u and \U take hex digits.
+_ESCAPES = {
+    "0": "\0", "a": "\a", "b": "\b", "t": "\t", "\t": "\t", "n": "\n", "v": "\v", "f": "\f", "r": "\r",
+    "e": "\x1b", " ": " ", '"': '"', "/": "/", "\\": "\\", "N": "\x85", "_": "\xa0", "L": "\u2028",
+    "P": "\u2029",
+}  # fmt: skip
+_HEX_WIDTH = {"x": 2, "u": 4, "U": 8}
+
+
+def _source_offset(source: str, style: str | None, value: str, index: int) -> int | None:
+    """Where in a scalar's `source` the character `value[index]` was written, or None if it cannot be told.
+
+    Counts the characters that are not foldable white space: the n-th such character of the value is the n-th
+    the source produces.
+    """
+    target = value[index]
+    if target in _FOLDABLE:
+        return None
+    remaining = sum(1 for char in value[:index] if char not in _FOLDABLE)
+    for offset, char in _produced(source, style):
+        if char in _FOLDABLE:
+            continue
+        if remaining == 0:
+            return offset if char == target else None
+        remaining -= 1
+    return None
+
+
+def _produced(source: str, style: str | None) -> Iterator[tuple[int, str]]:
+    """(offset, character) for each character a scalar's source text produces, in order."""
+    if style in ("|", ">"):
+        header = _YAML_BREAK.search(source)  # the indicator line, with any comment, produces nothing
+        start = header.end() if header else len(source)
+        yield from ((i, source[i]) for i in range(start, len(source)))
+    elif style == "'":
+        i = 1
+        while i < len(source) - 1:
+            yield i, source[i]
+            i += 2 if source.startswith("''", i) else 1
+    elif style == '"':
+        yield from _produced_double_quoted(source)
+    else:
+        yield from enumerate(source)
+
+
+def _produced_double_quoted(source: str) -> Iterator[tuple[int, str]]:
+    i, end = 1, len(source) - 1
+    while i < end:
+        char = source[i]
+        if char != "\\":
+            yield i, char
+            i += 1
+            continue
+        code = source[i + 1 : i + 2]
+        if code in _HEX_WIDTH:
+            digits = source[i + 2 : i + 2 + _HEX_WIDTH[code]]
+            try:
+                yield i, chr(int(digits, 16))
+            except (ValueError, OverflowError):
+                return
+            i += 2 + len(digits)
+        elif code in ("\r", "\n"):  # an escaped line break joins the lines and produces nothing
+            i += 3 if source.startswith("\r\n", i + 1) else 2
+        else:
+            yield i, _ESCAPES.get(code, code)
+            i += 2
 
 
 def _span(node: Node) -> Span:
