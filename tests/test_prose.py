@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterator
+from html.entities import html5
 from pathlib import Path
 from xml.sax.saxutils import escape as sax_escape
 
@@ -646,3 +647,35 @@ def test_a_table_of_thousands_of_rows_is_set_in_pieces_with_the_header(plain_ren
     assert [row[0].text for t in tables for row in t._cellvalues[1:]] == [str(i) for i in range(rows)]
     few = [f for f in plain_renderer.flowables("| a |\n|---|\n| 1 |") if isinstance(f, Table)]
     assert len(few) == 1
+
+
+# --- character references: validation reads them as the prose parser does ----------------------------------------
+
+_NAMES = sorted(html5)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    reference=st.one_of(
+        st.integers(min_value=0, max_value=0x2FF).map(lambda n: f"&#{n};"),  # control codes are here
+        st.integers(min_value=0, max_value=0x11FFFF).map(lambda n: f"&#{n};"),
+        st.integers(min_value=0, max_value=0x11FFFF).map(lambda n: f"&#x{n:X};"),
+        st.sampled_from(_NAMES).filter(lambda n: n.endswith(";")).map(lambda n: f"&{n}"),
+        st.from_regex(r"&[A-Za-z][A-Za-z0-9]{1,8};", fullmatch=True),
+    ),
+    escaped=st.booleans(),
+)
+def test_references_are_checked_as_the_prose_parser_prints_them(reference: str, escaped: bool) -> None:
+    """A reference is refused exactly when the character the PDF's Markdown parser makes of it is unprintable."""
+    from vsp_cli.charset import first_unprintable_reference, is_printable
+    from vsp_cli.prose import markdown_parser
+
+    text = "Wort " + ("\\" if escaped else "") + reference + " Wort"
+    [inline] = [t for t in markdown_parser().parse(text) if t.type == "inline"]
+    printed = "".join(child.content for child in inline.children or [] if child.type == "text")
+    unprintable = [char for char in printed if not is_printable(char)]
+    found = first_unprintable_reference(text)
+    if unprintable:
+        assert found == (text.index("&"), unprintable[0])
+    else:
+        assert found is None

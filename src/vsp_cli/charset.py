@@ -60,6 +60,51 @@ def first_unprintable(text: str) -> int | None:
     return None if found is None else found.start()
 
 
+#: A character reference as CommonMark reads one: decimal, hexadecimal or an HTML5 entity name, with `;`.
+_REFERENCE = re.compile(r"&(?:#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6})|([A-Za-z][A-Za-z0-9]{1,31}));")
+
+
+def first_unprintable_reference(markdown: str) -> tuple[int, str] | None:
+    """Index and character of the first reference in Markdown text (`&#128512;`, `&hearts;`) that stands for a
+    character the fonts cannot print, or None.
+
+    Markdown prints the character a reference stands for, so it is checked as if typed. References inside code
+    spans print as written; they are checked all the same, as telling them apart would mean parsing Markdown.
+    """
+    if "&" not in markdown:
+        return None
+    for found in _REFERENCE.finditer(markdown):
+        backslashes = len(markdown[: found.start()]) - len(markdown[: found.start()].rstrip("\\"))
+        if backslashes % 2:
+            continue  # \& is an escaped ampersand: the text prints as written
+        for char in _referenced(found):
+            if not is_printable(char):
+                return found.start(), char
+    return None
+
+
+def _referenced(reference: re.Match[str]) -> str:
+    """What a reference prints, decoded as markdown-it does (`isValidEntityCode`): a number that is no valid
+    character (most control codes, surrogates, non-characters, past U+10FFFF) prints U+FFFD."""
+    decimal, hexadecimal, name = reference.groups()
+    if name is not None:
+        from html.entities import html5  # only when a named reference is written
+
+        return html5.get(f"{name};", "")  # an unknown name is no reference and prints as written
+    code = int(decimal) if decimal is not None else int(hexadecimal, 16)
+    invalid = (
+        code > 0x10FFFF
+        or 0xD800 <= code <= 0xDFFF
+        or 0xFDD0 <= code <= 0xFDEF
+        or code & 0xFFFF in (0xFFFE, 0xFFFF)
+        or code <= 0x08
+        or code == 0x0B
+        or 0x0E <= code <= 0x1F
+        or 0x7F <= code <= 0x9F
+    )
+    return "\ufffd" if invalid else chr(code)
+
+
 def describe(char: str) -> str:
     """A German description of a character for messages: U+1F600 (GRINNING FACE)."""
     name = unicodedata.name(char, "")

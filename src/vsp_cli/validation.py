@@ -17,7 +17,7 @@ from . import charset, rules
 from .diagnostics import Diagnostic, Severity, describe_value, did_you_mean
 from .errors import InvalidInput
 from .loader import LoadedDocument, PathKey, load_bytes, read_file
-from .model import Beratung, Empfehlung, RechtlicheKonsequenzen, Statement
+from .model import MARKDOWN_FIELDS, Beratung, Empfehlung, RechtlicheKonsequenzen, Statement
 
 
 @dataclass
@@ -181,18 +181,27 @@ def _character_diagnostics(doc: LoadedDocument) -> list[Diagnostic]:
     for path, text in doc.strings():
         index = charset.first_unprintable(text)
         if index is not None:
-            char = text[index]
-            found.append(
-                Diagnostic(
-                    str(doc.path),
-                    doc.char_span(path, index),
-                    path,
-                    Severity.ERROR,
-                    "unprintable-character",
-                    f"Das Zeichen {charset.describe(char)} kann nicht gedruckt werden (es fehlt in der Schrift "
-                    "oder ist ein Steuerzeichen); bitte entfernen oder ersetzen",
-                )
+            what = f"Das Zeichen {charset.describe(text[index])}"
+        elif len(path) == 1 and path[0] in MARKDOWN_FIELDS:
+            reference = charset.first_unprintable_reference(text)
+            if reference is None:
+                continue
+            index, char = reference
+            written = text[index : text.index(";", index) + 1]
+            what = f"Die Zeichenreferenz „{written}“ steht für {charset.describe(char)}; das Zeichen"
+        else:
+            continue
+        found.append(
+            Diagnostic(
+                str(doc.path),
+                doc.char_span(path, index),
+                path,
+                Severity.ERROR,
+                "unprintable-character",
+                f"{what} kann nicht gedruckt werden (es fehlt in der Schrift oder ist ein Steuerzeichen); bitte "
+                "entfernen oder ersetzen",
             )
+        )
     return found
 
 
