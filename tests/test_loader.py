@@ -53,7 +53,10 @@ def test_aliases_within_bounds_are_expanded(tmp_path: Path) -> None:
 
 
 def test_yaml_1_1_scalars_stay_strings() -> None:
-    doc = load_text(Path("x.yaml"), "a: no\nb: 17:00\nc: 0123\nd: 2017-04-18\ne: on\nf: true\ng: 12\nh: ~\n")
+    doc = load_text(
+        Path("x.yaml"),
+        "a: no\nb: 17:00\nc: 0123\nd: 2017-04-18\ne: on\nf: true\ng: 12\nh: ~\ni: True\nj: FALSE\nk: false\n",
+    )
     assert doc.data == {
         "a": "no",
         "b": "17:00",
@@ -63,6 +66,9 @@ def test_yaml_1_1_scalars_stay_strings() -> None:
         "f": True,
         "g": 12,
         "h": None,
+        "i": "True",  # only lower-case true/false are booleans (the spec's rule)
+        "j": "FALSE",
+        "k": False,
     }
 
 

@@ -1,8 +1,8 @@
 """Read a statement file safely and strictly, keeping where every value stands in the source.
 
 PyYAML reads YAML 1.1, whose implicit types surprise clerks (`no` → False, `17:00` → 1020, `0123` → 83, dates
-→ `datetime.date`). This loader resolves only `true`/`false`, decimal numbers and null implicitly; everything
-else stays a string for the model to judge. It refuses custom tags, duplicate keys, several documents, bytes
+→ `datetime.date`). This loader resolves only `true`/`false` (lower case, as the spec says), decimal numbers
+and null implicitly; everything else stays a string for the model to judge. It refuses custom tags, duplicate keys, several documents, bytes
 that are not UTF-8, NUL bytes, oversized files and runaway alias expansion, each with a located German message.
 
 The data is built from the composed node tree in one pass, which also records a position for every path in the
@@ -47,9 +47,7 @@ class _StrictLoader(_Base):  # type: ignore[misc]
     yaml_implicit_resolvers: ClassVar[dict[str | None, list[tuple[str, re.Pattern[str]]]]] = {}
 
 
-_StrictLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
+_StrictLoader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|false)$"), list("tf"))
 _StrictLoader.add_implicit_resolver(
     "tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789")
 )
@@ -456,10 +454,8 @@ class _Builder:
         if tag == "tag:yaml.org,2002:null":
             return None
         if tag == "tag:yaml.org,2002:bool":
-            if value in ("true", "True", "TRUE"):
-                return True
-            if value in ("false", "False", "FALSE"):
-                return False
+            if value in ("true", "false"):
+                return value == "true"
             return value  # an explicit !!bool on anything else stays text for the model to reject
         try:
             return int(value) if tag == "tag:yaml.org,2002:int" else float(value)

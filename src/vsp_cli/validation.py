@@ -96,9 +96,13 @@ def _msg_text(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
 
 
 def _msg_bool(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
+    value = err["input"]
+    hint = ""
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        hint = f"; bitte klein schreiben: {value.lower()}"
     return (
         "expected-bool",
-        f"Wahrheitswert erwartet (true oder false), gefunden: {describe_value(err['input'])}",
+        f"Wahrheitswert erwartet (true oder false), gefunden: {describe_value(value)}{hint}",
     )
 
 
