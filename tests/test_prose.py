@@ -130,6 +130,23 @@ def test_emphasis_strong_breaks_and_code(plain_renderer: ProseRenderer) -> None:
     assert "kursives" in layout([para])
 
 
+def test_strike_through_is_drawn_as_github_shows_it(plain_renderer: ProseRenderer) -> None:
+    """`~~…~~` is struck through in the PDF, as GitHub shows the Markdown output, not printed with its tildes."""
+    [para] = paragraphs(plain_renderer.flowables("bis ~~31.12.2021~~ 30.06.2022, **~~alle~~ die** Ämter"))
+    assert para.text == "bis <strike>31.12.2021</strike> 30.06.2022, <b><strike>alle</strike> die</b> Ämter"
+    [plain] = paragraphs(plain_renderer.flowables("bis 31.12.2021 30.06.2022, **alle die** Ämter"))
+    struck, unstruck = (_content_stream([p]) for p in (para, plain))
+    assert "bis 31.12.2021 30.06.2022, alle die Ämter" in " ".join(layout([para]).split())
+    assert struck.count(b" l") > unstruck.count(b" l")  # the strokes
+
+
+def _content_stream(flowables: list[Flowable]) -> bytes:
+    register_fonts(italic=True)
+    buffer = io.BytesIO()
+    SimpleDocTemplate(buffer, invariant=1, pageCompression=0).build(list(flowables))
+    return b"".join(page.get_contents().get_data() for page in PdfReader(io.BytesIO(buffer.getvalue())).pages)
+
+
 def test_links_keep_safe_targets_only(plain_renderer: ProseRenderer) -> None:
     source = (
         '[Rat](https://example.org/?a=1&b="2") [Mail](mailto:a@b.de) [FTP](ftp://x.org) [rel](seite.html)'

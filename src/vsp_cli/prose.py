@@ -42,10 +42,11 @@ _ALIGN = {"text-align:left": TA_LEFT, "text-align:center": TA_CENTER, "text-alig
 
 @cache
 def markdown_parser() -> MarkdownIt:
-    """CommonMark with GFM tables and raw HTML off, built once per process."""
+    """CommonMark with GFM tables and strike-through (as GitHub shows the Markdown output) and raw HTML off,
+    built once per process."""
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("commonmark", {"html": False}).enable("table")
+    return MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
 
 
 def escape(text: str) -> str:
@@ -427,6 +428,10 @@ class ProseRenderer:
                 out.append("<b>")
             elif kind == "strong_close":
                 out.append("</b>")
+            elif kind == "s_open":
+                out.append("<strike>")
+            elif kind == "s_close":
+                out.append("</strike>")
             elif kind == "link_open":
                 href = str(tok.attrs.get("href", ""))
                 ok = href.lower().startswith(SAFE_SCHEMES)
