@@ -22,6 +22,7 @@ from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table
 
 from conftest import EXAMPLES
 from vsp_cli import hyphenation
+from vsp_cli.commonmark import prose_parser
 from vsp_cli.hyphenation import MAX_WORD, GermanHyphenator, PatternTable, add_soft_hyphens, german_hyphenator
 from vsp_cli.pdf import FONT_BOLD, FRAME_WIDTH, build_styles, register_fonts
 from vsp_cli.prose import (
@@ -29,7 +30,6 @@ from vsp_cli.prose import (
     ProseRenderer,
     RuledParagraph,
     escape,
-    markdown_parser,
     plain_paragraph,
     plain_paragraphs,
 )
@@ -341,7 +341,7 @@ def test_plain_fast_path_matches_markdown_it(text: str) -> None:
     hyphenator = german_hyphenator()
     renderer = ProseRenderer(build_styles(True).prose, FRAME_WIDTH, hyphenator)
     fast = renderer.flowables(text)
-    slow = renderer._blocks(markdown_parser().parse(text))
+    slow = renderer._blocks(prose_parser().parse(text))
     if plain_paragraphs(text) is None:
         return
     assert [(type(f), f.text, f.style.name) for f in paragraphs(fast)] == [
@@ -685,10 +685,9 @@ _NAMES = sorted(html5)
 def test_references_are_checked_as_the_prose_parser_prints_them(reference: str, escaped: bool) -> None:
     """A reference is refused exactly when the character the PDF's Markdown parser makes of it is unprintable."""
     from vsp_cli.charset import first_unprintable_reference, is_printable
-    from vsp_cli.prose import markdown_parser
 
     text = "Wort " + ("\\" if escaped else "") + reference + " Wort"
-    [inline] = [t for t in markdown_parser().parse(text) if t.type == "inline"]
+    [inline] = [t for t in prose_parser().parse(text) if t.type == "inline"]
     printed = "".join(child.content for child in inline.children or [] if child.type == "text")
     unprintable = [char for char in printed if not is_printable(char)]
     found = first_unprintable_reference(text)

@@ -20,12 +20,11 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
 from typing import Any
 
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from .commonmark import github_parser, prose_parser
 from .labels import OPTIONS_BY_ART, PUNKTE_SEPARATOR, Art
 from .model import Statement
 from .settings import RenderSettings
@@ -97,22 +96,10 @@ def datum(value: date | None) -> str:
 # --- prose --------------------------------------------------------------------------------------------------
 
 
-@cache
-def _parser() -> MarkdownIt:
-    """CommonMark with GFM tables and HTML off: the structure the PDF renderer sees in a prose field."""
-    return MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
-
-
-@cache
-def _html_parser() -> MarkdownIt:
-    """The same with raw HTML on, as GitHub and GitLab read the output."""
-    return MarkdownIt("commonmark").enable(["table", "strikethrough"])
-
-
 def _html_lines(text: str) -> set[int]:
     """The lines of `text` in which a parser with raw HTML on finds HTML."""
     found: set[int] = set()
-    for token in _html_parser().parse(text):
+    for token in github_parser().parse(text):
         if token.map is not None and (
             token.type == "html_block" or any(child.type == "html_inline" for child in token.children or ())
         ):
@@ -153,7 +140,7 @@ def _prose_parsed(text: str, level: int) -> str:
     text = _escape_html(text)
     lines = text.split("\n")
     edits: dict[int, str | None] = {}
-    tokens = _parser().parse(text)
+    tokens = prose_parser().parse(text)
     levels = [int(t.tag[1]) for t in tokens if t.type == "heading_open"]
     shift = max(0, level + 1 - min(levels)) if levels else 0
     for index, token in enumerate(tokens):
@@ -180,7 +167,7 @@ def _text_blocks(tokens: list[Token]) -> Iterator[tuple[int, int, bool]]:
 def _escape_html(text: str) -> str:
     """Put a backslash before every `<` that GitHub would read as HTML; code stays untouched."""
     lines = text.split("\n")
-    blocks = list(_text_blocks(_parser().parse(text)))
+    blocks = list(_text_blocks(prose_parser().parse(text)))
     distrusted: set[int] = set()  # blocks whose code spans and link destinations are not taken as such
     while True:
         out = list(lines)
@@ -316,7 +303,7 @@ def _inline_shape(lines: list[str]) -> list[tuple[str, str, str, str]]:
     attributes (a link's title), with neighbouring pieces of text joined (an escaped character is a piece of
     its own) and the spaces before a line break dropped."""
     shape: list[tuple[str, str, str, str]] = []
-    for token in _parser().parse("\n".join(lines)):
+    for token in prose_parser().parse("\n".join(lines)):
         for child in token.children or ():
             kind = {"text_special": "text", "softbreak": "break", "hardbreak": "break"}.get(
                 child.type, child.type

@@ -28,25 +28,16 @@ from reportlab.platypus.paragraph import (  # type: ignore[attr-defined]
     textTransformFrags,
 )
 
+from .commonmark import prose_parser
 from .hyphenation import Hyphenator, add_soft_hyphens
 
 if TYPE_CHECKING:
-    from markdown_it import MarkdownIt
     from markdown_it.token import Token
 
 #: Link targets that may become clickable; anything else prints as plain text.
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
 _BULLETS = ("•", "–", "◦")
 _ALIGN = {"text-align:left": TA_LEFT, "text-align:center": TA_CENTER, "text-align:right": TA_RIGHT}
-
-
-@cache
-def markdown_parser() -> MarkdownIt:
-    """CommonMark with GFM tables and strike-through (as GitHub shows the Markdown output) and raw HTML off,
-    built once per process."""
-    from markdown_it import MarkdownIt
-
-    return MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
 
 
 def escape(text: str) -> str:
@@ -457,7 +448,7 @@ class ProseRenderer:
         if plain is not None:  # what markdown-it would make of it, without loading it (35 ms cold)
             style = self.styles.variant(self.styles.body, 0.0, self.styles.body.spaceAfter)
             return [plain_paragraph(self._hyphenated(text), style) for text in plain]
-        tokens = markdown_parser().parse(source)
+        tokens = prose_parser().parse(source)
         return self._blocks(tokens)
 
     def _text(self, text: str, hyphenate: bool) -> str:
