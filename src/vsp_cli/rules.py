@@ -105,18 +105,18 @@ def _missing_resolution(st: Statement) -> Iterator[Finding]:
 
 
 def _beratungsfolge(st: Statement) -> Iterator[Finding]:
-    previous = None
+    latest = None  # the latest date of the rows above: one misplaced row warns, and every row it passes over
     for i, row in enumerate(st.beratungsfolge):
         if row.termin is not None:
-            if previous is not None and row.termin < previous:
+            if latest is not None and row.termin < latest:
                 yield Finding(
                     ("beratungsfolge", i, "termin"),
                     Severity.WARNING,
                     "dates-backwards",
-                    f"Der Termin {row.termin:%d.%m.%Y} liegt vor dem Termin der vorigen Zeile "
-                    f"({previous:%d.%m.%Y}); ist die Reihenfolge richtig?",
+                    f"Der Termin {row.termin:%d.%m.%Y} liegt vor dem Termin einer früheren Zeile "
+                    f"({latest:%d.%m.%Y}); ist die Reihenfolge richtig?",
                 )
-            previous = row.termin
+            latest = row.termin if latest is None else max(latest, row.termin)
         if row.zustaendigkeit is not None and row.zustaendigkeit not in KNOWN_ZUSTAENDIGKEITEN:
             yield Finding(
                 ("beratungsfolge", i, "zustaendigkeit"),
