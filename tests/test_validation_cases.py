@@ -127,3 +127,28 @@ def test_the_markdown_limits_count_every_markdown_field_together() -> None:
     }
     assert "too-many-lines" not in codes(**lines)
     assert codes(**lines, strategische_ziele="nicht\nrelevant") == ["too-many-lines"]
+
+
+@pytest.mark.parametrize(
+    ("art", "typo", "suggestion", "offered", "not_offered"),
+    [
+        ("antrag", "ablehung", "ablehnung", "sachstandsbericht", "erledigt"),
+        ("petition", "erledgt", "erledigt", "beruecksichtigung", "sachstandsbericht"),
+        ("gibt-es-nicht", "zustimung", "zustimmung", "zustimmung_mit_ergaenzung", "zustimmung_und_abhilfe"),
+    ],
+)
+def test_an_unknown_option_is_answered_with_the_forms_options(
+    tmp_path: Path, art: str, typo: str, suggestion: str, offered: str, not_offered: str
+) -> None:
+    """The suggestion and the list of allowed ids come from the statement's form (antrag if `art` is unclear)."""
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        f"nummer: VI-A-03824-VSP-01\nart: {art}\nbetreff: x\neingereicht_von: y\n"
+        f"beratungsfolge: [{{gremium: z}}]\nempfehlung: {typo}\nbegruendung: b\n",
+        encoding="utf-8",
+    )
+    [choice] = [d for d in check_file(path).diagnostics if d.path[:1] == ("empfehlung",)]
+    assert choice.code == "invalid-choice"
+    assert f"Meinten Sie „{suggestion}“?" in choice.message
+    allowed = choice.message.split("Erlaubt: ")[1].split(", ")
+    assert offered in allowed and not_offered not in allowed

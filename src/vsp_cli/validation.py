@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
@@ -16,6 +17,7 @@ from pydantic_core import ErrorDetails
 from . import charset, rules
 from .diagnostics import Diagnostic, Severity, describe_value, did_you_mean
 from .errors import InvalidInput
+from .labels import OPTIONS_BY_ART, Art
 from .loader import LoadedDocument, PathKey, load_bytes, read_file
 from .model import MARKDOWN_FIELDS, Beratung, Empfehlung, RechtlicheKonsequenzen, Statement
 
@@ -122,10 +124,10 @@ def _msg_mapping(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
     )
 
 
-def _msg_enum(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
-    ctx = err.get("ctx", {})
-    expected = str(ctx.get("expected", "")).replace("'", "")
-    choices = [c.strip() for c in expected.replace(" or ", ",").split(",") if c.strip()]
+def _msg_enum(err: ErrorDetails, loc: PathKey, choices: list[str] | None = None) -> tuple[str, str]:
+    if choices is None:
+        expected = str(err.get("ctx", {}).get("expected", "")).replace("'", "")
+        choices = [c.strip() for c in expected.replace(" or ", ",").split(",") if c.strip()]
     value = err["input"]
     hint = did_you_mean(value, choices) if isinstance(value, str) else ""
     return "invalid-choice", f"Unbekannter Wert {describe_value(value)}.{hint} Erlaubt: {', '.join(choices)}"
@@ -166,11 +168,20 @@ _MESSAGES: dict[str, Callable[[ErrorDetails, PathKey], tuple[str, str]]] = {
 }
 
 
+def _form_options(data: Any) -> list[str]:
+    """The option ids of the statement's form (the usual one where `art` is missing or invalid)."""
+    art = data.get("art") if isinstance(data, dict) else None
+    form = Art(art) if art in tuple(Art) else Art.ANTRAG
+    return [option.value for option in OPTIONS_BY_ART[form]]
+
+
 def _translate(err: ErrorDetails, doc: LoadedDocument) -> Diagnostic:
     loc: PathKey = tuple(err["loc"])
     handler = _MESSAGES.get(err["type"])
     if handler is None:
         code, message = "invalid-value", f"Ungültiger Wert {describe_value(err.get('input'))}"
+    elif err["type"] == "enum" and loc[:1] == ("empfehlung",):
+        code, message = _msg_enum(err, loc, _form_options(doc.data))  # the options this form offers
     else:
         code, message = handler(err, loc)
     if err["type"] == "missing":
