@@ -147,6 +147,15 @@ def _content_stream(flowables: list[Flowable]) -> bytes:
     return b"".join(page.get_contents().get_data() for page in PdfReader(io.BytesIO(buffer.getvalue())).pages)
 
 
+def test_soft_hyphens_are_kept_in_words_and_dropped_from_longer_runs(plain_renderer: ProseRenderer) -> None:
+    """ReportLab tries every soft hyphen of a run on every line: in a run longer than any word they are dropped."""
+    run = "a\xad" * (MAX_WORD // 2) + "b"  # one character longer than MAX_WORD
+    for source in (f"Wort\xadteil {run} Ende", f"*Wort\xadteil* {run} Ende"):
+        [para] = paragraphs(plain_renderer.flowables(source))
+        assert "Wort\xadteil" in para.text
+        assert "a" * (MAX_WORD // 2) + "b" in para.text
+
+
 def test_links_keep_safe_targets_only(plain_renderer: ProseRenderer) -> None:
     source = (
         '[Rat](https://example.org/?a=1&b="2") [Mail](mailto:a@b.de) [FTP](ftp://x.org) [rel](seite.html)'

@@ -29,7 +29,7 @@ from reportlab.platypus.paragraph import (  # type: ignore[attr-defined]
 )
 
 from .commonmark import prose_parser
-from .hyphenation import Hyphenator, add_soft_hyphens
+from .hyphenation import MAX_WORD, Hyphenator, add_soft_hyphens
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -185,6 +185,16 @@ def plain_paragraphs(source: str) -> list[str] | None:
     if current:
         paragraphs.append(" ".join(current))
     return paragraphs
+
+
+#: A run without spaces longer than any word (`hyphenation.MAX_WORD`). ReportLab tries every soft hyphen of a
+#: run on every line it breaks, so 8,000 of them in one run took 25 s; such a run breaks anywhere, like a long
+#: address, and keeps no soft hyphens.
+_LONG_RUN = re.compile(rf"\S{{{MAX_WORD + 1},}}")
+
+
+def _without_soft_hyphens(run: re.Match[str]) -> str:
+    return run.group().replace("\xad", "")
 
 
 @dataclass(frozen=True)
@@ -444,6 +454,8 @@ class ProseRenderer:
 
     def flowables(self, source: str) -> list[Flowable]:
         """The flowables for one Markdown text."""
+        if "\xad" in source:
+            source = _LONG_RUN.sub(_without_soft_hyphens, source)
         plain = plain_paragraphs(source)
         if plain is not None:  # what markdown-it would make of it, without loading it (35 ms cold)
             style = self.styles.variant(self.styles.body, 0.0, self.styles.body.spaceAfter)
