@@ -88,6 +88,21 @@ def test_output_collision_is_an_error_naming_both(tmp_path: Path, capsys: pytest
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize(("name", "formats"), [("notiz.md", ()), ("scan.pdf", ("-f", "pdf"))])
+def test_an_output_never_overwrites_an_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, formats: tuple[str, ...]
+) -> None:
+    """A statement named like its own output (`vsp render notiz.md`) is refused, and stays as it was."""
+    [made] = make_statements(tmp_path, 1)
+    source = made.rename(tmp_path / name)
+    code = call("render", str(source), *formats)
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "[output-is-input]" in out and str(source) in out
+    assert source.read_text(encoding="utf-8") == SEED.replace("VI-A-03824-VSP-01", "VI-A-10000-VSP-01")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]
+
+
 def _mtimes(folder: Path) -> dict[str, int]:
     return {p.name: p.stat().st_mtime_ns for p in folder.iterdir() if not p.name.startswith(".")}
 

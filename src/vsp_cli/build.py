@@ -89,14 +89,27 @@ class RecordKeys:
         return str(self.folder(path) / path.name)
 
 
-def find_collisions(jobs: Iterable[Job]) -> list[Diagnostic]:
-    """Two inputs that would write the same output file: an error naming both."""
+def find_collisions(jobs: Sequence[Job]) -> list[Diagnostic]:
+    """Two inputs that would write the same output file, or an output that is an input (`vsp render notiz.md`
+    would write notiz.md over itself): an error naming both files."""
     keys = RecordKeys()
+    inputs = {keys(job.source): job.source for job in jobs}
     owners: dict[str, Path] = {}
     problems = []
     for job in jobs:
         for out in job.outputs.values():
-            first = owners.setdefault(keys(out), job.source)
+            key = keys(out)
+            if key in inputs:
+                problems.append(
+                    Diagnostic.for_file(
+                        str(job.source),
+                        "output-is-input",
+                        f"{out} würde die Eingabedatei {inputs[key]} überschreiben; Standpunkte enden auf .yaml "
+                        "oder .yml, oder einen anderen Ausgabeordner wählen (-o)",
+                    )
+                )
+                continue
+            first = owners.setdefault(key, job.source)
             if first != job.source:
                 problems.append(
                     Diagnostic.for_file(
