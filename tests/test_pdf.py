@@ -22,7 +22,7 @@ from pypdf import PdfReader
 from reportlab.lib import colors
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
 
-from conftest import EXAMPLE_FILES, VALID_CASES
+from conftest import CASES, EXAMPLE_FILES, VALID_CASES
 from vsp_cli import pdf as pdf_module
 from vsp_cli.charset import is_printable
 from vsp_cli.labels import BOX_EMPTY, BOX_TICKED, NICHT_RELEVANT, OPTIONS_BY_ART, Art, Labels
@@ -304,6 +304,21 @@ def test_markup_in_fields_prints_literally(injection: str) -> None:
             f"Punkt {literal} Ende",
             literal,
             f"Anlage {literal}",
+        ],
+    )
+
+
+def test_ten_levels_of_lists_and_quotes_lose_no_text() -> None:
+    """markdown-it's CommonMark preset stopped at 20 levels and dropped the rest; MAX_NESTING stays below ours."""
+    text = flat(" ".join(pages(render_pdf(load_statement(CASES / "valid" / "zehn-ebenen.yaml")))))
+    assert_in_order(
+        text,
+        [
+            *(f"Ebene {n}" for n in range(1, 11)),
+            "Zurück auf Ebene 4",
+            "Danach ein Absatz.",
+            "im Zitat",
+            "mit einer Liste",
         ],
     )
 

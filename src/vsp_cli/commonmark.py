@@ -15,6 +15,10 @@ if TYPE_CHECKING:
     from markdown_it import MarkdownIt
 
 EXTENSIONS = ["table", "strikethrough"]
+#: Levels markdown-it parses before it drops the rest of a text (20 in its CommonMark preset: ten nested lists
+#: lost everything after them). Validation refuses more than `rules.MAX_NESTING` lists and quotes inside one
+#: another, far below this.
+MAX_PARSER_NESTING = 100
 
 
 def _any_target(url: str) -> bool:
@@ -26,7 +30,7 @@ def prose_parser() -> MarkdownIt:
     """The parser of the prose fields, raw HTML off (it prints literally); built once per process."""
     from markdown_it import MarkdownIt
 
-    parser = MarkdownIt("commonmark", {"html": False}).enable(EXTENSIONS)
+    parser = MarkdownIt("commonmark", {"html": False, "maxNesting": MAX_PARSER_NESTING}).enable(EXTENSIONS)
     parser.validateLink = _any_target  # type: ignore[method-assign]
     return parser
 
@@ -36,6 +40,6 @@ def github_parser() -> MarkdownIt:
     """The same dialect with raw HTML on, as GitHub and GitLab read the Markdown output."""
     from markdown_it import MarkdownIt
 
-    parser = MarkdownIt("commonmark").enable(EXTENSIONS)
+    parser = MarkdownIt("commonmark", {"maxNesting": MAX_PARSER_NESTING}).enable(EXTENSIONS)
     parser.validateLink = _any_target  # type: ignore[method-assign]
     return parser

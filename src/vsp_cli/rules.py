@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from .commonmark import prose_parser
 from .diagnostics import Severity, did_you_mean, german_number
 from .labels import KNOWN_ZUSTAENDIGKEITEN, OPTIONS_BY_ART, OPTIONS_NEEDING_BESCHLUSSVORSCHLAG, Art
 from .model import MARKDOWN_FIELDS, Statement
@@ -19,6 +21,16 @@ _MARKUP_CHARS = "*_`[~<&"
 #: Most lines the Markdown fields may have together. A long real statement has about a thousand; each line can
 #: be a block of its own (a heading, a list item, a table row), which costs the PDF up to half a millisecond.
 MAX_MARKDOWN_LINES = 10_000
+
+#: Most lists and block quotes inside one another in a Markdown field. Real statements nest three; each level
+#: takes width from the text, and markdown-it drops the rest of a text past its own limit
+#: (`commonmark.MAX_PARSER_NESTING`), which this keeps far away.
+MAX_NESTING = 10
+#: The indentation and markers a line starts with: a container MAX_NESTING deep is opened by a line whose run
+#: spans more columns than that (each quote takes one, each list at least two).
+_CONTAINER_RUN = re.compile(r"^[ \t>*+\-.)0-9]{3,}", re.MULTILINE)
+_CONTAINERS = {"blockquote_open": 1, "bullet_list_open": 1, "ordered_list_open": 1}
+_CONTAINERS.update({name.replace("_open", "_close"): -1 for name in list(_CONTAINERS)})
 
 _FORM_NAME = {
     Art.ANTRAG: "dem Antragsformular (art: antrag)",
@@ -44,7 +56,10 @@ def check(statement: Statement) -> Iterator[Finding]:
     yield from _missing_resolution(statement)
     yield from _beratungsfolge(statement)
     yield from _begruendung_or_sachverhalt(statement)
-    yield from _markdown_size(statement)
+    too_large = list(_markdown_size(statement))
+    yield from too_large
+    if not too_large:  # a text within the size limits is cheap enough to parse for its nesting
+        yield from _markdown_nesting(statement)
 
 
 def _option_set(st: Statement) -> Iterator[Finding]:
@@ -168,3 +183,27 @@ def _markdown_size(st: Statement) -> Iterator[Finding]:
                 "MAX_MARKDOWN_LINES); so lang ist kein Standpunkt – ist die Datei maschinell erzeugt?",
             )
             return
+
+
+def _markdown_nesting(st: Statement) -> Iterator[Finding]:
+    """Lists and quotes at most MAX_NESTING deep in each Markdown field; a field is parsed only if a line of
+    it could open containers that deep."""
+    for name in MARKDOWN_FIELDS:
+        text = getattr(st, name)
+        if not text or all(
+            len(run.group().expandtabs(4)) <= MAX_NESTING for run in _CONTAINER_RUN.finditer(text)
+        ):
+            continue
+        depth = deepest = 0
+        for token in prose_parser().parse(text):
+            depth += _CONTAINERS.get(token.type, 0)
+            deepest = max(deepest, depth)
+        if deepest > MAX_NESTING:
+            yield Finding(
+                (name,),
+                Severity.ERROR,
+                "too-deep-nesting",
+                f"Listen und Zitate stehen hier mindestens {deepest} Ebenen tief ineinander; erlaubt sind höchstens "
+                f"{MAX_NESTING} (Grenze MAX_NESTING): so tief schachtelt kein Standpunkt, und jede Ebene nimmt dem "
+                "Text Breite",
+            )
