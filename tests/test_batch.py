@@ -195,9 +195,11 @@ def test_shard_from_gitlab_environment() -> None:
     assert parse_shard(None, {"CI_NODE_INDEX": "2", "CI_NODE_TOTAL": "3"}) == (2, 3)
     assert parse_shard(None, {}) is None
     assert parse_shard("1/1") == (1, 1)
-    for bad in ("0/2", "3/2", "x", "1/"):
+    for bad in ("0/2", "3/2", "x", "1/", "²/3", "1/³", "١/2"):
         with pytest.raises(UsageError):
             parse_shard(bad)
+    with pytest.raises(UsageError):
+        parse_shard(None, {"CI_NODE_INDEX": "²", "CI_NODE_TOTAL": "3"})
 
 
 def test_shards_through_the_cli(tmp_path: Path) -> None:
@@ -602,3 +604,22 @@ def test_the_record_forgets_outputs_that_are_gone(tmp_path: Path) -> None:
     (out / "vsp-001.md").unlink()
     build.run(jobs[:1], force=True)
     assert sorted(json.loads((out / RECORD_NAME).read_text(encoding="utf-8"))) == ["vsp-000.md", "vsp-002.md"]
+
+
+@pytest.mark.parametrize("command", ["validate", "render"])
+def test_a_symlink_loop_is_an_unreadable_file_not_a_crash(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    """Path.resolve() raises RuntimeError on a link loop in Python 3.11; the loop is reported as the file's error."""
+    make_statements(tmp_path / "in", 1)
+    (tmp_path / "in" / "schleife.yaml").symlink_to("schleife.yaml")
+    code = (
+        call(command, str(tmp_path / "in"), "-o", str(tmp_path / "out"))
+        if command == "render"
+        else call(command, str(tmp_path / "in"))
+    )
+    out = capsys.readouterr().out
+    assert code == 1
+    assert f"{tmp_path / 'in' / 'schleife.yaml'}:1:1: fehler:" in out and "[unreadable]" in out
+    if command == "render":
+        assert sorted(outputs(tmp_path / "out")) == ["vsp-000.md", "vsp-000.pdf"]

@@ -273,6 +273,15 @@ def test_invalid_command_line_values(tmp_path: Path) -> None:
     assert {d.code for d in found} == {"invalid-format", "file-missing", "unknown-label"}
 
 
+@pytest.mark.parametrize("key", ["output_dir", "template_dir", "logo"])
+def test_a_path_of_an_unknown_users_home_is_an_error(tmp_path: Path, key: str) -> None:
+    """`~name/…` of a user the machine does not know: Path.expanduser() raised RuntimeError (exit 123)."""
+    with pytest.raises(ConfigError) as info:
+        resolve(None, {key: "~vsp-gibt-es-nicht/ordner"}, cwd=tmp_path)
+    [found] = info.value.diagnostics
+    assert found.code == "invalid-value" and "den Benutzer hinter „~“ gibt es hier nicht" in found.message
+
+
 def test_settings_for_an_input_file(tmp_path: Path) -> None:
     write(tmp_path / "vsp.toml", 'body = "Stadt Halle"\n')
     statement = write(tmp_path / "a" / "x.yaml", "")

@@ -7,6 +7,7 @@ the work, in a process pool when it pays. Reporting goes through the same `Repor
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from .build import Job, Outcome, OutcomeStatus, default_jobs, find_collisions, o
 from .config import MAX_CONFIG_BYTES, EffectiveSettings, find_config, format_effective, resolve
 from .diagnostics import Diagnostic
 from .errors import ConfigError
-from .fileio import read_regular
+from .fileio import read_regular, real
 from .inputs import InputNotFound, Resolver, collect
 from .report import EXIT_INVALID, EXIT_OK, EXIT_USAGE, Report
 
@@ -42,6 +43,9 @@ class UsageError(Exception):
     """A command line that cannot be carried out (exit code 2)."""
 
 
+_NUMBER = re.compile(r"[0-9]{1,9}")  # str.isdigit() also takes „²“, which int() refuses
+
+
 def parse_shard(text: str | None, environ: Mapping[str, str] = os.environ) -> tuple[int, int] | None:
     """`K/N` (1-based) from the option, else GitLab's CI_NODE_INDEX/CI_NODE_TOTAL, else None."""
     if text is None:
@@ -50,7 +54,7 @@ def parse_shard(text: str | None, environ: Mapping[str, str] = os.environ) -> tu
             return None
         text = f"{index}/{total}"
     k, sep, n = text.partition("/")
-    if not (sep and k.isdigit() and n.isdigit()) or not 1 <= int(k) <= int(n):
+    if not (sep and _NUMBER.fullmatch(k) and _NUMBER.fullmatch(n)) or not 1 <= int(k) <= int(n):
         raise UsageError(f"--shard erwartet K/N mit 1 ≤ K ≤ N, z. B. 2/4; gegeben: „{text}“")
     return int(k), int(n)
 
@@ -60,7 +64,7 @@ def shard_slice(files: Sequence[Path], shard: tuple[int, int] | None) -> list[Pa
     if shard is None:
         return list(files)
     k, n = shard
-    ordered = sorted(files, key=lambda p: os.path.relpath(p.resolve()).replace(os.sep, "/"))
+    ordered = sorted(files, key=lambda p: os.path.relpath(real(p)).replace(os.sep, "/"))
     return [p for i, p in enumerate(ordered) if i % n == k - 1]
 
 

@@ -34,7 +34,7 @@ from pydantic_core import ErrorDetails, PydanticCustomError
 
 from .diagnostics import START, Diagnostic, Severity, Span, describe_value, did_you_mean, german_number
 from .errors import ConfigError
-from .fileio import os_reason, read_regular
+from .fileio import os_reason, read_regular, real
 from .labels import DEFAULT_BODY, DEFAULT_LABELS, Labels
 from .settings import FORMATS, Format, RenderSettings
 
@@ -69,7 +69,13 @@ def _base(info: ValidationInfo) -> Path:
 
 
 def _anchored(value: Path, info: ValidationInfo) -> Path:
-    return (_base(info) / value.expanduser()).resolve()
+    try:
+        expanded = value.expanduser()
+    except RuntimeError:  # `~name` of a user this machine does not know
+        raise PydanticCustomError(
+            "unknown_user", "„{path}“: den Benutzer hinter „~“ gibt es hier nicht", {"path": str(value)}
+        ) from None
+    return real(_base(info) / expanded)
 
 
 def _image(value: Path, info: ValidationInfo) -> Path:
@@ -500,6 +506,8 @@ def _message(err: ErrorDetails) -> tuple[str, str]:
         return _too_long(name, (err.get("ctx") or {}).get("max_length"), len(str(value)))
     if kind in ("file_missing", "not_an_image", "folder_missing", "not_a_folder"):
         return kind.replace("_", "-"), f"„{name}“: {err['msg']}"
+    if kind == "unknown_user":
+        return "invalid-value", f"„{name}“: {err['msg']}"
     return "invalid-value", f"„{name}“: ungültiger Wert {_describe(value)}"
 
 
@@ -530,7 +538,7 @@ def _validate(
 
 def load_config(path: Path) -> ProjectConfig:
     """Read and check a vsp.toml or pyproject.toml; raises `ConfigError` with every located problem."""
-    path = path.resolve()
+    path = real(path)
     text = _read(path)
     try:
         document = tomllib.loads(text)
@@ -597,7 +605,7 @@ def _has_tool_vsp(pyproject: Path) -> bool:
 def find_config(start: Path) -> Path | None:
     """The configuration for a file or folder: the nearest vsp.toml or pyproject.toml with [tool.vsp] in
     `start`'s folder or above (vsp.toml first within one folder), or None."""
-    start = start.resolve()
+    start = real(start)
     folder = start if start.is_dir() else start.parent
     for candidate in (folder, *folder.parents):
         config = candidate / CONFIG_FILE
@@ -647,7 +655,7 @@ def resolve(
     """
     config = load_config(config_path) if config_path is not None else None
     given = {k: v for k, v in (cli_overrides or {}).items() if v is not None}
-    cli = _check_overrides(given, (cwd or Path.cwd()).resolve())
+    cli = _check_overrides(given, real(cwd or Path.cwd()))
     file_values = config.values if config else ConfigFile()
     file_set = config.set_in_file if config else frozenset()
 

@@ -36,6 +36,12 @@ _REASONS = {
 _NOT_REGULAR = "keine gewöhnliche Datei (etwa eine benannte Pipe oder ein Gerät)"
 
 
+def real(path: Path) -> Path:
+    """`path` made absolute with every symbolic link resolved, like `Path.resolve()`, which in Python 3.11
+    raises RuntimeError on a link loop: here a loop stays as it is, and reading it reports ELOOP for that file."""
+    return Path(os.path.realpath(path))
+
+
 def os_reason(exc: OSError) -> str:
     """Why an OS call failed, in German where the error is a common one."""
     reason = _REASONS.get(exc.errno) if exc.errno is not None else None

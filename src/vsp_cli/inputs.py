@@ -7,6 +7,8 @@ import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from .fileio import real
+
 SUFFIXES = (".yaml", ".yml")
 #: Largest statement file accepted. Real ones are 5–60 kB; the limit stops a mistaken or hostile input early,
 #: and nothing (parser, build fingerprint) ever reads more of a file than this and one byte.
@@ -19,7 +21,7 @@ class InputNotFound(Exception):
 
 
 class Resolver:
-    """`Path.resolve()` for many files in few folders: each folder is resolved once, not once per file."""
+    """`fileio.real()` for many files in few folders: each folder is resolved once, not once per file."""
 
     def __init__(self) -> None:
         self._folders: dict[Path, Path] = {}
@@ -29,12 +31,12 @@ class Resolver:
         parent = path.parent
         folder = self._folders.get(parent)
         if folder is None:
-            folder = self._folders[parent] = parent.resolve()
+            folder = self._folders[parent] = real(parent)
         return folder
 
     def __call__(self, path: Path) -> Path:
         if path.is_symlink() or path.name in ("", ".", ".."):
-            return path.resolve()
+            return real(path)
         return self.folder(path) / path.name
 
 
@@ -47,7 +49,7 @@ def _walk(folder: Path, skip: set[Path]) -> list[Path]:
     found: list[Path] = []
     for root, dirs, files in os.walk(folder):
         root_path = Path(root)
-        dirs[:] = sorted(d for d in dirs if not _is_hidden(d) and (root_path / d).resolve() not in skip)
+        dirs[:] = sorted(d for d in dirs if not _is_hidden(d) and real(root_path / d) not in skip)
         found.extend(root_path / f for f in sorted(files) if f.endswith(SUFFIXES) and not _is_hidden(f))
     return found
 
@@ -59,7 +61,7 @@ def collect(arguments: Sequence[str], *, skip_dirs: Iterable[Path] = ()) -> list
     folders and the `skip_dirs` (e.g. the output folder) are left out. Order: arguments in the order given,
     each folder or glob sorted by path. Finding no file at all is an error, like a missing path.
     """
-    skip = {Path(p).resolve() for p in skip_dirs}
+    skip = {real(Path(p)) for p in skip_dirs}
     result: list[Path] = []
     seen: set[Path] = set()
     resolve = Resolver()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .fileio import real
 from .resources import builtin_templates_dir, schema_file
 
 STARTER = "neu.yaml"
@@ -18,7 +19,7 @@ def schema_reference(target: Path | None) -> str:
     relatively, which stays valid for everyone who clones it; otherwise the copy installed with vsp.
     """
     if target is not None:
-        folder = target.resolve().parent
+        folder = real(target).parent
         for parent in (folder, *folder.parents):
             candidate = parent / "schema" / "statement.schema.json"
             if candidate.is_file():

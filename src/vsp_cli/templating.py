@@ -22,6 +22,7 @@ import jinja2
 
 from .diagnostics import Diagnostic, Severity, Span
 from .errors import TemplateError
+from .fileio import real
 from .resources import builtin_templates_dir
 
 #: Exceptions a template can provoke by itself (calling a method wrongly, dividing by zero, …): reported as a
@@ -51,7 +52,7 @@ def environment(
                 )
             ]
         )
-    key = template_dir.resolve() if template_dir is not None else None
+    key = real(template_dir) if template_dir is not None else None
     return _cached_environment(key, tuple(sorted((filters or {}).items())))
 
 

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from .batch import BatchOptions, UsageError, execute
+from .fileio import real
 from .inputs import SUFFIXES
 from .report import EXIT_OK, Report
 from .usage import command_usage_message
@@ -18,7 +19,7 @@ def _roots(options: BatchOptions) -> list[Path]:
     roots: set[Path] = set()
     for arg in options.paths:
         p = Path(arg)
-        roots.add((p if p.is_dir() else p.parent).resolve())
+        roots.add(real(p if p.is_dir() else p.parent))
     if options.config is not None:
         roots.add(options.config.resolve().parent)
     template_dir = options.overrides.get("template_dir")
