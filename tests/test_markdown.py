@@ -568,6 +568,33 @@ def _template_error(tmp_path: Path, source: str, statement: Statement) -> Templa
     return info.value
 
 
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ({"statement.md.j2": '{% include "statement.md.j2" %}'}, "ruft sich ohne Ende selbst auf"),
+        ({"statement.md.j2": "{% extends 'statement.md.j2' %}"}, "ruft sich ohne Ende selbst auf"),
+        (
+            {"statement.md.j2": "{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}"},
+            "ruft sich ohne Ende selbst auf",
+        ),
+        ({"statement.md.j2": b"\xff\xfe{{ title }}"}, "keine UTF-8-Datei"),
+        ({"statement.md.j2": '{% include "teil.j2" %}', "teil.j2": b"\xff{{ title }}"}, "keine UTF-8-Datei"),
+    ],
+)
+def test_templates_that_recurse_or_are_not_utf8_are_template_errors(
+    tmp_path: Path, minimal_data: dict[str, Any], files: dict[str, str | bytes], expected: str
+) -> None:
+    """Both crashed vsp (exit 123: RecursionError, UnicodeDecodeError) instead of naming the template."""
+    for name, content in files.items():
+        data = content if isinstance(content, bytes) else content.encode("utf-8")
+        (tmp_path / name).write_bytes(data)
+    with pytest.raises(TemplateError) as info:
+        render_markdown(make(minimal_data), RenderSettings(template_dir=tmp_path))
+    [diagnostic] = info.value.diagnostics
+    assert diagnostic.code == "template-error" and expected in diagnostic.message
+    assert diagnostic.file == str(tmp_path / "statement.md.j2")
+
+
 def test_template_syntax_error_is_located(tmp_path: Path, minimal_data: dict[str, Any]) -> None:
     error = _template_error(tmp_path, "# {{ title }}\n\n{% if statement.gremium %}\nx\n", make(minimal_data))
     [diagnostic] = error.diagnostics

@@ -29,6 +29,7 @@ from .resources import builtin_templates_dir
 #: problem of the template, not as an internal error of vsp.
 _RUNTIME_ERRORS = (jinja2.TemplateError, TypeError, ValueError, AttributeError, LookupError, ArithmeticError)
 
+_NOT_UTF8 = "Die Vorlage „{name}“ ist keine UTF-8-Datei; bitte in UTF-8 speichern"
 _UNDEFINED_NAME = re.compile(r"^'([^']+)' is undefined$")
 _NO_ATTRIBUTE = re.compile(r"^'?(.+?)'? has no attribute '([^']+)'$")
 
@@ -87,13 +88,20 @@ def render(env: jinja2.Environment, name: str, context: Mapping[str, Any]) -> st
         raise TemplateError([_not_found(env, exc.name if isinstance(exc.name, str) else name)]) from None
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError([_syntax(exc, name)]) from None
+    except UnicodeDecodeError:
+        found = [str(Path(folder, name)) for folder in _searched(env) if Path(folder, name).is_file()]
+        problem = _diagnostic(found[0] if found else name, 0, "template-error", _NOT_UTF8.format(name=name))
+        raise TemplateError([problem]) from None
     try:
         return template.render(context)
     except jinja2.TemplateSyntaxError as exc:  # an {% include %} or {% extends %} of a broken file
         raise TemplateError([_syntax(exc, name)]) from None
     except jinja2.TemplateNotFound as exc:
         raise TemplateError([_not_found(env, exc.name if isinstance(exc.name, str) else name)]) from None
-    except _RUNTIME_ERRORS as exc:
+    except (
+        *_RUNTIME_ERRORS,
+        RecursionError,
+    ) as exc:  # RecursionError: an include, extends or macro of itself
         raise TemplateError([_runtime(exc, template)]) from None
 
 
@@ -145,6 +153,14 @@ def _runtime(exc: Exception, template: jinja2.Template) -> Diagnostic:
             message = f"In der Vorlage „{name}“: ein Wert vom Typ „{owner}“ hat kein Feld „{m.group(2)}“"
         else:
             message = f"In der Vorlage „{name}“ fehlt ein Wert: {text}"
+    elif isinstance(exc, UnicodeDecodeError):
+        code, message = "template-error", _NOT_UTF8.format(name=name)
+    elif isinstance(exc, RecursionError):
+        code = "template-error"
+        message = (
+            f"Die Vorlage „{name}“ ruft sich ohne Ende selbst auf (über {{% include %}}, {{% extends %}} oder ein "
+            "Makro)"
+        )
     else:
         code = "template-error"
         message = f"Fehler beim Anwenden der Vorlage „{name}“ ({type(exc).__name__}: {text})"
