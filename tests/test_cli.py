@@ -143,6 +143,25 @@ def test_new_file_refuses_to_overwrite(capsys: pytest.CaptureFixture[str], tmp_p
     assert path.read_text(encoding="utf-8").startswith("# yaml-language-server")
 
 
+@pytest.mark.parametrize(
+    ("args", "reason"),
+    [
+        (("new", "{tmp}", "--force"), "ist ein Ordner"),
+        (("new", "{tmp}/datei.yaml/neu.yaml"), "ein Teil des Pfades ist kein Ordner"),
+        (("schema", "-o", "{tmp}"), "ist ein Ordner"),
+    ],
+)
+def test_a_file_that_cannot_be_written_is_exit_1_in_german(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, args: tuple[str, ...], reason: str
+) -> None:
+    """`new` and `schema` into a folder (or below a file) crashed with exit 123 (IsADirectoryError)."""
+    (tmp_path / "datei.yaml").write_text("x", encoding="utf-8")
+    code, _, err = call(capsys, *(a.format(tmp=tmp_path) for a in args))
+    assert code == 1
+    assert "kann nicht geschrieben werden" in err and reason in err and "Traceback" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["datei.yaml"]
+
+
 def test_new_points_at_repository_schema(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     (tmp_path / "schema").mkdir()
     (tmp_path / "schema" / "statement.schema.json").write_text("{}", encoding="utf-8")

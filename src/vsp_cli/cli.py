@@ -138,9 +138,7 @@ def new(
     if file.exists() and not force:
         typer.echo(f"vsp: {file} existiert bereits; mit --force überschreiben", err=True)
         raise typer.Exit(1)
-    from .fileio import write_atomic
-
-    write_atomic(file, starter_text(file).encode("utf-8"))
+    _write(file, starter_text(file).encode("utf-8"))
     typer.echo(f"{file} geschrieben; prüfen mit: vsp validate {file}", err=True)
 
 
@@ -160,9 +158,18 @@ def schema(
     if output is None:
         sys.stdout.write(text)
     else:
-        from .fileio import write_atomic
+        _write(output, text.encode("utf-8"))
 
-        write_atomic(output, text.encode("utf-8"))
+
+def _write(path: Path, data: bytes) -> None:
+    """Write a file of `new` or `schema`; a path that cannot be written (a folder, say) is exit code 1."""
+    from .fileio import os_reason, write_atomic
+
+    try:
+        write_atomic(path, data)
+    except OSError as exc:
+        typer.echo(f"vsp: {path} kann nicht geschrieben werden: {os_reason(exc)}", err=True)
+        raise typer.Exit(1) from None
 
 
 class OutputKind(StrEnum):
