@@ -282,6 +282,23 @@ def test_a_path_of_an_unknown_users_home_is_an_error(tmp_path: Path, key: str) -
     assert found.code == "invalid-value" and "den Benutzer hinter „~“ gibt es hier nicht" in found.message
 
 
+def test_printed_settings_take_only_printable_characters(tmp_path: Path) -> None:
+    """body, footer and labels are printed as a statement's text is, so the same characters are refused."""
+    config = write(
+        tmp_path / "vsp.toml",
+        'body = "Stadt 😀"\nfooter = "a\\u0007b"\nformats = ["pdf"]\n[labels]\nablehnung = "Nein ✅"\n',
+    )
+    with pytest.raises(ConfigError) as info:
+        load_config(config)
+    found = [(d.line, d.column, d.code) for d in info.value.diagnostics]
+    assert found == [
+        (1, 8, "unprintable-character"),
+        (2, 10, "unprintable-character"),
+        (5, 13, "unprintable-character"),
+    ]
+    assert "U+1F600 (GRINNING FACE)" in info.value.diagnostics[0].message
+
+
 def test_settings_for_an_input_file(tmp_path: Path) -> None:
     write(tmp_path / "vsp.toml", 'body = "Stadt Halle"\n')
     statement = write(tmp_path / "a" / "x.yaml", "")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import string
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -32,6 +32,7 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails, PydanticCustomError
 
+from . import charset
 from .diagnostics import START, Diagnostic, Severity, Span, describe_value, did_you_mean, german_number
 from .errors import ConfigError
 from .fileio import os_reason, read_regular, real
@@ -532,8 +533,26 @@ def _validate(
                 for code, message in _label_problems(str(key), text):
                     span = locate(("labels", key), key=code == "unknown-label")
                     diagnostics.append(_diagnostic(where, span, ("labels", key), code, message))
+    for printed, text in _printed_texts(data):
+        index = charset.first_unprintable(text)
+        if index is not None:
+            message = (
+                f"„{'.'.join(map(str, printed))}“: Das Zeichen {charset.describe(text[index])} kann nicht gedruckt "
+                "werden (es fehlt in der Schrift oder ist ein Steuerzeichen); bitte entfernen oder ersetzen"
+            )
+            diagnostics.append(_diagnostic(where, locate(printed), printed, "unprintable-character", message))
     diagnostics.sort(key=lambda d: (d.span.line, d.span.column))
     return (None if diagnostics else values), diagnostics
+
+
+def _printed_texts(data: Mapping[str, Any]) -> Iterator[tuple[PathKey, str]]:
+    """The settings printed in the PDF (body, footer, labels), checked like a statement's text."""
+    for name in ("body", "footer"):
+        if isinstance(data.get(name), str):
+            yield (name,), data[name]
+    labels = data.get("labels")
+    if isinstance(labels, dict):
+        yield from ((("labels", key), text) for key, text in labels.items() if isinstance(text, str))
 
 
 def load_config(path: Path) -> ProjectConfig:
