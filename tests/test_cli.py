@@ -256,3 +256,20 @@ def test_help_pages_are_german(capsys: pytest.CaptureFixture[str], command: list
         assert "-j, --jobs <Zahl>" in out and "[Vorgabe: text]" in out and "[Pflichtangabe]" in out
     if not command:
         assert "Befehle:\n  validate" in out and "BEFEHL [ARGUMENTE]..." in out
+
+
+@pytest.mark.parametrize("output_format", ["text", "github"])
+def test_terminal_controls_from_a_file_are_shown_not_sent(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, output_format: str
+) -> None:
+    """A hostile value or key (ESC sequences, BEL, a bidi override) is printed escaped, never to the terminal."""
+    path = tmp_path / "boese.yaml"
+    path.write_text(
+        "nummer: VI-A-03824-VSP-01\nbetreff: x\neingereicht_von: y\nberatungsfolge: [{gremium: z}]\n"
+        'empfehlung: "\\e[2J\\e]0;PWNED\\a"\nbegruendung: b\n"\\e[5mkey\\u202e": 1\n',
+        encoding="utf-8",
+    )
+    code, out, _ = call(capsys, "validate", "--format", output_format, str(path))
+    assert code == 1
+    assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
+    assert "\\x1b[2J\\x1b]0;PWNED\\x07" in out and "\\x1b[5mkey\\u202e" in out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -101,15 +102,27 @@ def sort_key(d: Diagnostic) -> tuple[str, int, int, str]:
     return (d.file, d.span.line, d.span.column, d.code)
 
 
+#: Characters a terminal acts on (escape sequences, bells, bidi overrides): a hostile file's name or value in a
+#: message must not clear the screen, set the window title or reorder the line.
+_TERMINAL_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _shown(text: str) -> str:
+    """`text` with terminal controls written as escapes (`\x1b`)."""
+    return _TERMINAL_CONTROLS.sub(
+        lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text
+    )
+
+
 def format_text(d: Diagnostic, source: str | None = None) -> str:
     """`FILE:LINE:COL: fehler: MESSAGE [code]`, with the source line and a marker under it if given."""
-    head = f"{d.file}:{d.line}:{d.column}: {d.severity.value}: {d.message} [{d.code}]"
+    head = f"{_shown(d.file)}:{d.line}:{d.column}: {d.severity.value}: {_shown(d.message)} [{d.code}]"
     if source is None:
         return head
     lines = source.splitlines()
     if not 0 <= d.span.line < len(lines):
         return head
-    text = lines[d.span.line].replace("\t", " ")
+    text = _TERMINAL_CONTROLS.sub("?", lines[d.span.line].replace("\t", " "))  # one column each, as before
     width = d.span.end_column - d.span.column if d.span.end_line == d.span.line else len(text) - d.span.column
     width = max(1, min(width, len(text) - d.span.column, 80))
     gutter = f"{d.line:>5} | "
@@ -127,10 +140,10 @@ def format_github(d: Diagnostic) -> str:
     """A GitHub Actions workflow command that annotates the line in the pull request."""
     kind = "error" if d.severity is Severity.ERROR else "warning"
     props = (
-        f"file={_gh_escape(d.file, prop=True)},line={d.line},col={d.column},"
+        f"file={_gh_escape(_shown(d.file), prop=True)},line={d.line},col={d.column},"
         f"endLine={d.span.end_line + 1},endColumn={d.span.end_column + 1},title={_gh_escape('vsp ' + d.code, prop=True)}"
     )
-    return f"::{kind} {props}::{_gh_escape(d.message)}"
+    return f"::{kind} {props}::{_gh_escape(_shown(d.message))}"
 
 
 def format_json(diagnostics: Iterable[Diagnostic]) -> str:
