@@ -152,3 +152,29 @@ def test_an_unknown_option_is_answered_with_the_forms_options(
     assert f"Meinten Sie „{suggestion}“?" in choice.message
     allowed = choice.message.split("Erlaubt: ")[1].split(", ")
     assert offered in allowed and not_offered not in allowed
+
+
+@pytest.mark.parametrize(
+    ("char", "reason"),
+    [
+        ("😀", "ein Emoji"),
+        ("\u2705", "ein Emoji"),
+        ("\u0007", "Steuer- oder unsichtbares Formatzeichen"),
+        ("\u202e", "Steuer- oder unsichtbares Formatzeichen"),
+        ("\u2028", "Steuer- oder unsichtbares Formatzeichen"),
+        ("ש", "von rechts nach links"),
+        ("中", "fehlt in der Schrift"),
+    ],
+)
+def test_an_unprintable_character_is_refused_with_its_reason(tmp_path: Path, char: str, reason: str) -> None:
+    path = tmp_path / "s.yaml"
+    escaped = char.encode("unicode_escape").decode("ascii") if not char.isprintable() else char
+    path.write_text(
+        "nummer: VI-A-03824-VSP-01\n"
+        f'betreff: "a{escaped}b"\neingereicht_von: y\nberatungsfolge: [{{gremium: z}}]\nempfehlung: ablehnung\n'
+        "begruendung: b\n",
+        encoding="utf-8",
+    )
+    [found] = check_file(path).diagnostics
+    assert found.code == "unprintable-character" and (found.line, found.column) == (2, 12)
+    assert reason in found.message

@@ -105,6 +105,18 @@ def _referenced(reference: re.Match[str]) -> str:
     return "\ufffd" if invalid else chr(code)
 
 
+def why_unprintable(char: str) -> str:
+    """In German, why the fonts cannot print `char`: for the message that names it."""
+    cp = ord(char)
+    if cp > 0xFFFF or any(a <= cp <= b for a, b in _EMOJI_BMP):
+        return "ein Emoji oder ein Zeichen außerhalb der Schrift"
+    if unicodedata.bidirectional(char) in _RIGHT_TO_LEFT:
+        return "es wird von rechts nach links geschrieben, was das PDF nicht setzen kann"
+    if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp"):
+        return "ein Steuer- oder unsichtbares Formatzeichen"
+    return "es fehlt in der Schrift"
+
+
 def describe(char: str) -> str:
     """A German description of a character for messages: U+1F600 (GRINNING FACE)."""
     name = unicodedata.name(char, "")
@@ -159,6 +171,10 @@ _EMOJI_BMP = (
 )
 
 
+#: Unicode bidirectional classes of right-to-left letters (Hebrew; Arabic, Syriac, Thaana).
+_RIGHT_TO_LEFT = ("R", "AL")
+
+
 def _allowed(cp: int) -> bool:
     """A glyph the font has is still refused if it is an emoji, invisible formatting or outside the BMP.
 
@@ -166,8 +182,12 @@ def _allowed(cp: int) -> bool:
     expect colour, so they are refused like any other unprintable character. Format characters (bidi
     overrides, zero-width spaces) are invisible and can disguise text; only the soft hyphen is kept. The line and
     paragraph separators (U+2028, U+2029) have glyphs but ReportLab prints neither a break nor a space for them.
+    Hebrew and Arabic letters have glyphs too, but ReportLab sets them left to right: the words would read
+    backwards, in print and in the text layer.
     """
     if cp > 0xFFFF or any(a <= cp <= b for a, b in _EMOJI_BMP):
+        return False
+    if unicodedata.bidirectional(chr(cp)) in _RIGHT_TO_LEFT:
         return False
     category = unicodedata.category(chr(cp))
     if category == "Cf":

@@ -536,9 +536,10 @@ def _validate(
     for printed, text in _printed_texts(data):
         index = charset.first_unprintable(text)
         if index is not None:
+            char = text[index]
             message = (
-                f"„{'.'.join(map(str, printed))}“: Das Zeichen {charset.describe(text[index])} kann nicht gedruckt "
-                "werden (es fehlt in der Schrift oder ist ein Steuerzeichen); bitte entfernen oder ersetzen"
+                f"„{'.'.join(map(str, printed))}“: Das Zeichen {charset.describe(char)} kann nicht gedruckt "
+                f"werden ({charset.why_unprintable(char)}); bitte entfernen oder ersetzen"
             )
             diagnostics.append(_diagnostic(where, locate(printed), printed, "unprintable-character", message))
     diagnostics.sort(key=lambda d: (d.span.line, d.span.column))

@@ -196,7 +196,8 @@ def _character_diagnostics(doc: LoadedDocument) -> list[Diagnostic]:
     for path, text in doc.strings():
         index = charset.first_unprintable(text)
         if index is not None:
-            what = f"Das Zeichen {charset.describe(text[index])}"
+            char = text[index]
+            what = f"Das Zeichen {charset.describe(char)}"
         elif len(path) == 1 and path[0] in MARKDOWN_FIELDS:
             reference = charset.first_unprintable_reference(text)
             if reference is None:
@@ -213,8 +214,8 @@ def _character_diagnostics(doc: LoadedDocument) -> list[Diagnostic]:
                 path,
                 Severity.ERROR,
                 "unprintable-character",
-                f"{what} kann nicht gedruckt werden (es fehlt in der Schrift oder ist ein Steuerzeichen); bitte "
-                "entfernen oder ersetzen",
+                f"{what} kann nicht gedruckt werden ({charset.why_unprintable(char)}); bitte entfernen oder "
+                "ersetzen",
             )
         )
     return found
