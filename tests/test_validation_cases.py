@@ -127,6 +127,9 @@ def test_the_markdown_limits_count_every_markdown_field_together() -> None:
     }
     assert "too-many-lines" not in codes(**lines)
     assert codes(**lines, strategische_ziele="nicht\nrelevant") == ["too-many-lines"]
+    columns = rules.MAX_MARKUP // 2  # header and delimiter row: one more pipe than MAX_MARKUP
+    table = "|a" * columns + "|\n" + "|-" * columns + "|\n"
+    assert codes(sachverhalt="a", begruendung=table) == ["too-much-markup"]  # a table's cells count too
 
 
 @pytest.mark.parametrize(

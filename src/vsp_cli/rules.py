@@ -11,13 +11,13 @@ from .diagnostics import Severity, did_you_mean, german_number
 from .labels import KNOWN_ZUSTAENDIGKEITEN, OPTIONS_BY_ART, OPTIONS_NEEDING_BESCHLUSSVORSCHLAG, Art
 from .model import MARKDOWN_FIELDS, Statement
 
-#: Most marks of emphasis, code, links (also `<…>`), strike-through and entities the Markdown fields may hold
-#: together. A real statement has a few hundred; setting one costs the PDF a tenth of a millisecond or more, so
-#: a file with marks on every word (made by a program, or hostile) would be set for minutes instead of being
-#: refused at once.
+#: Most marks of emphasis, code, links (also `<…>`), strike-through, entities and table cells the Markdown fields
+#: may hold together. A real statement has a few hundred; setting one costs the PDF a tenth of a millisecond or
+#: more, so a file with marks on every word or a table of 400,000 cells (made by a program, or hostile) would be
+#: set for minutes instead of being refused at once.
 MAX_MARKUP = 10_000
 #: The characters counted as marks, and as the message lists them.
-_MARKUP_CHARS = "*_`[~<&"
+_MARKUP_CHARS = "*_`[~<&|"
 #: Most lines the Markdown fields may have together. A long real statement has about a thousand; each line can
 #: be a block of its own (a heading, a list item, a table row), which costs the PDF up to half a millisecond.
 MAX_MARKDOWN_LINES = 10_000
@@ -170,7 +170,8 @@ def _markdown_size(st: Statement) -> Iterator[Finding]:
                 Severity.ERROR,
                 "too-much-markup",
                 f"Die Markdown-Felder enthalten zusammen mehr als {german_number(MAX_MARKUP)} Zeichen für "
-                f"Hervorhebungen, Code, Links und Entitäten ({', '.join(_MARKUP_CHARS)}; Grenze MAX_MARKUP); so "
+                f"Hervorhebungen, Code, Links, Entitäten und Tabellenzellen ({', '.join(_MARKUP_CHARS)}; Grenze "
+                "MAX_MARKUP); so "
                 "viele hat kein Standpunkt – ist die Datei maschinell erzeugt?",
             )
             return
