@@ -273,3 +273,18 @@ def test_terminal_controls_from_a_file_are_shown_not_sent(
     assert code == 1
     assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
     assert "\\x1b[2J\\x1b]0;PWNED\\x07" in out and "\\x1b[5mkey\\u202e" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("config", "{tmp}/gibt-es-nicht"), "gibt-es-nicht gibt es nicht"),
+        (("render", "{tmp}", "--watch", "--check"), "--watch und --check passen nicht zusammen"),
+    ],
+)
+def test_misuse_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, args: tuple[str, ...], message: str
+) -> None:
+    """`vsp config` of a missing path showed the defaults (exit 0); --watch --check waited for ever."""
+    code, _, err = call(capsys, *(a.format(tmp=tmp_path) for a in args))
+    assert code == 2 and message in err

@@ -181,3 +181,16 @@ def test_an_unprintable_character_is_refused_with_its_reason(tmp_path: Path, cha
     [found] = check_file(path).diagnostics
     assert found.code == "unprintable-character" and (found.line, found.column) == (2, 12)
     assert reason in found.message
+
+
+def test_an_empty_list_entry_is_named_by_its_list_and_place(tmp_path: Path) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        'nummer: VI-A-03824-VSP-01\nbetreff: x\neingereicht_von: ["A", ""]\nberatungsfolge: [{gremium: z}]\n'
+        'empfehlung: ablehnung\nbegruendung: b\nanlagen: ["x", " "]\n',
+        encoding="utf-8",
+    )
+    assert [(d.line, d.message) for d in check_file(path).diagnostics] == [
+        (3, "„eingereicht_von“ (Eintrag 2) darf nicht leer sein"),
+        (7, "„anlagen“ (Eintrag 2) darf nicht leer sein"),
+    ]

@@ -248,6 +248,11 @@ def render_command(options: BatchOptions) -> int:
 def show_config(options: BatchOptions) -> int:
     """`vsp config`: the effective settings for the first path, with their sources."""
     target = Path(options.paths[0]) if options.paths else Path(".")
+    if not target.exists():
+        from .usage import command_usage_message
+
+        sys.stderr.write(command_usage_message(f"{target} gibt es nicht", "config"))
+        return EXIT_USAGE
     probe = target if target.is_file() else target / "_.yaml"
     planner = Planner(options)
     try:

@@ -269,6 +269,10 @@ def render(
 
     if jobs is not None and jobs < 1:
         _usage_error(f"-j/--jobs erwartet eine Zahl ab 1, nicht {jobs}", "render")
+    if watch and check:
+        _usage_error(
+            "--watch und --check passen nicht zusammen: --check prüft einmal und schreibt nichts", "render"
+        )
     options = BatchOptions(
         paths=paths,
         overrides=_overrides(output_dir, formats, template_dir),

@@ -134,6 +134,9 @@ def _msg_enum(err: ErrorDetails, loc: PathKey, choices: list[str] | None = None)
 
 
 def _msg_empty(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
+    if loc and isinstance(loc[-1], int):  # an entry of a list: „eingereicht_von“ (Eintrag 2)
+        names = [part for part in loc if isinstance(part, str)]
+        return "empty-value", f"„{names[-1] if names else ''}“ (Eintrag {loc[-1] + 1}) darf nicht leer sein"
     return "empty-value", f"„{loc[-1] if loc else ''}“ darf nicht leer sein"
 
 
