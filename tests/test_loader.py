@@ -156,3 +156,12 @@ def test_a_character_is_located_whatever_the_style(
     assume(doc.data["betreff"] == value)  # PyYAML writes some folded values it cannot read back the same
     span = doc.char_span(("betreff",), value.index(MARK))
     assert text.splitlines()[span.line][span.column] == MARK
+
+
+def test_libyamls_nesting_limit_is_explained_in_german() -> None:
+    from vsp_cli.errors import InvalidInput
+
+    with pytest.raises(InvalidInput) as info:
+        load_text(Path("x.yaml"), "betreff: " + "[" * 2000)
+    [found] = info.value.diagnostics
+    assert found.code == "yaml-syntax" and "zu tief verschachtelt" in found.message

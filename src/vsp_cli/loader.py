@@ -71,6 +71,8 @@ _ALLOWED_SCALAR_TAGS = {
 
 #: PyYAML's problem texts, in German. Unknown ones are shown as they are, after a German lead.
 _YAML_PROBLEMS = {
+    "exceeded maximum nesting depth": "zu tief verschachtelt (mehr als 1.000 Ebenen aus [ oder {); ein Standpunkt "
+    "hat höchstens vier",
     "mapping values are not allowed": "Doppelpunkt an unerwarteter Stelle; steht ein „: “ in einem "
     "Wert? Dann den Wert in Anführungszeichen setzen (oder ist die Einrückung falsch?)",
     "did not find expected key": "Schlüssel erwartet; ist die Einrückung falsch?",
