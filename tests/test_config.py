@@ -299,6 +299,49 @@ def test_printed_settings_take_only_printable_characters(tmp_path: Path) -> None
     assert "U+1F600 (GRINNING FACE)" in info.value.diagnostics[0].message
 
 
+def _png(width: int, height: int) -> bytes:
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + (13).to_bytes(4, "big")
+        + b"IHDR"
+        + width.to_bytes(4, "big")
+        + height.to_bytes(4, "big")
+    )
+
+
+def _jpeg(width: int, height: int) -> bytes:
+    app0 = b"\xff\xe0" + (16).to_bytes(2, "big") + b"JFIF\x00" + bytes(9)
+    exif = b"\xff\xe1" + (1002).to_bytes(2, "big") + bytes(1000)
+    frame = (
+        b"\xff\xc2" + (17).to_bytes(2, "big") + b"\x08" + height.to_bytes(2, "big") + width.to_bytes(2, "big")
+    )
+    return b"\xff\xd8" + app0 + exif + frame + bytes(12)
+
+
+@pytest.mark.parametrize(
+    ("image", "too_large"),
+    [
+        (_png(13_000, 13_000), True),
+        (_png(4_000, 4_000), False),
+        (_jpeg(5_000, 4_000), True),
+        (_jpeg(1_200, 400), False),
+    ],
+)
+def test_a_logo_too_large_to_embed_is_refused_from_its_header(
+    tmp_path: Path, image: bytes, too_large: bool
+) -> None:
+    """A 164 kB PNG of 13,000 × 13,000 took 550 MB to embed; the size is read from the header, not decoded."""
+    (tmp_path / "logo.img").write_bytes(image)
+    config = write(tmp_path / "vsp.toml", 'logo = "logo.img"\n')
+    if not too_large:
+        assert load_config(config).values.logo == tmp_path / "logo.img"
+        return
+    with pytest.raises(ConfigError) as info:
+        load_config(config)
+    [found] = info.value.diagnostics
+    assert found.code == "image-too-large" and "Bildpunkte" in found.message
+
+
 def test_settings_for_an_input_file(tmp_path: Path) -> None:
     write(tmp_path / "vsp.toml", 'body = "Stadt Halle"\n')
     statement = write(tmp_path / "a" / "x.yaml", "")

@@ -84,12 +84,46 @@ def _image(value: Path, info: ValidationInfo) -> Path:
     if not path.is_file():
         raise PydanticCustomError("file_missing", "Die Bilddatei „{path}“ gibt es nicht", {"path": str(path)})
     with path.open("rb") as fh:
-        magic = fh.read(8)
-    if not (magic.startswith(_PNG) or magic.startswith(_JPEG)):
+        head = fh.read(_IMAGE_HEAD)
+    if not (head.startswith(_PNG) or head.startswith(_JPEG)):
         raise PydanticCustomError(
             "not_an_image", "„{path}“ ist kein PNG- oder JPEG-Bild", {"path": str(path)}
         )
+    size = _pixel_size(head)
+    if size is not None and size[0] * size[1] > MAX_LOGO_PIXELS:
+        raise PydanticCustomError(
+            "image_too_large",
+            "„{path}“ hat {width} × {height} Bildpunkte; ein Logo braucht höchstens "
+            f"{german_number(MAX_LOGO_PIXELS)} Bildpunkte (Grenze MAX_LOGO_PIXELS); bitte verkleinern",
+            {"path": str(path), "width": size[0], "height": size[1]},
+        )
     return path
+
+
+#: Most pixels a logo may have: 4000 × 4000 prints 3 cm wide at 3,000 dpi. A small file can hold a huge image
+#: (a 164 kB PNG of 13,000 × 13,000 took 550 MB to embed), so the size is read from the header, not decoded.
+MAX_LOGO_PIXELS = 16_000_000
+#: How much of an image is read to find its size; a JPEG's frame header follows its metadata segments.
+_IMAGE_HEAD = 256 * 1024
+_JPEG_FRAMES = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}  # SOF0–SOF15, not DHT, JPG, DAC
+
+
+def _pixel_size(head: bytes) -> tuple[int, int] | None:
+    """Width and height from a PNG's IHDR or a JPEG's frame header, if the first bytes hold them."""
+    if head.startswith(_PNG):
+        if head[12:16] != b"IHDR":
+            return None
+        return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+    at = 2
+    while at + 9 <= len(head) and head[at] == 0xFF:
+        marker = head[at + 1]
+        if marker in _JPEG_FRAMES:
+            return int.from_bytes(head[at + 7 : at + 9], "big"), int.from_bytes(head[at + 5 : at + 7], "big")
+        if marker == 0xFF or 0xD0 <= marker <= 0xD7 or marker == 0x01:  # fill byte or marker without length
+            at += 1 if marker == 0xFF else 2
+            continue
+        at += 2 + int.from_bytes(head[at + 2 : at + 4], "big")
+    return None
 
 
 def _folder(value: Path, info: ValidationInfo) -> Path:
@@ -505,7 +539,7 @@ def _message(err: ErrorDetails) -> tuple[str, str]:
         return "empty-list", f"„{name}“ braucht mindestens einen Eintrag"
     if kind == "string_too_long":
         return _too_long(name, (err.get("ctx") or {}).get("max_length"), len(str(value)))
-    if kind in ("file_missing", "not_an_image", "folder_missing", "not_a_folder"):
+    if kind in ("file_missing", "not_an_image", "image_too_large", "folder_missing", "not_a_folder"):
         return kind.replace("_", "-"), f"„{name}“: {err['msg']}"
     if kind == "unknown_user":
         return "invalid-value", f"„{name}“: {err['msg']}"
