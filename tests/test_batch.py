@@ -385,6 +385,22 @@ def test_unwritable_output_is_reported_not_a_crash(
     assert "[output-unwritable]" in out and "kann nicht geschrieben werden" in out
 
 
+def test_a_statement_whose_markdown_cannot_be_written_leaves_no_pdf(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Both outputs are written to temporary files before either is renamed: all or none are replaced."""
+    make_statements(tmp_path / "in", 1)
+    out = tmp_path / "out"
+    (out / "vsp-000.md").mkdir(parents=True)  # a folder where the Markdown should go
+    code = call("render", str(tmp_path / "in"), "-o", str(out))
+    printed = capsys.readouterr().out
+    assert code == 1
+    assert (
+        f"{out / 'vsp-000.md'} kann nicht geschrieben werden: ist ein Ordner [output-unwritable]" in printed
+    )
+    assert sorted(p.name for p in out.iterdir()) == ["vsp-000.md"]  # no PDF, no record, no temporary file
+
+
 def test_fingerprint_follows_each_jobs_own_settings_within_one_run(tmp_path: Path) -> None:
     """The settings part of a fingerprint is computed once per settings object, never shared by mistake."""
     fingerprinter = Fingerprinter()

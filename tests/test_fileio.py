@@ -66,3 +66,20 @@ def test_an_interruption_right_after_the_file_is_made_leaves_nothing(
     monkeypatch.undo()
     assert _leftovers(tmp_path) == []
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_write_all_atomic_replaces_all_or_none(tmp_path: Path) -> None:
+    """If one file cannot be written, the others keep their old content and no temporary file is left."""
+    from vsp_cli.fileio import write_all_atomic
+
+    first = tmp_path / "a.pdf"
+    first.write_bytes(b"alt")
+    (tmp_path / "datei").write_bytes(b"")
+    blocked = tmp_path / "datei" / "b.md"  # below a file: its temporary file cannot be made
+    with pytest.raises(OSError) as info:
+        write_all_atomic({first: b"neu", blocked: b"neu"})
+    assert info.value.filename == str(blocked)
+    assert first.read_bytes() == b"alt"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.pdf", "datei"]
+    write_all_atomic({first: b"neu", tmp_path / "b.md": b"neu"})
+    assert first.read_bytes() == b"neu" and (tmp_path / "b.md").read_bytes() == b"neu"

@@ -28,7 +28,7 @@ from pathlib import Path
 from . import __version__
 from .diagnostics import Diagnostic
 from .errors import InvalidInput, VspError
-from .fileio import digest_regular, os_reason, read_regular, write_atomic
+from .fileio import digest_regular, os_reason, read_regular, write_all_atomic, write_atomic
 from .inputs import MAX_BYTES, Resolver
 from .settings import RenderSettings
 
@@ -313,16 +313,16 @@ def process(task: Task, *, check: bool = False) -> Outcome:
             job, OutcomeStatus.STALE if stale else OutcomeStatus.FRESH, result.diagnostics, source, {}, stale
         )
     record = dict(task.kept)
+    try:
+        write_all_atomic({job.outputs[fmt]: data for fmt, data in rendered.items()})
+    except OSError as exc:
+        problem = Diagnostic.for_file(
+            str(job.source),
+            "output-unwritable",
+            f"{exc.filename} kann nicht geschrieben werden: {os_reason(exc)}",
+        )
+        return Outcome(job, OutcomeStatus.INVALID, [*result.diagnostics, problem], source, record)
     for fmt, data in rendered.items():
-        try:
-            write_atomic(job.outputs[fmt], data)
-        except OSError as exc:
-            problem = Diagnostic.for_file(
-                str(job.source),
-                "output-unwritable",
-                f"{job.outputs[fmt]} kann nicht geschrieben werden: {os_reason(exc)}",
-            )
-            return Outcome(job, OutcomeStatus.INVALID, [*result.diagnostics, problem], source, record)
         record[task.keys[fmt]] = (fingerprint(task.todo[fmt], digest), hashlib.sha256(data).hexdigest())
     return Outcome(job, OutcomeStatus.RENDERED, result.diagnostics, source, record)
 

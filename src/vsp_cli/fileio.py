@@ -12,6 +12,7 @@ import hashlib
 import itertools
 import os
 import stat
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import BinaryIO
 
@@ -100,13 +101,41 @@ def write_atomic(path: Path, data: bytes) -> None:
     power cut interrupts is simply run again. The file gets the permissions of any new file (0666 less the
     umask).
     """
-    temporary = _Temporary(path)
+    write_all_atomic({path: data})
+
+
+def write_all_atomic(files: Mapping[Path, bytes]) -> None:
+    """`write_atomic` for the outputs of one statement together: all or none of them are replaced.
+
+    Every file is written to its temporary file before any is renamed, and an output that is a folder fails
+    before any rename: a PDF without its Markdown is never left behind. An OSError names the output it
+    concerns (`filename`), not its temporary file.
+    """
+    temporaries: list[_Temporary] = []
     try:
-        with os.fdopen(temporary.create(), "wb") as fh:
-            fh.write(data)
-        os.replace(temporary.name, path)
+        for path, data in files.items():
+            with _naming(path):
+                if path.is_dir():
+                    raise IsADirectoryError(errno.EISDIR, _REASONS[errno.EISDIR], str(path))
+                temporary = _Temporary(path)
+                temporaries.append(temporary)
+                with os.fdopen(temporary.create(), "wb") as fh:
+                    fh.write(data)
+        for temporary in temporaries:
+            with _naming(temporary.path):
+                os.replace(temporary.name, temporary.path)
     except BaseException:
-        temporary.remove()
+        for temporary in temporaries:
+            temporary.remove()  # those already renamed are gone under their temporary name
+        raise
+
+
+@contextlib.contextmanager
+def _naming(path: Path) -> Iterator[None]:
+    try:
+        yield
+    except OSError as exc:
+        exc.filename = str(path)
         raise
 
 
