@@ -73,13 +73,17 @@ def first_unprintable_reference(markdown: str) -> tuple[int, str] | None:
     """
     if "&" not in markdown:
         return None
+    checked: set[str] = set()  # a reference written a thousand times is decoded once
     for found in _REFERENCE.finditer(markdown):
-        backslashes = len(markdown[: found.start()]) - len(markdown[: found.start()].rstrip("\\"))
-        if backslashes % 2:
+        start = before = found.start()
+        while before and markdown[before - 1] == "\\":
+            before -= 1
+        if (start - before) % 2 or found.group() in checked:
             continue  # \& is an escaped ampersand: the text prints as written
+        checked.add(found.group())
         for char in _referenced(found):
             if not is_printable(char):
-                return found.start(), char
+                return start, char
     return None
 
 
