@@ -181,7 +181,7 @@ class LoadedDocument:
 
     @cached_property
     def _line_starts(self) -> list[int]:
-        """Offsets where lines start, counted as libyaml counts them (its marks give every other position)."""
+        """Offsets where lines start, counted as libyaml and editors count them (marks give other positions)."""
         return [0, *(m.end() for m in _YAML_BREAK.finditer(self.text))]
 
     def data_at(self, path: PathKey) -> Any:
@@ -191,9 +191,10 @@ class LoadedDocument:
         return value
 
 
-_YAML_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+#: Line breaks as libyaml counts them in a loaded file (`_HIDDEN_BREAK` ones are refused before parsing).
+_YAML_BREAK = re.compile("\r\n|[\r\n]")
 #: White space that folding, indentation and chomping add or remove: not counted when matching source to value.
-_FOLDABLE = frozenset(" \t\r\n\x85")  # a raw NEL is a line break to libyaml
+_FOLDABLE = frozenset(" \t\r\n")
 #: Double-quoted escapes of one character (YAML 1.1, 5.7); \x, \u and \U take hex digits.
 _ESCAPES = {
     "0": "\0", "a": "\a", "b": "\b", "t": "\t", "\t": "\t", "n": "\n", "v": "\v", "f": "\f", "r": "\r",
@@ -504,8 +505,21 @@ class _Builder:
         return result
 
 
+#: Line breaks to YAML that editors show as none: every line number after one would be off by one.
+_HIDDEN_BREAK = re.compile("[\x85\u2028\u2029]")
+
+
 def load_text(path: Path, text: str) -> LoadedDocument:
     """Parse statement text; raises `InvalidInput` with every structural problem found."""
+    hidden = _HIDDEN_BREAK.search(text)
+    if hidden:
+        char = hidden.group()
+        hint = "; war „…“ gemeint?" if char == "\x85" else "; für einen Umbruch eine neue Zeile schreiben"
+        message = (
+            f"Das Zeichen U+{ord(char):04X} steht direkt in der Datei: YAML liest es als Zeilenumbruch, Editoren "
+            f"zeigen keinen; bitte entfernen{hint}"
+        )
+        raise InvalidInput([_error(path, _char_span(text, hidden.start()), "control-character", message)])
     node = _compose(path, text)
     builder = _Builder(path)
     data = builder.build(node, ())
