@@ -129,12 +129,23 @@ MARK = "\u2603"  # ☃: not white space, kept as it is in every style
         ("betreff: >-\n  eins\n  zwei ☃\n", (2, 7)),
         ("betreff: |  # Kommentar\n  - eins\n    - zwei ☃\n", (2, 11)),  # deeper than the block
         ("betreff: |\r\n  x\r\n\r\n  yy☃\r\n", (3, 4)),
+        ("betreff: &a Text ☃\n", (0, 17)),  # an anchor before the value
+        ("betreff: &a !!str 'T''x ☃'\n", (0, 24)),
+        ('betreff: &a "T \\u2603"\n', (0, 15)),
+        ("betreff: &a >-\n  eins ☃\n", (1, 7)),
+        ('betreff: "abc\\rdef ☃"\r\n', (0, 19)),  # an escaped CR is text, a raw one a line break
     ],
 )
 def test_a_character_is_located_in_every_scalar_style(source: str, expected: tuple[int, int]) -> None:
     doc = load_text(Path("x.yaml"), source)
     span = doc.char_span(("betreff",), doc.data["betreff"].index(MARK))
     assert (span.line, span.column) == expected
+
+
+def test_an_escaped_control_character_is_located_at_its_backslash() -> None:
+    doc = load_text(Path("x.yaml"), 'betreff: "abc\\rdef"\r\nsachverhalt: &a "x\\ty\\u0007"\r\n')
+    assert doc.char_span(("betreff",), 3)[:2] == (0, 13)
+    assert doc.char_span(("sachverhalt",), 3)[:2] == (1, 21)
 
 
 @settings(max_examples=150, deadline=None)

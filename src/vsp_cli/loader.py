@@ -194,7 +194,10 @@ class LoadedDocument:
 #: Line breaks as libyaml counts them in a loaded file (`_HIDDEN_BREAK` ones are refused before parsing).
 _YAML_BREAK = re.compile("\r\n|[\r\n]")
 #: White space that folding, indentation and chomping add or remove: not counted when matching source to value.
-_FOLDABLE = frozenset(" \t\r\n")
+#: A line break in the source is produced as "\n" (`_produced`); a "\r" in a value comes from an escape.
+_FOLDABLE = frozenset(" \t\n")
+#: An anchor (`&name`) or tag (`!!str`) before a value: part of the node's source, but no text of the value.
+_PROPERTIES = re.compile(r"(?:[&!]\S*\s+)*")
 #: Double-quoted escapes of one character (YAML 1.1, 5.7); \x, \u and \U take hex digits.
 _ESCAPES = {
     "0": "\0", "a": "\a", "b": "\b", "t": "\t", "\t": "\t", "n": "\n", "v": "\v", "f": "\f", "r": "\r",
@@ -224,9 +227,15 @@ def _source_offset(source: str, style: str | None, value: str, index: int) -> in
 
 
 def _produced(source: str, style: str | None) -> Iterator[tuple[int, str]]:
-    """(offset, character) for each character a scalar's source text produces, in order."""
-    if style in ("|", ">"):
-        header = _YAML_BREAK.search(source)  # the indicator line, with any comment, produces nothing
+    """(offset, character) for each character a scalar's source text produces, in order; line breaks as "\n"."""
+    skipped = 0 if style in ("|", ">") else _PROPERTIES.match(source).end()  # type: ignore[union-attr]
+    for offset, char in _produced_from(source[skipped:], style):
+        yield skipped + offset, "\n" if char == "\r" and source[skipped + offset] == "\r" else char
+
+
+def _produced_from(source: str, style: str | None) -> Iterator[tuple[int, str]]:
+    if style in ("|", ">"):  # the indicator line, with any anchor, tag or comment, produces nothing
+        header = _YAML_BREAK.search(source)
         start = header.end() if header else len(source)
         yield from ((i, source[i]) for i in range(start, len(source)))
     elif style == "'":
