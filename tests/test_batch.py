@@ -103,6 +103,19 @@ def test_an_output_never_overwrites_an_input(
     assert sorted(p.name for p in tmp_path.iterdir()) == [name]
 
 
+def test_an_output_never_overwrites_an_input_behind_a_link(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """in/h.yaml is a link to out/h.md, the only copy of the statement: rendering into out/ would replace it."""
+    [made] = make_statements(tmp_path / "out", 1)
+    real_file = made.rename(tmp_path / "out" / "h.md")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "h.yaml").symlink_to(real_file)
+    code = call("render", str(tmp_path / "in" / "h.yaml"), "-o", str(tmp_path / "out"))
+    assert code == 1 and "[output-is-input]" in capsys.readouterr().out
+    assert real_file.read_text(encoding="utf-8").startswith(SEED.split("\n", 1)[0])
+
+
 def _mtimes(folder: Path) -> dict[str, int]:
     return {p.name: p.stat().st_mtime_ns for p in folder.iterdir() if not p.name.startswith(".")}
 

@@ -28,7 +28,7 @@ from pathlib import Path
 from . import __version__
 from .diagnostics import Diagnostic
 from .errors import InvalidInput, VspError
-from .fileio import digest_regular, os_reason, read_regular, write_all_atomic, write_atomic
+from .fileio import digest_regular, os_reason, read_regular, real, write_all_atomic, write_atomic
 from .inputs import MAX_BYTES, Resolver
 from .settings import RenderSettings
 
@@ -93,7 +93,9 @@ def find_collisions(jobs: Sequence[Job]) -> list[Diagnostic]:
     """Two inputs that would write the same output file, or an output that is an input (`vsp render notiz.md`
     would write notiz.md over itself): an error naming both files."""
     keys = RecordKeys()
-    inputs = {keys(job.source): job.source for job in jobs}
+    # an input as named (it may be a link an output would replace) and the file it is (a link may point into
+    # the output folder)
+    inputs = {key: job.source for job in jobs for key in (keys(job.source), str(real(job.source)))}
     owners: dict[str, Path] = {}
     problems = []
     for job in jobs:
