@@ -130,6 +130,9 @@ def test_the_markdown_limits_count_every_markdown_field_together() -> None:
     columns = rules.MAX_MARKUP // 2  # header and delimiter row: one more pipe than MAX_MARKUP
     table = "|a" * columns + "|\n" + "|-" * columns + "|\n"
     assert codes(sachverhalt="a", begruendung=table) == ["too-much-markup"]  # a table's cells count too
+    nested = ("- " * 10 + "x\n") * (rules.MAX_MARKUP // 10 + 1)  # ten lists opened on each line
+    assert codes(sachverhalt="a", begruendung=nested) == ["too-much-markup"]  # leading list markers count too
+    assert "too-much-markup" not in codes(sachverhalt="a", begruendung="- x\n" * (rules.MAX_MARKUP // 2))
 
 
 @pytest.mark.parametrize(
