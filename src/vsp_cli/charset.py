@@ -109,16 +109,10 @@ def _referenced(reference: re.Match[str]) -> str:
     return "\ufffd" if invalid else chr(code)
 
 
-def why_unprintable(char: str) -> str:
-    """In German, why the fonts cannot print `char`: for the message that names it."""
-    cp = ord(char)
-    if cp > 0xFFFF or any(a <= cp <= b for a, b in _EMOJI_BMP):
-        return "ein Emoji oder ein Zeichen außerhalb der Schrift"
-    if unicodedata.bidirectional(char) in _RIGHT_TO_LEFT:
-        return "es wird von rechts nach links geschrieben, was das PDF nicht setzen kann"
-    if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp"):
-        return "ein Steuer- oder unsichtbares Formatzeichen"
-    return "es fehlt in der Schrift"
+def refusal(char: str) -> str:
+    """The end of every message about an unprintable character: that it cannot be printed, and why."""
+    why = _refused_because(ord(char)) or "es fehlt in der Schrift"
+    return f"kann nicht gedruckt werden ({why}); bitte entfernen oder ersetzen"
 
 
 def describe(char: str) -> str:
@@ -180,7 +174,13 @@ _RIGHT_TO_LEFT = ("R", "AL")
 
 
 def _allowed(cp: int) -> bool:
-    """A glyph the font has is still refused if it is an emoji, invisible formatting or outside the BMP.
+    """Whether a code point the fonts have a glyph for may be used (see `_refused_because`)."""
+    return _refused_because(cp) is None
+
+
+def _refused_because(cp: int) -> str | None:
+    """Why a glyph the font has is still refused (in German), or None: an emoji, invisible formatting, outside
+    the BMP, or right to left.
 
     DejaVu draws some emoji in black and white; in an official document they are a mistake, and readers
     expect colour, so they are refused like any other unprintable character. Format characters (bidi
@@ -190,13 +190,15 @@ def _allowed(cp: int) -> bool:
     backwards, in print and in the text layer.
     """
     if cp > 0xFFFF or any(a <= cp <= b for a, b in _EMOJI_BMP):
-        return False
+        return "ein Emoji oder ein Zeichen außerhalb der Schrift"
     if unicodedata.bidirectional(chr(cp)) in _RIGHT_TO_LEFT:
-        return False
+        return "es wird von rechts nach links geschrieben, was das PDF nicht setzen kann"
     category = unicodedata.category(chr(cp))
-    if category == "Cf":
-        return cp == 0x00AD
-    return category not in ("Cc", "Cs", "Co", "Cn", "Zl", "Zp")
+    if category in ("Cc", "Zl", "Zp") or (category == "Cf" and cp != 0x00AD):
+        return "ein Steuer- oder unsichtbares Formatzeichen"
+    if category in ("Cs", "Co", "Cn"):
+        return "es fehlt in der Schrift"
+    return None
 
 
 def format_ranges(codepoints: set[int]) -> str:

@@ -571,10 +571,7 @@ def _validate(
         index = charset.first_unprintable(text)
         if index is not None:
             char = text[index]
-            message = (
-                f"„{'.'.join(map(str, printed))}“: Das Zeichen {charset.describe(char)} kann nicht gedruckt "
-                f"werden ({charset.why_unprintable(char)}); bitte entfernen oder ersetzen"
-            )
+            message = f"„{'.'.join(map(str, printed))}“: Das Zeichen {charset.describe(char)} {charset.refusal(char)}"
             diagnostics.append(_diagnostic(where, locate(printed), printed, "unprintable-character", message))
     diagnostics.sort(key=lambda d: (d.span.line, d.span.column))
     return (None if diagnostics else values), diagnostics

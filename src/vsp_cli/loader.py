@@ -2,8 +2,9 @@
 
 PyYAML reads YAML 1.1, whose implicit types surprise clerks (`no` → False, `17:00` → 1020, `0123` → 83, dates
 → `datetime.date`). This loader resolves only `true`/`false` (lower case, as the spec says), decimal numbers
-and null implicitly; everything else stays a string for the model to judge. It refuses custom tags, duplicate keys, several documents, bytes
-that are not UTF-8, NUL bytes, oversized files and runaway alias expansion, each with a located German message.
+and null implicitly; everything else stays a string for the model to judge. It refuses custom tags, duplicate
+keys, several documents, bytes that are not UTF-8, NUL bytes, oversized files and runaway alias expansion, each
+with a located German message.
 
 The data is built from the composed node tree in one pass, which also records a position for every path in the
 data, so that validation errors can point at line and column.

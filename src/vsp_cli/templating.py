@@ -25,9 +25,11 @@ from .errors import TemplateError
 from .fileio import real
 from .resources import builtin_templates_dir
 
-#: Exceptions a template can provoke by itself (calling a method wrongly, dividing by zero, …): reported as a
-#: problem of the template, not as an internal error of vsp.
-_RUNTIME_ERRORS = (jinja2.TemplateError, TypeError, ValueError, AttributeError, LookupError, ArithmeticError)
+#: Exceptions a template can provoke by itself (calling a method wrongly, dividing by zero, including or calling
+#: itself without end, …): reported as a problem of the template, not as an internal error of vsp.
+_RUNTIME_ERRORS = (
+    jinja2.TemplateError, TypeError, ValueError, AttributeError, LookupError, ArithmeticError, RecursionError
+)  # fmt: skip
 
 _NOT_UTF8 = "Die Vorlage „{name}“ ist keine UTF-8-Datei; bitte in UTF-8 speichern"
 _UNDEFINED_NAME = re.compile(r"^'([^']+)' is undefined$")
@@ -98,10 +100,7 @@ def render(env: jinja2.Environment, name: str, context: Mapping[str, Any]) -> st
         raise TemplateError([_syntax(exc, name)]) from None
     except jinja2.TemplateNotFound as exc:
         raise TemplateError([_not_found(env, exc.name if isinstance(exc.name, str) else name)]) from None
-    except (
-        *_RUNTIME_ERRORS,
-        RecursionError,
-    ) as exc:  # RecursionError: an include, extends or macro of itself
+    except _RUNTIME_ERRORS as exc:
         raise TemplateError([_runtime(exc, template)]) from None
 
 

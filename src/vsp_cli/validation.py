@@ -217,8 +217,7 @@ def _character_diagnostics(doc: LoadedDocument) -> list[Diagnostic]:
                 path,
                 Severity.ERROR,
                 "unprintable-character",
-                f"{what} kann nicht gedruckt werden ({charset.why_unprintable(char)}); bitte entfernen oder "
-                "ersetzen",
+                f"{what} {charset.refusal(char)}",
             )
         )
     return found
