@@ -563,6 +563,40 @@ def test_any_printable_text_renders(
         assert expected in text
 
 
+LONG_RUNS = {
+    "address in pointy brackets": "Siehe <https://www.leipzig.de/buergerservice-und-verwaltung/aemter-und-"
+    "behoerdengaenge/behoerden-und-dienstleistungen/dienstleistung/barrierefreiheit-der-internetseiten-der-stadt-"
+    "leipzig-5a3b8f1c2d4e6>.",
+    "address with many slashes": "Siehe https://www.leipzig.de/" + "behoerden/" * 15 + " und mehr.",
+    "in a list": "- Punkt mit https://x.de/" + "behoerden-und-dienstleistungen/" * 2 + "a" * 100,
+    "after bold": "**Siehe** https://www.leipzig.de/" + "behoerden-und/" * 15 + " und mehr.",
+    "long compound": "Das ist ein Grundstücksverkehrsgenehmigungszuständigkeitsübertragungsverordnungs"
+    "änderungsgesetzesentwurf.",
+}
+
+
+@pytest.mark.parametrize("text", LONG_RUNS.values(), ids=LONG_RUNS.keys())
+def test_long_runs_never_cross_the_right_margin(text: str) -> None:
+    """ReportLab split a long address once, at a slash or hyphen, and set the rest past the page's edge."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    pdf_module.register_fonts(italic=True)
+    data = render_pdf(statement(begruendung=text))
+    right_edges = []
+
+    def visit(run: str, cm: Any, tm: Any, font: Any, size: float) -> None:
+        if run.strip() and font:
+            name = str(font["/BaseFont"]).split("+")[-1]
+            right_edges.append(tm[4] + cm[4] + stringWidth(run.strip(), name, size))
+
+    reader = PdfReader(io.BytesIO(data))
+    for page in reader.pages:
+        page.extract_text(visitor_text=visit)
+    assert max(right_edges) <= pdf_module.PAGE_WIDTH - pdf_module.RIGHT_MARGIN + 0.01
+    run = max(text.split(), key=len).strip("<>.*")
+    assert run in flat("".join(pages(data))).replace(" ", "")
+
+
 @settings(max_examples=300, deadline=None)
 @given(
     word=st.text(st.sampled_from("iIlWMmß.„😀\u0301x"), min_size=1, max_size=400),

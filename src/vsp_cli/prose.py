@@ -78,11 +78,21 @@ class ProseParagraph(Paragraph):
             self.frags = getattr(self, "_unbroken_frags", self.frags)
         if broken is None:
             size: tuple[float, float] = super().wrap(availWidth, availHeight)
+            if _overflows(self.blPara) and _hyphenates(self):
+                self._unhyphenate()
+                size = super().wrap(availWidth, availHeight)
             return size
         self.width = availWidth
         self.blPara = broken[1]
         self.height = len(self.blPara.lines) * self.style.leading
         return self.width, self.height
+
+    def _unhyphenate(self) -> None:
+        """Break this paragraph without hyphenation: ReportLab never splits the rest of a word it has split
+        once (at a hyphen, a slash of an address, a soft hyphen), so a long address ran past the margin; a
+        word that is not split first is broken across as many lines as it needs (`splitLongWords`)."""
+        self.style = _unhyphenated_style(self.style)
+        self.frags = [_without_shy(frag) for frag in self.frags]
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         parts: list[Flowable] = super().split(availWidth, availHeight)
@@ -112,6 +122,40 @@ class ProseParagraph(Paragraph):
                 rest.frags = self.frags
             rest._broken = (width, blPara.clone(lines=lines))
         return parts
+
+
+def _overflows(para: Any) -> bool:
+    """Whether a line of ReportLab's broken paragraph is a single word wider than its frame (a line of several
+    words may be a little wider: justification shrinks its spaces)."""
+    if para.kind == 0:
+        return any(len(words) == 1 and extra < -_TOLERANCE for extra, words in para.lines)
+    return any(line.wordCount == 1 and line.extraSpace < -_TOLERANCE for line in para.lines)
+
+
+_TOLERANCE = 0.01  # points
+
+
+def _hyphenates(para: Paragraph) -> bool:
+    style = para.style
+    return bool(style.hyphenationLang or style.embeddedHyphenation or style.uriWasteReduce) or any(
+        "\xad" in str(getattr(frag, "text", "")) for frag in para.frags
+    )
+
+
+@cache
+def _unhyphenated_style(style: ParagraphStyle) -> ParagraphStyle:
+    return ParagraphStyle(
+        f"{style.name}-unhyphenated",
+        parent=style,
+        hyphenationLang="",
+        embeddedHyphenation=0,
+        uriWasteReduce=0,
+    )
+
+
+def _without_shy(frag: Any) -> Any:
+    text = getattr(frag, "text", None)
+    return frag.clone(text=text.replace("\xad", "")) if isinstance(text, str) and "\xad" in text else frag
 
 
 def _drop_leading_break(rest: Paragraph) -> None:
