@@ -70,6 +70,8 @@ class ProseParagraph(Paragraph):
     _broken: tuple[float, Any] | None = None
     #: ReportLab's frags for the continuing part, should it be laid out at another width after all.
     _unbroken_frags: list[Any]
+    #: ReportLab's broken lines, set by `wrap`.
+    blPara: Any
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         broken = self._broken
