@@ -310,6 +310,56 @@ def test_wide_table_shares_the_width(plain_renderer: ProseRenderer) -> None:
     layout([table])
 
 
+BUDGET = (
+    "| Maßnahme | 2021 | 2022 | 2023 | 2024 | Gesamt |\n| --- | ---: | ---: | ---: | ---: | ---: |\n"
+    "| Sanierung der Schwimmhalle Grünau einschließlich Lüftungsanlage | 1.250.000,00 € | 2.375.500,00 € "
+    "| 980.000,00 € | 12.450.000,00 € | 17.055.500,00 € |\n| Stadtbezirk | 350.000,00 € | – | – | – | 350.000,00 € |"
+)
+WIDER_BUDGET = (
+    "| Stadtbezirk | Maßnahme (Förderrichtlinie) | 2019 | 2020 | 2021 | 2022 | 2023 | Gesamt |\n"
+    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n"
+    "| Mitte | Sanierung Sportstätte (Sportstättenförderrichtlinie) | 1.250.000,00 € | 12.000,00 € "
+    "| 980.000,00 € | 5.000,00 € | 1.000,00 € | 2.248.000,00 € |"
+)
+
+
+@pytest.mark.parametrize(
+    ("source", "whole"),
+    [
+        (BUDGET, ["Gesamt", "12.450.000,00 €", "17.055.500,00 €", "1.250.000,00 €", "350.000,00 €"]),
+        (WIDER_BUDGET, ["Stadtbezirk", "1.250.000,00", "2.248.000,00", "980.000,00", "Gesamt"]),
+    ],
+    ids=["amounts with their unit", "amounts at least"],
+)
+def test_table_columns_keep_amounts_and_words_whole(
+    plain_renderer: ProseRenderer, source: str, whole: list[str]
+) -> None:
+    """Text columns wrap before an amount or a word is broken; a wide table is set smaller before that."""
+    [table] = [f for f in plain_renderer.flowables(source) if isinstance(f, Table)]
+    assert sum(table._colWidths) <= FRAME_WIDTH + 0.01
+    lines = layout([table]).splitlines()
+    for text in whole:
+        assert any(text in line for line in lines), (text, lines)
+
+
+def test_table_layout_gives_way_in_order() -> None:
+    from vsp_cli.prose import _COLUMN_PADDING, _TABLE_SCALES, _ColumnText, _table_layout
+
+    text, amount = _ColumnText(300, 90, 90), _ColumnText(70, 70, 60)
+    assert _table_layout([_ColumnText(50, 50, 50)] * 2, 400) == (1.0, [50 + _COLUMN_PADDING] * 2)
+    scale, widths = _table_layout([text, amount, amount], 400)  # the text column wraps
+    assert scale == 1.0 and widths[1:] == [70 + _COLUMN_PADDING] * 2 and sum(widths) == pytest.approx(400)
+    scale, widths = _table_layout([text, *[amount] * 4], 400)  # set smaller, amounts still whole
+    assert scale < 1.0 and widths[1] >= amount.glued * scale + _COLUMN_PADDING
+    assert sum(widths) == pytest.approx(400)
+    scale, widths = _table_layout([text, *[amount] * 5], 400)  # amounts may lose their unit
+    assert scale == _TABLE_SCALES[-1]
+    assert amount.word * scale + _COLUMN_PADDING <= widths[1] < amount.glued * scale + _COLUMN_PADDING
+    assert sum(widths) == pytest.approx(400)
+    scale, widths = _table_layout([text, *[amount] * 8], 400)  # the widest columns give way first
+    assert len(set(widths)) == 1 and sum(widths) == pytest.approx(400)
+
+
 def test_table_too_wide_for_the_page_becomes_lines(plain_renderer: ProseRenderer) -> None:
     columns = 40
     source = (

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any, cast
@@ -284,6 +284,22 @@ class ProseStyles:
             self._variants[key] = found
         return found
 
+    def scaled(self, base: ParagraphStyle, scale: float) -> ParagraphStyle:
+        """`base` with its font size and leading times `scale`, cached."""
+        if scale == 1:
+            return base
+        key = (base.name, "scaled", scale)
+        found = self._variants.get(key)
+        if found is None:
+            found = ParagraphStyle(
+                f"{base.name}-{scale:g}",
+                parent=base,
+                fontSize=base.fontSize * scale,
+                leading=base.leading * scale,
+            )
+            self._variants[key] = found
+        return found
+
     def joined(self, base: ParagraphStyle, to_previous: bool, to_next: bool) -> ParagraphStyle:
         """`base` for a piece of a longer block: no orphan control at its start if it continues the previous
         piece, no widow control at its end if the next one continues it; cached."""
@@ -413,26 +429,83 @@ def _plain_text(children: Sequence[Token] | None) -> str:
 #: Narrowest table column (points): padding plus a few letters. Tables whose columns cannot all get this much
 #: are set as lines of „Kopf: Wert“ pairs instead.
 _MIN_COLUMN = 36.0
+#: Room a column needs beside its text: the cell padding on both sides and a little air.
+_COLUMN_PADDING = 2 * _CELL_PADDING + 6
+#: Font sizes, as fractions of the cell style's, in which a table too wide for the page is tried before its
+#: amounts and words are broken (a budget table of seven amount columns fits at the smallest).
+_TABLE_SCALES = (1.0, 0.9, 0.8)
+#: A piece of a cell's text no longer than this is kept with the word before it when a column's narrowest
+#: width is measured: „12.450.000,00 €“ should not lose its „€“ to the next line.
+_TRAILING_PIECE = 2
 
 
-def _column_widths(natural: list[float], width: float) -> list[float]:
-    """Natural column widths if they fit; else narrow columns keep theirs and the wide ones share the rest."""
-    if sum(natural) <= width:
-        return natural
-    widths = list(natural)
-    flexible = list(range(len(natural)))
-    remaining = width
-    while flexible:
-        share = remaining / len(flexible)
-        narrow = [c for c in flexible if natural[c] <= share]
-        if not narrow:
-            break
-        remaining -= sum(natural[c] for c in narrow)
-        flexible = [c for c in flexible if c not in narrow]
-    total = sum(natural[c] for c in flexible)
-    for c in flexible:
-        widths[c] = remaining * natural[c] / total
-    return widths
+@dataclass(frozen=True)
+class _ColumnText:
+    """How wide a column's text is, at the cell style's size and without padding."""
+
+    natural: float  # its longest line, unbroken
+    glued: float  # its widest word, with a short piece after it („12.450.000,00 €“)
+    word: float  # its widest word
+
+
+def _measure(text: str, font: str, size: float) -> _ColumnText:
+    natural = glued = word = 0.0
+    for line in text.split("\n"):
+        natural = max(natural, stringWidth(line, font, size))
+        pieces: list[str] = []
+        for token in line.split():
+            word = max(word, stringWidth(token, font, size))
+            if pieces and len(token) <= _TRAILING_PIECE:
+                pieces[-1] += " " + token
+            else:
+                pieces.append(token)
+        glued = max([glued, *(stringWidth(piece, font, size) for piece in pieces)])
+    return _ColumnText(natural, glued, word)
+
+
+def _table_layout(columns: list[_ColumnText], width: float) -> tuple[float, list[float]]:
+    """The font scale and column widths of a table, as a typesetter would choose them.
+
+    Natural widths if they fit. Else each column gets at least its widest word with what belongs to it (an
+    amount with its „€“), and the rest of the width is shared in proportion to what each column lacks, so
+    that text columns wrap and amounts stay whole; if that does not fit, the table is set smaller. Only if
+    even the smallest size cannot hold every word are amounts split before their unit, and then the widest
+    words broken: the widest columns give way first.
+    """
+
+    def padded(widths: Iterator[float]) -> list[float]:
+        return [max(_MIN_COLUMN, w + _COLUMN_PADDING) for w in widths]
+
+    for scale in _TABLE_SCALES:
+        natural = padded(c.natural * scale for c in columns)
+        if sum(natural) <= width:
+            return scale, natural
+        glued = padded(c.glued * scale for c in columns)
+        if sum(glued) <= width:
+            return scale, _shared(natural, glued, width)
+    words = padded(c.word * scale for c in columns)
+    if sum(words) <= width:
+        return scale, _shared(natural, words, width)
+    return scale, _capped(words, width)
+
+
+def _shared(natural: list[float], minimum: list[float], width: float) -> list[float]:
+    """Each column's minimum, and the rest of `width` in proportion to what it lacks of its natural width."""
+    lacking = [n - m for n, m in zip(natural, minimum, strict=True)]
+    spare = (width - sum(minimum)) / sum(lacking)
+    return [m + spare * gap for m, gap in zip(minimum, lacking, strict=True)]
+
+
+def _capped(minimum: list[float], width: float) -> list[float]:
+    """The columns' minimums, the widest cut down to one common width so that all together fill `width`."""
+    rest, left = width, len(minimum)
+    for m in sorted(minimum):
+        if m * left > rest:
+            cap = rest / left
+            return [min(w, cap) for w in minimum]
+        rest -= m
+        left -= 1
+    return minimum
 
 
 @dataclass
@@ -696,23 +769,25 @@ class ProseRenderer:
             i += 1
         columns = max(len(r) for r in rows)
         aligns += [TA_LEFT] * (columns - len(aligns))
-        natural = [0.0] * columns
+        measured = [_ColumnText(0.0, 0.0, 0.0)] * columns
         for r, row in enumerate(rows):
             row += [""] * (columns - len(row))
             style = styles.head_cell if r < header_rows else styles.cell
             for c, text in enumerate(plain[r]):
-                for line in text.split("\n"):
-                    line_width = stringWidth(line, style.fontName, style.fontSize) + 2 * _CELL_PADDING + 6
-                    natural[c] = max(natural[c], line_width)
+                m, found = measured[c], _measure(text, style.fontName, style.fontSize)
+                measured[c] = _ColumnText(
+                    max(m.natural, found.natural), max(m.glued, found.glued), max(m.word, found.word)
+                )
         available = self.width - left
         if columns * _MIN_COLUMN > available:
             return self._table_as_lines(plain, header_rows, left, out, i + 1)
-        widths = _column_widths([max(n, _MIN_COLUMN) for n in natural], available)
+        scale, widths = _table_layout(measured, available)
+        head_style, body_style = styles.scaled(styles.head_cell, scale), styles.scaled(styles.cell, scale)
         data = [
             [
                 ProseParagraph(
                     cell,
-                    styles.variant(styles.head_cell if r < header_rows else styles.cell, 0, 0, aligns[c]),
+                    styles.variant(head_style if r < header_rows else body_style, 0, 0, aligns[c]),
                 )
                 for c, cell in enumerate(row)
             ]
