@@ -176,3 +176,42 @@ def test_libyamls_nesting_limit_is_explained_in_german() -> None:
         load_text(Path("x.yaml"), "betreff: " + "[" * 2000)
     [found] = info.value.diagnostics
     assert found.code == "yaml-syntax" and "zu tief verschachtelt" in found.message
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column", "says"),
+    [
+        ("nummer: x\nbetreff Text\nempfehlung: ablehnung\n", 2, 1, "fehlt das „:“"),
+        ("nummer: x\nbegruendung |\n  Absatz.\n\n  Noch einer.\ndatum: 2017-04-18\n", 2, 1, "fehlt das „:“"),
+        (
+            "nummer: x\nbegruendung: |\n  Absatz.\nNoch einer.\ndatum: 2017-04-18\n",
+            4,
+            1,
+            "zu wenig eingerückt",
+        ),
+        ('nummer: x\nbetreff: "Offen: bis zum Ende\nempfehlung: ablehnung\n', 2, 10, "nicht geschlossen"),
+        (
+            'betreff: "Offen: bis\nberatungsfolge:\n  - gremium: "Rat"\n',
+            3,
+            15,
+            "in Zeile 1 wird erst hier geschlossen",
+        ),
+    ],
+    ids=[
+        "missing colon",
+        "missing colon before a block",
+        "unindented block line",
+        "unclosed quote",
+        "late close",
+    ],
+)
+def test_syntax_errors_point_at_the_mistake_not_where_the_parser_gave_up(
+    text: str, line: int, column: int, says: str
+) -> None:
+    from vsp_cli.errors import InvalidInput
+
+    with pytest.raises(InvalidInput) as info:
+        load_text(Path("x.yaml"), text)
+    [found] = info.value.diagnostics
+    assert (found.code, found.line, found.column) == ("yaml-syntax", line, column)
+    assert says in found.message

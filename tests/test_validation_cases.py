@@ -169,6 +169,7 @@ def test_an_unknown_option_is_answered_with_the_forms_options(
         ("\u202e", "Steuer- oder unsichtbares Formatzeichen"),
         ("\u2028", "Steuer- oder unsichtbares Formatzeichen"),
         ("ש", "von rechts nach links"),
+        ("\x07", "U+0007 (Steuerzeichen)"),
         ("中", "fehlt in der Schrift"),
     ],
 )
@@ -197,3 +198,15 @@ def test_an_empty_list_entry_is_named_by_its_list_and_place(tmp_path: Path) -> N
         (3, "„eingereicht_von“ (Eintrag 2) darf nicht leer sein"),
         (7, "„anlagen“ (Eintrag 2) darf nicht leer sein"),
     ]
+
+
+def test_a_no_break_space_in_the_indentation_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        "nummer: VI-A-03824-VSP-01\nbetreff: x\neingereicht_von: y\nberatungsfolge:\n\u00a0 - gremium: z\n"
+        "empfehlung: ablehnung\nbegruendung: b\n",
+        encoding="utf-8",
+    )
+    found = [d for d in check_file(path).diagnostics if d.code == "unknown-key"]
+    assert [(d.line, d.column) for d in found] == [(5, 1)]
+    assert "U+00A0 (NO-BREAK SPACE)" in found[0].message and "Meinten Sie" not in found[0].message

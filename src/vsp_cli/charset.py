@@ -117,7 +117,7 @@ def refusal(char: str) -> str:
 
 def describe(char: str) -> str:
     """A German description of a character for messages: U+1F600 (GRINNING FACE)."""
-    name = unicodedata.name(char, "")
+    name = unicodedata.name(char, "") or ("Steuerzeichen" if unicodedata.category(char) == "Cc" else "")
     code = f"U+{ord(char):04X}"
     return f"{code} ({name})" if name else code
 

@@ -99,7 +99,10 @@ _YAML_PROBLEMS = {
     "found undefined alias": "Verweis (*alias) auf einen Anker, den es nicht gibt",
     "found unknown escape character": "unbekannte Escape-Sequenz in Anführungszeichen (\\ verdoppeln?)",
     "found duplicate anchor; first occurrence": "Anker doppelt definiert",
-    "while scanning a simple key": "Zeile ohne Doppelpunkt zwischen Schlüssel und Wert",
+    "while scanning a simple key": "Zeile ohne Doppelpunkt zwischen Schlüssel und Wert (fehlt das „:“ nach "
+    "dem Schlüssel, oder ist die Zeile zu wenig eingerückt?)",
+    "while scanning a quoted scalar": "Anführungszeichen wird nicht geschlossen (der Wert liefe bis zum nächsten "
+    "Anführungszeichen oder zum Dateiende)",
     "found a tab character where an indentation space is expected": "Tabulatorzeichen sind zum Einrücken "
     "nicht erlaubt; bitte Leerzeichen verwenden",
     "found a tab character that violates indentation": "Tabulatorzeichen sind zum Einrücken nicht erlaubt; "
@@ -349,14 +352,44 @@ def _translate(problem: str | None) -> str:
     return f"YAML-Syntaxfehler ({problem})"
 
 
+#: PyYAML's contexts whose mark is where the mistake is: the start of a key whose colon is missing (or of a
+#: line indented too little), and an opening quote never closed. Their problem texts name where PyYAML gave up.
+_OPENING_CONTEXTS = frozenset({"while scanning a simple key", "while scanning a quoted scalar"})
+
+
+def _quote_closed_on_line(text: str, line: int) -> str:
+    """A hint if a quoted value spanning several lines ends on `line`, where a syntax error was found: a quote
+    left open in an earlier line is then closed by the first quote character that follows."""
+    quoted: yaml.ScalarToken | None = None
+    try:
+        for token in yaml.scan(text, Loader=_Base):
+            if token.start_mark.line > line:
+                break
+            if isinstance(token, yaml.ScalarToken) and token.style in ("'", '"'):
+                quoted = token
+    except yaml.YAMLError:
+        pass
+    if quoted is None or quoted.end_mark.line != line or quoted.start_mark.line == line:
+        return ""
+    return (
+        f" (das Anführungszeichen in Zeile {quoted.start_mark.line + 1} wird erst hier geschlossen; fehlt dort "
+        "ein schließendes?)"
+    )
+
+
 def _compose(path: Path, text: str) -> Node:
     loader = _StrictLoader(text)
     try:
         node: Node | None = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        span = Span(mark.line, mark.column, mark.line, mark.column + 1) if mark else START
         problem = exc.problem or ""
+        # A key without its colon, or a quote never closed: where it starts, not where the parser gave up
+        # (the next key, or the end of the file)
+        opened = exc.context in _OPENING_CONTEXTS and exc.context_mark is not None
+        if opened:
+            problem = str(exc.context)
+        mark = exc.context_mark if opened else exc.problem_mark or exc.context_mark
+        span = Span(mark.line, mark.column, mark.line, mark.column + 1) if mark else START
         if "expected a single document" in problem or "but found another document" in problem:
             raise InvalidInput(
                 [
@@ -373,6 +406,8 @@ def _compose(path: Path, text: str) -> Node:
         message = _translate(
             "found a tab character where an indentation space is expected" if tab else problem
         )
+        if mark is not None and not opened:
+            message += _quote_closed_on_line(text, mark.line)
         raise InvalidInput([_error(path, span, "yaml-syntax", message)]) from None
     except yaml.reader.ReaderError as exc:
         span = _char_span(text, exc.position)

@@ -85,7 +85,14 @@ def _msg_missing(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
 def _msg_extra(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
     key = str(loc[-1])
     known = list(_model_for(loc[:-1]).model_fields)
-    hint = did_you_mean(key, known) or f" Erlaubt sind: {', '.join(known)}."
+    space = next((c for c in key if c.isspace() and c not in " \t"), None)
+    if space is not None:  # a no-break space pasted into the indentation makes the line a key of its own
+        hint = (
+            f" Er enthält das Leerzeichen {charset.describe(space)}; zum Einrücken bitte nur gewöhnliche "
+            "Leerzeichen verwenden."
+        )
+    else:
+        hint = did_you_mean(key, known) or f" Erlaubt sind: {', '.join(known)}."
     return "unknown-key", f"Unbekannter Schlüssel „{key}“.{hint}"
 
 
