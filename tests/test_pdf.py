@@ -597,6 +597,30 @@ def test_long_runs_never_cross_the_right_margin(text: str) -> None:
     assert run in flat("".join(pages(data))).replace(" ", "")
 
 
+def test_lists_of_ten_and_more_keep_their_text_in_one_column() -> None:
+    """„10.“ needs more room than one indent: ReportLab pushed that item's first line right of the others."""
+    wrapping = " mit einem langen Text, der umbricht, damit man sieht, wo die zweite Zeile beginnt, wie hier"
+    items = "\n".join(f"{n}. Punkt{n}{wrapping if n in (9, 10) else ''}" for n in range(1, 13))
+    anlagen = [f"Beilage{n}{wrapping if n in (9, 10) else ''}" for n in range(1, 12)]
+    data = render_pdf(statement(begruendung=items, anlagen=anlagen))
+    starts: dict[str, set[float]] = {"number": set(), "Punkt": set(), "Beilage": set(), "wie hier": set()}
+
+    def visit(run: str, cm: Any, tm: Any, font: Any, size: float) -> None:
+        text, x = run.strip(), round(tm[4] + cm[4], 2)
+        kind = (
+            "number"
+            if re.fullmatch(r"[0-9]+\.", text)
+            else next((k for k in starts if text.startswith(k)), "")
+        )
+        if kind:
+            starts[kind].add(x)
+
+    for page in PdfReader(io.BytesIO(data)).pages:
+        page.extract_text(visitor_text=visit)
+    assert all(len(xs) == 1 for xs in starts.values()), starts
+    assert starts["Punkt"] == starts["Beilage"] == starts["wie hier"]
+
+
 @settings(max_examples=300, deadline=None)
 @given(
     word=st.text(st.sampled_from("iIlWMmß.„😀\u0301x"), min_size=1, max_size=400),

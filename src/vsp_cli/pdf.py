@@ -540,7 +540,8 @@ class _FormBuilder:
             self.out += self.prose.flowables(st.begruendung)
         if st.anlagen:
             self.heading(lb["anlagen"], sty.section, True, BODY_LEADING)
-            item = sty.prose.variant(sty.value, sty.prose.indent, sty.prose.item_space)
+            room = sty.prose.label_room(f"{len(st.anlagen)}.", sty.value)
+            item = sty.prose.variant(sty.value, room, sty.prose.item_space, label=room)
             for number, anlage in enumerate(st.anlagen, start=1):
                 self.out.append(plain_paragraph(anlage, item, bullet=f"{number}."))
         return self.out

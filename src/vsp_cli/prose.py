@@ -267,22 +267,35 @@ class ProseStyles:
     )
 
     def variant(
-        self, base: ParagraphStyle, left: float, space_after: float, align: int = -1
+        self,
+        base: ParagraphStyle,
+        left: float,
+        space_after: float,
+        align: int = -1,
+        label: float | None = None,
     ) -> ParagraphStyle:
-        """`base` indented by `left` with another space after (and alignment), cached."""
-        key = (base.name, left, space_after, align)
+        """`base` indented by `left` with another space after (and alignment), cached; a bullet or number
+        stands `label` points (default: one indent) left of the text."""
+        label = self.indent if label is None else label
+        key = (base.name, left, space_after, align, label)
         found = self._variants.get(key)
         if found is None:
             found = ParagraphStyle(
-                f"{base.name}-{left:g}-{space_after:g}-{align}",
+                f"{base.name}-{left:g}-{space_after:g}-{align}-{label:g}",
                 parent=base,
                 leftIndent=base.leftIndent + left,
-                bulletIndent=base.leftIndent + left - self.indent,
+                bulletIndent=base.leftIndent + left - label,
                 spaceAfter=space_after,
                 alignment=base.alignment if align < 0 else cast(Any, align),
             )
             self._variants[key] = found
         return found
+
+    def label_room(self, label: str, base: ParagraphStyle) -> float:
+        """The room a list's widest number needs before the text: an indent, or more for „10.“ and up
+        (ReportLab pushes the first line right when a bullet needs more than its room)."""
+        size = base.bulletFontSize
+        return max(self.indent, stringWidth(label, base.bulletFontName, size) + _BULLET_GAP * size)
 
     def scaled(self, base: ParagraphStyle, scale: float) -> ParagraphStyle:
         """`base` with its font size and leading times `scale`, cached."""
@@ -508,11 +521,28 @@ def _capped(minimum: list[float], width: float) -> list[float]:
     return minimum
 
 
+def _items(tokens: list[Token], start: int) -> int:
+    """The number of items of the list opened at `tokens[start]`."""
+    level = tokens[start].level
+    count = 0
+    for token in itertools.islice(tokens, start + 1, None):
+        if token.level == level:  # its closing token
+            break
+        count += token.level == level + 1 and token.type == "list_item_open"
+    return count
+
+
+#: The space ReportLab leaves after a bullet, in multiples of its font size (`_handleBulletWidth`).
+_BULLET_GAP = 0.6
+
+
 @dataclass
 class _ListState:
     ordered: bool
     number: int
     depth: int
+    #: Room for the bullet or number before the items' text (`ProseStyles.label_room`).
+    room: float
 
 
 class ProseRenderer:
@@ -595,11 +625,11 @@ class ProseRenderer:
         list_start: list[int] = []  # where each open list's flowables begin in `out`
         quote_depth = 0
         quote_start: list[int] = []  # where each open quote's flowables begin in `out`
-        quote_lists: list[int] = []  # how many lists were open when each quote opened
+        quote_indents: list[float] = []  # the indentation at which each open quote opened
         pending_bullet: str | None = None  # the bullet of a list item whose first block is still to come
 
         def indent() -> float:
-            return (len(lists) + quote_depth) * styles.indent
+            return sum(state.room for state in lists) + quote_depth * styles.indent
 
         def add_paragraph(
             markup: str, base: ParagraphStyle, align: int = -1, space: float | None = None
@@ -607,15 +637,12 @@ class ProseRenderer:
             nonlocal pending_bullet
             if space is None:
                 space = styles.item_space if lists else base.spaceAfter
-            style = styles.variant(base, indent(), space, align)
+            style = styles.variant(base, indent(), space, align, lists[-1].room if lists else None)
             para: Paragraph
             if quote_depth:
                 para = RuledParagraph(markup, style, bulletText=pending_bullet)
                 # one rule per quote level, half an indent left of where that quote's text starts
-                para.rules = tuple(
-                    (level + quote_lists[level - 1]) * styles.indent - styles.indent / 2
-                    for level in range(1, quote_depth + 1)
-                )
+                para.rules = tuple(opened + styles.indent / 2 for opened in quote_indents)
                 para.rule_color = styles.rule_color
                 para.extend_rule = style.spaceAfter
             else:
@@ -658,8 +685,14 @@ class ProseRenderer:
             if kind in ("bullet_list_open", "ordered_list_open"):
                 if pending_bullet is not None:
                     add_paragraph("\u00a0", styles.body)
-                start = tok.attrs.get("start", 1)
-                lists.append(_ListState(kind == "ordered_list_open", int(start), len(lists)))
+                start = int(tok.attrs.get("start", 1))
+                ordered = kind == "ordered_list_open"
+                room = (
+                    styles.label_room(f"{start + _items(tokens, i) - 1}.", styles.body)
+                    if ordered
+                    else styles.indent
+                )
+                lists.append(_ListState(ordered, start, len(lists), room))
                 list_start.append(len(out))
             elif kind == "list_item_open":
                 state = lists[-1]
@@ -677,12 +710,12 @@ class ProseRenderer:
                 if not lists and len(out) > first:
                     self._space_after(out[-1], styles.body.spaceAfter)
             elif kind == "blockquote_open":
+                quote_indents.append(indent())
                 quote_depth += 1
-                quote_lists.append(len(lists))
                 quote_start.append(len(out))
             elif kind == "blockquote_close":
                 quote_depth -= 1
-                quote_lists.pop()
+                quote_indents.pop()
                 first = quote_start.pop()
                 if len(out) > first:
                     last = out[-1]
@@ -709,7 +742,8 @@ class ProseRenderer:
     def _space_after(self, flowable: Flowable, space: float) -> None:
         style = getattr(flowable, "style", None)
         if isinstance(style, ParagraphStyle) and style.spaceAfter != space:
-            flowable.style = self.styles.variant(style, 0.0, space)  # type: ignore[attr-defined]
+            label = style.leftIndent - style.bulletIndent
+            flowable.style = self.styles.variant(style, 0.0, space, label=label)  # type: ignore[attr-defined]
             if isinstance(flowable, RuledParagraph):
                 flowable.extend_rule = 0.0
 
