@@ -692,3 +692,9 @@ def test_a_paragraph_is_parsed_at_most_twice_to_check_its_breaks(monkeypatch: py
     source = "`x  \n" + "a  \n" * 1000 + "y`"
     assert prose(source) == source
     assert len(calls) == 2
+
+
+def test_dates_print_as_in_the_pdf_even_before_the_year_1000(minimal_data: dict[str, Any]) -> None:
+    minimal_data["beratungsfolge"] = [{"gremium": "Rat", "termin": "0987-06-05"}]
+    text = render_markdown(Statement.model_validate(minimal_data))
+    assert "| 05.06.0987 |" in text

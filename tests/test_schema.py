@@ -9,8 +9,9 @@ import jsonschema
 import pytest
 
 from conftest import EXAMPLE_FILES, INVALID_CASES, ROOT, VALID_CASES
-from vsp_cli.loader import read_file
+from vsp_cli.loader import load_text, read_file
 from vsp_cli.schema import schema_text, statement_schema
+from vsp_cli.validation import validate_document
 
 SCHEMA_FILE = ROOT / "schema" / "statement.schema.json"
 
@@ -55,6 +56,7 @@ SCHEMA_DETECTABLE = {
     "empty-list",
     "invalid-date",
     "missing-begruendung",
+    "empty-value",
 }
 
 
@@ -81,3 +83,37 @@ def test_schema_rejects_an_empty_submitter(value: object) -> None:
     data = read_file(EXAMPLE_FILES[0]).data
     data["eingereicht_von"] = value
     assert list(jsonschema.Draft202012Validator(statement_schema()).iter_errors(data))
+
+
+AGREEMENT: dict[str, tuple[dict[str, object], bool]] = {
+    "spaces only": ({"betreff": "   "}, False),
+    "no-break spaces only": ({"betreff": "\u00a0\u00a0"}, False),
+    "a tab in a list entry": ({"eingereicht_von": ["Dezernat Kultur", "\t"]}, False),
+    "a soft hyphen only": ({"betreff": "\u00ad"}, False),
+    "blank braille only": ({"anlagen": ["\u2800"]}, False),
+    "spaces as Gremium": ({"beratungsfolge": [{"gremium": " "}]}, False),
+    "spaces as Begründung": ({"begruendung": "  \n  "}, False),
+    "empty Begründung": ({"begruendung": None}, False),
+    "both empty": ({"begruendung": None, "sachverhalt": None}, False),
+    "31 April": ({"datum": "31.04.2021"}, False),
+    "30 February": ({"beratungsfolge": [{"gremium": "Ratsversammlung", "termin": "2020-02-30"}]}, False),
+    "year zero": ({"datum": "0000-01-01"}, False),
+    "month 13": ({"datum": "2017-13-01"}, False),
+    "a word with a soft hyphen": ({"betreff": "Werk\u00adstatt"}, True),
+    "one-digit day and month": ({"datum": "8.4.2017"}, True),
+    "29 February of a leap year": ({"datum": "29.02.2020"}, True),
+    "a Sachverhalt only": ({"begruendung": None, "sachverhalt": "Text"}, True),
+}
+
+
+@pytest.mark.parametrize(("changes", "valid"), AGREEMENT.values(), ids=AGREEMENT.keys())
+def test_schema_and_vsp_agree(
+    minimal_data: dict[str, object], changes: dict[str, object], valid: bool
+) -> None:
+    """What the schema can express, it decides as vsp does (cases on which the two had disagreed)."""
+    data = {**minimal_data, **changes}
+    text = "\n".join(f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in data.items()) + "\n"
+    statement, diagnostics = validate_document(load_text(Path("s.yaml"), text))
+    assert (statement is not None) == valid, diagnostics
+    schema_errors = list(jsonschema.Draft202012Validator(statement_schema()).iter_errors(data))
+    assert (not schema_errors) == valid, schema_errors

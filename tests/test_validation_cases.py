@@ -210,3 +210,49 @@ def test_a_no_break_space_in_the_indentation_is_named(tmp_path: Path) -> None:
     found = [d for d in check_file(path).diagnostics if d.code == "unknown-key"]
     assert [(d.line, d.column) for d in found] == [(5, 1)]
     assert "U+00A0 (NO-BREAK SPACE)" in found[0].message and "Meinten Sie" not in found[0].message
+
+
+def test_problems_in_a_single_value_of_a_list_field_are_located_as_written(tmp_path: Path) -> None:
+    """`empfehlung: {option: …}` and `eingereicht_von: x` are entry 0 of a list for the model, not in the file."""
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        'nummer: VI-A-03824-VSP-01\neingereicht_von: "   "\nbetreff: x\nberatungsfolge: [{gremium: z}]\n'
+        "empfehlung:\n  option: erledig\n  punkte: 3\n  punkt: zu 1.\nbegruendung: b\n",
+        encoding="utf-8",
+    )
+    found = [(d.line, d.column, d.code, d.path) for d in check_file(path).diagnostics]
+    assert found == [
+        (2, 18, "empty-value", ("eingereicht_von",)),
+        (6, 11, "invalid-choice", ("empfehlung", "option")),
+        (7, 11, "expected-text", ("empfehlung", "punkte")),
+        (8, 3, "unknown-key", ("empfehlung", "punkt")),
+    ]
+    assert check_file(path).diagnostics[0].message == "„eingereicht_von“ darf nicht leer sein"
+
+
+def test_a_legal_box_on_a_petition_points_at_the_key_to_remove(tmp_path: Path) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        "nummer: VI-A-03824-VSP-01\nart: petition\neingereicht_von: y\nbetreff: x\nberatungsfolge: [{gremium: z}]\n"
+        "empfehlung: erledigt\nbegruendung: b\nrechtliche_konsequenzen:\n  rechtswidrig: true\n",
+        encoding="utf-8",
+    )
+    [found] = check_file(path).diagnostics
+    assert (found.line, found.column, found.code) == (8, 1, "legal-box-on-petition")
+
+
+def test_wrong_kinds_of_value_are_described_in_words(tmp_path: Path) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        "nummer: VI-A-03824-VSP-01\neingereicht_von: y\nbetreff: x\nberatungsfolge:\n"
+        "  - {gremium: a, termin: true}\n  - {gremium: b, termin: [a]}\n  - {gremium: c, termin: {a: 1}}\n"
+        "empfehlung: ablehnung\nbegruendung: b\nrechtliche_konsequenzen: False\n",
+        encoding="utf-8",
+    )
+    messages = [d.message for d in check_file(path).diagnostics]
+    assert [m.partition("gefunden: ")[2] for m in messages] == [
+        "den Wahrheitswert true",
+        "eine Liste",
+        "eine Zuordnung",
+        "„False“; bitte klein schreiben: false",
+    ]

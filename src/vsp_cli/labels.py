@@ -7,9 +7,15 @@ constants directly.
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 from types import MappingProxyType
 from typing import Final
+
+
+def german_date(day: date) -> str:
+    """A date as the form prints it, 18.04.2017: four-digit years, also before 1000."""
+    return f"{day.day:02d}.{day.month:02d}.{day.year:04d}"
 
 
 class Art(StrEnum):

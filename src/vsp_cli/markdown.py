@@ -25,7 +25,7 @@ from typing import Any
 from markdown_it.token import Token
 
 from .commonmark import github_parser, prose_parser
-from .labels import OPTIONS_BY_ART, PUNKTE_SEPARATOR, Art
+from .labels import OPTIONS_BY_ART, PUNKTE_SEPARATOR, Art, german_date
 from .model import Statement
 from .settings import RenderSettings
 from .templating import environment, render
@@ -90,7 +90,7 @@ def heading(value: object) -> str:
 
 def datum(value: date | None) -> str:
     """A date as printed on the form (18.04.2017); nothing for a missing date."""
-    return value.strftime("%d.%m.%Y") if value is not None else ""
+    return german_date(value) if value is not None else ""
 
 
 # --- prose --------------------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from .diagnostics import describe_value
 from .labels import KNOWN_ZUSTAENDIGKEITEN, NICHT_RELEVANT, Art, Option, Status
 
 # --- value types --------------------------------------------------------------------------------------------
@@ -40,7 +41,18 @@ NUMMER_PATTERN = (
 _NUMMER_RE = re.compile(NUMMER_PATTERN)
 _NEUFASSUNG_RE = re.compile(r"-VSP-[0-9]{2,3}(?:-" + _SUFFIX + r")*-NF-[0-9]{2,3}$")
 
-DATE_PATTERN = r"^\s*(?:[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{1,2}\.[0-9]{1,2}\.[0-9]{4})\s*$"
+#: The dates the JSON Schema lets through: either form, with days the month can have (whether 29 February
+#: exists in that year only `vsp validate` tells).
+DATE_PATTERN = (
+    r"^\s*(?:(?!0000)[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)"
+    r"|02-(?:0[1-9]|[12][0-9]))"
+    r"|(?:(?:0?[1-9]|[12][0-9]|3[01])\.(?:0?[13578]|1[02])|(?:0?[1-9]|[12][0-9]|30)\.(?:0?[469]|11)"
+    r"|(?:0?[1-9]|[12][0-9])\.0?2)\.(?!0000)[0-9]{4})\s*$"
+)
+#: What a text must hold besides white space (and invisible soft hyphens or blanks) to count as not empty.
+VISIBLE_PATTERN = r"[^\s\u00ad\u2800]"
+_INVISIBLE = "\u00ad\u2800"
+
 _ISO_RE = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
 _GERMAN_RE = re.compile(r"^([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})$")
 
@@ -62,7 +74,9 @@ def _parse_date(value: Any) -> date:
         return value
     if not isinstance(value, str):
         raise PydanticCustomError(
-            "date_type", "Datum erwartet (JJJJ-MM-TT oder TT.MM.JJJJ), gefunden: {value}", {"value": value}
+            "date_type",
+            "Datum erwartet (JJJJ-MM-TT oder TT.MM.JJJJ), gefunden: {value}",
+            {"value": describe_value(value)},
         )
     text = value.strip()
     if m := _ISO_RE.match(text):
@@ -83,14 +97,28 @@ def _parse_date(value: Any) -> date:
         ) from None
 
 
-Text = Annotated[str, Strict(), StringConstraints(strip_whitespace=True, min_length=1)]
+def _visible(value: str) -> str:
+    """A text of soft hyphens or blank braille cells prints as nothing: it is as empty as one of spaces."""
+    if all(char.isspace() or char in _INVISIBLE for char in value):
+        raise PydanticCustomError("string_too_short", "leer", {"min_length": 1})
+    return value
+
+
+Text = Annotated[
+    str,
+    Strict(),
+    StringConstraints(strip_whitespace=True, min_length=1),
+    AfterValidator(_visible),
+    Field(json_schema_extra={"pattern": VISIBLE_PATTERN}),
+]
 """A non-empty plain-text value, printed as written (surrounding white space removed)."""
 
 Markdown = Annotated[
     str,
     Strict(),
     StringConstraints(strip_whitespace=True, min_length=1),
-    Field(json_schema_extra={"contentMediaType": "text/markdown"}),
+    AfterValidator(_visible),
+    Field(json_schema_extra={"contentMediaType": "text/markdown", "pattern": VISIBLE_PATTERN}),
 ]
 """Prose in CommonMark with GFM tables (marked as such in the JSON Schema, which also tells it from `Text`)."""
 

@@ -17,7 +17,6 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
 from functools import cache, lru_cache, partial
 from hashlib import md5
 from pathlib import Path
@@ -55,6 +54,7 @@ from .labels import (
     PUNKTE_SEPARATOR,
     Art,
     Labels,
+    german_date,
 )
 from .model import Statement
 from .pdfwriter import install as install_pdf_writer
@@ -479,10 +479,6 @@ def _outline_title(label: str) -> str:
     return label.strip().rstrip(":").strip() or label
 
 
-def _german_date(day: date) -> str:
-    return f"{day.day:02d}.{day.month:02d}.{day.year:04d}"
-
-
 class _FormBuilder:
     """Collects the flowables of one statement in the order of the printed form."""
 
@@ -550,7 +546,7 @@ class _FormBuilder:
         widths = _BERATUNG_WIDTHS
         heads = [self.labels[key] for key in ("spalte_gremium", "spalte_termin", "spalte_zustaendigkeit")]
         plain = [
-            [r.gremium, _german_date(r.termin) if r.termin else "", r.zustaendigkeit or ""]
+            [r.gremium, german_date(r.termin) if r.termin else "", r.zustaendigkeit or ""]
             for r in self.statement.beratungsfolge
         ]
         rows = [[_cell_text(head, FONT_BOLD, widths[c]) for c, head in enumerate(heads)]]

@@ -8,7 +8,13 @@ from dataclasses import dataclass
 
 from .commonmark import prose_parser
 from .diagnostics import Severity, did_you_mean, german_number
-from .labels import KNOWN_ZUSTAENDIGKEITEN, OPTIONS_BY_ART, OPTIONS_NEEDING_BESCHLUSSVORSCHLAG, Art
+from .labels import (
+    KNOWN_ZUSTAENDIGKEITEN,
+    OPTIONS_BY_ART,
+    OPTIONS_NEEDING_BESCHLUSSVORSCHLAG,
+    Art,
+    german_date,
+)
 from .model import MARKDOWN_FIELDS, Statement
 
 #: Most marks of emphasis, code, links (also `<…>`), strike-through, entities and table cells the Markdown fields
@@ -50,6 +56,8 @@ class Finding:
     severity: Severity
     code: str
     message: str
+    #: Point at the key, not its value: the finding asks to remove the key.
+    at_key: bool = False
 
 
 def check(statement: Statement) -> Iterator[Finding]:
@@ -88,6 +96,7 @@ def _legal_box(st: Statement) -> Iterator[Finding]:
             "legal-box-on-petition",
             "Das Petitionsformular hat keinen Kasten „Rechtliche Konsequenzen“; bitte den Schlüssel "
             "rechtliche_konsequenzen entfernen",
+            at_key=True,
         )
 
 
@@ -132,8 +141,8 @@ def _beratungsfolge(st: Statement) -> Iterator[Finding]:
                     ("beratungsfolge", i, "termin"),
                     Severity.WARNING,
                     "dates-backwards",
-                    f"Der Termin {row.termin:%d.%m.%Y} liegt vor dem Termin einer früheren Zeile "
-                    f"({latest:%d.%m.%Y}); ist die Reihenfolge richtig?",
+                    f"Der Termin {german_date(row.termin)} liegt vor dem Termin einer früheren Zeile "
+                    f"({german_date(latest)}); ist die Reihenfolge richtig?",
                 )
             latest = row.termin if latest is None else max(latest, row.termin)
         if row.zustaendigkeit is not None and row.zustaendigkeit not in KNOWN_ZUSTAENDIGKEITEN:

@@ -44,7 +44,12 @@ def _form_rules() -> list[dict[str, Any]]:
             },
             "else": {"properties": {"empfehlung": _options_of(Art.ANTRAG)}},
         },
-        {"anyOf": [{"required": ["begruendung"]}, {"required": ["sachverhalt"]}]},  # `missing-begruendung`
+        {  # `missing-begruendung`: one of them, and not empty
+            "anyOf": [
+                {"required": [name], "properties": {name: {"type": "string"}}}
+                for name in ("begruendung", "sachverhalt")
+            ]
+        },
     ]
 
 

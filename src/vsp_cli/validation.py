@@ -104,14 +104,18 @@ def _msg_text(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
     return "expected-text", f"Text erwartet, gefunden: {describe_value(value)}{hint}"
 
 
+def _lower_case_hint(value: Any) -> str:
+    """`True` and `FALSE` are text: only the lower-case words are booleans."""
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return f"; bitte klein schreiben: {value.lower()}"
+    return ""
+
+
 def _msg_bool(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
     value = err["input"]
-    hint = ""
-    if isinstance(value, str) and value.lower() in ("true", "false"):
-        hint = f"; bitte klein schreiben: {value.lower()}"
     return (
         "expected-bool",
-        f"Wahrheitswert erwartet (true oder false), gefunden: {describe_value(value)}{hint}",
+        f"Wahrheitswert erwartet (true oder false), gefunden: {describe_value(value)}{_lower_case_hint(value)}",
     )
 
 
@@ -125,9 +129,11 @@ def _msg_mapping(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
             "expected-mapping",
             f"Ein Standpunkt ist {_EXPECTED_SHAPE[()]}; gefunden: {describe_value(err['input'])}",
         )
+    value = err["input"]
     return (
         "expected-mapping",
-        f"Erwartet: {_shape(loc, 'eine Zuordnung (Schlüssel: Wert)')}; gefunden: {describe_value(err['input'])}",
+        f"Erwartet: {_shape(loc, 'eine Zuordnung (Schlüssel: Wert)')}; gefunden: {describe_value(value)}"
+        + _lower_case_hint(value),
     )
 
 
@@ -185,8 +191,25 @@ def _form_options(data: Any) -> list[str]:
     return [option.value for option in OPTIONS_BY_ART[form]]
 
 
+def _as_written(loc: PathKey, data: Any) -> PathKey:
+    """The model's path to a value as the file has it: a field that takes a list may hold a single value
+    (`empfehlung: {option: …}`, `eingereicht_von: x`), which the model sees as entry 0 of a list."""
+    written: list[str | int] = []
+    for part in loc:
+        if isinstance(part, int) and not isinstance(data, list):
+            continue
+        written.append(part)
+        if isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+            data = data[part]
+        elif isinstance(data, dict):
+            data = data.get(part)
+        else:
+            data = None
+    return tuple(written)
+
+
 def _translate(err: ErrorDetails, doc: LoadedDocument) -> Diagnostic:
-    loc: PathKey = tuple(err["loc"])
+    loc: PathKey = _as_written(tuple(err["loc"]), doc.data)
     handler = _MESSAGES.get(err["type"])
     if handler is None:
         code, message = "invalid-value", f"Ungültiger Wert {describe_value(err.get('input'))}"
@@ -240,9 +263,10 @@ def validate_document(doc: LoadedDocument) -> tuple[Statement | None, list[Diagn
         diagnostics.extend(_translate(e, doc) for e in exc.errors(include_url=False))
     if statement is not None:
         for finding in rules.check(statement):
-            span = doc.locate(finding.path)
+            path = _as_written(finding.path, doc.data)
+            span = doc.locate(path, key=finding.at_key)
             diagnostics.append(
-                Diagnostic(str(doc.path), span, finding.path, finding.severity, finding.code, finding.message)
+                Diagnostic(str(doc.path), span, path, finding.severity, finding.code, finding.message)
             )
     diagnostics.sort(key=lambda d: (d.span.line, d.span.column))
     if any(d.severity is Severity.ERROR for d in diagnostics):
