@@ -1,19 +1,26 @@
-"""German hyphenation for justified prose: pyphen's de_DE patterns, parsed once and cached on disk.
+"""German hyphenation for justified prose: the de_DE patterns pyphen ships, parsed once and cached on disk.
 
-Parsing pyphen's dictionary costs half a second or more, longer than the rest of a cold render. The parsed
+The dictionary (LibreOffice's hyph_de_DE) has two levels, as libhyphen reads it: the first marks the joints of
+known compounds (`kinder1tages1stätte`), the second the syllables of each part. pyphen merges both into one
+set of patterns, which breaks inside a joint: „Vers-tetigung“, „Kindertagess-tätte“, „Grund-s-tücks-“. Here
+the parts are found first and each is hyphenated on its own, with at least two letters on either side of a
+joint, as libhyphen does.
+
+Parsing the dictionary costs half a second or more, longer than the rest of a cold render. The parsed
 patterns are therefore written once to a cache file (`$XDG_CACHE_HOME/vsp` or `~/.cache/vsp`) as sorted text
 that is searched in place, so loading it is a file read: a document hyphenates a few dozen words and looks
-at a tiny part of the table. Without a writable cache folder the same text is built in memory from pyphen
-and searched by the same code, so output is identical with and without the cache.
+at a tiny part of the table. Without a writable cache folder the same text is built in memory and searched by
+the same code, so output is identical with and without the cache.
 
-The lookup is pyphen's own algorithm (`HyphDict.positions`, `Pyphen.iterate`), with at least two letters
-before and three after a break; German has no non-standard hyphenation rules, and a dictionary that has them
-is used through pyphen directly.
+Each level is looked up with pyphen's algorithm (`HyphDict.positions`); a word breaks with at least two
+letters before and three after a break, and never leaves a single letter between two breaks. German has no
+non-standard hyphenation rules; a dictionary that has them is used through pyphen directly.
 """
 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import re
 import zlib
@@ -28,11 +35,13 @@ LANGUAGE = "de_DE"
 #: Shortest part left at a word's start and carried to the next line: "Ak-teure", never "Akteu-re".
 LEFT = 2
 RIGHT = 3
+#: Shortest part on either side of a compound's joint („Kin-der-ta-ges-stät-te“, not „…tagess-tätte“).
+JOINT = 2
 #: Longer "words" (a pasted hash, a line of dashes, a hostile input) are not hyphenated: the longest German
 #: compounds have about 80 letters, and looking up a 100,000-letter word again at each line would take minutes.
 MAX_WORD = 100
 #: Changes whenever the file layout below changes, so old caches are ignored.
-_FORMAT = "vsp-hyph-4"
+_FORMAT = "vsp-hyph-5"
 _MAX_WORD_CACHE = 20_000
 _MAX_MEMO = 200_000
 
@@ -108,44 +117,70 @@ class PatternTable:
         return "\t".join(header) + "\n\n" + "".join(lines)
 
 
+def _points(table: PatternTable, word: str) -> list[int]:
+    """Odd-valued Liang points of the lower-cased word in one table (pyphen's `HyphDict.positions`)."""
+    probe = table.probe
+    maxlen = table.maxlen
+    pointed = f".{word}."
+    size = len(pointed)
+    references = [0] * (size + 1)
+    for i in range(size - 1):
+        hits = []
+        single = probe(pointed[i])[0]
+        if single:
+            hits.append(single)
+        for j in range(i + 2, min(i + maxlen, size) + 1):
+            found, more = probe(pointed[i:j])
+            if found:
+                hits.append(found)
+            if not more:  # no pattern starts with pointed[i:j], so none with a longer piece
+                break
+        for offset, values in hits:
+            lo = i + offset
+            span = references[lo : lo + len(values)]
+            references[lo : lo + len(values)] = map(max, values, span)
+    return [i - 1 for i, reference in enumerate(references) if reference % 2]
+
+
+def _joints(compounds: PatternTable, word: str) -> list[int]:
+    """Where the parts of a compound meet: no part shorter than `JOINT`, and never inside „sch“ (the
+    compound patterns say „Orts|chaft“, the syllables rightly „Ort-schaft“)."""
+    found = [i for i in _points(compounds, word) if 0 < i < len(word)]
+    bounds = [0, *found, len(word)]
+    short = {bound for a, b in itertools.pairwise(bounds) if b - a < JOINT for bound in (a, b)}
+    return [i for i in found if i not in short and word[i - 1 : i + 2] != "sch"]
+
+
 class GermanHyphenator:
     """Callable that ReportLab accepts as `hyphenationLang`: a word → (head, tail) pairs, longest head first."""
 
-    __slots__ = ("_positions", "_table", "_tokens")
+    __slots__ = ("_compounds", "_positions", "_syllables", "_tokens")
 
-    def __init__(self, table: PatternTable) -> None:
-        self._table = table
-        #: Word → its break positions, the one memory of this class's lookups (the pattern table keeps its
+    def __init__(self, compounds: PatternTable, syllables: PatternTable) -> None:
+        self._compounds = compounds
+        self._syllables = syllables
+        #: Word → its break positions, the one memory of this class's lookups (the pattern tables keep their
         #: own): ReportLab asks again for the word at the end of each line it sets.
         self._positions: dict[str, list[int]] = {}
         self._tokens: dict[str, str] = {}
 
-    def _points(self, word: str) -> list[int]:
-        """Odd-valued Liang points of the lower-cased word (pyphen's `HyphDict.positions`)."""
-        probe = self._table.probe
-        maxlen = self._table.maxlen
-        pointed = f".{word}."
-        size = len(pointed)
-        references = [0] * (size + 1)
-        for i in range(size - 1):
-            hits = []
-            single = probe(pointed[i])[0]
-            if single:
-                hits.append(single)
-            for j in range(i + 2, min(i + maxlen, size) + 1):
-                found, more = probe(pointed[i:j])
-                if found:
-                    hits.append(found)
-                if not more:  # no pattern starts with pointed[i:j], so none with a longer piece
-                    break
-            for offset, values in hits:
-                lo = i + offset
-                span = references[lo : lo + len(values)]
-                references[lo : lo + len(values)] = map(max, values, span)
-        return [i - 1 for i, reference in enumerate(references) if reference % 2]
+    def _breaks(self, word: str) -> list[int]:
+        """Break points of a lower-case word: its compound joints, and each part's syllables."""
+        joints = _joints(self._compounds, word)
+        bounds = [0, *joints, len(word)]
+        found = set(joints)
+        for start, end in itertools.pairwise(bounds):
+            left = LEFT if start == 0 else JOINT
+            right = end - start - (RIGHT if end == len(word) else JOINT)
+            found.update(start + i for i in _points(self._syllables, word[start:end]) if left <= i <= right)
+        breaks: list[int] = []
+        for i in sorted(found):  # never a single letter between two breaks („so-zi-a-l-ar-beit“)
+            if LEFT <= i <= len(word) - RIGHT and (not breaks or i - breaks[-1] >= 2):
+                breaks.append(i)
+        return breaks
 
     def positions(self, word: str) -> list[int]:
-        """Where `word` may be broken (pyphen's `Pyphen.positions`), except inside an abbreviation.
+        """Where `word` may be broken, except inside an abbreviation.
 
         A run of letters with a capital after its first letter (SächsGemO, INSEK, GmbH) is an abbreviation or
         a name, and breaking it would mislead; nor is a word broken just before one of its own hyphens.
@@ -161,8 +196,7 @@ class GermanHyphenator:
     def _find_positions(self, word: str) -> list[int]:
         if len(word) > MAX_WORD:
             return []
-        right = len(word) - RIGHT
-        points = [i for i in self._points(word.lower()) if LEFT <= i <= right]
+        points = self._breaks(word.lower())
         if points and not word[1:].islower():
             for run in _LETTER_RUNS.finditer(word):
                 if not run.group(0)[1:].islower():
@@ -218,17 +252,52 @@ def _dictionary() -> tuple[Path, str]:
     return path, key
 
 
-def _build_text(path: Path) -> str | None:
-    """Parse the dictionary with pyphen (the slow part) and serialise it; None if it has special rules."""
-    import pyphen
+#: Where the dictionary's second level (the syllables of each part) begins.
+_NEXT_LEVEL = "NEXTLEVEL"
+#: Separates the two levels' tables in the cache text (never part of a pattern).
+_LEVELS = "\f"
+_DIRECTIVE = re.compile(r"[A-Z]{4,}(?:\s|$)")
+_HEX = re.compile(r"\^{2}([0-9a-f]{2})")
+_DIGITS = re.compile(r"(\d?)(\D?)")
 
-    hd = pyphen.HyphDict(path)
+
+def _parse_level(lines: list[str]) -> str | None:
+    """One level's patterns as pyphen's `HyphDict` parses them, serialised; None for non-standard rules."""
     patterns: dict[str, _Pattern] = {}
-    for pattern, (start, values) in hd.patterns.items():
-        if any(getattr(v, "data", None) for v in values):
+    for raw in lines:
+        line = raw.strip()
+        if not line or line.startswith(("%", "#")) or _DIRECTIVE.match(line):
+            continue
+        line = _HEX.sub(lambda m: chr(int(m.group(1), 16)), line)
+        if "/" in line and "=" in line:
             return None
-        patterns[pattern] = (int(start), tuple(int(v) for v in values))
-    return PatternTable.serialize(patterns, hd.maxlen)
+        parsed = _DIGITS.findall(line)
+        tags = "".join(char for _, char in parsed)
+        values = [int(digit or "0") for digit, _ in parsed]
+        if max(values) == 0:
+            continue
+        start, end = 0, len(values)
+        while not values[start]:
+            start += 1
+        while not values[end - 1]:
+            end -= 1
+        patterns[tags] = (start, tuple(values[start:end]))
+    return PatternTable.serialize(patterns, max(len(key) for key in patterns))
+
+
+def _build_text(path: Path) -> str | None:
+    """Parse both levels of the dictionary (the slow part) and serialise them; None if it has special
+    rules or only one level."""
+    data = path.read_bytes()
+    encoding = data.partition(b"\n")[0].decode("ascii").strip()
+    lines = data.decode("cp1251" if encoding.lower() == "microsoft-cp1251" else encoding).split("\n")[1:]
+    if _NEXT_LEVEL not in lines:
+        return None
+    split = lines.index(_NEXT_LEVEL)
+    compounds, syllables = _parse_level(lines[:split]), _parse_level(lines[split + 1 :])
+    if compounds is None or syllables is None:
+        return None
+    return compounds + _LEVELS + syllables
 
 
 def _read_cache(file: Path, key: str) -> str | None:
@@ -267,13 +336,19 @@ def german_hyphenator(use_cache: bool = True) -> Hyphenator:
     text = _read_cache(cache_file, key) if cache_file is not None else None
     if text is None:
         text = _build_text(path)
-        if text is None:  # pragma: no cover - only for dictionaries with non-standard rules
+        if text is None:  # pragma: no cover - only for dictionaries with non-standard rules or one level
             import pyphen
 
             return pyphen.Pyphen(filename=path, left=LEFT, right=RIGHT).iterate  # type: ignore[no-any-return]
         if cache_file is not None:
             _write_cache(cache_file, key, text)
-    return GermanHyphenator(PatternTable(text))
+    return hyphenator_from_text(text)
+
+
+def hyphenator_from_text(text: str) -> GermanHyphenator:
+    """The hyphenator of a text `_build_text` made (or the cache kept)."""
+    compounds, _, syllables = text.partition(_LEVELS)
+    return GermanHyphenator(PatternTable(compounds), PatternTable(syllables))
 
 
 #: Letters ReportLab's hyphenator accepts in a word (its `_hy_letters`), as one character class.
