@@ -97,6 +97,8 @@ def test_every_rule_has_a_case() -> None:
         "too-much-text",
         "unprintable-character",
         "control-character",
+        "folded-markdown",
+        "continued-point",
     }
     assert required <= codes, required - codes
 

@@ -6,6 +6,8 @@ what is expected; each is placed at the line and column of the offending value, 
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from . import charset, rules
+from .commonmark import prose_parser
 from .diagnostics import Diagnostic, Severity, describe_value, did_you_mean
 from .errors import InvalidInput
 from .labels import OPTIONS_BY_ART, Art
@@ -253,9 +256,68 @@ def _character_diagnostics(doc: LoadedDocument) -> list[Diagnostic]:
     return found
 
 
+#: What starts a Markdown block at a line's start: a list or quote marker, a heading, a table row.
+_BLOCK_START = re.compile(r"^[ \t]*(?:[-*+>#|]|[0-9]{1,9}[.)])(?:[ \t]|$)", re.MULTILINE)
+#: What a plain or folded YAML value loses when its lines are joined: a blank line (two paragraphs become
+#: one for Markdown) or a line that starts a Markdown block.
+_LOST_STRUCTURE = re.compile(rf"\n[ \t]*\n|{_BLOCK_START.pattern}", re.MULTILINE)
+#: Lettered and numbered points as German resolutions write them („a)“, „(2)“): not Markdown list markers.
+_POINT = re.compile(r"^[ \t]*(?:[a-z]\)|\([0-9a-z]{1,2}\))[ \t]", re.MULTILINE)
+
+
+def _prose_diagnostics(doc: LoadedDocument) -> list[Diagnostic]:
+    """Warnings about Markdown fields whose line structure will not be printed as written."""
+    found = []
+    for name in MARKDOWN_FIELDS:
+        located = doc.positions.get((name,))
+        text = doc.data.get(name) if isinstance(doc.data, dict) else None
+        if located is None or not isinstance(text, str):
+            continue
+        node = located.node
+        source = doc.text[node.start_mark.index : node.end_mark.index].strip()
+        if located.style == ">":
+            source = source.partition("\n")[2]  # the lines after the `>` indicator
+        if located.style in (None, "", ">") and "\n" in source and _LOST_STRUCTURE.search(source):
+            found.append(
+                Diagnostic(
+                    str(doc.path), located.span, (name,), Severity.WARNING, "folded-markdown",
+                    f"„{name}“ ist ohne „|“ geschrieben: YAML fügt die Zeilen zu einer zusammen, Listen und "
+                    f"Absätze gehen verloren; bitte „{name}: |“ schreiben und den Text darunter einrücken",
+                )
+            )  # fmt: skip
+            continue
+        for at in _continued_points(text):
+            point = text[at:].split(None, 1)[0]
+            found.append(
+                Diagnostic(
+                    str(doc.path), doc.char_span((name,), at), (name,), Severity.WARNING, "continued-point",
+                    f"Die Zeile mit „{point}“ setzt Markdown im Absatz davor fort, ohne Zeilenumbruch; für eine "
+                    "eigene Zeile die Zeile davor mit \\ beenden (oder eine Leerzeile davor setzen)",
+                )
+            )  # fmt: skip
+    return found
+
+
+def _continued_points(text: str) -> list[int]:
+    """Where a line opening with „a)“ or „(2)“ continues a paragraph (its line breaks become spaces)."""
+    starts = [m.end() - len(m.group().lstrip(" \t")) for m in _POINT.finditer(text)]
+    if not starts:
+        return []
+    lines = text.split("\n")
+    line_at = [0]
+    for line in lines:
+        line_at.append(line_at[-1] + len(line) + 1)
+    continued: set[int] = set()
+    for token in prose_parser().parse(text):
+        if token.type == "paragraph_open" and token.map is not None:
+            first, end = token.map
+            continued.update(n for n in range(first + 1, end) if not lines[n - 1].endswith(("\\", "  ")))
+    return [at for at in starts if bisect_right(line_at, at) - 1 in continued]
+
+
 def validate_document(doc: LoadedDocument) -> tuple[Statement | None, list[Diagnostic]]:
     """Validate parsed data; returns the statement (None if the model rejects it) and all diagnostics."""
-    diagnostics = _character_diagnostics(doc)
+    diagnostics = _character_diagnostics(doc) + _prose_diagnostics(doc)
     statement: Statement | None = None
     try:
         statement = Statement.model_validate(doc.data)
