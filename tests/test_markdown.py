@@ -698,3 +698,19 @@ def test_dates_print_as_in_the_pdf_even_before_the_year_1000(minimal_data: dict[
     minimal_data["beratungsfolge"] = [{"gremium": "Rat", "termin": "0987-06-05"}]
     text = render_markdown(Statement.model_validate(minimal_data))
     assert "| 05.06.0987 |" in text
+
+
+@pytest.mark.parametrize(
+    ("source", "written"),
+    [
+        ("ca. ~50 bis ~80 Plätze", "ca. \\~50 bis \\~80 Plätze"),
+        ("~~alt~~ neu", "~~alt~~ neu"),
+        ("Code `~x~` bleibt", "Code `~x~` bleibt"),
+        ("| a | ~b~ |\n| --- | --- |\n| ~c | d |", "| a | \\~b\\~ |\n| --- | --- |\n| \\~c | d |"),
+    ],
+)
+def test_single_tildes_are_escaped_as_github_strikes_between_them(source: str, written: str) -> None:
+    """GitHub strikes text between single tildes („ca. ~50 bis ~80“); the PDF prints them."""
+    assert prose(source) == written
+    parser = MarkdownIt("commonmark").enable("table")  # like the PDF: single tildes are characters
+    assert parser.render(written) == parser.render(source)

@@ -116,6 +116,7 @@ _AUTOLINK = re.compile(
     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*)>"
 )
 _BACKTICKS = re.compile(r"`+")
+_TILDES = re.compile(r"~+")
 _FENCE_LINE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})[ \t]*$")
 
 
@@ -165,7 +166,8 @@ def _text_blocks(tokens: list[Token]) -> Iterator[tuple[int, int, bool]]:
 
 
 def _escape_html(text: str) -> str:
-    """Put a backslash before every `<` that GitHub would read as HTML; code stays untouched."""
+    """Put a backslash before every `<` that GitHub would read as HTML, and before single tildes; code stays
+    untouched."""
     lines = text.split("\n")
     blocks = list(_text_blocks(prose_parser().parse(text)))
     distrusted: set[int] = set()  # blocks whose code spans and link destinations are not taken as such
@@ -205,9 +207,10 @@ _TAG_START = re.compile(r"<[A-Za-z/!?]")
 
 
 def _html_offsets(block: str, *, table: bool = False, skip_code: bool = True) -> list[tuple[int, str]]:
-    """Where HTML could start, and what neutralises it there.
+    """Where HTML could start or a single tilde stands, and what neutralises it there.
 
-    Each `<` before a letter, `/`, `!` or `?`, and each `<` that opens a block, gets a backslash; escapes,
+    A single `~` gets a backslash: GitHub strikes through text between two of them, the PDF prints them (two
+    tildes strike through in both). Each `<` before a letter, `/`, `!` or `?`, and each `<` that opens a block, gets a backslash; escapes,
     code spans, autolinks and `](<…>)` destinations are skipped. A `<` is escaped whether or not a complete
     tag follows: the backslash changes nothing in the rendered text, and never looking for the end of a tag
     keeps this linear (ten thousand unclosed `<!--` took seconds, each searched to the end). A line inside a
@@ -243,6 +246,12 @@ def _html_offsets(block: str, *, table: bool = False, skip_code: bool = True) ->
                 i = close + run
             else:
                 i += run
+            continue
+        if char == "~":
+            run = _TILDES.match(block, i).end() - i  # type: ignore[union-attr]
+            if run == 1:  # GitHub strikes text between single tildes too; the PDF prints them (two strike)
+                offsets.append((i, _BACKSLASH))
+            i += run
             continue
         if char == "<":
             link = _AUTOLINK.match(block, i)
