@@ -59,3 +59,15 @@ def test_ci_runs_the_readme_commands_verbatim() -> None:
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
     for command in commands:
         assert command in ci
+
+
+def test_a_template_added_between_two_renders_is_used(tmp_path: Path) -> None:
+    """The library keeps no stale template: an override written after the first render takes effect."""
+    from vsp_cli.settings import RenderSettings
+
+    statement = api.load(ROOT / "examples" / "VI-A-03824-VSP-01.yaml")
+    (tmp_path / "anderes.j2").write_text("unbenutzt\n", encoding="utf-8")
+    settings = RenderSettings(template_dir=tmp_path)
+    assert api.render_markdown(statement, settings).startswith("# ")
+    (tmp_path / "statement.md.j2").write_text("Eigene Vorlage {{ statement.nummer }}\n", encoding="utf-8")
+    assert api.render_markdown(statement, settings) == "Eigene Vorlage VI-A-03824-VSP-01\n"

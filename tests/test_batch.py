@@ -162,6 +162,21 @@ def test_incremental_skip_and_rerender(tmp_path: Path, capsys: pytest.CaptureFix
     assert "3 gerendert, 0 unverändert" in capsys.readouterr().err
     assert "Vorlage geändert." in (out / "vsp-002.md").read_text(encoding="utf-8")
 
+    # an edit that keeps the old modification time, in a folder reached through a link, is used all the same
+    shared = tmp_path / "gemeinsam"
+    shared.mkdir()
+    (shared / "fuss.j2").write_text("Fuß 1\n", encoding="utf-8")
+    (templates / "geteilt").symlink_to(shared)
+    (templates / "statement.md.j2").write_text(builtin + '{% include "geteilt/fuss.j2" %}', encoding="utf-8")
+    assert call("render", str(src / "standpunkte")) == 0
+    assert "Fuß 1" in (out / "vsp-002.md").read_text(encoding="utf-8")
+    stamp = (shared / "fuss.j2").stat()
+    (shared / "fuss.j2").write_text("Fuß 2\n", encoding="utf-8")
+    os.utime(shared / "fuss.j2", ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    assert call("render", str(src / "standpunkte")) == 0
+    assert "3 gerendert, 0 unverändert" in capsys.readouterr().err
+    assert "Fuß 2" in (out / "vsp-002.md").read_text(encoding="utf-8")
+
     # an output changed by hand never survives
     (out / "vsp-000.pdf").write_bytes(b"kaputt")
     assert call("render", str(src / "standpunkte")) == 0

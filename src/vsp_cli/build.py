@@ -28,7 +28,7 @@ from pathlib import Path
 from . import __version__
 from .diagnostics import Diagnostic
 from .errors import InvalidInput, VspError
-from .fileio import digest_regular, os_reason, read_regular, real, write_all_atomic, write_atomic
+from .fileio import digest_regular, files_below, os_reason, read_regular, real, write_all_atomic, write_atomic
 from .inputs import MAX_BYTES, Resolver
 from .settings import RenderSettings
 
@@ -153,9 +153,7 @@ class Fingerprinter:
             from .resources import builtin_templates_dir
 
             folders = [builtin_templates_dir(), *([key] if key is not None else [])]
-            self._templates[key] = sorted(
-                p for folder in folders if folder.is_dir() for p in folder.rglob("*") if p.is_file()
-            )
+            self._templates[key] = [path for folder in folders for path in files_below(folder)]
         return self._templates[key]
 
     def context(self, job: Job, fmt: str) -> str:

@@ -43,6 +43,31 @@ def real(path: Path) -> Path:
     return Path(os.path.realpath(path))
 
 
+def files_below(folder: Path) -> list[Path]:
+    """Every file in `folder` and its subfolders, sorted; linked folders are followed (as Jinja follows them),
+    each real folder once, so a link loop ends. Unreadable folders are passed over."""
+    found: list[Path] = []
+    seen: set[Path] = set()
+    stack = [folder]
+    while stack:
+        current = stack.pop()
+        key = real(current)
+        if key in seen:
+            continue
+        seen.add(key)
+        try:
+            with os.scandir(current) as entries:
+                for entry in entries:
+                    path = current / entry.name
+                    if entry.is_dir():
+                        stack.append(path)
+                    elif entry.is_file():
+                        found.append(path)
+        except OSError:
+            continue
+    return sorted(found)
+
+
 def os_reason(exc: OSError) -> str:
     """Why an OS call failed, in German where the error is a common one."""
     reason = _REASONS.get(exc.errno) if exc.errno is not None else None

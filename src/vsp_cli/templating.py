@@ -13,16 +13,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 import jinja2
+from jinja2.loaders import split_template_path
 
 from .diagnostics import Diagnostic, Severity, Span
 from .errors import TemplateError
-from .fileio import real
+from .fileio import files_below, os_reason
 from .resources import builtin_templates_dir
 
 #: Exceptions a template can provoke by itself (calling a method wrongly, dividing by zero, including or calling
@@ -41,8 +43,9 @@ def environment(
 ) -> jinja2.Environment:
     """The environment for `template_dir` (None: built-in templates only), with `filters` registered.
 
-    Environments are cached per folder and filter set, because building one and compiling its templates
-    costs more than rendering a statement; Jinja's loader still notices edited files in `template_dir`.
+    The folder's files are read at each call and the environment is cached by their names and bytes: building
+    one and compiling its templates costs more than reading a few small files, and a template added, edited or
+    replaced (even with its old modification time) is always the one used, as the build record assumes.
     """
     if template_dir is not None and not template_dir.is_dir():
         raise TemplateError(
@@ -55,17 +58,65 @@ def environment(
                 )
             ]
         )
-    key = real(template_dir) if template_dir is not None else None
-    return _cached_environment(key, tuple(sorted((filters or {}).items())))
+    snapshot = _snapshot(template_dir) if template_dir is not None else None
+    return _cached_environment(snapshot, tuple(sorted((filters or {}).items())))
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    """A template folder's files as read: name (with `/`) → (file path, bytes)."""
+
+    folder: str
+    files: tuple[tuple[str, str, bytes], ...]
+
+
+def _snapshot(folder: Path) -> _Snapshot:
+    files = []
+    for path in files_below(folder):
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise TemplateError(
+                [
+                    _diagnostic(
+                        str(path),
+                        0,
+                        "template-error",
+                        f"Die Vorlage kann nicht gelesen werden: {os_reason(exc)}",
+                    )
+                ]
+            ) from None
+        files.append((path.relative_to(folder).as_posix(), str(path), data))
+    return _Snapshot(str(folder), tuple(files))
+
+
+class _SnapshotLoader(jinja2.BaseLoader):
+    """Serves a user's templates from a snapshot: what was read is what is rendered."""
+
+    def __init__(self, snapshot: _Snapshot) -> None:
+        self.folder = snapshot.folder
+        self._files = {name: (file, data) for name, file, data in snapshot.files}
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        found = self._files.get("/".join(split_template_path(template)))
+        if found is None:
+            raise jinja2.TemplateNotFound(template)
+        file, data = found
+        return data.decode("utf-8"), file, lambda: True
+
+    def list_templates(self) -> list[str]:
+        return sorted(self._files)
 
 
 @lru_cache(maxsize=16)
 def _cached_environment(
-    template_dir: Path | None, filters: tuple[tuple[str, Callable[..., Any]], ...]
+    snapshot: _Snapshot | None, filters: tuple[tuple[str, Callable[..., Any]], ...]
 ) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = []
-    if template_dir is not None:
-        loaders.append(jinja2.FileSystemLoader(template_dir, encoding="utf-8"))
+    if snapshot is not None:
+        loaders.append(_SnapshotLoader(snapshot))
     loaders.append(jinja2.FileSystemLoader(builtin_templates_dir(), encoding="utf-8"))
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
@@ -74,9 +125,7 @@ def _cached_environment(
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        # A user's templates may be edited while `--watch` runs; the built-in ones change only with vsp, so
-        # they are not looked up on disk again for every statement.
-        auto_reload=template_dir is not None,
+        auto_reload=False,  # a user's templates are a snapshot; the built-in ones change only with vsp
     )
     env.filters.update(dict(filters))
     return env
@@ -115,7 +164,9 @@ def _searched(env: jinja2.Environment) -> list[str]:
     folders: list[str] = []
     if isinstance(loader, jinja2.ChoiceLoader):
         for sub in loader.loaders:
-            if isinstance(sub, jinja2.FileSystemLoader):
+            if isinstance(sub, _SnapshotLoader):
+                folders.append(sub.folder)
+            elif isinstance(sub, jinja2.FileSystemLoader):
                 folders.extend(str(p) for p in sub.searchpath)
     return folders
 
