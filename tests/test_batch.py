@@ -667,3 +667,65 @@ def test_a_symlink_loop_is_an_unreadable_file_not_a_crash(
     assert f"{tmp_path / 'in' / 'schleife.yaml'}:1:1: fehler:" in out and "[unreadable]" in out
     if command == "render":
         assert sorted(outputs(tmp_path / "out")) == ["vsp-000.md", "vsp-000.pdf"]
+
+
+def test_outputs_of_a_renamed_statement_fail_check_and_are_removed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A renamed or deleted statement leaves no output behind that `--check` would call fresh."""
+    monkeypatch.chdir(tmp_path)
+    paths = make_statements(tmp_path / "s", 3)
+    assert call("render", "s", "-o", "out") == 0
+    paths[0].rename(tmp_path / "s" / "neu.yaml")
+    paths[1].unlink()
+    capsys.readouterr()
+    assert call("render", "s", "-o", "out", "--check") == 1
+    printed = capsys.readouterr().out
+    for gone in ("vsp-000", "vsp-001"):
+        for fmt in ("pdf", "md"):
+            assert f"out/{gone}.{fmt} gehört zu keinem Standpunkt mehr" in printed
+    (tmp_path / "out" / "vsp-001.md").write_text("von Hand ergänzt", encoding="utf-8")
+    assert call("render", "s", "-o", "out") == 0
+    left = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert left == [".vsp-build.json", "neu.md", "neu.pdf", "vsp-001.md", "vsp-002.md", "vsp-002.pdf"]
+    assert "von Hand geändert" in capsys.readouterr().out  # an edited one is left, with a warning
+    (tmp_path / "out" / "vsp-001.md").unlink()
+    assert call("render", "s", "-o", "out", "--check") == 0
+
+
+def test_a_run_keeps_no_rejected_text_once_reported(tmp_path: Path) -> None:
+    """Memory stays flat over many rejected files: each text is handed to the report, then dropped."""
+    from vsp_cli import build
+
+    [good, bad] = make_statements(tmp_path / "in", 2, broken=(1,))
+    jobs = [Job(s, build.output_paths(s, tmp_path / "out", ("md",))) for s in (good, bad)]
+    seen: list[str | None] = []
+    outcomes = build.run(jobs, on_outcome=lambda o: seen.append(o.source_text))
+    assert [o.status.value for o in outcomes] == ["rendered", "invalid"]
+    assert seen[1] and outcomes[1].diagnostics and outcomes[1].source_text is None
+
+
+def test_workers_are_capped_by_jobs_limit_and_open_files(monkeypatch: pytest.MonkeyPatch) -> None:
+    import resource
+
+    from vsp_cli import build
+
+    assert build.worker_count(1000, 5000) == build.MAX_WORKERS
+    assert build.worker_count(4, 2) == 2
+    monkeypatch.setattr(resource, "getrlimit", lambda kind: (64, 64))
+    assert build.worker_count(50, 100) == 6  # a pool with too few file handles waited for ever
+
+
+def _die(task: Any, check: bool = False) -> Any:
+    os._exit(9)  # as a worker killed from outside, or by the system for want of memory
+
+
+def test_a_worker_that_dies_is_a_clear_error_not_a_crash(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vsp_cli import build
+
+    make_statements(tmp_path / "in", 4)
+    monkeypatch.setattr(build, "process", _die)
+    assert call("render", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "-j", "2") == 1
+    assert "Arbeitsprozess wurde unerwartet beendet" in capsys.readouterr().err

@@ -14,9 +14,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .build import Job, Outcome, OutcomeStatus, default_jobs, find_collisions, output_paths, run
+from .build import (
+    Job,
+    Outcome,
+    OutcomeStatus,
+    WorkerLost,
+    default_jobs,
+    find_collisions,
+    output_paths,
+    run,
+    shown_path,
+)
 from .config import MAX_CONFIG_BYTES, EffectiveSettings, find_config, format_effective, resolve
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, Severity
 from .errors import ConfigError
 from .fileio import read_regular, real
 from .inputs import InputNotFound, Resolver, collect
@@ -206,6 +216,15 @@ def record_outcome(report: Report, outcome: Outcome) -> None:
         report.unchanged += 1
     elif outcome.status is OutcomeStatus.STALE:
         report.stale += 1
+    elif outcome.status is OutcomeStatus.ORPHANED:
+        report.files -= 1  # not an input of this run
+        report.stale += any(d.severity is Severity.ERROR for d in outcome.diagnostics)
+    elif outcome.status is OutcomeStatus.REMOVED:
+        report.files -= 1
+        report.removed += 1
+        removed = ", ".join(map(shown_path, outcome.stale))
+        report.message(f"entfernt: {removed} (ihr Standpunkt {shown_path(outcome.job.source)} fehlt)")
+        return
     diagnostics = outcome.diagnostics + _stale_diagnostics(outcome)
     if diagnostics:
         report.emit(diagnostics, outcome.source_text)
@@ -241,6 +260,12 @@ def render_command(options: BatchOptions) -> int:
 
         sys.stderr.write(command_usage_message(str(exc), "render"))
         return EXIT_USAGE
+    except WorkerLost:
+        sys.stderr.write(
+            "vsp: Ein Arbeitsprozess wurde unerwartet beendet (von außen, oder vom System wegen Speichermangels); "
+            "bitte erneut starten, notfalls mit -j 1\n"
+        )
+        return EXIT_INVALID
     report.finish(verb="geprüft" if options.check else "verarbeitet")
     return report.exit_code
 

@@ -16,17 +16,19 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import partial
 from pathlib import Path
 
 from . import __version__
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, Severity
 from .errors import InvalidInput, VspError
 from .fileio import digest_regular, files_below, os_reason, read_regular, real, write_all_atomic, write_atomic
 from .inputs import MAX_BYTES, Resolver
@@ -41,6 +43,14 @@ class OutcomeStatus(StrEnum):
     INVALID = "invalid"
     FRESH = "fresh"  # --check: outputs match
     STALE = "stale"  # --check: an output is missing or differs
+    ORPHANED = "orphaned"  # an output whose statement is gone (an error with --check, else left: edited)
+    REMOVED = "removed"  # an output whose statement is gone, deleted
+
+
+#: A build record's entry for one output: the fingerprint it was rendered from, the SHA-256 of the file as
+#: written, and its statement's path relative to the output folder (an output whose statement is gone is
+#: an orphan: `find_orphans`).
+Entry = tuple[str, str, str]
 
 
 @dataclass(frozen=True)
@@ -63,8 +73,8 @@ class Outcome:
     status: OutcomeStatus
     diagnostics: list[Diagnostic] = field(default_factory=list)
     source_text: str | None = None
-    #: Output path → (fingerprint, sha256 of content) for outputs written or confirmed this run.
-    record: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: Output path → its record entry, for outputs written or confirmed this run.
+    record: dict[str, Entry] = field(default_factory=dict)
     #: Outputs missing or differing (--check).
     stale: list[Path] = field(default_factory=list)
 
@@ -202,19 +212,77 @@ def _load_record(folder: Path) -> dict[str, list[str]]:
     return data if isinstance(data, dict) else {}
 
 
-def load_records(jobs: Iterable[Job], keys: RecordKeys) -> dict[str, tuple[str, str]]:
+def load_records(jobs: Iterable[Job], keys: RecordKeys) -> dict[str, Entry]:
     """The build records of every output folder the jobs write to, keyed by output path."""
-    records: dict[str, tuple[str, str]] = {}
+    records: dict[str, Entry] = {}
     for folder in sorted({keys.folder(out) for job in jobs for out in job.outputs.values()}):
         for name, entry in _load_record(folder).items():
-            if isinstance(entry, list) and len(entry) == 2:
-                records[str(folder / name)] = (str(entry[0]), str(entry[1]))
+            if isinstance(entry, list) and len(entry) in (2, 3):  # records before 0.2 named no statement
+                records[str(folder / name)] = (str(entry[0]), str(entry[1]), str(entry[2:3] and entry[2]))
     return records
+
+
+def find_orphans(jobs: Sequence[Job], records: Mapping[str, Entry], keys: RecordKeys) -> list[Path]:
+    """Outputs in the record of a folder this run writes to whose statement no longer exists (renamed or
+    deleted) and that no job of this run writes: left behind, they would pass `--check` for ever."""
+    claimed = {keys(out) for job in jobs for out in job.outputs.values()}
+    orphans = []
+    for key, (_, _, source) in sorted(records.items()):
+        gone = source and not os.path.lexists(os.path.join(os.path.dirname(key), source))
+        if gone and key not in claimed and os.path.isfile(key):
+            orphans.append(Path(key))
+    return orphans
+
+
+def remove_orphans(orphans: Sequence[Path], records: Mapping[str, Entry]) -> list[Outcome]:
+    """Delete the orphans that are as vsp wrote them (one edited by hand is left, and reported)."""
+    outcomes = []
+    for path in orphans:
+        entry = records[str(path)]
+        job = Job(_statement_of(path, entry), {})
+        if _hash_file(path) == entry[1]:
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+            outcomes.append(Outcome(job, OutcomeStatus.REMOVED, stale=[path]))
+        else:
+            problem = Diagnostic.for_file(
+                shown_path(path),
+                "output-orphaned",
+                f"{shown_path(path)} gehört zu keinem Standpunkt mehr ({shown_path(job.source)} fehlt) und wurde von Hand "
+                "geändert; bitte selbst löschen",
+                Severity.WARNING,
+            )
+            outcomes.append(Outcome(job, OutcomeStatus.ORPHANED, [problem]))
+    return outcomes
+
+
+def _statement_of(path: Path, entry: Entry) -> Path:
+    return Path(os.path.normpath(os.path.join(path.parent, entry[2])))
+
+
+def shown_path(path: Path) -> str:
+    """A path as messages show it: relative to the working folder where it lies below it."""
+    relative = os.path.relpath(path)
+    return str(path) if relative.startswith("..") else relative
+
+
+def orphan_outcomes(orphans: Sequence[Path], records: Mapping[str, Entry]) -> list[Outcome]:
+    """`--check`: every orphan is an output that should not be there."""
+    outcomes = []
+    for path in orphans:
+        source = _statement_of(path, records[str(path)])
+        problem = Diagnostic.for_file(
+            shown_path(path),
+            "output-orphaned",
+            f"{shown_path(path)} gehört zu keinem Standpunkt mehr ({shown_path(source)} fehlt); vsp render entfernt es",
+        )
+        outcomes.append(Outcome(Job(source, {}), OutcomeStatus.ORPHANED, [problem]))
+    return outcomes
 
 
 def save_records(outcomes: Iterable[Outcome]) -> None:
     """Merge this run's entries into each output folder's build record (atomically)."""
-    by_folder: dict[str, dict[str, tuple[str, str]]] = {}
+    by_folder: dict[str, dict[str, Entry]] = {}
     for outcome in outcomes:
         for path, entry in outcome.record.items():
             folder, name = os.path.split(path)  # keys are resolved paths (`RecordKeys`): no Path needed
@@ -245,13 +313,13 @@ class Task:
     #: Format → context digest (`Fingerprinter.context`) of each output to write; the fingerprint is made from
     #: it and the digest of the statement's bytes as the worker reads them.
     todo: dict[str, str]
-    kept: dict[str, tuple[str, str]]  # record key → record entry of an up-to-date output
+    kept: dict[str, Entry]  # record key → record entry of an up-to-date output
     keys: dict[str, str]  # format → record key of the output
 
 
 def prepare(
     job: Job,
-    known: Mapping[str, tuple[str, str]],
+    known: Mapping[str, Entry],
     fingerprinter: Fingerprinter,
     keys: RecordKeys,
     *,
@@ -264,7 +332,7 @@ def prepare(
     worker reads each file once, and the fingerprint is made from the bytes it renders.
     """
     todo: dict[str, str] = {}
-    kept: dict[str, tuple[str, str]] = {}
+    kept: dict[str, Entry] = {}
     out_keys = {fmt: keys(out) for fmt, out in job.outputs.items()}
     digest: str | None = None
     for fmt, out in job.outputs.items():
@@ -274,7 +342,7 @@ def prepare(
             if digest is None:
                 digest = _hash_file(job.source, MAX_BYTES + 1)  # a longer file is refused, whatever follows
             if previous[0] == fingerprint(context, digest) and _hash_file(out) == previous[1]:
-                kept[out_keys[fmt]] = previous
+                kept[out_keys[fmt]] = (previous[0], previous[1], _relative_source(job, out_keys[fmt]))
                 continue
         todo[fmt] = context
     return Task(job, todo, kept, out_keys)
@@ -323,8 +391,18 @@ def process(task: Task, *, check: bool = False) -> Outcome:
         )
         return Outcome(job, OutcomeStatus.INVALID, [*result.diagnostics, problem], source, record)
     for fmt, data in rendered.items():
-        record[task.keys[fmt]] = (fingerprint(task.todo[fmt], digest), hashlib.sha256(data).hexdigest())
+        key = task.keys[fmt]
+        record[key] = (
+            fingerprint(task.todo[fmt], digest),
+            hashlib.sha256(data).hexdigest(),
+            _relative_source(job, key),
+        )
     return Outcome(job, OutcomeStatus.RENDERED, result.diagnostics, source, record)
+
+
+def _relative_source(job: Job, key: str) -> str:
+    """The statement's path relative to the output's folder: still right when the repository moves."""
+    return os.path.relpath(real(job.source), os.path.dirname(key))
 
 
 def _differs(path: Path, data: bytes) -> bool:
@@ -362,7 +440,9 @@ def run(
     worker and imports no renderer.
     """
     keys = RecordKeys()
-    known = load_records(jobs, keys) if not (check or force) else {}
+    records = load_records(jobs, keys)
+    known = records if not (check or force) else {}
+    orphans = find_orphans(jobs, records, keys)
     fingerprinter = Fingerprinter()
     work = partial(process, check=check)
     outcomes: list[Outcome] = []
@@ -376,7 +456,7 @@ def run(
             if pending == 2 and pool is None and workers > 1:
                 # A single job with work (a save in --watch) is rendered here; a second one starts the
                 # workers, which load the renderers while the rest of the jobs is prepared.
-                pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)), initializer=_warm_up)
+                pool = ProcessPoolExecutor(max_workers=worker_count(workers, len(jobs)), initializer=_warm_up)
                 pool.submit(int)  # forks them now, not at the first real task
             tasks.append(task)
         results: Iterator[Outcome]
@@ -384,13 +464,38 @@ def run(
             results = map(work, tasks)
         else:
             results = pool.map(work, tasks, chunksize=max(1, min(8, pending // (workers * 8))))
-        for outcome in results:
-            outcomes.append(outcome)
+        extra = orphan_outcomes(orphans, records) if check else remove_orphans(orphans, records)
+        for outcome in itertools.chain(results, extra):
             if on_outcome is not None:
                 on_outcome(outcome)
+            # kept for the record and the caller; a rejected file's text could be a megabyte
+            outcomes.append(replace(outcome, source_text=None) if outcome.source_text else outcome)
+    except BrokenProcessPool:
+        raise WorkerLost from None
     finally:
         if pool is not None:
             pool.shutdown()
     if not check:
         save_records(outcomes)
     return outcomes
+
+
+class WorkerLost(Exception):
+    """A worker process died (killed from outside, or by the system for want of memory)."""
+
+
+#: More workers than this do not pay on any machine a city runs, and each costs memory and file handles.
+MAX_WORKERS = 32
+
+
+def worker_count(requested: int, jobs: int) -> int:
+    """Workers for a pool: as asked, but no more than jobs, `MAX_WORKERS`, or the open-file limit allows
+    (each worker holds a few pipes; with too few handles the pool waited for ever)."""
+    try:
+        import resource
+
+        handles = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    except (ImportError, OSError, ValueError):
+        handles = -1
+    by_handles = max(1, (handles - 16) // 8) if handles > 0 else MAX_WORKERS
+    return max(1, min(requested, jobs, MAX_WORKERS, by_handles))

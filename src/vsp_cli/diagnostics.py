@@ -48,9 +48,11 @@ class Diagnostic:
         return self.span.column + 1
 
     @classmethod
-    def for_file(cls, file: object, code: str, message: str) -> Diagnostic:
-        """An error about a file as a whole (unreadable, missing output, …): placed at its start."""
-        return cls(str(file), START, (), Severity.ERROR, code, message)
+    def for_file(
+        cls, file: object, code: str, message: str, severity: Severity = Severity.ERROR
+    ) -> Diagnostic:
+        """A problem with a file as a whole (unreadable, missing output, …): placed at its start."""
+        return cls(str(file), START, (), severity, code, message)
 
     def escalated(self) -> Diagnostic:
         """The same problem as an error (`--strict`)."""

@@ -40,6 +40,8 @@ class Report:
     rendered: int = 0
     unchanged: int = 0
     stale: int = 0
+    #: Outputs of statements that are gone, deleted by render.
+    removed: int = 0
     collected: list[Diagnostic] = field(default_factory=list)
 
     @property
@@ -80,6 +82,8 @@ class Report:
             parts.append(f"{self.rendered} gerendert, {self.unchanged} unverändert")
         if self.stale:
             parts.append(f"{self.stale} veraltet")
+        if self.removed:
+            parts.append(f"{self.removed} verwaist entfernt")
         if self.failed:
             parts.append(f"{self.failed} fehlerhaft")
         counts = []
