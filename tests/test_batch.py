@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -314,6 +315,11 @@ def test_pre_commit_hooks_point_at_real_commands() -> None:
         assert program == "vsp"
         assert call(*args, "--help") == 0
         assert hook["language"] == "python"
+    [check] = [h for h in hooks if h["id"] == "vsp-render-check"]
+    # the whole folder, whenever anything that shapes an output changes (not only the statements passed)
+    assert check["pass_filenames"] is False and check["args"]
+    for changed in ("standpunkte/a.yaml", "vsp.toml", "vorlagen/statement.md.j2", "out/a.pdf", "logo.png"):
+        assert re.search(check["files"], changed), changed
 
 
 def test_render_github_annotations_and_quiet(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
