@@ -197,9 +197,9 @@ def _stale_diagnostics(outcome: Outcome) -> list[Diagnostic]:
         Diagnostic.for_file(
             str(outcome.job.source),
             "output-missing" if not out.exists() else "output-stale",
-            f"{out} fehlt"
+            f"{shown_path(out)} fehlt"
             if not out.exists()
-            else f"{out} ist veraltet (weicht von der neu gesetzten Fassung ab)",
+            else f"{shown_path(out)} ist veraltet (weicht von der neu gesetzten Fassung ab)",
         )
         for out in outcome.stale
     ]
