@@ -735,3 +735,26 @@ def test_a_worker_that_dies_is_a_clear_error_not_a_crash(
     monkeypatch.setattr(build, "process", _die)
     assert call("render", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "-j", "2") == 1
     assert "Arbeitsprozess wurde unerwartet beendet" in capsys.readouterr().err
+
+
+def test_library_versions_are_part_of_the_fingerprint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Outputs rendered with another ReportLab (pyproject.toml allows a range) are not fresh."""
+    from importlib.metadata import version
+
+    from vsp_cli import build
+
+    for module, dist in build._LIBRARIES:
+        assert build._installed_version(module, dist) == version(dist)  # the quick way agrees
+    [source] = make_statements(tmp_path / "in", 1)
+    job = Job(source, build.output_paths(source, tmp_path / "out", ("pdf",)))
+    before = build.Fingerprinter().context(job, "pdf")
+    monkeypatch.setattr(
+        build, "_installed_version", lambda module, dist: "9.9" if dist == "reportlab" else "1"
+    )
+    build._libraries.cache_clear()
+    try:
+        assert build.Fingerprinter().context(job, "pdf") != before
+    finally:
+        build._libraries.cache_clear()

@@ -4,7 +4,8 @@ A job is one input file with its settings and output paths. Workers validate and
 writes the build record. Nothing here prints: the CLI turns the outcomes into a report.
 
 Incremental builds: an output is skipped when the build record (`.vsp-build.json` in the output folder) holds,
-for that output, the fingerprint of everything that shapes it (vsp version, the statement's bytes as they were
+for that output, the fingerprint of everything that shapes it (the versions of vsp and the libraries that
+render, the statement's bytes as they were
 rendered, the effective settings including logo bytes and label overrides, the templates' bytes,
 SOURCE_DATE_EPOCH) and the SHA-256 of the file as it was written, and both still match. Any change to an input,
 or to the output file itself, makes the fingerprint or the hash differ, so a stale output never survives.
@@ -24,7 +25,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 
 from . import __version__
@@ -177,6 +178,7 @@ class Fingerprinter:
         s = job.settings
         parts: list[str] = [
             __version__,
+            _libraries(),
             fmt,
             json.dumps(s.labels.as_dict(), sort_keys=True, ensure_ascii=False),
             s.body,
@@ -189,6 +191,44 @@ class Fingerprinter:
         extra = list(job.dependencies) + (self.templates(s) if fmt == "md" else [])
         parts += [f"{p}:{self.file(p)}" for p in extra]
         return _digest(parts)
+
+
+#: The installed distributions (module, distribution) whose code shapes an output besides vsp's own:
+#: pyproject.toml allows a range of each, and outputs rendered with another ReportLab must not pass as fresh.
+_LIBRARIES = (
+    ("reportlab", "reportlab"),
+    ("jinja2", "jinja2"),
+    ("markdown_it", "markdown_it_py"),
+    ("pyphen", "pyphen"),
+    ("yaml", "pyyaml"),
+    ("pydantic", "pydantic"),
+)
+
+
+@cache
+def _libraries() -> str:
+    return " ".join(f"{dist}={_installed_version(module, dist)}" for module, dist in _LIBRARIES)
+
+
+def _installed_version(module: str, dist: str) -> str:
+    """A distribution's version from its `.dist-info` folder beside the module (found, not imported); through
+    importlib.metadata otherwise, which costs 80 ms as it scans every installed distribution."""
+    from importlib.util import find_spec
+
+    spec = find_spec(module)
+    if spec is not None and spec.origin:
+        folder = os.path.dirname(os.path.dirname(spec.origin))
+        prefix = f"{dist}-"
+        with contextlib.suppress(OSError):
+            for entry in sorted(os.listdir(folder)):
+                if entry.lower().startswith(prefix) and entry.endswith(".dist-info"):
+                    return entry[len(prefix) : -len(".dist-info")]
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(dist)
+    except PackageNotFoundError:
+        return "?"
 
 
 def fingerprint(context: str, source_digest: str) -> str:
