@@ -4,10 +4,10 @@ A job is one input file with its settings and output paths. Workers validate and
 writes the build record. Nothing here prints: the CLI turns the outcomes into a report.
 
 Incremental builds: an output is skipped when the build record (`.vsp-build.json` in the output folder) holds,
-for that output, the fingerprint of everything that shapes it (the versions of vsp and the libraries that
-render, the statement's bytes as they were
-rendered, the effective settings including logo bytes and label overrides, the templates' bytes,
-SOURCE_DATE_EPOCH) and the SHA-256 of the file as it was written, and both still match. Any change to an input,
+for that output, the fingerprint of everything that shapes it (the versions of vsp and of the libraries that
+render, the statement's bytes as they were rendered, the effective settings including logo bytes and label
+overrides, the templates' bytes, SOURCE_DATE_EPOCH) and the SHA-256 of the file as it was written, and both
+still match. Any change to an input,
 or to the output file itself, makes the fingerprint or the hash differ, so a stale output never survives.
 Files are hashed in pieces, and a statement only as far as the parser would read it: a stray huge file in a
 statement folder costs neither memory nor time.
