@@ -87,6 +87,21 @@ def test_output_collision_is_an_error_naming_both(tmp_path: Path, capsys: pytest
     assert "[output-collision]" in out
     assert str(tmp_path / "a" / "vsp-000.yaml") in out and str(tmp_path / "b" / "vsp-000.yaml") in out
     assert not (tmp_path / "out").exists()
+    for shard in ("1/2", "2/2"):  # each shard holds one of the two, and would overwrite the other's output
+        assert (
+            call(
+                "render",
+                str(tmp_path / "a"),
+                str(tmp_path / "b"),
+                "-o",
+                str(tmp_path / "out"),
+                "--shard",
+                shard,
+            )
+            == 1
+        )
+        assert "[output-collision]" in capsys.readouterr().out
+    assert not (tmp_path / "out").exists()
 
 
 @pytest.mark.parametrize(("name", "formats"), [("notiz.md", ()), ("scan.pdf", ("-f", "pdf"))])

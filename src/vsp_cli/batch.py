@@ -130,22 +130,28 @@ def plan(options: BatchOptions, report: Report) -> list[Job] | None:
     planner = Planner(options)
     try:
         files = collect(options.paths, skip_dirs=_output_dirs(planner))
-        files = shard_slice(files, parse_shard(options.shard))
+        mine = set(shard_slice(files, parse_shard(options.shard)))
     except InputNotFound as exc:
         raise UsageError(str(exc)) from None
     jobs: list[Job] = []
+    everyone: list[Job] = []  # every shard's: two shards must not write the same file either
     reported: set[Path | None] = set()
     for source in files:
         try:
-            jobs.append(planner.job(source))
+            job = planner.job(source)
         except ConfigError as exc:
-            report.files += 1
-            report.failed += 1
-            cfg = planner.config_path(source)
-            if cfg not in reported:
-                reported.add(cfg)
-                report.emit(exc.diagnostics, _read_text(cfg))
-    collisions = find_collisions(jobs)
+            if source in mine:
+                report.files += 1
+                report.failed += 1
+                cfg = planner.config_path(source)
+                if cfg not in reported:
+                    reported.add(cfg)
+                    report.emit(exc.diagnostics, _read_text(cfg))
+            continue
+        everyone.append(job)
+        if source in mine:
+            jobs.append(job)
+    collisions = find_collisions(everyone)
     if collisions:
         report.files += len(jobs)
         report.failed += len({d.file for d in collisions})
