@@ -773,3 +773,17 @@ def test_library_versions_are_part_of_the_fingerprint(
         assert build.Fingerprinter().context(job, "pdf") != before
     finally:
         build._libraries.cache_clear()
+
+
+def test_watch_covers_configuration_and_templates_outside_the_inputs(tmp_path: Path) -> None:
+    from vsp_cli.batch import BatchOptions
+    from vsp_cli.watch import _roots
+
+    repo = tmp_path / "repo"
+    make_statements(repo / "standpunkte" / "2019", 1)
+    (repo / "vorlagen").mkdir()
+    (repo / "vsp.toml").write_text('template_dir = "vorlagen"\n', encoding="utf-8")
+    roots = _roots(BatchOptions(paths=[str(repo / "standpunkte")]))
+    assert roots == sorted({repo / "standpunkte", repo, repo / "vorlagen"})
+    # a glob with a wildcard folder is watched from its fixed part (it ended in exit 123)
+    assert _roots(BatchOptions(paths=[str(repo / "standpunkte" / "**" / "*.yaml")])) == roots

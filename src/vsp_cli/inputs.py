@@ -13,7 +13,7 @@ SUFFIXES = (".yaml", ".yml")
 #: Largest statement file accepted. Real ones are 5–60 kB; the limit stops a mistaken or hostile input early,
 #: and nothing (parser, build fingerprint) ever reads more of a file than this and one byte.
 MAX_BYTES = 1_000_000
-_GLOB_CHARS = frozenset("*?[")
+GLOB_CHARS = frozenset("*?[")
 
 
 class InputNotFound(Exception):
@@ -79,7 +79,7 @@ def collect(arguments: Sequence[str], *, skip_dirs: Iterable[Path] = ()) -> list
             add(_walk(path, skip))
         elif path.exists():
             add([path])
-        elif _GLOB_CHARS & set(arg):
+        elif GLOB_CHARS & set(arg):
             matches = sorted(glob.glob(arg, recursive=True))
             if not matches:
                 raise InputNotFound(f"Kein Treffer für das Muster „{arg}“")

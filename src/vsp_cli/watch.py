@@ -5,9 +5,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .batch import BatchOptions, UsageError, execute
+from .batch import BatchOptions, Planner, UsageError, execute
+from .errors import ConfigError
 from .fileio import real
-from .inputs import SUFFIXES
+from .inputs import GLOB_CHARS, SUFFIXES
 from .report import EXIT_OK, Report
 from .usage import command_usage_message
 
@@ -15,17 +16,36 @@ _WATCHED_NAMES = ("vsp.toml", "pyproject.toml")
 
 
 def _roots(options: BatchOptions) -> list[Path]:
-    """Folders to watch: the inputs' folders, the configuration's and the template folder."""
+    """Folders to watch: the inputs' folders (a glob's up to its first wildcard), and for each input its
+    configuration file's folder, its template folder and its logo's folder, wherever they are."""
+    planner = Planner(options)
     roots: set[Path] = set()
     for arg in options.paths:
-        p = Path(arg)
-        roots.add(real(p if p.is_dir() else p.parent))
+        parts = Path(arg).parts
+        fixed = next((i for i, part in enumerate(parts) if GLOB_CHARS & set(part)), None)
+        path = Path(*parts[:fixed]) if fixed is not None else Path(arg)
+        folder = path if fixed is not None or path.is_dir() else path.parent
+        folder = folder if str(folder) else Path(".")
+        if folder.is_dir():
+            roots.add(real(folder))
+            _add_settings(planner, folder / "_.yaml", roots)
     if options.config is not None:
-        roots.add(options.config.resolve().parent)
-    template_dir = options.overrides.get("template_dir")
-    if template_dir:
-        roots.add(Path(str(template_dir)).resolve())
-    return sorted(roots)
+        roots.add(real(options.config).parent)
+    return sorted(roots) or [real(Path("."))]
+
+
+def _add_settings(planner: Planner, probe: Path, roots: set[Path]) -> None:
+    """The folders of the configuration, templates and logo that shape the outputs of `probe`'s folder."""
+    config = planner.config_path(probe)
+    if config is not None:
+        roots.add(real(config).parent)
+    try:
+        settings = planner.effective(probe).render
+    except ConfigError:
+        return  # reported by the build; its file is watched
+    for folder in (settings.template_dir, settings.logo.parent if settings.logo else None):
+        if folder is not None and folder.is_dir():
+            roots.add(real(folder))
 
 
 def _relevant(path: str) -> bool:
@@ -38,6 +58,11 @@ def _relevant(path: str) -> bool:
 def watch_command(options: BatchOptions) -> int:
     """Render, then wait for changes and render again, printing diagnostics instead of stopping."""
     from watchfiles import watch
+
+    def say(line: str) -> None:
+        if not options.quiet:
+            sys.stderr.write(line + "\n")
+            sys.stderr.flush()
 
     def build() -> None:
         report = Report(output_format=options.output_format, quiet=options.quiet)
@@ -62,12 +87,10 @@ def watch_command(options: BatchOptions) -> int:
             if not started:
                 started = True
                 build()
-                sys.stderr.write("Warte auf Änderungen … (Strg+C beendet)\n")
-                sys.stderr.flush()
+                say("Warte auf Änderungen … (Strg+C beendet)")
             if not changes:
                 continue
-            names = sorted({Path(p).name for _, p in changes})
-            sys.stderr.write(f"Geändert: {', '.join(names)}\n")
+            say(f"Geändert: {', '.join(sorted({Path(p).name for _, p in changes}))}")
             build()
     except KeyboardInterrupt:
         pass
