@@ -787,3 +787,24 @@ def test_watch_covers_configuration_and_templates_outside_the_inputs(tmp_path: P
     assert roots == sorted({repo / "standpunkte", repo, repo / "vorlagen"})
     # a glob with a wildcard folder is watched from its fixed part (it ended in exit 123)
     assert _roots(BatchOptions(paths=[str(repo / "standpunkte" / "**" / "*.yaml")])) == roots
+
+
+def test_folders_deep_linked_and_looping_are_searched_once(tmp_path: Path) -> None:
+    from vsp_cli.inputs import InputNotFound, collect
+
+    deep = tmp_path / "tief"
+    folder = deep
+    deep.mkdir()
+    for _ in range(1100):  # os.walk's recursion gave up at about a thousand levels
+        folder = folder / "u"
+        folder.mkdir()
+    (folder / "vsp-000.yaml").write_text(SEED, encoding="utf-8")
+    assert [p.name for p in collect([str(deep)])] == ["vsp-000.yaml"]
+
+    make_statements(tmp_path / "geteilt", 2)
+    (tmp_path / "oben").mkdir()
+    (tmp_path / "oben" / "verweis").symlink_to(tmp_path / "geteilt")
+    (tmp_path / "geteilt" / "zurueck").symlink_to(tmp_path / "oben")  # a loop
+    assert [p.name for p in collect([str(tmp_path / "oben")])] == ["vsp-000.yaml", "vsp-001.yaml"]
+    with pytest.raises(InputNotFound, match="leerer Pfad"):
+        collect([""])  # not the working folder

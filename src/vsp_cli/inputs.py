@@ -44,14 +44,51 @@ def _is_hidden(name: str) -> bool:
     return name.startswith(".") and name not in (".", "..")
 
 
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    """A folder, or a link to one; a link loop is a file (reported as unreadable when it is read)."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
 def _walk(folder: Path, skip: set[Path]) -> list[Path]:
-    """Statement files below `folder`, skipping hidden folders/files and the folders in `skip`."""
+    """Statement files below `folder`, skipping hidden folders/files and the folders in `skip`.
+
+    In the order of `os.walk` (a folder's files, then each subfolder's, sorted), but without its recursion,
+    which a tree a thousand folders deep exhausted; linked folders are followed, each real folder once (told
+    apart by device and inode, which costs one stat, not a path resolution per level).
+    """
+    skipped = {_identity(p) for p in skip} - {None}
     found: list[Path] = []
-    for root, dirs, files in os.walk(folder):
-        root_path = Path(root)
-        dirs[:] = sorted(d for d in dirs if not _is_hidden(d) and real(root_path / d) not in skip)
-        found.extend(root_path / f for f in sorted(files) if f.endswith(SUFFIXES) and not _is_hidden(f))
+    visited: set[tuple[int, int] | None] = set()
+    stack = [folder]
+    while stack:
+        root = stack.pop()
+        identity = _identity(root)
+        if identity is None or identity in visited or identity in skipped:
+            continue
+        visited.add(identity)
+        try:
+            with os.scandir(root) as scan:
+                entries = sorted((entry.name, _is_folder(entry)) for entry in scan)
+        except OSError:
+            continue  # an unreadable folder holds nothing to render, as for os.walk
+        for name, is_folder in entries:
+            if not is_folder and name.endswith(SUFFIXES) and not _is_hidden(name):
+                found.append(root / name)
+        stack.extend(
+            reversed([root / name for name, is_folder in entries if is_folder and not _is_hidden(name)])
+        )
     return found
+
+
+def _identity(folder: Path) -> tuple[int, int] | None:
+    try:
+        info = os.stat(folder)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
 
 
 def collect(arguments: Sequence[str], *, skip_dirs: Iterable[Path] = ()) -> list[Path]:
@@ -75,6 +112,8 @@ def collect(arguments: Sequence[str], *, skip_dirs: Iterable[Path] = ()) -> list
 
     for arg in arguments:
         path = Path(arg)
+        if not arg.strip():
+            raise InputNotFound("Ein leerer Pfad ist keine Eingabe (für den aktuellen Ordner: „.“)")
         if path.is_dir():
             add(_walk(path, skip))
         elif path.exists():
