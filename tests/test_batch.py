@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -814,3 +815,31 @@ def test_folders_deep_linked_and_looping_are_searched_once(tmp_path: Path) -> No
     assert [p.name for p in collect([str(tmp_path / "oben")])] == ["vsp-000.yaml", "vsp-001.yaml"]
     with pytest.raises(InputNotFound, match="leerer Pfad"):
         collect([""])  # not the working folder
+
+
+def test_names_that_are_not_utf8_and_closed_streams_are_no_crash(tmp_path: Path) -> None:
+    folder = tmp_path / os.fsdecode(b"ordner\xfe")
+    make_statements(folder, 1)
+    (folder / "vsp.toml").write_text('body = "Stadt Halle"\n', encoding="utf-8")
+    bad = folder / os.fsdecode(b"kaputt\xff.yaml")
+    bad.write_text(SEED.replace("VI-A-03824-VSP-01", "X"), encoding="utf-8")
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}  # strict: a surrogate in a name could not be printed
+    result = vsp("render", str(folder), "-o", str(tmp_path / "out"), "--format", "json", env=env)
+    assert result.returncode == 1, result.stderr
+    [problem] = json.loads(result.stdout)
+    assert problem["code"] == "invalid-nummer" and problem["file"].endswith(bad.name)
+    assert (tmp_path / "out" / "vsp-000.pdf").is_file()
+    closed = subprocess.run(
+        ["bash", "-c", f'"{sys.executable}" -m vsp_cli validate "$0" >&- 2>&-', str(folder)],
+        env=env,
+        check=False,
+    )
+    assert closed.returncode == 1
+
+
+def test_a_damaged_record_is_ignored(tmp_path: Path) -> None:
+    make_statements(tmp_path / "in", 1)
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / RECORD_NAME).write_text("[" * 100_000, encoding="utf-8")  # too deep for json
+    assert call("render", str(tmp_path / "in"), "-o", str(tmp_path / "out")) == 0
+    assert (tmp_path / "out" / "vsp-000.pdf").is_file()

@@ -239,7 +239,7 @@ def fingerprint(context: str, source_digest: str) -> str:
 def _digest(parts: Iterable[str]) -> str:
     h = hashlib.sha256()
     for part in parts:
-        h.update(part.encode("utf-8"))
+        h.update(part.encode("utf-8", "surrogateescape"))  # file names need not be UTF-8
         h.update(b"\0")
     return h.hexdigest()
 
@@ -247,7 +247,7 @@ def _digest(parts: Iterable[str]) -> str:
 def _load_record(folder: Path) -> dict[str, list[str]]:
     try:
         data = json.loads(read_regular(folder / RECORD_NAME).decode("utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # damaged (a record nested 100,000 deep): render again
         return {}
     return data if isinstance(data, dict) else {}
 

@@ -347,6 +347,17 @@ def _terminate(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+def _safe_streams() -> None:
+    """Output that cannot fail on what it prints: a file name that is not UTF-8 (kept by Python as surrogates)
+    is shown with backslash escapes under any locale, and a closed stdout or stderr (`>&-`) swallows output."""
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8", errors="backslashreplace"))  # noqa: SIM115
+        elif hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: runs the app and turns anything unexpected into exit code 123."""
     # vsp uses no pydantic plugins; looking for them scans every installed distribution's entry points,
@@ -354,6 +365,7 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     # A terminated run unwinds like Ctrl+C, so that atomic writes remove their temporary files.
     signal.signal(signal.SIGTERM, _terminate)
+    _safe_streams()
     try:
         code = app(args=argv, prog_name="vsp", standalone_mode=False)
     except SystemExit:
