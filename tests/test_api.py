@@ -71,3 +71,17 @@ def test_a_template_added_between_two_renders_is_used(tmp_path: Path) -> None:
     assert api.render_markdown(statement, settings).startswith("# ")
     (tmp_path / "statement.md.j2").write_text("Eigene Vorlage {{ statement.nummer }}\n", encoding="utf-8")
     assert api.render_markdown(statement, settings) == "Eigene Vorlage VI-A-03824-VSP-01\n"
+
+
+def test_every_problem_of_a_file_is_a_vsp_error(tmp_path: Path) -> None:
+    from vsp_cli.errors import OutputError, VspError
+
+    statement = api.load(ROOT / "examples" / "VI-A-03824-VSP-01.yaml")
+    (tmp_path / "ordner.pdf").mkdir()
+    with pytest.raises(OutputError) as info:
+        api.write(statement, tmp_path / "ordner.pdf")
+    assert isinstance(info.value, VspError) and info.value.diagnostics[0].code == "output-unwritable"
+    result = api.check("a\x00b.yaml")  # documented not to raise
+    assert not result.ok and result.diagnostics[0].code == "unreadable"
+    long_name = tmp_path / ("x" * 245 + ".md")  # a legal name whose temporary file was not
+    assert api.write(statement, long_name).read_text(encoding="utf-8").startswith("# ")

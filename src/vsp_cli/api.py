@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .fileio import write_atomic
+from .diagnostics import Diagnostic
+from .errors import OutputError
+from .fileio import os_reason, write_atomic
 from .model import Statement
 from .settings import FORMATS, RenderSettings
 from .validation import Result, check_file, load_statement
@@ -63,10 +65,19 @@ def render(statement: Statement, fmt: str, settings: RenderSettings | None = Non
 
 
 def write(statement: Statement, path: str | Path, settings: RenderSettings | None = None) -> Path:
-    """Render to `path` (format from its suffix, .pdf or .md), atomically; returns the path."""
+    """Render to `path` (format from its suffix, .pdf or .md), atomically; returns the path.
+
+    A file that cannot be written raises `OutputError` (a `VspError`), like every problem of the input;
+    another suffix is a mistake of the calling program (ValueError).
+    """
     target = Path(path)
     fmt = SUFFIXES.get(target.suffix.lower())
     if fmt is None:
         raise ValueError(f"{target}: Endung .pdf oder .md erwartet")
-    write_atomic(target, render(statement, fmt, settings))
+    data = render(statement, fmt, settings)
+    try:
+        write_atomic(target, data)
+    except OSError as exc:
+        message = f"{target} kann nicht geschrieben werden: {os_reason(exc)}"
+        raise OutputError([Diagnostic.for_file(str(target), "output-unwritable", message)]) from None
     return target

@@ -27,3 +27,7 @@ class ConfigError(VspError):
 
 class TemplateError(VspError):
     """A template cannot be loaded or fails while rendering."""
+
+
+class OutputError(VspError):
+    """An output file cannot be written (a folder in its place, no permission, a full disk)."""

@@ -164,6 +164,9 @@ def _naming(path: Path) -> Iterator[None]:
         raise
 
 
+#: How much of an output's name its temporary file repeats: a name of 255 bytes, the most a file system
+#: allows, leaves room for the rest.
+_NAME_KEPT = 100
 #: Numbers the temporary files of this process; with the process id they make names no other writer uses.
 _TEMPORARY = itertools.count()
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
@@ -194,7 +197,7 @@ class _Temporary:
     def _create(self) -> int:
         for _ in range(100):
             self.name = os.path.join(
-                self.path.parent, f".{self.path.name}.{os.getpid()}-{next(_TEMPORARY)}.tmp"
+                self.path.parent, f".{self.path.name[:_NAME_KEPT]}.{os.getpid()}-{next(_TEMPORARY)}.tmp"
             )
             try:
                 return os.open(self.name, _CREATE, 0o666)

@@ -587,6 +587,10 @@ def read_source(path: Path) -> bytes:
         raise InvalidInput(
             [_error(path, START, "unreadable", f"Die Datei kann nicht gelesen werden: {os_reason(exc)}")]
         ) from None
+    except ValueError:  # a NUL character in the name
+        raise InvalidInput(
+            [_error(path, START, "unreadable", "Der Dateiname enthält ein Nullzeichen")]
+        ) from None
 
 
 def read_file(path: Path) -> LoadedDocument:
