@@ -105,6 +105,19 @@ def test_output_collision_is_an_error_naming_both(tmp_path: Path, capsys: pytest
     assert not (tmp_path / "out").exists()
 
 
+def test_outputs_differing_only_in_case_or_umlaut_spelling_collide(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """On Windows and macOS, where a repository of statements is also checked out, they would be one file."""
+    (tmp_path / "in").mkdir()
+    for name in ("Antrag.yaml", "antrag.yml", "Stra\u00dfe.yaml", "Ma\u0308rz.yaml", "M\u00e4rz.yml"):
+        (tmp_path / "in" / name).write_text(SEED, encoding="utf-8")
+    assert call("render", str(tmp_path / "in"), "-o", str(tmp_path / "out")) == 1
+    printed = capsys.readouterr().out
+    assert printed.count("[output-collision]") == 4  # Antrag/antrag and März/März, each in pdf and md
+    assert "Straße" not in printed and not (tmp_path / "out").exists()
+
+
 @pytest.mark.parametrize(("name", "formats"), [("notiz.md", ()), ("scan.pdf", ("-f", "pdf"))])
 def test_an_output_never_overwrites_an_input(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, formats: tuple[str, ...]

@@ -20,6 +20,7 @@ import hashlib
 import itertools
 import json
 import os
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -108,6 +109,7 @@ def find_collisions(jobs: Sequence[Job]) -> list[Diagnostic]:
     # the output folder)
     inputs = {key: job.source for job in jobs for key in (keys(job.source), str(real(job.source)))}
     owners: dict[str, Path] = {}
+    folds: dict[str, tuple[str, Path]] = {}  # case-folded, NFC-normalised key → first key and output
     problems = []
     for job in jobs:
         for out in job.outputs.values():
@@ -123,6 +125,8 @@ def find_collisions(jobs: Sequence[Job]) -> list[Diagnostic]:
                 )
                 continue
             first = owners.setdefault(key, job.source)
+            folded = unicodedata.normalize("NFC", key).casefold()
+            twin = folds.setdefault(folded, (key, out))
             if first != job.source:
                 problems.append(
                     Diagnostic.for_file(
@@ -130,6 +134,16 @@ def find_collisions(jobs: Sequence[Job]) -> list[Diagnostic]:
                         "output-collision",
                         f"{job.source} und {first} würden beide {out} schreiben; bitte eine Datei umbenennen "
                         "oder getrennte Ausgabeordner verwenden",
+                    )
+                )
+            elif twin[0] != key:  # A.pdf and a.pdf: one file on Windows and macOS, where the repository may go
+                problems.append(
+                    Diagnostic.for_file(
+                        str(job.source),
+                        "output-collision",
+                        f"{out} und {twin[1]} unterscheiden sich nur in Groß- und Kleinschreibung (oder der "
+                        "Schreibweise von Umlauten); unter Windows und macOS wären sie eine Datei. Bitte eine "
+                        "Eingabe umbenennen",
                     )
                 )
     return problems
