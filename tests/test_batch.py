@@ -315,13 +315,16 @@ def test_interrupted_render_leaves_no_partial_file(tmp_path: Path) -> None:
                 "--force",
             ],
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline and len(list(out.glob("*.pdf"))) < 3:
             time.sleep(0.01)
         proc.send_signal(sig)
-        proc.wait(timeout=30)
+        _, err = proc.communicate(timeout=30)
+        if sig == signal.SIGTERM:
+            assert proc.returncode == 130 and "vsp: abgebrochen" in err
         for path in out.iterdir():
             if path.name.startswith("."):
                 continue

@@ -17,7 +17,7 @@ from typing import Annotated, NoReturn
 import typer
 
 from . import __version__
-from .report import EXIT_INTERNAL, EXIT_USAGE, Report
+from .report import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, Report
 from .usage import GermanCommand, GermanGroup
 
 ISSUES_URL = "https://github.com/vsp-cli/vsp/issues"
@@ -372,7 +372,7 @@ def main(argv: list[str] | None = None) -> None:
         raise
     except KeyboardInterrupt:
         sys.stderr.write("vsp: abgebrochen\n")
-        sys.exit(130)
+        sys.exit(EXIT_INTERRUPTED)
     except Exception as exc:
         from .usage import UsageError, usage_message
 
@@ -380,4 +380,6 @@ def main(argv: list[str] | None = None) -> None:
             sys.stderr.write(usage_message(exc))
             sys.exit(EXIT_USAGE)
         _internal_error(exc)
+    if code == EXIT_INTERRUPTED:  # typer turns Ctrl+C (and SIGTERM, above) into a silent exit code 130
+        sys.stderr.write("vsp: abgebrochen\n")
     sys.exit(code if isinstance(code, int) else 0)

@@ -18,6 +18,7 @@ EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_USAGE = 2
 EXIT_INTERNAL = 123
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 
 
 def _plural(n: int, one: str, many: str) -> str:
