@@ -256,8 +256,10 @@ def test_shard_from_gitlab_environment() -> None:
     for bad in ("0/2", "3/2", "x", "1/", "²/3", "1/³", "١/2"):
         with pytest.raises(UsageError):
             parse_shard(bad)
-    with pytest.raises(UsageError):
+    with pytest.raises(UsageError, match="CI_NODE_INDEX/CI_NODE_TOTAL erwartet"):
         parse_shard(None, {"CI_NODE_INDEX": "²", "CI_NODE_TOTAL": "3"})
+    with pytest.raises(UsageError, match="CI_NODE_TOTAL fehlt"):  # was silently no shard: all files, each job
+        parse_shard(None, {"CI_NODE_INDEX": "2"})
 
 
 def test_shards_through_the_cli(tmp_path: Path) -> None:

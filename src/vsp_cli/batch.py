@@ -58,14 +58,18 @@ _NUMBER = re.compile(r"[0-9]{1,9}")  # str.isdigit() also takes „²“, which 
 
 def parse_shard(text: str | None, environ: Mapping[str, str] = os.environ) -> tuple[int, int] | None:
     """`K/N` (1-based) from the option, else GitLab's CI_NODE_INDEX/CI_NODE_TOTAL, else None."""
+    source = "--shard"
     if text is None:
         index, total = environ.get("CI_NODE_INDEX"), environ.get("CI_NODE_TOTAL")
-        if not index or not total:
+        if not index and not total:
             return None
-        text = f"{index}/{total}"
+        if not index or not total:
+            missing = "CI_NODE_TOTAL" if index else "CI_NODE_INDEX"
+            raise UsageError(f"CI_NODE_INDEX und CI_NODE_TOTAL gehören zusammen; {missing} fehlt")
+        text, source = f"{index}/{total}", "CI_NODE_INDEX/CI_NODE_TOTAL"
     k, sep, n = text.partition("/")
     if not (sep and _NUMBER.fullmatch(k) and _NUMBER.fullmatch(n)) or not 1 <= int(k) <= int(n):
-        raise UsageError(f"--shard erwartet K/N mit 1 ≤ K ≤ N, z. B. 2/4; gegeben: „{text}“")
+        raise UsageError(f"{source} erwartet K/N mit 1 ≤ K ≤ N, z. B. 2/4; gegeben: „{text}“")
     return int(k), int(n)
 
 
