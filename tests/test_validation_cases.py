@@ -99,6 +99,7 @@ def test_every_rule_has_a_case() -> None:
         "control-character",
         "folded-markdown",
         "continued-point",
+        "unused-title",
     }
     assert required <= codes, required - codes
 
@@ -258,3 +259,20 @@ def test_wrong_kinds_of_value_are_described_in_words(tmp_path: Path) -> None:
         "eine Zuordnung",
         "„False“; bitte klein schreiben: false",
     ]
+
+
+def test_messages_show_what_was_written_and_how_to_fix_it(tmp_path: Path) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        "nummer: VI-A-03824-VSP-01\neingereicht_von: y\nbetreff: x\nberatungsfolge: [{gremium: z}]\n"
+        "empfehlung:\n  - option: ablehnung\n    punkte: 2.\nbegruendung: b\nanlagen:\n  - Anlage 1: Lageplan\n",
+        encoding="utf-8",
+    )
+    assert [d.message for d in check_file(path).diagnostics] == [
+        "Text erwartet, gefunden: die Zahl 2.; Zahlen und true/false als Text bitte in Anführungszeichen setzen",
+        "Text erwartet, gefunden: eine Zuordnung; ein „: “ im Text macht daraus „Schlüssel: Wert“, bitte den "
+        "Text in Anführungszeichen setzen",
+    ]
+    path.write_text("nummer: VI-A-03824-VSP-01\nbetreff: „Werkstatt: Gespräche“\n", encoding="utf-8")
+    [found] = check_file(path).diagnostics
+    assert found.code == "yaml-syntax" and "„…“ sind für YAML gewöhnliche Zeichen" in found.message

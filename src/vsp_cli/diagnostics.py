@@ -72,13 +72,17 @@ class Diagnostic:
         }
 
 
+class WrittenNumber(str):
+    """A number as the file writes it, for messages: YAML reads `2.` as 2.0 and `1e3` as 1000.0."""
+
+
 def describe_value(value: Any, *, mapping: str = "eine Zuordnung") -> str:
     """A value as a German message shows what was found: „text“, die Zahl 5, eine Liste, …"""
     if value is None:
         return "nichts (leerer Wert)"
     if isinstance(value, bool):
         return f"den Wahrheitswert {str(value).lower()}"
-    if isinstance(value, int | float):
+    if isinstance(value, int | float | WrittenNumber):
         return f"die Zahl {value}"
     if isinstance(value, list):
         return "eine Liste"

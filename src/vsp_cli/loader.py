@@ -352,9 +352,17 @@ def _translate(problem: str | None) -> str:
     return f"YAML-Syntaxfehler ({problem})"
 
 
+#: Typographic quotes, which a clerk may take for YAML's quotes around a value with „: “ in it.
+_GERMAN_QUOTES = frozenset("„“”‚‘’»«")
 #: PyYAML's contexts whose mark is where the mistake is: the start of a key whose colon is missing (or of a
 #: line indented too little), and an opening quote never closed. Their problem texts name where PyYAML gave up.
 _OPENING_CONTEXTS = frozenset({"while scanning a simple key", "while scanning a quoted scalar"})
+
+
+def _line_of(text: str, mark: yaml.Mark) -> str:
+    """The source line a mark is on."""
+    end = text.find("\n", mark.index)
+    return text[mark.index - mark.column : end if end >= 0 else len(text)]
 
 
 def _quote_closed_on_line(text: str, line: int) -> str:
@@ -408,6 +416,11 @@ def _compose(path: Path, text: str) -> Node:
         )
         if mark is not None and not opened:
             message += _quote_closed_on_line(text, mark.line)
+        if mark is not None and _GERMAN_QUOTES & set(_line_of(text, mark)):
+            message += (
+                "; „…“ sind für YAML gewöhnliche Zeichen, keine Anführungszeichen: den ganzen Wert in \"…\" oder "
+                "'…' einschließen"
+            )
         raise InvalidInput([_error(path, span, "yaml-syntax", message)]) from None
     except yaml.reader.ReaderError as exc:
         span = _char_span(text, exc.position)

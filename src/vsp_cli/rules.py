@@ -120,6 +120,14 @@ def _duplicate_options(st: Statement) -> Iterator[Finding]:
 def _missing_resolution(st: Statement) -> Iterator[Finding]:
     if st.beschlussvorschlag is not None:
         return
+    if "beschlussvorschlag_titel" in st.model_fields_set:
+        yield Finding(
+            ("beschlussvorschlag_titel",),
+            Severity.WARNING,
+            "unused-title",
+            "beschlussvorschlag_titel wird nur über einem beschlussvorschlag gedruckt, und der fehlt",
+            at_key=True,
+        )
     for i, entry in enumerate(st.empfehlung):
         if entry.option in OPTIONS_NEEDING_BESCHLUSSVORSCHLAG:
             yield Finding(

@@ -18,7 +18,7 @@ from pydantic_core import ErrorDetails
 
 from . import charset, rules
 from .commonmark import prose_parser
-from .diagnostics import Diagnostic, Severity, describe_value, did_you_mean
+from .diagnostics import Diagnostic, Severity, WrittenNumber, describe_value, did_you_mean
 from .errors import InvalidInput
 from .labels import OPTIONS_BY_ART, Art
 from .loader import LoadedDocument, PathKey, load_bytes, read_file
@@ -102,8 +102,10 @@ def _msg_extra(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
 def _msg_text(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
     value = err["input"]
     hint = ""
-    if isinstance(value, int | float | bool):
+    if isinstance(value, int | float | bool | WrittenNumber):
         hint = "; Zahlen und true/false als Text bitte in Anführungszeichen setzen"
+    elif isinstance(value, dict) and len(value) == 1:  # `- Anlage 1: Lageplan`
+        hint = "; ein „: “ im Text macht daraus „Schlüssel: Wert“, bitte den Text in Anführungszeichen setzen"
     return "expected-text", f"Text erwartet, gefunden: {describe_value(value)}{hint}"
 
 
@@ -213,6 +215,10 @@ def _as_written(loc: PathKey, data: Any) -> PathKey:
 
 def _translate(err: ErrorDetails, doc: LoadedDocument) -> Diagnostic:
     loc: PathKey = _as_written(tuple(err["loc"]), doc.data)
+    located = doc.positions.get(loc)
+    number = err["input"]
+    if isinstance(number, int | float) and not isinstance(number, bool) and located is not None:
+        err = {**err, "input": WrittenNumber(located.node.value)}  # `punkte: 2.` is not „die Zahl 2.0“
     handler = _MESSAGES.get(err["type"])
     if handler is None:
         code, message = "invalid-value", f"Ungültiger Wert {describe_value(err.get('input'))}"
@@ -315,6 +321,21 @@ def _continued_points(text: str) -> list[int]:
     return [at for at in starts if bisect_right(line_at, at) - 1 in continued]
 
 
+def _without_echoes(found: list[Diagnostic]) -> list[Diagnostic]:
+    """A misspelt required key (`betref:`) is one mistake: its unknown-key error suggests the right name, so
+    the missing-key error for that name is left out."""
+    unknown = [d.path for d in found if d.code == "unknown-key" and d.path]
+    return [
+        d
+        for d in found
+        if not (
+            d.code == "missing-key"
+            and d.path
+            and any(u[:-1] == d.path[:-1] and did_you_mean(str(u[-1]), [str(d.path[-1])]) for u in unknown)
+        )
+    ]
+
+
 def validate_document(doc: LoadedDocument) -> tuple[Statement | None, list[Diagnostic]]:
     """Validate parsed data; returns the statement (None if the model rejects it) and all diagnostics."""
     diagnostics = _character_diagnostics(doc) + _prose_diagnostics(doc)
@@ -322,7 +343,7 @@ def validate_document(doc: LoadedDocument) -> tuple[Statement | None, list[Diagn
     try:
         statement = Statement.model_validate(doc.data)
     except ValidationError as exc:
-        diagnostics.extend(_translate(e, doc) for e in exc.errors(include_url=False))
+        diagnostics.extend(_without_echoes([_translate(e, doc) for e in exc.errors(include_url=False)]))
     if statement is not None:
         for finding in rules.check(statement):
             path = _as_written(finding.path, doc.data)
