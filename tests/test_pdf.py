@@ -621,6 +621,38 @@ def test_lists_of_ten_and_more_keep_their_text_in_one_column() -> None:
     assert starts["Punkt"] == starts["Beilage"] == starts["wie hier"]
 
 
+LEADS = {
+    "lead with a colon before a list": (
+        "Die Verwaltung schlägt vor:",
+        "- Punkt eins\n- Punkt zwei",
+        "vor:",
+        "Punkt eins",
+    ),
+    "bold line before a paragraph": (
+        "**Finanzierung**",
+        "Absatz nach der Fettzeile.",
+        "Finanzierung",
+        "Absatz",
+    ),
+    "short table": (
+        "",
+        "| Jahr | Betrag |\n| --- | ---: |\n| 2019 | 1 € |\n| 2020 | 2 € |\n| 2021 | 3 € |",
+        "2019",
+        "2021",
+    ),
+}
+
+
+@pytest.mark.parametrize(("lead", "follower", "first", "last"), LEADS.values(), ids=LEADS.keys())
+def test_a_lead_stays_with_what_it_introduces(lead: str, follower: str, first: str, last: str) -> None:
+    """Wherever the page ends, a lead line is not left at its foot, nor a short table cut in two."""
+    for filler_count in range(8, 18):  # moves the lead across the foot of page 1
+        filler = "\n\n".join(["Füllzeile mit etwas Text."] * filler_count)
+        texts = pages(render_pdf(statement(begruendung=f"{filler}\n\n{lead}\n\n{follower}")))
+        where = [n for n, text in enumerate(texts) if first in text]
+        assert where == [next(n for n, text in enumerate(texts) if last in text)], filler_count
+
+
 @settings(max_examples=300, deadline=None)
 @given(
     word=st.text(st.sampled_from("iIlWMmß.„😀\u0301x"), min_size=1, max_size=400),

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Table
 
 from conftest import EXAMPLES
 from vsp_cli import hyphenation
@@ -60,6 +60,17 @@ def assert_order(text: str, items: list[str]) -> None:
         found = text.find(item, position)
         assert found >= 0, f"{item!r} not found after …{text[position : position + 120]!r}"
         position = found + len(item)
+
+
+def tables_in(flowables: list[Flowable]) -> list[Table]:
+    """The tables among the flowables, also those kept together on one page (`KeepTogether`)."""
+    found: list[Table] = []
+    for f in flowables:
+        if isinstance(f, Table):
+            found.append(f)
+        elif isinstance(f, KeepTogether):
+            found += tables_in(f._content)
+    return found
 
 
 def layout(flowables: list[Flowable], width: float = FRAME_WIDTH) -> str:
@@ -287,7 +298,7 @@ def test_the_last_piece_has_two_lines_at_least(plain_renderer: ProseRenderer) ->
 
 def test_gfm_table(plain_renderer: ProseRenderer) -> None:
     source = "| Jahr | Mittel in € |\n| --- | ---: |\n| 2017 | **12.000** |\n| 2018 | 15.500 & mehr |"
-    [table] = [f for f in plain_renderer.flowables(source) if isinstance(f, Table)]
+    [table] = tables_in(plain_renderer.flowables(source))
     assert table.repeatRows == 1
     cells = table._cellvalues
     assert [[c.text for c in row] for row in cells] == [
@@ -304,7 +315,7 @@ def test_gfm_table(plain_renderer: ProseRenderer) -> None:
 def test_wide_table_shares_the_width(plain_renderer: ProseRenderer) -> None:
     long = "sehr langer Zelleninhalt " * 20
     source = f"| kurz | lang |\n| --- | --- |\n| a | {long} |"
-    [table] = [f for f in plain_renderer.flowables(source) if isinstance(f, Table)]
+    [table] = tables_in(plain_renderer.flowables(source))
     narrow, wide = table._colWidths
     assert abs(narrow + wide - FRAME_WIDTH) < 0.01 and narrow < wide
     layout([table])
@@ -335,7 +346,7 @@ def test_table_columns_keep_amounts_and_words_whole(
     plain_renderer: ProseRenderer, source: str, whole: list[str]
 ) -> None:
     """Text columns wrap before an amount or a word is broken; a wide table is set smaller before that."""
-    [table] = [f for f in plain_renderer.flowables(source) if isinstance(f, Table)]
+    [table] = tables_in(plain_renderer.flowables(source))
     assert sum(table._colWidths) <= FRAME_WIDTH + 0.01
     lines = layout([table]).splitlines()
     for text in whole:
@@ -374,7 +385,7 @@ def test_table_too_wide_for_the_page_becomes_lines(plain_renderer: ProseRenderer
         + "|"
     )
     flowables = plain_renderer.flowables(source)
-    assert not [f for f in flowables if isinstance(f, Table)]
+    assert not tables_in(flowables)
     text = " ".join(layout(flowables).split())
     assert_order(text, [f"Kopf{c}: Wert{c}" for c in range(columns)])
 
@@ -753,12 +764,12 @@ def test_a_table_of_thousands_of_rows_is_set_in_pieces_with_the_header(plain_ren
 
     rows = 2 * _TABLE_ROWS + 7
     source = "| Nr | Wert |\n|---|---:|\n" + "\n".join(f"| {i} | {7 * i} |" for i in range(rows))
-    tables = [f for f in plain_renderer.flowables(source) if isinstance(f, Table)]
+    tables = tables_in(plain_renderer.flowables(source))
     assert [len(t._cellvalues) - 1 for t in tables] == [_TABLE_ROWS, _TABLE_ROWS, 7]
     assert all(t.repeatRows == 1 and t._cellvalues[0][0].text == "Nr" for t in tables)
     assert [t.spaceAfter for t in tables[:-1]] == [0, 0] and tables[-1].spaceAfter > 0
     assert [row[0].text for t in tables for row in t._cellvalues[1:]] == [str(i) for i in range(rows)]
-    few = [f for f in plain_renderer.flowables("| a |\n|---|\n| 1 |") if isinstance(f, Table)]
+    few = tables_in(plain_renderer.flowables("| a |\n|---|\n| 1 |"))
     assert len(few) == 1
 
 

@@ -136,7 +136,9 @@ def find_collisions(jobs: Sequence[Job]) -> list[Diagnostic]:
                         "oder getrennte Ausgabeordner verwenden",
                     )
                 )
-            elif twin[0] != key:  # A.pdf and a.pdf: one file on Windows and macOS, where the repository may go
+            elif (
+                twin[0] != key
+            ):  # A.pdf and a.pdf: one file on Windows and macOS, where the repository may go
                 problems.append(
                     Diagnostic.for_file(
                         str(job.source),

@@ -418,7 +418,7 @@ def _compose(path: Path, text: str) -> Node:
             message += _quote_closed_on_line(text, mark.line)
         if mark is not None and _GERMAN_QUOTES & set(_line_of(text, mark)):
             message += (
-                "; „…“ sind für YAML gewöhnliche Zeichen, keine Anführungszeichen: den ganzen Wert in \"…\" oder "
+                '; „…“ sind für YAML gewöhnliche Zeichen, keine Anführungszeichen: den ganzen Wert in "…" oder '
                 "'…' einschließen"
             )
         raise InvalidInput([_error(path, span, "yaml-syntax", message)]) from None

@@ -20,7 +20,7 @@ from reportlab.lib.colors import Color
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import CondPageBreak, Flowable, Indenter, Paragraph, Table, TableStyle
+from reportlab.platypus import CondPageBreak, Flowable, Indenter, KeepTogether, Paragraph, Table, TableStyle
 from reportlab.platypus.flowables import HRFlowable
 from reportlab.platypus.paragraph import (  # type: ignore[attr-defined]
     _processed_frags,
@@ -329,6 +329,28 @@ class ProseStyles:
         return found
 
 
+#: Blocks a paragraph ending in a colon introduces.
+_INTRODUCED = frozenset(
+    {"bullet_list_open", "ordered_list_open", "table_open", "blockquote_open", "fence", "code_block"}
+)
+
+
+def _introduces(children: Sequence[Token], following: Token | None) -> bool:
+    """Whether a paragraph leads into what follows it: a bold line of its own (a heading written as
+    `**Finanzierung**`), or a short lead ending in a colon before a list, table, quote or code."""
+    if following is None or following.type.endswith("_close"):
+        return False
+    shown = [child for child in children if child.type != "text" or child.content.strip()]
+    if len(shown) >= 3 and shown[0].type == "strong_open" and shown[-1].type == "strong_close":
+        return True
+    text = _plain_text(children).rstrip()
+    return following.type in _INTRODUCED and text.endswith(":") and len(text) < _LEAD_CHARACTERS
+
+
+#: Longer paragraphs end a page well enough on their own lines (widow and orphan control).
+_LEAD_CHARACTERS = 300
+
+
 class NeedSpace(CondPageBreak):
     """Starts a new page unless `height` points are left: keeps a heading with the text that follows it.
 
@@ -378,6 +400,8 @@ _SPACE_RUN = re.compile(r"(?:^|(?<= )) ")
 _PIECE_LINES = 40
 #: Body rows of a Markdown table per ReportLab table (see `_table`).
 _TABLE_ROWS = 500
+#: A table of this many body rows or fewer is never split across pages.
+_KEEP_ROWS = 6
 
 
 def _cuts(lines: int, every: int) -> range:
@@ -669,7 +693,15 @@ class ProseRenderer:
             tok = tokens[i]
             kind = tok.type
             if kind == "paragraph_open":
-                pieces = _at_hard_breaks(tokens[i + 1].children or [], _PIECE_LINES)
+                children = tokens[i + 1].children or []
+                if _introduces(children, tokens[i + 3] if i + 3 < n else None):
+                    # „Die Verwaltung schlägt vor:“ or a bold line: not alone at the foot of a page
+                    lines = 1 + stringWidth(_plain_text(children), styles.font, styles.body.fontSize) // (
+                        self.width - indent()
+                    )
+                    body = styles.body
+                    out.append(NeedSpace((lines + 2) * body.leading + 2 * body.spaceAfter))
+                pieces = _at_hard_breaks(children, _PIECE_LINES)
                 add_pieces([self.inline(piece) for piece in pieces], styles.body)
                 i += 3
                 continue
@@ -857,6 +889,8 @@ class ProseRenderer:
             )
             table.setStyle(TableStyle(commands))
             tables.append(table)
+        if len(body) <= _KEEP_ROWS:  # a short table moves to the next page whole rather than one row on each
+            tables = [KeepTogether(tables)]
         if left:
             out += [Indenter(left=left), *tables, Indenter(left=-left)]
         else:
