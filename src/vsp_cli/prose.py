@@ -30,6 +30,7 @@ from reportlab.platypus.paragraph import (  # type: ignore[attr-defined]
 
 from .commonmark import prose_parser
 from .hyphenation import MAX_WORD, Hyphenator, add_soft_hyphens
+from .labels import BOX_EMPTY, BOX_TICKED
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -37,6 +38,8 @@ if TYPE_CHECKING:
 #: Link targets that may become clickable; anything else prints as plain text.
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
 _BULLETS = ("•", "–", "◦")
+#: A task-list item's box at the start of its text (GitHub's task lists).
+_TASK = re.compile(r"\[([ xX])\] ")
 _ALIGN = {"text-align:left": TA_LEFT, "text-align:center": TA_CENTER, "text-align:right": TA_RIGHT}
 
 
@@ -694,6 +697,16 @@ class ProseRenderer:
             kind = tok.type
             if kind == "paragraph_open":
                 children = tokens[i + 1].children or []
+                if (
+                    pending_bullet is not None
+                    and not lists[-1].ordered
+                    and children
+                    and children[0].type == "text"
+                ):
+                    task = _TASK.match(children[0].content)
+                    if task:  # `- [x] erledigt`: a box, as GitHub shows the Markdown output
+                        pending_bullet = BOX_EMPTY if task.group(1) == " " else BOX_TICKED
+                        children[0].content = children[0].content[task.end() :]
                 if _introduces(children, tokens[i + 3] if i + 3 < n else None):
                     # „Die Verwaltung schlägt vor:“ or a bold line: not alone at the foot of a page
                     lines = 1 + stringWidth(_plain_text(children), styles.font, styles.body.fontSize) // (
