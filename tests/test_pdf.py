@@ -676,6 +676,21 @@ def test_an_over_long_word_is_cut_into_the_longest_pieces_that_fit(word: str, wi
     assert fits(lines[-1]) or len(lines[-1]) == 1
 
 
+def test_an_over_long_name_is_cut_after_its_slashes_and_hyphens() -> None:
+    from vsp_cli.pdf import FONT, _wrap_lines, register_fonts
+
+    register_fonts()
+    text = "Ausschuss für Umwelt/Ordnung/Sport/Gesundheitswesen/Verbraucherschutz und Klima-Anpassungs-Strategie"
+    assert _wrap_lines(text, FONT, 9.5, 120) == [
+        "Ausschuss für",
+        "Umwelt/Ordnung/Sport/",
+        "Gesundheitswesen/",
+        "Verbraucherschutz und",
+        "Klima-Anpassungs-",
+        "Strategie",
+    ]
+
+
 def test_cutting_a_huge_word_measures_each_character_a_few_times(monkeypatch: pytest.MonkeyPatch) -> None:
     """A 20,000-letter word used to be measured over and over from each cut to its end (quadratic)."""
     from reportlab.pdfbase import pdfmetrics
