@@ -680,7 +680,9 @@ def test_an_over_long_name_is_cut_after_its_slashes_and_hyphens() -> None:
     from vsp_cli.pdf import FONT, _wrap_lines, register_fonts
 
     register_fonts()
-    text = "Ausschuss für Umwelt/Ordnung/Sport/Gesundheitswesen/Verbraucherschutz und Klima-Anpassungs-Strategie"
+    text = (
+        "Ausschuss für Umwelt/Ordnung/Sport/Gesundheitswesen/Verbraucherschutz und Klima-Anpassungs-Strategie"
+    )
     assert _wrap_lines(text, FONT, 9.5, 120) == [
         "Ausschuss für",
         "Umwelt/Ordnung/Sport/",

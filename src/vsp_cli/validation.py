@@ -18,7 +18,7 @@ from pydantic_core import ErrorDetails
 
 from . import charset, rules
 from .commonmark import prose_parser
-from .diagnostics import Diagnostic, Severity, WrittenNumber, describe_value, did_you_mean
+from .diagnostics import Diagnostic, Severity, WrittenNumber, describe_value, did_you_mean, german_number
 from .errors import InvalidInput
 from .labels import OPTIONS_BY_ART, Art
 from .loader import LoadedDocument, PathKey, load_bytes, read_file
@@ -292,13 +292,21 @@ def _prose_diagnostics(doc: LoadedDocument) -> list[Diagnostic]:
                 )
             )  # fmt: skip
             continue
-        for at in _continued_points(text):
+        points = _continued_points(text)
+        if points:  # one warning per field: the first such line, and how many more there are
+            at = points[0]
             point = text[at:].split(None, 1)[0]
+            others = len(points) - 1
+            more = (
+                f" (ebenso {german_number(others)} weitere Zeile{'n' if others > 1 else ''})"
+                if others
+                else ""
+            )
             found.append(
                 Diagnostic(
                     str(doc.path), doc.char_span((name,), at), (name,), Severity.WARNING, "continued-point",
-                    f"Die Zeile mit „{point}“ setzt Markdown im Absatz davor fort, ohne Zeilenumbruch; für eine "
-                    "eigene Zeile die Zeile davor mit \\ beenden (oder eine Leerzeile davor setzen)",
+                    f"Die Zeile mit „{point}“ setzt Markdown im Absatz davor fort, ohne Zeilenumbruch{more}; für "
+                    "eine eigene Zeile die Zeile davor mit \\ beenden (oder eine Leerzeile davor setzen)",
                 )
             )  # fmt: skip
     return found
