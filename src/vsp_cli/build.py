@@ -284,8 +284,9 @@ def find_orphans(jobs: Sequence[Job], records: Mapping[str, Entry], keys: Record
     claimed = {keys(out) for job in jobs for out in job.outputs.values()}
     orphans = []
     for key, (_, _, source) in sorted(records.items()):
-        gone = source and not os.path.lexists(os.path.join(os.path.dirname(key), source))
-        if gone and key not in claimed and os.path.isfile(key):
+        if key in claimed or not source or os.path.lexists(os.path.join(os.path.dirname(key), source)):
+            continue
+        if os.path.isfile(key):
             orphans.append(Path(key))
     return orphans
 
