@@ -107,7 +107,8 @@ def find_collisions(jobs: Sequence[Job]) -> list[Diagnostic]:
     keys = RecordKeys()
     # an input as named (it may be a link an output would replace) and the file it is (a link may point into
     # the output folder)
-    inputs = {key: job.source for job in jobs for key in (keys(job.source), str(real(job.source)))}
+    inputs = {keys(job.source): job.source for job in jobs}
+    inputs.update({str(real(job.source)): job.source for job in jobs if os.path.islink(job.source)})
     owners: dict[str, Path] = {}
     folds: dict[str, tuple[str, Path]] = {}  # case-folded, NFC-normalised key → first key and output
     problems = []
@@ -278,10 +279,10 @@ def load_records(jobs: Iterable[Job], keys: RecordKeys) -> dict[str, Entry]:
     return records
 
 
-def find_orphans(jobs: Sequence[Job], records: Mapping[str, Entry], keys: RecordKeys) -> list[Path]:
+def find_orphans(claimed: set[str], records: Mapping[str, Entry]) -> list[Path]:
     """Outputs in the record of a folder this run writes to whose statement no longer exists (renamed or
-    deleted) and that no job of this run writes: left behind, they would pass `--check` for ever."""
-    claimed = {keys(out) for job in jobs for out in job.outputs.values()}
+    deleted) and that no job of this run writes (`claimed`: their record keys): left behind, they would pass
+    `--check` for ever."""
     orphans = []
     for key, (_, _, source) in sorted(records.items()):
         if key in claimed or not source or os.path.lexists(os.path.join(os.path.dirname(key), source)):
@@ -372,6 +373,8 @@ class Task:
     todo: dict[str, str]
     kept: dict[str, Entry]  # record key → record entry of an up-to-date output
     keys: dict[str, str]  # format → record key of the output
+    #: Format → the statement's path relative to the output's folder (`Entry`).
+    sources: dict[str, str]
 
 
 def prepare(
@@ -391,6 +394,9 @@ def prepare(
     todo: dict[str, str] = {}
     kept: dict[str, Entry] = {}
     out_keys = {fmt: keys(out) for fmt, out in job.outputs.items()}
+    # relative, so the record stays right when the repository moves; through the folder resolved once a run
+    source = str(keys.folder(job.source) / job.source.name)
+    sources = {fmt: os.path.relpath(source, os.path.dirname(key)) for fmt, key in out_keys.items()}
     digest: str | None = None
     for fmt, out in job.outputs.items():
         context = fingerprinter.context(job, fmt)
@@ -399,10 +405,10 @@ def prepare(
             if digest is None:
                 digest = _hash_file(job.source, MAX_BYTES + 1)  # a longer file is refused, whatever follows
             if previous[0] == fingerprint(context, digest) and _hash_file(out) == previous[1]:
-                kept[out_keys[fmt]] = (previous[0], previous[1], _relative_source(job, out_keys[fmt]))
+                kept[out_keys[fmt]] = (previous[0], previous[1], sources[fmt])
                 continue
         todo[fmt] = context
-    return Task(job, todo, kept, out_keys)
+    return Task(job, todo, kept, out_keys, sources)
 
 
 def process(task: Task, *, check: bool = False) -> Outcome:
@@ -452,14 +458,9 @@ def process(task: Task, *, check: bool = False) -> Outcome:
         record[key] = (
             fingerprint(task.todo[fmt], digest),
             hashlib.sha256(data).hexdigest(),
-            _relative_source(job, key),
+            task.sources[fmt],
         )
     return Outcome(job, OutcomeStatus.RENDERED, result.diagnostics, source, record)
-
-
-def _relative_source(job: Job, key: str) -> str:
-    """The statement's path relative to the output's folder: still right when the repository moves."""
-    return os.path.relpath(real(job.source), os.path.dirname(key))
 
 
 def _differs(path: Path, data: bytes) -> bool:
@@ -499,7 +500,6 @@ def run(
     keys = RecordKeys()
     records = load_records(jobs, keys)
     known = records if not (check or force) else {}
-    orphans = find_orphans(jobs, records, keys)
     fingerprinter = Fingerprinter()
     work = partial(process, check=check)
     outcomes: list[Outcome] = []
@@ -521,6 +521,7 @@ def run(
             results = map(work, tasks)
         else:
             results = pool.map(work, tasks, chunksize=max(1, min(8, pending // (workers * 8))))
+        orphans = find_orphans({key for task in tasks for key in task.keys.values()}, records)
         extra = orphan_outcomes(orphans, records) if check else remove_orphans(orphans, records)
         for outcome in itertools.chain(results, extra):
             if on_outcome is not None:
