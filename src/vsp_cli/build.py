@@ -32,7 +32,7 @@ from pathlib import Path
 from . import __version__
 from .diagnostics import Diagnostic, Severity
 from .errors import InvalidInput, VspError
-from .fileio import digest_regular, files_below, os_reason, read_regular, real, write_all_atomic, write_atomic
+from .fileio import digest_regular, os_reason, read_regular, real, walk, write_all_atomic, write_atomic
 from .inputs import MAX_BYTES, Resolver
 from .settings import RenderSettings
 
@@ -181,7 +181,7 @@ class Fingerprinter:
             from .resources import builtin_templates_dir
 
             folders = [builtin_templates_dir(), *([key] if key is not None else [])]
-            self._templates[key] = [path for folder in folders for path in files_below(folder)]
+            self._templates[key] = [path for folder in folders for path in walk(folder)]
         return self._templates[key]
 
     def context(self, job: Job, fmt: str) -> str:

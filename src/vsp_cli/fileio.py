@@ -12,7 +12,7 @@ import hashlib
 import itertools
 import os
 import stat
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import BinaryIO
 
@@ -43,29 +43,54 @@ def real(path: Path) -> Path:
     return Path(os.path.realpath(path))
 
 
-def files_below(folder: Path) -> list[Path]:
-    """Every file in `folder` and its subfolders, sorted; linked folders are followed (as Jinja follows them),
-    each real folder once, so a link loop ends. Unreadable folders are passed over."""
+def walk(folder: Path, skip: Iterable[Path] = ()) -> list[Path]:
+    """The files below `folder` in the order of `os.walk` (a folder's files, then each subfolder's, sorted);
+    hidden files and folders and the folders in `skip` are left out.
+
+    Without os.walk's recursion, which a tree a thousand folders deep exhausted. Linked folders are followed,
+    each real folder once, told apart by device and inode (one stat, not a path resolution per level), so a
+    link loop ends. Unreadable folders are passed over.
+    """
+    skipped = {_identity(p) for p in skip} - {None}
     found: list[Path] = []
-    seen: set[Path] = set()
+    visited: set[tuple[int, int] | None] = set()
     stack = [folder]
     while stack:
-        current = stack.pop()
-        key = real(current)
-        if key in seen:
+        root = stack.pop()
+        identity = _identity(root)
+        if identity is None or identity in visited or identity in skipped:
             continue
-        seen.add(key)
+        visited.add(identity)
         try:
-            with os.scandir(current) as entries:
-                for entry in entries:
-                    path = current / entry.name
-                    if entry.is_dir():
-                        stack.append(path)
-                    elif entry.is_file():
-                        found.append(path)
+            with os.scandir(root) as scan:
+                entries = sorted(
+                    (entry.name, _is_folder(entry)) for entry in scan if not _is_hidden(entry.name)
+                )
         except OSError:
             continue
-    return sorted(found)
+        found.extend(root / name for name, is_folder in entries if not is_folder)
+        stack.extend(reversed([root / name for name, is_folder in entries if is_folder]))
+    return found
+
+
+def _is_hidden(name: str) -> bool:
+    return name.startswith(".")
+
+
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    """A folder, or a link to one; a link loop counts as a file (its reader reports it)."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def _identity(folder: Path) -> tuple[int, int] | None:
+    try:
+        info = os.stat(folder)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
 
 
 def os_reason(exc: OSError) -> str:

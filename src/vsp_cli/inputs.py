@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import glob
-import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from .fileio import real
+from .fileio import real, walk
 
 SUFFIXES = (".yaml", ".yml")
 #: Largest statement file accepted. Real ones are 5–60 kB; the limit stops a mistaken or hostile input early,
@@ -40,55 +39,9 @@ class Resolver:
         return self.folder(path) / path.name
 
 
-def _is_hidden(name: str) -> bool:
-    return name.startswith(".") and name not in (".", "..")
-
-
-def _is_folder(entry: os.DirEntry[str]) -> bool:
-    """A folder, or a link to one; a link loop is a file (reported as unreadable when it is read)."""
-    try:
-        return entry.is_dir()
-    except OSError:
-        return False
-
-
 def _walk(folder: Path, skip: set[Path]) -> list[Path]:
-    """Statement files below `folder`, skipping hidden folders/files and the folders in `skip`.
-
-    In the order of `os.walk` (a folder's files, then each subfolder's, sorted), but without its recursion,
-    which a tree a thousand folders deep exhausted; linked folders are followed, each real folder once (told
-    apart by device and inode, which costs one stat, not a path resolution per level).
-    """
-    skipped = {_identity(p) for p in skip} - {None}
-    found: list[Path] = []
-    visited: set[tuple[int, int] | None] = set()
-    stack = [folder]
-    while stack:
-        root = stack.pop()
-        identity = _identity(root)
-        if identity is None or identity in visited or identity in skipped:
-            continue
-        visited.add(identity)
-        try:
-            with os.scandir(root) as scan:
-                entries = sorted((entry.name, _is_folder(entry)) for entry in scan)
-        except OSError:
-            continue  # an unreadable folder holds nothing to render, as for os.walk
-        for name, is_folder in entries:
-            if not is_folder and name.endswith(SUFFIXES) and not _is_hidden(name):
-                found.append(root / name)
-        stack.extend(
-            reversed([root / name for name, is_folder in entries if is_folder and not _is_hidden(name)])
-        )
-    return found
-
-
-def _identity(folder: Path) -> tuple[int, int] | None:
-    try:
-        info = os.stat(folder)
-    except OSError:
-        return None
-    return info.st_dev, info.st_ino
+    """Statement files below `folder` (`fileio.walk`: hidden ones and the folders in `skip` left out)."""
+    return [path for path in walk(folder, skip) if path.name.endswith(SUFFIXES)]
 
 
 def collect(arguments: Sequence[str], *, skip_dirs: Iterable[Path] = ()) -> list[Path]:

@@ -22,9 +22,9 @@ from typing import Any
 import jinja2
 from jinja2.loaders import split_template_path
 
-from .diagnostics import Diagnostic, Severity, Span
+from .diagnostics import Diagnostic, Severity, Span, german_number
 from .errors import TemplateError
-from .fileio import files_below, os_reason
+from .fileio import os_reason, walk
 from .resources import builtin_templates_dir
 
 #: Exceptions a template can provoke by itself (calling a method wrongly, dividing by zero, including or calling
@@ -43,9 +43,9 @@ def environment(
 ) -> jinja2.Environment:
     """The environment for `template_dir` (None: built-in templates only), with `filters` registered.
 
-    The folder's files are read at each call and the environment is cached by their names and bytes: building
-    one and compiling its templates costs more than reading a few small files, and a template added, edited or
-    replaced (even with its old modification time) is always the one used, as the build record assumes.
+    The environment is cached by the folder's files, names and bytes (`_snapshot`): building one and compiling
+    its templates costs more than rendering a statement, and a template added, edited or replaced (even with
+    its old modification time) is always the one used, as the build record assumes.
     """
     if template_dir is not None and not template_dir.is_dir():
         raise TemplateError(
@@ -70,24 +70,47 @@ class _Snapshot:
     files: tuple[tuple[str, str, bytes], ...]
 
 
+#: Bytes a template folder may hold: a few templates take kilobytes; a folder of PDFs or a whole repository
+#: named by mistake would be read for every statement.
+MAX_TEMPLATE_BYTES = 10_000_000
+
+
 def _snapshot(folder: Path) -> _Snapshot:
+    """The folder's templates, read again only when a file's size, times or inode changed (a write changes
+    the change time, which no program can set back) or a file came or went."""
+    stamps = []
+    for path in walk(folder):
+        try:
+            info = path.stat()
+        except OSError as exc:
+            raise _unreadable(path, exc) from None
+        stamps.append((path, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino))
+    total = sum(size for _, size, *_ in stamps)
+    if total > MAX_TEMPLATE_BYTES:
+        message = (
+            f"Der Vorlagenordner „{folder}“ enthält {german_number(total)} Bytes, mehr als "
+            f"{german_number(MAX_TEMPLATE_BYTES)} (Grenze MAX_TEMPLATE_BYTES); bitte einen Ordner nur für die "
+            "Vorlagen angeben"
+        )
+        raise TemplateError([_diagnostic(str(folder), 0, "template-error", message)])
+    return _read_snapshot(str(folder), tuple(stamps))
+
+
+@lru_cache(maxsize=16)
+def _read_snapshot(folder: str, stamps: tuple[tuple[Path, int, int, int, int], ...]) -> _Snapshot:
     files = []
-    for path in files_below(folder):
+    for path, *_ in stamps:
         try:
             data = path.read_bytes()
         except OSError as exc:
-            raise TemplateError(
-                [
-                    _diagnostic(
-                        str(path),
-                        0,
-                        "template-error",
-                        f"Die Vorlage kann nicht gelesen werden: {os_reason(exc)}",
-                    )
-                ]
-            ) from None
+            raise _unreadable(path, exc) from None
         files.append((path.relative_to(folder).as_posix(), str(path), data))
-    return _Snapshot(str(folder), tuple(files))
+    return _Snapshot(folder, tuple(files))
+
+
+def _unreadable(path: Path, exc: OSError) -> TemplateError:
+    message = f"Die Vorlage kann nicht gelesen werden: {os_reason(exc)}"
+    return TemplateError([_diagnostic(str(path), 0, "template-error", message)])
 
 
 class _SnapshotLoader(jinja2.BaseLoader):
