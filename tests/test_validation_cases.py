@@ -45,6 +45,13 @@ def _expected(path: Path) -> list[tuple[int, int, str, str]]:
     return rows
 
 
+def statement_file(tmp_path: Path, text: str) -> Path:
+    """A statement file with `text` in the test's folder."""
+    path = tmp_path / "s.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 @pytest.mark.parametrize("path", INVALID_CASES, ids=_ids(INVALID_CASES))
 def test_invalid_case(path: Path) -> None:
     result = check_file(path)
@@ -150,11 +157,10 @@ def test_an_unknown_option_is_answered_with_the_forms_options(
     tmp_path: Path, art: str, typo: str, suggestion: str, offered: str, not_offered: str
 ) -> None:
     """The suggestion and the list of allowed ids come from the statement's form (antrag if `art` is unclear)."""
-    path = tmp_path / "s.yaml"
-    path.write_text(
+    path = statement_file(
+        tmp_path,
         f"nummer: VI-A-03824-VSP-01\nart: {art}\nbetreff: x\neingereicht_von: y\n"
         f"beratungsfolge: [{{gremium: z}}]\nempfehlung: {typo}\nbegruendung: b\n",
-        encoding="utf-8",
     )
     [choice] = [d for d in check_file(path).diagnostics if d.path[:1] == ("empfehlung",)]
     assert choice.code == "invalid-choice"
@@ -191,11 +197,10 @@ def test_an_unprintable_character_is_refused_with_its_reason(tmp_path: Path, cha
 
 
 def test_an_empty_list_entry_is_named_by_its_list_and_place(tmp_path: Path) -> None:
-    path = tmp_path / "s.yaml"
-    path.write_text(
+    path = statement_file(
+        tmp_path,
         'nummer: VI-A-03824-VSP-01\nbetreff: x\neingereicht_von: ["A", ""]\nberatungsfolge: [{gremium: z}]\n'
         'empfehlung: ablehnung\nbegruendung: b\nanlagen: ["x", " "]\n',
-        encoding="utf-8",
     )
     assert [(d.line, d.message) for d in check_file(path).diagnostics] == [
         (3, "„eingereicht_von“ (Eintrag 2) darf nicht leer sein"),
@@ -204,11 +209,10 @@ def test_an_empty_list_entry_is_named_by_its_list_and_place(tmp_path: Path) -> N
 
 
 def test_a_no_break_space_in_the_indentation_is_named(tmp_path: Path) -> None:
-    path = tmp_path / "s.yaml"
-    path.write_text(
+    path = statement_file(
+        tmp_path,
         "nummer: VI-A-03824-VSP-01\nbetreff: x\neingereicht_von: y\nberatungsfolge:\n\u00a0 - gremium: z\n"
         "empfehlung: ablehnung\nbegruendung: b\n",
-        encoding="utf-8",
     )
     found = [d for d in check_file(path).diagnostics if d.code == "unknown-key"]
     assert [(d.line, d.column) for d in found] == [(5, 1)]
@@ -217,11 +221,10 @@ def test_a_no_break_space_in_the_indentation_is_named(tmp_path: Path) -> None:
 
 def test_problems_in_a_single_value_of_a_list_field_are_located_as_written(tmp_path: Path) -> None:
     """`empfehlung: {option: …}` and `eingereicht_von: x` are entry 0 of a list for the model, not in the file."""
-    path = tmp_path / "s.yaml"
-    path.write_text(
+    path = statement_file(
+        tmp_path,
         'nummer: VI-A-03824-VSP-01\neingereicht_von: "   "\nbetreff: x\nberatungsfolge: [{gremium: z}]\n'
         "empfehlung:\n  option: erledig\n  punkte: 3\n  punkt: zu 1.\nbegruendung: b\n",
-        encoding="utf-8",
     )
     found = [(d.line, d.column, d.code, d.path) for d in check_file(path).diagnostics]
     assert found == [
@@ -234,23 +237,21 @@ def test_problems_in_a_single_value_of_a_list_field_are_located_as_written(tmp_p
 
 
 def test_a_legal_box_on_a_petition_points_at_the_key_to_remove(tmp_path: Path) -> None:
-    path = tmp_path / "s.yaml"
-    path.write_text(
+    path = statement_file(
+        tmp_path,
         "nummer: VI-A-03824-VSP-01\nart: petition\neingereicht_von: y\nbetreff: x\nberatungsfolge: [{gremium: z}]\n"
         "empfehlung: erledigt\nbegruendung: b\nrechtliche_konsequenzen:\n  rechtswidrig: true\n",
-        encoding="utf-8",
     )
     [found] = check_file(path).diagnostics
     assert (found.line, found.column, found.code) == (8, 1, "legal-box-on-petition")
 
 
 def test_wrong_kinds_of_value_are_described_in_words(tmp_path: Path) -> None:
-    path = tmp_path / "s.yaml"
-    path.write_text(
+    path = statement_file(
+        tmp_path,
         "nummer: VI-A-03824-VSP-01\neingereicht_von: y\nbetreff: x\nberatungsfolge:\n"
         "  - {gremium: a, termin: true}\n  - {gremium: b, termin: [a]}\n  - {gremium: c, termin: {a: 1}}\n"
         "empfehlung: ablehnung\nbegruendung: b\nrechtliche_konsequenzen: False\n",
-        encoding="utf-8",
     )
     messages = [d.message for d in check_file(path).diagnostics]
     assert [m.partition("gefunden: ")[2] for m in messages] == [
@@ -262,11 +263,10 @@ def test_wrong_kinds_of_value_are_described_in_words(tmp_path: Path) -> None:
 
 
 def test_messages_show_what_was_written_and_how_to_fix_it(tmp_path: Path) -> None:
-    path = tmp_path / "s.yaml"
-    path.write_text(
+    path = statement_file(
+        tmp_path,
         "nummer: VI-A-03824-VSP-01\neingereicht_von: y\nbetreff: x\nberatungsfolge: [{gremium: z}]\n"
         "empfehlung:\n  - option: ablehnung\n    punkte: 2.\nbegruendung: b\nanlagen:\n  - Anlage 1: Lageplan\n",
-        encoding="utf-8",
     )
     assert [d.message for d in check_file(path).diagnostics] == [
         "Text erwartet, gefunden: die Zahl 2.; Zahlen und true/false als Text bitte in Anführungszeichen setzen",
