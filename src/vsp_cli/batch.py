@@ -217,24 +217,20 @@ def _stale_diagnostics(outcome: Outcome) -> list[Diagnostic]:
 
 def record_outcome(report: Report, outcome: Outcome) -> None:
     """Count one outcome and print its diagnostics."""
-    report.files += 1
-    if outcome.status is OutcomeStatus.INVALID:
-        report.failed += 1
-    elif outcome.status is OutcomeStatus.RENDERED:
-        report.rendered += 1
-    elif outcome.status is OutcomeStatus.UNCHANGED:
-        report.unchanged += 1
-    elif outcome.status is OutcomeStatus.STALE:
-        report.stale += 1
-    elif outcome.status is OutcomeStatus.ORPHANED:
-        report.files -= 1  # not an input of this run
-        report.stale += any(d.severity is Severity.ERROR for d in outcome.diagnostics)
-    elif outcome.status is OutcomeStatus.REMOVED:
-        report.files -= 1
+    status = outcome.status
+    if status is OutcomeStatus.REMOVED:  # outputs of a statement that is gone: not an input of this run
         report.removed += 1
         removed = ", ".join(map(shown_path, outcome.stale))
         report.message(f"entfernt: {removed} (ihr Standpunkt {shown_path(outcome.job.source)} fehlt)")
         return
+    if status is OutcomeStatus.ORPHANED:  # likewise; an error with --check, else a warning (edited by hand)
+        report.stale += any(d.severity is Severity.ERROR for d in outcome.diagnostics)
+    else:
+        report.files += 1
+        report.failed += status is OutcomeStatus.INVALID
+        report.rendered += status is OutcomeStatus.RENDERED
+        report.unchanged += status is OutcomeStatus.UNCHANGED
+        report.stale += status is OutcomeStatus.STALE
     diagnostics = outcome.diagnostics + _stale_diagnostics(outcome)
     if diagnostics:
         report.emit(diagnostics, outcome.source_text)
