@@ -861,3 +861,19 @@ def test_a_damaged_record_is_ignored(tmp_path: Path) -> None:
     (tmp_path / "out" / RECORD_NAME).write_text("[" * 100_000, encoding="utf-8")  # too deep for json
     assert call("render", str(tmp_path / "in"), "-o", str(tmp_path / "out")) == 0
     assert (tmp_path / "out" / "vsp-000.pdf").is_file()
+
+
+def test_a_record_cannot_make_vsp_delete_a_file_outside_its_folder(tmp_path: Path) -> None:
+    """The record lies in the output folder, often in git: an entry naming "../README.md" must not count."""
+    import hashlib
+
+    make_statements(tmp_path / "in", 1)
+    assert call("render", str(tmp_path / "in"), "-o", str(tmp_path / "out")) == 0
+    victim = tmp_path / "README.md"
+    victim.write_text("Wichtig", encoding="utf-8")
+    record = json.loads((tmp_path / "out" / RECORD_NAME).read_text(encoding="utf-8"))
+    digest = hashlib.sha256(victim.read_bytes()).hexdigest()
+    record["../README.md"] = ["x", digest, "../in/weg.yaml"]
+    (tmp_path / "out" / RECORD_NAME).write_text(json.dumps(record), encoding="utf-8")
+    assert call("render", str(tmp_path / "in"), "-o", str(tmp_path / "out")) == 0
+    assert victim.read_text(encoding="utf-8") == "Wichtig"

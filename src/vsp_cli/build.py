@@ -20,6 +20,7 @@ import hashlib
 import itertools
 import json
 import os
+import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -269,13 +270,20 @@ def _load_record(folder: Path) -> dict[str, list[str]]:
     return data if isinstance(data, dict) else {}
 
 
+#: The name of an output file vsp writes: no folder part, and one of its suffixes.
+_OUTPUT_NAME = re.compile(r"[^/\\\x00]+\.(?:pdf|md)")
+
+
 def load_records(jobs: Iterable[Job], keys: RecordKeys) -> dict[str, Entry]:
     """The build records of every output folder the jobs write to, keyed by output path."""
     records: dict[str, Entry] = {}
     for folder in sorted({keys.folder(out) for job in jobs for out in job.outputs.values()}):
         for name, entry in _load_record(folder).items():
-            if isinstance(entry, list) and len(entry) in (2, 3):  # records before 0.2 named no statement
-                records[str(folder / name)] = (str(entry[0]), str(entry[1]), str(entry[2:3] and entry[2]))
+            # only outputs in this folder: a record edited to name "../README.md" must not make it an orphan
+            if not _OUTPUT_NAME.fullmatch(name) or not isinstance(entry, list) or len(entry) not in (2, 3):
+                continue
+            source = str(entry[2]) if len(entry) == 3 else ""  # records before 0.2 named no statement
+            records[str(folder / name)] = (str(entry[0]), str(entry[1]), source)
     return records
 
 
