@@ -344,21 +344,58 @@ def _without_echoes(found: list[Diagnostic]) -> list[Diagnostic]:
     ]
 
 
+#: Stand-ins for required fields that failed, so that the rules across fields still judge the rest.
+_STAND_INS: dict[str, Any] = {
+    "nummer": "VI-A-00000-VSP-01",
+    "betreff": "x",
+    "eingereicht_von": "x",
+    "beratungsfolge": [{"gremium": "x"}],
+    "empfehlung": [],
+}
+
+
+def _findings_despite(data: Any, failed: set[str | int]) -> list[rules.Finding]:
+    """The rules' findings about the fields that are valid, when others are not: every problem of a file is
+    reported at once, not one round of fixes after another. A failed field is dropped or stood in for, and
+    findings about it are left out; a wrong `art` leaves the form unknown, so no rule runs."""
+    if not isinstance(data, dict) or "art" in failed:
+        return []
+    rest = {key: value for key, value in data.items() if key not in failed}
+    rest.update({key: _STAND_INS[key] for key in failed if key in _STAND_INS})
+    if rest.get("empfehlung") == []:
+        rest["empfehlung"] = "sachstandsbericht" if rest.get("art", "antrag") == "antrag" else "erledigt"
+    try:
+        statement = Statement.model_validate(rest)
+    except ValidationError:
+        return []
+    return [finding for finding in rules.check(statement) if not _about_failed(finding, failed)]
+
+
+def _about_failed(finding: rules.Finding, failed: set[str | int]) -> bool:
+    """Whether a finding speaks of a field that failed (one about the whole file: of the Begründung)."""
+    if finding.path:
+        return finding.path[0] in failed
+    return bool(failed & {"begruendung", "sachverhalt"})
+
+
 def validate_document(doc: LoadedDocument) -> tuple[Statement | None, list[Diagnostic]]:
     """Validate parsed data; returns the statement (None if the model rejects it) and all diagnostics."""
     diagnostics = _character_diagnostics(doc) + _prose_diagnostics(doc)
     statement: Statement | None = None
+    findings: list[rules.Finding] = []
     try:
         statement = Statement.model_validate(doc.data)
+        findings = list(rules.check(statement))
     except ValidationError as exc:
-        diagnostics.extend(_without_echoes([_translate(e, doc) for e in exc.errors(include_url=False)]))
-    if statement is not None:
-        for finding in rules.check(statement):
-            path = _as_written(finding.path, doc.data)
-            span = doc.locate(path, key=finding.at_key)
-            diagnostics.append(
-                Diagnostic(str(doc.path), span, path, finding.severity, finding.code, finding.message)
-            )
+        errors = exc.errors(include_url=False)
+        diagnostics.extend(_without_echoes([_translate(e, doc) for e in errors]))
+        findings = _findings_despite(doc.data, {e["loc"][0] for e in errors if e["loc"]})
+    for finding in findings:
+        path = _as_written(finding.path, doc.data)
+        span = doc.locate(path, key=finding.at_key)
+        diagnostics.append(
+            Diagnostic(str(doc.path), span, path, finding.severity, finding.code, finding.message)
+        )
     diagnostics.sort(key=lambda d: (d.span.line, d.span.column))
     if any(d.severity is Severity.ERROR for d in diagnostics):
         statement = None
