@@ -725,6 +725,10 @@ def test_outputs_of_a_renamed_statement_fail_check_and_are_removed(
         for fmt in ("pdf", "md"):
             assert f"out/{gone}.{fmt} gehört zu keinem Standpunkt mehr" in printed
     (tmp_path / "out" / "vsp-001.md").write_text("von Hand ergänzt", encoding="utf-8")
+    assert call("render", "s", "-o", "out", "--check") == 1
+    assert "out/vsp-001.md gehört zu keinem Standpunkt mehr (s/vsp-001.yaml fehlt); von Hand geändert" in (
+        capsys.readouterr().out
+    )
     assert call("render", "s", "-o", "out") == 0
     left = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert left == [".vsp-build.json", "neu.md", "neu.pdf", "vsp-001.md", "vsp-002.md", "vsp-002.pdf"]
@@ -877,3 +881,20 @@ def test_a_record_cannot_make_vsp_delete_a_file_outside_its_folder(tmp_path: Pat
     (tmp_path / "out" / RECORD_NAME).write_text(json.dumps(record), encoding="utf-8")
     assert call("render", str(tmp_path / "in"), "-o", str(tmp_path / "out")) == 0
     assert victim.read_text(encoding="utf-8") == "Wichtig"
+
+
+def test_outputs_of_another_checkout_in_a_shared_folder_are_no_orphans(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A statement recorded outside the folders this run searched may live on: its outputs stay."""
+    make_statements(tmp_path / "alice", 1)
+    (tmp_path / "bob").mkdir()
+    (tmp_path / "bob" / "b.yaml").write_text(SEED, encoding="utf-8")
+    assert call("render", str(tmp_path / "alice"), "-o", str(tmp_path / "share")) == 0
+    (tmp_path / "alice").rename(tmp_path / "alice-anderswo")  # another machine, a share not mounted
+    assert (
+        call("render", str(tmp_path / "bob"), "-o", str(tmp_path / "share"), "--check") == 1
+    )  # b is missing
+    assert "output-orphaned" not in capsys.readouterr().out
+    assert call("render", str(tmp_path / "bob"), "-o", str(tmp_path / "share")) == 0
+    assert (tmp_path / "share" / "vsp-000.pdf").is_file() and (tmp_path / "share" / "b.pdf").is_file()

@@ -250,8 +250,17 @@ def execute(options: BatchOptions, report: Report) -> None:
             progress.clear()
         record_outcome(report, outcome)
 
+    # outputs of a statement that is gone are orphans only where the run searched: the folders named
+    searched = [real(Path(arg)) for arg in options.paths if Path(arg).is_dir()]
     try:
-        run(jobs, workers=workers, check=options.check, force=options.force, on_outcome=on_outcome)
+        run(
+            jobs,
+            workers=workers,
+            check=options.check,
+            force=options.force,
+            on_outcome=on_outcome,
+            searched=searched,
+        )
     finally:
         progress.clear()
 

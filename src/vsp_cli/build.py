@@ -287,15 +287,21 @@ def load_records(jobs: Iterable[Job], keys: RecordKeys) -> dict[str, Entry]:
     return records
 
 
-def find_orphans(claimed: set[str], records: Mapping[str, Entry]) -> list[Path]:
+def find_orphans(claimed: set[str], records: Mapping[str, Entry], searched: Sequence[Path]) -> list[Path]:
     """Outputs in the record of a folder this run writes to whose statement no longer exists (renamed or
     deleted) and that no job of this run writes (`claimed`: their record keys): left behind, they would pass
-    `--check` for ever."""
+    `--check` for ever.
+
+    Only a statement that would lie in a folder this run searched (`searched`, resolved) is known to be gone:
+    one recorded elsewhere may be in another checkout that shares the output folder, or on a share not mounted.
+    """
+    roots = [os.path.join(root, "") for root in map(str, searched)]
     orphans = []
     for key, (_, _, source) in sorted(records.items()):
-        if key in claimed or not source or os.path.lexists(os.path.join(os.path.dirname(key), source)):
+        if key in claimed or not source:
             continue
-        if os.path.isfile(key):
+        statement = os.path.normpath(os.path.join(os.path.dirname(key), source))
+        if statement.startswith(tuple(roots)) and not os.path.lexists(statement) and os.path.isfile(key):
             orphans.append(Path(key))
     return orphans
 
@@ -336,11 +342,17 @@ def orphan_outcomes(orphans: Sequence[Path], records: Mapping[str, Entry]) -> li
     """`--check`: every orphan is an output that should not be there."""
     outcomes = []
     for path in orphans:
-        source = _statement_of(path, records[str(path)])
+        entry = records[str(path)]
+        source = _statement_of(path, entry)
+        remedy = (
+            "vsp render entfernt es"
+            if _hash_file(path) == entry[1]
+            else "von Hand geändert, bitte selbst löschen"
+        )
         problem = Diagnostic.for_file(
             shown_path(path),
             "output-orphaned",
-            f"{shown_path(path)} gehört zu keinem Standpunkt mehr ({shown_path(source)} fehlt); vsp render entfernt es",
+            f"{shown_path(path)} gehört zu keinem Standpunkt mehr ({shown_path(source)} fehlt); {remedy}",
         )
         outcomes.append(Outcome(Job(source, {}), OutcomeStatus.ORPHANED, [problem]))
     return outcomes
@@ -499,6 +511,7 @@ def run(
     check: bool = False,
     force: bool = False,
     on_outcome: Callable[[Outcome], None] | None = None,
+    searched: Sequence[Path] = (),
 ) -> list[Outcome]:
     """Process all jobs (in a process pool if `workers` > 1 and two or more have work), in input order.
 
@@ -529,7 +542,7 @@ def run(
             results = map(work, tasks)
         else:
             results = pool.map(work, tasks, chunksize=max(1, min(8, pending // (workers * 8))))
-        orphans = find_orphans({key for task in tasks for key in task.keys.values()}, records)
+        orphans = find_orphans({key for task in tasks for key in task.keys.values()}, records, searched)
         extra = orphan_outcomes(orphans, records) if check else remove_orphans(orphans, records)
         for outcome in itertools.chain(results, extra):
             if on_outcome is not None:

@@ -485,32 +485,41 @@ class _ColumnText:
 
     natural: float  # its longest line, unbroken
     glued: float  # its widest word, with a short piece after it („12.450.000,00 €“)
-    word: float  # its widest word
+    figure: float  # its widest number with what follows it („12.450.000,00 €“, „12,5 %“): never broken
+
+
+#: A number as tables hold them: amounts, years, percentages, dates.
+_FIGURE = re.compile(r"[-+–(]?[0-9][0-9.,/:]*[%‰)]?")
 
 
 def _measure(text: str, font: str, size: float) -> _ColumnText:
-    natural = glued = word = 0.0
+    natural = glued = figure = 0.0
     for line in text.split("\n"):
         natural = max(natural, stringWidth(line, font, size))
-        pieces: list[str] = []
+        pieces: list[
+            tuple[str, bool]
+        ] = []  # a word with the short piece after it, and whether it is a number
         for token in line.split():
-            word = max(word, stringWidth(token, font, size))
             if pieces and len(token) <= _TRAILING_PIECE:
-                pieces[-1] += " " + token
+                pieces[-1] = (pieces[-1][0] + " " + token, pieces[-1][1])
             else:
-                pieces.append(token)
-        glued = max([glued, *(stringWidth(piece, font, size) for piece in pieces)])
-    return _ColumnText(natural, glued, word)
+                pieces.append((token, bool(_FIGURE.fullmatch(token))))
+        for piece, is_figure in pieces:
+            width = stringWidth(piece, font, size)
+            glued = max(glued, width)
+            if is_figure:
+                figure = max(figure, width)
+    return _ColumnText(natural, glued, figure)
 
 
-def _table_layout(columns: list[_ColumnText], width: float) -> tuple[float, list[float]]:
-    """The font scale and column widths of a table, as a typesetter would choose them.
+def _table_layout(columns: list[_ColumnText], width: float) -> tuple[float, list[float]] | None:
+    """The font scale and column widths of a table as a typesetter would choose them; None if its numbers
+    cannot stand whole side by side even in small type (the table is then set as lines).
 
     Natural widths if they fit. Else each column gets at least its widest word with what belongs to it (an
     amount with its „€“), and the rest of the width is shared in proportion to what each column lacks, so
-    that text columns wrap and amounts stay whole; if that does not fit, the table is set smaller. Only if
-    even the smallest size cannot hold every word are amounts split before their unit, and then the widest
-    words broken: the widest columns give way first.
+    that text columns wrap and amounts stay whole; if that does not fit, the table is set smaller. At the
+    smallest size, words may be broken (hyphenated), numbers never.
     """
 
     def padded(widths: Iterator[float]) -> list[float]:
@@ -523,10 +532,10 @@ def _table_layout(columns: list[_ColumnText], width: float) -> tuple[float, list
         glued = padded(c.glued * scale for c in columns)
         if sum(glued) <= width:
             return scale, _shared(natural, glued, width)
-    words = padded(c.word * scale for c in columns)
-    if sum(words) <= width:
-        return scale, _shared(natural, words, width)
-    return scale, _capped(words, width)
+    figures = padded(c.figure * scale for c in columns)
+    if sum(figures) <= width:
+        return scale, _shared(natural, figures, width)
+    return None
 
 
 def _shared(natural: list[float], minimum: list[float], width: float) -> list[float]:
@@ -534,18 +543,6 @@ def _shared(natural: list[float], minimum: list[float], width: float) -> list[fl
     lacking = [n - m for n, m in zip(natural, minimum, strict=True)]
     spare = (width - sum(minimum)) / sum(lacking)
     return [m + spare * gap for m, gap in zip(minimum, lacking, strict=True)]
-
-
-def _capped(minimum: list[float], width: float) -> list[float]:
-    """The columns' minimums, the widest cut down to one common width so that all together fill `width`."""
-    rest, left = width, len(minimum)
-    for m in sorted(minimum):
-        if m * left > rest:
-            cap = rest / left
-            return [min(w, cap) for w in minimum]
-        rest -= m
-        left -= 1
-    return minimum
 
 
 def _items(tokens: list[Token], start: int) -> int:
@@ -808,7 +805,8 @@ class ProseRenderer:
     def _table_as_lines(
         self, plain: list[list[str]], header_rows: int, left: float, out: list[Flowable], after: int
     ) -> int:
-        """A table too wide for the page: each body row as one paragraph of „Kopf: Wert“ pairs."""
+        """A table too wide for the page (or whose numbers would not fit side by side): each body row as one
+        paragraph of „Kopf: Wert“ pairs."""
         head = plain[0] if header_rows else []
         for row in plain[header_rows:]:
             parts = [
@@ -853,14 +851,16 @@ class ProseRenderer:
             row += [""] * (columns - len(row))
             style = styles.head_cell if r < header_rows else styles.cell
             for c, text in enumerate(plain[r]):
-                m, found = measured[c], _measure(text, style.fontName, style.fontSize)
+                font = styles.bold_font if "<b>" in row[c] else style.fontName  # **Summe**: measured bold
+                m, found = measured[c], _measure(text, font, style.fontSize)
                 measured[c] = _ColumnText(
-                    max(m.natural, found.natural), max(m.glued, found.glued), max(m.word, found.word)
+                    max(m.natural, found.natural), max(m.glued, found.glued), max(m.figure, found.figure)
                 )
         available = self.width - left
-        if columns * _MIN_COLUMN > available:
+        layout = _table_layout(measured, available) if columns * _MIN_COLUMN <= available else None
+        if layout is None:
             return self._table_as_lines(plain, header_rows, left, out, i + 1)
-        scale, widths = _table_layout(measured, available)
+        scale, widths = layout
         head_style, body_style = styles.scaled(styles.head_cell, scale), styles.scaled(styles.cell, scale)
         data = [
             [
