@@ -812,7 +812,7 @@ def test_watch_covers_configuration_and_templates_outside_the_inputs(tmp_path: P
     assert _roots(BatchOptions(paths=[str(repo / "standpunkte" / "**" / "*.yaml")])) == roots
 
 
-def test_folders_deep_linked_and_looping_are_searched_once(tmp_path: Path) -> None:
+def test_deep_folders_are_searched_and_linked_ones_only_when_named(tmp_path: Path) -> None:
     from vsp_cli.inputs import InputNotFound, collect
 
     deep = tmp_path / "tief"
@@ -831,10 +831,14 @@ def test_folders_deep_linked_and_looping_are_searched_once(tmp_path: Path) -> No
             folder = folder.parent
 
     make_statements(tmp_path / "geteilt", 2)
-    (tmp_path / "oben").mkdir()
+    make_statements(tmp_path / "oben", 1)
     (tmp_path / "oben" / "verweis").symlink_to(tmp_path / "geteilt")
     (tmp_path / "geteilt" / "zurueck").symlink_to(tmp_path / "oben")  # a loop
-    assert [p.name for p in collect([str(tmp_path / "oben")])] == ["vsp-000.yaml", "vsp-001.yaml"]
+    (tmp_path / "oben" / "wurzel").symlink_to("/")  # followed, it would search the whole disk
+    assert [p.parent.name for p in collect([str(tmp_path / "oben")])] == [
+        "oben"
+    ]  # links inside: not followed
+    assert [p.name for p in collect([str(tmp_path / "oben" / "verweis")])] == ["vsp-000.yaml", "vsp-001.yaml"]
     with pytest.raises(InputNotFound, match="leerer Pfad"):
         collect([""])  # not the working folder
 
@@ -898,3 +902,23 @@ def test_outputs_of_another_checkout_in_a_shared_folder_are_no_orphans(
     assert "output-orphaned" not in capsys.readouterr().out
     assert call("render", str(tmp_path / "bob"), "-o", str(tmp_path / "share")) == 0
     assert (tmp_path / "share" / "vsp-000.pdf").is_file() and (tmp_path / "share" / "b.pdf").is_file()
+
+
+def test_a_folder_that_cannot_be_listed_is_an_error_not_a_gap(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vsp_cli import fileio
+    from vsp_cli.inputs import InputNotFound, collect
+
+    make_statements(tmp_path / "s", 1)
+    make_statements(tmp_path / "s" / "gesperrt", 1)
+    real_scandir = os.scandir
+
+    def scandir(path: Any) -> Any:  # as without read permission (the tests may run as root, who has it)
+        if str(path).endswith("gesperrt"):
+            raise PermissionError(13, "Keine Berechtigung", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(fileio.os, "scandir", scandir)
+    with pytest.raises(InputNotFound, match="gesperrt“ kann nicht gelesen werden"):
+        collect([str(tmp_path / "s")])

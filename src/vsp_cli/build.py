@@ -182,7 +182,7 @@ class Fingerprinter:
             from .resources import builtin_templates_dir
 
             folders = [builtin_templates_dir(), *([key] if key is not None else [])]
-            self._templates[key] = [path for folder in folders for path in walk(folder)]
+            self._templates[key] = [path for folder in folders for path in walk(folder, follow_links=True)]
         return self._templates[key]
 
     def context(self, job: Job, fmt: str) -> str:

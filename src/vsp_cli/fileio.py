@@ -43,13 +43,20 @@ def real(path: Path) -> Path:
     return Path(os.path.realpath(path))
 
 
-def walk(folder: Path, skip: Iterable[Path] = ()) -> list[Path]:
+def walk(
+    folder: Path,
+    skip: Iterable[Path] = (),
+    *,
+    follow_links: bool = False,
+    unreadable: list[Path] | None = None,
+) -> list[Path]:
     """The files below `folder` in the order of `os.walk` (a folder's files, then each subfolder's, sorted);
     hidden files and folders and the folders in `skip` are left out.
 
-    Without os.walk's recursion, which a tree a thousand folders deep exhausted. Linked folders are followed,
-    each real folder once, told apart by device and inode (one stat, not a path resolution per level), so a
-    link loop ends. Unreadable folders are passed over.
+    Without os.walk's recursion, which a tree a thousand folders deep exhausted. Linked folders are followed
+    only if asked (Jinja follows them in a template folder; in a statement folder a link to / would search the
+    whole disk), each real folder once, told apart by device and inode, so a link loop ends. Folders that
+    cannot be listed are passed over, and added to `unreadable`.
     """
     skipped = {_identity(p) for p in skip} - {None}
     found: list[Path] = []
@@ -64,12 +71,14 @@ def walk(folder: Path, skip: Iterable[Path] = ()) -> list[Path]:
         try:
             with os.scandir(root) as scan:
                 entries = sorted(
-                    (entry.name, _is_folder(entry)) for entry in scan if not _is_hidden(entry.name)
+                    (entry.name, _kind(entry, follow_links)) for entry in scan if not _is_hidden(entry.name)
                 )
         except OSError:
+            if unreadable is not None:
+                unreadable.append(root)
             continue
-        found.extend(root / name for name, is_folder in entries if not is_folder)
-        stack.extend(reversed([root / name for name, is_folder in entries if is_folder]))
+        found.extend(root / name for name, kind in entries if kind == "file")
+        stack.extend(reversed([root / name for name, kind in entries if kind == "folder"]))
     return found
 
 
@@ -77,12 +86,17 @@ def _is_hidden(name: str) -> bool:
     return name.startswith(".")
 
 
-def _is_folder(entry: os.DirEntry[str]) -> bool:
-    """A folder, or a link to one; a link loop counts as a file (its reader reports it)."""
+def _kind(entry: os.DirEntry[str], follow_links: bool) -> str:
+    """ "folder" (or a link to one, if links are followed), "link" (to a folder, not followed) or "file"; a link
+    loop counts as a file, which its reader reports."""
     try:
-        return entry.is_dir()
+        if entry.is_dir(follow_symlinks=False):
+            return "folder"
+        if entry.is_symlink() and entry.is_dir():
+            return "folder" if follow_links else "link"
     except OSError:
-        return False
+        pass
+    return "file"
 
 
 def _identity(folder: Path) -> tuple[int, int] | None:

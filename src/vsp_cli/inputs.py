@@ -40,8 +40,13 @@ class Resolver:
 
 
 def _walk(folder: Path, skip: set[Path]) -> list[Path]:
-    """Statement files below `folder` (`fileio.walk`: hidden ones and the folders in `skip` left out)."""
-    return [path for path in walk(folder, skip) if path.name.endswith(SUFFIXES)]
+    """Statement files below `folder` (`fileio.walk`: hidden ones and the folders in `skip` left out, linked
+    folders not followed); a folder that cannot be listed is an error, not a silent gap."""
+    unreadable: list[Path] = []
+    found = [path for path in walk(folder, skip, unreadable=unreadable) if path.name.endswith(SUFFIXES)]
+    if unreadable:
+        raise InputNotFound(f"Der Ordner „{unreadable[0]}“ kann nicht gelesen werden (fehlende Rechte?)")
+    return found
 
 
 def collect(arguments: Sequence[str], *, skip_dirs: Iterable[Path] = ()) -> list[Path]:

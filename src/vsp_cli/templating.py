@@ -79,7 +79,7 @@ def _snapshot(folder: Path) -> _Snapshot:
     """The folder's templates, read again only when a file's size, times or inode changed (a write changes
     the change time, which no program can set back) or a file came or went."""
     stamps = []
-    for path in walk(folder):
+    for path in walk(folder, follow_links=True):
         try:
             info = path.stat()
         except OSError as exc:
