@@ -808,6 +808,13 @@ def test_watch_covers_configuration_and_templates_outside_the_inputs(tmp_path: P
     (repo / "vsp.toml").write_text('template_dir = "vorlagen"\n', encoding="utf-8")
     roots = _roots(BatchOptions(paths=[str(repo / "standpunkte")]))
     assert roots == sorted({repo / "standpunkte", repo, repo / "vorlagen"})
+    from vsp_cli.watch import _relevant, _template_roots
+
+    templates = _template_roots(BatchOptions(paths=[str(repo / "standpunkte")]))
+    assert templates == (f"{repo / 'vorlagen'}{os.sep}",)
+    assert _relevant(str(repo / "vorlagen" / "fuss.txt"), templates)  # included by a template
+    assert not _relevant(str(repo / "notizen.txt"), templates)
+    assert not _relevant(str(repo / "vorlagen" / ".statement.md.j2.swp"), templates)
     # a glob with a wildcard folder is watched from its fixed part (it ended in exit 123)
     assert _roots(BatchOptions(paths=[str(repo / "standpunkte" / "**" / "*.yaml")])) == roots
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -34,6 +35,22 @@ def _roots(options: BatchOptions) -> list[Path]:
     return sorted(roots) or [real(Path("."))]
 
 
+def _template_roots(options: BatchOptions) -> tuple[str, ...]:
+    """The template folders of the inputs' settings, as path prefixes."""
+    planner = Planner(options)
+    roots: set[str] = set()
+    for arg in options.paths:
+        try:
+            folder = planner.effective(
+                Path(arg) / "_.yaml" if Path(arg).is_dir() else Path(arg)
+            ).render.template_dir
+        except ConfigError:
+            continue
+        if folder is not None:
+            roots.add(str(real(folder)) + os.sep)
+    return tuple(sorted(roots))
+
+
 def _add_settings(planner: Planner, probe: Path, roots: set[Path]) -> None:
     """The folders of the configuration, templates and logo that shape the outputs of `probe`'s folder."""
     config = planner.config_path(probe)
@@ -48,11 +65,17 @@ def _add_settings(planner: Planner, probe: Path, roots: set[Path]) -> None:
             roots.add(real(folder))
 
 
-def _relevant(path: str) -> bool:
+def _relevant(path: str, template_roots: tuple[str, ...]) -> bool:
+    """A statement, configuration, template or logo; any file of a template folder (a template may include a
+    `.txt`), but never a hidden file or an output vsp writes itself."""
     name = Path(path).name
+    if name.startswith("."):  # also the temporary files of outputs being written
+        return False
     return (
-        name.endswith((*SUFFIXES, ".j2", ".png", ".jpg", ".jpeg")) or name in _WATCHED_NAMES
-    ) and not name.startswith(".")
+        name.endswith((*SUFFIXES, ".j2", ".png", ".jpg", ".jpeg"))
+        or name in _WATCHED_NAMES
+        or path.startswith(template_roots)
+    )
 
 
 def watch_command(options: BatchOptions) -> int:
@@ -73,11 +96,12 @@ def watch_command(options: BatchOptions) -> int:
             return
         report.finish(verb="verarbeitet")
 
+    templates = _template_roots(options)
     # The watcher is started before the first build, so that a file saved during it is not missed; its first,
     # empty yield (after `rust_timeout`) says it is running.
     changes_seen = watch(
         *_roots(options),
-        watch_filter=lambda _change, path: _relevant(path),
+        watch_filter=lambda _change, path: _relevant(path, templates),
         yield_on_timeout=True,
         rust_timeout=300,
     )
