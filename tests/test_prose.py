@@ -488,6 +488,16 @@ GERMAN_BREAKS = [
     "Öf-fent-lich-keits-ar-beit",
     "Bau-ge-neh-mi-gung",
     "Mach-bar-keits-stu-die",
+    # a piece without a vowel, or „ck“, „ch“ and „sch“ broken up
+    "Be-treu-ungs-schlüs-sel",
+    "Rück-mel-dun-gen",
+    "aus-drück-lich",
+    "Zu-sam-men-ar-beit",
+    "Ei-gen-an-teil",
+    "Stre-cken-ab-schnitt",
+    "Ju-gend-par-la-ment",
+    "Haupt-or-gan",
+    "Zu-cker",
     # and these it had right
     "Ver-wal-tungs-stand-punkt",
     "Be-schluss-vor-schlag",

@@ -142,6 +142,20 @@ def _points(table: PatternTable, word: str) -> list[int]:
     return [i - 1 for i, reference in enumerate(references) if reference % 2]
 
 
+#: A vowel of German words and of names and loanwords in them.
+_VOWEL = re.compile("[aeiouyäöüáàâéèêëíìîïóòôúùûœæ]")
+
+
+def _before(kept: list[int], start: int) -> int:
+    """Where the piece before the last kept break begins."""
+    return kept[-2] if len(kept) > 1 else start
+
+
+def _whole(word: str, at: int) -> bool:
+    """Whether a break at `at` keeps „ck“, „ch“ and „sch“ whole."""
+    return word[at - 1 : at + 1] not in ("ck", "ch") and word[at - 1 : at + 2] != "sch"
+
+
 def _joints(compounds: PatternTable, word: str) -> list[int]:
     """Where the parts of a compound meet: no part shorter than `JOINT`, and never inside „sch“ (the
     compound patterns say „Orts|chaft“, the syllables rightly „Ort-schaft“)."""
@@ -165,19 +179,37 @@ class GermanHyphenator:
         self._tokens: dict[str, str] = {}
 
     def _breaks(self, word: str) -> list[int]:
-        """Break points of a lower-case word: its compound joints, and each part's syllables."""
+        """Break points of a lower-case word: its compound joints, and each part's syllables, where every
+        piece keeps a vowel and two letters („Ei-gen-an-teil“, not „Ei-ge-nan-teil“; „Schlüs-sel“, not
+        „Sch-lüs-sel“) and „ck“, „ch“ and „sch“ stay whole."""
         joints = _joints(self._compounds, word)
         bounds = [0, *joints, len(word)]
-        found = set(joints)
+        breaks: list[int] = []
         for start, end in itertools.pairwise(bounds):
             left = LEFT if start == 0 else JOINT
             right = end - start - (RIGHT if end == len(word) else JOINT)
-            found.update(start + i for i in _points(self._syllables, word[start:end]) if left <= i <= right)
-        breaks: list[int] = []
-        for i in sorted(found):  # never a single letter between two breaks („so-zi-a-l-ar-beit“)
-            if LEFT <= i <= len(word) - RIGHT and (not breaks or i - breaks[-1] >= 2):
-                breaks.append(i)
-        return breaks
+            points = [start + i for i in _points(self._syllables, word[start:end]) if left <= i <= right]
+            kept: list[int] = []
+            for i in points:
+                last = kept[-1] if kept else start
+                if not _whole(word, i):
+                    continue
+                if _VOWEL.search(word, last, i):
+                    if i - last >= 2:  # no single letter between two breaks („so-zi-a-l“)
+                        kept.append(i)
+                elif (
+                    kept
+                    and (i - last == 1 or word[last:i] == "ck")
+                    and _VOWEL.search(word, _before(kept, start), i)
+                ):
+                    # one consonant between two breaks ends the syllable before: „Rück-mel“, „Ei-gen-an“
+                    kept[-1] = i
+            if kept and not _VOWEL.search(word, kept[-1], end):
+                kept.pop()  # the part's last piece would have no vowel
+            breaks += kept
+            if end < len(word):
+                breaks.append(end)
+        return [i for i in breaks if LEFT <= i <= len(word) - RIGHT]
 
     def positions(self, word: str) -> list[int]:
         """Where `word` may be broken, except inside an abbreviation.
