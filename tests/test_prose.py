@@ -338,9 +338,9 @@ WIDER_BUDGET = (
     ("source", "whole"),
     [
         (BUDGET, ["Gesamt", "12.450.000,00 €", "17.055.500,00 €", "1.250.000,00 €", "350.000,00 €"]),
-        (WIDER_BUDGET, ["Stadtbezirk", "1.250.000,00", "2.248.000,00", "980.000,00", "Gesamt"]),
+        (WIDER_BUDGET, ["1.250.000,00 €", "2.248.000,00 €", "980.000,00 €", "12.000,00 €"]),
     ],
-    ids=["amounts with their unit", "amounts at least"],
+    ids=["amounts with their unit", "eight columns"],
 )
 def test_table_columns_keep_amounts_and_words_whole(
     plain_renderer: ProseRenderer, source: str, whole: list[str]
@@ -353,22 +353,48 @@ def test_table_columns_keep_amounts_and_words_whole(
         assert any(text in line for line in lines), (text, lines)
 
 
+def test_amounts_that_cannot_stand_side_by_side_are_set_as_lines_and_stay_whole(
+    plain_renderer: ProseRenderer,
+) -> None:
+    years = range(2013, 2020)
+    source = (
+        "| Träger | " + " | ".join(map(str, years)) + " | Summe |\n|---|" + "---:|" * 8 + "\n"
+        "| LOFFT | " + " | ".join(f"1.234.567,{y % 100:02d} €" for y in years) + " | 8.641.975,23 € |"
+    )
+    flowables = plain_renderer.flowables(source)
+    assert not tables_in(flowables)
+    lines = layout(flowables).splitlines()
+    for year in years:
+        assert any(f"{year}: 1.234.567,{year % 100:02d} €" in " ".join(line.split()) for line in lines), year
+
+
+def test_bold_cells_are_measured_bold(plain_renderer: ProseRenderer) -> None:
+    """A bold cell is wider than the same text in the regular face: measured in that face, it wrapped."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    source = (
+        "| Posten | 2019 |\n|---|---:|\n| Zwischensumme | 1 € |\n| **Gesamtsummenaufstellung** | **2 €** |"
+    )
+    [table] = tables_in(plain_renderer.flowables(source))
+    needed = stringWidth("Gesamtsummenaufstellung", FONT_BOLD, table._cellvalues[2][0].style.fontSize) + 2 * 4
+    assert table._colWidths[0] >= needed  # the cell padding on both sides
+
+
 def test_table_layout_gives_way_in_order() -> None:
     from vsp_cli.prose import _COLUMN_PADDING, _TABLE_SCALES, _ColumnText, _table_layout
 
-    text, amount = _ColumnText(300, 90, 90), _ColumnText(70, 70, 60)
-    assert _table_layout([_ColumnText(50, 50, 50)] * 2, 400) == (1.0, [50 + _COLUMN_PADDING] * 2)
-    scale, widths = _table_layout([text, amount, amount], 400)  # the text column wraps
-    assert scale == 1.0 and widths[1:] == [70 + _COLUMN_PADDING] * 2 and sum(widths) == pytest.approx(400)
-    scale, widths = _table_layout([text, *[amount] * 4], 400)  # set smaller, amounts still whole
-    assert scale < 1.0 and widths[1] >= amount.glued * scale + _COLUMN_PADDING
-    assert sum(widths) == pytest.approx(400)
-    scale, widths = _table_layout([text, *[amount] * 5], 400)  # amounts may lose their unit
-    assert scale == _TABLE_SCALES[-1]
-    assert amount.word * scale + _COLUMN_PADDING <= widths[1] < amount.glued * scale + _COLUMN_PADDING
-    assert sum(widths) == pytest.approx(400)
-    scale, widths = _table_layout([text, *[amount] * 8], 400)  # the widest columns give way first
-    assert len(set(widths)) == 1 and sum(widths) == pytest.approx(400)
+    text, amount = _ColumnText(300, 90, 0), _ColumnText(70, 70, 70)
+    assert _table_layout([_ColumnText(50, 50, 0)] * 2, 400) == (1.0, [50 + _COLUMN_PADDING] * 2)
+    layout = _table_layout([text, amount, amount], 400)  # the text column wraps
+    assert layout is not None and layout[0] == 1.0 and layout[1][1:] == [70 + _COLUMN_PADDING] * 2
+    assert sum(layout[1]) == pytest.approx(400)
+    layout = _table_layout([text, *[amount] * 4], 400)  # set smaller, words and amounts whole
+    assert layout is not None and layout[0] < 1.0 and layout[1][0] >= text.glued * layout[0] + _COLUMN_PADDING
+    layout = _table_layout([text, *[amount] * 5], 400)  # smallest size: words may break, amounts not
+    assert layout is not None and layout[0] == _TABLE_SCALES[-1]
+    assert all(width >= amount.figure * layout[0] + _COLUMN_PADDING for width in layout[1][1:])
+    assert sum(layout[1]) == pytest.approx(400)
+    assert _table_layout([text, *[amount] * 8], 400) is None  # amounts cannot stand side by side: lines
 
 
 def test_table_too_wide_for_the_page_becomes_lines(plain_renderer: ProseRenderer) -> None:

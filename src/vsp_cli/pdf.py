@@ -169,8 +169,9 @@ def build_styles(hyphenate: bool) -> Styles:
         hyphenationLang=hyphenator,
         embeddedHyphenation=1 if hyphenate else 0,
     )
-    cell = style("cell", fontSize=9.5, leading=12)
-    head_cell = style("head-cell", fontName=FONT_BOLD, fontSize=9.5, leading=12)
+    # words too long for a narrow column break at a syllable, with a hyphen, not at any letter
+    cell = style("cell", fontSize=9.5, leading=12, hyphenationLang=hyphenator)
+    head_cell = style("head-cell", fontName=FONT_BOLD, fontSize=9.5, leading=12, hyphenationLang=hyphenator)
     prose = ProseStyles(
         body=body,
         heading=style("prose-heading", fontName=FONT_BOLD, spaceBefore=4, spaceAfter=3),

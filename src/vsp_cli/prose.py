@@ -488,6 +488,8 @@ class _ColumnText:
     figure: float  # its widest number with what follows it („12.450.000,00 €“, „12,5 %“): never broken
 
 
+#: Characters of a cell value that a „Kopf: Wert“ line keeps together with its heading.
+_SHORT_VALUE = 24
 #: A number as tables hold them: amounts, years, percentages, dates.
 _FIGURE = re.compile(r"[-+–(]?[0-9][0-9.,/:]*[%‰)]?")
 
@@ -809,9 +811,13 @@ class ProseRenderer:
         paragraph of „Kopf: Wert“ pairs."""
         head = plain[0] if header_rows else []
         for row in plain[header_rows:]:
+            # a short value (an amount) stays on one line with its heading: „2014: 1.234,00 €“
+            shown = [cell.replace(" ", "\u00a0") if len(cell) <= _SHORT_VALUE else cell for cell in row]
             parts = [
-                f"<b>{escape(head[c])}:</b> {escape(cell)}" if c < len(head) and head[c] else escape(cell)
-                for c, cell in enumerate(row)
+                f"<b>{escape(head[c])}:</b>{' ' if len(cell) > _SHORT_VALUE else chr(0xA0)}{escape(cell)}"
+                if c < len(head) and head[c]
+                else escape(cell)
+                for c, cell in enumerate(shown)
                 if cell
             ]
             style = self.styles.variant(self.styles.body, left, self.styles.body.spaceAfter, TA_LEFT)
