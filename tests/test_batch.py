@@ -110,12 +110,20 @@ def test_outputs_differing_only_in_case_or_umlaut_spelling_collide(
 ) -> None:
     """On Windows and macOS, where a repository of statements is also checked out, they would be one file."""
     (tmp_path / "in").mkdir()
-    for name in ("Antrag.yaml", "antrag.yml", "Stra\u00dfe.yaml", "Ma\u0308rz.yaml", "M\u00e4rz.yml"):
+    for name in (
+        "Antrag.yaml",
+        "antrag.yml",
+        "Stra\u00dfe.yaml",
+        "Strasse.yml",
+        "Ma\u0308rz.yaml",
+        "M\u00e4rz.yml",
+    ):
         (tmp_path / "in" / name).write_text(SEED, encoding="utf-8")
     assert call("render", str(tmp_path / "in"), "-o", str(tmp_path / "out")) == 1
     printed = capsys.readouterr().out
     assert printed.count("[output-collision]") == 4  # Antrag/antrag and März/März, each in pdf and md
-    assert "Straße" not in printed and not (tmp_path / "out").exists()
+    assert "Straße" not in printed and "Strasse" not in printed  # two files on every file system
+    assert not (tmp_path / "out").exists()
 
 
 @pytest.mark.parametrize(("name", "formats"), [("notiz.md", ()), ("scan.pdf", ("-f", "pdf"))])

@@ -841,5 +841,7 @@ def test_references_are_checked_as_the_prose_parser_prints_them(reference: str, 
 
 
 def test_task_list_items_get_boxes_as_on_github(plain_renderer: ProseRenderer) -> None:
-    text = layout(plain_renderer.flowables("- [ ] offen\n- [x] erledigt\n- [ ]\n- normal [ ] bleibt"))
-    assert text.split("\n")[:4] == ["☐ offen", "☒ erledigt", "• [ ]", "• normal [ ] bleibt"]
+    text = layout(
+        plain_renderer.flowables("- [ ] offen\n- [x] erledigt\n- [ ]\n- normal [ ] bleibt\n- \\[x] maskiert")
+    )
+    assert text.split("\n")[:5] == ["☐ offen", "☒ erledigt", "• [ ]", "• normal [ ] bleibt", "• [x] maskiert"]

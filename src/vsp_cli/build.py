@@ -127,7 +127,7 @@ def find_collisions(jobs: Sequence[Job]) -> list[Diagnostic]:
                 )
                 continue
             first = owners.setdefault(key, job.source)
-            folded = unicodedata.normalize("NFC", key).casefold()
+            folded = unicodedata.normalize("NFC", key).lower()  # as NTFS and APFS compare: „ß“ is not „ss“
             twin = folds.setdefault(folded, (key, out))
             if first != job.source:
                 problems.append(

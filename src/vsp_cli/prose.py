@@ -702,7 +702,8 @@ class ProseRenderer:
                     and children
                     and children[0].type == "text"
                 ):
-                    task = _TASK.match(children[0].content)
+                    # the written text decides: `- \\[x] maskiert` is text, though its token reads "[x]"
+                    task = _TASK.match(children[0].content) if _TASK.match(tokens[i + 1].content) else None
                     if task:  # `- [x] erledigt`: a box, as GitHub shows the Markdown output
                         pending_bullet = BOX_EMPTY if task.group(1) == " " else BOX_TICKED
                         children[0].content = children[0].content[task.end() :]
