@@ -7,6 +7,7 @@ with pypdf to show what a reader sees. The hyphenator is compared with pyphen it
 from __future__ import annotations
 
 import io
+import os
 import re
 from collections.abc import Iterator
 from html.entities import html5
@@ -845,3 +846,17 @@ def test_task_list_items_get_boxes_as_on_github(plain_renderer: ProseRenderer) -
         plain_renderer.flowables("- [ ] offen\n- [x] erledigt\n- [ ]\n- normal [ ] bleibt\n- \\[x] maskiert")
     )
     assert text.split("\n")[:5] == ["☐ offen", "☒ erledigt", "• [ ]", "• normal [ ] bleibt", "• [x] maskiert"]
+
+
+def test_a_damaged_or_odd_cache_file_is_built_afresh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    path, key = hyphenation._dictionary()
+    built = hyphenation._build_text(path)
+    assert built is not None
+    cache_file = hyphenation.cache_dir() / "hyph_de_DE.txt"
+    hyphenation._write_cache(cache_file, key, built.replace("\f", "\n"))  # a checksum that fits, one level
+    fresh = german_hyphenator.__wrapped__()
+    assert isinstance(fresh, GermanHyphenator) and fresh.positions("Verwaltungsstandpunkt")
+    cache_file.unlink()
+    os.mkfifo(cache_file)  # a pipe is not waited on
+    assert german_hyphenator.__wrapped__().positions("Verwaltungsstandpunkt")

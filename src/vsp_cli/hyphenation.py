@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
 
-from .fileio import write_atomic
+from .fileio import read_regular, write_atomic
 
 #: The pyphen dictionary used for German.
 LANGUAGE = "de_DE"
@@ -333,8 +333,9 @@ def _build_text(path: Path) -> str | None:
 
 
 def _read_cache(file: Path, key: str) -> str | None:
+    """The cached table, or None if there is none or it is not one (a pipe in its place is not waited on)."""
     try:
-        data = file.read_bytes()
+        data = read_regular(file)
     except OSError:
         return None
     header, sep, body = data.partition(b"\n")
@@ -366,6 +367,11 @@ def german_hyphenator(use_cache: bool = True) -> Hyphenator:
     except RuntimeError:  # no home directory to be found: work without the cache
         cache_file = None
     text = _read_cache(cache_file, key) if cache_file is not None else None
+    if text is not None:
+        try:
+            return hyphenator_from_text(text)
+        except ValueError:  # damaged in a way its checksum does not show: built afresh
+            text = None
     if text is None:
         text = _build_text(path)
         if text is None:  # pragma: no cover - only for dictionaries with non-standard rules or one level
@@ -378,8 +384,10 @@ def german_hyphenator(use_cache: bool = True) -> Hyphenator:
 
 
 def hyphenator_from_text(text: str) -> GermanHyphenator:
-    """The hyphenator of a text `_build_text` made (or the cache kept)."""
-    compounds, _, syllables = text.partition(_LEVELS)
+    """The hyphenator of a text `_build_text` made (or the cache kept); ValueError if it is not such a text."""
+    compounds, found, syllables = text.partition(_LEVELS)
+    if not found:
+        raise ValueError("pattern table has one level")
     return GermanHyphenator(PatternTable(compounds), PatternTable(syllables))
 
 
