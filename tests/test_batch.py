@@ -937,3 +937,31 @@ def test_a_folder_that_cannot_be_listed_is_an_error_not_a_gap(
     monkeypatch.setattr(fileio.os, "scandir", scandir)
     with pytest.raises(InputNotFound, match="gesperrt“ kann nicht gelesen werden"):
         collect([str(tmp_path / "s")])
+
+
+def test_ctrl_c_while_workers_start_prints_one_line(tmp_path: Path) -> None:
+    """Ctrl+C reaches every process of the group: the workers end quietly, the main process reports it."""
+    make_statements(tmp_path / "in", 120)
+    for delay in (0.3, 0.6, 0.9):  # the workers import the renderers in the first second
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "vsp_cli",
+                "render",
+                str(tmp_path / "in"),
+                "-o",
+                str(tmp_path / "out"),
+                "-j",
+                "2",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
+        time.sleep(delay)
+        os.killpg(proc.pid, signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+        assert "Traceback" not in err and "Error" not in err, err
+        assert proc.returncode == 130 or "gerendert" in err, (proc.returncode, err)

@@ -21,9 +21,11 @@ import itertools
 import json
 import os
 import re
+import signal
+import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import InvalidStateError, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -494,8 +496,17 @@ def _differs(path: Path, data: bytes) -> bool:
 
 
 def _warm_up() -> None:
-    """Import the renderers once per worker process, not once per file."""
+    """Import the renderers once per worker process, not once per file.
+
+    Ctrl+C reaches the workers too; a worker ends quietly (no traceback of its own), and the main process
+    reports the interruption.
+    """
+    signal.signal(signal.SIGINT, _quit)
     from . import markdown, pdf  # noqa: F401
+
+
+def _quit(signum: int, frame: object) -> None:
+    os._exit(128 + signum)
 
 
 def default_jobs(count: int) -> int:
@@ -553,10 +564,28 @@ def run(
         raise WorkerLost from None
     finally:
         if pool is not None:
-            pool.shutdown()
+            with _quiet_pool_thread():
+                pool.shutdown()
     if not check:
         save_records(outcomes)
     return outcomes
+
+
+@contextlib.contextmanager
+def _quiet_pool_thread() -> Iterator[None]:
+    """Python 3.11's pool thread may fail on futures cancelled by Ctrl+C (InvalidStateError) and print its
+    traceback: the interruption is reported once, by the main process."""
+    previous = threading.excepthook
+
+    def hook(args: threading.ExceptHookArgs) -> None:
+        if not issubclass(args.exc_type, InvalidStateError):
+            previous(args)
+
+    threading.excepthook = hook
+    try:
+        yield
+    finally:
+        threading.excepthook = previous
 
 
 class WorkerLost(Exception):
