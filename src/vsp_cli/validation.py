@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -263,12 +264,14 @@ def _character_diagnostics(doc: LoadedDocument) -> list[Diagnostic]:
 
 
 #: What starts a Markdown block at a line's start: a list or quote marker, a heading, a table row.
-_BLOCK_START = re.compile(r"^[ \t]*(?:[-*+>#|]|[0-9]{1,9}[.)])(?:[ \t]|$)", re.MULTILINE)
+_LIST_LINE = r"[ \t]*(?:[-*+]|[0-9]{1,9}[.)])[ \t]\S[^\n]*"
 #: What a plain or folded YAML value loses when its lines are joined: a blank line (two paragraphs become
-#: one for Markdown) or a line that starts a Markdown block.
-_LOST_STRUCTURE = re.compile(rf"\n[ \t]*\n|{_BLOCK_START.pattern}", re.MULTILINE)
-#: Lettered and numbered points as German resolutions write them („a)“, „(2)“): not Markdown list markers.
-_POINT = re.compile(r"^[ \t]*(?:[a-z]\)|\([0-9a-z]{1,2}\))[ \t]", re.MULTILINE)
+#: one for Markdown), or two list items in a row. A single line that merely starts with „- “ or „2021.“ is
+#: most likely a sentence that wrapped there, and written with `|` it would become a list.
+_LOST_STRUCTURE = re.compile(rf"\n[ \t]*\n|^{_LIST_LINE}\n{_LIST_LINE}$", re.MULTILINE)
+#: Lettered and numbered points as German resolutions write them („a)“, „B)“, „aa)“, „(2)“), also in a quote:
+#: not Markdown list markers.
+_POINT = re.compile(r"^[ \t>]*(?:[a-zA-Z]{1,2}\)|\([0-9a-zA-Z]{1,2}\))[ \t]", re.MULTILINE)
 
 
 def _prose_diagnostics(doc: LoadedDocument) -> list[Diagnostic]:
@@ -313,20 +316,25 @@ def _prose_diagnostics(doc: LoadedDocument) -> list[Diagnostic]:
 
 
 def _continued_points(text: str) -> list[int]:
-    """Where a line opening with „a)“ or „(2)“ continues a paragraph (its line breaks become spaces)."""
-    starts = [m.end() - len(m.group().lstrip(" \t")) for m in _POINT.finditer(text)]
-    if not starts:
+    """Where lines opening with „a)“ or „(2)“ continue a paragraph (its line breaks become spaces): two of them
+    or more in one paragraph; a single one is likely a reference that wrapped there („§ 5 / (2) der Satzung“)."""
+    starts = [m.end() - len(m.group().lstrip(" \t>")) for m in _POINT.finditer(text)]
+    if len(starts) < 2:
         return []
     lines = text.split("\n")
     line_at = [0]
     for line in lines:
         line_at.append(line_at[-1] + len(line) + 1)
-    continued: set[int] = set()
+    paragraph_of: dict[int, int] = {}  # a continued line → the first line of its paragraph
     for token in prose_parser().parse(text):
         if token.type == "paragraph_open" and token.map is not None:
             first, end = token.map
-            continued.update(n for n in range(first + 1, end) if not lines[n - 1].endswith(("\\", "  ")))
-    return [at for at in starts if bisect_right(line_at, at) - 1 in continued]
+            for n in range(first + 1, end):
+                if not lines[n - 1].endswith(("\\", "  ")):
+                    paragraph_of[n] = first
+    found = [(at, paragraph_of.get(bisect_right(line_at, at) - 1)) for at in starts]
+    per_paragraph = Counter(paragraph for _, paragraph in found if paragraph is not None)
+    return [at for at, paragraph in found if paragraph is not None and per_paragraph[paragraph] >= 2]
 
 
 def _without_echoes(found: list[Diagnostic]) -> list[Diagnostic]:
