@@ -621,6 +621,9 @@ def test_lists_of_ten_and_more_keep_their_text_in_one_column() -> None:
     assert starts["Punkt"] == starts["Beilage"] == starts["wie hier"]
 
 
+SHORT_TABLE = (
+    "| Jahr | Betrag |\n| --- | ---: |\n| 2019 | 1 € |\n| 2020 | 2 € |\n| 2021 | 3 € |\n| 2022 | 4 € |"
+)
 LEADS = {
     "lead with a colon before a list": (
         "Die Verwaltung schlägt vor:",
@@ -640,13 +643,15 @@ LEADS = {
         "2019",
         "2021",
     ),
+    "heading before a short table": ("## Unfalllage", SHORT_TABLE, "Unfalllage", "2019"),
+    "lead before a short table": ("Die Mittel im Einzelnen:", SHORT_TABLE, "Einzelnen", "2019"),
 }
 
 
 @pytest.mark.parametrize(("lead", "follower", "first", "last"), LEADS.values(), ids=LEADS.keys())
 def test_a_lead_stays_with_what_it_introduces(lead: str, follower: str, first: str, last: str) -> None:
     """Wherever the page ends, a lead line is not left at its foot, nor a short table cut in two."""
-    for filler_count in range(8, 18):  # moves the lead across the foot of page 1
+    for filler_count in range(8, 20):  # moves the lead across the foot of page 1
         filler = "\n\n".join(["Füllzeile mit etwas Text."] * filler_count)
         texts = pages(render_pdf(statement(begruendung=f"{filler}\n\n{lead}\n\n{follower}")))
         where = [n for n, text in enumerate(texts) if first in text]

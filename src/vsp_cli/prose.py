@@ -909,10 +909,14 @@ class ProseRenderer:
             )
             table.setStyle(TableStyle(commands))
             tables.append(table)
-        if len(body) <= _KEEP_ROWS:  # a short table moves to the next page whole rather than one row on each
-            tables = [KeepTogether(tables)]
-        if left:
-            out += [Indenter(left=left), *tables, Indenter(left=-left)]
-        else:
-            out += tables
+        placed: list[Flowable] = [Indenter(left=left), *tables, Indenter(left=-left)] if left else tables
+        if len(body) <= _KEEP_ROWS:
+            # a short table moves to the next page whole rather than one row on each, and takes the heading
+            # or lead that introduces it along (`NeedSpace` reserved only two lines after those)
+            lead: list[Flowable] = []
+            if len(out) >= 2 and isinstance(out[-2], NeedSpace) and isinstance(out[-1], Paragraph):
+                lead = [out.pop()]
+                out.pop()
+            placed = [KeepTogether([*lead, *placed])]
+        out += placed
         return i + 1
