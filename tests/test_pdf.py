@@ -658,6 +658,17 @@ def test_a_lead_stays_with_what_it_introduces(lead: str, follower: str, first: s
         assert where == [next(n for n, text in enumerate(texts) if last in text)], filler_count
 
 
+def test_a_long_table_leaves_no_single_row_alone_at_a_page_break() -> None:
+    rows = "\n".join(f"| Zeile{i:02d} | {i} € |" for i in range(10))
+    for filler_count in range(0, 20):  # moves the table across the foot of page 1
+        filler = "\n\n".join(["Absatz."] * filler_count)
+        texts = pages(
+            render_pdf(statement(begruendung=f"{filler}\n\n| Posten | Betrag |\n| --- | ---: |\n{rows}"))
+        )
+        per_page = [sum(f"Zeile{i:02d}" in text for i in range(10)) for text in texts]
+        assert 1 not in per_page, (filler_count, per_page)
+
+
 @settings(max_examples=300, deadline=None)
 @given(
     word=st.text(st.sampled_from("iIlWMmß.„😀\u0301x"), min_size=1, max_size=400),

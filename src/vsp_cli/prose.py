@@ -354,6 +354,29 @@ def _introduces(children: Sequence[Token], following: Token | None) -> bool:
 _LEAD_CHARACTERS = 300
 
 
+class ProseTable(Table):
+    """A table that leaves no single body row alone on either side of a page break."""
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        parts: list[Flowable] = super().split(availWidth, availHeight)
+        heights = getattr(self, "_rowHeights", None)
+        if len(parts) != 2 or not heights or not isinstance(self.repeatRows, int):
+            return parts
+        head = self.repeatRows
+        first, second = (len(part._cellvalues) - head for part in parts)  # type: ignore[attr-defined]
+        if first < 2 and sum(heights[: head + 2]) < _SMALL_ROWS:
+            return []  # the first rows go to the next page together (on a fresh page they fit)
+        if second < 2 and first >= 3:
+            shorter: list[Flowable] = super().split(availWidth, sum(heights[: head + first - 1]) + 0.01)
+            if len(shorter) == 2:
+                return shorter
+        return parts
+
+
+#: The height (points) of a header and two rows below which moving them to the next page is always possible.
+_SMALL_ROWS = 200.0
+
+
 class NeedSpace(CondPageBreak):
     """Starts a new page unless `height` points are left: keeps a heading with the text that follows it.
 
@@ -899,7 +922,7 @@ class ProseRenderer:
         pieces = [body[r : r + _TABLE_ROWS] for r in range(0, len(body), _TABLE_ROWS)] or [[]]
         tables: list[Flowable] = []
         for number, piece in enumerate(pieces, start=1):
-            table = Table(
+            table = ProseTable(
                 head + piece,
                 colWidths=widths,
                 repeatRows=header_rows,
