@@ -581,6 +581,8 @@ def test_soft_hyphens_only_where_reportlab_would_not_hyphenate() -> None:
     assert "Teil\xadhabe“" in result and "»Mi\xadgran" in result
     assert "Handlungsfeld" in result and "„Politische" in result  # ReportLab hyphenates these itself
     assert "www.leipzig.de/verwaltung" in result
+    for path in ("S:\\Amt\\Vertragsentwurf_LWB.docx", "Vertragsentwurf.pdf", "Vertragsentwurf_final"):
+        assert add_soft_hyphens(f"„{path}“", hyphenator) == f"„{path}“"  # a hyphen would change the name
     assert (
         add_soft_hyphens("schon weich\xadgetrennt „Teilhabe“", hyphenator)
         == "schon weich\xadgetrennt „Teilhabe“"

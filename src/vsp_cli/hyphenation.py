@@ -399,8 +399,11 @@ _RL_SUFFIX = "]'\")}?!.,;:\u2019\u201b\u201d\u201f"
 _RL_PLAIN = re.compile(f"^[{re.escape(_RL_PREFIX)}]*[{_LETTERS}]+[{re.escape(_RL_SUFFIX)}]*$")
 #: Tokens of six or more characters: shorter words are never hyphenated, so they are not even looked at.
 _TOKEN = re.compile(r"\S{6,}")
-#: Web and mail addresses are never hyphenated: a hyphen in them would change the address.
-_ADDRESS = re.compile(r"://|@|^www\.|\.(?:de|org|com|net|eu)\b", re.IGNORECASE)
+#: Web and mail addresses, paths and file names are never hyphenated: a hyphen would change them.
+_ADDRESS = re.compile(
+    r"://|@|^www\.|\.(?:de|org|com|net|eu)\b|\\|_|\.(?:pdf|docx?|xlsx?|pptx?|odt|ods|txt|zip|png|jpe?g)\b",
+    re.IGNORECASE,
+)
 _LETTER_RUN = re.compile(f"[{_LETTERS}]{{5,}}")
 
 
