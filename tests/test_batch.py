@@ -941,8 +941,8 @@ def test_a_folder_that_cannot_be_listed_is_an_error_not_a_gap(
 
 def test_ctrl_c_while_workers_start_prints_one_line(tmp_path: Path) -> None:
     """Ctrl+C reaches every process of the group: the workers end quietly, the main process reports it."""
-    make_statements(tmp_path / "in", 120)
-    for delay in (0.3, 0.6, 0.9):  # the workers import the renderers in the first second
+    make_statements(tmp_path / "in", 200)
+    for delay in (0.3, 0.6, 0.9, 1.5):  # the workers import the renderers in the first second, then write
         proc = subprocess.Popen(
             [
                 sys.executable,
@@ -964,4 +964,7 @@ def test_ctrl_c_while_workers_start_prints_one_line(tmp_path: Path) -> None:
         os.killpg(proc.pid, signal.SIGINT)
         _, err = proc.communicate(timeout=60)
         assert "Traceback" not in err and "Error" not in err, err
-        assert proc.returncode == 130 or "gerendert" in err, (proc.returncode, err)
+        # 130, or ended by the signal itself once Python's exit saw it; or done before it came
+        assert proc.returncode in (130, -signal.SIGINT) or "gerendert" in err, (proc.returncode, err)
+        out = tmp_path / "out"
+        assert not [p for p in out.iterdir() if p.name.endswith(".tmp")] if out.exists() else True

@@ -506,7 +506,16 @@ def _warm_up() -> None:
 
 
 def _quit(signum: int, frame: object) -> None:
-    os._exit(128 + signum)
+    os._exit(128 + signum)  # not KeyboardInterrupt: raised while the worker holds a lock, it hung the pool
+
+
+def _remove_temporaries(folders: Iterable[Path], workers: Sequence[int]) -> None:
+    """Remove the temporary files the given worker processes left in `folders` (`fileio._Temporary`)."""
+    for folder in folders:
+        for pid in workers:
+            for leftover in folder.glob(f".*.{pid}-*.tmp"):
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
 
 
 def default_jobs(count: int) -> int:
@@ -562,6 +571,13 @@ def run(
             outcomes.append(replace(outcome, source_text=None) if outcome.source_text else outcome)
     except BrokenProcessPool:
         raise WorkerLost from None
+    except KeyboardInterrupt:
+        if pool is not None:  # a worker ended by Ctrl+C (`_quit`) may leave the temporary file it was writing
+            pids = list(getattr(pool, "_processes", None) or {})
+            with _quiet_pool_thread():
+                pool.shutdown()
+            _remove_temporaries({out.parent for job in jobs for out in job.outputs.values()}, pids)
+        raise
     finally:
         if pool is not None:
             with _quiet_pool_thread():
