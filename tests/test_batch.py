@@ -34,6 +34,12 @@ def vsp(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
     )
 
 
+def render_process(source: Path, out: Path, *options: str, **popen: Any) -> subprocess.Popen[str]:
+    """`vsp render SOURCE -o OUT …` started in the background, its messages readable from `stderr`."""
+    command = [sys.executable, "-m", "vsp_cli", "render", str(source), "-o", str(out), *options]
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, **popen)
+
+
 def make_statements(folder: Path, count: int, broken: tuple[int, ...] = ()) -> list[Path]:
     """`count` statements of the seed's size; the ones numbered in `broken` carry an unknown key on line 6."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -311,23 +317,7 @@ def test_interrupted_render_leaves_no_partial_file(tmp_path: Path) -> None:
     make_statements(tmp_path / "in", 40)
     out = tmp_path / "out"
     for sig in (signal.SIGTERM, signal.SIGKILL):
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "vsp_cli",
-                "render",
-                str(tmp_path / "in"),
-                "-o",
-                str(out),
-                "-j",
-                "1",
-                "--force",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        proc = render_process(tmp_path / "in", out, "-j", "1", "--force")
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline and len(list(out.glob("*.pdf"))) < 3:
             time.sleep(0.01)
@@ -943,23 +933,7 @@ def test_ctrl_c_while_workers_start_prints_one_line(tmp_path: Path) -> None:
     """Ctrl+C reaches every process of the group: the workers end quietly, the main process reports it."""
     make_statements(tmp_path / "in", 200)
     for delay in (0.3, 0.6, 0.9, 1.5):  # the workers import the renderers in the first second, then write
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "vsp_cli",
-                "render",
-                str(tmp_path / "in"),
-                "-o",
-                str(tmp_path / "out"),
-                "-j",
-                "2",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-            start_new_session=True,
-        )
+        proc = render_process(tmp_path / "in", tmp_path / "out", "-j", "2", start_new_session=True)
         time.sleep(delay)
         os.killpg(proc.pid, signal.SIGINT)
         _, err = proc.communicate(timeout=60)
