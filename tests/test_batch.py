@@ -798,23 +798,21 @@ def test_library_versions_are_part_of_the_fingerprint(
 
 def test_watch_covers_configuration_and_templates_outside_the_inputs(tmp_path: Path) -> None:
     from vsp_cli.batch import BatchOptions
-    from vsp_cli.watch import _roots
+    from vsp_cli.watch import _relevant, _watched
 
     repo = tmp_path / "repo"
     make_statements(repo / "standpunkte" / "2019", 1)
     (repo / "vorlagen").mkdir()
     (repo / "vsp.toml").write_text('template_dir = "vorlagen"\n', encoding="utf-8")
-    roots = _roots(BatchOptions(paths=[str(repo / "standpunkte")]))
+    watched = _watched(BatchOptions(paths=[str(repo / "standpunkte")]))
+    roots, templates = watched.folders, watched.templates
     assert roots == sorted({repo / "standpunkte", repo, repo / "vorlagen"})
-    from vsp_cli.watch import _relevant, _template_roots
-
-    templates = _template_roots(BatchOptions(paths=[str(repo / "standpunkte")]))
     assert templates == (f"{repo / 'vorlagen'}{os.sep}",)
     assert _relevant(str(repo / "vorlagen" / "fuss.txt"), templates)  # included by a template
     assert not _relevant(str(repo / "notizen.txt"), templates)
     assert not _relevant(str(repo / "vorlagen" / ".statement.md.j2.swp"), templates)
     # a glob with a wildcard folder is watched from its fixed part (it ended in exit 123)
-    assert _roots(BatchOptions(paths=[str(repo / "standpunkte" / "**" / "*.yaml")])) == roots
+    assert _watched(BatchOptions(paths=[str(repo / "standpunkte" / "**" / "*.yaml")])).folders == roots
 
 
 def test_deep_folders_are_searched_and_linked_ones_only_when_named(tmp_path: Path) -> None:

@@ -263,7 +263,7 @@ def _character_diagnostics(doc: LoadedDocument) -> list[Diagnostic]:
     return found
 
 
-#: What starts a Markdown block at a line's start: a list or quote marker, a heading, a table row.
+#: A list item on a line of its own.
 _LIST_LINE = r"[ \t]*(?:[-*+]|[0-9]{1,9}[.)])[ \t]\S[^\n]*"
 #: What a plain or folded YAML value loses when its lines are joined: a blank line (two paragraphs become
 #: one for Markdown), or two list items in a row. A single line that merely starts with „- “ or „2021.“ is
@@ -358,7 +358,6 @@ _STAND_INS: dict[str, Any] = {
     "betreff": "x",
     "eingereicht_von": "x",
     "beratungsfolge": [{"gremium": "x"}],
-    "empfehlung": [],
 }
 
 
@@ -370,8 +369,8 @@ def _findings_despite(data: Any, failed: set[str | int]) -> list[rules.Finding]:
         return []
     rest = {key: value for key, value in data.items() if key not in failed}
     rest.update({key: _STAND_INS[key] for key in failed if key in _STAND_INS})
-    if rest.get("empfehlung") == []:
-        rest["empfehlung"] = "sachstandsbericht" if rest.get("art", "antrag") == "antrag" else "erledigt"
+    if "empfehlung" in failed:  # an option of the statement's own form
+        rest["empfehlung"] = OPTIONS_BY_ART[Art(rest.get("art", Art.ANTRAG))][0].value
     try:
         statement = Statement.model_validate(rest)
     except ValidationError:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from .batch import BatchOptions, Planner, UsageError, execute
@@ -16,11 +17,20 @@ from .usage import command_usage_message
 _WATCHED_NAMES = ("vsp.toml", "pyproject.toml")
 
 
-def _roots(options: BatchOptions) -> list[Path]:
-    """Folders to watch: the inputs' folders (a glob's up to its first wildcard), and for each input its
-    configuration file's folder, its template folder and its logo's folder, wherever they are."""
+@dataclass
+class _Watched:
+    """What `--watch` watches: folders, and the template folders among them (any file there counts)."""
+
+    folders: list[Path]
+    templates: tuple[str, ...]  # as path prefixes
+
+
+def _watched(options: BatchOptions) -> _Watched:
+    """The inputs' folders (a glob's up to its first wildcard), and for each input its configuration file's
+    folder, its template folder and its logo's folder, wherever they are."""
     planner = Planner(options)
     roots: set[Path] = set()
+    templates: set[Path] = set()
     for arg in options.paths:
         parts = Path(arg).parts
         fixed = next((i for i, part in enumerate(parts) if GLOB_CHARS & set(part)), None)
@@ -29,29 +39,13 @@ def _roots(options: BatchOptions) -> list[Path]:
         folder = folder if str(folder) else Path(".")
         if folder.is_dir():
             roots.add(real(folder))
-            _add_settings(planner, folder / "_.yaml", roots)
+            _add_settings(planner, folder / "_.yaml", roots, templates)
     if options.config is not None:
         roots.add(real(options.config).parent)
-    return sorted(roots) or [real(Path("."))]
+    return _Watched(sorted(roots) or [real(Path("."))], tuple(sorted(f"{t}{os.sep}" for t in templates)))
 
 
-def _template_roots(options: BatchOptions) -> tuple[str, ...]:
-    """The template folders of the inputs' settings, as path prefixes."""
-    planner = Planner(options)
-    roots: set[str] = set()
-    for arg in options.paths:
-        try:
-            folder = planner.effective(
-                Path(arg) / "_.yaml" if Path(arg).is_dir() else Path(arg)
-            ).render.template_dir
-        except ConfigError:
-            continue
-        if folder is not None:
-            roots.add(str(real(folder)) + os.sep)
-    return tuple(sorted(roots))
-
-
-def _add_settings(planner: Planner, probe: Path, roots: set[Path]) -> None:
+def _add_settings(planner: Planner, probe: Path, roots: set[Path], templates: set[Path]) -> None:
     """The folders of the configuration, templates and logo that shape the outputs of `probe`'s folder."""
     config = planner.config_path(probe)
     if config is not None:
@@ -60,9 +54,11 @@ def _add_settings(planner: Planner, probe: Path, roots: set[Path]) -> None:
         settings = planner.effective(probe).render
     except ConfigError:
         return  # reported by the build; its file is watched
-    for folder in (settings.template_dir, settings.logo.parent if settings.logo else None):
-        if folder is not None and folder.is_dir():
-            roots.add(real(folder))
+    if settings.template_dir is not None and settings.template_dir.is_dir():
+        templates.add(real(settings.template_dir))
+    if settings.logo is not None and settings.logo.parent.is_dir():
+        roots.add(real(settings.logo.parent))
+    roots |= templates
 
 
 def _relevant(path: str, template_roots: tuple[str, ...]) -> bool:
@@ -96,12 +92,12 @@ def watch_command(options: BatchOptions) -> int:
             return
         report.finish(verb="verarbeitet")
 
-    templates = _template_roots(options)
+    watched = _watched(options)
     # The watcher is started before the first build, so that a file saved during it is not missed; its first,
     # empty yield (after `rust_timeout`) says it is running.
     changes_seen = watch(
-        *_roots(options),
-        watch_filter=lambda _change, path: _relevant(path, templates),
+        *watched.folders,
+        watch_filter=lambda _change, path: _relevant(path, watched.templates),
         yield_on_timeout=True,
         rust_timeout=300,
     )
