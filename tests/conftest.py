@@ -11,7 +11,6 @@ from vsp_cli.cli import main
 ROOT = Path(__file__).resolve().parents[1]
 CASES = ROOT / "tests" / "cases"
 EXAMPLES = ROOT / "examples"
-SHARED = ROOT.parent / "shared"
 
 VALID_CASES = sorted((CASES / "valid").glob("*.yaml"))
 INVALID_CASES = sorted((CASES / "invalid").glob("*.yaml"))

@@ -470,9 +470,7 @@ def test_plain_detection() -> None:
 
 
 def words() -> Iterator[str]:
-    seed = (Path(__file__).parents[2] / "shared" / "seed" / "VI-A-03824-VSP-01.txt").read_text(
-        encoding="utf-8"
-    )
+    seed = (Path(__file__).parent / "fixtures" / "VI-A-03824-VSP-01.txt").read_text(encoding="utf-8")
     examples = "".join(p.read_text(encoding="utf-8") for p in sorted(EXAMPLES.glob("*.yaml")))
     found = set(re.findall(r"[^\W\d_]+", seed + examples))
     found |= {
