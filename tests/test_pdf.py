@@ -23,11 +23,14 @@ from reportlab.lib import colors
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
 
 from conftest import CASES, EXAMPLE_FILES, VALID_CASES
-from vsp_cli import pdf as pdf_module
 from vsp_cli.charset import is_printable
 from vsp_cli.labels import BOX_EMPTY, BOX_TICKED, NICHT_RELEVANT, OPTIONS_BY_ART, Art, Labels
 from vsp_cli.model import Statement
+from vsp_cli.pdf import form as pdf_form
 from vsp_cli.pdf import render_pdf
+from vsp_cli.pdf import styles as pdf_styles
+from vsp_cli.pdf import tables as pdf_tables
+from vsp_cli.pdf import text as pdf_text
 from vsp_cli.settings import RenderSettings
 from vsp_cli.validation import load_statement
 
@@ -377,25 +380,25 @@ def _placed_text(table: Any) -> list[tuple[str, str, float, float, float]]:
 @pytest.mark.parametrize("valign", ["TOP", "MIDDLE", "BOTTOM"])
 def test_plain_tables_place_text_as_reportlab_does(valign: str) -> None:
     """The Beratungsfolge and the form set all their cells in one text object, at ReportLab's positions."""
-    pdf_module.register_fonts()
+    pdf_styles.register_fonts()
     rows: list[list[Any]] = [
         ["Gremium", "Termin", "Zuständigkeit"],
         ["FA Allgemeine\nVerwaltung", "18.04.2017", ""],
         ["Ratsversammlung", Paragraph("als <b>Absatz</b>"), "Beschluss-\nfassung"],
     ]
     style = [
-        *pdf_module._BERATUNG_STYLE.getCommands(),
+        *pdf_tables.BERATUNG_STYLE.getCommands(),
         ("VALIGN", (0, 0), (-1, -1), valign),
-        ("FONTNAME", (0, 2), (0, 2), pdf_module.FONT_BOLD),
+        ("FONTNAME", (0, 2), (0, 2), pdf_styles.FONT_BOLD),
         ("TEXTCOLOR", (2, 1), (2, 2), colors.darkred),
         ("ALIGN", (1, 1), (1, 1), "CENTRE"),  # set by ReportLab itself
     ]
-    ours = pdf_module._PlainTable(rows, colWidths=pdf_module._BERATUNG_WIDTHS, style=style)
-    reportlabs = Table(rows, colWidths=pdf_module._BERATUNG_WIDTHS, style=style)
+    ours = pdf_tables.PlainTable(rows, colWidths=pdf_tables.BERATUNG_WIDTHS, style=style)
+    reportlabs = Table(rows, colWidths=pdf_tables.BERATUNG_WIDTHS, style=style)
     assert _placed_text(ours) == _placed_text(reportlabs)
 
     buffer = io.BytesIO()
-    SimpleDocTemplate(buffer).build([pdf_module._PlainTable(rows, style=style)])
+    SimpleDocTemplate(buffer).build([pdf_tables.PlainTable(rows, style=style)])
     content = PdfReader(buffer).pages[0].get_contents().get_data()
     texts = [block for block in re.findall(rb"BT(.*?)ET", content, re.S) if b"Tj" in block]
     assert len(texts) == 3  # ReportLab's own for the centred date and the paragraph, the plain cells in one
@@ -405,9 +408,9 @@ def test_plain_tables_place_text_as_reportlab_does(valign: str) -> None:
 
 
 def test_remembered_plain_lines_are_fresh_lists() -> None:
-    lines = pdf_module._wrap_lines("Ausschuss für Umwelt, Klima und Ordnung", pdf_module.FONT, 10, 120)
+    lines = pdf_text.wrap_lines("Ausschuss für Umwelt, Klima und Ordnung", pdf_styles.FONT, 10, 120)
     lines.append("verändert")
-    again = pdf_module._wrap_lines("Ausschuss für Umwelt, Klima und Ordnung", pdf_module.FONT, 10, 120)
+    again = pdf_text.wrap_lines("Ausschuss für Umwelt, Klima und Ordnung", pdf_styles.FONT, 10, 120)
     assert len(again) == len(lines) - 1 and "verändert" not in again
 
 
@@ -580,7 +583,7 @@ def test_long_runs_never_cross_the_right_margin(text: str) -> None:
     """ReportLab split a long address once, at a slash or hyphen, and set the rest past the page's edge."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    pdf_module.register_fonts(italic=True)
+    pdf_styles.register_fonts(italic=True)
     data = render_pdf(statement(begruendung=text))
     right_edges = []
 
@@ -592,7 +595,7 @@ def test_long_runs_never_cross_the_right_margin(text: str) -> None:
     reader = PdfReader(io.BytesIO(data))
     for page in reader.pages:
         page.extract_text(visitor_text=visit)
-    assert max(right_edges) <= pdf_module.PAGE_WIDTH - pdf_module.RIGHT_MARGIN + 0.01
+    assert max(right_edges) <= pdf_styles.PAGE_WIDTH - pdf_styles.RIGHT_MARGIN + 0.01
     run = max(text.split(), key=len).strip("<>.*")
     assert run in flat("".join(pages(data))).replace(" ", "")
 
@@ -677,7 +680,8 @@ def test_a_long_table_leaves_no_single_row_alone_at_a_page_break() -> None:
 def test_an_over_long_word_is_cut_into_the_longest_pieces_that_fit(word: str, width: float) -> None:
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    from vsp_cli.pdf import FONT, _wrap_lines, register_fonts
+    from vsp_cli.pdf.styles import FONT, register_fonts
+    from vsp_cli.pdf.text import wrap_lines as _wrap_lines
 
     register_fonts()
 
@@ -693,7 +697,8 @@ def test_an_over_long_word_is_cut_into_the_longest_pieces_that_fit(word: str, wi
 
 
 def test_an_over_long_name_is_cut_after_its_slashes_and_hyphens() -> None:
-    from vsp_cli.pdf import FONT, _wrap_lines, register_fonts
+    from vsp_cli.pdf.styles import FONT, register_fonts
+    from vsp_cli.pdf.text import wrap_lines as _wrap_lines
 
     register_fonts()
     text = (
@@ -726,7 +731,7 @@ def test_cutting_a_huge_word_measures_each_character_a_few_times(monkeypatch: py
     pdf.register_fonts()
     monkeypatch.setattr(pdfmetrics, "stringWidth", counting)
     word = "Werkstattgespräch" * 1200
-    lines = pdf._wrap_lines(word, pdf.FONT, 10, 300)
+    lines = pdf_text.wrap_lines(word, pdf_styles.FONT, 10, 300)
     assert "".join(lines) == word and len(lines) > 100
     assert measured < 20 * len(word)
 
@@ -752,10 +757,9 @@ def test_a_beratungsfolge_row_longer_than_a_page_is_set_as_lines() -> None:
 def test_an_unsettable_statement_is_an_input_error_not_a_crash(monkeypatch: pytest.MonkeyPatch) -> None:
     from reportlab.platypus import Spacer
 
-    from vsp_cli import pdf
     from vsp_cli.errors import InvalidInput
 
-    monkeypatch.setattr(pdf._FormBuilder, "form", lambda self: [Spacer(10, 5000)])  # taller than any page
+    monkeypatch.setattr(pdf_form.FormBuilder, "form", lambda self: [Spacer(10, 5000)])  # taller than any page
     with pytest.raises(InvalidInput) as caught:
         render_pdf(statement())
     [problem] = caught.value.diagnostics

@@ -10,8 +10,7 @@ from hypothesis import strategies as st
 from reportlab.pdfbase import pdfdoc
 
 from test_pdf import statement
-from vsp_cli import pdfwriter
-from vsp_cli.pdf import render_pdf
+from vsp_cli.pdf import pdfwriter, render_pdf
 
 #: Names and values as ReportLab formats them, with the characters a name must escape and some pdfdoc cannot hold.
 _TEXT = st.text(

@@ -25,8 +25,7 @@ from conftest import EXAMPLES
 from vsp_cli import hyphenation
 from vsp_cli.commonmark import prose_parser
 from vsp_cli.hyphenation import MAX_WORD, GermanHyphenator, PatternTable, add_soft_hyphens, german_hyphenator
-from vsp_cli.pdf import FONT_BOLD, FRAME_WIDTH, build_styles, register_fonts
-from vsp_cli.prose import (
+from vsp_cli.pdf.prose import (
     NeedSpace,
     ProseRenderer,
     RuledParagraph,
@@ -34,6 +33,7 @@ from vsp_cli.prose import (
     plain_paragraph,
     plain_paragraphs,
 )
+from vsp_cli.pdf.styles import FONT_BOLD, FRAME_WIDTH, build_styles, register_fonts
 
 
 @pytest.fixture(scope="module")
@@ -382,7 +382,7 @@ def test_bold_cells_are_measured_bold(plain_renderer: ProseRenderer) -> None:
 
 
 def test_table_layout_gives_way_in_order() -> None:
-    from vsp_cli.prose import _COLUMN_PADDING, _TABLE_SCALES, _ColumnText, _table_layout
+    from vsp_cli.pdf.prose import _COLUMN_PADDING, _TABLE_SCALES, _ColumnText, _table_layout
 
     text, amount = _ColumnText(300, 90, 0), _ColumnText(70, 70, 70)
     assert _table_layout([_ColumnText(50, 50, 0)] * 2, 400) == (1.0, [50 + _COLUMN_PADDING] * 2)
@@ -704,8 +704,8 @@ def test_a_paragraph_over_many_pages_keeps_reportlabs_own_lines(
     source = _long_text(4000, markup) + "\n\n" + _long_text(300, markup) + "\n\n> " + _long_text(1500, markup)
     ours = _pages(renderer.flowables(source))
     assert len(ours) > 10
-    monkeypatch.setattr("vsp_cli.prose.ProseParagraph.wrap", Paragraph.wrap)
-    monkeypatch.setattr("vsp_cli.prose.ProseParagraph.split", Paragraph.split)
+    monkeypatch.setattr("vsp_cli.pdf.prose.ProseParagraph.wrap", Paragraph.wrap)
+    monkeypatch.setattr("vsp_cli.pdf.prose.ProseParagraph.split", Paragraph.split)
     assert _pages(renderer.flowables(source)) == ours
 
 
@@ -764,7 +764,7 @@ def test_pieces_of_hard_broken_lines_end_pages_where_the_whole_would(
         source = "\n\n".join(["Absatz davor."] * before + [block])
         pieces = _pages(renderer.flowables(source))
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr("vsp_cli.prose._PIECE_LINES", 10**9)
+            patch.setattr("vsp_cli.pdf.prose._PIECE_LINES", 10**9)
             assert _pages(renderer.flowables(source)) == pieces, before
 
 
@@ -775,7 +775,7 @@ def test_hard_broken_lines_in_pieces_give_the_pages_of_the_whole(
     source = "Vorweg **fett " + "\\\n".join(lines) + " Ende** und _kursiv\\\nweiter_."
     ours = _pages(renderer.flowables(source))
     assert len(ours) > 1 and len(paragraphs(renderer.flowables(source))) == 4
-    monkeypatch.setattr("vsp_cli.prose._PIECE_LINES", 10**9)
+    monkeypatch.setattr("vsp_cli.pdf.prose._PIECE_LINES", 10**9)
     assert len(paragraphs(renderer.flowables(source))) == 1
     assert _pages(renderer.flowables(source)) == ours
 
@@ -791,13 +791,13 @@ def test_a_table_cell_over_many_pages_takes_linear_work_and_keeps_its_lines(
     small, large = _layout_work(renderer, monkeypatch, [table(2000), table(4000)])
     assert large < 2.6 * small
     ours = _pages(renderer.flowables(table(4000)))
-    monkeypatch.setattr("vsp_cli.prose.ProseParagraph.wrap", Paragraph.wrap)
-    monkeypatch.setattr("vsp_cli.prose.ProseParagraph.split", Paragraph.split)
+    monkeypatch.setattr("vsp_cli.pdf.prose.ProseParagraph.wrap", Paragraph.wrap)
+    monkeypatch.setattr("vsp_cli.pdf.prose.ProseParagraph.split", Paragraph.split)
     assert _pages(renderer.flowables(table(4000))) == ours
 
 
 def test_a_table_of_thousands_of_rows_is_set_in_pieces_with_the_header(plain_renderer: ProseRenderer) -> None:
-    from vsp_cli.prose import _TABLE_ROWS
+    from vsp_cli.pdf.prose import _TABLE_ROWS
 
     rows = 2 * _TABLE_ROWS + 7
     source = "| Nr | Wert |\n|---|---:|\n" + "\n".join(f"| {i} | {7 * i} |" for i in range(rows))

@@ -16,7 +16,7 @@ from reportlab.platypus import paragraph
 from test_pdf import statement
 from vsp_cli.charset import FONT_DIR, FONT_FILES
 from vsp_cli.pdf import render_pdf
-from vsp_cli.typeface import (
+from vsp_cli.pdf.typeface import (
     COMMON,
     FIXED_SUBSET,
     WIDTH_CACHE_MAX,

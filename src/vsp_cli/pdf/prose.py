@@ -28,9 +28,9 @@ from reportlab.platypus.paragraph import (  # type: ignore[attr-defined]
     textTransformFrags,
 )
 
-from .commonmark import prose_parser
-from .hyphenation import MAX_WORD, Hyphenator, add_soft_hyphens
-from .labels import BOX_EMPTY, BOX_TICKED
+from ..commonmark import prose_parser
+from ..hyphenation import MAX_WORD, Hyphenator, add_soft_hyphens
+from ..labels import BOX_EMPTY, BOX_TICKED
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -248,7 +248,7 @@ def _without_soft_hyphens(run: re.Match[str]) -> str:
 
 @dataclass(frozen=True)
 class ProseStyles:
-    """The paragraph styles prose is set in; `pdf.py` builds them once per process and layout."""
+    """The paragraph styles prose is set in; `pdf.styles` builds them once per process and layout."""
 
     body: ParagraphStyle
     heading: ParagraphStyle

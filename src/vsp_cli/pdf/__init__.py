@@ -1,0 +1,148 @@
+"""The printed form of a statement: A4 layout after the 2014 Leipzig form, built with ReportLab in one pass.
+
+Everything that costs time once per process (fonts, paragraph styles, the Markdown parser, the hyphenator)
+is set up on first use and reused, so a warm render only lays out the statement. Output is reproducible: the
+document runs in ReportLab's invariant mode and its date comes from the statement, `SOURCE_DATE_EPOCH` or a
+fixed day, never from the clock. No value from the statement is ever read as markup: plain fields are set as
+text lines and table cells that bypass ReportLab's paragraph parser, and prose reaches the parser escaped.
+
+One module per concern: `styles` (geometry, fonts, paragraph styles), `page` (canvas, furniture, document
+template), `text` (plain-text line breaking), `tables`, `prose` (Markdown), `form` (the blocks of the form in
+order), and the ReportLab patches `typeface` (shared font subsets) and `pdfwriter` (remembered names).
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from functools import partial
+
+from reportlab import rl_config
+from reportlab.lib.pagesizes import A4
+from reportlab.platypus import Frame, PageTemplate
+from reportlab.platypus.doctemplate import LayoutError
+
+from .. import __version__
+from ..diagnostics import Diagnostic
+from ..errors import InvalidInput
+from ..model import Statement
+from ..settings import RenderSettings
+from .form import FormBuilder, title_of
+from .page import DeferredFooterCanvas, Document, Furniture, creation_epoch, logo_size
+from .pdfwriter import install as install_pdf_writer
+from .styles import (
+    BODY_SIZE,
+    BOTTOM_MARGIN,
+    FONT,
+    FRAME_WIDTH,
+    LEFT_MARGIN,
+    LOGO_CLEARANCE,
+    PAGE_HEIGHT,
+    RIGHT_MARGIN,
+    TOP_MARGIN,
+    build_styles,
+    register_fonts,
+)
+from .typeface import install_paragraph_widths
+
+install_pdf_writer()
+install_paragraph_widths()
+
+
+def render_pdf(statement: Statement, settings: RenderSettings | None = None) -> bytes:
+    """The statement as a PDF document (bytes); reads nothing but the fonts and the configured logo."""
+    settings = settings or RenderSettings()
+    styles = build_styles(settings.hyphenate)
+    labels = settings.labels
+    title = title_of(statement, labels)
+    size = logo_size(settings.logo) if settings.logo is not None else None
+    furniture = Furniture(
+        nummer=statement.nummer,
+        page_label=labels["seite"],
+        footer=settings.footer,
+        logo=settings.logo,
+        logo_size=size,
+    )
+    first_top = TOP_MARGIN + (LOGO_CLEARANCE if size else 0)
+    frame_height = PAGE_HEIGHT - TOP_MARGIN - BOTTOM_MARGIN
+    first = Frame(
+        LEFT_MARGIN,
+        BOTTOM_MARGIN,
+        FRAME_WIDTH,
+        PAGE_HEIGHT - first_top - BOTTOM_MARGIN,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+        id="erste",
+    )
+    later = Frame(
+        LEFT_MARGIN,
+        BOTTOM_MARGIN,
+        FRAME_WIDTH,
+        frame_height,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+        id="folge",
+    )
+    buffer = io.BytesIO()
+    doc = Document(
+        buffer,
+        pagesize=A4,
+        leftMargin=LEFT_MARGIN,
+        rightMargin=RIGHT_MARGIN,
+        topMargin=TOP_MARGIN,
+        bottomMargin=BOTTOM_MARGIN,
+        pageTemplates=[
+            PageTemplate("erste", [first], onPage=furniture.first_page, autoNextPageTemplate="folge"),
+            PageTemplate("folge", [later], onPage=furniture.later_page),
+        ],
+        title=f"{title} – {statement.betreff}",
+        author=", ".join(statement.eingereicht_von),
+        subject=statement.betreff,
+        keywords=[statement.nummer, statement.art.value, settings.body],
+        creator=f"vsp {__version__}",
+        lang="de-DE",
+        displayDocTitle=True,
+        invariant=1,
+        initialFontName=FONT,
+        initialFontSize=BODY_SIZE,
+    )
+    builder = FormBuilder(statement, settings, styles)
+    flowables = builder.build()
+    if builder.prose.uses_italic:
+        register_fonts(italic=True)
+    canvasmaker = partial(
+        DeferredFooterCanvas, decorate=furniture.footer_text, epoch=creation_epoch(statement)
+    )
+    with _BUILD_LOCK:
+        # ASCII85 on top of Flate only makes streams larger and costs a tenth of the render time. The switch
+        # is process-wide in ReportLab, so it is set just for the build and renders are serialised.
+        saved = rl_config.useA85
+        rl_config.useA85 = 0
+        try:
+            doc.build(flowables, canvasmaker=canvasmaker)
+        except LayoutError:
+            # The layout above avoids every case known to end here; should one remain, it is the input's
+            # extreme, not a crash.
+            raise InvalidInput(
+                [
+                    Diagnostic.for_file(
+                        "",
+                        "layout",
+                        "Der Standpunkt lässt sich nicht setzen: ein Teil ist höher als eine Seite und kann nicht "
+                        "geteilt werden (etwa ein sehr langer Eintrag in einer Tabelle); bitte kürzen oder aufteilen",
+                    )
+                ]
+            ) from None
+        finally:
+            rl_config.useA85 = saved
+    return buffer.getvalue()
+
+
+_BUILD_LOCK = threading.Lock()
+
+
+__all__ = ["creation_epoch", "render_pdf"]

@@ -1,0 +1,200 @@
+"""The page and its furniture: the canvas that numbers pages in one pass, running header, logo, footer, the
+reproducible time stamp, and the document template that adds outline entries."""
+
+from __future__ import annotations
+
+import calendar
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from hashlib import md5
+from pathlib import Path
+from typing import Any
+
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable
+
+from ..diagnostics import Diagnostic
+from ..errors import ConfigError
+from ..model import Statement
+from .styles import (
+    FONT,
+    FOOTER_BASELINE,
+    FRAME_WIDTH,
+    GREY,
+    LEFT_MARGIN,
+    LOGO_HEIGHT,
+    PAGE_HEIGHT,
+    PAGE_WIDTH,
+    RIGHT_MARGIN,
+    RULE,
+    SMALL_SIZE,
+)
+from .text import wrap_lines
+
+#: The PDF date without a `datum` and without `SOURCE_DATE_EPOCH`: 2000-01-01 00:00 UTC.
+DEFAULT_EPOCH = 946684800
+_MAX_EPOCH = 253402300799  # 9999-12-31 23:59:59 UTC
+
+
+class _FixedTimeStamp:
+    """What ReportLab reads from its `TimeStamp`: a given moment in UTC instead of the clock."""
+
+    def __init__(self, epoch: int) -> None:
+        self.t = epoch
+        self.lt = time.gmtime(epoch)
+        self.YMDhms = tuple(self.lt)[:6]
+        self.dhh = self.dmm = 0
+        self.tzname = "UTC"
+
+
+def creation_epoch(statement: Statement) -> int:
+    """The PDF date: the statement's `datum`, else `SOURCE_DATE_EPOCH`, else 2000-01-01 (never the clock)."""
+    if statement.datum is not None:
+        return calendar.timegm(statement.datum.timetuple())
+    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not raw:
+        return DEFAULT_EPOCH
+    return _parse_epoch(raw)
+
+
+def _parse_epoch(raw: str) -> int:
+    try:
+        epoch = int(raw)
+    except ValueError:
+        epoch = -1
+    if not 0 <= epoch <= _MAX_EPOCH:
+        raise ConfigError(
+            [
+                Diagnostic.for_file(
+                    "SOURCE_DATE_EPOCH",
+                    "source-date-epoch",
+                    f"SOURCE_DATE_EPOCH muss eine ganze Zahl von Sekunden seit 1970 sein, nicht „{raw}“",
+                )
+            ]
+        )
+    return epoch
+
+
+PageDecorator = Callable[[Canvas, int, int], None]
+
+
+class DeferredFooterCanvas(Canvas):
+    """A canvas that holds its pages until `save`, so each footer can say „Seite n/m“ in a single build."""
+
+    def __init__(self, *args: Any, decorate: PageDecorator, epoch: int, **kwargs: Any) -> None:
+        # ReportLab reads SOURCE_DATE_EPOCH itself and fails on a malformed value; check it first.
+        raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+        if raw:
+            _parse_epoch(raw)
+        super().__init__(*args, **kwargs)
+        self._decorate = decorate
+        self._page_states: list[dict[str, Any]] = []
+        doc = self._doc  # type: ignore[attr-defined]
+        doc._timeStamp = _FixedTimeStamp(epoch)
+        # The document id is derived from the time stamp: derive it from ours, as ReportLab would.
+        signature = md5(usedforsecurity=False)
+        signature.update(b"a reportlab document")
+        signature.update(ascii(epoch).encode("ascii"))
+        doc.signature = signature
+
+    def showPage(self) -> None:
+        self._page_states.append(dict(self.__dict__))
+        self._startPage()  # type: ignore[attr-defined]
+
+    def save(self) -> None:
+        total = len(self._page_states)
+        for number, state in enumerate(self._page_states, start=1):
+            self.__dict__.update(state)
+            self._decorate(self, number, total)
+            Canvas.showPage(self)
+        Canvas.save(self)
+
+
+@dataclass(frozen=True)
+class Furniture:
+    """Header, logo and footer of the pages; drawn straight on the canvas."""
+
+    nummer: str
+    page_label: str
+    footer: str | None
+    logo: Path | None
+    logo_size: tuple[float, float] | None
+
+    def first_page(self, canv: Canvas, _doc: BaseDocTemplate) -> None:
+        if self.logo is not None and self.logo_size is not None:
+            width, height = self.logo_size
+            canv.drawImage(
+                str(self.logo),
+                PAGE_WIDTH - RIGHT_MARGIN - width,
+                PAGE_HEIGHT - 12 * mm - height,
+                width=width,
+                height=height,
+                mask="auto",
+            )
+
+    def later_page(self, canv: Canvas, _doc: BaseDocTemplate) -> None:
+        canv.saveState()
+        canv.setFont(FONT, SMALL_SIZE)
+        canv.setFillColor(GREY)
+        y = PAGE_HEIGHT - 13 * mm
+        canv.drawRightString(PAGE_WIDTH - RIGHT_MARGIN, y, self.nummer)
+        canv.setStrokeColor(RULE)
+        canv.setLineWidth(0.4)
+        canv.line(LEFT_MARGIN, y - 2.5 * mm, PAGE_WIDTH - RIGHT_MARGIN, y - 2.5 * mm)
+        canv.restoreState()
+
+    def footer_text(self, canv: Canvas, number: int, total: int) -> None:
+        canv.saveState()
+        canv.setFont(FONT, SMALL_SIZE)
+        canv.setFillColor(GREY)
+        y = FOOTER_BASELINE
+        page = self.page_label.format(seite=number, seiten=total)
+        if self.footer:
+            room = FRAME_WIDTH - pdfmetrics.stringWidth(page, FONT, SMALL_SIZE) - 8 * mm
+            lines = wrap_lines(self.footer, FONT, SMALL_SIZE, room)
+            for index, line in enumerate(lines):  # a long footer grows upwards, into the margin
+                canv.drawString(LEFT_MARGIN, y + (len(lines) - 1 - index) * SMALL_SIZE * 1.25, line)
+        canv.drawRightString(PAGE_WIDTH - RIGHT_MARGIN, y, page)
+        canv.restoreState()
+
+
+def logo_size(logo: Path) -> tuple[float, float]:
+    """Width and height of the logo at LOGO_HEIGHT, aspect ratio kept."""
+    from reportlab.lib.utils import ImageReader
+
+    try:
+        width, height = ImageReader(str(logo)).getSize()
+    except Exception as exc:  # ReportLab/PIL raise many kinds for unreadable images
+        raise ConfigError(
+            [
+                Diagnostic.for_file(
+                    str(logo),
+                    "logo",
+                    f"Das Logo „{logo}“ kann nicht gelesen werden (PNG oder JPEG erwartet): {exc}",
+                )
+            ]
+        ) from None
+    return LOGO_HEIGHT * width / height, LOGO_HEIGHT
+
+
+class Document(BaseDocTemplate):
+    """Adds an outline entry for every flowable marked with `outline_title`."""
+
+    def afterFlowable(self, flowable: Flowable) -> None:
+        title = getattr(flowable, "outline_title", None)
+        if title is None:
+            return
+        key = f"s{len(self._outline_keys)}"
+        self._outline_keys.append(key)
+        canv = self.canv
+        top = self.frame._y + flowable.height  # type: ignore[attr-defined]  # the frame is below it now
+        canv.bookmarkHorizontal(key, 0, top)
+        canv.addOutlineEntry(title, key, level=0)
+
+    def handle_documentBegin(self) -> None:
+        self._outline_keys: list[str] = []
+        super().handle_documentBegin()
