@@ -521,7 +521,7 @@ def test_a_statement_that_cannot_be_set_is_reported_at_its_file(
 
     from vsp_cli import pdf
 
-    monkeypatch.setattr(pdf.form.FormBuilder, "form", lambda self: [Spacer(10, 5000)])  # taller than any page
+    monkeypatch.setitem(pdf.form.RENDERERS, "empfehlung", lambda b, block: b.out.append(Spacer(10, 5000)))
     [source] = make_statements(tmp_path / "in", 1)
     code = call("render", str(source), "-o", str(tmp_path / "out"), "-j", "1")
     out = capsys.readouterr().out

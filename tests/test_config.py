@@ -376,10 +376,10 @@ def test_config_does_not_import_jinja_or_reportlab() -> None:
 
 def test_docs_name_every_setting_and_label() -> None:
     from vsp_cli.config import SETTINGS
-    from vsp_cli.labels import DEFAULT_LABELS
+    from vsp_cli.labels import LABEL_TARGETS
 
     docs = (Path(__file__).parents[1] / "docs" / "configuration.md").read_text(encoding="utf-8")
-    assert {name for name in (*SETTINGS, *DEFAULT_LABELS) if f"| `{name}` |" not in docs} == set()
+    assert {name for name in (*SETTINGS, *LABEL_TARGETS) if f"| `{name}` |" not in docs} == set()
 
 
 def test_a_footer_longer_than_the_margin_holds_is_refused(tmp_path: Path) -> None:

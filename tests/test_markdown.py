@@ -20,7 +20,7 @@ from markdown_it.token import Token
 from conftest import EXAMPLE_FILES, VALID_CASES
 from vsp_cli.config import resolve
 from vsp_cli.errors import TemplateError
-from vsp_cli.labels import DEFAULT_LABELS, Labels
+from vsp_cli.labels import LABEL_TARGETS, Labels
 from vsp_cli.markdown import _escaped, md, prose, render_markdown
 from vsp_cli.model import Statement
 from vsp_cli.settings import RenderSettings
@@ -649,7 +649,7 @@ def test_every_label_key_is_known_to_the_template_context() -> None:
     from vsp_cli.markdown import context
 
     statement = load_statement(EXAMPLE_FILES[0])
-    assert set(context(statement, RenderSettings())["labels"]) == set(DEFAULT_LABELS)
+    assert set(context(statement, RenderSettings())["labels"]) == set(LABEL_TARGETS)
 
 
 def test_docs_name_every_template_variable_and_filter() -> None:

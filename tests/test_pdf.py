@@ -24,7 +24,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
 
 from conftest import CASES, EXAMPLE_FILES, VALID_CASES
 from vsp_cli.charset import is_printable
-from vsp_cli.labels import BOX_EMPTY, BOX_TICKED, NICHT_RELEVANT, OPTIONS_BY_ART, Art, Labels
+from vsp_cli.labels import BOX_EMPTY, BOX_TICKED, NICHT_RELEVANT, Art, Labels
 from vsp_cli.model import Statement
 from vsp_cli.pdf import form as pdf_form
 from vsp_cli.pdf import render_pdf
@@ -88,10 +88,41 @@ def german(day: Any) -> str:
 # --- the printed form, for every example and valid case -------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", EXAMPLE_FILES + VALID_CASES, ids=lambda p: p.stem)
+#: The 2014 form as the seed prints it: the oracle of the reading-order test below (written out here, not read
+#: from the form file under test).
+FORM_2014 = {
+    "titel_antrag": "Verwaltungsstandpunkt Nr. {nummer}",
+    "titel_petition": "Verwaltungsstandpunkt zur Petition Nr. {nummer}",
+    "titel_neufassung": "Neufassung Nr. {nummer}",
+    "oeffentlich": "öffentlich",
+    "nichtoeffentlich": "nichtöffentlich",
+}
+OPTIONS_2014 = {
+    Art.ANTRAG: {
+        "zustimmung": "Zustimmung",
+        "ablehnung": "Ablehnung",
+        "zustimmung_mit_ergaenzung": "Zustimmung mit Ergänzung",
+        "ablehnung_verwaltungshandeln": "Ablehnung, da bereits Verwaltungshandeln",
+        "alternativvorschlag": "Alternativvorschlag",
+        "sachstandsbericht": "Sachstandsbericht",
+    },
+    Art.PETITION: {
+        "zustimmung_und_abhilfe": "Zustimmung und Abhilfe",
+        "alternativvorschlag": "Alternativvorschlag",
+        "beruecksichtigung": "Berücksichtigung",
+        "erledigt": "Erledigt",
+        "ablehnung": "Ablehnung",
+    },
+}
+
+
+@pytest.mark.parametrize(
+    "path", [p for p in EXAMPLE_FILES + VALID_CASES if "formular:" not in p.read_text()], ids=lambda p: p.stem
+)
 def test_every_printed_value_in_reading_order(path: Path) -> None:
+    """The 2014 form (format v1) in the order of the seed; other forms have their own oracles (cases/form)."""
     st_ = load_statement(path)
-    labels = Labels()
+    labels = FORM_2014
     data = render_pdf(st_)
     text = flat("\n".join(pages(data)))
     expected: list[str] = []
@@ -103,7 +134,7 @@ def test_every_printed_value_in_reading_order(path: Path) -> None:
         title = labels["titel_petition"]
     else:
         title = labels["titel_antrag"]
-    expected += [title.format(nummer=st_.nummer), f"Status: {labels.status(st_.status)}", "Beratungsfolge:"]
+    expected += [title.format(nummer=st_.nummer), f"Status: {labels[st_.status.value]}", "Beratungsfolge:"]
     expected += ["Gremium", "Termin", "Zuständigkeit"]
     for row in st_.beratungsfolge:
         expected.append(row.gremium)
@@ -120,9 +151,9 @@ def test_every_printed_value_in_reading_order(path: Path) -> None:
             f"{BOX_TICKED if rk.rechtswidrig else BOX_EMPTY} Rechtswidrig und/oder",
             f"{BOX_TICKED if rk.nachteilig else BOX_EMPTY} Nachteilig für die Stadt Leipzig.",
         ]
-    for option in OPTIONS_BY_ART[st_.art]:
+    for option, label in OPTIONS_2014[st_.art].items():
         box = BOX_TICKED if option in st_.ticked else BOX_EMPTY
-        expected.append(f"{box} {labels.option(option)}")
+        expected.append(f"{box} {label}")
         expected += st_.punkte_for(option)
     if st_.beschlussvorschlag:
         expected += [
@@ -130,6 +161,7 @@ def test_every_printed_value_in_reading_order(path: Path) -> None:
             first_words(st_.beschlussvorschlag),
         ]
     expected.append("Prüfung der Übereinstimmung mit den strategischen Zielen:")
+    assert st_.strategische_ziele is not None
     expected.append(
         NICHT_RELEVANT if st_.strategische_ziele == NICHT_RELEVANT else first_words(st_.strategische_ziele)
     )
@@ -759,7 +791,7 @@ def test_an_unsettable_statement_is_an_input_error_not_a_crash(monkeypatch: pyte
 
     from vsp_cli.errors import InvalidInput
 
-    monkeypatch.setattr(pdf_form.FormBuilder, "form", lambda self: [Spacer(10, 5000)])  # taller than any page
+    monkeypatch.setitem(pdf_form.RENDERERS, "empfehlung", lambda b, block: b.out.append(Spacer(10, 5000)))
     with pytest.raises(InvalidInput) as caught:
         render_pdf(statement())
     [problem] = caught.value.diagnostics

@@ -115,9 +115,16 @@ def test_the_markdown_limits_count_every_markdown_field_together() -> None:
     import yaml
 
     from vsp_cli import rules
+    from vsp_cli.forms import builtin
     from vsp_cli.model import MARKDOWN_FIELDS, Statement
 
-    assert MARKDOWN_FIELDS == ("strategische_ziele", "beschlussvorschlag", "sachverhalt", "begruendung")
+    assert MARKDOWN_FIELDS == (
+        "strategische_ziele",
+        "beschlussvorschlag",
+        "zusammenfassung",
+        "sachverhalt",
+        "begruendung",
+    )
     data = yaml.safe_load(
         (Path(__file__).parent / "cases" / "valid" / "minimal.yaml").read_text(encoding="utf-8")
     )
@@ -125,10 +132,13 @@ def test_the_markdown_limits_count_every_markdown_field_together() -> None:
     data |= {"sachverhalt": "`x` " * (half // 2), "begruendung": "~~x~~ " * (half // 4)}
 
     def codes(**changes: str) -> list[str]:
-        return [f.code for f in rules.check(Statement.model_validate(data | changes))]
+        return [f.code for f in rules.check(Statement.model_validate(data | changes), builtin("2014"))]
 
     assert "too-much-markup" not in codes()  # exactly MAX_MARKUP
-    assert [f.path for f in rules.check(Statement.model_validate(data | {"strategische_ziele": "[x]"}))] == [
+    assert [
+        f.path
+        for f in rules.check(Statement.model_validate(data | {"strategische_ziele": "[x]"}), builtin("2014"))
+    ] == [
         ("begruendung",)
     ]  # one more, counted from the first field on, reported where the sum passes the limit
     lines = {  # with strategische_ziele ("nicht relevant", one line): exactly MAX_MARKDOWN_LINES

@@ -29,6 +29,7 @@ from pydantic import (
     StringConstraints,
     ValidationError,
     ValidationInfo,
+    model_validator,
 )
 from pydantic_core import ErrorDetails, PydanticCustomError
 
@@ -36,7 +37,8 @@ from . import charset
 from .diagnostics import START, Diagnostic, Severity, Span, describe_value, did_you_mean, german_number
 from .errors import ConfigError
 from .fileio import os_reason, read_regular, real
-from .labels import DEFAULT_BODY, DEFAULT_LABELS, Labels
+from .forms import BUILTIN_IDS, DEFAULT_FORM, FormSources
+from .labels import DEFAULT_BODY, LABEL_PLACEHOLDERS, LABEL_TARGETS, Labels
 from .settings import FORMATS, Format, RenderSettings
 
 CONFIG_FILE = "vsp.toml"
@@ -126,6 +128,29 @@ def _pixel_size(head: bytes) -> tuple[int, int] | None:
     return None
 
 
+def _form_name(value: str) -> str:
+    if value in BUILTIN_IDS or value.endswith(".toml") or not value.strip():
+        raise PydanticCustomError(
+            "form_name",
+            "„{name}“ taugt nicht als Name eines Formulars (eingebaute Ids und Namen auf .toml sind vergeben)",
+            {"name": value},
+        )
+    return value
+
+
+def _form_file(value: Path, info: ValidationInfo) -> Path:
+    if value.suffix != ".toml":
+        raise PydanticCustomError(
+            "form_file", "Eine Formulardatei endet auf .toml, nicht „{path}“", {"path": str(value)}
+        )
+    path = _anchored(value, info)
+    if not path.is_file():
+        raise PydanticCustomError(
+            "file_missing", "Die Formulardatei „{path}“ gibt es nicht", {"path": str(path)}
+        )
+    return path
+
+
 def _folder(value: Path, info: ValidationInfo) -> Path:
     path = _anchored(value, info)
     if not path.is_dir():
@@ -205,6 +230,38 @@ class ConfigFile(BaseModel):
         description="Deutsche Silbentrennung im Fließtext der PDF-Datei (true oder false).",
         examples=[True],
     )
+    formular: Text = Field(
+        default=DEFAULT_FORM,
+        title="Formular",
+        description="Das Formular der Standpunkte ohne eigenes formular: 2014, 2017, 2019, ein Name aus "
+        "[formulare] oder eine Formulardatei (.toml, relativ zu dieser Datei).",
+        examples=["2019"],
+    )
+    formulare: dict[
+        Annotated[str, AfterValidator(_form_name)], Annotated[Path, AfterValidator(_form_file)]
+    ] = Field(
+        default_factory=dict,
+        title="Formulare",
+        description="Eigene Formulardateien unter einem Namen, den Standpunkte als formular nennen; Pfade relativ "
+        "zu dieser Datei.",
+        examples=[{"leipzig-2021": "formulare/2021.toml"}],
+    )
+
+    @model_validator(mode="after")
+    def _known_form(self) -> ConfigFile:
+        ref = self.formular
+        if ref in BUILTIN_IDS or ref in self.formulare or ref.endswith(".toml"):
+            return self
+        raise PydanticCustomError(
+            "unknown_form",
+            "Unbekanntes Formular „{ref}“.{hint} Möglich sind: eingebaut {builtin}{named}; oder eine Datei …/name.toml",
+            {
+                "ref": ref,
+                "hint": did_you_mean(ref, [*BUILTIN_IDS, *self.formulare]),
+                "builtin": ", ".join(BUILTIN_IDS),
+                "named": f"; aus [formulare]: {', '.join(self.formulare)}" if self.formulare else "",
+            },
+        )
 
 
 SETTINGS: tuple[str, ...] = tuple(ConfigFile.model_fields)
@@ -213,13 +270,6 @@ SETTINGS: tuple[str, ...] = tuple(ConfigFile.model_fields)
 # --- labels -------------------------------------------------------------------------------------------------
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
-#: Placeholders a label must keep: without them the printed text would lose the number or the page.
-_REQUIRED_PLACEHOLDERS = {
-    "titel_antrag": {"nummer"},
-    "titel_petition": {"nummer"},
-    "titel_neufassung": {"nummer"},
-    "seite": {"seite"},
-}
 
 
 def _placeholders(text: str) -> set[str]:
@@ -247,14 +297,14 @@ _LABEL_MAX_BY_KEY = {"seite": 40}
 
 def _label_problems(key: str, text: str) -> list[tuple[str, str]]:
     """(code, message) for a label whose key is unknown or whose placeholders the renderers cannot fill."""
-    if key not in DEFAULT_LABELS:
+    if key not in LABEL_TARGETS:
         return [
-            ("unknown-label", f"Unbekannte Beschriftung „{key}“.{did_you_mean(key, tuple(DEFAULT_LABELS))}")
+            ("unknown-label", f"Unbekannte Beschriftung „{key}“.{did_you_mean(key, tuple(LABEL_TARGETS))}")
         ]
     limit = _LABEL_MAX_BY_KEY.get(key, LABEL_MAX)
     if len(text) > limit:
         return [_too_long(f"labels.{key}", limit, len(text))]
-    allowed = _placeholders(DEFAULT_LABELS[key])
+    allowed, required = LABEL_PLACEHOLDERS.get(key, (frozenset(), frozenset()))
     if not allowed:
         found = _PLACEHOLDER.findall(text)
         if found:
@@ -290,7 +340,7 @@ def _label_problems(key: str, text: str) -> list[tuple[str, str]]:
         problems.append(
             ("label-placeholder", f"Unbekannter Platzhalter „{{{name}}}“ in „{key}“; erlaubt: {expected}")
         )
-    for name in sorted(_REQUIRED_PLACEHOLDERS.get(key, set()) - used):
+    for name in sorted(required - used):
         problems.append(("label-placeholder", f"Die Beschriftung „{key}“ braucht den Platzhalter {{{name}}}"))
     return problems
 
@@ -539,6 +589,8 @@ def _message(err: ErrorDetails) -> tuple[str, str]:
         return "empty-list", f"„{name}“ braucht mindestens einen Eintrag"
     if kind == "string_too_long":
         return _too_long(name, (err.get("ctx") or {}).get("max_length"), len(str(value)))
+    if kind in ("unknown_form", "form_name", "form_file"):
+        return "unknown-form" if kind == "unknown_form" else "invalid-value", f"„{name}“: {err['msg']}"
     if kind in ("file_missing", "not_an_image", "image_too_large", "folder_missing", "not_a_folder"):
         return kind.replace("_", "-"), f"„{name}“: {err['msg']}"
     if kind == "unknown_user":
@@ -725,14 +777,20 @@ def resolve(
             chosen[name], sources[name] = pick(name)
     labels = dict(file_values.labels)
     labels.update(cli.labels)
-    for key in DEFAULT_LABELS:
+    for key in LABEL_TARGETS:
         if key in cli.labels:
             sources[f"labels.{key}"] = SOURCE_CLI
         elif config is not None and f"labels.{key}" in file_set:
             sources[f"labels.{key}"] = f"{config.path}:{config.lines[f'labels.{key}']}"
         else:
             sources[f"labels.{key}"] = SOURCE_DEFAULT
+    forms = FormSources(
+        named=dict(chosen["formulare"]),
+        config_dir=config.path.parent if config is not None else None,
+        default=_form_default(chosen["formular"], config.path.parent if config is not None else None),
+    )
     render = RenderSettings(
+        forms=forms,
         labels=Labels(labels),
         body=chosen["body"],
         logo=chosen["logo"],
@@ -742,6 +800,13 @@ def resolve(
     )
     formats = tuple(dict.fromkeys(chosen["formats"]))
     return EffectiveSettings(render, chosen["output_dir"], formats, sources, config.path if config else None)
+
+
+def _form_default(ref: str, folder: Path | None) -> str:
+    """The configuration's `formular`: a file named relative to the configuration, made absolute."""
+    if ref.endswith(".toml") and folder is not None:
+        return str(real(folder / ref))
+    return ref
 
 
 def settings_for(
@@ -770,6 +835,20 @@ def _show(value: Any) -> str:
     return str(value)
 
 
+def _labels_shown(render: RenderSettings) -> list[tuple[str, str]]:
+    """Every `[labels]` key with the value it prints on the default form (an override, or the form's)."""
+    from .document import labels_v1
+    from .forms import FormError, resolve, with_labels
+
+    try:
+        form = with_labels(resolve(render.forms.default, render.forms, None), render.labels.items())
+        printed = labels_v1(form)
+    except FormError:
+        printed = {}
+    overrides = render.labels.as_dict()
+    return [(key, overrides.get(key, printed.get(key, "–"))) for key in LABEL_TARGETS]
+
+
 def format_effective(effective: EffectiveSettings) -> str:
     """A readable German listing for `vsp config`: every setting, its value and where it came from."""
     render = effective.render
@@ -790,8 +869,14 @@ def format_effective(effective: EffectiveSettings) -> str:
         ("footer", _show(render.footer), effective.sources["footer"]),
         ("hyphenate", _show(render.hyphenate), effective.sources["hyphenate"]),
     ]
-    labels = render.labels.as_dict()
-    rows.extend((f"labels.{key}", labels[key], effective.sources[f"labels.{key}"]) for key in DEFAULT_LABELS)
+    rows.append(("formular", render.forms.default, effective.sources["formular"]))
+    rows.extend(
+        (f"formulare.{name}", str(path), effective.sources["formulare"])
+        for name, path in render.forms.named.items()
+    )
+    rows.extend(
+        (f"labels.{key}", value, effective.sources[f"labels.{key}"]) for key, value in _labels_shown(render)
+    )
     header = ("Einstellung", "Wert", "Herkunft")
     width_name = max(len(r[0]) for r in (header, *rows))
     width_value = min(60, max(len(r[1]) for r in (header, *rows)))

@@ -1,12 +1,13 @@
-"""Enumerations, option sets and every printed label: the one place the model, the schema and both renderers read.
+"""Enumerations and fixed vocabulary of the format, and the `[labels]` of a configuration.
 
-Ids are what a statement file says; labels are what the printed form says. A city can override any label in
-its configuration (`[labels]` in vsp.toml), so renderers must ask a `Labels` object, never this module's
-constants directly.
+Printed labels live in the form files (`forms/`), never here. A configuration's `[labels]` (format v1) keeps
+working on top of any form: each of its keys overrides one setting of the selected form (`LABEL_TARGETS`,
+format spec § 5.1); `Labels` holds those overrides.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from enum import StrEnum
 from types import MappingProxyType
@@ -19,7 +20,7 @@ def german_date(day: date) -> str:
 
 
 class Art(StrEnum):
-    """What the statement answers; it selects the form (option set, legal-consequences box, title)."""
+    """What the statement answers; it selects the variant of the form (option set, legal box, title)."""
 
     ANTRAG = "antrag"
     PETITION = "petition"
@@ -30,48 +31,12 @@ class Status(StrEnum):
     NICHTOEFFENTLICH = "nichtoeffentlich"
 
 
-class Option(StrEnum):
-    """Every recommendation id of both forms; `OPTIONS_BY_ART` says which form offers which."""
-
-    ZUSTIMMUNG = "zustimmung"
-    ABLEHNUNG = "ablehnung"
-    ZUSTIMMUNG_MIT_ERGAENZUNG = "zustimmung_mit_ergaenzung"
-    ABLEHNUNG_VERWALTUNGSHANDELN = "ablehnung_verwaltungshandeln"
-    ALTERNATIVVORSCHLAG = "alternativvorschlag"
-    SACHSTANDSBERICHT = "sachstandsbericht"
-    ZUSTIMMUNG_UND_ABHILFE = "zustimmung_und_abhilfe"
-    BERUECKSICHTIGUNG = "beruecksichtigung"
-    ERLEDIGT = "erledigt"
-
-
-#: The options of each form in the form's printed order (antrag: row by row, two columns).
-OPTIONS_BY_ART: Final = MappingProxyType(
-    {
-        Art.ANTRAG: (
-            Option.ZUSTIMMUNG,
-            Option.ABLEHNUNG,
-            Option.ZUSTIMMUNG_MIT_ERGAENZUNG,
-            Option.ABLEHNUNG_VERWALTUNGSHANDELN,
-            Option.ALTERNATIVVORSCHLAG,
-            Option.SACHSTANDSBERICHT,
-        ),
-        Art.PETITION: (
-            Option.ZUSTIMMUNG_UND_ABHILFE,
-            Option.ALTERNATIVVORSCHLAG,
-            Option.BERUECKSICHTIGUNG,
-            Option.ERLEDIGT,
-            Option.ABLEHNUNG,
-        ),
-    }
-)
-
-#: Columns of the printed recommendation grid per form.
-GRID_COLUMNS: Final = MappingProxyType({Art.ANTRAG: 2, Art.PETITION: 1})
-
 #: Ticking one of these promises a resolution text: without `beschlussvorschlag` it is a warning.
-OPTIONS_NEEDING_BESCHLUSSVORSCHLAG: Final = frozenset(
-    {Option.ALTERNATIVVORSCHLAG, Option.ZUSTIMMUNG_MIT_ERGAENZUNG}
-)
+OPTIONS_NEEDING_BESCHLUSSVORSCHLAG: Final = frozenset({"alternativvorschlag", "zustimmung_mit_ergaenzung"})
+
+#: The option of the 2019 form whose id other forms do not know; they write `ablehnung_verwaltungshandeln`.
+SACHVERHALT_BERUECKSICHTIGT: Final = "sachverhalt_beruecksichtigt"
+ABLEHNUNG_VERWALTUNGSHANDELN: Final = "ablehnung_verwaltungshandeln"
 
 #: Zuständigkeiten seen on Leipzig forms; others are allowed with a warning.
 KNOWN_ZUSTAENDIGKEITEN: Final = (
@@ -85,85 +50,104 @@ KNOWN_ZUSTAENDIGKEITEN: Final = (
     "Kenntnisnahme",
 )
 
+#: Results of a session as the portal shows them; others are allowed with a warning.
+KNOWN_ERGEBNISSE: Final = ("zur Kenntnis genommen", "ungeändert beschlossen", "vertagt", "(offen)")
+
 #: Between several `punkte` of one option in the same cell („zu 1.; zu 3.“), in every output.
 PUNKTE_SEPARATOR: Final = "; "
 
-#: The value of `strategische_ziele` that is printed as is, not as Markdown.
+#: The value of `strategische_ziele` that says the goals were checked and are not touched.
 NICHT_RELEVANT: Final = "nicht relevant"
 
 DEFAULT_BODY: Final = "Stadt Leipzig"
 
-#: Every printed label, keyed by the name a configuration uses to override it. Placeholders in braces are
-#: filled by the renderers: {nummer}, {body}, {seite}, {seiten}.
-DEFAULT_LABELS: Final = MappingProxyType(
-    {
-        # recommendation options
-        "zustimmung": "Zustimmung",
-        "ablehnung": "Ablehnung",
-        "zustimmung_mit_ergaenzung": "Zustimmung mit Ergänzung",
-        "ablehnung_verwaltungshandeln": "Ablehnung, da bereits Verwaltungshandeln",
-        "alternativvorschlag": "Alternativvorschlag",
-        "sachstandsbericht": "Sachstandsbericht",
-        "zustimmung_und_abhilfe": "Zustimmung und Abhilfe",
-        "beruecksichtigung": "Berücksichtigung",
-        "erledigt": "Erledigt",
-        # status values
-        "oeffentlich": "öffentlich",
-        "nichtoeffentlich": "nichtöffentlich",
-        # titles
-        "titel_antrag": "Verwaltungsstandpunkt Nr. {nummer}",
-        "titel_petition": "Verwaltungsstandpunkt zur Petition Nr. {nummer}",
-        "titel_neufassung": "Neufassung Nr. {nummer}",
-        # headings and fixed text of the form
-        "status": "Status:",
-        "beratungsfolge": "Beratungsfolge:",
-        "spalte_gremium": "Gremium",
-        "spalte_termin": "Termin",
-        "spalte_zustaendigkeit": "Zuständigkeit",
-        "eingereicht_von": "Eingereicht von",
-        "betreff": "Betreff",
-        "rechtliche_konsequenzen": "Rechtliche Konsequenzen",
-        "rk_einleitung": "Der gemäß Ursprungsantrag gefasste Beschluss wäre",
-        "rk_rechtswidrig": "Rechtswidrig und/oder",
-        "rk_nachteilig": "Nachteilig für die {body}.",
-        "beschlussvorschlag": "Beschlussvorschlag:",
-        "strategische_ziele": "Prüfung der Übereinstimmung mit den strategischen Zielen:",
-        "sachverhalt": "Sachverhalt:",
-        "begruendung": "Begründung:",
-        "anlagen": "Anlagen:",
-        "seite": "Seite {seite}/{seiten}",
-    }
-)
-
-STATUS_LABEL_KEYS: Final = MappingProxyType({s: s.value for s in Status})
-
 BOX_EMPTY: Final = "\u2610"  # ☐
 BOX_TICKED: Final = "\u2612"  # ☒
 
+#: Every option id of the built-in forms, in the order the format spec lists them.
+BUILTIN_OPTIONS: Final = (
+    "zustimmung",
+    "ablehnung",
+    "zustimmung_mit_ergaenzung",
+    "ablehnung_verwaltungshandeln",
+    "sachverhalt_beruecksichtigt",
+    "alternativvorschlag",
+    "sachstandsbericht",
+    "zustimmung_und_abhilfe",
+    "beruecksichtigung",
+    "erledigt",
+)
+
+LabelTarget = tuple[str | int, ...]
+
+#: The keys of `[labels]` (format v1) and the form setting each overrides (format spec § 5.1). An option id
+#: targets the label of that option in both option lists of `empfehlung`.
+LABEL_TARGETS: Final[Mapping[str, LabelTarget]] = MappingProxyType(
+    {
+        **{option: ("option", option) for option in BUILTIN_OPTIONS if option != SACHVERHALT_BERUECKSICHTIGT},
+        "oeffentlich": ("bloecke", "status", "oeffentlich"),
+        "nichtoeffentlich": ("bloecke", "status", "nichtoeffentlich"),
+        "titel_antrag": ("titel", "antrag"),
+        "titel_petition": ("titel", "petition"),
+        "titel_neufassung": ("titel", "neufassung"),
+        "status": ("bloecke", "status", "label"),
+        "beratungsfolge": ("bloecke", "beratungsfolge", "label"),
+        "spalte_gremium": ("bloecke", "beratungsfolge", "spalten", 0),
+        "spalte_termin": ("bloecke", "beratungsfolge", "spalten", 1),
+        "spalte_zustaendigkeit": ("bloecke", "beratungsfolge", "spalten", 2),
+        "eingereicht_von": ("bloecke", "eingereicht_von", "label"),
+        "betreff": ("bloecke", "betreff", "label"),
+        "rechtliche_konsequenzen": ("bloecke", "rechtliche_konsequenzen", "titel"),
+        "rk_einleitung": ("bloecke", "rechtliche_konsequenzen", "satz"),
+        "rk_rechtswidrig": ("bloecke", "rechtliche_konsequenzen", "rechtswidrig"),
+        "rk_nachteilig": ("bloecke", "rechtliche_konsequenzen", "nachteilig"),
+        "beschlussvorschlag": ("bloecke", "beschlussvorschlag", "label"),
+        "strategische_ziele": ("bloecke", "strategische_ziele", "label"),
+        "sachverhalt": ("bloecke", "sachverhalt", "label"),
+        "begruendung": ("bloecke", "begruendung", "label"),
+        "anlagen": ("bloecke", "anlagen", "label"),
+        "seite": ("seite", "zaehler"),
+    }
+)
+
+#: Placeholders a `[labels]` value may use (filled by the renderers), and those it must keep.
+LABEL_PLACEHOLDERS: Final[Mapping[str, tuple[frozenset[str], frozenset[str]]]] = MappingProxyType(
+    {
+        "titel_antrag": (frozenset({"nummer"}), frozenset({"nummer"})),
+        "titel_petition": (frozenset({"nummer"}), frozenset({"nummer"})),
+        "titel_neufassung": (frozenset({"nummer"}), frozenset({"nummer"})),
+        "rk_nachteilig": (frozenset({"body"}), frozenset()),
+        "seite": (frozenset({"seite", "seiten"}), frozenset({"seite"})),
+    }
+)
+
+#: v1's page placeholders and their names in form files.
+PAGE_PLACEHOLDERS: Final = MappingProxyType({"{seite}": "{n}", "{seiten}": "{m}"})
+
 
 class Labels:
-    """The effective labels: the defaults with a configuration's overrides applied."""
+    """A configuration's `[labels]`: overrides of form settings, applied to whichever form a statement uses."""
 
     __slots__ = ("_labels",)
 
-    def __init__(self, overrides: dict[str, str] | None = None) -> None:
-        merged = dict(DEFAULT_LABELS)
-        if overrides:
-            unknown = set(overrides) - set(DEFAULT_LABELS)
-            if unknown:
-                raise KeyError(f"unknown label keys: {sorted(unknown)}")
-            merged.update(overrides)
-        self._labels = merged  # a plain dict, so that settings can be sent to worker processes
+    def __init__(self, overrides: Mapping[str, str] | None = None) -> None:
+        merged = dict(overrides or {})
+        unknown = set(merged) - set(LABEL_TARGETS)
+        if unknown:
+            raise KeyError(f"unknown label keys: {sorted(unknown)}")
+        self._labels = dict(sorted(merged.items()))  # a plain dict, so that settings can be sent to workers
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Labels) and self._labels == other._labels
 
     def __hash__(self) -> int:
-        return hash(tuple(sorted(self._labels.items())))
+        return hash(tuple(self._labels.items()))
 
     def __repr__(self) -> str:
-        changed = {k: v for k, v in self._labels.items() if DEFAULT_LABELS[k] != v}
-        return f"Labels({changed!r})"
+        return f"Labels({self._labels!r})"
+
+    def __bool__(self) -> bool:
+        return bool(self._labels)
 
     def __getstate__(self) -> dict[str, str]:
         return self._labels
@@ -172,23 +156,11 @@ class Labels:
         self._labels = state
 
     def __getitem__(self, key: str) -> str:
+        """The override of `key` (KeyError if the configuration does not set it)."""
         return self._labels[key]
 
     def as_dict(self) -> dict[str, str]:
         return dict(self._labels)
 
-    def option(self, option: Option) -> str:
-        return self._labels[option.value]
-
-    def status(self, status: Status) -> str:
-        return self._labels[STATUS_LABEL_KEYS[status]]
-
-    def title(self, art: Art, nummer: str, *, neufassung: bool) -> str:
-        """The document's title; a Neufassung says so whatever it answers (a petition too)."""
-        if neufassung:
-            key = "titel_neufassung"
-        elif art is Art.PETITION:
-            key = "titel_petition"
-        else:
-            key = "titel_antrag"
-        return self._labels[key].format(nummer=nummer)
+    def items(self) -> tuple[tuple[str, str], ...]:
+        return tuple(self._labels.items())

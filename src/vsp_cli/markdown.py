@@ -18,14 +18,14 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from markdown_it.token import Token
 
 from .commonmark import github_parser, prose_parser
-from .labels import OPTIONS_BY_ART, PUNKTE_SEPARATOR, Art, german_date
+from .document import Block, labels_v1, layout
+from .labels import german_date
 from .model import Statement
 from .settings import RenderSettings
 from .templating import environment, render
@@ -34,20 +34,6 @@ TEMPLATE = "statement.md.j2"
 
 #: The level of the template's section headings (`## Begründung`); headings inside prose go below it.
 SECTION_LEVEL = 2
-
-
-@dataclass(frozen=True, slots=True)
-class Box:
-    """One tick box of the form: its label, whether it is ticked and the resolution points it applies to."""
-
-    label: str
-    ticked: bool
-    punkte: tuple[str, ...] = ()
-
-    @property
-    def punkte_text(self) -> str:
-        """The resolution points as printed after the label, as in the PDF."""
-        return PUNKTE_SEPARATOR.join(self.punkte)
 
 
 # --- plain text ---------------------------------------------------------------------------------------------
@@ -88,8 +74,13 @@ def heading(value: object) -> str:
     return md(str(value).strip().removesuffix(":").rstrip())
 
 
-def datum(value: date | None) -> str:
-    """A date as printed on the form (18.04.2017); nothing for a missing date."""
+def datum(value: date | str | None) -> str:
+    """A date as printed on the form (18.04.2017), from a date or its ISO text; nothing for a missing date."""
+    if isinstance(value, str):
+        try:
+            return german_date(date.fromisoformat(value))
+        except ValueError:
+            return value
     return german_date(value) if value is not None else ""
 
 
@@ -344,30 +335,39 @@ FILTERS: dict[str, Callable[..., Any]] = {"md": md, "heading": heading, "datum":
 
 
 def context(statement: Statement, settings: RenderSettings) -> dict[str, Any]:
-    """The template's variables (documented in docs/templates.md)."""
-    labels = settings.labels
-    legal_box: list[Box] | None = None
-    if statement.art is Art.ANTRAG and statement.rechtliche_konsequenzen is not None:
-        rk = statement.rechtliche_konsequenzen
-        legal_box = [
-            Box(labels["rk_rechtswidrig"], rk.rechtswidrig),
-            Box(labels["rk_nachteilig"].format(body=settings.body), rk.nachteilig),
-        ]
-    options = [
-        Box(labels.option(option), option in statement.ticked, tuple(statement.punkte_for(option)))
-        for option in OPTIONS_BY_ART[statement.art]
-    ]
+    """The template's variables (documented in docs/templates.md), as plain data only."""
+    page = layout(statement, settings)
+    blocks = [block.as_data() for block in page.blocks]
+    by_kind = {block.kind: block for block in page.blocks}
+    legal = by_kind.get("rechtliche_konsequenzen")
+    grid = by_kind.get("empfehlung")
+    resolution = by_kind.get("beschlussvorschlag")
+    labels = labels_v1(page.form)
+    status = statement.status.value
     return {
-        "statement": statement,
-        "settings": settings,
-        "labels": labels.as_dict(),
+        "blocks": blocks,
+        "form": {"ref": page.form.ref, "name": page.form.name},
+        "statement": statement.model_dump(mode="json")
+        | {
+            "ist_neufassung": statement.ist_neufassung,
+            "ist_petition": statement.ist_petition,
+            "ticked": sorted(statement.ticked),
+        },
+        "settings": {"body": settings.body, "footer": settings.footer, "hyphenate": settings.hyphenate},
+        "labels": labels,
         "body": settings.body,
-        "title": labels.title(statement.art, statement.nummer, neufassung=statement.ist_neufassung),
-        "status": labels.status(statement.status),
-        "legal_box": legal_box,
-        "options": options,
-        "beschlussvorschlag_titel": statement.beschlussvorschlag_titel or labels["beschlussvorschlag"],
+        "title": page.title,
+        "status": labels.get(status, status),
+        "legal_box": _boxes(legal),
+        "options": _boxes(grid) or [],
+        "beschlussvorschlag_titel": resolution.label
+        if resolution is not None
+        else labels.get("beschlussvorschlag", ""),
     }
+
+
+def _boxes(block: Block | None) -> list[dict[str, Any]] | None:
+    return None if block is None else block.as_data()["boxes"]
 
 
 def tidy(text: str) -> str:

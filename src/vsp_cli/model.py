@@ -1,15 +1,16 @@
-"""The statement format v1 as pydantic models: field types, defaults and the editor's hover help.
+"""The statement format v2 as pydantic models: field types, defaults and the editor's hover help.
 
-Rules that relate several fields (option set of the form, dates going backwards, …) live in `rules.py`, where
-each can be an error or a warning; this module checks what one value alone can tell. German `title`,
-`description` and `examples` on every field become the JSON Schema's hover help.
+The model is the same for every form: it checks what one value alone can tell. Which fields and options a form
+accepts, and every rule that relates several fields, live in `rules.py`, which reads the statement's form. German
+`title`, `description` and `examples` on every field become the JSON Schema's hover help.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated, Any, get_type_hints
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated, Any, get_type_hints
 
 from pydantic import (
     AfterValidator,
@@ -17,29 +18,37 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PrivateAttr,
     Strict,
     StringConstraints,
     WithJsonSchema,
+    WrapValidator,
 )
 from pydantic_core import PydanticCustomError
 
 from .diagnostics import describe_value
-from .labels import KNOWN_ZUSTAENDIGKEITEN, NICHT_RELEVANT, Art, Option, Status
+from .labels import KNOWN_ERGEBNISSE, KNOWN_ZUSTAENDIGKEITEN, NICHT_RELEVANT, Art, Status
+
+if TYPE_CHECKING:
+    from .forms import Form
 
 # --- value types --------------------------------------------------------------------------------------------
 
+_PAPER = r"(?:(?:V|VI|VII|VIII|IX|X)-(?:A|DS|Ifo|F|EF|P|WA|HP)-[0-9]{5}|A-[0-9]{5}/[0-9]{2})"
 _SUFFIX = r"(?:NF|ÄA|VSP|DS|AW|Ifo)-[0-9]{2,3}"
 _OTHER_SUFFIX = r"(?:NF|ÄA|DS|AW|Ifo)-[0-9]{2,3}"
 #: Leipzig's reference scheme: <Wahlperiode>-<Typ>-<5 digits> or the 2014/15 form A-00545/14, then suffixes,
 #: one of them the VSP part. Written without look-arounds so that JSON Schema validators accept it too, and
 #: with [0-9], not \d, which in Python also matches other scripts' digits (Lao, Arabic-Indic, …). The
 #: surrounding \s* is for the JSON Schema: the model checks the value after removing surrounding white space.
-NUMMER_PATTERN = (
-    r"^\s*(?:(?:V|VI|VII|VIII|IX|X)-(?:A|DS|Ifo|F|EF|P|WA|HP)-[0-9]{5}|A-[0-9]{5}/[0-9]{2})"
-    rf"(?:-{_OTHER_SUFFIX})*-VSP-[0-9]{{2,3}}(?:-{_SUFFIX})*\s*$"
-)
+NUMMER_PATTERN = rf"^\s*{_PAPER}(?:-{_OTHER_SUFFIX})*-VSP-[0-9]{{2,3}}(?:-{_SUFFIX})*\s*$"
+#: A paper a statement answers (`bezug`): the same grammar without the VSP part.
+BEZUG_PATTERN = rf"^\s*{_PAPER}(?:-{_SUFFIX})*\s*$"
 _NUMMER_RE = re.compile(NUMMER_PATTERN)
+_BEZUG_RE = re.compile(BEZUG_PATTERN)
 _NEUFASSUNG_RE = re.compile(r"-VSP-[0-9]{2,3}(?:-" + _SUFFIX + r")*-NF-[0-9]{2,3}$")
+#: Where the answered paper's number ends in a statement's number: before its last VSP part.
+_LAST_VSP = re.compile(r"-VSP-[0-9]{2,3}(?!.*-VSP-)")
 
 #: The dates the JSON Schema lets through: either form, with days the month can have (whether 29 February
 #: exists in that year only `vsp validate` tells).
@@ -52,6 +61,15 @@ DATE_PATTERN = (
 #: What a text must hold besides white space (and invisible soft hyphens or blanks) to count as not empty.
 VISIBLE_PATTERN = r"[^\s\u00ad\u2800]"
 _INVISIBLE = "\u00ad\u2800"
+#: An amount in German notation (format spec § 1.4), optionally with „ €“ or „ EUR“.
+AMOUNT_PATTERN = r"^\s*-?(?:[0-9]+|[0-9]{1,3}(?:\.[0-9]{3})+)(?:,[0-9]{1,2})?(?: ?(?:€|EUR))?\s*$"
+_AMOUNT_RE = re.compile(AMOUNT_PATTERN)
+#: `1234.50`, `1,234.50`: an amount in English notation, which a German reader would misread.
+_ENGLISH_AMOUNT = re.compile(
+    r"^\s*-?[0-9]{1,3}(?:,[0-9]{3})*(?:\.[0-9]{1,2})\s*$|^\s*-?[0-9]+\.[0-9]{1,2}\s*$"
+)
+#: Form ids: lower-case ASCII, digits and underscores.
+ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 
 _ISO_RE = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
 _GERMAN_RE = re.compile(r"^([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})$")
@@ -63,6 +81,16 @@ def _check_nummer(value: str) -> str:
             "nummer_format",
             "„{value}“ ist keine gültige Nummer eines Verwaltungsstandpunkts; erwartet wird z. B. "
             "VI-A-03824-VSP-01 (Wahlperiode-Typ-fünf Ziffern, dann ein Teil -VSP-nn)",
+            {"value": value},
+        )
+    return value
+
+
+def _check_bezug(value: str) -> str:
+    if not _BEZUG_RE.match(value):
+        raise PydanticCustomError(
+            "bezug_format",
+            "„{value}“ ist keine gültige Nummer einer Vorlage; erwartet wird z. B. VI-A-06452-NF-02 oder A-00436/14",
             {"value": value},
         )
     return value
@@ -104,6 +132,42 @@ def _visible(value: str) -> str:
     return value
 
 
+def format_amount(value: str) -> str:
+    """An amount as printed: thousands separated by dots, two decimals, a no-break space and „€“."""
+    text = value.strip().removesuffix("EUR").removesuffix("€").strip()
+    negative = text.startswith("-")
+    whole, _, cents = text.lstrip("-").partition(",")
+    number = int(whole.replace(".", ""))
+    grouped = f"{number:,}".replace(",", ".")
+    return f"{'-' if negative else ''}{grouped},{cents.ljust(2, '0')}\u00a0€"
+
+
+def _amount(value: Any) -> str:
+    """`hoehe`: text in German notation whether quoted or not (the validator hands over numbers as written)."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise PydanticCustomError(
+            "amount_type",
+            "Betrag erwartet (z. B. 11.719.000,00), gefunden: {value}",
+            {"value": describe_value(value)},
+        )
+    text = str(value)
+    if _AMOUNT_RE.match(text):
+        return format_amount(text)
+    if _ENGLISH_AMOUNT.match(text):
+        whole, _, cents = text.strip().replace(",", "").partition(".")
+        example = f"{int(whole):,}".replace(",", ".") + f",{cents.ljust(2, '0')}"
+        raise PydanticCustomError(
+            "amount_format",
+            "„{value}“: Beträge bitte deutsch schreiben: {example} (Punkt vor den Tausendern, Komma vor den Cent)",
+            {"value": text, "example": example},
+        )
+    raise PydanticCustomError(
+        "amount_format",
+        "„{value}“ ist kein Betrag; erwartet wird z. B. 11.719.000,00 oder 2.500 € (deutsche Schreibweise)",
+        {"value": text},
+    )
+
+
 Text = Annotated[
     str,
     Strict(),
@@ -133,6 +197,25 @@ Nummer = Annotated[
 ]
 """Checked after surrounding white space is removed, as every text value is; empty is `empty-value`."""
 
+Bezug = Annotated[
+    str, Strict(), StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_check_bezug)
+]
+
+Betrag = Annotated[
+    str,
+    BeforeValidator(_amount),
+    WithJsonSchema({"anyOf": [{"type": "number"}, {"type": "string", "pattern": AMOUNT_PATTERN}]}),
+]
+"""An amount, kept as printed („11.719.000,00 €“)."""
+
+OptionId = Annotated[
+    str, Strict(), StringConstraints(strip_whitespace=True, min_length=1), Field(json_schema_extra={})
+]
+
+
+#: What an empty text field means where the spec gives it a meaning: „the label with nothing after it“.
+EMPTY = ""
+
 
 def _as_list(value: Any) -> Any:
     """`x` and `[x]` mean the same for fields that take one or more values."""
@@ -159,11 +242,123 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
 
 
+def _switch(*, empty: bool, off: bool) -> Any:
+    """A validator for a text field that may also be `""` (label alone) and/or `false` (no block): one validator,
+    so that a wrong value gets one message, not one per alternative; `null` stays an error, as in v1."""
+
+    def validate(value: Any, handler: Any) -> Any:
+        if off and value is False:
+            return None
+        if empty and value == EMPTY:
+            return EMPTY
+        if value is None:
+            raise PydanticCustomError("string_type", "Text erwartet", {})
+        return handler(value)
+
+    return WrapValidator(validate)
+
+
+def _text_schema(markdown: bool, *, empty: bool, off: bool) -> WithJsonSchema:
+    text: dict[str, Any] = {"type": "string", "pattern": VISIBLE_PATTERN}
+    if markdown:
+        text["contentMediaType"] = "text/markdown"
+    options: list[dict[str, Any]] = [text]
+    if empty:
+        options.append({"const": EMPTY})
+    if off:
+        options.append({"const": False})
+    return WithJsonSchema({"anyOf": options} if len(options) > 1 else text)
+
+
+MarkdownOrEmpty = Annotated[
+    Markdown | None, _switch(empty=True, off=False), _text_schema(True, empty=True, off=False)
+]
+"""Markdown, or `""`: the heading alone."""
+MarkdownOrOff = Annotated[
+    Markdown | None, _switch(empty=True, off=True), _text_schema(True, empty=True, off=True)
+]
+"""Markdown, `""` (the label alone) or `false` (None: no block)."""
+TextOrEmpty = Annotated[
+    Text | None, _switch(empty=True, off=False), _text_schema(False, empty=True, off=False)
+]
+"""Plain text, or `""`: the label alone."""
+TextOrOff = Annotated[Text | None, _switch(empty=False, off=True), _text_schema(False, empty=False, off=True)]
+"""Plain text, or `false` (None: not printed)."""
+
+
+class Antwort(StrEnum):
+    """A tick answer of the finance and staffing blocks: ☒ at „nein“ or at the „ja“ box."""
+
+    NEIN = "nein"
+    JA = "ja"
+
+
+def _answer(value: Any) -> Any:
+    if isinstance(value, str) and value.strip() in ("nein", "ja"):
+        return value.strip()
+    hint = ""
+    if isinstance(value, bool):
+        hint = " (Wörter, nicht true/false)"
+    raise PydanticCustomError(
+        "answer",
+        "„nein“ oder „ja“ erwartet{hint}, gefunden: {value}",
+        {"value": describe_value(value), "hint": hint},
+    )
+
+
+Answer = Annotated[
+    Antwort,
+    BeforeValidator(_answer),
+    WithJsonSchema({"enum": ["nein", "ja"], "description": "nein oder ja (als Wort)."}),
+]
+
+
+class Verfahrensstand(StrEnum):
+    ENTSCHIEDEN = "entschieden"
+    FREIGEGEBEN = "freigegeben"
+    ABGESCHLOSSEN = "abgeschlossen"
+    RUECKVERWIESEN = "rueckverwiesen"
+
+
 # --- parts --------------------------------------------------------------------------------------------------
 
 
+def _session(value: Any) -> Any:
+    """An item of `sitzungen`: a date alone means `{termin: date}`."""
+    return {"termin": value} if not isinstance(value, dict) else value
+
+
+class Sitzung(_Model):
+    """One session of a consultation: its date, and what the portal records about it."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"description": "Eine Sitzung: Termin, Ergebnis, Sitzungsname."}
+    )
+
+    termin: Datum = Field(
+        title="Termin",
+        description="Sitzungstermin als JJJJ-MM-TT oder TT.MM.JJJJ.",
+        examples=["2020-05-20"],
+    )
+    ergebnis: Text | None = Field(
+        default=None,
+        title="Ergebnis",
+        description="Das Ergebnis der Sitzung, wie das Ratsinformationssystem es zeigt. Bekannt: "
+        + ", ".join(KNOWN_ERGEBNISSE)
+        + ". Von den eingebauten Formularen nicht gedruckt.",
+        examples=list(KNOWN_ERGEBNISSE[:2]),
+        json_schema_extra={"anyOf": [{"enum": list(KNOWN_ERGEBNISSE)}, {"type": "string", "minLength": 1}]},
+    )
+    sitzung: Text | None = Field(
+        default=None,
+        title="Sitzung",
+        description="Name und Ort der Sitzung, wie das Ratsinformationssystem sie nennt; nicht gedruckt.",
+        examples=["FA Umwelt und Ordnung - Videokonferenz"],
+    )
+
+
 class Beratung(_Model):
-    """One row of the Beratungsfolge."""
+    """One row of the Beratungsfolge: a consultation (Gremium and Zuständigkeit) and its sessions."""
 
     model_config = ConfigDict(json_schema_extra={"description": "Eine Zeile der Beratungsfolge."})
 
@@ -193,6 +388,43 @@ class Beratung(_Model):
             ]
         },
     )
+    ergebnis: Text | None = Field(
+        default=None,
+        title="Ergebnis",
+        description="Ergebnis der Sitzung am termin (nur mit termin). Bekannt: "
+        + ", ".join(KNOWN_ERGEBNISSE)
+        + ". Von den eingebauten Formularen nicht gedruckt.",
+        examples=["zur Kenntnis genommen"],
+        json_schema_extra={"anyOf": [{"enum": list(KNOWN_ERGEBNISSE)}, {"type": "string", "minLength": 1}]},
+    )
+    sitzung: Text | None = Field(
+        default=None,
+        title="Sitzung",
+        description="Name und Ort der Sitzung am termin (nur mit termin); nicht gedruckt.",
+        examples=["Ratsversammlung, Kongreßhalle Leipzig"],
+    )
+    sitzungen: (
+        Annotated[
+            list[Annotated[Sitzung, BeforeValidator(_session, json_schema_input_type=Datum | Sitzung)]],
+            Field(min_length=1),
+        ]
+        | None
+    ) = Field(
+        default=None,
+        title="Sitzungen",
+        description="Mehrere Sitzungen dieser Beratung (Vertagungen): je ein Datum oder {termin, ergebnis, "
+        "sitzung}. Nicht zusammen mit termin, ergebnis oder sitzung derselben Zeile.",
+        examples=[["2020-04-28", {"termin": "2020-05-12", "ergebnis": "vertagt"}]],
+    )
+
+    @property
+    def sessions(self) -> tuple[Sitzung, ...]:
+        """The row's sessions: `sitzungen`, or the single `termin` with its result."""
+        if self.sitzungen is not None:
+            return tuple(self.sitzungen)
+        if self.termin is not None:
+            return (Sitzung(termin=self.termin, ergebnis=self.ergebnis, sitzung=self.sitzung),)
+        return ()
 
 
 class RechtlicheKonsequenzen(_Model):
@@ -223,11 +455,12 @@ class Empfehlung(_Model):
         json_schema_extra={"description": "Eine angekreuzte Empfehlung, wahlweise mit den Beschlusspunkten."}
     )
 
-    option: Option = Field(
+    option: OptionId = Field(
         title="Option",
-        description="Die angekreuzte Empfehlung. Antrag: zustimmung, ablehnung, zustimmung_mit_ergaenzung, "
-        "ablehnung_verwaltungshandeln, alternativvorschlag, sachstandsbericht. Petition: "
-        "zustimmung_und_abhilfe, alternativvorschlag, beruecksichtigung, erledigt, ablehnung.",
+        description="Die angekreuzte Empfehlung; welche es gibt, sagt das Formular. Antrag: zustimmung, ablehnung, "
+        "zustimmung_mit_ergaenzung, ablehnung_verwaltungshandeln (2019 auch sachverhalt_beruecksichtigt), "
+        "alternativvorschlag, sachstandsbericht. Petition: zustimmung_und_abhilfe, alternativvorschlag, "
+        "beruecksichtigung, erledigt, ablehnung.",
         examples=["ablehnung_verwaltungshandeln"],
     )
     punkte: Text | None = Field(
@@ -238,7 +471,270 @@ class Empfehlung(_Model):
     )
 
 
+class HaushaltZeile(_Model):
+    """One row of a finance table: from, to, amount, where budgeted (at least one)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"description": "Eine Zeile einer Haushaltstabelle.", "minProperties": 1}
+    )
+
+    von: Datum | None = Field(
+        default=None, title="von", description="Beginn (Datum).", examples=["2016-01-01"]
+    )
+    bis: Datum | None = Field(default=None, title="bis", description="Ende (Datum).", examples=["2016-12-31"])
+    hoehe: Betrag | None = Field(
+        default=None,
+        title="Höhe in EUR",
+        description="Betrag in deutscher Schreibweise, z. B. 11.719.000,00 oder 12.000 €; gedruckt „11.719.000,00 €“.",
+        examples=["11.719.000,00"],
+    )
+    wo_veranschlagt: Text | None = Field(
+        default=None,
+        title="wo veranschlagt",
+        description="Wo der Betrag veranschlagt ist (Budgeteinheit, PSP-Element).",
+        examples=["Budgeteinheit 51_364_2ZW, versch. PSP-Elemente"],
+    )
+
+
+class Haushalt(_Model):
+    """The table „Im Haushalt wirksam“: rows of the Ergebnishaushalt and the Finanzhaushalt."""
+
+    model_config = ConfigDict(json_schema_extra={"description": "Die Tabelle „Im Haushalt wirksam“."})
+
+    ertraege: HaushaltZeile | None = Field(
+        default=None,
+        title="Erträge",
+        description="Ergebnishaushalt: Erträge.",
+        examples=[{"hoehe": "12.000"}],
+    )
+    aufwendungen: HaushaltZeile | None = Field(
+        default=None,
+        title="Aufwendungen",
+        description="Ergebnishaushalt: Aufwendungen.",
+        examples=[{"hoehe": "12.000"}],
+    )
+    einzahlungen: HaushaltZeile | None = Field(
+        default=None,
+        title="Einzahlungen",
+        description="Finanzhaushalt: Einzahlungen.",
+        examples=[{"hoehe": "12.000"}],
+    )
+    auszahlungen: HaushaltZeile | None = Field(
+        default=None,
+        title="Auszahlungen",
+        description="Finanzhaushalt: Auszahlungen.",
+        examples=[{"hoehe": "12.000"}],
+    )
+
+
+class Folgekosten(_Model):
+    """The table „Folgekosten Einsparungen wirksam“."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"description": "Die Tabelle „Folgekosten Einsparungen wirksam“."}
+    )
+
+    andere_oe_ertraege: HaushaltZeile | None = Field(
+        default=None,
+        title="Zu Lasten anderer OE: Erträge",
+        description="Zu Lasten anderer OE: Ergeb. HH Erträge.",
+        examples=[{"hoehe": "1.000"}],
+    )
+    andere_oe_aufwand: HaushaltZeile | None = Field(
+        default=None,
+        title="Zu Lasten anderer OE: Aufwand",
+        description="Zu Lasten anderer OE: Ergeb. HH Aufwand.",
+        examples=[{"hoehe": "1.000"}],
+    )
+    nachher_ertraege: HaushaltZeile | None = Field(
+        default=None,
+        title="Nachher: Erträge",
+        description="Nach Durchführung der Maßnahme zu erwarten: Ergeb. HH Erträge.",
+        examples=[{"hoehe": "1.000"}],
+    )
+    nachher_aufwand: HaushaltZeile | None = Field(
+        default=None,
+        title="Nachher: Aufwand",
+        description="Nach Durchführung der Maßnahme zu erwarten: Ergeb. HH Aufwand (ohne Abschreibungen).",
+        examples=[{"von": "2017-01-01", "hoehe": "12.000"}],
+    )
+    nachher_abschreibungen: HaushaltZeile | None = Field(
+        default=None,
+        title="Nachher: Abschreibungen",
+        description="Nach Durchführung der Maßnahme zu erwarten: Ergeb. HH Aufwand aus jährl. Abschreibungen.",
+        examples=[{"hoehe": "1.000"}],
+    )
+
+
+def _keine(full: dict[str, str]) -> Any:
+    def convert(value: Any) -> Any:
+        if value is False:
+            return None
+        if value == "keine":
+            return dict(full)
+        if isinstance(value, str):
+            raise PydanticCustomError(
+                "short_form",
+                "„keine“, false oder eine Zuordnung erwartet, gefunden: {value}",
+                {"value": describe_value(value)},
+            )
+        return value
+
+    return convert
+
+
+class Finanzen(_Model):
+    """„Finanzielle Auswirkungen“ of the 2017 and 2019 forms (format spec § 1.4)."""
+
+    model_config = ConfigDict(json_schema_extra={"description": "Der Block „Finanzielle Auswirkungen“."})
+
+    auswirkungen: Answer | None = Field(
+        default=None,
+        title="Finanzielle Auswirkungen",
+        description="nein oder ja („wenn ja,“).",
+        examples=["nein"],
+    )
+    alternativen_geprueft: Answer | None = Field(
+        default=None,
+        title="Kostengünstigere Alternativen geprüft",
+        description="nein oder ja („ja, Ergebnis siehe Anlage zur Begründung“).",
+        examples=["nein"],
+    )
+    folgen_bei_ablehnung: Answer | None = Field(
+        default=None,
+        title="Folgen bei Ablehnung",
+        description="nein oder ja („ja, Erläuterung siehe Anlage zur Begründung“).",
+        examples=["nein"],
+    )
+    investition: Answer | None = Field(
+        default=None,
+        title="Investition",
+        description="Handelt es sich um eine Investition (damit aktivierungspflichtig)? nein oder ja.",
+        examples=["nein"],
+    )
+    haushalt: Haushalt | None = Field(
+        default=None,
+        title="Im Haushalt wirksam",
+        description="Die Tabelle „Im Haushalt wirksam“: Zeilen ertraege, aufwendungen, einzahlungen, auszahlungen.",
+        examples=[{"aufwendungen": {"von": "2016-01-01", "bis": "2016-12-31", "hoehe": "11.719.000,00"}}],
+    )
+    folgekosten: Answer | None = Field(
+        default=None,
+        title="Folgekosten oder Einsparungen",
+        description="Entstehen Folgekosten oder Einsparungen? nein oder ja („wenn ja,“).",
+        examples=["nein"],
+    )
+    folgekosten_haushalt: Folgekosten | None = Field(
+        default=None,
+        title="Folgekosten Einsparungen wirksam",
+        description="Die Tabelle „Folgekosten Einsparungen wirksam“.",
+        examples=[{"nachher_aufwand": {"von": "2017-01-01", "hoehe": "12.000"}}],
+    )
+
+
+class Stellenplan(_Model):
+    """„Auswirkungen auf den Stellenplan“ with „Beteiligung Personalrat“ (format spec § 1.5)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"description": "Der Block „Auswirkungen auf den Stellenplan“."}
+    )
+
+    stellenerweiterung: Answer | None = Field(
+        default=None,
+        title="Beantragte Stellenerweiterung",
+        description="nein oder ja („wenn ja,“).",
+        examples=["nein"],
+    )
+    stellenabbau: Answer | None = Field(
+        default=None,
+        title="Vorgesehener Stellenabbau",
+        description="nein oder ja („ja,“).",
+        examples=["nein"],
+    )
+    personalrat: Annotated[bool, Strict()] = Field(
+        default=False,
+        title="Beteiligung Personalrat",
+        description="true kreuzt „Beteiligung Personalrat“ an.",
+        examples=[True],
+    )
+
+
+#: The Anlass ids in printed order.
+ANLASS_IDS = ("rechtliche_vorschriften", "stadtratsbeschluss", "verwaltungshandeln", "sonstiges")
+
+
+def _anlass(value: Any) -> Any:
+    """`id`, `[id, …]` or `{id: true, sonstiges: text}` → the mapping form."""
+    if isinstance(value, str | list):
+        ids = [value] if isinstance(value, str) else value
+        mapping: dict[str, Any] = {}
+        for item in ids:
+            if not isinstance(item, str) or item.strip() not in ANLASS_IDS:
+                shown = item if isinstance(item, str) else describe_value(item)
+                raise PydanticCustomError(
+                    "anlass_choice",
+                    "Unbekannter Anlass „{value}“; erlaubt: {choices}",
+                    {"value": shown, "choices": ", ".join(ANLASS_IDS)},
+                )
+            mapping[item.strip()] = True
+        return mapping
+    return value
+
+
+class Anlass(_Model):
+    """„Anlass der Vorlage:“ of the 2019 form: which boxes are ticked, and the text after „Sonstiges:“."""
+
+    model_config = ConfigDict(json_schema_extra={"description": "Anlass der Vorlage (2019)."})
+
+    rechtliche_vorschriften: Annotated[bool, Strict()] = Field(
+        default=False,
+        title="Rechtliche Vorschriften",
+        description="true kreuzt „Rechtliche Vorschriften“ an.",
+        examples=[True],
+    )
+    stadtratsbeschluss: Annotated[bool, Strict()] = Field(
+        default=False,
+        title="Stadtratsbeschluss",
+        description="true kreuzt „Stadtratsbeschluss“ an.",
+        examples=[True],
+    )
+    verwaltungshandeln: Annotated[bool, Strict()] = Field(
+        default=False,
+        title="Verwaltungshandeln",
+        description="true kreuzt „Verwaltungshandeln“ an.",
+        examples=[True],
+    )
+    sonstiges: Annotated[bool, Strict()] | Text = Field(
+        default=False,
+        title="Sonstiges",
+        description="Ein Text (angekreuzt, gedruckt nach „Sonstiges:“) oder true.",
+        examples=["Antrag VII-A-01346"],
+    )
+
+    @property
+    def ticked(self) -> frozenset[str]:
+        return frozenset(i for i in ANLASS_IDS if getattr(self, i))
+
+    @property
+    def sonstiges_text(self) -> str:
+        return self.sonstiges if isinstance(self.sonstiges, str) else ""
+
+
 # --- the statement ------------------------------------------------------------------------------------------
+
+
+def _formular(value: Any) -> Any:
+    """`formular: 2019` (a number in YAML) means the form „2019“."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+TextList = Annotated[
+    list[Text],
+    BeforeValidator(_as_list, json_schema_input_type=Text | Annotated[list[Text], Field(min_length=1)]),
+    Field(min_length=1),
+]
 
 
 class Statement(_Model):
@@ -247,10 +743,23 @@ class Statement(_Model):
     model_config = ConfigDict(
         title="Verwaltungsstandpunkt",
         json_schema_extra={
-            "description": "Ein Verwaltungsstandpunkt (VSP) im Format vsp v1.",
+            "description": "Ein Verwaltungsstandpunkt (VSP) im Format vsp v2.",
         },
     )
 
+    formular: Annotated[Text, BeforeValidator(_formular, json_schema_input_type=Text | int)] | None = Field(
+        default=None,
+        title="Formular",
+        description="Das Formular: 2014 (Standard, = Format v1), 2017, 2019, ein Name aus [formulare] der vsp.toml "
+        "oder eine Formulardatei (Pfad mit .toml, relativ zu dieser Datei).",
+        examples=["2019", "2017", "formulare/2021.toml"],
+        json_schema_extra={
+            "anyOf": [
+                {"enum": ["2014", "2017", "2019", 2014, 2017, 2019]},
+                {"type": "string", "minLength": 1},
+            ]
+        },
+    )
     nummer: Nummer = Field(
         title="Nummer",
         description="Die Nummer des Verwaltungsstandpunkts: <Wahlperiode>-<Typ>-<fünf Ziffern>, dann Teile wie "
@@ -277,13 +786,10 @@ class Statement(_Model):
         description="Das Gremium, gedruckt über dem Titel. Fehlt es, entfällt die Zeile.",
         examples=["Ratsversammlung", "Dienstberatung des Oberbürgermeisters"],
     )
-    eingereicht_von: Annotated[
-        list[Text],
-        BeforeValidator(_as_list, json_schema_input_type=Text | Annotated[list[Text], Field(min_length=1)]),
-        Field(min_length=1),
-    ] = Field(
+    eingereicht_von: TextList = Field(
         title="Eingereicht von",
-        description="Das einreichende Dezernat oder „Oberbürgermeister“; mehrere als Liste, je eine Zeile.",
+        description="Das einreichende Dezernat oder „Oberbürgermeister“; mehrere als Liste, je eine Zeile "
+        "(2019 nummeriert).",
         examples=["Dezernat Allgemeine Verwaltung", ["Dezernat Jugend, Soziales, Gesundheit und Schule"]],
     )
     betreff: Text = Field(
@@ -297,6 +803,12 @@ class Statement(_Model):
         examples=[
             [{"gremium": "Ratsversammlung", "termin": "2017-05-17", "zustaendigkeit": "Beschlussfassung"}]
         ],
+    )
+    beratungsfolge_vermerk: Text | None = Field(
+        default=None,
+        title="Vermerk zur Beratungsfolge",
+        description="Text unter der Tabelle der Beratungsfolge, ohne Beschriftung.",
+        examples=["offen ohne festgelegten RV-Termin/ruhend"],
     )
     rechtliche_konsequenzen: Annotated[
         RechtlicheKonsequenzen | None,
@@ -314,7 +826,7 @@ class Statement(_Model):
         list[Empfehlung],
         BeforeValidator(
             _empfehlung_items,
-            json_schema_input_type=Option | Empfehlung | list[Option | Empfehlung],
+            json_schema_input_type=OptionId | Empfehlung | list[OptionId | Empfehlung],
         ),
         Field(min_length=1),
     ] = Field(
@@ -323,12 +835,25 @@ class Statement(_Model):
         "Liste davon. Dieselbe Option zweimal nur mit verschiedenen punkte.",
         examples=["ablehnung_verwaltungshandeln", [{"option": "zustimmung", "punkte": "zu 1."}]],
     )
-    strategische_ziele: Markdown = Field(
+    empfehlung_raster: Annotated[bool, Strict()] = Field(
+        default=True,
+        title="Empfehlungsraster",
+        description="false: kein Raster; nur die angekreuzten Empfehlungen werden gedruckt, jede in einer Zeile "
+        "ohne Kästchen.",
+        examples=[True],
+    )
+    strategische_ziele: MarkdownOrOff = Field(
         default=NICHT_RELEVANT,
         title="Strategische Ziele",
         description="Ergebnis der Prüfung der Übereinstimmung mit den strategischen Zielen: „nicht relevant“ "
-        "oder Markdown-Text, der die Ziele nennt.",
+        'oder Markdown-Text, der die Ziele nennt; "" druckt die Beschriftung allein, false keinen Block.',
         examples=[NICHT_RELEVANT],
+    )
+    hinweis: Text | None = Field(
+        default=None,
+        title="Hinweis",
+        description="Nur Formular 2014: gedruckt als „Hinweis: <Text>“ unter den strategischen Zielen.",
+        examples=["Finanzielle Auswirkungen"],
     )
     beschlussvorschlag: Markdown | None = Field(
         default=None,
@@ -337,16 +862,83 @@ class Statement(_Model):
         "alternativvorschlag oder zustimmung_mit_ergaenzung angekreuzt ist.",
         examples=["1. Der Oberbürgermeister wird beauftragt, …"],
     )
-    beschlussvorschlag_titel: Text | None = Field(
+    beschlussvorschlag_titel: TextOrOff | None = Field(
         default=None,
         title="Überschrift des Beschlussvorschlags",
-        description="Überschrift über dem Beschlussvorschlag; ohne Angabe „Beschlussvorschlag:“.",
+        description="Überschrift über dem Beschlussvorschlag; ohne Angabe die des Formulars "
+        "(„Beschlussvorschlag:“); false druckt den Text ohne Überschrift.",
         examples=["Beschlussvorschlag:", "Beschluss:", "Alternativvorschlag:"],
     )
-    sachverhalt: Markdown | None = Field(
+    raeumlicher_bezug: TextOrEmpty | None = Field(
+        default=None,
+        title="Räumlicher Bezug",
+        description='Nur Formular 2019: gedruckt unter „Räumlicher Bezug:“; "" druckt die Beschriftung allein.',
+        examples=["stadtweit", "Grünau und Paunsdorf"],
+    )
+    anlass: (
+        Annotated[
+            Anlass,
+            BeforeValidator(
+                _anlass,
+                json_schema_input_type=Annotated[str, WithJsonSchema({"enum": list(ANLASS_IDS)})]
+                | list[Annotated[str, WithJsonSchema({"enum": list(ANLASS_IDS)})]]
+                | Anlass,
+            ),
+        ]
+        | None
+    ) = Field(
+        default=None,
+        title="Anlass der Vorlage",
+        description="Nur Formular 2019: angekreuzter Anlass – eine Id, eine Liste davon oder {id: true, "
+        "sonstiges: Text}. Ids: " + ", ".join(ANLASS_IDS) + ".",
+        examples=[{"sonstiges": "Antrag VII-A-01346"}, "verwaltungshandeln"],
+    )
+    zusammenfassung: Markdown | None = Field(
+        default=None,
+        title="Zusammenfassung",
+        description="Nur Formular 2019: Text der Zusammenfassung (Markdown), gedruckt nach dem Anlass.",
+        examples=["Der Antrag zielt auf …"],
+    )
+    finanzen: Annotated[
+        Finanzen | None,
+        BeforeValidator(
+            _keine({"auswirkungen": "nein"}),
+            json_schema_input_type=Annotated[str, WithJsonSchema({"const": "keine"})]
+            | Annotated[bool, WithJsonSchema({"const": False})]
+            | Finanzen,
+        ),
+    ] = Field(
+        default_factory=Finanzen,
+        title="Finanzielle Auswirkungen",
+        description="Formulare 2017 und 2019: keine (☒ nein), false (Block nicht gedruckt) oder die Angaben im "
+        "Einzelnen. Ohne Angabe wird der Block ohne Kreuz gedruckt.",
+        examples=["keine"],
+    )
+    stellenplan: Annotated[
+        Stellenplan | None,
+        BeforeValidator(
+            _keine({"stellenerweiterung": "nein", "stellenabbau": "nein"}),
+            json_schema_input_type=Annotated[str, WithJsonSchema({"const": "keine"})]
+            | Annotated[bool, WithJsonSchema({"const": False})]
+            | Stellenplan,
+        ),
+    ] = Field(
+        default_factory=Stellenplan,
+        title="Auswirkungen auf den Stellenplan",
+        description="Formulare 2017 und 2019: keine (beide ☒ nein), false (Block nicht gedruckt) oder die Angaben.",
+        examples=["keine"],
+    )
+    sachverhalt_zuerst: Annotated[bool, Strict()] = Field(
+        default=False,
+        title="Sachverhalt zuerst",
+        description="true: der Teil Sachverhalt/Begründung steht vor dem Teil der finanziellen Auswirkungen "
+        "(2014: vor den strategischen Zielen).",
+        examples=[True],
+    )
+    sachverhalt: MarkdownOrEmpty | None = Field(
         default=None,
         title="Sachverhalt",
-        description="Der Sachverhalt (Markdown), gedruckt vor der Begründung.",
+        description='Der Sachverhalt (Markdown), gedruckt vor der Begründung; "" druckt die Überschrift allein.',
         examples=["Der Antrag zielt darauf, …"],
     )
     begruendung: Markdown | None = Field(
@@ -367,6 +959,54 @@ class Statement(_Model):
         description="Datum des Standpunkts; nicht gedruckt, aber Erstellungsdatum der PDF-Datei.",
         examples=["2017-03-08"],
     )
+    bezug: Bezug | None = Field(
+        default=None,
+        title="Bezug",
+        description="Die beantwortete Vorlage; ohne Angabe die Nummer vor ihrem letzten -VSP-nn. Nicht gedruckt.",
+        examples=["VI-A-06452-NF-02", "A-00436/14"],
+        json_schema_extra={"pattern": BEZUG_PATTERN},
+    )
+    federfuehrung: TextList | None = Field(
+        default=None,
+        title="Federführung",
+        description="Das federführende Amt (ein Text oder eine Liste). Nicht gedruckt.",
+        examples=["66 Verkehrs- und Tiefbauamt"],
+    )
+    beteiligt: TextList | None = Field(
+        default=None,
+        title="Beteiligt",
+        description="Beteiligte Ämter (ein Text oder eine Liste). Nicht gedruckt.",
+        examples=[["Dezernat Umwelt, Klima, Ordnung und Sport"]],
+    )
+    verfahrensstand: Verfahrensstand | None = Field(
+        default=None,
+        title="Verfahrensstand",
+        description="Stand der Vorlage im Ratsinformationssystem: entschieden, freigegeben, abgeschlossen, "
+        "rueckverwiesen. Nicht gedruckt.",
+        examples=["entschieden"],
+    )
+    zusatzfelder: dict[str, Any] | None = Field(
+        default=None,
+        title="Zusatzfelder",
+        description="Nur mit einer Formulardatei: die Werte ihrer eigenen Blöcke, je Block-Id.",
+        examples=[{"zeithorizont": "Umsetzung bis zum IV. Quartal 2026."}],
+    )
+
+    _form: Form | None = PrivateAttr(default=None)
+
+    @property
+    def form(self) -> Form:
+        """The statement's form: the one validation resolved, else the built-in one it names (or 2014)."""
+        if self._form is None:
+            from .forms import DEFAULT_FORM, builtin
+
+            return builtin(self.formular if self.formular in ("2014", "2017", "2019") else DEFAULT_FORM)
+        return self._form
+
+    def with_form(self, form: Form) -> Statement:
+        """This statement bound to its resolved form (a form file, or the configuration's default)."""
+        self._form = form
+        return self
 
     @property
     def ist_neufassung(self) -> bool:
@@ -374,10 +1014,20 @@ class Statement(_Model):
         return bool(_NEUFASSUNG_RE.search(self.nummer))
 
     @property
-    def ticked(self) -> frozenset[Option]:
+    def ist_petition(self) -> bool:
+        return self.art is Art.PETITION
+
+    @property
+    def abgeleiteter_bezug(self) -> str:
+        """The answered paper as the number says: cut before its last `-VSP-nn`."""
+        found = _LAST_VSP.search(self.nummer)
+        return self.nummer[: found.start()] if found else self.nummer
+
+    @property
+    def ticked(self) -> frozenset[str]:
         return frozenset(e.option for e in self.empfehlung)
 
-    def punkte_for(self, option: Option) -> list[str]:
+    def punkte_for(self, option: str) -> list[str]:
         """The `punkte` of every entry ticking `option`, in order."""
         return [e.punkte for e in self.empfehlung if e.option == option and e.punkte]
 
@@ -385,6 +1035,14 @@ class Statement(_Model):
 #: The fields holding Markdown, in document order: those annotated `Markdown`.
 MARKDOWN_FIELDS: tuple[str, ...] = tuple(
     name
-    for name, hint in get_type_hints(Statement, include_extras=True).items()
-    if hint in (Markdown, Markdown | None)
+    for name, hint in get_type_hints(Statement, localns={"Form": object}, include_extras=True).items()
+    if hint
+    in (
+        Markdown,
+        Markdown | None,
+        MarkdownOrEmpty,
+        MarkdownOrEmpty | None,
+        MarkdownOrOff,
+        MarkdownOrOff | None,
+    )
 )

@@ -1,21 +1,31 @@
-"""Rules across fields of a valid-shaped statement, each an error or a warning as the format spec says."""
+"""Rules across fields of a valid-shaped statement, judged against its form; each an error or a warning.
+
+Which fields a form accepts follows from the blocks it places (format spec § 5.3, § 3.4): a field no printed block
+of the form (or of its petition variant) places is an error, except an "off" value where the field has one
+(`false`, `nicht relevant`, `""`) and the fields that are never printed.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from .commonmark import prose_parser
 from .diagnostics import Severity, did_you_mean, german_number
+from .forms import BUILTIN_IDS, CustomBlock, Form
 from .labels import (
+    ABLEHNUNG_VERWALTUNGSHANDELN,
+    KNOWN_ERGEBNISSE,
     KNOWN_ZUSTAENDIGKEITEN,
-    OPTIONS_BY_ART,
+    NICHT_RELEVANT,
     OPTIONS_NEEDING_BESCHLUSSVORSCHLAG,
+    SACHVERHALT_BERUECKSICHTIGT,
     Art,
     german_date,
 )
-from .model import MARKDOWN_FIELDS, Statement
+from .model import MARKDOWN_FIELDS, Beratung, HaushaltZeile, Statement
 
 #: Most marks of emphasis, code, links (also `<…>`), strike-through, entities and table cells the Markdown fields
 #: may hold together. A real statement has a few hundred; setting one costs the PDF a tenth of a millisecond or
@@ -42,10 +52,25 @@ _CONTAINER_RUN = re.compile(r"^[ \t>*+\-.)0-9]{3,}", re.MULTILINE)
 _CONTAINERS = {"blockquote_open": 1, "bullet_list_open": 1, "ordered_list_open": 1}
 _CONTAINERS.update({name.replace("_open", "_close"): -1 for name in list(_CONTAINERS)})
 
-_FORM_NAME = {
+_VARIANT_NAME = {
     Art.ANTRAG: "dem Antragsformular (art: antrag)",
     Art.PETITION: "dem Petitionsformular (art: petition)",
 }
+
+#: Fields that print nothing on any built-in form and are accepted everywhere (kept for exports).
+UNPRINTED_FIELDS = frozenset(
+    {
+        "nummer",
+        "art",
+        "datum",
+        "bezug",
+        "federfuehrung",
+        "beteiligt",
+        "verfahrensstand",
+        "formular",
+        "sachverhalt_zuerst",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,61 +85,201 @@ class Finding:
     at_key: bool = False
 
 
-def check(statement: Statement) -> Iterator[Finding]:
-    """Every cross-field finding of `statement`, in document order."""
-    yield from _option_set(statement)
-    yield from _legal_box(statement)
-    yield from _duplicate_options(statement)
+def check(statement: Statement, form: Form) -> Iterator[Finding]:
+    """Every cross-field finding of `statement` on `form`, in document order."""
+    yield from _petition_allowed(statement, form)
+    yield from _fields_of_the_form(statement, form)
+    yield from _option_set(statement, form)
+    yield from _duplicate_options(statement, form)
     yield from _missing_resolution(statement)
     yield from _beratungsfolge(statement)
+    yield from _finanzen(statement)
     yield from _begruendung_or_sachverhalt(statement)
+    yield from _bezug(statement)
+    yield from _sachverhalt_zuerst(statement, form)
+    yield from _zusatzfelder(statement, form)
     too_large = list(_markdown_size(statement))
     yield from too_large
     if not too_large:  # a text within the size limits is cheap enough to parse for its nesting
         yield from _markdown_nesting(statement)
 
 
-def _option_set(st: Statement) -> Iterator[Finding]:
-    allowed = OPTIONS_BY_ART[st.art]
-    for i, entry in enumerate(st.empfehlung):
-        if entry.option not in allowed:
-            other = Art.PETITION if st.art is Art.ANTRAG else Art.ANTRAG
-            yield Finding(
-                ("empfehlung", i, "option"),
-                Severity.ERROR,
-                "option-not-in-form",
-                f"Die Option „{entry.option.value}“ gibt es nur auf {_FORM_NAME[other]}. Auf "
-                f"{_FORM_NAME[st.art]} erlaubt: {', '.join(o.value for o in allowed)}",
-            )
+# --- the form -----------------------------------------------------------------------------------------------
 
 
-def _legal_box(st: Statement) -> Iterator[Finding]:
-    if st.art is Art.PETITION and "rechtliche_konsequenzen" in st.model_fields_set:
+def _form_name(form: Form) -> str:
+    return f"„{form.ref}“" if form.ref == form.name else f"„{form.ref}“ ({form.name})"
+
+
+def _petition_allowed(st: Statement, form: Form) -> Iterator[Finding]:
+    if st.ist_petition and not form.petition_allowed:
         yield Finding(
-            ("rechtliche_konsequenzen",),
+            ("art",),
             Severity.ERROR,
-            "legal-box-on-petition",
-            "Das Petitionsformular hat keinen Kasten „Rechtliche Konsequenzen“; bitte den Schlüssel "
-            "rechtliche_konsequenzen entfernen",
+            "petition-not-in-form",
+            f"Das Formular {_form_name(form)} hat keine Fassung für Petitionen; bitte art: antrag oder ein anderes "
+            "Formular",
+        )
+
+
+#: The values that mean "not printed" for a field that has them (format spec § 1): accepted on every form. As
+#: written in the file; `false` arrives in the model as None.
+OFF_VALUES: Mapping[str, tuple[Any, ...]] = {
+    "rechtliche_konsequenzen": (False,),
+    "finanzen": (False,),
+    "stellenplan": (False,),
+    "strategische_ziele": (False, "", NICHT_RELEVANT),
+}
+
+
+def _is_off(name: str, value: Any) -> bool:
+    """Whether a value (as the model holds it) is an off value of its field."""
+    off = OFF_VALUES.get(name, ())
+    if value is None:
+        return False in off
+    return isinstance(value, str) and value.strip() in off
+
+
+#: Fields placed by a block of their own name or that block's companions; checked in this order.
+FORM_FIELDS = (
+    "gremium",
+    "status",
+    "betreff",
+    "eingereicht_von",
+    "beratungsfolge",
+    "beratungsfolge_vermerk",
+    "rechtliche_konsequenzen",
+    "empfehlung",
+    "empfehlung_raster",
+    "beschlussvorschlag",
+    "beschlussvorschlag_titel",
+    "strategische_ziele",
+    "hinweis",
+    "raeumlicher_bezug",
+    "anlass",
+    "zusammenfassung",
+    "finanzen",
+    "stellenplan",
+    "sachverhalt",
+    "begruendung",
+    "anlagen",
+)
+
+#: The built-in forms, for "gehört zu Formular …" hints.
+_BUILTIN_FORMS: dict[str, Form] = {}
+
+
+def _builtin_forms() -> dict[str, Form]:
+    if not _BUILTIN_FORMS:
+        from .forms import builtin
+
+        _BUILTIN_FORMS.update({form_id: builtin(form_id) for form_id in BUILTIN_IDS})
+    return _BUILTIN_FORMS
+
+
+def _fields_of_the_form(st: Statement, form: Form) -> Iterator[Finding]:
+    petition = st.ist_petition
+    given = st.model_fields_set
+    for name in FORM_FIELDS:
+        if name not in given:
+            continue
+        value = getattr(st, name)
+        if name == "rechtliche_konsequenzen" and petition:
+            yield Finding(
+                (name,),
+                Severity.ERROR,
+                "legal-box-on-petition",
+                "Das Petitionsformular hat keinen Kasten „Rechtliche Konsequenzen“; bitte den Schlüssel "
+                "rechtliche_konsequenzen entfernen",
+                at_key=True,
+            )
+            continue
+        if form.places_field(name, petition=petition) or _is_off(name, value):
+            continue
+        owners = [
+            form_id
+            for form_id, other in _builtin_forms().items()
+            if other.places_field(name, petition=petition)
+        ]
+        where = f"; es gehört zu Formular {', '.join(owners)}" if owners and form.ref not in owners else ""
+        variant = " in der Fassung für Petitionen" if petition and form.places_field(name) else ""
+        yield Finding(
+            (name,),
+            Severity.ERROR,
+            "field-not-in-form",
+            f"„{name}“ gehört nicht zum Formular {_form_name(form)}{variant}{where}; bitte entfernen oder "
+            "formular ändern",
             at_key=True,
         )
 
 
-def _duplicate_options(st: Statement) -> Iterator[Finding]:
-    seen: dict[tuple[str, str | None], int] = {}
+def _option_set(st: Statement, form: Form) -> Iterator[Finding]:
+    petition = st.ist_petition
+    grid = form.grid(petition=petition)
+    other = form.grid(petition=not petition)
+    variant = Art.PETITION if petition else Art.ANTRAG
+    other_variant = Art.ANTRAG if petition else Art.PETITION
+    allowed = ", ".join(grid.ids)
     for i, entry in enumerate(st.empfehlung):
-        key = (entry.option.value, entry.punkte)
+        option = entry.option
+        if option in grid.ids:
+            continue
+        path = ("empfehlung", i, "option")
+        if option in other.ids and (not petition or form.petition_allowed):
+            yield Finding(
+                path,
+                Severity.ERROR,
+                "option-not-in-form",
+                f"Die Option „{option}“ gibt es nur auf {_VARIANT_NAME[other_variant]}. Auf "
+                f"{_VARIANT_NAME[variant]} erlaubt: {allowed}",
+            )
+        elif option == SACHVERHALT_BERUECKSICHTIGT and ABLEHNUNG_VERWALTUNGSHANDELN in grid.ids:
+            yield Finding(
+                path,
+                Severity.ERROR,
+                "option-not-in-form",
+                f"Die Beschriftung „Sachverhalt bereits berücksichtigt“ gehört zu formular: 2019; auf dem Formular "
+                f"{_form_name(form)} bitte {ABLEHNUNG_VERWALTUNGSHANDELN} schreiben",
+            )
+        else:
+            yield Finding(
+                path,
+                Severity.ERROR,
+                "invalid-choice",
+                f"Unbekannter Wert „{option}“.{did_you_mean(option, grid.ids)} Erlaubt: {allowed}",
+            )
+
+
+def _duplicate_options(st: Statement, form: Form) -> Iterator[Finding]:
+    grid = form.grid(petition=st.ist_petition)
+    seen: dict[tuple[str, str | None], int] = {}
+    boxes: dict[str, tuple[str, int]] = {}  # the cell an option prints in → (option, entry)
+    for i, entry in enumerate(st.empfehlung):
+        key = (entry.option, entry.punkte)
         if key in seen:
             detail = f" mit denselben punkte „{entry.punkte}“" if entry.punkte else " ohne punkte"
             yield Finding(
                 ("empfehlung", i),
                 Severity.ERROR,
                 "duplicate-option",
-                f"Die Option „{entry.option.value}“ ist doppelt angekreuzt{detail} (schon Eintrag {seen[key] + 1}); "
+                f"Die Option „{entry.option}“ ist doppelt angekreuzt{detail} (schon Eintrag {seen[key] + 1}); "
                 "zweimal dieselbe Option nur mit verschiedenen punkte",
             )
-        else:
-            seen[key] = i
+            continue
+        seen[key] = i
+        option = grid.option(entry.option)
+        if option is None:
+            continue
+        cell = option.statt or option.id
+        first = boxes.setdefault(cell, (option.id, i))
+        if first[0] != option.id:
+            yield Finding(
+                ("empfehlung", i),
+                Severity.ERROR,
+                "same-box",
+                f"„{option.id}“ und „{first[0]}“ (Eintrag {first[1] + 1}) teilen sich ein Kästchen des Formulars; "
+                "bitte nur eine der beiden ankreuzen",
+            )
 
 
 def _missing_resolution(st: Statement) -> Iterator[Finding]:
@@ -134,25 +299,48 @@ def _missing_resolution(st: Statement) -> Iterator[Finding]:
                 ("empfehlung", i),
                 Severity.WARNING,
                 "missing-beschlussvorschlag",
-                f"„{entry.option.value}“ ist angekreuzt, aber es fehlt ein beschlussvorschlag mit dem "
+                f"„{entry.option}“ ist angekreuzt, aber es fehlt ein beschlussvorschlag mit dem "
                 "vorgeschlagenen Beschlusstext",
             )
             return
 
 
+# --- the Beratungsfolge ---------------------------------------------------------------------------------------
+
+
 def _beratungsfolge(st: Statement) -> Iterator[Finding]:
-    latest = None  # the latest date of the rows above: one misplaced row warns, and every row it passes over
+    backwards: list[str] = []
+    first_backwards: tuple[str | int, ...] | None = None
+    latest: dict[str, Any] = {}  # per Gremium: the latest date printed above
     for i, row in enumerate(st.beratungsfolge):
-        if row.termin is not None:
-            if latest is not None and row.termin < latest:
-                yield Finding(
-                    ("beratungsfolge", i, "termin"),
-                    Severity.WARNING,
-                    "dates-backwards",
-                    f"Der Termin {german_date(row.termin)} liegt vor dem Termin einer früheren Zeile "
-                    f"({german_date(latest)}); ist die Reihenfolge richtig?",
+        yield from _row_shape(row, i)
+        committee = row.gremium.casefold()
+        for j, session in enumerate(row.sessions):
+            before = latest.get(committee)
+            if before is not None and session.termin < before:
+                at: tuple[str | int, ...] = (
+                    ("beratungsfolge", i, "sitzungen", j)
+                    if row.sitzungen is not None
+                    else ("beratungsfolge", i, "termin")
                 )
-            latest = row.termin if latest is None else max(latest, row.termin)
+                first_backwards = first_backwards or at
+                backwards.append(
+                    f"Zeile {i + 1} ({row.gremium}: {german_date(session.termin)} vor {german_date(before)})"
+                )
+            latest[committee] = session.termin if before is None else max(before, session.termin)
+            if session.ergebnis is not None and session.ergebnis not in KNOWN_ERGEBNISSE:
+                where: tuple[str | int, ...] = (
+                    ("beratungsfolge", i, "sitzungen", j, "ergebnis")
+                    if row.sitzungen is not None
+                    else ("beratungsfolge", i, "ergebnis")
+                )
+                yield Finding(
+                    where,
+                    Severity.WARNING,
+                    "unknown-ergebnis",
+                    f"Unbekanntes Ergebnis „{session.ergebnis}“.{did_you_mean(session.ergebnis, KNOWN_ERGEBNISSE)}"
+                    f" Bekannt sind: {', '.join(KNOWN_ERGEBNISSE)}",
+                )
         if row.zustaendigkeit is not None and row.zustaendigkeit not in KNOWN_ZUSTAENDIGKEITEN:
             yield Finding(
                 ("beratungsfolge", i, "zustaendigkeit"),
@@ -161,10 +349,121 @@ def _beratungsfolge(st: Statement) -> Iterator[Finding]:
                 f"Unbekannte Zuständigkeit „{row.zustaendigkeit}“.{did_you_mean(row.zustaendigkeit, KNOWN_ZUSTAENDIGKEITEN)}"
                 f" Bekannt sind: {', '.join(KNOWN_ZUSTAENDIGKEITEN)}",
             )
+    if first_backwards is not None:
+        yield Finding(
+            first_backwards,
+            Severity.WARNING,
+            "dates-backwards",
+            f"Termine gehen innerhalb eines Gremiums rückwärts: {'; '.join(backwards)}; ist die Reihenfolge richtig?",
+        )
+
+
+def _row_shape(row: Beratung, i: int) -> Iterator[Finding]:
+    if row.sitzungen is not None:
+        for key in ("termin", "ergebnis", "sitzung"):
+            if key in row.model_fields_set:
+                yield Finding(
+                    ("beratungsfolge", i, key),
+                    Severity.ERROR,
+                    "sessions-and-termin",
+                    f"Eine Zeile hat entweder sitzungen oder {key}, nicht beides; bitte „{key}“ in die Liste "
+                    "sitzungen aufnehmen",
+                    at_key=True,
+                )
+    elif row.termin is None:
+        for key in ("ergebnis", "sitzung"):
+            if key in row.model_fields_set:
+                yield Finding(
+                    ("beratungsfolge", i, key),
+                    Severity.ERROR,
+                    "missing-termin",
+                    f"„{key}“ gehört zu einer Sitzung und braucht deren termin in derselben Zeile",
+                    at_key=True,
+                )
+
+
+# --- the finance block ------------------------------------------------------------------------------------------
+
+
+def _table_rows(table: Any) -> Iterator[tuple[str, HaushaltZeile]]:
+    if table is None:
+        return
+    for name in type(table).model_fields:
+        row = getattr(table, name)
+        if row is not None:
+            yield name, row
+
+
+def _finanzen(st: Statement) -> Iterator[Finding]:
+    finanzen = st.finanzen
+    if finanzen is None or "finanzen" not in st.model_fields_set:
+        return
+    for table_name in ("haushalt", "folgekosten_haushalt"):
+        for row_name, row in _table_rows(getattr(finanzen, table_name)):
+            path = ("finanzen", table_name, row_name)
+            if not row.model_fields_set:
+                yield Finding(
+                    path,
+                    Severity.ERROR,
+                    "empty-row",
+                    f"Die Zeile „{row_name}“ ist leer; sie braucht mindestens eines von von, bis, hoehe, wo_veranschlagt "
+                    "(ohne Angaben wird sie ohnehin leer gedruckt: dann den Schlüssel weglassen)",
+                )
+            if row.von is not None and row.bis is not None and row.von > row.bis:
+                yield Finding(
+                    (*path, "bis"),
+                    Severity.ERROR,
+                    "von-after-bis",
+                    f"„bis“ ({german_date(row.bis)}) liegt vor „von“ ({german_date(row.von)})",
+                )
+    rows = list(_table_rows(finanzen.haushalt))
+    if finanzen.auswirkungen == "nein":
+        for key in ("alternativen_geprueft", "folgen_bei_ablehnung", "investition"):
+            if getattr(finanzen, key) == "ja":
+                yield Finding(
+                    ("finanzen", key),
+                    Severity.WARNING,
+                    "finance-contradiction",
+                    f"Finanzielle Auswirkungen sind mit nein angekreuzt, „{key}“ aber mit ja",
+                )
+        if rows:
+            yield Finding(
+                ("finanzen", "haushalt"),
+                Severity.WARNING,
+                "finance-contradiction",
+                "Finanzielle Auswirkungen sind mit nein angekreuzt, die Tabelle „Im Haushalt wirksam“ hat aber Zeilen",
+            )
+    elif finanzen.auswirkungen == "ja" and not rows:
+        yield Finding(
+            ("finanzen", "auswirkungen"),
+            Severity.WARNING,
+            "finance-contradiction",
+            "Finanzielle Auswirkungen sind mit ja angekreuzt, aber die Tabelle „Im Haushalt wirksam“ (haushalt) hat "
+            "keine Zeile",
+        )
+    follow = list(_table_rows(finanzen.folgekosten_haushalt))
+    if finanzen.folgekosten == "nein" and follow:
+        yield Finding(
+            ("finanzen", "folgekosten_haushalt"),
+            Severity.WARNING,
+            "finance-contradiction",
+            "Folgekosten sind mit nein angekreuzt, die Tabelle „Folgekosten Einsparungen wirksam“ hat aber Zeilen",
+        )
+    elif finanzen.folgekosten == "ja" and not follow:
+        yield Finding(
+            ("finanzen", "folgekosten"),
+            Severity.WARNING,
+            "finance-contradiction",
+            "Folgekosten sind mit ja angekreuzt, aber die Tabelle „Folgekosten Einsparungen wirksam“ "
+            "(folgekosten_haushalt) hat keine Zeile",
+        )
+
+
+# --- the rest -------------------------------------------------------------------------------------------------
 
 
 def _begruendung_or_sachverhalt(st: Statement) -> Iterator[Finding]:
-    if st.begruendung is None and st.sachverhalt is None:
+    if st.begruendung is None and not st.sachverhalt:
         yield Finding(
             (),
             Severity.ERROR,
@@ -173,10 +472,116 @@ def _begruendung_or_sachverhalt(st: Statement) -> Iterator[Finding]:
         )
 
 
+def _bezug(st: Statement) -> Iterator[Finding]:
+    if st.bezug is not None and st.bezug != st.abgeleiteter_bezug:
+        yield Finding(
+            ("bezug",),
+            Severity.WARNING,
+            "bezug-differs",
+            f"bezug „{st.bezug}“ weicht von der Vorlage ab, die die Nummer nennt („{st.abgeleiteter_bezug}“); "
+            "ist eine der beiden falsch?",
+        )
+
+
+def _sachverhalt_zuerst(st: Statement, form: Form) -> Iterator[Finding]:
+    if not st.sachverhalt_zuerst:
+        return
+    petition = st.ist_petition
+    parts = dict(form.parts)
+    finanzen = [block for block in parts.get("finanzen", ()) if form.placed(block.id, petition=petition)]
+    if not finanzen:
+        yield Finding(
+            ("sachverhalt_zuerst",),
+            Severity.WARNING,
+            "no-effect",
+            f"sachverhalt_zuerst hat auf dem Formular {_form_name(form)}"
+            + (" für Petitionen" if petition else "")
+            + " keine Wirkung: es druckt keinen Teil der finanziellen Auswirkungen",
+            at_key=True,
+        )
+
+
+def _zusatzfelder(st: Statement, form: Form) -> Iterator[Finding]:
+    custom = form.custom_blocks
+    values: Mapping[str, Any] = st.zusatzfelder or {}
+    if "zusatzfelder" in st.model_fields_set and not custom:
+        yield Finding(
+            ("zusatzfelder",),
+            Severity.ERROR,
+            "field-not-in-form",
+            f"„zusatzfelder“ gehört nicht zum Formular {_form_name(form)}: es erklärt keine eigenen Blöcke; "
+            "zusatzfelder gibt es nur mit einer Formulardatei",
+            at_key=True,
+        )
+        return
+    petition = st.ist_petition
+    for block_id, value in values.items():
+        block = custom.get(block_id)
+        if block is None:
+            yield Finding(
+                ("zusatzfelder", block_id),
+                Severity.ERROR,
+                "unknown-key",
+                f"Unbekannter Block „{block_id}“.{did_you_mean(block_id, list(custom))} Das Formular "
+                f"{_form_name(form)} hat: {', '.join(custom)}",
+                at_key=True,
+            )
+            continue
+        yield from _custom_value(block_id, block, value)
+    for block_id, block in custom.items():
+        if block.pflicht and block_id not in values and form.placed(block_id, petition=petition):
+            yield Finding(
+                (),
+                Severity.ERROR,
+                "missing-key",
+                f"Pflichtfeld „zusatzfelder.{block_id}“ ({block.label}) fehlt",
+            )
+
+
+def _custom_value(block_id: str, block: CustomBlock, value: Any) -> Iterator[Finding]:
+    path = ("zusatzfelder", block_id)
+    if block.typ in ("text", "angabe"):
+        if not isinstance(value, str) or not value.strip():
+            yield Finding(
+                path,
+                Severity.ERROR,
+                "expected-text",
+                f"„{block_id}“ ({block.label}): Text erwartet, gefunden: {_describe(value)}",
+            )
+        return
+    ids = [option.id for option in block.optionen]
+    items = value if isinstance(value, list) else [value]
+    if isinstance(value, list) and not block.mehrfach:
+        yield Finding(
+            path,
+            Severity.ERROR,
+            "expected-text",
+            f"„{block_id}“ ({block.label}) nimmt genau eine Option, keine Liste; erlaubt: {', '.join(ids)}",
+        )
+        return
+    for index, item in enumerate(items):
+        where = (*path, index) if isinstance(value, list) else path
+        if not isinstance(item, str) or item not in ids:
+            hint = did_you_mean(item, ids) if isinstance(item, str) else ""
+            yield Finding(
+                where,
+                Severity.ERROR,
+                "invalid-choice",
+                f"Unbekannter Wert {_describe(item)} für „{block_id}“.{hint} Erlaubt: {', '.join(ids)}",
+            )
+
+
+def _describe(value: Any) -> str:
+    from .diagnostics import describe_value
+
+    return describe_value(value)
+
+
 def _markdown_size(st: Statement) -> Iterator[Finding]:
     """The Markdown fields within MAX_MARKUP marks and MAX_MARKDOWN_LINES lines, counted together; a finding
     stands at the field with which a sum passes its limit."""
     texts = [(name, getattr(st, name)) for name in MARKDOWN_FIELDS]
+    texts += [(f"zusatzfelder.{k}", v) for k, v in (st.zusatzfelder or {}).items() if isinstance(v, str)]
     if sum(len(text) for _, text in texts if text) < min(MAX_MARKUP, MAX_MARKDOWN_LINES):
         return  # too short to pass either limit: most statements are not counted at all
     marks = lines = 0
@@ -186,9 +591,10 @@ def _markdown_size(st: Statement) -> Iterator[Finding]:
         marks += sum(map(text.count, _MARKUP_CHARS))
         marks += sum(len(_MARKERS.findall(run.group())) for run in _LEADING_MARKERS.finditer(text))
         lines += text.count("\n") + 1
+        path = tuple(name.split("."))
         if marks > MAX_MARKUP:
             yield Finding(
-                (name,),
+                path,
                 Severity.ERROR,
                 "too-much-markup",
                 f"Die Markdown-Felder enthalten zusammen mehr als {german_number(MAX_MARKUP)} Zeichen für "
@@ -199,7 +605,7 @@ def _markdown_size(st: Statement) -> Iterator[Finding]:
             return
         if lines > MAX_MARKDOWN_LINES:
             yield Finding(
-                (name,),
+                path,
                 Severity.ERROR,
                 "too-many-lines",
                 f"Die Markdown-Felder haben zusammen mehr als {german_number(MAX_MARKDOWN_LINES)} Zeilen (Grenze "
@@ -211,8 +617,11 @@ def _markdown_size(st: Statement) -> Iterator[Finding]:
 def _markdown_nesting(st: Statement) -> Iterator[Finding]:
     """Lists and quotes at most MAX_NESTING deep in each Markdown field; a field is parsed only if a line of
     it could open containers that deep."""
-    for name in MARKDOWN_FIELDS:
-        text = getattr(st, name)
+    texts: list[tuple[tuple[str, ...], str | None]] = [
+        ((name,), getattr(st, name)) for name in MARKDOWN_FIELDS
+    ]
+    texts += [(("zusatzfelder", k), v) for k, v in (st.zusatzfelder or {}).items() if isinstance(v, str)]
+    for path, text in texts:
         if not text or all(
             len(run.group().expandtabs(4)) <= MAX_NESTING for run in _CONTAINER_RUN.finditer(text)
         ):
@@ -223,7 +632,7 @@ def _markdown_nesting(st: Statement) -> Iterator[Finding]:
             deepest = max(deepest, depth)
         if deepest > MAX_NESTING:
             yield Finding(
-                (name,),
+                path,
                 Severity.ERROR,
                 "too-deep-nesting",
                 f"Listen und Zitate stehen hier mindestens {deepest} Ebenen tief ineinander; erlaubt sind höchstens "

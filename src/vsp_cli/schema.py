@@ -1,7 +1,10 @@
-"""The JSON Schema (draft 2020-12) of the statement format, generated from the model.
+"""The JSON Schema (draft 2020-12) of the statement format, generated from the model and the built-in forms.
 
 Editors (yaml-language-server) use it for completion and hover help; a committed copy lives in
-`schema/statement.schema.json` and a test fails when it differs from what the model generates.
+`schema/statement.schema.json` and a test fails when it differs from what the model generates. The schema is
+the same for every form (format spec § 5.3): it lists every key of the format, and for the built-in forms (a
+statement without `formular` is taken to be on 2014, as without a configuration) it also says which fields and
+options each form and its petition variant accept. Forms from files are checked by `vsp validate` alone.
 """
 
 from __future__ import annotations
@@ -9,10 +12,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .labels import OPTIONS_BY_ART, Art
+from .forms import BUILTIN_IDS, Form, builtin
+from .labels import BUILTIN_OPTIONS, Art
 from .model import Statement
+from .rules import FORM_FIELDS, OFF_VALUES
 
-SCHEMA_ID = "https://vsp.leipzig.example/schema/statement-v1.json"
+SCHEMA_ID = "https://vsp.leipzig.example/schema/statement-v2.json"
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
 
@@ -20,44 +25,90 @@ DRAFT = "https://json-schema.org/draft/2020-12/schema"
 _ENUM_DESCRIPTIONS = {
     "Art": "antrag (übliches Formular) oder petition (Petitionsformular).",
     "Status": "oeffentlich („öffentlich“) oder nichtoeffentlich („nichtöffentlich“).",
-    "Option": "Eine Empfehlung des Formulars; welche erlaubt sind, hängt von art ab.",
+    "Verfahrensstand": "entschieden, freigegeben, abgeschlossen oder rueckverwiesen.",
 }
 
 
-def _options_of(art: Art) -> dict[str, Any]:
-    """`empfehlung` limited to the options of one form, in each of its accepted shapes."""
-    ids = {"enum": [o.value for o in OPTIONS_BY_ART[art]]}
-    entry = {"anyOf": [ids, {"type": "object", "properties": {"option": ids}}]}
+def _options(ids: list[str]) -> dict[str, Any]:
+    """`empfehlung` limited to the options `ids`, in each of its accepted shapes."""
+    one = {"enum": ids}
+    entry = {"anyOf": [one, {"type": "object", "properties": {"option": one}}]}
     return {"anyOf": [*entry["anyOf"], {"type": "array", "items": entry}]}
 
 
+def _off(name: str) -> dict[str, Any]:
+    """A field the form does not print: only its off values (if it has any) are accepted."""
+    values = OFF_VALUES.get(name, ())
+    if not values:
+        return {"not": {}}
+    choices: list[dict[str, Any]] = []
+    for value in values:
+        if isinstance(value, str) and value:
+            choices.append({"type": "string", "pattern": rf"^\s*{value}\s*$"})
+        else:
+            choices.append({"const": value})
+    return {"anyOf": choices}
+
+
+def _selects(form_id: str) -> dict[str, Any]:
+    """The statements on a built-in form: `formular` names it (a statement without one is on 2014)."""
+    named = {"properties": {"formular": {"enum": [form_id, int(form_id)]}}, "required": ["formular"]}
+    if form_id == "2014":
+        return {"anyOf": [{"not": {"required": ["formular"]}}, named]}
+    return named
+
+
+_PETITION = {"properties": {"art": {"const": Art.PETITION.value}}, "required": ["art"]}
+
+
+def _variant(form: Form, petition: bool) -> dict[str, Any]:
+    ids = list(form.grid(petition=petition).ids)
+    properties: dict[str, Any] = {"empfehlung": _options(ids), "zusatzfelder": {"not": {}}}
+    for name in FORM_FIELDS:
+        if name == "rechtliche_konsequenzen" and petition:
+            properties[name] = {"not": {}}
+        elif not form.places_field(name, petition=petition):
+            properties[name] = _off(name)
+    return {"properties": properties}
+
+
 def _form_rules() -> list[dict[str, Any]]:
-    """The rules across fields, so that editors flag them too: option sets and no legal box on petitions
-    (by form), a Begründung or a Sachverhalt."""
-    petition = {"properties": {"art": {"const": Art.PETITION.value}}, "required": ["art"]}
-    return [
-        {
-            "if": petition,
-            "then": {
-                "properties": {"empfehlung": _options_of(Art.PETITION)},
-                "not": {"required": ["rechtliche_konsequenzen"]},
-            },
-            "else": {"properties": {"empfehlung": _options_of(Art.ANTRAG)}},
-        },
+    """Per built-in form and variant: its options and the fields it prints; and a Begründung or a Sachverhalt."""
+    rules: list[dict[str, Any]] = []
+    for form_id in BUILTIN_IDS:
+        form = builtin(form_id)
+        rules.append(
+            {
+                "if": _selects(form_id),
+                "then": {"if": _PETITION, "then": _variant(form, True), "else": _variant(form, False)},
+            }
+        )
+    rules.append(
         {  # `missing-begruendung`: one of them, and not empty
             "anyOf": [
-                {"required": [name], "properties": {name: {"type": "string"}}}
-                for name in ("begruendung", "sachverhalt")
+                {"required": ["begruendung"], "properties": {"begruendung": {"type": "string"}}},
+                {
+                    "required": ["sachverhalt"],
+                    "properties": {"sachverhalt": {"type": "string", "minLength": 1}},
+                },
             ]
-        },
-    ]
+        }
+    )
+    return rules
 
 
 def statement_schema() -> dict[str, Any]:
     """The schema as a dict, with `$schema`, `$id` and German descriptions throughout."""
     body = Statement.model_json_schema(mode="validation")
     for name, description in _ENUM_DESCRIPTIONS.items():
-        body["$defs"][name]["description"] = description
+        if name in body["$defs"]:
+            body["$defs"][name]["description"] = description
+    option = body["$defs"]["Empfehlung"]["properties"]["option"]
+    option["anyOf"] = [
+        {"enum": list(BUILTIN_OPTIONS)},
+        {"type": "string", "pattern": r"^\s*[a-z][a-z0-9_]*\s*$"},
+    ]
+    option.pop("type", None)
     return {"$schema": DRAFT, "$id": SCHEMA_ID, **body, "allOf": _form_rules()}
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final, Literal
 
+from .forms.loading import FormSources
 from .labels import DEFAULT_BODY, Labels
 
 Format = Literal["pdf", "md"]
@@ -31,3 +32,5 @@ class RenderSettings:
     template_dir: Path | None = None
     #: German hyphenation of justified prose in the PDF.
     hyphenate: bool = True
+    #: Where the forms statements name lead (`formular` and `[formulare]` of the configuration).
+    forms: FormSources = field(default_factory=FormSources)

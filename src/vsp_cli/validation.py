@@ -7,6 +7,8 @@ what is expected; each is placed at the line and column of the offending value, 
 from __future__ import annotations
 
 import re
+import types
+import typing
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable
@@ -21,9 +23,9 @@ from . import charset, rules
 from .commonmark import prose_parser
 from .diagnostics import Diagnostic, Severity, WrittenNumber, describe_value, did_you_mean, german_number
 from .errors import InvalidInput
-from .labels import OPTIONS_BY_ART, Art
+from .forms import DEFAULT_FORM, Form, FormError, FormSources, builtin, resolve
 from .loader import LoadedDocument, PathKey, load_bytes, read_file
-from .model import MARKDOWN_FIELDS, Beratung, Empfehlung, RechtlicheKonsequenzen, Statement
+from .model import MARKDOWN_FIELDS, Statement
 
 
 @dataclass
@@ -34,18 +36,13 @@ class Result:
     statement: Statement | None
     diagnostics: list[Diagnostic] = field(default_factory=list)
     source: str | None = None
+    #: The form files the statement's form was read from (they shape its output: part of a build's fingerprint).
+    form_files: tuple[Path, ...] = ()
 
     @property
     def ok(self) -> bool:
         return self.statement is not None and not any(d.severity is Severity.ERROR for d in self.diagnostics)
 
-
-#: Which model describes the mapping under a top-level key (for "did you mean" on unknown keys).
-_NESTED: dict[str, type[BaseModel]] = {
-    "beratungsfolge": Beratung,
-    "empfehlung": Empfehlung,
-    "rechtliche_konsequenzen": RechtlicheKonsequenzen,
-}
 
 #: What a field takes, for messages about a value of the wrong shape.
 _EXPECTED_SHAPE: dict[PathKey, str] = {
@@ -59,14 +56,53 @@ _EXPECTED_SHAPE: dict[PathKey, str] = {
     ("beratungsfolge",): "eine Liste von Zeilen mit gremium, termin, zustaendigkeit",
     ("anlagen",): "eine Liste von Texten",
     ("beratungsfolge", "*"): "eine Zeile mit gremium und wahlweise termin und zustaendigkeit",
+    ("beratungsfolge", "*", "sitzungen"): "eine Liste von Terminen oder {termin: …, ergebnis: …}",
+    (
+        "beratungsfolge",
+        "*",
+        "sitzungen",
+        "*",
+    ): "ein Termin oder eine Zuordnung {termin: …, ergebnis: …, sitzung: …}",
     ("empfehlung", "*"): "eine Option (z. B. ablehnung) oder eine Zuordnung {option: …, punkte: …}",
+    ("finanzen",): "keine, false oder eine Zuordnung mit auswirkungen, haushalt, folgekosten, …",
+    (
+        "stellenplan",
+    ): "keine, false oder eine Zuordnung {stellenerweiterung: …, stellenabbau: …, personalrat: …}",
+    ("anlass",): "eine Id (z. B. verwaltungshandeln), eine Liste davon oder {sonstiges: Text}",
+    ("federfuehrung",): "ein Text oder eine Liste von Texten",
+    ("beteiligt",): "ein Text oder eine Liste von Texten",
+    ("zusatzfelder",): "eine Zuordnung Block-Id: Wert",
     (): "eine Zuordnung mit den Schlüsseln eines Standpunkts (nummer, betreff, …)",
 }
 
 
 def _model_for(parent: PathKey) -> type[BaseModel]:
-    names = [p for p in parent if isinstance(p, str)]
-    return _NESTED.get(names[0], Statement) if names else Statement
+    """The model that describes the mapping at `parent` (for "did you mean" and titles)."""
+    model: type[BaseModel] = Statement
+    for part in parent:
+        if isinstance(part, int):
+            continue
+        info = model.model_fields.get(part)
+        nested = _nested_model(info.annotation if info is not None else None)
+        if nested is None:
+            return model
+        model = nested
+    return model
+
+
+def _nested_model(annotation: object) -> type[BaseModel] | None:
+    """The pydantic model inside an annotation such as `list[Annotated[Sitzung, …]] | None`."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _nested_model(typing.get_args(annotation)[0])
+    if origin in (list, typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            found = _nested_model(arg)
+            if found is not None:
+                return found
+    return None
 
 
 def _shape_key(loc: PathKey) -> PathKey:
@@ -117,11 +153,21 @@ def _lower_case_hint(value: Any) -> str:
     return ""
 
 
+#: Words a clerk may write for yes and no, and the boolean each means.
+_YES_NO = {
+    **dict.fromkeys(("ja", "yes", "y", "on", "wahr", "j"), "true"),
+    **dict.fromkeys(("nein", "no", "n", "off", "falsch"), "false"),
+}
+
+
 def _msg_bool(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
     value = err["input"]
+    hint = _lower_case_hint(value)
+    if isinstance(value, str) and value.strip().lower() in _YES_NO:
+        hint = f"; schreiben Sie {_YES_NO[value.strip().lower()]}"
     return (
         "expected-bool",
-        f"Wahrheitswert erwartet (true oder false), gefunden: {describe_value(value)}{_lower_case_hint(value)}",
+        f"Wahrheitswert erwartet (true oder false), gefunden: {describe_value(value)}{hint}",
     )
 
 
@@ -184,17 +230,16 @@ _MESSAGES: dict[str, Callable[[ErrorDetails, PathKey], tuple[str, str]]] = {
     "string_too_short": _msg_empty,
     "too_short": _msg_too_short,
     "nummer_format": _msg_custom("invalid-nummer"),
+    "bezug_format": _msg_custom("invalid-bezug"),
+    "amount_format": _msg_custom("invalid-amount"),
+    "amount_type": _msg_custom("invalid-amount"),
+    "answer": _msg_custom("invalid-choice"),
+    "anlass_choice": _msg_custom("invalid-choice"),
+    "short_form": _msg_custom("expected-mapping"),
     "date_format": _msg_custom("invalid-date"),
     "date_type": _msg_custom("invalid-date"),
     "date_impossible": _msg_custom("impossible-date"),
 }
-
-
-def _form_options(data: Any) -> list[str]:
-    """The option ids of the statement's form (the usual one where `art` is missing or invalid)."""
-    art = data.get("art") if isinstance(data, dict) else None
-    form = Art(art) if art in tuple(Art) else Art.ANTRAG
-    return [option.value for option in OPTIONS_BY_ART[form]]
 
 
 def _as_written(loc: PathKey, data: Any) -> PathKey:
@@ -223,8 +268,6 @@ def _translate(err: ErrorDetails, doc: LoadedDocument) -> Diagnostic:
     handler = _MESSAGES.get(err["type"])
     if handler is None:
         code, message = "invalid-value", f"Ungültiger Wert {describe_value(err.get('input'))}"
-    elif err["type"] == "enum" and loc[:1] == ("empfehlung",):
-        code, message = _msg_enum(err, loc, _form_options(doc.data))  # the options this form offers
     else:
         code, message = handler(err, loc)
     if err["type"] == "missing":
@@ -361,60 +404,199 @@ _STAND_INS: dict[str, Any] = {
 }
 
 
-def _findings_despite(data: Any, failed: set[str | int]) -> list[rules.Finding]:
+def _findings_despite(data: Any, failed: set[str | int], form: Form) -> list[rules.Finding]:
     """The rules' findings about the fields that are valid, when others are not: every problem of a file is
     reported at once, not one round of fixes after another. A failed field is dropped or stood in for, and
-    findings about it are left out; a wrong `art` leaves the form unknown, so no rule runs."""
-    if not isinstance(data, dict) or "art" in failed:
+    findings about it are left out. The options of a failed `empfehlung` are still judged (entries that are no
+    option at all stand in with one of the form's); with a failed `art`, on the antrag variant."""
+    if not isinstance(data, dict):
         return []
+    meant = {_meant(key) for key in failed if isinstance(key, str)}  # `begründung:` means begruendung
     rest = {key: value for key, value in data.items() if key not in failed}
     rest.update({key: _STAND_INS[key] for key in failed if key in _STAND_INS})
-    if "empfehlung" in failed:  # an option of the statement's own form
-        rest["empfehlung"] = OPTIONS_BY_ART[Art(rest.get("art", Art.ANTRAG))][0].value
+    salvaged: set[int] = set()
+    if "empfehlung" in failed:
+        rest["empfehlung"], salvaged = _salvaged_options(data.get("empfehlung"), form, rest.get("art"))
     try:
         statement = Statement.model_validate(rest)
     except ValidationError:
         return []
-    return [finding for finding in rules.check(statement) if not _about_failed(finding, failed)]
+    found = []
+    for finding in rules.check(statement, form):
+        path = finding.path
+        if path[:1] == ("empfehlung",) and ({"empfehlung", "art"} & failed):
+            if finding.code in _OPTION_CODES and (
+                "empfehlung" not in failed or (len(path) > 1 and path[1] in salvaged)
+            ):
+                found.append(finding)
+            continue
+        if "art" in failed or _about_failed(finding, failed | meant):
+            continue
+        found.append(finding)
+    return found
+
+
+#: What the rules say about an option itself (not about the entries around it).
+_OPTION_CODES = frozenset({"invalid-choice", "option-not-in-form"})
+
+
+def _salvaged_options(value: Any, form: Form, art: Any) -> tuple[list[dict[str, str]], set[int]]:
+    """The entries of an `empfehlung` the model rejected, reduced to their options; an entry that names none
+    stands in with the form's first option. Returns them and the indices of the real ones."""
+    items = value if isinstance(value, list) else [value]
+    stand_in = form.grid(petition=art == "petition").cells[0].id
+    entries, real = [], set()
+    for index, item in enumerate(items):
+        option = item.get("option") if isinstance(item, dict) else item
+        if isinstance(option, str) and option.strip():
+            entries.append({"option": option.strip()})
+            real.add(index)
+        else:
+            entries.append({"option": stand_in})
+    return entries, real
+
+
+def _meant(key: str) -> str:
+    """The field a misspelt key most likely means (itself if none is close)."""
+    hint = did_you_mean(key, list(Statement.model_fields))
+    return hint.split("„", 1)[1].split("“", 1)[0] if hint else key
 
 
 def _about_failed(finding: rules.Finding, failed: set[str | int]) -> bool:
     """Whether a finding speaks of a field that failed (one about the whole file: of the Begründung)."""
     if finding.path:
         return finding.path[0] in failed
-    return bool(failed & {"begruendung", "sachverhalt"})
+    return bool(failed & {"begruendung", "sachverhalt"}) or (
+        finding.code == "missing-key" and "zusatzfelder" in failed
+    )
 
 
-def validate_document(doc: LoadedDocument) -> tuple[Statement | None, list[Diagnostic]]:
-    """Validate parsed data; returns the statement (None if the model rejects it) and all diagnostics."""
-    diagnostics = _character_diagnostics(doc) + _prose_diagnostics(doc)
-    statement: Statement | None = None
-    findings: list[rules.Finding] = []
+def _written_amounts(doc: LoadedDocument) -> Any:
+    """The data with every amount (`hoehe`) as written: YAML reads `12.000` as the number 12.0."""
+    data = doc.data
+    finanzen = data.get("finanzen") if isinstance(data, dict) else None
+    if not isinstance(finanzen, dict):
+        return data
+    changed = False
+    tables = {}
+    for table in ("haushalt", "folgekosten_haushalt"):
+        rows = finanzen.get(table)
+        if not isinstance(rows, dict):
+            continue
+        new_rows = dict(rows)
+        for name, row in rows.items():
+            value = row.get("hoehe") if isinstance(row, dict) else None
+            located = doc.positions.get(("finanzen", table, name, "hoehe"))
+            if isinstance(value, int | float) and not isinstance(value, bool) and located is not None:
+                new_rows[name] = {**row, "hoehe": WrittenNumber(located.node.value)}
+                changed = True
+        tables[table] = new_rows
+    if not changed:
+        return data
+    return {**data, "finanzen": {**finanzen, **tables}}
+
+
+@dataclass(frozen=True)
+class _FormChoice:
+    """The form a statement is checked against, or the diagnostics why it cannot be."""
+
+    form: Form
+    problems: list[Diagnostic]
+    files: tuple[Path, ...] = ()
+
+
+def _choose_form(doc: LoadedDocument, sources: FormSources, source_path: Path) -> _FormChoice:
+    """The statement's form: its `formular` (when it is text), else the configuration's default."""
+    data = doc.data if isinstance(doc.data, dict) else {}
+    written = data.get("formular")
+    if isinstance(written, int) and not isinstance(written, bool):
+        written = str(written)
+    ref = written.strip() if isinstance(written, str) and written.strip() else sources.default
     try:
-        statement = Statement.model_validate(doc.data)
-        findings = list(rules.check(statement))
-    except ValidationError as exc:
-        errors = exc.errors(include_url=False)
-        diagnostics.extend(_without_echoes([_translate(e, doc) for e in errors]))
-        findings = _findings_despite(doc.data, {e["loc"][0] for e in errors if e["loc"]})
-    for finding in findings:
-        path = _as_written(finding.path, doc.data)
-        span = doc.locate(path, key=finding.at_key)
-        diagnostics.append(
-            Diagnostic(str(doc.path), span, path, finding.severity, finding.code, finding.message)
-        )
-    diagnostics.sort(key=lambda d: (d.span.line, d.span.column))
-    if any(d.severity is Severity.ERROR for d in diagnostics):
-        statement = None
+        form = resolve(ref, sources, source_path.parent)
+    except FormError as exc:
+        here = doc.locate(("formular",)) if "formular" in data else doc.locate(())
+        inside = [d for d in exc.diagnostics if d.file]
+        own = [d for d in exc.diagnostics if not d.file]
+        problems = list(inside)
+        for d in own:
+            problems.append(Diagnostic(str(doc.path), here, ("formular",), Severity.ERROR, d.code, d.message))
+        if inside:
+            first = inside[0].file
+            problems.append(
+                Diagnostic(
+                    str(doc.path),
+                    here,
+                    ("formular",),
+                    Severity.ERROR,
+                    "form-invalid",
+                    f"Das Formular „{ref}“ ist fehlerhaft ({german_number(len(inside))} "
+                    f"Fehler in {first}{' und weiteren Dateien' if len({d.file for d in inside}) > 1 else ''})",
+                )
+            )
+        return _FormChoice(builtin(DEFAULT_FORM), problems)
+    return _FormChoice(form, [], form.files)
+
+
+def validate_document(
+    doc: LoadedDocument, sources: FormSources | None = None, source_path: Path | None = None
+) -> tuple[Statement | None, list[Diagnostic]]:
+    """Validate parsed data against its form; returns the statement (None if invalid) and all diagnostics."""
+    statement, diagnostics, _ = _validate(doc, sources or FormSources(), source_path or doc.path)
     return statement, diagnostics
 
 
+def _validate(
+    doc: LoadedDocument, sources: FormSources, source_path: Path
+) -> tuple[Statement | None, list[Diagnostic], tuple[Path, ...]]:
+    diagnostics = _character_diagnostics(doc) + _prose_diagnostics(doc)
+    choice = _choose_form(doc, sources, source_path)
+    form = choice.form
+    diagnostics += [d for d in choice.problems if d.file != str(doc.path)]
+    own = [d for d in choice.problems if d.file == str(doc.path)]
+    statement: Statement | None = None
+    findings: list[rules.Finding] = []
+    data = _written_amounts(doc)
+    try:
+        statement = Statement.model_validate(data)
+        if not own:
+            findings = list(rules.check(statement, form))
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+        found = _without_echoes([_translate(e, doc) for e in errors])
+        diagnostics.extend(found)
+        if not own:
+            findings = _findings_despite(data, {e["loc"][0] for e in errors if e["loc"]}, form)
+    located: list[Diagnostic] = list(own)
+    for finding in findings:
+        path = _as_written(finding.path, doc.data)
+        span = doc.locate(path, key=finding.at_key)
+        located.append(Diagnostic(str(doc.path), span, path, finding.severity, finding.code, finding.message))
+    mine = sorted(
+        [d for d in diagnostics if d.file == str(doc.path)] + located,
+        key=lambda d: (d.span.line, d.span.column),
+    )
+    others = [d for d in diagnostics if d.file != str(doc.path)]
+    result = others + mine
+    if any(d.severity is Severity.ERROR for d in result):
+        statement = None
+    elif statement is not None:
+        statement = statement.with_form(form)
+    return statement, result, choice.files
+
+
 def check_file(
-    path: Path, *, strict: bool = False, display_name: str | None = None, raw: bytes | None = None
+    path: Path,
+    *,
+    strict: bool = False,
+    display_name: str | None = None,
+    raw: bytes | None = None,
+    forms: FormSources | None = None,
 ) -> Result:
     """Load and validate one file, never raising for bad input; `strict` turns warnings into errors.
 
     `raw`: the file's bytes, when the caller has read them (a build fingerprints exactly what it renders).
+    `forms`: where form names lead (the `[formulare]` and `formular` of the configuration in use).
     """
     try:
         doc = read_file(path) if raw is None else load_bytes(path, raw)
@@ -422,16 +604,16 @@ def check_file(
         return Result(path, None, exc.diagnostics)
     if display_name is not None:
         doc.path = Path(display_name)
-    statement, diagnostics = validate_document(doc)
+    statement, diagnostics, files = _validate(doc, forms or FormSources(), path)
     if strict and diagnostics:
         diagnostics = [d.escalated() for d in diagnostics]
         statement = None
-    return Result(path, statement, diagnostics, doc.text)
+    return Result(path, statement, diagnostics, doc.text, files)
 
 
-def load_statement(path: Path, *, strict: bool = False) -> Statement:
+def load_statement(path: Path, *, strict: bool = False, forms: FormSources | None = None) -> Statement:
     """The statement in `path`; raises `InvalidInput` with every error (warnings are dropped)."""
-    result = check_file(path, strict=strict)
+    result = check_file(path, strict=strict, forms=forms)
     if result.statement is None:
         raise InvalidInput([d for d in result.diagnostics if d.severity is Severity.ERROR])
     return result.statement

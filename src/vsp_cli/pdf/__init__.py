@@ -24,10 +24,11 @@ from reportlab.platypus.doctemplate import LayoutError
 
 from .. import __version__
 from ..diagnostics import Diagnostic
+from ..document import layout
 from ..errors import InvalidInput
 from ..model import Statement
 from ..settings import RenderSettings
-from .form import FormBuilder, title_of
+from .form import FormBuilder
 from .page import DeferredFooterCanvas, Document, Furniture, creation_epoch, logo_size
 from .pdfwriter import install as install_pdf_writer
 from .styles import (
@@ -53,12 +54,12 @@ def render_pdf(statement: Statement, settings: RenderSettings | None = None) -> 
     """The statement as a PDF document (bytes); reads nothing but the fonts and the configured logo."""
     settings = settings or RenderSettings()
     styles = build_styles(settings.hyphenate)
-    labels = settings.labels
-    title = title_of(statement, labels)
+    form = layout(statement, settings)
+    title = form.title
     size = logo_size(settings.logo) if settings.logo is not None else None
     furniture = Furniture(
-        nummer=statement.nummer,
-        page_label=labels["seite"],
+        header=form.running_header.format(nummer=statement.nummer),
+        page_label=form.page_counter,
         footer=settings.footer,
         logo=settings.logo,
         logo_size=size,
@@ -110,8 +111,8 @@ def render_pdf(statement: Statement, settings: RenderSettings | None = None) -> 
         initialFontName=FONT,
         initialFontSize=BODY_SIZE,
     )
-    builder = FormBuilder(statement, settings, styles)
-    flowables = builder.build()
+    builder = FormBuilder(form, settings, styles)
+    flowables = builder.build(petition=statement.ist_petition)
     if builder.prose.uses_italic:
         register_fonts(italic=True)
     canvasmaker = partial(

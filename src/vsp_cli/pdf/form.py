@@ -1,15 +1,21 @@
-"""The blocks of the printed form in its order: which flowables each field of a statement becomes."""
+"""The blocks of the printed form, one renderer per block kind, walked in the order the statement's form gives.
+
+`FormBuilder` takes the views of `document.layout` and asks the renderer of each view's kind for its flowables
+(`RENDERERS`, looked up by the block's kind: a built-in block's id or a custom block's `typ`). A part that starts
+on a new page gets a page break before its first printed block. Consecutive blocks of boxes (the legal box and
+the recommendation grid) are set as one table that is never split, so the boxes of the form stay together.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, TableStyle
+from reportlab.platypus import Flowable, PageBreak, TableStyle
 
+from ..document import Block, Layout
 from ..hyphenation import Hyphenator, german_hyphenator
-from ..labels import GRID_COLUMNS, NICHT_RELEVANT, OPTIONS_BY_ART, PUNKTE_SEPARATOR, Art, Labels, german_date
-from ..model import Statement
 from ..settings import RenderSettings
 from .prose import NeedSpace, ProseRenderer, plain_paragraph
 from .styles import (
@@ -26,7 +32,6 @@ from .styles import (
 )
 from .tables import (
     BERATUNG_STYLE,
-    BERATUNG_WIDTHS,
     BOX_PADDING,
     CELL_LEADING,
     CELL_SIZE,
@@ -34,36 +39,157 @@ from .tables import (
     FORM_SIZE,
     PlainTable,
     WholeTable,
+    beratung_widths,
+    box_line,
     box_text,
     cell_text,
+    finance_table,
+    label_value_table,
+    question_table,
     row_height,
 )
 from .text import TextLines
 
-
-def title_of(statement: Statement, labels: Labels) -> str:
-    return labels.title(statement.art, statement.nummer, neufassung=statement.ist_neufassung)
+#: The usable height of a page, for content that cannot be split.
+_PAGE_ROOM = PAGE_HEIGHT - TOP_MARGIN - BOTTOM_MARGIN
 
 
 def _outline_title(label: str) -> str:
     return label.strip().rstrip(":").strip() or label
 
 
-class FormBuilder:
-    """Collects the flowables of one statement in the order of the printed form."""
+class _BoxTable:
+    """The boxes of the form (legal box, recommendation grid) in one table that moves to the next page whole."""
 
-    def __init__(self, statement: Statement, settings: RenderSettings, styles: Styles) -> None:
-        self.statement = statement
+    def __init__(self, columns: int) -> None:
+        self.columns = max(1, columns)
+        self.rows: list[list[str]] = []
+        self.heights: list[float | None] = []
+        self.commands: list[tuple[Any, ...]] = [
+            ("FONTNAME", (0, 0), (-1, -1), FONT),
+            ("FONTSIZE", (0, 0), (-1, -1), FORM_SIZE),
+            ("LEADING", (0, 0), (-1, -1), FORM_LEADING),
+            ("LEFTPADDING", (0, 0), (-1, -1), BOX_PADDING),
+            ("RIGHTPADDING", (0, 0), (-1, -1), BOX_PADDING),
+        ]
+        self.parts = 0
+
+    @property
+    def width(self) -> float:
+        return FRAME_WIDTH / self.columns
+
+    def row(self, cells: list[str], height: float | None = None) -> int:
+        self.rows.append(cells + [""] * (self.columns - len(cells)))
+        self.heights.append(height)
+        return len(self.rows) - 1
+
+    def span(self, r: int) -> None:
+        if self.columns > 1:
+            self.commands.append(("SPAN", (0, r), (-1, r)))
+
+    def gap(self) -> None:
+        """The space between two boxes of the form."""
+        last = self.row([], 6)
+        self.commands.append(("TOPPADDING", (0, last), (-1, last), 0))
+        self.commands.append(("BOTTOMPADDING", (0, last), (-1, last), 0))
+
+    def add(self, block: Block) -> None:
+        if self.parts:
+            self.gap()
+        self.parts += 1
+        if block.kind == "rechtliche_konsequenzen":
+            self.legal_box(block)
+        else:
+            self.grid(block)
+
+    def legal_box(self, block: Block) -> None:
+        columns, inner = self.columns, self.width - 2 * BOX_PADDING
+        full = FRAME_WIDTH - 2 * BOX_PADDING
+        first = self.row([cell_text(block.label, FONT_BOLD, full, CELL_SIZE, 0)])
+        self.span(first)
+        self.span(self.row([cell_text(block.text, FONT, full, FORM_SIZE, 0)]))
+        boxes = [box_text(box.label, box.ticked, inner) for box in block.boxes]
+        last = first
+        for r in range(0, len(boxes), columns):
+            last = self.row(boxes[r : r + columns])
+        for r, box in enumerate(block.boxes):
+            if box.ticked:
+                cell = (r % columns, first + 2 + r // columns)
+                self.commands.append(("FONTNAME", cell, cell, FONT_BOLD))
+        self.commands += [
+            ("FONTNAME", (0, first), (-1, first), FONT_BOLD),
+            ("FONTSIZE", (0, first), (-1, first), CELL_SIZE),
+            ("BOX", (0, first), (-1, last), 0.6, RULE),
+            ("BACKGROUND", (0, first), (-1, last), FORM_BACKGROUND),
+            ("TOPPADDING", (0, first), (-1, last), 1.5),
+            ("BOTTOMPADDING", (0, first), (-1, last), 1.5),
+            ("TOPPADDING", (0, first), (-1, first), 5),
+            ("BOTTOMPADDING", (0, last), (-1, last), 6),
+        ]
+
+    def grid(self, block: Block) -> None:
+        columns = block.columns or 1
+        inner = FRAME_WIDTH / columns - 2 * BOX_PADDING
+        top = len(self.rows)
+        for index, box in enumerate(block.boxes):
+            if index % columns == 0:
+                self.row([])
+            self.rows[-1][index % columns] = box_text(box.text, box.ticked, inner)
+            if box.ticked:
+                cell = (index % columns, top + index // columns)
+                self.commands.append(("FONTNAME", cell, cell, FONT_BOLD))
+        self.commands += [
+            ("BOX", (0, top), (-1, -1), 0.6, RULE),
+            ("INNERGRID", (0, top), (-1, -1), 0.3, RULE),
+            ("VALIGN", (0, top), (-1, -1), "MIDDLE"),
+            ("TOPPADDING", (0, top), (-1, -1), 3.5),
+            ("BOTTOMPADDING", (0, top), (-1, -1), 4.5),
+        ]
+
+    def flowables(self, value_style: ParagraphStyle) -> list[Flowable]:
+        lines = sum(max(cell.count("\n") + 1 for cell in r) for r in self.rows)
+        if lines * FORM_LEADING + 10 * len(self.rows) > _PAGE_ROOM:
+            # Only absurdly long `punkte` get here: a table row cannot run over a page, so set it as text.
+            return [TextLines(r, value_style) for r in ([c for c in row if c] for row in self.rows) if r]
+        table = WholeTable(
+            self.rows,
+            colWidths=[self.width] * self.columns,
+            rowHeights=self.heights,
+            hAlign="LEFT",
+            spaceBefore=2,
+            spaceAfter=12,
+        )
+        table.setStyle(TableStyle(self.commands))
+        return [table]
+
+
+Renderer = Callable[["FormBuilder", Block], None]
+
+
+class FormBuilder:
+    """Collects the flowables of one statement in the order of its printed form."""
+
+    def __init__(self, layout: Layout, settings: RenderSettings, styles: Styles) -> None:
+        self.layout = layout
         self.settings = settings
-        self.labels = settings.labels
         self.styles = styles
         self.hyphenator: Hyphenator | None = german_hyphenator() if settings.hyphenate else None
         self.prose = ProseRenderer(styles.prose, FRAME_WIDTH, self.hyphenator)
         self.out: list[Flowable] = []
+        self._boxes: _BoxTable | None = None
+        self.petition = False
+
+    # --- helpers for the renderers ----------------------------------------------------------------------------
 
     def text(self, value: str, style: ParagraphStyle) -> TextLines:
         """Plain text, set as it is: it never passes a markup parser."""
         lines = TextLines((value,), style)
+        self.out.append(lines)
+        return lines
+
+    def lines(self, values: Sequence[str], style: ParagraphStyle) -> TextLines:
+        """Plain texts, each starting a new line."""
+        lines = TextLines(values, style)
         self.out.append(lines)
         return lines
 
@@ -74,156 +200,238 @@ class FormBuilder:
         if outline:
             para.outline_title = _outline_title(label)  # type: ignore[attr-defined]
 
-    def build(self) -> list[Flowable]:
-        st, lb, sty = self.statement, self.labels, self.styles
-        two_lines = 2 * BODY_LEADING
-        if st.gremium:
-            self.text(st.gremium, sty.gremium)
-        self.text(title_of(st, lb), sty.title)
-        self.text(f"{lb['status']} {lb.status(st.status)}", sty.status)
-        self.heading(lb["beratungsfolge"], sty.label, True, 3 * CELL_LEADING + 16)
-        self.out += self.beratungsfolge()
-        self.heading(lb["eingereicht_von"], sty.label, False, BODY_LEADING)
-        self.out.append(TextLines(st.eingereicht_von, sty.value))
-        self.heading(lb["betreff"], sty.label, False, sty.betreff.leading)
-        self.text(st.betreff, sty.betreff)
-        self.out += self.form()
-        if st.beschlussvorschlag:
-            self.heading(
-                st.beschlussvorschlag_titel or lb["beschlussvorschlag"], sty.section, True, two_lines
-            )
-            self.out += self.prose.flowables(st.beschlussvorschlag)
-        self.heading(lb["strategische_ziele"], sty.section, False, BODY_LEADING)
-        if st.strategische_ziele.strip() == NICHT_RELEVANT:
-            self.text(st.strategische_ziele, sty.value)
-        else:
-            self.out += self.prose.flowables(st.strategische_ziele)
-        if st.sachverhalt:
-            self.heading(lb["sachverhalt"], sty.section, True, two_lines)
-            self.out += self.prose.flowables(st.sachverhalt)
-        if st.begruendung:
-            self.heading(lb["begruendung"], sty.section, True, two_lines)
-            self.out += self.prose.flowables(st.begruendung)
-        if st.anlagen:
-            self.heading(lb["anlagen"], sty.section, True, BODY_LEADING)
-            room = sty.prose.label_room(f"{len(st.anlagen)}.", sty.value)
-            item = sty.prose.variant(sty.value, room, sty.prose.item_space, label=room)
-            for number, anlage in enumerate(st.anlagen, start=1):
-                self.out.append(plain_paragraph(anlage, item, bullet=f"{number}."))
+    def section(self, label: str, outline: bool = True, follow: float = 2 * BODY_LEADING) -> None:
+        self.heading(label, self.styles.section, outline, follow)
+
+    def prose_text(self, text: str) -> None:
+        if text:
+            self.out += self.prose.flowables(text)
+
+    def boxes(self, block: Block) -> None:
+        """A block of boxes joins the table of the boxes before it."""
+        if self._boxes is None:
+            self._boxes = _BoxTable(self.layout.form.grid(petition=self.petition).columns)
+        self._boxes.add(block)
+
+    def _flush_boxes(self) -> None:
+        if self._boxes is not None:
+            self.out += self._boxes.flowables(self.styles.value)
+            self._boxes = None
+
+    # --- the walk -----------------------------------------------------------------------------------------
+
+    def build(self, petition: bool) -> list[Flowable]:
+        self.petition = petition
+        for block in self.layout.blocks:
+            renderer = RENDERERS[block.kind]
+            if not _joins_boxes(block):
+                self._flush_boxes()
+            if block.new_page and self.out:
+                self._flush_boxes()
+                self.out.append(PageBreak())
+            if block.part_title:
+                self._flush_boxes()
+                self.section(block.part_title)
+            renderer(self, block)
+        self._flush_boxes()
         return self.out
 
-    def beratungsfolge(self) -> list[Flowable]:
-        widths = BERATUNG_WIDTHS
-        heads = [self.labels[key] for key in ("spalte_gremium", "spalte_termin", "spalte_zustaendigkeit")]
-        plain = [
-            [r.gremium, german_date(r.termin) if r.termin else "", r.zustaendigkeit or ""]
-            for r in self.statement.beratungsfolge
-        ]
-        rows = [[cell_text(head, FONT_BOLD, widths[c]) for c, head in enumerate(heads)]]
-        rows += [
-            [
-                cell_text(gremium, FONT, widths[0]),
-                termin,
-                cell_text(rolle, FONT, widths[2]) if rolle else "",
-            ]
-            for gremium, termin, rolle in plain
-        ]
-        page = PAGE_HEIGHT - TOP_MARGIN - BOTTOM_MARGIN - 2 * row_height(rows[0])
-        if any(row_height(row) > page for row in rows[1:]):
-            # Only absurdly long entries get here: ReportLab cannot split a row of plain cells over several
-            # pages, so each row is set as lines of text.
-            return [
-                TextLines(
-                    [f"{head}: {cell}" for head, cell in zip(heads, row, strict=True) if cell],
-                    self.styles.value,
-                )
-                for row in plain
-            ]
-        table = PlainTable(rows, colWidths=widths, repeatRows=1, hAlign="LEFT", spaceAfter=9, splitInRow=1)
-        table.setStyle(BERATUNG_STYLE)
-        return [table]
 
-    def form(self) -> list[Flowable]:
-        """The boxes of the form as one table that is never split: legal consequences, then the grid."""
-        st, lb = self.statement, self.labels
-        columns = GRID_COLUMNS[st.art]
-        width = FRAME_WIDTH / columns
-        inner = width - 2 * BOX_PADDING
-        rows: list[list[str]] = []
-        heights: list[float | None] = []
-        commands: list[tuple[Any, ...]] = [
-            ("FONTNAME", (0, 0), (-1, -1), FONT),
-            ("FONTSIZE", (0, 0), (-1, -1), FORM_SIZE),
-            ("LEADING", (0, 0), (-1, -1), FORM_LEADING),
-            ("LEFTPADDING", (0, 0), (-1, -1), BOX_PADDING),
-            ("RIGHTPADDING", (0, 0), (-1, -1), BOX_PADDING),
-        ]
+# --- the renderers, one per block kind -------------------------------------------------------------------------
 
-        def row(cells: list[str], height: float | None = None) -> int:
-            rows.append(cells + [""] * (columns - len(cells)))
-            heights.append(height)
-            return len(rows) - 1
 
-        def span(r: int) -> None:
-            if columns > 1:
-                commands.append(("SPAN", (0, r), (-1, r)))
+def _gremium(b: FormBuilder, block: Block) -> None:
+    b.text(block.text, b.styles.gremium)
 
-        rk = st.rechtliche_konsequenzen
-        if st.art is Art.ANTRAG and rk is not None:
-            full = FRAME_WIDTH - 2 * BOX_PADDING
-            first = row([cell_text(lb["rechtliche_konsequenzen"], FONT_BOLD, full, CELL_SIZE, 0)])
-            span(first)
-            span(row([cell_text(lb["rk_einleitung"], FONT, full, FORM_SIZE, 0)]))
-            boxes = [
-                box_text(lb["rk_rechtswidrig"], rk.rechtswidrig, inner),
-                box_text(lb["rk_nachteilig"].format(body=self.settings.body), rk.nachteilig, inner),
-            ]
-            for r in range(0, 2, columns):
-                last = row(boxes[r : r + columns])
-            for r, on in enumerate((rk.rechtswidrig, rk.nachteilig)):
-                if on:
-                    cell = (r % columns, first + 2 + r // columns)
-                    commands.append(("FONTNAME", cell, cell, FONT_BOLD))
-            commands += [
-                ("FONTNAME", (0, first), (-1, first), FONT_BOLD),
-                ("FONTSIZE", (0, first), (-1, first), CELL_SIZE),
-                ("BOX", (0, first), (-1, last), 0.6, RULE),
-                ("BACKGROUND", (0, first), (-1, last), FORM_BACKGROUND),
-                ("TOPPADDING", (0, first), (-1, last), 1.5),
-                ("BOTTOMPADDING", (0, first), (-1, last), 1.5),
-                ("TOPPADDING", (0, first), (-1, first), 5),
-                ("BOTTOMPADDING", (0, last), (-1, last), 6),
-            ]
-            row([], 6)  # the gap between the two boxes
-            commands.append(("TOPPADDING", (0, last + 1), (-1, last + 1), 0))
-            commands.append(("BOTTOMPADDING", (0, last + 1), (-1, last + 1), 0))
-        ticked = st.ticked
-        top = len(rows)
-        for index, option in enumerate(OPTIONS_BY_ART[st.art]):
-            on = option in ticked
-            text = lb.option(option)
-            punkte = st.punkte_for(option)
-            if punkte:
-                text += " " + PUNKTE_SEPARATOR.join(punkte)
-            if index % columns == 0:
-                row([])
-            rows[-1][index % columns] = box_text(text, on, inner)
-            if on:
-                cell = (index % columns, top + index // columns)
-                commands.append(("FONTNAME", cell, cell, FONT_BOLD))
-        commands += [
-            ("BOX", (0, top), (-1, -1), 0.6, RULE),
-            ("INNERGRID", (0, top), (-1, -1), 0.3, RULE),
-            ("VALIGN", (0, top), (-1, -1), "MIDDLE"),
-            ("TOPPADDING", (0, top), (-1, -1), 3.5),
-            ("BOTTOMPADDING", (0, top), (-1, -1), 4.5),
-        ]
-        lines = sum(max(cell.count("\n") + 1 for cell in r) for r in rows)
-        if lines * FORM_LEADING + 10 * len(rows) > PAGE_HEIGHT - TOP_MARGIN - BOTTOM_MARGIN:
-            # Only absurdly long `punkte` get here: a table row cannot run over a page, so set it as text.
-            return [TextLines(r, self.styles.value) for r in ([c for c in row if c] for row in rows) if r]
-        table = WholeTable(
-            rows, colWidths=[width] * columns, rowHeights=heights, hAlign="LEFT", spaceBefore=2, spaceAfter=12
+
+def _titel(b: FormBuilder, block: Block) -> None:
+    b.text(block.text, b.styles.title)
+
+
+def _status(b: FormBuilder, block: Block) -> None:
+    b.text(f"{block.label} {block.text}", b.styles.status)
+
+
+def _beratungsfolge(b: FormBuilder, block: Block) -> None:
+    sty = b.styles
+    b.heading(block.label, sty.label, True, 3 * CELL_LEADING + 16)
+    b.out += _consultations(block, sty)
+    if block.text:
+        b.text(block.text, sty.value)
+
+
+def _consultations(block: Block, sty: Styles) -> list[Flowable]:
+    widths = beratung_widths(block.captions)
+    heads = [
+        "\n".join(cell_text(piece, FONT_BOLD, widths[c]) for piece in caption.split("\n"))
+        for c, caption in enumerate(block.captions)
+    ]
+    rows = [heads]
+    for row in block.rows:
+        dates = "\n".join(
+            session.date if not session.note else cell_text(session.text, FONT, widths[1])
+            for session in row.sessions
         )
-        table.setStyle(TableStyle(commands))
-        return [table]
+        rows.append(
+            [
+                cell_text(row.gremium, FONT, widths[0]),
+                dates,
+                cell_text(row.zustaendigkeit, FONT, widths[2]) if row.zustaendigkeit else "",
+            ]
+        )
+    if any(row_height(row) > _PAGE_ROOM - 2 * row_height(rows[0]) for row in rows[1:]):
+        # Only absurdly long entries get here: ReportLab cannot split a row of plain cells over several
+        # pages, so each row is set as lines of text.
+        plain = [
+            [row.gremium, "; ".join(x.text for x in row.sessions), row.zustaendigkeit] for row in block.rows
+        ]
+        captions = [caption.replace("\n", " ") for caption in block.captions]
+        return [
+            TextLines(
+                [f"{head}: {cell}" for head, cell in zip(captions, cells, strict=True) if cell], sty.value
+            )
+            for cells in plain
+        ]
+    table = PlainTable(rows, colWidths=widths, repeatRows=1, hAlign="LEFT", spaceAfter=9, splitInRow=1)
+    table.setStyle(BERATUNG_STYLE)
+    return [table]
+
+
+def _eingereicht_von(b: FormBuilder, block: Block) -> None:
+    sty = b.styles
+    b.heading(block.label, sty.label, False, BODY_LEADING)
+    if block.numbered:
+        room = sty.prose.label_room(f"{len(block.values)}.", sty.value)
+        for number, value in enumerate(block.values, start=1):
+            last = number == len(block.values)
+            item = sty.prose.variant(sty.value, room, sty.value.spaceAfter if last else 0, label=room)
+            b.out.append(plain_paragraph(value, item, bullet=f"{number}."))
+    else:
+        b.lines(block.values, sty.value)
+
+
+def _betreff(b: FormBuilder, block: Block) -> None:
+    sty = b.styles
+    b.heading(block.label, sty.label, False, sty.betreff.leading)
+    b.text(block.text, sty.betreff)
+
+
+def _joins_boxes(block: Block) -> bool:
+    """The legal box and a recommendation grid are set in one table with the boxes before them."""
+    return block.kind == "rechtliche_konsequenzen" or (block.kind == "empfehlung" and block.columns > 0)
+
+
+def _box_block(b: FormBuilder, block: Block) -> None:
+    b.boxes(block)
+
+
+def _empfehlung(b: FormBuilder, block: Block) -> None:
+    if block.columns:
+        _box_block(b, block)
+    else:  # `empfehlung_raster: false`: the ticked options only, each on a line, without a box
+        b.lines([box.text for box in block.boxes], b.styles.value)
+
+
+def _beschlussvorschlag(b: FormBuilder, block: Block) -> None:
+    if block.label:
+        b.section(block.label)
+    b.prose_text(block.prose)
+
+
+def _strategische_ziele(b: FormBuilder, block: Block) -> None:
+    sty = b.styles
+    b.section(block.label, outline=False, follow=BODY_LEADING)
+    box = block.extra.get("box")
+    if box is not None:
+        b.text(box_line(box.label, box.ticked), sty.value)
+    if block.text:
+        b.text(block.text, sty.value)
+    b.prose_text(block.prose)
+
+
+def _hinweis(b: FormBuilder, block: Block) -> None:
+    b.text(f"{block.label} {block.text}", b.styles.value)
+
+
+def _label_value(b: FormBuilder, block: Block) -> None:
+    """„Räumlicher Bezug:“ and its value on one row (label cell, value cell); an `angabe` block likewise."""
+    b.out.append(label_value_table([(block.label, (block.text,) if block.text else ())], b.styles))
+
+
+def _kopfangaben(b: FormBuilder, block: Block) -> None:
+    b.out.append(label_value_table(list(block.rows), b.styles))
+
+
+def _zusammenfassung(b: FormBuilder, block: Block) -> None:
+    sty = b.styles
+    b.section(block.label, follow=3 * BODY_LEADING)
+    b.text(block.extra["anlass_label"], sty.label)
+    b.text("   ".join(box_line(box.label, box.ticked) for box in block.boxes), sty.value)
+    sonstiges = block.extra["sonstiges"]
+    text = block.extra["sonstiges_text"]
+    b.text(box_line(f"{sonstiges.label} {text}".rstrip(), sonstiges.ticked), sty.value)
+    b.prose_text(block.prose)
+
+
+def _finanzen(b: FormBuilder, block: Block) -> None:
+    sty = b.styles
+    questions, (haushalt, folgekosten) = block.questions, block.tables
+    b.out.append(NeedSpace(6 * CELL_LEADING))
+    b.out.append(question_table(questions[:4], sty, first_bold=True))
+    b.out.append(finance_table(haushalt, sty))
+    b.out.append(question_table(questions[4:], sty))
+    b.out.append(finance_table(folgekosten, sty))
+
+
+def _stellenplan(b: FormBuilder, block: Block) -> None:
+    sty = b.styles
+    b.heading(block.label, sty.label, False, 2 * CELL_LEADING)
+    b.out.append(question_table(block.questions, sty))
+    b.text(box_line(block.boxes[0].label, block.boxes[0].ticked), sty.value)
+
+
+def _section(b: FormBuilder, block: Block) -> None:
+    b.section(block.label)
+    b.prose_text(block.prose)
+
+
+def _anlagen(b: FormBuilder, block: Block) -> None:
+    sty = b.styles
+    b.heading(block.label, sty.section, True, BODY_LEADING)
+    room = sty.prose.label_room(f"{len(block.values)}.", sty.value)
+    item = sty.prose.variant(sty.value, room, sty.prose.item_space, label=room)
+    for number, anlage in enumerate(block.values, start=1):
+        b.out.append(plain_paragraph(anlage, item, bullet=f"{number}."))
+
+
+def _auswahl(b: FormBuilder, block: Block) -> None:
+    sty = b.styles
+    b.heading(block.label, sty.label, False, BODY_LEADING)
+    b.lines([box_line(box.label, box.ticked) for box in block.boxes], sty.value)
+
+
+#: The renderer of each block kind: a built-in block's id, or a custom block's `typ`.
+RENDERERS: dict[str, Renderer] = {
+    "gremium": _gremium,
+    "titel": _titel,
+    "status": _status,
+    "kopfangaben": _kopfangaben,
+    "beratungsfolge": _beratungsfolge,
+    "eingereicht_von": _eingereicht_von,
+    "betreff": _betreff,
+    "rechtliche_konsequenzen": _box_block,
+    "empfehlung": _empfehlung,
+    "beschlussvorschlag": _beschlussvorschlag,
+    "strategische_ziele": _strategische_ziele,
+    "hinweis": _hinweis,
+    "raeumlicher_bezug": _label_value,
+    "zusammenfassung": _zusammenfassung,
+    "finanzen": _finanzen,
+    "stellenplan": _stellenplan,
+    "sachverhalt": _section,
+    "begruendung": _section,
+    "anlagen": _anlagen,
+    "text": _section,
+    "angabe": _label_value,
+    "auswahl": _auswahl,
+}

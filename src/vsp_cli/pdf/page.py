@@ -118,7 +118,8 @@ class DeferredFooterCanvas(Canvas):
 class Furniture:
     """Header, logo and footer of the pages; drawn straight on the canvas."""
 
-    nummer: str
+    #: The running header from page 2 (empty: none) and the page counter with {n} and {m} (empty: none).
+    header: str
     page_label: str
     footer: str | None
     logo: Path | None
@@ -137,11 +138,13 @@ class Furniture:
             )
 
     def later_page(self, canv: Canvas, _doc: BaseDocTemplate) -> None:
+        if not self.header:
+            return
         canv.saveState()
         canv.setFont(FONT, SMALL_SIZE)
         canv.setFillColor(GREY)
         y = PAGE_HEIGHT - 13 * mm
-        canv.drawRightString(PAGE_WIDTH - RIGHT_MARGIN, y, self.nummer)
+        canv.drawRightString(PAGE_WIDTH - RIGHT_MARGIN, y, self.header)
         canv.setStrokeColor(RULE)
         canv.setLineWidth(0.4)
         canv.line(LEFT_MARGIN, y - 2.5 * mm, PAGE_WIDTH - RIGHT_MARGIN, y - 2.5 * mm)
@@ -152,13 +155,17 @@ class Furniture:
         canv.setFont(FONT, SMALL_SIZE)
         canv.setFillColor(GREY)
         y = FOOTER_BASELINE
-        page = self.page_label.format(seite=number, seiten=total)
+        page = self.page_label.format(n=number, m=total)
+        if not page and not self.footer:
+            canv.restoreState()
+            return
         if self.footer:
             room = FRAME_WIDTH - pdfmetrics.stringWidth(page, FONT, SMALL_SIZE) - 8 * mm
             lines = wrap_lines(self.footer, FONT, SMALL_SIZE, room)
             for index, line in enumerate(lines):  # a long footer grows upwards, into the margin
                 canv.drawString(LEFT_MARGIN, y + (len(lines) - 1 - index) * SMALL_SIZE * 1.25, line)
-        canv.drawRightString(PAGE_WIDTH - RIGHT_MARGIN, y, page)
+        if page:
+            canv.drawRightString(PAGE_WIDTH - RIGHT_MARGIN, y, page)
         canv.restoreState()
 
 

@@ -20,6 +20,23 @@ BOX_PADDING = 6
 BERATUNG_WIDTHS = (FRAME_WIDTH - 72 * mm, 24 * mm, 48 * mm)
 
 
+def beratung_widths(captions: tuple[str, ...]) -> tuple[float, float, float]:
+    """The Beratungsfolge's columns: the Termin and Zuständigkeit columns at least as wide as the longest word
+    of their captions („voraussichtlicher“ of 2017), the Gremium column takes the rest."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    def room(caption: str, least: float) -> float:
+        words = caption.split()
+        widest = max((stringWidth(w, FONT_BOLD, CELL_SIZE) for w in words), default=0.0)
+        return max(least, widest + 2 * CELL_PADDING + 1)
+
+    termin = room(captions[1], BERATUNG_WIDTHS[1])
+    rolle = room(captions[2], BERATUNG_WIDTHS[2])
+    if (termin, rolle) == BERATUNG_WIDTHS[1:]:
+        return BERATUNG_WIDTHS
+    return (FRAME_WIDTH - termin - rolle, termin, rolle)
+
+
 class PlainTable(Table):
     """A table of plain-text cells (the Beratungsfolge, the form) whose text is set in one text object.
 
@@ -121,3 +138,134 @@ BERATUNG_STYLE = TableStyle(
         ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
     ]
 )
+
+
+def box_line(label: str, ticked: bool) -> str:
+    """„☒ label“ as one plain text, the box kept with the label's first word."""
+    return f"{BOX_TICKED if ticked else BOX_EMPTY}\u00a0{label}"
+
+
+# --- the blocks of the 2017 and 2019 forms: label/value rows, questions with boxes, finance tables ------------
+
+#: Width of the label column of label/value rows („Räumlicher Bezug:“ | stadtweit).
+LABEL_WIDTH = 45 * mm
+FINANCE_SIZE = 8.5
+FINANCE_LEADING = 10.5
+#: Columns of a finance table: group, row label, von, bis, Höhe, wo veranschlagt.
+FINANCE_WIDTHS = (27 * mm, 38 * mm, 19 * mm, 19 * mm, 27 * mm, FRAME_WIDTH - 130 * mm)
+#: Columns of a question row: the question, the „nein“ box, the „ja“ box.
+QUESTION_WIDTHS = (FRAME_WIDTH - 96 * mm, 18 * mm, 78 * mm)
+_FORM_PADDING = 3
+
+
+def label_value_table(rows: list[tuple[str, tuple[str, ...]]], styles: Any) -> Flowable:
+    """Rows of a label and its value(s), one value per line (the 2019 „Räumlicher Bezug:“, `kopfangaben`)."""
+    width = FRAME_WIDTH - LABEL_WIDTH
+    cells = [
+        [
+            cell_text(label, FONT_BOLD, LABEL_WIDTH, CELL_SIZE, _FORM_PADDING),
+            "\n".join(cell_text(value, FONT, width, CELL_SIZE, _FORM_PADDING) for value in values),
+        ]
+        for label, values in rows
+    ]
+    table = PlainTable(cells, colWidths=(LABEL_WIDTH, width), hAlign="LEFT", spaceAfter=8, splitInRow=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), FONT),
+                ("FONTNAME", (0, 0), (0, -1), FONT_BOLD),
+                ("FONTSIZE", (0, 0), (-1, -1), CELL_SIZE),
+                ("LEADING", (0, 0), (-1, -1), CELL_LEADING),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), _FORM_PADDING),
+                ("TOPPADDING", (0, 0), (-1, -1), 1),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            ]
+        )
+    )
+    return table
+
+
+def question_table(questions: Any, styles: Any, *, first_bold: bool = False) -> Flowable:
+    """Questions of the finance or staffing block, each with its answers „nein“ and „ja, …“ as boxes."""
+    widths = QUESTION_WIDTHS
+    rows = []
+    commands: list[tuple[Any, ...]] = [
+        ("FONTNAME", (0, 0), (-1, -1), FONT),
+        ("FONTSIZE", (0, 0), (-1, -1), CELL_SIZE),
+        ("LEADING", (0, 0), (-1, -1), CELL_LEADING),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
+        ("BOX", (0, 0), (-1, -1), 0.6, RULE),
+        ("INNERGRID", (0, 0), (-1, -1), 0.3, RULE),
+    ]
+    for r, question in enumerate(questions):
+        bold = first_bold and r == 0
+        row = [cell_text(question.label, FONT_BOLD if bold else FONT, widths[0])]
+        for c, answer in enumerate(question.answers, start=1):
+            font = FONT_BOLD if answer.ticked else FONT
+            row.append(
+                "\n".join(
+                    wrap_lines(
+                        box_line(answer.label, answer.ticked), font, CELL_SIZE, widths[c] - 2 * CELL_PADDING
+                    )
+                )
+            )
+            if answer.ticked:
+                commands.append(("FONTNAME", (c, r), (c, r), FONT_BOLD))
+        if bold:
+            commands.append(("FONTNAME", (0, r), (0, r), FONT_BOLD))
+        rows.append(row)
+    table = PlainTable(rows, colWidths=widths, hAlign="LEFT", spaceAfter=6, splitInRow=1)
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+def finance_table(table: Any, styles: Any) -> Flowable:
+    """A finance table („Im Haushalt wirksam“): header row, then each row with its group label printed once,
+    top-aligned in the group's first row, the row label and the four cells; empty rows are printed too."""
+    widths = FINANCE_WIDTHS
+
+    def cell(text: str, column: int, font: str = FONT, width: float = 0) -> str:
+        return "\n".join(
+            cell_text(piece, font, width or widths[column], FINANCE_SIZE, CELL_PADDING)
+            for piece in text.split("\n")
+        )
+
+    head = [cell(table.caption, 0, FONT_BOLD, widths[0] + widths[1]), ""] + [
+        cell(caption, c, FONT_BOLD) for c, caption in enumerate(table.columns, start=2)
+    ]
+    rows = [head]
+    commands: list[tuple[Any, ...]] = [
+        ("FONTNAME", (0, 0), (-1, -1), FONT),
+        ("FONTSIZE", (0, 0), (-1, -1), FINANCE_SIZE),
+        ("LEADING", (0, 0), (-1, -1), FINANCE_LEADING),
+        ("FONTNAME", (0, 0), (-1, 0), FONT_BOLD),
+        ("BACKGROUND", (0, 0), (-1, 0), HEAD_BACKGROUND),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("BOX", (0, 0), (-1, -1), 0.6, RULE),
+        ("INNERGRID", (0, 0), (-1, -1), 0.3, RULE),
+        ("SPAN", (0, 0), (1, 0)),
+    ]
+    group_start = 1
+    for r, row in enumerate(table.rows, start=1):
+        if row.group and r > group_start:
+            commands.append(("SPAN", (0, group_start), (0, r - 1)))
+        if row.group:
+            group_start = r
+        rows.append(
+            [cell(row.group, 0), cell(row.label, 1)] + [cell(v, c) for c, v in enumerate(row.cells, start=2)]
+        )
+    if len(rows) - 1 > group_start:
+        commands.append(("SPAN", (0, group_start), (0, len(rows) - 1)))
+    flowable = PlainTable(rows, colWidths=widths, repeatRows=1, hAlign="LEFT", spaceAfter=8, splitInRow=1)
+    flowable.setStyle(TableStyle(commands))
+    return flowable

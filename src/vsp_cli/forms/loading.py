@@ -1,0 +1,819 @@
+"""Reading form files: built-in or a city's own, with inheritance (`erbt`), checked and located like statements.
+
+A form file is input as untrusted as a statement: it is read only if it is a regular file of at most
+MAX_FORM_BYTES inside the statement's folder or the folder of the configuration in use, never through a link
+that leads elsewhere, and every problem is a German diagnostic at `FORMFILE:LINE:COL`. Every form starts from
+`grundlage.toml` (the built-in blocks' defaults); the chain of `erbt` is merged on top of it, tables key by key,
+arrays whole. Files are parsed once per process (keyed by their identity and change time), effective forms
+built once per chain.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import tomllib
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from .. import charset
+from ..diagnostics import START, Diagnostic, Severity, Span, describe_value, did_you_mean, german_number
+from ..errors import VspError
+from ..fileio import os_reason, read_regular, real
+from ..labels import LABEL_TARGETS, PAGE_PLACEHOLDERS
+from ..tomlpos import Entry, PathKey, locate, positions, syntax_problem
+from .definition import (
+    ANLASS_IDS,
+    BLOCK_SETTINGS,
+    KOPFANGABE_PLACES,
+    LABEL_MAX,
+    PLACEHOLDERS,
+    REQUIRED_BLOCKS,
+    SCHEMA_VERSION,
+    TOP_KEYS,
+    CustomBlock,
+    EmpfehlungSettings,
+    Form,
+    FormFile,
+    KopfangabenSettings,
+    OptionSettings,
+    Part,
+    PlacedBlock,
+    ZusammenfassungSettings,
+    formatted_placeholders,
+    placeholders,
+)
+
+#: Largest form file read: the reconstructed ALLRIS 4 form has 4 kB.
+MAX_FORM_BYTES = 256 * 1024
+#: Most links of an `erbt` chain, built-in ones counted (user → 2019 → 2017 → 2014 has three).
+MAX_LINKS = 4
+#: The forms that ship with vsp, oldest first.
+BUILTIN_IDS = ("2014", "2017", "2019")
+#: The form of a statement that names none, without a configuration that names one (v1's form).
+DEFAULT_FORM = "2014"
+#: The newest built-in form: what `vsp new` writes by default.
+NEWEST_FORM = BUILTIN_IDS[-1]
+
+_HERE = Path(__file__).parent
+_GRUNDLAGE = "grundlage"
+
+
+class FormError(VspError):
+    """A form file, or the reference to one, is invalid."""
+
+
+@dataclass(frozen=True)
+class FormSources:
+    """Where a form reference can lead: `[formulare]` of the configuration in use and that file's folder."""
+
+    #: Name → absolute path of a form file (relative paths already resolved against the configuration).
+    named: Mapping[str, Path] = field(default_factory=dict)
+    config_dir: Path | None = None
+    #: What a statement without `formular` uses: `formular` of the configuration, else 2014.
+    default: str = DEFAULT_FORM
+
+    def __hash__(self) -> int:
+        return hash((tuple(sorted(self.named.items())), self.config_dir, self.default))
+
+
+@dataclass(frozen=True)
+class _Source:
+    """One parsed file of a chain."""
+
+    key: tuple[Any, ...]
+    shown: str
+    data: Mapping[str, Any]
+    positions: Mapping[PathKey, Entry]
+    builtin: bool
+    folder: Path | None
+
+
+def _diag(file: str, span: Span, code: str, message: str, path: PathKey = ()) -> Diagnostic:
+    return Diagnostic(file, span, path, Severity.ERROR, code, message)
+
+
+def _shown(path: Path) -> str:
+    relative = os.path.relpath(path)
+    return str(path) if relative.startswith("..") else relative
+
+
+# --- sources ------------------------------------------------------------------------------------------------
+
+
+@cache
+def _builtin_source(name: str) -> _Source:
+    path = _HERE / f"{name}.toml"
+    text = path.read_text(encoding="utf-8")
+    return _Source(("builtin", name), f"vsp:{name}.toml", tomllib.loads(text), positions(text), True, None)
+
+
+_parsed: dict[tuple[Any, ...], _Source] = {}
+
+
+def _file_source(path: Path) -> _Source:
+    """A user's form file, parsed once per process while its identity and change time stay the same."""
+    shown = _shown(path)
+    try:
+        info = path.stat()
+    except OSError as exc:
+        raise FormError(
+            [
+                _diag(
+                    shown,
+                    START,
+                    "form-file",
+                    f"Die Formulardatei kann nicht gelesen werden: {os_reason(exc)}",
+                )
+            ]
+        ) from None
+    key = (str(path), info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+    found = _parsed.get(key)
+    if found is not None:
+        return found
+    if info.st_size > MAX_FORM_BYTES:
+        raise FormError([_too_large(shown)])
+    try:
+        raw = read_regular(path, MAX_FORM_BYTES + 1)
+    except OSError as exc:
+        raise FormError(
+            [
+                _diag(
+                    shown,
+                    START,
+                    "form-file",
+                    f"Die Formulardatei kann nicht gelesen werden: {os_reason(exc)}",
+                )
+            ]
+        ) from None
+    if len(raw) > MAX_FORM_BYTES:
+        raise FormError([_too_large(shown)])
+    try:
+        text = raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n")
+        column = exc.start - (before.rfind(b"\n") + 1)
+        raise FormError(
+            [
+                _diag(
+                    shown,
+                    Span(line, column, line, column + 1),
+                    "not-utf8",
+                    "Die Formulardatei ist nicht UTF-8-kodiert; bitte im Editor als UTF-8 speichern",
+                )
+            ]
+        ) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        span, message = syntax_problem(str(exc), text)
+        raise FormError([_diag(shown, span, "toml-syntax", message)]) from None
+    source = _Source(key, shown, data, positions(text), False, path.parent)
+    if len(_parsed) > 64:
+        _parsed.clear()
+    _parsed[key] = source
+    return source
+
+
+def _too_large(shown: str) -> Diagnostic:
+    return _diag(
+        shown,
+        START,
+        "form-file",
+        f"Die Formulardatei ist größer als {german_number(MAX_FORM_BYTES)} Bytes (Grenze MAX_FORM_BYTES); so groß "
+        "ist kein Formular",
+    )
+
+
+# --- references ---------------------------------------------------------------------------------------------
+
+
+def describe_choices(sources: FormSources) -> str:
+    """The forms a statement may name, for messages."""
+    named = f"; aus vsp.toml: {', '.join(sorted(sources.named))}" if sources.named else ""
+    return f"eingebaut: {', '.join(BUILTIN_IDS)}{named}; oder eine Datei …/name.toml"
+
+
+def _target(ref: str, sources: FormSources, base: Path, roots: Sequence[Path]) -> tuple[str, Path | None]:
+    """("builtin", None) or ("file", resolved path) for a reference; raises FormError (message only, no place)."""
+    if ref in BUILTIN_IDS:
+        return ref, None
+    if ref.endswith(".toml"):
+        candidate = Path(ref).expanduser() if ref.startswith("~") else Path(ref)
+        path = real(base / candidate)
+    elif ref in sources.named:
+        path = real(sources.named[ref])
+    else:
+        hint = did_you_mean(ref, [*BUILTIN_IDS, *sources.named])
+        raise _RefProblem(
+            "unknown-form", f"Unbekanntes Formular „{ref}“.{hint} Möglich sind: {describe_choices(sources)}"
+        )
+    if not any(path == root or root in path.parents for root in roots):
+        where = " oder ".join(f"„{_shown(root)}“" for root in roots)
+        raise _RefProblem(
+            "form-file",
+            f"Die Formulardatei „{ref}“ liegt außerhalb der erlaubten Ordner ({where}); Formulardateien müssen im "
+            "Ordner des Standpunkts oder der vsp.toml liegen",
+        )
+    if not path.is_file():
+        raise _RefProblem("form-file", f"Die Formulardatei „{ref}“ gibt es nicht ({_shown(path)})")
+    return "file", path
+
+
+class _RefProblem(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code, self.message = code, message
+
+
+def _roots(sources: FormSources, statement_dir: Path | None) -> tuple[Path, ...]:
+    roots = [real(statement_dir)] if statement_dir is not None else []
+    if sources.config_dir is not None:
+        roots.append(real(sources.config_dir))
+    return tuple(dict.fromkeys(roots))
+
+
+def resolve(ref: str, sources: FormSources, statement_dir: Path | None) -> Form:
+    """The effective form `ref` names (a built-in id, a name from `[formulare]`, a path relative to
+    `statement_dir`). Raises `FormError`: a problem of the reference itself carries one diagnostic with an
+    empty file name (the caller places it at the statement's `formular`), problems inside form files carry
+    their own places."""
+    roots = _roots(sources, statement_dir)
+    base = statement_dir if statement_dir is not None else Path.cwd()
+    chain: list[_Source] = []
+    try:
+        kind, path = _target(ref, sources, base, roots)
+    except _RefProblem as problem:
+        raise FormError([_diag("", START, problem.code, problem.message)]) from None
+    source = _builtin_source(kind) if path is None else _file_source(path)
+    while True:
+        if any(earlier.key == source.key for earlier in chain):
+            names = " → ".join(s.shown for s in [*chain, source])
+            raise FormError(
+                [_at(chain[-1], ("erbt",), "form-inheritance", f"Die Vererbung läuft im Kreis: {names}")]
+            )
+        chain.append(source)
+        parent = source.data.get("erbt")
+        if parent is None:
+            break
+        if not isinstance(parent, str):
+            raise FormError(
+                [
+                    _at(
+                        source,
+                        ("erbt",),
+                        "invalid-type",
+                        f"„erbt“: Text erwartet, gefunden: {describe_value(parent)}",
+                    )
+                ]
+            )
+        if len(chain) > MAX_LINKS:
+            names = " → ".join(s.shown for s in chain)
+            raise FormError(
+                [
+                    _at(
+                        source,
+                        ("erbt",),
+                        "form-inheritance",
+                        f"Die Kette der Vererbung ist länger als {MAX_LINKS} Glieder (Grenze MAX_LINKS): {names} → "
+                        f"{parent}",
+                    )
+                ]
+            )
+        try:
+            kind, path = _target(parent, sources, source.folder or base, roots)
+        except _RefProblem as problem:
+            raise FormError([_at(source, ("erbt",), problem.code, problem.message)]) from None
+        source = _builtin_source(kind) if path is None else _file_source(path)
+    return _effective(ref, tuple(chain))
+
+
+def _at(source: _Source, path: PathKey, code: str, message: str, *, key: bool = False) -> Diagnostic:
+    return _diag(source.shown, locate(dict(source.positions), path, key=key), code, message, path)
+
+
+@cache
+def builtin(form_id: str) -> Form:
+    """A built-in form by id (2014, 2017, 2019)."""
+    return resolve(form_id, FormSources(), None)
+
+
+_effective_forms: dict[tuple[str, tuple[tuple[Any, ...], ...]], Form] = {}
+
+
+def _effective(ref: str, chain: tuple[_Source, ...]) -> Form:
+    key = (ref, tuple(source.key for source in chain))
+    found = _effective_forms.get(key)
+    if found is None:
+        found = _build(ref, chain)
+        if len(_effective_forms) > 64:
+            _effective_forms.clear()
+        _effective_forms[key] = found
+    return found
+
+
+# --- merging ------------------------------------------------------------------------------------------------
+
+
+def _merge(
+    into: dict[str, Any],
+    data: Mapping[str, Any],
+    origin: int,
+    origins: dict[PathKey, int],
+    path: PathKey = (),
+) -> None:
+    """Tables merge key by key, recursively; anything else (arrays too) replaces what was there."""
+    for key, value in data.items():
+        here = (*path, key)
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            merged = dict(into[key])
+            origins[here] = origin
+            _merge(merged, value, origin, origins, here)
+            into[key] = merged
+        else:
+            into[key] = value
+            _mark(value, origin, origins, here)
+
+
+def _mark(value: Any, origin: int, origins: dict[PathKey, int], path: PathKey) -> None:
+    origins[path] = origin
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _mark(item, origin, origins, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _mark(item, origin, origins, (*path, index))
+
+
+class _Checker:
+    """Collects the diagnostics of an effective form, each placed in the file that wrote the value."""
+
+    def __init__(self, chain: Sequence[_Source]) -> None:
+        self.chain = list(reversed(chain))  # merge order: the root of the chain first
+        self.origins: dict[PathKey, int] = {}
+        self.found: list[Diagnostic] = []
+
+    def where(self, path: PathKey) -> tuple[_Source, PathKey]:
+        for end in range(len(path), -1, -1):
+            origin = self.origins.get(path[:end])
+            if origin is not None and origin >= 0:
+                return self.chain[origin], path
+        return self.chain[-1], ()
+
+    def add(self, path: PathKey, code: str, message: str, *, key: bool = False) -> None:
+        source, path = self.where(path)
+        self.found.append(_at(source, path, code, message, key=key))
+
+    def from_user(self, path: PathKey) -> bool:
+        """Whether a value was written by a form file (not taken from the built-in defaults)."""
+        for end in range(len(path), 0, -1):
+            origin = self.origins.get(path[:end])
+            if origin is not None:
+                return origin >= 0
+        return False
+
+
+def _build(ref: str, chain: tuple[_Source, ...]) -> Form:
+    check = _Checker(chain)
+    merged: dict[str, Any] = {}
+    _merge(merged, _builtin_source(_GRUNDLAGE).data, -1, check.origins)
+    for index, source in enumerate(check.chain):
+        _check_file_level(source, check)
+        _merge(merged, source.data, index, check.origins)
+    files = tuple(Path(source.key[0]) for source in chain if not source.builtin)
+    form = _validated(ref, merged, check, files)
+    if check.found or form is None:
+        raise FormError(sorted(check.found, key=lambda d: (d.file, d.span.line, d.span.column)))
+    return form
+
+
+def _check_file_level(source: _Source, check: _Checker) -> None:
+    """What each file must say itself: `schema = 1` and a `name`; no unknown top-level key; printable text."""
+    data = source.data
+    for key in data:
+        if key not in TOP_KEYS:
+            check.found.append(
+                _at(
+                    source,
+                    (key,),
+                    "unknown-key",
+                    f"Unbekannter Schlüssel „{key}“.{did_you_mean(key, TOP_KEYS) or ' Erlaubt: ' + ', '.join(TOP_KEYS) + '.'}",
+                    key=True,
+                )
+            )
+    if data.get("schema") != SCHEMA_VERSION:
+        found = "fehlt" if "schema" not in data else f"ist {describe_value(data['schema'])}"
+        check.found.append(
+            _at(source, ("schema",), "form-schema", f"„schema = {SCHEMA_VERSION}“ erwartet; „schema“ {found}")
+        )
+    if not isinstance(data.get("name"), str) or not data["name"].strip():
+        check.found.append(
+            _at(source, ("name",), "form-missing-key", 'Jedes Formular braucht einen Namen: name = "…"')
+        )
+    for path, text in _strings(data):
+        index = charset.first_unprintable(text)
+        if index is not None:
+            char = text[index]
+            check.found.append(
+                _at(
+                    source,
+                    path,
+                    "unprintable-character",
+                    f"„{'.'.join(map(str, path))}“: Das Zeichen {charset.describe(char)} {charset.refusal(char)}",
+                )
+            )
+        elif len(text) > LABEL_MAX:
+            check.found.append(
+                _at(
+                    source,
+                    path,
+                    "too-long",
+                    f"„{'.'.join(map(str, path))}“ ist zu lang: höchstens {LABEL_MAX} Zeichen, gefunden {len(text)}",
+                )
+            )
+
+
+def _strings(value: Any, path: PathKey = ()) -> Iterator[tuple[PathKey, str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, (*path, index))
+
+
+# --- validating the effective form ----------------------------------------------------------------------------
+
+
+def _pydantic(check: _Checker, base: PathKey, exc: ValidationError, model: type[BaseModel]) -> None:
+    for err in exc.errors(include_url=False):
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        path = (*base, *loc)
+        code, message = _message(err, path, model)
+        check.add(path, code, message, key=err["type"] == "extra_forbidden")
+
+
+def _message(err: ErrorDetails, path: PathKey, model: type[BaseModel]) -> tuple[str, str]:
+    kind, value = err["type"], err.get("input")
+    name = ".".join(str(p) for p in path)
+    if kind == "extra_forbidden":
+        key = str(path[-1])
+        known = _known_keys(model, path)
+        hint = did_you_mean(key, known) or (f" Erlaubt: {', '.join(known)}." if known else "")
+        return "unknown-key", f"Unbekannter Schlüssel „{key}“.{hint}"
+    if kind == "missing":
+        return "form-missing-key", f"„{name}“ fehlt"
+    if kind == "string_type":
+        return (
+            "invalid-type",
+            f"„{name}“: Text in Anführungszeichen erwartet, gefunden: {describe_value(value)}",
+        )
+    if kind == "bool_type":
+        return "invalid-type", f"„{name}“: true oder false erwartet, gefunden: {describe_value(value)}"
+    if kind in ("int_type", "int_parsing"):
+        return "invalid-type", f"„{name}“: eine ganze Zahl erwartet, gefunden: {describe_value(value)}"
+    if kind in ("tuple_type", "list_type"):
+        return "invalid-type", f"„{name}“: eine Liste [ … ] erwartet, gefunden: {describe_value(value)}"
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return "invalid-type", f"„{name}“: eine Tabelle erwartet, gefunden: {describe_value(value)}"
+    if kind == "literal_error":
+        expected = str((err.get("ctx") or {}).get("expected", "")).replace("'", "")
+        choices = [c.strip() for c in expected.replace(" or ", ",").split(",") if c.strip()]
+        hint = did_you_mean(value, choices) if isinstance(value, str) else ""
+        return (
+            "invalid-choice",
+            f"„{name}“: unbekannter Wert {describe_value(value)}.{hint} Erlaubt: {', '.join(choices)}",
+        )
+    if kind == "string_pattern_mismatch":
+        return (
+            "invalid-value",
+            f"„{name}“: {describe_value(value)} ist keine gültige Id (Kleinbuchstaben, Ziffern und _, beginnend mit "
+            "einem Buchstaben)",
+        )
+    if kind in ("too_short", "too_long") and isinstance(value, list | tuple):
+        return "invalid-value", f"„{name}“ hat {len(value)} Einträge; erwartet: {_expected_length(err)}"
+    if kind in ("greater_than_equal", "less_than_equal"):
+        return "invalid-value", f"„{name}“: 1 oder 2 erwartet, gefunden: {describe_value(value)}"
+    if kind == "string_too_short":
+        return "empty-value", f"„{name}“ darf nicht leer sein"
+    return "invalid-value", f"„{name}“: ungültiger Wert {describe_value(value)}"
+
+
+def _expected_length(err: ErrorDetails) -> str:
+    ctx = err.get("ctx") or {}
+    low, high = ctx.get("min_length"), ctx.get("max_length")
+    if low is not None and high is not None and low == high:
+        return f"genau {low}"
+    if low is not None:
+        return f"mindestens {low}"
+    return f"höchstens {high}"
+
+
+def _known_keys(model: type[BaseModel], path: PathKey) -> list[str]:
+    """The keys allowed where an unknown one stands: of the model or a nested model at `path`'s parent."""
+    if path[:1] == ("bloecke",) and len(path) >= 3:
+        settings = BLOCK_SETTINGS.get(str(path[1]), CustomBlock)
+        nested: type[BaseModel] = settings
+        for part in path[2:-1]:
+            if isinstance(part, int):
+                continue
+            info = nested.model_fields.get(str(part))
+            annotation = getattr(info, "annotation", None)
+            inner = getattr(annotation, "__args__", (annotation,))
+            candidates = [a for a in inner if isinstance(a, type) and issubclass(a, BaseModel)]
+            if not candidates:
+                return []
+            nested = candidates[0]
+        return [f for f in nested.model_fields]
+    if path[:1] in (("teile",),) and len(path) == 3:
+        return list(Part.model_fields)
+    if len(path) == 2 and path[0] in ("seite", "titel", "petition"):
+        parent = FormFile.model_fields[str(path[0])].annotation
+        return list(parent.model_fields) if isinstance(parent, type) and issubclass(parent, BaseModel) else []
+    return [k for k in TOP_KEYS]
+
+
+def _validated(
+    ref: str, merged: dict[str, Any], check: _Checker, files: tuple[Path, ...] = ()
+) -> Form | None:
+    data = {key: value for key, value in merged.items() if key in TOP_KEYS}
+    try:
+        top = FormFile.model_validate(data)
+    except ValidationError as exc:
+        _pydantic(check, (), exc, FormFile)
+        return None
+    order = top.reihenfolge
+    if not order:
+        check.add(("reihenfolge",), "form-missing-key", "„reihenfolge“ nennt keinen Teil")
+        return None
+    for index, part in enumerate(order):
+        if part not in top.teile:
+            check.add(
+                ("reihenfolge", index),
+                "form-unknown-part",
+                f"Der Teil „{part}“ steht in reihenfolge, aber es gibt keine Tabelle [teile.{part}]",
+            )
+        elif order.index(part) != index:
+            check.add(
+                ("reihenfolge", index),
+                "form-duplicate-block",
+                f"Der Teil „{part}“ steht zweimal in reihenfolge",
+            )
+    settings: dict[str, Any] = {}
+    for block_id, raw in top.bloecke.items():
+        model = BLOCK_SETTINGS.get(block_id)
+        if model is None and "typ" not in raw:
+            if check.from_user(("bloecke", block_id)):
+                hint = did_you_mean(block_id, list(BLOCK_SETTINGS))
+                check.add(
+                    ("bloecke", block_id),
+                    "form-unknown-block",
+                    f'Unbekannter Block „{block_id}“.{hint} Ein eigener Block braucht typ = "text", "angabe" oder '
+                    '"auswahl"',
+                    key=True,
+                )
+            continue
+        try:
+            settings[block_id] = (model or CustomBlock).model_validate(raw)
+        except ValidationError as exc:
+            _pydantic(check, ("bloecke", block_id), exc, model or CustomBlock)
+    parts: list[tuple[str, tuple[PlacedBlock, ...]]] = []
+    seen: dict[str, str] = {}
+    for part_id in dict.fromkeys(order):
+        found_part = top.teile.get(part_id)
+        if found_part is None:
+            continue
+        placed = []
+        for index, block_id in enumerate(found_part.bloecke):
+            where = ("teile", part_id, "bloecke", index)
+            if block_id in seen:
+                check.add(
+                    where,
+                    "form-duplicate-block",
+                    f"Der Block „{block_id}“ steht zweimal im Formular (schon im Teil „{seen[block_id]}“); jeder Block "
+                    "wird höchstens einmal gedruckt",
+                )
+                continue
+            seen[block_id] = part_id
+            if block_id not in settings:
+                if block_id not in BLOCK_SETTINGS and block_id not in top.bloecke:
+                    hint = did_you_mean(block_id, [*BLOCK_SETTINGS, *top.bloecke])
+                    check.add(
+                        where,
+                        "form-unknown-block",
+                        f"Unbekannter Block „{block_id}“.{hint} Eingebaut sind: {', '.join(BLOCK_SETTINGS)}; eigene "
+                        "Blöcke werden unter [bloecke.<id>] mit typ erklärt",
+                    )
+                continue
+            placed.append(PlacedBlock(block_id, part_id, settings[block_id]))
+        parts.append((part_id, tuple(placed)))
+    rows = [
+        row.feld
+        for block in settings.values()
+        if isinstance(block, KopfangabenSettings)
+        for row in block.zeilen
+    ]
+    kopfangaben_placed = "kopfangaben" in seen
+    missing = [
+        block
+        for block in REQUIRED_BLOCKS
+        if block not in seen and not (kopfangaben_placed and block in rows and block in KOPFANGABE_PLACES)
+    ]
+    if missing:
+        check.add(
+            ("reihenfolge",),
+            "form-missing-block",
+            f"Das Formular druckt {', '.join(missing)} nicht; jedes Formular braucht die Blöcke "
+            f"{', '.join(REQUIRED_BLOCKS)} (betreff und eingereicht_von auch als Zeile von kopfangaben)",
+        )
+    for index, block_id in enumerate(top.petition.ohne):
+        if block_id not in BLOCK_SETTINGS and block_id not in settings:
+            check.add(
+                ("petition", "ohne", index),
+                "form-unknown-block",
+                f"Unbekannter Block „{block_id}“.{did_you_mean(block_id, [*BLOCK_SETTINGS, *settings])}",
+            )
+    _check_options(settings, check)
+    _check_templates(top, settings, check)
+    if check.found:
+        return None
+    page_counter, running_header = top.seite.zaehler, top.seite.kopfzeile
+    effective = {**data, "name": top.name}
+    effective.pop("erbt", None)
+    placed_ids = set(seen)
+    effective["teile"] = {part_id: merged["teile"][part_id] for part_id, _ in parts}
+    effective["bloecke"] = {
+        block_id: value for block_id, value in merged["bloecke"].items() if block_id in placed_ids
+    }
+    return Form(
+        ref=ref,
+        name=top.name,
+        parts=tuple(parts),
+        new_page=frozenset(part_id for part_id, _ in parts if top.teile[part_id].neue_seite),
+        part_titles={
+            part_id: top.teile[part_id].titel or "" for part_id, _ in parts if top.teile[part_id].titel
+        },
+        page_counter=page_counter,
+        running_header=running_header,
+        titles=top.titel,
+        petition_without=frozenset(top.petition.ohne),
+        petition_allowed=top.petition.erlaubt,
+        data=effective,
+        files=files,
+    )
+
+
+def _check_options(settings: Mapping[str, Any], check: _Checker) -> None:
+    empfehlung = settings.get("empfehlung")
+    if isinstance(empfehlung, EmpfehlungSettings):
+        for key in ("optionen", "optionen_petition"):
+            options: tuple[OptionSettings, ...] = getattr(empfehlung, key)
+            _unique_ids(options, ("bloecke", "empfehlung", key), check)
+            own = {o.id for o in options if o.statt is None}
+            for index, option in enumerate(options):
+                if option.statt is not None and option.statt not in own:
+                    check.add(
+                        ("bloecke", "empfehlung", key, index, "statt"),
+                        "form-statt",
+                        f"statt = „{option.statt}“ nennt keine Option mit eigenem Kästchen in {key}; möglich: "
+                        f"{', '.join(sorted(own))}",
+                    )
+            if not any(o.statt is None for o in options):
+                check.add(
+                    ("bloecke", "empfehlung", key), "invalid-value", f"„{key}“ braucht mindestens eine Option"
+                )
+    summary = settings.get("zusammenfassung")
+    if isinstance(summary, ZusammenfassungSettings):
+        ids = tuple(option.id for option in summary.optionen)
+        if sorted(ids) != sorted(ANLASS_IDS):
+            check.add(
+                ("bloecke", "zusammenfassung", "optionen"),
+                "invalid-value",
+                f"Die Optionen des Anlasses sind {', '.join(ANLASS_IDS)}; sie dürfen anders beschriftet, aber nicht "
+                "umbenannt werden",
+            )
+    for block_id, block in settings.items():
+        if isinstance(block, CustomBlock):
+            _unique_ids(block.optionen, ("bloecke", block_id, "optionen"), check)
+            if block.typ == "auswahl" and not block.optionen:
+                check.add(
+                    ("bloecke", block_id),
+                    "invalid-value",
+                    f'Der Block „{block_id}“ hat typ = "auswahl" und braucht optionen = [{{id = …, label = …}}, …]',
+                )
+
+
+def _unique_ids(options: Sequence[Any], path: PathKey, check: _Checker) -> None:
+    seen: set[str] = set()
+    for index, option in enumerate(options):
+        if option.id in seen:
+            check.add(
+                (*path, index, "id"),
+                "form-duplicate-option",
+                f"Die Option „{option.id}“ steht zweimal in {path[-1]}",
+            )
+        seen.add(option.id)
+
+
+def _check_templates(top: FormFile, settings: Mapping[str, Any], check: _Checker) -> None:
+    texts: list[tuple[PathKey, str, str]] = [
+        (("titel", "antrag"), top.titel.antrag, "titel"),
+        (("titel", "petition"), top.titel.petition, "titel"),
+        (("titel", "neufassung"), top.titel.neufassung, "titel"),
+        (("seite", "kopfzeile"), top.seite.kopfzeile, "kopfzeile"),
+    ]
+    if top.seite.zaehler:
+        texts.append((("seite", "zaehler"), top.seite.zaehler, "zaehler"))
+    else:
+        texts.append((("seite", "zaehler"), top.seite.zaehler, "body"))
+    legal = settings.get("rechtliche_konsequenzen")
+    if legal is not None:
+        for name in ("titel", "satz", "rechtswidrig", "nachteilig"):
+            texts.append((("bloecke", "rechtliche_konsequenzen", name), getattr(legal, name), "body"))
+    for path, text, kind in texts:
+        allowed, required = PLACEHOLDERS[kind]
+        try:
+            used = placeholders(text)
+        except ValueError:
+            check.add(
+                path,
+                "label-placeholder",
+                f"Geschweifte Klammern in „{'.'.join(map(str, path))}“ passen nicht zusammen; eine Klammer als Text wird "
+                "verdoppelt: {{ oder }}",
+            )
+            continue
+        shown = ", ".join(f"{{{name}}}" for name in sorted(allowed))
+        for written in formatted_placeholders(text):
+            check.add(
+                path,
+                "label-placeholder",
+                f"Der Platzhalter „{written}“ hat eine Formatangabe; erlaubt: {shown}",
+            )
+        for name in sorted(used - allowed):
+            check.add(path, "label-placeholder", f"Unbekannter Platzhalter „{{{name}}}“; erlaubt: {shown}")
+        for name in sorted(required - used):
+            check.add(
+                path, "label-placeholder", f"„{'.'.join(map(str, path))}“ braucht den Platzhalter {{{name}}}"
+            )
+
+
+# --- [labels] of a configuration ------------------------------------------------------------------------------
+
+
+def with_labels(form: Form, labels: tuple[tuple[str, str], ...]) -> Form:
+    """`form` with a configuration's `[labels]` applied: each key overrides one setting (format spec § 5.1); a
+    key whose setting the form does not print is ignored."""
+    if not labels:
+        return form
+    key = (id(form), labels)
+    found = _labelled.get(key)
+    if found is None or found[0] is not form:
+        found = (form, _relabelled(form, labels))
+        if len(_labelled) > 64:
+            _labelled.clear()
+        _labelled[key] = found
+    return found[1]
+
+
+_labelled: dict[tuple[int, tuple[tuple[str, str], ...]], tuple[Form, Form]] = {}
+
+
+def _relabelled(form: Form, labels: tuple[tuple[str, str], ...]) -> Form:
+    data = copy.deepcopy(dict(form.data))
+    for name, text in labels:
+        target = LABEL_TARGETS[name]
+        if target[0] == "option":
+            settings = data.get("bloecke", {}).get("empfehlung", {})
+            for key in ("optionen", "optionen_petition"):
+                for option in settings.get(key, ()):
+                    if option.get("id") == target[1]:
+                        option["label"] = text
+            continue
+        if target == ("seite", "zaehler"):
+            for old, new in PAGE_PLACEHOLDERS.items():
+                text = text.replace(old, new)
+        parent: Any = data
+        for part in target[:-1]:
+            parent = parent.get(part) if isinstance(parent, dict) else None
+            if parent is None:
+                break
+        last = target[-1]
+        if isinstance(parent, dict) or (
+            isinstance(parent, list) and isinstance(last, int) and last < len(parent)
+        ):
+            parent[last] = text
+    source = _Source(("labels",), "[labels]", {}, {}, True, None)
+    check = _Checker([source])
+    relabelled = _validated(form.ref, data, check, form.files)
+    if relabelled is None:
+        raise FormError(check.found)
+    return relabelled
