@@ -11,6 +11,7 @@ from pathlib import Path
 from .diagnostics import Diagnostic
 from .errors import OutputError
 from .fileio import os_reason, write_atomic
+from .forms import FormSources
 from .model import Statement
 from .settings import FORMATS, RenderSettings
 from .validation import Result, check_file, load_statement
@@ -31,14 +32,18 @@ __all__ = [
 SUFFIXES = {f".{fmt}": fmt for fmt in FORMATS}
 
 
-def load(path: str | Path, *, strict: bool = False) -> Statement:
-    """The statement in a YAML file; raises `InvalidInput` listing every error."""
-    return load_statement(Path(path), strict=strict)
+def load(path: str | Path, *, strict: bool = False, forms: FormSources | None = None) -> Statement:
+    """The statement in a YAML file, bound to its form; raises `InvalidInput` listing every error.
+
+    `forms`: what form names mean (`formular` and `[formulare]` of a configuration, e.g.
+    `config.settings_for(path).render.forms`); without it, only the built-in forms and form files named by path.
+    """
+    return load_statement(Path(path), strict=strict, forms=forms)
 
 
-def check(path: str | Path, *, strict: bool = False) -> Result:
+def check(path: str | Path, *, strict: bool = False, forms: FormSources | None = None) -> Result:
     """Validate a file without raising: the statement (if valid) and every diagnostic."""
-    return check_file(Path(path), strict=strict)
+    return check_file(Path(path), strict=strict, forms=forms)
 
 
 def render_pdf(statement: Statement, settings: RenderSettings | None = None) -> bytes:

@@ -285,6 +285,29 @@ def render_command(options: BatchOptions) -> int:
     return report.exit_code
 
 
+def validate_command(options: BatchOptions, files: Sequence[Path]) -> int:
+    """`vsp validate`: each file against its form, with the configuration in force for its folder."""
+    from .validation import check_file
+
+    report = Report(output_format=options.output_format, quiet=options.quiet)
+    planner = Planner(options)
+    reported: set[Path | None] = set()
+    for path in files:
+        try:
+            forms = planner.effective(path).render.forms
+        except ConfigError as exc:
+            report.files += 1
+            report.failed += 1
+            config = planner.config_path(path)
+            if config not in reported:
+                reported.add(config)
+                report.emit(exc.diagnostics, _read_text(config))
+            continue
+        report.add_checked(check_file(path, strict=options.strict, forms=forms))
+    report.finish(verb="geprüft")
+    return report.exit_code
+
+
 def show_config(options: BatchOptions) -> int:
     """`vsp config`: the effective settings for the first path, with their sources."""
     target = Path(options.paths[0]) if options.paths else Path(".")

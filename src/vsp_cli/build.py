@@ -450,7 +450,7 @@ def process(task: Task, *, check: bool = False) -> Outcome:
     # The fingerprint is of the bytes rendered here: a statement saved again since `prepare` read it
     # (an editor during --watch) must not leave its new output recorded under its old bytes.
     digest = hashlib.sha256(raw).hexdigest()
-    result = check_file(job.source, strict=job.strict, raw=raw)
+    result = check_file(job.source, strict=job.strict, raw=raw, forms=job.settings.forms)
     source = result.source if result.diagnostics else None
     if result.statement is None or not result.ok:
         return Outcome(job, OutcomeStatus.INVALID, result.diagnostics, result.source)

@@ -17,7 +17,7 @@ from typing import Annotated, NoReturn
 import typer
 
 from . import __version__
-from .report import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, Report
+from .report import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE
 from .usage import GermanCommand, GermanGroup
 
 ISSUES_URL = "https://github.com/vsp-cli/vsp/issues"
@@ -80,6 +80,18 @@ StrictOpt = Annotated[bool, typer.Option("--strict", help="Warnungen als Fehler 
 QuietOpt = Annotated[bool, typer.Option("-q", "--quiet", help="Nur Fehler ausgeben.")]
 
 
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        help="Diese Konfigurationsdatei verwenden (vsp.toml oder pyproject.toml) statt sie neben den Eingaben "
+        "zu suchen.",
+        exists=True,
+        dir_okay=False,
+    ),
+]
+
+
 def _collect(paths: list[str]) -> list[Path]:
     from .inputs import InputNotFound, collect
 
@@ -100,6 +112,7 @@ def _usage_error(message: str, command: str) -> NoReturn:
 def validate(
     paths: Paths,
     strict: StrictOpt = False,
+    config: ConfigOpt = None,
     output_format: FormatOpt = OutputFormat.TEXT,
     quiet: QuietOpt = False,
 ) -> None:
@@ -107,13 +120,12 @@ def validate(
 
     Beispiel: vsp validate standpunkte/
     """
-    from .validation import check_file
+    from .batch import BatchOptions, validate_command
 
-    report = Report(output_format=output_format.value, quiet=quiet)
-    for path in _collect(paths):
-        report.add_checked(check_file(path, strict=strict))
-    report.finish(verb="geprüft")
-    raise typer.Exit(report.exit_code)
+    options = BatchOptions(
+        paths=paths, config=config, strict=strict, output_format=output_format.value, quiet=quiet
+    )
+    raise typer.Exit(validate_command(options, _collect(paths)))
 
 
 @app.command(cls=GermanCommand)
@@ -177,16 +189,6 @@ class OutputKind(StrEnum):
     MD = "md"
 
 
-ConfigOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--config",
-        help="Diese Konfigurationsdatei verwenden (vsp.toml oder pyproject.toml) statt sie neben den Eingaben "
-        "zu suchen.",
-        exists=True,
-        dir_okay=False,
-    ),
-]
 TemplateDirOpt = Annotated[
     Path | None,
     typer.Option(

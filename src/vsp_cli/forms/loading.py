@@ -807,9 +807,10 @@ def _relabelled(form: Form, labels: tuple[tuple[str, str], ...]) -> Form:
             if parent is None:
                 break
         last = target[-1]
-        if isinstance(parent, dict):
-            parent[last] = text
-        elif isinstance(parent, list) and isinstance(last, int) and last < len(parent):
+        if isinstance(parent, list):
+            if isinstance(last, int) and last < len(parent):
+                parent[last] = text
+        elif isinstance(parent, dict):
             parent[last] = text
     source = _Source(("labels",), "[labels]", {}, {}, True, None)
     check = _Checker([source])
