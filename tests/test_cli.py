@@ -43,7 +43,7 @@ def test_validate_examples_folder(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = call(capsys, "validate", str(EXAMPLES))
     assert code == 0, out
     assert out == ""
-    assert "3 Dateien geprüft" in err
+    assert f"{len(list(EXAMPLES.glob('*.yaml')))} Dateien geprüft" in err
 
 
 def test_invalid_files_exit_1_without_traceback() -> None:
@@ -122,25 +122,98 @@ def test_internal_error_exit_123(capsys: pytest.CaptureFixture[str], monkeypatch
     assert "Traceback (most recent call last)" in err and "RuntimeError: kaputt" in err
 
 
-def test_new_to_stdout_validates(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_new_to_stdout_validates_and_its_placeholders_fail_strict(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
     code, out, _ = call(capsys, "new")
     assert code == 0
-    assert out.startswith("# yaml-language-server: $schema=")
+    assert 'formular: "2019"' in out  # the newest built-in form
+    assert "docs/" not in out and "$schema" not in out  # no schema in this folder, no file of this machine
     path = tmp_path / "neu.yaml"
     path.write_text(out, encoding="utf-8")
-    assert call(capsys, "validate", "--strict", str(path))[0] == 0
+    code, out, _ = call(capsys, "validate", str(path))
+    assert code == 0 and "[placeholder]" in out and ": fehler:" not in out
+    assert call(capsys, "validate", "--strict", str(path))[0] == 1
+
+
+@pytest.mark.parametrize("form", ["2014", "2017", "2019"])
+def test_new_writes_a_starter_that_validates_on_its_form(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, form: str
+) -> None:
+    path = tmp_path / "VII-A-01234-VSP-01.yaml"
+    assert call(capsys, "new", "--formular", form, str(path))[0] == 0
+    text = path.read_text(encoding="utf-8")
+    assert f'formular: "{form}"' in text
+    assert "nummer: VII-A-01234-VSP-01\n" in text  # taken from the file name
+    assert ("finanzen: keine" in text) == (form != "2014")
+    assert ("anlass:" in text) == (form == "2019")
+    code, out, _ = call(capsys, "validate", str(path))
+    assert code == 0 and ": fehler:" not in out
+    assert {line.rsplit("[", 1)[1] for line in out.splitlines() if ": warnung:" in line} == {"placeholder]"}
+
+
+def test_new_refers_to_a_schema_in_the_repository_relatively(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The modeline works for everyone who clones the repository: a relative path to a schema kept in it,
+    written next to the vsp.toml when there is none yet; never a path of this machine."""
+    (tmp_path / "vsp.toml").write_text('formular = "2017"\n', encoding="utf-8")
+    path = tmp_path / "standpunkte" / "2021" / "neu.yaml"
+    assert call(capsys, "new", str(path))[0] == 0
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=../../statement.schema.json\n")
+    assert 'formular: "2017"' in text  # the configuration's form
+    assert (tmp_path / "statement.schema.json").read_text(encoding="utf-8") == (
+        ROOT / "schema" / "statement.schema.json"
+    ).read_text(encoding="utf-8")
+    assert str(tmp_path) not in text and "file:" not in text
+    second = tmp_path / "standpunkte" / "zweiter.yaml"
+    assert call(capsys, "new", str(second))[0] == 0
+    assert second.read_text(encoding="utf-8").startswith(
+        "# yaml-language-server: $schema=../statement.schema.json\n"
+    )
+
+
+def test_new_with_an_unknown_form_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, _, err = call(capsys, "new", "--formular", "2020", str(tmp_path / "a.yaml"))
+    assert code == 2 and "Unbekanntes Formular „2020“" in err
+    assert not (tmp_path / "a.yaml").exists()
 
 
 def test_new_file_refuses_to_overwrite(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     path = tmp_path / "neu.yaml"
     assert call(capsys, "new", str(path))[0] == 0
-    assert call(capsys, "validate", "--strict", str(path))[0] == 0
+    assert call(capsys, "validate", str(path))[0] == 0
     path.write_text("meins", encoding="utf-8")
     code, _, err = call(capsys, "new", str(path))
     assert code == 1 and "--force" in err
     assert path.read_text(encoding="utf-8") == "meins"
     assert call(capsys, "new", "--force", str(path))[0] == 0
     assert path.read_text(encoding="utf-8").startswith("# yaml-language-server")
+
+
+def test_formular_lists_the_forms_and_prints_one_as_a_form_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, out, _ = call(capsys, "formular")
+    assert code == 0
+    assert [line.split()[0] for line in out.splitlines() if line.startswith("  ")] == ["2014", "2017", "2019"]
+    code, out, _ = call(capsys, "formular", "2019")
+    assert code == 0
+    copy = tmp_path / "eigenes.toml"
+    copy.write_text(out, encoding="utf-8")
+    (tmp_path / "s.yaml").write_text(
+        (ROOT / "examples" / "VII-A-00261-VSP-01.yaml")
+        .read_text(encoding="utf-8")
+        .replace("formular: 2019", "formular: eigenes.toml"),
+        encoding="utf-8",
+    )
+    assert call(capsys, "validate", "--strict", str(tmp_path / "s.yaml"))[0] == 0
+    code, _, err = call(capsys, "formular", "gibt-es-nicht")
+    assert code == 2 and "Unbekanntes Formular" in err
 
 
 @pytest.mark.parametrize(
@@ -169,13 +242,6 @@ def test_new_points_at_repository_schema(capsys: pytest.CaptureFixture[str], tmp
     assert call(capsys, "new", str(target))[0] == 0
     first = target.read_text(encoding="utf-8").splitlines()[0]
     assert first == "# yaml-language-server: $schema=../schema/statement.schema.json"
-
-
-def test_new_without_repository_schema_points_at_installed_copy(capsys: pytest.CaptureFixture[str]) -> None:
-    _, out, _ = call(capsys, "new")
-    uri = out.splitlines()[0].split("$schema=", 1)[1]
-    assert uri.startswith("file://")
-    assert Path(uri.removeprefix("file://")).is_file()
 
 
 def test_schema_command_matches_committed_copy(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

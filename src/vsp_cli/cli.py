@@ -133,25 +133,51 @@ def new(
     file: Annotated[
         Path | None,
         typer.Argument(
-            help="Zieldatei; ohne Angabe wird die Vorlage ausgegeben.", show_default=False, metavar="DATEI"
+            help="Zieldatei; ohne Angabe wird die Vorlage ausgegeben. Ist der Dateiname eine Nummer, wird sie "
+            "übernommen.",
+            show_default=False,
+            metavar="DATEI",
         ),
     ] = None,
+    formular: Annotated[
+        str | None,
+        typer.Option(
+            "--formular",
+            help="Formular der Vorlage: 2019, 2017, 2014 oder ein Name aus [formulare] (Standard: das formular "
+            "der vsp.toml, sonst 2019).",
+        ),
+    ] = None,
+    config: ConfigOpt = None,
     force: Annotated[bool, typer.Option("--force", help="Eine vorhandene Datei überschreiben.")] = False,
 ) -> None:
     """Eine kommentierte Vorlage für einen neuen Standpunkt schreiben.
 
-    Beispiel: vsp new standpunkte/VII-A-01234-VSP-01.yaml
+    Beispiel: vsp new standpunkte/VII-A-01234-VSP-01.yaml --formular 2019
     """
-    from .starter import starter_text
+    from .commands import new_command
 
-    if file is None:
-        sys.stdout.write(starter_text(None))
-        return
-    if file.exists() and not force:
-        typer.echo(f"vsp: {file} existiert bereits; mit --force überschreiben", err=True)
-        raise typer.Exit(1)
-    _write(file, starter_text(file).encode("utf-8"))
-    typer.echo(f"{file} geschrieben; prüfen mit: vsp validate {file}", err=True)
+    raise typer.Exit(new_command(file, formular, force, config))
+
+
+@app.command("formular", cls=GermanCommand)
+def formular_command(
+    name: Annotated[
+        str | None,
+        typer.Argument(
+            help="Ein Formular: 2014, 2017, 2019, ein Name aus [formulare] oder eine Datei; ohne Angabe die Liste.",
+            show_default=False,
+            metavar="NAME",
+        ),
+    ] = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Die Formulare auflisten oder eines als vollständige Formulardatei zeigen (zum Kopieren).
+
+    Beispiel: vsp formular 2019 > formulare/eigenes.toml
+    """
+    from .commands import forms_command
+
+    raise typer.Exit(forms_command(name, config))
 
 
 @app.command(cls=GermanCommand)

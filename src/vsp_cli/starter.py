@@ -1,33 +1,212 @@
-"""The commented starter statement written by `vsp new`."""
+"""The commented starter statement `vsp new` writes: for a given form, with the blocks that form prints.
+
+The starter validates on its form. What a clerk must replace is written as recognisable placeholder text
+(`PLACEHOLDERS`); validation warns where such text is left (`placeholder`), so that `--strict` fails on an
+unedited starter. The number comes from the file name when that is a statement's number.
+"""
 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from .fileio import real
-from .resources import builtin_templates_dir, schema_file
+from .forms import Form
+from .forms.definition import CustomBlock
+from .model import NUMMER_PATTERN
 
-STARTER = "neu.yaml"
-_SCHEMA_MARK = "@SCHEMA@"
+_NUMMER_RE = re.compile(NUMMER_PATTERN)
+
+#: Placeholder texts of the starter, by field: a value still holding one of them is a `placeholder` warning.
+PLACEHOLDER_NUMMER = "VII-A-00000-VSP-01"
+PLACEHOLDERS: dict[str, str] = {
+    "nummer": PLACEHOLDER_NUMMER,
+    "eingereicht_von": "Dezernat (bitte eintragen)",
+    "betreff": "Titel des beantworteten Antrags",
+    "gremium": "Fachausschuss (bitte eintragen)",
+    "begruendung": "Mit seinem Antrag regt der Antragsteller an, …",
+    "sachverhalt": "Der Antrag zielt darauf, …",
+    "zusatzfelder": "(bitte ausfüllen)",
+}
+#: The file names of a statement's JSON Schema that `vsp new` looks for, nearest first.
+SCHEMA_NAMES = ("statement.schema.json", "schema/statement.schema.json")
 
 
-def schema_reference(target: Path | None) -> str:
-    """What the `$schema` comment should point at, so that the editor can resolve it.
+def number_from_name(target: Path | None) -> str | None:
+    """The statement number a file is named after (`VII-A-01234-VSP-01.yaml`), if it is one."""
+    if target is None:
+        return None
+    stem = target.name.rsplit(".", 1)[0]
+    candidate = stem.replace("_", "/") if re.fullmatch(r"A-[0-9]{5}_[0-9]{2}-VSP-.*", stem) else stem
+    return candidate if _NUMMER_RE.match(candidate) else None
 
-    A repository that keeps `schema/statement.schema.json` (as `vsp schema -o` writes it) is referred to
-    relatively, which stays valid for everyone who clones it; otherwise the copy installed with vsp.
-    """
-    if target is not None:
-        folder = real(target).parent
-        for parent in (folder, *folder.parents):
-            candidate = parent / "schema" / "statement.schema.json"
+
+def schema_reference(target: Path | None, project: Path | None) -> str | None:
+    """A path to a JSON Schema kept in the repository, relative to the new file's folder (so it works for
+    everyone who clones it); None if there is none. `project`: the folder of the configuration in force."""
+    folder = real(target).parent if target is not None else real(Path.cwd())
+    stop = real(project) if project is not None else None
+    for parent in (folder, *folder.parents):
+        for name in SCHEMA_NAMES:
+            candidate = parent / name
             if candidate.is_file():
                 return Path(os.path.relpath(candidate, folder)).as_posix()
-    return schema_file().resolve().as_uri()
+        if stop is not None and parent == stop:
+            break
+    return None
 
 
-def starter_text(target: Path | None) -> str:
-    """The starter statement with its `$schema` line filled in for a file at `target` (None: stdout)."""
-    text = (builtin_templates_dir() / STARTER).read_text(encoding="utf-8")
-    return text.replace(_SCHEMA_MARK, schema_reference(target))
+def _yaml_text(value: str) -> str:
+    """A plain text as a YAML value that stays text (quoted where YAML would read it otherwise)."""
+    if re.fullmatch(r"[A-Za-zÄÖÜäöüß][^:#\n]*", value) and not value.endswith(" "):
+        return value
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def starter_text(form: Form, *, target: Path | None = None, schema: str | None = None) -> str:
+    """The starter statement for `form`, for a file at `target` (None: standard output)."""
+    nummer = number_from_name(target) or PLACEHOLDER_NUMMER
+    petition = "-P-" in nummer
+    grid = form.grid(petition=petition)
+    lines: list[str] = []
+    if schema is not None:
+        lines += [f"# yaml-language-server: $schema={schema}", "#"]
+    lines += [
+        f"# Verwaltungsstandpunkt – Vorlage aus „vsp new“ für das Formular „{form.name}“.",
+        "# Prüfen:   vsp validate DATEI.yaml",
+        "# Setzen:   vsp render DATEI.yaml   (schreibt DATEI.pdf und DATEI.md)",
+        "# Texte in der Art von „… (bitte eintragen)“ stammen aus der Vorlage: vsp validate meldet sie, bis sie",
+        "# ersetzt sind. Alle Felder und ihre Bedeutung zeigt ein Editor mit dem JSON Schema (vsp schema).",
+        "",
+        f"formular: {_yaml_text(form.ref) if not form.ref.isdigit() else chr(34) + form.ref + chr(34)}",
+        "",
+        "# Nummer des Standpunkts: <Wahlperiode>-<Typ>-<fünf Ziffern>-VSP-<nn>",
+        f"nummer: {nummer}",
+        "",
+        "# antrag (übliches Formular) oder petition",
+        f"art: {'petition' if petition else 'antrag'}",
+        "",
+        "# oeffentlich oder nichtoeffentlich",
+        "status: oeffentlich",
+    ]
+    custom: list[tuple[str, CustomBlock]] = []
+    for _, blocks in form.ordered(sachverhalt_first=False):
+        for block in blocks:
+            if not form.placed(block.id, petition=petition):
+                continue
+            if isinstance(block.settings, CustomBlock):
+                if not custom:
+                    lines.append("@ZUSATZFELDER@")
+                custom.append((block.id, block.settings))
+            else:
+                lines += _section(block.id, grid.ids)
+    text = "\n".join(lines).rstrip("\n") + "\n"
+    return text.replace("@ZUSATZFELDER@", _custom(custom))
+
+
+def _section(block_id: str, options: tuple[str, ...]) -> list[str]:
+    """The starter's lines for one printed built-in block (none for blocks without a field of their own)."""
+    texts: dict[str, list[str]] = {
+        "gremium": ["", "# Beschließendes Gremium über dem Titel (optional)", "# gremium: Ratsversammlung"],
+        "eingereicht_von": ["", f"eingereicht_von: {PLACEHOLDERS['eingereicht_von']}"],
+        "betreff": ["", f"betreff: {PLACEHOLDERS['betreff']}"],
+        "beratungsfolge": [
+            "",
+            "# Reihenfolge der Beratung; termin als JJJJ-MM-TT oder TT.MM.JJJJ, mehrere Sitzungen als sitzungen: [ … ]",
+            "beratungsfolge:",
+            f"  - gremium: {PLACEHOLDERS['gremium']}",
+            "    # termin: JJJJ-MM-TT",
+            "    zustaendigkeit: Vorberatung",
+            "  - gremium: Ratsversammlung",
+            "    # termin: JJJJ-MM-TT",
+            "    zustaendigkeit: Beschlussfassung",
+        ],
+        "rechtliche_konsequenzen": [
+            "",
+            "# Wäre der beantragte Beschluss rechtswidrig oder nachteilig?",
+            "rechtliche_konsequenzen:",
+            "  rechtswidrig: false",
+            "  nachteilig: false",
+        ],
+        "empfehlung": [
+            "",
+            "# Angekreuzte Empfehlung(en): " + ", ".join(options) + ".",
+            '# Mit Beschlusspunkten:  - {option: zustimmung, punkte: "zu 1."}',
+            f"empfehlung: {_default_option(options)}",
+        ],
+        "beschlussvorschlag": [
+            "",
+            "# Vorgeschlagener Beschluss (Markdown), nötig bei alternativvorschlag und zustimmung_mit_ergaenzung",
+            "# beschlussvorschlag: |",
+            "#   1. Der Oberbürgermeister wird beauftragt, …",
+        ],
+        "strategische_ziele": ["", "strategische_ziele: nicht relevant"],
+        "hinweis": [
+            "",
+            "# Hinweis unter den strategischen Zielen (optional)",
+            "# hinweis: Finanzielle Auswirkungen",
+        ],
+        "raeumlicher_bezug": ["", "# Räumlicher Bezug (optional)", "# raeumlicher_bezug: stadtweit"],
+        "zusammenfassung": [
+            "",
+            "# Anlass der Vorlage: rechtliche_vorschriften, stadtratsbeschluss, verwaltungshandeln oder {sonstiges: Text}",
+            "anlass: {sonstiges: Antrag}",
+            "# zusammenfassung: |",
+            "#   …",
+        ],
+        "finanzen": [
+            "",
+            "# Finanzielle Auswirkungen: keine (☒ nein), false (nicht gedruckt) oder im Einzelnen (siehe Schema)",
+            "finanzen: keine",
+        ],
+        "stellenplan": [
+            "",
+            "# Auswirkungen auf den Stellenplan: keine, false oder im Einzelnen",
+            "stellenplan: keine",
+        ],
+        "sachverhalt": [
+            "",
+            "# Sachverhalt (Markdown, optional)",
+            "# sachverhalt: |",
+            f"#   {PLACEHOLDERS['sachverhalt']}",
+        ],
+        "begruendung": [
+            "",
+            "# Begründung (Markdown): Absätze durch eine Leerzeile trennen.",
+            "begruendung: |",
+            f"  {PLACEHOLDERS['begruendung']}",
+        ],
+        "anlagen": ["", "# Anlagen (optional)", "# anlagen:", "#   - Stellungnahme des Fachamts"],
+    }
+    return texts.get(block_id, [])
+
+
+def _default_option(options: tuple[str, ...]) -> str:
+    """The starter's recommendation: „ablehnung“ where the form has it (it needs no Beschlussvorschlag)."""
+    from .labels import OPTIONS_NEEDING_BESCHLUSSVORSCHLAG
+
+    if "ablehnung" in options:
+        return "ablehnung"
+    return next((o for o in options if o not in OPTIONS_NEEDING_BESCHLUSSVORSCHLAG), options[0])
+
+
+def _custom(blocks: list[tuple[str, CustomBlock]]) -> str:
+    """The `zusatzfelder` of the form's own blocks: required ones filled with a placeholder, others commented."""
+    required = any(block.pflicht for _, block in blocks)
+    lines = [
+        "",
+        "# Angaben zu den eigenen Blöcken des Formulars",
+        ("" if required else "# ") + "zusatzfelder:",
+    ]
+    for block_id, block in blocks:
+        mark = "" if block.pflicht else "# "
+        lines.append(f"  # {block.label} ({'Pflicht' if block.pflicht else 'optional'})")
+        if block.typ == "auswahl":
+            lines.append(f"  # möglich: {', '.join(option.id for option in block.optionen)}")
+            lines.append(f"{mark}  {block_id}: {block.optionen[0].id}")
+        elif block.typ == "text":
+            lines += [f"{mark}  {block_id}: |", f"{mark}    {PLACEHOLDERS['zusatzfelder']}"]
+        else:
+            lines.append(f"{mark}  {block_id}: {_yaml_text(PLACEHOLDERS['zusatzfelder'])}")
+    return "\n".join(lines)

@@ -317,6 +317,27 @@ _LOST_STRUCTURE = re.compile(rf"\n[ \t]*\n|^{_LIST_LINE}\n{_LIST_LINE}$", re.MUL
 _POINT = re.compile(r"^[ \t>]*(?:[a-zA-Z]{1,2}\)|\([0-9a-zA-Z]{1,2}\))[ \t]", re.MULTILINE)
 
 
+def _placeholder_diagnostics(doc: LoadedDocument) -> list[Diagnostic]:
+    """Warnings where text of the starter of `vsp new` is left: it would print as if it were the statement's."""
+    from .starter import PLACEHOLDERS
+
+    texts = set(PLACEHOLDERS.values())
+    found = []
+    for path, value in doc.strings():
+        for text in texts:
+            index = value.find(text)
+            if index >= 0:
+                found.append(
+                    Diagnostic(
+                        str(doc.path), doc.char_span(path, index), path, Severity.WARNING, "placeholder",
+                        f"„{text}“ steht noch aus der Vorlage von vsp new hier; bitte durch den Text des Standpunkts "
+                        "ersetzen",
+                    )
+                )  # fmt: skip
+                break
+    return found
+
+
 def _prose_diagnostics(doc: LoadedDocument) -> list[Diagnostic]:
     """Warnings about Markdown fields whose line structure will not be printed as written."""
     found = []
@@ -549,7 +570,7 @@ def validate_document(
 def _validate(
     doc: LoadedDocument, sources: FormSources, source_path: Path
 ) -> tuple[Statement | None, list[Diagnostic], tuple[Path, ...]]:
-    diagnostics = _character_diagnostics(doc) + _prose_diagnostics(doc)
+    diagnostics = _character_diagnostics(doc) + _prose_diagnostics(doc) + _placeholder_diagnostics(doc)
     choice = _choose_form(doc, sources, source_path)
     form = choice.form
     diagnostics += [d for d in choice.problems if d.file != str(doc.path)]

@@ -65,7 +65,8 @@ def dump(form: Form) -> str:
     data = form.data
     lines = [
         f"# Formular „{form.name}“ ({form.ref}), wie vsp es liest: mit allen geerbten und voreingestellten Werten.",
-        "# Als Ausgangspunkt für ein eigenes Formular kopieren; Beschreibung in docs/formulare.md.",
+        "# Als Ausgangspunkt für ein eigenes Formular kopieren: Werte ändern, Unverändertes löschen und mit",
+        f'# erbt = "{form.ref}" erben lassen. Das Schema der Formulardateien beschreibt die Dokumentation von vsp.',
     ]
     for key in _ORDER:
         value = data.get(key)

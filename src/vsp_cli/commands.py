@@ -1,0 +1,131 @@
+"""The commands that write starters and show forms: `vsp new` and `vsp formular`.
+
+They read the configuration in force (for `formular` and `[formulare]`) like `validate` and `render`; problems
+are reported as located diagnostics through the same `Report`.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from .config import SOURCE_DEFAULT, EffectiveSettings, find_config, resolve
+from .errors import ConfigError, VspError
+from .fileio import os_reason, read_regular, write_atomic
+from .forms import BUILTIN_IDS, NEWEST_FORM, Form, FormError, FormSources, builtin, dump
+from .forms import resolve as resolve_form
+from .report import EXIT_INVALID, EXIT_OK, EXIT_USAGE, Report
+from .starter import schema_reference, starter_text
+
+
+def _settings(config: Path | None, near: Path) -> EffectiveSettings:
+    return resolve(config if config is not None else find_config(near))
+
+
+def _report(error: VspError) -> int:
+    report = Report()
+    report.emit(error.diagnostics, _source(error))
+    return EXIT_INVALID
+
+
+def _source(error: VspError) -> str | None:
+    files = {d.file for d in error.diagnostics}
+    if len(files) != 1:
+        return None
+    try:
+        return read_regular(Path(files.pop()), 1_000_001).decode("utf-8")
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+
+
+class _UnknownForm(Exception):
+    """A form named on the command line that does not exist (a usage error)."""
+
+
+def _form(ref: str, forms: FormSources, base: Path) -> Form:
+    try:
+        return resolve_form(ref, forms, base)
+    except FormError as exc:
+        own = [d for d in exc.diagnostics if not d.file]  # the name itself: no file to point at
+        if own:
+            raise _UnknownForm(own[0].message) from None
+        raise
+
+
+def _usage(message: str, command: str) -> int:
+    from .usage import command_usage_message
+
+    sys.stderr.write(command_usage_message(message, command))
+    return EXIT_USAGE
+
+
+def new_command(file: Path | None, formular: str | None, force: bool, config: Path | None) -> int:
+    """`vsp new`: a starter for the form asked for, the configuration's, or the newest built-in one."""
+    near = file if file is not None else Path("_.yaml")
+    try:
+        settings = _settings(config, near)
+        forms = settings.render.forms
+        ref = formular or (
+            forms.default if settings.sources.get("formular") != SOURCE_DEFAULT else NEWEST_FORM
+        )
+        form = _form(ref, forms, (file.parent if file is not None else Path(".")).absolute())
+    except VspError as exc:
+        return _report(exc)
+    except _UnknownForm as exc:
+        return _usage(str(exc), "new")
+    if file is None:
+        sys.stdout.write(starter_text(form, schema=schema_reference(None, forms.config_dir)))
+        return EXIT_OK
+    if file.exists() and not force:
+        sys.stderr.write(f"vsp: {file} existiert bereits; mit --force überschreiben\n")
+        return EXIT_INVALID
+    schema, written = schema_reference(file, forms.config_dir), None
+    if schema is None:  # a schema in the repository, so that the modeline works for everyone who clones it
+        written = (forms.config_dir or file.absolute().parent) / "statement.schema.json"
+        from .schema import schema_text
+
+        if not _write(written, schema_text().encode("utf-8")):
+            return EXIT_INVALID
+        schema = schema_reference(file, forms.config_dir)
+    if not _write(file, starter_text(form, target=file, schema=schema).encode("utf-8")):
+        return EXIT_INVALID
+    if written is not None:
+        sys.stderr.write(f"{written} geschrieben (JSON Schema für Editoren; mit ins Repository aufnehmen)\n")
+    sys.stderr.write(f"{file} geschrieben (Formular {form.ref}); prüfen mit: vsp validate {file}\n")
+    return EXIT_OK
+
+
+def _write(path: Path, data: bytes) -> bool:
+    try:
+        write_atomic(path, data)
+    except OSError as exc:
+        sys.stderr.write(f"vsp: {path} kann nicht geschrieben werden: {os_reason(exc)}\n")
+        return False
+    return True
+
+
+def forms_command(name: str | None, config: Path | None) -> int:
+    """`vsp formular`: the forms there are; `vsp formular NAME`: the effective form file of one."""
+    try:
+        settings = _settings(config, Path("_.yaml"))
+    except ConfigError as exc:
+        return _report(exc)
+    forms = settings.render.forms
+    if name is None:
+        lines = ["Eingebaute Formulare:"]
+        lines += [f"  {form_id}  {builtin(form_id).name}" for form_id in BUILTIN_IDS]
+        if forms.named:
+            lines.append(f"Aus {settings.config_path}:")
+            lines += [f"  {named}  {path}" for named, path in forms.named.items()]
+        lines.append(f"Standard für Standpunkte ohne formular: {forms.default}")
+        lines.append("Ein Formular als Datei zeigen (zum Kopieren): vsp formular NAME")
+        sys.stdout.write("\n".join(lines) + "\n")
+        return EXIT_OK
+    try:
+        form = _form(name, forms, Path(".").absolute())
+    except FormError as exc:
+        return _report(exc)
+    except _UnknownForm as exc:
+        return _usage(str(exc), "formular")
+    sys.stdout.write(dump(form))
+    return EXIT_OK
