@@ -153,7 +153,7 @@ def test_golden_parses_as_gfm(path: Path) -> None:
     text = (GOLDEN / f"{path.stem}.md").read_text(encoding="utf-8")
     tokens = assert_github_clean(text)
     rows = table_rows(tokens)
-    termin = "voraussichtlicher Sitzungstermin" if statement.formular in ("2017", "2019") else "Termin"
+    termin = "Termin" if statement.formular in (None, "2014") else "voraussichtlicher Sitzungstermin"
     assert rows[0] == ["Gremium", termin, "Zuständigkeit"]
     assert len(rows) >= 1 + len(statement.beratungsfolge)
     assert rows[1][0] == statement.beratungsfolge[0].gremium

@@ -28,6 +28,7 @@ from .forms.definition import (
     StrategischeZieleSettings,
     ZusammenfassungSettings,
 )
+from .forms.loading import default_settings
 from .labels import LABEL_TARGETS, NICHT_RELEVANT, PUNKTE_SEPARATOR, german_date
 from .model import ANLASS_IDS, HaushaltZeile, Statement
 from .settings import RenderSettings
@@ -302,11 +303,8 @@ _VERFAHRENSSTAND = {
 def _header_values(feld: str, st: Statement, form: Form) -> tuple[str, ...]:
     """What a `kopfangaben` row prints for its field (lists one value per line)."""
     if feld == "status":
-        settings = form.settings("status")
-        labels = settings if isinstance(settings, StatusSettings) else None
-        value = st.status.value
-        if labels is not None:
-            value = labels.oeffentlich if st.status.value == "oeffentlich" else labels.nichtoeffentlich
+        labels = form.settings("status") or default_settings("status")
+        value = labels.oeffentlich if st.status.value == "oeffentlich" else labels.nichtoeffentlich
         if st.verfahrensstand is not None:
             value = f"{value} {_VERFAHRENSSTAND[st.verfahrensstand.value]}"
         return (value,)
@@ -331,13 +329,8 @@ def _header_values(feld: str, st: Statement, form: Form) -> tuple[str, ...]:
 
 
 def _anlass_labels(settings: Any) -> dict[str, str]:
-    if isinstance(settings, ZusammenfassungSettings):
-        return {option.id: option.label for option in settings.optionen}
-    from .forms import builtin
-
-    fallback = builtin("2019").settings("zusammenfassung")
-    assert isinstance(fallback, ZusammenfassungSettings)
-    return {option.id: option.label for option in fallback.optionen}
+    chosen = settings if isinstance(settings, ZusammenfassungSettings) else default_settings("zusammenfassung")
+    return {option.id: option.label for option in chosen.optionen}
 
 
 def _beratungsfolge(base: Block, s: BeratungsfolgeSettings, st: Statement, *_: Any) -> Block:

@@ -818,3 +818,10 @@ def _relabelled(form: Form, labels: tuple[tuple[str, str], ...]) -> Form:
     if relabelled is None:
         raise FormError(check.found)
     return relabelled
+
+
+@cache
+def default_settings(block_id: str) -> Any:
+    """A built-in block's settings as `grundlage.toml` gives them (for a block a form does not place)."""
+    raw = _builtin_source(_GRUNDLAGE).data["bloecke"][block_id]
+    return BLOCK_SETTINGS[block_id].model_validate(raw)
