@@ -116,9 +116,13 @@ OPTIONS_2014 = {
 }
 
 
-@pytest.mark.parametrize(
-    "path", [p for p in EXAMPLE_FILES + VALID_CASES if "formular:" not in p.read_text()], ids=lambda p: p.stem
-)
+#: The statements of format v1 (2014, nothing of v2): the others have oracles of their own (tests/cases/order).
+V1_FILES = [
+    p for p in EXAMPLE_FILES + VALID_CASES if not p.stem[:4].isdigit() and "formular:" not in p.read_text()
+]
+
+
+@pytest.mark.parametrize("path", V1_FILES, ids=lambda p: p.stem)
 def test_every_printed_value_in_reading_order(path: Path) -> None:
     """The 2014 form (format v1) in the order of the seed; other forms have their own oracles (cases/form)."""
     st_ = load_statement(path)
@@ -796,3 +800,32 @@ def test_an_unsettable_statement_is_an_input_error_not_a_crash(monkeypatch: pyte
         render_pdf(statement())
     [problem] = caught.value.diagnostics
     assert problem.code == "layout" and "lässt sich nicht setzen" in problem.message
+
+
+# --- reading order of every form, as data (tests/cases/order) ----------------------------------------------------
+
+ORDER_CASES = sorted((Path(__file__).parent / "cases" / "order").glob("*.txt"))
+
+
+@pytest.mark.parametrize("oracle", ORDER_CASES, ids=lambda p: p.stem)
+def test_reading_order_of_each_form(oracle: Path) -> None:
+    """The texts of each form in the spec's order, with the page breaks of its parts."""
+    [source] = [p for p in EXAMPLE_FILES + VALID_CASES if p.stem == oracle.stem]
+    texts = [flat(page) for page in pages(render_pdf(load_statement(source)))]
+    starts = [0]
+    for text in texts:
+        starts.append(starts[-1] + len(text) + 1)
+    whole = " ".join(texts)
+    position, page, lines = 0, 0, oracle.read_text(encoding="utf-8").splitlines()
+    for item in (line for line in lines if line and not line.startswith("#")):
+        if item == "--":
+            page_of_last = max(i for i, start in enumerate(starts) if start <= position) if position else 0
+            position = starts[page_of_last + 1] if page_of_last + 1 < len(starts) else len(whole)
+            page += 1
+            continue
+        found = whole.find(item, position)
+        assert found >= 0, (
+            f"{item!r} not found after position {position}: …{whole[position : position + 200]!r}"
+        )
+        position = found + len(item)
+    assert page <= len(texts) - 1

@@ -46,6 +46,8 @@ def test_valid_cases_satisfy_schema(path: Path) -> None:
 
 SCHEMA_DETECTABLE = {
     "option-not-in-form",
+    "field-not-in-form",
+    "invalid-amount",
     "legal-box-on-petition",
     "unknown-key",
     "missing-key",

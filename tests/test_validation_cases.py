@@ -1,7 +1,8 @@
 """Data-driven validation cases: adding a YAML file (and, for invalid ones, its .expect) adds a test.
 
 `tests/cases/valid/*.yaml` must validate with --strict. `tests/cases/invalid/NAME.yaml` must produce exactly
-the diagnostics listed in `NAME.expect`, one per line: `LINE:COLUMN SEVERITY CODE`.
+the diagnostics listed in `NAME.expect`, one per line: `LINE:COLUMN SEVERITY CODE MESSAGE` – the German message
+is the product, so it is pinned too.
 """
 
 from __future__ import annotations
@@ -33,15 +34,15 @@ def test_example_validates(path: Path) -> None:
     assert result.ok
 
 
-def _expected(path: Path) -> list[tuple[int, int, str, str]]:
+def _expected(path: Path) -> list[tuple[int, int, str, str, str]]:
     expect = path.with_suffix(".expect")
     assert expect.is_file(), f"{expect.name} fehlt neben {path.name}"
     rows = []
     for line in expect.read_text(encoding="utf-8").splitlines():
         if line.strip():
-            position, severity, code = line.split()
+            position, severity, code, message = line.split(" ", 3)
             row, column = position.split(":")
-            rows.append((int(row), int(column), severity, code))
+            rows.append((int(row), int(column), severity, code, message))
     return rows
 
 
@@ -55,7 +56,7 @@ def statement_file(tmp_path: Path, text: str) -> Path:
 @pytest.mark.parametrize("path", INVALID_CASES, ids=_ids(INVALID_CASES))
 def test_invalid_case(path: Path) -> None:
     result = check_file(path)
-    found = [(d.line, d.column, d.severity.value, d.code) for d in result.diagnostics]
+    found = [(d.line, d.column, d.severity.value, d.code, d.message) for d in result.diagnostics]
     assert found == _expected(path)
     for d in result.diagnostics:
         assert d.file == str(path)

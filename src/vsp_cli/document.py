@@ -329,7 +329,9 @@ def _header_values(feld: str, st: Statement, form: Form) -> tuple[str, ...]:
 
 
 def _anlass_labels(settings: Any) -> dict[str, str]:
-    chosen = settings if isinstance(settings, ZusammenfassungSettings) else default_settings("zusammenfassung")
+    chosen = (
+        settings if isinstance(settings, ZusammenfassungSettings) else default_settings("zusammenfassung")
+    )
     return {option.id: option.label for option in chosen.optionen}
 
 

@@ -526,6 +526,9 @@ class _Builder:
     def _mapping(self, node: MappingNode, path: PathKey, depth: int) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
         seen: dict[Any, Span] = {}
+        in_list = bool(path) and isinstance(path[-1], int)
+        first_key: Any = None
+        dashless = False  # the keys since a missing „- “ belong to the row that lost it: not reported again
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode) or key_node.tag not in _ALLOWED_SCALAR_TAGS:
                 self.diagnostics.append(
@@ -543,6 +546,25 @@ class _Builder:
                         "Zusammenführen mit „<<“ ist nicht erlaubt; bitte die Werte ausschreiben",
                     )
                 )
+                continue
+            if first_key is None:
+                first_key = key
+            if key in seen and in_list and key == first_key:
+                dashless = True
+                self.diagnostics.append(
+                    Diagnostic(
+                        file=str(self.path),
+                        span=key_span,
+                        path=(*path, key),
+                        severity=Severity.ERROR,
+                        code="missing-dash",
+                        message=f"Hier beginnt eine neue Zeile der Liste, aber ihr fehlt das „- “ vor „{key}:“ "
+                        f"(so stehen ihre Schlüssel doppelt in der Zeile davor, die in Zeile {seen[key].line + 1} "
+                        "beginnt)",
+                    )
+                )
+                continue
+            if key in seen and dashless:
                 continue
             if key in seen:
                 first = seen[key]
