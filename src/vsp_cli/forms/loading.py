@@ -275,15 +275,16 @@ def resolve(ref: str, sources: FormSources, statement_dir: Path | None) -> Form:
                 ]
             )
         if len(chain) > MAX_LINKS:
-            names = " → ".join(s.shown for s in chain)
+            names = " → ".join(_name(s) for s in chain)
+            blame = next((s for s in reversed(chain) if not s.builtin), chain[0])
             raise FormError(
                 [
                     _at(
-                        source,
+                        blame,
                         ("erbt",),
                         "form-inheritance",
                         f"Die Kette der Vererbung ist länger als {MAX_LINKS} Glieder (Grenze MAX_LINKS): {names} → "
-                        f"{parent}",
+                        f"{parent}; bitte von einem Formular weiter oben in der Kette erben",
                     )
                 ]
             )
@@ -293,6 +294,11 @@ def resolve(ref: str, sources: FormSources, statement_dir: Path | None) -> Form:
             raise FormError([_at(source, ("erbt",), problem.code, problem.message)]) from None
         source = _builtin_source(kind) if path is None else _file_source(path)
     return _effective(ref, tuple(chain))
+
+
+def _name(source: _Source) -> str:
+    """A file of a chain as messages name it: a built-in form by its id."""
+    return str(source.key[1]) if source.builtin else source.shown
 
 
 def _at(source: _Source, path: PathKey, code: str, message: str, *, key: bool = False) -> Diagnostic:
@@ -370,6 +376,17 @@ class _Checker:
     def add(self, path: PathKey, code: str, message: str, *, key: bool = False) -> None:
         source, path = self.where(path)
         self.found.append(_at(source, path, code, message, key=key))
+
+    def add_to_leaf(self, paths: Sequence[PathKey], code: str, message: str) -> None:
+        """A problem of the form as a whole: placed in the most derived file that says something about it."""
+        leaf = next((s for s in reversed(self.chain) if not s.builtin), self.chain[-1])
+        path: PathKey = ()
+        for wanted in paths:
+            keys = sorted((entry.key, key) for key, entry in leaf.positions.items() if key[: len(wanted)] == wanted)
+            if keys:
+                path = keys[0][1]
+                break
+        self.found.append(_at(leaf, path, code, message))
 
     def from_user(self, path: PathKey) -> bool:
         """Whether a value was written by a form file (not taken from the built-in defaults)."""
@@ -629,8 +646,8 @@ def _validated(
         if block not in seen and not (kopfangaben_placed and block in rows and block in KOPFANGABE_PLACES)
     ]
     if missing:
-        check.add(
-            ("reihenfolge",),
+        check.add_to_leaf(
+            [("teile",), ("reihenfolge",)],
             "form-missing-block",
             f"Das Formular druckt {', '.join(missing)} nicht; jedes Formular braucht die Blöcke "
             f"{', '.join(REQUIRED_BLOCKS)} (betreff und eingereicht_von auch als Zeile von kopfangaben)",

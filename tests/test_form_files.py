@@ -1,0 +1,142 @@
+"""Form files as input: each case folder under tests/cases/formulare holds form files and the diagnostics a
+statement on them must get (`erwartet.expect`: `FILE LINE:COL SEVERITY CODE MESSAGE`, paths relative to the
+case folder). A case without `s.yaml` gets a small statement naming `formular.toml`."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import CASES
+from vsp_cli import forms
+from vsp_cli.forms import FormSources
+from vsp_cli.validation import check_file
+
+FORM_CASES = sorted(p for p in (CASES / "formulare").iterdir() if p.is_dir())
+STATEMENT = """formular: formular.toml
+nummer: VI-A-03824-VSP-01
+eingereicht_von: Dezernat Allgemeine Verwaltung
+betreff: Werkstattgespräche
+beratungsfolge:
+  - gremium: Ratsversammlung
+empfehlung: ablehnung
+begruendung: Die Verwaltung lehnt ab.
+"""
+
+
+def diagnostics(case: Path, tmp_path: Path, sources: FormSources | None = None) -> list[str]:
+    """The case's diagnostics as `FILE LINE:COL SEVERITY CODE MESSAGE` lines, relative to its folder."""
+    folder = tmp_path / "projekt" / "standpunkte"
+    shutil.copytree(case, folder)
+    statement = folder / "s.yaml"
+    if not statement.exists():
+        statement.write_text(STATEMENT, encoding="utf-8")
+    result = check_file(statement, forms=sources)
+    lines = []
+    for d in result.diagnostics:
+        file = os.path.relpath(d.file, folder) if os.path.isabs(d.file) else d.file
+        message = d.message.replace(f"{folder}{os.sep}", "").replace(str(folder), ".")
+        lines.append(f"{file} {d.line}:{d.column} {d.severity.value} {d.code} {message}")
+    return lines
+
+
+@pytest.mark.parametrize("case", FORM_CASES, ids=lambda p: p.name)
+def test_form_file_case(case: Path, tmp_path: Path) -> None:
+    expect = case / "erwartet.expect"
+    found = diagnostics(case, tmp_path)
+    if os.environ.get("VSP_UPDATE_GOLDEN") == "1":
+        expect.write_text("\n".join(found) + "\n", encoding="utf-8")
+    assert found == expect.read_text(encoding="utf-8").splitlines()
+    assert found[-1].startswith(
+        "s.yaml 1:11 fehler form-invalid "
+    )  # and one error at the statement's formular
+
+
+def test_every_form_problem_has_a_case() -> None:
+    codes = {
+        line.split()[3] for case in FORM_CASES for line in (case / "erwartet.expect").read_text().splitlines()
+    }
+    assert {
+        "toml-syntax",
+        "unknown-key",
+        "form-unknown-block",
+        "form-duplicate-block",
+        "form-missing-block",
+        "form-inheritance",
+        "form-file",
+        "unprintable-character",
+        "label-placeholder",
+        "form-schema",
+        "form-invalid",
+    } <= codes
+
+
+def test_a_form_file_larger_than_the_limit_is_refused_unread(tmp_path: Path) -> None:
+    case = tmp_path / "fall"
+    case.mkdir()
+    (case / "formular.toml").write_text(
+        "# " + "x" * forms.MAX_FORM_BYTES + '\nschema = 1\nname = "x"\n', encoding="utf-8"
+    )
+    [inside, at_statement] = diagnostics(case, tmp_path / "lauf")
+    assert inside.startswith(
+        "formular.toml 1:1 fehler form-file Die Formulardatei ist größer als 262.144 Bytes"
+    )
+    assert at_statement.startswith("s.yaml 1:11 fehler form-invalid")
+
+
+def test_a_form_file_is_parsed_once_for_many_statements(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vsp_cli.forms import loading
+
+    (tmp_path / "eigenes.toml").write_text('schema = 1\nname = "Eigen"\nerbt = "2019"\n', encoding="utf-8")
+    parsed = []
+    real = loading.tomllib.loads
+    monkeypatch.setattr(loading.tomllib, "loads", lambda text: parsed.append(1) or real(text))
+    for n in range(20):
+        path = tmp_path / f"s{n}.yaml"
+        path.write_text(STATEMENT.replace("formular.toml", "eigenes.toml"), encoding="utf-8")
+        assert check_file(path).ok
+    assert len(parsed) == 1
+
+
+def test_a_named_form_from_the_configuration(tmp_path: Path) -> None:
+    """`formular: NAME` leads to the file `[formulare]` names, relative to the configuration."""
+    (tmp_path / "formulare").mkdir()
+    (tmp_path / "formulare" / "2021.toml").write_text(
+        (Path(__file__).parents[1] / "examples" / "formulare" / "2021.toml").read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
+    (tmp_path / "vsp.toml").write_text(
+        '[formulare]\nleipzig-2021 = "formulare/2021.toml"\n', encoding="utf-8"
+    )
+    folder = tmp_path / "standpunkte"
+    folder.mkdir()
+    statement = folder / "s.yaml"
+    statement.write_text(STATEMENT.replace("formular.toml", "leipzig-2021"), encoding="utf-8")
+    from vsp_cli.config import settings_for
+
+    result = check_file(statement, forms=settings_for(statement).render.forms)
+    assert result.ok, result.diagnostics
+    assert result.statement is not None and result.statement.form.name.startswith("Leipzig 2021")
+    assert not check_file(statement).ok  # without the configuration the name means nothing
+
+
+@pytest.mark.parametrize("form_id", forms.BUILTIN_IDS)
+def test_vsp_formular_prints_a_form_file_that_reads_back_as_the_same_form(
+    form_id: str, tmp_path: Path
+) -> None:
+    """`vsp formular 2019` gives the effective form, inheritance resolved: a city's copy of it is that form."""
+    form = forms.builtin(form_id)
+    text = forms.dump(form)
+    assert "\nerbt =" not in text
+    copy = tmp_path / "kopie.toml"
+    copy.write_text(text, encoding="utf-8")
+    again = forms.resolve("kopie.toml", FormSources(), tmp_path)
+    assert again.data == form.data
+    assert [(part, [b.id for b in blocks]) for part, blocks in again.parts] == [
+        (part, [b.id for b in blocks]) for part, blocks in form.parts
+    ]
