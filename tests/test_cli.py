@@ -354,3 +354,24 @@ def test_misuse_is_a_usage_error(
     """`vsp config` of a missing path showed the defaults (exit 0); --watch --check waited for ever."""
     code, _, err = call(capsys, *(a.format(tmp=tmp_path) for a in args))
     assert code == 2 and message in err
+
+
+def test_two_statements_with_one_number_are_an_error_at_both(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A copy of an old statement under a new file name keeps the old number: both are reported."""
+    seed = (EXAMPLES / "VI-A-03824-VSP-01.yaml").read_text(encoding="utf-8")
+    (tmp_path / "VI-A-03824-VSP-01.yaml").write_text(seed, encoding="utf-8")
+    (tmp_path / "VI-A-03825-VSP-01.yaml").write_text(seed, encoding="utf-8")
+    (tmp_path / "anderer-name.yaml").write_text(seed.replace("03824", "03900"), encoding="utf-8")
+    code, out, err = call(capsys, "validate", str(tmp_path))
+    assert code == 1
+    found = sorted(
+        (line.split(":")[0].rsplit("/", 1)[1], line.rsplit("[", 1)[1]) for line in out.splitlines()
+    )
+    assert found == [
+        ("VI-A-03824-VSP-01.yaml", "duplicate-nummer]"),
+        ("VI-A-03825-VSP-01.yaml", "duplicate-nummer]"),
+        ("VI-A-03825-VSP-01.yaml", "nummer-not-file-name]"),  # named after another number than it holds
+    ]
+    assert "3 Dateien geprüft, 2 fehlerhaft" in err

@@ -10,7 +10,7 @@ import os
 import re
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -287,11 +287,13 @@ def render_command(options: BatchOptions) -> int:
 
 def validate_command(options: BatchOptions, files: Sequence[Path]) -> int:
     """`vsp validate`: each file against its form, with the configuration in force for its folder."""
-    from .validation import check_file
+    from .validation import Result, across, check_file
 
     report = Report(output_format=options.output_format, quiet=options.quiet)
     planner = Planner(options)
     reported: set[Path | None] = set()
+    results: list[Result] = []
+    ok: dict[Path, bool] = {}
     for path in files:
         try:
             forms = planner.effective(path).render.forms
@@ -303,7 +305,14 @@ def validate_command(options: BatchOptions, files: Sequence[Path]) -> int:
                 reported.add(config)
                 report.emit(exc.diagnostics, _read_text(config))
             continue
-        report.add_checked(check_file(path, strict=options.strict, forms=forms))
+        result = check_file(path, strict=options.strict, forms=forms)
+        report.add_checked(result)
+        # what the check across files needs, not the file's text: a run may check thousands
+        results.append(replace(result, statement=None, source=None, diagnostics=result.diagnostics[:1]))
+        ok[result.path] = result.ok
+    for path, more in across(results).items():
+        report.failed += ok[path]
+        report.emit(more)
     report.finish(verb="geprüft")
     return report.exit_code
 

@@ -21,7 +21,15 @@ from pydantic_core import ErrorDetails
 
 from . import charset, rules
 from .commonmark import prose_parser
-from .diagnostics import Diagnostic, Severity, WrittenNumber, describe_value, did_you_mean, german_number
+from .diagnostics import (
+    Diagnostic,
+    Severity,
+    Span,
+    WrittenNumber,
+    describe_value,
+    did_you_mean,
+    german_number,
+)
 from .errors import InvalidInput
 from .forms import DEFAULT_FORM, Form, FormError, FormSources, builtin, resolve
 from .loader import LoadedDocument, PathKey, load_bytes, read_file
@@ -38,6 +46,8 @@ class Result:
     source: str | None = None
     #: The form files the statement's form was read from (they shape its output: part of a build's fingerprint).
     form_files: tuple[Path, ...] = ()
+    #: The number as written (whether valid or not) and where it stands, for checks across a run.
+    nummer: tuple[str, Span] | None = None
 
     @property
     def ok(self) -> bool:
@@ -626,10 +636,76 @@ def check_file(
     if display_name is not None:
         doc.path = Path(display_name)
     statement, diagnostics, files = _validate(doc, forms or FormSources(), path)
+    nummer = _written_nummer(doc)
+    if nummer is not None:
+        diagnostics = _with_sorted(diagnostics, _file_name_check(doc, path, nummer))
     if strict and diagnostics:
         diagnostics = [d.escalated() for d in diagnostics]
         statement = None
-    return Result(path, statement, diagnostics, doc.text, files)
+    return Result(path, statement, diagnostics, doc.text, files, nummer)
+
+
+def _written_nummer(doc: LoadedDocument) -> tuple[str, Span] | None:
+    value = doc.data.get("nummer") if isinstance(doc.data, dict) else None
+    if not isinstance(value, str) or not value.strip():
+        return None
+    return value.strip(), doc.locate(("nummer",))
+
+
+def _file_name_check(doc: LoadedDocument, path: Path, nummer: tuple[str, Span]) -> list[Diagnostic]:
+    """A file named after a statement's number that holds another number: a copy whose number was not changed?"""
+    from .starter import number_from_name
+
+    named = number_from_name(path)
+    if named is None or named == nummer[0]:
+        return []
+    return [
+        Diagnostic(
+            str(doc.path),
+            nummer[1],
+            ("nummer",),
+            Severity.WARNING,
+            "nummer-not-file-name",
+            f"Die Datei heißt nach der Nummer {named}, der Standpunkt hat aber die Nummer {nummer[0]}; ist er eine "
+            "Kopie, deren Nummer noch nicht geändert wurde?",
+        )
+    ]
+
+
+def _with_sorted(diagnostics: list[Diagnostic], more: list[Diagnostic]) -> list[Diagnostic]:
+    if not more:
+        return diagnostics
+    file = more[0].file
+    own = sorted(
+        [d for d in diagnostics if d.file == file] + more, key=lambda d: (d.span.line, d.span.column)
+    )
+    return [d for d in diagnostics if d.file != file] + own
+
+
+def across(results: list[Result]) -> dict[Path, list[Diagnostic]]:
+    """Problems between the statements of one run: two statements with one number (an error at both)."""
+    by_number: dict[str, list[Result]] = {}
+    for result in results:
+        if result.nummer is not None:
+            by_number.setdefault(result.nummer[0], []).append(result)
+    found: dict[Path, list[Diagnostic]] = {}
+    for number, same in by_number.items():
+        if len(same) < 2:
+            continue
+        for result in same:
+            assert result.nummer is not None
+            others = ", ".join(str(other.path) for other in same if other is not result)
+            found.setdefault(result.path, []).append(
+                Diagnostic(
+                    str(result.diagnostics[0].file if result.diagnostics else result.path),
+                    result.nummer[1],
+                    ("nummer",),
+                    Severity.ERROR,
+                    "duplicate-nummer",
+                    f"Die Nummer {number} hat auch {others}; zwei Standpunkte haben nie dieselbe Nummer",
+                )
+            )
+    return found
 
 
 def load_statement(path: Path, *, strict: bool = False, forms: FormSources | None = None) -> Statement:

@@ -382,7 +382,9 @@ class _Checker:
         leaf = next((s for s in reversed(self.chain) if not s.builtin), self.chain[-1])
         path: PathKey = ()
         for wanted in paths:
-            keys = sorted((entry.key, key) for key, entry in leaf.positions.items() if key[: len(wanted)] == wanted)
+            keys = sorted(
+                (entry.key, key) for key, entry in leaf.positions.items() if key[: len(wanted)] == wanted
+            )
             if keys:
                 path = keys[0][1]
                 break
