@@ -10,7 +10,7 @@ import os
 import re
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -282,38 +282,6 @@ def render_command(options: BatchOptions) -> int:
         )
         return EXIT_INVALID
     report.finish(verb="geprüft" if options.check else "verarbeitet")
-    return report.exit_code
-
-
-def validate_command(options: BatchOptions, files: Sequence[Path]) -> int:
-    """`vsp validate`: each file against its form, with the configuration in force for its folder."""
-    from .validation import Result, across, check_file
-
-    report = Report(output_format=options.output_format, quiet=options.quiet)
-    planner = Planner(options)
-    reported: set[Path | None] = set()
-    results: list[Result] = []
-    ok: dict[Path, bool] = {}
-    for path in files:
-        try:
-            forms = planner.effective(path).render.forms
-        except ConfigError as exc:
-            report.files += 1
-            report.failed += 1
-            config = planner.config_path(path)
-            if config not in reported:
-                reported.add(config)
-                report.emit(exc.diagnostics, _read_text(config))
-            continue
-        result = check_file(path, strict=options.strict, forms=forms)
-        report.add_checked(result)
-        # what the check across files needs, not the file's text: a run may check thousands
-        results.append(replace(result, statement=None, source=None, diagnostics=result.diagnostics[:1]))
-        ok[result.path] = result.ok
-    for path, more in across(results).items():
-        report.failed += ok[path]
-        report.emit(more)
-    report.finish(verb="geprüft")
     return report.exit_code
 
 

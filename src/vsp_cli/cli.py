@@ -120,11 +120,9 @@ def validate(
 
     Beispiel: vsp validate standpunkte/
     """
-    from .batch import BatchOptions, validate_command
+    from .commands import ValidateOptions, validate_command
 
-    options = BatchOptions(
-        paths=paths, config=config, strict=strict, output_format=output_format.value, quiet=quiet
-    )
+    options = ValidateOptions(config=config, strict=strict, output_format=output_format.value, quiet=quiet)
     raise typer.Exit(validate_command(options, _collect(paths)))
 
 

@@ -7,6 +7,8 @@ are reported as located diagnostics through the same `Report`.
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .config import SOURCE_DEFAULT, EffectiveSettings, find_config, resolve
@@ -16,6 +18,84 @@ from .forms import BUILTIN_IDS, NEWEST_FORM, Form, FormError, FormSources, built
 from .forms import resolve as resolve_form
 from .report import EXIT_INVALID, EXIT_OK, EXIT_USAGE, Report
 from .starter import schema_reference, starter_text
+
+
+@dataclass(frozen=True)
+class ValidateOptions:
+    """Everything `vsp validate` was asked to do."""
+
+    config: Path | None = None
+    strict: bool = False
+    output_format: str = "text"
+    quiet: bool = False
+
+
+class SettingsCache:
+    """The settings in force for each folder: a configuration file is found and read once per run."""
+
+    def __init__(self, config: Path | None) -> None:
+        self.config = config
+        self._found: dict[Path, Path | None] = {}
+        self._resolved: dict[Path | None, EffectiveSettings | ConfigError] = {}
+
+    def config_path(self, source: Path) -> Path | None:
+        if self.config is not None:
+            return self.config
+        folder = source.absolute().parent
+        if folder not in self._found:
+            self._found[folder] = find_config(folder)
+        return self._found[folder]
+
+    def effective(self, source: Path) -> EffectiveSettings:
+        path = self.config_path(source)
+        if path not in self._resolved:
+            try:
+                self._resolved[path] = resolve(path)
+            except ConfigError as exc:
+                self._resolved[path] = exc
+        found = self._resolved[path]
+        if isinstance(found, ConfigError):
+            raise found
+        return found
+
+
+def _read_config(path: Path | None) -> str | None:
+    try:
+        return read_regular(path, 1_000_001).decode("utf-8") if path else None
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def validate_command(options: ValidateOptions, files: Sequence[Path]) -> int:
+    """`vsp validate`: each file against its form, with the configuration in force for its folder."""
+    from .validation import Result, across, check_file
+
+    report = Report(output_format=options.output_format, quiet=options.quiet)
+    settings = SettingsCache(options.config)
+    reported: set[Path | None] = set()
+    results: list[Result] = []
+    ok: dict[Path, bool] = {}
+    for path in files:
+        try:
+            forms = settings.effective(path).render.forms
+        except ConfigError as exc:
+            report.files += 1
+            report.failed += 1
+            config = settings.config_path(path)
+            if config not in reported:
+                reported.add(config)
+                report.emit(exc.diagnostics, _read_config(config))
+            continue
+        result = check_file(path, strict=options.strict, forms=forms)
+        report.add_checked(result)
+        # what the check across files needs, not the file's text: a run may check thousands
+        results.append(replace(result, statement=None, source=None, diagnostics=result.diagnostics[:1]))
+        ok[result.path] = result.ok
+    for path, more in across(results).items():
+        report.failed += ok[path]
+        report.emit(more)
+    report.finish(verb="geprüft")
+    return report.exit_code
 
 
 def _settings(config: Path | None, near: Path) -> EffectiveSettings:
