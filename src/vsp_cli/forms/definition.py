@@ -16,34 +16,34 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, Strict, StringConstraints
+from .checking import Columns, Id
 
 #: The version of the form file schema this code reads.
 SCHEMA_VERSION = 1
 
-Id = Annotated[str, Strict(), StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
-Label = Annotated[str, Strict()]
-Switch = Annotated[bool, Strict()]
+#: A printed text of the form (a label, a caption, a template with placeholders).
+Label = str
+#: `true` or `false`.
+Switch = bool
 
 #: Longest label a form may print: the built-in ones have up to 80 characters.
 LABEL_MAX = 200
 
 
-class _Settings(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
-
-
-class NoSettings(_Settings):
+@dataclass(frozen=True, slots=True)
+class NoSettings:
     """`gremium`, `titel`: nothing to set (the titles are in `[titel]`)."""
 
 
-class LabelOnly(_Settings):
+@dataclass(frozen=True, slots=True)
+class LabelOnly:
     label: Label
 
 
-class StatusSettings(_Settings):
+@dataclass(frozen=True, slots=True)
+class StatusSettings:
     label: Label
     oeffentlich: Label
     nichtoeffentlich: Label
@@ -66,7 +66,8 @@ KOPFANGABE_FIELDS = (
 )
 
 
-class KopfangabeRow(_Settings):
+@dataclass(frozen=True, slots=True)
+class KopfangabeRow:
     label: Label
     feld: Literal[
         "betreff",
@@ -84,49 +85,57 @@ class KopfangabeRow(_Settings):
     ]
 
 
-class KopfangabenSettings(_Settings):
+@dataclass(frozen=True, slots=True)
+class KopfangabenSettings:
     zeilen: tuple[KopfangabeRow, ...]
 
 
-class BeratungsfolgeSettings(_Settings):
+@dataclass(frozen=True, slots=True)
+class BeratungsfolgeSettings:
     label: Label
     spalten: tuple[Label, Label, Label]
     ergebnisse: Switch
     sitzungsnamen: Switch
 
 
-class EingereichtVonSettings(_Settings):
+@dataclass(frozen=True, slots=True)
+class EingereichtVonSettings:
     label: Label
     nummeriert: Switch
 
 
-class RechtlicheKonsequenzenSettings(_Settings):
+@dataclass(frozen=True, slots=True)
+class RechtlicheKonsequenzenSettings:
     titel: Label
     satz: Label
     rechtswidrig: Label
     nachteilig: Label
 
 
-class OptionSettings(_Settings):
+@dataclass(frozen=True, slots=True)
+class OptionSettings:
     id: Id
     label: Label
     statt: Id | None = None
 
 
-class EmpfehlungSettings(_Settings):
-    spalten: Annotated[int, Strict(), Field(ge=1, le=2)]
+@dataclass(frozen=True, slots=True)
+class EmpfehlungSettings:
+    spalten: Columns
     optionen: tuple[OptionSettings, ...]
-    spalten_petition: Annotated[int, Strict(), Field(ge=1, le=2)]
+    spalten_petition: Columns
     optionen_petition: tuple[OptionSettings, ...]
 
 
-class StrategischeZieleSettings(_Settings):
+@dataclass(frozen=True, slots=True)
+class StrategischeZieleSettings:
     label: Label
     nicht_relevant: Label
     darstellung: Literal["text", "kreuz"]
 
 
-class ChoiceSettings(_Settings):
+@dataclass(frozen=True, slots=True)
+class ChoiceSettings:
     id: Id
     label: Label
 
@@ -135,13 +144,15 @@ class ChoiceSettings(_Settings):
 ANLASS_IDS = ("rechtliche_vorschriften", "stadtratsbeschluss", "verwaltungshandeln", "sonstiges")
 
 
-class ZusammenfassungSettings(_Settings):
+@dataclass(frozen=True, slots=True)
+class ZusammenfassungSettings:
     label: Label
     anlass_label: Label
     optionen: tuple[ChoiceSettings, ChoiceSettings, ChoiceSettings, ChoiceSettings]
 
 
-class FinanzenLabels(_Settings):
+@dataclass(frozen=True, slots=True)
+class FinanzenLabels:
     auswirkungen: Label
     auswirkungen_ja: Label
     alternativen_geprueft: Label
@@ -175,11 +186,13 @@ class FinanzenLabels(_Settings):
     nein: Label
 
 
-class FinanzenSettings(_Settings):
+@dataclass(frozen=True, slots=True)
+class FinanzenSettings:
     labels: FinanzenLabels
 
 
-class StellenplanLabels(_Settings):
+@dataclass(frozen=True, slots=True)
+class StellenplanLabels:
     titel: Label
     stellenerweiterung: Label
     stellenerweiterung_ja: Label
@@ -189,11 +202,13 @@ class StellenplanLabels(_Settings):
     nein: Label
 
 
-class StellenplanSettings(_Settings):
+@dataclass(frozen=True, slots=True)
+class StellenplanSettings:
     labels: StellenplanLabels
 
 
-class CustomBlock(_Settings):
+@dataclass(frozen=True, slots=True)
+class CustomBlock:
     """A block only a form file declares, filled from `zusatzfelder.<id>`."""
 
     typ: Literal["text", "angabe", "auswahl"]
@@ -220,7 +235,7 @@ BlockSettings = (
 )
 
 #: The built-in blocks and the model of their settings, in the order the docs list them.
-BLOCK_SETTINGS: Mapping[str, type[_Settings]] = {
+BLOCK_SETTINGS: Mapping[str, type[Any]] = {
     "gremium": NoSettings,
     "titel": NoSettings,
     "status": StatusSettings,
@@ -314,47 +329,52 @@ def formatted_placeholders(text: str) -> list[str]:
     ]
 
 
-class Part(_Settings):
+@dataclass(frozen=True, slots=True)
+class Part:
     bloecke: tuple[Id, ...]
     neue_seite: Switch = False
     titel: Label | None = None
 
 
-class PageSettings(_Settings):
+@dataclass(frozen=True, slots=True)
+class PageSettings:
     zaehler: Label
     kopfzeile: Label
 
 
-class Titles(_Settings):
+@dataclass(frozen=True, slots=True)
+class Titles:
     antrag: Label
     petition: Label
     neufassung: Label
 
 
-class PetitionVariant(_Settings):
+@dataclass(frozen=True, slots=True)
+class PetitionVariant:
     ohne: tuple[Id, ...]
     erlaubt: Switch
 
 
-class FormFile(_Settings):
-    """The top level of an effective form file (all defaults merged in)."""
+@dataclass(frozen=True, slots=True)
+class FormFile:
+    """The top level of an effective form file (all defaults merged in); `schema_` is the key `schema`."""
 
-    schema_: Annotated[int, Strict()] = Field(alias="schema")
-    name: Annotated[str, Strict(), StringConstraints(min_length=1)]
-    erbt: Annotated[str, Strict()] | None = None
+    schema_: int
+    name: str
     reihenfolge: tuple[Id, ...]
     teile: dict[str, Part]
     seite: PageSettings
     titel: Titles
     petition: PetitionVariant
     bloecke: dict[str, dict[str, Any]]
+    erbt: str | None = None
 
 
 #: Every top-level key of a form file.
 TOP_KEYS = ("schema", "name", "erbt", "reihenfolge", "teile", "seite", "titel", "petition", "bloecke")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Option:
     """A box of the recommendation grid; `statt`: the option whose box it shares."""
 
@@ -363,7 +383,7 @@ class Option:
     statt: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Grid:
     """The recommendation grid of one variant (antrag or petition): its columns and options in list order."""
 
@@ -389,7 +409,7 @@ class Grid:
         return next((o for o in self.options if o.id == option_id), None)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PlacedBlock:
     """A block as a form places it: its id, its part, and its settings."""
 

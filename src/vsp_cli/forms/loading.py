@@ -19,15 +19,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
-from pydantic_core import ErrorDetails
-
 from .. import charset
 from ..diagnostics import START, Diagnostic, Severity, Span, describe_value, did_you_mean, german_number
 from ..errors import VspError
 from ..fileio import os_reason, read_regular, real
 from ..labels import LABEL_TARGETS, PAGE_PLACEHOLDERS
 from ..tomlpos import Entry, PathKey, locate, positions, syntax_problem
+from .checking import Problem, build
 from .definition import (
     ANLASS_IDS,
     BLOCK_SETTINGS,
@@ -43,7 +41,6 @@ from .definition import (
     FormFile,
     KopfangabenSettings,
     OptionSettings,
-    Part,
     PlacedBlock,
     ZusammenfassungSettings,
     formatted_placeholders,
@@ -473,102 +470,19 @@ def _strings(value: Any, path: PathKey = ()) -> Iterator[tuple[PathKey, str]]:
 # --- validating the effective form ----------------------------------------------------------------------------
 
 
-def _pydantic(check: _Checker, base: PathKey, exc: ValidationError, model: type[BaseModel]) -> None:
-    for err in exc.errors(include_url=False):
-        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-        path = (*base, *loc)
-        code, message = _message(err, path, model)
-        check.add(path, code, message, key=err["type"] == "extra_forbidden")
-
-
-def _message(err: ErrorDetails, path: PathKey, model: type[BaseModel]) -> tuple[str, str]:
-    kind, value = err["type"], err.get("input")
-    name = ".".join(str(p) for p in path)
-    if kind == "extra_forbidden":
-        key = str(path[-1])
-        known = _known_keys(model, path)
-        hint = did_you_mean(key, known) or (f" Erlaubt: {', '.join(known)}." if known else "")
-        return "unknown-key", f"Unbekannter Schlüssel „{key}“.{hint}"
-    if kind == "missing":
-        return "form-missing-key", f"„{name}“ fehlt"
-    if kind == "string_type":
-        return (
-            "invalid-type",
-            f"„{name}“: Text in Anführungszeichen erwartet, gefunden: {describe_value(value)}",
-        )
-    if kind == "bool_type":
-        return "invalid-type", f"„{name}“: true oder false erwartet, gefunden: {describe_value(value)}"
-    if kind in ("int_type", "int_parsing"):
-        return "invalid-type", f"„{name}“: eine ganze Zahl erwartet, gefunden: {describe_value(value)}"
-    if kind in ("tuple_type", "list_type"):
-        return "invalid-type", f"„{name}“: eine Liste [ … ] erwartet, gefunden: {describe_value(value)}"
-    if kind in ("dict_type", "model_type", "model_attributes_type"):
-        return "invalid-type", f"„{name}“: eine Tabelle erwartet, gefunden: {describe_value(value)}"
-    if kind == "literal_error":
-        expected = str((err.get("ctx") or {}).get("expected", "")).replace("'", "")
-        choices = [c.strip() for c in expected.replace(" or ", ",").split(",") if c.strip()]
-        hint = did_you_mean(value, choices) if isinstance(value, str) else ""
-        return (
-            "invalid-choice",
-            f"„{name}“: unbekannter Wert {describe_value(value)}.{hint} Erlaubt: {', '.join(choices)}",
-        )
-    if kind == "string_pattern_mismatch":
-        return (
-            "invalid-value",
-            f"„{name}“: {describe_value(value)} ist keine gültige Id (Kleinbuchstaben, Ziffern und _, beginnend mit "
-            "einem Buchstaben)",
-        )
-    if kind in ("too_short", "too_long") and isinstance(value, list | tuple):
-        return "invalid-value", f"„{name}“ hat {len(value)} Einträge; erwartet: {_expected_length(err)}"
-    if kind in ("greater_than_equal", "less_than_equal"):
-        return "invalid-value", f"„{name}“: 1 oder 2 erwartet, gefunden: {describe_value(value)}"
-    if kind == "string_too_short":
-        return "empty-value", f"„{name}“ darf nicht leer sein"
-    return "invalid-value", f"„{name}“: ungültiger Wert {describe_value(value)}"
-
-
-def _expected_length(err: ErrorDetails) -> str:
-    ctx = err.get("ctx") or {}
-    low, high = ctx.get("min_length"), ctx.get("max_length")
-    if low is not None and high is not None and low == high:
-        return f"genau {low}"
-    if low is not None:
-        return f"mindestens {low}"
-    return f"höchstens {high}"
-
-
-def _known_keys(model: type[BaseModel], path: PathKey) -> list[str]:
-    """The keys allowed where an unknown one stands: of the model or a nested model at `path`'s parent."""
-    if path[:1] == ("bloecke",) and len(path) >= 3:
-        settings = BLOCK_SETTINGS.get(str(path[1]), CustomBlock)
-        nested: type[BaseModel] = settings
-        for part in path[2:-1]:
-            if isinstance(part, int):
-                continue
-            info = nested.model_fields.get(str(part))
-            annotation = getattr(info, "annotation", None)
-            inner = getattr(annotation, "__args__", (annotation,))
-            candidates = [a for a in inner if isinstance(a, type) and issubclass(a, BaseModel)]
-            if not candidates:
-                return []
-            nested = candidates[0]
-        return [f for f in nested.model_fields]
-    if path[:1] in (("teile",),) and len(path) == 3:
-        return list(Part.model_fields)
-    if len(path) == 2 and path[0] in ("seite", "titel", "petition"):
-        parent = FormFile.model_fields[str(path[0])].annotation
-        return list(parent.model_fields) if isinstance(parent, type) and issubclass(parent, BaseModel) else []
-    return [k for k in TOP_KEYS]
+def _record(check: _Checker, problems: list[Problem]) -> None:
+    for problem in problems:
+        check.add(problem.path, problem.code, problem.message, key=problem.at_key)
 
 
 def _validated(
     ref: str, merged: dict[str, Any], check: _Checker, files: tuple[Path, ...] = ()
 ) -> Form | None:
     data = {key: value for key, value in merged.items() if key in TOP_KEYS}
-    try:
-        top = FormFile.model_validate(data)
-    except ValidationError as exc:
-        _pydantic(check, (), exc, FormFile)
+    problems: list[Problem] = []
+    top = build(FormFile, data, (), problems)
+    if top is None:
+        _record(check, problems)
         return None
     order = top.reihenfolge
     if not order:
@@ -601,10 +515,12 @@ def _validated(
                     key=True,
                 )
             continue
-        try:
-            settings[block_id] = (model or CustomBlock).model_validate(raw)
-        except ValidationError as exc:
-            _pydantic(check, ("bloecke", block_id), exc, model or CustomBlock)
+        problems = []
+        built = build(model or CustomBlock, raw, ("bloecke", block_id), problems)
+        if built is None:
+            _record(check, problems)
+        else:
+            settings[block_id] = built
     parts: list[tuple[str, tuple[PlacedBlock, ...]]] = []
     seen: dict[str, str] = {}
     for part_id in dict.fromkeys(order):
@@ -843,4 +759,4 @@ def _relabelled(form: Form, labels: tuple[tuple[str, str], ...]) -> Form:
 def default_settings(block_id: str) -> Any:
     """A built-in block's settings as `grundlage.toml` gives them (for a block a form does not place)."""
     raw = _builtin_source(_GRUNDLAGE).data["bloecke"][block_id]
-    return BLOCK_SETTINGS[block_id].model_validate(raw)
+    return build(BLOCK_SETTINGS[block_id], raw, (), [])
