@@ -374,7 +374,7 @@ class FormFile:
 TOP_KEYS = ("schema", "name", "erbt", "reihenfolge", "teile", "seite", "titel", "petition", "bloecke")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Option:
     """A box of the recommendation grid; `statt`: the option whose box it shares."""
 
@@ -383,7 +383,7 @@ class Option:
     statt: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Grid:
     """The recommendation grid of one variant (antrag or petition): its columns and options in list order."""
 
@@ -409,7 +409,7 @@ class Grid:
         return next((o for o in self.options if o.id == option_id), None)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class PlacedBlock:
     """A block as a form places it: its id, its part, and its settings."""
 
