@@ -63,14 +63,19 @@ def main() -> None:
     )
     parser.add_argument("-n", type=int, default=10, help="warm renders counted (default 10)")
     parser.add_argument("--src", type=Path, action="append", help="a src folder to import vsp_cli from")
+    parser.add_argument(
+        "--statement", type=Path, default=SEED, help="the statement to render (default: the 2014 seed)"
+    )
     args = parser.parse_args()
     if shutil.which("valgrind") is None:
         raise SystemExit("valgrind fehlt (apt install valgrind)")
-    text = SEED.read_text(encoding="utf-8")
+    text = args.statement.read_text(encoding="utf-8")
+    number = re.search(r"^nummer: *[A-Z]+-[A-Z]+-([0-9]{5})", text, re.MULTILINE)
+    digits = number.group(1) if number else "03824"
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         for i in range(args.n + 2):
-            (folder / f"vsp-{i:05d}.yaml").write_text(text.replace("03824", f"{i:05d}"), encoding="utf-8")
+            (folder / f"vsp-{i:05d}.yaml").write_text(text.replace(digits, f"{i:05d}"), encoding="utf-8")
         for src in args.src or [None]:
             base = instructions(src, folder, 2)
             total = instructions(src, folder, 2 + args.n)

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from conftest import EXAMPLE_FILES, VALID_CASES
+from conftest import EXAMPLE_FILES, EXAMPLES, VALID_CASES
 from vsp_cli.config import resolve
 from vsp_cli.errors import TemplateError
 from vsp_cli.labels import LABEL_TARGETS, Labels
@@ -739,3 +739,31 @@ def test_a_template_folder_is_read_once_and_must_hold_templates_only(
     monkeypatch.setattr(templating, "MAX_TEMPLATE_BYTES", 10)
     with pytest.raises(TemplateError, match="Ordner nur für die Vorlagen"):
         render_markdown(statement, settings)
+
+
+def test_labels_of_the_configuration_apply_on_top_of_any_form() -> None:
+    """`[labels]` keeps working on 2017 and 2019: each key overrides one setting of the form; a key the form does
+    not print (the goals on 2019) changes nothing and is no error."""
+    statement = load_statement(EXAMPLES / "VII-A-00261-VSP-01.yaml")
+    labels = Labels(
+        {
+            "sachstandsbericht": "Bericht",
+            "spalte_termin": "Datum",
+            "betreff": "Gegenstand:",
+            "strategische_ziele": "Ziele:",
+            "seite": "Blatt {seite} von {seiten}",
+        }
+    )
+    text = render_markdown(statement, RenderSettings(labels=labels))
+    assert "- [ ] Bericht" in text and "Sachstandsbericht" not in text
+    assert "| Gremium | Datum | Zuständigkeit |" in text
+    assert "**Gegenstand:**\\" in text
+    assert "Ziele" not in text
+    import io
+
+    from pypdf import PdfReader
+
+    from vsp_cli.pdf import render_pdf
+
+    pdf = PdfReader(io.BytesIO(render_pdf(statement, RenderSettings(labels=labels))))
+    assert "Blatt 1 von 3" in pdf.pages[0].extract_text()

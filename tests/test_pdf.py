@@ -555,6 +555,8 @@ def test_structure_is_valid_and_fonts_are_embedded_dejavu(path: Path) -> None:
 _PRINTABLE = [chr(c) for c in range(0x20, 0x10000) if is_printable(chr(c))]
 _SPECIAL = list("<>&\"' */_[]()#|`\\!\n\t-+=~.:1„“–€§ß\xad\xa0")
 _CHARS = st.one_of(st.sampled_from(_SPECIAL), st.sampled_from(_PRINTABLE))
+
+
 def _visible(text: str) -> bool:
     """Text that holds more than white space, soft hyphens and blank braille cells (else it is empty)."""
     return any(not (c.isspace() or c in "\xad\u2800") for c in text)
