@@ -11,7 +11,7 @@ Views are plain data: the Markdown templates get them as mappings of strings, nu
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -126,15 +126,9 @@ class Block:
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     def as_data(self) -> dict[str, Any]:
-        """The view as plain data for templates (boxes with `punkte_text`)."""
-        data = asdict(self)
-        data["boxes"] = [_box_data(box) for box in self.boxes]
-        data["questions"] = [
-            {"label": q.label, "answers": [_box_data(a) for a in q.answers]} for q in self.questions
-        ]
-        data["extra"] = {k: _box_data(v) if isinstance(v, Box) else v for k, v in self.extra.items()}
+        """The view as plain data for templates: mappings, lists, strings, numbers and booleans only."""
         if self.kind == "beratungsfolge":
-            data["rows"] = [
+            rows: list[Any] = [
                 {
                     "gremium": row.gremium,
                     "zustaendigkeit": row.zustaendigkeit,
@@ -142,7 +136,36 @@ class Block:
                 }
                 for row in self.rows
             ]
-        return _plain(data)  # type: ignore[no-any-return]
+        else:
+            rows = [[label, list(values)] for label, values in self.rows]
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "part": self.part,
+            "new_page": self.new_page,
+            "part_title": self.part_title,
+            "label": self.label,
+            "text": self.text,
+            "values": list(self.values),
+            "boxes": [_box_data(box) for box in self.boxes],
+            "columns": self.columns,
+            "numbered": self.numbered,
+            "prose": self.prose,
+            "captions": list(self.captions),
+            "rows": rows,
+            "questions": [
+                {"label": q.label, "answers": [_box_data(a) for a in q.answers]} for q in self.questions
+            ],
+            "tables": [
+                {
+                    "caption": t.caption,
+                    "columns": list(t.columns),
+                    "rows": [{"group": r.group, "label": r.label, "cells": list(r.cells)} for r in t.rows],
+                }
+                for t in self.tables
+            ],
+            "extra": {k: _box_data(v) if isinstance(v, Box) else v for k, v in self.extra.items()},
+        }
 
 
 def _box_data(box: Box) -> dict[str, Any]:
@@ -153,15 +176,6 @@ def _box_data(box: Box) -> dict[str, Any]:
         "punkte_text": box.punkte_text,
         "text": box.text,
     }
-
-
-def _plain(value: Any) -> Any:
-    """Tuples as lists, mappings as dicts: what a template may hold."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value
 
 
 @dataclass(frozen=True)
@@ -194,7 +208,21 @@ def title(statement: Statement, form: Form) -> str:
 
 
 def layout(statement: Statement, settings: RenderSettings) -> Layout:
-    """The blocks `statement` prints on its form, in order."""
+    """The blocks `statement` prints on its form, in order (kept for the statement last asked about: its PDF and
+    its Markdown are set one after the other from the same layout)."""
+    last = _last_layout
+    if last and last[0] is statement and last[1] == settings:
+        kept: Layout = last[2]
+        return kept
+    found = _layout(statement, settings)
+    _last_layout[:] = [statement, settings, found]
+    return found
+
+
+_last_layout: list[Any] = []
+
+
+def _layout(statement: Statement, settings: RenderSettings) -> Layout:
     form = effective_form(statement, settings)
     heading = title(statement, form)
     petition = statement.ist_petition
@@ -271,7 +299,8 @@ def _view(
 
 
 def _with(base: Block, **changes: Any) -> Block:
-    return Block(**{**{f: getattr(base, f) for f in base.__dataclass_fields__}, **changes})
+    """The view of a block: `base` names it (id, kind, part), `changes` say what it shows."""
+    return Block(base.id, base.kind, base.part, **changes)
 
 
 def _gremium(base: Block, _s: Any, st: Statement, *_: Any) -> Block | None:

@@ -13,6 +13,7 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -287,9 +288,9 @@ def _translate(err: ErrorDetails, doc: LoadedDocument) -> Diagnostic:
     return Diagnostic(str(doc.path), span, loc, Severity.ERROR, code, message)
 
 
-def _character_diagnostics(doc: LoadedDocument) -> list[Diagnostic]:
+def _character_diagnostics(doc: LoadedDocument, strings: list[tuple[PathKey, str]]) -> list[Diagnostic]:
     found = []
-    for path, text in doc.strings():
+    for path, text in strings:
         index = charset.first_unprintable(text)
         if index is not None:
             char = text[index]
@@ -327,24 +328,29 @@ _LOST_STRUCTURE = re.compile(rf"\n[ \t]*\n|^{_LIST_LINE}\n{_LIST_LINE}$", re.MUL
 _POINT = re.compile(r"^[ \t>]*(?:[a-zA-Z]{1,2}\)|\([0-9a-zA-Z]{1,2}\))[ \t]", re.MULTILINE)
 
 
-def _placeholder_diagnostics(doc: LoadedDocument) -> list[Diagnostic]:
-    """Warnings where text of the starter of `vsp new` is left: it would print as if it were the statement's."""
+@cache
+def _placeholders() -> re.Pattern[str]:
     from .starter import PLACEHOLDERS
 
-    texts = set(PLACEHOLDERS.values())
+    return re.compile(
+        "|".join(re.escape(text) for text in sorted(set(PLACEHOLDERS.values()), key=len, reverse=True))
+    )
+
+
+def _placeholder_diagnostics(doc: LoadedDocument, strings: list[tuple[PathKey, str]]) -> list[Diagnostic]:
+    """Warnings where text of the starter of `vsp new` is left: it would print as if it were the statement's."""
     found = []
-    for path, value in doc.strings():
-        for text in texts:
-            index = value.find(text)
-            if index >= 0:
-                found.append(
-                    Diagnostic(
-                        str(doc.path), doc.char_span(path, index), path, Severity.WARNING, "placeholder",
-                        f"„{text}“ steht noch aus der Vorlage von vsp new hier; bitte durch den Text des Standpunkts "
-                        "ersetzen",
-                    )
-                )  # fmt: skip
-                break
+    pattern = _placeholders()
+    for path, value in strings:
+        left = pattern.search(value)
+        if left is not None:
+            found.append(
+                Diagnostic(
+                    str(doc.path), doc.char_span(path, left.start()), path, Severity.WARNING, "placeholder",
+                    f"„{left.group()}“ steht noch aus der Vorlage von vsp new hier; bitte durch den Text des "
+                    "Standpunkts ersetzen",
+                )
+            )  # fmt: skip
     return found
 
 
@@ -580,7 +586,12 @@ def validate_document(
 def _validate(
     doc: LoadedDocument, sources: FormSources, source_path: Path
 ) -> tuple[Statement | None, list[Diagnostic], tuple[Path, ...]]:
-    diagnostics = _character_diagnostics(doc) + _prose_diagnostics(doc) + _placeholder_diagnostics(doc)
+    strings = list(doc.strings())
+    diagnostics = (
+        _character_diagnostics(doc, strings)
+        + _prose_diagnostics(doc)
+        + _placeholder_diagnostics(doc, strings)
+    )
     choice = _choose_form(doc, sources, source_path)
     form = choice.form
     diagnostics += [d for d in choice.problems if d.file != str(doc.path)]

@@ -457,11 +457,16 @@ class Form:
         return None if block is None else block.settings
 
     def grid(self, *, petition: bool) -> Grid:
+        return self._grids[petition]
+
+    @cached_property
+    def _grids(self) -> dict[bool, Grid]:
         settings = self.settings("empfehlung")
         assert isinstance(settings, EmpfehlungSettings)
-        if petition:
-            return Grid(settings.spalten_petition, _options(settings.optionen_petition))
-        return Grid(settings.spalten, _options(settings.optionen))
+        return {
+            False: Grid(settings.spalten, _options(settings.optionen)),
+            True: Grid(settings.spalten_petition, _options(settings.optionen_petition)),
+        }
 
     @cached_property
     def custom_blocks(self) -> Mapping[str, CustomBlock]:
@@ -469,16 +474,22 @@ class Form:
 
     def places_field(self, field: str, *, petition: bool = False) -> bool:
         """Whether a printed block (or a `kopfangaben` row) of this form (variant) places `field`."""
-        for block in self.blocks.values():
-            if petition and block.id in self.petition_without:
-                continue
-            if field in BLOCK_FIELDS.get(block.id, ()):
-                return True
-            if isinstance(block.settings, KopfangabenSettings) and any(
-                field in KOPFANGABE_PLACES.get(row.feld, ()) for row in block.settings.zeilen
-            ):
-                return True
-        return False
+        return field in self._placed_fields[petition]
+
+    @cached_property
+    def _placed_fields(self) -> dict[bool, frozenset[str]]:
+        found: dict[bool, frozenset[str]] = {}
+        for petition in (False, True):
+            fields: set[str] = set()
+            for block in self.blocks.values():
+                if petition and block.id in self.petition_without:
+                    continue
+                fields.update(BLOCK_FIELDS.get(block.id, ()))
+                if isinstance(block.settings, KopfangabenSettings):
+                    for row in block.settings.zeilen:
+                        fields.update(KOPFANGABE_PLACES.get(row.feld, ()))
+            found[petition] = frozenset(fields)
+        return found
 
     def ordered(self, *, sachverhalt_first: bool) -> Iterator[tuple[str, tuple[PlacedBlock, ...]]]:
         """The parts in printed order; `sachverhalt_zuerst` moves the part sachverhalt before finanzen."""

@@ -242,6 +242,8 @@ def resolve(ref: str, sources: FormSources, statement_dir: Path | None) -> Form:
     `statement_dir`). Raises `FormError`: a problem of the reference itself carries one diagnostic with an
     empty file name (the caller places it at the statement's `formular`), problems inside form files carry
     their own places."""
+    if ref in BUILTIN_IDS and statement_dir is not None:
+        return builtin(ref)  # the same with every configuration: no folder to look at
     roots = _roots(sources, statement_dir)
     base = statement_dir if statement_dir is not None else Path.cwd()
     chain: list[_Source] = []
