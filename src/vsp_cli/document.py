@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from .forms import CustomBlock, Form, PlacedBlock, with_labels
 from .forms.definition import (
@@ -287,6 +287,14 @@ def _labels_v1(form: Form) -> tuple[tuple[str, str], ...]:
 # --- the views of each block kind -------------------------------------------------------------------------------
 
 
+class _Name(NamedTuple):
+    """What names a block's view: its id, kind and part."""
+
+    id: str
+    kind: str
+    part: str
+
+
 def _view(
     block: PlacedBlock, st: Statement, form: Form, settings: RenderSettings, heading: str
 ) -> Block | None:
@@ -294,29 +302,29 @@ def _view(
     make = _VIEWS.get(kind)
     if make is None:
         return None
-    view: Block | None = make(Block(block.id, kind, block.part), block.settings, st, form, settings, heading)
+    view: Block | None = make(_Name(block.id, kind, block.part), block.settings, st, form, settings, heading)
     return view
 
 
-def _with(base: Block, **changes: Any) -> Block:
+def _with(base: _Name, **changes: Any) -> Block:
     """The view of a block: `base` names it (id, kind, part), `changes` say what it shows."""
     return Block(base.id, base.kind, base.part, **changes)
 
 
-def _gremium(base: Block, _s: Any, st: Statement, *_: Any) -> Block | None:
+def _gremium(base: _Name, _s: Any, st: Statement, *_: Any) -> Block | None:
     return _with(base, text=st.gremium) if st.gremium else None
 
 
-def _title(base: Block, _s: Any, st: Statement, form: Form, settings: RenderSettings, heading: str) -> Block:
+def _title(base: _Name, _s: Any, st: Statement, form: Form, settings: RenderSettings, heading: str) -> Block:
     return _with(base, text=heading)
 
 
-def _status(base: Block, s: StatusSettings, st: Statement, *_: Any) -> Block:
+def _status(base: _Name, s: StatusSettings, st: Statement, *_: Any) -> Block:
     value = s.oeffentlich if st.status.value == "oeffentlich" else s.nichtoeffentlich
     return _with(base, label=s.label, text=value)
 
 
-def _kopfangaben(base: Block, s: KopfangabenSettings, st: Statement, form: Form, *_: Any) -> Block:
+def _kopfangaben(base: _Name, s: KopfangabenSettings, st: Statement, form: Form, *_: Any) -> Block:
     rows = tuple((row.label, _header_values(row.feld, st, form)) for row in s.zeilen)
     return _with(base, rows=rows)
 
@@ -364,31 +372,35 @@ def _anlass_labels(settings: Any) -> dict[str, str]:
     return {option.id: option.label for option in chosen.optionen}
 
 
-def _beratungsfolge(base: Block, s: BeratungsfolgeSettings, st: Statement, *_: Any) -> Block:
+def _beratungsfolge(base: _Name, s: BeratungsfolgeSettings, st: Statement, *_: Any) -> Block:
     rows = []
     for row in st.beratungsfolge:
+        if row.sitzungen is not None:
+            held = [(x.termin, x.ergebnis, x.sitzung) for x in row.sitzungen]
+        else:
+            held = [(row.termin, row.ergebnis, row.sitzung)] if row.termin is not None else []
         sessions = []
-        for session in row.sessions:
+        for termin, ergebnis, sitzung in held:
             notes = []
-            if s.ergebnisse and session.ergebnis:
-                notes.append(session.ergebnis)
-            if s.sitzungsnamen and session.sitzung:
-                notes.append(session.sitzung)
-            sessions.append(Session(german_date(session.termin), " ".join(notes)))
+            if s.ergebnisse and ergebnis:
+                notes.append(ergebnis)
+            if s.sitzungsnamen and sitzung:
+                notes.append(sitzung)
+            sessions.append(Session(german_date(termin), " ".join(notes)))
         rows.append(ConsultationRow(row.gremium, tuple(sessions), row.zustaendigkeit or ""))
     return _with(
         base, label=s.label, captions=s.spalten, rows=tuple(rows), text=st.beratungsfolge_vermerk or ""
     )
 
 
-def _eingereicht_von(base: Block, s: EingereichtVonSettings, st: Statement, *_: Any) -> Block:
+def _eingereicht_von(base: _Name, s: EingereichtVonSettings, st: Statement, *_: Any) -> Block:
     values = tuple(st.eingereicht_von)
     numbered = s.nummeriert and len(values) > 1
     return _with(base, label=s.label, values=values, numbered=numbered)
 
 
 def _labelled(attribute: str) -> Any:
-    def view(base: Block, s: LabelOnly, st: Statement, *_: Any) -> Block | None:
+    def view(base: _Name, s: LabelOnly, st: Statement, *_: Any) -> Block | None:
         value = getattr(st, attribute)
         if value is None:
             return None
@@ -398,7 +410,7 @@ def _labelled(attribute: str) -> Any:
 
 
 def _rechtliche_konsequenzen(
-    base: Block,
+    base: _Name,
     s: RechtlicheKonsequenzenSettings,
     st: Statement,
     form: Form,
@@ -416,7 +428,7 @@ def _rechtliche_konsequenzen(
     return _with(base, label=s.titel.format(body=body), text=s.satz.format(body=body), boxes=boxes, columns=1)
 
 
-def _empfehlung(base: Block, _s: Any, st: Statement, form: Form, *_: Any) -> Block:
+def _empfehlung(base: _Name, _s: Any, st: Statement, form: Form, *_: Any) -> Block:
     grid = form.grid(petition=st.ist_petition)
     ticked = st.ticked
     boxes = []
@@ -430,7 +442,7 @@ def _empfehlung(base: Block, _s: Any, st: Statement, form: Form, *_: Any) -> Blo
     return _with(base, boxes=tuple(box for box in boxes if box.ticked), columns=0)
 
 
-def _beschlussvorschlag(base: Block, s: LabelOnly, st: Statement, *_: Any) -> Block | None:
+def _beschlussvorschlag(base: _Name, s: LabelOnly, st: Statement, *_: Any) -> Block | None:
     if not st.beschlussvorschlag:
         return None
     heading = st.beschlussvorschlag_titel
@@ -440,7 +452,7 @@ def _beschlussvorschlag(base: Block, s: LabelOnly, st: Statement, *_: Any) -> Bl
     return _with(base, label=label, prose=st.beschlussvorschlag)
 
 
-def _strategische_ziele(base: Block, s: StrategischeZieleSettings, st: Statement, *_: Any) -> Block | None:
+def _strategische_ziele(base: _Name, s: StrategischeZieleSettings, st: Statement, *_: Any) -> Block | None:
     value = st.strategische_ziele
     if value is None:
         return None
@@ -454,17 +466,17 @@ def _strategische_ziele(base: Block, s: StrategischeZieleSettings, st: Statement
     return _with(base, label=s.label, prose=value, extra=extra)
 
 
-def _hinweis(base: Block, s: LabelOnly, st: Statement, *_: Any) -> Block | None:
+def _hinweis(base: _Name, s: LabelOnly, st: Statement, *_: Any) -> Block | None:
     return _with(base, label=s.label, text=st.hinweis) if st.hinweis else None
 
 
-def _raeumlicher_bezug(base: Block, s: LabelOnly, st: Statement, *_: Any) -> Block | None:
+def _raeumlicher_bezug(base: _Name, s: LabelOnly, st: Statement, *_: Any) -> Block | None:
     if st.raeumlicher_bezug is None:
         return None
     return _with(base, label=s.label, text=st.raeumlicher_bezug)
 
 
-def _zusammenfassung(base: Block, s: ZusammenfassungSettings, st: Statement, *_: Any) -> Block:
+def _zusammenfassung(base: _Name, s: ZusammenfassungSettings, st: Statement, *_: Any) -> Block:
     ticked = st.anlass.ticked if st.anlass is not None else frozenset()
     labels = {option.id: option.label for option in s.optionen}
     boxes = tuple(Box(labels[i], i in ticked) for i in ANLASS_IDS if i != "sonstiges")
@@ -512,7 +524,7 @@ def _table(
     return FinanceTable(caption, columns, tuple(rows))
 
 
-def _finanzen(base: Block, s: FinanzenSettings, st: Statement, *_: Any) -> Block | None:
+def _finanzen(base: _Name, s: FinanzenSettings, st: Statement, *_: Any) -> Block | None:
     f = st.finanzen
     if f is None:
         return None
@@ -540,7 +552,7 @@ def _finanzen(base: Block, s: FinanzenSettings, st: Statement, *_: Any) -> Block
     return _with(base, label=lb.auswirkungen, questions=questions, tables=(haushalt, folgekosten))
 
 
-def _stellenplan(base: Block, s: StellenplanSettings, st: Statement, *_: Any) -> Block | None:
+def _stellenplan(base: _Name, s: StellenplanSettings, st: Statement, *_: Any) -> Block | None:
     p = st.stellenplan
     if p is None:
         return None
@@ -552,25 +564,25 @@ def _stellenplan(base: Block, s: StellenplanSettings, st: Statement, *_: Any) ->
     return _with(base, label=lb.titel, questions=questions, boxes=(Box(lb.personalrat, p.personalrat),))
 
 
-def _sachverhalt(base: Block, s: LabelOnly, st: Statement, *_: Any) -> Block | None:
+def _sachverhalt(base: _Name, s: LabelOnly, st: Statement, *_: Any) -> Block | None:
     if st.sachverhalt is None:
         return None
     return _with(base, label=s.label, prose=st.sachverhalt)
 
 
-def _begruendung(base: Block, s: LabelOnly, st: Statement, *_: Any) -> Block | None:
+def _begruendung(base: _Name, s: LabelOnly, st: Statement, *_: Any) -> Block | None:
     if not st.begruendung:
         return None
     return _with(base, label=s.label, prose=st.begruendung)
 
 
-def _anlagen(base: Block, s: LabelOnly, st: Statement, *_: Any) -> Block | None:
+def _anlagen(base: _Name, s: LabelOnly, st: Statement, *_: Any) -> Block | None:
     if not st.anlagen:
         return None
     return _with(base, label=s.label, values=tuple(st.anlagen))
 
 
-def _custom(base: Block, s: CustomBlock, st: Statement, *_: Any) -> Block:
+def _custom(base: _Name, s: CustomBlock, st: Statement, *_: Any) -> Block:
     value = (st.zusatzfelder or {}).get(base.id)
     if s.typ == "text":
         return _with(base, label=s.label, prose=value if isinstance(value, str) else "")

@@ -24,7 +24,7 @@ from typing import Any
 from markdown_it.token import Token
 
 from .commonmark import github_parser, prose_parser
-from .document import Block, labels_v1, layout
+from .document import labels_v1, layout
 from .labels import german_date
 from .model import Statement
 from .settings import RenderSettings
@@ -338,7 +338,7 @@ def context(statement: Statement, settings: RenderSettings) -> dict[str, Any]:
     """The template's variables (documented in docs/templates.md), as plain data only."""
     page = layout(statement, settings)
     blocks = [block.as_data() for block in page.blocks]
-    by_kind = {block.kind: block for block in page.blocks}
+    by_kind = {block["kind"]: block for block in blocks}
     legal = by_kind.get("rechtliche_konsequenzen")
     grid = by_kind.get("empfehlung")
     resolution = by_kind.get("beschlussvorschlag")
@@ -358,16 +358,12 @@ def context(statement: Statement, settings: RenderSettings) -> dict[str, Any]:
         "body": settings.body,
         "title": page.title,
         "status": labels.get(status, status),
-        "legal_box": _boxes(legal),
-        "options": _boxes(grid) or [],
-        "beschlussvorschlag_titel": resolution.label
-        if resolution is not None
-        else labels.get("beschlussvorschlag", ""),
+        "legal_box": legal["boxes"] if legal is not None else None,
+        "options": grid["boxes"] if grid is not None else [],
+        "beschlussvorschlag_titel": (
+            resolution["label"] if resolution is not None else labels.get("beschlussvorschlag", "")
+        ),
     }
-
-
-def _boxes(block: Block | None) -> list[dict[str, Any]] | None:
-    return None if block is None else block.as_data()["boxes"]
 
 
 def tidy(text: str) -> str:

@@ -401,9 +401,11 @@ class Grid:
 
     def sharing(self, cell: str) -> tuple[Option, ...]:
         """The options printed in the box of `cell` when ticked: the cell's own first, then those `statt` it."""
-        return tuple(o for o in self.options if o.id == cell and o.statt is None) + tuple(
-            o for o in self.options if o.statt == cell
-        )
+        return self._sharing[cell]
+
+    @cached_property
+    def _sharing(self) -> dict[str, tuple[Option, ...]]:
+        return {cell.id: (cell, *(o for o in self.options if o.statt == cell.id)) for cell in self.cells}
 
     def option(self, option_id: str) -> Option | None:
         return next((o for o in self.options if o.id == option_id), None)
