@@ -28,6 +28,7 @@ from ..errors import InvalidInput
 from ..model import Statement
 from ..settings import RenderSettings
 from .form import FormBuilder, title_of
+from .linebreaks import install as install_line_breaks
 from .page import DeferredFooterCanvas, Document, Furniture, creation_epoch, logo_size
 from .pdfwriter import install as install_pdf_writer
 from .styles import (
@@ -47,6 +48,7 @@ from .typeface import install_paragraph_widths
 
 install_pdf_writer()
 install_paragraph_widths()
+install_line_breaks()
 
 
 def render_pdf(statement: Statement, settings: RenderSettings | None = None) -> bytes:

@@ -29,7 +29,7 @@ from reportlab.platypus.paragraph import (  # type: ignore[attr-defined]
 )
 
 from ..commonmark import prose_parser
-from ..hyphenation import MAX_WORD, Hyphenator, add_soft_hyphens
+from ..hyphenation import MAX_WORD, Hyphenator
 from ..labels import BOX_EMPTY, BOX_TICKED
 
 if TYPE_CHECKING:
@@ -595,7 +595,11 @@ class _ListState:
 
 
 class ProseRenderer:
-    """Turns one Markdown text into flowables for a frame of the given width."""
+    """Turns one Markdown text into flowables for a frame of the given width.
+
+    Words are hyphenated by the paragraph styles (`hyphenationLang`, see `pdf.linebreaks`); `hyphenator` is the
+    one they use, or None when the statement is set without hyphenation.
+    """
 
     def __init__(self, styles: ProseStyles, width: float, hyphenator: Hyphenator | None) -> None:
         self.styles = styles
@@ -606,14 +610,14 @@ class ProseRenderer:
 
     # -- inline ---------------------------------------------------------------------------------------------
 
-    def inline(self, children: Sequence[Token] | None, hyphenate: bool = True) -> str:
+    def inline(self, children: Sequence[Token] | None) -> str:
         """Markup for an inline token list: text escaped, emphasis, links and breaks as paragraph tags."""
         out: list[str] = []
         links: list[bool] = []
         for tok in children or ():
             kind = tok.type
-            if kind == "text":  # no soft hyphens in link texts: they are often addresses
-                out.append(self._text(tok.content, hyphenate and not links))
+            if kind == "text":
+                out.append(escape(tok.content))
             elif kind == "softbreak":
                 out.append(" ")
             elif kind == "hardbreak":
@@ -643,7 +647,7 @@ class ProseRenderer:
                 if links.pop():
                     out.append("</a>")
             elif kind == "image":
-                out.append(self.inline(tok.children, hyphenate))
+                out.append(self.inline(tok.children))
             else:  # code_inline, html_inline (never produced with html off) and anything newer: literal text
                 out.append(escape(tok.content))
         return "".join(out)
@@ -657,15 +661,9 @@ class ProseRenderer:
         plain = plain_paragraphs(source)
         if plain is not None:  # what markdown-it would make of it, without loading it (35 ms cold)
             style = self.styles.variant(self.styles.body, 0.0, self.styles.body.spaceAfter)
-            return [plain_paragraph(self._hyphenated(text), style) for text in plain]
+            return [plain_paragraph(text, style) for text in plain]
         tokens = prose_parser().parse(source)
         return self._blocks(tokens)
-
-    def _text(self, text: str, hyphenate: bool) -> str:
-        return escape(self._hyphenated(text) if hyphenate else text)
-
-    def _hyphenated(self, text: str) -> str:
-        return add_soft_hyphens(text, self.hyphenator) if self.hyphenator is not None else text
 
     def _blocks(self, tokens: list[Token]) -> list[Flowable]:
         styles = self.styles
@@ -747,7 +745,7 @@ class ProseRenderer:
                 out.append(
                     NeedSpace(head.spaceBefore + head.leading + head.spaceAfter + 2 * styles.body.leading)
                 )
-                add_paragraph(self.inline(tokens[i + 1].children, hyphenate=False), head)
+                add_paragraph(self.inline(tokens[i + 1].children), head)
                 i += 3
                 continue
             if kind in ("bullet_list_open", "ordered_list_open"):
@@ -871,7 +869,7 @@ class ProseRenderer:
                 align = _ALIGN.get(str(tok.attrs.get("style", "")), TA_LEFT)
                 if len(rows) == 1:
                     aligns.append(align)
-                rows[-1].append(self.inline(tokens[i + 1].children, hyphenate=False))
+                rows[-1].append(self.inline(tokens[i + 1].children))
                 plain[-1].append(_plain_text(tokens[i + 1].children))
             i += 1
         columns = max(len(r) for r in rows)

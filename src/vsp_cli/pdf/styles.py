@@ -116,7 +116,7 @@ def build_styles(hyphenate: bool) -> Styles:
         alignment=TA_JUSTIFY,
         spaceAfter=6.5,
         hyphenationLang=hyphenator,
-        embeddedHyphenation=1 if hyphenate else 0,
+        embeddedHyphenation=2 if hyphenate else 0,
     )
     # words too long for a narrow column break at a syllable, with a hyphen, not at any letter
     cell = style("cell", fontSize=9.5, leading=12, hyphenationLang=hyphenator)

@@ -11,6 +11,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable
 
+from ..hyphenation import hyphen_breaks
+
 
 class TextLines(Flowable):
     """Plain text in one face, broken at spaces and set line by line: the form's titles, labels and values.
@@ -67,7 +69,8 @@ _WRAP_MEMO_TEXT = 200
 
 
 def wrap_lines(text: str, font: str, size: float, width: float) -> list[str]:
-    """Greedy line breaking of plain text at ordinary spaces; a word wider than `width` is cut where it must be.
+    """Greedy line breaking of plain text at ordinary spaces and after a word's own hyphens („Georg-“ |
+    „Schumann-Straße“); a word wider than `width` is cut where it must be.
 
     Soft hyphens are dropped: plain text is not hyphenated, and drawn they would show as hyphens.
     """
@@ -92,6 +95,11 @@ def _break_lines(text: str, font: str, size: float, width: float) -> list[str]:
             continue
         w = pdfmetrics.stringWidth(word, font, size)
         if current and used + space + w > width:
+            head = _fitting_head(word, font, size, width - used - space)
+            if head:  # the line ends after one of the word's hyphens
+                current.append(word[:head])
+                word = word[head:]
+                w = pdfmetrics.stringWidth(word, font, size)
             lines.append(" ".join(current))
             current, used = [], -space
         if w > width and len(word) > 1:  # an over-long word: lines of the longest pieces that fit
@@ -103,6 +111,15 @@ def _break_lines(text: str, font: str, size: float, width: float) -> list[str]:
     if current:
         lines.append(" ".join(current))
     return lines
+
+
+def _fitting_head(word: str, font: str, size: float, room: float) -> int:
+    """The length of the longest piece of `word` up to one of its own hyphens that fits in `room`
+    (`hyphenation.hyphen_breaks`), or 0."""
+    for at in reversed(hyphen_breaks(word, marks="-")):
+        if pdfmetrics.stringWidth(word[:at], font, size) <= room:
+            return at
+    return 0
 
 
 def cut_word(word: str, font: str, size: float, width: float) -> list[str]:
