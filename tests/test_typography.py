@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -18,7 +19,10 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate
 
 from vsp_cli.hyphenation import GermanHyphenator, german_hyphenator, hyphen_breaks
 from vsp_cli.pdf.prose import ProseRenderer
-from vsp_cli.pdf.styles import build_styles, register_fonts
+from vsp_cli.pdf.styles import FONT, build_styles, register_fonts
+from vsp_cli.pdf.tables import box_text, cell_text
+from vsp_cli.pdf.text import wrap_lines
+from vsp_cli.typography import NO_BREAK_SPACE, tie
 
 
 def hyphenator() -> GermanHyphenator:
@@ -174,15 +178,119 @@ def test_no_line_breaks_inside_a_part_where_a_joint_fits(order: list[int], width
     [para] = ProseRenderer(build_styles(True).prose, width, hyphenator()).flowables(text)
     assert isinstance(para, Paragraph)
     para.wrap(width, 1e6)
-    lines = [" ".join(line_words) for _, line_words in para.blPara.lines]
     by_word = {word: (breaks, joints) for word, breaks, joints in words}
-    for line, after in itertools.pairwise(lines):
-        head, tail = line.split()[-1], after.split()[0]
-        if not head.endswith("-"):
+    pieces = [piece for _, line_words in para.blPara.lines for piece in line_words]
+    tokens = iter(text.split())
+    token, done = "", 0  # the token being read, and how much of it earlier lines held
+    for piece in pieces:
+        if not done:
+            token = next(tokens)
+        if not piece.endswith("-") or token[done:] == piece:
+            done = 0
             continue
-        word = head[:-1] + tail.rstrip(".")
-        assert word in by_word, (head, tail)
-        breaks, joints = by_word[word]
-        at = len(head) - 1
-        assert at in breaks, (word, at)
-        assert at in joints or not any(j < at for j in joints), (word, at)
+        at = done + len(piece) - 1  # a head with an added hyphen
+        breaks, joints = by_word[token.rstrip(".")]
+        assert at in breaks, (token, at)
+        assert at in joints or not any(done < j < at for j in joints), (token, at)
+        done = at
+
+
+# --- no-break spaces -----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Beschluss Nr. RBIII373/00 vom", "Beschluss Nr.~RBIII373/00 vom"),
+        ("gemäß § 4 Abs. 2 SächsGemO", "gemäß §~4 Abs.~2 SächsGemO"),
+        ("(§§ 34, 35 BauGB) und Art. 3", "(§§~34, 35 BauGB) und Art.~3"),
+        ("mit 30 km/h und 12 € sowie 5 % auf 100 m", "mit 30~km/h und 12~€ sowie 5~% auf 100~m"),
+        ("rund 3 Mio. € oder 2,5 Mrd. Euro", "rund 3~Mio.~€ oder 2,5~Mrd.~Euro"),
+        ("1.250,50 EUR und 12,5 Prozent", "1.250,50~EUR und 12,5~Prozent"),
+        ("Punkt 3 der Anlage 2, S. 14", "Punkt~3 der Anlage~2, S.~14"),
+        ("ein Punkt der Anlage, 5 mal", "ein Punkt der Anlage, 5 mal"),  # no number after, no unit
+        ("im Jahr 2023 mehr als 40 Menschen", "im Jahr 2023 mehr als 40 Menschen"),
+        ("Version v1.2 m", "Version v1.2 m"),
+    ],
+)
+def test_no_break_spaces_keep_numbers_with_what_belongs_to_them(text: str, expected: str) -> None:
+    assert tie(text) == expected.replace("~", NO_BREAK_SPACE)
+
+
+SEPARATED = re.compile(r"(?:Nr\.|§|Abs\.|Punkt|Mio\.)$")
+UNIT_FIRST = re.compile(r"^(?:km/h|€|%|m|Mio\.)(?:\W|$)")
+
+
+def assert_kept_together(lines: list[str]) -> None:
+    for line, after in itertools.pairwise(lines):
+        assert not SEPARATED.search(line.rstrip()), (line, after)
+        assert not (re.search(r"\d$", line.rstrip()) and UNIT_FIRST.match(after)), (line, after)
+
+
+PROSE = (
+    "Der Stadtrat fasste mit Beschluss Nr. RBIII373/00 gemäß § 4 Abs. 2 SächsGemO zu Punkt 3 der Vorlage "
+    "eine Umlage von 3 Mio. € für Straßen mit 30 km/h, je Platz 12 € sowie 5 % auf 100 m Länge."
+)
+
+
+def test_prose_never_ends_a_line_between_a_number_and_its_unit() -> None:
+    checked = 0
+    for width in range(120, 460, 5):
+        lines = layout(PROSE, float(width))
+        assert_kept_together(lines)
+        assert " ".join(lines).replace("- ", "-").count("Nr. RBIII373/00") == 1
+        checked += len(lines)
+    assert checked > 300
+
+
+def test_a_line_of_the_source_may_end_at_nr_without_the_pdf_doing_so() -> None:
+    """In Markdown a line break inside a paragraph is a space; after „Nr.“ it is a no-break one."""
+    source = "Siehe **den** Beschluss Nr.\nRBIII373/00 und die Umlage von 30\nkm/h."
+    for width in range(110, 300, 4):
+        assert_kept_together(layout(source, float(width)))
+
+
+def test_plain_text_and_table_cells_keep_nr_with_its_number() -> None:
+    register_fonts()
+    text = "Beschluss Nr. 4711 und Tempo 30 km/h nach § 45 StVO"
+    for width in range(60, 300, 3):
+        assert_kept_together(wrap_lines(text, FONT, 10, float(width)))
+        assert_kept_together(cell_text(text, FONT, float(width)).split("\n"))
+        assert_kept_together(box_text(text, False, float(width)).split("\n"))
+
+
+def test_the_form_keeps_nr_with_its_number_but_the_markdown_is_unchanged() -> None:
+    from vsp_cli import api
+    from vsp_cli.model import Statement
+
+    for lead in range(0, 40, 3):
+        statement = Statement.model_validate(
+            {
+                "nummer": "VI-A-03824-VSP-01",
+                "betreff": "Umsetzung "
+                + "des Beschlusses " * (lead // 3)
+                + "Nr. RBIII373/00 (Tempo 30 km/h)",
+                "eingereicht_von": "Dezernat Stadtentwicklung und Bau",
+                "beratungsfolge": [{"gremium": "Ratsversammlung", "termin": "2017-05-17"}],
+                "empfehlung": "ablehnung_verwaltungshandeln",
+                "begruendung": "x " * lead + "Die Verwaltung verweist auf den Beschluss Nr. RBIII373/00.",
+                "anlagen": ["Anlage " * (lead // 2) + "zum Beschluss Nr. RBIII373/00"],
+            }
+        )
+        pdf = api.render_pdf(statement)
+        lines = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split("\n")
+        assert_kept_together(lines)
+    markdown = api.render_markdown(statement)
+    assert "Beschluss Nr. RBIII373/00." in markdown and NO_BREAK_SPACE not in markdown
+
+
+def test_table_cells_keep_a_number_with_its_unit() -> None:
+    source = (
+        "| Straße | Abschnitt | bis |\n| --- | --- | --- |\n"
+        "| Georg-Schumann-Straße | zwischen Lindenthaler Straße und Slevogtstraße | 30 km/h |\n"
+        "| Lützner Straße | zwischen Merseburger Straße und Endersstraße | 3 Mio. € |"
+    )
+    for width in (160.0, 220.0, 300.0):
+        lines = layout(source, width)
+        assert_kept_together(lines)
+        assert any("30 km/h" in line for line in lines) and any("3 Mio. €" in line for line in lines)

@@ -12,6 +12,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable
 
 from ..hyphenation import hyphen_breaks
+from ..typography import tie
 
 
 class TextLines(Flowable):
@@ -72,7 +73,8 @@ def wrap_lines(text: str, font: str, size: float, width: float) -> list[str]:
     """Greedy line breaking of plain text at ordinary spaces and after a word's own hyphens („Georg-“ |
     „Schumann-Straße“); a word wider than `width` is cut where it must be.
 
-    Soft hyphens are dropped: plain text is not hyphenated, and drawn they would show as hyphens.
+    „Nr.“ stays with its number and a number with its unit (`typography.tie`). Soft hyphens are dropped:
+    plain text is not hyphenated, and drawn they would show as hyphens.
     """
     if len(text) <= _WRAP_MEMO_TEXT:
         return list(_wrap_short(text, font, size, width))
@@ -85,7 +87,7 @@ def _wrap_short(text: str, font: str, size: float, width: float) -> tuple[str, .
 
 
 def _break_lines(text: str, font: str, size: float, width: float) -> list[str]:
-    words = _BREAKABLE_SPACE.split(text.replace("\xad", "").strip(" \t\n\r\f\v"))
+    words = _BREAKABLE_SPACE.split(tie(text.replace("\xad", "")).strip(" \t\n\r\f\v"))
     space = pdfmetrics.stringWidth(" ", font, size)
     lines: list[str] = []
     current: list[str] = []
