@@ -294,3 +294,18 @@ def test_table_cells_keep_a_number_with_its_unit() -> None:
         lines = layout(source, width)
         assert_kept_together(lines)
         assert any("30 km/h" in line for line in lines) and any("3 Mio. €" in line for line in lines)
+
+
+def test_a_word_longer_than_a_table_column_is_hyphenated_not_cut() -> None:
+    """ReportLab cut a word wider than its cell at any letter where it began („Ende“ | „rsstraße“); it now
+    moves to the next line and breaks at a syllable, with a hyphen."""
+    source = (
+        "| Straße | Abschnitt |\n| --- | --- |\n"
+        "| Lützner Straße | zwischen Lindenthaler Straße und Endersstraße, Slevogtstraße |"
+    )
+    words = {word.strip(",") for word in source.replace("|", " ").split()}
+    for width in (90.0, 110.0, 130.0):
+        text = "\n".join(layout(source, width))
+        assert "-\n" in text  # hyphenated
+        for word in re.sub(r"(?<=[a-zäöüß])-\n(?=[a-zäöüß])", "", text).split():
+            assert word.strip(",") in words, (width, word)
