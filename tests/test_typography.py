@@ -309,3 +309,50 @@ def test_a_word_longer_than_a_table_column_is_hyphenated_not_cut() -> None:
         assert "-\n" in text  # hyphenated
         for word in re.sub(r"(?<=[a-zäöüß])-\n(?=[a-zäöüß])", "", text).split():
             assert word.strip(",") in words, (width, word)
+
+
+# --- the recommendation grid ------------------------------------------------------------------------------------
+
+
+def test_a_long_label_in_the_grid_hangs_after_its_box() -> None:
+    """The later lines of a label start under its first word, not under the box, and stay inside the cell."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from vsp_cli.labels import BOX_TICKED
+    from vsp_cli.model import Statement
+    from vsp_cli.pdf import render_pdf
+    from vsp_cli.pdf.styles import FONT_BOLD, FRAME_WIDTH
+    from vsp_cli.pdf.tables import BOX_PADDING, FORM_SIZE
+
+    punkte = "zu den Punkten 1, 2 und 3 des Antrags sowie zu Punkt 4 in geänderter Fassung"
+    statement = Statement.model_validate(
+        {
+            "nummer": "VI-A-03824-VSP-01",
+            "betreff": "Werkstattgespräche",
+            "eingereicht_von": "Dezernat Allgemeine Verwaltung",
+            "beratungsfolge": [{"gremium": "Ratsversammlung", "termin": "2017-05-17"}],
+            "empfehlung": [{"option": "alternativvorschlag", "punkte": punkte}],
+            "begruendung": "Die Verwaltung befürwortet das Anliegen.",
+        }
+    )
+    shown: list[tuple[float, str]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        if text.strip():
+            shown.append((tm[4], text.strip()))
+
+    PdfReader(io.BytesIO(render_pdf(statement))).pages[0].extract_text(visitor_text=visit)
+    start = next(
+        i for i, (_, text) in enumerate(shown) if text.startswith(f"{BOX_TICKED} Alternativvorschlag")
+    )
+    label = [shown[start]]
+    for x, text in shown[start + 1 :]:
+        if text.startswith("☐"):
+            break
+        label.append((x, text))
+    assert len(label) >= 3 and " ".join(t for _, t in label).endswith(punkte)
+    hang = stringWidth(f"{BOX_TICKED}\xa0", FONT_BOLD, FORM_SIZE)
+    box_x = label[0][0]
+    for x, text in label[1:]:
+        assert x == pytest.approx(box_x + hang, abs=0.05), text
+        assert x + stringWidth(text, FONT_BOLD, FORM_SIZE) <= box_x + FRAME_WIDTH / 2 - 2 * BOX_PADDING
