@@ -14,9 +14,9 @@ import re
 NO_BREAK_SPACE = "\u00a0"
 
 #: Abbreviations that never end a line without what follows them.
-_BEFORE_ANYTHING = r"(?:Nrn?|Abs|Art|Ziff)\.|§§?"
+_BEFORE_ANYTHING = frozenset(("Nr.", "Nrn.", "Abs.", "Art.", "Ziff.", "§", "§§"))
 #: Words that stay with a number after them („Punkt 3“, „Anlage 2“, „S. 12“).
-_BEFORE_NUMBER = r"Punkt|Punkte|Anlage|Anlagen|S\."
+_BEFORE_NUMBER = frozenset(("Punkt", "Punkte", "Anlage", "Anlagen", "S."))
 #: Thousands, millions, billions: between a number and its unit („3 Mio. €“).
 _SCALE = r"Tsd\.|Mio\.|Mrd\."
 #: Units a number stays with: currency, percentages, lengths, areas, volumes, masses, times, speeds, power,
@@ -27,27 +27,34 @@ _UNIT = (
     r"g|kg|t|Tonnen?|km/h|s|Sek\.|min|Min\.|h|Std\.|Minuten|Stunden|"
     r"W|kW|kWh|kWp|MW|MWh|GWh|V|kV|°C|dB(?:\(A\))?"
 )
-#: The space (or spaces) to tie, after what keeps it; a number is one that stands alone („2.450,50“, „30“).
-_TIED = re.compile(
-    rf"((?<![\w.])(?:{_BEFORE_ANYTHING})"
-    rf"|(?<![\w.])(?:{_BEFORE_NUMBER})(?= +\d)"
-    rf"|(?<![\w.,])\d[\d.,]*(?= +(?:{_SCALE}|{_UNIT})(?![\w/²³]))"
-    rf"|(?<![\w.])(?:{_SCALE})(?= +(?:{_UNIT})(?![\w/²³]))"
-    r") +(?=\S)"
+#: A word that may keep the space after it, and that space: found in one pass, judged by `_tied`.
+_CANDIDATE = re.compile(
+    r"(Nrn?\.|Abs\.|Art\.|Ziff\.|§§?|Punkte?|Anlagen?|S\.|Tsd\.|Mio\.|Mrd\.|\d[\d.,]*) +(?=\S)"
 )
-#: Text without any of these has nothing to tie (most lines of a form).
-_MAYBE = re.compile(r"[\d§.]")
+_SCALE_OR_UNIT = re.compile(rf"(?:{_SCALE}|{_UNIT})(?![\w/²³])")
+_UNIT_AFTER = re.compile(rf"(?:{_UNIT})(?![\w/²³])")
+_SCALES = frozenset(("Tsd.", "Mio.", "Mrd."))
 
 
 def tie(text: str) -> str:
     """`text` with a no-break space where a line must not end (see the module's docstring)."""
-    if not _MAYBE.search(text):
-        return text
-    return _TIED.sub(_tied, text)
+    return _CANDIDATE.sub(_tied, text)
 
 
 def _tied(match: re.Match[str]) -> str:
-    return match.group(1) + NO_BREAK_SPACE
+    word, text, start, end = match.group(1), match.string, match.start(), match.end()
+    before = text[start - 1] if start else " "
+    if before.isalnum() or before in "._" or (before == "," and word[0].isdigit()):
+        return match.group()  # inside a word or a number: „ANr.“, „v1.2“
+    if word in _BEFORE_ANYTHING:
+        keep = True
+    elif word in _BEFORE_NUMBER:
+        keep = text[end].isdigit()
+    elif word in _SCALES:
+        keep = _UNIT_AFTER.match(text, end) is not None
+    else:  # a number
+        keep = _SCALE_OR_UNIT.match(text, end) is not None
+    return word + NO_BREAK_SPACE if keep else match.group()
 
 
 def tied(before: str, after: str) -> bool:
