@@ -9,7 +9,8 @@ followed by a comma. Every word broken at a line end is judged against its marks
 
 - joint: at a joint of the compound, or after a hyphen of its own („Kreis-“ | „umlage“);
 - inner: at a syllable inside a part, where no joint would have fitted on the line;
-- poor: at a syllable inside a part although a joint before it would have fitted („Trinkwas-“ | „serbrunnen“);
+- poor: at a syllable inside a part although a joint before it would have fitted („Trinkwas-“ | „serbrunnen“;
+  for a word broken twice, a joint on the same line);
 - wrong: where the word has no break („Krei-“ | „sumlage“), or right after a first syllable of a part that
   starts with a vowel, which reads across the joint („Kreisum-“ | „lage“, „Prüfer-“ | „gebnis“);
 - cut: a word wider than the line, cut without a hyphen where it had to be (the narrowest widths only).
@@ -62,7 +63,9 @@ class Word:
                 text.append(char)
         return cls("".join(text), frozenset(joints), frozenset(hyphens), frozenset(syllables))
 
-    def judge(self, at: int) -> str:
+    def judge(self, at: int, line_start: int = 0) -> str:
+        """The verdict on a break at `at`, the line holding the word from `line_start` on (a word broken
+        twice starts the second line inside)."""
         if at in self.joints:
             return "joint"
         if at not in self.syllables:
@@ -72,7 +75,7 @@ class Word:
             piece = self.text[start:at]
             if VOWELS.match(piece) and len(VOWELS.findall(piece)) == 1:
                 return "wrong"  # „Kreisum-“: a vowel-initial syllable glued to the part before
-        return "poor" if start else "inner"
+        return "poor" if start > line_start else "inner"
 
 
 def read_words(path: Path) -> list[Word]:
@@ -107,10 +110,11 @@ def lines_of(paragraph: Any) -> list[str]:
     return ["".join(frag.text for frag in line.words) for line in para.lines]
 
 
-def breaks(lines: list[str], source: str) -> list[tuple[str, int]]:
-    """(token, position) of each token of `source` broken at a line end, found by walking the lines."""
+def breaks(lines: list[str], source: str) -> list[tuple[str, int, int]]:
+    """(token, position, where the line began in it) of each token of `source` broken at a line end, found by
+    walking the lines; the position is -1 where a word was cut without a hyphen."""
     tokens = iter(source.split())
-    found: list[tuple[str, int]] = []
+    found: list[tuple[str, int, int]] = []
     token, done = "", 0  # the token being read and how much of it earlier lines held
     for line in lines:
         for piece in line.split():
@@ -125,7 +129,7 @@ def breaks(lines: list[str], source: str) -> list[tuple[str, int]]:
             cut = len(piece) if rest.startswith(piece) else len(piece) - 1
             if not rest.startswith(piece[:cut]):
                 raise SystemExit(f"cannot follow the lines at {piece!r} in {token!r}")
-            found.append((token, done + cut if piece.endswith("-") else -1))
+            found.append((token, done + cut if piece.endswith("-") else -1, done))
             done += cut
     return found
 
@@ -147,12 +151,12 @@ def measure(words: list[Word]) -> tuple[Counter[str], list[tuple[str, str, int]]
             for flowable in renderer.flowables(source):
                 flowable.wrap(float(width), 1e9)
                 lines += lines_of(flowable)
-            for token, at in breaks(lines, plain_source):
+            for token, at, line_start in breaks(lines, plain_source):
                 lead = len(_EDGE.match(token).group())  # type: ignore[union-attr]
                 word = by_text.get(_EDGE.sub("", token))
                 if word is None:
                     continue  # a filler word
-                verdict = "cut" if at < 0 else word.judge(at - lead)
+                verdict = "cut" if at < 0 else word.judge(at - lead, max(0, line_start - lead))
                 counts[verdict] += 1
                 events.append((verdict, word.text, at - lead))
     return counts, events
