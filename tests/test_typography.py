@@ -356,3 +356,23 @@ def test_a_long_label_in_the_grid_hangs_after_its_box() -> None:
     for x, text in label[1:]:
         assert x == pytest.approx(box_x + hang, abs=0.05), text
         assert x + stringWidth(text, FONT_BOLD, FORM_SIZE) <= box_x + FRAME_WIDTH / 2 - 2 * BOX_PADDING
+
+
+def test_plain_lines_break_after_a_names_own_hyphen() -> None:
+    """Titles, labels and cells (plain text) are not hyphenated, but a name breaks at its own hyphens."""
+    register_fonts()
+    text = "Umbenennung der Georg-Schumann-Straße in Leipzig"
+    found = set()
+    for width in range(110, 260, 4):
+        lines = wrap_lines(text, FONT, 10, float(width))
+        assert " ".join(lines).replace("- ", "-") == text
+        found.update(line.split()[-1] for line in lines[:-1])
+    assert {"Georg-", "Georg-Schumann-"} <= found
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    for text, room, expected in [
+        ("Per E-Mail-Adresse", "Per E-Mail-", ["Per E-Mail-", "Adresse"]),
+        ("Senden E-Mail", "Senden E-", ["Senden", "E-Mail"]),  # never after a single letter
+        ("Im Jahr 2019-2024", "Im Jahr 2019-", ["Im Jahr", "2019-2024"]),  # nor inside a number
+    ]:
+        assert wrap_lines(text, FONT, 10, stringWidth(room, FONT, 10) + 0.5) == expected
