@@ -470,7 +470,11 @@ def test_creation_date_without_datum_follows_source_date_epoch(monkeypatch: pyte
     st_ = statement()
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     unset = render_pdf(st_)
-    assert creation_date(unset).startswith("D:20000101000000")
+    undated = PdfReader(io.BytesIO(unset))
+    assert undated.metadata is not None and undated.metadata.title  # the rest of the information is there
+    assert "/CreationDate" not in undated.metadata and "/ModDate" not in undated.metadata  # no invented date
+    assert "/Metadata" not in undated.trailer["/Root"]  # nor one in XMP
+    assert unset == render_pdf(st_)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14 22:13:20 UTC
     stamped = render_pdf(st_)
     assert creation_date(stamped).startswith("D:20231114221320")
@@ -513,12 +517,23 @@ def test_metadata() -> None:
     assert meta.author == "Dezernat Stadtentwicklung und Bau, Dezernat Umwelt, Ordnung, Sport"
     assert meta.creator is not None and meta.creator.startswith("vsp ")
     assert meta.subject == "Trinkwasserbrunnen im öffentlichen Raum – kostenloses Trinkwasser für alle"
-    assert "VI-A-07123-VSP-01" in str(meta["/Keywords"]) and "Stadt Leipzig" in str(meta["/Keywords"])
+    assert meta["/Keywords"] == "VI-A-07123-VSP-01, Antrag, öffentlich, Stadt Leipzig"
     root = reader.trailer["/Root"]
     assert root["/Lang"] == "de-DE"
     assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
     titles = [item.title for item in reader.outline if not isinstance(item, list)]
     assert titles == ["Beratungsfolge", "Alternativvorschlag", "Sachverhalt", "Begründung", "Anlagen"]
+
+
+def test_keywords_name_the_form_and_status_in_german_as_printed() -> None:
+    petition = statement(art="petition", status="nichtoeffentlich", empfehlung="beruecksichtigung")
+    settings_ = RenderSettings(
+        labels=Labels({"nichtoeffentlich": "nicht öffentlich"}), body="Stadt Musterstadt"
+    )
+    meta = PdfReader(io.BytesIO(render_pdf(petition, settings_))).metadata
+    assert meta is not None
+    assert meta["/Keywords"] == "VI-A-03824-VSP-01, Petition, nicht öffentlich, Stadt Musterstadt"
+    assert "Status: nicht öffentlich" in pages(render_pdf(petition, settings_))[0]
 
 
 @pytest.mark.parametrize("path", EXAMPLE_FILES + VALID_CASES, ids=lambda p: p.stem)

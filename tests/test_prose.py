@@ -24,7 +24,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTempl
 from conftest import EXAMPLES
 from vsp_cli import hyphenation
 from vsp_cli.commonmark import prose_parser
-from vsp_cli.hyphenation import MAX_WORD, GermanHyphenator, PatternTable, add_soft_hyphens, german_hyphenator
+from vsp_cli.hyphenation import MAX_WORD, GermanHyphenator, PatternTable, german_hyphenator
 from vsp_cli.pdf.prose import (
     NeedSpace,
     ProseRenderer,
@@ -179,9 +179,10 @@ def test_links_keep_safe_targets_only(plain_renderer: ProseRenderer) -> None:
     assert "FTP rel" in para.text  # unsafe targets: just the text
 
 
-def test_link_texts_get_no_soft_hyphens(renderer: ProseRenderer) -> None:
+def test_texts_get_no_soft_hyphens(renderer: ProseRenderer) -> None:
+    """Words break where ReportLab asks the hyphenator (`pdf.linebreaks`): no soft hyphen is put in the text."""
     [para] = paragraphs(
-        renderer.flowables("Siehe <https://www.leipzig.de/verwaltungsdienstleistungen> jetzt")
+        renderer.flowables("Siehe <https://www.leipzig.de/verwaltungsdienstleistungen> und „Teilhabe“ jetzt")
     )
     assert "\xad" not in para.text
 
@@ -559,8 +560,10 @@ def test_abbreviations_and_names_are_not_broken() -> None:
     assert isinstance(hyphenator, GermanHyphenator)
     for word in ("SächsGemO", "INSEK", "GmbH", "LeipzigerWasserwerke"):
         assert hyphenator.positions(word) == []
-    assert hyphenator.positions("EU-Trinkwasserrichtlinie")  # the lower-case part still breaks
-    assert all(p >= 3 for p in hyphenator.positions("EU-Trinkwasserrichtlinie"))  # never inside "EU"
+        assert hyphenator.splits(word) == []
+    heads = [head for head, _, _ in hyphenator.splits("EU-Trinkwasserrichtlinie")]
+    assert heads  # the lower-case part still breaks
+    assert all(len(head) >= 3 for head in heads)  # never inside "EU"
 
 
 def test_the_longest_compounds_break_but_a_pasted_letter_run_does_not() -> None:
@@ -571,32 +574,37 @@ def test_the_longest_compounds_break_but_a_pasted_letter_run_does_not() -> None:
     assert hyphenator.positions("verwaltung" * 11) == []  # 110 letters: looked up at every line otherwise
 
 
-def test_soft_hyphens_only_where_reportlab_would_not_hyphenate() -> None:
-    hyphenator = german_hyphenator()
-    text = "Handlungsfeld „Politische Teilhabe“ und »Migrantenselbstorganisationen« sowie www.leipzig.de/verwaltung"
-    result = add_soft_hyphens(text, hyphenator)
-    assert result.replace("\xad", "") == text
-    assert "Teil\xadhabe“" in result and "»Mi\xadgran" in result
-    assert "Handlungsfeld" in result and "„Politische" in result  # ReportLab hyphenates these itself
-    assert "www.leipzig.de/verwaltung" in result
-    for path in ("S:\\Amt\\Vertragsentwurf_LWB.docx", "Vertragsentwurf.pdf", "Vertragsentwurf_final"):
-        assert add_soft_hyphens(f"„{path}“", hyphenator) == f"„{path}“"  # a hyphen would change the name
-    assert (
-        add_soft_hyphens("schon weich\xadgetrennt „Teilhabe“", hyphenator)
-        == "schon weich\xadgetrennt „Teilhabe“"
-    )
-
-
-def test_remembered_tokens_give_the_same_text_and_skip_overlong_ones() -> None:
+def test_words_in_quotes_break_but_addresses_and_soft_hyphenated_words_do_not() -> None:
+    """ReportLab hyphenates only words of plain letters; `splits` takes any token, punctuation kept outside."""
     hyphenator = german_hyphenator()
     assert isinstance(hyphenator, GermanHyphenator)
-    text = "»Migrantenselbstorganisationen« „Teilhabe“ " + "»" + "verwaltung" * 30 + "«"
-    first = add_soft_hyphens(text, hyphenator)
-    assert add_soft_hyphens(text, hyphenator) == first  # the second time from memory
-    assert "»Mi\xadgran" in first and first.endswith("verwaltung" * 30 + "«")
-    kept = hyphenator._tokens
-    assert "»Migrantenselbstorganisationen«" in kept
-    assert all(len(token) <= MAX_WORD for token in kept)
+    assert ("„Teil", "habe“", True) in hyphenator.splits("„Teilhabe“")
+    assert ("»Migranten", "selbstorganisationen«,", True) in hyphenator.splits(
+        "»Migrantenselbstorganisationen«,"
+    )
+    for token in (
+        "www.leipzig.de/verwaltung",
+        "https://www.leipzig.de/verwaltungsdienstleistungen",
+        "poststelle@leipzig.de",
+        "„S:\\Amt\\Vertragsentwurf_LWB.docx“",
+        "Vertragsentwurf.pdf",
+        "Vertragsentwurf_final",
+        "schon weich\xadgetrennt",  # the writer's own soft hyphens are ReportLab's to use
+    ):
+        assert hyphenator.splits(token) == [], token  # a hyphen would change the name
+
+
+def test_remembered_splits_are_bounded_and_overlong_tokens_not_broken(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    hyphenator = german_hyphenator()
+    assert isinstance(hyphenator, GermanHyphenator)
+    assert hyphenator.splits("»Teilhabe«") is hyphenator.splits("»Teilhabe«")  # the second time from memory
+    assert hyphenator.splits("»" + "verwaltung" * 30 + "«") == []
+    monkeypatch.setattr(hyphenation, "_MAX_WORD_CACHE", 50)
+    for i in range(120):
+        hyphenator.splits(f"„Stadtratsbeschluss{i}“")
+    assert 0 < len(hyphenator._splits) <= 50
 
 
 def test_soft_hyphens_break_lines_but_never_reach_the_text(renderer: ProseRenderer) -> None:
@@ -615,7 +623,7 @@ def test_cache_gives_the_same_table_as_parsing(tmp_path: Path, monkeypatch: pyte
     path, key = hyphenation._dictionary()
     built = hyphenation._build_text(path)
     assert built is not None
-    cache_file = hyphenation.cache_dir() / "hyph_de_DE.txt"
+    cache_file = hyphenation.cache_dir() / hyphenation.cache_name()
     assert cache_file.parent == tmp_path / "vsp"
     hyphenation._write_cache(cache_file, key, built)
     assert hyphenation._read_cache(cache_file, key) == built
@@ -853,7 +861,7 @@ def test_a_damaged_or_odd_cache_file_is_built_afresh(tmp_path: Path, monkeypatch
     path, key = hyphenation._dictionary()
     built = hyphenation._build_text(path)
     assert built is not None
-    cache_file = hyphenation.cache_dir() / "hyph_de_DE.txt"
+    cache_file = hyphenation.cache_dir() / hyphenation.cache_name()
     hyphenation._write_cache(cache_file, key, built.replace("\f", "\n"))  # a checksum that fits, one level
     fresh = german_hyphenator.__wrapped__()
     assert isinstance(fresh, GermanHyphenator) and fresh.positions("Verwaltungsstandpunkt")

@@ -320,8 +320,16 @@ def _title(base: _Name, _s: Any, st: Statement, form: Form, settings: RenderSett
 
 
 def _status(base: _Name, s: StatusSettings, st: Statement, *_: Any) -> Block:
-    value = s.oeffentlich if st.status.value == "oeffentlich" else s.nichtoeffentlich
-    return _with(base, label=s.label, text=value)
+    return _with(base, label=s.label, text=_status_value(s, st))
+
+
+def _status_value(s: StatusSettings, st: Statement) -> str:
+    return s.oeffentlich if st.status.value == "oeffentlich" else s.nichtoeffentlich
+
+
+def status_label(st: Statement, form: Form) -> str:
+    """The status as the form prints it („öffentlich“), also where the form prints no status block."""
+    return _status_value(form.settings("status") or default_settings("status"), st)
 
 
 def _kopfangaben(base: _Name, s: KopfangabenSettings, st: Statement, form: Form, *_: Any) -> Block:
@@ -340,8 +348,7 @@ _VERFAHRENSSTAND = {
 def _header_values(feld: str, st: Statement, form: Form) -> tuple[str, ...]:
     """What a `kopfangaben` row prints for its field (lists one value per line)."""
     if feld == "status":
-        labels = form.settings("status") or default_settings("status")
-        value = labels.oeffentlich if st.status.value == "oeffentlich" else labels.nichtoeffentlich
+        value = status_label(st, form)
         if st.verfahrensstand is not None:
             value = f"{value} {_VERFAHRENSSTAND[st.verfahrensstand.value]}"
         return (value,)

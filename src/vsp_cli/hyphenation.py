@@ -6,6 +6,18 @@ set of patterns, which breaks inside a joint: „Vers-tetigung“, „Kindertage
 the parts are found first and each is hyphenated on its own, with at least two letters on either side of a
 joint, as libhyphen does.
 
+The first level only knows a compound whose whole text (or a longer one holding it) it lists, so it misses most
+of them: „Kreisumlage“, „Parkanlagen“, „Prüfergebnis“. The syllable patterns then break where the syllables of
+one word would be, moving the consonant that ends a part onto a part that starts with a vowel: „Krei-sumlage“,
+„Prü-fergebnis“. So the compounds are also taken apart with the first level's own words: its 69,000 entries,
+cut at their marks, are a word list of compound parts (`_parse_parts`), and a word that is a row of such parts
+(each with a prefix before it or a linking „s“ after it, as `_segment` allows) has its joints where they meet;
+a noun of „-ung“, „-heit“, „-keit“, „-schaft“, „-ion“, „-tät“, „-ling“ with its linking „s“ ends a part
+whatever follows („Genehmigungs|erfordernisse“). Of several ways to cut a word the one with the fewest parts
+wins („ver|sendung“ is one part with a prefix, not „Vers|endung“), then the one whose joints are syllable
+breaks. These joints are what a line should break at first: `splits` offers them, and a word's own hyphens
+and slashes, before any syllable inside a part, and `pdf.linebreaks` makes ReportLab take the first that fits.
+
 Parsing the dictionary costs half a second or more, longer than the rest of a cold render. The parsed
 patterns are therefore written once to a cache file (`$XDG_CACHE_HOME/vsp` or `~/.cache/vsp`) as sorted text
 that is searched in place, so loading it is a file read: a document hyphenates a few dozen words and looks
@@ -24,6 +36,7 @@ import itertools
 import os
 import re
 import zlib
+from collections import Counter
 from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
@@ -41,7 +54,7 @@ JOINT = 2
 #: compounds have about 80 letters, and looking up a 100,000-letter word again at each line would take minutes.
 MAX_WORD = 100
 #: Changes whenever the file layout below changes, so old caches are ignored.
-_FORMAT = "vsp-hyph-5"
+_FORMAT = "vsp-hyph-7"
 _MAX_WORD_CACHE = 20_000
 _MAX_MEMO = 200_000
 
@@ -157,32 +170,174 @@ def _whole(word: str, at: int) -> bool:
 
 
 def _joints(compounds: PatternTable, word: str) -> list[int]:
-    """Where the parts of a compound meet: no part shorter than `JOINT`, and never inside „sch“ (the
-    compound patterns say „Orts|chaft“, the syllables rightly „Ort-schaft“)."""
+    """Where the dictionary's first level cuts a word: no part shorter than `JOINT`, and never inside „sch“
+    (the compound patterns say „Orts|chaft“, the syllables rightly „Ort-schaft“). Besides joints these are
+    the ends of prefixes („ver|kehrs“) and cuts inside loanwords („fi|nanz“)."""
     found = [i for i in _points(compounds, word) if 0 < i < len(word)]
     bounds = [0, *found, len(word)]
     short = {bound for a, b in itertools.pairwise(bounds) if b - a < JOINT for bound in (a, b)}
     return [i for i in found if i not in short and word[i - 1 : i + 2] != "sch"]
 
 
+#: Prefixes and particles (and the Latin and Greek ones of loanwords): a piece that belongs to the part after it,
+#: so that its end is no joint of the compound („Ver|kehrs|ent|wicklungs|plan“ has two).
+_PREFIX_LIST = (
+    "ab an auf aus be bei da dar durch ein emp ent er fort ge gegen her hin hinter miss mit nach ob über um "
+    "un unter ur ver vor weg wider wieder zer zu zurück zusammen empor entgegen voran voraus vorbei herab "
+    "heran herauf heraus herein herum herunter hinab hinauf hinaus hinein hinüber hinunter de des dis ex in "
+    "im inter intra kon kom ko kol kor per post prä pro re sub super trans anti hyper hypo makro mikro mono "
+    "multi neo para poly semi tele"
+)
+PREFIXES = frozenset(_PREFIX_LIST.split())
+_LONGEST_PREFIX = max(map(len, PREFIXES))
+#: Endings a part may have in a word beyond its form in the word list: linking elements and inflections
+#: („Gesamt|konzept-s“, „Park|anlage-n“).
+_ENDINGS = ("s", "es", "n", "en", "e", "er", "ern", "ns", "ens", "se", "sen", "nen")
+#: Nouns that take a linking „s“ in every compound: after it a new part begins, known or not. Not before „los“,
+#: which is a suffix („wohnungslos“).
+_LINKED = re.compile(r"(?<=[^\W\d_]{3})(?:ungs|heits|keits|schafts|ions|täts|lings)(?!los)(?=[^\W\d_]{3})")
+#: How no part after the first begins: derivational suffixes, and the fragments of endings the word list has
+#: as pieces of its loanwords („lizenz|ierung“, „zentral|ismus“, „wärm|ende“, „text|erin“ are no compounds);
+#: „Ende“ only after a linking „s“ („Jahres|ende“).
+_NOT_A_PART = re.compile(
+    r"ismus|ist|ier|ität|ion|[^aeiouyäöü]?ung|heit|keit|schaft|lich(?!t)|isch|nis|tum|haft|sam(?:keit|e[rsm]?$|$)|"
+    r"los|bar|ig|(?<!s)end|erin|innen|ster(?!n)|erste|ester|nomie|logie|gra(?:f|ph)ie|thek|metrie"
+)
+#: The frequency digit (`_parse_parts`) of a part seen twice or more.
+_SEEN_TWICE = 2
+#: Costs of a cut (`_segment`): a part, a part with an ending, a prefix.
+_PART, _PART_ENDING, _PREFIX = 10, 11, 3
+
+_Cut = tuple[tuple[int, int, bool], ...]  # (start, end, is a part) of each piece of a word
+
+
 class GermanHyphenator:
-    """Callable that ReportLab accepts as `hyphenationLang`: a word → (head, tail) pairs, longest head first."""
+    """Callable that ReportLab accepts as `hyphenationLang`: a word → (head, tail) pairs, joints first.
 
-    __slots__ = ("_compounds", "_positions", "_syllables", "_tokens")
+    `splits` is the same for any token of text (punctuation around it, hyphens and slashes inside); the
+    joints of a compound and the places after its own hyphens and slashes come first, longest head first,
+    then the syllables inside its parts.
+    """
 
-    def __init__(self, compounds: PatternTable, syllables: PatternTable) -> None:
+    __slots__ = ("_compounds", "_parts", "_positions", "_splits", "_syllables")
+
+    def __init__(self, compounds: PatternTable, syllables: PatternTable, parts: PatternTable) -> None:
         self._compounds = compounds
         self._syllables = syllables
-        #: Word → its break positions, the one memory of this class's lookups (the pattern tables keep their
-        #: own): ReportLab asks again for the word at the end of each line it sets.
-        self._positions: dict[str, list[int]] = {}
-        self._tokens: dict[str, str] = {}
+        self._parts = parts
+        #: Word → its break positions and which of them are joints, the one memory of this class's lookups
+        #: (the pattern tables keep their own): ReportLab asks again for the word at the end of each line.
+        self._positions: dict[str, tuple[list[int], frozenset[int]]] = {}
+        self._splits: dict[tuple[str, int], list[tuple[str, str, bool]]] = {}
 
-    def _breaks(self, word: str) -> list[int]:
-        """Break points of a lower-case word: its compound joints, and each part's syllables, where every
-        piece keeps a vowel and two letters („Ei-gen-an-teil“, not „Ei-ge-nan-teil“; „Schlüs-sel“, not
-        „Sch-lüs-sel“) and „ck“, „ch“ and „sch“ stay whole."""
-        joints = _joints(self._compounds, word)
+    # -- compound parts ---------------------------------------------------------------------------------------
+
+    def _frequency(self, piece: str, inner: bool) -> int:
+        """How often `piece` (or it without an ending) occurs as a part of the word list (`_parse_parts`), 0 if
+        never; a suffix is no part after the start of a word."""
+        if inner and _NOT_A_PART.match(piece):
+            return 0
+        probe = self._parts.probe
+        for ending in ("", *_ENDINGS):
+            if piece.endswith(ending) and len(piece) - len(ending) >= 3:
+                found = probe(piece[: len(piece) - len(ending)])[0]
+                if found is not None:
+                    return found[1][0]
+        return 0
+
+    def _segment(self, word: str, cuts: set[int], syllables: set[int]) -> _Cut | None:
+        """The best way to cut `word` into prefixes and parts (a part last), or None if there is none.
+
+        Fewest parts first (a prefix costs less than a part, an ending a little), then the most frequent parts
+        (as Koehn and Knight split compounds: „Rat|haus|turm“, not „Rat|hau|sturm“), then most cuts at syllable
+        breaks, then most cuts the first level has too.
+        """
+        size = len(word)
+        probe = self._parts.probe
+        best: list[tuple[tuple[int, int, int, int], _Cut, bool] | None] = [None] * (size + 1)
+        best[0] = ((0, 0, 0, 0), (), False)
+
+        def offer(start: int, end: int, cost: int, frequency: int) -> None:
+            here = best[start]
+            assert here is not None
+            (total, common, agree, known), pieces, _ = here
+            inner = end < size
+            key = (
+                total + cost,
+                common - frequency,
+                agree - (inner and end in syllables),
+                known - (inner and end in cuts),
+            )
+            there = best[end]
+            if there is None or key < there[0]:
+                best[end] = (key, (*pieces, (start, end, cost != _PREFIX)), cost == _PREFIX)
+
+        for start in range(size):
+            here = best[start]
+            if here is None:
+                continue
+            # no two short prefixes in a row: „Ober|bürger“, not „ob|er|bürger“
+            pieces = here[1]
+            shortest = 3 if pieces and not pieces[-1][2] and pieces[-1][1] - pieces[-1][0] == 2 else 2
+            for end in range(start + shortest, min(start + _LONGEST_PREFIX, size - 1) + 1):
+                if word[start:end] in PREFIXES:
+                    offer(start, end, _PREFIX, 0)
+            if start and _NOT_A_PART.match(word, start):
+                continue
+            for end in range(start + 3, size + 1):
+                found, more = probe(word[start:end])
+                # a part of four letters seen once is more often a piece of a loanword („schu|mann“)
+                if found is not None and (end - start != 4 or found[1][0] >= _SEEN_TWICE):
+                    frequency = found[1][0]
+                    offer(start, end, _PART, frequency)
+                    for ending in _ENDINGS:
+                        if word.startswith(ending, end):
+                            offer(start, end + len(ending), _PART_ENDING, frequency)
+                if not more:
+                    break
+        last = best[size]
+        if last is None or last[2]:  # nothing, or a prefix at the end
+            return None
+        return last[1]
+
+    def _major(self, word: str, cuts: list[int], syllables: set[int]) -> set[int]:
+        """The joints between the parts of a lower-case compound (see the module's docstring)."""
+        linked = [m.end() for m in _LINKED.finditer(word)]
+        joints = set(linked)
+        for start, end in itertools.pairwise([0, *linked, len(word)]):
+            piece = word[start:end]
+            inside = {c - start for c in cuts if start < c < end}
+            pieces = self._segment(piece, inside, {s - start for s in syllables if start < s < end})
+            for first, last, part in pieces or ():
+                if not part:
+                    continue
+                if last < len(piece):
+                    joints.add(start + last)
+                # a lexicalised compound („Haushalt“) keeps the joint the first level gives it inside
+                for cut in inside:
+                    left, right = piece[first:cut], piece[cut:last]
+                    if (
+                        first < cut < last
+                        and start + cut in syllables
+                        and left not in PREFIXES
+                        and min(len(left), len(right)) >= 4
+                        and self._frequency(left, first > 0) >= _SEEN_TWICE
+                        and self._frequency(right, True) >= _SEEN_TWICE
+                    ):
+                        joints.add(start + cut)
+        return {j for j in joints if word[j - 1 : j + 2] != "sch"}
+
+    # -- breaks -------------------------------------------------------------------------------------------------
+
+    def _breaks(self, word: str) -> tuple[list[int], frozenset[int]]:
+        """Break points of a lower-case word and the joints among them: its compound joints, and each part's
+        syllables, where every piece keeps a vowel and two letters („Ei-gen-an-teil“, not „Ei-ge-nan-teil“;
+        „Schlüs-sel“, not „Sch-lüs-sel“) and „ck“, „ch“ and „sch“ stay whole."""
+        syllables = set(_points(self._syllables, word))
+        cuts = _joints(self._compounds, word)
+        major = self._major(word, cuts, syllables)
+        # the first level's cuts stay (prefix ends: „Rats|in|formations“), unless they crowd a joint
+        joints = sorted(major | {c for c in cuts if not any(0 < abs(c - j) < JOINT for j in major)})
         bounds = [0, *joints, len(word)]
         breaks: list[int] = []
         for start, end in itertools.pairwise(bounds):
@@ -209,52 +364,74 @@ class GermanHyphenator:
             breaks += kept
             if end < len(word):
                 breaks.append(end)
-        return [i for i in breaks if LEFT <= i <= len(word) - RIGHT]
+        found = [i for i in breaks if LEFT <= i <= len(word) - RIGHT]
+        return found, frozenset(i for i in found if i in major)
 
-    def positions(self, word: str) -> list[int]:
-        """Where `word` may be broken, except inside an abbreviation.
+    def ranked(self, word: str) -> tuple[list[int], frozenset[int]]:
+        """Where `word` (letters) may be broken, and which of those places are joints of its parts.
 
-        A run of letters with a capital after its first letter (SächsGemO, INSEK, GmbH) is an abbreviation or
-        a name, and breaking it would mislead; nor is a word broken just before one of its own hyphens.
+        A word with a capital after its first letter (SächsGemO, INSEK, GmbH) is an abbreviation or a name,
+        and breaking it would mislead.
         """
         found = self._positions.get(word)
-        if found is not None:
-            return found
-        if len(self._positions) >= _MAX_WORD_CACHE:
-            self._positions.clear()
-        found = self._positions[word] = self._find_positions(word)
+        if found is None:
+            if len(self._positions) >= _MAX_WORD_CACHE:
+                self._positions.clear()
+            if len(word) > MAX_WORD or not word[1:].islower():
+                found = ([], frozenset())
+            else:
+                found = self._breaks(word.lower())
+            self._positions[word] = found
         return found
 
-    def _find_positions(self, word: str) -> list[int]:
-        if len(word) > MAX_WORD:
-            return []
-        points = self._breaks(word.lower())
-        if points and not word[1:].islower():
-            for run in _LETTER_RUNS.finditer(word):
-                if not run.group(0)[1:].islower():
-                    points = [i for i in points if not run.start() < i < run.end()]
-        if points and "-" in word:
-            points = [i for i in points if word[i] != "-"]
-        return points
+    def positions(self, word: str) -> list[int]:
+        """Where `word` (letters) may be broken (see `ranked`)."""
+        return self.ranked(word)[0]
+
+    def splits(self, token: str, shortest: int = 0) -> list[tuple[str, str, bool]]:
+        """The places a token of text may be broken, as (head, tail, whether a hyphen is added), in the order
+        a line should try them: joints of compounds and the places after the token's own hyphens and slashes
+        („Georg-“ | „Schumann-Straße“, „Umwelt/“ | „Ordnung“), then syllables inside a part; each longest
+        head first. Punctuation around the word stays with it; an address or a path is never broken, nor a
+        word of fewer than `shortest` characters or one with soft hyphens of its own.
+        """
+        key = (token, shortest)
+        done = self._splits.get(key)
+        if done is not None:
+            return done
+        core = _CORE.search(token)
+        if (
+            core is None
+            or len(core.group()) < shortest
+            or len(token) > MAX_WORD
+            or "\xad" in token  # the writer's own soft hyphens: ReportLab breaks at those
+            or _ADDRESS.search(token)
+        ):
+            done = []
+        else:
+            done = self._token_splits(token, core.start(), core.end())
+        if len(self._splits) >= _MAX_WORD_CACHE:
+            self._splits.clear()
+        self._splits[key] = done
+        return done
+
+    def _token_splits(self, token: str, start: int, end: int) -> list[tuple[str, str, bool]]:
+        joints = hyphen_breaks(token, start, end)
+        syllables: list[int] = []
+        for run in _LETTER_RUNS.finditer(token, start, end):
+            if len(run.group()) < LEFT + RIGHT:
+                continue
+            found, major = self.ranked(run.group())
+            for i in found:
+                (joints if i in major else syllables).append(run.start() + i)
+        return [
+            (token[:at], token[at:], token[at - 1] not in "-/")
+            for at in (*sorted(joints, reverse=True), *sorted(syllables, reverse=True))
+        ]
 
     def __call__(self, word: str) -> Iterator[tuple[str, str]]:
-        for position in reversed(self.positions(word)):
-            yield word[:position], word[position:]
-
-    def soft_token(self, match: re.Match[str]) -> str:
-        """A token of `add_soft_hyphens` with its soft hyphens; remembered, as the same words recur."""
-        token = match.group(0)
-        done = self._tokens.get(token)
-        if done is None:
-            if _RL_PLAIN.match(token) or _ADDRESS.search(token):
-                done = token
-            else:
-                done = _LETTER_RUN.sub(lambda m: self.soft_hyphenated(m.group(0)), token)
-            if len(token) <= MAX_WORD:  # a hostile 100,000-letter token is not kept
-                if len(self._tokens) >= _MAX_WORD_CACHE:
-                    self._tokens.clear()
-                self._tokens[token] = done
-        return done
+        for head, tail, _ in self.splits(word):
+            yield head, tail
 
     def soft_hyphenated(self, word: str) -> str:
         """`word` with a soft hyphen (U+00AD) at every break point."""
@@ -270,10 +447,53 @@ class GermanHyphenator:
         return "\xad".join(parts)
 
 
+def hyphen_breaks(token: str, start: int = 0, end: int | None = None, marks: str = "-/") -> list[int]:
+    """Where a line may end after a hyphen (or slash) of `token[start:end]` („Georg-“ | „Schumann-Straße“,
+    „Tempo-30-“ | „Zonen“, „Umwelt/“ | „Ordnung“): between letters or digits, a letter on one side at least
+    („2019-2024“ stays whole), and two characters or more on either side up to the next mark („E-Mail“,
+    „km/h“ stay whole). `marks` are the characters to break after."""
+    end = len(token) if end is None else end
+    found = []
+    before = start
+    for mark in _MARKS.finditer(token, start, end):
+        at = mark.start()
+        after = _MARKS.search(token, at + 1, end)
+        if token[at] not in marks:
+            before = at + 1
+            continue
+        if (
+            at - before >= 2
+            and (after.start() if after else end) - at - 1 >= 2
+            and token[at - 1].isalnum()
+            and token[at + 1].isalnum()
+            and (token[at - 1].isalpha() or token[at + 1].isalpha())
+        ):
+            found.append(at + 1)
+        before = at + 1
+    return found
+
+
+#: A token's word: from its first to its last letter or digit (quotes, brackets and punctuation stay outside).
+_CORE = re.compile(r"[^\W_](?:.*[^\W_])?", re.DOTALL)
+#: Hyphens and slashes inside a word, after which a line may end without an added hyphen.
+_MARKS = re.compile(r"[-/]")
+#: Web and mail addresses, paths and file names are never hyphenated: a hyphen would change them.
+_ADDRESS = re.compile(
+    r"://|@|^\W*www\.|\.(?:de|org|com|net|eu)\b|\\|_|\.(?:pdf|docx?|xlsx?|pptx?|odt|ods|txt|zip|png|jpe?g)\b",
+    re.IGNORECASE,
+)
+
+
 def cache_dir() -> Path:
     """`$XDG_CACHE_HOME/vsp`, else `~/.cache/vsp`."""
     base = os.environ.get("XDG_CACHE_HOME", "").strip()
     return (Path(base) if base and os.path.isabs(base) else Path.home() / ".cache") / "vsp"
+
+
+def cache_name() -> str:
+    """The cache file's name: one per layout, so that two versions of vsp on one machine do not take turns
+    rebuilding it."""
+    return f"hyph_{LANGUAGE}.{_FORMAT}.txt"
 
 
 def _dictionary() -> tuple[Path, str]:
@@ -286,7 +506,7 @@ def _dictionary() -> tuple[Path, str]:
 
 #: Where the dictionary's second level (the syllables of each part) begins.
 _NEXT_LEVEL = "NEXTLEVEL"
-#: Separates the two levels' tables in the cache text (never part of a pattern).
+#: Separates the tables of the two levels and of the compound parts in the cache text (never part of a pattern).
 _LEVELS = "\f"
 _DIRECTIVE = re.compile(r"[A-Z]{4,}(?:\s|$)")
 _HEX = re.compile(r"\^{2}([0-9a-f]{2})")
@@ -317,9 +537,44 @@ def _parse_level(lines: list[str]) -> str | None:
     return PatternTable.serialize(patterns, max(len(key) for key in patterns))
 
 
+def _parse_parts(lines: list[str]) -> str:
+    """The words of the first level, cut at its marks, as a table of compound parts (`_segment`).
+
+    Each part keeps how often it occurs (`_segment` prefers the frequent ones). An entry gives its pieces if each
+    is a prefix, a word of three letters listed on its own („amt“, „rat“),
+    or four letters or more with a vowel: the first level also cuts words into syllables („be1ra1tung“),
+    which would make „ra“ or „tung“ a part.
+    """
+    entries = []
+    for raw in lines:
+        line = raw.strip()
+        if not line or line.startswith(("%", "#")) or _DIRECTIVE.match(line):
+            continue
+        line = _HEX.sub(lambda m: chr(int(m.group(1), 16)), line)
+        entries.append([piece for piece in _ODD.split(_EVEN.sub("", line)) if piece])
+    short = {pieces[0] for pieces in entries if len(pieces) == 1 and len(pieces[0]) == 3}
+
+    def part(piece: str) -> bool:
+        return piece in short or (len(piece) >= 4 and _VOWEL.search(piece) is not None)
+
+    counts: Counter[str] = Counter()
+    for pieces in entries:
+        if all(piece in PREFIXES or part(piece) for piece in pieces):
+            counts.update(piece for piece in pieces if part(piece))
+    # how often each part occurs, as a digit: 1 + log2 of its count
+    parts: dict[str, _Pattern] = {
+        piece: (0, (min(9, count.bit_length()),)) for piece, count in counts.items()
+    }
+    return PatternTable.serialize(parts, max(map(len, parts)))
+
+
+_ODD = re.compile("[13579]")
+_EVEN = re.compile("[02468]")
+
+
 def _build_text(path: Path) -> str | None:
-    """Parse both levels of the dictionary (the slow part) and serialise them; None if it has special
-    rules or only one level."""
+    """Parse both levels of the dictionary (the slow part) and serialise them with the compound parts; None
+    if it has special rules or only one level."""
     data = path.read_bytes()
     encoding = data.partition(b"\n")[0].decode("ascii").strip()
     lines = data.decode("cp1251" if encoding.lower() == "microsoft-cp1251" else encoding).split("\n")[1:]
@@ -329,7 +584,7 @@ def _build_text(path: Path) -> str | None:
     compounds, syllables = _parse_level(lines[:split]), _parse_level(lines[split + 1 :])
     if compounds is None or syllables is None:
         return None
-    return compounds + _LEVELS + syllables
+    return compounds + _LEVELS + syllables + _LEVELS + _parse_parts(lines[:split])
 
 
 def _read_cache(file: Path, key: str) -> str | None:
@@ -363,7 +618,7 @@ def german_hyphenator(use_cache: bool = True) -> Hyphenator:
     """The process-wide German hyphenator; the patterns are read from the cache file or parsed once."""
     path, key = _dictionary()
     try:
-        cache_file: Path | None = cache_dir() / f"hyph_{LANGUAGE}.txt" if use_cache else None
+        cache_file: Path | None = cache_dir() / cache_name() if use_cache else None
     except RuntimeError:  # no home directory to be found: work without the cache
         cache_file = None
     text = _read_cache(cache_file, key) if cache_file is not None else None
@@ -385,35 +640,8 @@ def german_hyphenator(use_cache: bool = True) -> Hyphenator:
 
 def hyphenator_from_text(text: str) -> GermanHyphenator:
     """The hyphenator of a text `_build_text` made (or the cache kept); ValueError if it is not such a text."""
-    compounds, found, syllables = text.partition(_LEVELS)
-    if not found:
-        raise ValueError("pattern table has one level")
-    return GermanHyphenator(PatternTable(compounds), PatternTable(syllables))
-
-
-#: Letters ReportLab's hyphenator accepts in a word (its `_hy_letters`), as one character class.
-_LETTERS = "A-Za-z\xc0-\xd6\xd8-\xf6\xf8-\u024f\u1e00-\u1eff\u0410-\u044f"
-#: Leading and trailing punctuation ReportLab strips before hyphenating (its `_hy_pfx_pat`, `_hy_sfx_pat`).
-_RL_PREFIX = "'\"([{\xbf\u2018\u201a\u201c\u201e"
-_RL_SUFFIX = "]'\")}?!.,;:\u2019\u201b\u201d\u201f"
-_RL_PLAIN = re.compile(f"^[{re.escape(_RL_PREFIX)}]*[{_LETTERS}]+[{re.escape(_RL_SUFFIX)}]*$")
-#: Tokens of six or more characters: shorter words are never hyphenated, so they are not even looked at.
-_TOKEN = re.compile(r"\S{6,}")
-#: Web and mail addresses, paths and file names are never hyphenated: a hyphen would change them.
-_ADDRESS = re.compile(
-    r"://|@|^www\.|\.(?:de|org|com|net|eu)\b|\\|_|\.(?:pdf|docx?|xlsx?|pptx?|odt|ods|txt|zip|png|jpe?g)\b",
-    re.IGNORECASE,
-)
-_LETTER_RUN = re.compile(f"[{_LETTERS}]{{5,}}")
-
-
-def add_soft_hyphens(text: str, hyphenator: Hyphenator) -> str:
-    """Soft hyphens in the words ReportLab would not hyphenate itself.
-
-    ReportLab hyphenates a word only if it is letters with a few known punctuation marks around it; German
-    closing quotes („Teilhabe“), guillemets and slashes keep it from breaking the word at all. Such words
-    get soft hyphens at pyphen's break points, which ReportLab honours and removes where it does not break.
-    """
-    if not isinstance(hyphenator, GermanHyphenator) or "\xad" in text:
-        return text
-    return _TOKEN.sub(hyphenator.soft_token, text)
+    tables = text.split(_LEVELS)
+    if len(tables) != 3:
+        raise ValueError("pattern table has not two levels and the compound parts")
+    compounds, syllables, parts = map(PatternTable, tables)
+    return GermanHyphenator(compounds, syllables, parts)

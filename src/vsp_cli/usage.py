@@ -12,8 +12,16 @@ from contextlib import contextmanager
 
 import typer
 
-# typer carries its own copy of click; its exceptions and formatter are not re-exported, hence the private module.
-from typer._click.exceptions import BadParameter, MissingParameter, NoSuchOption, UsageError
+# typer carries its own copy of click; its exceptions, context and formatter are not re-exported, hence the
+# private modules.
+from typer._click.core import Context
+from typer._click.exceptions import (
+    BadParameter,
+    MissingParameter,
+    NoArgsIsHelpError,
+    NoSuchOption,
+    UsageError,
+)
 from typer._click.formatting import HelpFormatter
 from typer.core import TyperCommand, TyperGroup
 
@@ -68,6 +76,22 @@ class GermanGroup(TyperGroup):
     """The command group of `vsp`, with German help and usage lines."""
 
     context_class = _GermanContext
+
+    def format_commands(self, ctx: Context, formatter: HelpFormatter) -> None:
+        """The commands with the whole first sentence of their help, wrapped if need be: typer cut it to the
+        terminal's width with „...“."""
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit=_WHOLE)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+#: A length no first sentence of a command's help reaches.
+_WHOLE = 10_000
 
 
 class GermanCommand(TyperCommand):
@@ -154,7 +178,9 @@ def _text(exc: UsageError) -> str:
 
 
 def usage_message(exc: UsageError) -> str:
-    """`vsp: Fehler im Aufruf: …`, the usage line and where to find help."""
+    """`vsp: Fehler im Aufruf: …`, the usage line and where to find help; for `vsp` alone, its help."""
+    if isinstance(exc, NoArgsIsHelpError):
+        return exc.message.rstrip("\n") + "\n"
     lines = [f"{_PREFIX}{_text(exc)}"]
     if exc.ctx is not None:
         lines.append(exc.ctx.get_usage())

@@ -2,9 +2,10 @@
 
 Everything that costs time once per process (fonts, paragraph styles, the Markdown parser, the hyphenator)
 is set up on first use and reused, so a warm render only lays out the statement. Output is reproducible: the
-document runs in ReportLab's invariant mode and its date comes from the statement, `SOURCE_DATE_EPOCH` or a
-fixed day, never from the clock. No value from the statement is ever read as markup: plain fields are set as
-text lines and table cells that bypass ReportLab's paragraph parser, and prose reaches the parser escaped.
+document runs in ReportLab's invariant mode and its date comes from the statement or `SOURCE_DATE_EPOCH`, never
+from the clock; without either it has none. No value from the statement is ever read as markup: plain fields
+are set as text lines and table cells that bypass ReportLab's paragraph parser, and prose reaches the parser
+escaped.
 
 One module per concern: `styles` (geometry, fonts, paragraph styles), `page` (canvas, furniture, document
 template), `text` (plain-text line breaking), `tables`, `prose` (Markdown), `form` (the blocks of the form in
@@ -24,11 +25,13 @@ from reportlab.platypus.doctemplate import LayoutError
 
 from .. import __version__
 from ..diagnostics import Diagnostic
-from ..document import layout
+from ..document import layout, status_label
 from ..errors import InvalidInput
+from ..labels import Art
 from ..model import Statement
 from ..settings import RenderSettings
 from .form import FormBuilder
+from .linebreaks import install as install_line_breaks
 from .page import DeferredFooterCanvas, Document, Furniture, creation_epoch, logo_size
 from .pdfwriter import install as install_pdf_writer
 from .styles import (
@@ -48,6 +51,7 @@ from .typeface import install_paragraph_widths
 
 install_pdf_writer()
 install_paragraph_widths()
+install_line_breaks()
 
 
 def render_pdf(statement: Statement, settings: RenderSettings | None = None) -> bytes:
@@ -103,7 +107,12 @@ def render_pdf(statement: Statement, settings: RenderSettings | None = None) -> 
         title=f"{title} – {statement.betreff}",
         author=", ".join(statement.eingereicht_von),
         subject=statement.betreff,
-        keywords=[statement.nummer, statement.art.value, settings.body],
+        keywords=[
+            statement.nummer,
+            _ART_WORDS[statement.art],
+            status_label(statement, form.form),
+            settings.body,
+        ],
         creator=f"vsp {__version__}",
         lang="de-DE",
         displayDocTitle=True,
@@ -144,6 +153,9 @@ def render_pdf(statement: Statement, settings: RenderSettings | None = None) -> 
 
 
 _BUILD_LOCK = threading.Lock()
+
+#: What a statement answers, in its PDF's keywords (with the status as the form prints it).
+_ART_WORDS = {Art.ANTRAG: "Antrag", Art.PETITION: "Petition"}
 
 
 __all__ = ["creation_epoch", "render_pdf"]

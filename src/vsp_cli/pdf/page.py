@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable
 
@@ -35,8 +35,6 @@ from .styles import (
 )
 from .text import wrap_lines
 
-#: The PDF date without a `datum` and without `SOURCE_DATE_EPOCH`: 2000-01-01 00:00 UTC.
-DEFAULT_EPOCH = 946684800
 _MAX_EPOCH = 253402300799  # 9999-12-31 23:59:59 UTC
 
 
@@ -51,14 +49,32 @@ class _FixedTimeStamp:
         self.tzname = "UTC"
 
 
-def creation_epoch(statement: Statement) -> int:
-    """The PDF date: the statement's `datum`, else `SOURCE_DATE_EPOCH`, else 2000-01-01 (never the clock)."""
+def creation_epoch(statement: Statement) -> int | None:
+    """The PDF date: the statement's `datum`, else `SOURCE_DATE_EPOCH`, else none (never the clock)."""
     if statement.datum is not None:
         return calendar.timegm(statement.datum.timetuple())
     raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if not raw:
-        return DEFAULT_EPOCH
+        return None
     return _parse_epoch(raw)
+
+
+class _UndatedInfo(pdfdoc.PDFInfo):
+    """ReportLab's document information (`PDFInfo.format`) without CreationDate and ModDate: a statement
+    without `datum` has no date, and the PDF invents none."""
+
+    def format(self, document: Any) -> bytes:
+        entries = {
+            "Title": pdfdoc.PDFString(self.title),
+            "Author": pdfdoc.PDFString(self.author),
+            "Producer": pdfdoc.PDFString(self.producer),
+            "Creator": pdfdoc.PDFString(self.creator),
+            "Subject": pdfdoc.PDFString(self.subject),
+            "Keywords": pdfdoc.PDFString(self.keywords),
+            "Trapped": pdfdoc.PDFName(self.trapped),
+        }
+        formatted: bytes = pdfdoc.PDFDictionary(entries).format(document)
+        return formatted
 
 
 def _parse_epoch(raw: str) -> int:
@@ -85,7 +101,7 @@ PageDecorator = Callable[[Canvas, int, int], None]
 class DeferredFooterCanvas(Canvas):
     """A canvas that holds its pages until `save`, so each footer can say „Seite n/m“ in a single build."""
 
-    def __init__(self, *args: Any, decorate: PageDecorator, epoch: int, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, decorate: PageDecorator, epoch: int | None, **kwargs: Any) -> None:
         # ReportLab reads SOURCE_DATE_EPOCH itself and fails on a malformed value; check it first.
         raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
         if raw:
@@ -94,7 +110,9 @@ class DeferredFooterCanvas(Canvas):
         self._decorate = decorate
         self._page_states: list[dict[str, Any]] = []
         doc = self._doc  # type: ignore[attr-defined]
-        doc._timeStamp = _FixedTimeStamp(epoch)
+        doc._timeStamp = _FixedTimeStamp(epoch or 0)
+        if epoch is None:
+            doc.info = _UndatedInfo()
         # The document id is derived from the time stamp: derive it from ours, as ReportLab would.
         signature = md5(usedforsecurity=False)
         signature.update(b"a reportlab document")

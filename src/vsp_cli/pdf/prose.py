@@ -29,8 +29,9 @@ from reportlab.platypus.paragraph import (  # type: ignore[attr-defined]
 )
 
 from ..commonmark import prose_parser
-from ..hyphenation import MAX_WORD, Hyphenator, add_soft_hyphens
+from ..hyphenation import MAX_WORD, Hyphenator
 from ..labels import BOX_EMPTY, BOX_TICKED
+from ..typography import tie, tied
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -188,8 +189,10 @@ def plain_paragraph(text: str, style: ParagraphStyle, bullet: str | None = None)
 
     For text without `&`, `<` and `>` ReportLab's parser yields a single fragment in the style's attributes
     holding the cleaned text; building that fragment directly saves the parse (a tenth of a warm render). Text
-    with those characters is parsed as before.
+    with those characters is parsed as before. No-break spaces keep „Nr.“ with its number and a number with
+    its unit (`typography.tie`).
     """
+    text = tie(text)
     cleaned = cleanBlockQuotedText(text)
     if not cleaned or _MARKUP.search(text):
         return ProseParagraph(escape(text), style, bulletText=bullet)
@@ -474,6 +477,17 @@ def _at_hard_breaks(children: Sequence[Token], every: int) -> list[list[Token]]:
     return [piece for piece in pieces if piece] or [[]]
 
 
+def _tied_across(tokens: Sequence[Token], at: int) -> bool:
+    """Whether the soft break `tokens[at]` joins text that must stay on one line (`typography.tied`)."""
+    before, after = tokens[at - 1] if at else None, tokens[at + 1] if at + 1 < len(tokens) else None
+    return (
+        before is not None
+        and after is not None
+        and before.type == after.type == "text"
+        and tied(before.content, after.content)
+    )
+
+
 def _plain_text(children: Sequence[Token] | None) -> str:
     """The visible text of an inline token list (for measuring), hard breaks as newlines."""
     parts: list[str] = []
@@ -513,8 +527,10 @@ class _ColumnText:
 
 #: Characters of a cell value that a „Kopf: Wert“ line keeps together with its heading.
 _SHORT_VALUE = 24
-#: A number as tables hold them: amounts, years, percentages, dates.
-_FIGURE = re.compile(r"[-+–(]?[0-9][0-9.,/:]*[%‰)]?")
+#: A number as tables hold them: amounts, years, percentages, dates; with a unit tied to it („12\xa0€“).
+_FIGURE = re.compile(r"[-+–(]?[0-9][0-9.,/:]*[%‰)]?(?:\xa0\S+)*")
+#: Where a cell's text may break: white space, but not a no-break space.
+_BREAKABLE = re.compile(r"[^\S\xa0]+")
 
 
 def _measure(text: str, font: str, size: float) -> _ColumnText:
@@ -524,7 +540,9 @@ def _measure(text: str, font: str, size: float) -> _ColumnText:
         pieces: list[
             tuple[str, bool]
         ] = []  # a word with the short piece after it, and whether it is a number
-        for token in line.split():
+        for token in _BREAKABLE.split(line.strip()):
+            if not token:
+                continue
             if pieces and len(token) <= _TRAILING_PIECE:
                 pieces[-1] = (pieces[-1][0] + " " + token, pieces[-1][1])
             else:
@@ -595,7 +613,11 @@ class _ListState:
 
 
 class ProseRenderer:
-    """Turns one Markdown text into flowables for a frame of the given width."""
+    """Turns one Markdown text into flowables for a frame of the given width.
+
+    Words are hyphenated by the paragraph styles (`hyphenationLang`, see `pdf.linebreaks`); `hyphenator` is the
+    one they use, or None when the statement is set without hyphenation.
+    """
 
     def __init__(self, styles: ProseStyles, width: float, hyphenator: Hyphenator | None) -> None:
         self.styles = styles
@@ -606,16 +628,18 @@ class ProseRenderer:
 
     # -- inline ---------------------------------------------------------------------------------------------
 
-    def inline(self, children: Sequence[Token] | None, hyphenate: bool = True) -> str:
+    def inline(self, children: Sequence[Token] | None) -> str:
         """Markup for an inline token list: text escaped, emphasis, links and breaks as paragraph tags."""
         out: list[str] = []
         links: list[bool] = []
-        for tok in children or ():
+        tokens = list(children or ())
+        for number, tok in enumerate(tokens):
             kind = tok.type
-            if kind == "text":  # no soft hyphens in link texts: they are often addresses
-                out.append(self._text(tok.content, hyphenate and not links))
+            if kind == "text":
+                out.append(escape(tie(tok.content)))
             elif kind == "softbreak":
-                out.append(" ")
+                # a line of the source that ends with „Nr.“ or a number before its unit on the next one
+                out.append("\xa0" if _tied_across(tokens, number) else " ")
             elif kind == "hardbreak":
                 out.append("<br/>")
             elif kind == "em_open":
@@ -643,7 +667,7 @@ class ProseRenderer:
                 if links.pop():
                     out.append("</a>")
             elif kind == "image":
-                out.append(self.inline(tok.children, hyphenate))
+                out.append(self.inline(tok.children))
             else:  # code_inline, html_inline (never produced with html off) and anything newer: literal text
                 out.append(escape(tok.content))
         return "".join(out)
@@ -657,15 +681,9 @@ class ProseRenderer:
         plain = plain_paragraphs(source)
         if plain is not None:  # what markdown-it would make of it, without loading it (35 ms cold)
             style = self.styles.variant(self.styles.body, 0.0, self.styles.body.spaceAfter)
-            return [plain_paragraph(self._hyphenated(text), style) for text in plain]
+            return [plain_paragraph(text, style) for text in plain]
         tokens = prose_parser().parse(source)
         return self._blocks(tokens)
-
-    def _text(self, text: str, hyphenate: bool) -> str:
-        return escape(self._hyphenated(text) if hyphenate else text)
-
-    def _hyphenated(self, text: str) -> str:
-        return add_soft_hyphens(text, self.hyphenator) if self.hyphenator is not None else text
 
     def _blocks(self, tokens: list[Token]) -> list[Flowable]:
         styles = self.styles
@@ -747,7 +765,7 @@ class ProseRenderer:
                 out.append(
                     NeedSpace(head.spaceBefore + head.leading + head.spaceAfter + 2 * styles.body.leading)
                 )
-                add_paragraph(self.inline(tokens[i + 1].children, hyphenate=False), head)
+                add_paragraph(self.inline(tokens[i + 1].children), head)
                 i += 3
                 continue
             if kind in ("bullet_list_open", "ordered_list_open"):
@@ -871,8 +889,8 @@ class ProseRenderer:
                 align = _ALIGN.get(str(tok.attrs.get("style", "")), TA_LEFT)
                 if len(rows) == 1:
                     aligns.append(align)
-                rows[-1].append(self.inline(tokens[i + 1].children, hyphenate=False))
-                plain[-1].append(_plain_text(tokens[i + 1].children))
+                rows[-1].append(self.inline(tokens[i + 1].children))
+                plain[-1].append(tie(_plain_text(tokens[i + 1].children)))
             i += 1
         columns = max(len(r) for r in rows)
         aligns += [TA_LEFT] * (columns - len(aligns))

@@ -111,16 +111,26 @@ def build_styles(hyphenate: bool) -> Styles:
     def style(name: str, **kw: Any) -> ParagraphStyle:
         return ParagraphStyle(f"vsp-{name}", parent=base, **kw)
 
+    # a word longer than a line moves to the next one and is broken there (embeddedHyphenation 2), not cut at
+    # any letter where it began
+    wrapped = 2 if hyphenate else 0
     body = style(
         "body",
         alignment=TA_JUSTIFY,
         spaceAfter=6.5,
         hyphenationLang=hyphenator,
-        embeddedHyphenation=1 if hyphenate else 0,
+        embeddedHyphenation=wrapped,
     )
     # words too long for a narrow column break at a syllable, with a hyphen, not at any letter
-    cell = style("cell", fontSize=9.5, leading=12, hyphenationLang=hyphenator)
-    head_cell = style("head-cell", fontName=FONT_BOLD, fontSize=9.5, leading=12, hyphenationLang=hyphenator)
+    cell = style("cell", fontSize=9.5, leading=12, hyphenationLang=hyphenator, embeddedHyphenation=wrapped)
+    head_cell = style(
+        "head-cell",
+        fontName=FONT_BOLD,
+        fontSize=9.5,
+        leading=12,
+        hyphenationLang=hyphenator,
+        embeddedHyphenation=wrapped,
+    )
     prose = ProseStyles(
         body=body,
         heading=style("prose-heading", fontName=FONT_BOLD, spaceBefore=4, spaceAfter=3),

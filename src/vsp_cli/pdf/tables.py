@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, Table, TableStyle
 
 from ..labels import BOX_EMPTY, BOX_TICKED
@@ -37,12 +38,24 @@ def beratung_widths(captions: tuple[str, ...]) -> tuple[float, float, float]:
     return (FRAME_WIDTH - termin - rolle, termin, rolle)
 
 
+class HangingLines(str):
+    """A cell's lines (a plain string, as ReportLab measures it) whose second and later lines start `hang`
+    points right of the first: the label of a box, whose lines hang after it."""
+
+    hang: float
+
+    def __new__(cls, text: str, hang: float) -> HangingLines:
+        lines = super().__new__(cls, text)
+        lines.hang = hang
+        return lines
+
+
 class PlainTable(Table):
     """A table of plain-text cells (the Beratungsfolge, the form) whose text is set in one text object.
 
     ReportLab sets each line of each cell as a text object of its own, measuring it first for right-to-left
     scripts, and writes an empty one for an empty cell. Here the lines are added to one text object, written
-    after the rules; the positions are ReportLab's.
+    after the rules; the positions are ReportLab's, but for the later lines of `HangingLines`.
     """
 
     _text: Any = None
@@ -90,8 +103,11 @@ class PlainTable(Table):
             text.setFillColor(cellstyle.color)
             self._color = cellstyle.color
         text.setTextOrigin(x + cellstyle.leftPadding, y)
-        for line in lines:
+        hang = cellval.hang if isinstance(cellval, HangingLines) else 0.0
+        for number, line in enumerate(lines):
             text.textLine(line)
+            if number == 0 and hang and len(lines) > 1:
+                text.moveCursor(hang, 0)  # the later lines start under the label, not under its box
 
 
 class WholeTable(PlainTable):
@@ -114,10 +130,15 @@ def cell_text(
 
 
 def box_text(label: str, ticked: bool, width: float) -> str:
-    """„☒ label“ or „☐ label“: the box is a character, so extracted text tells which one is ticked."""
-    box = BOX_TICKED if ticked else BOX_EMPTY
-    lines = wrap_lines(f"{box}\u00a0{label}", FONT_BOLD if ticked else FONT, FORM_SIZE, width)
-    return "\n".join(lines)
+    """„☒ label“ or „☐ label“: the box is a character, so extracted text tells which one is ticked. A label
+    too long for one line hangs after its box: its later lines start under its first word, not under the box
+    (`HangingLines`), and all of them are broken for the width beside the box. The cell must be set in bold
+    if `ticked`, as the label is measured."""
+    font = FONT_BOLD if ticked else FONT
+    box = f"{BOX_TICKED if ticked else BOX_EMPTY}\u00a0"
+    hang = pdfmetrics.stringWidth(box, font, FORM_SIZE)
+    lines = wrap_lines(label, font, FORM_SIZE, width - hang) or [""]
+    return HangingLines("\n".join([box + lines[0], *lines[1:]]), hang)
 
 
 _BERATUNG_TOP, _BERATUNG_BOTTOM = 2.5, 3.5

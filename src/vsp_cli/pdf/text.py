@@ -11,6 +11,9 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable
 
+from ..hyphenation import hyphen_breaks
+from ..typography import tie
+
 
 class TextLines(Flowable):
     """Plain text in one face, broken at spaces and set line by line: the form's titles, labels and values.
@@ -67,9 +70,11 @@ _WRAP_MEMO_TEXT = 200
 
 
 def wrap_lines(text: str, font: str, size: float, width: float) -> list[str]:
-    """Greedy line breaking of plain text at ordinary spaces; a word wider than `width` is cut where it must be.
+    """Greedy line breaking of plain text at ordinary spaces and after a word's own hyphens („Georg-“ |
+    „Schumann-Straße“); a word wider than `width` is cut where it must be.
 
-    Soft hyphens are dropped: plain text is not hyphenated, and drawn they would show as hyphens.
+    „Nr.“ stays with its number and a number with its unit (`typography.tie`). Soft hyphens are dropped:
+    plain text is not hyphenated, and drawn they would show as hyphens.
     """
     if len(text) <= _WRAP_MEMO_TEXT:
         return list(_wrap_short(text, font, size, width))
@@ -82,7 +87,7 @@ def _wrap_short(text: str, font: str, size: float, width: float) -> tuple[str, .
 
 
 def _break_lines(text: str, font: str, size: float, width: float) -> list[str]:
-    words = _BREAKABLE_SPACE.split(text.replace("\xad", "").strip(" \t\n\r\f\v"))
+    words = _BREAKABLE_SPACE.split(tie(text.replace("\xad", "")).strip(" \t\n\r\f\v"))
     space = pdfmetrics.stringWidth(" ", font, size)
     lines: list[str] = []
     current: list[str] = []
@@ -92,6 +97,11 @@ def _break_lines(text: str, font: str, size: float, width: float) -> list[str]:
             continue
         w = pdfmetrics.stringWidth(word, font, size)
         if current and used + space + w > width:
+            head = _fitting_head(word, font, size, width - used - space)
+            if head:  # the line ends after one of the word's hyphens
+                current.append(word[:head])
+                word = word[head:]
+                w = pdfmetrics.stringWidth(word, font, size)
             lines.append(" ".join(current))
             current, used = [], -space
         if w > width and len(word) > 1:  # an over-long word: lines of the longest pieces that fit
@@ -103,6 +113,15 @@ def _break_lines(text: str, font: str, size: float, width: float) -> list[str]:
     if current:
         lines.append(" ".join(current))
     return lines
+
+
+def _fitting_head(word: str, font: str, size: float, room: float) -> int:
+    """The length of the longest piece of `word` up to one of its own hyphens that fits in `room`
+    (`hyphenation.hyphen_breaks`), or 0."""
+    for at in reversed(hyphen_breaks(word, marks="-")):
+        if pdfmetrics.stringWidth(word[:at], font, size) <= room:
+            return at
+    return 0
 
 
 def cut_word(word: str, font: str, size: float, width: float) -> list[str]:

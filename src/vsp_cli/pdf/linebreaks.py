@@ -1,0 +1,70 @@
+"""Which break ReportLab takes in a word at a line end: the first of `GermanHyphenator.splits` that fits.
+
+ReportLab asks the hyphenator of a paragraph style only for a word of plain letters, and takes the longest head
+that fits. So a compound broke inside a part although a joint would have fitted („Trinkwas-serbrunnen“ rather
+than „Trinkwasser-brunnen“), a name never at its own hyphens („Georg-Schumann-Straße“), and a word before a
+German closing quote („Teilhabe“) not at all. Here ReportLab's `_hyGenPair`, which finds the break of one word,
+asks `splits` for any word when the hyphenator is ours and takes the first break that fits, in its order:
+joints and hyphens first. Web addresses, words ReportLab carries on from a page before, and other hyphenators
+go to ReportLab's own function, as before.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reportlab.platypus import paragraph
+
+from ..hyphenation import GermanHyphenator
+
+_reportlab_pair = paragraph._hyGenPair  # type: ignore[attr-defined]
+
+
+def _pair(
+    hyphenator: Any,
+    s: Any,
+    ww: float,
+    newWidth: float,
+    maxWidth: float,
+    fontName: str,
+    fontSize: float,
+    uriWasteReduce: Any,
+    embeddedHyphenation: Any,
+    hymwl: int,
+) -> tuple[str, float, float, float, str, str] | None:
+    """ReportLab's `_hyGenPair`: (added hyphen, its width, head width, tail width, head, tail) of the first
+    break of `s` whose head fits in `maxWidth` after what the line holds (`newWidth - ww`), or None."""
+    if (
+        not isinstance(hyphenator, GermanHyphenator)
+        or not isinstance(s, str)
+        or isinstance(s, paragraph._SplitWordLL)  # type: ignore[attr-defined]
+        or paragraph._uri_split_pairs(s) is not None  # type: ignore[attr-defined]
+    ):
+        return _reportlab_pair(  # type: ignore[no-any-return]
+            hyphenator,
+            s,
+            ww,
+            newWidth,
+            maxWidth,
+            fontName,
+            fontSize,
+            uriWasteReduce,
+            embeddedHyphenation,
+            hymwl,
+        )
+    used = newWidth - ww
+    measure = paragraph.stringWidth  # type: ignore[attr-defined]
+    hyphen = 0.0
+    for head, tail, hyphenated in hyphenator.splits(s, hymwl):
+        width = measure(head, fontName, fontSize)
+        if hyphenated and not hyphen:
+            hyphen = measure("-", fontName, fontSize)
+        added = hyphen if hyphenated else 0.0
+        if used + width + added <= maxWidth:
+            return ("-" if hyphenated else ""), added, width, ww - width, head, tail
+    return None
+
+
+def install() -> None:
+    """Let ReportLab's paragraphs break words through `_pair` (calling again changes nothing)."""
+    paragraph._hyGenPair = _pair  # type: ignore[attr-defined]
