@@ -11,6 +11,7 @@ docs/templates.md: every field of a block as the Markdown templates get it.
 from __future__ import annotations
 
 import re
+import typing
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,8 @@ import yaml
 from pydantic import BaseModel
 
 from vsp_cli import forms
-from vsp_cli.forms.definition import BLOCK_SETTINGS
+from vsp_cli.forms import definition
+from vsp_cli.forms.definition import BLOCK_SETTINGS, KOPFANGABE_FIELDS, PLACEHOLDERS, TOP_KEYS
 from vsp_cli.labels import KNOWN_ERGEBNISSE, KNOWN_ZUSTAENDIGKEITEN
 from vsp_cli.model import (
     Anlass,
@@ -176,3 +178,84 @@ def test_every_key_of_every_yaml_example_is_a_field(doc: str) -> None:
         if isinstance(data, dict):
             keys |= set(data)
     assert keys and keys <= set(Statement.model_fields)
+
+
+# --- docs/formulare.md --------------------------------------------------------------------------------------
+
+
+def _settings(model: type[BaseModel]) -> set[str]:
+    """The setting names of a block's settings model, nested models (labels, options, rows) included."""
+    names = set()
+    for name, info in model.model_fields.items():
+        names.add(name)
+        for inner in (info.annotation, *typing.get_args(info.annotation)):
+            if isinstance(inner, type) and issubclass(inner, BaseModel):
+                names |= _settings(inner)
+    return names
+
+
+SETTINGS = sorted(
+    {(block, name) for block, model in BLOCK_SETTINGS.items() for name in _settings(model)}
+    | {("eigener Block", name) for name in _settings(definition.CustomBlock)}
+)
+FORM_KEYS = sorted(
+    {*TOP_KEYS}
+    | {f"teile.<id>.{name}" for name in definition.Part.model_fields}
+    | {f"seite.{name}" for name in definition.PageSettings.model_fields}
+    | {f"titel.{name}" for name in definition.Titles.model_fields}
+    | {f"petition.{name}" for name in definition.PetitionVariant.model_fields}
+)
+
+
+@pytest.mark.parametrize("key", FORM_KEYS)
+def test_every_key_of_a_form_file_is_documented(formulare: str, key: str) -> None:
+    assert f"`{key}`" in formulare
+
+
+@pytest.mark.parametrize("block", list(BLOCK_SETTINGS))
+def test_every_built_in_block_has_a_row(formulare: str, block: str) -> None:
+    assert re.search(rf"^\| `{block}` \|", formulare, flags=re.MULTILINE)
+
+
+@pytest.mark.parametrize(("block", "name"), SETTINGS, ids=[f"{b}.{n}" for b, n in SETTINGS])
+def test_every_setting_is_documented(formulare: str, block: str, name: str) -> None:
+    assert f"`{name}`" in formulare
+
+
+@pytest.mark.parametrize("feld", KOPFANGABE_FIELDS)
+def test_every_field_of_a_header_row_is_documented(formulare: str, feld: str) -> None:
+    assert f"| `{feld}` |" in formulare
+
+
+@pytest.mark.parametrize("placeholder", sorted({p for allowed, _ in PLACEHOLDERS.values() for p in allowed}))
+def test_every_placeholder_is_documented(formulare: str, placeholder: str) -> None:
+    assert f"`{{{placeholder}}}`" in formulare
+
+
+@pytest.mark.parametrize("code", sorted(FORM_CODES))
+def test_every_tested_code_of_a_form_file_is_documented(formulare: str, code: str) -> None:
+    assert f"`{code}`" in formulare
+
+
+def test_example_form_files_load_and_their_statements_validate(formulare: str, tmp_path: Path) -> None:
+    """Each complete form file (a block naming its path in its first line, with `schema = 1`) loads; each
+    statement that names one of them by path validates with --strict."""
+    written = []
+    for block in _blocks(formulare, "toml"):
+        named = re.match(r"# (formulare/[a-z0-9-]+\.toml)", block)
+        if named and re.search(r"^schema = 1$", block, flags=re.MULTILINE):
+            path = tmp_path / named.group(1)
+            path.parent.mkdir(exist_ok=True)
+            path.write_text(block, encoding="utf-8")
+            written.append(named.group(1))
+    assert len(written) >= 2
+    for ref in written:
+        form = forms.resolve(ref, forms.FormSources(), tmp_path)
+        assert form.name
+    statements = [b for b in _blocks(formulare, "yaml") if re.match(r"formular: formulare/", b)]
+    checked = 0
+    for block in statements:
+        if block.split("\n", 1)[0].removeprefix("formular: ") in written:
+            _checked(block, tmp_path)
+            checked += 1
+    assert checked >= 2
