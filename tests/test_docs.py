@@ -10,6 +10,7 @@ docs/templates.md: every field of a block as the Markdown templates get it.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import typing
 from pathlib import Path
@@ -19,6 +20,7 @@ import yaml
 from pydantic import BaseModel
 
 from vsp_cli import forms
+from vsp_cli.document import Block
 from vsp_cli.forms import definition
 from vsp_cli.forms.definition import BLOCK_SETTINGS, KOPFANGABE_FIELDS, PLACEHOLDERS, TOP_KEYS
 from vsp_cli.labels import KNOWN_ERGEBNISSE, KNOWN_ZUSTAENDIGKEITEN
@@ -259,3 +261,11 @@ def test_example_form_files_load_and_their_statements_validate(formulare: str, t
             _checked(block, tmp_path)
             checked += 1
     assert checked >= 2
+
+
+# --- docs/templates.md --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", [f.name for f in dataclasses.fields(Block)])
+def test_every_field_of_a_block_is_documented_for_templates(name: str) -> None:
+    assert f"`{name}`" in _read("templates.md")
