@@ -269,3 +269,12 @@ def test_example_form_files_load_and_their_statements_validate(formulare: str, t
 @pytest.mark.parametrize("name", [f.name for f in dataclasses.fields(Block)])
 def test_every_field_of_a_block_is_documented_for_templates(name: str) -> None:
     assert f"`{name}`" in _read("templates.md")
+
+
+# --- README.md ----------------------------------------------------------------------------------------------
+
+
+def test_readme_example_validates_on_its_form(tmp_path: Path) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    [example, *_] = _blocks(readme, "yaml")
+    assert _checked(example, tmp_path).formular == "2019"
