@@ -185,15 +185,19 @@ def test_every_key_of_every_yaml_example_is_a_field(doc: str) -> None:
 # --- docs/formulare.md --------------------------------------------------------------------------------------
 
 
-def _settings(model: type[BaseModel]) -> set[str]:
-    """The setting names of a block's settings model, nested models (labels, options, rows) included."""
+def _settings(model: type) -> set[str]:
+    """The setting names of a block's settings (a dataclass), nested tables (labels, options, rows) included."""
     names = set()
-    for name, info in model.model_fields.items():
+    for name, hint in typing.get_type_hints(model).items():
         names.add(name)
-        for inner in (info.annotation, *typing.get_args(info.annotation)):
-            if isinstance(inner, type) and issubclass(inner, BaseModel):
-                names |= _settings(inner)
+        for inner in (hint, *typing.get_args(hint)):
+            if dataclasses.is_dataclass(inner):
+                names |= _settings(inner)  # type: ignore[arg-type]
     return names
+
+
+def _keys(model: type) -> list[str]:
+    return [field.name for field in dataclasses.fields(model)]  # type: ignore[arg-type]
 
 
 SETTINGS = sorted(
@@ -202,10 +206,10 @@ SETTINGS = sorted(
 )
 FORM_KEYS = sorted(
     {*TOP_KEYS}
-    | {f"teile.<id>.{name}" for name in definition.Part.model_fields}
-    | {f"seite.{name}" for name in definition.PageSettings.model_fields}
-    | {f"titel.{name}" for name in definition.Titles.model_fields}
-    | {f"petition.{name}" for name in definition.PetitionVariant.model_fields}
+    | {f"teile.<id>.{name}" for name in _keys(definition.Part)}
+    | {f"seite.{name}" for name in _keys(definition.PageSettings)}
+    | {f"titel.{name}" for name in _keys(definition.Titles)}
+    | {f"petition.{name}" for name in _keys(definition.PetitionVariant)}
 )
 
 

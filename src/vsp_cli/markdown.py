@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -28,9 +29,11 @@ from .document import labels_v1, layout
 from .labels import german_date
 from .model import Statement
 from .settings import RenderSettings
-from .templating import environment, render
+from .templating import environment, render, render_module
 
 TEMPLATE = "statement.md.j2"
+#: The macros that set the blocks, one per block kind.
+MACROS = "bloecke.md.j2"
 
 #: The level of the template's section headings (`## Begründung`); headings inside prose go below it.
 SECTION_LEVEL = 2
@@ -334,10 +337,42 @@ def _closes(lines: list[str], fence: Token) -> bool:
 FILTERS: dict[str, Callable[..., Any]] = {"md": md, "heading": heading, "datum": datum, "prose": prose}
 
 
-def context(statement: Statement, settings: RenderSettings) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Renderers:
+    """Which template sets each block: a block template of the template folder (`bloecke/<id>.md.j2`, else
+    `bloecke/<kind>.md.j2`) where there is one, else the macro of `bloecke.md.j2` named like the block's id,
+    else like its kind."""
+
+    templates: frozenset[str] = frozenset()
+    macros: frozenset[str] = frozenset()
+
+    def mark(self, block: dict[str, Any]) -> dict[str, Any]:
+        own, kind = f"bloecke/{block['id']}.md.j2", f"bloecke/{block['kind']}.md.j2"
+        block["vorlage"] = own if own in self.templates else kind if kind in self.templates else ""
+        block["makro"] = block["id"] if block["id"] in self.macros else block["kind"]
+        return block
+
+
+_renderers: dict[int, tuple[object, Renderers]] = {}
+
+
+def renderers(env: Any) -> Renderers:
+    """The block templates and macros an environment has (looked up once per environment)."""
+    found = _renderers.get(id(env))
+    if found is None or found[0] is not env:
+        templates = frozenset(env.list_templates(filter_func=lambda name: name.startswith("bloecke/")))
+        module = render_module(env, MACROS)
+        macros = frozenset(name for name in dir(module) if not name.startswith("_"))
+        found = (env, Renderers(templates, macros))
+        _renderers[id(env)] = found
+    return found[1]
+
+
+def context(statement: Statement, settings: RenderSettings, marks: Renderers | None = None) -> dict[str, Any]:
     """The template's variables (documented in docs/templates.md), as plain data only."""
     page = layout(statement, settings)
-    blocks = [block.as_data() for block in page.blocks]
+    mark = (marks or Renderers()).mark
+    blocks = [mark(block.as_data()) for block in page.blocks]
     by_kind = {block["kind"]: block for block in blocks}
     legal = by_kind.get("rechtliche_konsequenzen")
     grid = by_kind.get("empfehlung")
@@ -382,4 +417,4 @@ def render_markdown(statement: Statement, settings: RenderSettings | None = None
     """The statement as GitHub-flavoured Markdown; raises `TemplateError` for a broken template."""
     settings = settings or RenderSettings()
     env = environment(settings.template_dir, FILTERS)
-    return tidy(render(env, TEMPLATE, context(statement, settings)))
+    return tidy(render(env, TEMPLATE, context(statement, settings, renderers(env))))

@@ -176,6 +176,22 @@ def render(env: jinja2.Environment, name: str, context: Mapping[str, Any]) -> st
         raise TemplateError([_runtime(exc, template)]) from None
 
 
+def render_module(env: jinja2.Environment, name: str) -> Any:
+    """The module of template `name` (its macros); every template problem becomes a located `TemplateError`."""
+    try:
+        template = env.get_template(name)
+    except jinja2.TemplateNotFound as exc:
+        raise TemplateError([_not_found(env, exc.name if isinstance(exc.name, str) else name)]) from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError([_syntax(exc, name)]) from None
+    try:
+        return template.module
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError([_syntax(exc, name)]) from None
+    except _RUNTIME_ERRORS as exc:
+        raise TemplateError([_runtime(exc, template)]) from None
+
+
 def _diagnostic(file: str, line: int, code: str, message: str) -> Diagnostic:
     """`line` is 1-based as Jinja reports it (0: unknown, shown as line 1)."""
     row = max(line - 1, 0)
