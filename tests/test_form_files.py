@@ -140,3 +140,22 @@ def test_vsp_formular_prints_a_form_file_that_reads_back_as_the_same_form(
     assert [(part, [b.id for b in blocks]) for part, blocks in again.parts] == [
         (part, [b.id for b in blocks]) for part, blocks in form.parts
     ]
+
+
+def test_a_line_break_in_a_label_breaks_the_printed_line_and_is_a_space_in_markdown(tmp_path: Path) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    from vsp_cli import api
+
+    (tmp_path / "eigenes.toml").write_text(
+        'schema = 1\nname = "Umbruch"\nerbt = "2014"\n[bloecke.betreff]\nlabel = "Betreff\\n(Kurzfassung)"\n',
+        encoding="utf-8",
+    )
+    path = tmp_path / "s.yaml"
+    path.write_text(STATEMENT.replace("formular.toml", "eigenes.toml"), encoding="utf-8")
+    statement = api.load(path)
+    lines = PdfReader(io.BytesIO(api.render_pdf(statement))).pages[0].extract_text().splitlines()
+    assert lines[lines.index("Betreff") + 1] == "(Kurzfassung)"
+    assert "**Betreff (Kurzfassung)**\\" in api.render_markdown(statement)

@@ -504,8 +504,11 @@ def _validated(
                 f"Der Teil „{part}“ steht zweimal in reihenfolge",
             )
     settings: dict[str, Any] = {}
+    listed = {block for part_id in order if part_id in top.teile for block in top.teile[part_id].bloecke}
     for block_id, raw in top.bloecke.items():
         model = BLOCK_SETTINGS.get(block_id)
+        if model is None and block_id not in listed and "typ" in raw:
+            continue  # a custom block no part lists is not printed: ignored (format spec § 5.2)
         if model is None and "typ" not in raw:
             if check.from_user(("bloecke", block_id)):
                 hint = did_you_mean(block_id, list(BLOCK_SETTINGS))

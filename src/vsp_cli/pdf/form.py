@@ -194,9 +194,10 @@ class FormBuilder:
         return lines
 
     def heading(self, label: str, style: ParagraphStyle, outline: bool, follow: float) -> None:
-        """A heading that never ends a page: it moves on unless `follow` points of what follows fit too."""
+        """A heading that never ends a page: it moves on unless `follow` points of what follows fit too. A line
+        break in a form's label (`\n`) breaks the printed line."""
         self.out.append(NeedSpace(style.spaceBefore + style.leading + style.spaceAfter + follow))
-        para = self.text(label, style)
+        para = self.lines(label.split("\n"), style)
         if outline:
             para.outline_title = _outline_title(label)  # type: ignore[attr-defined]
 
