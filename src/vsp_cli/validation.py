@@ -32,7 +32,7 @@ from .diagnostics import (
     german_number,
 )
 from .errors import InvalidInput
-from .forms import DEFAULT_FORM, Form, FormError, FormSources, builtin, resolve
+from .forms import Form, FormError, FormSources, resolve
 from .loader import LoadedDocument, PathKey, load_bytes, read_file
 from .model import MARKDOWN_FIELDS, Statement
 
@@ -535,11 +535,13 @@ def _written_amounts(doc: LoadedDocument) -> Any:
 
 @dataclass(frozen=True)
 class _FormChoice:
-    """The form a statement is checked against, or the diagnostics why it cannot be."""
+    """The form a statement is checked against; None with the problems why it cannot be used: those inside
+    form files, and those at the statement's `formular` (one that says the form is broken, or why the name
+    leads nowhere)."""
 
-    form: Form
-    problems: list[Diagnostic]
-    files: tuple[Path, ...] = ()
+    form: Form | None
+    in_form_files: list[Diagnostic] = field(default_factory=list)
+    at_formular: list[Diagnostic] = field(default_factory=list)
 
 
 def _choose_form(doc: LoadedDocument, sources: FormSources, source_path: Path) -> _FormChoice:
@@ -550,29 +552,21 @@ def _choose_form(doc: LoadedDocument, sources: FormSources, source_path: Path) -
         written = str(written)
     ref = written.strip() if isinstance(written, str) and written.strip() else sources.default
     try:
-        form = resolve(ref, sources, source_path.parent)
+        return _FormChoice(resolve(ref, sources, source_path.parent))
     except FormError as exc:
         here = doc.locate(("formular",)) if "formular" in data else doc.locate(())
         inside = [d for d in exc.diagnostics if d.file]
-        own = [d for d in exc.diagnostics if not d.file]
-        problems = list(inside)
-        for d in own:
-            problems.append(Diagnostic(str(doc.path), here, ("formular",), Severity.ERROR, d.code, d.message))
+        at = [
+            Diagnostic(str(doc.path), here, ("formular",), Severity.ERROR, d.code, d.message)
+            for d in exc.diagnostics
+            if not d.file
+        ]
         if inside:
-            first = inside[0].file
-            problems.append(
-                Diagnostic(
-                    str(doc.path),
-                    here,
-                    ("formular",),
-                    Severity.ERROR,
-                    "form-invalid",
-                    f"Das Formular „{ref}“ ist fehlerhaft ({german_number(len(inside))} "
-                    f"Fehler in {first}{' und weiteren Dateien' if len({d.file for d in inside}) > 1 else ''})",
-                )
-            )
-        return _FormChoice(builtin(DEFAULT_FORM), problems)
-    return _FormChoice(form, [], form.files)
+            files = {d.file for d in inside}
+            more = " und weiteren Dateien" if len(files) > 1 else ""
+            message = f"Das Formular „{ref}“ ist fehlerhaft ({german_number(len(inside))} Fehler in {inside[0].file}{more})"
+            at.append(Diagnostic(str(doc.path), here, ("formular",), Severity.ERROR, "form-invalid", message))
+        return _FormChoice(None, inside, at)
 
 
 def validate_document(
@@ -586,45 +580,37 @@ def validate_document(
 def _validate(
     doc: LoadedDocument, sources: FormSources, source_path: Path
 ) -> tuple[Statement | None, list[Diagnostic], tuple[Path, ...]]:
+    """The statement and every diagnostic: those in form files first, then the statement's in source order.
+    Without a usable form only the values themselves are checked, not the rules across fields."""
     strings = list(doc.strings())
-    diagnostics = (
+    mine = (
         _character_diagnostics(doc, strings)
         + _prose_diagnostics(doc)
         + _placeholder_diagnostics(doc, strings)
     )
     choice = _choose_form(doc, sources, source_path)
-    form = choice.form
-    diagnostics += [d for d in choice.problems if d.file != str(doc.path)]
-    own = [d for d in choice.problems if d.file == str(doc.path)]
+    mine += choice.at_formular
     statement: Statement | None = None
     findings: list[rules.Finding] = []
     data = _written_amounts(doc)
     try:
         statement = Statement.model_validate(data)
-        if not own:
-            findings = list(rules.check(statement, form))
+        if choice.form is not None:
+            findings = list(rules.check(statement, choice.form))
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
-        found = _without_echoes([_translate(e, doc) for e in errors])
-        diagnostics.extend(found)
-        if not own:
-            findings = _findings_despite(data, {e["loc"][0] for e in errors if e["loc"]}, form)
-    located: list[Diagnostic] = list(own)
+        mine += _without_echoes([_translate(e, doc) for e in errors])
+        if choice.form is not None:
+            findings = _findings_despite(data, {e["loc"][0] for e in errors if e["loc"]}, choice.form)
     for finding in findings:
         path = _as_written(finding.path, doc.data)
         span = doc.locate(path, key=finding.at_key)
-        located.append(Diagnostic(str(doc.path), span, path, finding.severity, finding.code, finding.message))
-    mine = sorted(
-        [d for d in diagnostics if d.file == str(doc.path)] + located,
-        key=lambda d: (d.span.line, d.span.column),
-    )
-    others = [d for d in diagnostics if d.file != str(doc.path)]
-    result = others + mine
-    if any(d.severity is Severity.ERROR for d in result):
-        statement = None
-    elif statement is not None:
-        statement = statement.with_form(form)
-    return statement, result, choice.files
+        mine.append(Diagnostic(str(doc.path), span, path, finding.severity, finding.code, finding.message))
+    mine.sort(key=lambda d: (d.span.line, d.span.column))
+    result = choice.in_form_files + mine
+    if statement is None or choice.form is None or any(d.severity is Severity.ERROR for d in result):
+        return None, result, ()
+    return statement.with_form(choice.form), result, choice.form.files
 
 
 def check_file(
