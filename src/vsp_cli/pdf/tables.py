@@ -7,6 +7,7 @@ from typing import Any
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, Table, TableStyle
+from reportlab.platypus.tables import CellStyle
 
 from ..labels import BOX_EMPTY, BOX_TICKED
 from .styles import FONT, FONT_BOLD, FRAME_WIDTH, HEAD_BACKGROUND, RULE
@@ -179,6 +180,46 @@ QUESTION_WIDTHS = (FRAME_WIDTH - 96 * mm, 18 * mm, 78 * mm)
 _FORM_PADDING = 3
 
 
+class _LabelCell(CellStyle):
+    """The cells of label/value rows, as class defaults: commands would set them cell by cell."""
+
+    fontname = FONT
+    fontsize = CELL_SIZE
+    leading = CELL_LEADING
+    valign = "TOP"
+    leftPadding = 0
+    rightPadding = _FORM_PADDING
+    topPadding = 1
+    bottomPadding = 2
+
+
+class _QuestionCell(CellStyle):
+    fontname = FONT
+    fontsize = CELL_SIZE
+    leading = CELL_LEADING
+    valign = "TOP"
+    leftPadding = CELL_PADDING
+    rightPadding = CELL_PADDING
+    topPadding = 2.5
+    bottomPadding = 3.5
+
+
+class _FinanceCell(CellStyle):
+    fontname = FONT
+    fontsize = FINANCE_SIZE
+    leading = FINANCE_LEADING
+    valign = "TOP"
+    leftPadding = CELL_PADDING
+    rightPadding = CELL_PADDING
+    topPadding = 2
+    bottomPadding = 3
+
+
+def _cells(kind: type[CellStyle], rows: int, columns: int) -> list[list[CellStyle]]:
+    """A table's cell styles, each with the defaults of `kind`."""
+    return [[kind(f"({i}, {j})") for j in range(columns)] for i in range(rows)]
+
+
 def label_value_table(rows: list[tuple[str, tuple[str, ...]]], styles: Any) -> Flowable:
     """Rows of a label and its value(s), one value per line (the 2019 „Räumlicher Bezug:“, `kopfangaben`)."""
     width = FRAME_WIDTH - LABEL_WIDTH
@@ -189,22 +230,15 @@ def label_value_table(rows: list[tuple[str, tuple[str, ...]]], styles: Any) -> F
         ]
         for label, values in rows
     ]
-    table = PlainTable(cells, colWidths=(LABEL_WIDTH, width), hAlign="LEFT", spaceAfter=8, splitInRow=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("FONTNAME", (0, 0), (-1, -1), FONT),
-                ("FONTNAME", (0, 0), (0, -1), FONT_BOLD),
-                ("FONTSIZE", (0, 0), (-1, -1), CELL_SIZE),
-                ("LEADING", (0, 0), (-1, -1), CELL_LEADING),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), _FORM_PADDING),
-                ("TOPPADDING", (0, 0), (-1, -1), 1),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-            ]
-        )
+    table = PlainTable(
+        cells,
+        colWidths=(LABEL_WIDTH, width),
+        hAlign="LEFT",
+        spaceAfter=8,
+        splitInRow=1,
+        cellStyles=_cells(_LabelCell, len(cells), 2),
     )
+    table.setStyle(TableStyle([("FONTNAME", (0, 0), (0, -1), FONT_BOLD)]))
     return table
 
 
@@ -213,14 +247,6 @@ def question_table(questions: Any, styles: Any, *, first_bold: bool = False) -> 
     widths = QUESTION_WIDTHS
     rows = []
     commands: list[tuple[Any, ...]] = [
-        ("FONTNAME", (0, 0), (-1, -1), FONT),
-        ("FONTSIZE", (0, 0), (-1, -1), CELL_SIZE),
-        ("LEADING", (0, 0), (-1, -1), CELL_LEADING),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
-        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
-        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
         ("BOX", (0, 0), (-1, -1), 0.6, RULE),
         ("INNERGRID", (0, 0), (-1, -1), 0.3, RULE),
     ]
@@ -241,7 +267,14 @@ def question_table(questions: Any, styles: Any, *, first_bold: bool = False) -> 
         if bold:
             commands.append(("FONTNAME", (0, r), (0, r), FONT_BOLD))
         rows.append(row)
-    table = PlainTable(rows, colWidths=widths, hAlign="LEFT", spaceAfter=6, splitInRow=1)
+    table = PlainTable(
+        rows,
+        colWidths=widths,
+        hAlign="LEFT",
+        spaceAfter=6,
+        splitInRow=1,
+        cellStyles=_cells(_QuestionCell, len(rows), 3),
+    )
     table.setStyle(TableStyle(commands))
     return table
 
@@ -262,16 +295,8 @@ def finance_table(table: Any, styles: Any) -> Flowable:
     ]
     rows = [head]
     commands: list[tuple[Any, ...]] = [
-        ("FONTNAME", (0, 0), (-1, -1), FONT),
-        ("FONTSIZE", (0, 0), (-1, -1), FINANCE_SIZE),
-        ("LEADING", (0, 0), (-1, -1), FINANCE_LEADING),
         ("FONTNAME", (0, 0), (-1, 0), FONT_BOLD),
         ("BACKGROUND", (0, 0), (-1, 0), HEAD_BACKGROUND),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
-        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
         ("BOX", (0, 0), (-1, -1), 0.6, RULE),
         ("INNERGRID", (0, 0), (-1, -1), 0.3, RULE),
         ("SPAN", (0, 0), (1, 0)),
@@ -287,6 +312,14 @@ def finance_table(table: Any, styles: Any) -> Flowable:
         )
     if len(rows) - 1 > group_start:
         commands.append(("SPAN", (0, group_start), (0, len(rows) - 1)))
-    flowable = PlainTable(rows, colWidths=widths, repeatRows=1, hAlign="LEFT", spaceAfter=8, splitInRow=1)
+    flowable = PlainTable(
+        rows,
+        colWidths=widths,
+        repeatRows=1,
+        hAlign="LEFT",
+        spaceAfter=8,
+        splitInRow=1,
+        cellStyles=_cells(_FinanceCell, len(rows), 6),
+    )
     flowable.setStyle(TableStyle(commands))
     return flowable
