@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from .checking import Columns, Id
 
@@ -50,7 +50,7 @@ class StatusSettings:
 
 
 #: What a `kopfangaben` row may print.
-KOPFANGABE_FIELDS = (
+KopfangabeField = Literal[
     "betreff",
     "status",
     "vorlageart",
@@ -63,26 +63,14 @@ KOPFANGABE_FIELDS = (
     "strategische_ziele",
     "raeumlicher_bezug",
     "nummer",
-)
+]
+KOPFANGABE_FIELDS: tuple[str, ...] = get_args(KopfangabeField)
 
 
 @dataclass(frozen=True, slots=True)
 class KopfangabeRow:
     label: Label
-    feld: Literal[
-        "betreff",
-        "status",
-        "vorlageart",
-        "gremium",
-        "eingereicht_von",
-        "federfuehrung",
-        "beteiligt",
-        "bezug",
-        "anlass",
-        "strategische_ziele",
-        "raeumlicher_bezug",
-        "nummer",
-    ]
+    feld: KopfangabeField
 
 
 @dataclass(frozen=True, slots=True)

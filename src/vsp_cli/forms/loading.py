@@ -119,36 +119,16 @@ def _file_source(path: Path) -> _Source:
     shown = _shown(path)
     try:
         info = path.stat()
-    except OSError as exc:
-        raise FormError(
-            [
-                _diag(
-                    shown,
-                    START,
-                    "form-file",
-                    f"Die Formulardatei kann nicht gelesen werden: {os_reason(exc)}",
-                )
-            ]
-        ) from None
-    key = (str(path), info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
-    found = _parsed.get(key)
-    if found is not None:
-        return found
-    if info.st_size > MAX_FORM_BYTES:
-        raise FormError([_too_large(shown)])
-    try:
+        key = (str(path), info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+        found = _parsed.get(key)
+        if found is not None:
+            return found
+        if info.st_size > MAX_FORM_BYTES:
+            raise FormError([_too_large(shown)])
         raw = read_regular(path, MAX_FORM_BYTES + 1)
     except OSError as exc:
-        raise FormError(
-            [
-                _diag(
-                    shown,
-                    START,
-                    "form-file",
-                    f"Die Formulardatei kann nicht gelesen werden: {os_reason(exc)}",
-                )
-            ]
-        ) from None
+        message = f"Die Formulardatei kann nicht gelesen werden: {os_reason(exc)}"
+        raise FormError([_diag(shown, START, "form-file", message)]) from None
     if len(raw) > MAX_FORM_BYTES:
         raise FormError([_too_large(shown)])
     try:
