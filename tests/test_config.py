@@ -188,6 +188,21 @@ def test_toml_syntax_error_is_located_in_german(tmp_path: Path) -> None:
     assert d.code == "toml-syntax"
 
 
+@pytest.mark.parametrize("opening", ["[", "{a = "])
+def test_nesting_deeper_than_tomllib_can_parse_is_a_located_error(tmp_path: Path, opening: str) -> None:
+    closing = "]" if opening == "[" else "}"
+    depth = 5000  # far beyond Python's recursion limit for tomllib's recursive parser
+    config = write(tmp_path / "vsp.toml", f'body = "a"\nformats = {opening * depth}1{closing * depth}\n')
+    [d] = errors(config)
+    assert where(d) == (2, 11 + 32 * len(opening), "toml-syntax")
+    assert "tiefer als 32 Ebenen" in d.message
+    pyproject = write(
+        tmp_path / "sub" / "pyproject.toml", f"[tool.vsp]\nx = {opening * depth}1{closing * depth}\n"
+    )
+    assert find_config(pyproject.parent) == pyproject  # it names vsp: loading it reports the problem
+    assert errors(pyproject)[0].code == "toml-syntax"
+
+
 def test_missing_or_unreadable_file(tmp_path: Path) -> None:
     assert errors(tmp_path / "fehlt.toml")[0].code == "config-missing"
     (tmp_path / "vsp.toml").write_bytes(b'body = "Stadt \xfc"\n')

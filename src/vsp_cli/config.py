@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 import string
-import tomllib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +39,8 @@ from .fileio import os_reason, read_regular, real
 from .forms import BUILTIN_IDS, DEFAULT_FORM, FormSources
 from .labels import DEFAULT_BODY, LABEL_PLACEHOLDERS, LABEL_TARGETS, Labels
 from .settings import FORMATS, Format, RenderSettings
+from .tomlpos import TomlProblem
+from .tomlpos import read as read_toml
 
 CONFIG_FILE = "vsp.toml"
 PYPROJECT = "pyproject.toml"
@@ -353,7 +354,6 @@ _TABLE_RE = re.compile(rf"[ \t]*\[(?!\[)[ \t]*(?P<key>{_KEY_PART}(?:[ \t]*\.[ \t
 _ARRAY_TABLE_RE = re.compile(r"[ \t]*\[\[")
 _PART_RE = re.compile(_KEY_PART)
 _STRING_RE = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'')
-_TOML_POSITION = re.compile(r"\s*\((?:at line (\d+), column (\d+)|at end of document)\)$")
 
 
 def _parts(key: str) -> tuple[str, ...]:
@@ -451,21 +451,6 @@ class _TomlIndex:
 
 # --- loading ------------------------------------------------------------------------------------------------
 
-#: tomllib's problem texts in German; others are shown as they are after a German lead.
-_TOML_PROBLEMS = {
-    "Invalid value": "ungültiger Wert (Texte gehören in Anführungszeichen, Wahrheitswerte sind true/false)",
-    "Expected '=' after a key in a key/value pair": "„=“ nach dem Schlüssel erwartet",
-    "Cannot overwrite a value": "der Schlüssel steht doppelt in der Datei",
-    "Cannot declare": "die Tabelle steht doppelt in der Datei",
-    "Unclosed array": "eckige Klammer der Liste nicht geschlossen",
-    "Unclosed inline table": "geschweifte Klammer der Tabelle nicht geschlossen",
-    "Illegal character": "ungültiges Zeichen (fehlt ein schließendes Anführungszeichen?)",
-    "Unterminated string": "Anführungszeichen nicht geschlossen",
-    "Invalid statement": "ungültige Zeile; erwartet wird schluessel = wert oder [tabelle]",
-    "Expected newline or end of document after a statement": "nach dem Wert darf in der Zeile nichts "
-    "mehr stehen (Kommentare beginnen mit #)",
-}
-
 
 @dataclass(frozen=True)
 class ProjectConfig:
@@ -483,22 +468,6 @@ class ProjectConfig:
 
 def _diagnostic(file: Path | str, span: Span, path: PathKey, code: str, message: str) -> Diagnostic:
     return Diagnostic(str(file), span, path, Severity.ERROR, code, message)
-
-
-def _syntax_error(path: Path, exc: tomllib.TOMLDecodeError, text: str) -> Diagnostic:
-    message = str(exc)
-    m = _TOML_POSITION.search(message)
-    problem = message[: m.start()] if m else message
-    if m and m.group(1):
-        line, column = int(m.group(1)) - 1, int(m.group(2)) - 1
-    else:
-        lines = text.splitlines() or [""]
-        line, column = len(lines) - 1, len(lines[-1])
-    german = next((g for e, g in _TOML_PROBLEMS.items() if problem.startswith(e)), None)
-    detail = german if german else f"({problem})"
-    return _diagnostic(
-        path, Span(line, column, line, column + 1), (), "toml-syntax", f"TOML-Syntaxfehler: {detail}"
-    )
 
 
 def _read(path: Path) -> str:
@@ -644,9 +613,9 @@ def load_config(path: Path) -> ProjectConfig:
     path = real(path)
     text = _read(path)
     try:
-        document = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError([_syntax_error(path, exc, text)]) from None
+        document, _ = read_toml(text)
+    except TomlProblem as exc:
+        raise ConfigError([_diagnostic(path, exc.span, (), "toml-syntax", exc.message)]) from None
     root: tuple[str, ...] = ()
     data: Any = document
     if path.name == PYPROJECT:
@@ -699,8 +668,8 @@ def _has_tool_vsp(pyproject: Path) -> bool:
     if len(raw) > MAX_CONFIG_BYTES:
         return True  # cannot be checked: loading it says so, rather than another configuration being used
     try:
-        tool = tomllib.loads(text).get("tool")
-    except tomllib.TOMLDecodeError:
+        tool = read_toml(text)[0].get("tool")
+    except TomlProblem:
         return bool(_TOOL_VSP_TEXT.search(text))
     return isinstance(tool, dict) and "vsp" in tool
 

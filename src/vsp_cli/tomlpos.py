@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import re
+import tomllib
 from dataclasses import dataclass
+from typing import Any
 
 from .diagnostics import START, Span
 
@@ -34,8 +36,22 @@ _SCALAR_END = re.compile(r"[,\]}\n#]")
 _ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", '"': '"', "\\": "\\", "e": "\x1b"}
 
 
+#: How deep arrays and inline tables may nest in a TOML file vsp reads (a form has 3 levels, a configuration 2);
+#: deeper nesting would exhaust Python's stack in `tomllib`, which parses recursively.
+MAX_TOML_NESTING = 32
+
+
 class _Stop(Exception):
     """The source is not what this scanner expects; what was found so far stands."""
+
+
+class TomlProblem(Exception):
+    """A TOML source that cannot be read: where, and why in German."""
+
+    def __init__(self, span: Span, message: str) -> None:
+        super().__init__(message)
+        self.span = span
+        self.message = message
 
 
 class _Scanner:
@@ -45,6 +61,7 @@ class _Scanner:
         self.line_starts = [0, *(m.end() for m in re.finditer("\n", text))]
         self.found: dict[PathKey, Entry] = {}
         self.array_tables: dict[PathKey, int] = {}
+        self.depth = 0
 
     # --- positions -----------------------------------------------------------------------------------------
 
@@ -170,6 +187,23 @@ class _Scanner:
 
     def value(self, path: PathKey) -> None:
         text = self.text
+        if text.startswith(("[", "{"), self.at):
+            self.depth += 1
+            if self.depth > MAX_TOML_NESTING:
+                raise TomlProblem(
+                    self.span(self.at, self.at + 1),
+                    f"TOML-Syntaxfehler: Listen und Tabellen sind hier tiefer als {MAX_TOML_NESTING} Ebenen "
+                    "verschachtelt (Grenze MAX_TOML_NESTING)",
+                )
+            try:
+                self.nested(path)
+            finally:
+                self.depth -= 1
+        else:
+            self.scalar()
+
+    def nested(self, path: PathKey) -> None:
+        text = self.text
         if text.startswith("[", self.at):
             self.at += 1
             index = 0
@@ -201,19 +235,21 @@ class _Scanner:
                     self.at += 1
                 elif not text.startswith("}", self.at):
                     raise _Stop
-        else:
-            for pattern in (_ML_BASIC, _ML_LITERAL, _BASIC, _LITERAL):
-                m = pattern.match(text, self.at)
-                if m:
-                    self.at = m.end()
-                    return
-            m = _SCALAR_END.search(text, self.at)
-            end = len(text) if m is None else m.start()
-            if end == self.at:
-                raise _Stop
-            self.at = end
-            while self.at > 0 and text[self.at - 1] in " \t\r":
-                self.at -= 1
+
+    def scalar(self) -> None:
+        text = self.text
+        for pattern in (_ML_BASIC, _ML_LITERAL, _BASIC, _LITERAL):
+            m = pattern.match(text, self.at)
+            if m:
+                self.at = m.end()
+                return
+        m = _SCALAR_END.search(text, self.at)
+        end = len(text) if m is None else m.start()
+        if end == self.at:
+            raise _Stop
+        self.at = end
+        while self.at > 0 and text[self.at - 1] in " \t\r":
+            self.at -= 1
 
 
 def _unescape(raw: str) -> str:
@@ -240,11 +276,28 @@ def _unescape(raw: str) -> str:
 
 
 def positions(text: str) -> dict[PathKey, Entry]:
-    """Every path of a TOML source that `tomllib` accepted, with the spans of its key and value."""
+    """Every path of a TOML source that `tomllib` accepted, with the spans of its key and value.
+
+    Raises `TomlProblem` where arrays or inline tables nest deeper than `MAX_TOML_NESTING`."""
     scanner = _Scanner(text)
     with contextlib.suppress(_Stop):
         scanner.document()
     return scanner.found
+
+
+def read(text: str) -> tuple[dict[str, Any], dict[PathKey, Entry]]:
+    """A TOML source's data and positions; raises `TomlProblem`, located and in German, where it cannot be
+    read. The nesting is checked before `tomllib` parses, which would otherwise exhaust the stack."""
+    found = positions(text)
+    try:
+        return tomllib.loads(text), found
+    except tomllib.TOMLDecodeError as exc:
+        raise TomlProblem(*syntax_problem(str(exc), text)) from None
+    except RecursionError:  # the scanner stopped early on an odd source and did not see the depth
+        raise TomlProblem(
+            START,
+            f"TOML-Syntaxfehler: Listen und Tabellen sind tiefer als {MAX_TOML_NESTING} Ebenen verschachtelt",
+        ) from None
 
 
 def locate(found: dict[PathKey, Entry], path: PathKey, *, key: bool = False) -> Span:

@@ -24,7 +24,7 @@ from ..diagnostics import START, Diagnostic, Severity, Span, describe_value, did
 from ..errors import VspError
 from ..fileio import os_reason, read_regular, real
 from ..labels import LABEL_TARGETS, PAGE_PLACEHOLDERS
-from ..tomlpos import Entry, PathKey, locate, positions, syntax_problem
+from ..tomlpos import Entry, PathKey, TomlProblem, locate, positions, read
 from .checking import Problem, build
 from .definition import (
     ANLASS_IDS,
@@ -148,11 +148,10 @@ def _file_source(path: Path) -> _Source:
             ]
         ) from None
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        span, message = syntax_problem(str(exc), text)
-        raise FormError([_diag(shown, span, "toml-syntax", message)]) from None
-    source = _Source(key, shown, data, positions(text), False, path.parent)
+        data, where = read(text)
+    except TomlProblem as exc:
+        raise FormError([_diag(shown, exc.span, "toml-syntax", exc.message)]) from None
+    source = _Source(key, shown, data, where, False, path.parent)
     if len(_parsed) > 64:
         _parsed.clear()
     _parsed[key] = source
