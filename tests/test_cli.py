@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -151,6 +152,22 @@ def test_new_writes_a_starter_that_validates_on_its_form(
     code, out, _ = call(capsys, "validate", str(path))
     assert code == 0 and ": fehler:" not in out
     assert {line.rsplit("[", 1)[1] for line in out.splitlines() if ": warnung:" in line} == {"placeholder]"}
+
+
+def test_new_writes_the_fields_a_form_places_in_header_rows(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A form whose Betreff and Einreicher are rows of `kopfangaben` (the ALLRIS 4 example) still gets them in
+    the starter, each field once, and the starter validates on it."""
+    shutil.copy(ROOT / "examples" / "formulare" / "2021.toml", tmp_path / "2021.toml")
+    path = tmp_path / "VIII-A-01234-VSP-01.yaml"
+    assert call(capsys, "new", "--formular", str(tmp_path / "2021.toml"), str(path))[0] == 0
+    text = path.read_text(encoding="utf-8")
+    for field in ("betreff", "eingereicht_von", "anlass", "strategische_ziele"):
+        assert text.count(f"\n{field}:") == 1, field
+    assert text.index("\nbetreff:") < text.index("\nberatungsfolge:")  # in the order the form prints them
+    code, out, _ = call(capsys, "validate", str(path))
+    assert code == 0 and ": fehler:" not in out
 
 
 def test_new_refers_to_a_schema_in_the_repository_relatively(

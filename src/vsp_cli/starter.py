@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .fileio import real
 from .forms import Form
-from .forms.definition import CustomBlock
+from .forms.definition import CustomBlock, KopfangabenSettings
 from .model import NUMMER_PATTERN
 
 _NUMMER_RE = re.compile(NUMMER_PATTERN)
@@ -91,6 +91,7 @@ def starter_text(form: Form, *, target: Path | None = None, schema: str | None =
         "status: oeffentlich",
     ]
     custom: list[tuple[str, CustomBlock]] = []
+    written = {"status"}  # written above: every statement has one
     for _, blocks in form.ordered(sachverhalt_first=False):
         for block in blocks:
             if not form.placed(block.id, petition=petition):
@@ -99,14 +100,25 @@ def starter_text(form: Form, *, target: Path | None = None, schema: str | None =
                 if not custom:
                     lines.append("@ZUSATZFELDER@")
                 custom.append((block.id, block.settings))
-            else:
-                lines += _section(block.id, grid.ids)
+                continue
+            # a header row places a field as its block would (betreff, eingereicht_von, anlass, …)
+            rows = block.settings.zeilen if isinstance(block.settings, KopfangabenSettings) else ()
+            for section in [str(row.feld) for row in rows] or [block.id]:
+                if section not in written:
+                    written.add(section)
+                    lines += _section(section, grid.ids, anlass="anlass" not in written)
     text = "\n".join(lines).rstrip("\n") + "\n"
     return text.replace("@ZUSATZFELDER@", _custom(custom))
 
 
-def _section(block_id: str, options: tuple[str, ...]) -> list[str]:
-    """The starter's lines for one printed built-in block (none for blocks without a field of their own)."""
+def _section(block_id: str, options: tuple[str, ...], *, anlass: bool = True) -> list[str]:
+    """The starter's lines for one printed built-in block or header row (none for blocks without a field of
+    their own); `anlass`: whether the Zusammenfassung brings the Anlass (not if a header row wrote it)."""
+    anlass_lines = [
+        "",
+        "# Anlass der Vorlage: rechtliche_vorschriften, stadtratsbeschluss, verwaltungshandeln oder {sonstiges: Text}",
+        "anlass: {sonstiges: Antrag}",
+    ]
     texts: dict[str, list[str]] = {
         "gremium": ["", "# Beschließendes Gremium über dem Titel (optional)", "# gremium: Ratsversammlung"],
         "eingereicht_von": ["", f"eingereicht_von: {PLACEHOLDERS['eingereicht_von']}"],
@@ -148,10 +160,10 @@ def _section(block_id: str, options: tuple[str, ...]) -> list[str]:
             "# hinweis: Finanzielle Auswirkungen",
         ],
         "raeumlicher_bezug": ["", "# Räumlicher Bezug (optional)", "# raeumlicher_bezug: stadtweit"],
+        "anlass": anlass_lines,
         "zusammenfassung": [
-            "",
-            "# Anlass der Vorlage: rechtliche_vorschriften, stadtratsbeschluss, verwaltungshandeln oder {sonstiges: Text}",
-            "anlass: {sonstiges: Antrag}",
+            *(anlass_lines if anlass else [""]),
+            "# Zusammenfassung (Markdown, optional)",
             "# zusammenfassung: |",
             "#   …",
         ],
