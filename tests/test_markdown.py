@@ -259,6 +259,22 @@ def test_sections_in_order_with_their_headings(minimal_data: dict[str, Any]) -> 
     assert list_items(tokens, "ordered_list") == ["Der Oberbürgermeister wird beauftragt.", "Karte", "Kosten"]
 
 
+@pytest.mark.parametrize(
+    ("titel", "heading"),
+    [(None, ["Beschlussvorschlag"]), (False, []), ("Beschluss:", ["Beschluss"])],
+    ids=["null: the form's heading", "false: none", "own heading"],
+)
+def test_beschlussvorschlag_titel_null_keeps_the_form_heading_false_removes_it(
+    minimal_data: dict[str, Any], titel: Any, heading: list[str]
+) -> None:
+    statement = make(minimal_data, beschlussvorschlag="Der Text.", beschlussvorschlag_titel=titel)
+    tokens = GFM.parse(render_markdown(statement))
+    assert headings(tokens, "h2")[: len(heading) + 1] == [
+        *heading,
+        "Prüfung der Übereinstimmung mit den strategischen Zielen",
+    ]
+
+
 # --- plain text prints literally ------------------------------------------------------------------------
 
 NASTY = [

@@ -624,6 +624,22 @@ def test_any_printable_text_renders(
         assert expected in text
 
 
+@pytest.mark.parametrize("titel", [None, False, "Alternativvorschlag:"])
+def test_beschlussvorschlag_titel_null_prints_the_form_heading_false_none(titel: Any) -> None:
+    """`beschlussvorschlag_titel:` without a value (null) is the form's heading, as in v1; only false drops it."""
+    data = statement(empfehlung="alternativvorschlag", beschlussvorschlag="Der Text.").model_dump(
+        mode="json", exclude_unset=True
+    )
+    st_ = Statement.model_validate({**data, "beschlussvorschlag_titel": titel})
+    text = flat("\n".join(pages(render_pdf(st_))))
+    heading = {None: "Beschlussvorschlag:", False: None, "Alternativvorschlag:": "Alternativvorschlag:"}[
+        titel
+    ]
+    assert ("Beschlussvorschlag: Der Text." in text) == (heading == "Beschlussvorschlag:")
+    assert ("Alternativvorschlag: Der Text." in text) == (heading == "Alternativvorschlag:")
+    assert "Der Text." in text
+
+
 LONG_RUNS = {
     "address in pointy brackets": "Siehe <https://www.leipzig.de/buergerservice-und-verwaltung/aemter-und-"
     "behoerdengaenge/behoerden-und-dienstleistungen/dienstleistung/barrierefreiheit-der-internetseiten-der-stadt-"

@@ -452,11 +452,8 @@ def _empfehlung(base: _Name, _s: Any, st: Statement, form: Form, *_: Any) -> Blo
 def _beschlussvorschlag(base: _Name, s: LabelOnly, st: Statement, *_: Any) -> Block | None:
     if not st.beschlussvorschlag:
         return None
-    heading = st.beschlussvorschlag_titel
-    label = s.label if heading is None else heading
-    if "beschlussvorschlag_titel" in st.model_fields_set and heading is None:
-        label = ""  # `beschlussvorschlag_titel: false`: the text right after the grid
-    return _with(base, label=label, prose=st.beschlussvorschlag)
+    heading = st.beschlussvorschlag_titel  # "" for `false`: the text right after the grid
+    return _with(base, label=s.label if heading is None else heading, prose=st.beschlussvorschlag)
 
 
 def _strategische_ziele(base: _Name, s: StrategischeZieleSettings, st: Statement, *_: Any) -> Block | None:

@@ -242,13 +242,13 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
 
 
-def _switch(*, empty: bool, off: bool) -> Any:
+def _switch(*, empty: bool, off: bool, off_as: str | None = None) -> Any:
     """A validator for a text field that may also be `""` (label alone) and/or `false` (no block): one validator,
     so that a wrong value gets one message, not one per alternative; `null` stays an error, as in v1."""
 
     def validate(value: Any, handler: Any) -> Any:
         if off and value is False:
-            return None
+            return off_as
         if empty and value == EMPTY:
             return EMPTY
         if value is None:
@@ -282,8 +282,11 @@ TextOrEmpty = Annotated[
     Text | None, _switch(empty=True, off=False), _text_schema(False, empty=True, off=False)
 ]
 """Plain text, or `""`: the label alone."""
-TextOrOff = Annotated[Text | None, _switch(empty=False, off=True), _text_schema(False, empty=False, off=True)]
-"""Plain text, or `false` (None: not printed)."""
+HeadingOrOff = Annotated[
+    Text | None, _switch(empty=False, off=True, off_as=EMPTY), _text_schema(False, empty=False, off=True)
+]
+"""A heading, or `false` (`""`: no heading), which a clerk cannot write as `""` (that is `empty-value`);
+`null` or no value means the form's heading, as in v1."""
 
 
 class Antwort(StrEnum):
@@ -862,7 +865,7 @@ class Statement(_Model):
         "alternativvorschlag oder zustimmung_mit_ergaenzung angekreuzt ist.",
         examples=["1. Der Oberbürgermeister wird beauftragt, …"],
     )
-    beschlussvorschlag_titel: TextOrOff | None = Field(
+    beschlussvorschlag_titel: HeadingOrOff | None = Field(
         default=None,
         title="Überschrift des Beschlussvorschlags",
         description="Überschrift über dem Beschlussvorschlag; ohne Angabe die des Formulars "
