@@ -1,15 +1,17 @@
-"""Tables of plain-text cells (the Beratungsfolge, the form's boxes), set in one text object each."""
+"""Tables of plain-text cells (the Beratungsfolge, the form's boxes), set in one text object each and tagged
+cell by cell (`tagging.TaggedTable`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Table, TableStyle
+from reportlab.platypus import Flowable, TableStyle
 
 from ..labels import BOX_EMPTY, BOX_TICKED
 from .styles import FONT, FONT_BOLD, FRAME_WIDTH, HEAD_BACKGROUND, RULE
-from .text import wrap_lines
+from .tagging import ListItem, TaggedTable, drawing, switch
+from .text import Cut, wrap_lines
 
 CELL_SIZE = 9.5
 CELL_LEADING = 12
@@ -20,14 +22,17 @@ BOX_PADDING = 6
 BERATUNG_WIDTHS = (FRAME_WIDTH - 72 * mm, 24 * mm, 48 * mm)
 
 
-class PlainTable(Table):
+class PlainTable(TaggedTable):
     """A table of plain-text cells (the Beratungsfolge, the form) whose text is set in one text object.
 
     ReportLab sets each line of each cell as a text object of its own, measuring it first for right-to-left
     scripts, and writes an empty one for an empty cell. Here the lines are added to one text object, written
-    after the rules; the positions are ReportLab's.
+    after the rules; the positions are ReportLab's. Each cell's text is marked as its element in `tags` (a
+    `ListItem`: the box or number and the space after it as the label, the rest as the body), the lines of a
+    cell joined by spaces.
     """
 
+    _defers_text = True
     _text: Any = None
     _font: tuple[str, float, float] | None = None
     _color: Any = None
@@ -48,7 +53,10 @@ class PlainTable(Table):
             and cellstyle.valign in ("TOP", "MIDDLE", "BOTTOM")
             and not (cellstyle.direction or cellstyle.shaping or cellstyle.href or cellstyle.destination)
         ):
-            super()._drawCell(cellval, cellstyle, pos, size)  # type: ignore[misc]
+            cell = self.cell_tag()
+            element = None if self.row_is_artifact() else cell.body if isinstance(cell, ListItem) else cell
+            with drawing(self.canv, element):
+                super()._drawCell(cellval, cellstyle, pos, size)  # type: ignore[misc]
             return
         if not cellval:
             return
@@ -73,8 +81,20 @@ class PlainTable(Table):
             text.setFillColor(cellstyle.color)
             self._color = cellstyle.color
         text.setTextOrigin(x + cellstyle.leftPadding, y)
-        for line in lines:
-            text.textLine(line)
+        cell = None if self.row_is_artifact() else self.cell_tag()
+        last = len(lines) - 1
+        cuts = getattr(cellval, "cuts", ())
+        if isinstance(cell, ListItem):
+            first = lines[0]
+            split = first.find("\u00a0") + 1 or first.find(" ") + 1
+            switch(text, cell.label)
+            text.textOut(first[:split])
+            switch(text, cell.body)
+            lines[0] = first[split:]
+        else:
+            switch(text, cell)
+        for index, line in enumerate(lines):
+            text.textLine(line if index == last or index in cuts else line + " ")
 
 
 class WholeTable(PlainTable):
@@ -89,18 +109,34 @@ def row_height(cells: list[str]) -> float:
     return max(cell.count("\n") + 1 for cell in cells) * CELL_LEADING + BERATUNG_PADDING
 
 
+class CellText(str):
+    """A cell's lines joined by newlines, knowing which of them end inside a cut word (`cuts`: no space follows
+    them in the tagged text)."""
+
+    cuts: frozenset[int] = frozenset()
+
+
+def _joined(lines: list[str]) -> str:
+    text = "\n".join(lines)
+    cuts = frozenset(index for index, line in enumerate(lines) if type(line) is Cut)
+    if not cuts:
+        return text
+    cell = CellText(text)
+    cell.cuts = cuts
+    return cell
+
+
 def cell_text(
     text: str, font: str, width: float, size: float = CELL_SIZE, padding: float = CELL_PADDING
 ) -> str:
     """A table cell as a plain string, broken into lines; plain strings are never read as markup."""
-    return "\n".join(wrap_lines(text, font, size, width - 2 * padding))
+    return _joined(wrap_lines(text, font, size, width - 2 * padding))
 
 
 def box_text(label: str, ticked: bool, width: float) -> str:
     """„☒ label“ or „☐ label“: the box is a character, so extracted text tells which one is ticked."""
     box = BOX_TICKED if ticked else BOX_EMPTY
-    lines = wrap_lines(f"{box}\u00a0{label}", FONT_BOLD if ticked else FONT, FORM_SIZE, width)
-    return "\n".join(lines)
+    return _joined(wrap_lines(f"{box}\u00a0{label}", FONT_BOLD if ticked else FONT, FORM_SIZE, width))
 
 
 _BERATUNG_TOP, _BERATUNG_BOTTOM = 2.5, 3.5

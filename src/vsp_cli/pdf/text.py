@@ -11,21 +11,37 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable
 
+from .tagging import StructElem, drawing
+
 
 class TextLines(Flowable):
     """Plain text in one face, broken at spaces and set line by line: the form's titles, labels and values.
 
     The text never passes ReportLab's paragraph parser, so nothing in it can act as markup, and it lays out
     in a fraction of a Paragraph's time. Each of `parts` starts a new line; white space inside a part is a
-    single space, as in a paragraph.
+    single space, as in a paragraph. Its text is marked as content of `tag` (None: an artifact), with a space
+    at each line end but inside a cut word, so the tagged text reads as words.
     """
 
-    def __init__(self, parts: Sequence[str], style: ParagraphStyle, lines: list[str] | None = None) -> None:
+    #: The structure element of the text.
+    tag: StructElem | None = None
+    #: Whether the text goes on in another part (after a page break): its last line ends with a space too.
+    _continued = False
+
+    def __init__(
+        self,
+        parts: Sequence[str],
+        style: ParagraphStyle,
+        lines: list[str] | None = None,
+        tag: StructElem | None = None,
+    ) -> None:
         super().__init__()
         self.parts = parts
         self.style = style
         self._lines = lines
         self._for_width = -1.0
+        if tag is not None:
+            self.tag = tag
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         style = self.style
@@ -45,16 +61,32 @@ class TextLines(Flowable):
         fit = int((availHeight + 1e-6) // self.style.leading)
         if fit <= 0 or fit >= len(self._lines):
             return []
-        return [TextLines((), self.style, self._lines[:fit]), TextLines((), self.style, self._lines[fit:])]
+        first = TextLines((), self.style, self._lines[:fit], self.tag)
+        first._continued = True
+        rest = TextLines((), self.style, self._lines[fit:], self.tag)
+        rest._continued = self._continued
+        return [first, rest]
 
     def draw(self) -> None:
         style = self.style
-        text = self.canv.beginText(style.leftIndent, self.height - style.fontSize)
-        text.setFont(style.fontName, style.fontSize, style.leading)
-        text.setFillColor(style.textColor)
-        for line in self._lines or ():
-            text.textLine(line)
-        self.canv.drawText(text)
+        canv = self.canv
+        with drawing(canv, self.tag):
+            text = canv.beginText(style.leftIndent, self.height - style.fontSize)
+            text.setFont(style.fontName, style.fontSize, style.leading)
+            text.setFillColor(style.textColor)
+            lines = self._lines or ()
+            last = len(lines) - 1
+            for index, line in enumerate(lines):
+                text.textLine(
+                    line if type(line) is Cut or (index == last and not self._continued) else line + " "
+                )
+            canv.drawText(text)
+
+
+class Cut(str):
+    """A line that ends inside a word cut because it is wider than the line: no space follows it."""
+
+    __slots__ = ()
 
 
 #: Where plain text may break: ordinary white space, never a no-break space.
@@ -96,7 +128,7 @@ def _break_lines(text: str, font: str, size: float, width: float) -> list[str]:
             current, used = [], -space
         if w > width and len(word) > 1:  # an over-long word: lines of the longest pieces that fit
             *full, word = cut_word(word, font, size, width)
-            lines += full
+            lines += map(Cut, full)
             w = pdfmetrics.stringWidth(word, font, size)
         current.append(word)
         used += space + w

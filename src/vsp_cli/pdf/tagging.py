@@ -1,0 +1,727 @@
+"""Tagged PDF (ISO 32000-1 § 14.7-14.8, PDF/UA-1): the structure tree and the marked content that ties it to the pages.
+
+How a block renderer tags its content
+-------------------------------------
+Structure elements are made while a block builds its flowables, in reading order, under the element the block
+is given (the `Document`, a list item, a quote). A flowable carries the element its drawing belongs to in its
+`tag` attribute; a flowable without one is drawn as an artifact. The canvas numbers the marked content (MCIDs)
+while the pages are laid out and writes the tree when the document is saved, so a paragraph or table split
+across pages stays one element with content on both pages::
+
+    heading = tag(TextLines([label], style), parent.add("H2"))    # a heading of the form
+    value = tag(TextLines([text], style), parent.add("P"))        # a label or value
+    boxes = parent.add("L", attributes=LIST_NONE)                 # the recommendation grid
+    cells = [[list_item(boxes, ticked=on)] for on in ticks]       # LI > Lbl („angekreuzt“) + LBody
+    grid = PlainTable(data, ..., tags=cells)                      # a table of plain cells, tagged per cell
+    table = table_cells(parent, rows=3, columns=3, header_rows=1) # Table > TR > TH (/Scope /Column) / TD
+    PlainTable(data, ..., repeatRows=1, tags=table)               # repeated header rows become artifacts
+    para = tag(ProseParagraph(markup, style), parent.add("P"))    # links inside get Link + OBJR
+    rule = Rule(...)                                              # untagged: an artifact
+
+A `ListItem` in a plain table cell puts the cell's first character (the ☐/☒ box, or a number) and the space
+after it in its `Lbl` and the rest in its `LBody`; a `ProseParagraph` with a bullet takes `label=` for the
+bullet. `drawing(canvas, element)` marks what a flowable draws itself, `artifact(canvas)` marks furniture
+(running header, footer, rules, backgrounds); both do nothing on a canvas that does not tag.
+
+Word breaks (§ 14.8.2.5): a line end inside a paragraph gets a real space; a hyphen that line breaking added
+is drawn as the soft hyphen (U+00AD, whose glyph is the hyphen's in DejaVu), so the tree's text reads as
+words: „Migranten\u00adselbstorganisationen“.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from reportlab.pdfbase import pdfdoc, pdfmetrics
+from reportlab.pdfgen.textobject import PDFTextObject
+from reportlab.platypus import Flowable, Table
+from reportlab.platypus import paragraph as _paragraph
+from reportlab.platypus.tables import TableRenderCB
+
+#: Attributes (owner and values, as the body of a PDF dictionary) of standard elements.
+SCOPE_COLUMN = "/O /Table /Scope /Column"
+LIST_NONE = "/O /List /ListNumbering /None"
+LIST_DISC = "/O /List /ListNumbering /Disc"
+LIST_DECIMAL = "/O /List /ListNumbering /Decimal"
+
+#: What the boxes of the form say in the structure tree (`Lbl` /ActualText).
+TICKED = "angekreuzt"
+UNTICKED = "nicht angekreuzt"
+
+
+class StructElem:
+    """An element of the structure tree: a standard role, its children in reading order, and what a reader needs
+    besides the content (/Alt, /ActualText, attributes)."""
+
+    __slots__ = ("actual_text", "alt", "attached", "attributes", "kids", "parent", "role")
+
+    def __init__(
+        self,
+        role: str,
+        parent: StructElem | None = None,
+        *,
+        alt: str | None = None,
+        actual_text: str | None = None,
+        attributes: str | None = None,
+        attach: bool = True,
+    ) -> None:
+        self.role = role
+        self.parent = parent
+        self.alt = alt
+        self.actual_text = actual_text
+        self.attributes = attributes
+        #: Child elements, marked content (page, MCID) and annotations, in reading order.
+        self.kids: list[StructElem | tuple[int, int] | _AnnotationRef] = []
+        self.attached = False
+        if parent is not None and attach:
+            self.attach()
+
+    def add(
+        self,
+        role: str,
+        *,
+        alt: str | None = None,
+        actual_text: str | None = None,
+        attributes: str | None = None,
+    ) -> StructElem:
+        """A new last child of this element."""
+        return StructElem(role, self, alt=alt, actual_text=actual_text, attributes=attributes)
+
+    def attach(self) -> None:
+        """Become the last child of the parent (an element made while drawing joins when its content does)."""
+        if not self.attached and self.parent is not None:
+            self.parent.kids.append(self)
+            self.attached = True
+
+    def __repr__(self) -> str:
+        return f"<{self.role}>"
+
+
+@dataclass(frozen=True)
+class ListItem:
+    """`LI` > `Lbl` + `LBody`: what a cell or paragraph with a label (box, bullet, number) is tagged as."""
+
+    item: StructElem
+    label: StructElem
+    body: StructElem
+
+
+def list_item(parent: StructElem, ticked: bool | None = None, body: str | None = None) -> ListItem:
+    """A new item of the list `parent`. `ticked` (not None) makes the label a form box that reads „angekreuzt“
+    or „nicht angekreuzt“. The item's content goes to its `LBody` directly, or to an element of role `body`
+    made inside it."""
+    item = parent.add("LI")
+    label = item.add("Lbl", actual_text=None if ticked is None else TICKED if ticked else UNTICKED)
+    lbody = item.add("LBody")
+    return ListItem(item, label, lbody.add(body) if body else lbody)
+
+
+#: A cell of a plain table: the element its text belongs to, a list item (label and body), or None (no text).
+Cell = StructElem | ListItem | None
+
+_F = TypeVar("_F", bound=Flowable)
+
+
+def tag(flowable: _F, element: StructElem | None) -> _F:
+    """`flowable`, its drawing marked as content of `element` (None: an artifact)."""
+    flowable.tag = element  # type: ignore[attr-defined]
+    return flowable
+
+
+def table_cells(
+    parent: StructElem, rows: int, columns: int, header_rows: int = 0, attributes: str | None = None
+) -> list[list[Cell]]:
+    """A new `Table` element of `parent` with `TR` > `TH` (scope: column) for the header rows and `TD` below;
+    the cells' elements by row and column, for a table's `tags`."""
+    table = parent.add("Table", attributes=attributes)
+    grid: list[list[Cell]] = []
+    for r in range(rows):
+        row = table.add("TR")
+        head = r < header_rows
+        grid.append(
+            [row.add("TH", attributes=SCOPE_COLUMN) if head else row.add("TD") for _ in range(columns)]
+        )
+    return grid
+
+
+# --- the document's tagging state ----------------------------------------------------------------------------
+
+
+class _AnnotationRef:
+    """An annotation (a link's hot spot) as a child of its element: an OBJR."""
+
+    __slots__ = ("name", "page")
+
+    def __init__(self, name: str, page: int) -> None:
+        self.name = name
+        self.page = page
+
+
+class Tagger:
+    """A document's marked content while it is laid out: which element each MCID of each page belongs to."""
+
+    def __init__(self, root: StructElem) -> None:
+        self.root = root
+        #: Per page, the element of each MCID.
+        self.pages: list[list[StructElem]] = []
+        #: Link annotations in order of their /StructParent key: (annotation name, element).
+        self.annotations: list[tuple[str, StructElem]] = []
+        #: The element a text object drawn now belongs to (None: an artifact).
+        self.current: StructElem | None = None
+        #: The element of the next text object only (a paragraph's bullet, drawn before its text).
+        self.label: StructElem | None = None
+        #: The words of the paragraph being drawn, to tell word breaks at line ends.
+        self.source: _Source | None = None
+        #: Open explicit marks (artifacts, figures): text objects inside them are not marked again.
+        self.depth = 0
+
+    def mcid(self, page: int, element: StructElem) -> int:
+        pages = self.pages
+        while len(pages) <= page:
+            pages.append([])
+        ids = pages[page]
+        ids.append(element)
+        element.attach()
+        element.kids.append((page, len(ids) - 1))
+        return len(ids) - 1
+
+    def begin(self, page: int, element: StructElem | None, artifact: str = "") -> str:
+        """The operator that opens marked content of `element` (None: an artifact of kind `artifact`)."""
+        if element is None:
+            return f"/Artifact <</Type /{artifact}>> BDC" if artifact else "/Artifact BMC"
+        return f"/{element.role} <</MCID {self.mcid(page, element)}>> BDC"
+
+
+def tagger_of(canvas: Any) -> Tagger | None:
+    tagger: Tagger | None = getattr(canvas, "tagger", None)
+    return tagger
+
+
+def page_of(canvas: Any) -> int:
+    """The index of the page the canvas draws on (pages are held until the document is saved)."""
+    return len(canvas._page_states)
+
+
+@contextmanager
+def drawing(
+    canvas: Any,
+    element: StructElem | None,
+    label: StructElem | None = None,
+    source: _Source | None = None,
+) -> Iterator[None]:
+    """Text objects drawn inside belong to `element` (the first one to `label`, if given); `source` tells the
+    word breaks at the line ends of a paragraph."""
+    tagger = tagger_of(canvas)
+    if tagger is None:
+        yield
+        return
+    saved = tagger.current, tagger.label, tagger.source
+    tagger.current, tagger.label, tagger.source = element, label, source
+    try:
+        yield
+    finally:
+        tagger.current, tagger.label, tagger.source = saved
+
+
+@contextmanager
+def marked(canvas: Any, element: StructElem | None, artifact_kind: str = "") -> Iterator[None]:
+    """Everything drawn inside is one marked-content sequence: of `element`, or an artifact (None) of kind
+    `artifact_kind` (Pagination, Layout, …). Text objects inside are not marked again."""
+    tagger = tagger_of(canvas)
+    if tagger is None or tagger.depth:
+        yield
+        return
+    canvas._code.append(tagger.begin(page_of(canvas), element, artifact_kind))
+    tagger.depth += 1
+    try:
+        yield
+    finally:
+        tagger.depth -= 1
+        canvas._code.append("EMC")
+
+
+def artifact(canvas: Any, kind: str = "") -> Any:
+    """Furniture: everything drawn inside is an artifact (see `marked`)."""
+    return marked(canvas, None, kind)
+
+
+# --- text objects -------------------------------------------------------------------------------------------
+
+#: How a line of a paragraph ends in the text.
+_NOTHING, _SPACE, _JOIN, _HYPHEN = range(4)
+
+
+class _Source:
+    """The words of a paragraph as ReportLab breaks them into lines, and how far they have been drawn: at each
+    line end it tells whether the next word starts (a space belongs there), the word goes on (no space), or a
+    hyphen was added. The parts of a split paragraph share it; they are drawn in order."""
+
+    __slots__ = ("pos", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = _words(text.replace("\xad", ""))
+        self.pos = 0
+
+    def line_end(self, line: str) -> int:
+        line = _words(line)
+        if not line:
+            return _NOTHING
+        text, pos, size = self.text, self.pos, len(line)
+        if not text.startswith(line, pos):
+            if line[-1] == "-" and text.startswith(line[:-1], pos):
+                self.pos = pos + size - 1
+                return _HYPHEN
+            found = text.find(line, pos)  # not where it should be: find it again (never seen)
+            if found < 0:
+                return _SPACE
+            pos = found
+        pos += size
+        if pos >= len(text):
+            self.pos = pos
+            return _NOTHING
+        if text[pos] == " ":
+            self.pos = pos + 1
+            return _SPACE
+        self.pos = pos
+        return _JOIN
+
+
+_paragraph_split: Any = getattr(_paragraph, "split")  # noqa: B009 - not in the type stubs
+
+
+def _words(text: str) -> str:
+    """Text with ReportLab's word separators as single spaces, none at the ends."""
+    return " ".join(word for word in _paragraph_split(text) if word)
+
+
+def paragraph_source(frags: Sequence[Any]) -> _Source | None:
+    """The words of a paragraph from the fragments its markup parses into (None once they are broken)."""
+    parts = []
+    for frag in frags:
+        text = getattr(frag, "text", None)
+        if not isinstance(text, str):
+            return None
+        parts.append("\n" if getattr(frag, "lineBreak", False) else text)
+    return _Source("".join(parts))
+
+
+_text_out: Any = getattr(PDFTextObject, "_textOut")  # noqa: B009 - not in the type stubs
+
+
+class TaggedText(PDFTextObject):
+    """A text object that knows which element each stretch of its text belongs to.
+
+    It starts with the element the canvas draws for (`drawing`); `switch` changes it from the next text on. At
+    `drawText` each stretch becomes a marked-content sequence with its MCID (empty stretches are left out), or
+    the whole object one sequence if it belongs to one element. A link inside a paragraph (ReportLab reports
+    its start and end through `_linkRecord`) becomes a `Link` element with its own stretches.
+    """
+
+    # ReportLab's, missing from the type stubs
+    _code: list[str]
+    _fontname: str
+    _canvas: Any
+
+    def __init__(self, canvas: Any, x: float = 0, y: float = 0, direction: Any = None) -> None:
+        super().__init__(canvas, x, y, direction)
+        tagger = tagger_of(canvas)
+        self._tagger = tagger
+        element: StructElem | None = None
+        source = None
+        if tagger is not None:
+            element = tagger.current
+            if tagger.label is not None:
+                element, tagger.label = tagger.label, None
+            else:
+                source = tagger.source
+        self._element = element
+        #: (index in `_code`, element) where a stretch starts.
+        self._switches: list[tuple[int, StructElem | None]] = [(1, element)]
+        self._source = source
+        self._line: list[str] = []
+        self._line_last = 0
+        self._last_text = 1
+        self._links: dict[Any, StructElem] = {}
+        self._link_urls: dict[str, StructElem] = {}
+
+    def switch(self, element: StructElem | None) -> None:
+        """The text from here on belongs to `element` (None: an artifact)."""
+        self._switches.append((len(self._code), element))
+
+    def _textOut(self, text: Any, TStar: Any = 0) -> None:
+        source = self._source
+        self._last_text = len(self._code)
+        if source is None:
+            _text_out(self, text, TStar)
+            return
+        if not TStar:
+            self._line.append(text)
+            _text_out(self, text, 0)
+            if text:
+                self._line_last = len(self._code) - 1
+            return
+        line = "".join(self._line) + text if self._line else text
+        self._line = []
+        end = source.line_end(line)
+        if end == _SPACE:
+            _text_out(self, text + " ", 1)
+        elif end == _HYPHEN and text.endswith("-"):
+            # the font draws the soft hyphen as a hyphen: the text says it was added by line breaking
+            _text_out(self, text[:-1] + "\xad", 1)
+        else:
+            if end == _HYPHEN:  # the hyphen ended an earlier run of the line (a break follows it)
+                self._soften_hyphen(self._line_last)
+            _text_out(self, text, 1)
+
+    def _soften_hyphen(self, index: int) -> None:
+        """The hyphen at the end of the run `index` drawn as the soft hyphen (see `_textOut`)."""
+        entry = self._code[index]
+        font = pdfmetrics.getFont(self._fontname)
+        code = getattr(font, "_codes", {}).get(0xAD)
+        if entry.endswith("-) Tj") and code is not None:
+            self._code[index] = entry[:-5] + self._canvas._escape(bytes([code])) + ") Tj"
+
+    def _linkRecord(self, link: Any, what: str) -> None:
+        """ReportLab's report of a link's start (after its first text) and end (before the text after it)."""
+        if self._element is None or self._tagger is None or self._tagger.depth:
+            return
+        if what == "start":
+            element = self._links.get(link)
+            if element is None:
+                element = self._links[link] = StructElem("Link", self._element, attach=False)
+            url = link[1] if isinstance(link, tuple) and len(link) > 1 else None
+            if isinstance(url, str):
+                self._link_urls[url] = element
+            self._switches.append((self._last_text, element))
+        else:
+            self.switch(self._element)
+
+    def link_element(self, url: str) -> StructElem | None:
+        return self._link_urls.get(url)
+
+    def marked_code(self, page: int) -> str:
+        """The text object's operators with its marked content (MCIDs recorded on `page`)."""
+        code = self.getCode()  # appends ET (and a render mode reset)
+        tagger = self._tagger
+        if tagger is None or tagger.depth:
+            return code
+        switches = self._switches
+        if len(switches) == 1:
+            element = switches[0][1]
+            if "Tj" not in code and "TJ" not in code:
+                return code
+            return f"{tagger.begin(page, element)} {code} EMC"
+        entries = self._code
+        out: list[str] = []
+        opened = False
+        current: StructElem | None = None
+        pending = True  # the current stretch has not shown text yet
+        at = 0
+        count = len(switches)
+        end = len(entries) - (2 if entries[-1].endswith(" Tr") else 1)  # before ET
+        for index, entry in enumerate(entries):
+            while at < count and switches[at][0] <= index:
+                element = switches[at][1]
+                at += 1
+                if opened and element is current:
+                    continue
+                if opened:
+                    out.append("EMC")
+                    opened = False
+                current, pending = element, True
+            if index == end and opened:
+                out.append("EMC")
+                opened = False
+            if pending and index < end and ("Tj" in entry or "TJ" in entry):
+                out.append(tagger.begin(page, current))
+                opened, pending = True, False
+            out.append(entry)
+        return " ".join(out)
+
+
+def switch(text: Any, element: StructElem | None) -> None:
+    """`TaggedText.switch` for a text object of any canvas (one that does not tag ignores it)."""
+    if isinstance(text, TaggedText):
+        text.switch(element)
+
+
+def draw_text(canvas: Any, text: Any) -> None:
+    """What the canvas does for `drawText`: a tagged text object is marked on the current page."""
+    if isinstance(text, TaggedText):
+        canvas._code.append(text.marked_code(page_of(canvas)))
+    else:
+        canvas._code.append(str(text.getCode()))
+
+
+# --- tables ---------------------------------------------------------------------------------------------------
+
+
+class _TableTags(TableRenderCB):
+    """Called by ReportLab around each part of a table it draws: backgrounds and rules are artifacts, so are
+    header rows repeated on a continuation page; the cell being drawn is remembered for `PlainTable`."""
+
+    def startTable(self, T: Any) -> None:
+        T._tag_open = []
+
+    def _open(self, T: Any) -> None:
+        tagger = tagger_of(T.canv)
+        if tagger is not None and not tagger.depth:
+            T.canv._code.append("/Artifact BMC")
+            tagger.depth += 1
+            T._tag_open.append(tagger)
+
+    def _close(self, T: Any) -> None:
+        if T._tag_open:
+            tagger = T._tag_open.pop()
+            tagger.depth -= 1
+            T.canv._code.append("EMC")
+
+    def startBG(self, T: Any) -> None:
+        if T._bkgrndcmds:
+            self._open(T)
+
+    def endBG(self, T: Any) -> None:
+        self._close(T)
+
+    def startRow(self, T: Any, rowNo: int) -> None:
+        rows = T._tag_rows
+        T._tag_row = rowNo
+        if rows is not None and rows[rowNo] is None and not T._defers_text:
+            self._open(T)
+
+    def endRow(self, T: Any) -> None:
+        self._close(T)
+
+    def startCell(self, T: Any, rowNo: int, colNo: int, *args: Any) -> None:
+        T._tag_col = colNo
+
+    def endCell(self, T: Any) -> None:
+        pass
+
+    def startLines(self, T: Any) -> None:
+        if T._linecmds:
+            self._open(T)
+
+    def endLines(self, T: Any) -> None:
+        self._close(T)
+
+    def endTable(self, T: Any) -> None:
+        while T._tag_open:
+            self._close(T)
+
+
+TABLE_TAGS = _TableTags()
+
+
+class TaggedTable(Table):
+    """A table whose rows know their cells' elements through page splits; header rows repeated on a
+    continuation page become artifacts. `tags` gives each cell's element by row (a row of None: artifact)."""
+
+    #: Whether the cells' text is written after the table is drawn (`PlainTable`): rows are marked inside it.
+    _defers_text = False
+    _tag_rows: list[list[Cell] | None] | None = None
+
+    def __init__(
+        self, *args: Any, tags: Sequence[Sequence[Cell] | None] | None = None, **kwargs: Any
+    ) -> None:
+        kwargs.setdefault("renderCB", TABLE_TAGS)
+        super().__init__(*args, **kwargs)
+        if tags is not None:
+            self._tag_rows = [None if row is None else list(row) for row in tags]
+
+    def cell_tag(self) -> Cell:
+        rows = self._tag_rows
+        if rows is None:
+            return None
+        row = rows[self._tag_row]  # type: ignore[attr-defined]
+        return None if row is None else row[self._tag_col]  # type: ignore[attr-defined]
+
+    def row_is_artifact(self) -> bool:
+        rows = self._tag_rows
+        return rows is not None and rows[self._tag_row] is None  # type: ignore[attr-defined]
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        parts: list[Flowable] = super().split(availWidth, availHeight)
+        rows = self._tag_rows
+        if rows is None or len(parts) != 2:
+            return parts
+        first, second = parts
+        if not (isinstance(first, TaggedTable) and isinstance(second, TaggedTable)):
+            return parts
+        before = len(first._cellvalues)  # type: ignore[attr-defined]
+        repeated = second.repeatRows if isinstance(second.repeatRows, int) else 0
+        after = len(second._cellvalues) - repeated  # type: ignore[attr-defined]
+        # a row split inside (splitInRow) is in both parts: its first half ends the first, its rest opens the
+        # second
+        start = before - 1 if before + after == len(rows) + 1 else before
+        first._tag_rows = rows[:before]
+        second._tag_rows = [*([None] * repeated), *rows[start:]]
+        return parts
+
+
+# --- writing the tree -----------------------------------------------------------------------------------------
+
+
+def _ref(document: Any, name: str) -> bytes:
+    number, version = document.idToObjectNumberAndVersion[name]
+    return b"%d %d R" % (number, version)
+
+
+def _text(document: Any, value: str) -> bytes:
+    formatted: bytes = pdfdoc.PDFString(value).format(document)
+    return formatted
+
+
+def _page_name(page: int) -> str:
+    return f"Page{page + 1}"
+
+
+class _Element(pdfdoc.PDFObject):
+    """A structure element as PDF, formatted directly (ReportLab's dictionaries cost ten times as much)."""
+
+    __RefOnly__ = 1
+
+    def __init__(self, element: StructElem, name: str, parent: str, kids: list[Any]) -> None:
+        self.element = element
+        self.name = name
+        self.parent = parent
+        self.kids = kids
+
+    def format(self, document: Any) -> bytes:
+        element = self.element
+        page: int | None = None
+        kids: list[bytes] = []
+        for kid in self.kids:
+            if isinstance(kid, tuple):
+                kid_page, mcid = kid
+                if page is None:
+                    page = kid_page
+                if kid_page == page:
+                    kids.append(b"%d" % mcid)
+                else:
+                    kids.append(
+                        b"<< /Type /MCR /Pg %s /MCID %d >>" % (_ref(document, _page_name(kid_page)), mcid)
+                    )
+            elif isinstance(kid, _AnnotationRef):
+                kids.append(
+                    b"<< /Type /OBJR /Obj %s /Pg %s >>"
+                    % (_ref(document, "Annot." + kid.name), _ref(document, _page_name(kid.page)))
+                )
+            else:
+                kids.append(_ref(document, kid))
+        out = [
+            b"<< /Type /StructElem /S /",
+            element.role.encode("ascii"),
+            b" /P ",
+            _ref(document, self.parent),
+        ]
+        if page is not None:
+            out += (b" /Pg ", _ref(document, _page_name(page)))
+        if len(kids) == 1:
+            out += (b" /K ", kids[0])
+        elif kids:
+            out += (b" /K [", b" ".join(kids), b"]")
+        if element.alt is not None:
+            out += (b" /Alt ", _text(document, element.alt))
+        if element.actual_text is not None:
+            out += (b" /ActualText ", _text(document, element.actual_text))
+        if element.attributes:
+            out += (b" /A << ", element.attributes.encode("ascii"), b" >>")
+        out.append(b" >>")
+        return b"".join(out)
+
+
+class _Raw(pdfdoc.PDFObject):
+    """A PDF object whose bytes are made when the document is written (when references have numbers)."""
+
+    __RefOnly__ = 1
+
+    def __init__(self, make: Any) -> None:
+        self.make = make
+
+    def format(self, document: Any) -> bytes:
+        data: bytes = self.make(document)
+        return data
+
+
+#: Roles that stay in the tree without content inside a table that has some: they keep its grid regular.
+_GRID = frozenset({"TD", "TH", "TR"})
+
+
+def write_structure(document: Any, tagger: Tagger, page_count: int) -> tuple[str, int]:
+    """Add the structure tree to the document: the elements in reading order, the parent tree (pages' keys
+    after the annotations' keys) and the root. Returns the root's name and the key of the first page."""
+    names: dict[int, str] = {}  # id of an element -> its object name, for this call only
+    ordered: list[tuple[StructElem, str, list[Any]]] = []
+    live: dict[int, bool] = {}
+
+    def has_content(element: StructElem) -> bool:
+        found = live.get(id(element))
+        if found is None:
+            found = live[id(element)] = any(
+                has_content(kid) if isinstance(kid, StructElem) else True for kid in element.kids
+            )
+        return found
+
+    def visit(element: StructElem, in_table: bool) -> None:
+        names[id(element)] = f"SE{len(ordered)}"
+        kids: list[Any] = []
+        ordered.append((element, names[id(element)], kids))
+        in_table = in_table or element.role == "Table"
+        for kid in element.kids:
+            if not isinstance(kid, StructElem):
+                kids.append(kid)
+            elif has_content(kid) or (in_table and kid.role in _GRID):
+                visit(kid, in_table)
+                kids.append(names[id(kid)])
+
+    root = tagger.root
+    for _name, element in tagger.annotations:  # a link whose text was never marked still gets its place
+        element.attach()
+    visit(root, False)
+    tree_name = "StructTreeRoot"
+    for element, name, kids in ordered:
+        parent = names[id(element.parent)] if element.parent is not None else tree_name
+        document.Reference(_Element(element, name, parent, kids), name)
+    annotations = [(key, names[id(element)]) for key, (_name, element) in enumerate(tagger.annotations)]
+    first_page_key = len(annotations)
+    pages = tagger.pages + [[] for _ in range(page_count - len(tagger.pages))]
+
+    def parent_tree(doc: Any) -> bytes:
+        nums = [b"%d %s" % (key, _ref(doc, name)) for key, name in annotations]
+        for index, ids in enumerate(pages):
+            refs = b" ".join(_ref(doc, names[id(element)]) for element in ids)
+            nums.append(b"%d [%s]" % (first_page_key + index, refs))
+        return b"<< /Nums [" + b"\n".join(nums) + b"] >>"
+
+    document.Reference(_Raw(parent_tree), "ParentTree")
+
+    def tree_root(doc: Any) -> bytes:
+        return b"<< /Type /StructTreeRoot /K %s /ParentTree %s /ParentTreeNextKey %d >>" % (
+            _ref(doc, names[id(root)]),
+            _ref(doc, "ParentTree"),
+            first_page_key + page_count,
+        )
+
+    document.Reference(_Raw(tree_root), tree_name)
+    return tree_name, first_page_key
+
+
+def link_annotation_entries(tagger: Tagger, text: TaggedText | None, url: str) -> dict[str, Any]:
+    """The entries of a link's annotation that tie it to its `Link` element: /StructParent, /Contents."""
+    element = text.link_element(url) if text is not None else None
+    if element is None:
+        return {}
+    key = len(tagger.annotations)
+    tagger.annotations.append(("", element))
+    return {"StructParent": key, "Contents": pdfdoc.PDFString(url)}
+
+
+def note_annotation(tagger: Tagger, name: str, page: int) -> None:
+    """Record the annotation just made for the last `link_annotation_entries` as its element's OBJR."""
+    _blank, element = tagger.annotations[-1]
+    tagger.annotations[-1] = (name, element)
+    element.kids.append(_AnnotationRef(name, page))
