@@ -29,9 +29,15 @@ _PAGE_KEYS = [*pdfdoc.PDFPage.__NoDefault__, "StructParents", "Tabs"]
 _CATALOG_KEYS = [*pdfdoc.PDFCatalog.__NoDefault__, "OutputIntents"]
 
 
+def _eol(content: bytes) -> bytes:
+    """The end-of-line marker before `endstream`: CR LF after content that ends in CR (a lone LF would make
+    CR LF of its last byte, one byte less of /Length for a reader), else LF."""
+    return b"\r\n" if content.endswith(b"\r") else b"\n"
+
+
 def stream(dictionary: bytes, content: bytes) -> bytes:
     """A stream object's bytes as PDF/A wants them: /Length of the content, an EOL before `endstream`."""
-    return b"<< %s /Length %d >>\nstream\n%s\nendstream" % (dictionary, len(content), content)
+    return b"<< %s /Length %d >>\nstream\n%s%sendstream" % (dictionary, len(content), content, _eol(content))
 
 
 class _Bytes(pdfdoc.PDFObject):
@@ -171,7 +177,8 @@ def _stream_format(self: Any, document: Any) -> bytes:
     /Length) in the documents vsp marks as archival."""
     data: bytes = _original_stream_format(self, document)
     if getattr(document, ARCHIVAL, False) and data.endswith(_ENDSTREAM):
-        return data[: -len(_ENDSTREAM)] + b"\n" + _ENDSTREAM
+        content = data[: -len(_ENDSTREAM)]
+        return content + _eol(content) + _ENDSTREAM
     return data
 
 

@@ -150,12 +150,30 @@ class DeferredFooterCanvas(Canvas):
         kind: str = "URI",
         **kw: Any,
     ) -> None:
-        """A link's annotation, printable (PDF/A) and tied to its `Link` element (PDF/UA)."""
+        """A link's annotation, printable (PDF/A) and tied to its `Link` element (PDF/UA). A link drawn as an
+        artifact (in a table header repeated on a later page) gets none: it is not content."""
         tagger = self.tagger
+        if tagger is not None and tagger.depth:
+            return
         entries = link_annotation_entries(tagger, self._text_object, url) if tagger is not None else {}
         super().linkURL(url, rect, relative, thickness, color, dashArray, kind, F=4, **entries, **kw)
         if tagger is not None and entries:
             note_annotation(tagger, f"NUMBER{self._annotationCount}", page_of(self))  # type: ignore[attr-defined]
+
+    # Lines and rectangles drawn outside any marked content (a rule, a strike-through, a paragraph's
+    # background) are furniture: artifacts. Text is marked by the text objects (`tagging.TaggedText`).
+
+    def line(self, x1: float, y1: float, x2: float, y2: float) -> None:
+        with artifact(self):
+            super().line(x1, y1, x2, y2)
+
+    def lines(self, linelist: Any) -> None:
+        with artifact(self):
+            super().lines(linelist)
+
+    def rect(self, *args: Any, **kwargs: Any) -> None:
+        with artifact(self):
+            super().rect(*args, **kwargs)
 
     def showPage(self) -> None:
         self._page_states.append(dict(self.__dict__))

@@ -7,7 +7,7 @@ stray `&`, and raw HTML in the source stays literal text because the parser runs
 only http, https and mailto targets; images print their description and are never loaded.
 
 Every block is tagged (`tagging`) under the element it is given: paragraphs and code `P`, headings `H3`…`H6`
-(one level below the section at most, never skipping one), lists `L` > `LI` > `Lbl` + `LBody` (task boxes
+(nested as written, below the section's heading, never skipping a level), lists `L` > `LI` > `Lbl` + `LBody` (task boxes
 read „angekreuzt“), quotes `BlockQuote`, tables `Table` > `TR` > `TH`/`TD` (header rows repeated on a later
 page or piece are artifacts), links `Link` with their annotation; rules are artifacts.
 """
@@ -729,7 +729,7 @@ class ProseRenderer:
         out: list[Flowable] = []
         containers = [parent]  # where the next block's element goes: the text, a list item's body, a quote
         item: ListItem | None = None  # the list item whose label the pending bullet is
-        heading_level = level
+        headings: list[tuple[int, int]] = []  # the open headings: (Markdown level, element level)
         lists: list[_ListState] = []
         list_start: list[int] = []  # where each open list's flowables begin in `out`
         quote_depth = 0
@@ -821,13 +821,15 @@ class ProseRenderer:
                 out.append(
                     NeedSpace(head.spaceBefore + head.leading + head.spaceAfter + 2 * styles.body.leading)
                 )
-                # one level below the section at most, never skipping a level on the way down
+                # below the section's heading, one level below the heading it follows: no level is skipped
                 written = int(tok.tag[1:]) if tok.tag[1:].isdigit() else 1
-                heading_level = min(6, level + written, heading_level + 1)
+                while headings and headings[-1][0] >= written:
+                    headings.pop()
+                headings.append((written, min(6, headings[-1][1] + 1 if headings else level + 1)))
                 add_paragraph(
                     self.inline(tokens[i + 1].children, hyphenate=False),
                     head,
-                    element=containers[-1].add(f"H{heading_level}"),
+                    element=containers[-1].add(f"H{headings[-1][1]}"),
                 )
                 i += 3
                 continue

@@ -400,7 +400,12 @@ class TaggedText(PDFTextObject):
             self.switch(self._element)
 
     def link_element(self, url: str) -> StructElem | None:
-        return self._link_urls.get(url)
+        """The `Link` element of a link to `url` drawn by this text object (a paragraph that is one link is one
+        text run: its element is the link)."""
+        element = self._link_urls.get(url)
+        if element is None and self._element is not None and self._element.role == "Link":
+            element = self._element
+        return element
 
     def marked_code(self, page: int) -> str:
         """The text object's operators with its marked content (MCIDs recorded on `page`)."""
