@@ -58,23 +58,20 @@ def _icc_stream() -> bytes:
     return stream(b"/N 3 /Filter /FlateDecode", zlib.compress(profile, 9))
 
 
+_INTENT = (
+    b"<< /Type /OutputIntent /S /GTS_PDFA1 /OutputConditionIdentifier (%s) /Info (%s)"
+    b" /RegistryName (http://www.color.org) /DestOutputProfile %%d 0 R >>" % (SRGB.encode(), SRGB.encode())
+)
+
+
 def add_output_intent(document: Any) -> None:
     """The sRGB output intent every PDF/A file needs for its device-dependent (RGB) colours."""
-    profile = document.Reference(_Bytes(_icc_stream()), "OutputProfile")
-    name = pdfdoc.PDFString(SRGB)
-    intent = pdfdoc.PDFDictionary(
-        {
-            "Type": pdfdoc.PDFName("OutputIntent"),
-            "S": pdfdoc.PDFName("GTS_PDFA1"),
-            "OutputConditionIdentifier": name,
-            "Info": name,
-            "RegistryName": pdfdoc.PDFString("http://www.color.org"),
-            "DestOutputProfile": profile,
-        }
-    )
+    numbers = document.idToObjectNumberAndVersion
+    document.Reference(_Bytes(_icc_stream()), "OutputProfile")
+    document.Reference(_Bytes(_INTENT % numbers["OutputProfile"][0]), "OutputIntent")
     catalog = document.Catalog
     catalog.__NoDefault__ = _CATALOG_KEYS
-    catalog.OutputIntents = pdfdoc.PDFArray([document.Reference(intent, "OutputIntent")])
+    catalog.OutputIntents = b"[%d 0 R]" % numbers["OutputIntent"][0]
 
 
 def finish_page(page: Any, struct_parents: int) -> None:
@@ -88,7 +85,7 @@ def finish_page(page: Any, struct_parents: int) -> None:
 def finish_catalog(document: Any, tree_root: str) -> None:
     catalog = document.Catalog
     catalog.StructTreeRoot = pdfdoc.PDFObjectReference(tree_root)
-    catalog.MarkInfo = pdfdoc.PDFDictionary({"Marked": "true"})
+    catalog.MarkInfo = b"<< /Marked true >>"
     catalog.Metadata = _Bytes(b"")  # filled in by `add_metadata`, once the information is final
     add_output_intent(document)
 

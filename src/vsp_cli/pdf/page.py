@@ -164,8 +164,13 @@ class DeferredFooterCanvas(Canvas):
     # background) are furniture: artifacts. Text is marked by the text objects (`tagging.TaggedText`).
 
     def line(self, x1: float, y1: float, x2: float, y2: float) -> None:
-        with artifact(self):
+        tagger = self.tagger
+        if tagger is None or tagger.depth:
             super().line(x1, y1, x2, y2)
+        else:
+            self._code.append("/Artifact BMC")  # type: ignore[attr-defined]
+            super().line(x1, y1, x2, y2)
+            self._code.append("EMC")  # type: ignore[attr-defined]
 
     def lines(self, linelist: Any) -> None:
         with artifact(self):

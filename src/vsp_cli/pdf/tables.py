@@ -10,7 +10,7 @@ from reportlab.platypus import Flowable, TableStyle
 
 from ..labels import BOX_EMPTY, BOX_TICKED
 from .styles import FONT, FONT_BOLD, FRAME_WIDTH, HEAD_BACKGROUND, RULE
-from .tagging import ListItem, TaggedTable, drawing, switch
+from .tagging import Cell, ListItem, TaggedTable, drawing, switch
 from .text import Cut, wrap_lines
 
 CELL_SIZE = 9.5
@@ -32,7 +32,7 @@ class PlainTable(TaggedTable):
     cell joined by spaces.
     """
 
-    _defers_text = True
+    _text_marks = True
     _text: Any = None
     _font: tuple[str, float, float] | None = None
     _color: Any = None
@@ -44,19 +44,15 @@ class PlainTable(TaggedTable):
             self.canv.drawText(self._text)
             self._text = None
 
-    def _drawCell(
-        self, cellval: Any, cellstyle: Any, pos: tuple[float, float], size: tuple[float, float]
-    ) -> None:
+    def draw_cell(self, cellval: Any, cellstyle: Any, pos: Any, size: Any, tag: Cell) -> None:
         if not (
             isinstance(cellval, str)
             and cellstyle.alignment == "LEFT"
             and cellstyle.valign in ("TOP", "MIDDLE", "BOTTOM")
             and not (cellstyle.direction or cellstyle.shaping or cellstyle.href or cellstyle.destination)
         ):
-            cell = self.cell_tag()
-            element = None if self.row_is_artifact() else cell.body if isinstance(cell, ListItem) else cell
-            with drawing(self.canv, element):
-                super()._drawCell(cellval, cellstyle, pos, size)  # type: ignore[misc]
+            with drawing(self.canv, tag.body if isinstance(tag, ListItem) else tag):
+                super().draw_cell(cellval, cellstyle, pos, size, tag)
             return
         if not cellval:
             return
@@ -81,18 +77,17 @@ class PlainTable(TaggedTable):
             text.setFillColor(cellstyle.color)
             self._color = cellstyle.color
         text.setTextOrigin(x + cellstyle.leftPadding, y)
-        cell = None if self.row_is_artifact() else self.cell_tag()
         last = len(lines) - 1
         cuts = getattr(cellval, "cuts", ())
-        if isinstance(cell, ListItem):
+        if isinstance(tag, ListItem):
             first = lines[0]
             split = first.find("\u00a0") + 1 or first.find(" ") + 1
-            switch(text, cell.label)
+            switch(text, tag.label)
             text.textOut(first[:split])
-            switch(text, cell.body)
+            switch(text, tag.body)
             lines[0] = first[split:]
         else:
-            switch(text, cell)
+            switch(text, tag)
         for index, line in enumerate(lines):
             text.textLine(line if index == last or index in cuts else line + " ")
 

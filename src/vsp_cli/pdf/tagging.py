@@ -30,8 +30,7 @@ words: „Migranten\u00adselbstorganisationen“.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -39,7 +38,6 @@ from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import Flowable, Table
 from reportlab.platypus import paragraph as _paragraph
-from reportlab.platypus.tables import TableRenderCB
 
 #: Attributes (owner and values, as the body of a PDF dictionary) of standard elements.
 SCOPE_COLUMN = "/O /Table /Scope /Column"
@@ -56,7 +54,7 @@ class StructElem:
     """An element of the structure tree: a standard role, its children in reading order, and what a reader needs
     besides the content (/Alt, /ActualText, attributes)."""
 
-    __slots__ = ("actual_text", "alt", "attached", "attributes", "kids", "parent", "role")
+    __slots__ = ("actual_text", "alt", "attached", "attributes", "kids", "parent", "ref", "role")
 
     def __init__(
         self,
@@ -75,9 +73,11 @@ class StructElem:
         self.attributes = attributes
         #: Child elements, marked content (page, MCID) and annotations, in reading order.
         self.kids: list[StructElem | tuple[int, int] | _AnnotationRef] = []
-        self.attached = False
-        if parent is not None and attach:
-            self.attach()
+        #: The element's object reference in the document being written (None: not written).
+        self.ref: bytes | None = None
+        self.attached = attach and parent is not None
+        if self.attached:
+            parent.kids.append(self)  # type: ignore[union-attr]
 
     def add(
         self,
@@ -183,10 +183,12 @@ class Tagger:
         while len(pages) <= page:
             pages.append([])
         ids = pages[page]
+        mcid = len(ids)
         ids.append(element)
-        element.attach()
-        element.kids.append((page, len(ids) - 1))
-        return len(ids) - 1
+        if not element.attached:
+            element.attach()
+        element.kids.append((page, mcid))
+        return mcid
 
     def begin(self, page: int, element: StructElem | None, artifact: str = "") -> str:
         """The operator that opens marked content of `element` (None: an artifact of kind `artifact`)."""
@@ -205,45 +207,60 @@ def page_of(canvas: Any) -> int:
     return len(canvas._page_states)
 
 
-@contextmanager
-def drawing(
-    canvas: Any,
-    element: StructElem | None,
-    label: StructElem | None = None,
-    source: _Source | None = None,
-) -> Iterator[None]:
+class drawing:  # lower case: used as a function, `with drawing(canvas, element): ...`
     """Text objects drawn inside belong to `element` (the first one to `label`, if given); `source` tells the
-    word breaks at the line ends of a paragraph."""
-    tagger = tagger_of(canvas)
-    if tagger is None:
-        yield
-        return
-    saved = tagger.current, tagger.label, tagger.source
-    tagger.current, tagger.label, tagger.source = element, label, source
-    try:
-        yield
-    finally:
-        tagger.current, tagger.label, tagger.source = saved
+    word breaks at the line ends of a paragraph. (A class: a generator context manager costs three times as
+    much, and every flowable draws inside one.)"""
+
+    __slots__ = ("element", "label", "saved", "source", "tagger")
+
+    def __init__(
+        self,
+        canvas: Any,
+        element: StructElem | None,
+        label: StructElem | None = None,
+        source: _Source | None = None,
+    ) -> None:
+        self.tagger: Tagger | None = getattr(canvas, "tagger", None)
+        self.element, self.label, self.source = element, label, source
+
+    def __enter__(self) -> None:
+        tagger = self.tagger
+        if tagger is not None:
+            self.saved = tagger.current, tagger.label, tagger.source
+            tagger.current, tagger.label, tagger.source = self.element, self.label, self.source
+
+    def __exit__(self, *exc: object) -> None:
+        tagger = self.tagger
+        if tagger is not None:
+            tagger.current, tagger.label, tagger.source = self.saved
 
 
-@contextmanager
-def marked(canvas: Any, element: StructElem | None, artifact_kind: str = "") -> Iterator[None]:
+class marked:  # lower case: used as a function, `with marked(canvas, element): ...`
     """Everything drawn inside is one marked-content sequence: of `element`, or an artifact (None) of kind
     `artifact_kind` (Pagination, Layout, …). Text objects inside are not marked again."""
-    tagger = tagger_of(canvas)
-    if tagger is None or tagger.depth:
-        yield
-        return
-    canvas._code.append(tagger.begin(page_of(canvas), element, artifact_kind))
-    tagger.depth += 1
-    try:
-        yield
-    finally:
-        tagger.depth -= 1
-        canvas._code.append("EMC")
+
+    __slots__ = ("canvas", "element", "kind", "tagger")
+
+    def __init__(self, canvas: Any, element: StructElem | None, artifact_kind: str = "") -> None:
+        tagger: Tagger | None = getattr(canvas, "tagger", None)
+        self.tagger = None if tagger is None or tagger.depth else tagger
+        self.canvas, self.element, self.kind = canvas, element, artifact_kind
+
+    def __enter__(self) -> None:
+        tagger = self.tagger
+        if tagger is not None:
+            self.canvas._code.append(tagger.begin(page_of(self.canvas), self.element, self.kind))
+            tagger.depth += 1
+
+    def __exit__(self, *exc: object) -> None:
+        tagger = self.tagger
+        if tagger is not None:
+            tagger.depth -= 1
+            self.canvas._code.append("EMC")
 
 
-def artifact(canvas: Any, kind: str = "") -> Any:
+def artifact(canvas: Any, kind: str = "") -> marked:
     """Furniture: everything drawn inside is an artifact (see `marked`)."""
     return marked(canvas, None, kind)
 
@@ -293,7 +310,10 @@ _paragraph_split: Any = getattr(_paragraph, "split")  # noqa: B009 - not in the 
 
 
 def _words(text: str) -> str:
-    """Text with ReportLab's word separators as single spaces, none at the ends."""
+    """Text with ReportLab's word separators as single spaces, none at the ends (without a no-break space,
+    ReportLab splits words as `str.split` does)."""
+    if "\xa0" not in text:
+        return " ".join(text.split())
     return " ".join(word for word in _paragraph_split(text) if word)
 
 
@@ -420,31 +440,36 @@ class TaggedText(PDFTextObject):
                 return code
             return f"{tagger.begin(page, element)} {code} EMC"
         entries = self._code
+        end = len(entries) - (2 if entries[-1].endswith(" Tr") else 1)  # where ET is
         out: list[str] = []
+        done = 0  # entries before this index are in `out`
         opened = False
         current: StructElem | None = None
-        pending = True  # the current stretch has not shown text yet
-        at = 0
         count = len(switches)
-        end = len(entries) - (2 if entries[-1].endswith(" Tr") else 1)  # before ET
-        for index, entry in enumerate(entries):
-            while at < count and switches[at][0] <= index:
-                element = switches[at][1]
-                at += 1
-                if opened and element is current:
-                    continue
-                if opened:
-                    out.append("EMC")
-                    opened = False
-                current, pending = element, True
-            if index == end and opened:
+        for at in range(count):
+            start, element = switches[at]
+            if opened and element is current:
+                continue
+            start = min(start, end)
+            if opened:
+                out.append(" ".join(entries[done:start]))
                 out.append("EMC")
-                opened = False
-            if pending and index < end and ("Tj" in entry or "TJ" in entry):
-                out.append(tagger.begin(page, current))
-                opened, pending = True, False
-            out.append(entry)
-        return " ".join(out)
+                done, opened = start, False
+            current = element
+            stop = min(switches[at + 1][0], end) if at + 1 < count else end
+            for first in range(start, stop):  # a stretch is marked from its first text on
+                entry = entries[first]
+                if "Tj" in entry or "TJ" in entry:
+                    out.append(" ".join(entries[done:first]))
+                    out.append(tagger.begin(page, element))
+                    done, opened = first, True
+                    break
+        if opened:
+            out.append(" ".join(entries[done:end]))
+            out.append("EMC")
+            done = end
+        out.append(" ".join(entries[done:]))
+        return " ".join([part for part in out if part])
 
 
 def switch(text: Any, element: StructElem | None) -> None:
@@ -464,89 +489,58 @@ def draw_text(canvas: Any, text: Any) -> None:
 # --- tables ---------------------------------------------------------------------------------------------------
 
 
-class _TableTags(TableRenderCB):
-    """Called by ReportLab around each part of a table it draws: backgrounds and rules are artifacts, so are
-    header rows repeated on a continuation page; the cell being drawn is remembered for `PlainTable`."""
-
-    def startTable(self, T: Any) -> None:
-        T._tag_open = []
-
-    def _open(self, T: Any) -> None:
-        tagger = tagger_of(T.canv)
-        if tagger is not None and not tagger.depth:
-            T.canv._code.append("/Artifact BMC")
-            tagger.depth += 1
-            T._tag_open.append(tagger)
-
-    def _close(self, T: Any) -> None:
-        if T._tag_open:
-            tagger = T._tag_open.pop()
-            tagger.depth -= 1
-            T.canv._code.append("EMC")
-
-    def startBG(self, T: Any) -> None:
-        if T._bkgrndcmds:
-            self._open(T)
-
-    def endBG(self, T: Any) -> None:
-        self._close(T)
-
-    def startRow(self, T: Any, rowNo: int) -> None:
-        rows = T._tag_rows
-        T._tag_row = rowNo
-        if rows is not None and rows[rowNo] is None and not T._defers_text:
-            self._open(T)
-
-    def endRow(self, T: Any) -> None:
-        self._close(T)
-
-    def startCell(self, T: Any, rowNo: int, colNo: int, *args: Any) -> None:
-        T._tag_col = colNo
-
-    def endCell(self, T: Any) -> None:
-        pass
-
-    def startLines(self, T: Any) -> None:
-        if T._linecmds:
-            self._open(T)
-
-    def endLines(self, T: Any) -> None:
-        self._close(T)
-
-    def endTable(self, T: Any) -> None:
-        while T._tag_open:
-            self._close(T)
-
-
-TABLE_TAGS = _TableTags()
-
-
 class TaggedTable(Table):
-    """A table whose rows know their cells' elements through page splits; header rows repeated on a
-    continuation page become artifacts. `tags` gives each cell's element by row (a row of None: artifact)."""
+    """A table whose rows know their cells' elements through page splits: `tags` gives each cell's element by
+    row (a row of None: an artifact). Backgrounds and rules are artifacts, so are header rows repeated on a
+    continuation page. Cells that draw themselves (paragraphs) carry their own `tag`; `PlainTable` asks
+    `cell_tag` for the cell it is drawing."""
 
-    #: Whether the cells' text is written after the table is drawn (`PlainTable`): rows are marked inside it.
-    _defers_text = False
     _tag_rows: list[list[Cell] | None] | None = None
+    #: (row, column) of the cells in the order ReportLab draws them, consumed by `_drawCell`.
+    _tag_order: Any = None
+    _tag_at: tuple[int, int] = (0, 0)
+    #: Whether `draw_cell` marks a cell's text itself (in a text object written later), artifacts too.
+    _text_marks = False
 
     def __init__(
         self, *args: Any, tags: Sequence[Sequence[Cell] | None] | None = None, **kwargs: Any
     ) -> None:
-        kwargs.setdefault("renderCB", TABLE_TAGS)
         super().__init__(*args, **kwargs)
         if tags is not None:
             self._tag_rows = [None if row is None else list(row) for row in tags]
 
-    def cell_tag(self) -> Cell:
-        rows = self._tag_rows
-        if rows is None:
-            return None
-        row = rows[self._tag_row]  # type: ignore[attr-defined]
-        return None if row is None else row[self._tag_col]  # type: ignore[attr-defined]
+    def draw(self) -> None:
+        rows, columns = range(self._nrows), range(self._ncols)  # type: ignore[attr-defined]
+        if self._spanCmds:  # type: ignore[attr-defined]
+            spans = self._spanRects  # type: ignore[attr-defined]
+            self._tag_order = iter([(r, c) for r in rows for c in columns if spans[c, r] is not None])
+        else:
+            self._tag_order = iter([(r, c) for r in rows for c in columns])
+        super().draw()
 
-    def row_is_artifact(self) -> bool:
+    def _drawBkgrnd(self) -> None:
+        with artifact(self.canv):
+            super()._drawBkgrnd()  # type: ignore[misc]
+
+    def _drawLines(self) -> None:
+        with artifact(self.canv):
+            super()._drawLines()  # type: ignore[misc]
+
+    def _drawCell(self, cellval: Any, cellstyle: Any, pos: Any, size: Any) -> None:
+        self._tag_at = at = next(self._tag_order)
         rows = self._tag_rows
-        return rows is not None and rows[self._tag_row] is None  # type: ignore[attr-defined]
+        if rows is not None and rows[at[0]] is None:  # a header row repeated: it is not read again
+            if self._text_marks:
+                self.draw_cell(cellval, cellstyle, pos, size, None)
+                return
+            with artifact(self.canv):
+                self.draw_cell(cellval, cellstyle, pos, size, None)
+            return
+        self.draw_cell(cellval, cellstyle, pos, size, None if rows is None else rows[at[0]][at[1]])
+
+    def draw_cell(self, cellval: Any, cellstyle: Any, pos: Any, size: Any, tag: Cell) -> None:
+        """Draw a cell whose element is `tag` (cells that draw themselves carry theirs)."""
+        super()._drawCell(cellval, cellstyle, pos, size)  # type: ignore[misc]
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         parts: list[Flowable] = super().split(availWidth, availHeight)
@@ -570,148 +564,128 @@ class TaggedTable(Table):
 # --- writing the tree -----------------------------------------------------------------------------------------
 
 
-def _ref(document: Any, name: str) -> bytes:
-    number, version = document.idToObjectNumberAndVersion[name]
-    return b"%d %d R" % (number, version)
-
-
-def _text(document: Any, value: str) -> bytes:
-    formatted: bytes = pdfdoc.PDFString(value).format(document)
-    return formatted
-
-
-def _page_name(page: int) -> str:
-    return f"Page{page + 1}"
-
-
-class _Element(pdfdoc.PDFObject):
-    """A structure element as PDF, formatted directly (ReportLab's dictionaries cost ten times as much)."""
+class _Bytes(pdfdoc.PDFObject):
+    """An indirect object whose bytes are set once the objects it refers to have their numbers."""
 
     __RefOnly__ = 1
-
-    def __init__(self, element: StructElem, name: str, parent: str, kids: list[Any]) -> None:
-        self.element = element
-        self.name = name
-        self.parent = parent
-        self.kids = kids
+    data = b""
 
     def format(self, document: Any) -> bytes:
-        element = self.element
-        page: int | None = None
-        kids: list[bytes] = []
-        for kid in self.kids:
-            if isinstance(kid, tuple):
-                kid_page, mcid = kid
-                if page is None:
-                    page = kid_page
-                if kid_page == page:
-                    kids.append(b"%d" % mcid)
-                else:
-                    kids.append(
-                        b"<< /Type /MCR /Pg %s /MCID %d >>" % (_ref(document, _page_name(kid_page)), mcid)
-                    )
-            elif isinstance(kid, _AnnotationRef):
-                kids.append(
-                    b"<< /Type /OBJR /Obj %s /Pg %s >>"
-                    % (_ref(document, "Annot." + kid.name), _ref(document, _page_name(kid.page)))
-                )
-            else:
-                kids.append(_ref(document, kid))
-        out = [
-            b"<< /Type /StructElem /S /",
-            element.role.encode("ascii"),
-            b" /P ",
-            _ref(document, self.parent),
-        ]
-        if page is not None:
-            out += (b" /Pg ", _ref(document, _page_name(page)))
-        if len(kids) == 1:
-            out += (b" /K ", kids[0])
-        elif kids:
-            out += (b" /K [", b" ".join(kids), b"]")
-        if element.alt is not None:
-            out += (b" /Alt ", _text(document, element.alt))
-        if element.actual_text is not None:
-            out += (b" /ActualText ", _text(document, element.actual_text))
-        if element.attributes:
-            out += (b" /A << ", element.attributes.encode("ascii"), b" >>")
-        out.append(b" >>")
-        return b"".join(out)
+        return self.data
 
 
-class _Raw(pdfdoc.PDFObject):
-    """A PDF object whose bytes are made when the document is written (when references have numbers)."""
+#: Texts of /Alt and /ActualText as PDF strings: few and recurring („angekreuzt“).
+_TEXTS: dict[str, bytes] = {}
 
-    __RefOnly__ = 1
 
-    def __init__(self, make: Any) -> None:
-        self.make = make
-
-    def format(self, document: Any) -> bytes:
-        data: bytes = self.make(document)
-        return data
+def _text(value: str) -> bytes:
+    found = _TEXTS.get(value)
+    if found is None:
+        found = pdfdoc.PDFString(value).format(pdfdoc.DummyDoc())
+        if len(_TEXTS) < 256:
+            _TEXTS[value] = found
+    return found
 
 
 #: Roles that stay in the tree without content inside a table that has some: they keep its grid regular.
 _GRID = frozenset({"TD", "TH", "TR"})
 
 
+def _live(element: StructElem, in_table: bool, out: list[StructElem]) -> bool:
+    """Collect (pre-order) the elements written: those with content somewhere below them, and the empty cells
+    of a table with content. Returns whether `element` has content."""
+    at = len(out)
+    out.append(element)
+    in_table = in_table or element.role == "Table"
+    content = False
+    for kid in element.kids:
+        if type(kid) is StructElem:
+            if _live(kid, in_table, out):
+                content = True
+        else:
+            content = True
+    if not content and not (in_table and element.role in _GRID):
+        del out[at:]
+    return content
+
+
 def write_structure(document: Any, tagger: Tagger, page_count: int) -> tuple[str, int]:
     """Add the structure tree to the document: the elements in reading order, the parent tree (pages' keys
-    after the annotations' keys) and the root. Returns the root's name and the key of the first page."""
-    names: dict[int, str] = {}  # id of an element -> its object name, for this call only
-    ordered: list[tuple[StructElem, str, list[Any]]] = []
-    live: dict[int, bool] = {}
+    after the annotations' keys) and the root. Returns the root's name and the key of the first page.
 
-    def has_content(element: StructElem) -> bool:
-        found = live.get(id(element))
-        if found is None:
-            found = live[id(element)] = any(
-                has_content(kid) if isinstance(kid, StructElem) else True for kid in element.kids
-            )
-        return found
-
-    def visit(element: StructElem, in_table: bool) -> None:
-        names[id(element)] = f"SE{len(ordered)}"
-        kids: list[Any] = []
-        ordered.append((element, names[id(element)], kids))
-        in_table = in_table or element.role == "Table"
-        for kid in element.kids:
-            if not isinstance(kid, StructElem):
-                kids.append(kid)
-            elif has_content(kid) or (in_table and kid.role in _GRID):
-                visit(kid, in_table)
-                kids.append(names[id(kid)])
-
-    root = tagger.root
+    ReportLab numbers an object when it is registered, and the pages and annotations are registered by now,
+    so every element's bytes are made here at once, without ReportLab's dictionaries (ten times the cost)."""
     for _name, element in tagger.annotations:  # a link whose text was never marked still gets its place
         element.attach()
-    visit(root, False)
+    ordered: list[StructElem] = []
+    _live(tagger.root, False, ordered)
+    numbers = document.idToObjectNumberAndVersion
     tree_name = "StructTreeRoot"
-    for element, name, kids in ordered:
-        parent = names[id(element.parent)] if element.parent is not None else tree_name
-        document.Reference(_Element(element, name, parent, kids), name)
-    annotations = [(key, names[id(element)]) for key, (_name, element) in enumerate(tagger.annotations)]
-    first_page_key = len(annotations)
-    pages = tagger.pages + [[] for _ in range(page_count - len(tagger.pages))]
-
-    def parent_tree(doc: Any) -> bytes:
-        nums = [b"%d %s" % (key, _ref(doc, name)) for key, name in annotations]
-        for index, ids in enumerate(pages):
-            refs = b" ".join(_ref(doc, names[id(element)]) for element in ids)
-            nums.append(b"%d [%s]" % (first_page_key + index, refs))
-        return b"<< /Nums [" + b"\n".join(nums) + b"] >>"
-
-    document.Reference(_Raw(parent_tree), "ParentTree")
-
-    def tree_root(doc: Any) -> bytes:
-        return b"<< /Type /StructTreeRoot /K %s /ParentTree %s /ParentTreeNextKey %d >>" % (
-            _ref(doc, names[id(root)]),
-            _ref(doc, "ParentTree"),
-            first_page_key + page_count,
-        )
-
-    document.Reference(_Raw(tree_root), tree_name)
+    objects = []
+    for index, element in enumerate(ordered):
+        name = f"SE{index}"
+        obj = _Bytes()
+        document.Reference(obj, name)
+        objects.append(obj)
+        element.ref = b"%d 0 R" % numbers[name][0]
+    tree = _Bytes()
+    document.Reference(tree, tree_name)
+    parent_tree = _Bytes()
+    document.Reference(parent_tree, "ParentTree")
+    pages = [b"%d 0 R" % numbers[f"Page{page + 1}"][0] for page in range(page_count)]
+    tree_ref = b"%d 0 R" % numbers[tree_name][0]
+    for element, obj in zip(ordered, objects, strict=True):
+        page: int | None = None
+        kids: list[bytes] = []
+        for kid in element.kids:
+            kind = type(kid)
+            if kind is tuple:
+                kid_page, mcid = kid  # type: ignore[misc]
+                if page is None:
+                    page = kid_page
+                if kid_page == page:
+                    kids.append(b"%d" % mcid)
+                else:
+                    kids.append(b"<< /Type /MCR /Pg %s /MCID %d >>" % (pages[kid_page], mcid))
+            elif kind is _AnnotationRef:
+                annotation = numbers["Annot." + kid.name][0]  # type: ignore[union-attr]
+                kids.append(b"<< /Type /OBJR /Obj %d 0 R /Pg %s >>" % (annotation, pages[kid.page]))  # type: ignore[union-attr]
+            else:
+                ref = kid.ref  # type: ignore[union-attr]
+                if ref is not None:
+                    kids.append(ref)
+        parent = element.parent
+        out = [
+            b"<< /Type /StructElem /S /",
+            element.role.encode("ascii"),
+            b" /P ",
+            tree_ref if parent is None or parent.ref is None else parent.ref,
+        ]
+        if page is not None:
+            out += (b" /Pg ", pages[page])
+        if len(kids) == 1:
+            out += (b" /K ", kids[0])
+        elif kids:
+            out += (b" /K [", b" ".join(kids), b"]")
+        if element.alt is not None:
+            out += (b" /Alt ", _text(element.alt))
+        if element.actual_text is not None:
+            out += (b" /ActualText ", _text(element.actual_text))
+        if element.attributes:
+            out += (b" /A << ", element.attributes.encode("ascii"), b" >>")
+        out.append(b" >>")
+        obj.data = b"".join(out)
+    first_page_key = len(tagger.annotations)
+    nums = [b"%d %s" % (key, element.ref) for key, (_name, element) in enumerate(tagger.annotations)]
+    for index in range(page_count):
+        ids = tagger.pages[index] if index < len(tagger.pages) else ()
+        nums.append(b"%d [%s]" % (first_page_key + index, b" ".join([e.ref or b"null" for e in ids])))
+    parent_tree.data = b"<< /Nums [" + b"\n".join(nums) + b"] >>"
+    tree.data = b"<< /Type /StructTreeRoot /K %s /ParentTree %d 0 R /ParentTreeNextKey %d >>" % (
+        tagger.root.ref,
+        numbers["ParentTree"][0],
+        first_page_key + page_count,
+    )
     return tree_name, first_page_key
 
 
