@@ -123,7 +123,7 @@ def render_pdf(statement: Statement, settings: RenderSettings | None = None) -> 
     )
     builder = FormBuilder(statement, settings, styles, structure)
     flowables = builder.build()
-    if builder.prose_renderer.uses_italic:
+    if builder.prose.uses_italic:
         register_fonts(italic=True)
     canvasmaker = partial(
         DeferredFooterCanvas,

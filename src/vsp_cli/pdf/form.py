@@ -66,7 +66,7 @@ class FormBuilder:
         self.labels = settings.labels
         self.styles = styles
         self.hyphenator: Hyphenator | None = german_hyphenator() if settings.hyphenate else None
-        self.prose_renderer = ProseRenderer(styles.prose, FRAME_WIDTH, self.hyphenator)
+        self.prose = ProseRenderer(styles.prose, FRAME_WIDTH, self.hyphenator)
         self.out: list[Flowable] = []
 
     def text(self, value: str, style: ParagraphStyle, role: str = "P") -> TextLines:
@@ -83,9 +83,6 @@ class FormBuilder:
         para = self.text(label, style, role)
         if outline:
             para.outline_title = _outline_title(label)  # type: ignore[attr-defined]
-
-    def prose(self, source: str) -> None:
-        self.out += self.prose_renderer.flowables(source, self.root)
 
     def build(self) -> list[Flowable]:
         st, lb, sty = self.statement, self.labels, self.styles
@@ -105,18 +102,18 @@ class FormBuilder:
             self.heading(
                 st.beschlussvorschlag_titel or lb["beschlussvorschlag"], sty.section, True, two_lines
             )
-            self.prose(st.beschlussvorschlag)
+            self.out += self.prose.flowables(st.beschlussvorschlag, self.root)
         self.heading(lb["strategische_ziele"], sty.section, False, BODY_LEADING)
         if st.strategische_ziele.strip() == NICHT_RELEVANT:
             self.text(st.strategische_ziele, sty.value)
         else:
-            self.prose(st.strategische_ziele)
+            self.out += self.prose.flowables(st.strategische_ziele, self.root)
         if st.sachverhalt:
             self.heading(lb["sachverhalt"], sty.section, True, two_lines)
-            self.prose(st.sachverhalt)
+            self.out += self.prose.flowables(st.sachverhalt, self.root)
         if st.begruendung:
             self.heading(lb["begruendung"], sty.section, True, two_lines)
-            self.prose(st.begruendung)
+            self.out += self.prose.flowables(st.begruendung, self.root)
         if st.anlagen:
             self.heading(lb["anlagen"], sty.section, True, BODY_LEADING)
             room = sty.prose.label_room(f"{len(st.anlagen)}.", sty.value)

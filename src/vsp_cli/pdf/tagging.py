@@ -2,26 +2,30 @@
 
 How a block renderer tags its content
 -------------------------------------
-Structure elements are made while a block builds its flowables, in reading order, under the element the block
-is given (the `Document`, a list item, a quote). A flowable carries the element its drawing belongs to in its
-`tag` attribute; a flowable without one is drawn as an artifact. The canvas numbers the marked content (MCIDs)
-while the pages are laid out and writes the tree when the document is saved, so a paragraph or table split
-across pages stays one element with content on both pages::
+A block renderer gets the element its blocks go into (`parent`: the `Document`, later perhaps a list item or a
+section) and makes its own elements there with `parent.add(role)`, in reading order, while it builds its
+flowables. Each flowable names the element its drawing belongs to (`tag(flowable, element)`, or the `tag=`
+argument of `TextLines`); a flowable without one is drawn as an artifact. The canvas numbers the marked
+content (MCIDs) while the pages are laid out and writes the tree when the document is saved, so a paragraph
+or table split across pages stays one element with content on both pages, and a form definition file never
+needs tagging code of its own: the renderer of its block kind carries the roles::
 
-    heading = tag(TextLines([label], style), parent.add("H2"))    # a heading of the form
-    value = tag(TextLines([text], style), parent.add("P"))        # a label or value
-    boxes = parent.add("L", attributes=LIST_NONE)                 # the recommendation grid
-    cells = [[list_item(boxes, ticked=on)] for on in ticks]       # LI > Lbl („angekreuzt“) + LBody
-    grid = PlainTable(data, ..., tags=cells)                      # a table of plain cells, tagged per cell
-    table = table_cells(parent, rows=3, columns=3, header_rows=1) # Table > TR > TH (/Scope /Column) / TD
-    PlainTable(data, ..., repeatRows=1, tags=table)               # repeated header rows become artifacts
-    para = tag(ProseParagraph(markup, style), parent.add("P"))    # links inside get Link + OBJR
-    rule = Rule(...)                                              # untagged: an artifact
+    value = TextLines([text], style, tag=parent.add("P"))         # a label or a value
+    heading = TextLines([label], style, tag=parent.add("H2"))     # a heading of the form
+    grid = parent.add("L", attributes=LIST_NONE)                  # boxes to tick, as a list
+    cells = [[list_item(grid, ticked=on) for on in row] for row in ticks]  # LI > Lbl („angekreuzt“) + LBody
+    PlainTable(data, colWidths=..., tags=cells)                   # plain cells, each marked as its element
+    cells = table_cells(parent, rows=3, columns=3, header_rows=1) # Table > TR > TH (/Scope /Column) / TD
+    PlainTable(data, repeatRows=1, tags=cells)                    # the header repeated on a later page: artifact
+    para = tag(ProseParagraph(markup, style), parent.add("P"))    # links in it get Link + OBJR of themselves
+    para.label = entry.label                                      # its bullet or number is the item's Lbl
+    HRFlowable(...)                                               # untagged lines and boxes: artifacts
 
 A `ListItem` in a plain table cell puts the cell's first character (the ☐/☒ box, or a number) and the space
-after it in its `Lbl` and the rest in its `LBody`; a `ProseParagraph` with a bullet takes `label=` for the
-bullet. `drawing(canvas, element)` marks what a flowable draws itself, `artifact(canvas)` marks furniture
-(running header, footer, rules, backgrounds); both do nothing on a canvas that does not tag.
+after it in its `Lbl`, the rest in its `LBody`; a cell of None has no element (an empty cell). Inside a
+flowable's own `draw`, `drawing(canvas, element)` makes the text objects drawn there content of `element`,
+`marked(canvas, element)` marks any drawing (an image) as one sequence, `artifact(canvas)` marks furniture
+(running header, footer, rules, backgrounds). All of them do nothing on a canvas that does not tag.
 
 Word breaks (§ 14.8.2.5): a line end inside a paragraph gets a real space; a hyphen that line breaking added
 is drawn as the soft hyphen (U+00AD, whose glyph is the hyphen's in DejaVu), so the tree's text reads as
@@ -609,6 +613,21 @@ def _live(element: StructElem, in_table: bool, out: list[StructElem]) -> bool:
     return content
 
 
+def _register(document: Any, obj: pdfdoc.PDFObject, name: str) -> int:
+    """`document.Reference(obj, name)` for a new object, without the reference it returns: its number."""
+    number: int = document.objectcounter + 1
+    document.objectcounter = number
+    obj.__InternalName__ = name  # type: ignore[attr-defined]
+    document.idToObjectNumberAndVersion[name] = (number, 0)
+    document.numberToId[number] = name
+    document.idToObject[name] = obj
+    return number
+
+
+#: The start of a structure element's dictionary, by role.
+_HEADS: dict[str, bytes] = {}
+
+
 def write_structure(document: Any, tagger: Tagger, page_count: int) -> tuple[str, int]:
     """Add the structure tree to the document: the elements in reading order, the parent tree (pages' keys
     after the annotations' keys) and the root. Returns the root's name and the key of the first page.
@@ -620,53 +639,52 @@ def write_structure(document: Any, tagger: Tagger, page_count: int) -> tuple[str
     ordered: list[StructElem] = []
     _live(tagger.root, False, ordered)
     numbers = document.idToObjectNumberAndVersion
-    tree_name = "StructTreeRoot"
     objects = []
     for index, element in enumerate(ordered):
-        name = f"SE{index}"
         obj = _Bytes()
-        document.Reference(obj, name)
         objects.append(obj)
-        element.ref = b"%d 0 R" % numbers[name][0]
-    tree = _Bytes()
-    document.Reference(tree, tree_name)
-    parent_tree = _Bytes()
-    document.Reference(parent_tree, "ParentTree")
+        element.ref = b"%d 0 R" % _register(document, obj, f"SE{index}")
+    tree, parent_tree = _Bytes(), _Bytes()
+    tree_ref = b"%d 0 R" % _register(document, tree, "StructTreeRoot")
+    parent_tree_number = _register(document, parent_tree, "ParentTree")
     pages = [b"%d 0 R" % numbers[f"Page{page + 1}"][0] for page in range(page_count)]
-    tree_ref = b"%d 0 R" % numbers[tree_name][0]
+    heads = _HEADS
     for element, obj in zip(ordered, objects, strict=True):
-        page: int | None = None
-        kids: list[bytes] = []
-        for kid in element.kids:
-            kind = type(kid)
-            if kind is tuple:
-                kid_page, mcid = kid  # type: ignore[misc]
-                if page is None:
-                    page = kid_page
-                if kid_page == page:
-                    kids.append(b"%d" % mcid)
-                else:
-                    kids.append(b"<< /Type /MCR /Pg %s /MCID %d >>" % (pages[kid_page], mcid))
-            elif kind is _AnnotationRef:
-                annotation = numbers["Annot." + kid.name][0]  # type: ignore[union-attr]
-                kids.append(b"<< /Type /OBJR /Obj %d 0 R /Pg %s >>" % (annotation, pages[kid.page]))  # type: ignore[union-attr]
-            else:
-                ref = kid.ref  # type: ignore[union-attr]
-                if ref is not None:
-                    kids.append(ref)
+        head = heads.get(element.role)
+        if head is None:
+            head = heads[element.role] = b"<< /Type /StructElem /S /%s /P " % element.role.encode("ascii")
         parent = element.parent
-        out = [
-            b"<< /Type /StructElem /S /",
-            element.role.encode("ascii"),
-            b" /P ",
-            tree_ref if parent is None or parent.ref is None else parent.ref,
-        ]
-        if page is not None:
-            out += (b" /Pg ", pages[page])
-        if len(kids) == 1:
-            out += (b" /K ", kids[0])
-        elif kids:
-            out += (b" /K [", b" ".join(kids), b"]")
+        out = [head, tree_ref if parent is None or parent.ref is None else parent.ref]
+        kids = element.kids
+        if len(kids) == 1 and type(kids[0]) is tuple:  # most elements: one run of text on one page
+            page, mcid = kids[0]
+            out.append(b" /Pg %s /K %d" % (pages[page], mcid))
+        else:
+            page = None
+            written: list[bytes] = []
+            for kid in kids:
+                kind = type(kid)
+                if kind is tuple:
+                    kid_page, mcid = kid  # type: ignore[misc]
+                    if page is None:
+                        page = kid_page
+                    if kid_page == page:
+                        written.append(b"%d" % mcid)
+                    else:
+                        written.append(b"<< /Type /MCR /Pg %s /MCID %d >>" % (pages[kid_page], mcid))
+                elif kind is StructElem:
+                    ref = kid.ref  # type: ignore[union-attr]
+                    if ref is not None:
+                        written.append(ref)
+                else:
+                    annotation = numbers["Annot." + kid.name][0]  # type: ignore[union-attr]
+                    written.append(b"<< /Type /OBJR /Obj %d 0 R /Pg %s >>" % (annotation, pages[kid.page]))  # type: ignore[union-attr]
+            if page is not None:
+                out += (b" /Pg ", pages[page])
+            if len(written) == 1:
+                out += (b" /K ", written[0])
+            elif written:
+                out += (b" /K [", b" ".join(written), b"]")
         if element.alt is not None:
             out += (b" /Alt ", _text(element.alt))
         if element.actual_text is not None:
@@ -683,10 +701,10 @@ def write_structure(document: Any, tagger: Tagger, page_count: int) -> tuple[str
     parent_tree.data = b"<< /Nums [" + b"\n".join(nums) + b"] >>"
     tree.data = b"<< /Type /StructTreeRoot /K %s /ParentTree %d 0 R /ParentTreeNextKey %d >>" % (
         tagger.root.ref,
-        numbers["ParentTree"][0],
+        parent_tree_number,
         first_page_key + page_count,
     )
-    return tree_name, first_page_key
+    return "StructTreeRoot", first_page_key
 
 
 def link_annotation_entries(tagger: Tagger, text: TaggedText | None, url: str) -> dict[str, Any]:
