@@ -478,3 +478,12 @@ def test_streams_end_with_an_eol_that_length_does_not_count(content: bytes) -> N
         rest = data[start + length :]
         eol = rest[: rest.index(b"endstream")]
         assert eol in (b"\n", b"\r\n") and not (content.endswith(b"\r") and eol == b"\n")
+
+
+def test_the_same_logo_in_another_folder_gives_the_same_bytes(tmp_path: Path) -> None:
+    """ReportLab named a logo given by file name after its path: a clone elsewhere wrote other bytes."""
+    elsewhere = tmp_path / "anderswo" / "logo.png"
+    elsewhere.parent.mkdir()
+    elsewhere.write_bytes(LOGO.read_bytes())
+    seed = load_statement(SEED)
+    assert render_pdf(seed, RenderSettings(logo=LOGO)) == render_pdf(seed, RenderSettings(logo=elsewhere))

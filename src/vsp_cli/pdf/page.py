@@ -224,8 +224,12 @@ class Furniture:
                 self.figure.attributes = (
                     f"/O /Layout /BBox [{x:.2f} {y:.2f} {x + width:.2f} {y + height:.2f}]"
                 )
+            # given as a reader, ReportLab names the image by its pixels; given a file name, by the path: the
+            # same logo in another folder (another clone) gave other bytes
+            from reportlab.lib.utils import ImageReader
+
             with marked(canv, self.figure, "Layout"):
-                canv.drawImage(str(self.logo), x, y, width=width, height=height, mask="auto")
+                canv.drawImage(ImageReader(str(self.logo)), x, y, width=width, height=height, mask="auto")
 
     def later_page(self, canv: Canvas, _doc: BaseDocTemplate) -> None:
         with artifact(canv, "Pagination"):

@@ -113,14 +113,12 @@ class ListItem:
     body: StructElem
 
 
-def list_item(parent: StructElem, ticked: bool | None = None, body: str | None = None) -> ListItem:
+def list_item(parent: StructElem, ticked: bool | None = None) -> ListItem:
     """A new item of the list `parent`. `ticked` (not None) makes the label a form box that reads „angekreuzt“
-    or „nicht angekreuzt“. The item's content goes to its `LBody` directly, or to an element of role `body`
-    made inside it."""
+    or „nicht angekreuzt“. The item's content goes to its `LBody` (or to elements made inside it)."""
     item = parent.add("LI")
     label = item.add("Lbl", actual_text=None if ticked is None else TICKED if ticked else UNTICKED)
-    lbody = item.add("LBody")
-    return ListItem(item, label, lbody.add(body) if body else lbody)
+    return ListItem(item, label, item.add("LBody"))
 
 
 #: A cell of a plain table: the element its text belongs to, a list item (label and body), or None (no text).
