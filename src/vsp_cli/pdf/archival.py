@@ -19,6 +19,8 @@ from xml.sax.saxutils import escape as xml_escape
 
 from reportlab.pdfbase import pdfdoc
 
+from .pdfwriter import Ready
+
 #: The attribute that marks a ReportLab document as one vsp writes as PDF/A.
 ARCHIVAL = "vsp_archival"
 ICC_PROFILE = Path(__file__).resolve().parents[1] / "color" / "sRGB-v2-magic.icc"
@@ -40,18 +42,6 @@ def stream(dictionary: bytes, content: bytes) -> bytes:
     return b"<< %s /Length %d >>\nstream\n%s%sendstream" % (dictionary, len(content), content, _eol(content))
 
 
-class _Bytes(pdfdoc.PDFObject):
-    """An indirect object whose bytes are ready."""
-
-    __RefOnly__ = 1
-
-    def __init__(self, data: bytes) -> None:
-        self.data = data
-
-    def format(self, document: Any) -> bytes:
-        return self.data
-
-
 @cache
 def _icc_stream() -> bytes:
     profile = ICC_PROFILE.read_bytes()
@@ -67,8 +57,8 @@ _INTENT = (
 def add_output_intent(document: Any) -> None:
     """The sRGB output intent every PDF/A file needs for its device-dependent (RGB) colours."""
     numbers = document.idToObjectNumberAndVersion
-    document.Reference(_Bytes(_icc_stream()), "OutputProfile")
-    document.Reference(_Bytes(_INTENT % numbers["OutputProfile"][0]), "OutputIntent")
+    document.Reference(Ready(_icc_stream()), "OutputProfile")
+    document.Reference(Ready(_INTENT % numbers["OutputProfile"][0]), "OutputIntent")
     catalog = document.Catalog
     catalog.__NoDefault__ = _CATALOG_KEYS
     catalog.OutputIntents = b"[%d 0 R]" % numbers["OutputIntent"][0]
@@ -86,7 +76,7 @@ def finish_catalog(document: Any, tree_root: str) -> None:
     catalog = document.Catalog
     catalog.StructTreeRoot = pdfdoc.PDFObjectReference(tree_root)
     catalog.MarkInfo = b"<< /Marked true >>"
-    catalog.Metadata = _Bytes(b"")  # filled in by `add_metadata`, once the information is final
+    catalog.Metadata = Ready(b"")  # filled in by `add_metadata`, once the information is final
     add_output_intent(document)
 
 

@@ -43,6 +43,8 @@ from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import Flowable, Table
 from reportlab.platypus import paragraph as _paragraph
 
+from .pdfwriter import Ready
+
 #: Attributes (owner and values, as the body of a PDF dictionary) of standard elements.
 SCOPE_COLUMN = "/O /Table /Scope /Column"
 LIST_NONE = "/O /List /ListNumbering /None"
@@ -566,16 +568,6 @@ class TaggedTable(Table):
 # --- writing the tree -----------------------------------------------------------------------------------------
 
 
-class _Bytes(pdfdoc.PDFObject):
-    """An indirect object whose bytes are set once the objects it refers to have their numbers."""
-
-    __RefOnly__ = 1
-    data = b""
-
-    def format(self, document: Any) -> bytes:
-        return self.data
-
-
 #: Texts of /Alt and /ActualText as PDF strings: few and recurring („angekreuzt“).
 _TEXTS: dict[str, bytes] = {}
 
@@ -639,10 +631,10 @@ def write_structure(document: Any, tagger: Tagger, page_count: int) -> tuple[str
     numbers = document.idToObjectNumberAndVersion
     objects = []
     for index, element in enumerate(ordered):
-        obj = _Bytes()
+        obj = Ready()
         objects.append(obj)
         element.ref = b"%d 0 R" % _register(document, obj, f"SE{index}")
-    tree, parent_tree = _Bytes(), _Bytes()
+    tree, parent_tree = Ready(), Ready()
     tree_ref = b"%d 0 R" % _register(document, tree, "StructTreeRoot")
     parent_tree_number = _register(document, parent_tree, "ParentTree")
     pages = [b"%d 0 R" % numbers[f"Page{page + 1}"][0] for page in range(page_count)]
