@@ -15,7 +15,16 @@ DOCS = ROOT / "docs"
 #: What a code looks like: lower-case words joined by hyphens.
 CODE_SHAPE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)+$")
 #: Literals of that shape in the sources that are no codes (encodings, style names, cache formats, examples).
-NOT_CODES = {"utf-8", "utf-8-sig", "latin-1", "microsoft-cp1251", "vsp-base", "head-cell", "prose-heading"}
+NOT_CODES = {
+    "utf-8",
+    "utf-16-be",
+    "utf-8-sig",
+    "latin-1",
+    "microsoft-cp1251",
+    "vsp-base",
+    "head-cell",
+    "prose-heading",
+}
 NOT_CODES |= {"leipzig-2021"}
 
 

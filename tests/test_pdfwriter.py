@@ -59,9 +59,12 @@ def test_a_pdf_is_the_same_byte_for_byte_with_reportlabs_own_functions(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     assert (
-        pdfdoc.PDFName is pdfwriter._name and pdfdoc.pdfdocEnc is pdfwriter._encode
+        pdfdoc.PDFName is pdfwriter._name
+        and pdfdoc.pdfdocEnc is pdfwriter._encode
+        and pdfdoc.PDFIndirectObject.format is pdfwriter._indirect
     )  # installed by vsp_cli.pdf
     remembered = render_pdf(statement())
     monkeypatch.setattr(pdfdoc, "PDFName", pdfwriter._original_name)
     monkeypatch.setattr(pdfdoc, "pdfdocEnc", pdfwriter._original_encode)
+    monkeypatch.setattr(pdfdoc.PDFIndirectObject, "format", pdfwriter._original_indirect)
     assert render_pdf(statement()) == remembered

@@ -16,6 +16,7 @@ from reportlab.platypus import paragraph
 from test_pdf import statement
 from vsp_cli.charset import FONT_DIR, FONT_FILES
 from vsp_cli.pdf import render_pdf
+from vsp_cli.pdf.archival import ARCHIVAL
 from vsp_cli.pdf.typeface import (
     COMMON,
     FIXED_SUBSET,
@@ -133,6 +134,7 @@ def test_cached_font_dictionaries_are_what_reportlab_writes() -> None:
 
 def test_streams_formatted_ahead_are_what_reportlab_writes() -> None:
     doc = pdfdoc.PDFDocument()
+    setattr(doc, ARCHIVAL, True)  # as vsp writes its documents: an end of line before `endstream`
     raw = b"/CIDInit /ProcSet findresource begin\n" * 40
     fixed = _FixedStream(raw, Length1=len(raw))
     for compress in (False, True):

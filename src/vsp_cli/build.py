@@ -206,6 +206,7 @@ class Fingerprinter:
             str(s.hyphenate),
             os.environ.get("SOURCE_DATE_EPOCH", ""),
             self.file(s.logo) if s.logo else "",
+            s.logo_text if s.logo else "",
             str(job.strict),
         ]
         extra = list(job.dependencies) + (self.templates(s) if fmt == "md" else [])

@@ -169,6 +169,8 @@ def _output_folder(value: Path, info: ValidationInfo) -> Path:
 Text = Annotated[str, Strict(), StringConstraints(strip_whitespace=True, min_length=1)]
 #: The footer is set in the bottom margin, where three lines fit: about 280 characters, fewer of wide letters.
 FOOTER_MAX = 200
+#: A screen reader reads the logo's alternative text in one go: a short description, not a paragraph.
+LOGO_ALT_MAX = 200
 
 
 class ConfigFile(BaseModel):
@@ -192,6 +194,15 @@ class ConfigFile(BaseModel):
         title="Logo",
         description="PNG- oder JPEG-Datei für den Kopf der PDF-Datei, relativ zur Konfigurationsdatei.",
         examples=["logo.png"],
+    )
+    logo_alt: (
+        Annotated[str, Strict(), StringConstraints(strip_whitespace=True, max_length=LOGO_ALT_MAX)] | None
+    ) = Field(
+        default=None,
+        title="Alternativtext des Logos",
+        description='Was ein Screenreader für das Logo vorliest; ohne Angabe „Logo <body>“, leer ("") gilt das '
+        "Logo als Schmuck und wird übergangen.",
+        examples=["Wappen der Stadt Leipzig"],
     )
     output_dir: Annotated[Path, AfterValidator(_output_folder)] | None = Field(
         default=None,
@@ -721,7 +732,7 @@ def resolve(
 ) -> EffectiveSettings:
     """Defaults, then the configuration file (if any), then command-line values (None means "not given").
 
-    `cli_overrides` takes the setting names of the file (body, logo, output_dir, formats, template_dir,
+    `cli_overrides` takes the setting names of the file (body, logo, logo_alt, output_dir, formats, template_dir,
     labels, footer, hyphenate); its relative paths are relative to `cwd` (default: the working folder).
     `labels` is merged key by key over the file's. Raises `ConfigError` for an invalid file or option.
     """
@@ -763,6 +774,7 @@ def resolve(
         labels=Labels(labels),
         body=chosen["body"],
         logo=chosen["logo"],
+        logo_alt=chosen["logo_alt"],
         footer=chosen["footer"],
         template_dir=chosen["template_dir"],
         hyphenate=chosen["hyphenate"],
@@ -824,6 +836,7 @@ def format_effective(effective: EffectiveSettings) -> str:
     rows: list[tuple[str, str, str]] = [
         ("body", _show(render.body), effective.sources["body"]),
         ("logo", _show(render.logo), effective.sources["logo"]),
+        ("logo_alt", f"„{render.logo_text}“", effective.sources["logo_alt"]),
         (
             "output_dir",
             _show(effective.output_dir) if effective.output_dir else "– (neben der Eingabedatei)",

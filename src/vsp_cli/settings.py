@@ -26,6 +26,9 @@ class RenderSettings:
     body: str = DEFAULT_BODY
     #: A PNG or JPEG placed in the PDF header, or None.
     logo: Path | None = None
+    #: What a screen reader says for the logo (the `Figure`'s /Alt): None for „Logo <body>“, "" for none (the
+    #: logo is then an artifact).
+    logo_alt: str | None = None
     #: Text printed at the foot of every page beside „Seite n/m“, or None.
     footer: str | None = None
     #: A folder whose templates replace the built-in ones by name, or None.
@@ -34,3 +37,8 @@ class RenderSettings:
     hyphenate: bool = True
     #: Where the forms statements name lead (`formular` and `[formulare]` of the configuration).
     forms: FormSources = field(default_factory=FormSources)
+
+    @property
+    def logo_text(self) -> str:
+        """The logo's alternative text in effect ("" if the logo is decoration)."""
+        return f"Logo {self.body}" if self.logo_alt is None else self.logo_alt

@@ -7,9 +7,14 @@ from the clock; without either it has none. No value from the statement is ever 
 are set as text lines and table cells that bypass ReportLab's paragraph parser, and prose reaches the parser
 escaped.
 
+Every PDF is tagged PDF/UA-1 and PDF/A-2a, without options: the blocks make structure elements as they build
+their flowables, the canvas marks the content and writes the tree, the metadata and the output intent while
+ReportLab writes the file (no second pass over it).
+
 One module per concern: `styles` (geometry, fonts, paragraph styles), `page` (canvas, furniture, document
 template), `text` (plain-text line breaking), `tables`, `prose` (Markdown), `form` (the blocks of the form in
-order), and the ReportLab patches `typeface` (shared font subsets) and `pdfwriter` (remembered names).
+order), `tagging` (structure tree and marked content), `archival` (PDF/A metadata, output intent, stream
+syntax), and the ReportLab patches `typeface` (shared font subsets) and `pdfwriter` (remembered names).
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from ..errors import InvalidInput
 from ..labels import Art
 from ..model import Statement
 from ..settings import RenderSettings
+from .archival import install as install_archival_streams
 from .form import FormBuilder
 from .linebreaks import install as install_line_breaks
 from .page import DeferredFooterCanvas, Document, Furniture, creation_epoch, logo_size
@@ -47,11 +53,13 @@ from .styles import (
     build_styles,
     register_fonts,
 )
+from .tagging import StructElem
 from .typeface import install_paragraph_widths
 
 install_pdf_writer()
 install_paragraph_widths()
 install_line_breaks()
+install_archival_streams()
 
 
 def render_pdf(statement: Statement, settings: RenderSettings | None = None) -> bytes:
@@ -61,12 +69,15 @@ def render_pdf(statement: Statement, settings: RenderSettings | None = None) -> 
     form = layout(statement, settings)
     title = form.title
     size = logo_size(settings.logo) if settings.logo is not None else None
+    structure = StructElem("Document")
+    alt = settings.logo_text
     furniture = Furniture(
         header=form.running_header.format(nummer=statement.nummer),
         page_label=form.page_counter,
         footer=settings.footer,
         logo=settings.logo,
         logo_size=size,
+        figure=structure.add("Figure", alt=alt) if size and alt else None,
     )
     first_top = TOP_MARGIN + (LOGO_CLEARANCE if size else 0)
     frame_height = PAGE_HEIGHT - TOP_MARGIN - BOTTOM_MARGIN
@@ -120,12 +131,15 @@ def render_pdf(statement: Statement, settings: RenderSettings | None = None) -> 
         initialFontName=FONT,
         initialFontSize=BODY_SIZE,
     )
-    builder = FormBuilder(form, settings, styles)
+    builder = FormBuilder(form, settings, styles, structure)
     flowables = builder.build(petition=statement.ist_petition)
     if builder.prose.uses_italic:
         register_fonts(italic=True)
     canvasmaker = partial(
-        DeferredFooterCanvas, decorate=furniture.footer_text, epoch=creation_epoch(statement)
+        DeferredFooterCanvas,
+        decorate=furniture.footer_text,
+        epoch=creation_epoch(statement),
+        structure=structure,
     )
     with _BUILD_LOCK:
         # ASCII85 on top of Flate only makes streams larger and costs a tenth of the render time. The switch

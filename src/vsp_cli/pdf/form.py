@@ -4,6 +4,12 @@
 (`RENDERERS`, looked up by the block's kind: a built-in block's id or a custom block's `typ`). A part that starts
 on a new page gets a page break before its first printed block. Consecutive blocks of boxes (the legal box and
 the recommendation grid) are set as one table that is never split, so the boxes of the form stay together.
+
+Each renderer also makes the structure elements of its block (`tagging`) in reading order, children of the
+document: the title `H1`, section headings `H2` (a form's labels above a value `P`), labels and values `P`, the
+Beratungsfolge and the finance tables a `Table`, label/value rows a `Table` with row headers, boxes lists of
+items (`L` > `LI` > `Lbl` „angekreuzt“/„nicht angekreuzt“ + `LBody`), Anlagen and numbered Einreicher a
+numbered list, prose its own elements below its heading.
 """
 
 from __future__ import annotations
@@ -48,6 +54,7 @@ from .tables import (
     question_table,
     row_height,
 )
+from .tagging import LIST_DECIMAL, LIST_NONE, Cell, ListItem, StructElem, list_item, table_cells, tag
 from .text import TextLines
 
 #: The usable height of a page, for content that cannot be split.
@@ -61,9 +68,12 @@ def _outline_title(label: str) -> str:
 class _BoxTable:
     """The boxes of the form (legal box, recommendation grid) in one table that moves to the next page whole."""
 
-    def __init__(self, columns: int) -> None:
+    def __init__(self, columns: int, root: StructElem) -> None:
         self.columns = max(1, columns)
+        self.root = root
         self.rows: list[list[str]] = []
+        #: Each cell's element: a paragraph or a box's list item (None: an empty or covered cell).
+        self.tags: list[list[Cell]] = []
         self.heights: list[float | None] = []
         self.commands: list[tuple[Any, ...]] = [
             ("FONTNAME", (0, 0), (-1, -1), FONT),
@@ -78,8 +88,9 @@ class _BoxTable:
     def width(self) -> float:
         return FRAME_WIDTH / self.columns
 
-    def row(self, cells: list[str], height: float | None = None) -> int:
+    def row(self, cells: list[str], height: float | None = None, tags: Sequence[Cell] = ()) -> int:
         self.rows.append(cells + [""] * (self.columns - len(cells)))
+        self.tags.append([*tags, *[None] * (self.columns - len(tags))])
         self.heights.append(height)
         return len(self.rows) - 1
 
@@ -105,13 +116,16 @@ class _BoxTable:
     def legal_box(self, block: Block) -> None:
         columns, inner = self.columns, self.width - 2 * BOX_PADDING
         full = FRAME_WIDTH - 2 * BOX_PADDING
-        first = self.row([cell_text(block.label, FONT_BOLD, full, CELL_SIZE, 0)])
+        root = self.root
+        first = self.row([cell_text(block.label, FONT_BOLD, full, CELL_SIZE, 0)], None, [root.add("P")])
         self.span(first)
-        self.span(self.row([cell_text(block.text, FONT, full, FORM_SIZE, 0)]))
+        self.span(self.row([cell_text(block.text, FONT, full, FORM_SIZE, 0)], None, [root.add("P")]))
         boxes = [box_text(box.label, box.ticked, inner) for box in block.boxes]
+        legal = root.add("L", attributes=LIST_NONE)
+        items: list[Cell] = [list_item(legal, box.ticked) for box in block.boxes]
         last = first
         for r in range(0, len(boxes), columns):
-            last = self.row(boxes[r : r + columns])
+            last = self.row(boxes[r : r + columns], None, items[r : r + columns])
         for r, box in enumerate(block.boxes):
             if box.ticked:
                 cell = (r % columns, first + 2 + r // columns)
@@ -131,10 +145,12 @@ class _BoxTable:
         columns = block.columns or 1
         inner = FRAME_WIDTH / columns - 2 * BOX_PADDING
         top = len(self.rows)
+        grid = self.root.add("L", attributes=LIST_NONE)
         for index, box in enumerate(block.boxes):
             if index % columns == 0:
                 self.row([])
             self.rows[-1][index % columns] = box_text(box.text, box.ticked, inner)
+            self.tags[-1][index % columns] = list_item(grid, box.ticked)
             if box.ticked:
                 cell = (index % columns, top + index // columns)
                 self.commands.append(("FONTNAME", cell, cell, FONT_BOLD))
@@ -149,8 +165,16 @@ class _BoxTable:
     def flowables(self, value_style: ParagraphStyle) -> list[Flowable]:
         lines = sum(max(cell.count("\n") + 1 for cell in r) for r in self.rows)
         if lines * FORM_LEADING + 10 * len(self.rows) > _PAGE_ROOM:
-            # Only absurdly long `punkte` get here: a table row cannot run over a page, so set it as text.
-            return [TextLines(r, value_style) for r in ([c for c in row if c] for row in self.rows) if r]
+            # Only absurdly long `punkte` get here: a table row cannot run over a page, so set it as text, each
+            # row's cells tagged as before (a paragraph, or its boxes as the items of their list)
+            out: list[Flowable] = []
+            for cells, tags in zip(self.rows, self.tags, strict=True):
+                texts = [c for c in cells if c]
+                items = [t for t in tags if isinstance(t, ListItem)]
+                element = next((t for t in tags if isinstance(t, StructElem)), None)
+                if texts:
+                    out.append(TextLines(texts, value_style, tag=element, items=items))
+            return out
         table = WholeTable(
             self.rows,
             colWidths=[self.width] * self.columns,
@@ -158,6 +182,7 @@ class _BoxTable:
             hAlign="LEFT",
             spaceBefore=2,
             spaceAfter=12,
+            tags=self.tags,
         )
         table.setStyle(TableStyle(self.commands))
         return [table]
@@ -169,8 +194,12 @@ Renderer = Callable[["FormBuilder", Block], None]
 class FormBuilder:
     """Collects the flowables of one statement in the order of its printed form."""
 
-    def __init__(self, layout: Layout, settings: RenderSettings, styles: Styles) -> None:
+    def __init__(
+        self, layout: Layout, settings: RenderSettings, styles: Styles, root: StructElem | None = None
+    ) -> None:
         self.layout = layout
+        #: The structure element the blocks' elements go into (the `Document`).
+        self.root = root if root is not None else StructElem("Document")
         self.settings = settings
         self.styles = styles
         self.hyphenator: Hyphenator | None = german_hyphenator() if settings.hyphenate else None
@@ -181,23 +210,30 @@ class FormBuilder:
 
     # --- helpers for the renderers ----------------------------------------------------------------------------
 
-    def text(self, value: str, style: ParagraphStyle) -> TextLines:
-        """Plain text, set as it is: it never passes a markup parser."""
-        lines = TextLines((value,), style)
+    def text(self, value: str, style: ParagraphStyle, role: str = "P") -> TextLines:
+        """Plain text, set as it is (it never passes a markup parser), tagged as a new element of `role`."""
+        return self.lines((value,), style, role)
+
+    def lines(self, values: Sequence[str], style: ParagraphStyle, role: str = "P") -> TextLines:
+        """Plain texts, each starting a new line, tagged as one new element of `role`."""
+        lines = TextLines(values, style, tag=self.root.add(role))
         self.out.append(lines)
         return lines
 
-    def lines(self, values: Sequence[str], style: ParagraphStyle) -> TextLines:
-        """Plain texts, each starting a new line."""
-        lines = TextLines(values, style)
+    def box_lines(self, values: Sequence[str], style: ParagraphStyle, boxes: Sequence[bool]) -> TextLines:
+        """Lines of boxes („☒ label“), tagged as a list whose items are the boxes (`ticked` each)."""
+        listed = self.root.add("L", attributes=LIST_NONE)
+        lines = TextLines(values, style, items=[list_item(listed, ticked) for ticked in boxes])
         self.out.append(lines)
         return lines
 
-    def heading(self, label: str, style: ParagraphStyle, outline: bool, follow: float) -> None:
+    def heading(
+        self, label: str, style: ParagraphStyle, outline: bool, follow: float, role: str = "H2"
+    ) -> None:
         """A heading that never ends a page: it moves on unless `follow` points of what follows fit too. A line
-        break in a form's label (`\n`) breaks the printed line."""
+        break in a form's label (`\n`) breaks the printed line. A form's label above its value is a `P`."""
         self.out.append(NeedSpace(style.spaceBefore + style.leading + style.spaceAfter + follow))
-        para = self.lines(label.split("\n"), style)
+        para = self.lines(label.split("\n"), style, role)
         if outline:
             para.outline_title = _outline_title(label)  # type: ignore[attr-defined]
 
@@ -206,12 +242,12 @@ class FormBuilder:
 
     def prose_text(self, text: str) -> None:
         if text:
-            self.out += self.prose.flowables(text)
+            self.out += self.prose.flowables(text, self.root)
 
     def boxes(self, block: Block) -> None:
         """A block of boxes joins the table of the boxes before it."""
         if self._boxes is None:
-            self._boxes = _BoxTable(self.layout.form.grid(petition=self.petition).columns)
+            self._boxes = _BoxTable(self.layout.form.grid(petition=self.petition).columns, self.root)
         self._boxes.add(block)
 
     def _flush_boxes(self) -> None:
@@ -246,7 +282,7 @@ def _gremium(b: FormBuilder, block: Block) -> None:
 
 
 def _titel(b: FormBuilder, block: Block) -> None:
-    b.text(block.text, b.styles.title)
+    b.text(block.text, b.styles.title, "H1")
 
 
 def _status(b: FormBuilder, block: Block) -> None:
@@ -256,12 +292,12 @@ def _status(b: FormBuilder, block: Block) -> None:
 def _beratungsfolge(b: FormBuilder, block: Block) -> None:
     sty = b.styles
     b.heading(block.label, sty.label, True, 3 * CELL_LEADING + 16)
-    b.out += _consultations(block, sty)
+    b.out += _consultations(block, sty, b.root)
     if block.text:
         b.text(block.text, sty.value)
 
 
-def _consultations(block: Block, sty: Styles) -> list[Flowable]:
+def _consultations(block: Block, sty: Styles, root: StructElem) -> list[Flowable]:
     widths = beratung_widths(block.captions)
     heads = [
         "\n".join(cell_text(piece, FONT_BOLD, widths[c]) for piece in caption.split("\n"))
@@ -289,31 +325,40 @@ def _consultations(block: Block, sty: Styles) -> list[Flowable]:
         captions = [caption.replace("\n", " ") for caption in block.captions]
         return [
             TextLines(
-                [f"{head}: {cell}" for head, cell in zip(captions, cells, strict=True) if cell], sty.value
+                [f"{head}: {cell}" for head, cell in zip(captions, cells, strict=True) if cell],
+                sty.value,
+                tag=root.add("P"),
             )
             for cells in plain
         ]
-    table = PlainTable(rows, colWidths=widths, repeatRows=1, hAlign="LEFT", spaceAfter=9, splitInRow=1)
+    tags = table_cells(root, len(rows), len(heads), header_rows=1)
+    table = PlainTable(
+        rows, colWidths=widths, repeatRows=1, hAlign="LEFT", spaceAfter=9, splitInRow=1, tags=tags
+    )
     table.setStyle(BERATUNG_STYLE)
     return [table]
 
 
 def _eingereicht_von(b: FormBuilder, block: Block) -> None:
     sty = b.styles
-    b.heading(block.label, sty.label, False, BODY_LEADING)
+    b.heading(block.label, sty.label, False, BODY_LEADING, "P")
     if block.numbered:
         room = sty.prose.label_room(f"{len(block.values)}.", sty.value)
+        numbered = b.root.add("L", attributes=LIST_DECIMAL)
         for number, value in enumerate(block.values, start=1):
             last = number == len(block.values)
             item = sty.prose.variant(sty.value, room, sty.value.spaceAfter if last else 0, label=room)
-            b.out.append(plain_paragraph(value, item, bullet=f"{number}."))
+            entry = list_item(numbered)
+            para = tag(plain_paragraph(value, item, bullet=f"{number}."), entry.body)
+            para.label = entry.label
+            b.out.append(para)
     else:
         b.lines(block.values, sty.value)
 
 
 def _betreff(b: FormBuilder, block: Block) -> None:
     sty = b.styles
-    b.heading(block.label, sty.label, False, sty.betreff.leading)
+    b.heading(block.label, sty.label, False, sty.betreff.leading, "P")
     b.text(block.text, sty.betreff)
 
 
@@ -344,7 +389,7 @@ def _strategische_ziele(b: FormBuilder, block: Block) -> None:
     b.section(block.label, outline=False, follow=BODY_LEADING)
     box = block.extra.get("box")
     if box is not None:
-        b.text(box_line(box.label, box.ticked), sty.value)
+        b.box_lines([box_line(box.label, box.ticked)], sty.value, [box.ticked])
     if block.text:
         b.text(block.text, sty.value)
     b.prose_text(block.prose)
@@ -356,39 +401,42 @@ def _hinweis(b: FormBuilder, block: Block) -> None:
 
 def _label_value(b: FormBuilder, block: Block) -> None:
     """„Räumlicher Bezug:“ and its value on one row (label cell, value cell); an `angabe` block likewise."""
-    b.out.append(label_value_table([(block.label, (block.text,) if block.text else ())], b.styles))
+    b.out.append(label_value_table([(block.label, (block.text,) if block.text else ())], b.root))
 
 
 def _kopfangaben(b: FormBuilder, block: Block) -> None:
-    b.out.append(label_value_table(list(block.rows), b.styles))
+    b.out.append(label_value_table(list(block.rows), b.root))
 
 
 def _zusammenfassung(b: FormBuilder, block: Block) -> None:
     sty = b.styles
     b.section(block.label, follow=3 * BODY_LEADING)
     b.text(block.extra["anlass_label"], sty.label)
-    b.text("   ".join(box_line(box.label, box.ticked) for box in block.boxes), sty.value)
     sonstiges = block.extra["sonstiges"]
     text = block.extra["sonstiges_text"]
-    b.text(box_line(f"{sonstiges.label} {text}".rstrip(), sonstiges.ticked), sty.value)
+    anlass = b.root.add("L", attributes=LIST_NONE)  # the boxes on one line and „Sonstiges“ below: one list
+    line = "   ".join(box_line(box.label, box.ticked) for box in block.boxes)
+    b.out.append(TextLines([line], sty.value, items=[list_item(anlass, box.ticked) for box in block.boxes]))
+    other = box_line(f"{sonstiges.label} {text}".rstrip(), sonstiges.ticked)
+    b.out.append(TextLines([other], sty.value, items=[list_item(anlass, sonstiges.ticked)]))
     b.prose_text(block.prose)
 
 
 def _finanzen(b: FormBuilder, block: Block) -> None:
-    sty = b.styles
     questions, (haushalt, folgekosten) = block.questions, block.tables
     b.out.append(NeedSpace(6 * CELL_LEADING))
-    b.out.append(question_table(questions[:4], sty, first_bold=True))
-    b.out.append(finance_table(haushalt, sty))
-    b.out.append(question_table(questions[4:], sty))
-    b.out.append(finance_table(folgekosten, sty))
+    b.out.append(question_table(questions[:4], b.root, first_bold=True))
+    b.out.append(finance_table(haushalt, b.root))
+    b.out.append(question_table(questions[4:], b.root))
+    b.out.append(finance_table(folgekosten, b.root))
 
 
 def _stellenplan(b: FormBuilder, block: Block) -> None:
     sty = b.styles
-    b.heading(block.label, sty.label, False, 2 * CELL_LEADING)
-    b.out.append(question_table(block.questions, sty))
-    b.text(box_line(block.boxes[0].label, block.boxes[0].ticked), sty.value)
+    b.heading(block.label, sty.label, False, 2 * CELL_LEADING, "P")
+    b.out.append(question_table(block.questions, b.root))
+    box = block.boxes[0]
+    b.box_lines([box_line(box.label, box.ticked)], sty.value, [box.ticked])
 
 
 def _section(b: FormBuilder, block: Block) -> None:
@@ -401,14 +449,22 @@ def _anlagen(b: FormBuilder, block: Block) -> None:
     b.heading(block.label, sty.section, True, BODY_LEADING)
     room = sty.prose.label_room(f"{len(block.values)}.", sty.value)
     item = sty.prose.variant(sty.value, room, sty.prose.item_space, label=room)
+    anlagen = b.root.add("L", attributes=LIST_DECIMAL)
     for number, anlage in enumerate(block.values, start=1):
-        b.out.append(plain_paragraph(anlage, item, bullet=f"{number}."))
+        entry = list_item(anlagen)
+        para = tag(plain_paragraph(anlage, item, bullet=f"{number}."), entry.body)
+        para.label = entry.label
+        b.out.append(para)
 
 
 def _auswahl(b: FormBuilder, block: Block) -> None:
     sty = b.styles
-    b.heading(block.label, sty.label, False, BODY_LEADING)
-    b.lines([box_line(box.label, box.ticked) for box in block.boxes], sty.value)
+    b.heading(block.label, sty.label, False, BODY_LEADING, "P")
+    b.box_lines(
+        [box_line(box.label, box.ticked) for box in block.boxes],
+        sty.value,
+        [box.ticked for box in block.boxes],
+    )
 
 
 #: The renderer of each block kind: a built-in block's id, or a custom block's `typ`.

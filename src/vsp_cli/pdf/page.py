@@ -1,5 +1,6 @@
-"""The page and its furniture: the canvas that numbers pages in one pass, running header, logo, footer, the
-reproducible time stamp, and the document template that adds outline entries."""
+"""The page and its furniture: the canvas that numbers pages in one pass and tags what is drawn on them,
+running header, logo, footer (artifacts; the logo a `Figure` if it has an alternative text), the reproducible
+time stamp, and the document template that adds outline entries."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable
 from ..diagnostics import Diagnostic
 from ..errors import ConfigError
 from ..model import Statement
+from .archival import ARCHIVAL, add_metadata, finish_catalog, finish_page
 from .styles import (
     FONT,
     FOOTER_BASELINE,
@@ -32,6 +34,18 @@ from .styles import (
     RIGHT_MARGIN,
     RULE,
     SMALL_SIZE,
+)
+from .tagging import (
+    StructElem,
+    TaggedText,
+    Tagger,
+    artifact,
+    draw_text,
+    link_annotation_entries,
+    marked,
+    note_annotation,
+    page_of,
+    write_structure,
 )
 from .text import wrap_lines
 
@@ -61,7 +75,9 @@ def creation_epoch(statement: Statement) -> int | None:
 
 class _UndatedInfo(pdfdoc.PDFInfo):
     """ReportLab's document information (`PDFInfo.format`) without CreationDate and ModDate: a statement
-    without `datum` has no date, and the PDF invents none."""
+    without `datum` has no date, and the PDF invents none (nor does its XMP packet: `undated`)."""
+
+    undated = True
 
     def format(self, document: Any) -> bytes:
         entries = {
@@ -99,9 +115,21 @@ PageDecorator = Callable[[Canvas, int, int], None]
 
 
 class DeferredFooterCanvas(Canvas):
-    """A canvas that holds its pages until `save`, so each footer can say „Seite n/m“ in a single build."""
+    """A canvas that holds its pages until `save`, so each footer can say „Seite n/m“ in a single build.
 
-    def __init__(self, *args: Any, decorate: PageDecorator, epoch: int | None, **kwargs: Any) -> None:
+    Given the root of a structure tree it writes tagged PDF/A-2a: text objects are marked as the element the
+    drawing flowable names (`tagging`), the footers as artifacts, and at `save` the tree, the metadata and the
+    output intent are added (`archival`).
+    """
+
+    def __init__(
+        self,
+        *args: Any,
+        decorate: PageDecorator,
+        epoch: int | None,
+        structure: StructElem | None = None,
+        **kwargs: Any,
+    ) -> None:
         # ReportLab reads SOURCE_DATE_EPOCH itself and fails on a malformed value; check it first.
         raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
         if raw:
@@ -118,6 +146,59 @@ class DeferredFooterCanvas(Canvas):
         signature.update(b"a reportlab document")
         signature.update(ascii(epoch).encode("ascii"))
         doc.signature = signature
+        self.tagger = Tagger(structure) if structure is not None else None
+        if self.tagger is not None:
+            setattr(doc, ARCHIVAL, True)
+            doc._pdfVersion = (1, 7)
+        self._text_object: TaggedText | None = None
+
+    def beginText(self, x: float = 0, y: float = 0, direction: Any = None) -> TaggedText:
+        text = self._text_object = TaggedText(self, x, y, direction)
+        return text
+
+    def drawText(self, aTextObject: Any) -> None:
+        draw_text(self, aTextObject)
+
+    def linkURL(
+        self,
+        url: str,
+        rect: Any,
+        relative: Any = 0,
+        thickness: int = 0,
+        color: Any = None,
+        dashArray: Any = None,
+        kind: str = "URI",
+        **kw: Any,
+    ) -> None:
+        """A link's annotation, printable (PDF/A) and tied to its `Link` element (PDF/UA). A link drawn as an
+        artifact (in a table header repeated on a later page) gets none: it is not content."""
+        tagger = self.tagger
+        if tagger is not None and tagger.depth:
+            return
+        entries = link_annotation_entries(tagger, self._text_object, url) if tagger is not None else {}
+        super().linkURL(url, rect, relative, thickness, color, dashArray, kind, F=4, **entries, **kw)
+        if tagger is not None and entries:
+            note_annotation(tagger, f"NUMBER{self._annotationCount}", page_of(self))  # type: ignore[attr-defined]
+
+    # Lines and rectangles drawn outside any marked content (a rule, a strike-through, a paragraph's
+    # background) are furniture: artifacts. Text is marked by the text objects (`tagging.TaggedText`).
+
+    def line(self, x1: float, y1: float, x2: float, y2: float) -> None:
+        tagger = self.tagger
+        if tagger is None or tagger.depth:
+            super().line(x1, y1, x2, y2)
+        else:
+            self._code.append("/Artifact BMC")  # type: ignore[attr-defined]
+            super().line(x1, y1, x2, y2)
+            self._code.append("EMC")  # type: ignore[attr-defined]
+
+    def lines(self, linelist: Any) -> None:
+        with artifact(self):
+            super().lines(linelist)
+
+    def rect(self, *args: Any, **kwargs: Any) -> None:
+        with artifact(self):
+            super().rect(*args, **kwargs)
 
     def showPage(self) -> None:
         self._page_states.append(dict(self.__dict__))
@@ -125,10 +206,21 @@ class DeferredFooterCanvas(Canvas):
 
     def save(self) -> None:
         total = len(self._page_states)
+        tagger = self.tagger
+        first_key = len(tagger.annotations) if tagger is not None else 0
+        document = self._doc  # type: ignore[attr-defined]
         for number, state in enumerate(self._page_states, start=1):
             self.__dict__.update(state)
-            self._decorate(self, number, total)
+            with artifact(self, "Pagination"):
+                self._decorate(self, number, total)
             Canvas.showPage(self)
+            if tagger is not None:
+                finish_page(document.Pages.pages[-1], first_key + number - 1)
+        if tagger is not None:
+            root, first = write_structure(document, tagger, total)
+            assert first == first_key
+            finish_catalog(document, root)
+            add_metadata(document)
         Canvas.save(self)
 
 
@@ -142,22 +234,31 @@ class Furniture:
     footer: str | None
     logo: Path | None
     logo_size: tuple[float, float] | None
+    #: The logo's element (a `Figure` with its alternative text), or None: the logo is an artifact.
+    figure: StructElem | None = None
 
     def first_page(self, canv: Canvas, _doc: BaseDocTemplate) -> None:
         if self.logo is not None and self.logo_size is not None:
             width, height = self.logo_size
-            canv.drawImage(
-                str(self.logo),
-                PAGE_WIDTH - RIGHT_MARGIN - width,
-                PAGE_HEIGHT - 12 * mm - height,
-                width=width,
-                height=height,
-                mask="auto",
-            )
+            x, y = PAGE_WIDTH - RIGHT_MARGIN - width, PAGE_HEIGHT - 12 * mm - height
+            if self.figure is not None:
+                self.figure.attributes = (
+                    f"/O /Layout /BBox [{x:.2f} {y:.2f} {x + width:.2f} {y + height:.2f}]"
+                )
+            # given as a reader, ReportLab names the image by its pixels; given a file name, by the path: the
+            # same logo in another folder (another clone) gave other bytes
+            from reportlab.lib.utils import ImageReader
+
+            with marked(canv, self.figure, "Layout"):
+                canv.drawImage(ImageReader(str(self.logo)), x, y, width=width, height=height, mask="auto")
 
     def later_page(self, canv: Canvas, _doc: BaseDocTemplate) -> None:
         if not self.header:
             return
+        with artifact(canv, "Pagination"):
+            self._running_header(canv)
+
+    def _running_header(self, canv: Canvas) -> None:
         canv.saveState()
         canv.setFont(FONT, SMALL_SIZE)
         canv.setFillColor(GREY)

@@ -1,10 +1,15 @@
-"""ReportLab's PDF writer with the two pure functions it calls for every dictionary key and value remembered.
+"""ReportLab's PDF writer with the two pure functions it calls for every dictionary key and value remembered,
+and objects whose bytes are ready written without its generic formatting.
 
 Writing a document's objects is a seventh of a render, and much of that went into turning the same names
 (/Type, /Font, /Parent, …) and numbers into bytes again and again: `PDFName` escapes a name character by
 character, and `pdfdocEnc` encodes through a codec written in Python. `install` replaces both, in ReportLab's
 `pdfdoc` module, with versions that remember short inputs. They return what the originals return, so every
 PDF written in the process, by vsp or by other code, is byte-for-byte the same.
+
+`Ready` objects (the structure tree's elements, the output intent, the metadata) hold their finished bytes;
+`install` also gives ReportLab's indirect objects a short way for them, with the bytes its own way writes
+(vsp never encrypts, so their strings need no encryption).
 """
 
 from __future__ import annotations
@@ -82,7 +87,36 @@ def _encode(x: Any) -> Any:
     return _encoded[x]
 
 
+class Ready(pdfdoc.PDFObject):
+    """An indirect object whose bytes are ready (`data`, set before the document is written)."""
+
+    __RefOnly__ = 1
+    data = b""
+
+    def __init__(self, data: bytes = b"") -> None:
+        self.data = data
+
+    def format(self, document: Any) -> bytes:
+        return self.data
+
+
+_original_indirect = pdfdoc.PDFIndirectObject.format
+
+
+def _indirect(self: Any, document: Any) -> bytes:
+    """`PDFIndirectObject.format`, without the generic formatting for a `Ready` object's bytes."""
+    content = self.content
+    if type(content) is not Ready:
+        data: bytes = _original_indirect(self, document)
+        return data
+    number, version = document.idToObjectNumberAndVersion[self.name]
+    document.encrypt.register(number, version)
+    ready = content.data
+    return b"%d %d obj\n%s%sendobj\n" % (number, version, ready, b"" if ready.endswith(b"\n") else b"\n")
+
+
 def install() -> None:
     """Put the remembering versions in place (once; calling again changes nothing)."""
     pdfdoc.PDFName = _name
     pdfdoc.pdfdocEnc = _encode
+    pdfdoc.PDFIndirectObject.format = _indirect  # type: ignore[method-assign]

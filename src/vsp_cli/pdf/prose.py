@@ -5,6 +5,11 @@ markdown-it token stream is turned into Paragraphs and Tables directly (no HTML 
 is escaped before it reaches ReportLab's paragraph parser, which would otherwise act on `<font>`, `<img>` or a
 stray `&`, and raw HTML in the source stays literal text because the parser runs with `html` off. Links keep
 only http, https and mailto targets; images print their description and are never loaded.
+
+Every block is tagged (`tagging`) under the element it is given: paragraphs and code `P`, headings `H3`…`H6`
+(nested as written, below the section's heading, never skipping a level), lists `L` > `LI` > `Lbl` + `LBody` (task boxes
+read „angekreuzt“), quotes `BlockQuote`, tables `Table` > `TR` > `TH`/`TD` (header rows repeated on a later
+page or piece are artifacts), links `Link` with their annotation; rules are artifacts.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from reportlab.lib.colors import Color
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import CondPageBreak, Flowable, Indenter, KeepTogether, Paragraph, Table, TableStyle
+from reportlab.platypus import CondPageBreak, Flowable, Indenter, KeepTogether, Paragraph, TableStyle
 from reportlab.platypus.flowables import HRFlowable
 from reportlab.platypus.paragraph import (  # type: ignore[attr-defined]
     _processed_frags,
@@ -32,6 +37,23 @@ from ..commonmark import prose_parser
 from ..hyphenation import MAX_WORD, Hyphenator
 from ..labels import BOX_EMPTY, BOX_TICKED
 from ..typography import tie, tied
+from .tagging import (
+    LIST_DECIMAL,
+    LIST_DISC,
+    TICKED,
+    UNTICKED,
+    Cell,
+    ListItem,
+    StructElem,
+    TaggedTable,
+    artifact,
+    drawing,
+    list_item,
+    paragraph_source,
+    table_cells,
+    tag,
+    tagger_of,
+)
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -76,6 +98,27 @@ class ProseParagraph(Paragraph):
     _unbroken_frags: list[Any]
     #: ReportLab's broken lines, set by `wrap`.
     blPara: Any
+    #: The structure element of the text (None: an artifact), and of the bullet (a list item's `Lbl`).
+    tag: StructElem | None = None
+    label: StructElem | None = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # the words as parsed, to tell word breaks at line ends (the parts of a split get their whole's)
+        self._source = paragraph_source(self.frags)
+
+    def draw(self) -> None:
+        canv = self.canv
+        tagger = tagger_of(canv)
+        if tagger is None:
+            super().draw()
+            return
+        element = self.tag
+        if element is not None and self.blPara.kind == 0 and getattr(self.blPara, "link", None):
+            element = StructElem("Link", element)  # a paragraph that is one link, drawn as one text run
+        label = self.label if self.bulletText else None
+        with drawing(canv, element, label, None if tagger.depth else self._source):
+            super().draw()
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         broken = self._broken
@@ -102,6 +145,10 @@ class ProseParagraph(Paragraph):
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         parts: list[Flowable] = super().split(availWidth, availHeight)
+        for number, part in enumerate(parts):
+            if part is not self and isinstance(part, ProseParagraph):
+                part.tag, part._source = self.tag, self._source
+                part.label = self.label if number == 0 else None
         # ReportLab splits the lines of the last wrap, whose width a table cell gives without its padding
         width = getattr(self, "width", None)
         if (
@@ -357,7 +404,7 @@ def _introduces(children: Sequence[Token], following: Token | None) -> bool:
 _LEAD_CHARACTERS = 300
 
 
-class ProseTable(Table):
+class ProseTable(TaggedTable):
     """A table that leaves no single body row alone on either side of a page break."""
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
@@ -403,13 +450,14 @@ class RuledParagraph(ProseParagraph):
     def draw(self) -> None:
         super().draw()
         canv = self.canv
-        canv.saveState()
-        if self.rule_color is not None:
-            canv.setStrokeColor(self.rule_color)
-        canv.setLineWidth(0.8)
-        for x in self.rules:
-            canv.line(x, -self.extend_rule, x, self.height)
-        canv.restoreState()
+        with artifact(canv, "Layout"):
+            canv.saveState()
+            if self.rule_color is not None:
+                canv.setStrokeColor(self.rule_color)
+            canv.setLineWidth(0.8)
+            for x in self.rules:
+                canv.line(x, -self.extend_rule, x, self.height)
+            canv.restoreState()
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         parts: list[Flowable] = super().split(availWidth, availHeight)
@@ -610,6 +658,8 @@ class _ListState:
     depth: int
     #: Room for the bullet or number before the items' text (`ProseStyles.label_room`).
     room: float
+    #: The list's structure element (`L`).
+    element: StructElem
 
 
 class ProseRenderer:
@@ -674,20 +724,30 @@ class ProseRenderer:
 
     # -- blocks ---------------------------------------------------------------------------------------------
 
-    def flowables(self, source: str) -> list[Flowable]:
-        """The flowables for one Markdown text."""
+    def flowables(self, source: str, parent: StructElem | None = None, level: int = 2) -> list[Flowable]:
+        """The flowables for one Markdown text, tagged as children of `parent` (the section under a heading of
+        `level`)."""
+        if parent is None:
+            parent = StructElem("Document")
         if "\xad" in source:
             source = _LONG_RUN.sub(_without_soft_hyphens, source)
         plain = plain_paragraphs(source)
         if plain is not None:  # what markdown-it would make of it, without loading it (35 ms cold)
             style = self.styles.variant(self.styles.body, 0.0, self.styles.body.spaceAfter)
-            return [plain_paragraph(text, style) for text in plain]
+            return [tag(plain_paragraph(text, style), parent.add("P")) for text in plain]
         tokens = prose_parser().parse(source)
-        return self._blocks(tokens)
+        return self._blocks(tokens, parent, level)
 
-    def _blocks(self, tokens: list[Token]) -> list[Flowable]:
+    def _blocks(
+        self, tokens: list[Token], parent: StructElem | None = None, level: int = 2
+    ) -> list[Flowable]:
         styles = self.styles
+        if parent is None:
+            parent = StructElem("Document")
         out: list[Flowable] = []
+        containers = [parent]  # where the next block's element goes: the text, a list item's body, a quote
+        item: ListItem | None = None  # the list item whose label the pending bullet is
+        headings: list[tuple[int, int]] = []  # the open headings: (Markdown level, element level)
         lists: list[_ListState] = []
         list_start: list[int] = []  # where each open list's flowables begin in `out`
         quote_depth = 0
@@ -699,9 +759,15 @@ class ProseRenderer:
             return sum(state.room for state in lists) + quote_depth * styles.indent
 
         def add_paragraph(
-            markup: str, base: ParagraphStyle, align: int = -1, space: float | None = None
+            markup: str,
+            base: ParagraphStyle,
+            align: int = -1,
+            space: float | None = None,
+            element: StructElem | None = None,
         ) -> Paragraph:
-            nonlocal pending_bullet
+            nonlocal pending_bullet, item
+            if element is None:
+                element = containers[-1].add("P")
             if space is None:
                 space = styles.item_space if lists else base.spaceAfter
             style = styles.variant(base, indent(), space, align, lists[-1].room if lists else None)
@@ -714,19 +780,24 @@ class ProseRenderer:
                 para.extend_rule = style.spaceAfter
             else:
                 para = ProseParagraph(markup, style, bulletText=pending_bullet)
+            para.tag = element
+            if pending_bullet is not None and item is not None:
+                para.label = item.label
             pending_bullet = None
+            item = None
             out.append(para)
             return para
 
-        def add_pieces(markups: list[str], base: ParagraphStyle) -> None:
-            """One block set as several paragraphs (see `_PIECE_LINES`): no space between them.
+        def add_pieces(markups: list[str], base: ParagraphStyle, role: str = "P") -> None:
+            """One block set as several paragraphs (see `_PIECE_LINES`): no space between them, one element.
 
             Widow and orphan control belongs to the ends of the whole block: at the cuts between pieces a page
             may end after any line, as inside one paragraph.
             """
             last = len(markups)
+            element = containers[-1].add(role)
             for number, markup in enumerate(markups, start=1):
-                para = add_paragraph(markup, base, space=None if number == last else 0.0)
+                para = add_paragraph(markup, base, space=None if number == last else 0.0, element=element)
                 if last > 1:
                     para.style = styles.joined(para.style, number > 1, number < last)
 
@@ -746,7 +817,10 @@ class ProseRenderer:
                     # the written text decides: `- \\[x] maskiert` is text, though its token reads "[x]"
                     task = _TASK.match(children[0].content) if _TASK.match(tokens[i + 1].content) else None
                     if task:  # `- [x] erledigt`: a box, as GitHub shows the Markdown output
-                        pending_bullet = BOX_EMPTY if task.group(1) == " " else BOX_TICKED
+                        ticked = task.group(1) != " "
+                        pending_bullet = BOX_TICKED if ticked else BOX_EMPTY
+                        if item is not None:
+                            item.label.actual_text = TICKED if ticked else UNTICKED
                         children[0].content = children[0].content[task.end() :]
                 if _introduces(children, tokens[i + 3] if i + 3 < n else None):
                     # „Die Verwaltung schlägt vor:“ or a bold line: not alone at the foot of a page
@@ -765,7 +839,16 @@ class ProseRenderer:
                 out.append(
                     NeedSpace(head.spaceBefore + head.leading + head.spaceAfter + 2 * styles.body.leading)
                 )
-                add_paragraph(self.inline(tokens[i + 1].children), head)
+                # below the section's heading, one level below the heading it follows: no level is skipped
+                written = int(tok.tag[1:]) if tok.tag[1:].isdigit() else 1
+                while headings and headings[-1][0] >= written:
+                    headings.pop()
+                headings.append((written, min(6, headings[-1][1] + 1 if headings else level + 1)))
+                add_paragraph(
+                    self.inline(tokens[i + 1].children),
+                    head,
+                    element=containers[-1].add(f"H{headings[-1][1]}"),
+                )
                 i += 3
                 continue
             if kind in ("bullet_list_open", "ordered_list_open"):
@@ -778,7 +861,8 @@ class ProseRenderer:
                     if ordered
                     else styles.indent
                 )
-                lists.append(_ListState(ordered, start, len(lists), room))
+                element = containers[-1].add("L", attributes=LIST_DECIMAL if ordered else LIST_DISC)
+                lists.append(_ListState(ordered, start, len(lists), room, element))
                 list_start.append(len(out))
             elif kind == "list_item_open":
                 state = lists[-1]
@@ -787,9 +871,12 @@ class ProseRenderer:
                     state.number += 1
                 else:
                     pending_bullet = _BULLETS[min(state.depth, len(_BULLETS) - 1)]
+                item = list_item(state.element)
+                containers.append(item.body)
             elif kind == "list_item_close":
                 if pending_bullet is not None:  # an empty item still shows its bullet
                     add_paragraph("\u00a0", styles.body)
+                containers.pop()
             elif kind in ("bullet_list_close", "ordered_list_close"):
                 lists.pop()
                 first = list_start.pop()
@@ -799,7 +886,9 @@ class ProseRenderer:
                 quote_indents.append(indent())
                 quote_depth += 1
                 quote_start.append(len(out))
+                containers.append(containers[-1].add("BlockQuote"))
             elif kind == "blockquote_close":
+                containers.pop()
                 quote_depth -= 1
                 quote_indents.pop()
                 first = quote_start.pop()
@@ -818,7 +907,7 @@ class ProseRenderer:
                     )
                 )
             elif kind == "table_open":
-                i = self._table(tokens, i, indent(), out)
+                i = self._table(tokens, i, indent(), out, containers[-1])
                 continue
             elif kind == "inline":  # inline content outside a paragraph (not produced by CommonMark)
                 add_paragraph(self.inline(tok.children), styles.body)
@@ -847,7 +936,13 @@ class ProseRenderer:
         return ["<br/>".join(lines[start:end]) for start, end in itertools.pairwise(bounds)]
 
     def _table_as_lines(
-        self, plain: list[list[str]], header_rows: int, left: float, out: list[Flowable], after: int
+        self,
+        plain: list[list[str]],
+        header_rows: int,
+        left: float,
+        out: list[Flowable],
+        after: int,
+        parent: StructElem,
     ) -> int:
         """A table too wide for the page (or whose numbers would not fit side by side): each body row as one
         paragraph of „Kopf: Wert“ pairs."""
@@ -863,10 +958,12 @@ class ProseRenderer:
                 if cell
             ]
             style = self.styles.variant(self.styles.body, left, self.styles.body.spaceAfter, TA_LEFT)
-            out.append(ProseParagraph("; ".join(parts), style))
+            out.append(tag(ProseParagraph("; ".join(parts), style), parent.add("P")))
         return after
 
-    def _table(self, tokens: list[Token], i: int, left: float, out: list[Flowable]) -> int:
+    def _table(
+        self, tokens: list[Token], i: int, left: float, out: list[Flowable], parent: StructElem
+    ) -> int:
         """A GFM table from `table_open` at `i`; returns the index after `table_close`."""
         styles = self.styles
         rows: list[list[str]] = []
@@ -907,14 +1004,18 @@ class ProseRenderer:
         available = self.width - left
         layout = _table_layout(measured, available) if columns * _MIN_COLUMN <= available else None
         if layout is None:
-            return self._table_as_lines(plain, header_rows, left, out, i + 1)
+            return self._table_as_lines(plain, header_rows, left, out, i + 1, parent)
         scale, widths = layout
         head_style, body_style = styles.scaled(styles.head_cell, scale), styles.scaled(styles.cell, scale)
+        cells = table_cells(parent, len(rows), columns, header_rows)
         data = [
             [
-                ProseParagraph(
-                    cell,
-                    styles.variant(head_style if r < header_rows else body_style, 0, 0, aligns[c]),
+                tag(
+                    ProseParagraph(
+                        cell,
+                        styles.variant(head_style if r < header_rows else body_style, 0, 0, aligns[c]),
+                    ),
+                    cast(StructElem, cells[r][c]),
                 )
                 for c, cell in enumerate(row)
             ]
@@ -940,6 +1041,11 @@ class ProseRenderer:
         pieces = [body[r : r + _TABLE_ROWS] for r in range(0, len(body), _TABLE_ROWS)] or [[]]
         tables: list[Flowable] = []
         for number, piece in enumerate(pieces, start=1):
+            start = header_rows + (number - 1) * _TABLE_ROWS
+            # the header repeated atop a later piece is an artifact, as on a continuation page
+            head_tags: list[list[Cell] | None] = (
+                [*cells[:header_rows]] if number == 1 else [None] * header_rows
+            )
             table = ProseTable(
                 head + piece,
                 colWidths=widths,
@@ -947,6 +1053,7 @@ class ProseRenderer:
                 hAlign="LEFT",
                 spaceAfter=styles.body.spaceAfter if number == len(pieces) else 0,
                 splitInRow=1,  # a cell longer than a page continues on the next one
+                tags=[*head_tags, *cells[start : start + len(piece)]],
             )
             table.setStyle(TableStyle(commands))
             tables.append(table)

@@ -1,17 +1,30 @@
-"""Tables of plain-text cells (the Beratungsfolge, the form's boxes), set in one text object each."""
+"""Tables of plain-text cells (the Beratungsfolge, the form's boxes), set in one text object each and tagged
+cell by cell (`tagging.TaggedTable`)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.platypus import Flowable, Table, TableStyle
+from reportlab.platypus import Flowable, TableStyle
 from reportlab.platypus.tables import CellStyle
 
 from ..labels import BOX_EMPTY, BOX_TICKED
 from .styles import FONT, FONT_BOLD, FRAME_WIDTH, HEAD_BACKGROUND, RULE
-from .text import wrap_lines
+from .tagging import (
+    LIST_NONE,
+    Cell,
+    ListItem,
+    StructElem,
+    TaggedTable,
+    drawing,
+    list_item,
+    switch,
+    table_cells,
+)
+from .text import Cut, wrap_lines
 
 CELL_SIZE = 9.5
 CELL_LEADING = 12
@@ -39,26 +52,18 @@ def beratung_widths(captions: tuple[str, ...]) -> tuple[float, float, float]:
     return (FRAME_WIDTH - termin - rolle, termin, rolle)
 
 
-class HangingLines(str):
-    """A cell's lines (a plain string, as ReportLab measures it) whose second and later lines start `hang`
-    points right of the first: the label of a box, whose lines hang after it."""
-
-    hang: float
-
-    def __new__(cls, text: str, hang: float) -> HangingLines:
-        lines = super().__new__(cls, text)
-        lines.hang = hang
-        return lines
-
-
-class PlainTable(Table):
+class PlainTable(TaggedTable):
     """A table of plain-text cells (the Beratungsfolge, the form) whose text is set in one text object.
 
     ReportLab sets each line of each cell as a text object of its own, measuring it first for right-to-left
     scripts, and writes an empty one for an empty cell. Here the lines are added to one text object, written
-    after the rules; the positions are ReportLab's, but for the later lines of `HangingLines`.
+    after the rules; the positions are ReportLab's, but for the later lines of a box's label, which hang after
+    the box (`CellText.hang`). Each cell's text is marked as its element in `tags` (a `ListItem`: the box or
+    number and the space after it as the label, the rest as the body), the lines of a cell joined by spaces but
+    where a line ends inside a word (`CellText.cuts`).
     """
 
+    _text_marks = True
     _text: Any = None
     _font: tuple[str, float, float] | None = None
     _color: Any = None
@@ -70,16 +75,15 @@ class PlainTable(Table):
             self.canv.drawText(self._text)
             self._text = None
 
-    def _drawCell(
-        self, cellval: Any, cellstyle: Any, pos: tuple[float, float], size: tuple[float, float]
-    ) -> None:
+    def draw_cell(self, cellval: Any, cellstyle: Any, pos: Any, size: Any, tag: Cell) -> None:
         if not (
             isinstance(cellval, str)
             and cellstyle.alignment == "LEFT"
             and cellstyle.valign in ("TOP", "MIDDLE", "BOTTOM")
             and not (cellstyle.direction or cellstyle.shaping or cellstyle.href or cellstyle.destination)
         ):
-            super()._drawCell(cellval, cellstyle, pos, size)  # type: ignore[misc]
+            with drawing(self.canv, tag.body if isinstance(tag, ListItem) else tag):
+                super().draw_cell(cellval, cellstyle, pos, size, tag)
             return
         if not cellval:
             return
@@ -104,10 +108,20 @@ class PlainTable(Table):
             text.setFillColor(cellstyle.color)
             self._color = cellstyle.color
         text.setTextOrigin(x + cellstyle.leftPadding, y)
-        hang = cellval.hang if isinstance(cellval, HangingLines) else 0.0
-        for number, line in enumerate(lines):
-            text.textLine(line)
-            if number == 0 and hang and len(lines) > 1:
+        last = len(lines) - 1
+        cuts, hang = (cellval.cuts, cellval.hang) if isinstance(cellval, CellText) else ((), 0.0)
+        if isinstance(tag, ListItem):
+            first = lines[0]
+            split = first.find("\u00a0") + 1 or first.find(" ") + 1
+            switch(text, tag.label)
+            text.textOut(first[:split])
+            switch(text, tag.body)
+            lines[0] = first[split:]
+        else:
+            switch(text, tag)
+        for index, line in enumerate(lines):
+            text.textLine(line if index == last or index in cuts else line + " ")
+            if index == 0 and hang and last:
                 text.moveCursor(hang, 0)  # the later lines start under the label, not under its box
 
 
@@ -123,23 +137,56 @@ def row_height(cells: list[str]) -> float:
     return max(cell.count("\n") + 1 for cell in cells) * CELL_LEADING + BERATUNG_PADDING
 
 
+class CellText(str):
+    """A cell's lines joined by newlines (a plain string, as ReportLab measures it), knowing which of them end
+    inside a word (`cuts`: no space follows them in the tagged text) and how far the later lines hang right of
+    the first (`hang`: the label of a box, whose lines start after it)."""
+
+    cuts: frozenset[int] = frozenset()
+    hang = 0.0
+
+
+def _joined(lines: Sequence[str], hang: float = 0.0, cut: str | None = None) -> str:
+    """Lines as one cell; `cut`: the line that stands for the first (the first without its box)."""
+    text = "\n".join(lines)
+    cuts = frozenset(
+        index
+        for index, line in enumerate(lines)
+        if type(cut if index == 0 and cut is not None else line) is Cut
+    )
+    if not cuts and not hang:
+        return text
+    cell = CellText(text)
+    cell.cuts, cell.hang = cuts, hang
+    return cell
+
+
+def joined_cells(cells: Sequence[str]) -> str:
+    """Cells stacked in one cell, each starting a new line (a value per line), their cuts kept."""
+    lines: list[str] = []
+    for cell in cells:
+        cuts = cell.cuts if isinstance(cell, CellText) else frozenset()
+        lines += (Cut(line) if index in cuts else line for index, line in enumerate(cell.split("\n")))
+    return _joined(lines)
+
+
 def cell_text(
     text: str, font: str, width: float, size: float = CELL_SIZE, padding: float = CELL_PADDING
 ) -> str:
     """A table cell as a plain string, broken into lines; plain strings are never read as markup."""
-    return "\n".join(wrap_lines(text, font, size, width - 2 * padding))
+    return _joined(wrap_lines(text, font, size, width - 2 * padding))
 
 
 def box_text(label: str, ticked: bool, width: float) -> str:
     """„☒ label“ or „☐ label“: the box is a character, so extracted text tells which one is ticked. A label
     too long for one line hangs after its box: its later lines start under its first word, not under the box
-    (`HangingLines`), and all of them are broken for the width beside the box. The cell must be set in bold
+    (`CellText.hang`), and all of them are broken for the width beside the box. The cell must be set in bold
     if `ticked`, as the label is measured."""
     font = FONT_BOLD if ticked else FONT
     box = f"{BOX_TICKED if ticked else BOX_EMPTY}\u00a0"
     hang = pdfmetrics.stringWidth(box, font, FORM_SIZE)
     lines = wrap_lines(label, font, FORM_SIZE, width - hang) or [""]
-    return HangingLines("\n".join([box + lines[0], *lines[1:]]), hang)
+    return _joined([box + lines[0], *lines[1:]], hang, cut=lines[0])
 
 
 _BERATUNG_TOP, _BERATUNG_BOTTOM = 2.5, 3.5
@@ -220,13 +267,14 @@ def _cells(kind: type[CellStyle], rows: int, columns: int) -> list[list[CellStyl
     return [[kind(f"({i}, {j})") for j in range(columns)] for i in range(rows)]
 
 
-def label_value_table(rows: list[tuple[str, tuple[str, ...]]], styles: Any) -> Flowable:
-    """Rows of a label and its value(s), one value per line (the 2019 „Räumlicher Bezug:“, `kopfangaben`)."""
+def label_value_table(rows: list[tuple[str, tuple[str, ...]]], parent: StructElem) -> Flowable:
+    """Rows of a label and its value(s), one value per line (the 2019 „Räumlicher Bezug:“, `kopfangaben`),
+    tagged as a table whose labels are row headers."""
     width = FRAME_WIDTH - LABEL_WIDTH
     cells = [
         [
             cell_text(label, FONT_BOLD, LABEL_WIDTH, CELL_SIZE, _FORM_PADDING),
-            "\n".join(cell_text(value, FONT, width, CELL_SIZE, _FORM_PADDING) for value in values),
+            joined_cells([cell_text(value, FONT, width, CELL_SIZE, _FORM_PADDING) for value in values]),
         ]
         for label, values in rows
     ]
@@ -237,15 +285,18 @@ def label_value_table(rows: list[tuple[str, tuple[str, ...]]], styles: Any) -> F
         spaceAfter=8,
         splitInRow=1,
         cellStyles=_cells(_LabelCell, len(cells), 2),
+        tags=table_cells(parent, len(cells), 2, row_headers=1),
     )
     table.setStyle(TableStyle([("FONTNAME", (0, 0), (0, -1), FONT_BOLD)]))
     return table
 
 
-def question_table(questions: Any, styles: Any, *, first_bold: bool = False) -> Flowable:
-    """Questions of the finance or staffing block, each with its answers „nein“ and „ja, …“ as boxes."""
+def question_table(questions: Any, parent: StructElem, *, first_bold: bool = False) -> Flowable:
+    """Questions of the finance or staffing block, each with its answers „nein“ and „ja, …“ as boxes: a grid
+    to the eye, a question (`P`) and a list of its answers (`L` > `LI`, the box the label) to a reader."""
     widths = QUESTION_WIDTHS
     rows = []
+    tags: list[list[Cell]] = []
     commands: list[tuple[Any, ...]] = [
         ("BOX", (0, 0), (-1, -1), 0.6, RULE),
         ("INNERGRID", (0, 0), (-1, -1), 0.3, RULE),
@@ -253,20 +304,19 @@ def question_table(questions: Any, styles: Any, *, first_bold: bool = False) -> 
     for r, question in enumerate(questions):
         bold = first_bold and r == 0
         row = [cell_text(question.label, FONT_BOLD if bold else FONT, widths[0])]
+        cells: list[Cell] = [parent.add("P")]
+        answers = parent.add("L", attributes=LIST_NONE)
         for c, answer in enumerate(question.answers, start=1):
             font = FONT_BOLD if answer.ticked else FONT
-            row.append(
-                "\n".join(
-                    wrap_lines(
-                        box_line(answer.label, answer.ticked), font, CELL_SIZE, widths[c] - 2 * CELL_PADDING
-                    )
-                )
-            )
+            line = box_line(answer.label, answer.ticked)
+            row.append(_joined(wrap_lines(line, font, CELL_SIZE, widths[c] - 2 * CELL_PADDING)))
+            cells.append(list_item(answers, answer.ticked))
             if answer.ticked:
                 commands.append(("FONTNAME", (c, r), (c, r), FONT_BOLD))
         if bold:
             commands.append(("FONTNAME", (0, r), (0, r), FONT_BOLD))
         rows.append(row)
+        tags.append(cells)
     table = PlainTable(
         rows,
         colWidths=widths,
@@ -274,20 +324,24 @@ def question_table(questions: Any, styles: Any, *, first_bold: bool = False) -> 
         spaceAfter=6,
         splitInRow=1,
         cellStyles=_cells(_QuestionCell, len(rows), 3),
+        tags=tags,
     )
     table.setStyle(TableStyle(commands))
     return table
 
 
-def finance_table(table: Any, styles: Any) -> Flowable:
+def finance_table(table: Any, parent: StructElem) -> Flowable:
     """A finance table („Im Haushalt wirksam“): header row, then each row with its group label printed once,
-    top-aligned in the group's first row, the row label and the four cells; empty rows are printed too."""
+    top-aligned in the group's first row, the row label and the four cells; empty rows are printed too. Tagged
+    as a table: the header row's cells head their columns, the group and the row label head their rows."""
     widths = FINANCE_WIDTHS
 
     def cell(text: str, column: int, font: str = FONT, width: float = 0) -> str:
-        return "\n".join(
-            cell_text(piece, font, width or widths[column], FINANCE_SIZE, CELL_PADDING)
-            for piece in text.split("\n")
+        return joined_cells(
+            [
+                cell_text(piece, font, width or widths[column], FINANCE_SIZE, CELL_PADDING)
+                for piece in text.split("\n")
+            ]
         )
 
     head = [cell(table.caption, 0, FONT_BOLD, widths[0] + widths[1]), ""] + [
@@ -301,17 +355,24 @@ def finance_table(table: Any, styles: Any) -> Flowable:
         ("INNERGRID", (0, 0), (-1, -1), 0.3, RULE),
         ("SPAN", (0, 0), (1, 0)),
     ]
+    spans = {(0, 0): (1, 2)}
+
+    def group(first: int, last: int) -> None:
+        commands.append(("SPAN", (0, first), (0, last)))
+        if last > first:
+            spans[first, 0] = (last - first + 1, 1)
+
     group_start = 1
     for r, row in enumerate(table.rows, start=1):
         if row.group and r > group_start:
-            commands.append(("SPAN", (0, group_start), (0, r - 1)))
+            group(group_start, r - 1)
         if row.group:
             group_start = r
         rows.append(
             [cell(row.group, 0), cell(row.label, 1)] + [cell(v, c) for c, v in enumerate(row.cells, start=2)]
         )
     if len(rows) - 1 > group_start:
-        commands.append(("SPAN", (0, group_start), (0, len(rows) - 1)))
+        group(group_start, len(rows) - 1)
     flowable = PlainTable(
         rows,
         colWidths=widths,
@@ -320,6 +381,7 @@ def finance_table(table: Any, styles: Any) -> Flowable:
         spaceAfter=8,
         splitInRow=1,
         cellStyles=_cells(_FinanceCell, len(rows), 6),
+        tags=table_cells(parent, len(rows), 6, header_rows=1, row_headers=2, spans=spans),
     )
     flowable.setStyle(TableStyle(commands))
     return flowable

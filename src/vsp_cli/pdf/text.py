@@ -12,7 +12,12 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable
 
 from ..hyphenation import hyphen_breaks
+from ..labels import BOX_EMPTY, BOX_TICKED
 from ..typography import tie
+from .tagging import ListItem, StructElem, drawing, switch
+
+#: Where a box of the form starts a list item in a line of boxes: the box and the no-break space after it.
+_BOX = re.compile(f"[{BOX_EMPTY}{BOX_TICKED}]\u00a0")
 
 
 class TextLines(Flowable):
@@ -20,15 +25,37 @@ class TextLines(Flowable):
 
     The text never passes ReportLab's paragraph parser, so nothing in it can act as markup, and it lays out
     in a fraction of a Paragraph's time. Each of `parts` starts a new line; white space inside a part is a
-    single space, as in a paragraph.
+    single space, as in a paragraph. Its text is marked as content of `tag` (None: an artifact), with a space
+    at each line end but inside a cut word, so the tagged text reads as words.
+
+    Lines of boxes („☒ label“, several to a line or a label over several lines) are tagged as `items`
+    instead: each box and the space after it is the next item's label, the text up to the next box its body.
     """
 
-    def __init__(self, parts: Sequence[str], style: ParagraphStyle, lines: list[str] | None = None) -> None:
+    #: The structure element of the text.
+    tag: StructElem | None = None
+    #: The list items of the boxes in the text, in order (lines of boxes).
+    items: Sequence[ListItem] = ()
+    #: Whether the text goes on in another part (after a page break): its last line ends with a space too.
+    _continued = False
+
+    def __init__(
+        self,
+        parts: Sequence[str],
+        style: ParagraphStyle,
+        lines: list[str] | None = None,
+        tag: StructElem | None = None,
+        items: Sequence[ListItem] = (),
+    ) -> None:
         super().__init__()
         self.parts = parts
         self.style = style
         self._lines = lines
         self._for_width = -1.0
+        if tag is not None:
+            self.tag = tag
+        if items:
+            self.items = items
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         style = self.style
@@ -48,16 +75,55 @@ class TextLines(Flowable):
         fit = int((availHeight + 1e-6) // self.style.leading)
         if fit <= 0 or fit >= len(self._lines):
             return []
-        return [TextLines((), self.style, self._lines[:fit]), TextLines((), self.style, self._lines[fit:])]
+        head, tail = self._lines[:fit], self._lines[fit:]
+        items = self.items
+        first = TextLines((), self.style, head, self.tag, items)
+        first._continued = True
+        if items:  # the rest starts with the next box, or goes on with the label of the last box above
+            boxes = sum(len(_BOX.findall(line)) for line in head)
+            items = items[boxes if _BOX.match(tail[0]) else max(0, boxes - 1) :]
+        rest = TextLines((), self.style, tail, self.tag, items)
+        rest._continued = self._continued
+        return [first, rest]
 
     def draw(self) -> None:
         style = self.style
-        text = self.canv.beginText(style.leftIndent, self.height - style.fontSize)
-        text.setFont(style.fontName, style.fontSize, style.leading)
-        text.setFillColor(style.textColor)
-        for line in self._lines or ():
-            text.textLine(line)
-        self.canv.drawText(text)
+        canv = self.canv
+        with drawing(canv, self.tag):
+            text = canv.beginText(style.leftIndent, self.height - style.fontSize)
+            text.setFont(style.fontName, style.fontSize, style.leading)
+            text.setFillColor(style.textColor)
+            lines = self._lines or ()
+            last = len(lines) - 1
+            items, taken = self.items, 0
+            if items and lines and not _BOX.match(lines[0]):  # a label going on from the part before
+                switch(text, items[0].body)
+                taken = 1
+            for index, line in enumerate(lines):
+                end = "" if type(line) is Cut or (index == last and not self._continued) else " "
+                if items:
+                    at = 0
+                    for box in _BOX.finditer(line):
+                        if box.start() > at:
+                            text.textOut(line[at : box.start()])
+                        if taken < len(items):
+                            switch(text, items[taken].label)
+                            text.textOut(box.group())
+                            switch(text, items[taken].body)
+                            taken += 1
+                        else:
+                            text.textOut(box.group())
+                        at = box.end()
+                    line = line[at:]
+                text.textLine(line + end)
+            canv.drawText(text)
+
+
+class Cut(str):
+    """A line that ends inside a word (cut because it is wider than the line, or after one of its own hyphens):
+    no space follows it in the tagged text."""
+
+    __slots__ = ()
 
 
 #: Where plain text may break: ordinary white space, never a no-break space.
@@ -98,15 +164,15 @@ def _break_lines(text: str, font: str, size: float, width: float) -> list[str]:
         w = pdfmetrics.stringWidth(word, font, size)
         if current and used + space + w > width:
             head = _fitting_head(word, font, size, width - used - space)
-            if head:  # the line ends after one of the word's hyphens
+            if head:  # the line ends after one of the word's hyphens: the word goes on, no space follows
                 current.append(word[:head])
                 word = word[head:]
                 w = pdfmetrics.stringWidth(word, font, size)
-            lines.append(" ".join(current))
+            lines.append(Cut(" ".join(current)) if head else " ".join(current))
             current, used = [], -space
         if w > width and len(word) > 1:  # an over-long word: lines of the longest pieces that fit
             *full, word = cut_word(word, font, size, width)
-            lines += full
+            lines += map(Cut, full)
             w = pdfmetrics.stringWidth(word, font, size)
         current.append(word)
         used += space + w

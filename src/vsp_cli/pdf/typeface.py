@@ -28,9 +28,10 @@ from reportlab.pdfbase.ttfonts import (
     SUBSETN,
     TTFont,
     TTFontFace,
-    makeToUnicodeCMap,
 )
 from reportlab.platypus import paragraph
+
+from .archival import ARCHIVAL
 
 #: The non-ASCII characters of subset 0, in code order (codes 1-31, then 128-255): Latin-1, German and
 #: international typography, the form's boxes, and the Latin Extended-A letters of Central European names.
@@ -121,10 +122,54 @@ class _Filled(pdfdoc.PDFObject):
 
 
 class _AnyDocument:
-    """Stands for the document when a stream that depends on none of its settings is formatted ahead."""
+    """Stands for the document when a stream that depends on none of its settings is formatted ahead (as PDF/A
+    wants streams: vsp's documents are all archival)."""
 
     defaultStreamFilters = None
     encrypt = pdfdoc.NoEncryption()
+
+
+setattr(_AnyDocument, ARCHIVAL, True)
+
+
+def to_unicode_cmap(name: str, subset: list[int]) -> str:
+    """The ToUnicode CMap of a subset: ReportLab's `makeToUnicodeCMap`, without the codes of no character.
+
+    ReportLab maps every code of a subset, .notdef (code 0 of subset 0) too, to its Unicode value, so that one
+    maps to U+0000, which PDF/UA and PDF/A-2 forbid. Here such codes are left out, characters beyond the Basic
+    Multilingual Plane are written in UTF-16 (surrogate pairs) and each block has at most 100 entries, as the
+    CMap format asks.
+    """
+    entries = []
+    for code, point in enumerate(subset):
+        if point:
+            entries.append(f"<{code:02X}> <{chr(point).encode('utf-16-be').hex().upper()}>")
+    blocks = []
+    for start in range(0, len(entries), 100):
+        chunk = entries[start : start + 100]
+        blocks += [f"{len(chunk)} beginbfchar", *chunk, "endbfchar"]
+    return "\n".join(
+        [
+            "/CIDInit /ProcSet findresource begin",
+            "12 dict begin",
+            "begincmap",
+            "/CIDSystemInfo",
+            f"<< /Registry ({name})",
+            f"/Ordering ({name})",
+            "/Supplement 0",
+            ">> def",
+            f"/CMapName /{name} def",
+            "/CMapType 2 def",
+            "1 begincodespacerange",
+            f"<00> <{len(subset) - 1:02X}>",
+            "endcodespacerange",
+            *blocks,
+            "endcmap",
+            "CMapName currentdict /CMap defineresource pop",
+            "end",
+            "end",
+        ]
+    )
 
 
 class _FormattedStream(_Formatted):
@@ -176,7 +221,7 @@ def _font_dictionary(
 
 def _cmap_stream(name: str, subset: list[int], compress: bool) -> Any:
     stream = pdfdoc.PDFStream()
-    stream.content = makeToUnicodeCMap(name, subset)
+    stream.content = to_unicode_cmap(name, subset)
     if compress:
         stream.filters = [pdfdoc.PDFZCompress]
     return stream
@@ -312,7 +357,7 @@ class SharedSubsetFont(TTFont):
             lambda holes: _font_dictionary(name, widths, len(FIXED_SUBSET), holes),
             ("Name", "ToUnicode", "FontDescriptor"),
         )
-        return name, font, _FixedStream(makeToUnicodeCMap(name, FIXED_SUBSET).encode("latin-1"))
+        return name, font, _FixedStream(to_unicode_cmap(name, FIXED_SUBSET).encode("latin-1"))
 
     def _widths(self, subset: list[int]) -> list[int]:
         face: Any = self.face

@@ -1,0 +1,501 @@
+"""Accessible and archival PDF (issue #17): every PDF is tagged PDF/UA-1 and PDF/A-2a.
+
+Two kinds of check, so that the young validator can be swapped: page-validation (PyPI, Rust) runs its `ua1`
+and `2a` profiles, and our own reading of the file with pikepdf (`pdfstructure`) checks the tagging itself: the
+tree's shape, every MCID reachable from the parent tree and in exactly one element, no tagged content inside an
+artifact and nothing drawn outside both, balanced marked content, the document-level entries, fonts and XMP.
+
+Golden files of the structure text live in tests/golden/struct/<name>.txt, in the format of poppler's
+`pdfinfo -struct-text`, made by `pdfstructure.struct_text` (pikepdf): they are compared always, and with
+poppler's own output where `pdfinfo` is installed (`VSP_REQUIRE_POPPLER=1`, set by .ci/run, makes its absence
+a failure). `VSP_UPDATE_GOLDEN=1` rewrites them (review the diff before committing).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import page as page_validation
+import pikepdf
+import pytest
+from pypdf import PdfReader
+
+from conftest import EXAMPLE_FILES, EXAMPLES, VALID_CASES
+from pdfstructure import TaggedPdf
+from test_pdf import statement
+from vsp_cli.config import ConfigFile
+from vsp_cli.model import Statement
+from vsp_cli.pdf import render_pdf
+from vsp_cli.settings import RenderSettings
+from vsp_cli.validation import load_statement
+
+GOLDEN = Path(__file__).parent / "golden" / "struct"
+UPDATE = os.environ.get("VSP_UPDATE_GOLDEN") == "1"
+REQUIRE_POPPLER = os.environ.get("VSP_REQUIRE_POPPLER") == "1"
+SEED = EXAMPLES / "VI-A-03824-VSP-01.yaml"
+LOGO = Path(__file__).parent / "pins" / "logo.png"
+INPUTS = [*EXAMPLE_FILES, *VALID_CASES]
+
+
+def _name(path: Path) -> str:
+    return path.stem
+
+
+# --- statements of 1, 10 and 50 pages --------------------------------------------------------------------------
+
+_CHAPTER = """## Abschnitt {n}: Integrationsarbeit im Stadtteil
+
+Die Verwaltung hat die Migrantenselbstorganisationen und interkulturellen Vereine zu den Werkstattgesprächen \
+eingeladen; die Ergebnisse fließen in die Fortschreibung des Gesamtkonzepts ein. Dabei ist es – wie bereits bei \
+der Erstellung des Konzepts 2011/2012 – selbstverständlich, dass neben dem Migrantenbeirat sowohl die \
+Selbstorganisationen als auch die Vereine einbezogen werden und Einladungen zu den einzelnen Workshops erhalten. \
+Weitere Informationen stehen unter [Integration in Leipzig](https://www.leipzig.de/integration) und \
+<https://www.leipzig.de/buergerservice-und-verwaltung/>.
+
+**Die Verwaltung schlägt vor:**
+
+1. Die Werkstattgespräche werden *in die Workshops* integriert.
+2. Die Ergebnisse werden dokumentiert:
+   - im Sachstandsbericht,
+   - im Integrationskonzept;
+3. Der Migrantenbeirat wird ~~vierteljährlich~~ halbjährlich informiert.
+
+- [x] Einladungen versandt
+- [ ] Protokolle veröffentlicht
+
+> Der Stadtrat beauftragt den Oberbürgermeister, die Ergebnisse der Werkstattgespräche bis zum Ende des Jahres \
+vorzulegen und dabei die Handlungsfelder des Gesamtkonzepts zu berücksichtigen.
+
+| Handlungsfeld | Workshops | Mittel in € |
+| --- | ---: | ---: |
+| Politische Teilhabe | 2 | 12.450,00 € |
+| Sprache und Bildung | 3 | 18.300,00 € |
+| Arbeit und Beschäftigung | 1 | 7.900,00 € |
+| **Summe** | **6** | **38.650,00 €** |
+
+```
+vsp render standpunkte/ -o build/
+```
+
+---
+"""
+
+
+def generated(chapters: int, committees: int = 2, table_rows: int = 0) -> Statement:
+    """A statement with every kind of block: chapters of prose, a Beratungsfolge and a long table."""
+    body = "\n".join(_CHAPTER.format(n=n) for n in range(1, chapters + 1))
+    if table_rows:
+        body += "\n| Nr. | Maßnahme | Betrag |\n| --: | --- | --: |\n" + "".join(
+            f"| {i} | Maßnahme Nummer {i} der Fortschreibung | {i * 1000},00 € |\n"
+            for i in range(1, table_rows + 1)
+        )
+    return Statement.model_validate(
+        {
+            "nummer": "VI-A-03824-VSP-01",
+            "art": "antrag",
+            "betreff": "Werkstattgespräche mit Migrantenselbstorganisationen und interkulturellen Vereinen",
+            "eingereicht_von": "Dezernat Allgemeine Verwaltung",
+            "beratungsfolge": [
+                {"gremium": f"Fachausschuss {i} Allgemeine Verwaltung", "termin": "2017-04-18"}
+                for i in range(committees)
+            ],
+            "rechtliche_konsequenzen": {"rechtswidrig": True, "nachteilig": False},
+            "empfehlung": "ablehnung_verwaltungshandeln",
+            "begruendung": body or "Die Verwaltung befürwortet das Anliegen.",
+            "anlagen": ["Protokoll des Migrantenbeirats", "Sachstandsbericht VI-DS-03306"],
+        }
+    )
+
+
+#: Pages wanted -> the statement that has them (checked below).
+LENGTHS = {1: (0,), 10: (14,), 50: (74, 60, 120)}
+
+
+@pytest.fixture(scope="module")
+def long_pdfs() -> dict[int, bytes]:
+    return {pages: render_pdf(generated(*args)) for pages, args in LENGTHS.items()}
+
+
+def _validate(data: bytes, tmp_path: Path, name: str) -> dict[str, list[str]]:
+    path = tmp_path / f"{name}.pdf"
+    path.write_bytes(data)
+    failed = {}
+    for profile in ("ua1", "2a"):
+        report = page_validation.validate_pdf(str(path), profile=profile)
+        assert report.rules.total > 100  # the profile ran (104 and 154 rules in 0.11.0)
+        failed[profile] = [f"{f.rule_id}: {f.message}" for f in report.failures]
+    return failed
+
+
+# --- page-validation ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", INPUTS, ids=_name)
+def test_every_example_and_case_passes_ua1_and_2a(path: Path, tmp_path: Path) -> None:
+    assert _validate(render_pdf(load_statement(path)), tmp_path, path.stem) == {"ua1": [], "2a": []}
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        RenderSettings(logo=LOGO, footer="Stadt Leipzig · Der Oberbürgermeister"),
+        RenderSettings(logo=LOGO, logo_alt=""),
+        RenderSettings(hyphenate=False),
+    ],
+    ids=["logo-figure", "logo-artifact", "ohne-silbentrennung"],
+)
+def test_configured_variants_pass_ua1_and_2a(settings: RenderSettings, tmp_path: Path) -> None:
+    assert _validate(render_pdf(load_statement(SEED), settings), tmp_path, "variant") == {"ua1": [], "2a": []}
+
+
+@pytest.mark.parametrize("pages", sorted(LENGTHS))
+def test_statements_of_1_10_and_50_pages_pass_ua1_and_2a(
+    pages: int, long_pdfs: dict[int, bytes], tmp_path: Path
+) -> None:
+    data = long_pdfs[pages]
+    assert len(PdfReader(io.BytesIO(data)).pages) == pages
+    assert _validate(data, tmp_path, f"{pages}-seiten") == {"ua1": [], "2a": []}
+
+
+# --- our own checks ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", INPUTS, ids=_name)
+def test_tagging_of_every_example_and_case(path: Path) -> None:
+    """Every MCID of every page in one element and in the parent tree, every MCR of the tree in the content,
+    nothing drawn outside tagged content or an artifact, nothing tagged inside an artifact, BDC/EMC balanced,
+    /StructParents and /Tabs /S on every page."""
+    tagged = TaggedPdf(render_pdf(load_statement(path)))
+    assert tagged.problems() == []
+
+
+@pytest.mark.parametrize("pages", sorted(LENGTHS))
+def test_tagging_of_long_statements(pages: int, long_pdfs: dict[int, bytes]) -> None:
+    tagged = TaggedPdf(long_pdfs[pages])
+    assert tagged.problems() == []
+    if pages == 50:
+        # the Beratungsfolge and the long table run over pages: one element each, header rows tagged once,
+        # their repetitions artifacts
+        tables = tagged.root.elements("Table") if tagged.root else []
+        for table in (tables[0], tables[-1]):
+            heads = [e for e in table.walk() if e.role == "TH"]
+            assert len(heads) == 3 and all(len(head.kids) == 1 for head in heads)
+            assert len({kid[1] for e in table.walk() for kid in e.kids if isinstance(kid, tuple)}) >= 2
+        repeated = [
+            p.index for p in tagged.pages if "Gremium" in p.artifact_text or "Maßnahme" in p.artifact_text
+        ]
+        assert repeated and 0 not in repeated
+
+
+def test_the_seeds_tree_has_the_forms_shape() -> None:
+    tagged = TaggedPdf(render_pdf(load_statement(SEED)))
+    root = tagged.root
+    assert root is not None and root.role == "Document"
+    roles = [kid.role for kid in root.children()]
+    assert roles[:4] == ["H1", "P", "H2", "Table"]  # title, status, „Beratungsfolge:“, the table
+    assert tagged.text_of(root.children("H1")[0]) == "Verwaltungsstandpunkt Nr. VI-A-03824-VSP-01"
+    table = root.children("Table")[0]
+    rows = table.children("TR")
+    assert [[cell.role for cell in row.children()] for row in rows] == [["TH"] * 3, ["TD"] * 3, ["TD"] * 3]
+    assert all(("Scope", pikepdf.Name.Column) in th.attributes for th in rows[0].children())
+    assert [[tagged.text_of(cell) for cell in row.children()] for row in rows] == [
+        ["Gremium", "Termin", "Zuständigkeit"],
+        ["FA Allgemeine Verwaltung", "18.04.2017", "Vorberatung"],
+        ["Ratsversammlung", "17.05.2017", "Beschlussfassung"],
+    ]
+    consequences, grid = root.children("L")
+    for items, count in ((consequences, 2), (grid, 6)):
+        assert [[part.role for part in item.children()] for item in items.children()] == [
+            ["Lbl", "LBody"]
+        ] * count
+    boxes = [
+        (item.children("Lbl")[0].actual_text, tagged.text_of(item.children("LBody")[0]))
+        for item in grid.children()
+    ]
+    assert boxes[3] == ("angekreuzt", "Ablehnung, da bereits Verwaltungshandeln")
+    assert [text for text, _ in boxes].count("angekreuzt") == 1
+    assert {text for text, _ in boxes} == {"angekreuzt", "nicht angekreuzt"}
+    assert tagged.text_of(grid.children()[0].children("Lbl")[0]) == "☐ "
+    headings = [tagged.text_of(h) for h in root.children("H2")]
+    assert headings == [
+        "Beratungsfolge:",
+        "Prüfung der Übereinstimmung mit den strategischen Zielen:",
+        "Begründung:",
+    ]
+    assert not root.elements("Figure")  # no logo configured
+
+
+def test_the_logo_is_a_figure_with_its_alternative_text_or_an_artifact() -> None:
+    tagged = TaggedPdf(render_pdf(load_statement(SEED), RenderSettings(logo=LOGO)))
+    [figure] = tagged.root.elements("Figure") if tagged.root else []
+    assert figure.alt == "Logo Stadt Leipzig" and len(figure.kids) == 1
+    assert (
+        tagged.root is not None and tagged.root.children()[0] is figure
+    )  # read first, as it is printed first
+    assert any(name == "BBox" for name, _ in figure.attributes)
+    own = TaggedPdf(render_pdf(load_statement(SEED), RenderSettings(logo=LOGO, logo_alt="Wappen der Stadt")))
+    assert own.root is not None and own.root.elements("Figure")[0].alt == "Wappen der Stadt"
+    decoration = TaggedPdf(render_pdf(load_statement(SEED), RenderSettings(logo=LOGO, logo_alt="")))
+    assert decoration.root is not None and not decoration.root.elements("Figure")
+    assert decoration.problems() == []  # the image is drawn inside an artifact
+
+
+def test_logo_alt_is_a_setting() -> None:
+    assert ConfigFile.model_validate({"logo_alt": ""}).logo_alt == ""
+    assert ConfigFile.model_validate({"logo_alt": " Wappen "}).logo_alt == "Wappen"
+    assert RenderSettings(body="Stadt Halle").logo_text == "Logo Stadt Halle"
+    assert RenderSettings(logo_alt="").logo_text == ""
+
+
+def test_furniture_and_repeated_headers_are_the_only_artifacts() -> None:
+    tagged = TaggedPdf(render_pdf(load_statement(SEED), RenderSettings(footer="Stadt Leipzig")))
+    assert [page.artifact_text for page in tagged.pages] == [
+        ["Stadt Leipzig", "Seite 1/2"],
+        ["VI-A-03824-VSP-01", "Stadt Leipzig", "Seite 2/2"],
+    ]
+
+
+def test_a_paragraph_split_across_pages_stays_one_element() -> None:
+    words = " ".join(f"Wort{n}" for n in range(900))
+    tagged = TaggedPdf(render_pdf(statement(begruendung=words)))
+    [paragraph] = (
+        [p for p in tagged.root.elements("P") if "Wort0" in tagged.text_of(p)] if tagged.root else []
+    )
+    assert len({kid[1] for kid in paragraph.kids}) >= 2  # content on two pages
+    assert tagged.text_of(paragraph) == words  # a space at each line end, none added inside words
+
+
+def test_the_tree_reads_the_prose_as_written_words() -> None:
+    """Line ends inside a paragraph are spaces; a hyphen added by line breaking is a soft hyphen: the tree's text
+    of each paragraph of the seed is its text as written (ISO 32000-1 § 14.8.2.5)."""
+    seed = load_statement(SEED)
+    tagged = TaggedPdf(render_pdf(seed))
+    texts = [tagged.text_of(p).replace("\xad", "") for p in tagged.root.elements("P")] if tagged.root else []
+    hyphenated = (
+        [t for t in (tagged.text_of(p) for p in tagged.root.elements("P")) if "\xad" in t]
+        if tagged.root
+        else []
+    )
+    assert hyphenated  # the seed's Begründung is hyphenated: the test sees soft hyphens
+    for written in seed.begruendung.split("\n\n"):
+        assert " ".join(written.split()) in texts
+
+
+def test_links_are_link_elements_with_their_annotation() -> None:
+    tagged = TaggedPdf(render_pdf(load_statement(CASES_MARKDOWN)))
+    links = tagged.root.elements("Link") if tagged.root else []
+    assert [tagged.text_of(link) for link in links] == ["https://www.leipzig.de/", "Ratsinformationssystem"]
+    for link in links:
+        [objr] = [kid for kid in link.kids if isinstance(kid, tuple) and kid[0] == "objr"]
+        annotation = tagged.pdf.get_object(objr[1])
+        assert annotation.Subtype == "/Link" and str(annotation.Contents).startswith("https://")
+        assert int(annotation.F) & 4  # printable (PDF/A)
+
+
+CASES_MARKDOWN = next(path for path in VALID_CASES if path.stem == "markdown-reich")
+
+
+def test_prose_blocks_get_their_roles() -> None:
+    tagged = TaggedPdf(render_pdf(generated(1)))
+    root = tagged.root
+    assert root is not None
+    assert [tagged.text_of(h) for h in root.children("H3")] == [
+        "Abschnitt 1: Integrationsarbeit im Stadtteil"
+    ]
+    numbered, tasks = [element for element in root.children("L")][2:4]  # after the form's two lists
+    assert ("ListNumbering", pikepdf.Name.Decimal) in numbered.attributes
+    nested = numbered.children()[1].children("LBody")[0].children("L")
+    assert len(nested) == 1 and len(nested[0].children("LI")) == 2
+    assert [item.children("Lbl")[0].actual_text for item in tasks.children()] == [
+        "angekreuzt",
+        "nicht angekreuzt",
+    ]
+    [quote] = root.children("BlockQuote")
+    assert [kid.role for kid in quote.children()] == ["P"]
+    table = root.children("Table")[1]  # after the Beratungsfolge
+    assert (
+        len(table.children("TR")) == 5 and [c.role for c in table.children("TR")[0].children()] == ["TH"] * 3
+    )
+
+
+def test_markdown_headings_never_skip_a_level() -> None:
+    tagged = TaggedPdf(
+        render_pdf(statement(begruendung="### Drei\n\nText\n\n# Eins\n\n#### Vier\n\n## Zwei\n"))
+    )
+    assert tagged.root is not None
+    levels = [e.role for e in tagged.root.children() if re.fullmatch(r"H\d", e.role)][-4:]
+    assert levels == ["H3", "H3", "H4", "H4"]
+
+
+# --- document level --------------------------------------------------------------------------------------------
+
+
+def _catalog_and_info(data: bytes) -> tuple[Any, Any, pikepdf.Pdf]:
+    pdf = pikepdf.open(io.BytesIO(data))
+    return pdf.Root, pdf.trailer.Info, pdf
+
+
+def test_document_declares_language_title_marking_and_output_intent() -> None:
+    catalog, _info, pdf = _catalog_and_info(render_pdf(load_statement(SEED)))
+    assert str(catalog.Lang) == "de-DE"
+    assert catalog.MarkInfo.Marked is True
+    assert catalog.ViewerPreferences.DisplayDocTitle is True
+    assert pdf.pdf_version == "1.7"
+    [intent] = catalog.OutputIntents
+    assert intent.S == "/GTS_PDFA1" and str(intent.OutputConditionIdentifier) == "sRGB IEC61966-2.1"
+    profile = intent.DestOutputProfile
+    assert profile.N == 3 and profile.read_bytes()[36:40] == b"acsp"  # an ICC profile
+    for page in pdf.pages:
+        assert "/StructParents" in page.obj and page.obj.Tabs == "/S" and "/Trans" not in page.obj
+
+
+def test_xmp_identifies_pdfa_2a_and_pdfua_1_and_agrees_with_the_information() -> None:
+    catalog, info, pdf = _catalog_and_info(render_pdf(load_statement(SEED)))
+    assert catalog.Metadata.Subtype == "/XML" and "/Filter" not in catalog.Metadata
+    meta = pdf.open_metadata()
+    assert meta["pdfaid:part"] == "2" and meta["pdfaid:conformance"] == "A"
+    assert meta["pdfuaid:part"] == "1"
+    assert meta["dc:title"] == str(info.Title)
+    assert meta["dc:creator"] == [str(info.Author)]
+    assert meta["dc:description"] == str(info.Subject)
+    assert meta["pdf:Keywords"] == str(info.Keywords)
+    assert meta["pdf:Producer"] == str(info.Producer)
+    assert meta["xmp:CreatorTool"] == str(info.Creator)
+    # the seed has no datum: neither the information nor the XMP packet invents one
+    assert "/CreationDate" not in info and "xmp:CreateDate" not in meta and "xmp:ModifyDate" not in meta
+    dated = Statement.model_validate(
+        {**load_statement(SEED).model_dump(exclude_unset=True), "datum": "2017-04-03"}
+    )
+    catalog, info, pdf = _catalog_and_info(render_pdf(dated))
+    meta = pdf.open_metadata()
+    assert meta["xmp:CreateDate"] == "2017-04-03T00:00:00+00:00" and str(info.CreationDate).startswith(
+        "D:20170403"
+    )
+    assert meta["xmp:ModifyDate"] == meta["xmp:CreateDate"]
+    xml = catalog.Metadata.read_bytes()
+    assert b"<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>" in xml  # the extension schema declaring it
+
+
+@pytest.mark.parametrize("path", [SEED, CASES_MARKDOWN], ids=_name)
+def test_every_font_is_embedded_and_maps_no_code_to_nothing(path: Path) -> None:
+    pdf = pikepdf.open(io.BytesIO(render_pdf(load_statement(path))))
+    fonts = {font.objgen: font for page in pdf.pages for font in page.obj.Resources.Font.values()}
+    assert len(fonts) >= 2
+    for font in fonts.values():
+        assert "/FontFile2" in font.FontDescriptor
+        cmap = font.ToUnicode.read_bytes()
+        values = re.findall(rb"<[0-9A-F]{2}> <([0-9A-F]+)>", cmap)
+        assert values and not {b"0000", b"FEFF", b"FFFE"} & set(values)
+        assert all(int(block) <= 100 for block in re.findall(rb"(\d+) beginbfchar", cmap))
+
+
+# --- the structure text ---------------------------------------------------------------------------------------
+
+#: The golden files: the seed, a petition, the Markdown features, the seed with a logo and a footer, and a
+#: statement on each later form (the 2017 finance block in full, 2019, the ALLRIS 4 example's header rows).
+GOLDENS = {
+    "VI-A-03824-VSP-01": (SEED, RenderSettings()),
+    "2017-finanzen-voll": (next(p for p in VALID_CASES if p.stem == "2017-finanzen-voll"), RenderSettings()),
+    "VII-A-00261-VSP-01": (EXAMPLES / "VII-A-00261-VSP-01.yaml", RenderSettings()),
+    "VIII-A-00771-VSP-01": (EXAMPLES / "VIII-A-00771-VSP-01.yaml", RenderSettings()),
+    "beispiel-petition": (EXAMPLES / "beispiel-petition.yaml", RenderSettings()),
+    "markdown-reich": (CASES_MARKDOWN, RenderSettings()),
+    "mit-logo": (SEED, RenderSettings(logo=LOGO, footer="Stadt Leipzig · Der Oberbürgermeister")),
+}
+
+
+@pytest.mark.parametrize("name", sorted(GOLDENS))
+def test_structure_text_golden(name: str, tmp_path: Path) -> None:
+    path, settings = GOLDENS[name]
+    data = render_pdf(load_statement(path), settings)
+    text = TaggedPdf(data).struct_text()
+    golden = GOLDEN / f"{name}.txt"
+    if UPDATE:
+        GOLDEN.mkdir(parents=True, exist_ok=True)
+        golden.write_text(text, encoding="utf-8")
+    assert golden.is_file(), f"{golden} fehlt: mit VSP_UPDATE_GOLDEN=1 erzeugen und prüfen"
+    assert text == golden.read_text(encoding="utf-8")
+    pdfinfo = shutil.which("pdfinfo")
+    assert pdfinfo or not REQUIRE_POPPLER, "pdfinfo (poppler-utils) fehlt, VSP_REQUIRE_POPPLER=1 verlangt es"
+    if pdfinfo:  # poppler reads the same tree from the same file
+        (tmp_path / "out.pdf").write_bytes(data)
+        result = subprocess.run(
+            [pdfinfo, "-struct-text", str(tmp_path / "out.pdf")], capture_output=True, check=True
+        )
+        assert result.stdout.decode("utf-8") == text
+
+
+def test_structure_text_reads_the_seed_in_the_forms_order() -> None:
+    text = TaggedPdf(render_pdf(load_statement(SEED))).struct_text()
+    quoted = [line.strip()[1:-1] for line in text.splitlines() if line.strip().startswith('"')]
+    order = [
+        "Verwaltungsstandpunkt Nr. VI-A-03824-VSP-01",
+        "Status: öffentlich",
+        "Beratungsfolge:",
+        "Gremium",
+        "Termin",
+        "Zuständigkeit",
+        "FA Allgemeine Verwaltung",
+        "18.04.2017",
+        "Vorberatung",
+        "Ratsversammlung",
+        "17.05.2017",
+        "Beschlussfassung",
+        "Eingereicht von",
+        "Dezernat Allgemeine Verwaltung",
+        "Betreff",
+        "Werkstattgespräche mit Migrantenselbstorganisationen und interkulturellen Vereinen",
+        "Rechtliche Konsequenzen",
+        "Der gemäß Ursprungsantrag gefasste Beschluss wäre",
+        "☐ ",
+        "Rechtswidrig und/oder",
+        "☐ ",
+        "Nachteilig für die Stadt Leipzig.",
+        "☐ ",
+        "Zustimmung",
+    ]
+    assert quoted[: len(order)] == order
+
+
+def test_elements_of_the_tree_are_written_in_reading_order() -> None:
+    """Object numbers follow the tree (a reader walking /K meets them in order): no dict-order dependence."""
+    tagged = TaggedPdf(render_pdf(load_statement(SEED)))
+    assert tagged.root is not None
+    numbers = [element.objgen[0] for element in tagged.root.walk()]
+    assert numbers == sorted(numbers)
+
+
+@pytest.mark.parametrize("content", [b"BT ET", b"x\r", b"x\n", b"x\r\n", b""])
+def test_streams_end_with_an_eol_that_length_does_not_count(content: bytes) -> None:
+    """PDF/A: /Length is the bytes between `stream` EOL and the EOL before `endstream`. Compressed data may end
+    in CR: a lone LF after it would read as one CR LF marker and /Length would look one too long."""
+    from reportlab.pdfbase import pdfdoc
+
+    from vsp_cli.pdf.archival import ARCHIVAL, stream
+
+    document = pdfdoc.PDFDocument()
+    setattr(document, ARCHIVAL, True)
+    for data in (stream(b"/N 3", content), pdfdoc.PDFStream(content=content, filters=[]).format(document)):
+        found = re.search(rb"/Length (\d+).*?\nstream\n", data, re.S)
+        assert found is not None
+        start = found.end()
+        length = int(found.group(1))
+        assert data[start : start + length] == content
+        rest = data[start + length :]
+        eol = rest[: rest.index(b"endstream")]
+        assert eol in (b"\n", b"\r\n") and not (content.endswith(b"\r") and eol == b"\n")
+
+
+def test_the_same_logo_in_another_folder_gives_the_same_bytes(tmp_path: Path) -> None:
+    """ReportLab named a logo given by file name after its path: a clone elsewhere wrote other bytes."""
+    elsewhere = tmp_path / "anderswo" / "logo.png"
+    elsewhere.parent.mkdir()
+    elsewhere.write_bytes(LOGO.read_bytes())
+    seed = load_statement(SEED)
+    assert render_pdf(seed, RenderSettings(logo=LOGO)) == render_pdf(seed, RenderSettings(logo=elsewhere))
