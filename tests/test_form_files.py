@@ -159,3 +159,37 @@ def test_a_line_break_in_a_label_breaks_the_printed_line_and_is_a_space_in_markd
     lines = PdfReader(io.BytesIO(api.render_pdf(statement))).pages[0].extract_text().splitlines()
     assert lines[lines.index("Betreff") + 1] == "(Kurzfassung)"
     assert "**Betreff (Kurzfassung)**\\" in api.render_markdown(statement)
+
+
+def test_zusatzfelder_of_a_block_the_petition_variant_drops_are_an_error_on_a_petition(
+    tmp_path: Path,
+) -> None:
+    """`[petition] ohne` drops a custom block as it drops a built-in one: its value is a field the form does not
+    print (format spec § 5.3), not silently ignored."""
+    (tmp_path / "2021.toml").write_text(
+        (Path(__file__).parents[1] / "examples" / "formulare" / "2021.toml").read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
+    path = tmp_path / "s.yaml"
+    text = STATEMENT.replace("formular.toml", "2021.toml") + (
+        "zusatzfelder:\n  zeithorizont: Bis 2026.\n  steuerrecht: Geprüft.\n"
+    )
+    path.write_text(text, encoding="utf-8")
+    assert check_file(path).ok  # on the antrag variant both blocks are printed
+    path.write_text(
+        text.replace("nummer: VI-A-03824", "art: petition\nnummer: VI-P-03824").replace(
+            "ablehnung", "erledigt"
+        ),
+        encoding="utf-8",
+    )
+    [found] = check_file(path).diagnostics
+    assert (found.line, found.column, found.code, found.path) == (
+        12,
+        3,
+        "field-not-in-form",
+        ("zusatzfelder", "steuerrecht"),
+    )
+    assert found.message.startswith(
+        "„zusatzfelder.steuerrecht“ (Steuerrechtliche Prüfung) gehört nicht zum Formular „2021.toml“"
+    )
+    assert "in der Fassung für Petitionen" in found.message

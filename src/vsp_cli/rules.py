@@ -527,6 +527,16 @@ def _zusatzfelder(st: Statement, form: Form) -> Iterator[Finding]:
                 at_key=True,
             )
             continue
+        if not form.placed(block_id, petition=petition):  # `[petition] ohne` drops it
+            yield Finding(
+                ("zusatzfelder", block_id),
+                Severity.ERROR,
+                "field-not-in-form",
+                f"„zusatzfelder.{block_id}“ ({block.label}) gehört nicht zum Formular {_form_name(form)} in der "
+                "Fassung für Petitionen; bitte entfernen oder formular ändern",
+                at_key=True,
+            )
+            continue
         yield from _custom_value(block_id, block, value)
     for block_id, block in custom.items():
         if block.pflicht and block_id not in values and form.placed(block_id, petition=petition):
