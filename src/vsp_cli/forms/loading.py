@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 import os
 import tomllib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -541,12 +541,7 @@ def _validated(
         if isinstance(block, KopfangabenSettings)
         for row in block.zeilen
     ]
-    kopfangaben_placed = "kopfangaben" in seen
-    missing = [
-        block
-        for block in REQUIRED_BLOCKS
-        if block not in seen and not (kopfangaben_placed and block in rows and block in KOPFANGABE_PLACES)
-    ]
+    missing = _missing_blocks(seen, rows)
     if missing:
         check.add_to_leaf(
             [("teile",), ("reihenfolge",)],
@@ -554,6 +549,8 @@ def _validated(
             f"Das Formular druckt {', '.join(missing)} nicht; jedes Formular braucht die Blöcke "
             f"{', '.join(REQUIRED_BLOCKS)} (betreff und eingereicht_von auch als Zeile von kopfangaben)",
         )
+    elif top.petition.erlaubt:
+        _check_petition_variant(top.petition.ohne, seen, rows, check)
     for index, block_id in enumerate(top.petition.ohne):
         if block_id not in BLOCK_SETTINGS and block_id not in settings:
             check.add(
@@ -589,6 +586,36 @@ def _validated(
         data=effective,
         files=files,
     )
+
+
+def _missing_blocks(placed: Collection[str], rows: Collection[str]) -> list[str]:
+    """The required blocks a form (variant) that places `placed` does not print; a row of a placed
+    `kopfangaben` stands in for betreff and eingereicht_von."""
+    return [
+        block
+        for block in REQUIRED_BLOCKS
+        if block not in placed
+        and not ("kopfangaben" in placed and block in rows and block in KOPFANGABE_PLACES)
+    ]
+
+
+def _check_petition_variant(
+    ohne: Sequence[str], seen: Collection[str], rows: Collection[str], check: _Checker
+) -> None:
+    """The petition variant must print every required block too: `petition.ohne` may not drop one (nor the
+    `kopfangaben` whose row stands in for it). Each problem is placed at the entry of `ohne` that drops it."""
+    dropped = set(ohne)
+    missing = _missing_blocks([block for block in seen if block not in dropped], rows)
+    for block in missing:
+        culprit = block if block in dropped else "kopfangaben"
+        index = list(ohne).index(culprit)
+        via = "" if culprit == block else f" (kopfangaben druckt die Zeile {block})"
+        check.add(
+            ("petition", "ohne", index),
+            "form-missing-block",
+            f"Die Fassung für Petitionen druckt {block} nicht: petition.ohne lässt „{culprit}“ weg{via}; auch bei "
+            f"Petitionen braucht jedes Formular die Blöcke {', '.join(REQUIRED_BLOCKS)}",
+        )
 
 
 def _check_options(settings: Mapping[str, Any], check: _Checker) -> None:
