@@ -351,6 +351,14 @@ class _Checker:
                 return self.chain[origin], path
         return self.chain[-1], ()
 
+    def origin(self, path: PathKey) -> int:
+        """The index in the chain of the file that wrote the value at `path` (-1: the built-in defaults)."""
+        for end in range(len(path), -1, -1):
+            found = self.origins.get(path[:end])
+            if found is not None:
+                return found
+        return -1
+
     def add(self, path: PathKey, code: str, message: str, *, key: bool = False) -> None:
         source, path = self.where(path)
         self.found.append(_at(source, path, code, message, key=key))
@@ -507,22 +515,19 @@ def _validated(
             settings[block_id] = built
     parts: list[tuple[str, tuple[PlacedBlock, ...]]] = []
     seen: dict[str, str] = {}
+    first_at: dict[str, PathKey] = {}
     for part_id in dict.fromkeys(order):
         found_part = top.teile.get(part_id)
         if found_part is None:
             continue
         placed = []
         for index, block_id in enumerate(found_part.bloecke):
-            where = ("teile", part_id, "bloecke", index)
+            where: PathKey = ("teile", part_id, "bloecke", index)
             if block_id in seen:
-                check.add(
-                    where,
-                    "form-duplicate-block",
-                    f"Der Block „{block_id}“ steht zweimal im Formular (schon im Teil „{seen[block_id]}“); jeder Block "
-                    "wird höchstens einmal gedruckt",
-                )
+                _duplicate_block(block_id, (seen[block_id], first_at[block_id]), (part_id, where), check)
                 continue
             seen[block_id] = part_id
+            first_at[block_id] = where
             if block_id not in settings:
                 if block_id not in BLOCK_SETTINGS and block_id not in top.bloecke:
                     hint = did_you_mean(block_id, [*BLOCK_SETTINGS, *top.bloecke])
@@ -585,6 +590,23 @@ def _validated(
         petition_allowed=top.petition.erlaubt,
         data=effective,
         files=files,
+    )
+
+
+def _duplicate_block(
+    block_id: str, first: tuple[str, PathKey], again: tuple[str, PathKey], check: _Checker
+) -> None:
+    """A block listed twice: reported at the entry the more derived file wrote (a form that inherits a part
+    and lists one of its blocks in another part has added the duplicate, not the form it inherits from)."""
+    (first_part, first_path), (part, path) = first, again
+    if check.origin(first_path) > check.origin(path):
+        where, other = first_path, f"auch im Teil „{part}“"
+    else:
+        where, other = path, f"schon im Teil „{first_part}“"
+    check.add(
+        where,
+        "form-duplicate-block",
+        f"Der Block „{block_id}“ steht zweimal im Formular ({other}); jeder Block wird höchstens einmal gedruckt",
     )
 
 
