@@ -193,3 +193,33 @@ def test_zusatzfelder_of_a_block_the_petition_variant_drops_are_an_error_on_a_pe
         "„zusatzfelder.steuerrecht“ (Steuerrechtliche Prüfung) gehört nicht zum Formular „2021.toml“"
     )
     assert "in der Fassung für Petitionen" in found.message
+
+
+def test_a_header_row_of_the_goals_prints_their_markdown_as_one_line_of_plain_text(tmp_path: Path) -> None:
+    """`kopfangaben` rows are label and plain value: `strategische_ziele` is Markdown, printed there without its
+    markup (emphasis, code, link targets, list marks), in the PDF and in the Markdown."""
+    import io
+
+    from pypdf import PdfReader
+
+    from vsp_cli import api
+
+    (tmp_path / "kopf.toml").write_text(
+        'schema = 1\nname = "Kopf"\nerbt = "2014"\n[teile.kopf]\n'
+        'bloecke = ["gremium", "titel", "status", "kopfangaben", "beratungsfolge", "eingereicht_von", "betreff"]\n'
+        "[teile.finanzen]\nbloecke = []\n"
+        '[bloecke.kopfangaben]\nzeilen = [{ label = "Ziele", feld = "strategische_ziele" }]\n',
+        encoding="utf-8",
+    )
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        STATEMENT.replace("formular.toml", "kopf.toml")
+        + "strategische_ziele: |\n  **Leipzig** wächst _nachhaltig_ ([INSEK](https://x.de))\n\n"
+        "  - `Ziel` A\n  - Ziel B\n",
+        encoding="utf-8",
+    )
+    statement = api.load(path)
+    plain = "Leipzig wächst nachhaltig (INSEK); Ziel A; Ziel B"
+    text = PdfReader(io.BytesIO(api.render_pdf(statement))).pages[0].extract_text()
+    assert f"Ziele {plain}" in text.replace("\n", " ")
+    assert f"**Ziele** {plain}" in api.render_markdown(statement)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, NamedTuple
 
+from .commonmark import plain_text
 from .forms import CustomBlock, Form, PlacedBlock, with_labels
 from .forms.definition import (
     BeratungsfolgeSettings,
@@ -362,8 +363,9 @@ def _header_values(feld: str, st: Statement, form: Form) -> tuple[str, ...]:
         return tuple(names[i].rstrip(":").strip() for i in ANLASS_IDS if i in st.anlass.ticked)
     if feld == "bezug":
         return (st.bezug or st.abgeleiteter_bezug,)
-    if feld == "strategische_ziele":
-        return (st.strategische_ziele,) if st.strategische_ziele else ()
+    if feld == "strategische_ziele":  # Markdown; a header row is one line of plain text
+        text = plain_text(st.strategische_ziele) if st.strategische_ziele else ""
+        return (text,) if text else ()
     found = getattr(st, feld, None)
     if found is None:
         return ()
