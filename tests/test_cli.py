@@ -445,3 +445,17 @@ def test_a_terminal_shows_the_statements_lines_only_under_its_own_problems() -> 
     )
     assert out.getvalue().count("formular: eigen.toml") == 1
     assert out.getvalue().startswith("eigen.toml:1:1: fehler: doppelt [form-duplicate-block]\ns.yaml:1:1:")
+
+
+def test_two_statements_with_one_number_on_a_broken_form_are_reported_in_the_statements(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The error about a shared number stands in each statement, also when its first problem is in its form
+    file (it was placed in the form file, at the statement's line of `nummer`)."""
+    (tmp_path / "eigen.toml").write_text('schema = 1\nname = "Ohne Teile"\n', encoding="utf-8")
+    seed = "formular: eigen.toml\n" + (EXAMPLES / "VI-A-03824-VSP-01.yaml").read_text(encoding="utf-8")
+    (tmp_path / "a.yaml").write_text(seed, encoding="utf-8")
+    (tmp_path / "b.yaml").write_text(seed, encoding="utf-8")
+    _, out, _ = call(capsys, "validate", str(tmp_path))
+    files = sorted(Path(line.split(":")[0]).name for line in out.splitlines() if "[duplicate-nummer]" in line)
+    assert files == ["a.yaml", "b.yaml"]

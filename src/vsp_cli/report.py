@@ -56,7 +56,7 @@ class Report:
         self.files += 1
         if not result.ok:
             self.failed += 1
-        self.emit(result.diagnostics, result.source, own=str(result.path))
+        self.emit(result.diagnostics, result.source, own=result.shown or str(result.path))
 
     def emit(self, diagnostics: list[Diagnostic], source: str | None = None, own: str | None = None) -> None:
         """Print (or keep, for json) diagnostics of one file in source order.
