@@ -674,7 +674,7 @@ def _check_options(settings: Mapping[str, Any], check: _Checker) -> None:
             _unique_ids(block.optionen, ("bloecke", block_id, "optionen"), check)
             if block.typ == "auswahl" and not block.optionen:
                 check.add(
-                    ("bloecke", block_id),
+                    ("bloecke", block_id, "optionen"),  # `optionen = []`, else the block's table
                     "invalid-value",
                     f'Der Block „{block_id}“ hat typ = "auswahl" und braucht optionen = [{{id = …, label = …}}, …]',
                 )
