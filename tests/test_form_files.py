@@ -223,3 +223,25 @@ def test_a_header_row_of_the_goals_prints_their_markdown_as_one_line_of_plain_te
     text = PdfReader(io.BytesIO(api.render_pdf(statement))).pages[0].extract_text()
     assert f"Ziele {plain}" in text.replace("\n", " ")
     assert f"**Ziele** {plain}" in api.render_markdown(statement)
+
+
+def test_an_auswahl_with_mehrfach_takes_a_list_of_at_least_one_option_each_once(tmp_path: Path) -> None:
+    (tmp_path / "wahl.toml").write_text(
+        'schema = 1\nname = "Wahl"\nerbt = "2014"\n[teile.schluss]\nbloecke = ["anlagen", "wahl"]\n'
+        '[bloecke.wahl]\ntyp = "auswahl"\nlabel = "Wahl"\nmehrfach = true\n'
+        'optionen = [{ id = "a", label = "A" }, { id = "b", label = "B" }]\n',
+        encoding="utf-8",
+    )
+    path = tmp_path / "s.yaml"
+
+    def found(value: str) -> list[tuple[int, int, str]]:
+        path.write_text(
+            STATEMENT.replace("formular.toml", "wahl.toml") + f"zusatzfelder:\n  wahl: {value}\n",
+            encoding="utf-8",
+        )
+        return [(d.line, d.column, d.code) for d in check_file(path).diagnostics]
+
+    assert found("[a, b]") == []
+    assert found("[]") == [(10, 9, "empty-list")]
+    assert found("[b, a, b]") == [(10, 16, "duplicate-option")]
+    assert found("[a, x, x]") == [(10, 13, "invalid-choice"), (10, 16, "invalid-choice")]

@@ -569,6 +569,15 @@ def _custom_value(block_id: str, block: CustomBlock, value: Any) -> Iterator[Fin
             f"„{block_id}“ ({block.label}) nimmt genau eine Option, keine Liste; erlaubt: {', '.join(ids)}",
         )
         return
+    if isinstance(value, list) and not value:
+        yield Finding(
+            path,
+            Severity.ERROR,
+            "empty-list",
+            f"„{block_id}“ ({block.label}) braucht mindestens eine Option; ohne Kreuz den Schlüssel weglassen",
+        )
+        return
+    seen: dict[str, int] = {}
     for index, item in enumerate(items):
         where = (*path, index) if isinstance(value, list) else path
         if not isinstance(item, str) or item not in ids:
@@ -579,6 +588,15 @@ def _custom_value(block_id: str, block: CustomBlock, value: Any) -> Iterator[Fin
                 "invalid-choice",
                 f"Unbekannter Wert {_describe(item)} für „{block_id}“.{hint} Erlaubt: {', '.join(ids)}",
             )
+        elif item in seen:
+            yield Finding(
+                where,
+                Severity.ERROR,
+                "duplicate-option",
+                f"Die Option „{item}“ von „{block_id}“ ist doppelt angekreuzt (schon Eintrag {seen[item] + 1})",
+            )
+        else:
+            seen[item] = index
 
 
 def _describe(value: Any) -> str:
