@@ -245,3 +245,15 @@ def test_an_auswahl_with_mehrfach_takes_a_list_of_at_least_one_option_each_once(
     assert found("[]") == [(10, 9, "empty-list")]
     assert found("[b, a, b]") == [(10, 16, "duplicate-option")]
     assert found("[a, x, x]") == [(10, 13, "invalid-choice"), (10, 16, "invalid-choice")]
+
+
+def test_a_field_of_another_built_in_form_is_named_so_only_on_a_built_in_form(tmp_path: Path) -> None:
+    """„es gehört zu Formular 2014“ tells a clerk which built-in form to choose; on a city's form file the way
+    out is that file, so the hint is left out."""
+    (tmp_path / "eigen.toml").write_text('schema = 1\nname = "Eigen"\nerbt = "2019"\n', encoding="utf-8")
+    path = tmp_path / "s.yaml"
+    for form, hint in (("eigen.toml", False), ("2019", True)):
+        path.write_text(STATEMENT.replace("formular.toml", form) + "hinweis: Finanzielle Auswirkungen\n")
+        [found] = check_file(path).diagnostics
+        assert found.code == "field-not-in-form"
+        assert ("es gehört zu Formular 2014" in found.message) is hint, found.message

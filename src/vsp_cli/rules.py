@@ -196,11 +196,15 @@ def _fields_of_the_form(st: Statement, form: Form) -> Iterator[Finding]:
             continue
         if form.places_field(name, petition=petition) or _is_off(name, value):
             continue
-        owners = [
-            form_id
-            for form_id, other in _builtin_forms().items()
-            if other.places_field(name, petition=petition)
-        ]
+        owners = (
+            [
+                form_id
+                for form_id, other in _builtin_forms().items()
+                if other.places_field(name, petition=petition)
+            ]
+            if form.ref in BUILTIN_IDS  # on a form file the way out is that file, not another built-in form
+            else []
+        )
         where = f"; es gehört zu Formular {', '.join(owners)}" if owners and form.ref not in owners else ""
         variant = " in der Fassung für Petitionen" if petition and form.places_field(name) else ""
         yield Finding(
