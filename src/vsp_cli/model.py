@@ -136,9 +136,9 @@ def _visible(value: str) -> str:
 def format_amount(value: str) -> str:
     """An amount as printed: thousands separated by dots, two decimals, a no-break space and „€“."""
     text = value.strip().removesuffix("EUR").removesuffix("€").strip()
-    negative = text.startswith("-")
     whole, _, cents = text.lstrip("-").partition(",")
     number = int(whole.replace(".", ""))
+    negative = text.startswith("-") and (number > 0 or cents.strip("0") != "")  # „-0“ is 0,00 €
     grouped = f"{number:,}".replace(",", ".")
     return f"{'-' if negative else ''}{grouped},{cents.ljust(2, '0')}\u00a0€"
 
