@@ -328,8 +328,9 @@ def _beratungsfolge(st: Statement) -> Iterator[Finding]:
                     else ("beratungsfolge", i, "termin")
                 )
                 first_backwards = first_backwards or at
+                entry = f"Eintrag {i + 1}" + (f", Sitzung {j + 1}" if row.sitzungen is not None else "")
                 backwards.append(
-                    f"Zeile {i + 1} ({row.gremium}: {german_date(session.termin)} vor {german_date(before)})"
+                    f"{row.gremium} ({entry}): {german_date(session.termin)} vor {german_date(before)}"
                 )
             latest[committee] = session.termin if before is None else max(before, session.termin)
             if session.ergebnis is not None and session.ergebnis not in KNOWN_ERGEBNISSE:
@@ -358,7 +359,8 @@ def _beratungsfolge(st: Statement) -> Iterator[Finding]:
             first_backwards,
             Severity.WARNING,
             "dates-backwards",
-            f"Termine gehen innerhalb eines Gremiums rückwärts: {'; '.join(backwards)}; ist die Reihenfolge richtig?",
+            f"Termine der beratungsfolge gehen innerhalb eines Gremiums rückwärts: {'; '.join(backwards)}; ist die "
+            "Reihenfolge richtig?",
         )
 
 
