@@ -257,3 +257,30 @@ def test_a_field_of_another_built_in_form_is_named_so_only_on_a_built_in_form(tm
         [found] = check_file(path).diagnostics
         assert found.code == "field-not-in-form"
         assert ("es gehört zu Formular 2014" in found.message) is hint, found.message
+
+
+def test_a_sessions_result_and_meeting_print_after_its_date_set_apart_by_a_comma(tmp_path: Path) -> None:
+    """`ergebnisse` prints „20.05.2020 vertagt“ (spec § 1.3); with `sitzungsnamen` too, the meeting's name follows
+    the result after a comma, so that the two do not run together."""
+    from vsp_cli import api
+
+    (tmp_path / "sitzungen.toml").write_text(
+        'schema = 1\nname = "S"\nerbt = "2019"\n[bloecke.beratungsfolge]\nergebnisse = true\nsitzungsnamen = true\n',
+        encoding="utf-8",
+    )
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        STATEMENT.replace("formular.toml", "sitzungen.toml").replace(
+            "  - gremium: Ratsversammlung\n",
+            "  - gremium: Ratsversammlung\n    sitzungen:\n"
+            "      - {termin: 2020-05-20, ergebnis: vertagt, sitzung: FA Umwelt - Videokonferenz}\n"
+            "      - {termin: 2020-06-17, ergebnis: zur Kenntnis genommen}\n"
+            "      - {termin: 2020-06-18, sitzung: Ratsversammlung}\n",
+        ),
+        encoding="utf-8",
+    )
+    markdown = api.render_markdown(api.load(path))
+    assert (
+        "| Ratsversammlung | 20.05.2020 vertagt, FA Umwelt - Videokonferenz; 17.06.2020 zur Kenntnis genommen; "
+        "18.06.2020 Ratsversammlung | |"
+    ) in markdown

@@ -395,7 +395,8 @@ def _beratungsfolge(base: _Name, s: BeratungsfolgeSettings, st: Statement, *_: A
                 notes.append(ergebnis)
             if s.sitzungsnamen and sitzung:
                 notes.append(sitzung)
-            sessions.append(Session(german_date(termin), " ".join(notes)))
+            # „20.05.2020 vertagt“ (spec § 1.3); the meeting's name after the result, set apart by a comma
+            sessions.append(Session(german_date(termin), ", ".join(notes)))
         rows.append(ConsultationRow(row.gremium, tuple(sessions), row.zustaendigkeit or ""))
     return _with(
         base, label=s.label, captions=s.spalten, rows=tuple(rows), text=st.beratungsfolge_vermerk or ""
