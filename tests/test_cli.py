@@ -392,3 +392,70 @@ def test_two_statements_with_one_number_are_an_error_at_both(
         ("VI-A-03825-VSP-01.yaml", "nummer-not-file-name]"),  # named after another number than it holds
     ]
     assert "3 Dateien geprüft, 2 fehlerhaft" in err
+
+
+@pytest.mark.parametrize("command", ["validate", "render"])
+def test_a_broken_form_file_is_reported_once_however_many_statements_use_it(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, command: str
+) -> None:
+    """Each statement gets its own short error at `formular`; the problem inside the form file is printed and
+    counted once per run, not once per statement (50 statements showed it 50 times)."""
+    (tmp_path / "eigen.toml").write_text(
+        'schema = 1\nname = "Doppelt"\nerbt = "2014"\n[teile.schluss]\nbloecke = ["anlagen", "begruendung"]\n',
+        encoding="utf-8",
+    )
+    seed = (EXAMPLES / "VI-A-03824-VSP-01.yaml").read_text(encoding="utf-8")
+    for n in range(3):
+        (tmp_path / f"VI-A-0382{n}-VSP-01.yaml").write_text(
+            "formular: eigen.toml\n" + seed.replace("03824", f"0382{n}"), encoding="utf-8"
+        )
+    code, out, err = call(
+        capsys, command, str(tmp_path), *(["-o", str(tmp_path / "out")] * (command == "render"))
+    )
+    assert code == 1
+    codes = sorted(line.rsplit("[", 1)[1] for line in out.splitlines())
+    assert codes == ["form-duplicate-block]", *["form-invalid]"] * 3]
+    assert "3 Dateien" in err and "3 fehlerhaft (4 Fehler)" in err
+    code, out, _ = call(capsys, "validate", "--format", "json", str(tmp_path))
+    assert [d["code"] for d in json.loads(out)].count("form-duplicate-block") == 1
+
+
+def test_a_terminal_shows_the_statements_lines_only_under_its_own_problems() -> None:
+    """The excerpt under a message is a line of the statement; a problem in its form file is not shown with the
+    statement's line of the same number."""
+    import io
+
+    from vsp_cli.diagnostics import Diagnostic, Severity, Span
+    from vsp_cli.report import Report
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    out = Terminal()
+    here = Span(0, 0, 0, 4)
+    report = Report(out=out)
+    report.emit(
+        [
+            Diagnostic("eigen.toml", here, (), Severity.ERROR, "form-duplicate-block", "doppelt"),
+            Diagnostic("s.yaml", here, (), Severity.ERROR, "form-invalid", "fehlerhaft"),
+        ],
+        "formular: eigen.toml\n",
+        own="s.yaml",
+    )
+    assert out.getvalue().count("formular: eigen.toml") == 1
+    assert out.getvalue().startswith("eigen.toml:1:1: fehler: doppelt [form-duplicate-block]\ns.yaml:1:1:")
+
+
+def test_two_statements_with_one_number_on_a_broken_form_are_reported_in_the_statements(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The error about a shared number stands in each statement, also when its first problem is in its form
+    file (it was placed in the form file, at the statement's line of `nummer`)."""
+    (tmp_path / "eigen.toml").write_text('schema = 1\nname = "Ohne Teile"\n', encoding="utf-8")
+    seed = "formular: eigen.toml\n" + (EXAMPLES / "VI-A-03824-VSP-01.yaml").read_text(encoding="utf-8")
+    (tmp_path / "a.yaml").write_text(seed, encoding="utf-8")
+    (tmp_path / "b.yaml").write_text(seed, encoding="utf-8")
+    _, out, _ = call(capsys, "validate", str(tmp_path))
+    files = sorted(Path(line.split(":")[0]).name for line in out.splitlines() if "[duplicate-nummer]" in line)
+    assert files == ["a.yaml", "b.yaml"]

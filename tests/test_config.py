@@ -162,6 +162,26 @@ def test_invalid_config_is_located(tmp_path: Path) -> None:
     assert (found[2].span.column, found[2].span.end_column) == (18, 24)
 
 
+def test_an_unknown_formular_is_located_at_its_value_and_may_name_any_entry_of_formulare(
+    tmp_path: Path,
+) -> None:
+    """`formular` may name an entry of `[formulare]` written below it; one naming nothing is an error at its
+    value (it was at line 1, column 1 with an empty name); one naming an entry whose file is missing is not also
+    reported as unknown."""
+    write(tmp_path / "formulare" / "eigen.toml", "")
+    config = write(
+        tmp_path / "vsp.toml",
+        'body = "Stadt Leipzig"\nformular = "eigne"\n[formulare]\neigen = "formulare/eigen.toml"\n',
+    )
+    [found] = errors(config)
+    assert where(found) == (2, 12, "unknown-form")
+    assert found.message.startswith("„formular“: Unbekanntes Formular „eigne“. Meinten Sie „eigen“?")
+    write(config, 'formular = "eigen"\n[formulare]\neigen = "formulare/eigen.toml"\n')
+    assert load_config(config).values.formular == "eigen"
+    write(config, 'formular = "eigen"\n[formulare]\neigen = "formulare/fehlt.toml"\n')
+    assert [where(d) for d in errors(config)] == [(3, 9, "file-missing")]
+
+
 @pytest.mark.parametrize(
     ("label", "placeholder"),
     [

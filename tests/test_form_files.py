@@ -160,3 +160,128 @@ def test_a_line_break_in_a_label_breaks_the_printed_line_and_is_a_space_in_markd
     lines = [line.strip() for line in text.splitlines()]  # tagged text: a space ends the label's first line
     assert lines[lines.index("Betreff") + 1] == "(Kurzfassung)"
     assert "**Betreff (Kurzfassung)**\\" in api.render_markdown(statement)
+
+
+def test_zusatzfelder_of_a_block_the_petition_variant_drops_are_an_error_on_a_petition(
+    tmp_path: Path,
+) -> None:
+    """`[petition] ohne` drops a custom block as it drops a built-in one: its value is a field the form does not
+    print (format spec § 5.3), not silently ignored."""
+    (tmp_path / "2021.toml").write_text(
+        (Path(__file__).parents[1] / "examples" / "formulare" / "2021.toml").read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
+    path = tmp_path / "s.yaml"
+    text = STATEMENT.replace("formular.toml", "2021.toml") + (
+        "zusatzfelder:\n  zeithorizont: Bis 2026.\n  steuerrecht: Geprüft.\n"
+    )
+    path.write_text(text, encoding="utf-8")
+    assert check_file(path).ok  # on the antrag variant both blocks are printed
+    path.write_text(
+        text.replace("nummer: VI-A-03824", "art: petition\nnummer: VI-P-03824").replace(
+            "ablehnung", "erledigt"
+        ),
+        encoding="utf-8",
+    )
+    [found] = check_file(path).diagnostics
+    assert (found.line, found.column, found.code, found.path) == (
+        12,
+        3,
+        "field-not-in-form",
+        ("zusatzfelder", "steuerrecht"),
+    )
+    assert found.message.startswith(
+        "„zusatzfelder.steuerrecht“ (Steuerrechtliche Prüfung) gehört nicht zum Formular „2021.toml“"
+    )
+    assert "in der Fassung für Petitionen" in found.message
+
+
+def test_a_header_row_of_the_goals_prints_their_markdown_as_one_line_of_plain_text(tmp_path: Path) -> None:
+    """`kopfangaben` rows are label and plain value: `strategische_ziele` is Markdown, printed there without its
+    markup (emphasis, code, link targets, list marks), in the PDF and in the Markdown."""
+    import io
+
+    from pypdf import PdfReader
+
+    from vsp_cli import api
+
+    (tmp_path / "kopf.toml").write_text(
+        'schema = 1\nname = "Kopf"\nerbt = "2014"\n[teile.kopf]\n'
+        'bloecke = ["gremium", "titel", "status", "kopfangaben", "beratungsfolge", "eingereicht_von", "betreff"]\n'
+        "[teile.finanzen]\nbloecke = []\n"
+        '[bloecke.kopfangaben]\nzeilen = [{ label = "Ziele", feld = "strategische_ziele" }]\n',
+        encoding="utf-8",
+    )
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        STATEMENT.replace("formular.toml", "kopf.toml")
+        + "strategische_ziele: |\n  **Leipzig** wächst _nachhaltig_ ([INSEK](https://x.de))\n\n"
+        "  - `Ziel` A\n  - Ziel B\n",
+        encoding="utf-8",
+    )
+    statement = api.load(path)
+    plain = "Leipzig wächst nachhaltig (INSEK); Ziel A; Ziel B"
+    text = PdfReader(io.BytesIO(api.render_pdf(statement))).pages[0].extract_text()
+    assert f"Ziele {plain}" in text.replace("\n", " ")
+    assert f"**Ziele** {plain}" in api.render_markdown(statement)
+
+
+def test_an_auswahl_with_mehrfach_takes_a_list_of_at_least_one_option_each_once(tmp_path: Path) -> None:
+    (tmp_path / "wahl.toml").write_text(
+        'schema = 1\nname = "Wahl"\nerbt = "2014"\n[teile.schluss]\nbloecke = ["anlagen", "wahl"]\n'
+        '[bloecke.wahl]\ntyp = "auswahl"\nlabel = "Wahl"\nmehrfach = true\n'
+        'optionen = [{ id = "a", label = "A" }, { id = "b", label = "B" }]\n',
+        encoding="utf-8",
+    )
+    path = tmp_path / "s.yaml"
+
+    def found(value: str) -> list[tuple[int, int, str]]:
+        path.write_text(
+            STATEMENT.replace("formular.toml", "wahl.toml") + f"zusatzfelder:\n  wahl: {value}\n",
+            encoding="utf-8",
+        )
+        return [(d.line, d.column, d.code) for d in check_file(path).diagnostics]
+
+    assert found("[a, b]") == []
+    assert found("[]") == [(10, 9, "empty-list")]
+    assert found("[b, a, b]") == [(10, 16, "duplicate-option")]
+    assert found("[a, x, x]") == [(10, 13, "invalid-choice"), (10, 16, "invalid-choice")]
+
+
+def test_a_field_of_another_built_in_form_is_named_so_only_on_a_built_in_form(tmp_path: Path) -> None:
+    """„es gehört zu Formular 2014“ tells a clerk which built-in form to choose; on a city's form file the way
+    out is that file, so the hint is left out."""
+    (tmp_path / "eigen.toml").write_text('schema = 1\nname = "Eigen"\nerbt = "2019"\n', encoding="utf-8")
+    path = tmp_path / "s.yaml"
+    for form, hint in (("eigen.toml", False), ("2019", True)):
+        path.write_text(STATEMENT.replace("formular.toml", form) + "hinweis: Finanzielle Auswirkungen\n")
+        [found] = check_file(path).diagnostics
+        assert found.code == "field-not-in-form"
+        assert ("es gehört zu Formular 2014" in found.message) is hint, found.message
+
+
+def test_a_sessions_result_and_meeting_print_after_its_date_set_apart_by_a_comma(tmp_path: Path) -> None:
+    """`ergebnisse` prints „20.05.2020 vertagt“ (spec § 1.3); with `sitzungsnamen` too, the meeting's name follows
+    the result after a comma, so that the two do not run together."""
+    from vsp_cli import api
+
+    (tmp_path / "sitzungen.toml").write_text(
+        'schema = 1\nname = "S"\nerbt = "2019"\n[bloecke.beratungsfolge]\nergebnisse = true\nsitzungsnamen = true\n',
+        encoding="utf-8",
+    )
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        STATEMENT.replace("formular.toml", "sitzungen.toml").replace(
+            "  - gremium: Ratsversammlung\n",
+            "  - gremium: Ratsversammlung\n    sitzungen:\n"
+            "      - {termin: 2020-05-20, ergebnis: vertagt, sitzung: FA Umwelt - Videokonferenz}\n"
+            "      - {termin: 2020-06-17, ergebnis: zur Kenntnis genommen}\n"
+            "      - {termin: 2020-06-18, sitzung: Ratsversammlung}\n",
+        ),
+        encoding="utf-8",
+    )
+    markdown = api.render_markdown(api.load(path))
+    assert (
+        "| Ratsversammlung | 20.05.2020 vertagt, FA Umwelt - Videokonferenz; 17.06.2020 zur Kenntnis genommen; "
+        "18.06.2020 Ratsversammlung | |"
+    ) in markdown

@@ -303,3 +303,21 @@ def test_lettered_points_are_one_warning_however_many(tmp_path: Path) -> None:
         8,
         "continued-point",
     ) and "ebenso 2.999 weitere Zeilen" in found.message
+
+
+@pytest.mark.parametrize(
+    ("written", "printed"),
+    [
+        ("11719000", "11.719.000,00\u00a0€"),
+        ("011.719.000,0 EUR", "11.719.000,00\u00a0€"),
+        ("-2.500,5", "-2.500,50\u00a0€"),
+        ("-0,05 €", "-0,05\u00a0€"),
+        ("-0", "0,00\u00a0€"),
+        ("-0,00", "0,00\u00a0€"),
+        ("-000,0 EUR", "0,00\u00a0€"),
+    ],
+)
+def test_amounts_print_normalised_and_zero_without_a_sign(written: str, printed: str) -> None:
+    from vsp_cli.model import format_amount
+
+    assert format_amount(written) == printed

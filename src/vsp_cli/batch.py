@@ -233,7 +233,7 @@ def record_outcome(report: Report, outcome: Outcome) -> None:
         report.stale += status is OutcomeStatus.STALE
     diagnostics = outcome.diagnostics + _stale_diagnostics(outcome)
     if diagnostics:
-        report.emit(diagnostics, outcome.source_text)
+        report.emit(diagnostics, outcome.source_text, own=str(outcome.job.source))
 
 
 def execute(options: BatchOptions, report: Report) -> None:

@@ -9,7 +9,7 @@ targets become clickable (`prose.SAFE_SCHEMES`).
 from __future__ import annotations
 
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -43,3 +43,40 @@ def github_parser() -> MarkdownIt:
     parser = MarkdownIt("commonmark", {"maxNesting": MAX_PARSER_NESTING}).enable(EXTENSIONS)
     parser.validateLink = _any_target  # type: ignore[method-assign]
     return parser
+
+
+#: Block texts that end like this are followed by a space when joined into one line, others by „; “.
+_SENTENCE_END = (".", ":", ";", ",", "!", "?")
+
+
+def plain_text(source: str) -> str:
+    """Markdown as one line of plain text: the visible text without markup (emphasis, code marks, link targets,
+    list and heading marks), for places that print a single plain line such as a header row. Blocks (paragraphs,
+    list items, headings, table cells) are joined with „; “, or with a space after a sentence's end."""
+    pieces: list[str] = []
+    for token in prose_parser().parse(source):
+        if token.type == "inline":
+            text = _inline_text(token.children or [])
+        elif token.type in ("fence", "code_block"):
+            text = token.content
+        else:
+            continue
+        text = " ".join(text.split())
+        if text:
+            pieces.append(text)
+    line = ""
+    for piece in pieces:
+        line += piece if not line else (" " if line.endswith(_SENTENCE_END) else "; ") + piece
+    return line
+
+
+def _inline_text(children: list[Any]) -> str:
+    parts: list[str] = []
+    for child in children:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif child.type == "image":
+            parts.append(_inline_text(child.children or []))
+    return "".join(parts)

@@ -28,7 +28,6 @@ from pydantic import (
     StringConstraints,
     ValidationError,
     ValidationInfo,
-    model_validator,
 )
 from pydantic_core import ErrorDetails, PydanticCustomError
 
@@ -258,22 +257,6 @@ class ConfigFile(BaseModel):
         "zu dieser Datei.",
         examples=[{"leipzig-2021": "formulare/2021.toml"}],
     )
-
-    @model_validator(mode="after")
-    def _known_form(self) -> ConfigFile:
-        ref = self.formular
-        if ref in BUILTIN_IDS or ref in self.formulare or ref.endswith(".toml"):
-            return self
-        raise PydanticCustomError(
-            "unknown_form",
-            "Unbekanntes Formular „{ref}“.{hint} Möglich sind: eingebaut {builtin}{named}; oder eine Datei …/name.toml",
-            {
-                "ref": ref,
-                "hint": did_you_mean(ref, [*BUILTIN_IDS, *self.formulare]),
-                "builtin": ", ".join(BUILTIN_IDS),
-                "named": f"; aus [formulare]: {', '.join(self.formulare)}" if self.formulare else "",
-            },
-        )
 
 
 SETTINGS: tuple[str, ...] = tuple(ConfigFile.model_fields)
@@ -569,13 +552,37 @@ def _message(err: ErrorDetails) -> tuple[str, str]:
         return "empty-list", f"„{name}“ braucht mindestens einen Eintrag"
     if kind == "string_too_long":
         return _too_long(name, (err.get("ctx") or {}).get("max_length"), len(str(value)))
-    if kind in ("unknown_form", "form_name", "form_file"):
-        return "unknown-form" if kind == "unknown_form" else "invalid-value", f"„{name}“: {err['msg']}"
+    if kind in ("form_name", "form_file"):
+        return "invalid-value", f"„{name}“: {err['msg']}"
     if kind in ("file_missing", "not_an_image", "image_too_large", "folder_missing", "not_a_folder"):
         return kind.replace("_", "-"), f"„{name}“: {err['msg']}"
     if kind == "unknown_user":
         return "invalid-value", f"„{name}“: {err['msg']}"
     return "invalid-value", f"„{name}“: ungültiger Wert {_describe(value)}"
+
+
+def _unknown_form(
+    data: Mapping[str, Any], locate: Callable[..., Span], where: Path | str, found: list[Diagnostic]
+) -> list[Diagnostic]:
+    """`formular` must name a built-in form, a `.toml` file or a name of `[formulare]`: an error at its value.
+    The names of `[formulare]` count as written, so that one whose file has a problem of its own is not also
+    reported as unknown here."""
+    ref = data.get("formular")
+    if not isinstance(ref, str) or any(d.path[:1] == ("formular",) for d in found):
+        return []
+    ref = ref.strip()
+    table = data.get("formulare")
+    named = [str(name) for name in table] if isinstance(table, dict) else []
+    if ref in BUILTIN_IDS or ref in named or ref.endswith(".toml"):
+        return []
+    listed = f"; aus [formulare]: {', '.join(named)}" if named else ""
+    message = (
+        f"Unbekanntes Formular „{ref}“.{did_you_mean(ref, [*BUILTIN_IDS, *named])} Möglich sind: eingebaut "
+        f"{', '.join(BUILTIN_IDS)}{listed}; oder eine Datei …/name.toml"
+    )
+    return [
+        _diagnostic(where, locate(("formular",)), ("formular",), "unknown-form", f"„formular“: {message}")
+    ]
 
 
 def _validate(
@@ -592,6 +599,7 @@ def _validate(
             code, message = _message(err)
             span = locate(loc, key=err["type"] == "extra_forbidden")
             diagnostics.append(_diagnostic(where, span, loc, code, message))
+    diagnostics += _unknown_form(data, locate, where, diagnostics)
     labels = data.get("labels")
     if isinstance(labels, dict):
         for key, text in labels.items():

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, NamedTuple
 
+from .commonmark import plain_text
 from .forms import CustomBlock, Form, PlacedBlock, with_labels
 from .forms.definition import (
     BeratungsfolgeSettings,
@@ -362,8 +363,9 @@ def _header_values(feld: str, st: Statement, form: Form) -> tuple[str, ...]:
         return tuple(names[i].rstrip(":").strip() for i in ANLASS_IDS if i in st.anlass.ticked)
     if feld == "bezug":
         return (st.bezug or st.abgeleiteter_bezug,)
-    if feld == "strategische_ziele":
-        return (st.strategische_ziele,) if st.strategische_ziele else ()
+    if feld == "strategische_ziele":  # Markdown; a header row is one line of plain text
+        text = plain_text(st.strategische_ziele) if st.strategische_ziele else ""
+        return (text,) if text else ()
     found = getattr(st, feld, None)
     if found is None:
         return ()
@@ -393,7 +395,8 @@ def _beratungsfolge(base: _Name, s: BeratungsfolgeSettings, st: Statement, *_: A
                 notes.append(ergebnis)
             if s.sitzungsnamen and sitzung:
                 notes.append(sitzung)
-            sessions.append(Session(german_date(termin), " ".join(notes)))
+            # „20.05.2020 vertagt“ (spec § 1.3); the meeting's name after the result, set apart by a comma
+            sessions.append(Session(german_date(termin), ", ".join(notes)))
         rows.append(ConsultationRow(row.gremium, tuple(sessions), row.zustaendigkeit or ""))
     return _with(
         base, label=s.label, captions=s.spalten, rows=tuple(rows), text=st.beratungsfolge_vermerk or ""

@@ -18,6 +18,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PlainValidator,
     PrivateAttr,
     Strict,
     StringConstraints,
@@ -135,9 +136,9 @@ def _visible(value: str) -> str:
 def format_amount(value: str) -> str:
     """An amount as printed: thousands separated by dots, two decimals, a no-break space and „€“."""
     text = value.strip().removesuffix("EUR").removesuffix("€").strip()
-    negative = text.startswith("-")
     whole, _, cents = text.lstrip("-").partition(",")
     number = int(whole.replace(".", ""))
+    negative = text.startswith("-") and (number > 0 or cents.strip("0") != "")  # „-0“ is 0,00 €
     grouped = f"{number:,}".replace(",", ".")
     return f"{'-' if negative else ''}{grouped},{cents.ljust(2, '0')}\u00a0€"
 
@@ -684,6 +685,30 @@ def _anlass(value: Any) -> Any:
     return value
 
 
+def _sonstiges(value: Any) -> bool | str:
+    """`sonstiges` of the Anlass: `true`/`false`, or a text (ticked, printed after „Sonstiges:“). One validator,
+    so that a wrong value gets one message at the value, not one per alternative of a union."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        return _visible(value.strip())  # "" and "  " are `empty-value`, like every other empty text
+    raise PydanticCustomError(
+        "sonstiges_type",
+        "„sonstiges“: ein Text (gedruckt nach „Sonstiges:“) oder true erwartet, gefunden: {value}",
+        {"value": describe_value(value)},
+    )
+
+
+Sonstiges = Annotated[
+    bool | str,
+    PlainValidator(_sonstiges),
+    WithJsonSchema(
+        {"anyOf": [{"type": "boolean"}, {"type": "string", "minLength": 1, "pattern": VISIBLE_PATTERN}]}
+    ),
+]
+"""`true`, `false` or a non-empty text."""
+
+
 class Anlass(_Model):
     """„Anlass der Vorlage:“ of the 2019 form: which boxes are ticked, and the text after „Sonstiges:“."""
 
@@ -707,7 +732,7 @@ class Anlass(_Model):
         description="true kreuzt „Verwaltungshandeln“ an.",
         examples=[True],
     )
-    sonstiges: Annotated[bool, Strict()] | Text = Field(
+    sonstiges: Sonstiges = Field(
         default=False,
         title="Sonstiges",
         description="Ein Text (angekreuzt, gedruckt nach „Sonstiges:“) oder true.",

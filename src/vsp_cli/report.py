@@ -44,6 +44,8 @@ class Report:
     #: Outputs of statements that are gone, deleted by render.
     removed: int = 0
     collected: list[Diagnostic] = field(default_factory=list)
+    #: Problems in other files than the one checked (form files) already reported in this run.
+    _elsewhere: set[Diagnostic] = field(default_factory=set)
 
     @property
     def exit_code(self) -> int:
@@ -54,10 +56,18 @@ class Report:
         self.files += 1
         if not result.ok:
             self.failed += 1
-        self.emit(result.diagnostics, result.source)
+        self.emit(result.diagnostics, result.source, own=result.shown or str(result.path))
 
-    def emit(self, diagnostics: list[Diagnostic], source: str | None = None) -> None:
-        """Print (or keep, for json) diagnostics of one file in source order."""
+    def emit(self, diagnostics: list[Diagnostic], source: str | None = None, own: str | None = None) -> None:
+        """Print (or keep, for json) diagnostics of one file in source order.
+
+        `own`: the file checked, whose text `source` is. A problem in another file (a form file the statement
+        uses) is reported and counted once per run, however many statements use that file; each statement
+        keeps its own error at its `formular`."""
+        if own is not None:
+            fresh = [d for d in diagnostics if d.file == own or d not in self._elsewhere]
+            self._elsewhere.update(d for d in diagnostics if d.file != own)
+            diagnostics = fresh
         ordered = sorted(diagnostics, key=sort_key)
         self.errors += sum(1 for d in ordered if d.severity is Severity.ERROR)
         self.warnings += sum(1 for d in ordered if d.severity is Severity.WARNING)
@@ -68,7 +78,8 @@ class Report:
             return
         excerpt = source if self.output_format == "text" and self.out.isatty() else None
         for d in ordered:
-            line = format_github(d) if self.output_format == "github" else format_text(d, excerpt)
+            shown = excerpt if own is None or d.file == own else None  # `source` is the text of `own` only
+            line = format_github(d) if self.output_format == "github" else format_text(d, shown)
             self.out.write(line + "\n")
         self.out.flush()
 

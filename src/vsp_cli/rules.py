@@ -196,11 +196,15 @@ def _fields_of_the_form(st: Statement, form: Form) -> Iterator[Finding]:
             continue
         if form.places_field(name, petition=petition) or _is_off(name, value):
             continue
-        owners = [
-            form_id
-            for form_id, other in _builtin_forms().items()
-            if other.places_field(name, petition=petition)
-        ]
+        owners = (
+            [
+                form_id
+                for form_id, other in _builtin_forms().items()
+                if other.places_field(name, petition=petition)
+            ]
+            if form.ref in BUILTIN_IDS  # on a form file the way out is that file, not another built-in form
+            else []
+        )
         where = f"; es gehört zu Formular {', '.join(owners)}" if owners and form.ref not in owners else ""
         variant = " in der Fassung für Petitionen" if petition and form.places_field(name) else ""
         yield Finding(
@@ -324,8 +328,9 @@ def _beratungsfolge(st: Statement) -> Iterator[Finding]:
                     else ("beratungsfolge", i, "termin")
                 )
                 first_backwards = first_backwards or at
+                entry = f"Eintrag {i + 1}" + (f", Sitzung {j + 1}" if row.sitzungen is not None else "")
                 backwards.append(
-                    f"Zeile {i + 1} ({row.gremium}: {german_date(session.termin)} vor {german_date(before)})"
+                    f"{row.gremium} ({entry}): {german_date(session.termin)} vor {german_date(before)}"
                 )
             latest[committee] = session.termin if before is None else max(before, session.termin)
             if session.ergebnis is not None and session.ergebnis not in KNOWN_ERGEBNISSE:
@@ -354,7 +359,8 @@ def _beratungsfolge(st: Statement) -> Iterator[Finding]:
             first_backwards,
             Severity.WARNING,
             "dates-backwards",
-            f"Termine gehen innerhalb eines Gremiums rückwärts: {'; '.join(backwards)}; ist die Reihenfolge richtig?",
+            f"Termine der beratungsfolge gehen innerhalb eines Gremiums rückwärts: {'; '.join(backwards)}; ist die "
+            "Reihenfolge richtig?",
         )
 
 
@@ -527,6 +533,16 @@ def _zusatzfelder(st: Statement, form: Form) -> Iterator[Finding]:
                 at_key=True,
             )
             continue
+        if not form.placed(block_id, petition=petition):  # `[petition] ohne` drops it
+            yield Finding(
+                ("zusatzfelder", block_id),
+                Severity.ERROR,
+                "field-not-in-form",
+                f"„zusatzfelder.{block_id}“ ({block.label}) gehört nicht zum Formular {_form_name(form)} in der "
+                "Fassung für Petitionen; bitte entfernen oder formular ändern",
+                at_key=True,
+            )
+            continue
         yield from _custom_value(block_id, block, value)
     for block_id, block in custom.items():
         if block.pflicht and block_id not in values and form.placed(block_id, petition=petition):
@@ -559,6 +575,15 @@ def _custom_value(block_id: str, block: CustomBlock, value: Any) -> Iterator[Fin
             f"„{block_id}“ ({block.label}) nimmt genau eine Option, keine Liste; erlaubt: {', '.join(ids)}",
         )
         return
+    if isinstance(value, list) and not value:
+        yield Finding(
+            path,
+            Severity.ERROR,
+            "empty-list",
+            f"„{block_id}“ ({block.label}) braucht mindestens eine Option; ohne Kreuz den Schlüssel weglassen",
+        )
+        return
+    seen: dict[str, int] = {}
     for index, item in enumerate(items):
         where = (*path, index) if isinstance(value, list) else path
         if not isinstance(item, str) or item not in ids:
@@ -569,6 +594,15 @@ def _custom_value(block_id: str, block: CustomBlock, value: Any) -> Iterator[Fin
                 "invalid-choice",
                 f"Unbekannter Wert {_describe(item)} für „{block_id}“.{hint} Erlaubt: {', '.join(ids)}",
             )
+        elif item in seen:
+            yield Finding(
+                where,
+                Severity.ERROR,
+                "duplicate-option",
+                f"Die Option „{item}“ von „{block_id}“ ist doppelt angekreuzt (schon Eintrag {seen[item] + 1})",
+            )
+        else:
+            seen[item] = index
 
 
 def _describe(value: Any) -> str:

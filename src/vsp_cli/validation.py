@@ -49,6 +49,8 @@ class Result:
     form_files: tuple[Path, ...] = ()
     #: The number as written (whether valid or not) and where it stands, for checks across a run.
     nummer: tuple[str, Span] | None = None
+    #: The statement's name in its diagnostics (`path`, or the name it was checked under).
+    shown: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -246,6 +248,7 @@ _MESSAGES: dict[str, Callable[[ErrorDetails, PathKey], tuple[str, str]]] = {
     "amount_type": _msg_custom("invalid-amount"),
     "answer": _msg_custom("invalid-choice"),
     "anlass_choice": _msg_custom("invalid-choice"),
+    "sonstiges_type": _msg_custom("expected-text"),
     "short_form": _msg_custom("expected-mapping"),
     "date_format": _msg_custom("invalid-date"),
     "date_type": _msg_custom("invalid-date"),
@@ -639,7 +642,7 @@ def check_file(
     if strict and diagnostics:
         diagnostics = [d.escalated() for d in diagnostics]
         statement = None
-    return Result(path, statement, diagnostics, doc.text, files, nummer)
+    return Result(path, statement, diagnostics, doc.text, files, nummer, str(doc.path))
 
 
 def _written_nummer(doc: LoadedDocument) -> tuple[str, Span] | None:
@@ -694,7 +697,7 @@ def across(results: list[Result]) -> dict[Path, list[Diagnostic]]:
             others = ", ".join(str(other.path) for other in same if other is not result)
             found.setdefault(result.path, []).append(
                 Diagnostic(
-                    str(result.diagnostics[0].file if result.diagnostics else result.path),
+                    result.shown or str(result.path),  # not a diagnostic's: the first may be in a form file
                     result.nummer[1],
                     ("nummer",),
                     Severity.ERROR,

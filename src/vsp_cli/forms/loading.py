@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 import os
 import tomllib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -351,6 +351,14 @@ class _Checker:
                 return self.chain[origin], path
         return self.chain[-1], ()
 
+    def origin(self, path: PathKey) -> int:
+        """The index in the chain of the file that wrote the value at `path` (-1: the built-in defaults)."""
+        for end in range(len(path), -1, -1):
+            found = self.origins.get(path[:end])
+            if found is not None:
+                return found
+        return -1
+
     def add(self, path: PathKey, code: str, message: str, *, key: bool = False) -> None:
         source, path = self.where(path)
         self.found.append(_at(source, path, code, message, key=key))
@@ -507,22 +515,19 @@ def _validated(
             settings[block_id] = built
     parts: list[tuple[str, tuple[PlacedBlock, ...]]] = []
     seen: dict[str, str] = {}
+    first_at: dict[str, PathKey] = {}
     for part_id in dict.fromkeys(order):
         found_part = top.teile.get(part_id)
         if found_part is None:
             continue
         placed = []
         for index, block_id in enumerate(found_part.bloecke):
-            where = ("teile", part_id, "bloecke", index)
+            where: PathKey = ("teile", part_id, "bloecke", index)
             if block_id in seen:
-                check.add(
-                    where,
-                    "form-duplicate-block",
-                    f"Der Block „{block_id}“ steht zweimal im Formular (schon im Teil „{seen[block_id]}“); jeder Block "
-                    "wird höchstens einmal gedruckt",
-                )
+                _duplicate_block(block_id, (seen[block_id], first_at[block_id]), (part_id, where), check)
                 continue
             seen[block_id] = part_id
+            first_at[block_id] = where
             if block_id not in settings:
                 if block_id not in BLOCK_SETTINGS and block_id not in top.bloecke:
                     hint = did_you_mean(block_id, [*BLOCK_SETTINGS, *top.bloecke])
@@ -541,12 +546,7 @@ def _validated(
         if isinstance(block, KopfangabenSettings)
         for row in block.zeilen
     ]
-    kopfangaben_placed = "kopfangaben" in seen
-    missing = [
-        block
-        for block in REQUIRED_BLOCKS
-        if block not in seen and not (kopfangaben_placed and block in rows and block in KOPFANGABE_PLACES)
-    ]
+    missing = _missing_blocks(seen, rows)
     if missing:
         check.add_to_leaf(
             [("teile",), ("reihenfolge",)],
@@ -554,6 +554,8 @@ def _validated(
             f"Das Formular druckt {', '.join(missing)} nicht; jedes Formular braucht die Blöcke "
             f"{', '.join(REQUIRED_BLOCKS)} (betreff und eingereicht_von auch als Zeile von kopfangaben)",
         )
+    elif top.petition.erlaubt:
+        _check_petition_variant(top.petition.ohne, seen, rows, check)
     for index, block_id in enumerate(top.petition.ohne):
         if block_id not in BLOCK_SETTINGS and block_id not in settings:
             check.add(
@@ -591,6 +593,53 @@ def _validated(
     )
 
 
+def _duplicate_block(
+    block_id: str, first: tuple[str, PathKey], again: tuple[str, PathKey], check: _Checker
+) -> None:
+    """A block listed twice: reported at the entry the more derived file wrote (a form that inherits a part
+    and lists one of its blocks in another part has added the duplicate, not the form it inherits from)."""
+    (first_part, first_path), (part, path) = first, again
+    if check.origin(first_path) > check.origin(path):
+        where, other = first_path, f"auch im Teil „{part}“"
+    else:
+        where, other = path, f"schon im Teil „{first_part}“"
+    check.add(
+        where,
+        "form-duplicate-block",
+        f"Der Block „{block_id}“ steht zweimal im Formular ({other}); jeder Block wird höchstens einmal gedruckt",
+    )
+
+
+def _missing_blocks(placed: Collection[str], rows: Collection[str]) -> list[str]:
+    """The required blocks a form (variant) that places `placed` does not print; a row of a placed
+    `kopfangaben` stands in for betreff and eingereicht_von."""
+    return [
+        block
+        for block in REQUIRED_BLOCKS
+        if block not in placed
+        and not ("kopfangaben" in placed and block in rows and block in KOPFANGABE_PLACES)
+    ]
+
+
+def _check_petition_variant(
+    ohne: Sequence[str], seen: Collection[str], rows: Collection[str], check: _Checker
+) -> None:
+    """The petition variant must print every required block too: `petition.ohne` may not drop one (nor the
+    `kopfangaben` whose row stands in for it). Each problem is placed at the entry of `ohne` that drops it."""
+    dropped = set(ohne)
+    missing = _missing_blocks([block for block in seen if block not in dropped], rows)
+    for block in missing:
+        culprit = block if block in dropped else "kopfangaben"
+        index = list(ohne).index(culprit)
+        via = "" if culprit == block else f" (kopfangaben druckt die Zeile {block})"
+        check.add(
+            ("petition", "ohne", index),
+            "form-missing-block",
+            f"Die Fassung für Petitionen druckt {block} nicht: petition.ohne lässt „{culprit}“ weg{via}; auch bei "
+            f"Petitionen braucht jedes Formular die Blöcke {', '.join(REQUIRED_BLOCKS)}",
+        )
+
+
 def _check_options(settings: Mapping[str, Any], check: _Checker) -> None:
     empfehlung = settings.get("empfehlung")
     if isinstance(empfehlung, EmpfehlungSettings):
@@ -625,7 +674,7 @@ def _check_options(settings: Mapping[str, Any], check: _Checker) -> None:
             _unique_ids(block.optionen, ("bloecke", block_id, "optionen"), check)
             if block.typ == "auswahl" and not block.optionen:
                 check.add(
-                    ("bloecke", block_id),
+                    ("bloecke", block_id, "optionen"),  # `optionen = []`, else the block's table
                     "invalid-value",
                     f'Der Block „{block_id}“ hat typ = "auswahl" und braucht optionen = [{{id = …, label = …}}, …]',
                 )
