@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CASES
+from conftest import CASES, ROOT
 from vsp_cli import forms
 from vsp_cli.forms import FormSources
 from vsp_cli.validation import check_file
@@ -285,3 +285,69 @@ def test_a_sessions_result_and_meeting_print_after_its_date_set_apart_by_a_comma
         "| Ratsversammlung | 20.05.2020 vertagt, FA Umwelt - Videokonferenz; 17.06.2020 zur Kenntnis genommen; "
         "18.06.2020 Ratsversammlung | |"
     ) in markdown
+
+
+def test_a_line_break_in_any_label_breaks_the_printed_line(tmp_path: Path) -> None:
+    """Spec § 5.2: `\\n` in a label breaks the line, wherever the label is printed: title, status, label/value
+    rows, the legal box, options, Hinweis, Anlass; each label's second line starts a line of its own."""
+    import shutil
+    import subprocess
+
+    from vsp_cli import api
+
+    (tmp_path / "umbruch.toml").write_text(
+        """schema = 1
+name = "Umbrüche"
+erbt = "2019"
+[titel]
+antrag = "Verwaltungsstandpunkt\\nNr. {nummer}"
+[bloecke.status]
+label = "Status\\ndes Standpunkts:"
+[bloecke.raeumlicher_bezug]
+label = "Räumlicher\\nBezug:"
+[bloecke.rechtliche_konsequenzen]
+satz = "Der gemäß Ursprungsantrag\\ngefasste Beschluss wäre"
+[bloecke.zusammenfassung]
+anlass_label = "Anlass\\nder Vorlage:"
+""",
+        encoding="utf-8",
+    )
+    source = (ROOT / "examples" / "VII-A-00261-VSP-01.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "VII-A-00261-VSP-01.yaml"
+    path.write_text(source.replace("formular: 2019", "formular: umbruch.toml"), encoding="utf-8")
+
+    def printed_lines(data: bytes) -> list[str]:
+        pdf = tmp_path / "s.pdf"
+        pdf.write_bytes(data)
+        if shutil.which("pdftotext"):
+            text = subprocess.run(
+                ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True
+            ).stdout
+        else:  # without poppler: pypdf, which keeps the lines too
+            import io
+
+            from pypdf import PdfReader
+
+            text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+        return [" ".join(line.split()) for line in text.splitlines()]
+
+    lines = printed_lines(api.render_pdf(api.load(path)))
+    for first, second in [
+        ("Verwaltungsstandpunkt", "Nr. VII-A-00261-VSP-01"),
+        ("Status", "des Standpunkts: öffentlich"),
+        ("Der gemäß Ursprungsantrag", "gefasste Beschluss wäre"),
+        ("Anlass", "der Vorlage:"),
+    ]:
+        at = next((i for i, line in enumerate(lines) if line == first), None)
+        assert at is not None and lines[at + 1] == second, (first, lines)
+    assert any(line.startswith("Räumlicher stadtweit") for line in lines)  # label cell beside its value
+    assert any(line == "Bezug:" for line in lines)
+    (tmp_path / "hinweis.toml").write_text(
+        'schema = 1\nname = "Hinweis"\nerbt = "2014"\n[bloecke.hinweis]\nlabel = "Hinweis\\nzum Ziel:"\n',
+        encoding="utf-8",
+    )
+    path.write_text(
+        STATEMENT.replace("formular.toml", "hinweis.toml") + "hinweis: Klimaschutz\n", encoding="utf-8"
+    )
+    lines = printed_lines(api.render_pdf(api.load(path)))
+    assert lines[lines.index("Hinweis") + 1] == "zum Ziel: Klimaschutz"

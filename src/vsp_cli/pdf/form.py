@@ -20,7 +20,7 @@ from typing import Any
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, PageBreak, TableStyle
 
-from ..document import Block, Layout
+from ..document import Block, Box, Layout
 from ..hyphenation import Hyphenator, german_hyphenator
 from ..settings import RenderSettings
 from .prose import NeedSpace, ProseRenderer, plain_paragraph
@@ -50,6 +50,7 @@ from .tables import (
     box_text,
     cell_text,
     finance_table,
+    label_cell,
     label_value_table,
     question_table,
     row_height,
@@ -62,6 +63,8 @@ _PAGE_ROOM = PAGE_HEIGHT - TOP_MARGIN - BOTTOM_MARGIN
 
 
 def _outline_title(label: str) -> str:
+    """A heading as an entry of the PDF's outline: one line, without its colon."""
+    label = " ".join(label.split("\n"))
     return label.strip().rstrip(":").strip() or label
 
 
@@ -117,9 +120,9 @@ class _BoxTable:
         columns, inner = self.columns, self.width - 2 * BOX_PADDING
         full = FRAME_WIDTH - 2 * BOX_PADDING
         root = self.root
-        first = self.row([cell_text(block.label, FONT_BOLD, full, CELL_SIZE, 0)], None, [root.add("P")])
+        first = self.row([label_cell(block.label, FONT_BOLD, full, CELL_SIZE, 0)], None, [root.add("P")])
         self.span(first)
-        self.span(self.row([cell_text(block.text, FONT, full, FORM_SIZE, 0)], None, [root.add("P")]))
+        self.span(self.row([label_cell(block.text, FONT, full, FORM_SIZE, 0)], None, [root.add("P")]))
         boxes = [box_text(box.label, box.ticked, inner) for box in block.boxes]
         legal = root.add("L", attributes=LIST_NONE)
         items: list[Cell] = [list_item(legal, box.ticked) for box in block.boxes]
@@ -149,7 +152,7 @@ class _BoxTable:
         for index, box in enumerate(block.boxes):
             if index % columns == 0:
                 self.row([])
-            self.rows[-1][index % columns] = box_text(box.text, box.ticked, inner)
+            self.rows[-1][index % columns] = box_text(_box_text(box), box.ticked, inner)
             self.tags[-1][index % columns] = list_item(grid, box.ticked)
             if box.ticked:
                 cell = (index % columns, top + index // columns)
@@ -282,11 +285,11 @@ def _gremium(b: FormBuilder, block: Block) -> None:
 
 
 def _titel(b: FormBuilder, block: Block) -> None:
-    b.text(block.text, b.styles.title, "H1")
+    b.lines(block.text.split("\n"), b.styles.title, "H1")
 
 
 def _status(b: FormBuilder, block: Block) -> None:
-    b.text(f"{block.label} {block.text}", b.styles.status)
+    b.lines(f"{block.label} {block.text}".split("\n"), b.styles.status)
 
 
 def _beratungsfolge(b: FormBuilder, block: Block) -> None:
@@ -299,10 +302,7 @@ def _beratungsfolge(b: FormBuilder, block: Block) -> None:
 
 def _consultations(block: Block, sty: Styles, root: StructElem) -> list[Flowable]:
     widths = beratung_widths(block.captions)
-    heads = [
-        "\n".join(cell_text(piece, FONT_BOLD, widths[c]) for piece in caption.split("\n"))
-        for c, caption in enumerate(block.captions)
-    ]
+    heads = [label_cell(caption, FONT_BOLD, widths[c]) for c, caption in enumerate(block.captions)]
     rows = [heads]
     for row in block.rows:
         dates = "\n".join(
@@ -362,6 +362,12 @@ def _betreff(b: FormBuilder, block: Block) -> None:
     b.text(block.text, sty.betreff)
 
 
+def _box_text(box: Box) -> str:
+    """A box's label with its resolution points: a line break of the label breaks the line, the points (a
+    statement's text) run on as one line."""
+    return f"{box.label} {box.punkte_text.replace(chr(10), chr(32))}" if box.punkte else box.label
+
+
 def _joins_boxes(block: Block) -> bool:
     """The legal box and a recommendation grid are set in one table with the boxes before them."""
     return block.kind == "rechtliche_konsequenzen" or (block.kind == "empfehlung" and block.columns > 0)
@@ -375,7 +381,7 @@ def _empfehlung(b: FormBuilder, block: Block) -> None:
     if block.columns:
         _box_block(b, block)
     else:  # `empfehlung_raster: false`: the ticked options only, each on a line, without a box
-        b.lines([box.text for box in block.boxes], b.styles.value)
+        b.lines([piece for box in block.boxes for piece in _box_text(box).split("\n")], b.styles.value)
 
 
 def _beschlussvorschlag(b: FormBuilder, block: Block) -> None:
@@ -389,14 +395,15 @@ def _strategische_ziele(b: FormBuilder, block: Block) -> None:
     b.section(block.label, outline=False, follow=BODY_LEADING)
     box = block.extra.get("box")
     if box is not None:
-        b.box_lines([box_line(box.label, box.ticked)], sty.value, [box.ticked])
+        b.box_lines(box_line(box.label, box.ticked).split("\n"), sty.value, [box.ticked])
     if block.text:
         b.text(block.text, sty.value)
     b.prose_text(block.prose)
 
 
 def _hinweis(b: FormBuilder, block: Block) -> None:
-    b.text(f"{block.label} {block.text}", b.styles.value)
+    *label, last = block.label.split("\n")
+    b.lines([*label, f"{last} {block.text}"], b.styles.value)
 
 
 def _label_value(b: FormBuilder, block: Block) -> None:
@@ -411,14 +418,15 @@ def _kopfangaben(b: FormBuilder, block: Block) -> None:
 def _zusammenfassung(b: FormBuilder, block: Block) -> None:
     sty = b.styles
     b.section(block.label, follow=3 * BODY_LEADING)
-    b.text(block.extra["anlass_label"], sty.label)
+    b.lines(block.extra["anlass_label"].split("\n"), sty.label)
     sonstiges = block.extra["sonstiges"]
     text = block.extra["sonstiges_text"]
     anlass = b.root.add("L", attributes=LIST_NONE)  # the boxes on one line and „Sonstiges“ below: one list
     line = "   ".join(box_line(box.label, box.ticked) for box in block.boxes)
-    b.out.append(TextLines([line], sty.value, items=[list_item(anlass, box.ticked) for box in block.boxes]))
+    items = [list_item(anlass, box.ticked) for box in block.boxes]
+    b.out.append(TextLines(line.split("\n"), sty.value, items=items))
     other = box_line(f"{sonstiges.label} {text}".rstrip(), sonstiges.ticked)
-    b.out.append(TextLines([other], sty.value, items=[list_item(anlass, sonstiges.ticked)]))
+    b.out.append(TextLines(other.split("\n"), sty.value, items=[list_item(anlass, sonstiges.ticked)]))
     b.prose_text(block.prose)
 
 
@@ -436,7 +444,7 @@ def _stellenplan(b: FormBuilder, block: Block) -> None:
     b.heading(block.label, sty.label, False, 2 * CELL_LEADING, "P")
     b.out.append(question_table(block.questions, b.root))
     box = block.boxes[0]
-    b.box_lines([box_line(box.label, box.ticked)], sty.value, [box.ticked])
+    b.box_lines(box_line(box.label, box.ticked).split("\n"), sty.value, [box.ticked])
 
 
 def _section(b: FormBuilder, block: Block) -> None:
@@ -461,7 +469,7 @@ def _auswahl(b: FormBuilder, block: Block) -> None:
     sty = b.styles
     b.heading(block.label, sty.label, False, BODY_LEADING, "P")
     b.box_lines(
-        [box_line(box.label, box.ticked) for box in block.boxes],
+        [piece for box in block.boxes for piece in box_line(box.label, box.ticked).split("\n")],
         sty.value,
         [box.ticked for box in block.boxes],
     )

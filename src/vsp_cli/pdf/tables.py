@@ -177,6 +177,20 @@ def cell_text(
     return _joined(wrap_lines(text, font, size, width - 2 * padding))
 
 
+def label_cell(
+    label: str, font: str, width: float, size: float = CELL_SIZE, padding: float = CELL_PADDING
+) -> str:
+    """A form's label as a table cell: a line break in the label (`\\n`, spec § 5.2) breaks the printed line."""
+    if "\n" not in label:
+        return cell_text(label, font, width, size, padding)
+    return joined_cells([cell_text(piece, font, width, size, padding) for piece in label.split("\n")])
+
+
+def label_lines(label: str, font: str, size: float, width: float) -> list[str]:
+    """A form's label broken into lines for `width`, a new line at each line break of the label."""
+    return [line for piece in label.split("\n") for line in wrap_lines(piece, font, size, width)]
+
+
 def box_text(label: str, ticked: bool, width: float) -> str:
     """„☒ label“ or „☐ label“: the box is a character, so extracted text tells which one is ticked. A label
     too long for one line hangs after its box: its later lines start under its first word, not under the box
@@ -185,7 +199,7 @@ def box_text(label: str, ticked: bool, width: float) -> str:
     font = FONT_BOLD if ticked else FONT
     box = f"{BOX_TICKED if ticked else BOX_EMPTY}\u00a0"
     hang = pdfmetrics.stringWidth(box, font, FORM_SIZE)
-    lines = wrap_lines(label, font, FORM_SIZE, width - hang) or [""]
+    lines = label_lines(label, font, FORM_SIZE, width - hang) or [""]
     return _joined([box + lines[0], *lines[1:]], hang, cut=lines[0])
 
 
@@ -273,7 +287,7 @@ def label_value_table(rows: list[tuple[str, tuple[str, ...]]], parent: StructEle
     width = FRAME_WIDTH - LABEL_WIDTH
     cells = [
         [
-            cell_text(label, FONT_BOLD, LABEL_WIDTH, CELL_SIZE, _FORM_PADDING),
+            label_cell(label, FONT_BOLD, LABEL_WIDTH, CELL_SIZE, _FORM_PADDING),
             joined_cells([cell_text(value, FONT, width, CELL_SIZE, _FORM_PADDING) for value in values]),
         ]
         for label, values in rows
@@ -303,13 +317,13 @@ def question_table(questions: Any, parent: StructElem, *, first_bold: bool = Fal
     ]
     for r, question in enumerate(questions):
         bold = first_bold and r == 0
-        row = [cell_text(question.label, FONT_BOLD if bold else FONT, widths[0])]
+        row = [label_cell(question.label, FONT_BOLD if bold else FONT, widths[0])]
         cells: list[Cell] = [parent.add("P")]
         answers = parent.add("L", attributes=LIST_NONE)
         for c, answer in enumerate(question.answers, start=1):
             font = FONT_BOLD if answer.ticked else FONT
             line = box_line(answer.label, answer.ticked)
-            row.append(_joined(wrap_lines(line, font, CELL_SIZE, widths[c] - 2 * CELL_PADDING)))
+            row.append(_joined(label_lines(line, font, CELL_SIZE, widths[c] - 2 * CELL_PADDING)))
             cells.append(list_item(answers, answer.ticked))
             if answer.ticked:
                 commands.append(("FONTNAME", (c, r), (c, r), FONT_BOLD))
