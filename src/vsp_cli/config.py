@@ -12,7 +12,9 @@ pydantic are imported here: reading the configuration must not cost the start-up
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import string
 import tomllib
 from collections.abc import Callable, Iterator, Mapping
@@ -33,9 +35,20 @@ from pydantic import (
 from pydantic_core import ErrorDetails, PydanticCustomError
 
 from . import charset
-from .diagnostics import START, Diagnostic, Severity, Span, describe_value, did_you_mean, german_number
+from .diagnostics import (
+    START,
+    Diagnostic,
+    Severity,
+    Span,
+    describe_value,
+    did_you_mean,
+    german_number,
+    quote,
+    quote_path,
+    shorten,
+)
 from .errors import ConfigError
-from .fileio import os_reason, read_regular, real
+from .fileio import open_regular, os_reason, read_regular, real
 from .labels import DEFAULT_BODY, DEFAULT_LABELS, Labels
 from .settings import FORMATS, Format, RenderSettings
 
@@ -74,35 +87,55 @@ def _anchored(value: Path, info: ValidationInfo) -> Path:
         expanded = value.expanduser()
     except RuntimeError:  # `~name` of a user this machine does not know
         raise PydanticCustomError(
-            "unknown_user", "„{path}“: den Benutzer hinter „~“ gibt es hier nicht", {"path": str(value)}
+            "unknown_user", "{path}: den Benutzer hinter „~“ gibt es hier nicht", {"path": quote_path(value)}
         ) from None
     return real(_base(info) / expanded)
 
 
 def _image(value: Path, info: ValidationInfo) -> Path:
     path = _anchored(value, info)
-    if not path.is_file():
-        raise PydanticCustomError("file_missing", "Die Bilddatei „{path}“ gibt es nicht", {"path": str(path)})
-    with path.open("rb") as fh:
-        head = fh.read(_IMAGE_HEAD)
-    if not (head.startswith(_PNG) or head.startswith(_JPEG)):
+    try:
+        with open_regular(path) as fh:
+            size = os.fstat(fh.fileno()).st_size
+            head = fh.read(_IMAGE_HEAD)
+    except (FileNotFoundError, NotADirectoryError):
         raise PydanticCustomError(
-            "not_an_image", "„{path}“ ist kein PNG- oder JPEG-Bild", {"path": str(path)}
-        )
-    size = _pixel_size(head)
-    if size is not None and size[0] * size[1] > MAX_LOGO_PIXELS:
+            "file_missing", "Die Bilddatei {path} gibt es nicht", {"path": quote_path(path)}
+        ) from None
+    except OSError as exc:
+        raise PydanticCustomError(
+            "not_an_image",
+            "{path} kann nicht gelesen werden ({reason})",
+            {"path": quote_path(path), "reason": os_reason(exc)},
+        ) from None
+    if size > MAX_LOGO_BYTES:
         raise PydanticCustomError(
             "image_too_large",
-            "„{path}“ hat {width} × {height} Bildpunkte; ein Logo braucht höchstens "
+            "{path} hat {size} Bytes; ein Logo braucht höchstens "
+            f"{german_number(MAX_LOGO_BYTES)} Bytes (Grenze MAX_LOGO_BYTES); bitte verkleinern",
+            {"path": quote_path(path), "size": german_number(size)},
+        )
+    if not (head.startswith(_PNG) or head.startswith(_JPEG)):
+        raise PydanticCustomError(
+            "not_an_image", "{path} ist kein PNG- oder JPEG-Bild", {"path": quote_path(path)}
+        )
+    pixels = _pixel_size(head)
+    if pixels is not None and pixels[0] * pixels[1] > MAX_LOGO_PIXELS:
+        raise PydanticCustomError(
+            "image_too_large",
+            "{path} hat {width} × {height} Bildpunkte; ein Logo braucht höchstens "
             f"{german_number(MAX_LOGO_PIXELS)} Bildpunkte (Grenze MAX_LOGO_PIXELS); bitte verkleinern",
-            {"path": str(path), "width": size[0], "height": size[1]},
+            {"path": quote_path(path), "width": pixels[0], "height": pixels[1]},
         )
     return path
 
 
 #: Most pixels a logo may have: 4000 × 4000 prints 3 cm wide at 3,000 dpi. A small file can hold a huge image
-#: (a 164 kB PNG of 13,000 × 13,000 took 550 MB to embed), so the size is read from the header, not decoded.
+#: (a 164 kB PNG of 13,000 × 13,000 took 550 MB to embed), so the size is read from the header here, and the
+#: renderer checks it again on the image as decoded (`logo.py`), whatever the file's headers claim.
 MAX_LOGO_PIXELS = 16_000_000
+#: Largest logo file: an uncompressed 4000 × 4000 PNG has 48 MB; a logo worth printing has far less.
+MAX_LOGO_BYTES = 50_000_000
 #: How much of an image is read to find its size; a JPEG's frame header follows its metadata segments.
 _IMAGE_HEAD = 256 * 1024
 _JPEG_FRAMES = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}  # SOF0–SOF15, not DHT, JPG, DAC
@@ -126,17 +159,29 @@ def _pixel_size(head: bytes) -> tuple[int, int] | None:
     return None
 
 
+def _is_dir(path: Path) -> bool:
+    """Whether `path` is a folder; a name too long, say, is not one (Path.is_dir raises for it)."""
+    try:
+        return stat.S_ISDIR(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False
+
+
 def _folder(value: Path, info: ValidationInfo) -> Path:
     path = _anchored(value, info)
-    if not path.is_dir():
-        raise PydanticCustomError("folder_missing", "Den Ordner „{path}“ gibt es nicht", {"path": str(path)})
+    if not _is_dir(path):
+        raise PydanticCustomError(
+            "folder_missing", "Den Ordner {path} gibt es nicht", {"path": quote_path(path)}
+        )
     return path
 
 
 def _output_folder(value: Path, info: ValidationInfo) -> Path:
     path = _anchored(value, info)
-    if path.exists() and not path.is_dir():
-        raise PydanticCustomError("not_a_folder", "„{path}“ ist eine Datei, kein Ordner", {"path": str(path)})
+    if os.path.lexists(path) and not _is_dir(path):
+        raise PydanticCustomError(
+            "not_a_folder", "{path} ist eine Datei, kein Ordner", {"path": quote_path(path)}
+        )
     return path
 
 
@@ -249,7 +294,10 @@ def _label_problems(key: str, text: str) -> list[tuple[str, str]]:
     """(code, message) for a label whose key is unknown or whose placeholders the renderers cannot fill."""
     if key not in DEFAULT_LABELS:
         return [
-            ("unknown-label", f"Unbekannte Beschriftung „{key}“.{did_you_mean(key, tuple(DEFAULT_LABELS))}")
+            (
+                "unknown-label",
+                f"Unbekannte Beschriftung {quote(key)}.{did_you_mean(key, tuple(DEFAULT_LABELS))}",
+            )
         ]
     limit = _LABEL_MAX_BY_KEY.get(key, LABEL_MAX)
     if len(text) > limit:
@@ -261,7 +309,7 @@ def _label_problems(key: str, text: str) -> list[tuple[str, str]]:
             return [
                 (
                     "label-placeholder",
-                    f"„{{{found[0]}}}“: In der Beschriftung „{key}“ gibt es keine Platzhalter",
+                    f"{quote('{' + found[0] + '}')}: In der Beschriftung „{key}“ gibt es keine Platzhalter",
                 )
             ]
         return []
@@ -282,13 +330,16 @@ def _label_problems(key: str, text: str) -> list[tuple[str, str]]:
         problems.append(
             (
                 "label-placeholder",
-                f"Der Platzhalter „{placeholder}“ in „{key}“ hat eine Formatangabe; Platzhalter stehen ohne, "
+                f"Der Platzhalter {quote(placeholder)} in „{key}“ hat eine Formatangabe; Platzhalter stehen ohne, "
                 f"z. B. {{{sorted(allowed)[0]}}}",
             )
         )
     for name in sorted(used - allowed):
         problems.append(
-            ("label-placeholder", f"Unbekannter Platzhalter „{{{name}}}“ in „{key}“; erlaubt: {expected}")
+            (
+                "label-placeholder",
+                f"Unbekannter Platzhalter {quote('{' + name + '}')} in „{key}“; erlaubt: {expected}",
+            )
         )
     for name in sorted(_REQUIRED_PLACEHOLDERS.get(key, set()) - used):
         problems.append(("label-placeholder", f"Die Beschriftung „{key}“ braucht den Platzhalter {{{name}}}"))
@@ -445,7 +496,7 @@ def _syntax_error(path: Path, exc: tomllib.TOMLDecodeError, text: str) -> Diagno
         lines = text.splitlines() or [""]
         line, column = len(lines) - 1, len(lines[-1])
     german = next((g for e, g in _TOML_PROBLEMS.items() if problem.startswith(e)), None)
-    detail = german if german else f"({problem})"
+    detail = german if german else f"({shorten(problem)})"
     return _diagnostic(
         path, Span(line, column, line, column + 1), (), "toml-syntax", f"TOML-Syntaxfehler: {detail}"
     )
@@ -511,11 +562,11 @@ def _describe(value: Any) -> str:
 def _message(err: ErrorDetails) -> tuple[str, str]:
     """German (code, message) for a pydantic error, chosen by its type (never by its English text)."""
     kind, loc, value = err["type"], err["loc"], err.get("input")
-    name = ".".join(str(p) for p in loc if isinstance(p, str))
+    name = shorten(".".join(str(p) for p in loc if isinstance(p, str)))
     if kind == "extra_forbidden":
         key = str(loc[-1])
         return "unknown-setting", (
-            f"Unbekannte Einstellung „{key}“.{did_you_mean(key, SETTINGS)} Erlaubt: {', '.join(SETTINGS)}"
+            f"Unbekannte Einstellung {quote(key)}.{did_you_mean(key, SETTINGS)} Erlaubt: {', '.join(SETTINGS)}"
         )
     if kind == "string_type":
         return "invalid-type", f"„{name}“: Text in Anführungszeichen erwartet, gefunden: {_describe(value)}"

@@ -23,7 +23,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from .diagnostics import describe_value
+from .diagnostics import describe_value, quote
 from .labels import KNOWN_ZUSTAENDIGKEITEN, NICHT_RELEVANT, Art, Option, Status
 
 # --- value types --------------------------------------------------------------------------------------------
@@ -61,9 +61,9 @@ def _check_nummer(value: str) -> str:
     if not _NUMMER_RE.match(value):
         raise PydanticCustomError(
             "nummer_format",
-            "„{value}“ ist keine gültige Nummer eines Verwaltungsstandpunkts; erwartet wird z. B. "
+            "{value} ist keine gültige Nummer eines Verwaltungsstandpunkts; erwartet wird z. B. "
             "VI-A-03824-VSP-01 (Wahlperiode-Typ-fünf Ziffern, dann ein Teil -VSP-nn)",
-            {"value": value},
+            {"value": quote(value)},
         )
     return value
 
@@ -86,14 +86,14 @@ def _parse_date(value: Any) -> date:
     else:
         raise PydanticCustomError(
             "date_format",
-            "„{value}“ ist kein Datum; erwartet wird JJJJ-MM-TT (2017-04-18) oder TT.MM.JJJJ (18.04.2017)",
-            {"value": value},
+            "{value} ist kein Datum; erwartet wird JJJJ-MM-TT (2017-04-18) oder TT.MM.JJJJ (18.04.2017)",
+            {"value": quote(value)},
         )
     try:
         return date(y, mo, d)
     except ValueError:
         raise PydanticCustomError(
-            "date_impossible", "Das Datum „{value}“ gibt es nicht", {"value": value}
+            "date_impossible", "Das Datum {value} gibt es nicht", {"value": quote(value)}
         ) from None
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .commonmark import prose_parser
-from .diagnostics import Severity, did_you_mean, german_number
+from .diagnostics import Severity, did_you_mean, german_number, quote
 from .labels import (
     KNOWN_ZUSTAENDIGKEITEN,
     OPTIONS_BY_ART,
@@ -105,7 +105,7 @@ def _duplicate_options(st: Statement) -> Iterator[Finding]:
     for i, entry in enumerate(st.empfehlung):
         key = (entry.option.value, entry.punkte)
         if key in seen:
-            detail = f" mit denselben punkte „{entry.punkte}“" if entry.punkte else " ohne punkte"
+            detail = f" mit denselben punkte {quote(entry.punkte)}" if entry.punkte else " ohne punkte"
             yield Finding(
                 ("empfehlung", i),
                 Severity.ERROR,
@@ -158,7 +158,7 @@ def _beratungsfolge(st: Statement) -> Iterator[Finding]:
                 ("beratungsfolge", i, "zustaendigkeit"),
                 Severity.WARNING,
                 "unknown-zustaendigkeit",
-                f"Unbekannte Zuständigkeit „{row.zustaendigkeit}“.{did_you_mean(row.zustaendigkeit, KNOWN_ZUSTAENDIGKEITEN)}"
+                f"Unbekannte Zuständigkeit {quote(row.zustaendigkeit)}.{did_you_mean(row.zustaendigkeit, KNOWN_ZUSTAENDIGKEITEN)}"
                 f" Bekannt sind: {', '.join(KNOWN_ZUSTAENDIGKEITEN)}",
             )
 

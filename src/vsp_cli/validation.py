@@ -19,7 +19,15 @@ from pydantic_core import ErrorDetails
 
 from . import charset, rules
 from .commonmark import prose_parser
-from .diagnostics import Diagnostic, Severity, WrittenNumber, describe_value, did_you_mean, german_number
+from .diagnostics import (
+    Diagnostic,
+    Severity,
+    WrittenNumber,
+    describe_value,
+    did_you_mean,
+    german_number,
+    quote,
+)
 from .errors import InvalidInput
 from .labels import OPTIONS_BY_ART, Art
 from .loader import LoadedDocument, PathKey, load_bytes, read_file
@@ -97,7 +105,7 @@ def _msg_extra(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
         )
     else:
         hint = did_you_mean(key, known) or f" Erlaubt sind: {', '.join(known)}."
-    return "unknown-key", f"Unbekannter Schlüssel „{key}“.{hint}"
+    return "unknown-key", f"Unbekannter Schlüssel {quote(key)}.{hint}"
 
 
 def _msg_text(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
