@@ -150,12 +150,15 @@ def test_an_output_never_overwrites_an_input(
 def test_an_output_never_overwrites_an_input_behind_a_link(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """in/h.yaml is a link to out/h.md, the only copy of the statement: rendering into out/ would replace it."""
+    """in/h.yaml is a link to out/h.md, the only copy of the statement: rendering into out/ would replace it.
+
+    The folder searched holds both (a link to a file outside it is refused unread: test_security.py).
+    """
     [made] = make_statements(tmp_path / "out", 1)
     real_file = made.rename(tmp_path / "out" / "h.md")
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "h.yaml").symlink_to(real_file)
-    code = call("render", str(tmp_path / "in" / "h.yaml"), "-o", str(tmp_path / "out"))
+    code = call("render", str(tmp_path), "-o", str(tmp_path / "out"))
     assert code == 1 and "[output-is-input]" in capsys.readouterr().out
     assert real_file.read_text(encoding="utf-8").startswith(SEED.split("\n", 1)[0])
 

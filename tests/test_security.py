@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
+from conftest import EXAMPLES
+from vsp_cli.cli import main
 from vsp_cli.config import load_config
 from vsp_cli.diagnostics import QUOTE_LIMIT, quote, quote_path
 from vsp_cli.errors import ConfigError
 from vsp_cli.validation import check_file
 
+SEED = EXAMPLES / "VI-A-03824-VSP-01.yaml"
 #: A value no message may repeat whole: a private key, a token, a pasted document.
 SECRET = "".join(f"geheim{i:04d}" for i in range(200))
 #: As long as a key or a label may be (YAML's simple keys end at 1,024 characters, labels at 200).
@@ -69,3 +73,71 @@ def test_no_configuration_message_repeats_a_long_value_whole(tmp_path: Path, sou
         load_config(path)
     for d in caught.value.diagnostics:
         assert SECRET[: QUOTE_LIMIT + 1] not in d.message, d.message
+
+
+# --- statements that are links ------------------------------------------------------------------------------
+
+
+def vsp(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """Run vsp in this process and return exit code, stdout, stderr."""
+    try:
+        main(list(args))
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    else:  # pragma: no cover - typer always exits
+        code = 0
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def linked_secret(tmp_path: Path) -> Path:
+    """A statement folder with a valid statement and `x.yaml`, a link to a secret outside the folder."""
+    folder = tmp_path / "standpunkte"
+    folder.mkdir()
+    shutil.copy(SEED, folder / "VI-A-03824-VSP-01.yaml")
+    (tmp_path / "id_ed25519").write_text(f"-----BEGIN OPENSSH PRIVATE KEY-----\n{SECRET}\n", encoding="utf-8")
+    (folder / "x.yaml").symlink_to(tmp_path / "id_ed25519")
+    return folder
+
+
+@pytest.mark.parametrize("command", ["validate", "render"])
+@pytest.mark.parametrize("how", ["folder", "glob", "file"])
+def test_a_statement_linked_to_a_file_outside_is_refused_unread(
+    capsys: pytest.CaptureFixture[str], linked_secret: Path, command: str, how: str
+) -> None:
+    argument = {
+        "folder": str(linked_secret),
+        "glob": f"{linked_secret}/*.yaml",
+        "file": str(linked_secret / "x.yaml"),
+    }
+    code, out, err = vsp(capsys, command, argument[how])
+    assert code == 1
+    assert "x.yaml" in out and "[link-outside]" in out
+    assert "geheim" not in out + err and "OPENSSH" not in out + err
+    assert not (linked_secret / "x.pdf").exists() and not (linked_secret / "x.md").exists()
+    if how != "file":  # the other statement is still checked and rendered
+        assert "1 fehlerhaft" in err
+        assert command == "validate" or (linked_secret / "VI-A-03824-VSP-01.pdf").is_file()
+
+
+def test_a_statement_linked_inside_the_folder_searched_is_read(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    folder = tmp_path / "standpunkte"
+    (folder / ".archiv").mkdir(parents=True)
+    shutil.copy(SEED, folder / ".archiv" / "alt.yaml")
+    (folder / "aktuell.yaml").symlink_to(folder / ".archiv" / "alt.yaml")
+    code, out, _ = vsp(capsys, "validate", str(folder))
+    assert (code, out) == (0, "")
+
+
+def test_a_statement_behind_a_linked_folder_outside_is_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / "draussen").mkdir()
+    shutil.copy(SEED, tmp_path / "draussen" / "a.yaml")
+    (tmp_path / "standpunkte").mkdir()
+    (tmp_path / "standpunkte" / "verweis").symlink_to(tmp_path / "draussen")
+    code, out, _ = vsp(capsys, "validate", f"{tmp_path}/standpunkte/**/*.yaml")
+    assert code == 1 and "[link-outside]" in out

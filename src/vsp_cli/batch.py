@@ -132,8 +132,9 @@ def _output_dirs(planner: Planner) -> list[Path]:
 def plan(options: BatchOptions, report: Report) -> list[Job] | None:
     """Jobs for every input (None: nothing may run, e.g. output collisions); config errors are reported."""
     planner = Planner(options)
+    refused: dict[Path, Diagnostic] = {}
     try:
-        files = collect(options.paths, skip_dirs=_output_dirs(planner))
+        files = collect(options.paths, skip_dirs=_output_dirs(planner), refused=refused)
         mine = set(shard_slice(files, parse_shard(options.shard)))
     except InputNotFound as exc:
         raise UsageError(str(exc)) from None
@@ -141,6 +142,10 @@ def plan(options: BatchOptions, report: Report) -> list[Job] | None:
     everyone: list[Job] = []  # every shard's: two shards must not write the same file either
     reported: set[Path | None] = set()
     for source in files:
+        if source in refused:  # a link to a file outside the folders searched: never read
+            if source in mine:
+                report.add_refused(refused[source])
+            continue
         try:
             job = planner.job(source)
         except ConfigError as exc:

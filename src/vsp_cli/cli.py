@@ -12,13 +12,16 @@ import signal
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from . import __version__
 from .report import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, Report
 from .usage import GermanCommand, GermanGroup
+
+if TYPE_CHECKING:
+    from .diagnostics import Diagnostic
 
 ISSUES_URL = "https://github.com/vsp-cli/vsp/issues"
 
@@ -80,11 +83,11 @@ StrictOpt = Annotated[bool, typer.Option("--strict", help="Warnungen als Fehler 
 QuietOpt = Annotated[bool, typer.Option("-q", "--quiet", help="Nur Fehler ausgeben.")]
 
 
-def _collect(paths: list[str]) -> list[Path]:
+def _collect(paths: list[str], refused: dict[Path, Diagnostic]) -> list[Path]:
     from .inputs import InputNotFound, collect
 
     try:
-        return collect(paths)
+        return collect(paths, refused=refused)
     except InputNotFound as exc:
         _usage_error(str(exc), "validate")
 
@@ -110,8 +113,12 @@ def validate(
     from .validation import check_file
 
     report = Report(output_format=output_format.value, quiet=quiet)
-    for path in _collect(paths):
-        report.add_checked(check_file(path, strict=strict))
+    refused: dict[Path, Diagnostic] = {}
+    for path in _collect(paths, refused):
+        if path in refused:  # a link to a file outside the folders searched: never read
+            report.add_refused(refused[path])
+        else:
+            report.add_checked(check_file(path, strict=strict))
     report.finish(verb="geprüft")
     raise typer.Exit(report.exit_code)
 

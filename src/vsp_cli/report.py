@@ -56,6 +56,12 @@ class Report:
             self.failed += 1
         self.emit(result.diagnostics, result.source)
 
+    def add_refused(self, problem: Diagnostic) -> None:
+        """Record a file that was not read at all (a link leading out of the folders searched)."""
+        self.files += 1
+        self.failed += 1
+        self.emit([problem])
+
     def emit(self, diagnostics: list[Diagnostic], source: str | None = None) -> None:
         """Print (or keep, for json) diagnostics of one file in source order."""
         ordered = sorted(diagnostics, key=sort_key)
