@@ -210,7 +210,8 @@ def test_incremental_skip_and_rerender(tmp_path: Path, capsys: pytest.CaptureFix
     assert "Vorlage geändert." in (out / "vsp-002.md").read_text(encoding="utf-8")
 
     # an edit that keeps the old modification time, in a folder reached through a link, is used all the same
-    shared = tmp_path / "gemeinsam"
+    # (a link inside the template folder: one leading out of it is refused, test_security.py)
+    shared = templates / ".gemeinsam"
     shared.mkdir()
     (shared / "fuss.j2").write_text("Fuß 1\n", encoding="utf-8")
     (templates / "geteilt").symlink_to(shared)

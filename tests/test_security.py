@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
 
 from conftest import EXAMPLES
+from vsp_cli import api, build, templatefiles
 from vsp_cli.cli import main
 from vsp_cli.config import load_config
-from vsp_cli.diagnostics import QUOTE_LIMIT, quote, quote_path
-from vsp_cli.errors import ConfigError
+from vsp_cli.diagnostics import QUOTE_LIMIT, Diagnostic, quote, quote_path
+from vsp_cli.errors import ConfigError, TemplateError
+from vsp_cli.settings import RenderSettings
 from vsp_cli.validation import check_file
 
 SEED = EXAMPLES / "VI-A-03824-VSP-01.yaml"
@@ -141,3 +145,98 @@ def test_a_statement_behind_a_linked_folder_outside_is_refused(
     (tmp_path / "standpunkte" / "verweis").symlink_to(tmp_path / "draussen")
     code, out, _ = vsp(capsys, "validate", f"{tmp_path}/standpunkte/**/*.yaml")
     assert code == 1 and "[link-outside]" in out
+
+
+# --- template folders -------------------------------------------------------------------------------------
+
+
+def _render_with_templates(folder: Path) -> str:
+    statement = api.load(SEED)
+    return api.render_markdown(statement, RenderSettings(template_dir=folder))
+
+
+def _template_error(folder: Path) -> Diagnostic:
+    with pytest.raises(TemplateError) as caught:
+        _render_with_templates(folder)
+    [diagnostic] = caught.value.diagnostics
+    return diagnostic
+
+
+@pytest.fixture
+def secret_file(tmp_path: Path) -> Path:
+    secret = tmp_path / "geheim" / "environ"
+    secret.parent.mkdir()
+    secret.write_text(f"TOKEN={SECRET}\n{{{{ title }}}}\n", encoding="utf-8")
+    return secret
+
+
+def test_a_template_linked_out_of_its_folder_is_refused_unread(tmp_path: Path, secret_file: Path) -> None:
+    folder = tmp_path / "vorlagen"
+    folder.mkdir()
+    (folder / "statement.md.j2").symlink_to(secret_file)
+    diagnostic = _template_error(folder)
+    assert diagnostic.code == "template-link-outside"
+    assert diagnostic.file == str(folder / "statement.md.j2")
+    assert "geheim0000" not in diagnostic.message
+
+
+def test_a_linked_folder_leading_out_of_the_template_folder_is_refused(
+    tmp_path: Path, secret_file: Path
+) -> None:
+    folder = tmp_path / "vorlagen"
+    folder.mkdir()
+    (folder / "statement.md.j2").write_text('{% include "teile/environ" %}', encoding="utf-8")
+    (folder / "teile").symlink_to(secret_file.parent)
+    diagnostic = _template_error(folder)
+    assert (diagnostic.code, diagnostic.file) == ("template-link-outside", str(folder / "teile"))
+
+
+def test_links_inside_the_template_folder_still_work(tmp_path: Path) -> None:
+    folder = tmp_path / "vorlagen"
+    (folder / ".gemeinsam").mkdir(parents=True)
+    (folder / ".gemeinsam" / "kopf.j2").write_text("Kopf {{ statement.nummer }}", encoding="utf-8")
+    (folder / "verweis").symlink_to(folder / ".gemeinsam")
+    (folder / "statement.md.j2").write_text('{% include "verweis/kopf.j2" %}', encoding="utf-8")
+    assert _render_with_templates(folder) == "Kopf VI-A-03824-VSP-01\n"
+
+
+def test_a_named_pipe_in_the_template_folder_is_refused_at_once(tmp_path: Path) -> None:
+    folder = tmp_path / "vorlagen"
+    folder.mkdir()
+    os.mkfifo(folder / "statement.md.j2")
+    started = time.monotonic()
+    diagnostic = _template_error(folder)
+    assert time.monotonic() - started < 5
+    assert (diagnostic.code, diagnostic.file) == ("template-not-a-file", str(folder / "statement.md.j2"))
+
+
+def test_a_template_read_is_bounded_by_the_size_found(tmp_path: Path) -> None:
+    """A /proc file says size 0 and yields text; a file may grow while it is read: neither is used."""
+    folder = tmp_path / "vorlagen"
+    folder.mkdir()
+    template = folder / "statement.md.j2"
+    template.write_text("{{ title }}", encoding="utf-8")
+    [found] = templatefiles.scan(folder)
+    template.write_text("{{ title }}" + "x" * 100_000, encoding="utf-8")
+    with pytest.raises(TemplateError) as caught:
+        templatefiles.read(found)
+    assert caught.value.diagnostics[0].code == "template-not-a-file"
+
+
+def test_the_fingerprint_reads_no_template_outside_and_none_beyond_its_size(
+    tmp_path: Path, secret_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "vorlagen"
+    folder.mkdir()
+    (folder / "fuss.j2").write_text("Fuß", encoding="utf-8")
+    (folder / "statement.md.j2").symlink_to(secret_file)
+    hashed: list[tuple[Path, int]] = []
+    real_hash = build._hash_file
+    monkeypatch.setattr(
+        build, "_hash_file", lambda path, limit=-1: hashed.append((path, limit)) or real_hash(path, limit)
+    )
+    job = build.Job(SEED, {"md": tmp_path / "a.md"}, RenderSettings(template_dir=folder))
+    build.Fingerprinter().context(job, "md")
+    assert hashed
+    assert secret_file not in [path for path, _ in hashed]
+    assert all(limit >= 0 for _, limit in hashed)

@@ -32,7 +32,8 @@ from enum import StrEnum
 from functools import cache, partial
 from pathlib import Path
 
-from . import __version__
+from . import __version__, templatefiles
+from .config import MAX_CONFIG_BYTES, MAX_LOGO_BYTES
 from .diagnostics import Diagnostic, Severity
 from .errors import InvalidInput, VspError
 from .fileio import digest_regular, os_reason, read_regular, real, walk, write_all_atomic, write_atomic
@@ -167,24 +168,33 @@ class Fingerprinter:
 
     def __init__(self) -> None:
         self._files: dict[Path, str] = {}
-        self._templates: dict[Path | None, list[Path]] = {}
+        self._templates: dict[Path | None, list[str]] = {}
         #: Digest of everything but the statement, per settings, format, strictness and dependencies: jobs that
         #: share a configuration share one settings object, so it is computed once for all of them.
         self._contexts: dict[tuple[RenderSettings, str, bool, tuple[Path, ...]], str] = {}
 
-    def file(self, path: Path) -> str:
+    def file(self, path: Path, limit: int = -1) -> str:
         if path not in self._files:
-            self._files[path] = _hash_file(path)
+            self._files[path] = _hash_file(path, limit)
         return self._files[path]
 
-    def templates(self, settings: RenderSettings) -> list[Path]:
-        """Every template file that may shape the Markdown output."""
+    def templates(self, settings: RenderSettings) -> list[str]:
+        """Digests of every template file that may shape the Markdown output, each read at most as far as its
+        size (`templatefiles.scan`); a user's folder that the renderer refuses gives a digest no record holds."""
         key = settings.template_dir
         if key not in self._templates:
             from .resources import builtin_templates_dir
 
-            folders = [builtin_templates_dir(), *([key] if key is not None else [])]
-            self._templates[key] = [path for folder in folders for path in walk(folder, follow_links=True)]
+            builtin = walk(builtin_templates_dir())
+            digests = [f"{p}:{self.file(p, templatefiles.MAX_TEMPLATE_BYTES + 1)}" for p in builtin]
+            if key is not None:
+                try:
+                    files = templatefiles.scan(key)
+                except VspError:
+                    files = ()
+                    digests.append("refused")  # the renderer reports it; nothing is recorded
+                digests += [f"{f.path}:{f.size}:{self.file(f.path, f.size + 1)}" for f in files]
+            self._templates[key] = digests
         return self._templates[key]
 
     def context(self, job: Job, fmt: str) -> str:
@@ -205,11 +215,11 @@ class Fingerprinter:
             s.footer or "",
             str(s.hyphenate),
             os.environ.get("SOURCE_DATE_EPOCH", ""),
-            self.file(s.logo) if s.logo else "",
+            self.file(s.logo, MAX_LOGO_BYTES + 1) if s.logo else "",
             str(job.strict),
         ]
-        extra = list(job.dependencies) + (self.templates(s) if fmt == "md" else [])
-        parts += [f"{p}:{self.file(p)}" for p in extra]
+        parts += [f"{p}:{self.file(p, MAX_CONFIG_BYTES + 1)}" for p in job.dependencies]
+        parts += self.templates(s) if fmt == "md" else []
         return _digest(parts)
 
 

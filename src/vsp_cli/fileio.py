@@ -49,23 +49,31 @@ def walk(
     *,
     follow_links: bool = False,
     unreadable: list[Path] | None = None,
+    within: Path | None = None,
+    outside: list[Path] | None = None,
+    limit: int = -1,
 ) -> list[Path]:
     """The files below `folder` in the order of `os.walk` (a folder's files, then each subfolder's, sorted);
     hidden files and folders and the folders in `skip` are left out.
 
     Without os.walk's recursion, which a tree a thousand folders deep exhausted. Linked folders are followed
-    only if asked (Jinja follows them in a template folder; in a statement folder a link to / would search the
-    whole disk), each real folder once, told apart by device and inode, so a link loop ends. Folders that
-    cannot be listed are passed over, and added to `unreadable`.
+    only if asked (in a statement folder a link to / would search the whole disk), each real folder once, told
+    apart by device and inode, so a link loop ends; with `within` (a resolved folder), only those that lead to
+    a folder inside it, the others are added to `outside`. Folders that cannot be listed are passed over, and
+    added to `unreadable`. With `limit`, the walk stops once it has found more than `limit` files.
     """
     skipped = {_identity(p) for p in skip} - {None}
     found: list[Path] = []
     visited: set[tuple[int, int] | None] = set()
     stack = [folder]
-    while stack:
+    while stack and not 0 <= limit < len(found):
         root = stack.pop()
         identity = _identity(root)
         if identity is None or identity in visited or identity in skipped:
+            continue
+        if within is not None and root is not folder and not is_inside(real(root), within):
+            if outside is not None:
+                outside.append(root)
             continue
         visited.add(identity)
         try:
@@ -80,6 +88,11 @@ def walk(
         found.extend(root / name for name, kind in entries if kind == "file")
         stack.extend(reversed([root / name for name, kind in entries if kind == "folder"]))
     return found
+
+
+def is_inside(path: Path, folder: Path) -> bool:
+    """Whether `path` is `folder` or lies below it (both resolved: `real`)."""
+    return path == folder or str(path).startswith(os.path.join(folder, ""))
 
 
 def _is_hidden(name: str) -> bool:

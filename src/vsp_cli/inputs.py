@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from .diagnostics import Diagnostic, quote_path
-from .fileio import real, walk
+from .fileio import is_inside, real, walk
 
 SUFFIXES = (".yaml", ".yml")
 #: Largest statement file accepted. Real ones are 5–60 kB; the limit stops a mistaken or hostile input early,
@@ -79,7 +79,7 @@ def collect(
             if key not in seen:
                 seen.add(key)
                 result.append(p)
-                if not _inside(key, root):  # `key` is resolved: links in its path are followed
+                if not is_inside(key, root):  # `key` is resolved: links in its path are followed
                     _refuse(p, root, refused)
 
     for arg in arguments:
@@ -98,7 +98,7 @@ def collect(
             for match in matches:
                 m = Path(match)
                 if m.is_dir():
-                    if _inside(real(m), root):
+                    if is_inside(real(m), root):
                         add(_walk(m, skip), root)
                 elif m.name.endswith(SUFFIXES):
                     add([m], root)
@@ -114,10 +114,6 @@ def _fixed_part(pattern: str) -> Path:
     parts = Path(pattern).parts
     fixed = next((i for i, part in enumerate(parts) if GLOB_CHARS & set(part)), len(parts))
     return Path(*parts[:fixed]) if fixed else Path(".")
-
-
-def _inside(path: Path, root: Path) -> bool:
-    return path == root or str(path).startswith(os.path.join(root, ""))
 
 
 def _refuse(path: Path, root: Path, refused: dict[Path, Diagnostic] | None) -> None:

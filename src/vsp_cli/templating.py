@@ -22,9 +22,9 @@ from typing import Any
 import jinja2
 from jinja2.loaders import split_template_path
 
-from .diagnostics import Diagnostic, Severity, Span, german_number
+from . import templatefiles
+from .diagnostics import Diagnostic, Severity, Span
 from .errors import TemplateError
-from .fileio import os_reason, walk
 from .resources import builtin_templates_dir
 
 #: Exceptions a template can provoke by itself (calling a method wrongly, dividing by zero, including or calling
@@ -70,47 +70,15 @@ class _Snapshot:
     files: tuple[tuple[str, str, bytes], ...]
 
 
-#: Bytes a template folder may hold: a few templates take kilobytes; a folder of PDFs or a whole repository
-#: named by mistake would be read for every statement.
-MAX_TEMPLATE_BYTES = 10_000_000
-
-
 def _snapshot(folder: Path) -> _Snapshot:
-    """The folder's templates, read again only when a file's size, times or inode changed (a write changes
-    the change time, which no program can set back) or a file came or went."""
-    stamps = []
-    for path in walk(folder, follow_links=True):
-        try:
-            info = path.stat()
-        except OSError as exc:
-            raise _unreadable(path, exc) from None
-        stamps.append((path, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino))
-    total = sum(size for _, size, *_ in stamps)
-    if total > MAX_TEMPLATE_BYTES:
-        message = (
-            f"Der Vorlagenordner „{folder}“ enthält {german_number(total)} Bytes, mehr als "
-            f"{german_number(MAX_TEMPLATE_BYTES)} (Grenze MAX_TEMPLATE_BYTES); bitte einen Ordner nur für die "
-            "Vorlagen angeben"
-        )
-        raise TemplateError([_diagnostic(str(folder), 0, "template-error", message)])
-    return _read_snapshot(str(folder), tuple(stamps))
+    """The folder's templates (`templatefiles.scan`: regular files inside it, bounded), read again only when a
+    file's size, times or inode changed or a file came or went."""
+    return _read_snapshot(str(folder), templatefiles.scan(folder))
 
 
 @lru_cache(maxsize=16)
-def _read_snapshot(folder: str, stamps: tuple[tuple[Path, int, int, int, int], ...]) -> _Snapshot:
-    files = []
-    for path, *_ in stamps:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise _unreadable(path, exc) from None
-        files.append((path.relative_to(folder).as_posix(), str(path), data))
-    return _Snapshot(folder, tuple(files))
-
-
-def _unreadable(path: Path, exc: OSError) -> TemplateError:
-    message = f"Die Vorlage kann nicht gelesen werden: {os_reason(exc)}"
-    return TemplateError([_diagnostic(str(path), 0, "template-error", message)])
+def _read_snapshot(folder: str, files: tuple[templatefiles.TemplateFile, ...]) -> _Snapshot:
+    return _Snapshot(folder, tuple((file.name, str(file.path), templatefiles.read(file)) for file in files))
 
 
 class _SnapshotLoader(jinja2.BaseLoader):
