@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import shutil
 import time
+import tracemalloc
 from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES
-from vsp_cli import api, build, templatefiles
+from conftest import EXAMPLES, ROOT
+from vsp_cli import api, build, sandbox, templatefiles
 from vsp_cli.cli import main
 from vsp_cli.config import load_config
 from vsp_cli.diagnostics import QUOTE_LIMIT, Diagnostic, quote, quote_path
@@ -240,3 +241,180 @@ def test_the_fingerprint_reads_no_template_outside_and_none_beyond_its_size(
     assert hashed
     assert secret_file not in [path for path, _ in hashed]
     assert all(limit >= 0 for _, limit in hashed)
+
+
+# --- templates: sandbox, plain data, budget -----------------------------------------------------------------
+
+
+def _template_folder(tmp_path: Path, source: str) -> Path:
+    folder = tmp_path / "vorlagen"
+    folder.mkdir(exist_ok=True)
+    (folder / "statement.md.j2").write_text(source, encoding="utf-8")
+    return folder
+
+
+ESCAPES = [
+    "{{ cycler.__init__.__globals__.os.system('touch GEKAPERT') }}",
+    "{{ joiner.__init__.__globals__.os.system('touch GEKAPERT') }}",
+    "{{ namespace.__init__.__globals__.os.system('touch GEKAPERT') }}",
+    "{{ lipsum.__globals__.os.system('touch GEKAPERT') }}",
+    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "{{ statement.__class__.__init__.__globals__ }}",
+    "{{ statement.punkte_for.__globals__ }}",
+    "{{ settings.template_dir.parent.joinpath('geheim.txt').read_text() }}",
+    "{{ settings.template_dir.joinpath('GEKAPERT').write_text('x') }}",
+    "{{ statement.model_dump() }}",
+    "{{ statement.eingereicht_von.append('x') }}",
+    "{{ labels.update({'betreff': 'x'}) }}",
+]
+
+
+@pytest.mark.parametrize("source", ESCAPES)
+def test_a_template_cannot_reach_files_or_the_process(
+    tmp_path: Path, source: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "geheim.txt").write_text(SECRET, encoding="utf-8")
+    folder = _template_folder(tmp_path, source)
+    diagnostic = _template_error(folder)
+    assert diagnostic.code in ("template-error", "template-undefined")
+    assert diagnostic.file == str(folder / "statement.md.j2")
+    assert not (tmp_path / "GEKAPERT").exists() and not (folder / "GEKAPERT").exists()
+    assert "geheim0000" not in diagnostic.message
+
+
+def _plain(value: object) -> bool:
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _plain(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(map(_plain, value))
+    return value is None or type(value) in (str, int, float, bool)
+
+
+def test_the_template_context_holds_plain_data_only(tmp_path: Path) -> None:
+    from vsp_cli.markdown import context
+
+    logo = tmp_path / "logo.png"
+    shutil.copy(ROOT / "tests" / "pins" / "logo.png", logo)
+    statement = api.load(SEED)
+    found = context(statement, RenderSettings(logo=logo, template_dir=tmp_path, footer="Fuß"))
+    found["statement"] = {k: v for k, v in found["statement"].items() if k != "punkte_for"}  # a pure function
+    assert _plain(found)
+    assert str(tmp_path) not in repr(found)  # paths only by their names
+    assert found["settings"]["logo"] == "logo.png"
+
+
+def test_template_values_and_filters_behave_as_documented(tmp_path: Path) -> None:
+    source = (
+        "{{ statement.beratungsfolge[0].termin | datum }} {{ statement.art == 'antrag' }} "
+        "{{ statement.ticked | join(',') }} {{ statement.punkte_for('ablehnung_verwaltungshandeln') }} "
+        "{{ options[0].punkte_text == '' }} {{ statement.ist_neufassung }}"
+    )
+    assert _render_with_templates(_template_folder(tmp_path, source)) == (
+        "18.04.2017 True ablehnung_verwaltungshandeln [] True False\n"
+    )
+
+
+@pytest.mark.parametrize("source", ["{{ [1, 2, 3] | random }}", "{{ lipsum() }}"])
+def test_templates_have_nothing_random(tmp_path: Path, source: str) -> None:
+    assert _template_error(_template_folder(tmp_path, source)).code in (
+        "template-syntax",
+        "template-undefined",
+    )
+
+
+RUNAWAYS = {
+    "schleifen-ohne-ausgabe": "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
+    "schleife-mit-bedingung": (
+        "{% for i in range(100000) %}{% for j in range(100000) if j < 0 %}{% endfor %}{% endfor %}"
+    ),
+    "liste-in-liste": "{% set l = range(100000) | list %}{% for i in l %}{% for j in l %}{% endfor %}{% endfor %}",
+    "suche-in-liste": "{% set l = range(100000) | list %}{% for i in range(100000) if -1 in l %}{% endfor %}",
+    "rekursion": (
+        "{% macro d(n) %}{% if n %}{{ d(n - 1) }}{{ d(n - 1) }}{% else %}x{% endif %}{% endmacro %}{{ d(40) }}"
+    ),
+    "ausgabe": "{% for i in range(100000) %}{{ 'x' * 1000 }}{% endfor %}",
+    "ausgabe-einer-variablen": "{% set x = 'x' * 10000000 %}{% for i in range(100000) %}{{ x }}{% endfor %}",
+    "verdoppeln": (
+        "{% set ns = namespace(s='x') %}{% for i in range(64) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}"
+    ),
+    "quadrieren": (
+        "{% set ns = namespace(n=3) %}{% for i in range(64) %}{% set ns.n = ns.n * ns.n %}{% endfor %}"
+    ),
+}
+
+
+@pytest.fixture
+def short_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A tenth of a second instead of two: the same code path, a faster test."""
+    monkeypatch.setattr(sandbox, "MAX_SECONDS", 0.1)
+
+
+@pytest.mark.usefixtures("short_budget")
+@pytest.mark.parametrize("source", RUNAWAYS.values(), ids=list(RUNAWAYS))
+def test_a_runaway_template_ends_with_a_located_budget_error(tmp_path: Path, source: str) -> None:
+    folder = _template_folder(tmp_path, "Kopf\n" + source)
+    started = time.process_time()
+    diagnostic = _template_error(folder)
+    assert time.process_time() - started < 3
+    assert diagnostic.code == "template-budget", diagnostic.message
+    assert diagnostic.file == str(folder / "statement.md.j2")
+    assert "statement.md.j2" in diagnostic.message
+
+
+#: Single steps that would make a value of some 200 MB out of small ones.
+HUGE_STEPS = {
+    "mal": "{{ 'x' * 200000000 }}",
+    "liste-mal": "{{ ([1] * 30000000) | length }}",
+    "center": "{{ 'x' | center(200000000) }}",
+    "ljust": "{{ 'x'.ljust(200000000) }}",
+    "expandtabs": "{{ ('\\t' * 1000).expandtabs(200000) }}",
+    "format-methode": "{{ '{:>200000000}'.format(1) }}",
+    "format-verschachtelt": "{{ '{:>{w}}'.format(1, w=200000000) }}",
+    "format-map": "{{ '{a:>200000000}'.format_map({'a': 1}) }}",
+    "prozent": "{{ '%200000000d' % 1 }}",
+    "prozent-stern": "{{ '%*d' % (200000000, 1) }}",
+    "format-filter": "{{ '%200000000d' | format(1) }}",
+    "indent": "{{ ('x\\n' * 1000) | indent(200000) }}",
+    "replace": "{{ ('a' * 2000) | replace('a', 'b' * 100000) }}",
+    "replace-methode": "{{ ('a' * 2000).replace('a', 'b' * 100000) }}",
+    "join": "{{ (range(2000) | list) | join('x' * 100000) }}",
+    "join-methode": "{{ ('x' * 100000).join(range(2000) | map('string')) }}",
+    "batch": "{{ [1] | batch(30000000, 0) | list }}",
+    "hoch": "{{ 10 ** 10000000 }}",
+}
+
+
+@pytest.mark.parametrize("source", HUGE_STEPS.values(), ids=list(HUGE_STEPS))
+def test_a_step_that_would_make_a_huge_value_is_refused_before_it_runs(tmp_path: Path, source: str) -> None:
+    folder = _template_folder(tmp_path, "Kopf\n" + source)
+    statement = api.load(SEED)
+    settings = RenderSettings(template_dir=folder)
+    api.render_markdown(statement, RenderSettings())  # compiled and warm: only the step is measured
+    tracemalloc.start()
+    started = time.process_time()
+    try:
+        with pytest.raises(TemplateError) as caught:
+            api.render_markdown(statement, settings)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert caught.value.diagnostics[0].code == "template-budget", caught.value.diagnostics[0].message
+    assert peak < 50_000_000
+    assert time.process_time() - started < 1
+
+
+def test_a_runaway_template_costs_one_statement_not_the_batch(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "standpunkte").mkdir()
+    for name in ("a", "b"):
+        shutil.copy(SEED, tmp_path / "standpunkte" / f"{name}.yaml")
+    _template_folder(
+        tmp_path, "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
+    )
+    (tmp_path / "vsp.toml").write_text('template_dir = "vorlagen"\nformats = ["md"]\n', encoding="utf-8")
+    code, out, err = vsp(capsys, "render", str(tmp_path / "standpunkte"), "-j", "2")
+    assert code == 1
+    assert out.count("[template-budget]") == 2
+    assert "2 fehlerhaft" in err

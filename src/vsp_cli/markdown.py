@@ -18,14 +18,13 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from markdown_it.token import Token
 
 from .commonmark import github_parser, prose_parser
-from .labels import OPTIONS_BY_ART, PUNKTE_SEPARATOR, Art, german_date
+from .labels import OPTIONS_BY_ART, PUNKTE_SEPARATOR, Art, Option, german_date
 from .model import Statement
 from .settings import RenderSettings
 from .templating import environment, render
@@ -34,20 +33,6 @@ TEMPLATE = "statement.md.j2"
 
 #: The level of the template's section headings (`## Begründung`); headings inside prose go below it.
 SECTION_LEVEL = 2
-
-
-@dataclass(frozen=True, slots=True)
-class Box:
-    """One tick box of the form: its label, whether it is ticked and the resolution points it applies to."""
-
-    label: str
-    ticked: bool
-    punkte: tuple[str, ...] = ()
-
-    @property
-    def punkte_text(self) -> str:
-        """The resolution points as printed after the label, as in the PDF."""
-        return PUNKTE_SEPARATOR.join(self.punkte)
 
 
 # --- plain text ---------------------------------------------------------------------------------------------
@@ -88,9 +73,11 @@ def heading(value: object) -> str:
     return md(str(value).strip().removesuffix(":").rstrip())
 
 
-def datum(value: date | None) -> str:
-    """A date as printed on the form (18.04.2017); nothing for a missing date."""
-    return german_date(value) if value is not None else ""
+def datum(value: date | str | None) -> str:
+    """A date (ISO text, as templates see dates) as printed on the form (18.04.2017); nothing for none."""
+    if value is None:
+        return ""
+    return german_date(date.fromisoformat(value) if isinstance(value, str) else value)
 
 
 # --- prose --------------------------------------------------------------------------------------------------
@@ -344,29 +331,70 @@ FILTERS: dict[str, Callable[..., Any]] = {"md": md, "heading": heading, "datum":
 
 
 def context(statement: Statement, settings: RenderSettings) -> dict[str, Any]:
-    """The template's variables (documented in docs/templates.md)."""
+    """The template's variables (documented in docs/templates.md): plain data only.
+
+    Strings, numbers, booleans, None, lists and mappings, and one function of the statement's own data
+    (`punkte_for`): a template may come from a repository vsp does not trust, and an object with methods
+    (a path's `read_text`, a model's) would reach beyond the statement even in Jinja's sandbox. Dates are ISO
+    texts (`datum` prints them), enumerations their ids, paths only their file names.
+    """
     labels = settings.labels
-    legal_box: list[Box] | None = None
+    legal_box: list[dict[str, Any]] | None = None
     if statement.art is Art.ANTRAG and statement.rechtliche_konsequenzen is not None:
         rk = statement.rechtliche_konsequenzen
         legal_box = [
-            Box(labels["rk_rechtswidrig"], rk.rechtswidrig),
-            Box(labels["rk_nachteilig"].format(body=settings.body), rk.nachteilig),
+            _box(labels["rk_rechtswidrig"], rk.rechtswidrig),
+            _box(labels["rk_nachteilig"].format(body=settings.body), rk.nachteilig),
         ]
     options = [
-        Box(labels.option(option), option in statement.ticked, tuple(statement.punkte_for(option)))
+        _box(labels.option(option), option in statement.ticked, statement.punkte_for(option))
         for option in OPTIONS_BY_ART[statement.art]
     ]
+    texts = labels.as_dict()
     return {
-        "statement": statement,
-        "settings": settings,
-        "labels": labels.as_dict(),
+        "statement": _statement(statement),
+        "settings": _settings(settings, texts),
+        "labels": texts,
         "body": settings.body,
         "title": labels.title(statement.art, statement.nummer, neufassung=statement.ist_neufassung),
         "status": labels.status(statement.status),
         "legal_box": legal_box,
         "options": options,
         "beschlussvorschlag_titel": statement.beschlussvorschlag_titel or labels["beschlussvorschlag"],
+    }
+
+
+def _box(label: str, ticked: bool, punkte: list[str] | None = None) -> dict[str, Any]:
+    """One tick box of the form: its label, whether it is ticked, the resolution points it applies to and
+    those points as printed after the label, as in the PDF."""
+    points = list(punkte or ())
+    return {"label": label, "ticked": ticked, "punkte": points, "punkte_text": PUNKTE_SEPARATOR.join(points)}
+
+
+def _statement(statement: Statement) -> dict[str, Any]:
+    """The statement's fields as plain data, and what the model derives from them."""
+    data: dict[str, Any] = statement.model_dump(mode="json")
+    data["ist_neufassung"] = statement.ist_neufassung
+    data["ticked"] = [option.value for option in Option if option in statement.ticked]
+    punkte = {option: statement.punkte_for(Option(option)) for option in data["ticked"]}
+
+    def punkte_for(option: str) -> list[str]:
+        """The `punkte` of every entry ticking `option`, in order."""
+        return list(punkte.get(str(option), ()))
+
+    data["punkte_for"] = punkte_for
+    return data
+
+
+def _settings(settings: RenderSettings, labels: dict[str, str]) -> dict[str, Any]:
+    """The settings as plain data: a file or folder by its name, never as a path a template could open."""
+    return {
+        "body": settings.body,
+        "footer": settings.footer,
+        "hyphenate": settings.hyphenate,
+        "labels": labels,
+        "logo": settings.logo.name if settings.logo is not None else None,
+        "template_dir": settings.template_dir.name if settings.template_dir is not None else None,
     }
 
 

@@ -3,8 +3,13 @@
 A project may replace any built-in template by putting a file of the same name into its `template_dir`
 (configuration `template_dir` or the command line): a `ChoiceLoader` asks that folder first, then the built-in
 folder. Undefined variables are errors (`StrictUndefined`), so a misspelt variable never prints as a blank.
-Every problem with a template (syntax error, undefined variable, missing file, an exception while rendering)
-becomes a `TemplateError` whose diagnostic names the template file and line, in German.
+Every problem with a template (syntax error, undefined variable, missing file, an exception while rendering,
+a render over its budget) becomes a `TemplateError` whose diagnostic names the template file and line, in
+German.
+
+Templates may come from a repository vsp does not trust: they run in Jinja's sandbox with a budget of CPU
+time and size (`sandbox`), see only plain data (`markdown.context`), and a user's folder is read through
+`templatefiles` (regular files inside it only, bounded).
 
 Jinja2 costs import time, so only the render path imports this module (never model, validation or config).
 """
@@ -20,12 +25,14 @@ from types import TracebackType
 from typing import Any
 
 import jinja2
+from jinja2.exceptions import SecurityError
 from jinja2.loaders import split_template_path
 
 from . import templatefiles
-from .diagnostics import Diagnostic, Severity, Span
+from .diagnostics import Diagnostic, Severity, Span, german_number, shorten
 from .errors import TemplateError
 from .resources import builtin_templates_dir
+from .sandbox import CURRENT, MAX_CHARS, Budget, BudgetExceeded, Sandbox
 
 #: Exceptions a template can provoke by itself (calling a method wrongly, dividing by zero, including or calling
 #: itself without end, …): reported as a problem of the template, not as an internal error of vsp.
@@ -36,6 +43,7 @@ _RUNTIME_ERRORS = (
 _NOT_UTF8 = "Die Vorlage „{name}“ ist keine UTF-8-Datei; bitte in UTF-8 speichern"
 _UNDEFINED_NAME = re.compile(r"^'([^']+)' is undefined$")
 _NO_ATTRIBUTE = re.compile(r"^'?(.+?)'? has no attribute '([^']+)'$")
+_UNSAFE = re.compile(r"^access to attribute '([^']+)' of")
 
 
 def environment(
@@ -109,7 +117,7 @@ def _cached_environment(
     if snapshot is not None:
         loaders.append(_SnapshotLoader(snapshot))
     loaders.append(jinja2.FileSystemLoader(builtin_templates_dir(), encoding="utf-8"))
-    env = jinja2.Environment(
+    env = Sandbox(
         loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
@@ -118,14 +126,33 @@ def _cached_environment(
         keep_trailing_newline=True,
         auto_reload=False,  # a user's templates are a snapshot; the built-in ones change only with vsp
     )
-    env.filters.update(dict(filters))
+    env.install_filters(dict(filters))
     return env
 
 
 def render(env: jinja2.Environment, name: str, context: Mapping[str, Any]) -> str:
-    """Render template `name` with `context`; every template problem becomes a located `TemplateError`."""
+    """Render template `name` with `context` within the budget (`sandbox`); every template problem becomes a
+    located `TemplateError`."""
+    token = CURRENT.set(Budget())
     try:
-        template = env.get_template(name)
+        template = _template(env, name)
+        try:
+            return _generate(template, context)
+        except jinja2.TemplateSyntaxError as exc:  # an {% include %} or {% extends %} of a broken file
+            raise TemplateError([_syntax(exc, name)]) from None
+        except jinja2.TemplateNotFound as exc:
+            raise TemplateError([_not_found(env, exc.name if isinstance(exc.name, str) else name)]) from None
+        except (BudgetExceeded, MemoryError) as exc:
+            raise TemplateError([_over_budget(exc, template)]) from None
+        except _RUNTIME_ERRORS as exc:
+            raise TemplateError([_runtime(exc, template)]) from None
+    finally:
+        CURRENT.reset(token)
+
+
+def _template(env: jinja2.Environment, name: str) -> jinja2.Template:
+    try:
+        return env.get_template(name)
     except jinja2.TemplateNotFound as exc:
         raise TemplateError([_not_found(env, exc.name if isinstance(exc.name, str) else name)]) from None
     except jinja2.TemplateSyntaxError as exc:
@@ -134,14 +161,26 @@ def render(env: jinja2.Environment, name: str, context: Mapping[str, Any]) -> st
         found = [str(Path(folder, name)) for folder in _searched(env) if Path(folder, name).is_file()]
         problem = _diagnostic(found[0] if found else name, 0, "template-error", _NOT_UTF8.format(name=name))
         raise TemplateError([problem]) from None
-    try:
-        return template.render(context)
-    except jinja2.TemplateSyntaxError as exc:  # an {% include %} or {% extends %} of a broken file
-        raise TemplateError([_syntax(exc, name)]) from None
-    except jinja2.TemplateNotFound as exc:
-        raise TemplateError([_not_found(env, exc.name if isinstance(exc.name, str) else name)]) from None
-    except _RUNTIME_ERRORS as exc:
-        raise TemplateError([_runtime(exc, template)]) from None
+
+
+def _generate(template: jinja2.Template, context: Mapping[str, Any]) -> str:
+    """The template's output, piece by piece, stopped once it grows beyond `MAX_CHARS`."""
+    pieces: list[str] = []
+    size = 0
+    for piece in template.generate(context):
+        size += len(piece)
+        if size > MAX_CHARS:
+            raise BudgetExceeded(f"mehr als {german_number(MAX_CHARS)} Zeichen Ausgabe (Grenze MAX_CHARS)")
+        pieces.append(piece)
+    return "".join(pieces)
+
+
+def _over_budget(exc: BudgetExceeded | MemoryError, template: jinja2.Template) -> Diagnostic:
+    file, line = _template_frame(exc.__traceback__, template)
+    name = Path(file).name if file else template.name or "?"
+    what = exc.what if isinstance(exc, BudgetExceeded) else "zu viel Speicher"
+    message = f"Die Vorlage „{name}“ überschreitet, was eine Vorlage für einen Standpunkt darf: {what}"
+    return _diagnostic(file or template.filename or name, line, "template-budget", message)
 
 
 def _diagnostic(file: str, line: int, code: str, message: str) -> Diagnostic:
@@ -196,6 +235,14 @@ def _runtime(exc: Exception, template: jinja2.Template) -> Diagnostic:
             message = f"In der Vorlage „{name}“ fehlt ein Wert: {text}"
     elif isinstance(exc, UnicodeDecodeError):
         code, message = "template-error", _NOT_UTF8.format(name=name)
+    elif isinstance(exc, SecurityError):
+        code = "template-error"
+        m = _UNSAFE.match(text)
+        what = f"der Zugriff auf „{m.group(1)}“" if m else "dieser Aufruf"
+        message = (
+            f"In der Vorlage „{name}“ ist {what} nicht erlaubt: Vorlagen sehen nur die Daten des Standpunkts "
+            "und der Einstellungen, keine Dateien und keine Programme"
+        )
     elif isinstance(exc, RecursionError):
         code = "template-error"
         message = (
@@ -204,7 +251,7 @@ def _runtime(exc: Exception, template: jinja2.Template) -> Diagnostic:
         )
     else:
         code = "template-error"
-        message = f"Fehler beim Anwenden der Vorlage „{name}“ ({type(exc).__name__}: {text})"
+        message = f"Fehler beim Anwenden der Vorlage „{name}“ ({type(exc).__name__}: {shorten(text, 120)})"
     return _diagnostic(file or template.filename or name, line, code, message)
 
 
