@@ -16,6 +16,8 @@ from vsp_cli.cli import main
 from vsp_cli.config import load_config
 from vsp_cli.diagnostics import QUOTE_LIMIT, Diagnostic, quote, quote_path
 from vsp_cli.errors import ConfigError, TemplateError
+from vsp_cli.mdlinks import safe_target
+from vsp_cli.model import Statement
 from vsp_cli.settings import RenderSettings
 from vsp_cli.validation import check_file
 
@@ -418,3 +420,66 @@ def test_a_runaway_template_costs_one_statement_not_the_batch(
     assert code == 1
     assert out.count("[template-budget]") == 2
     assert "2 fehlerhaft" in err
+
+
+# --- links in the Markdown output ---------------------------------------------------------------------------
+
+UNSAFE_LINKS = {
+    "javascript": ("Siehe [Text](javascript:alert(1)).", "Siehe Text."),
+    "gross-klein": ("[Text](JaVaScRiPt:alert(1))", "Text"),
+    "tabulator": ("[Text](<java\tscript:alert(1)>)", "Text"),
+    "entitaet": ("[Text](&#106;avascript:alert(1))", "Text"),
+    "prozent": ("[Text](java%0Ascript:alert(1))", "Text"),
+    "vbscript": ("[Text](vbscript:msgbox)", "Text"),
+    "data": ("[Text](data:text/html;base64,PHNjcmlwdD4=)", "Text"),
+    "file": ("[Text](file:///etc/passwd)", "Text"),
+    "bild": ("![Beschreibung](javascript:alert(1))", "Beschreibung"),
+    "bild-datei": ("![Beschreibung](file:///etc/passwd)", "Beschreibung"),
+    "autolink": ("<javascript:alert(1)>", "javascript:alert(1)"),
+    "referenz": ("[Text][r]\n\n[r]: javascript:alert(1)", "Text"),
+    "referenz-kurz": ("[r]\n\n[r]: javascript:alert(1)", "r"),
+    "zitat": ("> Zitat [Text](javascript:alert(1))", "> Zitat Text"),
+    "liste": ("- Punkt [Text](javascript:alert(1)\n  ) weiter", "- Punkt Text weiter"),
+    "tabelle": ("| a | b |\n| --- | --- |\n| [Text](javascript:1) | c |", "| Text | c |"),
+    "verschachtelt": ("[[b]](javascript:x)(javascript:y)", "b"),
+}
+
+
+def _targets(markdown: str) -> list[str]:
+    from vsp_cli.commonmark import github_parser
+
+    found = []
+    for token in github_parser().parse(markdown):
+        for child in token.children or ():
+            if child.type in ("link_open", "image"):
+                found.append(str(child.attrs.get("href") or child.attrs.get("src")))
+    return found
+
+
+@pytest.mark.parametrize(("source", "shown"), UNSAFE_LINKS.values(), ids=list(UNSAFE_LINKS))
+def test_markdown_keeps_no_link_or_image_with_an_unsafe_target(
+    minimal_data: dict[str, object], source: str, shown: str
+) -> None:
+    minimal_data["begruendung"] = (
+        source + "\n\nWeiter mit [Quelle](https://example.org) und [Anlage](anlage.pdf)."
+    )
+    text = api.render_markdown(Statement.model_validate(minimal_data))
+    assert _targets(text) == ["https://example.org", "anlage.pdf"]
+    assert shown in text
+    lowered = text.lower()
+    assert "vbscript" not in lowered and "data:text" not in lowered and "file:" not in lowered
+
+
+def test_a_reference_defined_in_one_field_cannot_serve_another(minimal_data: dict[str, object]) -> None:
+    minimal_data["sachverhalt"] = "Siehe [hier][r]."
+    minimal_data["begruendung"] = "Text.\n\n[r]: javascript:alert(1)"
+    text = api.render_markdown(Statement.model_validate(minimal_data))
+    assert _targets(text) == []
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["https://x.de", "http://x.de", "mailto:a@b.de", "anlage.pdf", "../a/b.md", "#abschnitt", "/pfad"],
+)
+def test_safe_targets_are_kept(target: str) -> None:
+    assert safe_target(target)

@@ -25,6 +25,7 @@ from markdown_it.token import Token
 
 from .commonmark import github_parser, prose_parser
 from .labels import OPTIONS_BY_ART, PUNKTE_SEPARATOR, Art, Option, german_date
+from .mdlinks import without_unsafe_links
 from .model import Statement
 from .settings import RenderSettings
 from .templating import environment, render
@@ -117,8 +118,10 @@ def prose(text: str, level: int = SECTION_LEVEL) -> str:
     """A Markdown field as written, made safe to place under a heading of `level` (see the module doc).
 
     Headings keep their relative levels; the highest one becomes `level + 1`, so the outline has no gaps.
-    Most statements' prose has nothing to change, and is returned without parsing it.
+    Links and images keep only http, https, mailto and relative targets (`mdlinks`), as in the PDF. Most
+    statements' prose has nothing to change, and is returned without parsing it.
     """
+    text = without_unsafe_links(text)
     if not _NEEDS_PARSING.search(text):
         return text
     return _prose_parsed(text, level)
