@@ -12,6 +12,7 @@ import pytest
 
 from conftest import EXAMPLES, ROOT
 from vsp_cli import api, build, sandbox, templatefiles
+from vsp_cli import config as config_module
 from vsp_cli.cli import main
 from vsp_cli.config import load_config
 from vsp_cli.diagnostics import QUOTE_LIMIT, Diagnostic, quote, quote_path
@@ -483,3 +484,73 @@ def test_a_reference_defined_in_one_field_cannot_serve_another(minimal_data: dic
 )
 def test_safe_targets_are_kept(target: str) -> None:
     assert safe_target(target)
+
+
+# --- configuration found above the project --------------------------------------------------------------------
+
+
+@pytest.fixture
+def planted(tmp_path: Path) -> Path:
+    """A statement folder below a folder holding a vsp.toml that sends the outputs elsewhere."""
+    (tmp_path / "standpunkte").mkdir()
+    shutil.copy(SEED, tmp_path / "standpunkte" / "a.yaml")
+    (tmp_path / "vsp.toml").write_text('output_dir = "fremd"\n', encoding="utf-8")
+    return tmp_path
+
+
+def _owned_by_another(path: Path, monkeypatch: pytest.MonkeyPatch, *, me: int) -> None:
+    """Make `path` belong to a user that is neither root nor the one vsp believes it runs as (`me`)."""
+    if os.geteuid() == 0:
+        os.chown(path, 4242, 4242)
+    monkeypatch.setattr(config_module.os, "geteuid", lambda: me)
+
+
+def test_a_configuration_in_a_folder_anyone_may_write_is_passed_over(
+    planted: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    planted.chmod(0o777)
+    code, out, _ = vsp(capsys, "render", str(planted / "standpunkte"), "-f", "md")
+    assert code == 0
+    assert (planted / "standpunkte" / "a.md").is_file() and not (planted / "fremd").exists()
+    assert "[config-untrusted]" in out and "warnung" in out
+    assert str(planted / "vsp.toml") in out and "--config" in out
+    code, _, _ = vsp(
+        capsys, "render", str(planted / "standpunkte"), "-f", "md", "--config", str(planted / "vsp.toml")
+    )
+    assert code == 0 and (planted / "fremd" / "a.md").is_file()
+
+
+def test_a_configuration_anyone_may_write_is_passed_over(planted: Path) -> None:
+    (planted / "vsp.toml").chmod(0o666)
+    skipped: list[Diagnostic] = []
+    assert config_module.find_config(planted / "standpunkte", skipped) is None
+    assert [d.code for d in skipped] == ["config-untrusted"]
+
+
+def test_a_configuration_of_another_user_is_passed_over(
+    planted: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _owned_by_another(planted / "vsp.toml", monkeypatch, me=os.geteuid() + 1 if os.geteuid() else 1000)
+    skipped: list[Diagnostic] = []
+    assert config_module.find_config(planted / "standpunkte", skipped) is None
+    assert "gehört einem anderen Benutzer" in skipped[0].message
+
+
+def test_root_takes_a_checkout_of_another_uid(planted: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Containerised CI runs as root over a checkout of another uid: that must keep working."""
+    _owned_by_another(planted / "vsp.toml", monkeypatch, me=0)
+    assert config_module.find_config(planted / "standpunkte") == planted / "vsp.toml"
+
+
+def test_the_users_own_file_in_a_sticky_shared_folder_is_taken(planted: Path) -> None:
+    """In a folder like /tmp nobody can replace another's file: the user's own is the user's."""
+    planted.chmod(0o1777)
+    assert config_module.find_config(planted / "standpunkte") == planted / "vsp.toml"
+
+
+def test_another_users_file_in_a_sticky_shared_folder_is_passed_over_even_by_root(
+    planted: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    planted.chmod(0o1777)
+    _owned_by_another(planted / "vsp.toml", monkeypatch, me=0 if os.geteuid() == 0 else os.geteuid() + 1)
+    assert config_module.find_config(planted / "standpunkte") is None

@@ -90,13 +90,18 @@ class Planner:
         self._found: dict[Path, Path | None] = {}
         self._resolved: dict[Path | None, EffectiveSettings | ConfigError] = {}
         self._resolve = Resolver()
+        #: Configuration files passed over because another user could have put them there, by file.
+        self.untrusted: dict[str, Diagnostic] = {}
 
     def config_path(self, source: Path) -> Path | None:
         if self.options.config is not None:
             return self.options.config
         folder = self._resolve(source).parent
         if folder not in self._found:
-            self._found[folder] = find_config(folder)
+            skipped: list[Diagnostic] = []
+            self._found[folder] = find_config(folder, skipped)
+            for warning in skipped:
+                self.untrusted.setdefault(warning.file, warning)
         return self._found[folder]
 
     def effective(self, source: Path) -> EffectiveSettings:
@@ -160,6 +165,8 @@ def plan(options: BatchOptions, report: Report) -> list[Job] | None:
         everyone.append(job)
         if source in mine:
             jobs.append(job)
+    if planner.untrusted:
+        report.emit(list(planner.untrusted.values()))
     collisions = find_collisions(everyone)
     if collisions:
         report.files += len(jobs)
@@ -303,8 +310,10 @@ def show_config(options: BatchOptions) -> int:
     try:
         effective = planner.effective(probe)
     except ConfigError as exc:
+        Report(output_format=options.output_format, out=sys.stderr).emit(list(planner.untrusted.values()))
         report = Report(output_format=options.output_format)
         report.emit(exc.diagnostics, _read_text(planner.config_path(probe)))
         return EXIT_INVALID
+    Report(output_format=options.output_format, out=sys.stderr).emit(list(planner.untrusted.values()))
     sys.stdout.write(format_effective(effective))
     return EXIT_OK
