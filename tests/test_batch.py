@@ -582,13 +582,13 @@ def test_workers_start_as_soon_as_two_jobs_have_work(tmp_path: Path, monkeypatch
     sources = make_statements(tmp_path / "in", 3)
     jobs = [Job(s, build.output_paths(s, tmp_path / "out", ("md",))) for s in sources]
     started: list[int] = []
-    real_pool = build.ProcessPoolExecutor
+    real_pool = build.pool.ProcessPoolExecutor
 
     def pool(max_workers: int, initializer: Callable[[], None]) -> Any:
         started.append(max_workers)
         return real_pool(max_workers=max_workers, initializer=initializer)
 
-    monkeypatch.setattr(build, "ProcessPoolExecutor", pool)
+    monkeypatch.setattr(build.pool, "ProcessPoolExecutor", pool)
     assert {o.status.value for o in build.run(jobs, workers=2)} == {"rendered"}
     assert started == [2]
     assert {o.status.value for o in build.run(jobs, workers=2)} == {"unchanged"}
@@ -655,13 +655,13 @@ def test_a_fresh_build_reads_each_statement_once(tmp_path: Path, monkeypatch: py
     sources = make_statements(tmp_path / "in", 2)
     jobs = [Job(s, build.output_paths(s, tmp_path / "out", ("md",))) for s in sources]
     hashed: list[Path] = []
-    real_hash = build._hash_file
+    real_hash = build.fingerprints.hash_file
 
     def counting(path: Path, limit: int = -1) -> str:
         hashed.append(path)
         return real_hash(path, limit)
 
-    monkeypatch.setattr(build, "_hash_file", counting)
+    monkeypatch.setattr(build.fingerprints, "hash_file", counting)
     ours = {*sources, *(job.outputs["md"] for job in jobs)}  # templates are hashed too, once a run
     assert {o.status.value for o in build.run(jobs)} == {"rendered"}
     assert [p for p in hashed if p in ours] == []
@@ -772,7 +772,7 @@ def test_a_worker_that_dies_is_a_clear_error_not_a_crash(
     from vsp_cli import build
 
     make_statements(tmp_path / "in", 4)
-    monkeypatch.setattr(build, "process", _die)
+    monkeypatch.setattr(build.work, "process", _die)
     assert call("render", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "-j", "2") == 1
     assert "Arbeitsprozess wurde unerwartet beendet" in capsys.readouterr().err
 
@@ -785,19 +785,19 @@ def test_library_versions_are_part_of_the_fingerprint(
 
     from vsp_cli import build
 
-    for module, dist in build._LIBRARIES:
-        assert build._installed_version(module, dist) == version(dist)  # the quick way agrees
+    for module, dist in build.fingerprints._LIBRARIES:
+        assert build.fingerprints._installed_version(module, dist) == version(dist)  # the quick way agrees
     [source] = make_statements(tmp_path / "in", 1)
     job = Job(source, build.output_paths(source, tmp_path / "out", ("pdf",)))
     before = build.Fingerprinter().context(job, "pdf")
     monkeypatch.setattr(
-        build, "_installed_version", lambda module, dist: "9.9" if dist == "reportlab" else "1"
+        build.fingerprints, "_installed_version", lambda module, dist: "9.9" if dist == "reportlab" else "1"
     )
-    build._libraries.cache_clear()
+    build.fingerprints._libraries.cache_clear()
     try:
         assert build.Fingerprinter().context(job, "pdf") != before
     finally:
-        build._libraries.cache_clear()
+        build.fingerprints._libraries.cache_clear()
 
 
 def test_watch_covers_configuration_and_templates_outside_the_inputs(tmp_path: Path) -> None:

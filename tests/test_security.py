@@ -235,9 +235,11 @@ def test_the_fingerprint_reads_no_template_outside_and_none_beyond_its_size(
     (folder / "fuss.j2").write_text("Fuß", encoding="utf-8")
     (folder / "statement.md.j2").symlink_to(secret_file)
     hashed: list[tuple[Path, int]] = []
-    real_hash = build._hash_file
+    real_hash = build.fingerprints.hash_file
     monkeypatch.setattr(
-        build, "_hash_file", lambda path, limit=-1: hashed.append((path, limit)) or real_hash(path, limit)
+        build.fingerprints,
+        "hash_file",
+        lambda path, limit=-1: hashed.append((path, limit)) or real_hash(path, limit),
     )
     job = build.Job(SEED, {"md": tmp_path / "a.md"}, RenderSettings(template_dir=folder))
     build.Fingerprinter().context(job, "md")
