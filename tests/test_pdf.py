@@ -26,7 +26,7 @@ from conftest import CASES, EXAMPLE_FILES, VALID_CASES
 from vsp_cli import pdf as pdf_module
 from vsp_cli.charset import is_printable
 from vsp_cli.labels import BOX_EMPTY, BOX_TICKED, NICHT_RELEVANT, OPTIONS_BY_ART, Art, Labels
-from vsp_cli.model import Statement
+from vsp_cli.model import VISIBLE_PATTERN, Statement
 from vsp_cli.pdf import render_pdf
 from vsp_cli.settings import RenderSettings
 from vsp_cli.validation import load_statement
@@ -516,8 +516,9 @@ def test_structure_is_valid_and_fonts_are_embedded_dejavu(path: Path) -> None:
 _PRINTABLE = [chr(c) for c in range(0x20, 0x10000) if is_printable(chr(c))]
 _SPECIAL = list("<>&\"' */_[]()#|`\\!\n\t-+=~.:1„“–€§ß\xad\xa0")
 _CHARS = st.one_of(st.sampled_from(_SPECIAL), st.sampled_from(_PRINTABLE))
-_TEXT = st.text(alphabet=_CHARS, min_size=1, max_size=60).filter(lambda s: s.strip() != "")
-_PROSE = st.text(alphabet=_CHARS, min_size=1, max_size=300).filter(lambda s: s.strip() != "")
+_VISIBLE = re.compile(VISIBLE_PATTERN)  # what the model asks of a text: more than spaces and soft hyphens
+_TEXT = st.text(alphabet=_CHARS, min_size=1, max_size=60).filter(lambda s: bool(_VISIBLE.search(s)))
+_PROSE = st.text(alphabet=_CHARS, min_size=1, max_size=300).filter(lambda s: bool(_VISIBLE.search(s)))
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
