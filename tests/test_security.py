@@ -387,6 +387,7 @@ HUGE_STEPS = {
     "join-methode": "{{ ('x' * 100000).join(range(2000) | map('string')) }}",
     "batch": "{{ [1] | batch(30000000, 0) | list }}",
     "hoch": "{{ 10 ** 10000000 }}",
+    "summe-von-listen": "{{ ([[1]] * 300000) | sum(start=[]) | length }}",
 }
 
 

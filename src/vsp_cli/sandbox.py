@@ -8,10 +8,10 @@ no object with methods that reach files or the process is in reach. Nothing rand
 
 The budget bounds what one render may cost, whatever the template does:
 
-- CPU time (`MAX_SECONDS`): checked at every call, attribute, filter, test, operator, loop step and piece of
-  output, which are the only ways a template computes; a loop that prints nothing still steps through
+- CPU time (`MAX_SECONDS`): checked at every call (macros included), Jinja filter, test, operator and loop
+  step, which are the only ways a template repeats work; a loop that prints nothing still steps through
   `_vsp_loop`, which wraps the iterable of every `{% for %}` when the template is compiled. The clock is read
-  at every 64th step only: a statement's render has a few hundred.
+  at every 64th step only: a statement's render has a few dozen.
 - Size (`MAX_CHARS`): the output, and every text, list or number a step makes. Steps that could make a huge
   value out of small ones at once are checked before they run: `*` and `**`, padding and widths (`center`,
   `indent`, format specifications), `replace` and `join`.
@@ -23,6 +23,7 @@ a hang, never an internal error.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -30,7 +31,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from jinja2 import nodes
-from jinja2.runtime import Context
+from jinja2.runtime import Context, Macro
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedFormatter
 
 from .diagnostics import german_number
@@ -93,6 +94,8 @@ def _too_big(what: str) -> BudgetExceeded:
 
 #: The attributes of a mapping, which Jinja prefers to its items of the same name.
 _DICT_ATTRIBUTES = frozenset(dir(dict))
+#: Values `sized` has nothing to look at.
+_SMALL = frozenset({type(None), bool, float, dict})
 
 
 def sized(value: Any) -> Any:
@@ -237,11 +240,17 @@ def _filter_check(name: str, value: Any, args: tuple[Any, ...], kwargs: dict[str
         _join(separator, value)
     elif name == "format" and isinstance(value, str):
         _printf(value, args)
+    elif name == "sum" and not isinstance(value, str):
+        # lists added up copy the sum so far at each step: a million short ones took hours
+        value = list(value)
+        sizes = [len(item) for item in value if isinstance(item, str | list | tuple)]
+        if sizes and len(value) * sum(sizes) > MAX_CHARS * 10:
+            raise _too_big(f"{german_number(len(value))} Listen mit sum zusammengefügt, Grenze MAX_CHARS")
     return value
 
 
 #: Filters `_filter_check` looks at besides `_WIDTH_FILTERS`.
-_CHECKED_FILTERS = _WIDTH_FILTERS | {"replace", "join", "format"}
+_CHECKED_FILTERS = _WIDTH_FILTERS | {"replace", "join", "format", "sum"}
 
 
 def _guarded_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
@@ -292,6 +301,32 @@ def _stepping(iterable: Iterable[Any], budget: Budget) -> Iterator[Any]:
         yield item
 
 
+def _bounded_concat(pieces: Iterable[str]) -> str:
+    """Jinja's join of a template's, macro's or block's output pieces, refusing more than `MAX_CHARS`: counted
+    before a list is joined, and piece by piece while a template's output is made."""
+    if type(pieces) is list:
+        if sum(map(len, pieces)) > MAX_CHARS:
+            raise _too_long_output()
+        return "".join(pieces)
+    made: list[str] = []  # a template's output as it is made: counted some pieces at a time
+    size = 0
+    stream = iter(pieces)
+    while batch := list(itertools.islice(stream, _BATCH)):
+        size += sum(map(len, batch))
+        if size > MAX_CHARS:
+            raise _too_long_output()
+        made += batch
+    return "".join(made)
+
+
+#: Pieces of output counted at a time: a statement's template makes some sixty.
+_BATCH = 64
+
+
+def _too_long_output() -> BudgetExceeded:
+    return BudgetExceeded(f"mehr als {german_number(MAX_CHARS)} Zeichen Ausgabe (Grenze MAX_CHARS)")
+
+
 class _Formatter(SandboxedFormatter):
     """`str.format` in the sandbox, refusing widths beyond `MAX_WIDTH` (`"{:>999999999}"`)."""
 
@@ -311,12 +346,15 @@ class Sandbox(ImmutableSandboxedEnvironment):
         self.globals.pop("lipsum", None)  # random text; `range` is the sandbox's own, at most 100,000 steps
         self._unguarded = {name: func for name, func in self.filters.items() if name != "random"}
         self.tests = {name: _guarded_test(test) for name, test in self.tests.items()}
+        self.concat = _bounded_concat  # type: ignore[method-assign]
         self.install_filters({})
 
     def install_filters(self, filters: Mapping[str, Callable[..., Any]]) -> None:
-        """Add `filters` to Jinja's own; every filter runs guarded (`_guarded_filter`)."""
-        self._unguarded.update(filters)
+        """Add vsp's own `filters` to Jinja's, which run guarded (`_guarded_filter`). vsp's own take time and
+        memory in proportion to their input, as the tests of `markdown` make sure, and run as they are: a
+        statement's render calls them dozens of times."""
         self.filters = {name: _guarded_filter(name, func) for name, func in self._unguarded.items()}
+        self.filters.update(filters)
         self.filters[LOOP_FILTER] = _loop
 
     def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
@@ -332,25 +370,32 @@ class Sandbox(ImmutableSandboxedEnvironment):
         return sized(super().call_binop(context, operator, left, right))
 
     def getattr(self, obj: Any, attribute: str) -> Any:
-        budget = CURRENT.get()
-        if budget is not None:
-            budget.step()
+        # no budget step: reading attributes repeatedly takes a loop or a call, which step
         if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
             # what Jinja does after looking for an attribute that a mapping does not have: the context's
             # mappings are read this way hundreds of times a render
             try:
-                return sized(obj[attribute])
+                value = obj[attribute]
             except KeyError:
                 pass
+            else:
+                if type(value) is str:
+                    if len(value) > MAX_CHARS:
+                        raise _too_big(f"mehr als {german_number(MAX_CHARS)} Zeichen, Grenze MAX_CHARS")
+                    return value
+                return value if type(value) in _SMALL else sized(value)
         return sized(super().getattr(obj, attribute))
 
+    def is_safe_callable(self, obj: Any) -> bool:
+        return type(obj) is Macro or super().is_safe_callable(obj)  # a template's own macro
+
     def getitem(self, obj: Any, argument: Any) -> Any:
-        _step()
         return sized(super().getitem(obj, argument))
 
     def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         _step()
-        args = _call_check(__obj, args, kwargs)
+        if type(__obj) is not Macro:
+            args = _call_check(__obj, args, kwargs)
         return sized(super().call(__context, __obj, *args, **kwargs))
 
     def wrap_str_format(self, value: Any) -> Callable[..., str] | None:

@@ -29,10 +29,10 @@ from jinja2.exceptions import SecurityError
 from jinja2.loaders import split_template_path
 
 from . import templatefiles
-from .diagnostics import Diagnostic, Severity, Span, german_number, shorten
+from .diagnostics import Diagnostic, Severity, Span, shorten
 from .errors import TemplateError
 from .resources import builtin_templates_dir
-from .sandbox import CURRENT, MAX_CHARS, Budget, BudgetExceeded, Sandbox
+from .sandbox import CURRENT, Budget, BudgetExceeded, Sandbox
 
 #: Exceptions a template can provoke by itself (calling a method wrongly, dividing by zero, including or calling
 #: itself without end, …): reported as a problem of the template, not as an internal error of vsp.
@@ -137,7 +137,7 @@ def render(env: jinja2.Environment, name: str, context: Mapping[str, Any]) -> st
     try:
         template = _template(env, name)
         try:
-            return _generate(template, context)
+            return template.render(context)  # the output bounded by the sandbox's `concat`
         except jinja2.TemplateSyntaxError as exc:  # an {% include %} or {% extends %} of a broken file
             raise TemplateError([_syntax(exc, name)]) from None
         except jinja2.TemplateNotFound as exc:
@@ -161,18 +161,6 @@ def _template(env: jinja2.Environment, name: str) -> jinja2.Template:
         found = [str(Path(folder, name)) for folder in _searched(env) if Path(folder, name).is_file()]
         problem = _diagnostic(found[0] if found else name, 0, "template-error", _NOT_UTF8.format(name=name))
         raise TemplateError([problem]) from None
-
-
-def _generate(template: jinja2.Template, context: Mapping[str, Any]) -> str:
-    """The template's output, piece by piece, stopped once it grows beyond `MAX_CHARS`."""
-    pieces: list[str] = []
-    size = 0
-    for piece in template.generate(context):
-        size += len(piece)
-        if size > MAX_CHARS:
-            raise BudgetExceeded(f"mehr als {german_number(MAX_CHARS)} Zeichen Ausgabe (Grenze MAX_CHARS)")
-        pieces.append(piece)
-    return "".join(pieces)
 
 
 def _over_budget(exc: BudgetExceeded | MemoryError, template: jinja2.Template) -> Diagnostic:
