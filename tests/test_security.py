@@ -557,3 +557,39 @@ def test_another_users_file_in_a_sticky_shared_folder_is_passed_over_even_by_roo
     planted.chmod(0o1777)
     _owned_by_another(planted / "vsp.toml", monkeypatch, me=0 if os.geteuid() == 0 else os.geteuid() + 1)
     assert config_module.find_config(planted / "standpunkte") is None
+
+
+# --- outputs stay inside the project --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "projekt" / "standpunkte").mkdir(parents=True)
+    shutil.copy(SEED, tmp_path / "projekt" / "standpunkte" / "a.yaml")
+    (tmp_path / "aussen").mkdir()
+    return tmp_path / "projekt"
+
+
+@pytest.mark.parametrize("where", ["../aussen", "{tmp}/aussen", "build"])
+def test_an_output_folder_outside_the_configurations_folder_is_refused(
+    project: Path, capsys: pytest.CaptureFixture[str], where: str
+) -> None:
+    if where == "build":  # inside by name, outside through a link
+        (project / "build").symlink_to(project.parent / "aussen")
+    (project / "vsp.toml").write_text(
+        f'output_dir = "{where.format(tmp=project.parent)}"\n', encoding="utf-8"
+    )
+    code, out, _ = vsp(capsys, "render", str(project / "standpunkte"))
+    assert code == 1
+    assert f"{project / 'vsp.toml'}:1:14: fehler:" in out and "[output-outside]" in out
+    assert list((project.parent / "aussen").iterdir()) == []
+
+
+def test_an_output_folder_inside_the_project_and_one_named_with_o_are_used(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "vsp.toml").write_text('output_dir = "build/vsp"\nformats = ["md"]\n', encoding="utf-8")
+    assert vsp(capsys, "render", str(project / "standpunkte"))[0] == 0
+    assert (project / "build" / "vsp" / "a.md").is_file()
+    assert vsp(capsys, "render", str(project / "standpunkte"), "-o", str(project.parent / "aussen"))[0] == 0
+    assert (project.parent / "aussen" / "a.md").is_file()

@@ -48,7 +48,7 @@ from .diagnostics import (
     shorten,
 )
 from .errors import ConfigError
-from .fileio import open_regular, os_reason, read_regular, real
+from .fileio import is_inside, open_regular, os_reason, read_regular, real
 from .labels import DEFAULT_BODY, DEFAULT_LABELS, Labels
 from .settings import FORMATS, Format, RenderSettings
 
@@ -177,7 +177,18 @@ def _folder(value: Path, info: ValidationInfo) -> Path:
 
 
 def _output_folder(value: Path, info: ValidationInfo) -> Path:
+    """An output folder: in a configuration file, inside the file's folder once links are followed (a
+    repository must not make vsp write into `~`, `/etc` or another checkout); on the command line, anywhere."""
     path = _anchored(value, info)
+    context = info.context if isinstance(info.context, dict) else {}
+    project = context.get("project")
+    if isinstance(project, Path) and not is_inside(path, real(project)):
+        raise PydanticCustomError(
+            "output_outside",
+            "{path} liegt außerhalb von {project}, dem Ordner der Konfigurationsdatei; Ausgaben bleiben im "
+            "Projekt. Einen Ordner außerhalb nennt -o auf der Kommandozeile",
+            {"path": quote_path(path), "project": quote_path(real(project))},
+        )
     if os.path.lexists(path) and not _is_dir(path):
         raise PydanticCustomError(
             "not_a_folder", "{path} ist eine Datei, kein Ordner", {"path": quote_path(path)}
@@ -590,7 +601,14 @@ def _message(err: ErrorDetails) -> tuple[str, str]:
         return "empty-list", f"„{name}“ braucht mindestens einen Eintrag"
     if kind == "string_too_long":
         return _too_long(name, (err.get("ctx") or {}).get("max_length"), len(str(value)))
-    if kind in ("file_missing", "not_an_image", "image_too_large", "folder_missing", "not_a_folder"):
+    if kind in (
+        "file_missing",
+        "not_an_image",
+        "image_too_large",
+        "folder_missing",
+        "not_a_folder",
+        "output_outside",
+    ):
         return kind.replace("_", "-"), f"„{name}“: {err['msg']}"
     if kind == "unknown_user":
         return "invalid-value", f"„{name}“: {err['msg']}"
@@ -598,13 +616,15 @@ def _message(err: ErrorDetails) -> tuple[str, str]:
 
 
 def _validate(
-    data: Mapping[str, Any], base: Path, where: Path | str, locate: Callable[..., Span]
+    data: Mapping[str, Any], base: Path, where: Path | str, locate: Callable[..., Span], *, file: bool = False
 ) -> tuple[ConfigFile | None, list[Diagnostic]]:
-    """Validate settings; `locate(path, key=…)` gives the span of a path. All problems are collected."""
+    """Validate settings (of a configuration file, if `file`: then outputs stay inside `base`);
+    `locate(path, key=…)` gives the span of a path. All problems are collected."""
     diagnostics: list[Diagnostic] = []
     values: ConfigFile | None = None
+    context = {"base": base, "project": base} if file else {"base": base}
     try:
-        values = ConfigFile.model_validate(data, context={"base": base})
+        values = ConfigFile.model_validate(data, context=context)
     except ValidationError as exc:
         for err in exc.errors(include_url=False):
             loc: PathKey = tuple(err["loc"])
@@ -666,7 +686,7 @@ def load_config(path: Path) -> ProjectConfig:
         raise ConfigError(
             [_diagnostic(path, index.locate(()), (), "invalid-type", "[tool.vsp] muss eine Tabelle sein")]
         )
-    values, diagnostics = _validate(data, path.parent, path, index.locate)
+    values, diagnostics = _validate(data, path.parent, path, index.locate, file=True)
     if values is None:
         raise ConfigError(diagnostics)
     lines: dict[str, int] = {}
