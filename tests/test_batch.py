@@ -640,7 +640,10 @@ def test_a_statement_saved_during_the_build_is_recorded_as_rendered(tmp_path: Pa
     task = build.prepare(job, {}, build.Fingerprinter(), build.RecordKeys(), force=False, check=False)
     source.write_text(second, encoding="utf-8")  # saved after planning, before rendering
     outcome = build.process(task)
-    build.save_records([outcome])
+    entries = build.Entries(build.record_key())
+    for path, entry in outcome.record.items():
+        entries.add(path, entry)
+    build.save_records(entries)
     assert "VI-A-10000-VSP-02" in job.outputs["md"].read_text(encoding="utf-8")
     source.write_text(first, encoding="utf-8")  # and changed back
     [again] = build.run([job])
@@ -657,9 +660,9 @@ def test_a_fresh_build_reads_each_statement_once(tmp_path: Path, monkeypatch: py
     hashed: list[Path] = []
     real_hash = build.fingerprints.hash_file
 
-    def counting(path: Path, limit: int = -1) -> str:
+    def counting(path: Path, limit: int = -1, **how: bool) -> str:
         hashed.append(path)
-        return real_hash(path, limit)
+        return real_hash(path, limit, **how)
 
     monkeypatch.setattr(build.fingerprints, "hash_file", counting)
     ours = {*sources, *(job.outputs["md"] for job in jobs)}  # templates are hashed too, once a run
@@ -944,3 +947,84 @@ def test_ctrl_c_while_workers_start_prints_one_line(tmp_path: Path) -> None:
         assert proc.returncode in (130, -signal.SIGINT) or "gerendert" in err, (proc.returncode, err)
         out = tmp_path / "out"
         assert not [p for p in out.iterdir() if p.name.endswith(".tmp")] if out.exists() else True
+
+
+# --- issue #18: warnings kept with the record, the summary, memory --------------------------------------------
+
+#: A statement with one warning (an unknown Zuständigkeit).
+WARNED = SEED.replace("zustaendigkeit: Vorberatung", "zustaendigkeit: Vorbereitung", 1)
+
+
+def test_a_warning_is_shown_again_when_the_output_is_kept(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An unchanged re-render said „alles in Ordnung“ although `validate` still reported the warning."""
+    assert WARNED != SEED
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.yaml").write_text(WARNED, encoding="utf-8")
+    first = (call("render", str(tmp_path / "in"), "-f", "md"), capsys.readouterr())
+    again = (call("render", str(tmp_path / "in"), "-f", "md"), capsys.readouterr())
+    assert first[0] == again[0] == 0
+    assert "1 gerendert" in first[1].err and "0 gerendert, 1 unverändert" in again[1].err
+    assert "(1 Warnung)" in again[1].err and "alles in Ordnung" not in again[1].err
+    assert again[1].out == first[1].out and "[unknown-zustaendigkeit]" in again[1].out
+    assert call("render", str(tmp_path / "in"), "-f", "md", "--strict") == 1  # and --strict still fails
+
+
+def test_watch_shows_the_warnings_of_unchanged_statements_after_a_fix(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.yaml").write_text(WARNED, encoding="utf-8")
+    other = tmp_path / "in" / "b.yaml"
+    other.write_text(SEED.replace("status: oeffentlich", "status: geheim"), encoding="utf-8")
+    log = tmp_path / "log.txt"
+    with log.open("w") as sink:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "vsp_cli", "render", "--watch", str(tmp_path / "in"), "-f", "md"],
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            assert _wait_for(lambda: "Warte auf Änderungen" in log.read_text(encoding="utf-8"))
+            other.write_text(SEED, encoding="utf-8")  # the error fixed; a.yaml is unchanged
+            assert _wait_for(lambda: (tmp_path / "in" / "b.md").exists())
+            assert _wait_for(lambda: log.read_text(encoding="utf-8").count("[unknown-zustaendigkeit]") == 2)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+
+
+def _rendered(task: Any, check: bool = False) -> Any:
+    """A worker's outcome, without rendering: the record entries of the task's outputs."""
+    from vsp_cli import build
+
+    record = {key: build.RecordEntry("f" * 64, "d" * 64, 1000, "../in/x.yaml") for key in task.keys.values()}
+    return build.Outcome(task.job, build.OutcomeStatus.RENDERED, record=record)
+
+
+def test_the_main_process_keeps_nothing_per_statement_once_it_is_done(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch's main process grew by some 7 KB per statement (issue #18): outcomes came back from the workers
+    with their jobs' settings and were all kept. Measured with workers that render nothing: what the main
+    process holds for each statement is its record entries, as text (it was 5 KB in this measurement)."""
+    import tracemalloc
+
+    from vsp_cli import build
+
+    monkeypatch.setattr(build.work, "process", _rendered)
+    monkeypatch.setattr(
+        build.pool, "_warm_up", tracemalloc.stop
+    )  # the workers load no renderer, trace nothing
+    peaks = []
+    for count in (150, 750):
+        sources = [tmp_path / f"in{count}" / f"vsp-{i:05d}.yaml" for i in range(count)]
+        jobs = [Job(s, build.output_paths(s, tmp_path / f"out{count}", ("pdf", "md"))) for s in sources]
+        (tmp_path / f"out{count}").mkdir()
+        tracemalloc.start()
+        try:
+            build.run(jobs, workers=2, keep=False, on_outcome=lambda outcome: None)
+            peaks.append(tracemalloc.get_traced_memory()[1])
+        finally:
+            tracemalloc.stop()
+    per_statement = (peaks[1] - peaks[0]) / 600
+    assert per_statement < 1200, per_statement  # two entries of some 400 bytes each

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
+import stat
 import time
 import tracemalloc
 from pathlib import Path
@@ -13,6 +16,7 @@ import pytest
 from conftest import EXAMPLES, ROOT
 from vsp_cli import api, build, sandbox, templatefiles
 from vsp_cli import config as config_module
+from vsp_cli.build import RECORD_NAME
 from vsp_cli.cli import main
 from vsp_cli.config import load_config
 from vsp_cli.diagnostics import QUOTE_LIMIT, Diagnostic, quote, quote_path
@@ -593,3 +597,131 @@ def test_an_output_folder_inside_the_project_and_one_named_with_o_are_used(
     assert (project / "build" / "vsp" / "a.md").is_file()
     assert vsp(capsys, "render", str(project / "standpunkte"), "-o", str(project.parent / "aussen"))[0] == 0
     assert (project.parent / "aussen" / "a.md").is_file()
+
+
+def test_nothing_is_written_through_a_link_that_appeared_in_the_output_folder(tmp_path: Path) -> None:
+    """Planned, then the output folder turned into a link to another folder: the write is refused."""
+    (tmp_path / "in").mkdir()
+    shutil.copy(SEED, tmp_path / "in" / "a.yaml")
+    (tmp_path / "out").mkdir()
+    (tmp_path / "fremd").mkdir()
+    job = build.Job(
+        tmp_path / "in" / "a.yaml", build.output_paths(tmp_path / "in" / "a.yaml", tmp_path / "out", ("md",))
+    )
+    task = build.prepare(job, {}, build.Fingerprinter(), build.RecordKeys(), force=False, check=False)
+    (tmp_path / "out").rmdir()
+    (tmp_path / "out").symlink_to(tmp_path / "fremd")
+    outcome = build.process(task)
+    assert outcome.status is build.OutcomeStatus.INVALID
+    assert outcome.diagnostics[-1].code == "output-unwritable"
+    assert list((tmp_path / "fremd").iterdir()) == []
+
+
+# --- the build record vouches only for what this machine wrote ------------------------------------------------
+
+
+@pytest.fixture
+def rendered(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    """Two statements rendered (Markdown) into out/, with their build record."""
+    (tmp_path / "in").mkdir()
+    for name in ("a", "b"):
+        shutil.copy(SEED, tmp_path / "in" / f"{name}.yaml")
+    assert vsp(capsys, "render", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "-f", "md")[0] == 0
+    return tmp_path
+
+
+def _record(folder: Path) -> dict[str, dict[str, object]]:
+    data = json.loads((folder / RECORD_NAME).read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    return data
+
+
+def test_a_forged_output_with_a_matching_record_entry_is_rendered_again(
+    rendered: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = rendered / "out"
+    genuine = (out / "a.md").read_bytes()
+    forged = genuine.replace(b"Werkstatt", b"Falschgeld")
+    (out / "a.md").write_bytes(forged)
+    record = _record(out)
+    assert set(record["a.md"]) == {"fingerprint", "sha256", "size", "source", "warnings", "mac"}
+    record["a.md"].update(
+        sha256=hashlib.sha256(forged).hexdigest(), size=len(forged)
+    )  # the MAC cannot follow
+    (out / RECORD_NAME).write_text(json.dumps(record), encoding="utf-8")
+    code, _, err = vsp(capsys, "render", str(rendered / "in"), "-o", str(out), "-f", "md")
+    assert code == 0 and "1 gerendert, 1 unverändert" in err
+    assert (out / "a.md").read_bytes() == genuine
+
+
+def test_an_orphan_whose_entry_this_machine_did_not_sign_is_not_deleted(
+    rendered: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = rendered / "out"
+    record = _record(out)
+    record["a.md"]["mac"] = "0" * 64
+    (out / RECORD_NAME).write_text(json.dumps(record), encoding="utf-8")
+    (rendered / "in" / "a.yaml").unlink()
+    code, printed, _ = vsp(capsys, "render", str(rendered / "in"), "-o", str(out), "-f", "md")
+    assert code == 0 and (out / "a.md").is_file()
+    assert "stammt nicht von vsp auf diesem Rechner" in printed
+
+
+def test_an_orphan_that_is_a_link_is_neither_followed_nor_deleted(
+    rendered: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = rendered / "out"
+    elsewhere = rendered / "woanders.md"
+    shutil.copy(out / "a.md", elsewhere)  # the very bytes the record names
+    (out / "a.md").unlink()
+    (out / "a.md").symlink_to(elsewhere)
+    (rendered / "in" / "a.yaml").unlink()
+    hashed: list[Path] = []
+    real_hash = build.fingerprints.hash_file
+    monkeypatch.setattr(
+        build.fingerprints, "hash_file", lambda path, *a, **k: hashed.append(path) or real_hash(path, *a, **k)
+    )
+    code, printed, _ = vsp(capsys, "render", str(rendered / "in"), "-o", str(out), "-f", "md")
+    assert code == 0 and (out / "a.md").is_symlink() and elsewhere.is_file()
+    assert out / "a.md" not in hashed and "[output-orphaned]" in printed
+
+
+def test_an_orphan_is_hashed_no_further_than_its_recorded_size(
+    rendered: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = rendered / "out"
+    with (out / "a.md").open("ab") as fh:
+        fh.truncate(200_000_000)  # sparse: no room on the disk
+    (rendered / "in" / "a.yaml").unlink()
+    hashed: list[Path] = []
+    real_hash = build.fingerprints.hash_file
+    monkeypatch.setattr(
+        build.fingerprints, "hash_file", lambda path, *a, **k: hashed.append(path) or real_hash(path, *a, **k)
+    )
+    assert vsp(capsys, "render", str(rendered / "in"), "-o", str(out), "-f", "md")[0] == 0
+    assert out / "a.md" not in hashed and (out / "a.md").is_file()
+
+
+def test_the_key_is_made_once_readable_by_the_user_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    (tmp_path / "in").mkdir()
+    shutil.copy(SEED, tmp_path / "in" / "a.yaml")
+    for expected in ("1 gerendert", "0 gerendert, 1 unverändert"):
+        code, _, err = vsp(capsys, "render", str(tmp_path / "in"), "-f", "md")
+        assert code == 0 and expected in err
+    key = tmp_path / "cache" / "vsp" / "record.key"
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600 and key.stat().st_size == 32
+
+
+def test_without_a_writable_cache_everything_is_rendered_and_nothing_breaks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "datei").write_text("kein Ordner", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "datei"))
+    (tmp_path / "in").mkdir()
+    shutil.copy(SEED, tmp_path / "in" / "a.yaml")
+    for _ in range(2):
+        code, _, err = vsp(capsys, "render", str(tmp_path / "in"), "-f", "md")
+        assert code == 0 and "1 gerendert, 0 unverändert" in err

@@ -272,6 +272,7 @@ def execute(options: BatchOptions, report: Report) -> None:
             force=options.force,
             on_outcome=on_outcome,
             searched=searched,
+            keep=False,  # reported as they come: nothing per statement is held once it is done
         )
     finally:
         progress.clear()

@@ -126,9 +126,10 @@ def os_reason(exc: OSError) -> str:
     return reason or exc.strerror or str(exc) or type(exc).__name__
 
 
-def read_regular(path: Path, limit: int = -1) -> bytes:
-    """The bytes of a regular file (at most `limit`); anything else raises OSError instead of blocking."""
-    with open_regular(path) as fh:
+def read_regular(path: Path, limit: int = -1, *, follow_links: bool = True) -> bytes:
+    """The bytes of a regular file (at most `limit`); anything else raises OSError instead of blocking, and so
+    does a link unless `follow_links`."""
+    with open_regular(path, follow_links=follow_links) as fh:
         return fh.read(limit)
 
 
@@ -136,11 +137,11 @@ def read_regular(path: Path, limit: int = -1) -> bytes:
 _CHUNK = 1 << 20
 
 
-def digest_regular(path: Path, limit: int = -1) -> str:
+def digest_regular(path: Path, limit: int = -1, *, follow_links: bool = True) -> str:
     """SHA-256 (hex) of a regular file's bytes (at most `limit`), read in pieces: memory stays flat however
-    large the file is (a statement folder may hold anything)."""
+    large the file is (a statement folder may hold anything). A link raises OSError unless `follow_links`."""
     h = hashlib.sha256()
-    with open_regular(path) as fh:
+    with open_regular(path, follow_links=follow_links) as fh:
         while limit != 0:
             chunk = fh.read(_CHUNK if limit < 0 else min(_CHUNK, limit))
             if not chunk:
@@ -151,13 +152,15 @@ def digest_regular(path: Path, limit: int = -1) -> str:
     return h.hexdigest()
 
 
-def open_regular(path: Path) -> BinaryIO:
-    """A regular file opened for reading; anything else raises OSError instead of blocking.
+def open_regular(path: Path, *, follow_links: bool = True) -> BinaryIO:
+    """A regular file opened for reading; anything else raises OSError instead of blocking, and so does a
+    link unless `follow_links` (ELOOP).
 
     The file is opened without blocking and checked on the open descriptor, so a named pipe is refused at
     once rather than waited on, and a file swapped for one after a check cannot slip through.
     """
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags if follow_links else flags | getattr(os, "O_NOFOLLOW", 0))
     try:
         mode = os.fstat(fd).st_mode
         if stat.S_ISDIR(mode):

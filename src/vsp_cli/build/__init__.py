@@ -18,19 +18,20 @@ output), `record` (the build record and orphans), `work` (one statement: up to d
 """
 
 from .fingerprints import Fingerprinter, fingerprint
-from .jobs import Entry, Job, Outcome, OutcomeStatus, RecordKeys, find_collisions, output_paths, shown_path
+from .jobs import Job, Outcome, OutcomeStatus, RecordKeys, find_collisions, output_paths, shown_path
 from .pool import MAX_WORKERS, WorkerLost, default_jobs, run, worker_count
-from .record import RECORD_NAME, save_records
+from .record import RECORD_NAME, Entries, RecordEntry, record_key, save_records
 from .work import Task, prepare, process
 
 __all__ = [
     "MAX_WORKERS",
     "RECORD_NAME",
-    "Entry",
+    "Entries",
     "Fingerprinter",
     "Job",
     "Outcome",
     "OutcomeStatus",
+    "RecordEntry",
     "RecordKeys",
     "Task",
     "WorkerLost",
@@ -40,6 +41,7 @@ __all__ = [
     "output_paths",
     "prepare",
     "process",
+    "record_key",
     "run",
     "save_records",
     "shown_path",

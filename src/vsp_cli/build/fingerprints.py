@@ -18,9 +18,10 @@ from ..settings import RenderSettings
 from .jobs import Job
 
 
-def hash_file(path: Path, limit: int = -1) -> str:
+def hash_file(path: Path, limit: int = -1, *, follow_links: bool = True) -> str:
+    """SHA-256 of a regular file's first `limit` bytes; "-" for anything else (a link, unless followed)."""
     try:
-        return digest_regular(path, limit)
+        return digest_regular(path, limit, follow_links=follow_links)
     except OSError:
         return "-"
 

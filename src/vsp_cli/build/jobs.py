@@ -8,11 +8,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..diagnostics import Diagnostic
 from ..fileio import real
 from ..inputs import Resolver
 from ..settings import RenderSettings
+
+if TYPE_CHECKING:
+    from .record import RecordEntry
 
 
 class OutcomeStatus(StrEnum):
@@ -23,12 +27,6 @@ class OutcomeStatus(StrEnum):
     STALE = "stale"  # --check: an output is missing or differs
     ORPHANED = "orphaned"  # an output whose statement is gone (an error with --check, else left: edited)
     REMOVED = "removed"  # an output whose statement is gone, deleted
-
-
-#: A build record's entry for one output: the fingerprint it was rendered from, the SHA-256 of the file as
-#: written, and its statement's path relative to the output folder (an output whose statement is gone is
-#: an orphan: `find_orphans`).
-Entry = tuple[str, str, str]
 
 
 @dataclass(frozen=True)
@@ -52,7 +50,7 @@ class Outcome:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     source_text: str | None = None
     #: Output path → its record entry, for outputs written or confirmed this run.
-    record: dict[str, Entry] = field(default_factory=dict)
+    record: dict[str, RecordEntry] = field(default_factory=dict)
     #: Outputs missing or differing (--check).
     stale: list[Path] = field(default_factory=list)
 
@@ -72,9 +70,14 @@ class RecordKeys:
 
     def __init__(self) -> None:
         self.folder = Resolver().folder
+        self._folders: dict[str, str] = {}  # a folder as written → resolved, as text
 
     def __call__(self, path: Path) -> str:
-        return str(self.folder(path) / path.name)
+        head, name = os.path.split(os.fspath(path))
+        folder = self._folders.get(head)
+        if folder is None:
+            folder = self._folders[head] = str(self.folder(path))
+        return os.path.join(folder, name)
 
 
 def find_collisions(jobs: Sequence[Job]) -> list[Diagnostic]:

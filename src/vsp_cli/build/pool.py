@@ -3,21 +3,28 @@
 from __future__ import annotations
 
 import contextlib
-import itertools
 import os
 import signal
 import threading
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import InvalidStateError, ProcessPoolExecutor
+from concurrent.futures import Future, InvalidStateError, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
-from functools import partial
 from pathlib import Path
 
 from . import work
 from .fingerprints import Fingerprinter
 from .jobs import Job, Outcome, RecordKeys
-from .record import find_orphans, load_records, orphan_outcomes, remove_orphans, save_records
+from .record import (
+    Entries,
+    find_orphans,
+    load_records,
+    orphan_outcomes,
+    record_key,
+    remove_orphans,
+    save_records,
+)
 
 
 def _warm_up() -> None:
@@ -57,59 +64,134 @@ def run(
     force: bool = False,
     on_outcome: Callable[[Outcome], None] | None = None,
     searched: Sequence[Path] = (),
+    keep: bool = True,
 ) -> list[Outcome]:
     """Process all jobs (in a process pool if `workers` > 1 and two or more have work), in input order.
 
     Up-to-date outputs are found here, in the main process, so that a run with nothing to do starts no
-    worker and imports no renderer.
+    worker and imports no renderer. Each outcome goes to `on_outcome` as soon as its turn comes; the main
+    process then keeps of it only its record entries (and, with `keep`, a slim copy to return): its memory
+    does not grow with the number of statements beyond that.
     """
     keys = RecordKeys()
+    key = record_key()
     records = load_records(jobs, keys)
-    known = records if not (check or force) else {}
+    orphans = find_orphans({keys(out) for job in jobs for out in job.outputs.values()}, records, searched)
     fingerprinter = Fingerprinter()
-    do = partial(work.process, check=check)
+    entries = Entries(key)  # for the record: signed, as text
     outcomes: list[Outcome] = []
-    pool: ProcessPoolExecutor | None = None
-    try:
-        tasks: list[work.Task] = []
-        pending = 0
+
+    def tasks() -> Iterator[work.Task]:
         for job in jobs:
-            task = work.prepare(job, known, fingerprinter, keys, force=force, check=check)
-            pending += bool(task.todo)
-            if pending == 2 and pool is None and workers > 1:
-                # A single job with work (a save in --watch) is rendered here; a second one starts the
-                # workers, which load the renderers while the rest of the jobs is prepared.
-                pool = ProcessPoolExecutor(max_workers=worker_count(workers, len(jobs)), initializer=_warm_up)
-                pool.submit(int)  # forks them now, not at the first real task
-            tasks.append(task)
-        results: Iterator[Outcome]
-        if pool is None:
-            results = map(do, tasks)
-        else:
-            results = pool.map(do, tasks, chunksize=max(1, min(8, pending // (workers * 8))))
-        orphans = find_orphans({key for task in tasks for key in task.keys.values()}, records, searched)
-        extra = orphan_outcomes(orphans, records) if check else remove_orphans(orphans, records)
-        for outcome in itertools.chain(results, extra):
-            if on_outcome is not None:
-                on_outcome(outcome)
-            # kept for the record and the caller; a rejected file's text could be a megabyte
+            known = records if not (check or force) else {}
+            task = work.prepare(job, known, fingerprinter, keys, force=force, check=check, key=key)
+            for output in task.keys.values():
+                records.forget(output)  # looked at once
+            yield task
+
+    def finish(outcome: Outcome) -> None:
+        if on_outcome is not None:
+            on_outcome(outcome)
+        for path, entry in outcome.record.items():
+            entries.add(path, entry)
+        if keep:  # a rejected file's text could be a megabyte
             outcomes.append(replace(outcome, source_text=None) if outcome.source_text else outcome)
+
+    runner = _Runner(workers, len(jobs), check)
+    try:
+        for outcome in runner.outcomes(tasks()):
+            finish(outcome)
+        for outcome in orphan_outcomes(orphans, key) if check else remove_orphans(orphans, key):
+            finish(outcome)
     except BrokenProcessPool:
         raise WorkerLost from None
     except KeyboardInterrupt:
-        if pool is not None:  # a worker ended by Ctrl+C (`_quit`) may leave the temporary file it was writing
-            pids = list(getattr(pool, "_processes", None) or {})
+        if runner.pool is not None:  # a worker ended by Ctrl+C (`_quit`) may leave the file it was writing
+            pids = list(getattr(runner.pool, "_processes", None) or {})
             with _quiet_pool_thread():
-                pool.shutdown()
+                runner.pool.shutdown()
             _remove_temporaries({out.parent for job in jobs for out in job.outputs.values()}, pids)
         raise
     finally:
-        if pool is not None:
+        if runner.pool is not None:
             with _quiet_pool_thread():
-                pool.shutdown()
+                runner.pool.shutdown()
     if not check:
-        save_records(outcomes)
+        save_records(entries)
     return outcomes
+
+
+class _Slot:
+    """A task in the order of the jobs, and where its outcome will come from once sent to a worker."""
+
+    __slots__ = ("future", "index", "task")
+
+    def __init__(self, task: work.Task) -> None:
+        self.task = task
+        self.future: Future[list[work.Done]] | None = None
+        self.index = 0
+
+
+class _Runner:
+    """Hands out tasks and yields their outcomes in the jobs' order, with few tasks in flight at a time.
+
+    Tasks with nothing to render are answered here. A single task with work is rendered here too (a save in
+    --watch); a second one starts the workers, which get the tasks in chunks. At most a few chunks per worker
+    are waiting, so the main process never holds more than those, however many statements there are.
+    """
+
+    def __init__(self, workers: int, total: int, check: bool) -> None:
+        self.workers, self.total, self.check = workers, total, check
+        self.pool: ProcessPoolExecutor | None = None
+        self.chunk = max(1, min(8, total // (max(workers, 1) * 8)))
+        self.limit = max(workers, 1) * self.chunk * 4
+        self._slots: deque[_Slot] = deque()
+        self._unsent: list[_Slot] = []
+        self._with_work = 0
+
+    def outcomes(self, tasks: Iterator[work.Task]) -> Iterator[Outcome]:
+        if self.workers <= 1:
+            for task in tasks:
+                yield work.process(task, check=self.check)
+            return
+        for task in tasks:
+            slot = _Slot(task)
+            self._slots.append(slot)
+            if task.todo:
+                self._unsent.append(slot)
+                self._with_work += 1
+                if self._with_work == 2 and self.pool is None:
+                    # the workers load the renderers while the rest of the jobs is prepared
+                    self.pool = ProcessPoolExecutor(
+                        max_workers=worker_count(self.workers, self.total), initializer=_warm_up
+                    )
+                    self.pool.submit(int)  # forks them now, not at the first real task
+                if self.pool is not None and len(self._unsent) >= self.chunk:
+                    self._send()
+            while len(self._slots) > self.limit:
+                yield self._next()
+        while self._slots:
+            yield self._next()
+
+    def _send(self) -> None:
+        assert self.pool is not None
+        future = self.pool.submit(work.process_all, [slot.task for slot in self._unsent], check=self.check)
+        for index, slot in enumerate(self._unsent):
+            slot.future, slot.index = future, index
+        self._unsent = []
+
+    def _next(self) -> Outcome:
+        slot = self._slots.popleft()
+        task = slot.task
+        if not task.todo:
+            return work.unchanged(task)
+        if slot.future is None:
+            if self.pool is None:  # the only task with work so far: rendered here
+                self._unsent.remove(slot)
+                return work.process(task, check=self.check)
+            self._send()
+        assert slot.future is not None
+        return slot.future.result()[slot.index].outcome(task.job)
 
 
 @contextlib.contextmanager

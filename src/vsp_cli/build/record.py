@@ -1,126 +1,290 @@
-"""The build record (`.vsp-build.json` in each output folder): what was written from what, and orphans."""
+"""The build record (`.vsp-build.json` in each output folder): what this machine wrote from what, and orphans.
+
+A record lies in the output folder, often in git, and may come with a pull request: it vouches only for what
+vsp on this machine wrote. Each entry carries a MAC (HMAC-SHA256 over the output's name and every field)
+made with a key kept outside the project, in the user's cache folder (`record.key`, mode 0600, made on first
+use). An entry without a valid MAC is ignored: its output is rendered again (`render`) or compared byte for
+byte (`--check`, which never trusts a record anyway); an orphan is deleted only if its entry carries a valid
+MAC. Without a usable key (no writable cache folder) no entry is trusted and everything is rendered.
+
+Orphans are never followed through a link, and no output is hashed beyond the size its entry records or
+`MAX_OUTPUT_BYTES`.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import hmac
 import json
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+import secrets
+import stat
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from functools import cache
+from hashlib import sha256
 from pathlib import Path
+from typing import Any, NamedTuple
 
-from ..diagnostics import Diagnostic, Severity
-from ..fileio import read_regular, write_atomic
+from ..diagnostics import Diagnostic, Severity, Span
+from ..fileio import read_regular, real, write_atomic
 from . import fingerprints
-from .jobs import Entry, Job, Outcome, OutcomeStatus, RecordKeys, shown_path
+from .jobs import Job, Outcome, OutcomeStatus, RecordKeys, shown_path
 
 RECORD_NAME = ".vsp-build.json"
+#: Largest record read: an entry takes a few hundred bytes.
+MAX_RECORD_BYTES = 64_000_000
+#: Largest output file hashed to see whether it is as written: a PDF with the largest logo has some 50 MB.
+MAX_OUTPUT_BYTES = 100_000_000
+#: The key of the MACs, in the cache folder (`hyphenation.cache_dir`).
+KEY_NAME = "record.key"
+_KEY_BYTES = 32
 
 
-def _load_record(folder: Path) -> dict[str, list[str]]:
+class RecordEntry(NamedTuple):
+    """A build record's entry for one output."""
+
+    #: Of everything the output was rendered from (`fingerprints.fingerprint`).
+    fingerprint: str
+    #: SHA-256 and size of the file as written.
+    sha256: str
+    size: int
+    #: The statement's path relative to the output folder (an output whose statement is gone is an orphan).
+    source: str
+    #: The statement's warnings, shown again when the output is kept as it is (their file left empty).
+    warnings: tuple[Diagnostic, ...] = ()
+    #: HMAC-SHA256 (hex) of the name and the fields above, with this machine's key; "" if none.
+    mac: str = ""
+
+    def _payload(self, name: str) -> bytes:
+        fields = [name, self.fingerprint, self.sha256, self.size, self.source, _warnings_json(self.warnings)]
+        return json.dumps(fields, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+
+    def signed(self, name: str, key: bytes | None) -> RecordEntry:
+        """The entry with its MAC for output `name` (without a key: none)."""
+        mac = hmac.new(key, self._payload(name), sha256).hexdigest() if key else ""
+        return self._replace(mac=mac)
+
+    def vouched(self, name: str, key: bytes | None) -> bool:
+        """Whether the entry carries a valid MAC for output `name`: written by vsp on this machine."""
+        if not key or not self.mac:
+            return False
+        return hmac.compare_digest(self.mac, hmac.new(key, self._payload(name), sha256).hexdigest())
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "fingerprint": self.fingerprint,
+            "sha256": self.sha256,
+            "size": self.size,
+            "source": self.source,
+            "warnings": _warnings_json(self.warnings),
+            "mac": self.mac,
+        }
+
+    @classmethod
+    def from_json(cls, data: Any) -> RecordEntry | None:
+        """An entry as a record file holds it; None if it is not one. Records before 0.3 (lists, no MAC)
+        still name their statement, for `--check`."""
+        if isinstance(data, list) and len(data) in (2, 3) and all(isinstance(v, str) for v in data):
+            return cls(data[0], data[1], -1, data[2] if len(data) == 3 else "")
+        if not isinstance(data, dict):
+            return None
+        texts = [data.get(name) for name in ("fingerprint", "sha256", "source", "mac")]
+        size, warnings = data.get("size"), _warnings_from_json(data.get("warnings"))
+        if not all(isinstance(v, str) for v in texts) or type(size) is not int or warnings is None:
+            return None
+        fingerprint, digest, source, mac = (str(v) for v in texts)
+        return cls(fingerprint, digest, size, source, warnings, mac)
+
+
+def _warnings_json(warnings: Sequence[Diagnostic]) -> list[list[Any]]:
+    return [[*d.span, [*d.path], d.code, d.message] for d in warnings]
+
+
+def _warnings_from_json(data: Any) -> tuple[Diagnostic, ...] | None:
+    if data is None:
+        return ()
+    if not isinstance(data, list):
+        return None
+    found = []
+    for item in data:
+        if not (isinstance(item, list) and len(item) == 7):
+            return None
+        *span, path, code, message = item
+        if not (all(type(v) is int for v in span) and isinstance(path, list) and isinstance(code, str)):
+            return None
+        if not (isinstance(message, str) and all(isinstance(p, str | int) for p in path)):
+            return None
+        found.append(Diagnostic("", Span(*span), tuple(path), Severity.WARNING, code, message))
+    return tuple(found)
+
+
+# --- the key ------------------------------------------------------------------------------------------------
+
+
+def record_key() -> bytes | None:
+    """This machine's key for the MACs (made on first use), or None if the cache folder cannot hold one."""
+    from ..hyphenation import cache_dir
+
     try:
-        data = json.loads(read_regular(folder / RECORD_NAME).decode("utf-8"))
-    except (OSError, ValueError, RecursionError):  # damaged (a record nested 100,000 deep): render again
+        folder = cache_dir()
+    except RuntimeError:  # no home folder to be found
+        return None
+    return _key_in(str(folder))
+
+
+@cache
+def _key_in(folder: str) -> bytes | None:
+    path = Path(folder, KEY_NAME)
+    key = _read_key(path)
+    if key is None and not os.path.lexists(path):
+        key = _made_key(path)
+    return key
+
+
+def _read_key(path: Path) -> bytes | None:
+    """The key in `path`, if it is one: a regular file of the user's (no link), readable by nobody else."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fd)
+        mine = not hasattr(os, "geteuid") or info.st_uid == os.geteuid()
+        if not stat.S_ISREG(info.st_mode) or info.st_mode & 0o077 or not mine:
+            return None
+        key = fh.read(_KEY_BYTES + 1)
+    return key if len(key) == _KEY_BYTES else None
+
+
+def _made_key(path: Path) -> bytes | None:
+    """A new key in `path`, made atomically (mode 0600); the one another process made first wins."""
+    temporary = path.with_name(f".{KEY_NAME}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+        with os.fdopen(os.open(temporary, flags, 0o600), "wb") as fh:
+            fh.write(secrets.token_bytes(_KEY_BYTES))
+        with contextlib.suppress(FileExistsError):
+            os.link(temporary, path)
+    except OSError:
+        return None
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+    return _read_key(path)
+
+
+# --- reading and writing ------------------------------------------------------------------------------------
+#
+# A record is a JSON object with one entry per line, so that it can be read and merged an entry at a time, held
+# as text until an entry is needed: a build of thousands of statements holds a few hundred bytes for each.
+
+
+def _entry_text(entry: RecordEntry) -> str:
+    return json.dumps(entry.as_json(), separators=(",", ":"))
+
+
+def _record_texts(folder: Path) -> dict[str, str]:
+    """A folder's record: output name → the text of its entry; empty if there is none or it is damaged."""
+    try:  # a link in place of the record is not read: vsp replaces the file, never writes through a link
+        raw = read_regular(folder / RECORD_NAME, MAX_RECORD_BYTES + 1, follow_links=False)
+        text = raw.decode("utf-8") if len(raw) <= MAX_RECORD_BYTES else ""
+    except (OSError, UnicodeDecodeError):
         return {}
-    return data if isinstance(data, dict) else {}
+    lines = text.split("\n")
+    if lines[0] == "{" and lines[-2:] == ["}", ""]:
+        found = {}
+        decoder = json.JSONDecoder()
+        for line in lines[1:-2]:
+            try:
+                name, end = decoder.raw_decode(line)
+            except ValueError:
+                break
+            rest = line[end:].lstrip()
+            if not (isinstance(name, str) and rest.startswith(":")):
+                break
+            found[name] = rest[1:].strip().removesuffix(",")
+        else:
+            return found
+    try:  # written otherwise (by hand, or by vsp before 0.3)
+        data = json.loads(text)
+    except (ValueError, RecursionError):  # damaged (a record nested 100,000 deep): render again
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {str(name): json.dumps(value) for name, value in data.items()}
 
 
 #: The name of an output file vsp writes: no folder part, and one of its suffixes.
 _OUTPUT_NAME = re.compile(r"[^/\\\x00]+\.(?:pdf|md)")
 
 
-def load_records(jobs: Iterable[Job], keys: RecordKeys) -> dict[str, Entry]:
+class Records(Mapping[str, RecordEntry]):
+    """Record entries by output path, each read from its text when asked for (vouched for or not:
+    `RecordEntry.vouched`); an entry that is not one counts as missing."""
+
+    def __init__(self, texts: dict[str, str]) -> None:
+        self._texts = texts
+
+    def __getitem__(self, key: str) -> RecordEntry:
+        try:
+            entry = RecordEntry.from_json(json.loads(self._texts[key]))
+        except (ValueError, RecursionError):
+            entry = None
+        if entry is None:
+            raise KeyError(key)
+        return entry
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._texts)
+
+    def __len__(self) -> int:
+        return len(self._texts)
+
+    def forget(self, key: str) -> None:
+        """Drop an entry no longer needed."""
+        self._texts.pop(key, None)
+
+
+def load_records(jobs: Iterable[Job], keys: RecordKeys) -> Records:
     """The build records of every output folder the jobs write to, keyed by output path."""
-    records: dict[str, Entry] = {}
+    texts: dict[str, str] = {}
     for folder in sorted({keys.folder(out) for job in jobs for out in job.outputs.values()}):
-        for name, entry in _load_record(folder).items():
+        for name, text in _record_texts(folder).items():
             # only outputs in this folder: a record edited to name "../README.md" must not make it an orphan
-            if not _OUTPUT_NAME.fullmatch(name) or not isinstance(entry, list) or len(entry) not in (2, 3):
-                continue
-            source = str(entry[2]) if len(entry) == 3 else ""  # records before 0.2 named no statement
-            records[str(folder / name)] = (str(entry[0]), str(entry[1]), source)
-    return records
+            if _OUTPUT_NAME.fullmatch(name):
+                texts[str(folder / name)] = text
+    return Records(texts)
 
 
-def find_orphans(claimed: set[str], records: Mapping[str, Entry], searched: Sequence[Path]) -> list[Path]:
-    """Outputs in the record of a folder this run writes to whose statement no longer exists (renamed or
-    deleted) and that no job of this run writes (`claimed`: their record keys): left behind, they would pass
-    `--check` for ever.
+class Entries:
+    """This run's record entries, signed and held as text until they are saved (`save_records`)."""
 
-    Only a statement that would lie in a folder this run searched (`searched`, resolved) is known to be gone:
-    one recorded elsewhere may be in another checkout that shares the output folder, or on a share not mounted.
-    """
-    roots = [os.path.join(root, "") for root in map(str, searched)]
-    orphans = []
-    for key, (_, _, source) in sorted(records.items()):
-        if key in claimed or not source:
-            continue
-        statement = os.path.normpath(os.path.join(os.path.dirname(key), source))
-        if statement.startswith(tuple(roots)) and not os.path.lexists(statement) and os.path.isfile(key):
-            orphans.append(Path(key))
-    return orphans
+    def __init__(self, key: bytes | None) -> None:
+        self.key = key
+        self.by_folder: dict[str, dict[str, str]] = {}
+
+    def add(self, path: str, entry: RecordEntry) -> None:
+        """Add an entry; one without a MAC is signed (one with a MAC was vouched for when it was kept)."""
+        folder, name = os.path.split(path)  # keys are resolved paths (`RecordKeys`): no Path needed
+        signed = entry if entry.mac else entry.signed(name, self.key)
+        self.by_folder.setdefault(folder, {})[name] = _entry_text(signed)
 
 
-def remove_orphans(orphans: Sequence[Path], records: Mapping[str, Entry]) -> list[Outcome]:
-    """Delete the orphans that are as vsp wrote them (one edited by hand is left, and reported)."""
-    outcomes = []
-    for path in orphans:
-        entry = records[str(path)]
-        job = Job(_statement_of(path, entry), {})
-        if fingerprints.hash_file(path) == entry[1]:
-            with contextlib.suppress(FileNotFoundError):
-                path.unlink()
-            outcomes.append(Outcome(job, OutcomeStatus.REMOVED, stale=[path]))
-        else:
-            problem = Diagnostic.for_file(
-                shown_path(path),
-                "output-orphaned",
-                f"{shown_path(path)} gehört zu keinem Standpunkt mehr ({shown_path(job.source)} fehlt) und wurde von Hand "
-                "geändert; bitte selbst löschen",
-                Severity.WARNING,
-            )
-            outcomes.append(Outcome(job, OutcomeStatus.ORPHANED, [problem]))
-    return outcomes
-
-
-def _statement_of(path: Path, entry: Entry) -> Path:
-    return Path(os.path.normpath(os.path.join(path.parent, entry[2])))
-
-
-def orphan_outcomes(orphans: Sequence[Path], records: Mapping[str, Entry]) -> list[Outcome]:
-    """`--check`: every orphan is an output that should not be there."""
-    outcomes = []
-    for path in orphans:
-        entry = records[str(path)]
-        source = _statement_of(path, entry)
-        remedy = (
-            "vsp render entfernt es"
-            if fingerprints.hash_file(path) == entry[1]
-            else "von Hand geändert, bitte selbst löschen"
-        )
-        problem = Diagnostic.for_file(
-            shown_path(path),
-            "output-orphaned",
-            f"{shown_path(path)} gehört zu keinem Standpunkt mehr ({shown_path(source)} fehlt); {remedy}",
-        )
-        outcomes.append(Outcome(Job(source, {}), OutcomeStatus.ORPHANED, [problem]))
-    return outcomes
-
-
-def save_records(outcomes: Iterable[Outcome]) -> None:
-    """Merge this run's entries into each output folder's build record (atomically)."""
-    by_folder: dict[str, dict[str, Entry]] = {}
-    for outcome in outcomes:
-        for path, entry in outcome.record.items():
-            folder, name = os.path.split(path)  # keys are resolved paths (`RecordKeys`): no Path needed
-            by_folder.setdefault(folder, {})[name] = entry
-    for folder, entries in sorted(by_folder.items()):
-        current = _load_record(Path(folder))
-        current.update({name: list(entry) for name, entry in entries.items()})
+def save_records(entries: Entries) -> None:
+    """Merge this run's entries into each folder's build record, atomically; entries of outputs that are gone
+    are dropped."""
+    for folder, found in sorted(entries.by_folder.items()):
+        if real(Path(folder)) != Path(folder):
+            continue  # the folder became a link since the run was planned: nothing is written through it
+        current = _record_texts(Path(folder))
+        current.update(found)
         present = _names_in(folder)  # one listing, not a stat per output
-        existing = {name: v for name, v in sorted(current.items()) if name in present}
+        lines = [f"{json.dumps(name)}: {text}" for name, text in sorted(current.items()) if name in present]
+        data = ("{\n" + ",\n".join(lines) + "\n}\n").encode("utf-8")
         with contextlib.suppress(OSError):  # without a record the next run simply renders again
-            write_atomic(Path(folder, RECORD_NAME), (json.dumps(existing, indent=1) + "\n").encode("utf-8"))
+            write_atomic(Path(folder, RECORD_NAME), data)
 
 
 def _names_in(folder: str) -> set[str]:
@@ -130,3 +294,91 @@ def _names_in(folder: str) -> set[str]:
             return {entry.name for entry in entries}
     except OSError:
         return set()
+
+
+def as_written(path: Path, entry: RecordEntry, *, folder_checked: bool = False) -> bool:
+    """Whether the output file `path` is as its entry says vsp wrote it: a regular file, not a link, in a
+    folder that is no link (unless just `folder_checked`), of the recorded size and SHA-256 (hashed no further
+    than that size)."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return False
+    if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_OUTPUT_BYTES or 0 <= entry.size != info.st_size:
+        return False
+    if not folder_checked and real(path.parent) != path.parent:
+        return False
+    return fingerprints.hash_file(path, info.st_size + 1, follow_links=False) == entry.sha256
+
+
+# --- orphans --------------------------------------------------------------------------------------------------
+
+
+def find_orphans(
+    claimed: set[str], records: Mapping[str, RecordEntry], searched: Sequence[Path]
+) -> list[tuple[Path, RecordEntry]]:
+    """Outputs in the record of a folder this run writes to whose statement no longer exists (renamed or
+    deleted) and that no job of this run writes (`claimed`: their record keys): left behind, they would pass
+    `--check` for ever.
+
+    Only a statement that would lie in a folder this run searched (`searched`, resolved) is known to be gone:
+    one recorded elsewhere may be in another checkout that shares the output folder, or on a share not mounted.
+    An output that is a link is not one vsp wrote.
+    """
+    roots = tuple(os.path.join(root, "") for root in map(str, searched))
+    orphans = []
+    for key in sorted(records):
+        entry = records.get(key) if key not in claimed else None
+        if entry is None or not entry.source:
+            continue
+        statement = os.path.normpath(os.path.join(os.path.dirname(key), entry.source))
+        if statement.startswith(roots) and not os.path.lexists(statement) and os.path.lexists(key):
+            orphans.append((Path(key), entry))
+    return orphans
+
+
+def remove_orphans(orphans: Sequence[tuple[Path, RecordEntry]], key: bytes | None) -> list[Outcome]:
+    """Delete the orphans that are as vsp on this machine wrote them; others are left, and reported."""
+    outcomes = []
+    for path, entry in orphans:
+        job = Job(_statement_of(path, entry), {})
+        vouched = entry.vouched(path.name, key)
+        if vouched and as_written(path, entry):
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()  # the folder is no link (`as_written`), and unlink never follows the name
+            outcomes.append(Outcome(job, OutcomeStatus.REMOVED, stale=[path]))
+            continue
+        why = "wurde von Hand geändert" if vouched else "stammt nicht von vsp auf diesem Rechner"
+        problem = Diagnostic.for_file(
+            shown_path(path),
+            "output-orphaned",
+            f"{shown_path(path)} gehört zu keinem Standpunkt mehr ({shown_path(job.source)} fehlt) und {why}; "
+            "bitte selbst löschen",
+            Severity.WARNING,
+        )
+        outcomes.append(Outcome(job, OutcomeStatus.ORPHANED, [problem]))
+    return outcomes
+
+
+def _statement_of(path: Path, entry: RecordEntry) -> Path:
+    return Path(os.path.normpath(os.path.join(path.parent, entry.source)))
+
+
+def orphan_outcomes(orphans: Sequence[tuple[Path, RecordEntry]], key: bytes | None) -> list[Outcome]:
+    """`--check`: every orphan is an output that should not be there."""
+    outcomes = []
+    for path, entry in orphans:
+        source = _statement_of(path, entry)
+        if not entry.vouched(path.name, key):
+            remedy = "bitte selbst löschen (der Eintrag stammt nicht von vsp auf diesem Rechner)"
+        elif as_written(path, entry):
+            remedy = "vsp render entfernt es"
+        else:
+            remedy = "von Hand geändert, bitte selbst löschen"
+        problem = Diagnostic.for_file(
+            shown_path(path),
+            "output-orphaned",
+            f"{shown_path(path)} gehört zu keinem Standpunkt mehr ({shown_path(source)} fehlt); {remedy}",
+        )
+        outcomes.append(Outcome(Job(source, {}), OutcomeStatus.ORPHANED, [problem]))
+    return outcomes
