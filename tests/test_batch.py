@@ -993,6 +993,31 @@ def test_watch_shows_the_warnings_of_unchanged_statements_after_a_fix(tmp_path: 
             proc.wait(timeout=30)
 
 
+def test_the_summary_says_where_the_outputs_went(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    make_statements(tmp_path / "s", 2)
+    assert call("render", "s", "-o", "build") == 0
+    assert capsys.readouterr().err.rstrip().endswith("; Ausgaben in build/")
+    assert call("render", "s", "-f", "md") == 0
+    assert "; Ausgaben in s/" in capsys.readouterr().err
+    assert call("render", "s", "-o", "build", "--check") == 0
+    assert "Ausgaben in" not in capsys.readouterr().err
+
+
+def test_the_summary_after_a_name_collision_says_that_nothing_was_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_statements(tmp_path / "a", 3)
+    make_statements(tmp_path / "b", 1)
+    code = call("render", str(tmp_path / "a"), str(tmp_path / "b"), "-o", str(tmp_path / "out"))
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "nichts geschrieben" in err
+    assert not (tmp_path / "out").exists()
+
+
 def _rendered(task: Any, check: bool = False) -> Any:
     """A worker's outcome, without rendering: the record entries of the task's outputs."""
     from vsp_cli import build

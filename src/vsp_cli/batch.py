@@ -171,6 +171,7 @@ def plan(options: BatchOptions, report: Report) -> list[Job] | None:
     if collisions:
         report.files += len(jobs)
         report.failed += len({d.file for d in collisions})
+        report.nothing_written = True  # no statement is rendered until every name is unique
         report.emit(collisions)
         return None
     return jobs
@@ -255,6 +256,9 @@ def execute(options: BatchOptions, report: Report) -> None:
         return
     workers = options.jobs if options.jobs is not None else default_jobs(len(jobs))
     progress = Progress(len(jobs), Progress.wanted(options))
+    if not options.check:
+        folders = {out.parent for job in jobs for out in job.outputs.values()}
+        report.written_to = sorted(os.path.join(shown_path(folder), "") for folder in folders)
 
     def on_outcome(outcome: Outcome) -> None:
         progress.step(outcome.job.source.name)

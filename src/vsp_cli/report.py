@@ -21,6 +21,10 @@ EXIT_INTERNAL = 123
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 
 
+#: Output folders the summary names; more are counted.
+_FOLDERS_SHOWN = 3
+
+
 def _plural(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
@@ -43,6 +47,10 @@ class Report:
     stale: int = 0
     #: Outputs of statements that are gone, deleted by render.
     removed: int = 0
+    #: Where `render` puts its outputs (folders as shown), or None; `nothing_written` if it wrote nothing at all
+    #: (a name collision stops the whole run).
+    written_to: list[str] | None = None
+    nothing_written: bool = False
     collected: list[Diagnostic] = field(default_factory=list)
 
     @property
@@ -103,6 +111,12 @@ class Report:
             text += f" ({', '.join(counts)})"
         elif not self.failed and not self.stale:
             text += ": alles in Ordnung"
+        if self.nothing_written:
+            text += "; nichts geschrieben"
+        elif self.written_to and (self.rendered or self.unchanged):
+            shown = self.written_to[:_FOLDERS_SHOWN]
+            more = len(self.written_to) - len(shown)
+            text += f"; Ausgaben in {', '.join(shown)}" + (f" und {more} weiteren Ordnern" if more else "")
         return text
 
     def finish(self, verb: str) -> None:
