@@ -9,10 +9,10 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Container, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from .build import (
     Job,
@@ -134,25 +134,64 @@ def _output_dirs(planner: Planner) -> list[Path]:
     return [Path(str(out))] if out else []
 
 
-def plan(options: BatchOptions, report: Report) -> list[Job] | None:
+class _Everything:
+    """Contains everything: the files of a run without shards."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+class PlannedJobs(Sequence[Job]):
+    """The jobs of a run, each made from its statement's path when it is needed.
+
+    A job holds its output paths and settings; a run goes over its jobs a few times, and held all at once,
+    thousands of them filled the main process (issue #18). The settings are made once per configuration
+    (`Planner`), a job's paths in microseconds.
+    """
+
+    def __init__(self, sources: list[Path], planner: Planner) -> None:
+        self.sources = sources
+        self.planner = planner
+
+    def __len__(self) -> int:
+        return len(self.sources)
+
+    @overload
+    def __getitem__(self, index: int) -> Job: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Job]: ...
+
+    def __getitem__(self, index: int | slice) -> Job | list[Job]:
+        if isinstance(index, slice):
+            return [self.planner.job(source) for source in self.sources[index]]
+        return self.planner.job(self.sources[index])
+
+    def __iter__(self) -> Iterator[Job]:
+        return map(self.planner.job, self.sources)
+
+
+def plan(options: BatchOptions, report: Report) -> PlannedJobs | None:
     """Jobs for every input (None: nothing may run, e.g. output collisions); config errors are reported."""
     planner = Planner(options)
     refused: dict[Path, Diagnostic] = {}
     try:
         files = collect(options.paths, skip_dirs=_output_dirs(planner), refused=refused)
-        mine = set(shard_slice(files, parse_shard(options.shard)))
+        shard = parse_shard(options.shard)
+        # without shards every file is this run's: no set of thousands of paths (hashing caches their parts)
+        mine: Container[Path] = set(shard_slice(files, shard)) if shard is not None else _Everything()
     except InputNotFound as exc:
         raise UsageError(str(exc)) from None
-    jobs: list[Job] = []
-    everyone: list[Job] = []  # every shard's: two shards must not write the same file either
+    sources: list[Path] = []
+    everyone: list[Path] = []  # every shard's: two shards must not write the same file either
     reported: set[Path | None] = set()
     for source in files:
-        if source in refused:  # a link to a file outside the folders searched: never read
+        if refused and source in refused:  # a link to a file outside the folders searched: never read
             if source in mine:
                 report.add_refused(refused[source])
             continue
         try:
-            job = planner.job(source)
+            planner.effective(source)
         except ConfigError as exc:
             if source in mine:
                 report.files += 1
@@ -162,12 +201,13 @@ def plan(options: BatchOptions, report: Report) -> list[Job] | None:
                     reported.add(cfg)
                     report.emit(exc.diagnostics, _read_text(cfg))
             continue
-        everyone.append(job)
+        everyone.append(source)
         if source in mine:
-            jobs.append(job)
+            sources.append(source)
     if planner.untrusted:
         report.emit(list(planner.untrusted.values()))
-    collisions = find_collisions(everyone)
+    jobs = PlannedJobs(sources, planner)
+    collisions = find_collisions(PlannedJobs(everyone, planner))
     if collisions:
         report.files += len(jobs)
         report.failed += len({d.file for d in collisions})

@@ -184,6 +184,23 @@ def write_atomic(path: Path, data: bytes) -> None:
     write_all_atomic({path: data})
 
 
+def write_atomic_pieces(path: Path, pieces: Iterable[bytes]) -> None:
+    """`write_atomic` for data made piece by piece, never held whole (a build record of thousands of
+    entries)."""
+    temporary = _Temporary(path)
+    try:
+        with _naming(path):
+            if path.is_dir():
+                raise IsADirectoryError(errno.EISDIR, _REASONS[errno.EISDIR], str(path))
+            with os.fdopen(temporary.create(), "wb") as fh:
+                for piece in pieces:
+                    fh.write(piece)
+            os.replace(temporary.name, path)
+    except BaseException:
+        temporary.remove()
+        raise
+
+
 def write_all_atomic(files: Mapping[Path, bytes]) -> None:
     """`write_atomic` for the outputs of one statement together: all or none of them are replaced.
 

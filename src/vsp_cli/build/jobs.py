@@ -82,14 +82,14 @@ class RecordKeys:
 
 def find_collisions(jobs: Sequence[Job]) -> list[Diagnostic]:
     """Two inputs that would write the same output file, or an output that is an input (`vsp render notiz.md`
-    would write notiz.md over itself): an error naming both files."""
+    would write notiz.md over itself): an error naming both files. `jobs` is gone through twice."""
     keys = RecordKeys()
     # an input as named (it may be a link an output would replace) and the file it is (a link may point into
     # the output folder)
     inputs = {keys(job.source): job.source for job in jobs}
     inputs.update({str(real(job.source)): job.source for job in jobs if os.path.islink(job.source)})
     owners: dict[str, Path] = {}
-    folds: dict[str, tuple[str, Path]] = {}  # case-folded, NFC-normalised key → first key and output
+    folds: dict[str, tuple[str, str]] = {}  # case-folded, NFC-normalised key → first key and output as named
     problems = []
     for job in jobs:
         for out in job.outputs.values():
@@ -106,7 +106,7 @@ def find_collisions(jobs: Sequence[Job]) -> list[Diagnostic]:
                 continue
             first = owners.setdefault(key, job.source)
             folded = unicodedata.normalize("NFC", key).lower()  # as NTFS and APFS compare: „ß“ is not „ss“
-            twin = folds.setdefault(folded, (key, out))
+            twin = folds.get(folded) or folds.setdefault(folded, (key, str(out)))
             if first != job.source:
                 problems.append(
                     Diagnostic.for_file(

@@ -15,19 +15,21 @@ from __future__ import annotations
 
 import contextlib
 import hmac
+import io
 import json
 import os
 import re
 import secrets
 import stat
+import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cache
 from hashlib import sha256
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, BinaryIO, NamedTuple, cast
 
 from ..diagnostics import Diagnostic, Severity, Span
-from ..fileio import read_regular, real, write_atomic
+from ..fileio import read_regular, real, write_atomic_pieces
 from . import fingerprints
 from .jobs import Job, Outcome, OutcomeStatus, RecordKeys, shown_path
 
@@ -259,32 +261,75 @@ def load_records(jobs: Iterable[Job], keys: RecordKeys) -> Records:
 
 
 class Entries:
-    """This run's record entries, signed and held as text until they are saved (`save_records`)."""
+    """This run's record entries until they are saved (`save_records`), signed: their text is kept in a
+    temporary file, the main process holds for each only its name and where its text is (a run of thousands
+    of statements must not fill it, issue #18)."""
 
     def __init__(self, key: bytes | None) -> None:
         self.key = key
-        self.by_folder: dict[str, dict[str, str]] = {}
+        self.by_folder: dict[str, dict[str, int]] = {}  # output folder → name → where its text is
+        self._spool: BinaryIO = io.BytesIO()
+        self._size = 0
 
     def add(self, path: str, entry: RecordEntry) -> None:
         """Add an entry; one without a MAC is signed (one with a MAC was vouched for when it was kept)."""
         folder, name = os.path.split(path)  # keys are resolved paths (`RecordKeys`): no Path needed
         signed = entry if entry.mac else entry.signed(name, self.key)
-        self.by_folder.setdefault(folder, {})[name] = _entry_text(signed)
+        data = _entry_text(signed).encode("ascii")
+        if self._size + len(data) > _SPOOL_IN_MEMORY and isinstance(self._spool, io.BytesIO):
+            self._to_disk()
+        self._spool.write(data)
+        self.by_folder.setdefault(folder, {})[name] = self._size << _LENGTH_BITS | len(data)
+        self._size += len(data)
+
+    def text(self, where: int) -> str:
+        self._spool.seek(where >> _LENGTH_BITS)
+        text = self._spool.read(where & _LENGTH_MASK).decode("ascii")
+        self._spool.seek(0, io.SEEK_END)
+        return text
+
+    def _to_disk(self) -> None:
+        try:
+            spool = tempfile.TemporaryFile()  # noqa: SIM115 - kept open until the run ends
+        except OSError:
+            return  # no temporary folder: kept in memory
+        spool.write(cast(io.BytesIO, self._spool).getbuffer())
+        self._spool = spool
+
+    def close(self) -> None:
+        self._spool.close()
+
+
+#: Entries' text kept in memory before it goes to a temporary file.
+_SPOOL_IN_MEMORY = 1_000_000
+#: Where an entry's text is: its offset and, in the low bits, its length.
+_LENGTH_BITS = 32
+_LENGTH_MASK = (1 << _LENGTH_BITS) - 1
 
 
 def save_records(entries: Entries) -> None:
-    """Merge this run's entries into each folder's build record, atomically; entries of outputs that are gone
-    are dropped."""
+    """Merge this run's entries into each folder's build record, atomically and an entry at a time; entries
+    of outputs that are gone are dropped."""
     for folder, found in sorted(entries.by_folder.items()):
         if real(Path(folder)) != Path(folder):
             continue  # the folder became a link since the run was planned: nothing is written through it
         current = _record_texts(Path(folder))
-        current.update(found)
         present = _names_in(folder)  # one listing, not a stat per output
-        lines = [f"{json.dumps(name)}: {text}" for name, text in sorted(current.items()) if name in present]
-        data = ("{\n" + ",\n".join(lines) + "\n}\n").encode("utf-8")
+        names = sorted(name for name in current.keys() | found.keys() if name in present)
+        lines = _record_lines(names, entries, found, current)
         with contextlib.suppress(OSError):  # without a record the next run simply renders again
-            write_atomic(Path(folder, RECORD_NAME), data)
+            write_atomic_pieces(Path(folder, RECORD_NAME), lines)
+    entries.close()
+
+
+def _record_lines(
+    names: list[str], entries: Entries, found: Mapping[str, int], current: Mapping[str, str]
+) -> Iterator[bytes]:
+    yield b"{\n"
+    for number, name in enumerate(names, start=1):
+        text = entries.text(found[name]) if name in found else current[name]
+        yield f"{json.dumps(name)}: {text}{',' if number < len(names) else ''}\n".encode()
+    yield b"}\n"
 
 
 def _names_in(folder: str) -> set[str]:
