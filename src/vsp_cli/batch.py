@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+from array import array
 from collections.abc import Container, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -145,13 +146,24 @@ class PlannedJobs(Sequence[Job]):
     """The jobs of a run, each made from its statement's path when it is needed.
 
     A job holds its output paths and settings; a run goes over its jobs a few times, and held all at once,
-    thousands of them filled the main process (issue #18). The settings are made once per configuration
-    (`Planner`), a job's paths in microseconds.
+    thousands of them filled the main process (issue #18). What is kept per statement is its path and, in two
+    bytes, which of the run's few settings apply to it.
     """
 
-    def __init__(self, sources: list[Path], planner: Planner) -> None:
-        self.sources = sources
-        self.planner = planner
+    def __init__(self, strict: bool) -> None:
+        self.strict = strict
+        self.sources: list[Path] = []
+        self._settings: list[EffectiveSettings] = []
+        self._index: dict[int, int] = {}  # id of settings → position in `_settings`
+        self._which = array("H")
+
+    def add(self, source: Path, settings: EffectiveSettings) -> None:
+        at = self._index.get(id(settings))
+        if at is None:
+            at = self._index[id(settings)] = len(self._settings)
+            self._settings.append(settings)
+        self.sources.append(source)
+        self._which.append(at)
 
     def __len__(self) -> int:
         return len(self.sources)
@@ -164,11 +176,16 @@ class PlannedJobs(Sequence[Job]):
 
     def __getitem__(self, index: int | slice) -> Job | list[Job]:
         if isinstance(index, slice):
-            return [self.planner.job(source) for source in self.sources[index]]
-        return self.planner.job(self.sources[index])
+            return [self._job(i) for i in range(*index.indices(len(self)))]
+        return self._job(index)
 
     def __iter__(self) -> Iterator[Job]:
-        return map(self.planner.job, self.sources)
+        return map(self._job, range(len(self)))
+
+    def _job(self, index: int) -> Job:
+        source, eff = self.sources[index], self._settings[self._which[index]]
+        deps = (eff.config_path,) if eff.config_path is not None else ()
+        return Job(source, output_paths(source, eff.output_dir, eff.formats), eff.render, self.strict, deps)
 
 
 def plan(options: BatchOptions, report: Report) -> PlannedJobs | None:
@@ -182,8 +199,10 @@ def plan(options: BatchOptions, report: Report) -> PlannedJobs | None:
         mine: Container[Path] = set(shard_slice(files, shard)) if shard is not None else _Everything()
     except InputNotFound as exc:
         raise UsageError(str(exc)) from None
-    sources: list[Path] = []
-    everyone: list[Path] = []  # every shard's: two shards must not write the same file either
+    jobs = PlannedJobs(options.strict)
+    everyone = (
+        PlannedJobs(options.strict) if shard is not None else jobs
+    )  # two shards must not collide either
     reported: set[Path | None] = set()
     for source in files:
         if refused and source in refused:  # a link to a file outside the folders searched: never read
@@ -191,7 +210,7 @@ def plan(options: BatchOptions, report: Report) -> PlannedJobs | None:
                 report.add_refused(refused[source])
             continue
         try:
-            planner.effective(source)
+            settings = planner.effective(source)
         except ConfigError as exc:
             if source in mine:
                 report.files += 1
@@ -201,13 +220,13 @@ def plan(options: BatchOptions, report: Report) -> PlannedJobs | None:
                     reported.add(cfg)
                     report.emit(exc.diagnostics, _read_text(cfg))
             continue
-        everyone.append(source)
+        if everyone is not jobs:
+            everyone.add(source, settings)
         if source in mine:
-            sources.append(source)
+            jobs.add(source, settings)
     if planner.untrusted:
         report.emit(list(planner.untrusted.values()))
-    jobs = PlannedJobs(sources, planner)
-    collisions = find_collisions(PlannedJobs(everyone, planner))
+    collisions = find_collisions(everyone)
     if collisions:
         report.files += len(jobs)
         report.failed += len({d.file for d in collisions})
@@ -296,15 +315,15 @@ def execute(options: BatchOptions, report: Report) -> None:
         return
     workers = options.jobs if options.jobs is not None else default_jobs(len(jobs))
     progress = Progress(len(jobs), Progress.wanted(options))
-    if not options.check:
-        folders = {out.parent for job in jobs for out in job.outputs.values()}
-        report.written_to = sorted(os.path.join(shown_path(folder), "") for folder in folders)
+    folders: set[Path] = set()  # where outputs were written or kept
 
     def on_outcome(outcome: Outcome) -> None:
         progress.step(outcome.job.source.name)
         if outcome.diagnostics or outcome.stale:
             progress.clear()
         record_outcome(report, outcome)
+        if outcome.record:
+            folders.update(out.parent for out in outcome.job.outputs.values())
 
     # outputs of a statement that is gone are orphans only where the run searched: the folders named
     searched = [real(Path(arg)) for arg in options.paths if Path(arg).is_dir()]
@@ -320,6 +339,8 @@ def execute(options: BatchOptions, report: Report) -> None:
         )
     finally:
         progress.clear()
+        if not options.check:
+            report.written_to = sorted(os.path.join(shown_path(folder), "") for folder in folders)
 
 
 def render_command(options: BatchOptions) -> int:

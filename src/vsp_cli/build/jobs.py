@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -80,39 +80,33 @@ class RecordKeys:
         return os.path.join(folder, name)
 
 
-def find_collisions(jobs: Sequence[Job]) -> list[Diagnostic]:
+def find_collisions(jobs: Iterable[Job]) -> list[Diagnostic]:
     """Two inputs that would write the same output file, or an output that is an input (`vsp render notiz.md`
-    would write notiz.md over itself): an error naming both files. `jobs` is gone through twice."""
+    would write notiz.md over itself): an error naming both files."""
     keys = RecordKeys()
     # an input as named (it may be a link an output would replace) and the file it is (a link may point into
     # the output folder)
-    inputs = {keys(job.source): job.source for job in jobs}
-    inputs.update({str(real(job.source)): job.source for job in jobs if os.path.islink(job.source)})
-    owners: dict[str, Path] = {}
+    inputs: dict[str, Path] = {}
+    owners: dict[str, tuple[Path, str]] = {}  # output key → its statement and the output as named
     folds: dict[str, tuple[str, str]] = {}  # case-folded, NFC-normalised key → first key and output as named
     problems = []
     for job in jobs:
+        inputs[keys(job.source)] = job.source
+        if os.path.islink(job.source):
+            inputs[str(real(job.source))] = job.source
         for out in job.outputs.values():
             key = keys(out)
-            if key in inputs:
-                problems.append(
-                    Diagnostic.for_file(
-                        str(job.source),
-                        "output-is-input",
-                        f"{out} würde die Eingabedatei {inputs[key]} überschreiben; Standpunkte enden auf .yaml "
-                        "oder .yml, oder einen anderen Ausgabeordner wählen (-o)",
-                    )
-                )
-                continue
-            first = owners.setdefault(key, job.source)
+            first = owners.get(key)
+            if first is None:
+                first = owners[key] = (job.source, str(out))
             folded = unicodedata.normalize("NFC", key).lower()  # as NTFS and APFS compare: „ß“ is not „ss“
-            twin = folds.get(folded) or folds.setdefault(folded, (key, str(out)))
-            if first != job.source:
+            twin = folds.get(folded) or folds.setdefault(folded, (key, first[1]))
+            if first[0] != job.source:
                 problems.append(
                     Diagnostic.for_file(
                         str(job.source),
                         "output-collision",
-                        f"{job.source} und {first} würden beide {out} schreiben; bitte eine Datei umbenennen "
+                        f"{job.source} und {first[0]} würden beide {out} schreiben; bitte eine Datei umbenennen "
                         "oder getrennte Ausgabeordner verwenden",
                     )
                 )
@@ -128,6 +122,16 @@ def find_collisions(jobs: Sequence[Job]) -> list[Diagnostic]:
                         "Eingabe umbenennen",
                     )
                 )
+    for key, (source, named) in owners.items():  # once every input is known: an output that is one
+        if key in inputs:
+            problems.append(
+                Diagnostic.for_file(
+                    str(source),
+                    "output-is-input",
+                    f"{named} würde die Eingabedatei {inputs[key]} überschreiben; Standpunkte enden auf .yaml "
+                    "oder .yml, oder einen anderen Ausgabeordner wählen (-o)",
+                )
+            )
     return problems
 
 

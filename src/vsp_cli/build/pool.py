@@ -75,8 +75,10 @@ def run(
     """
     keys = RecordKeys()
     key = record_key()
-    records = load_records(jobs, keys)
-    orphans = find_orphans({keys(out) for job in jobs for out in job.outputs.values()}, records, searched)
+    claimed = {keys(out) for job in jobs for out in job.outputs.values()}  # this run's outputs
+    records = load_records({os.path.dirname(key) for key in claimed})
+    orphans = find_orphans(claimed, records, searched)
+    del claimed
     fingerprinter = Fingerprinter()
     entries = Entries(key)  # for the record: signed, as text
     outcomes: list[Outcome] = []

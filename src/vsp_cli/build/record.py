@@ -31,7 +31,7 @@ from typing import Any, BinaryIO, NamedTuple, cast
 from ..diagnostics import Diagnostic, Severity, Span
 from ..fileio import read_regular, real, write_atomic_pieces
 from . import fingerprints
-from .jobs import Job, Outcome, OutcomeStatus, RecordKeys, shown_path
+from .jobs import Job, Outcome, OutcomeStatus, shown_path
 
 RECORD_NAME = ".vsp-build.json"
 #: Largest record read: an entry takes a few hundred bytes.
@@ -249,14 +249,14 @@ class Records(Mapping[str, RecordEntry]):
         self._texts.pop(key, None)
 
 
-def load_records(jobs: Iterable[Job], keys: RecordKeys) -> Records:
-    """The build records of every output folder the jobs write to, keyed by output path."""
+def load_records(folders: Iterable[str]) -> Records:
+    """The build records of the output folders (resolved, as `RecordKeys` gives them), keyed by output path."""
     texts: dict[str, str] = {}
-    for folder in sorted({keys.folder(out) for job in jobs for out in job.outputs.values()}):
-        for name, text in _record_texts(folder).items():
+    for folder in sorted(folders):
+        for name, text in _record_texts(Path(folder)).items():
             # only outputs in this folder: a record edited to name "../README.md" must not make it an orphan
             if _OUTPUT_NAME.fullmatch(name):
-                texts[str(folder / name)] = text
+                texts[os.path.join(folder, name)] = text
     return Records(texts)
 
 
