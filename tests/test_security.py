@@ -9,6 +9,7 @@ import shutil
 import stat
 import time
 import tracemalloc
+import zlib
 from pathlib import Path
 
 import pytest
@@ -426,7 +427,7 @@ def test_a_runaway_template_costs_one_statement_not_the_batch(
     (tmp_path / "vsp.toml").write_text('template_dir = "vorlagen"\nformats = ["md"]\n', encoding="utf-8")
     code, out, err = vsp(capsys, "render", str(tmp_path / "standpunkte"), "-j", "2")
     assert code == 1
-    assert out.count("[template-budget]") == 2
+    assert out.count("[template-budget]") == 1  # the same template: shown once
     assert "2 fehlerhaft" in err
 
 
@@ -725,3 +726,99 @@ def test_without_a_writable_cache_everything_is_rendered_and_nothing_breaks(
     for _ in range(2):
         code, _, err = vsp(capsys, "render", str(tmp_path / "in"), "-f", "md")
         assert code == 0 and "1 gerendert, 0 unverändert" in err
+
+
+# --- the logo -----------------------------------------------------------------------------------------------
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return len(data).to_bytes(4, "big") + kind + data + zlib.crc32(kind + data).to_bytes(4, "big")
+
+
+def _png(width: int, height: int, *, text_first: bool = False, broken: bool = False) -> bytes:
+    """A grey PNG; with `text_first` a tEXt chunk stands before IHDR (the header check then saw no size)."""
+    header = _chunk(b"IHDR", width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes([8, 0, 0, 0, 0]))
+    pixels = zlib.compressobj()
+    row = bytes(width + 1)
+    data = b"".join(pixels.compress(row) for _ in range(height)) + pixels.flush()
+    if broken:
+        data = data[:10] + b"kaputt" * 10 + data[10:]
+    text = _chunk(b"tEXt", b"Titel\x00Logo") if text_first else b""
+    return b"\x89PNG\r\n\x1a\n" + text + header + _chunk(b"IDAT", data) + _chunk(b"IEND", b"")
+
+
+def _logo_project(folder: Path, logo: bytes | None) -> Path:
+    (folder / "standpunkte").mkdir(parents=True)
+    shutil.copy(SEED, folder / "standpunkte" / "a.yaml")
+    if logo is not None:
+        (folder / "logo.png").write_bytes(logo)
+        (folder / "vsp.toml").write_text('logo = "logo.png"\nformats = ["pdf"]\n', encoding="utf-8")
+    return folder / "standpunkte"
+
+
+def test_a_logo_whose_header_hides_its_size_is_measured_as_decoded(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A chunk before IHDR hid the size from the configuration's check: 5,000² pixels were embedded."""
+    folder = _logo_project(tmp_path, _png(5000, 5000, text_first=True))
+    started = time.process_time()
+    code, out, _ = vsp(capsys, "render", str(folder))
+    assert code == 1 and time.process_time() - started < 10
+    assert f"{tmp_path / 'logo.png'}:1:1: fehler:" in out and "[image-too-large]" in out
+    assert "5000 × 5000" in out
+    assert not (folder / "a.pdf").exists()
+
+
+def test_a_broken_logo_is_a_located_error_and_the_other_folders_still_render(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = _logo_project(tmp_path / "kaputt", _png(60, 20, broken=True))
+    fine = _logo_project(tmp_path / "heil", None)
+    code, out, err = vsp(capsys, "render", str(broken), str(fine), "-j", "1")
+    assert code == 1, err
+    assert f"{tmp_path / 'kaputt' / 'logo.png'}:1:1: fehler:" in out and "[image-broken]" in out
+    assert (fine / "a.pdf").is_file() and not (broken / "a.pdf").exists()
+
+
+def test_a_logo_is_decoded_once_per_process_and_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from PIL import Image
+
+    (tmp_path / "logo.png").write_bytes(_png(60, 20))
+    opened: list[object] = []
+    real_open = Image.open
+    monkeypatch.setattr(Image, "open", lambda *a, **k: opened.append(a) or real_open(*a, **k))
+    statement = api.load(SEED)
+    settings = RenderSettings(logo=tmp_path / "logo.png")
+    first = api.render_pdf(statement, settings)
+    for _ in range(3):
+        assert api.render_pdf(statement, settings) == first
+    assert len(opened) == 1
+
+
+def test_a_pdf_does_not_depend_on_where_its_logo_lies(tmp_path: Path) -> None:
+    for name in ("hier", "dort/tiefer"):
+        (tmp_path / name).mkdir(parents=True)
+        shutil.copy(ROOT / "tests" / "pins" / "logo.png", tmp_path / name / "logo.png")
+    statement = api.load(SEED)
+    here, there = (
+        api.render_pdf(statement, RenderSettings(logo=tmp_path / name / "logo.png"))
+        for name in ("hier", "dort/tiefer")
+    )
+    assert here == there
+
+
+def test_a_logo_with_transparency_is_drawn_with_its_mask(tmp_path: Path) -> None:
+    from PIL import Image
+
+    Image.new("RGBA", (40, 20), (200, 0, 0, 128)).save(tmp_path / "logo.png")
+    data = api.render_pdf(api.load(SEED), RenderSettings(logo=tmp_path / "logo.png"))
+    assert b"/SMask" in data
+
+
+def test_a_broken_logo_shared_by_many_statements_is_reported_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = _logo_project(tmp_path, _png(60, 20, broken=True))
+    shutil.copy(SEED, folder / "b.yaml")
+    code, out, err = vsp(capsys, "render", str(folder), "-j", "1")
+    assert code == 1 and out.count("[image-broken]") == 1 and "2 fehlerhaft" in err

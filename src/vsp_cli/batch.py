@@ -11,7 +11,7 @@ import re
 import sys
 from array import array
 from collections.abc import Container, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, overload
 
@@ -316,11 +316,21 @@ def execute(options: BatchOptions, report: Report) -> None:
     workers = options.jobs if options.jobs is not None else default_jobs(len(jobs))
     progress = Progress(len(jobs), Progress.wanted(options))
     folders: set[Path] = set()  # where outputs were written or kept
+    shared: set[tuple[str, str, str]] = set()  # problems of a file many statements use (a logo, a template)
 
     def on_outcome(outcome: Outcome) -> None:
         progress.step(outcome.job.source.name)
         if outcome.diagnostics or outcome.stale:
             progress.clear()
+        source = str(outcome.job.source)
+        if any(d.file != source for d in outcome.diagnostics):  # shown once, though each statement fails
+            fresh = [
+                d
+                for d in outcome.diagnostics
+                if d.file == source or (d.file, d.code, d.message) not in shared
+            ]
+            shared.update((d.file, d.code, d.message) for d in outcome.diagnostics if d.file != source)
+            outcome = replace(outcome, diagnostics=fresh)
         record_outcome(report, outcome)
         if outcome.record:
             folders.update(out.parent for out in outcome.job.outputs.values())

@@ -19,7 +19,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache, partial
 from hashlib import md5
-from pathlib import Path
 from typing import Any
 
 from reportlab import rl_config
@@ -56,6 +55,8 @@ from .labels import (
     Labels,
     german_date,
 )
+from .logo import Logo
+from .logo import load as load_logo
 from .model import Statement
 from .pdfwriter import install as install_pdf_writer
 from .prose import NeedSpace, ProseRenderer, ProseStyles, plain_paragraph
@@ -281,19 +282,14 @@ class _Furniture:
     nummer: str
     page_label: str
     footer: str | None
-    logo: Path | None
+    logo: Logo | None
     logo_size: tuple[float, float] | None
 
     def first_page(self, canv: Canvas, _doc: BaseDocTemplate) -> None:
         if self.logo is not None and self.logo_size is not None:
             width, height = self.logo_size
-            canv.drawImage(
-                str(self.logo),
-                PAGE_WIDTH - RIGHT_MARGIN - width,
-                PAGE_HEIGHT - 12 * mm - height,
-                width=width,
-                height=height,
-                mask="auto",
+            self.logo.draw(
+                canv, PAGE_WIDTH - RIGHT_MARGIN - width, PAGE_HEIGHT - 12 * mm - height, width, height
             )
 
     def later_page(self, canv: Canvas, _doc: BaseDocTemplate) -> None:
@@ -322,23 +318,9 @@ class _Furniture:
         canv.restoreState()
 
 
-def _logo_size(logo: Path) -> tuple[float, float]:
+def _logo_size(logo: Logo) -> tuple[float, float]:
     """Width and height of the logo at LOGO_HEIGHT, aspect ratio kept."""
-    from reportlab.lib.utils import ImageReader
-
-    try:
-        width, height = ImageReader(str(logo)).getSize()
-    except Exception as exc:  # ReportLab/PIL raise many kinds for unreadable images
-        raise ConfigError(
-            [
-                Diagnostic.for_file(
-                    str(logo),
-                    "logo",
-                    f"Das Logo „{logo}“ kann nicht gelesen werden (PNG oder JPEG erwartet): {exc}",
-                )
-            ]
-        ) from None
-    return LOGO_HEIGHT * width / height, LOGO_HEIGHT
+    return LOGO_HEIGHT * logo.width / logo.height, LOGO_HEIGHT
 
 
 class _Document(BaseDocTemplate):
@@ -796,12 +778,13 @@ def render_pdf(statement: Statement, settings: RenderSettings | None = None) -> 
     styles = build_styles(settings.hyphenate)
     labels = settings.labels
     title = _title(statement, labels)
-    logo_size = _logo_size(settings.logo) if settings.logo is not None else None
+    logo = load_logo(settings.logo) if settings.logo is not None else None  # decoded once per process
+    logo_size = _logo_size(logo) if logo is not None else None
     furniture = _Furniture(
         nummer=statement.nummer,
         page_label=labels["seite"],
         footer=settings.footer,
-        logo=settings.logo,
+        logo=logo,
         logo_size=logo_size,
     )
     first_top = TOP_MARGIN + (LOGO_CLEARANCE if logo_size else 0)
