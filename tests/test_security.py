@@ -822,3 +822,14 @@ def test_a_broken_logo_shared_by_many_statements_is_reported_once(
     shutil.copy(SEED, folder / "b.yaml")
     code, out, err = vsp(capsys, "render", str(folder), "-j", "1")
     assert code == 1 and out.count("[image-broken]") == 1 and "2 fehlerhaft" in err
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("{{ statement.betref }}", "ein Wert vom Typ „Zuordnung“ hat kein Feld „betref“"),
+        ("{{ cycler.__init__ }}", "ist der Zugriff auf „__init__“ nicht erlaubt"),
+    ],
+)
+def test_template_messages_name_what_a_template_sees(tmp_path: Path, source: str, expected: str) -> None:
+    assert expected in _template_error(_template_folder(tmp_path, source)).message

@@ -44,6 +44,8 @@ _NOT_UTF8 = "Die Vorlage „{name}“ ist keine UTF-8-Datei; bitte in UTF-8 spei
 _UNDEFINED_NAME = re.compile(r"^'([^']+)' is undefined$")
 _NO_ATTRIBUTE = re.compile(r"^'?(.+?)'? has no attribute '([^']+)'$")
 _UNSAFE = re.compile(r"^access to attribute '([^']+)' of")
+#: The types a template sees (plain data), as the docs call them.
+_TYPE_NAMES = {"dict": "Zuordnung", "list": "Liste", "str": "Text", "NoneType": "none", "int": "Zahl"}
 
 
 def environment(
@@ -218,6 +220,7 @@ def _runtime(exc: Exception, template: jinja2.Template) -> Diagnostic:
             message = f"In der Vorlage „{name}“ ist die Variable „{m.group(1)}“ nicht definiert"
         elif m := _NO_ATTRIBUTE.match(text):
             owner = m.group(1).removesuffix(" object").rsplit(".", 1)[-1]
+            owner = _TYPE_NAMES.get(owner, owner)
             message = f"In der Vorlage „{name}“: ein Wert vom Typ „{owner}“ hat kein Feld „{m.group(2)}“"
         else:
             message = f"In der Vorlage „{name}“ fehlt ein Wert: {text}"
