@@ -833,3 +833,13 @@ def test_a_broken_logo_shared_by_many_statements_is_reported_once(
 )
 def test_template_messages_name_what_a_template_sees(tmp_path: Path, source: str, expected: str) -> None:
     assert expected in _template_error(_template_folder(tmp_path, source)).message
+
+
+def test_a_projects_template_folder_always_runs_in_the_sandbox(tmp_path: Path) -> None:
+    """Only vsp's own templates run outside it; a folder of the project's, even one that replaces none of
+    them, is the sandbox's."""
+    from vsp_cli import templating
+
+    (tmp_path / "teil.j2").write_text("x", encoding="utf-8")
+    assert isinstance(templating.environment(tmp_path, {}), sandbox.Sandbox)
+    assert not isinstance(templating.environment(None, {}), sandbox.Sandbox)

@@ -59,8 +59,12 @@ class RecordEntry(NamedTuple):
     mac: str = ""
 
     def _payload(self, name: str) -> bytes:
-        fields = [name, self.fingerprint, self.sha256, self.size, self.source, _warnings_json(self.warnings)]
-        return json.dumps(fields, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+        """The name and the fields, unambiguously: texts as JSON strings, the digests checked to be hex."""
+        if not (_HEX.fullmatch(self.fingerprint) and _HEX.fullmatch(self.sha256)):
+            return json.dumps([name, *self[:5], ""]).encode("ascii")  # never matches what vsp signs
+        warnings = _warnings_text(self.warnings)
+        text = f"{json.dumps(name)},{self.fingerprint},{self.sha256},{self.size},{json.dumps(self.source)},{warnings}"
+        return text.encode("ascii")
 
     def signed(self, name: str, key: bytes | None) -> RecordEntry:
         """The entry with its MAC for output `name` (without a key: none)."""
@@ -74,14 +78,15 @@ class RecordEntry(NamedTuple):
         return hmac.compare_digest(self.mac, hmac.new(key, self._payload(name), sha256).hexdigest())
 
     def as_json(self) -> dict[str, Any]:
-        return {
-            "fingerprint": self.fingerprint,
-            "sha256": self.sha256,
-            "size": self.size,
-            "source": self.source,
-            "warnings": _warnings_json(self.warnings),
-            "mac": self.mac,
-        }
+        return json.loads(self.text())  # type: ignore[no-any-return]
+
+    def text(self) -> str:
+        """The entry as the record file holds it (JSON, ASCII)."""
+        return (
+            f'{{"fingerprint":{json.dumps(self.fingerprint)},"sha256":{json.dumps(self.sha256)},'
+            f'"size":{int(self.size)},"source":{json.dumps(self.source)},'
+            f'"warnings":{_warnings_text(self.warnings)},"mac":{json.dumps(self.mac)}}}'
+        )
 
     @classmethod
     def from_json(cls, data: Any) -> RecordEntry | None:
@@ -101,6 +106,14 @@ class RecordEntry(NamedTuple):
 
 def _warnings_json(warnings: Sequence[Diagnostic]) -> list[list[Any]]:
     return [[*d.span, [*d.path], d.code, d.message] for d in warnings]
+
+
+def _warnings_text(warnings: Sequence[Diagnostic]) -> str:
+    return json.dumps(_warnings_json(warnings), separators=(",", ":")) if warnings else "[]"
+
+
+#: A digest as vsp writes it.
+_HEX = re.compile(r"[0-9a-f]{64}")
 
 
 def _warnings_from_json(data: Any) -> tuple[Diagnostic, ...] | None:
@@ -184,7 +197,7 @@ def _made_key(path: Path) -> bytes | None:
 
 
 def _entry_text(entry: RecordEntry) -> str:
-    return json.dumps(entry.as_json(), separators=(",", ":"))
+    return entry.text()
 
 
 def _record_texts(folder: Path) -> dict[str, str]:

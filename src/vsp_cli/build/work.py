@@ -141,7 +141,7 @@ def process(task: Task, *, check: bool = False) -> Outcome:
     record = dict(task.kept)
     targets = {Path(task.keys[fmt]): job.outputs[fmt] for fmt in rendered}
     folders = {out.parent: key.parent for key, out in targets.items()}
-    moved = [out for out, planned in folders.items() if real(out) != planned]
+    moved = [out for out, planned in folders.items() if not _unmoved(out, planned)]
     if moved:
         problem = Diagnostic.for_file(
             str(job.source),
@@ -171,6 +171,27 @@ def process(task: Task, *, check: bool = False) -> Outcome:
             warnings,
         )
     return Outcome(job, OutcomeStatus.RENDERED, result.diagnostics, source, record)
+
+
+#: Output folders this process found to be the folders a run planned, with their device and inode: a folder
+#: is resolved once per process, then only looked at (a statement's write costs one `stat`).
+_FOLDERS: dict[Path, tuple[int, int]] = {}
+
+
+def _unmoved(named: Path, planned: Path) -> bool:
+    """Whether the output folder `named` still leads to `planned`, the folder resolved when the run was planned
+    (no link put into its path since)."""
+    try:
+        info = os.stat(planned)
+    except OSError:
+        return real(named) == planned  # to be made by the write: its parents must not have moved
+    identity = (info.st_dev, info.st_ino)
+    if _FOLDERS.get(planned) == identity:
+        return True
+    if real(named) != planned:
+        return False
+    _FOLDERS[planned] = identity
+    return True
 
 
 def _differs(path: Path, data: bytes) -> bool:
