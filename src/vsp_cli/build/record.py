@@ -63,7 +63,9 @@ class RecordEntry(NamedTuple):
         if not (_HEX.fullmatch(self.fingerprint) and _HEX.fullmatch(self.sha256)):
             return json.dumps([name, *self[:5], ""]).encode("ascii")  # never matches what vsp signs
         warnings = _warnings_text(self.warnings)
-        text = f"{json.dumps(name)},{self.fingerprint},{self.sha256},{self.size},{json.dumps(self.source)},{warnings}"
+        text = (
+            f"{_string(name)},{self.fingerprint},{self.sha256},{self.size},{_string(self.source)},{warnings}"
+        )
         return text.encode("ascii")
 
     def signed(self, name: str, key: bytes | None) -> RecordEntry:
@@ -83,9 +85,9 @@ class RecordEntry(NamedTuple):
     def text(self) -> str:
         """The entry as the record file holds it (JSON, ASCII)."""
         return (
-            f'{{"fingerprint":{json.dumps(self.fingerprint)},"sha256":{json.dumps(self.sha256)},'
-            f'"size":{int(self.size)},"source":{json.dumps(self.source)},'
-            f'"warnings":{_warnings_text(self.warnings)},"mac":{json.dumps(self.mac)}}}'
+            f'{{"fingerprint":{_string(self.fingerprint)},"sha256":{_string(self.sha256)},'
+            f'"size":{int(self.size)},"source":{_string(self.source)},'
+            f'"warnings":{_warnings_text(self.warnings)},"mac":{_string(self.mac)}}}'
         )
 
     @classmethod
@@ -114,6 +116,13 @@ def _warnings_text(warnings: Sequence[Diagnostic]) -> str:
 
 #: A digest as vsp writes it.
 _HEX = re.compile(r"[0-9a-f]{64}")
+#: Text that is its own JSON string between quotes (printable ASCII without quote or backslash).
+_PLAIN = re.compile(r"[ !#-\[\]-~]*")
+
+
+def _string(text: str) -> str:
+    """`text` as a JSON string (ASCII): most are plain, and quoted without the encoder."""
+    return f'"{text}"' if _PLAIN.fullmatch(text) else json.dumps(text)
 
 
 def _warnings_from_json(data: Any) -> tuple[Diagnostic, ...] | None:
@@ -341,7 +350,7 @@ def _record_lines(
     yield b"{\n"
     for number, name in enumerate(names, start=1):
         text = entries.text(found[name]) if name in found else current[name]
-        yield f"{json.dumps(name)}: {text}{',' if number < len(names) else ''}\n".encode()
+        yield f"{_string(name)}: {text}{',' if number < len(names) else ''}\n".encode()
     yield b"}\n"
 
 
