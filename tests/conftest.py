@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,13 @@ EXAMPLES = ROOT / "examples"
 VALID_CASES = sorted((CASES / "valid").glob("*.yaml"))
 INVALID_CASES = sorted((CASES / "invalid").glob("*.yaml"))
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cache_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """vsp's cache folder (hyphenation patterns, the build record's key) in a temporary folder, also for the
+    vsp processes the tests start: nothing is read from or written to the user's own."""
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
 
 
 @pytest.fixture

@@ -150,12 +150,15 @@ def test_an_output_never_overwrites_an_input(
 def test_an_output_never_overwrites_an_input_behind_a_link(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """in/h.yaml is a link to out/h.md, the only copy of the statement: rendering into out/ would replace it."""
+    """in/h.yaml is a link to out/h.md, the only copy of the statement: rendering into out/ would replace it.
+
+    The folder searched holds both (a link to a file outside it is refused unread: test_security.py).
+    """
     [made] = make_statements(tmp_path / "out", 1)
     real_file = made.rename(tmp_path / "out" / "h.md")
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "h.yaml").symlink_to(real_file)
-    code = call("render", str(tmp_path / "in" / "h.yaml"), "-o", str(tmp_path / "out"))
+    code = call("render", str(tmp_path), "-o", str(tmp_path / "out"))
     assert code == 1 and "[output-is-input]" in capsys.readouterr().out
     assert real_file.read_text(encoding="utf-8").startswith(SEED.split("\n", 1)[0])
 
@@ -207,7 +210,8 @@ def test_incremental_skip_and_rerender(tmp_path: Path, capsys: pytest.CaptureFix
     assert "Vorlage geändert." in (out / "vsp-002.md").read_text(encoding="utf-8")
 
     # an edit that keeps the old modification time, in a folder reached through a link, is used all the same
-    shared = tmp_path / "gemeinsam"
+    # (a link inside the template folder: one leading out of it is refused, test_security.py)
+    shared = templates / ".gemeinsam"
     shared.mkdir()
     (shared / "fuss.j2").write_text("Fuß 1\n", encoding="utf-8")
     (templates / "geteilt").symlink_to(shared)
@@ -578,13 +582,13 @@ def test_workers_start_as_soon_as_two_jobs_have_work(tmp_path: Path, monkeypatch
     sources = make_statements(tmp_path / "in", 3)
     jobs = [Job(s, build.output_paths(s, tmp_path / "out", ("md",))) for s in sources]
     started: list[int] = []
-    real_pool = build.ProcessPoolExecutor
+    real_pool = build.pool.ProcessPoolExecutor
 
     def pool(max_workers: int, initializer: Callable[[], None]) -> Any:
         started.append(max_workers)
         return real_pool(max_workers=max_workers, initializer=initializer)
 
-    monkeypatch.setattr(build, "ProcessPoolExecutor", pool)
+    monkeypatch.setattr(build.pool, "ProcessPoolExecutor", pool)
     assert {o.status.value for o in build.run(jobs, workers=2)} == {"rendered"}
     assert started == [2]
     assert {o.status.value for o in build.run(jobs, workers=2)} == {"unchanged"}
@@ -636,7 +640,10 @@ def test_a_statement_saved_during_the_build_is_recorded_as_rendered(tmp_path: Pa
     task = build.prepare(job, {}, build.Fingerprinter(), build.RecordKeys(), force=False, check=False)
     source.write_text(second, encoding="utf-8")  # saved after planning, before rendering
     outcome = build.process(task)
-    build.save_records([outcome])
+    entries = build.Entries(build.record_key())
+    for path, entry in outcome.record.items():
+        entries.add(path, entry)
+    build.save_records(entries)
     assert "VI-A-10000-VSP-02" in job.outputs["md"].read_text(encoding="utf-8")
     source.write_text(first, encoding="utf-8")  # and changed back
     [again] = build.run([job])
@@ -651,13 +658,13 @@ def test_a_fresh_build_reads_each_statement_once(tmp_path: Path, monkeypatch: py
     sources = make_statements(tmp_path / "in", 2)
     jobs = [Job(s, build.output_paths(s, tmp_path / "out", ("md",))) for s in sources]
     hashed: list[Path] = []
-    real_hash = build._hash_file
+    real_hash = build.fingerprints.hash_file
 
-    def counting(path: Path, limit: int = -1) -> str:
+    def counting(path: Path, limit: int = -1, **how: bool) -> str:
         hashed.append(path)
-        return real_hash(path, limit)
+        return real_hash(path, limit, **how)
 
-    monkeypatch.setattr(build, "_hash_file", counting)
+    monkeypatch.setattr(build.fingerprints, "hash_file", counting)
     ours = {*sources, *(job.outputs["md"] for job in jobs)}  # templates are hashed too, once a run
     assert {o.status.value for o in build.run(jobs)} == {"rendered"}
     assert [p for p in hashed if p in ours] == []
@@ -768,7 +775,7 @@ def test_a_worker_that_dies_is_a_clear_error_not_a_crash(
     from vsp_cli import build
 
     make_statements(tmp_path / "in", 4)
-    monkeypatch.setattr(build, "process", _die)
+    monkeypatch.setattr(build.work, "process", _die)
     assert call("render", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "-j", "2") == 1
     assert "Arbeitsprozess wurde unerwartet beendet" in capsys.readouterr().err
 
@@ -781,19 +788,19 @@ def test_library_versions_are_part_of_the_fingerprint(
 
     from vsp_cli import build
 
-    for module, dist in build._LIBRARIES:
-        assert build._installed_version(module, dist) == version(dist)  # the quick way agrees
+    for module, dist in build.fingerprints._LIBRARIES:
+        assert build.fingerprints._installed_version(module, dist) == version(dist)  # the quick way agrees
     [source] = make_statements(tmp_path / "in", 1)
     job = Job(source, build.output_paths(source, tmp_path / "out", ("pdf",)))
     before = build.Fingerprinter().context(job, "pdf")
     monkeypatch.setattr(
-        build, "_installed_version", lambda module, dist: "9.9" if dist == "reportlab" else "1"
+        build.fingerprints, "_installed_version", lambda module, dist: "9.9" if dist == "reportlab" else "1"
     )
-    build._libraries.cache_clear()
+    build.fingerprints._libraries.cache_clear()
     try:
         assert build.Fingerprinter().context(job, "pdf") != before
     finally:
-        build._libraries.cache_clear()
+        build.fingerprints._libraries.cache_clear()
 
 
 def test_watch_covers_configuration_and_templates_outside_the_inputs(tmp_path: Path) -> None:
@@ -940,3 +947,109 @@ def test_ctrl_c_while_workers_start_prints_one_line(tmp_path: Path) -> None:
         assert proc.returncode in (130, -signal.SIGINT) or "gerendert" in err, (proc.returncode, err)
         out = tmp_path / "out"
         assert not [p for p in out.iterdir() if p.name.endswith(".tmp")] if out.exists() else True
+
+
+# --- issue #18: warnings kept with the record, the summary, memory --------------------------------------------
+
+#: A statement with one warning (an unknown Zuständigkeit).
+WARNED = SEED.replace("zustaendigkeit: Vorberatung", "zustaendigkeit: Vorbereitung", 1)
+
+
+def test_a_warning_is_shown_again_when_the_output_is_kept(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An unchanged re-render said „alles in Ordnung“ although `validate` still reported the warning."""
+    assert WARNED != SEED
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.yaml").write_text(WARNED, encoding="utf-8")
+    first = (call("render", str(tmp_path / "in"), "-f", "md"), capsys.readouterr())
+    again = (call("render", str(tmp_path / "in"), "-f", "md"), capsys.readouterr())
+    assert first[0] == again[0] == 0
+    assert "1 gerendert" in first[1].err and "0 gerendert, 1 unverändert" in again[1].err
+    assert "(1 Warnung)" in again[1].err and "alles in Ordnung" not in again[1].err
+    assert again[1].out == first[1].out and "[unknown-zustaendigkeit]" in again[1].out
+    assert call("render", str(tmp_path / "in"), "-f", "md", "--strict") == 1  # and --strict still fails
+
+
+def test_watch_shows_the_warnings_of_unchanged_statements_after_a_fix(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.yaml").write_text(WARNED, encoding="utf-8")
+    other = tmp_path / "in" / "b.yaml"
+    other.write_text(SEED.replace("status: oeffentlich", "status: geheim"), encoding="utf-8")
+    log = tmp_path / "log.txt"
+    with log.open("w") as sink:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "vsp_cli", "render", "--watch", str(tmp_path / "in"), "-f", "md"],
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            assert _wait_for(lambda: "Warte auf Änderungen" in log.read_text(encoding="utf-8"))
+            other.write_text(SEED, encoding="utf-8")  # the error fixed; a.yaml is unchanged
+            assert _wait_for(lambda: (tmp_path / "in" / "b.md").exists())
+            assert _wait_for(lambda: log.read_text(encoding="utf-8").count("[unknown-zustaendigkeit]") == 2)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+
+
+def test_the_summary_says_where_the_outputs_went(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    make_statements(tmp_path / "s", 2)
+    assert call("render", "s", "-o", "build") == 0
+    assert capsys.readouterr().err.rstrip().endswith("; Ausgaben in build/")
+    assert call("render", "s", "-f", "md") == 0
+    assert "; Ausgaben in s/" in capsys.readouterr().err
+    assert call("render", "s", "-o", "build", "--check") == 0
+    assert "Ausgaben in" not in capsys.readouterr().err
+
+
+def test_the_summary_after_a_name_collision_says_that_nothing_was_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_statements(tmp_path / "a", 3)
+    make_statements(tmp_path / "b", 1)
+    code = call("render", str(tmp_path / "a"), str(tmp_path / "b"), "-o", str(tmp_path / "out"))
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "nichts geschrieben" in err
+    assert not (tmp_path / "out").exists()
+
+
+def _rendered(task: Any, check: bool = False) -> Any:
+    """A worker's outcome, without rendering: the record entries of the task's outputs."""
+    from vsp_cli import build
+
+    record = {key: build.RecordEntry("f" * 64, "d" * 64, 1000, "../in/x.yaml") for key in task.keys.values()}
+    return build.Outcome(task.job, build.OutcomeStatus.RENDERED, record=record)
+
+
+def test_the_main_process_keeps_nothing_per_statement_once_it_is_done(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch's main process grew by some 7 KB per statement (issue #18): outcomes came back from the workers
+    with their jobs' settings and were all kept. Measured with workers that render nothing: what the main
+    process holds for each statement is its record entries, as text (it was 5 KB in this measurement)."""
+    import tracemalloc
+
+    from vsp_cli import build
+
+    monkeypatch.setattr(build.work, "process", _rendered)
+    monkeypatch.setattr(
+        build.pool, "_warm_up", tracemalloc.stop
+    )  # the workers load no renderer, trace nothing
+    peaks = []
+    for count in (150, 750):
+        sources = [tmp_path / f"in{count}" / f"vsp-{i:05d}.yaml" for i in range(count)]
+        jobs = [Job(s, build.output_paths(s, tmp_path / f"out{count}", ("pdf", "md"))) for s in sources]
+        (tmp_path / f"out{count}").mkdir()
+        tracemalloc.start()
+        try:
+            build.run(jobs, workers=2, keep=False, on_outcome=lambda outcome: None)
+            peaks.append(tracemalloc.get_traced_memory()[1])
+        finally:
+            tracemalloc.stop()
+    per_statement = (peaks[1] - peaks[0]) / 600
+    assert per_statement < 1200, per_statement  # two entries of some 400 bytes each

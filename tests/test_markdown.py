@@ -739,7 +739,7 @@ def test_a_template_folder_is_read_once_and_must_hold_templates_only(
     minimal_data: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Unchanged templates are not read again for every statement; a folder of other files is refused."""
-    from vsp_cli import templating
+    from vsp_cli import templatefiles
 
     (tmp_path / "statement.md.j2").write_text("Eigene {{ statement.nummer }}\n", encoding="utf-8")
     (tmp_path / ".git").mkdir()
@@ -747,12 +747,12 @@ def test_a_template_folder_is_read_once_and_must_hold_templates_only(
     settings = RenderSettings(template_dir=tmp_path)
     statement = Statement.model_validate(minimal_data)
     reads: list[Path] = []
-    real_read = Path.read_bytes
-    monkeypatch.setattr(Path, "read_bytes", lambda self: reads.append(self) or real_read(self))
+    real_read = templatefiles.read
+    monkeypatch.setattr(templatefiles, "read", lambda file: reads.append(file.path) or real_read(file))
     for _ in range(3):
         assert render_markdown(statement, settings) == "Eigene VI-A-03824-VSP-01\n"
     assert reads == [tmp_path / "statement.md.j2"]
-    monkeypatch.setattr(templating, "MAX_TEMPLATE_BYTES", 10)
+    monkeypatch.setattr(templatefiles, "MAX_TEMPLATE_BYTES", 10)
     with pytest.raises(TemplateError, match="Ordner nur für die Vorlagen"):
         render_markdown(statement, settings)
 

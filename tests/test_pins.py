@@ -20,7 +20,7 @@ import pytest
 
 from conftest import EXAMPLE_FILES, EXAMPLES, VALID_CASES
 from vsp_cli import api
-from vsp_cli.build import _libraries
+from vsp_cli.build.fingerprints import _libraries
 from vsp_cli.labels import Labels
 from vsp_cli.settings import RenderSettings
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from array import array
+from collections.abc import Container, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from .build import (
     Job,
@@ -90,13 +91,18 @@ class Planner:
         self._found: dict[Path, Path | None] = {}
         self._resolved: dict[Path | None, EffectiveSettings | ConfigError] = {}
         self._resolve = Resolver()
+        #: Configuration files passed over because another user could have put them there, by file.
+        self.untrusted: dict[str, Diagnostic] = {}
 
     def config_path(self, source: Path) -> Path | None:
         if self.options.config is not None:
             return self.options.config
         folder = self._resolve(source).parent
         if folder not in self._found:
-            self._found[folder] = find_config(folder)
+            skipped: list[Diagnostic] = []
+            self._found[folder] = find_config(folder, skipped)
+            for warning in skipped:
+                self.untrusted.setdefault(warning.file, warning)
         return self._found[folder]
 
     def effective(self, source: Path) -> EffectiveSettings:
@@ -129,20 +135,82 @@ def _output_dirs(planner: Planner) -> list[Path]:
     return [Path(str(out))] if out else []
 
 
-def plan(options: BatchOptions, report: Report) -> list[Job] | None:
+class _Everything:
+    """Contains everything: the files of a run without shards."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+class PlannedJobs(Sequence[Job]):
+    """The jobs of a run, each made from its statement's path when it is needed.
+
+    A job holds its output paths and settings; a run goes over its jobs a few times, and held all at once,
+    thousands of them filled the main process (issue #18). What is kept per statement is its path and, in two
+    bytes, which of the run's few settings apply to it.
+    """
+
+    def __init__(self, strict: bool) -> None:
+        self.strict = strict
+        self.sources: list[Path] = []
+        self._settings: list[EffectiveSettings] = []
+        self._index: dict[int, int] = {}  # id of settings → position in `_settings`
+        self._which = array("H")
+
+    def add(self, source: Path, settings: EffectiveSettings) -> None:
+        at = self._index.get(id(settings))
+        if at is None:
+            at = self._index[id(settings)] = len(self._settings)
+            self._settings.append(settings)
+        self.sources.append(source)
+        self._which.append(at)
+
+    def __len__(self) -> int:
+        return len(self.sources)
+
+    @overload
+    def __getitem__(self, index: int) -> Job: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Job]: ...
+
+    def __getitem__(self, index: int | slice) -> Job | list[Job]:
+        if isinstance(index, slice):
+            return [self._job(i) for i in range(*index.indices(len(self)))]
+        return self._job(index)
+
+    def __iter__(self) -> Iterator[Job]:
+        return map(self._job, range(len(self)))
+
+    def _job(self, index: int) -> Job:
+        source, eff = self.sources[index], self._settings[self._which[index]]
+        deps = (eff.config_path,) if eff.config_path is not None else ()
+        return Job(source, output_paths(source, eff.output_dir, eff.formats), eff.render, self.strict, deps)
+
+
+def plan(options: BatchOptions, report: Report) -> PlannedJobs | None:
     """Jobs for every input (None: nothing may run, e.g. output collisions); config errors are reported."""
     planner = Planner(options)
+    refused: dict[Path, Diagnostic] = {}
     try:
-        files = collect(options.paths, skip_dirs=_output_dirs(planner))
-        mine = set(shard_slice(files, parse_shard(options.shard)))
+        files = collect(options.paths, skip_dirs=_output_dirs(planner), refused=refused)
+        shard = parse_shard(options.shard)
+        # without shards every file is this run's: no set of thousands of paths (hashing caches their parts)
+        mine: Container[Path] = set(shard_slice(files, shard)) if shard is not None else _Everything()
     except InputNotFound as exc:
         raise UsageError(str(exc)) from None
-    jobs: list[Job] = []
-    everyone: list[Job] = []  # every shard's: two shards must not write the same file either
+    jobs = PlannedJobs(options.strict)
+    everyone = (
+        PlannedJobs(options.strict) if shard is not None else jobs
+    )  # two shards must not collide either
     reported: set[Path | None] = set()
     for source in files:
+        if refused and source in refused:  # a link to a file outside the folders searched: never read
+            if source in mine:
+                report.add_refused(refused[source])
+            continue
         try:
-            job = planner.job(source)
+            settings = planner.effective(source)
         except ConfigError as exc:
             if source in mine:
                 report.files += 1
@@ -152,13 +220,17 @@ def plan(options: BatchOptions, report: Report) -> list[Job] | None:
                     reported.add(cfg)
                     report.emit(exc.diagnostics, _read_text(cfg))
             continue
-        everyone.append(job)
+        if everyone is not jobs:
+            everyone.add(source, settings)
         if source in mine:
-            jobs.append(job)
+            jobs.add(source, settings)
+    if planner.untrusted:
+        report.emit(list(planner.untrusted.values()))
     collisions = find_collisions(everyone)
     if collisions:
         report.files += len(jobs)
         report.failed += len({d.file for d in collisions})
+        report.nothing_written = True  # no statement is rendered until every name is unique
         report.emit(collisions)
         return None
     return jobs
@@ -243,12 +315,25 @@ def execute(options: BatchOptions, report: Report) -> None:
         return
     workers = options.jobs if options.jobs is not None else default_jobs(len(jobs))
     progress = Progress(len(jobs), Progress.wanted(options))
+    folders: set[Path] = set()  # where outputs were written or kept
+    shared: set[tuple[str, str, str]] = set()  # problems of a file many statements use (a logo, a template)
 
     def on_outcome(outcome: Outcome) -> None:
         progress.step(outcome.job.source.name)
         if outcome.diagnostics or outcome.stale:
             progress.clear()
+        source = str(outcome.job.source)
+        if any(d.file != source for d in outcome.diagnostics):  # shown once, though each statement fails
+            fresh = [
+                d
+                for d in outcome.diagnostics
+                if d.file == source or (d.file, d.code, d.message) not in shared
+            ]
+            shared.update((d.file, d.code, d.message) for d in outcome.diagnostics if d.file != source)
+            outcome = replace(outcome, diagnostics=fresh)
         record_outcome(report, outcome)
+        if outcome.record:
+            folders.update(out.parent for out in outcome.job.outputs.values())
 
     # outputs of a statement that is gone are orphans only where the run searched: the folders named
     searched = [real(Path(arg)) for arg in options.paths if Path(arg).is_dir()]
@@ -260,9 +345,12 @@ def execute(options: BatchOptions, report: Report) -> None:
             force=options.force,
             on_outcome=on_outcome,
             searched=searched,
+            keep=False,  # reported as they come: nothing per statement is held once it is done
         )
     finally:
         progress.clear()
+        if not options.check:
+            report.written_to = sorted(os.path.join(shown_path(folder), "") for folder in folders)
 
 
 def render_command(options: BatchOptions) -> int:
@@ -298,8 +386,10 @@ def show_config(options: BatchOptions) -> int:
     try:
         effective = planner.effective(probe)
     except ConfigError as exc:
+        Report(output_format=options.output_format, out=sys.stderr).emit(list(planner.untrusted.values()))
         report = Report(output_format=options.output_format)
         report.emit(exc.diagnostics, _read_text(planner.config_path(probe)))
         return EXIT_INVALID
+    Report(output_format=options.output_format, out=sys.stderr).emit(list(planner.untrusted.values()))
     sys.stdout.write(format_effective(effective))
     return EXIT_OK

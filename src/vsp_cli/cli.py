@@ -12,13 +12,16 @@ import signal
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from . import __version__
 from .report import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE
 from .usage import GermanCommand, GermanGroup
+
+if TYPE_CHECKING:
+    from .diagnostics import Diagnostic
 
 ISSUES_URL = "https://github.com/vsp-cli/vsp/issues"
 
@@ -92,11 +95,11 @@ ConfigOpt = Annotated[
 ]
 
 
-def _collect(paths: list[str]) -> list[Path]:
+def _collect(paths: list[str], refused: dict[Path, Diagnostic]) -> list[Path]:
     from .inputs import InputNotFound, collect
 
     try:
-        return collect(paths)
+        return collect(paths, refused=refused)
     except InputNotFound as exc:
         _usage_error(str(exc), "validate")
 
@@ -123,7 +126,9 @@ def validate(
     from .commands import ValidateOptions, validate_command
 
     options = ValidateOptions(config=config, strict=strict, output_format=output_format.value, quiet=quiet)
-    raise typer.Exit(validate_command(options, _collect(paths)))
+    refused: dict[Path, Diagnostic] = {}  # links to files outside the folders searched: never read
+    files = _collect(paths, refused)
+    raise typer.Exit(validate_command(options, files, refused))
 
 
 @app.command(cls=GermanCommand)

@@ -49,6 +49,7 @@ CODES: Mapping[str, Code] = MappingProxyType(
             "invalid-key",
             "duplicate-key",
             "missing-dash",
+            "link-outside",
         ),
         # values and fields
         **_codes(
@@ -148,6 +149,9 @@ CODES: Mapping[str, Code] = MappingProxyType(
             "template-syntax",
             "template-undefined",
             "template-error",
+            "template-budget",
+            "template-link-outside",
+            "template-not-a-file",
         ),
         "output-orphaned": Code("fehler oder warnung", "format.md"),
         # configuration
@@ -166,8 +170,10 @@ CODES: Mapping[str, Code] = MappingProxyType(
             "image-too-large",
             "folder-missing",
             "not-a-folder",
-            "logo",
+            "image-broken",
+            "output-outside",
             "source-date-epoch",
         ),
+        "config-untrusted": Code("warnung", "configuration.md"),
     }
 )

@@ -7,11 +7,12 @@ are reported as located diagnostics through the same `Report`.
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .config import SOURCE_DEFAULT, EffectiveSettings, find_config, resolve
+from .diagnostics import Diagnostic
 from .errors import ConfigError, VspError
 from .fileio import os_reason, read_regular, write_atomic
 from .forms import BUILTIN_IDS, NEWEST_FORM, Form, FormError, FormSources, builtin, dump
@@ -37,13 +38,18 @@ class SettingsCache:
         self.config = config
         self._found: dict[Path, Path | None] = {}
         self._resolved: dict[Path | None, EffectiveSettings | ConfigError] = {}
+        #: Configuration files the search passed over (`config-untrusted`), each once, by file.
+        self.untrusted: dict[str, Diagnostic] = {}
 
     def config_path(self, source: Path) -> Path | None:
         if self.config is not None:
             return self.config
         folder = source.absolute().parent
         if folder not in self._found:
-            self._found[folder] = find_config(folder)
+            skipped: list[Diagnostic] = []
+            self._found[folder] = find_config(folder, skipped)
+            for warning in skipped:
+                self.untrusted.setdefault(warning.file, warning)
         return self._found[folder]
 
     def effective(self, source: Path) -> EffectiveSettings:
@@ -66,8 +72,11 @@ def _read_config(path: Path | None) -> str | None:
         return None
 
 
-def validate_command(options: ValidateOptions, files: Sequence[Path]) -> int:
-    """`vsp validate`: each file against its form, with the configuration in force for its folder."""
+def validate_command(
+    options: ValidateOptions, files: Sequence[Path], refused: Mapping[Path, Diagnostic] | None = None
+) -> int:
+    """`vsp validate`: each file against its form, with the configuration in force for its folder. `refused`:
+    files not to be read at all (links leading out of the folders searched), each with its problem."""
     from .validation import Result, across, check_file
 
     report = Report(output_format=options.output_format, quiet=options.quiet)
@@ -76,6 +85,9 @@ def validate_command(options: ValidateOptions, files: Sequence[Path]) -> int:
     results: list[Result] = []
     ok: dict[Path, bool] = {}
     for path in files:
+        if refused and path in refused:
+            report.add_refused(refused[path])
+            continue
         try:
             forms = settings.effective(path).render.forms
         except ConfigError as exc:
@@ -94,6 +106,8 @@ def validate_command(options: ValidateOptions, files: Sequence[Path]) -> int:
     for path, more in across(results).items():
         report.failed += ok[path]
         report.emit(more)
+    if settings.untrusted:
+        report.emit(list(settings.untrusted.values()))
     report.finish(verb="geprüft")
     return report.exit_code
 

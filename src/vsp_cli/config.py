@@ -12,7 +12,9 @@ pydantic are imported here: reading the configuration must not cost the start-up
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import string
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -32,9 +34,20 @@ from pydantic import (
 from pydantic_core import ErrorDetails, PydanticCustomError
 
 from . import charset
-from .diagnostics import START, Diagnostic, Severity, Span, describe_value, did_you_mean, german_number
+from .diagnostics import (
+    START,
+    Diagnostic,
+    Severity,
+    Span,
+    describe_value,
+    did_you_mean,
+    german_number,
+    quote,
+    quote_path,
+    shorten,
+)
 from .errors import ConfigError
-from .fileio import os_reason, read_regular, real
+from .fileio import is_inside, open_regular, os_reason, read_regular, real
 from .forms import BUILTIN_IDS, DEFAULT_FORM, FormSources
 from .labels import DEFAULT_BODY, LABEL_PLACEHOLDERS, LABEL_TARGETS, Labels
 from .settings import FORMATS, Format, RenderSettings
@@ -76,35 +89,55 @@ def _anchored(value: Path, info: ValidationInfo) -> Path:
         expanded = value.expanduser()
     except RuntimeError:  # `~name` of a user this machine does not know
         raise PydanticCustomError(
-            "unknown_user", "„{path}“: den Benutzer hinter „~“ gibt es hier nicht", {"path": str(value)}
+            "unknown_user", "{path}: den Benutzer hinter „~“ gibt es hier nicht", {"path": quote_path(value)}
         ) from None
     return real(_base(info) / expanded)
 
 
 def _image(value: Path, info: ValidationInfo) -> Path:
     path = _anchored(value, info)
-    if not path.is_file():
-        raise PydanticCustomError("file_missing", "Die Bilddatei „{path}“ gibt es nicht", {"path": str(path)})
-    with path.open("rb") as fh:
-        head = fh.read(_IMAGE_HEAD)
-    if not (head.startswith(_PNG) or head.startswith(_JPEG)):
+    try:
+        with open_regular(path) as fh:
+            size = os.fstat(fh.fileno()).st_size
+            head = fh.read(_IMAGE_HEAD)
+    except (FileNotFoundError, NotADirectoryError):
         raise PydanticCustomError(
-            "not_an_image", "„{path}“ ist kein PNG- oder JPEG-Bild", {"path": str(path)}
-        )
-    size = _pixel_size(head)
-    if size is not None and size[0] * size[1] > MAX_LOGO_PIXELS:
+            "file_missing", "Die Bilddatei {path} gibt es nicht", {"path": quote_path(path)}
+        ) from None
+    except OSError as exc:
+        raise PydanticCustomError(
+            "not_an_image",
+            "{path} kann nicht gelesen werden ({reason})",
+            {"path": quote_path(path), "reason": os_reason(exc)},
+        ) from None
+    if size > MAX_LOGO_BYTES:
         raise PydanticCustomError(
             "image_too_large",
-            "„{path}“ hat {width} × {height} Bildpunkte; ein Logo braucht höchstens "
+            "{path} hat {size} Bytes; ein Logo braucht höchstens "
+            f"{german_number(MAX_LOGO_BYTES)} Bytes (Grenze MAX_LOGO_BYTES); bitte verkleinern",
+            {"path": quote_path(path), "size": german_number(size)},
+        )
+    if not (head.startswith(_PNG) or head.startswith(_JPEG)):
+        raise PydanticCustomError(
+            "not_an_image", "{path} ist kein PNG- oder JPEG-Bild", {"path": quote_path(path)}
+        )
+    pixels = _pixel_size(head)
+    if pixels is not None and pixels[0] * pixels[1] > MAX_LOGO_PIXELS:
+        raise PydanticCustomError(
+            "image_too_large",
+            "{path} hat {width} × {height} Bildpunkte; ein Logo braucht höchstens "
             f"{german_number(MAX_LOGO_PIXELS)} Bildpunkte (Grenze MAX_LOGO_PIXELS); bitte verkleinern",
-            {"path": str(path), "width": size[0], "height": size[1]},
+            {"path": quote_path(path), "width": pixels[0], "height": pixels[1]},
         )
     return path
 
 
 #: Most pixels a logo may have: 4000 × 4000 prints 3 cm wide at 3,000 dpi. A small file can hold a huge image
-#: (a 164 kB PNG of 13,000 × 13,000 took 550 MB to embed), so the size is read from the header, not decoded.
+#: (a 164 kB PNG of 13,000 × 13,000 took 550 MB to embed), so the size is read from the header here, and the
+#: renderer checks it again on the image as decoded (`logo.py`), whatever the file's headers claim.
 MAX_LOGO_PIXELS = 16_000_000
+#: Largest logo file: an uncompressed 4000 × 4000 PNG has 48 MB; a logo worth printing has far less.
+MAX_LOGO_BYTES = 50_000_000
 #: How much of an image is read to find its size; a JPEG's frame header follows its metadata segments.
 _IMAGE_HEAD = 256 * 1024
 _JPEG_FRAMES = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}  # SOF0–SOF15, not DHT, JPG, DAC
@@ -151,17 +184,40 @@ def _form_file(value: Path, info: ValidationInfo) -> Path:
     return path
 
 
+def _is_dir(path: Path) -> bool:
+    """Whether `path` is a folder; a name too long, say, is not one (Path.is_dir raises for it)."""
+    try:
+        return stat.S_ISDIR(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False
+
+
 def _folder(value: Path, info: ValidationInfo) -> Path:
     path = _anchored(value, info)
-    if not path.is_dir():
-        raise PydanticCustomError("folder_missing", "Den Ordner „{path}“ gibt es nicht", {"path": str(path)})
+    if not _is_dir(path):
+        raise PydanticCustomError(
+            "folder_missing", "Den Ordner {path} gibt es nicht", {"path": quote_path(path)}
+        )
     return path
 
 
 def _output_folder(value: Path, info: ValidationInfo) -> Path:
+    """An output folder: in a configuration file, inside the file's folder once links are followed (a
+    repository must not make vsp write into `~`, `/etc` or another checkout); on the command line, anywhere."""
     path = _anchored(value, info)
-    if path.exists() and not path.is_dir():
-        raise PydanticCustomError("not_a_folder", "„{path}“ ist eine Datei, kein Ordner", {"path": str(path)})
+    context = info.context if isinstance(info.context, dict) else {}
+    project = context.get("project")
+    if isinstance(project, Path) and not is_inside(path, real(project)):
+        raise PydanticCustomError(
+            "output_outside",
+            "{path} liegt außerhalb von {project}, dem Ordner der Konfigurationsdatei; Ausgaben bleiben im "
+            "Projekt. Einen Ordner außerhalb nennt -o auf der Kommandozeile",
+            {"path": quote_path(path), "project": quote_path(real(project))},
+        )
+    if os.path.lexists(path) and not _is_dir(path):
+        raise PydanticCustomError(
+            "not_a_folder", "{path} ist eine Datei, kein Ordner", {"path": quote_path(path)}
+        )
     return path
 
 
@@ -294,7 +350,10 @@ def _label_problems(key: str, text: str) -> list[tuple[str, str]]:
     """(code, message) for a label whose key is unknown or whose placeholders the renderers cannot fill."""
     if key not in LABEL_TARGETS:
         return [
-            ("unknown-label", f"Unbekannte Beschriftung „{key}“.{did_you_mean(key, tuple(LABEL_TARGETS))}")
+            (
+                "unknown-label",
+                f"Unbekannte Beschriftung {quote(key)}.{did_you_mean(key, tuple(LABEL_TARGETS))}",
+            )
         ]
     limit = _LABEL_MAX_BY_KEY.get(key, LABEL_MAX)
     if len(text) > limit:
@@ -306,7 +365,7 @@ def _label_problems(key: str, text: str) -> list[tuple[str, str]]:
             return [
                 (
                     "label-placeholder",
-                    f"„{{{found[0]}}}“: In der Beschriftung „{key}“ gibt es keine Platzhalter",
+                    f"{quote('{' + found[0] + '}')}: In der Beschriftung „{key}“ gibt es keine Platzhalter",
                 )
             ]
         return []
@@ -327,13 +386,16 @@ def _label_problems(key: str, text: str) -> list[tuple[str, str]]:
         problems.append(
             (
                 "label-placeholder",
-                f"Der Platzhalter „{placeholder}“ in „{key}“ hat eine Formatangabe; Platzhalter stehen ohne, "
+                f"Der Platzhalter {quote(placeholder)} in „{key}“ hat eine Formatangabe; Platzhalter stehen ohne, "
                 f"z. B. {{{sorted(allowed)[0]}}}",
             )
         )
     for name in sorted(used - allowed):
         problems.append(
-            ("label-placeholder", f"Unbekannter Platzhalter „{{{name}}}“ in „{key}“; erlaubt: {expected}")
+            (
+                "label-placeholder",
+                f"Unbekannter Platzhalter {quote('{' + name + '}')} in „{key}“; erlaubt: {expected}",
+            )
         )
     for name in sorted(required - used):
         problems.append(("label-placeholder", f"Die Beschriftung „{key}“ braucht den Platzhalter {{{name}}}"))
@@ -524,11 +586,11 @@ def _describe(value: Any) -> str:
 def _message(err: ErrorDetails) -> tuple[str, str]:
     """German (code, message) for a pydantic error, chosen by its type (never by its English text)."""
     kind, loc, value = err["type"], err["loc"], err.get("input")
-    name = ".".join(str(p) for p in loc if isinstance(p, str))
+    name = shorten(".".join(str(p) for p in loc if isinstance(p, str)))
     if kind == "extra_forbidden":
         key = str(loc[-1])
         return "unknown-setting", (
-            f"Unbekannte Einstellung „{key}“.{did_you_mean(key, SETTINGS)} Erlaubt: {', '.join(SETTINGS)}"
+            f"Unbekannte Einstellung {quote(key)}.{did_you_mean(key, SETTINGS)} Erlaubt: {', '.join(SETTINGS)}"
         )
     if kind == "string_type":
         return "invalid-type", f"„{name}“: Text in Anführungszeichen erwartet, gefunden: {_describe(value)}"
@@ -554,7 +616,14 @@ def _message(err: ErrorDetails) -> tuple[str, str]:
         return _too_long(name, (err.get("ctx") or {}).get("max_length"), len(str(value)))
     if kind in ("form_name", "form_file"):
         return "invalid-value", f"„{name}“: {err['msg']}"
-    if kind in ("file_missing", "not_an_image", "image_too_large", "folder_missing", "not_a_folder"):
+    if kind in (
+        "file_missing",
+        "not_an_image",
+        "image_too_large",
+        "folder_missing",
+        "not_a_folder",
+        "output_outside",
+    ):
         return kind.replace("_", "-"), f"„{name}“: {err['msg']}"
     if kind == "unknown_user":
         return "invalid-value", f"„{name}“: {err['msg']}"
@@ -586,13 +655,15 @@ def _unknown_form(
 
 
 def _validate(
-    data: Mapping[str, Any], base: Path, where: Path | str, locate: Callable[..., Span]
+    data: Mapping[str, Any], base: Path, where: Path | str, locate: Callable[..., Span], *, file: bool = False
 ) -> tuple[ConfigFile | None, list[Diagnostic]]:
-    """Validate settings; `locate(path, key=…)` gives the span of a path. All problems are collected."""
+    """Validate settings (of a configuration file, if `file`: then outputs stay inside `base`);
+    `locate(path, key=…)` gives the span of a path. All problems are collected."""
     diagnostics: list[Diagnostic] = []
     values: ConfigFile | None = None
+    context = {"base": base, "project": base} if file else {"base": base}
     try:
-        values = ConfigFile.model_validate(data, context={"base": base})
+        values = ConfigFile.model_validate(data, context=context)
     except ValidationError as exc:
         for err in exc.errors(include_url=False):
             loc: PathKey = tuple(err["loc"])
@@ -655,7 +726,7 @@ def load_config(path: Path) -> ProjectConfig:
         raise ConfigError(
             [_diagnostic(path, index.locate(()), (), "invalid-type", "[tool.vsp] muss eine Tabelle sein")]
         )
-    values, diagnostics = _validate(data, path.parent, path, index.locate)
+    values, diagnostics = _validate(data, path.parent, path, index.locate, file=True)
     if values is None:
         raise ConfigError(diagnostics)
     lines: dict[str, int] = {}
@@ -693,19 +764,66 @@ def _has_tool_vsp(pyproject: Path) -> bool:
     return isinstance(tool, dict) and "vsp" in tool
 
 
-def find_config(start: Path) -> Path | None:
+def find_config(start: Path, skipped: list[Diagnostic] | None = None) -> Path | None:
     """The configuration for a file or folder: the nearest vsp.toml or pyproject.toml with [tool.vsp] in
-    `start`'s folder or above (vsp.toml first within one folder), or None."""
+    `start`'s folder or above (vsp.toml first within one folder), or None.
+
+    A file another user could have put there is passed over (`planted_by_another`), and the search goes on
+    above it; `skipped` gets a warning for each (code `config-untrusted`), saying how to use it anyway.
+    """
     start = real(start)
     folder = start if start.is_dir() else start.parent
     for candidate in (folder, *folder.parents):
-        config = candidate / CONFIG_FILE
-        if config.is_file():
-            return config
-        pyproject = candidate / PYPROJECT
-        if pyproject.is_file() and _has_tool_vsp(pyproject):
-            return pyproject
+        for config in (candidate / CONFIG_FILE, candidate / PYPROJECT):
+            if not config.is_file() or (config.name == PYPROJECT and not _has_tool_vsp(config)):
+                continue
+            reason = planted_by_another(config)
+            if reason is None:
+                return config
+            if skipped is not None:
+                skipped.append(_untrusted(config, reason))
     return None
+
+
+def planted_by_another(path: Path) -> str | None:
+    """Why another user than the one running vsp could have put the configuration file `path` there (in
+    German, for the warning), or None.
+
+    As git does for repositories (`safe.directory`): a file owned by another user than the one running vsp
+    (root excepted); a file anyone may write; a file in a folder anyone may write (such as /tmp), unless that
+    folder keeps others from replacing files they do not own (the sticky bit) and the file is the user's or
+    root's. Run as root, as containerised CI does over a checkout of another uid, vsp takes a file of any
+    owner that nobody else could have put there. A link counts with the file it leads to, both checked.
+    """
+    if not hasattr(os, "geteuid"):  # Windows: no owners of this kind
+        return None
+    me = os.geteuid()
+    try:
+        entry = os.lstat(path)
+        target = os.stat(path)
+        folders = [os.stat(path.parent)]
+        if stat.S_ISLNK(entry.st_mode):
+            folders.append(os.stat(real(path).parent))
+    except OSError:
+        return None  # reading it reports the problem
+    own = all(info.st_uid in (me, 0) for info in (entry, target))
+    if target.st_mode & stat.S_IWOTH:
+        return "darf von allen Benutzern geändert werden"
+    for folder in folders:
+        if folder.st_mode & stat.S_IWOTH and not (folder.st_mode & stat.S_ISVTX and own):
+            return "liegt in einem Ordner, in den alle Benutzer schreiben dürfen"
+    if not own and me != 0:
+        owner = target.st_uid if target.st_uid not in (me, 0) else entry.st_uid
+        return f"gehört einem anderen Benutzer (uid {owner})"
+    return None
+
+
+def _untrusted(path: Path, reason: str) -> Diagnostic:
+    message = (
+        f"Die Konfigurationsdatei {quote_path(path)} wird nicht verwendet: sie {reason}, ein anderer Benutzer "
+        f"könnte sie dort abgelegt haben. Soll sie gelten, mit --config {path} ausdrücklich angeben"
+    )
+    return Diagnostic.for_file(path, "config-untrusted", message, Severity.WARNING)
 
 
 # --- resolving ----------------------------------------------------------------------------------------------

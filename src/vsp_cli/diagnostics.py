@@ -76,6 +76,32 @@ class WrittenNumber(str):
     """A number as the file writes it, for messages: YAML reads `2.` as 2.0 and `1e3` as 1000.0."""
 
 
+#: Most characters of a value a message repeats. A message is one line of a log: a value pasted by mistake, or
+#: a file that is no statement at all (a key, a token), must not be copied into it whole.
+QUOTE_LIMIT = 60
+_CUT = "…"
+
+
+def shorten(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """`text`, or its first `limit` characters and „…“ if it is longer."""
+    return text if len(text) <= limit else text[:limit] + _CUT
+
+
+def quote(value: object, limit: int = QUOTE_LIMIT) -> str:
+    """A value as messages quote it: „text“, cut after `limit` characters („text…“).
+
+    Every message that repeats a value from a file (statement, configuration, template) quotes it through
+    here, so none can copy more than a line's worth of a file into a CI log.
+    """
+    return f"„{shorten(str(value), limit)}“"
+
+
+def quote_path(path: object, limit: int = QUOTE_LIMIT) -> str:
+    """A path as messages quote it: „…/ordner/datei.png“, cut at the front, where its end (the name) stays."""
+    text = str(path)
+    return f"„{text if len(text) <= limit else _CUT + text[-limit:]}“"
+
+
 def describe_value(value: Any, *, mapping: str = "eine Zuordnung") -> str:
     """A value as a German message shows what was found: „text“, die Zahl 5, eine Liste, …"""
     if value is None:
@@ -83,12 +109,12 @@ def describe_value(value: Any, *, mapping: str = "eine Zuordnung") -> str:
     if isinstance(value, bool):
         return f"den Wahrheitswert {str(value).lower()}"
     if isinstance(value, int | float | WrittenNumber):
-        return f"die Zahl {value}"
+        return f"die Zahl {shorten(str(value))}"
     if isinstance(value, list):
         return "eine Liste"
     if isinstance(value, dict):
         return mapping
-    return f"„{value}“"
+    return quote(value)
 
 
 def german_number(value: int) -> str:

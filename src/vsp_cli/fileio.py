@@ -49,23 +49,31 @@ def walk(
     *,
     follow_links: bool = False,
     unreadable: list[Path] | None = None,
+    within: Path | None = None,
+    outside: list[Path] | None = None,
+    limit: int = -1,
 ) -> list[Path]:
     """The files below `folder` in the order of `os.walk` (a folder's files, then each subfolder's, sorted);
     hidden files and folders and the folders in `skip` are left out.
 
     Without os.walk's recursion, which a tree a thousand folders deep exhausted. Linked folders are followed
-    only if asked (Jinja follows them in a template folder; in a statement folder a link to / would search the
-    whole disk), each real folder once, told apart by device and inode, so a link loop ends. Folders that
-    cannot be listed are passed over, and added to `unreadable`.
+    only if asked (in a statement folder a link to / would search the whole disk), each real folder once, told
+    apart by device and inode, so a link loop ends; with `within` (a resolved folder), only those that lead to
+    a folder inside it, the others are added to `outside`. Folders that cannot be listed are passed over, and
+    added to `unreadable`. With `limit`, the walk stops once it has found more than `limit` files.
     """
     skipped = {_identity(p) for p in skip} - {None}
     found: list[Path] = []
     visited: set[tuple[int, int] | None] = set()
     stack = [folder]
-    while stack:
+    while stack and not 0 <= limit < len(found):
         root = stack.pop()
         identity = _identity(root)
         if identity is None or identity in visited or identity in skipped:
+            continue
+        if within is not None and root is not folder and not is_inside(real(root), within):
+            if outside is not None:
+                outside.append(root)
             continue
         visited.add(identity)
         try:
@@ -80,6 +88,11 @@ def walk(
         found.extend(root / name for name, kind in entries if kind == "file")
         stack.extend(reversed([root / name for name, kind in entries if kind == "folder"]))
     return found
+
+
+def is_inside(path: Path, folder: Path) -> bool:
+    """Whether `path` is `folder` or lies below it (both resolved: `real`)."""
+    return path == folder or str(path).startswith(os.path.join(folder, ""))
 
 
 def _is_hidden(name: str) -> bool:
@@ -113,9 +126,10 @@ def os_reason(exc: OSError) -> str:
     return reason or exc.strerror or str(exc) or type(exc).__name__
 
 
-def read_regular(path: Path, limit: int = -1) -> bytes:
-    """The bytes of a regular file (at most `limit`); anything else raises OSError instead of blocking."""
-    with open_regular(path) as fh:
+def read_regular(path: Path, limit: int = -1, *, follow_links: bool = True) -> bytes:
+    """The bytes of a regular file (at most `limit`); anything else raises OSError instead of blocking, and so
+    does a link unless `follow_links`."""
+    with open_regular(path, follow_links=follow_links) as fh:
         return fh.read(limit)
 
 
@@ -123,11 +137,11 @@ def read_regular(path: Path, limit: int = -1) -> bytes:
 _CHUNK = 1 << 20
 
 
-def digest_regular(path: Path, limit: int = -1) -> str:
+def digest_regular(path: Path, limit: int = -1, *, follow_links: bool = True) -> str:
     """SHA-256 (hex) of a regular file's bytes (at most `limit`), read in pieces: memory stays flat however
-    large the file is (a statement folder may hold anything)."""
+    large the file is (a statement folder may hold anything). A link raises OSError unless `follow_links`."""
     h = hashlib.sha256()
-    with open_regular(path) as fh:
+    with open_regular(path, follow_links=follow_links) as fh:
         while limit != 0:
             chunk = fh.read(_CHUNK if limit < 0 else min(_CHUNK, limit))
             if not chunk:
@@ -138,13 +152,15 @@ def digest_regular(path: Path, limit: int = -1) -> str:
     return h.hexdigest()
 
 
-def open_regular(path: Path) -> BinaryIO:
-    """A regular file opened for reading; anything else raises OSError instead of blocking.
+def open_regular(path: Path, *, follow_links: bool = True) -> BinaryIO:
+    """A regular file opened for reading; anything else raises OSError instead of blocking, and so does a
+    link unless `follow_links` (ELOOP).
 
     The file is opened without blocking and checked on the open descriptor, so a named pipe is refused at
     once rather than waited on, and a file swapped for one after a check cannot slip through.
     """
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags if follow_links else flags | getattr(os, "O_NOFOLLOW", 0))
     try:
         mode = os.fstat(fd).st_mode
         if stat.S_ISDIR(mode):
@@ -166,6 +182,23 @@ def write_atomic(path: Path, data: bytes) -> None:
     umask).
     """
     write_all_atomic({path: data})
+
+
+def write_atomic_pieces(path: Path, pieces: Iterable[bytes]) -> None:
+    """`write_atomic` for data made piece by piece, never held whole (a build record of thousands of
+    entries)."""
+    temporary = _Temporary(path)
+    try:
+        with _naming(path):
+            if path.is_dir():
+                raise IsADirectoryError(errno.EISDIR, _REASONS[errno.EISDIR], str(path))
+            with os.fdopen(temporary.create(), "wb") as fh:
+                for piece in pieces:
+                    fh.write(piece)
+            os.replace(temporary.name, path)
+    except BaseException:
+        temporary.remove()
+        raise
 
 
 def write_all_atomic(files: Mapping[Path, bytes]) -> None:

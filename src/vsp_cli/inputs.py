@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import glob
+import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from .fileio import real, walk
+from .diagnostics import Diagnostic, quote_path
+from .fileio import is_inside, real, walk
 
 SUFFIXES = (".yaml", ".yml")
 #: Largest statement file accepted. Real ones are 5–60 kB; the limit stops a mistaken or hostile input early,
@@ -49,42 +51,79 @@ def _walk(folder: Path, skip: set[Path]) -> list[Path]:
     return found
 
 
-def collect(arguments: Sequence[str], *, skip_dirs: Iterable[Path] = ()) -> list[Path]:
+def collect(
+    arguments: Sequence[str],
+    *,
+    skip_dirs: Iterable[Path] = (),
+    refused: dict[Path, Diagnostic] | None = None,
+) -> list[Path]:
     """Files named, found in folders (recursively) or matched by globs; each once, in a stable order.
 
     Relative paths stay relative to the working directory. Folders are searched for *.yaml and *.yml; hidden
     folders and the `skip_dirs` (e.g. the output folder) are left out. Order: arguments in the order given,
     each folder or glob sorted by path. Finding no file at all is an error, like a missing path.
+
+    A file that is a link to a file outside the folder it was found in (the folder named, a glob's folder up
+    to its first wildcard, a named file's folder) is not read: it stays in the list, for its place in the
+    order and in shards, and `refused` maps it to the error that says so. Without `refused`, such a link
+    raises `InputNotFound`.
     """
     skip = {real(Path(p)) for p in skip_dirs}
     result: list[Path] = []
     seen: set[Path] = set()
     resolve = Resolver()
 
-    def add(paths: Iterable[Path]) -> None:
+    def add(paths: Iterable[Path], root: Path) -> None:
         for p in paths:
             key = resolve(p)
             if key not in seen:
                 seen.add(key)
                 result.append(p)
+                if not is_inside(key, root):  # `key` is resolved: links in its path are followed
+                    _refuse(p, root, refused)
 
     for arg in arguments:
         path = Path(arg)
         if not arg.strip():
             raise InputNotFound("Ein leerer Pfad ist keine Eingabe (für den aktuellen Ordner: „.“)")
         if path.is_dir():
-            add(_walk(path, skip))
-        elif path.exists():
-            add([path])
+            add(_walk(path, skip), real(path))
+        elif path.exists() or os.path.islink(path):
+            add([path], real(path.parent))
         elif GLOB_CHARS & set(arg):
             matches = sorted(glob.glob(arg, recursive=True))
             if not matches:
                 raise InputNotFound(f"Kein Treffer für das Muster „{arg}“")
+            root = real(_fixed_part(arg))
             for match in matches:
                 m = Path(match)
-                add(_walk(m, skip) if m.is_dir() else [m] if m.name.endswith(SUFFIXES) else [])
+                if m.is_dir():
+                    if is_inside(real(m), root):
+                        add(_walk(m, skip), root)
+                elif m.name.endswith(SUFFIXES):
+                    add([m], root)
         else:
             raise InputNotFound(f"Datei oder Ordner „{arg}“ nicht gefunden")
     if not result:
         raise InputNotFound("Keine *.yaml- oder *.yml-Dateien gefunden in: " + ", ".join(arguments))
     return result
+
+
+def _fixed_part(pattern: str) -> Path:
+    """The folder a glob searches: its path up to the first part with a wildcard."""
+    parts = Path(pattern).parts
+    fixed = next((i for i, part in enumerate(parts) if GLOB_CHARS & set(part)), len(parts))
+    return Path(*parts[:fixed]) if fixed else Path(".")
+
+
+def _refuse(path: Path, root: Path, refused: dict[Path, Diagnostic] | None) -> None:
+    """Refuse a statement that is (or lies behind) a link to a file outside `root`: the link is named, the
+    file it leads to is never read, so nothing of it (a key, a token) can reach a message or an output."""
+    message = (
+        f"{quote_path(path)} ist eine Verknüpfung auf eine Datei außerhalb von {quote_path(root)}; "
+        "Standpunkte werden nur innerhalb der durchsuchten Ordner gelesen. Bitte die Datei selbst dorthin "
+        "kopieren oder ihren Ordner als Pfad angeben"
+    )
+    if refused is None:
+        raise InputNotFound(message)
+    refused[path] = Diagnostic.for_file(path, "link-outside", message)

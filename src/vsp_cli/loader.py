@@ -23,7 +23,7 @@ from typing import Any, ClassVar, NoReturn
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .diagnostics import START, Diagnostic, Severity, Span, german_number
+from .diagnostics import START, Diagnostic, Severity, Span, german_number, quote, shorten
 from .errors import InvalidInput
 from .fileio import os_reason, read_regular
 from .inputs import MAX_BYTES
@@ -349,7 +349,7 @@ def _translate(problem: str | None) -> str:
     for english, german in _YAML_PROBLEMS.items():
         if problem.startswith(english):
             return f"YAML-Syntaxfehler: {german}"
-    return f"YAML-Syntaxfehler ({problem})"
+    return f"YAML-Syntaxfehler ({shorten(problem)})"
 
 
 #: Typographic quotes, which a clerk may take for YAML's quotes around a value with „: “ in it.
@@ -500,7 +500,7 @@ class _Builder:
                 self.path,
                 _span(node),
                 "yaml-tag",
-                f"Das YAML-Tag „{node.tag}“ ist nicht erlaubt; ein Standpunkt enthält nur Text, Listen, "
+                f"Das YAML-Tag {quote(node.tag)} ist nicht erlaubt; ein Standpunkt enthält nur Text, Listen, "
                 "Zuordnungen, Zahlen und true/false",
             )
         )
@@ -575,7 +575,7 @@ class _Builder:
                         path=(*path, key),
                         severity=Severity.ERROR,
                         code="duplicate-key",
-                        message=f"Der Schlüssel „{key}“ steht doppelt (zuerst in Zeile {first.line + 1}); "
+                        message=f"Der Schlüssel {quote(key)} steht doppelt (zuerst in Zeile {first.line + 1}); "
                         "nur einer der beiden Werte würde gelten",
                     )
                 )

@@ -27,6 +27,7 @@ from markdown_it.token import Token
 from .commonmark import github_parser, prose_parser
 from .document import labels_v1, layout
 from .labels import german_date
+from .mdlinks import without_unsafe_links
 from .model import Statement
 from .settings import RenderSettings
 from .templating import environment, render, render_module
@@ -124,8 +125,10 @@ def prose(text: str, level: int = SECTION_LEVEL) -> str:
     """A Markdown field as written, made safe to place under a heading of `level` (see the module doc).
 
     Headings keep their relative levels; the highest one becomes `level + 1`, so the outline has no gaps.
-    Most statements' prose has nothing to change, and is returned without parsing it.
+    Links and images keep only http, https, mailto and relative targets (`mdlinks`), as in the PDF. Most
+    statements' prose has nothing to change, and is returned without parsing it.
     """
+    text = without_unsafe_links(text)
     if not _NEEDS_PARSING.search(text):
         return text
     return _prose_parsed(text, level)
@@ -369,7 +372,13 @@ def renderers(env: Any) -> Renderers:
 
 
 def context(statement: Statement, settings: RenderSettings, marks: Renderers | None = None) -> dict[str, Any]:
-    """The template's variables (documented in docs/templates.md), as plain data only."""
+    """The template's variables (documented in docs/templates.md): plain data only.
+
+    Strings, numbers, booleans, None, lists and mappings, and one function of the statement's own data
+    (`punkte_for`): a template may come from a repository vsp does not trust, and an object with methods
+    (a path's `read_text`, a model's) would reach beyond the statement even in Jinja's sandbox. Dates are ISO
+    texts (`datum` prints them), enumerations their ids, paths only their file names.
+    """
     page = layout(statement, settings)
     mark = (marks or Renderers()).mark
     blocks = [mark(block.as_data()) for block in page.blocks]
@@ -382,13 +391,8 @@ def context(statement: Statement, settings: RenderSettings, marks: Renderers | N
     return {
         "blocks": blocks,
         "form": {"ref": page.form.ref, "name": page.form.name},
-        "statement": statement.model_dump(mode="json")
-        | {
-            "ist_neufassung": statement.ist_neufassung,
-            "ist_petition": statement.ist_petition,
-            "ticked": sorted(statement.ticked),
-        },
-        "settings": {"body": settings.body, "footer": settings.footer, "hyphenate": settings.hyphenate},
+        "statement": _statement(statement),
+        "settings": _settings(settings, labels),
         "labels": labels,
         "body": settings.body,
         "title": page.title,
@@ -398,6 +402,34 @@ def context(statement: Statement, settings: RenderSettings, marks: Renderers | N
         "beschlussvorschlag_titel": (
             resolution["label"] if resolution is not None else labels.get("beschlussvorschlag", "")
         ),
+    }
+
+
+def _statement(statement: Statement) -> dict[str, Any]:
+    """The statement's fields as plain data, and what the model derives from them."""
+    data: dict[str, Any] = statement.model_dump(mode="json")
+    data["ist_neufassung"] = statement.ist_neufassung
+    data["ist_petition"] = statement.ist_petition
+    data["ticked"] = sorted(statement.ticked)
+    punkte = {option: tuple(statement.punkte_for(option)) for option in data["ticked"]}
+
+    def punkte_for(option: str) -> list[str]:
+        """The `punkte` of every entry ticking `option`, in order."""
+        return list(punkte.get(str(option), ()))
+
+    data["punkte_for"] = punkte_for
+    return data
+
+
+def _settings(settings: RenderSettings, labels: dict[str, str]) -> dict[str, Any]:
+    """The settings as plain data: a file or folder by its name, never as a path a template could open."""
+    return {
+        "body": settings.body,
+        "footer": settings.footer,
+        "hyphenate": settings.hyphenate,
+        "labels": labels,
+        "logo": settings.logo.name if settings.logo is not None else None,
+        "template_dir": settings.template_dir.name if settings.template_dir is not None else None,
     }
 
 

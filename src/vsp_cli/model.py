@@ -27,7 +27,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from .diagnostics import describe_value
+from .diagnostics import describe_value, quote, shorten
 from .labels import KNOWN_ERGEBNISSE, KNOWN_ZUSTAENDIGKEITEN, NICHT_RELEVANT, Art, Status
 
 if TYPE_CHECKING:
@@ -63,8 +63,11 @@ DATE_PATTERN = (
 VISIBLE_PATTERN = r"[^\s\u00ad\u2800]"
 _INVISIBLE = "\u00ad\u2800"
 #: An amount in German notation (format spec § 1.4), optionally with „ €“ or „ EUR“.
-AMOUNT_PATTERN = r"^\s*-?(?:[0-9]+|[0-9]{1,3}(?:\.[0-9]{3})+)(?:,[0-9]{1,2})?(?: ?(?:€|EUR))?\s*$"
+AMOUNT_PATTERN = r"^\s*-?(?:[0-9]{1,15}|[0-9]{1,3}(?:\.[0-9]{3}){1,4})(?:,[0-9]{1,2})?(?: ?(?:€|EUR))?\s*$"
 _AMOUNT_RE = re.compile(AMOUNT_PATTERN)
+#: Most digits before the comma of an amount (a hundred trillion euros): longer is a slip of the keyboard, and
+#: Python reads no integer beyond 4,300 digits.
+MAX_AMOUNT_DIGITS = 15
 #: `1234.50`, `1,234.50`: an amount in English notation, which a German reader would misread.
 _ENGLISH_AMOUNT = re.compile(
     r"^\s*-?[0-9]{1,3}(?:,[0-9]{3})*(?:\.[0-9]{1,2})\s*$|^\s*-?[0-9]+\.[0-9]{1,2}\s*$"
@@ -80,9 +83,9 @@ def _check_nummer(value: str) -> str:
     if not _NUMMER_RE.match(value):
         raise PydanticCustomError(
             "nummer_format",
-            "„{value}“ ist keine gültige Nummer eines Verwaltungsstandpunkts; erwartet wird z. B. "
+            "{value} ist keine gültige Nummer eines Verwaltungsstandpunkts; erwartet wird z. B. "
             "VI-A-03824-VSP-01 (Wahlperiode-Typ-fünf Ziffern, dann ein Teil -VSP-nn)",
-            {"value": value},
+            {"value": quote(value)},
         )
     return value
 
@@ -92,7 +95,7 @@ def _check_bezug(value: str) -> str:
         raise PydanticCustomError(
             "bezug_format",
             "„{value}“ ist keine gültige Nummer einer Vorlage; erwartet wird z. B. VI-A-06452-NF-02 oder A-00436/14",
-            {"value": value},
+            {"value": shorten(value)},
         )
     return value
 
@@ -115,14 +118,14 @@ def _parse_date(value: Any) -> date:
     else:
         raise PydanticCustomError(
             "date_format",
-            "„{value}“ ist kein Datum; erwartet wird JJJJ-MM-TT (2017-04-18) oder TT.MM.JJJJ (18.04.2017)",
-            {"value": value},
+            "{value} ist kein Datum; erwartet wird JJJJ-MM-TT (2017-04-18) oder TT.MM.JJJJ (18.04.2017)",
+            {"value": quote(value)},
         )
     try:
         return date(y, mo, d)
     except ValueError:
         raise PydanticCustomError(
-            "date_impossible", "Das Datum „{value}“ gibt es nicht", {"value": value}
+            "date_impossible", "Das Datum {value} gibt es nicht", {"value": quote(value)}
         ) from None
 
 
@@ -152,6 +155,13 @@ def _amount(value: Any) -> str:
             {"value": describe_value(value)},
         )
     text = str(value)
+    whole = text.strip().lstrip("-")
+    if whole[:1].isdigit() and sum(c.isdigit() for c in whole.split(",")[0]) > MAX_AMOUNT_DIGITS:
+        raise PydanticCustomError(
+            "amount_format",
+            "„{value}“ ist als Betrag zu groß: höchstens {digits} Stellen vor dem Komma (Grenze MAX_AMOUNT_DIGITS)",
+            {"value": shorten(text), "digits": MAX_AMOUNT_DIGITS},
+        )
     if _AMOUNT_RE.match(text):
         return format_amount(text)
     if _ENGLISH_AMOUNT.match(text):
@@ -160,12 +170,12 @@ def _amount(value: Any) -> str:
         raise PydanticCustomError(
             "amount_format",
             "„{value}“: Beträge bitte deutsch schreiben: {example} (Punkt vor den Tausendern, Komma vor den Cent)",
-            {"value": text, "example": example},
+            {"value": shorten(text), "example": example},
         )
     raise PydanticCustomError(
         "amount_format",
         "„{value}“ ist kein Betrag; erwartet wird z. B. 11.719.000,00 oder 2.500 € (deutsche Schreibweise)",
-        {"value": text},
+        {"value": shorten(text)},
     )
 
 
@@ -205,7 +215,14 @@ Bezug = Annotated[
 Betrag = Annotated[
     str,
     BeforeValidator(_amount),
-    WithJsonSchema({"anyOf": [{"type": "number"}, {"type": "string", "pattern": AMOUNT_PATTERN}]}),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "exclusiveMinimum": -1e15, "exclusiveMaximum": 1e15},
+                {"type": "string", "pattern": AMOUNT_PATTERN},
+            ]
+        }
+    ),
 ]
 """An amount, kept as printed („11.719.000,00 €“)."""
 
@@ -678,7 +695,7 @@ def _anlass(value: Any) -> Any:
                 raise PydanticCustomError(
                     "anlass_choice",
                     "Unbekannter Anlass „{value}“; erlaubt: {choices}",
-                    {"value": shown, "choices": ", ".join(ANLASS_IDS)},
+                    {"value": shorten(shown), "choices": ", ".join(ANLASS_IDS)},
                 )
             mapping[item.strip()] = True
         return mapping

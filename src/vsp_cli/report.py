@@ -21,6 +21,10 @@ EXIT_INTERNAL = 123
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 
 
+#: Output folders the summary names; more are counted.
+_FOLDERS_SHOWN = 3
+
+
 def _plural(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
@@ -43,6 +47,10 @@ class Report:
     stale: int = 0
     #: Outputs of statements that are gone, deleted by render.
     removed: int = 0
+    #: Where `render` puts its outputs (folders as shown), or None; `nothing_written` if it wrote nothing at all
+    #: (a name collision stops the whole run).
+    written_to: list[str] | None = None
+    nothing_written: bool = False
     collected: list[Diagnostic] = field(default_factory=list)
     #: Problems in other files than the one checked (form files) already reported in this run.
     _elsewhere: set[Diagnostic] = field(default_factory=set)
@@ -57,6 +65,12 @@ class Report:
         if not result.ok:
             self.failed += 1
         self.emit(result.diagnostics, result.source, own=result.shown or str(result.path))
+
+    def add_refused(self, problem: Diagnostic) -> None:
+        """Record a file that was not read at all (a link leading out of the folders searched)."""
+        self.files += 1
+        self.failed += 1
+        self.emit([problem])
 
     def emit(self, diagnostics: list[Diagnostic], source: str | None = None, own: str | None = None) -> None:
         """Print (or keep, for json) diagnostics of one file in source order.
@@ -108,6 +122,12 @@ class Report:
             text += f" ({', '.join(counts)})"
         elif not self.failed and not self.stale:
             text += ": alles in Ordnung"
+        if self.nothing_written:
+            text += "; nichts geschrieben"
+        elif self.written_to and (self.rendered or self.unchanged):
+            shown = self.written_to[:_FOLDERS_SHOWN]
+            more = len(self.written_to) - len(shown)
+            text += f"; Ausgaben in {', '.join(shown)}" + (f" und {more} weiteren Ordnern" if more else "")
         return text
 
     def finish(self, verb: str) -> None:

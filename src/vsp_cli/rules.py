@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .commonmark import prose_parser
-from .diagnostics import Severity, did_you_mean, german_number
+from .diagnostics import Severity, did_you_mean, german_number, quote
 from .forms import BUILTIN_IDS, CustomBlock, Form
 from .labels import (
     ABLEHNUNG_VERWALTUNGSHANDELN,
@@ -234,7 +234,7 @@ def _option_set(st: Statement, form: Form) -> Iterator[Finding]:
                 path,
                 Severity.ERROR,
                 "option-not-in-form",
-                f"Die Option „{option}“ gibt es nur auf {_VARIANT_NAME[other_variant]}. Auf "
+                f"Die Option {quote(option)} gibt es nur auf {_VARIANT_NAME[other_variant]}. Auf "
                 f"{_VARIANT_NAME[variant]} erlaubt: {allowed}",
             )
         elif option == SACHVERHALT_BERUECKSICHTIGT and ABLEHNUNG_VERWALTUNGSHANDELN in grid.ids:
@@ -250,7 +250,7 @@ def _option_set(st: Statement, form: Form) -> Iterator[Finding]:
                 path,
                 Severity.ERROR,
                 "invalid-choice",
-                f"Unbekannter Wert „{option}“.{did_you_mean(option, grid.ids)} Erlaubt: {allowed}",
+                f"Unbekannter Wert {quote(option)}.{did_you_mean(option, grid.ids)} Erlaubt: {allowed}",
             )
 
 
@@ -261,12 +261,12 @@ def _duplicate_options(st: Statement, form: Form) -> Iterator[Finding]:
     for i, entry in enumerate(st.empfehlung):
         key = (entry.option, entry.punkte)
         if key in seen:
-            detail = f" mit denselben punkte „{entry.punkte}“" if entry.punkte else " ohne punkte"
+            detail = f" mit denselben punkte {quote(entry.punkte)}" if entry.punkte else " ohne punkte"
             yield Finding(
                 ("empfehlung", i),
                 Severity.ERROR,
                 "duplicate-option",
-                f"Die Option „{entry.option}“ ist doppelt angekreuzt{detail} (schon Eintrag {seen[key] + 1}); "
+                f"Die Option {quote(entry.option)} ist doppelt angekreuzt{detail} (schon Eintrag {seen[key] + 1}); "
                 "zweimal dieselbe Option nur mit verschiedenen punkte",
             )
             continue
@@ -281,7 +281,7 @@ def _duplicate_options(st: Statement, form: Form) -> Iterator[Finding]:
                 ("empfehlung", i),
                 Severity.ERROR,
                 "same-box",
-                f"„{option.id}“ und „{first[0]}“ (Eintrag {first[1] + 1}) teilen sich ein Kästchen des Formulars; "
+                f"{quote(option.id)} und {quote(first[0])} (Eintrag {first[1] + 1}) teilen sich ein Kästchen des Formulars; "
                 "bitte nur eine der beiden ankreuzen",
             )
 
@@ -303,7 +303,7 @@ def _missing_resolution(st: Statement) -> Iterator[Finding]:
                 ("empfehlung", i),
                 Severity.WARNING,
                 "missing-beschlussvorschlag",
-                f"„{entry.option}“ ist angekreuzt, aber es fehlt ein beschlussvorschlag mit dem "
+                f"{quote(entry.option)} ist angekreuzt, aber es fehlt ein beschlussvorschlag mit dem "
                 "vorgeschlagenen Beschlusstext",
             )
             return
@@ -343,7 +343,7 @@ def _beratungsfolge(st: Statement) -> Iterator[Finding]:
                     where,
                     Severity.WARNING,
                     "unknown-ergebnis",
-                    f"Unbekanntes Ergebnis „{session.ergebnis}“.{did_you_mean(session.ergebnis, KNOWN_ERGEBNISSE)}"
+                    f"Unbekanntes Ergebnis {quote(session.ergebnis)}.{did_you_mean(session.ergebnis, KNOWN_ERGEBNISSE)}"
                     f" Bekannt sind: {', '.join(KNOWN_ERGEBNISSE)}",
                 )
         if row.zustaendigkeit is not None and row.zustaendigkeit not in KNOWN_ZUSTAENDIGKEITEN:
@@ -351,7 +351,7 @@ def _beratungsfolge(st: Statement) -> Iterator[Finding]:
                 ("beratungsfolge", i, "zustaendigkeit"),
                 Severity.WARNING,
                 "unknown-zustaendigkeit",
-                f"Unbekannte Zuständigkeit „{row.zustaendigkeit}“.{did_you_mean(row.zustaendigkeit, KNOWN_ZUSTAENDIGKEITEN)}"
+                f"Unbekannte Zuständigkeit {quote(row.zustaendigkeit)}.{did_you_mean(row.zustaendigkeit, KNOWN_ZUSTAENDIGKEITEN)}"
                 f" Bekannt sind: {', '.join(KNOWN_ZUSTAENDIGKEITEN)}",
             )
     if first_backwards is not None:
@@ -484,7 +484,7 @@ def _bezug(st: Statement) -> Iterator[Finding]:
             ("bezug",),
             Severity.WARNING,
             "bezug-differs",
-            f"bezug „{st.bezug}“ weicht von der Vorlage ab, die die Nummer nennt („{st.abgeleiteter_bezug}“); "
+            f"bezug {quote(st.bezug)} weicht von der Vorlage ab, die die Nummer nennt ({quote(st.abgeleiteter_bezug)}); "
             "ist eine der beiden falsch?",
         )
 
@@ -528,7 +528,7 @@ def _zusatzfelder(st: Statement, form: Form) -> Iterator[Finding]:
                 ("zusatzfelder", block_id),
                 Severity.ERROR,
                 "unknown-key",
-                f"Unbekannter Block „{block_id}“.{did_you_mean(block_id, list(custom))} Das Formular "
+                f"Unbekannter Block {quote(block_id)}.{did_you_mean(block_id, list(custom))} Das Formular "
                 f"{_form_name(form)} hat: {', '.join(custom)}",
                 at_key=True,
             )
@@ -599,7 +599,7 @@ def _custom_value(block_id: str, block: CustomBlock, value: Any) -> Iterator[Fin
                 where,
                 Severity.ERROR,
                 "duplicate-option",
-                f"Die Option „{item}“ von „{block_id}“ ist doppelt angekreuzt (schon Eintrag {seen[item] + 1})",
+                f"Die Option {quote(item)} von „{block_id}“ ist doppelt angekreuzt (schon Eintrag {seen[item] + 1})",
             )
         else:
             seen[item] = index

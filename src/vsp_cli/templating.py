@@ -3,8 +3,13 @@
 A project may replace any built-in template by putting a file of the same name into its `template_dir`
 (configuration `template_dir` or the command line): a `ChoiceLoader` asks that folder first, then the built-in
 folder. Undefined variables are errors (`StrictUndefined`), so a misspelt variable never prints as a blank.
-Every problem with a template (syntax error, undefined variable, missing file, an exception while rendering)
-becomes a `TemplateError` whose diagnostic names the template file and line, in German.
+Every problem with a template (syntax error, undefined variable, missing file, an exception while rendering,
+a render over its budget) becomes a `TemplateError` whose diagnostic names the template file and line, in
+German.
+
+Templates may come from a repository vsp does not trust: they run in Jinja's sandbox with a budget of CPU
+time and size (`sandbox`), see only plain data (`markdown.context`), and a user's folder is read through
+`templatefiles` (regular files inside it only, bounded).
 
 Jinja2 costs import time, so only the render path imports this module (never model, validation or config).
 """
@@ -20,12 +25,14 @@ from types import TracebackType
 from typing import Any
 
 import jinja2
+from jinja2.exceptions import SecurityError
 from jinja2.loaders import split_template_path
 
-from .diagnostics import Diagnostic, Severity, Span, german_number
+from . import templatefiles
+from .diagnostics import Diagnostic, Severity, Span, shorten
 from .errors import TemplateError
-from .fileio import os_reason, walk
 from .resources import builtin_templates_dir
+from .sandbox import CURRENT, Budget, BudgetExceeded, Sandbox
 
 #: Exceptions a template can provoke by itself (calling a method wrongly, dividing by zero, including or calling
 #: itself without end, …): reported as a problem of the template, not as an internal error of vsp.
@@ -36,6 +43,9 @@ _RUNTIME_ERRORS = (
 _NOT_UTF8 = "Die Vorlage „{name}“ ist keine UTF-8-Datei; bitte in UTF-8 speichern"
 _UNDEFINED_NAME = re.compile(r"^'([^']+)' is undefined$")
 _NO_ATTRIBUTE = re.compile(r"^'?(.+?)'? has no attribute '([^']+)'$")
+_UNSAFE = re.compile(r"^access to attribute '([^']+)' of")
+#: The types a template sees (plain data), as the docs call them.
+_TYPE_NAMES = {"dict": "Zuordnung", "list": "Liste", "str": "Text", "NoneType": "none", "int": "Zahl"}
 
 
 def environment(
@@ -70,47 +80,15 @@ class _Snapshot:
     files: tuple[tuple[str, str, bytes], ...]
 
 
-#: Bytes a template folder may hold: a few templates take kilobytes; a folder of PDFs or a whole repository
-#: named by mistake would be read for every statement.
-MAX_TEMPLATE_BYTES = 10_000_000
-
-
 def _snapshot(folder: Path) -> _Snapshot:
-    """The folder's templates, read again only when a file's size, times or inode changed (a write changes
-    the change time, which no program can set back) or a file came or went."""
-    stamps = []
-    for path in walk(folder, follow_links=True):
-        try:
-            info = path.stat()
-        except OSError as exc:
-            raise _unreadable(path, exc) from None
-        stamps.append((path, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino))
-    total = sum(size for _, size, *_ in stamps)
-    if total > MAX_TEMPLATE_BYTES:
-        message = (
-            f"Der Vorlagenordner „{folder}“ enthält {german_number(total)} Bytes, mehr als "
-            f"{german_number(MAX_TEMPLATE_BYTES)} (Grenze MAX_TEMPLATE_BYTES); bitte einen Ordner nur für die "
-            "Vorlagen angeben"
-        )
-        raise TemplateError([_diagnostic(str(folder), 0, "template-error", message)])
-    return _read_snapshot(str(folder), tuple(stamps))
+    """The folder's templates (`templatefiles.scan`: regular files inside it, bounded), read again only when a
+    file's size, times or inode changed or a file came or went."""
+    return _read_snapshot(str(folder), templatefiles.scan(folder))
 
 
 @lru_cache(maxsize=16)
-def _read_snapshot(folder: str, stamps: tuple[tuple[Path, int, int, int, int], ...]) -> _Snapshot:
-    files = []
-    for path, *_ in stamps:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise _unreadable(path, exc) from None
-        files.append((path.relative_to(folder).as_posix(), str(path), data))
-    return _Snapshot(folder, tuple(files))
-
-
-def _unreadable(path: Path, exc: OSError) -> TemplateError:
-    message = f"Die Vorlage kann nicht gelesen werden: {os_reason(exc)}"
-    return TemplateError([_diagnostic(str(path), 0, "template-error", message)])
+def _read_snapshot(folder: str, files: tuple[templatefiles.TemplateFile, ...]) -> _Snapshot:
+    return _Snapshot(folder, tuple((file.name, str(file.path), templatefiles.read(file)) for file in files))
 
 
 class _SnapshotLoader(jinja2.BaseLoader):
@@ -141,23 +119,65 @@ def _cached_environment(
     if snapshot is not None:
         loaders.append(_SnapshotLoader(snapshot))
     loaders.append(jinja2.FileSystemLoader(builtin_templates_dir(), encoding="utf-8"))
-    env = jinja2.Environment(
-        loader=jinja2.ChoiceLoader(loaders),
-        undefined=jinja2.StrictUndefined,
-        autoescape=False,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        auto_reload=False,  # a user's templates are a snapshot; the built-in ones change only with vsp
-    )
-    env.filters.update(dict(filters))
+    options: dict[str, Any] = {
+        "loader": jinja2.ChoiceLoader(loaders),
+        "undefined": jinja2.StrictUndefined,
+        "autoescape": False,
+        "trim_blocks": True,
+        "lstrip_blocks": True,
+        "keep_trailing_newline": True,
+        "auto_reload": False,  # a user's templates are a snapshot; the built-in ones change only with vsp
+    }
+    if snapshot is None:
+        # vsp's own templates alone: they are part of vsp, and the sandbox's checks would cost every statement
+        # some tenths of a millisecond; the context is the same plain data
+        plain = _Plain(**options)
+        plain.filters.update(dict(filters))
+        return plain
+    env = Sandbox(**options)  # a folder of the project's: it may come with a pull request
+    env.install_filters(dict(filters))
     return env
 
 
+class _Plain(jinja2.Environment):
+    """The environment of vsp's own templates: Jinja's, reading the context's mappings directly."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
+
+
+#: The attributes of a mapping, which Jinja prefers to its items of the same name.
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
 def render(env: jinja2.Environment, name: str, context: Mapping[str, Any]) -> str:
-    """Render template `name` with `context`; every template problem becomes a located `TemplateError`."""
+    """Render template `name` with `context` within the budget (`sandbox`); every template problem becomes a
+    located `TemplateError`."""
+    token = CURRENT.set(Budget())
     try:
-        template = env.get_template(name)
+        template = _template(env, name)
+        try:
+            return template.render(context)  # the output bounded by the sandbox's `concat`
+        except jinja2.TemplateSyntaxError as exc:  # an {% include %} or {% extends %} of a broken file
+            raise TemplateError([_syntax(exc, name)]) from None
+        except jinja2.TemplateNotFound as exc:
+            raise TemplateError([_not_found(env, exc.name if isinstance(exc.name, str) else name)]) from None
+        except (BudgetExceeded, MemoryError) as exc:
+            raise TemplateError([_over_budget(exc, template)]) from None
+        except _RUNTIME_ERRORS as exc:
+            raise TemplateError([_runtime(exc, template)]) from None
+    finally:
+        CURRENT.reset(token)
+
+
+def _template(env: jinja2.Environment, name: str) -> jinja2.Template:
+    try:
+        return env.get_template(name)
     except jinja2.TemplateNotFound as exc:
         raise TemplateError([_not_found(env, exc.name if isinstance(exc.name, str) else name)]) from None
     except jinja2.TemplateSyntaxError as exc:
@@ -166,14 +186,14 @@ def render(env: jinja2.Environment, name: str, context: Mapping[str, Any]) -> st
         found = [str(Path(folder, name)) for folder in _searched(env) if Path(folder, name).is_file()]
         problem = _diagnostic(found[0] if found else name, 0, "template-error", _NOT_UTF8.format(name=name))
         raise TemplateError([problem]) from None
-    try:
-        return template.render(context)
-    except jinja2.TemplateSyntaxError as exc:  # an {% include %} or {% extends %} of a broken file
-        raise TemplateError([_syntax(exc, name)]) from None
-    except jinja2.TemplateNotFound as exc:
-        raise TemplateError([_not_found(env, exc.name if isinstance(exc.name, str) else name)]) from None
-    except _RUNTIME_ERRORS as exc:
-        raise TemplateError([_runtime(exc, template)]) from None
+
+
+def _over_budget(exc: BudgetExceeded | MemoryError, template: jinja2.Template) -> Diagnostic:
+    file, line = _template_frame(exc.__traceback__, template)
+    name = Path(file).name if file else template.name or "?"
+    what = exc.what if isinstance(exc, BudgetExceeded) else "zu viel Speicher"
+    message = f"Die Vorlage „{name}“ überschreitet, was eine Vorlage für einen Standpunkt darf: {what}"
+    return _diagnostic(file or template.filename or name, line, "template-budget", message)
 
 
 def render_module(env: jinja2.Environment, name: str) -> Any:
@@ -239,11 +259,20 @@ def _runtime(exc: Exception, template: jinja2.Template) -> Diagnostic:
             message = f"In der Vorlage „{name}“ ist die Variable „{m.group(1)}“ nicht definiert"
         elif m := _NO_ATTRIBUTE.match(text):
             owner = m.group(1).removesuffix(" object").rsplit(".", 1)[-1]
+            owner = _TYPE_NAMES.get(owner, owner)
             message = f"In der Vorlage „{name}“: ein Wert vom Typ „{owner}“ hat kein Feld „{m.group(2)}“"
         else:
             message = f"In der Vorlage „{name}“ fehlt ein Wert: {text}"
     elif isinstance(exc, UnicodeDecodeError):
         code, message = "template-error", _NOT_UTF8.format(name=name)
+    elif isinstance(exc, SecurityError):
+        code = "template-error"
+        m = _UNSAFE.match(text)
+        what = f"der Zugriff auf „{m.group(1)}“" if m else "dieser Aufruf"
+        message = (
+            f"In der Vorlage „{name}“ ist {what} nicht erlaubt: Vorlagen sehen nur die Daten des Standpunkts "
+            "und der Einstellungen, keine Dateien und keine Programme"
+        )
     elif isinstance(exc, RecursionError):
         code = "template-error"
         message = (
@@ -252,7 +281,7 @@ def _runtime(exc: Exception, template: jinja2.Template) -> Diagnostic:
         )
     else:
         code = "template-error"
-        message = f"Fehler beim Anwenden der Vorlage „{name}“ ({type(exc).__name__}: {text})"
+        message = f"Fehler beim Anwenden der Vorlage „{name}“ ({type(exc).__name__}: {shorten(text, 120)})"
     return _diagnostic(file or template.filename or name, line, code, message)
 
 

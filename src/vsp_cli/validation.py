@@ -30,6 +30,7 @@ from .diagnostics import (
     describe_value,
     did_you_mean,
     german_number,
+    quote,
 )
 from .errors import InvalidInput
 from .forms import Form, FormError, FormSources, resolve
@@ -146,7 +147,7 @@ def _msg_extra(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
         )
     else:
         hint = did_you_mean(key, known) or f" Erlaubt sind: {', '.join(known)}."
-    return "unknown-key", f"Unbekannter Schlüssel „{key}“.{hint}"
+    return "unknown-key", f"Unbekannter Schlüssel {quote(key)}.{hint}"
 
 
 def _msg_text(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:

@@ -33,6 +33,7 @@ from ..diagnostics import Diagnostic
 from ..document import layout, status_label
 from ..errors import InvalidInput
 from ..labels import Art
+from ..logo import load as load_logo
 from ..model import Statement
 from ..settings import RenderSettings
 from .archival import install as install_archival_streams
@@ -68,14 +69,15 @@ def render_pdf(statement: Statement, settings: RenderSettings | None = None) -> 
     styles = build_styles(settings.hyphenate)
     form = layout(statement, settings)
     title = form.title.replace("\n", " ")  # the document's title is one line, whatever the form breaks
-    size = logo_size(settings.logo) if settings.logo is not None else None
+    logo = load_logo(settings.logo) if settings.logo is not None else None  # decoded once per process
+    size = logo_size(logo) if logo is not None else None
     structure = StructElem("Document")
     alt = settings.logo_text
     furniture = Furniture(
         header=form.running_header.format(nummer=statement.nummer),
         page_label=form.page_counter,
         footer=settings.footer,
-        logo=settings.logo,
+        logo=logo,
         logo_size=size,
         figure=structure.add("Figure", alt=alt) if size and alt else None,
     )

@@ -10,7 +10,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from hashlib import md5
-from pathlib import Path
 from typing import Any
 
 from reportlab.lib.units import mm
@@ -20,6 +19,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable
 
 from ..diagnostics import Diagnostic
 from ..errors import ConfigError
+from ..logo import Logo
 from ..model import Statement
 from .archival import ARCHIVAL, add_metadata, finish_catalog, finish_page
 from .styles import (
@@ -232,7 +232,7 @@ class Furniture:
     header: str
     page_label: str
     footer: str | None
-    logo: Path | None
+    logo: Logo | None
     logo_size: tuple[float, float] | None
     #: The logo's element (a `Figure` with its alternative text), or None: the logo is an artifact.
     figure: StructElem | None = None
@@ -245,12 +245,8 @@ class Furniture:
                 self.figure.attributes = (
                     f"/O /Layout /BBox [{x:.2f} {y:.2f} {x + width:.2f} {y + height:.2f}]"
                 )
-            # given as a reader, ReportLab names the image by its pixels; given a file name, by the path: the
-            # same logo in another folder (another clone) gave other bytes
-            from reportlab.lib.utils import ImageReader
-
-            with marked(canv, self.figure, "Layout"):
-                canv.drawImage(ImageReader(str(self.logo)), x, y, width=width, height=height, mask="auto")
+            with marked(canv, self.figure, "Layout"):  # the image is named by its content (`logo`)
+                self.logo.draw(canv, x, y, width, height)
 
     def later_page(self, canv: Canvas, _doc: BaseDocTemplate) -> None:
         if not self.header:
@@ -288,23 +284,9 @@ class Furniture:
         canv.restoreState()
 
 
-def logo_size(logo: Path) -> tuple[float, float]:
+def logo_size(logo: Logo) -> tuple[float, float]:
     """Width and height of the logo at LOGO_HEIGHT, aspect ratio kept."""
-    from reportlab.lib.utils import ImageReader
-
-    try:
-        width, height = ImageReader(str(logo)).getSize()
-    except Exception as exc:  # ReportLab/PIL raise many kinds for unreadable images
-        raise ConfigError(
-            [
-                Diagnostic.for_file(
-                    str(logo),
-                    "logo",
-                    f"Das Logo „{logo}“ kann nicht gelesen werden (PNG oder JPEG erwartet): {exc}",
-                )
-            ]
-        ) from None
-    return LOGO_HEIGHT * width / height, LOGO_HEIGHT
+    return LOGO_HEIGHT * logo.width / logo.height, LOGO_HEIGHT
 
 
 class Document(BaseDocTemplate):

@@ -1,0 +1,170 @@
+"""The logo of the PDF header: read, checked and decoded once per process and file, embedded by its content.
+
+A logo may come with a repository vsp does not trust. The configuration reads only its header (`config`); here
+the image is decoded, with Pillow (which ReportLab itself needs), and only then is its size trusted: a PNG can
+put a chunk before its header, and a small file can decode to gigabytes. Pillow's own decompression-bomb
+guard refuses the grossest cases while opening; the pixel count of the image as opened is then held against
+`MAX_LOGO_PIXELS`, and the image is decoded in full, so that broken data is a located configuration error
+(`image-broken`) before any page is drawn: the other statements of a batch still render.
+
+A logo is decoded once per process and file (cached by path, size, times and inode, a failure too) and
+embedded once per process: every PDF gets a copy of the same compressed image object, named by the image's
+content, so that a PDF is the same wherever the logo lies.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import io
+import os
+import warnings
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .config import MAX_LOGO_BYTES, MAX_LOGO_PIXELS
+from .diagnostics import Diagnostic, german_number, quote_path, shorten
+from .errors import ConfigError
+from .fileio import os_reason, read_regular
+
+if TYPE_CHECKING:
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen.canvas import Canvas
+
+
+@dataclass(eq=False)
+class Logo:
+    """A decoded logo: its size in pixels and what ReportLab draws."""
+
+    path: Path
+    width: int
+    height: int
+    reader: ImageReader
+    #: The image's name in the PDF: from its content, never from where the file lies.
+    name: str
+    _image: Any = field(default=None, repr=False)
+
+    def draw(self, canv: Canvas, x: float, y: float, width: float, height: float) -> None:
+        """Draw the logo as `Canvas.drawImage(…, mask="auto")` does, with the image object made once."""
+        doc: Any = canv._doc  # type: ignore[attr-defined]
+        registered = doc.getXObjectName(self.name)
+        if registered not in doc.idToObject:
+            image = copy.copy(self._xobject())
+            canv._setXObjects(image)  # type: ignore[attr-defined]
+            doc.Reference(image, registered)
+            doc.addForm(self.name, image)
+            smask = getattr(image, "_smask", None)
+            if smask is not None:  # the alpha channel, an image of its own
+                smask = copy.copy(smask)
+                mask_name = doc.getXObjectName(smask.name)
+                if mask_name in doc.idToObject:
+                    from reportlab.pdfbase.pdfdoc import PDFObjectReference
+
+                    image.smask = PDFObjectReference(mask_name)
+                else:
+                    canv._setXObjects(smask)  # type: ignore[attr-defined]
+                    image.smask = doc.Reference(smask, mask_name)
+                del image._smask
+        canv._currentPageHasImages = 1  # type: ignore[attr-defined]
+        canv.saveState()
+        canv.translate(x, y)
+        canv.scale(width, height)
+        canv._code.append(f"/{registered} Do")  # type: ignore[attr-defined]
+        canv.restoreState()
+        canv._formsinuse.append(self.name)  # type: ignore[attr-defined]
+
+    def _xobject(self) -> Any:
+        """The compressed image object, made at the first draw: inside a render, whose settings it follows."""
+        if self._image is None:
+            from reportlab.pdfbase.pdfdoc import PDFImageXObject
+
+            self._image = PDFImageXObject(self.name, self.reader, mask="auto")
+        return self._image
+
+
+def load(path: Path) -> Logo:
+    """The logo in `path`, decoded once per process and file; raises `ConfigError` (located at the file) if
+    it cannot be read, is too large or is broken."""
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        message = f"Das Logo {quote_path(path)} kann nicht gelesen werden: {os_reason(exc)}"
+        raise _error(path, "image-broken", message) from None
+    found = _load(str(path), (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev))
+    if isinstance(found, ConfigError):
+        raise found
+    return found
+
+
+@lru_cache(maxsize=8)
+def _load(path: str, stamp: tuple[int, ...]) -> Logo | ConfigError:
+    try:
+        return _decoded(Path(path))
+    except ConfigError as exc:
+        return exc
+
+
+def _decoded(path: Path) -> Logo:
+    try:
+        data = read_regular(path, MAX_LOGO_BYTES + 1)
+    except OSError as exc:
+        message = f"Das Logo {quote_path(path)} kann nicht gelesen werden: {os_reason(exc)}"
+        raise _error(path, "image-broken", message) from None
+    if len(data) > MAX_LOGO_BYTES:
+        raise _error(
+            path,
+            "image-too-large",
+            f"Das Logo {quote_path(path)} hat mehr als {german_number(MAX_LOGO_BYTES)} Bytes (Grenze MAX_LOGO_BYTES)",
+        )
+    from PIL import Image
+    from reportlab.lib.utils import ImageReader
+
+    width = height = 0
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # the limit below is lower
+            image = Image.open(io.BytesIO(data))
+            width, height = image.size
+            if width * height > MAX_LOGO_PIXELS:
+                raise _too_many_pixels(path, width, height)
+            if image.format not in ("PNG", "JPEG"):
+                raise _error(
+                    path, "not-an-image", f"Das Logo {quote_path(path)} ist kein PNG- oder JPEG-Bild"
+                )
+            image.load()  # decoded in full: broken data is found here, not while a page is drawn
+    except Image.DecompressionBombError:
+        raise _error(
+            path,
+            "image-too-large",
+            f"Das Logo {quote_path(path)} hätte entpackt weit mehr als {german_number(MAX_LOGO_PIXELS)} "
+            "Bildpunkte (Grenze MAX_LOGO_PIXELS); bitte verkleinern",
+        ) from None
+    except MemoryError:
+        raise _too_many_pixels(path, width, height) from None
+    except ConfigError:
+        raise
+    except Exception as exc:  # Pillow raises many kinds for broken data (OSError, SyntaxError, zlib.error, …)
+        reason = shorten(str(exc) or type(exc).__name__, 120)
+        raise _error(
+            path,
+            "image-broken",
+            f"Das Logo {quote_path(path)} ist beschädigt und kann nicht gelesen werden ({reason}); bitte die Datei "
+            "neu speichern",
+        ) from None
+    name = hashlib.sha256(data).hexdigest()[:32]  # as long as the names ReportLab gives
+    return Logo(path, width, height, ImageReader(image), name)
+
+
+def _too_many_pixels(path: Path, width: int, height: int) -> ConfigError:
+    return _error(
+        path,
+        "image-too-large",
+        f"Das Logo {quote_path(path)} hat {width} × {height} Bildpunkte; ein Logo braucht höchstens "
+        f"{german_number(MAX_LOGO_PIXELS)} Bildpunkte (Grenze MAX_LOGO_PIXELS); bitte verkleinern",
+    )
+
+
+def _error(path: Path, code: str, message: str) -> ConfigError:
+    return ConfigError([Diagnostic.for_file(path, code, message)])

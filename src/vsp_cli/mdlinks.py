@@ -1,0 +1,237 @@
+"""Link and image targets in the Markdown output: `http:`, `https:`, `mailto:` and relative references only.
+
+The PDF makes only http, https and mailto targets clickable and never loads an image. The Markdown output is
+read by GitHub, GitLab, wikis and editors' previews, some of which follow what they are given; so a link or
+image of a Markdown field whose target has another scheme (`javascript:`, `vbscript:`, `data:`, `file:`) is
+printed as its text: `[Text](javascript:…)` becomes `Text`, an image its description, an autolink
+`<javascript:…>` the address as plain text. Reference definitions with such a target are removed, as they
+would serve a reference anywhere in the document. What counts is the target as a browser reads it: entities
+and percent escapes decoded, tabs, line breaks and control characters removed, any case
+(`&#106;avascript:`, `java\tscript:`, `JaVaScRiPt:`).
+
+Fields are parsed with the renderers' dialect (`commonmark`), whose link, image and autolink rules are wrapped
+to note where each one stands in the field's inline text; that text is then mapped back to the source lines.
+Where it cannot be (tabs expanded by the parser), the block's brackets are escaped instead: no link at all.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
+
+from .commonmark import EXTENSIONS, MAX_PARSER_NESTING
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.rules_inline import StateInline
+    from markdown_it.token import Token
+
+#: Schemes a link or image target may have; a target without a scheme (relative) is kept too.
+SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+
+#: What a text needs to hold a link, image, autolink or reference definition; others are not parsed.
+_HINT = re.compile(r"\]\(|\]:|<[A-Za-z][A-Za-z0-9.+-]{1,31}:")
+_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:")
+#: What browsers drop from an address before reading it (WHATWG URL): white space and control characters.
+_DROPPED = re.compile(r"[\x00-\x20\x7f]+")
+#: What may stand before a block's text on its line: indentation, quote and list markers, heading marks.
+_PREFIX = re.compile(r"[ \t>*+\-0-9.)#]*")
+
+
+def safe_target(target: str) -> bool:
+    """Whether a link or image target (as markdown-it gives it: entities decoded) is http, https, mailto or
+    relative, as a browser would read it."""
+    text = _DROPPED.sub("", unquote(target)).lower()
+    m = _SCHEME.match(text)
+    if m is not None:
+        return m.group()[:-1] in SAFE_SCHEMES
+    first = re.split(r"[/?#]", text, maxsplit=1)[0]
+    return ":" not in first  # no scheme, but a colon (`1javascript:`): not a plain relative reference
+
+
+@dataclass(frozen=True, slots=True)
+class _Span:
+    """A link, image or autolink in an inline text: where it stands, where its text stands, its target."""
+
+    source: str
+    start: int
+    end: int
+    text_start: int
+    text_end: int
+    target: str
+    autolink: bool
+
+
+def _recording(rule: Callable[..., bool], kind: str) -> Callable[..., bool]:
+    def recorded(state: StateInline, silent: bool) -> bool:
+        start, count = state.pos, len(state.tokens)
+        found = rule(state, silent)
+        if found and not silent:
+            target = next(
+                (
+                    str(t.attrs.get("src" if t.type == "image" else "href", ""))
+                    for t in state.tokens[count:]
+                    if t.type in ("link_open", "image")
+                ),
+                "",
+            )
+            if kind == "autolink":
+                span = _Span(state.src, start, state.pos, start + 1, state.pos - 1, target, True)
+            else:
+                from markdown_it.helpers import parseLinkLabel
+
+                opening = start + (1 if kind == "image" else 0)
+                close = parseLinkLabel(state, opening, True)
+                span = _Span(state.src, start, state.pos, opening + 1, max(close, opening + 1), target, False)
+            state.env.setdefault("vsp_spans", []).append(span)
+        return found
+
+    return recorded
+
+
+@cache
+def _parser() -> MarkdownIt:
+    """The renderers' dialect, noting where each link, image and autolink stands."""
+    from markdown_it import MarkdownIt
+
+    from .commonmark import _any_target
+
+    parser = MarkdownIt("commonmark", {"html": False, "maxNesting": MAX_PARSER_NESTING}).enable(EXTENSIONS)
+    parser.validateLink = _any_target  # type: ignore[method-assign]
+    for rule in parser.inline.ruler.__rules__:
+        if rule.name in ("link", "image", "autolink"):
+            parser.inline.ruler.at(rule.name, _recording(rule.fn, rule.name), {"alt": rule.alt})
+    return parser
+
+
+#: Rounds of rewriting: a link's text printed as text may complete another link (`[[b]](javascript:)(…)`),
+#: which the next round finds; after these, every bracket is escaped.
+_ROUNDS = 4
+
+
+def without_unsafe_links(text: str) -> str:
+    """`text` with every link and image whose target is not safe (`safe_target`) printed as its text."""
+    for _ in range(_ROUNDS):
+        if not _HINT.search(text):
+            return text
+        rewritten = _rewritten(text)
+        if rewritten == text:
+            return text
+        text = rewritten
+    return "\n".join(_escape_openings(line) for line in text.split("\n"))
+
+
+def _rewritten(text: str) -> str:
+    """One round of `without_unsafe_links`; `text` itself if it has nothing unsafe."""
+    env: dict[str, Any] = {}
+    tokens = _parser().parse(text, env)
+    spans: list[_Span] = env.get("vsp_spans", [])
+    definitions = env.get("references", {})
+    unsafe_spans = [span for span in spans if not safe_target(span.target)]
+    unsafe_definitions = [d for d in definitions.values() if not safe_target(str(d.get("href", "")))]
+    if not unsafe_spans and not unsafe_definitions:
+        return text
+    lines = text.split("\n")
+    edits: dict[int, str | None] = {}
+    unsafe_sources = {id(span.source) for span in unsafe_spans}
+    block: Token | None = None
+    cursor: dict[int, int] = {}  # line → where the next table cell is searched
+    for token in tokens:
+        if token.map is not None and token.type.endswith("_open"):
+            block = token
+        if token.type != "inline" or id(token.content) not in unsafe_sources or block is None:
+            continue
+        ours = [span for span in spans if span.source is token.content]
+        rewritten = _rewrite(token.content, ours, 0, len(token.content))
+        edits.update(_placed(lines, edits, block, token, rewritten, cursor))
+    for definition in unsafe_definitions:
+        first, end = definition.get("map") or (0, 0)
+        for line in range(first, end):
+            edits[line] = _PREFIX.match(lines[line]).group().rstrip()  # type: ignore[union-attr]
+    out = [edits.get(i, line) for i, line in enumerate(lines)]
+    return "\n".join(line for line in out if line is not None)
+
+
+def _rewrite(source: str, spans: list[_Span], low: int, high: int) -> str:
+    """`source[low:high]` with each unsafe link or image in it replaced by its text (nested ones too)."""
+    out: list[str] = []
+    at = low
+    for span in sorted(spans, key=lambda s: s.start):
+        if span.start < at or span.end > high or span.start < low:
+            continue  # nested in one already written, or outside this range
+        inner = [s for s in spans if span.start < s.start and s.end <= span.end]
+        out.append(source[at : span.start])
+        if safe_target(span.target):
+            out.append(source[span.start : span.text_start])
+            out.append(_rewrite(source, inner, span.text_start, span.text_end))
+            out.append(source[span.text_end : span.end])
+        elif span.autolink:
+            out.append(_ESCAPABLE.sub(r"\\\g<0>", source[span.text_start : span.text_end]))
+        else:
+            out.append(_rewrite(source, inner, span.text_start, span.text_end))
+        at = span.end
+    out.append(source[at:high])
+    return "".join(out)
+
+
+#: Characters escaped in an autolink's address printed as text, so that it stays text.
+_ESCAPABLE = re.compile(r"[\\`*_\[\]<>|~$&!#]")
+
+
+def _placed(
+    lines: list[str],
+    edits: dict[int, str | None],
+    block: Token,
+    inline: Token,
+    rewritten: str,
+    cursor: dict[int, int],
+) -> dict[int, str | None]:
+    """Edits that put a block's rewritten inline text back into its source lines: each content line stands
+    in its source line after the block's prefix (quote and list markers, indentation, heading marks), a
+    table cell in its row after the cells before it."""
+    first = (inline.map or block.map or (0, 0))[0]
+    cell = block.type == "tr_open"
+    old_lines, new_lines = inline.content.split("\n"), rewritten.split("\n")
+    placed: dict[int, str | None] = {}
+    for k, old in enumerate(old_lines):
+        number = first + k
+        current = edits.get(number, lines[number]) if number < len(lines) else None
+        if current is None:
+            return _escaped_block(lines, block)
+        at = current.find(old, cursor.get(number, 0)) if old else len(_PREFIX.match(current).group())  # type: ignore[union-attr]
+        if at < 0 or not (cell or _PREFIX.fullmatch(current, 0, at)):
+            return _escaped_block(lines, block)
+        new = new_lines[k] if k < len(new_lines) else None
+        if new is None:
+            placed[number] = None
+            continue
+        placed[number] = current[:at] + new + current[at + len(old) :]
+        cursor[number] = at + len(new)
+    return placed
+
+
+def _escaped_block(lines: list[str], block: Token) -> dict[int, str | None]:
+    """A backslash before every `[` and `<` of the block's lines after their prefix: no link can remain."""
+    assert block.map is not None
+    first, end = block.map
+    edits: dict[int, str | None] = {}
+    for number in range(first, end):
+        line = lines[number]
+        prefix = _PREFIX.match(line).end()  # type: ignore[union-attr]
+        edits[number] = line[:prefix] + _escape_openings(line[prefix:])
+    return edits
+
+
+def _escape_openings(text: str) -> str:
+    out: list[str] = []
+    backslashes = 0
+    for char in text:
+        if char in "[<" and backslashes % 2 == 0:
+            out.append("\\")
+        out.append(char)
+        backslashes = backslashes + 1 if char == "\\" else 0
+    return "".join(out)

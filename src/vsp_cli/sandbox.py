@@ -1,0 +1,416 @@
+"""Jinja's sandbox for templates from a repository vsp may not trust, and a budget for every render.
+
+A template may come with a pull request. In a plain `jinja2.Environment` it reaches Python's `os` module
+(`cycler.__init__.__globals__`); Jinja's `ImmutableSandboxedEnvironment` refuses attributes starting with `_`
+and anything that changes a list or a mapping, and the context holds plain data only (`markdown.context`), so
+no object with methods that reach files or the process is in reach. Nothing random either: `random` and
+`lipsum` are gone, so the same input gives the same bytes.
+
+The budget bounds what one render may cost, whatever the template does:
+
+- CPU time (`MAX_SECONDS`): checked at every call (macros included), Jinja filter, test, operator and loop
+  step, which are the only ways a template repeats work; a loop that prints nothing still steps through
+  `_vsp_loop`, which wraps the iterable of every `{% for %}` when the template is compiled. The clock is read
+  at every 64th step only: a statement's render has a few dozen.
+- Size (`MAX_CHARS`): the output, and every text, list or number a step makes. Steps that could make a huge
+  value out of small ones at once are checked before they run: `*` and `**`, padding and widths (`center`,
+  `indent`, format specifications), `replace` and `join`.
+
+Exceeding it raises `BudgetExceeded`, which the caller reports as a located `template-budget` error: never
+a hang, never an internal error.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextvars import ContextVar
+from typing import Any
+
+from jinja2 import nodes
+from jinja2.runtime import Context, Macro
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedFormatter
+
+from .diagnostics import german_number
+
+#: CPU seconds one render of a template may take; a statement's takes well under a millisecond.
+MAX_SECONDS = 2.0
+#: Characters one render may produce; also the longest text any step of it may make.
+MAX_CHARS = 10_000_000
+#: Longest list a step may make (`[x] * n`, `batch`).
+MAX_ITEMS = 1_000_000
+#: Widest padding a format or filter may produce (`center`, `"{:>n}"`, `"%*d"`, `indent`).
+MAX_WIDTH = 1_000_000
+#: Largest integer a step may make, in bits: `10 ** 10 ** 8` would compute for minutes in one step.
+MAX_BITS = 100_000
+
+#: Reads the clock at every 64th step.
+_CLOCK_EVERY = 63
+#: The filter that wraps the iterable of every for loop.
+LOOP_FILTER = "_vsp_loop"
+
+
+class BudgetExceeded(Exception):
+    """A render went over its budget; `what` says which, in German."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(what)
+        self.what = what
+
+
+class Budget:
+    """The CPU time left to one render."""
+
+    __slots__ = ("deadline", "steps")
+
+    def __init__(self) -> None:
+        self.deadline = time.process_time() + MAX_SECONDS
+        self.steps = 0
+
+    def step(self) -> None:
+        self.steps += 1
+        if not self.steps & _CLOCK_EVERY and time.process_time() > self.deadline:
+            raise BudgetExceeded(
+                f"mehr als {MAX_SECONDS:g} s Rechenzeit (Grenze MAX_SECONDS); läuft eine Schleife zu oft?"
+            )
+
+
+#: The budget of the render running in this thread (None: no render, e.g. compiling ahead of one).
+CURRENT: ContextVar[Budget | None] = ContextVar("vsp_template_budget", default=None)
+
+
+def _step() -> None:
+    budget = CURRENT.get()
+    if budget is not None:
+        budget.step()
+
+
+def _too_big(what: str) -> BudgetExceeded:
+    return BudgetExceeded(f"ein Zwischenergebnis wäre zu groß ({what})")
+
+
+#: The attributes of a mapping, which Jinja prefers to its items of the same name.
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+#: Values `sized` has nothing to look at.
+_SMALL = frozenset({type(None), bool, float, dict})
+
+
+def sized(value: Any) -> Any:
+    """`value`, if it is within the size limits."""
+    if isinstance(value, str):
+        if len(value) > MAX_CHARS:
+            raise _too_big(f"mehr als {german_number(MAX_CHARS)} Zeichen, Grenze MAX_CHARS")
+    elif isinstance(value, list | tuple):
+        if len(value) > MAX_ITEMS:
+            raise _too_big(f"mehr als {german_number(MAX_ITEMS)} Einträge, Grenze MAX_ITEMS")
+    elif isinstance(value, int) and value.bit_length() > MAX_BITS:
+        raise _too_big(f"eine Zahl mit mehr als {german_number(MAX_BITS)} Bit, Grenze MAX_BITS")
+    return value
+
+
+def _width(value: Any) -> None:
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_WIDTH:
+        raise _too_big(f"eine Breite oder Anzahl von {german_number(value)}, Grenze MAX_WIDTH")
+
+
+def _widths(args: Iterable[Any], kwargs: Mapping[str, Any]) -> None:
+    for value in (*args, *kwargs.values()):
+        _width(value)
+
+
+def _chars(count: int) -> None:
+    if count > MAX_CHARS:
+        raise _too_big(f"mehr als {german_number(MAX_CHARS)} Zeichen, Grenze MAX_CHARS")
+
+
+#: A printf field: flags, width and precision (either may be `*`, taken from the arguments).
+_PRINTF_FIELD = re.compile(r"%(?:\([^)]*\))?[#0\- +]*(\*|\d+)?(?:\.(\*|\d+))?")
+_DIGITS = re.compile(r"\d+")
+
+
+def _printf(template: str, args: Any) -> None:
+    """Refuse `%`-formatting whose widths (written, or taken from the arguments by `*`) are too wide."""
+    starred = False
+    for m in _PRINTF_FIELD.finditer(template):
+        for part in m.groups():
+            if part == "*":
+                starred = True
+            elif part is not None:
+                _width(int(part))
+    if starred:
+        _widths(args if isinstance(args, tuple) else (args,), {})
+
+
+def _spec(spec: str) -> None:
+    """Refuse a format specification (`>999999999`) whose width or precision is too wide."""
+    for digits in _DIGITS.findall(spec):
+        _width(int(digits))
+
+
+# --- what single steps could make too large -----------------------------------------------------------------
+
+
+def _multiply(left: Any, right: Any) -> None:
+    for seq, times in ((left, right), (right, left)):
+        if isinstance(times, int) and not isinstance(times, bool):
+            if isinstance(seq, str):
+                _chars(len(seq) * max(times, 0))
+            elif isinstance(seq, list | tuple) and len(seq) * max(times, 0) > MAX_ITEMS:
+                raise _too_big(f"mehr als {german_number(MAX_ITEMS)} Einträge, Grenze MAX_ITEMS")
+    if isinstance(left, int) and isinstance(right, int) and left.bit_length() + right.bit_length() > MAX_BITS:
+        raise _too_big(f"eine Zahl mit mehr als {german_number(MAX_BITS)} Bit, Grenze MAX_BITS")
+
+
+def _power(base: Any, exponent: Any) -> None:
+    big = isinstance(base, int) and isinstance(exponent, int) and abs(base) > 1
+    if big and exponent * base.bit_length() > MAX_BITS:
+        raise _too_big(f"eine Zahl mit mehr als {german_number(MAX_BITS)} Bit, Grenze MAX_BITS")
+
+
+def _replace(text: Any, old: Any, new: Any) -> None:
+    """`text.replace(old, new)` can grow `text` by `len(new)` at every match (of "" at every character)."""
+    if isinstance(text, str) and isinstance(old, str) and isinstance(new, str) and len(new) > len(old):
+        matches = len(text) + 1 if not old else len(text) // len(old)
+        _chars(len(text) + matches * (len(new) - len(old)))
+
+
+def _join(separator: Any, items: Sequence[Any]) -> None:
+    if isinstance(separator, str):
+        _chars(len(separator) * max(len(items) - 1, 0) + sum(len(str(item)) for item in items))
+
+
+def _binop_check(operator: str, left: Any, right: Any) -> None:
+    if operator == "*":
+        _multiply(left, right)
+    elif operator == "**":
+        _power(left, right)
+    elif operator == "%" and isinstance(left, str):
+        _printf(left, right)
+
+
+#: Methods of a text that pad to a width given as argument.
+_PADDING = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs"})
+
+
+def _call_check(obj: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
+    """Check a call of a text's method before it runs; the arguments to pass on (a `join` gets a list)."""
+    owner = getattr(obj, "__self__", None)
+    if not isinstance(owner, str):
+        return args
+    name = getattr(obj, "__name__", "")
+    if name in _PADDING:
+        _widths(args, kwargs)
+        if name == "expandtabs":
+            size = next(iter((*args, *kwargs.values())), 8)
+            if isinstance(size, int):
+                _chars(len(owner) + owner.count("\t") * max(size, 0))
+    elif name == "replace" and len(args) >= 2:
+        _replace(owner, args[0], args[1])
+    elif name == "join" and args:
+        items = list(args[0])
+        _join(owner, items)
+        return (items, *args[1:])
+    return args
+
+
+# --- filters ------------------------------------------------------------------------------------------------
+
+#: Filters whose arguments (after the value) are widths, counts or lengths.
+_WIDTH_FILTERS = frozenset({"center", "indent", "wordwrap", "truncate", "batch", "slice", "urlize", "tojson"})
+
+
+def _filter_check(name: str, value: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """Check a filter's arguments before it runs; the value to pass on (a `join` gets a list)."""
+    if name in _WIDTH_FILTERS:
+        _widths(args, kwargs)
+    if name == "indent" and isinstance(value, str):
+        width = next(iter((*args, *kwargs.values())), 4)
+        if isinstance(width, int):
+            _chars(len(value) + (value.count("\n") + 1) * max(width, 0))
+        elif isinstance(width, str):
+            _chars(len(value) + (value.count("\n") + 1) * len(width))
+    elif name == "replace" and len(args) >= 2:
+        _replace(value, args[0], args[1])
+    elif name == "join" and not isinstance(value, str):
+        value = list(value)
+        separator = args[0] if args else kwargs.get("d", "")
+        _join(separator, value)
+    elif name == "format" and isinstance(value, str):
+        _printf(value, args)
+    elif name == "sum" and not isinstance(value, str):
+        # lists added up copy the sum so far at each step: a million short ones took hours
+        value = list(value)
+        sizes = [len(item) for item in value if isinstance(item, str | list | tuple)]
+        if sizes and len(value) * sum(sizes) > MAX_CHARS * 10:
+            raise _too_big(f"{german_number(len(value))} Listen mit sum zusammengefügt, Grenze MAX_CHARS")
+    return value
+
+
+#: Filters `_filter_check` looks at besides `_WIDTH_FILTERS`.
+_CHECKED_FILTERS = _WIDTH_FILTERS | {"replace", "join", "format", "sum"}
+
+
+def _guarded_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
+    """`func` with a budget step before it, its arguments checked and its result's size checked after it."""
+    at = 1 if getattr(func, "jinja_pass_arg", None) is not None else 0  # context or environment first
+
+    if name not in _CHECKED_FILTERS:
+
+        @functools.wraps(func)  # keeps `jinja_pass_arg`
+        def stepped(*args: Any, **kwargs: Any) -> Any:
+            budget = CURRENT.get()
+            if budget is not None:
+                budget.step()
+            return sized(func(*args, **kwargs))
+
+        return stepped
+
+    @functools.wraps(func)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        _step()
+        if len(args) > at:
+            value = _filter_check(name, args[at], args[at + 1 :], kwargs)
+            if value is not args[at]:
+                args = (*args[:at], value, *args[at + 1 :])
+        return sized(func(*args, **kwargs))
+
+    return guarded
+
+
+def _guarded_test(func: Any) -> Callable[..., Any]:
+    @functools.wraps(func)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        _step()
+        return func(*args, **kwargs)
+
+    return guarded
+
+
+def _loop(iterable: Iterable[Any]) -> Iterable[Any]:
+    """A for loop's iterable, stepping the budget at every item (also those the loop's `if` skips)."""
+    budget = CURRENT.get()
+    return iterable if budget is None else _stepping(iterable, budget)
+
+
+def _stepping(iterable: Iterable[Any], budget: Budget) -> Iterator[Any]:
+    for item in iterable:
+        budget.step()
+        yield item
+
+
+def _bounded_concat(pieces: Iterable[str]) -> str:
+    """Jinja's join of a template's, macro's or block's output pieces, refusing more than `MAX_CHARS`: counted
+    before a list is joined, and piece by piece while a template's output is made."""
+    if type(pieces) is list:
+        if sum(map(len, pieces)) > MAX_CHARS:
+            raise _too_long_output()
+        return "".join(pieces)
+    made: list[str] = []  # a template's output as it is made: counted some pieces at a time
+    size = 0
+    stream = iter(pieces)
+    while batch := list(itertools.islice(stream, _BATCH)):
+        size += sum(map(len, batch))
+        if size > MAX_CHARS:
+            raise _too_long_output()
+        made += batch
+    return "".join(made)
+
+
+#: Pieces of output counted at a time: a statement's template makes some sixty.
+_BATCH = 64
+
+
+def _too_long_output() -> BudgetExceeded:
+    return BudgetExceeded(f"mehr als {german_number(MAX_CHARS)} Zeichen Ausgabe (Grenze MAX_CHARS)")
+
+
+class _Formatter(SandboxedFormatter):
+    """`str.format` in the sandbox, refusing widths beyond `MAX_WIDTH` (`"{:>999999999}"`)."""
+
+    def format_field(self, value: Any, format_spec: str) -> Any:
+        _step()
+        _spec(format_spec)
+        return sized(super().format_field(value, format_spec))
+
+
+class Sandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox with vsp's budget; nothing random, nothing that reaches beyond the data."""
+
+    intercepted_binops = frozenset({"*", "**", "%"})
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.globals.pop("lipsum", None)  # random text; `range` is the sandbox's own, at most 100,000 steps
+        self._unguarded = {name: func for name, func in self.filters.items() if name != "random"}
+        self.tests = {name: _guarded_test(test) for name, test in self.tests.items()}
+        self.concat = _bounded_concat  # type: ignore[method-assign]
+        self.install_filters({})
+
+    def install_filters(self, filters: Mapping[str, Callable[..., Any]]) -> None:
+        """Add vsp's own `filters` to Jinja's, which run guarded (`_guarded_filter`). vsp's own take time and
+        memory in proportion to their input, as the tests of `markdown` make sure, and run as they are: a
+        statement's render calls them dozens of times."""
+        self.filters = {name: _guarded_filter(name, func) for name, func in self._unguarded.items()}
+        self.filters.update(filters)
+        self.filters[LOOP_FILTER] = _loop
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        """The template's syntax tree, with the iterable of every for loop passed through `_vsp_loop`."""
+        tree = super()._parse(source, name, filename)
+        for loop in tree.find_all(nodes.For):
+            loop.iter = nodes.Filter(loop.iter, LOOP_FILTER, [], [], None, None, lineno=loop.iter.lineno)
+        return tree
+
+    def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
+        _step()
+        _binop_check(operator, left, right)
+        return sized(super().call_binop(context, operator, left, right))
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        # no budget step: reading attributes repeatedly takes a loop or a call, which step
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            # what Jinja does after looking for an attribute that a mapping does not have: the context's
+            # mappings are read this way hundreds of times a render
+            try:
+                value = obj[attribute]
+            except KeyError:
+                pass
+            else:
+                if type(value) is str:
+                    if len(value) > MAX_CHARS:
+                        raise _too_big(f"mehr als {german_number(MAX_CHARS)} Zeichen, Grenze MAX_CHARS")
+                    return value
+                return value if type(value) in _SMALL else sized(value)
+        return sized(super().getattr(obj, attribute))
+
+    def is_safe_callable(self, obj: Any) -> bool:
+        return type(obj) is Macro or super().is_safe_callable(obj)  # a template's own macro
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        return sized(super().getitem(obj, argument))
+
+    def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        _step()
+        if type(__obj) is not Macro:
+            args = _call_check(__obj, args, kwargs)
+        return sized(super().call(__context, __obj, *args, **kwargs))
+
+    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+        wrapped = super().wrap_str_format(value)
+        if wrapped is None:
+            return None
+        text: str = value.__self__
+        formatter = _Formatter(self)
+        is_map = value.__name__ == "format_map"
+
+        def guarded(*args: Any, **kwargs: Any) -> str:
+            if is_map:
+                if kwargs or len(args) != 1:
+                    return wrapped(*args, **kwargs)  # Jinja's own message for a wrong call
+                kwargs, args = args[0], ()
+            return type(text)(formatter.vformat(text, args, kwargs))
+
+        return functools.update_wrapper(guarded, value)

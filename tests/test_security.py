@@ -1,0 +1,845 @@
+"""A hostile repository (issue #15): what its statements, configuration, templates and logo cannot make vsp do."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import stat
+import time
+import tracemalloc
+import zlib
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLES, ROOT
+from vsp_cli import api, build, sandbox, templatefiles
+from vsp_cli import config as config_module
+from vsp_cli.build import RECORD_NAME
+from vsp_cli.cli import main
+from vsp_cli.config import load_config
+from vsp_cli.diagnostics import QUOTE_LIMIT, Diagnostic, quote, quote_path
+from vsp_cli.errors import ConfigError, TemplateError
+from vsp_cli.mdlinks import safe_target
+from vsp_cli.model import Statement
+from vsp_cli.settings import RenderSettings
+from vsp_cli.validation import check_file
+
+SEED = EXAMPLES / "VI-A-03824-VSP-01.yaml"
+#: A value no message may repeat whole: a private key, a token, a pasted document.
+SECRET = "".join(f"geheim{i:04d}" for i in range(200))
+#: As long as a key or a label may be (YAML's simple keys end at 1,024 characters, labels at 200).
+SHORT_SECRET = SECRET[:150]
+
+
+def test_quote_cuts_long_values_and_keeps_short_ones() -> None:
+    assert quote("kurz") == "„kurz“"
+    assert quote("x" * 200) == "„" + "x" * QUOTE_LIMIT + "…“"
+    assert quote_path("/a" * 100).startswith("„…")
+    assert quote_path("/a" * 100).endswith("/a/a“")
+
+
+STATEMENTS_ECHOING_VALUES = {
+    "nummer": f"nummer: {SECRET}\n",
+    "datum": f"nummer: VI-A-03824-VSP-01\ndatum: {SECRET}\n",
+    "kein-standpunkt": f"{SECRET}\n",
+    "unbekannter-schluessel": f"{SHORT_SECRET}: 1\n",
+    "doppelter-schluessel": f"{SHORT_SECRET}: 1\n{SHORT_SECRET}: 2\n",
+    "tag": f"nummer: !{SECRET} x\n",
+    "option": f"empfehlung: {SECRET}\n",
+    "zustaendigkeit": (
+        "nummer: VI-A-03824-VSP-01\nbetreff: B\neingereicht_von: D\nempfehlung: ablehnung\nbegruendung: x\n"
+        f"beratungsfolge:\n  - gremium: G\n    zustaendigkeit: {SECRET}\n"
+    ),
+    "zahl-als-text": f"betreff: {'9' * 1000}\n",
+}
+
+
+@pytest.mark.parametrize("source", STATEMENTS_ECHOING_VALUES.values(), ids=list(STATEMENTS_ECHOING_VALUES))
+def test_no_statement_message_repeats_a_long_value_whole(tmp_path: Path, source: str) -> None:
+    path = tmp_path / "a.yaml"
+    path.write_text(source, encoding="utf-8")
+    diagnostics = check_file(path).diagnostics
+    assert diagnostics
+    for d in diagnostics:
+        assert SECRET[: QUOTE_LIMIT + 1] not in d.message
+        assert "9" * (QUOTE_LIMIT + 1) not in d.message
+        assert len(d.message) < 600, d.message
+
+
+CONFIGS_ECHOING_VALUES = {
+    "einstellung": f'{SECRET} = "x"\n',
+    "beschriftung": f'[labels]\n{SECRET} = "x"\n',
+    "platzhalter": f'[labels]\ntitel_antrag = "{{nummer}} {{{SHORT_SECRET}}}"\n',
+    "logo": f'logo = "{SECRET}.png"\n',
+    "format": f'formats = ["{SECRET}"]\n',
+}
+
+
+@pytest.mark.parametrize("source", CONFIGS_ECHOING_VALUES.values(), ids=list(CONFIGS_ECHOING_VALUES))
+def test_no_configuration_message_repeats_a_long_value_whole(tmp_path: Path, source: str) -> None:
+    path = tmp_path / "vsp.toml"
+    path.write_text(source, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    for d in caught.value.diagnostics:
+        assert SECRET[: QUOTE_LIMIT + 1] not in d.message, d.message
+
+
+# --- statements that are links ------------------------------------------------------------------------------
+
+
+def vsp(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """Run vsp in this process and return exit code, stdout, stderr."""
+    try:
+        main(list(args))
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    else:  # pragma: no cover - typer always exits
+        code = 0
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def linked_secret(tmp_path: Path) -> Path:
+    """A statement folder with a valid statement and `x.yaml`, a link to a secret outside the folder."""
+    folder = tmp_path / "standpunkte"
+    folder.mkdir()
+    shutil.copy(SEED, folder / "VI-A-03824-VSP-01.yaml")
+    (tmp_path / "id_ed25519").write_text(f"-----BEGIN OPENSSH PRIVATE KEY-----\n{SECRET}\n", encoding="utf-8")
+    (folder / "x.yaml").symlink_to(tmp_path / "id_ed25519")
+    return folder
+
+
+@pytest.mark.parametrize("command", ["validate", "render"])
+@pytest.mark.parametrize("how", ["folder", "glob", "file"])
+def test_a_statement_linked_to_a_file_outside_is_refused_unread(
+    capsys: pytest.CaptureFixture[str], linked_secret: Path, command: str, how: str
+) -> None:
+    argument = {
+        "folder": str(linked_secret),
+        "glob": f"{linked_secret}/*.yaml",
+        "file": str(linked_secret / "x.yaml"),
+    }
+    code, out, err = vsp(capsys, command, argument[how])
+    assert code == 1
+    assert "x.yaml" in out and "[link-outside]" in out
+    assert "geheim" not in out + err and "OPENSSH" not in out + err
+    assert not (linked_secret / "x.pdf").exists() and not (linked_secret / "x.md").exists()
+    if how != "file":  # the other statement is still checked and rendered
+        assert "1 fehlerhaft" in err
+        assert command == "validate" or (linked_secret / "VI-A-03824-VSP-01.pdf").is_file()
+
+
+def test_a_statement_linked_inside_the_folder_searched_is_read(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    folder = tmp_path / "standpunkte"
+    (folder / ".archiv").mkdir(parents=True)
+    shutil.copy(SEED, folder / ".archiv" / "alt.yaml")
+    (folder / "aktuell.yaml").symlink_to(folder / ".archiv" / "alt.yaml")
+    code, out, _ = vsp(capsys, "validate", str(folder))
+    assert (code, out) == (0, "")
+
+
+def test_a_statement_behind_a_linked_folder_outside_is_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / "draussen").mkdir()
+    shutil.copy(SEED, tmp_path / "draussen" / "a.yaml")
+    (tmp_path / "standpunkte").mkdir()
+    (tmp_path / "standpunkte" / "verweis").symlink_to(tmp_path / "draussen")
+    code, out, _ = vsp(capsys, "validate", f"{tmp_path}/standpunkte/**/*.yaml")
+    assert code == 1 and "[link-outside]" in out
+
+
+# --- template folders -------------------------------------------------------------------------------------
+
+
+def _render_with_templates(folder: Path) -> str:
+    statement = api.load(SEED)
+    return api.render_markdown(statement, RenderSettings(template_dir=folder))
+
+
+def _template_error(folder: Path) -> Diagnostic:
+    with pytest.raises(TemplateError) as caught:
+        _render_with_templates(folder)
+    [diagnostic] = caught.value.diagnostics
+    return diagnostic
+
+
+@pytest.fixture
+def secret_file(tmp_path: Path) -> Path:
+    secret = tmp_path / "geheim" / "environ"
+    secret.parent.mkdir()
+    secret.write_text(f"TOKEN={SECRET}\n{{{{ title }}}}\n", encoding="utf-8")
+    return secret
+
+
+def test_a_template_linked_out_of_its_folder_is_refused_unread(tmp_path: Path, secret_file: Path) -> None:
+    folder = tmp_path / "vorlagen"
+    folder.mkdir()
+    (folder / "statement.md.j2").symlink_to(secret_file)
+    diagnostic = _template_error(folder)
+    assert diagnostic.code == "template-link-outside"
+    assert diagnostic.file == str(folder / "statement.md.j2")
+    assert "geheim0000" not in diagnostic.message
+
+
+def test_a_linked_folder_leading_out_of_the_template_folder_is_refused(
+    tmp_path: Path, secret_file: Path
+) -> None:
+    folder = tmp_path / "vorlagen"
+    folder.mkdir()
+    (folder / "statement.md.j2").write_text('{% include "teile/environ" %}', encoding="utf-8")
+    (folder / "teile").symlink_to(secret_file.parent)
+    diagnostic = _template_error(folder)
+    assert (diagnostic.code, diagnostic.file) == ("template-link-outside", str(folder / "teile"))
+
+
+def test_links_inside_the_template_folder_still_work(tmp_path: Path) -> None:
+    folder = tmp_path / "vorlagen"
+    (folder / ".gemeinsam").mkdir(parents=True)
+    (folder / ".gemeinsam" / "kopf.j2").write_text("Kopf {{ statement.nummer }}", encoding="utf-8")
+    (folder / "verweis").symlink_to(folder / ".gemeinsam")
+    (folder / "statement.md.j2").write_text('{% include "verweis/kopf.j2" %}', encoding="utf-8")
+    assert _render_with_templates(folder) == "Kopf VI-A-03824-VSP-01\n"
+
+
+def test_a_named_pipe_in_the_template_folder_is_refused_at_once(tmp_path: Path) -> None:
+    folder = tmp_path / "vorlagen"
+    folder.mkdir()
+    os.mkfifo(folder / "statement.md.j2")
+    started = time.monotonic()
+    diagnostic = _template_error(folder)
+    assert time.monotonic() - started < 5
+    assert (diagnostic.code, diagnostic.file) == ("template-not-a-file", str(folder / "statement.md.j2"))
+
+
+def test_a_template_read_is_bounded_by_the_size_found(tmp_path: Path) -> None:
+    """A /proc file says size 0 and yields text; a file may grow while it is read: neither is used."""
+    folder = tmp_path / "vorlagen"
+    folder.mkdir()
+    template = folder / "statement.md.j2"
+    template.write_text("{{ title }}", encoding="utf-8")
+    [found] = templatefiles.scan(folder)
+    template.write_text("{{ title }}" + "x" * 100_000, encoding="utf-8")
+    with pytest.raises(TemplateError) as caught:
+        templatefiles.read(found)
+    assert caught.value.diagnostics[0].code == "template-not-a-file"
+
+
+def test_the_fingerprint_reads_no_template_outside_and_none_beyond_its_size(
+    tmp_path: Path, secret_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "vorlagen"
+    folder.mkdir()
+    (folder / "fuss.j2").write_text("Fuß", encoding="utf-8")
+    (folder / "statement.md.j2").symlink_to(secret_file)
+    hashed: list[tuple[Path, int]] = []
+    real_hash = build.fingerprints.hash_file
+    monkeypatch.setattr(
+        build.fingerprints,
+        "hash_file",
+        lambda path, limit=-1: hashed.append((path, limit)) or real_hash(path, limit),
+    )
+    job = build.Job(SEED, {"md": tmp_path / "a.md"}, RenderSettings(template_dir=folder))
+    build.Fingerprinter().context(job, "md")
+    assert hashed
+    assert secret_file not in [path for path, _ in hashed]
+    assert all(limit >= 0 for _, limit in hashed)
+
+
+# --- templates: sandbox, plain data, budget -----------------------------------------------------------------
+
+
+def _template_folder(tmp_path: Path, source: str) -> Path:
+    folder = tmp_path / "vorlagen"
+    folder.mkdir(exist_ok=True)
+    (folder / "statement.md.j2").write_text(source, encoding="utf-8")
+    return folder
+
+
+ESCAPES = [
+    "{{ cycler.__init__.__globals__.os.system('touch GEKAPERT') }}",
+    "{{ joiner.__init__.__globals__.os.system('touch GEKAPERT') }}",
+    "{{ namespace.__init__.__globals__.os.system('touch GEKAPERT') }}",
+    "{{ lipsum.__globals__.os.system('touch GEKAPERT') }}",
+    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "{{ statement.__class__.__init__.__globals__ }}",
+    "{{ statement.punkte_for.__globals__ }}",
+    "{{ settings.template_dir.parent.joinpath('geheim.txt').read_text() }}",
+    "{{ settings.template_dir.joinpath('GEKAPERT').write_text('x') }}",
+    "{{ statement.model_dump() }}",
+    "{{ statement.eingereicht_von.append('x') }}",
+    "{{ labels.update({'betreff': 'x'}) }}",
+]
+
+
+@pytest.mark.parametrize("source", ESCAPES)
+def test_a_template_cannot_reach_files_or_the_process(
+    tmp_path: Path, source: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "geheim.txt").write_text(SECRET, encoding="utf-8")
+    folder = _template_folder(tmp_path, source)
+    diagnostic = _template_error(folder)
+    assert diagnostic.code in ("template-error", "template-undefined")
+    assert diagnostic.file == str(folder / "statement.md.j2")
+    assert not (tmp_path / "GEKAPERT").exists() and not (folder / "GEKAPERT").exists()
+    assert "geheim0000" not in diagnostic.message
+
+
+def _plain(value: object) -> bool:
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _plain(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(map(_plain, value))
+    return value is None or type(value) in (str, int, float, bool)
+
+
+def test_the_template_context_holds_plain_data_only(tmp_path: Path) -> None:
+    from vsp_cli.markdown import context
+
+    logo = tmp_path / "logo.png"
+    shutil.copy(ROOT / "tests" / "pins" / "logo.png", logo)
+    statement = api.load(SEED)
+    found = context(statement, RenderSettings(logo=logo, template_dir=tmp_path, footer="Fuß"))
+    found["statement"] = {k: v for k, v in found["statement"].items() if k != "punkte_for"}  # a pure function
+    assert _plain(found)
+    assert str(tmp_path) not in repr(found)  # paths only by their names
+    assert found["settings"]["logo"] == "logo.png"
+
+
+def test_template_values_and_filters_behave_as_documented(tmp_path: Path) -> None:
+    source = (
+        "{{ statement.beratungsfolge[0].termin | datum }} {{ statement.art == 'antrag' }} "
+        "{{ statement.ticked | join(',') }} {{ statement.punkte_for('ablehnung_verwaltungshandeln') }} "
+        "{{ options[0].punkte_text == '' }} {{ statement.ist_neufassung }}"
+    )
+    assert _render_with_templates(_template_folder(tmp_path, source)) == (
+        "18.04.2017 True ablehnung_verwaltungshandeln [] True False\n"
+    )
+
+
+@pytest.mark.parametrize("source", ["{{ [1, 2, 3] | random }}", "{{ lipsum() }}"])
+def test_templates_have_nothing_random(tmp_path: Path, source: str) -> None:
+    assert _template_error(_template_folder(tmp_path, source)).code in (
+        "template-syntax",
+        "template-undefined",
+    )
+
+
+RUNAWAYS = {
+    "schleifen-ohne-ausgabe": "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
+    "schleife-mit-bedingung": (
+        "{% for i in range(100000) %}{% for j in range(100000) if j < 0 %}{% endfor %}{% endfor %}"
+    ),
+    "liste-in-liste": "{% set l = range(100000) | list %}{% for i in l %}{% for j in l %}{% endfor %}{% endfor %}",
+    "suche-in-liste": "{% set l = range(100000) | list %}{% for i in range(100000) if -1 in l %}{% endfor %}",
+    "rekursion": (
+        "{% macro d(n) %}{% if n %}{{ d(n - 1) }}{{ d(n - 1) }}{% else %}x{% endif %}{% endmacro %}{{ d(40) }}"
+    ),
+    "ausgabe": "{% for i in range(100000) %}{{ 'x' * 1000 }}{% endfor %}",
+    "ausgabe-einer-variablen": "{% set x = 'x' * 10000000 %}{% for i in range(100000) %}{{ x }}{% endfor %}",
+    "verdoppeln": (
+        "{% set ns = namespace(s='x') %}{% for i in range(64) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}"
+    ),
+    "quadrieren": (
+        "{% set ns = namespace(n=3) %}{% for i in range(64) %}{% set ns.n = ns.n * ns.n %}{% endfor %}"
+    ),
+}
+
+
+@pytest.fixture
+def short_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A tenth of a second instead of two: the same code path, a faster test."""
+    monkeypatch.setattr(sandbox, "MAX_SECONDS", 0.1)
+
+
+@pytest.mark.usefixtures("short_budget")
+@pytest.mark.parametrize("source", RUNAWAYS.values(), ids=list(RUNAWAYS))
+def test_a_runaway_template_ends_with_a_located_budget_error(tmp_path: Path, source: str) -> None:
+    folder = _template_folder(tmp_path, "Kopf\n" + source)
+    started = time.process_time()
+    diagnostic = _template_error(folder)
+    assert time.process_time() - started < 3
+    assert diagnostic.code == "template-budget", diagnostic.message
+    assert diagnostic.file == str(folder / "statement.md.j2")
+    assert "statement.md.j2" in diagnostic.message
+
+
+#: Single steps that would make a value of some 200 MB out of small ones.
+HUGE_STEPS = {
+    "mal": "{{ 'x' * 200000000 }}",
+    "liste-mal": "{{ ([1] * 30000000) | length }}",
+    "center": "{{ 'x' | center(200000000) }}",
+    "ljust": "{{ 'x'.ljust(200000000) }}",
+    "expandtabs": "{{ ('\\t' * 1000).expandtabs(200000) }}",
+    "format-methode": "{{ '{:>200000000}'.format(1) }}",
+    "format-verschachtelt": "{{ '{:>{w}}'.format(1, w=200000000) }}",
+    "format-map": "{{ '{a:>200000000}'.format_map({'a': 1}) }}",
+    "prozent": "{{ '%200000000d' % 1 }}",
+    "prozent-stern": "{{ '%*d' % (200000000, 1) }}",
+    "format-filter": "{{ '%200000000d' | format(1) }}",
+    "indent": "{{ ('x\\n' * 1000) | indent(200000) }}",
+    "replace": "{{ ('a' * 2000) | replace('a', 'b' * 100000) }}",
+    "replace-methode": "{{ ('a' * 2000).replace('a', 'b' * 100000) }}",
+    "join": "{{ (range(2000) | list) | join('x' * 100000) }}",
+    "join-methode": "{{ ('x' * 100000).join(range(2000) | map('string')) }}",
+    "batch": "{{ [1] | batch(30000000, 0) | list }}",
+    "hoch": "{{ 10 ** 10000000 }}",
+    "summe-von-listen": "{{ ([[1]] * 300000) | sum(start=[]) | length }}",
+}
+
+
+@pytest.mark.parametrize("source", HUGE_STEPS.values(), ids=list(HUGE_STEPS))
+def test_a_step_that_would_make_a_huge_value_is_refused_before_it_runs(tmp_path: Path, source: str) -> None:
+    folder = _template_folder(tmp_path, "Kopf\n" + source)
+    statement = api.load(SEED)
+    settings = RenderSettings(template_dir=folder)
+    api.render_markdown(statement, RenderSettings())  # compiled and warm: only the step is measured
+    tracemalloc.start()
+    started = time.process_time()
+    try:
+        with pytest.raises(TemplateError) as caught:
+            api.render_markdown(statement, settings)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert caught.value.diagnostics[0].code == "template-budget", caught.value.diagnostics[0].message
+    assert peak < 50_000_000
+    assert time.process_time() - started < 1
+
+
+def test_a_runaway_template_costs_one_statement_not_the_batch(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "standpunkte").mkdir()
+    for name in ("a", "b"):
+        shutil.copy(SEED, tmp_path / "standpunkte" / f"{name}.yaml")
+    _template_folder(
+        tmp_path, "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
+    )
+    (tmp_path / "vsp.toml").write_text('template_dir = "vorlagen"\nformats = ["md"]\n', encoding="utf-8")
+    code, out, err = vsp(capsys, "render", str(tmp_path / "standpunkte"), "-j", "2")
+    assert code == 1
+    assert out.count("[template-budget]") == 1  # the same template: shown once
+    assert "2 fehlerhaft" in err
+
+
+# --- links in the Markdown output ---------------------------------------------------------------------------
+
+UNSAFE_LINKS = {
+    "javascript": ("Siehe [Text](javascript:alert(1)).", "Siehe Text."),
+    "gross-klein": ("[Text](JaVaScRiPt:alert(1))", "Text"),
+    "tabulator": ("[Text](<java\tscript:alert(1)>)", "Text"),
+    "entitaet": ("[Text](&#106;avascript:alert(1))", "Text"),
+    "prozent": ("[Text](java%0Ascript:alert(1))", "Text"),
+    "vbscript": ("[Text](vbscript:msgbox)", "Text"),
+    "data": ("[Text](data:text/html;base64,PHNjcmlwdD4=)", "Text"),
+    "file": ("[Text](file:///etc/passwd)", "Text"),
+    "bild": ("![Beschreibung](javascript:alert(1))", "Beschreibung"),
+    "bild-datei": ("![Beschreibung](file:///etc/passwd)", "Beschreibung"),
+    "autolink": ("<javascript:alert(1)>", "javascript:alert(1)"),
+    "referenz": ("[Text][r]\n\n[r]: javascript:alert(1)", "Text"),
+    "referenz-kurz": ("[r]\n\n[r]: javascript:alert(1)", "r"),
+    "zitat": ("> Zitat [Text](javascript:alert(1))", "> Zitat Text"),
+    "liste": ("- Punkt [Text](javascript:alert(1)\n  ) weiter", "- Punkt Text weiter"),
+    "tabelle": ("| a | b |\n| --- | --- |\n| [Text](javascript:1) | c |", "| Text | c |"),
+    "verschachtelt": ("[[b]](javascript:x)(javascript:y)", "b"),
+}
+
+
+def _targets(markdown: str) -> list[str]:
+    from vsp_cli.commonmark import github_parser
+
+    found = []
+    for token in github_parser().parse(markdown):
+        for child in token.children or ():
+            if child.type in ("link_open", "image"):
+                found.append(str(child.attrs.get("href") or child.attrs.get("src")))
+    return found
+
+
+@pytest.mark.parametrize(("source", "shown"), UNSAFE_LINKS.values(), ids=list(UNSAFE_LINKS))
+def test_markdown_keeps_no_link_or_image_with_an_unsafe_target(
+    minimal_data: dict[str, object], source: str, shown: str
+) -> None:
+    minimal_data["begruendung"] = (
+        source + "\n\nWeiter mit [Quelle](https://example.org) und [Anlage](anlage.pdf)."
+    )
+    text = api.render_markdown(Statement.model_validate(minimal_data))
+    assert _targets(text) == ["https://example.org", "anlage.pdf"]
+    assert shown in text
+    lowered = text.lower()
+    assert "vbscript" not in lowered and "data:text" not in lowered and "file:" not in lowered
+
+
+def test_a_reference_defined_in_one_field_cannot_serve_another(minimal_data: dict[str, object]) -> None:
+    minimal_data["sachverhalt"] = "Siehe [hier][r]."
+    minimal_data["begruendung"] = "Text.\n\n[r]: javascript:alert(1)"
+    text = api.render_markdown(Statement.model_validate(minimal_data))
+    assert _targets(text) == []
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["https://x.de", "http://x.de", "mailto:a@b.de", "anlage.pdf", "../a/b.md", "#abschnitt", "/pfad"],
+)
+def test_safe_targets_are_kept(target: str) -> None:
+    assert safe_target(target)
+
+
+# --- configuration found above the project --------------------------------------------------------------------
+
+
+@pytest.fixture
+def planted(tmp_path: Path) -> Path:
+    """A statement folder below a folder holding a vsp.toml that sends the outputs elsewhere."""
+    (tmp_path / "standpunkte").mkdir()
+    shutil.copy(SEED, tmp_path / "standpunkte" / "a.yaml")
+    (tmp_path / "vsp.toml").write_text('output_dir = "fremd"\n', encoding="utf-8")
+    return tmp_path
+
+
+def _owned_by_another(path: Path, monkeypatch: pytest.MonkeyPatch, *, me: int) -> None:
+    """Make `path` belong to a user that is neither root nor the one vsp believes it runs as (`me`)."""
+    if os.geteuid() == 0:
+        os.chown(path, 4242, 4242)
+    monkeypatch.setattr(config_module.os, "geteuid", lambda: me)
+
+
+def test_a_configuration_in_a_folder_anyone_may_write_is_passed_over(
+    planted: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    planted.chmod(0o777)
+    code, out, _ = vsp(capsys, "render", str(planted / "standpunkte"), "-f", "md")
+    assert code == 0
+    assert (planted / "standpunkte" / "a.md").is_file() and not (planted / "fremd").exists()
+    assert "[config-untrusted]" in out and "warnung" in out
+    assert str(planted / "vsp.toml") in out and "--config" in out
+    code, _, _ = vsp(
+        capsys, "render", str(planted / "standpunkte"), "-f", "md", "--config", str(planted / "vsp.toml")
+    )
+    assert code == 0 and (planted / "fremd" / "a.md").is_file()
+
+
+def test_a_configuration_anyone_may_write_is_passed_over(planted: Path) -> None:
+    (planted / "vsp.toml").chmod(0o666)
+    skipped: list[Diagnostic] = []
+    assert config_module.find_config(planted / "standpunkte", skipped) is None
+    assert [d.code for d in skipped] == ["config-untrusted"]
+
+
+def test_a_configuration_of_another_user_is_passed_over(
+    planted: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _owned_by_another(planted / "vsp.toml", monkeypatch, me=os.geteuid() + 1 if os.geteuid() else 1000)
+    skipped: list[Diagnostic] = []
+    assert config_module.find_config(planted / "standpunkte", skipped) is None
+    assert "gehört einem anderen Benutzer" in skipped[0].message
+
+
+def test_root_takes_a_checkout_of_another_uid(planted: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Containerised CI runs as root over a checkout of another uid: that must keep working."""
+    _owned_by_another(planted / "vsp.toml", monkeypatch, me=0)
+    assert config_module.find_config(planted / "standpunkte") == planted / "vsp.toml"
+
+
+def test_the_users_own_file_in_a_sticky_shared_folder_is_taken(planted: Path) -> None:
+    """In a folder like /tmp nobody can replace another's file: the user's own is the user's."""
+    planted.chmod(0o1777)
+    assert config_module.find_config(planted / "standpunkte") == planted / "vsp.toml"
+
+
+def test_another_users_file_in_a_sticky_shared_folder_is_passed_over_even_by_root(
+    planted: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    planted.chmod(0o1777)
+    _owned_by_another(planted / "vsp.toml", monkeypatch, me=0 if os.geteuid() == 0 else os.geteuid() + 1)
+    assert config_module.find_config(planted / "standpunkte") is None
+
+
+# --- outputs stay inside the project --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "projekt" / "standpunkte").mkdir(parents=True)
+    shutil.copy(SEED, tmp_path / "projekt" / "standpunkte" / "a.yaml")
+    (tmp_path / "aussen").mkdir()
+    return tmp_path / "projekt"
+
+
+@pytest.mark.parametrize("where", ["../aussen", "{tmp}/aussen", "build"])
+def test_an_output_folder_outside_the_configurations_folder_is_refused(
+    project: Path, capsys: pytest.CaptureFixture[str], where: str
+) -> None:
+    if where == "build":  # inside by name, outside through a link
+        (project / "build").symlink_to(project.parent / "aussen")
+    (project / "vsp.toml").write_text(
+        f'output_dir = "{where.format(tmp=project.parent)}"\n', encoding="utf-8"
+    )
+    code, out, _ = vsp(capsys, "render", str(project / "standpunkte"))
+    assert code == 1
+    assert f"{project / 'vsp.toml'}:1:14: fehler:" in out and "[output-outside]" in out
+    assert list((project.parent / "aussen").iterdir()) == []
+
+
+def test_an_output_folder_inside_the_project_and_one_named_with_o_are_used(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "vsp.toml").write_text('output_dir = "build/vsp"\nformats = ["md"]\n', encoding="utf-8")
+    assert vsp(capsys, "render", str(project / "standpunkte"))[0] == 0
+    assert (project / "build" / "vsp" / "a.md").is_file()
+    assert vsp(capsys, "render", str(project / "standpunkte"), "-o", str(project.parent / "aussen"))[0] == 0
+    assert (project.parent / "aussen" / "a.md").is_file()
+
+
+def test_nothing_is_written_through_a_link_that_appeared_in_the_output_folder(tmp_path: Path) -> None:
+    """Planned, then the output folder turned into a link to another folder: the write is refused."""
+    (tmp_path / "in").mkdir()
+    shutil.copy(SEED, tmp_path / "in" / "a.yaml")
+    (tmp_path / "out").mkdir()
+    (tmp_path / "fremd").mkdir()
+    job = build.Job(
+        tmp_path / "in" / "a.yaml", build.output_paths(tmp_path / "in" / "a.yaml", tmp_path / "out", ("md",))
+    )
+    task = build.prepare(job, {}, build.Fingerprinter(), build.RecordKeys(), force=False, check=False)
+    (tmp_path / "out").rmdir()
+    (tmp_path / "out").symlink_to(tmp_path / "fremd")
+    outcome = build.process(task)
+    assert outcome.status is build.OutcomeStatus.INVALID
+    assert outcome.diagnostics[-1].code == "output-unwritable"
+    assert list((tmp_path / "fremd").iterdir()) == []
+
+
+# --- the build record vouches only for what this machine wrote ------------------------------------------------
+
+
+@pytest.fixture
+def rendered(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    """Two statements rendered (Markdown) into out/, with their build record."""
+    (tmp_path / "in").mkdir()
+    for name in ("a", "b"):
+        shutil.copy(SEED, tmp_path / "in" / f"{name}.yaml")
+    assert vsp(capsys, "render", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "-f", "md")[0] == 0
+    return tmp_path
+
+
+def _record(folder: Path) -> dict[str, dict[str, object]]:
+    data = json.loads((folder / RECORD_NAME).read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    return data
+
+
+def test_a_forged_output_with_a_matching_record_entry_is_rendered_again(
+    rendered: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = rendered / "out"
+    genuine = (out / "a.md").read_bytes()
+    forged = genuine.replace(b"Werkstatt", b"Falschgeld")
+    (out / "a.md").write_bytes(forged)
+    record = _record(out)
+    assert set(record["a.md"]) == {"fingerprint", "sha256", "size", "source", "warnings", "mac"}
+    record["a.md"].update(
+        sha256=hashlib.sha256(forged).hexdigest(), size=len(forged)
+    )  # the MAC cannot follow
+    (out / RECORD_NAME).write_text(json.dumps(record), encoding="utf-8")
+    code, _, err = vsp(capsys, "render", str(rendered / "in"), "-o", str(out), "-f", "md")
+    assert code == 0 and "1 gerendert, 1 unverändert" in err
+    assert (out / "a.md").read_bytes() == genuine
+
+
+def test_an_orphan_whose_entry_this_machine_did_not_sign_is_not_deleted(
+    rendered: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = rendered / "out"
+    record = _record(out)
+    record["a.md"]["mac"] = "0" * 64
+    (out / RECORD_NAME).write_text(json.dumps(record), encoding="utf-8")
+    (rendered / "in" / "a.yaml").unlink()
+    code, printed, _ = vsp(capsys, "render", str(rendered / "in"), "-o", str(out), "-f", "md")
+    assert code == 0 and (out / "a.md").is_file()
+    assert "stammt nicht von vsp auf diesem Rechner" in printed
+
+
+def test_an_orphan_that_is_a_link_is_neither_followed_nor_deleted(
+    rendered: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = rendered / "out"
+    elsewhere = rendered / "woanders.md"
+    shutil.copy(out / "a.md", elsewhere)  # the very bytes the record names
+    (out / "a.md").unlink()
+    (out / "a.md").symlink_to(elsewhere)
+    (rendered / "in" / "a.yaml").unlink()
+    hashed: list[Path] = []
+    real_hash = build.fingerprints.hash_file
+    monkeypatch.setattr(
+        build.fingerprints, "hash_file", lambda path, *a, **k: hashed.append(path) or real_hash(path, *a, **k)
+    )
+    code, printed, _ = vsp(capsys, "render", str(rendered / "in"), "-o", str(out), "-f", "md")
+    assert code == 0 and (out / "a.md").is_symlink() and elsewhere.is_file()
+    assert out / "a.md" not in hashed and "[output-orphaned]" in printed
+
+
+def test_an_orphan_is_hashed_no_further_than_its_recorded_size(
+    rendered: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = rendered / "out"
+    with (out / "a.md").open("ab") as fh:
+        fh.truncate(200_000_000)  # sparse: no room on the disk
+    (rendered / "in" / "a.yaml").unlink()
+    hashed: list[Path] = []
+    real_hash = build.fingerprints.hash_file
+    monkeypatch.setattr(
+        build.fingerprints, "hash_file", lambda path, *a, **k: hashed.append(path) or real_hash(path, *a, **k)
+    )
+    assert vsp(capsys, "render", str(rendered / "in"), "-o", str(out), "-f", "md")[0] == 0
+    assert out / "a.md" not in hashed and (out / "a.md").is_file()
+
+
+def test_the_key_is_made_once_readable_by_the_user_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    (tmp_path / "in").mkdir()
+    shutil.copy(SEED, tmp_path / "in" / "a.yaml")
+    for expected in ("1 gerendert", "0 gerendert, 1 unverändert"):
+        code, _, err = vsp(capsys, "render", str(tmp_path / "in"), "-f", "md")
+        assert code == 0 and expected in err
+    key = tmp_path / "cache" / "vsp" / "record.key"
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600 and key.stat().st_size == 32
+
+
+def test_without_a_writable_cache_everything_is_rendered_and_nothing_breaks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "datei").write_text("kein Ordner", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "datei"))
+    (tmp_path / "in").mkdir()
+    shutil.copy(SEED, tmp_path / "in" / "a.yaml")
+    for _ in range(2):
+        code, _, err = vsp(capsys, "render", str(tmp_path / "in"), "-f", "md")
+        assert code == 0 and "1 gerendert, 0 unverändert" in err
+
+
+# --- the logo -----------------------------------------------------------------------------------------------
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return len(data).to_bytes(4, "big") + kind + data + zlib.crc32(kind + data).to_bytes(4, "big")
+
+
+def _png(width: int, height: int, *, text_first: bool = False, broken: bool = False) -> bytes:
+    """A grey PNG; with `text_first` a tEXt chunk stands before IHDR (the header check then saw no size)."""
+    header = _chunk(b"IHDR", width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes([8, 0, 0, 0, 0]))
+    pixels = zlib.compressobj()
+    row = bytes(width + 1)
+    data = b"".join(pixels.compress(row) for _ in range(height)) + pixels.flush()
+    if broken:
+        data = data[:10] + b"kaputt" * 10 + data[10:]
+    text = _chunk(b"tEXt", b"Titel\x00Logo") if text_first else b""
+    return b"\x89PNG\r\n\x1a\n" + text + header + _chunk(b"IDAT", data) + _chunk(b"IEND", b"")
+
+
+def _logo_project(folder: Path, logo: bytes | None) -> Path:
+    (folder / "standpunkte").mkdir(parents=True)
+    shutil.copy(SEED, folder / "standpunkte" / "a.yaml")
+    if logo is not None:
+        (folder / "logo.png").write_bytes(logo)
+        (folder / "vsp.toml").write_text('logo = "logo.png"\nformats = ["pdf"]\n', encoding="utf-8")
+    return folder / "standpunkte"
+
+
+def test_a_logo_whose_header_hides_its_size_is_measured_as_decoded(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A chunk before IHDR hid the size from the configuration's check: 5,000² pixels were embedded."""
+    folder = _logo_project(tmp_path, _png(5000, 5000, text_first=True))
+    started = time.process_time()
+    code, out, _ = vsp(capsys, "render", str(folder))
+    assert code == 1 and time.process_time() - started < 10
+    assert f"{tmp_path / 'logo.png'}:1:1: fehler:" in out and "[image-too-large]" in out
+    assert "5000 × 5000" in out
+    assert not (folder / "a.pdf").exists()
+
+
+def test_a_broken_logo_is_a_located_error_and_the_other_folders_still_render(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = _logo_project(tmp_path / "kaputt", _png(60, 20, broken=True))
+    fine = _logo_project(tmp_path / "heil", None)
+    code, out, err = vsp(capsys, "render", str(broken), str(fine), "-j", "1")
+    assert code == 1, err
+    assert f"{tmp_path / 'kaputt' / 'logo.png'}:1:1: fehler:" in out and "[image-broken]" in out
+    assert (fine / "a.pdf").is_file() and not (broken / "a.pdf").exists()
+
+
+def test_a_logo_is_decoded_once_per_process_and_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from PIL import Image
+
+    (tmp_path / "logo.png").write_bytes(_png(60, 20))
+    opened: list[object] = []
+    real_open = Image.open
+    monkeypatch.setattr(Image, "open", lambda *a, **k: opened.append(a) or real_open(*a, **k))
+    statement = api.load(SEED)
+    settings = RenderSettings(logo=tmp_path / "logo.png")
+    first = api.render_pdf(statement, settings)
+    for _ in range(3):
+        assert api.render_pdf(statement, settings) == first
+    assert len(opened) == 1
+
+
+def test_a_pdf_does_not_depend_on_where_its_logo_lies(tmp_path: Path) -> None:
+    for name in ("hier", "dort/tiefer"):
+        (tmp_path / name).mkdir(parents=True)
+        shutil.copy(ROOT / "tests" / "pins" / "logo.png", tmp_path / name / "logo.png")
+    statement = api.load(SEED)
+    here, there = (
+        api.render_pdf(statement, RenderSettings(logo=tmp_path / name / "logo.png"))
+        for name in ("hier", "dort/tiefer")
+    )
+    assert here == there
+
+
+def test_a_logo_with_transparency_is_drawn_with_its_mask(tmp_path: Path) -> None:
+    from PIL import Image
+
+    Image.new("RGBA", (40, 20), (200, 0, 0, 128)).save(tmp_path / "logo.png")
+    data = api.render_pdf(api.load(SEED), RenderSettings(logo=tmp_path / "logo.png"))
+    assert b"/SMask" in data
+
+
+def test_a_broken_logo_shared_by_many_statements_is_reported_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = _logo_project(tmp_path, _png(60, 20, broken=True))
+    shutil.copy(SEED, folder / "b.yaml")
+    code, out, err = vsp(capsys, "render", str(folder), "-j", "1")
+    assert code == 1 and out.count("[image-broken]") == 1 and "2 fehlerhaft" in err
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("{{ statement.betref }}", "ein Wert vom Typ „Zuordnung“ hat kein Feld „betref“"),
+        ("{{ cycler.__init__ }}", "ist der Zugriff auf „__init__“ nicht erlaubt"),
+    ],
+)
+def test_template_messages_name_what_a_template_sees(tmp_path: Path, source: str, expected: str) -> None:
+    assert expected in _template_error(_template_folder(tmp_path, source)).message
+
+
+def test_a_projects_template_folder_always_runs_in_the_sandbox(tmp_path: Path) -> None:
+    """Only vsp's own templates run outside it; a folder of the project's, even one that replaces none of
+    them, is the sandbox's."""
+    from vsp_cli import templating
+
+    (tmp_path / "teil.j2").write_text("x", encoding="utf-8")
+    assert isinstance(templating.environment(tmp_path, {}), sandbox.Sandbox)
+    assert not isinstance(templating.environment(None, {}), sandbox.Sandbox)
