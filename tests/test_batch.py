@@ -1053,3 +1053,31 @@ def test_the_main_process_keeps_nothing_per_statement_once_it_is_done(
             tracemalloc.stop()
     per_statement = (peaks[1] - peaks[0]) / 600
     assert per_statement < 1200, per_statement  # two entries of some 400 bytes each
+
+
+def test_a_changed_form_file_renders_its_statements_again(tmp_path: Path) -> None:
+    """A form file shapes the output like the configuration does: its bytes are part of the fingerprint (the
+    build record lists the files, relative to the output folder), and editing it renders again; --watch sees
+    it change (a .toml in a watched folder)."""
+    from vsp_cli.watch import _relevant
+
+    folder = tmp_path / "standpunkte"
+    [statement] = make_statements(folder, 1)
+    form = folder / "eigenes.toml"
+    form.write_text('schema = 1\nname = "Eigenes"\nerbt = "2014"\n', encoding="utf-8")
+    statement.write_text("formular: eigenes.toml\n" + statement.read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "build"
+    assert call("render", str(folder), "-o", str(out), "-q") == 0
+    record = json.loads((out / RECORD_NAME).read_text(encoding="utf-8"))
+    assert {tuple(entry["forms"]) for entry in record.values()} == {("../standpunkte/eigenes.toml",)}
+    before = (out / "vsp-000.md").read_text(encoding="utf-8")
+    result = vsp("render", str(folder), "-o", str(out))
+    assert "0 gerendert, 1 unverändert" in result.stderr  # nothing changed: nothing rendered
+    form.write_text(
+        form.read_text(encoding="utf-8") + '[bloecke.betreff]\nlabel = "Gegenstand:"\n', encoding="utf-8"
+    )
+    result = vsp("render", str(folder), "-o", str(out))
+    assert "1 gerendert, 0 unverändert" in result.stderr, result.stderr
+    after = (out / "vsp-000.md").read_text(encoding="utf-8")
+    assert "Gegenstand" in after and "Gegenstand" not in before
+    assert _relevant(str(form), ())

@@ -1,4 +1,5 @@
-"""`vsp render --watch`: render once, then again whenever a statement, configuration or template changes."""
+"""`vsp render --watch`: render once, then again whenever a statement, configuration, form file or template
+changes."""
 
 from __future__ import annotations
 
@@ -62,13 +63,14 @@ def _add_settings(planner: Planner, probe: Path, roots: set[Path], templates: se
 
 
 def _relevant(path: str, template_roots: tuple[str, ...]) -> bool:
-    """A statement, configuration, template or logo; any file of a template folder (a template may include a
-    `.txt`), but never a hidden file or an output vsp writes itself."""
+    """A statement, configuration, form file (`.toml`: in the statement's or the configuration's folder, both
+    watched), template or logo; any file of a template folder (a template may include a `.txt`), but never a
+    hidden file or an output vsp writes itself."""
     name = Path(path).name
     if name.startswith("."):  # also the temporary files of outputs being written
         return False
     return (
-        name.endswith((*SUFFIXES, ".j2", ".png", ".jpg", ".jpeg"))
+        name.endswith((*SUFFIXES, ".toml", ".j2", ".png", ".jpg", ".jpeg"))
         or name in _WATCHED_NAMES
         or path.startswith(template_roots)
     )

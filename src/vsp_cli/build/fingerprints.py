@@ -6,7 +6,7 @@ import contextlib
 import hashlib
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import cache
 from pathlib import Path
 
@@ -125,9 +125,10 @@ def _installed_version(module: str, dist: str) -> str:
         return "?"
 
 
-def fingerprint(context: str, source_digest: str) -> str:
-    """The fingerprint of an output: its context (`Fingerprinter.context`) and the statement's SHA-256."""
-    return _digest([context, source_digest])
+def fingerprint(context: str, source_digest: str, form_digests: Sequence[str] = ()) -> str:
+    """The fingerprint of an output: its context (`Fingerprinter.context`), the statement's SHA-256 and those
+    of the form files its form was read from (none for a built-in form)."""
+    return _digest([context, source_digest, *form_digests])
 
 
 def _digest(parts: Iterable[str]) -> str:

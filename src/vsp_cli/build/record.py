@@ -57,6 +57,9 @@ class RecordEntry(NamedTuple):
     warnings: tuple[Diagnostic, ...] = ()
     #: HMAC-SHA256 (hex) of the name and the fields above, with this machine's key; "" if none.
     mac: str = ""
+    #: The form files the statement's form was read from, relative to the output folder: their bytes are part
+    #: of `fingerprint` (`fingerprints.fingerprint`), and a run hashes them again to see whether it holds.
+    forms: tuple[str, ...] = ()
 
     def _payload(self, name: str) -> bytes:
         """The name and the fields, unambiguously: texts as JSON strings, the digests checked to be hex."""
@@ -66,6 +69,8 @@ class RecordEntry(NamedTuple):
         text = (
             f"{_string(name)},{self.fingerprint},{self.sha256},{self.size},{_string(self.source)},{warnings}"
         )
+        if self.forms:
+            text += "," + ",".join(_string(form) for form in self.forms)
         return text.encode("ascii")
 
     def signed(self, name: str, key: bytes | None) -> RecordEntry:
@@ -87,7 +92,9 @@ class RecordEntry(NamedTuple):
         return (
             f'{{"fingerprint":{_string(self.fingerprint)},"sha256":{_string(self.sha256)},'
             f'"size":{int(self.size)},"source":{_string(self.source)},'
-            f'"warnings":{_warnings_text(self.warnings)},"mac":{_string(self.mac)}}}'
+            f'"warnings":{_warnings_text(self.warnings)},"mac":{_string(self.mac)}'
+            + (f',"forms":[{",".join(_string(form) for form in self.forms)}]' if self.forms else "")
+            + "}"
         )
 
     @classmethod
@@ -102,8 +109,11 @@ class RecordEntry(NamedTuple):
         size, warnings = data.get("size"), _warnings_from_json(data.get("warnings"))
         if not all(isinstance(v, str) for v in texts) or type(size) is not int or warnings is None:
             return None
+        forms = data.get("forms", [])
+        if not (isinstance(forms, list) and all(isinstance(form, str) for form in forms)):
+            return None
         fingerprint, digest, source, mac = (str(v) for v in texts)
-        return cls(fingerprint, digest, size, source, warnings, mac)
+        return cls(fingerprint, digest, size, source, warnings, mac, tuple(forms))
 
 
 def _warnings_json(warnings: Sequence[Diagnostic]) -> list[list[Any]]:

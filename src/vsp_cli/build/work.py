@@ -11,6 +11,7 @@ from pathlib import Path
 from ..diagnostics import Diagnostic, Severity
 from ..errors import InvalidInput, VspError
 from ..fileio import os_reason, read_regular, real, write_all_atomic
+from ..forms import MAX_FORM_BYTES
 from ..inputs import MAX_BYTES
 from . import fingerprints
 from .fingerprints import Fingerprinter
@@ -63,7 +64,11 @@ def prepare(
         if previous is not None and previous.vouched(os.path.basename(out_keys[fmt]), key):
             if digest is None:  # a longer file is refused, whatever follows
                 digest = fingerprints.hash_file(job.source, MAX_BYTES + 1)
-            fresh = previous.fingerprint == fingerprints.fingerprint(context, digest)
+            forms = [  # the form files it was rendered with, as they are now
+                fingerprinter.file(Path(os.path.dirname(out_keys[fmt]), form), MAX_FORM_BYTES + 1)
+                for form in previous.forms
+            ]
+            fresh = previous.fingerprint == fingerprints.fingerprint(context, digest, forms)
             # the folder was resolved a moment ago (`keys`): only the file itself is looked at
             if fresh and as_written(Path(out_keys[fmt]), previous, folder_checked=True):
                 moved = previous.source != sources[fmt]  # the repository moved: signed again
@@ -162,13 +167,16 @@ def process(task: Task, *, check: bool = False) -> Outcome:
         )
         return Outcome(job, OutcomeStatus.INVALID, [*result.diagnostics, problem], source, record)
     warnings = tuple(replace(d, file="") for d in result.diagnostics if d.severity is Severity.WARNING)
+    form = result.statement.form
     for fmt, data in rendered.items():
+        folder = os.path.dirname(task.keys[fmt])
         record[task.keys[fmt]] = RecordEntry(
-            fingerprints.fingerprint(task.todo[fmt], digest),
+            fingerprints.fingerprint(task.todo[fmt], digest, form.digests),
             hashlib.sha256(data).hexdigest(),
             len(data),
             task.sources[fmt],
             warnings,
+            forms=tuple(os.path.relpath(real(path), folder) for path in form.files),
         )
     return Outcome(job, OutcomeStatus.RENDERED, result.diagnostics, source, record)
 

@@ -433,6 +433,8 @@ class Form:
     data: Mapping[str, Any]
     #: The form files it was read from (none for a built-in form): they shape the output.
     files: tuple[Path, ...] = ()
+    #: SHA-256 (hex) of each of `files` as it was read.
+    digests: tuple[str, ...] = ()
 
     @cached_property
     def blocks(self) -> Mapping[str, PlacedBlock]:

@@ -11,6 +11,7 @@ built once per chain.
 from __future__ import annotations
 
 import copy
+import hashlib
 import os
 import tomllib
 from collections.abc import Collection, Iterator, Mapping, Sequence
@@ -90,6 +91,8 @@ class _Source:
     positions: Mapping[PathKey, Entry]
     builtin: bool
     folder: Path | None
+    #: SHA-256 (hex) of the file's bytes as parsed ("" for a built-in form): a build's record keeps it.
+    digest: str = ""
 
 
 def _diag(file: str, span: Span, code: str, message: str, path: PathKey = ()) -> Diagnostic:
@@ -151,7 +154,7 @@ def _file_source(path: Path) -> _Source:
         data, where = read(text)
     except TomlProblem as exc:
         raise FormError([_diag(shown, exc.span, "toml-syntax", exc.message)]) from None
-    source = _Source(key, shown, data, where, False, path.parent)
+    source = _Source(key, shown, data, where, False, path.parent, hashlib.sha256(raw).hexdigest())
     if len(_parsed) > 64:
         _parsed.clear()
     _parsed[key] = source
@@ -392,7 +395,8 @@ def _build(ref: str, chain: tuple[_Source, ...]) -> Form:
     for index, source in enumerate(check.chain):
         _check_file_level(source, check)
         _merge(merged, source.data, index, check.origins)
-    files = tuple(Path(source.key[0]) for source in chain if not source.builtin)
+    own = [source for source in chain if not source.builtin]
+    files = tuple((Path(source.key[0]), source.digest) for source in own)
     form = _validated(ref, merged, check, files)
     if check.found or form is None:
         raise FormError(sorted(check.found, key=lambda d: (d.file, d.span.line, d.span.column)))
@@ -465,7 +469,7 @@ def _record(check: _Checker, problems: list[Problem]) -> None:
 
 
 def _validated(
-    ref: str, merged: dict[str, Any], check: _Checker, files: tuple[Path, ...] = ()
+    ref: str, merged: dict[str, Any], check: _Checker, files: tuple[tuple[Path, str], ...] = ()
 ) -> Form | None:
     data = {key: value for key, value in merged.items() if key in TOP_KEYS}
     problems: list[Problem] = []
@@ -589,7 +593,8 @@ def _validated(
         petition_without=frozenset(top.petition.ohne),
         petition_allowed=top.petition.erlaubt,
         data=effective,
-        files=files,
+        files=tuple(path for path, _ in files),
+        digests=tuple(digest for _, digest in files),
     )
 
 
@@ -782,7 +787,7 @@ def _relabelled(form: Form, labels: tuple[tuple[str, str], ...]) -> Form:
             parent[last] = text
     source = _Source(("labels",), "[labels]", {}, {}, True, None)
     check = _Checker([source])
-    relabelled = _validated(form.ref, data, check, form.files)
+    relabelled = _validated(form.ref, data, check, tuple(zip(form.files, form.digests, strict=True)))
     if relabelled is None:
         raise FormError(check.found)
     return relabelled
