@@ -1081,3 +1081,26 @@ def test_a_changed_form_file_renders_its_statements_again(tmp_path: Path) -> Non
     after = (out / "vsp-000.md").read_text(encoding="utf-8")
     assert "Gegenstand" in after and "Gegenstand" not in before
     assert _relevant(str(form), ())
+
+
+def test_two_statements_with_one_number_fail_the_render_at_both_also_when_unchanged(tmp_path: Path) -> None:
+    """Issue #18.3 for render as for validate: an error at both statements, on a fresh run and on a re-run
+    that renders nothing (the numbers come from the build record then)."""
+    folder = tmp_path / "standpunkte"
+    first, second = make_statements(folder, 2)
+    second.write_text(first.read_text(encoding="utf-8"), encoding="utf-8")  # a copy under a new name
+    out = tmp_path / "build"
+    for expected in ("2 gerendert", "2 unverändert"):
+        result = vsp("render", str(folder), "-o", str(out))
+        assert result.returncode == 1, result.stderr
+        assert expected in result.stderr
+        lines = [line for line in result.stdout.splitlines() if "[duplicate-nummer]" in line]
+        assert len(lines) == 2, result.stdout
+        assert {line.split(":")[0] for line in lines} == {str(first), str(second)}
+        assert all(line.split(":")[1:3] == ["3", "9"] for line in lines), lines  # at the number
+    validated = vsp("validate", str(folder))
+    assert sorted(line for line in validated.stdout.splitlines() if "[duplicate-nummer]" in line) == sorted(
+        lines
+    )
+    second.write_text(first.read_text(encoding="utf-8").replace("VI-A-10000", "VI-A-10001"), encoding="utf-8")
+    assert vsp("render", str(folder), "-o", str(out)).returncode == 0

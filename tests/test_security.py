@@ -625,8 +625,12 @@ def test_nothing_is_written_through_a_link_that_appeared_in_the_output_folder(tm
 def rendered(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
     """Two statements rendered (Markdown) into out/, with their build record."""
     (tmp_path / "in").mkdir()
-    for name in ("a", "b"):
-        shutil.copy(SEED, tmp_path / "in" / f"{name}.yaml")
+    seed = SEED.read_text(encoding="utf-8")
+    for number, name in enumerate(
+        ("a", "b"), start=1
+    ):  # two numbers: one would fail the run (duplicate-nummer)
+        text = seed.replace("VI-A-03824-VSP-01", f"VI-A-0382{number}-VSP-01")
+        (tmp_path / "in" / f"{name}.yaml").write_text(text, encoding="utf-8")
     assert vsp(capsys, "render", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "-f", "md")[0] == 0
     return tmp_path
 
@@ -645,7 +649,7 @@ def test_a_forged_output_with_a_matching_record_entry_is_rendered_again(
     forged = genuine.replace(b"Werkstatt", b"Falschgeld")
     (out / "a.md").write_bytes(forged)
     record = _record(out)
-    assert set(record["a.md"]) == {"fingerprint", "sha256", "size", "source", "warnings", "mac"}
+    assert set(record["a.md"]) == {"fingerprint", "sha256", "size", "source", "warnings", "mac", "nummer"}
     record["a.md"].update(
         sha256=hashlib.sha256(forged).hexdigest(), size=len(forged)
     )  # the MAC cannot follow

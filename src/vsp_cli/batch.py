@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, overload
 
+from .across import duplicate_numbers
 from .build import (
     Job,
     Outcome,
@@ -27,7 +28,7 @@ from .build import (
     shown_path,
 )
 from .config import MAX_CONFIG_BYTES, EffectiveSettings, find_config, format_effective, resolve
-from .diagnostics import Diagnostic, Severity
+from .diagnostics import Diagnostic, Severity, Span
 from .errors import ConfigError
 from .fileio import read_regular, real
 from .inputs import InputNotFound, Resolver, collect
@@ -317,6 +318,8 @@ def execute(options: BatchOptions, report: Report) -> None:
     progress = Progress(len(jobs), Progress.wanted(options))
     folders: set[Path] = set()  # where outputs were written or kept
     shared: set[tuple[str, str, str]] = set()  # problems of a file many statements use (a logo, a template)
+    numbers: list[tuple[str, str, tuple[str, Span]]] = []  # each statement's number, checked across the run
+    failed: set[str] = set()  # statements that failed on their own (few)
 
     def on_outcome(outcome: Outcome) -> None:
         progress.step(outcome.job.source.name)
@@ -334,6 +337,10 @@ def execute(options: BatchOptions, report: Report) -> None:
         record_outcome(report, outcome)
         if outcome.record:
             folders.update(out.parent for out in outcome.job.outputs.values())
+        if outcome.nummer is not None:
+            numbers.append((source, source, outcome.nummer))
+        if outcome.status is OutcomeStatus.INVALID:
+            failed.add(source)
 
     # outputs of a statement that is gone are orphans only where the run searched: the folders named
     searched = [real(Path(arg)) for arg in options.paths if Path(arg).is_dir()]
@@ -351,6 +358,17 @@ def execute(options: BatchOptions, report: Report) -> None:
         progress.clear()
         if not options.check:
             report.written_to = sorted(os.path.join(shown_path(folder), "") for folder in folders)
+    _report_duplicate_numbers(report, numbers, failed)
+
+
+def _report_duplicate_numbers(
+    report: Report, numbers: list[tuple[str, str, tuple[str, Span]]], failed: set[str]
+) -> None:
+    """Two statements of the run with one number: an error at both, as `validate` reports it (their outputs are
+    written: each is a valid statement, and which one is wrong only a person can tell)."""
+    for path, diagnostics in duplicate_numbers(numbers).items():
+        report.failed += path not in failed  # a statement already counted as failed is not counted again
+        report.emit(diagnostics)
 
 
 def render_command(options: BatchOptions) -> int:

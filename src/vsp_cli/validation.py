@@ -685,28 +685,14 @@ def _with_sorted(diagnostics: list[Diagnostic], more: list[Diagnostic]) -> list[
 
 def across(results: list[Result]) -> dict[Path, list[Diagnostic]]:
     """Problems between the statements of one run: two statements with one number (an error at both)."""
-    by_number: dict[str, list[Result]] = {}
-    for result in results:
-        if result.nummer is not None:
-            by_number.setdefault(result.nummer[0], []).append(result)
-    found: dict[Path, list[Diagnostic]] = {}
-    for number, same in by_number.items():
-        if len(same) < 2:
-            continue
-        for result in same:
-            assert result.nummer is not None
-            others = ", ".join(str(other.path) for other in same if other is not result)
-            found.setdefault(result.path, []).append(
-                Diagnostic(
-                    result.shown or str(result.path),  # not a diagnostic's: the first may be in a form file
-                    result.nummer[1],
-                    ("nummer",),
-                    Severity.ERROR,
-                    "duplicate-nummer",
-                    f"Die Nummer {number} hat auch {others}; zwei Standpunkte haben nie dieselbe Nummer",
-                )
-            )
-    return found
+    from .across import duplicate_numbers
+
+    found = duplicate_numbers(
+        (str(result.path), result.shown or str(result.path), result.nummer)
+        for result in results
+        if result.nummer is not None
+    )
+    return {Path(path): diagnostics for path, diagnostics in found.items()}
 
 
 def load_statement(path: Path, *, strict: bool = False, forms: FormSources | None = None) -> Statement:

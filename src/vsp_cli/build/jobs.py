@@ -10,7 +10,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, Span
 from ..fileio import real
 from ..inputs import Resolver
 from ..settings import RenderSettings
@@ -53,6 +53,8 @@ class Outcome:
     record: dict[str, RecordEntry] = field(default_factory=dict)
     #: Outputs missing or differing (--check).
     stale: list[Path] = field(default_factory=list)
+    #: The statement's number as written and where (None: unread or none), for the check across a run.
+    nummer: tuple[str, Span] | None = None
 
 
 def output_paths(source: Path, out_dir: Path | None, formats: Sequence[str]) -> dict[str, Path]:

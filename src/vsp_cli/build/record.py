@@ -60,6 +60,8 @@ class RecordEntry(NamedTuple):
     #: The form files the statement's form was read from, relative to the output folder: their bytes are part
     #: of `fingerprint` (`fingerprints.fingerprint`), and a run hashes them again to see whether it holds.
     forms: tuple[str, ...] = ()
+    #: The statement's number as written and where it stands, for the check across a run of unchanged ones.
+    nummer: tuple[str, Span] | None = None
 
     def _payload(self, name: str) -> bytes:
         """The name and the fields, unambiguously: texts as JSON strings, the digests checked to be hex."""
@@ -71,6 +73,8 @@ class RecordEntry(NamedTuple):
         )
         if self.forms:
             text += "," + ",".join(_string(form) for form in self.forms)
+        if self.nummer is not None:
+            text += f";{_nummer_text(self.nummer)}"
         return text.encode("ascii")
 
     def signed(self, name: str, key: bytes | None) -> RecordEntry:
@@ -94,6 +98,7 @@ class RecordEntry(NamedTuple):
             f'"size":{int(self.size)},"source":{_string(self.source)},'
             f'"warnings":{_warnings_text(self.warnings)},"mac":{_string(self.mac)}'
             + (f',"forms":[{",".join(_string(form) for form in self.forms)}]' if self.forms else "")
+            + (f',"nummer":{_nummer_text(self.nummer)}' if self.nummer is not None else "")
             + "}"
         )
 
@@ -112,8 +117,28 @@ class RecordEntry(NamedTuple):
         forms = data.get("forms", [])
         if not (isinstance(forms, list) and all(isinstance(form, str) for form in forms)):
             return None
+        try:
+            nummer = _nummer_from_json(data.get("nummer"))
+        except ValueError:
+            return None
         fingerprint, digest, source, mac = (str(v) for v in texts)
-        return cls(fingerprint, digest, size, source, warnings, mac, tuple(forms))
+        return cls(fingerprint, digest, size, source, warnings, mac, tuple(forms), nummer)
+
+
+def _nummer_text(nummer: tuple[str, Span]) -> str:
+    text, span = nummer
+    return f"[{_string(text)},{','.join(str(int(v)) for v in span)}]"
+
+
+def _nummer_from_json(data: Any) -> tuple[str, Span] | None:
+    """A number as an entry holds it, or None; raises ValueError if it is not one."""
+    if data is None:
+        return None
+    if not (isinstance(data, list) and len(data) == 5 and isinstance(data[0], str)):
+        raise ValueError(data)
+    if not all(type(v) is int for v in data[1:]):
+        raise ValueError(data)
+    return data[0], Span(*data[1:])
 
 
 def _warnings_json(warnings: Sequence[Diagnostic]) -> list[list[Any]]:

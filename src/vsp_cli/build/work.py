@@ -7,8 +7,9 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..diagnostics import Diagnostic, Severity
+from ..diagnostics import Diagnostic, Severity, Span
 from ..errors import InvalidInput, VspError
 from ..fileio import os_reason, read_regular, real, write_all_atomic
 from ..forms import MAX_FORM_BYTES
@@ -17,6 +18,9 @@ from . import fingerprints
 from .fingerprints import Fingerprinter
 from .jobs import Job, Outcome, OutcomeStatus, RecordKeys
 from .record import RecordEntry, as_written
+
+if TYPE_CHECKING:
+    from ..validation import Result
 
 
 @dataclass(frozen=True)
@@ -88,16 +92,21 @@ class Done:
     source_text: str | None = None
     record: dict[str, RecordEntry] = field(default_factory=dict)
     stale: list[Path] = field(default_factory=list)
+    nummer: tuple[str, Span] | None = None
 
     def outcome(self, job: Job) -> Outcome:
-        return Outcome(job, self.status, self.diagnostics, self.source_text, self.record, self.stale)
+        return Outcome(
+            job, self.status, self.diagnostics, self.source_text, self.record, self.stale, self.nummer
+        )
 
 
 def unchanged(task: Task) -> Outcome:
     """The outcome of a task with nothing to render: its outputs are kept, and its warnings shown again."""
     entry = next(iter(task.kept.values()), None)
     warnings = [replace(d, file=str(task.job.source)) for d in entry.warnings] if entry else []
-    return Outcome(task.job, OutcomeStatus.UNCHANGED, warnings, record=dict(task.kept))
+    outcome = Outcome(task.job, OutcomeStatus.UNCHANGED, warnings, record=dict(task.kept))
+    outcome.nummer = entry.nummer if entry else None
+    return outcome
 
 
 def process_all(tasks: Sequence[Task], *, check: bool = False) -> list[Done]:
@@ -106,7 +115,14 @@ def process_all(tasks: Sequence[Task], *, check: bool = False) -> list[Done]:
     for task in tasks:
         outcome = process(task, check=check)
         found.append(
-            Done(outcome.status, outcome.diagnostics, outcome.source_text, outcome.record, outcome.stale)
+            Done(
+                outcome.status,
+                outcome.diagnostics,
+                outcome.source_text,
+                outcome.record,
+                outcome.stale,
+                outcome.nummer,
+            )
         )
     return found
 
@@ -117,7 +133,6 @@ def process(task: Task, *, check: bool = False) -> Outcome:
     if not task.todo:
         return unchanged(task)
     # Imported here: a run in which every output is up to date never loads the parser or the renderers.
-    from ..api import render
     from ..loader import read_source
     from ..validation import check_file
 
@@ -129,6 +144,16 @@ def process(task: Task, *, check: bool = False) -> Outcome:
     # (an editor during --watch) must not leave its new output recorded under its old bytes.
     digest = hashlib.sha256(raw).hexdigest()
     result = check_file(job.source, strict=job.strict, raw=raw, forms=job.settings.forms)
+    outcome = _rendered(task, result, digest, check=check)
+    outcome.nummer = result.nummer  # for the check across the statements of the run
+    return outcome
+
+
+def _rendered(task: Task, result: Result, digest: str, *, check: bool) -> Outcome:
+    """Render a checked statement's outputs and write them (or compare them, with `check`)."""
+    from ..api import render
+
+    job = task.job
     source = result.source if result.diagnostics else None
     if result.statement is None or not result.ok:
         return Outcome(job, OutcomeStatus.INVALID, result.diagnostics, result.source)
@@ -177,6 +202,7 @@ def process(task: Task, *, check: bool = False) -> Outcome:
             task.sources[fmt],
             warnings,
             forms=tuple(os.path.relpath(real(path), folder) for path in form.files),
+            nummer=result.nummer,
         )
     return Outcome(job, OutcomeStatus.RENDERED, result.diagnostics, source, record)
 
