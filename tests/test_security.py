@@ -526,6 +526,8 @@ def test_a_configuration_in_a_folder_anyone_may_write_is_passed_over(
         capsys, "render", str(planted / "standpunkte"), "-f", "md", "--config", str(planted / "vsp.toml")
     )
     assert code == 0 and (planted / "fremd" / "a.md").is_file()
+    code, out, _ = vsp(capsys, "validate", str(planted / "standpunkte"))  # validate passes over it too
+    assert code == 0 and out.count("[config-untrusted]") == 1
 
 
 def test_a_configuration_anyone_may_write_is_passed_over(planted: Path) -> None:
