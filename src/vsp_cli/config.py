@@ -47,7 +47,7 @@ from .diagnostics import (
     shorten,
 )
 from .errors import ConfigError
-from .fileio import is_inside, open_regular, os_reason, read_regular, real
+from .fileio import is_dir, is_file, is_inside, open_regular, os_reason, read_regular, real
 from .forms import BUILTIN_IDS, DEFAULT_FORM, FormSources
 from .labels import DEFAULT_BODY, LABEL_PLACEHOLDERS, LABEL_TARGETS, Labels
 from .settings import FORMATS, Format, RenderSettings
@@ -177,24 +177,16 @@ def _form_file(value: Path, info: ValidationInfo) -> Path:
             "form_file", "Eine Formulardatei endet auf .toml, nicht „{path}“", {"path": str(value)}
         )
     path = _anchored(value, info)
-    if not path.is_file():
+    if not is_file(path):
         raise PydanticCustomError(
-            "file_missing", "Die Formulardatei „{path}“ gibt es nicht", {"path": str(path)}
+            "file_missing", "Die Formulardatei {path} gibt es nicht", {"path": quote_path(path)}
         )
     return path
 
 
-def _is_dir(path: Path) -> bool:
-    """Whether `path` is a folder; a name too long, say, is not one (Path.is_dir raises for it)."""
-    try:
-        return stat.S_ISDIR(os.stat(path).st_mode)
-    except (OSError, ValueError):
-        return False
-
-
 def _folder(value: Path, info: ValidationInfo) -> Path:
     path = _anchored(value, info)
-    if not _is_dir(path):
+    if not is_dir(path):
         raise PydanticCustomError(
             "folder_missing", "Den Ordner {path} gibt es nicht", {"path": quote_path(path)}
         )
@@ -214,7 +206,7 @@ def _output_folder(value: Path, info: ValidationInfo) -> Path:
             "Projekt. Einen Ordner außerhalb nennt -o auf der Kommandozeile",
             {"path": quote_path(path), "project": quote_path(real(project))},
         )
-    if os.path.lexists(path) and not _is_dir(path):
+    if os.path.lexists(path) and not is_dir(path):
         raise PydanticCustomError(
             "not_a_folder", "{path} ist eine Datei, kein Ordner", {"path": quote_path(path)}
         )

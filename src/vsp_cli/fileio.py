@@ -90,6 +90,23 @@ def walk(
     return found
 
 
+def is_file(path: Path) -> bool:
+    """Whether `path` is a regular file (links followed); a name the system refuses (too long, a NUL byte) is
+    none, where `Path.is_file` raises."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False
+
+
+def is_dir(path: Path) -> bool:
+    """Whether `path` is a folder (links followed); a name the system refuses is none (see `is_file`)."""
+    try:
+        return stat.S_ISDIR(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False
+
+
 def is_inside(path: Path, folder: Path) -> bool:
     """Whether `path` is `folder` or lies below it (both resolved: `real`)."""
     return path == folder or str(path).startswith(os.path.join(folder, ""))

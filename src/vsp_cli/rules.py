@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .commonmark import prose_parser
-from .diagnostics import Severity, did_you_mean, german_number, quote
+from .diagnostics import Severity, did_you_mean, german_number, quote, shorten
 from .forms import BUILTIN_IDS, CustomBlock, Form
 from .labels import (
     ABLEHNUNG_VERWALTUNGSHANDELN,
@@ -108,7 +108,7 @@ def check(statement: Statement, form: Form) -> Iterator[Finding]:
 
 
 def _form_name(form: Form) -> str:
-    return f"„{form.ref}“" if form.ref == form.name else f"„{form.ref}“ ({form.name})"
+    return quote(form.ref) if form.ref == form.name else f"{quote(form.ref)} ({shorten(form.name)})"
 
 
 def _petition_allowed(st: Statement, form: Form) -> Iterator[Finding]:

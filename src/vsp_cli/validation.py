@@ -568,7 +568,7 @@ def _choose_form(doc: LoadedDocument, sources: FormSources, source_path: Path) -
         if inside:
             files = {d.file for d in inside}
             more = " und weiteren Dateien" if len(files) > 1 else ""
-            message = f"Das Formular „{ref}“ ist fehlerhaft ({german_number(len(inside))} Fehler in {inside[0].file}{more})"
+            message = f"Das Formular {quote(ref)} ist fehlerhaft ({german_number(len(inside))} Fehler in {inside[0].file}{more})"
             at.append(Diagnostic(str(doc.path), here, ("formular",), Severity.ERROR, "form-invalid", message))
         return _FormChoice(None, inside, at)
 

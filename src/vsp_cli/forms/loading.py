@@ -21,9 +21,20 @@ from pathlib import Path
 from typing import Any
 
 from .. import charset
-from ..diagnostics import START, Diagnostic, Severity, Span, describe_value, did_you_mean, german_number
+from ..diagnostics import (
+    QUOTE_LIMIT,
+    START,
+    Diagnostic,
+    Severity,
+    Span,
+    describe_value,
+    did_you_mean,
+    german_number,
+    quote,
+    quote_path,
+)
 from ..errors import VspError
-from ..fileio import os_reason, read_regular, real
+from ..fileio import is_file, os_reason, read_regular, real
 from ..labels import LABEL_TARGETS, PAGE_PLACEHOLDERS
 from ..tomlpos import Entry, PathKey, TomlProblem, locate, positions, read
 from .checking import Problem, build
@@ -184,6 +195,9 @@ def _target(ref: str, sources: FormSources, base: Path, roots: Sequence[Path]) -
     """("builtin", None) or ("file", resolved path) for a reference; raises FormError (message only, no place)."""
     if ref in BUILTIN_IDS:
         return ref, None
+    if "\x00" in ref:  # no file is named so; the system would refuse to look
+        shown = quote_path(ref.replace("\x00", "\\x00"))
+        raise _RefProblem("form-file", f"Die Formulardatei {shown} gibt es nicht (Nullzeichen im Namen)")
     if ref.endswith(".toml"):
         candidate = Path(ref).expanduser() if ref.startswith("~") else Path(ref)
         path = real(base / candidate)
@@ -192,17 +206,21 @@ def _target(ref: str, sources: FormSources, base: Path, roots: Sequence[Path]) -
     else:
         hint = did_you_mean(ref, [*BUILTIN_IDS, *sources.named])
         raise _RefProblem(
-            "unknown-form", f"Unbekanntes Formular „{ref}“.{hint} Möglich sind: {describe_choices(sources)}"
+            "unknown-form",
+            f"Unbekanntes Formular {quote(ref)}.{hint} Möglich sind: {describe_choices(sources)}",
         )
     if not any(path == root or root in path.parents for root in roots):
         where = " oder ".join(f"„{_shown(root)}“" for root in roots)
         raise _RefProblem(
             "form-file",
-            f"Die Formulardatei „{ref}“ liegt außerhalb der erlaubten Ordner ({where}); Formulardateien müssen im "
+            f"Die Formulardatei {quote_path(ref)} liegt außerhalb der erlaubten Ordner ({where}); Formulardateien "
+            "müssen im "
             "Ordner des Standpunkts oder der vsp.toml liegen",
         )
-    if not path.is_file():
-        raise _RefProblem("form-file", f"Die Formulardatei „{ref}“ gibt es nicht ({_shown(path)})")
+    if not is_file(path):
+        looked = _shown(path)
+        looked = looked if len(looked) <= QUOTE_LIMIT else "…" + looked[-QUOTE_LIMIT:]
+        raise _RefProblem("form-file", f"Die Formulardatei {quote_path(ref)} gibt es nicht ({looked})")
     return "file", path
 
 
