@@ -607,7 +607,7 @@ def test_a_huge_file_among_the_inputs_is_refused_without_being_read(tmp_path: Pa
     import tracemalloc
 
     from vsp_cli import build
-    from vsp_cli.inputs import MAX_BYTES
+    from vsp_cli.limits import MAX_BYTES
 
     [good] = make_statements(tmp_path / "in", 1)
     huge = tmp_path / "in" / "riesig.yaml"

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from vsp_cli.config import (
-    MAX_CONFIG_BYTES,
     SOURCE_CLI,
     SOURCE_DEFAULT,
     find_config,
@@ -21,6 +20,7 @@ from vsp_cli.config import (
 from vsp_cli.diagnostics import Diagnostic
 from vsp_cli.errors import ConfigError
 from vsp_cli.labels import DEFAULT_BODY
+from vsp_cli.limits import MAX_CONFIG_BYTES
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 16
@@ -427,7 +427,7 @@ def test_a_footer_longer_than_the_margin_holds_is_refused(tmp_path: Path) -> Non
 
 
 def test_labels_have_a_length_limit_and_the_page_label_a_short_one(tmp_path: Path) -> None:
-    from vsp_cli.config import LABEL_MAX
+    from vsp_cli.limits import LABEL_MAX
 
     fits = f'[labels]\nbetreff = "{"B" * LABEL_MAX}"\nseite = "Seite {{seite}} von {{seiten}}"\n'
     assert load_config(write(tmp_path / "vsp.toml", fits)).values.labels["betreff"] == "B" * LABEL_MAX

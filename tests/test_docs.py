@@ -282,3 +282,19 @@ def test_readme_example_validates_on_its_form(tmp_path: Path) -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     [example, *_] = _blocks(readme, "yaml")
     assert _checked(example, tmp_path).formular == "2019"
+
+
+def test_every_limit_is_in_the_table_of_limits_with_its_value() -> None:
+    """docs/sicherheit.md lists every bound of limits.py, so that a message naming one can be looked up."""
+    import re
+
+    from vsp_cli import limits
+
+    text = (ROOT / "docs" / "sicherheit.md").read_text(encoding="utf-8")
+    table = dict(re.findall(r"^\| `([A-Z_]+)` \| ([^|]+) \|", text, re.M))
+    names = {name for name in dir(limits) if name.isupper()}
+    assert set(table) == names
+    for name in names:
+        value = getattr(limits, name)
+        shown = f"{value:,}".replace(",", ".") if isinstance(value, int) else f"{value:g}"
+        assert table[name].startswith(shown), (name, table[name])

@@ -16,7 +16,7 @@ from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from vsp_cli.fileio import os_reason
-from vsp_cli.inputs import MAX_BYTES
+from vsp_cli.limits import MAX_BYTES
 from vsp_cli.loader import load_text, read_file
 from vsp_cli.validation import check_file
 

@@ -24,7 +24,8 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTempl
 from conftest import EXAMPLES
 from vsp_cli import hyphenation
 from vsp_cli.commonmark import prose_parser
-from vsp_cli.hyphenation import MAX_WORD, GermanHyphenator, PatternTable, german_hyphenator
+from vsp_cli.hyphenation import GermanHyphenator, PatternTable, german_hyphenator
+from vsp_cli.limits import MAX_WORD
 from vsp_cli.pdf.prose import (
     NeedSpace,
     ProseRenderer,

@@ -20,8 +20,9 @@ from vsp_cli import config as config_module
 from vsp_cli.build import RECORD_NAME
 from vsp_cli.cli import main
 from vsp_cli.config import load_config
-from vsp_cli.diagnostics import QUOTE_LIMIT, Diagnostic, quote, quote_path
+from vsp_cli.diagnostics import Diagnostic, quote, quote_path
 from vsp_cli.errors import ConfigError, TemplateError
+from vsp_cli.limits import QUOTE_LIMIT
 from vsp_cli.mdlinks import safe_target
 from vsp_cli.model import Statement
 from vsp_cli.settings import RenderSettings
@@ -357,7 +358,7 @@ RUNAWAYS = {
 @pytest.fixture
 def short_budget(monkeypatch: pytest.MonkeyPatch) -> None:
     """A tenth of a second instead of two: the same code path, a faster test."""
-    monkeypatch.setattr(sandbox, "MAX_SECONDS", 0.1)
+    monkeypatch.setattr(sandbox, "MAX_TEMPLATE_SECONDS", 0.1)
 
 
 @pytest.mark.usefixtures("short_budget")

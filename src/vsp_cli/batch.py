@@ -27,11 +27,12 @@ from .build import (
     run,
     shown_path,
 )
-from .config import MAX_CONFIG_BYTES, EffectiveSettings, find_config, format_effective, resolve
+from .config import EffectiveSettings, find_config, format_effective, resolve
 from .diagnostics import Diagnostic, Severity, Span
 from .errors import ConfigError
 from .fileio import read_regular, real
 from .inputs import InputNotFound, Resolver, collect
+from .limits import MAX_CONFIG_BYTES
 from .report import EXIT_INVALID, EXIT_OK, EXIT_USAGE, Report
 
 

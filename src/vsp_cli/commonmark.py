@@ -11,14 +11,12 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from .limits import MAX_PARSER_NESTING
+
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
 
 EXTENSIONS = ["table", "strikethrough"]
-#: Levels markdown-it parses before it drops the rest of a text (20 in its CommonMark preset: ten nested lists
-#: lost everything after them). Validation refuses more than `rules.MAX_NESTING` lists and quotes inside one
-#: another, far below this.
-MAX_PARSER_NESTING = 100
 
 
 def _any_target(url: str) -> bool:

@@ -50,15 +50,13 @@ from .errors import ConfigError
 from .fileio import is_dir, is_file, is_inside, open_regular, os_reason, read_regular, real
 from .forms import BUILTIN_IDS, DEFAULT_FORM, FormSources
 from .labels import DEFAULT_BODY, LABEL_PLACEHOLDERS, LABEL_TARGETS, Labels
+from .limits import LABEL_MAX, MAX_CONFIG_BYTES, MAX_LOGO_BYTES, MAX_LOGO_PIXELS
 from .settings import FORMATS, Format, RenderSettings
 from .tomlpos import TomlProblem
 from .tomlpos import read as read_toml
 
 CONFIG_FILE = "vsp.toml"
 PYPROJECT = "pyproject.toml"
-#: Largest configuration file read. A vsp.toml has a few hundred bytes, a pyproject.toml rarely 20 kB; nothing
-#: reads more of one than this and one byte.
-MAX_CONFIG_BYTES = 1_000_000
 #: Where the settings stand in a pyproject.toml.
 PYPROJECT_TABLE = ("tool", "vsp")
 
@@ -132,12 +130,6 @@ def _image(value: Path, info: ValidationInfo) -> Path:
     return path
 
 
-#: Most pixels a logo may have: 4000 × 4000 prints 3 cm wide at 3,000 dpi. A small file can hold a huge image
-#: (a 164 kB PNG of 13,000 × 13,000 took 550 MB to embed), so the size is read from the header here, and the
-#: renderer checks it again on the image as decoded (`logo.py`), whatever the file's headers claim.
-MAX_LOGO_PIXELS = 16_000_000
-#: Largest logo file: an uncompressed 4000 × 4000 PNG has 48 MB; a logo worth printing has far less.
-MAX_LOGO_BYTES = 50_000_000
 #: How much of an image is read to find its size; a JPEG's frame header follows its metadata segments.
 _IMAGE_HEAD = 256 * 1024
 _JPEG_FRAMES = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}  # SOF0–SOF15, not DHT, JPG, DAC
@@ -332,9 +324,6 @@ def _too_long(name: str, limit: object, found: int) -> tuple[str, str]:
     return "too-long", f"„{name}“ ist zu lang: höchstens {limit} Zeichen, gefunden {found}"
 
 
-#: Longest label: the defaults have up to 57 characters. The page label shares the foot of the page with the
-#: footer, so it is kept short.
-LABEL_MAX = 200
 _LABEL_MAX_BY_KEY = {"seite": 40}
 
 

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, NamedTuple
 
+from .limits import QUOTE_LIMIT
+
 
 class Severity(StrEnum):
     ERROR = "fehler"
@@ -76,9 +78,6 @@ class WrittenNumber(str):
     """A number as the file writes it, for messages: YAML reads `2.` as 2.0 and `1e3` as 1000.0."""
 
 
-#: Most characters of a value a message repeats. A message is one line of a log: a value pasted by mistake, or
-#: a file that is no statement at all (a key, a token), must not be copied into it whole.
-QUOTE_LIMIT = 60
 _CUT = "…"
 
 

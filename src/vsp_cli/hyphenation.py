@@ -42,6 +42,7 @@ from functools import cache
 from pathlib import Path
 
 from .fileio import read_regular, write_atomic
+from .limits import MAX_WORD
 
 #: The pyphen dictionary used for German.
 LANGUAGE = "de_DE"
@@ -50,9 +51,6 @@ LEFT = 2
 RIGHT = 3
 #: Shortest part on either side of a compound's joint („Kin-der-ta-ges-stät-te“, not „…tagess-tätte“).
 JOINT = 2
-#: Longer "words" (a pasted hash, a line of dashes, a hostile input) are not hyphenated: the longest German
-#: compounds have about 80 letters, and looking up a 100,000-letter word again at each line would take minutes.
-MAX_WORD = 100
 #: Changes whenever the file layout below changes, so old caches are ignored.
 _FORMAT = "vsp-hyph-7"
 _MAX_WORD_CACHE = 20_000

@@ -11,9 +11,6 @@ from .diagnostics import Diagnostic, quote_path
 from .fileio import is_inside, real, walk
 
 SUFFIXES = (".yaml", ".yml")
-#: Largest statement file accepted. Real ones are 5–60 kB; the limit stops a mistaken or hostile input early,
-#: and nothing (parser, build fingerprint) ever reads more of a file than this and one byte.
-MAX_BYTES = 1_000_000
 GLOB_CHARS = frozenset("*?[")
 
 

@@ -26,16 +26,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from .diagnostics import START, Diagnostic, Severity, Span, german_number, quote, shorten
 from .errors import InvalidInput
 from .fileio import os_reason, read_regular
-from .inputs import MAX_BYTES
-
-#: Most values the data may expand to (aliases counted at every use): a real statement has a few hundred, a
-#: billion-laughs file hits this in milliseconds.
-MAX_NODES = 20_000
-#: Deepest nesting accepted; statements nest four levels at most.
-MAX_DEPTH = 50
-#: Most characters of text the data may expand to (aliases counted at every use). A file within MAX_BYTES has
-#: fewer without aliases; with them, a long text used a few hundred times would be validated and set for hours.
-MAX_CHARS = MAX_BYTES
+from .limits import MAX_BYTES, MAX_CHARS, MAX_DEPTH, MAX_NODES
 
 PathKey = tuple[str | int, ...]
 

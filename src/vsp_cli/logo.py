@@ -24,10 +24,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .config import MAX_LOGO_BYTES, MAX_LOGO_PIXELS
 from .diagnostics import Diagnostic, german_number, quote_path, shorten
 from .errors import ConfigError
 from .fileio import os_reason, read_regular
+from .limits import MAX_LOGO_BYTES, MAX_LOGO_PIXELS
 
 if TYPE_CHECKING:
     from reportlab.lib.utils import ImageReader

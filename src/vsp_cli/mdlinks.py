@@ -23,7 +23,8 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-from .commonmark import EXTENSIONS, MAX_PARSER_NESTING
+from .commonmark import EXTENSIONS
+from .limits import MAX_PARSER_NESTING
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt

@@ -29,6 +29,7 @@ from pydantic_core import PydanticCustomError
 
 from .diagnostics import describe_value, quote, shorten
 from .labels import KNOWN_ERGEBNISSE, KNOWN_ZUSTAENDIGKEITEN, NICHT_RELEVANT, Art, Status
+from .limits import MAX_AMOUNT_DIGITS
 
 if TYPE_CHECKING:
     from .forms import Form
@@ -65,9 +66,6 @@ _INVISIBLE = "\u00ad\u2800"
 #: An amount in German notation (format spec § 1.4), optionally with „ €“ or „ EUR“.
 AMOUNT_PATTERN = r"^\s*-?(?:[0-9]{1,15}|[0-9]{1,3}(?:\.[0-9]{3}){1,4})(?:,[0-9]{1,2})?(?: ?(?:€|EUR))?\s*$"
 _AMOUNT_RE = re.compile(AMOUNT_PATTERN)
-#: Most digits before the comma of an amount (a hundred trillion euros): longer is a slip of the keyboard, and
-#: Python reads no integer beyond 4,300 digits.
-MAX_AMOUNT_DIGITS = 15
 #: `1234.50`, `1,234.50`: an amount in English notation, which a German reader would misread.
 _ENGLISH_AMOUNT = re.compile(
     r"^\s*-?[0-9]{1,3}(?:,[0-9]{3})*(?:\.[0-9]{1,2})\s*$|^\s*-?[0-9]+\.[0-9]{1,2}\s*$"

@@ -25,27 +25,16 @@ from .labels import (
     Art,
     german_date,
 )
+from .limits import MAX_MARKDOWN_LINES, MAX_MARKUP, MAX_NESTING
 from .model import MARKDOWN_FIELDS, Beratung, HaushaltZeile, Statement
 
-#: Most marks of emphasis, code, links (also `<…>`), strike-through, entities and table cells the Markdown fields
-#: may hold together. A real statement has a few hundred; setting one costs the PDF a tenth of a millisecond or
-#: more, so a file with marks on every word or a table of 400,000 cells (made by a program, or hostile) would be
-#: set for minutes instead of being refused at once.
-MAX_MARKUP = 10_000
 #: The characters counted as marks, and as the message lists them.
 _MARKUP_CHARS = "*_`[~<&|"
 #: The list and quote markers a line starts with (`- `, `1. `, `> `) count as marks too: each opens a block, and
 #: ten lists opened on each of 10,000 lines took 22 s to set.
 _LEADING_MARKERS = re.compile(r"^[ \t]*(?:(?:[-+*>]|[0-9]{1,9}[.)])[ \t]*)+", re.MULTILINE)
 _MARKERS = re.compile(r"[-+*>]|[0-9]{1,9}[.)]")
-#: Most lines the Markdown fields may have together. A long real statement has about a thousand; each line can
-#: be a block of its own (a heading, a list item, a table row), which costs the PDF up to half a millisecond.
-MAX_MARKDOWN_LINES = 10_000
 
-#: Most lists and block quotes inside one another in a Markdown field. Real statements nest three; each level
-#: takes width from the text, and markdown-it drops the rest of a text past its own limit
-#: (`commonmark.MAX_PARSER_NESTING`), which this keeps far away.
-MAX_NESTING = 10
 #: The indentation and markers a line starts with: a container MAX_NESTING deep is opened by a line whose run
 #: spans more columns than that (each quote takes one, each list at least two).
 _CONTAINER_RUN = re.compile(r"^[ \t>*+\-.)0-9]{3,}", re.MULTILINE)

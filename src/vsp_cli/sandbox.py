@@ -8,11 +8,11 @@ no object with methods that reach files or the process is in reach. Nothing rand
 
 The budget bounds what one render may cost, whatever the template does:
 
-- CPU time (`MAX_SECONDS`): checked at every call (macros included), Jinja filter, test, operator and loop
+- CPU time (`MAX_TEMPLATE_SECONDS`): checked at every call (macros included), Jinja filter, test, operator and loop
   step, which are the only ways a template repeats work; a loop that prints nothing still steps through
   `_vsp_loop`, which wraps the iterable of every `{% for %}` when the template is compiled. The clock is read
   at every 64th step only: a statement's render has a few dozen.
-- Size (`MAX_CHARS`): the output, and every text, list or number a step makes. Steps that could make a huge
+- Size (`MAX_TEMPLATE_CHARS`): the output, and every text, list or number a step makes. Steps that could make a huge
   value out of small ones at once are checked before they run: `*` and `**`, padding and widths (`center`,
   `indent`, format specifications), `replace` and `join`.
 
@@ -35,17 +35,13 @@ from jinja2.runtime import Context, Macro
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedFormatter
 
 from .diagnostics import german_number
-
-#: CPU seconds one render of a template may take; a statement's takes well under a millisecond.
-MAX_SECONDS = 2.0
-#: Characters one render may produce; also the longest text any step of it may make.
-MAX_CHARS = 10_000_000
-#: Longest list a step may make (`[x] * n`, `batch`).
-MAX_ITEMS = 1_000_000
-#: Widest padding a format or filter may produce (`center`, `"{:>n}"`, `"%*d"`, `indent`).
-MAX_WIDTH = 1_000_000
-#: Largest integer a step may make, in bits: `10 ** 10 ** 8` would compute for minutes in one step.
-MAX_BITS = 100_000
+from .limits import (
+    MAX_TEMPLATE_BITS,
+    MAX_TEMPLATE_CHARS,
+    MAX_TEMPLATE_ITEMS,
+    MAX_TEMPLATE_SECONDS,
+    MAX_TEMPLATE_WIDTH,
+)
 
 #: Reads the clock at every 64th step.
 _CLOCK_EVERY = 63
@@ -67,14 +63,14 @@ class Budget:
     __slots__ = ("deadline", "steps")
 
     def __init__(self) -> None:
-        self.deadline = time.process_time() + MAX_SECONDS
+        self.deadline = time.process_time() + MAX_TEMPLATE_SECONDS
         self.steps = 0
 
     def step(self) -> None:
         self.steps += 1
         if not self.steps & _CLOCK_EVERY and time.process_time() > self.deadline:
             raise BudgetExceeded(
-                f"mehr als {MAX_SECONDS:g} s Rechenzeit (Grenze MAX_SECONDS); läuft eine Schleife zu oft?"
+                f"mehr als {MAX_TEMPLATE_SECONDS:g} s Rechenzeit (Grenze MAX_TEMPLATE_SECONDS); läuft eine Schleife zu oft?"
             )
 
 
@@ -101,19 +97,23 @@ _SMALL = frozenset({type(None), bool, float, dict})
 def sized(value: Any) -> Any:
     """`value`, if it is within the size limits."""
     if isinstance(value, str):
-        if len(value) > MAX_CHARS:
-            raise _too_big(f"mehr als {german_number(MAX_CHARS)} Zeichen, Grenze MAX_CHARS")
+        if len(value) > MAX_TEMPLATE_CHARS:
+            raise _too_big(f"mehr als {german_number(MAX_TEMPLATE_CHARS)} Zeichen, Grenze MAX_TEMPLATE_CHARS")
     elif isinstance(value, list | tuple):
-        if len(value) > MAX_ITEMS:
-            raise _too_big(f"mehr als {german_number(MAX_ITEMS)} Einträge, Grenze MAX_ITEMS")
-    elif isinstance(value, int) and value.bit_length() > MAX_BITS:
-        raise _too_big(f"eine Zahl mit mehr als {german_number(MAX_BITS)} Bit, Grenze MAX_BITS")
+        if len(value) > MAX_TEMPLATE_ITEMS:
+            raise _too_big(
+                f"mehr als {german_number(MAX_TEMPLATE_ITEMS)} Einträge, Grenze MAX_TEMPLATE_ITEMS"
+            )
+    elif isinstance(value, int) and value.bit_length() > MAX_TEMPLATE_BITS:
+        raise _too_big(
+            f"eine Zahl mit mehr als {german_number(MAX_TEMPLATE_BITS)} Bit, Grenze MAX_TEMPLATE_BITS"
+        )
     return value
 
 
 def _width(value: Any) -> None:
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_WIDTH:
-        raise _too_big(f"eine Breite oder Anzahl von {german_number(value)}, Grenze MAX_WIDTH")
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_TEMPLATE_WIDTH:
+        raise _too_big(f"eine Breite oder Anzahl von {german_number(value)}, Grenze MAX_TEMPLATE_WIDTH")
 
 
 def _widths(args: Iterable[Any], kwargs: Mapping[str, Any]) -> None:
@@ -122,8 +122,8 @@ def _widths(args: Iterable[Any], kwargs: Mapping[str, Any]) -> None:
 
 
 def _chars(count: int) -> None:
-    if count > MAX_CHARS:
-        raise _too_big(f"mehr als {german_number(MAX_CHARS)} Zeichen, Grenze MAX_CHARS")
+    if count > MAX_TEMPLATE_CHARS:
+        raise _too_big(f"mehr als {german_number(MAX_TEMPLATE_CHARS)} Zeichen, Grenze MAX_TEMPLATE_CHARS")
 
 
 #: A printf field: flags, width and precision (either may be `*`, taken from the arguments).
@@ -158,16 +158,26 @@ def _multiply(left: Any, right: Any) -> None:
         if isinstance(times, int) and not isinstance(times, bool):
             if isinstance(seq, str):
                 _chars(len(seq) * max(times, 0))
-            elif isinstance(seq, list | tuple) and len(seq) * max(times, 0) > MAX_ITEMS:
-                raise _too_big(f"mehr als {german_number(MAX_ITEMS)} Einträge, Grenze MAX_ITEMS")
-    if isinstance(left, int) and isinstance(right, int) and left.bit_length() + right.bit_length() > MAX_BITS:
-        raise _too_big(f"eine Zahl mit mehr als {german_number(MAX_BITS)} Bit, Grenze MAX_BITS")
+            elif isinstance(seq, list | tuple) and len(seq) * max(times, 0) > MAX_TEMPLATE_ITEMS:
+                raise _too_big(
+                    f"mehr als {german_number(MAX_TEMPLATE_ITEMS)} Einträge, Grenze MAX_TEMPLATE_ITEMS"
+                )
+    if (
+        isinstance(left, int)
+        and isinstance(right, int)
+        and left.bit_length() + right.bit_length() > MAX_TEMPLATE_BITS
+    ):
+        raise _too_big(
+            f"eine Zahl mit mehr als {german_number(MAX_TEMPLATE_BITS)} Bit, Grenze MAX_TEMPLATE_BITS"
+        )
 
 
 def _power(base: Any, exponent: Any) -> None:
     big = isinstance(base, int) and isinstance(exponent, int) and abs(base) > 1
-    if big and exponent * base.bit_length() > MAX_BITS:
-        raise _too_big(f"eine Zahl mit mehr als {german_number(MAX_BITS)} Bit, Grenze MAX_BITS")
+    if big and exponent * base.bit_length() > MAX_TEMPLATE_BITS:
+        raise _too_big(
+            f"eine Zahl mit mehr als {german_number(MAX_TEMPLATE_BITS)} Bit, Grenze MAX_TEMPLATE_BITS"
+        )
 
 
 def _replace(text: Any, old: Any, new: Any) -> None:
@@ -244,8 +254,10 @@ def _filter_check(name: str, value: Any, args: tuple[Any, ...], kwargs: dict[str
         # lists added up copy the sum so far at each step: a million short ones took hours
         value = list(value)
         sizes = [len(item) for item in value if isinstance(item, str | list | tuple)]
-        if sizes and len(value) * sum(sizes) > MAX_CHARS * 10:
-            raise _too_big(f"{german_number(len(value))} Listen mit sum zusammengefügt, Grenze MAX_CHARS")
+        if sizes and len(value) * sum(sizes) > MAX_TEMPLATE_CHARS * 10:
+            raise _too_big(
+                f"{german_number(len(value))} Listen mit sum zusammengefügt, Grenze MAX_TEMPLATE_CHARS"
+            )
     return value
 
 
@@ -302,10 +314,10 @@ def _stepping(iterable: Iterable[Any], budget: Budget) -> Iterator[Any]:
 
 
 def _bounded_concat(pieces: Iterable[str]) -> str:
-    """Jinja's join of a template's, macro's or block's output pieces, refusing more than `MAX_CHARS`: counted
+    """Jinja's join of a template's, macro's or block's output pieces, refusing more than `MAX_TEMPLATE_CHARS`: counted
     before a list is joined, and piece by piece while a template's output is made."""
     if type(pieces) is list:
-        if sum(map(len, pieces)) > MAX_CHARS:
+        if sum(map(len, pieces)) > MAX_TEMPLATE_CHARS:
             raise _too_long_output()
         return "".join(pieces)
     made: list[str] = []  # a template's output as it is made: counted some pieces at a time
@@ -313,7 +325,7 @@ def _bounded_concat(pieces: Iterable[str]) -> str:
     stream = iter(pieces)
     while batch := list(itertools.islice(stream, _BATCH)):
         size += sum(map(len, batch))
-        if size > MAX_CHARS:
+        if size > MAX_TEMPLATE_CHARS:
             raise _too_long_output()
         made += batch
     return "".join(made)
@@ -324,11 +336,13 @@ _BATCH = 64
 
 
 def _too_long_output() -> BudgetExceeded:
-    return BudgetExceeded(f"mehr als {german_number(MAX_CHARS)} Zeichen Ausgabe (Grenze MAX_CHARS)")
+    return BudgetExceeded(
+        f"mehr als {german_number(MAX_TEMPLATE_CHARS)} Zeichen Ausgabe (Grenze MAX_TEMPLATE_CHARS)"
+    )
 
 
 class _Formatter(SandboxedFormatter):
-    """`str.format` in the sandbox, refusing widths beyond `MAX_WIDTH` (`"{:>999999999}"`)."""
+    """`str.format` in the sandbox, refusing widths beyond `MAX_TEMPLATE_WIDTH` (`"{:>999999999}"`)."""
 
     def format_field(self, value: Any, format_spec: str) -> Any:
         _step()
@@ -380,8 +394,10 @@ class Sandbox(ImmutableSandboxedEnvironment):
                 pass
             else:
                 if type(value) is str:
-                    if len(value) > MAX_CHARS:
-                        raise _too_big(f"mehr als {german_number(MAX_CHARS)} Zeichen, Grenze MAX_CHARS")
+                    if len(value) > MAX_TEMPLATE_CHARS:
+                        raise _too_big(
+                            f"mehr als {german_number(MAX_TEMPLATE_CHARS)} Zeichen, Grenze MAX_TEMPLATE_CHARS"
+                        )
                     return value
                 return value if type(value) in _SMALL else sized(value)
         return sized(super().getattr(obj, attribute))

@@ -21,13 +21,7 @@ from pathlib import Path
 from .diagnostics import Diagnostic, german_number, quote_path
 from .errors import TemplateError
 from .fileio import is_inside, os_reason, read_regular, real, walk
-
-#: Bytes a template folder may hold: a few templates take kilobytes; a folder of PDFs or a whole repository
-#: named by mistake would be read for every statement.
-MAX_TEMPLATE_BYTES = 10_000_000
-#: Files a template folder may hold: a handful is usual; `/` or a home folder named by mistake is not walked
-#: to its end.
-MAX_TEMPLATE_FILES = 1_000
+from .limits import MAX_TEMPLATE_BYTES, MAX_TEMPLATE_FILES
 
 
 @dataclass(frozen=True, slots=True)

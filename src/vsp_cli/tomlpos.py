@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .diagnostics import START, Span
+from .limits import MAX_TOML_NESTING
 
 PathKey = tuple[str | int, ...]
 
@@ -34,11 +35,6 @@ _ML_BASIC = re.compile(r'"""(?:[^\\]|\\.)*?"""(?!")', re.DOTALL)
 _ML_LITERAL = re.compile(r"'''.*?'''(?!')", re.DOTALL)
 _SCALAR_END = re.compile(r"[,\]}\n#]")
 _ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", '"': '"', "\\": "\\", "e": "\x1b"}
-
-
-#: How deep arrays and inline tables may nest in a TOML file vsp reads (a form has 3 levels, a configuration 2);
-#: deeper nesting would exhaust Python's stack in `tomllib`, which parses recursively.
-MAX_TOML_NESTING = 32
 
 
 class _Stop(Exception):

@@ -17,9 +17,10 @@ output), `record` (the build record and orphans), `work` (one statement: up to d
 `pool` (many statements, in a process pool).
 """
 
+from ..limits import MAX_WORKERS
 from .fingerprints import Fingerprinter, fingerprint
 from .jobs import Job, Outcome, OutcomeStatus, RecordKeys, find_collisions, output_paths, shown_path
-from .pool import MAX_WORKERS, WorkerLost, default_jobs, run, worker_count
+from .pool import WorkerLost, default_jobs, run, worker_count
 from .record import RECORD_NAME, Entries, RecordEntry, record_key, save_records
 from .work import Task, prepare, process
 

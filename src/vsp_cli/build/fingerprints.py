@@ -11,9 +11,9 @@ from functools import cache
 from pathlib import Path
 
 from .. import __version__, templatefiles
-from ..config import MAX_CONFIG_BYTES, MAX_LOGO_BYTES
 from ..errors import VspError
 from ..fileio import digest_regular, walk
+from ..limits import MAX_CONFIG_BYTES, MAX_LOGO_BYTES, MAX_TEMPLATE_BYTES
 from ..settings import RenderSettings
 from .jobs import Job
 
@@ -49,7 +49,7 @@ class Fingerprinter:
             from ..resources import builtin_templates_dir
 
             builtin = walk(builtin_templates_dir())
-            digests = [f"{p}:{self.file(p, templatefiles.MAX_TEMPLATE_BYTES + 1)}" for p in builtin]
+            digests = [f"{p}:{self.file(p, MAX_TEMPLATE_BYTES + 1)}" for p in builtin]
             if key is not None:
                 try:
                     files = templatefiles.scan(key)

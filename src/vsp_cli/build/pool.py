@@ -13,6 +13,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from pathlib import Path
 
+from ..limits import MAX_WORKERS
 from . import work
 from .fingerprints import Fingerprinter
 from .jobs import Job, Outcome, RecordKeys
@@ -215,10 +216,6 @@ def _quiet_pool_thread() -> Iterator[None]:
 
 class WorkerLost(Exception):
     """A worker process died (killed from outside, or by the system for want of memory)."""
-
-
-#: More workers than this do not pay on any machine a city runs, and each costs memory and file handles.
-MAX_WORKERS = 32
 
 
 def worker_count(requested: int, jobs: int) -> int:

@@ -30,14 +30,11 @@ from typing import Any, BinaryIO, NamedTuple, cast
 
 from ..diagnostics import Diagnostic, Severity, Span
 from ..fileio import read_regular, real, write_atomic_pieces
+from ..limits import MAX_OUTPUT_BYTES, MAX_RECORD_BYTES
 from . import fingerprints
 from .jobs import Job, Outcome, OutcomeStatus, shown_path
 
 RECORD_NAME = ".vsp-build.json"
-#: Largest record read: an entry takes a few hundred bytes.
-MAX_RECORD_BYTES = 64_000_000
-#: Largest output file hashed to see whether it is as written: a PDF with the largest logo has some 50 MB.
-MAX_OUTPUT_BYTES = 100_000_000
 #: The key of the MACs, in the cache folder (`hyphenation.cache_dir`).
 KEY_NAME = "record.key"
 _KEY_BYTES = 32

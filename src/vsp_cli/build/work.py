@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING
 from ..diagnostics import Diagnostic, Severity, Span
 from ..errors import InvalidInput, VspError
 from ..fileio import os_reason, read_regular, real, write_all_atomic
-from ..forms import MAX_FORM_BYTES
-from ..inputs import MAX_BYTES
+from ..limits import MAX_BYTES, MAX_FORM_BYTES
 from . import fingerprints
 from .fingerprints import Fingerprinter
 from .jobs import Job, Outcome, OutcomeStatus, RecordKeys

@@ -11,6 +11,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from ..limits import MAX_FORM_BYTES, MAX_LINKS
 from .definition import (
     BLOCK_FIELDS,
     BLOCK_SETTINGS,
@@ -23,8 +24,6 @@ from .definition import (
 from .loading import (
     BUILTIN_IDS,
     DEFAULT_FORM,
-    MAX_FORM_BYTES,
-    MAX_LINKS,
     NEWEST_FORM,
     FormError,
     FormSources,

@@ -28,9 +28,6 @@ Label = str
 #: `true` or `false`.
 Switch = bool
 
-#: Longest label a form may print: the built-in ones have up to 80 characters.
-LABEL_MAX = 200
-
 
 @dataclass(frozen=True, slots=True)
 class NoSettings:

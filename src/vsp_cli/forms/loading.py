@@ -22,7 +22,6 @@ from typing import Any
 
 from .. import charset
 from ..diagnostics import (
-    QUOTE_LIMIT,
     START,
     Diagnostic,
     Severity,
@@ -36,13 +35,13 @@ from ..diagnostics import (
 from ..errors import VspError
 from ..fileio import is_file, os_reason, read_regular, real
 from ..labels import LABEL_TARGETS, PAGE_PLACEHOLDERS
+from ..limits import LABEL_MAX, MAX_FORM_BYTES, MAX_LINKS, QUOTE_LIMIT
 from ..tomlpos import Entry, PathKey, TomlProblem, locate, positions, read
 from .checking import Problem, build
 from .definition import (
     ANLASS_IDS,
     BLOCK_SETTINGS,
     KOPFANGABE_PLACES,
-    LABEL_MAX,
     PLACEHOLDERS,
     REQUIRED_BLOCKS,
     SCHEMA_VERSION,
@@ -59,10 +58,6 @@ from .definition import (
     placeholders,
 )
 
-#: Largest form file read: the reconstructed ALLRIS 4 form has 4 kB.
-MAX_FORM_BYTES = 256 * 1024
-#: Most links of an `erbt` chain, built-in ones counted (user → 2019 → 2017 → 2014 has three).
-MAX_LINKS = 4
 #: The forms that ship with vsp, oldest first.
 BUILTIN_IDS = ("2014", "2017", "2019")
 #: The form of a statement that names none, without a configuration that names one (v1's form).

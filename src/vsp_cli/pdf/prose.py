@@ -34,8 +34,9 @@ from reportlab.platypus.paragraph import (  # type: ignore[attr-defined]
 )
 
 from ..commonmark import prose_parser
-from ..hyphenation import MAX_WORD, Hyphenator
+from ..hyphenation import Hyphenator
 from ..labels import BOX_EMPTY, BOX_TICKED
+from ..limits import MAX_WORD
 from ..typography import tie, tied
 from .tagging import (
     LIST_DECIMAL,

@@ -1,0 +1,104 @@
+"""Every bound vsp puts on its input, in one place: what a statement, a configuration, a form file, a template
+folder, a logo or a build record may hold, and what a single step may cost.
+
+Everything in a statements repository may be hostile, so nothing it contains may make `vsp` work without bound.
+Each limit is far above what a real document needs (the comment says how far) and is named in the message that
+reports it („Grenze MAX_NODES“), so a clerk who meets one can look it up here and in the docs.
+"""
+
+from __future__ import annotations
+
+# --- statement files -------------------------------------------------------------------------------------------
+
+#: Largest statement file accepted. Real ones are 5–60 kB; the limit stops a mistaken or hostile input early,
+#: and nothing (parser, build fingerprint) ever reads more of a file than this and one byte.
+MAX_BYTES = 1_000_000
+#: Most values the data may expand to (aliases counted at every use): a real statement has a few hundred, a
+#: billion-laughs file hits this in milliseconds.
+MAX_NODES = 20_000
+#: Deepest nesting accepted; statements nest four levels at most.
+MAX_DEPTH = 50
+#: Most characters of text the data may expand to (aliases counted at every use). A file within MAX_BYTES has
+#: fewer without aliases; with them, a long text used a few hundred times would be validated and set for hours.
+MAX_CHARS = MAX_BYTES
+#: Most inline marks (emphasis, code spans, links) and table cells the Markdown fields may have together. A real
+#: statement has a few dozen; each costs the PDF renderer a paragraph fragment or a cell, and ReportLab far
+#: more, so a file with marks on every word or a table of 400,000 cells (made by a program, or hostile) would be
+#: set for minutes instead of being refused at once.
+MAX_MARKUP = 10_000
+#: Most lines the Markdown fields may have together. A long real statement has about a thousand; each line can
+#: be a block of its own (a heading, a list item, a table row), which costs the PDF up to half a millisecond.
+MAX_MARKDOWN_LINES = 10_000
+#: Deepest nesting of lists and quotes in a Markdown field. Real statements nest two levels; each level
+#: takes width from the text, and markdown-it drops the rest of a text past its own limit
+#: (`MAX_PARSER_NESTING`), which this keeps far away.
+MAX_NESTING = 10
+#: markdown-it's nesting limit as vsp sets it: deeper blocks would be dropped silently (its default of 20
+#: lost everything after them). Validation refuses more than `MAX_NESTING` lists and quotes inside one another,
+#: far below this.
+MAX_PARSER_NESTING = 100
+#: Longer "words" (a pasted hash, a line of dashes, a hostile input) are not hyphenated: the longest German
+#: compounds have about 80 letters, and looking up a 100,000-letter word again at each line would take minutes.
+MAX_WORD = 100
+#: Most digits before the comma of an amount (a hundred trillion euros): longer is a slip of the keyboard, and
+#: Python reads no integer beyond 4,300 digits.
+MAX_AMOUNT_DIGITS = 15
+
+# --- messages --------------------------------------------------------------------------------------------------
+
+#: Most characters of a value a message repeats. A message is one line of a log: a value pasted by mistake, or
+#: a file that is no statement at all (a key, a token), must not be copied into it whole.
+QUOTE_LIMIT = 60
+
+# --- configuration and logo ------------------------------------------------------------------------------------
+
+#: Largest configuration file read. A vsp.toml has a few hundred bytes, a pyproject.toml rarely 20 kB; nothing
+#: reads more of one than this and one byte.
+MAX_CONFIG_BYTES = 1_000_000
+#: Most pixels of a logo. Decoding takes memory by pixels, not by file size: a few-kB PNG can claim billions
+#: (a 164 kB PNG of 13,000 × 13,000 took 550 MB to embed), so the size is read from the header by the
+#: configuration, and the renderer checks it again on the image as decoded (`logo.py`), whatever the file's
+#: headers claim.
+MAX_LOGO_PIXELS = 16_000_000
+#: Largest logo file: an uncompressed 4000 × 4000 PNG has 48 MB; a logo worth printing has far less.
+MAX_LOGO_BYTES = 50_000_000
+#: Longest label of a form or of `[labels]`: the defaults have up to 57 characters.
+LABEL_MAX = 200
+
+# --- form files ------------------------------------------------------------------------------------------------
+
+#: Largest form file: the built-in forms have 2–7 kB.
+MAX_FORM_BYTES = 256 * 1024
+#: Most links of an `erbt` chain, built-in ones counted (user → 2019 → 2017 → 2014 has three).
+MAX_LINKS = 4
+#: How deep arrays and inline tables may nest in a TOML file vsp reads (a form has 3 levels, a configuration 2);
+#: deeper nesting would exhaust Python's stack in `tomllib`, which parses recursively.
+MAX_TOML_NESTING = 32
+
+# --- templates -------------------------------------------------------------------------------------------------
+
+#: Bytes a template folder may hold: a few templates take kilobytes; a folder of PDFs or a whole repository
+#: named by mistake would be read for every statement.
+MAX_TEMPLATE_BYTES = 10_000_000
+#: Files a template folder may hold: a handful is usual; `/` or a home folder named by mistake is not walked
+#: to its end.
+MAX_TEMPLATE_FILES = 1_000
+#: CPU seconds one render of a template may take; a statement's takes well under a millisecond.
+MAX_TEMPLATE_SECONDS = 2.0
+#: Characters one render may produce; also the longest text any step of it may make.
+MAX_TEMPLATE_CHARS = 10_000_000
+#: Longest list a step may make (`[x] * n`, `batch`).
+MAX_TEMPLATE_ITEMS = 1_000_000
+#: Widest padding a format or filter may produce (`center`, `"{:>n}"`, `"%*d"`, `indent`).
+MAX_TEMPLATE_WIDTH = 1_000_000
+#: Largest integer a step may make, in bits: `10 ** 10 ** 8` would compute for minutes in one step.
+MAX_TEMPLATE_BITS = 100_000
+
+# --- builds ----------------------------------------------------------------------------------------------------
+
+#: Most worker processes of a build, whatever `-j` asks.
+MAX_WORKERS = 32
+#: Largest build record read: an entry takes a few hundred bytes.
+MAX_RECORD_BYTES = 64_000_000
+#: Largest output file hashed to see whether it is as written: a PDF with the largest logo has some 50 MB.
+MAX_OUTPUT_BYTES = 100_000_000
