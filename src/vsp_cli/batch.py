@@ -27,11 +27,11 @@ from .build import (
     run,
     shown_path,
 )
-from .config import EffectiveSettings, find_config, format_effective, resolve
+from .config import EffectiveSettings, SettingsCache, format_effective
 from .diagnostics import Diagnostic, Severity, Span
 from .errors import ConfigError
 from .fileio import read_regular, real
-from .inputs import InputNotFound, Resolver, collect
+from .inputs import InputNotFound, collect
 from .limits import MAX_CONFIG_BYTES
 from .report import EXIT_INVALID, EXIT_OK, EXIT_USAGE, Report
 
@@ -85,39 +85,13 @@ def shard_slice(files: Sequence[Path], shard: tuple[int, int] | None) -> list[Pa
     return [p for i, p in enumerate(ordered) if i % n == k - 1]
 
 
-class Planner:
-    """Resolves the settings for each input; a configuration file is read once however many inputs use it."""
+class Planner(SettingsCache):
+    """Resolves the settings and the job of each input; a configuration file is read once however many inputs
+    use it."""
 
     def __init__(self, options: BatchOptions) -> None:
+        super().__init__(options.config, options.overrides)
         self.options = options
-        self._found: dict[Path, Path | None] = {}
-        self._resolved: dict[Path | None, EffectiveSettings | ConfigError] = {}
-        self._resolve = Resolver()
-        #: Configuration files passed over because another user could have put them there, by file.
-        self.untrusted: dict[str, Diagnostic] = {}
-
-    def config_path(self, source: Path) -> Path | None:
-        if self.options.config is not None:
-            return self.options.config
-        folder = self._resolve(source).parent
-        if folder not in self._found:
-            skipped: list[Diagnostic] = []
-            self._found[folder] = find_config(folder, skipped)
-            for warning in skipped:
-                self.untrusted.setdefault(warning.file, warning)
-        return self._found[folder]
-
-    def effective(self, source: Path) -> EffectiveSettings:
-        path = self.config_path(source)
-        if path not in self._resolved:
-            try:
-                self._resolved[path] = resolve(path, self.options.overrides)
-            except ConfigError as exc:
-                self._resolved[path] = exc
-        result = self._resolved[path]
-        if isinstance(result, ConfigError):
-            raise result
-        return result
 
     def job(self, source: Path) -> Job:
         eff = self.effective(source)

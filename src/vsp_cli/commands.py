@@ -11,12 +11,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .config import SOURCE_DEFAULT, EffectiveSettings, find_config, resolve
+from .config import SOURCE_DEFAULT, EffectiveSettings, SettingsCache, find_config, resolve
 from .diagnostics import Diagnostic
 from .errors import ConfigError, VspError
 from .fileio import os_reason, read_regular, write_atomic
 from .forms import BUILTIN_IDS, NEWEST_FORM, Form, FormError, FormSources, builtin, dump
 from .forms import resolve as resolve_form
+from .limits import MAX_BYTES, MAX_CONFIG_BYTES
 from .report import EXIT_INVALID, EXIT_OK, EXIT_USAGE, Report
 from .starter import schema_reference, starter_text
 
@@ -31,43 +32,9 @@ class ValidateOptions:
     quiet: bool = False
 
 
-class SettingsCache:
-    """The settings in force for each folder: a configuration file is found and read once per run."""
-
-    def __init__(self, config: Path | None) -> None:
-        self.config = config
-        self._found: dict[Path, Path | None] = {}
-        self._resolved: dict[Path | None, EffectiveSettings | ConfigError] = {}
-        #: Configuration files the search passed over (`config-untrusted`), each once, by file.
-        self.untrusted: dict[str, Diagnostic] = {}
-
-    def config_path(self, source: Path) -> Path | None:
-        if self.config is not None:
-            return self.config
-        folder = source.absolute().parent
-        if folder not in self._found:
-            skipped: list[Diagnostic] = []
-            self._found[folder] = find_config(folder, skipped)
-            for warning in skipped:
-                self.untrusted.setdefault(warning.file, warning)
-        return self._found[folder]
-
-    def effective(self, source: Path) -> EffectiveSettings:
-        path = self.config_path(source)
-        if path not in self._resolved:
-            try:
-                self._resolved[path] = resolve(path)
-            except ConfigError as exc:
-                self._resolved[path] = exc
-        found = self._resolved[path]
-        if isinstance(found, ConfigError):
-            raise found
-        return found
-
-
 def _read_config(path: Path | None) -> str | None:
     try:
-        return read_regular(path, 1_000_001).decode("utf-8") if path else None
+        return read_regular(path, MAX_CONFIG_BYTES + 1).decode("utf-8") if path else None
     except (OSError, UnicodeDecodeError):
         return None
 
@@ -127,7 +94,7 @@ def _source(error: VspError) -> str | None:
     if len(files) != 1:
         return None
     try:
-        return read_regular(Path(files.pop()), 1_000_001).decode("utf-8")
+        return read_regular(Path(files.pop()), MAX_BYTES + 1).decode("utf-8")
     except (OSError, UnicodeDecodeError, ValueError):
         return None
 

@@ -976,3 +976,43 @@ def format_effective(effective: EffectiveSettings) -> str:
     for name, value, source in (header, *rows):
         lines.append(f"{name:<{width_name}}  {value:<{width_value}}  {source}".rstrip())
     return "\n".join(lines) + "\n"
+
+
+class SettingsCache:
+    """The settings in force for each input file: the configuration named (`config`) or the nearest one found
+    from the file's own folder (links resolved), each folder searched once and each file read once per run.
+    Files the search passed over are kept as warnings, each once (`untrusted`, code `config-untrusted`)."""
+
+    def __init__(self, config: Path | None, overrides: Mapping[str, Any] | None = None) -> None:
+        from .inputs import Resolver
+
+        self.config = config
+        self.overrides = overrides
+        self._resolve = Resolver()
+        self._found: dict[Path, Path | None] = {}
+        self._resolved: dict[Path | None, EffectiveSettings | ConfigError] = {}
+        self.untrusted: dict[str, Diagnostic] = {}
+
+    def config_path(self, source: Path) -> Path | None:
+        if self.config is not None:
+            return self.config
+        folder = self._resolve(source).parent
+        if folder not in self._found:
+            skipped: list[Diagnostic] = []
+            self._found[folder] = find_config(folder, skipped)
+            for warning in skipped:
+                self.untrusted.setdefault(warning.file, warning)
+        return self._found[folder]
+
+    def effective(self, source: Path) -> EffectiveSettings:
+        """The settings for `source`; raises the configuration's `ConfigError` (every time it is asked)."""
+        path = self.config_path(source)
+        if path not in self._resolved:
+            try:
+                self._resolved[path] = resolve(path, self.overrides)
+            except ConfigError as exc:
+                self._resolved[path] = exc
+        found = self._resolved[path]
+        if isinstance(found, ConfigError):
+            raise found
+        return found
