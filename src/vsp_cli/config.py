@@ -39,6 +39,7 @@ from .diagnostics import (
     Diagnostic,
     Severity,
     Span,
+    byte_span,
     describe_value,
     did_you_mean,
     german_number,
@@ -544,14 +545,11 @@ def _read(path: Path) -> str:
     try:
         return raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
     except UnicodeDecodeError as exc:
-        before = raw[: exc.start]
-        line = before.count(b"\n")
-        column = exc.start - (before.rfind(b"\n") + 1)
         raise ConfigError(
             [
                 _diagnostic(
                     path,
-                    Span(line, column, line, column + 1),
+                    byte_span(raw, exc.start),
                     (),
                     "not-utf8",
                     "Die Konfigurationsdatei ist nicht UTF-8-kodiert; bitte im Editor als UTF-8 speichern",

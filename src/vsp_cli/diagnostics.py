@@ -183,3 +183,12 @@ def format_json(diagnostics: Iterable[Diagnostic]) -> str:
 
 def count(diagnostics: Sequence[Diagnostic], severity: Severity) -> int:
     return sum(1 for d in diagnostics if d.severity is severity)
+
+
+def byte_span(raw: bytes, offset: int) -> Span:
+    """Where byte `offset` of a file's `raw` bytes stands, as an editor counts: its line, and its column in
+    characters of the line before it (a byte that is no UTF-8 is one)."""
+    before = raw[:offset]
+    line = before.count(b"\n")
+    column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", errors="replace"))
+    return Span(line, column, line, column + 1)

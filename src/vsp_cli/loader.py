@@ -23,7 +23,7 @@ from typing import Any, ClassVar, NoReturn
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .diagnostics import START, Diagnostic, Severity, Span, german_number, quote, shorten
+from .diagnostics import START, Diagnostic, Severity, Span, byte_span, german_number, quote, shorten
 from .errors import InvalidInput
 from .fileio import os_reason, read_regular
 from .limits import MAX_BYTES, MAX_CHARS, MAX_DEPTH, MAX_NODES
@@ -294,7 +294,7 @@ def _decode(path: Path, raw: bytes) -> str:
         raw = raw[3:]
     nul = 0 if _is_utf16(raw) else raw.find(b"\x00")
     if nul >= 0:
-        raise InvalidInput([_error(path, _byte_span(raw, nul), "nul-byte", _binary_message(raw))])
+        raise InvalidInput([_error(path, byte_span(raw, nul), "nul-byte", _binary_message(raw))])
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -302,7 +302,7 @@ def _decode(path: Path, raw: bytes) -> str:
             [
                 _error(
                     path,
-                    _byte_span(raw, exc.start),
+                    byte_span(raw, exc.start),
                     "not-utf8",
                     f"Die Datei ist nicht UTF-8-kodiert (ungültiges Byte 0x{raw[exc.start]:02X}); "
                     "bitte im Editor als UTF-8 speichern",
@@ -319,13 +319,6 @@ def _binary_message(raw: bytes) -> str:
     if _is_utf16(raw):
         return "Die Datei ist UTF-16-kodiert; bitte als UTF-8 speichern"
     return "Die Datei enthält ein NUL-Byte; ist sie eine Binärdatei? Erwartet wird YAML-Text in UTF-8"
-
-
-def _byte_span(raw: bytes, offset: int) -> Span:
-    before = raw[:offset]
-    line = before.count(b"\n")
-    column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", errors="replace"))
-    return Span(line, column, line, column + 1)
 
 
 def _char_span(text: str, offset: int) -> Span:
