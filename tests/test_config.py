@@ -227,7 +227,9 @@ def test_missing_or_unreadable_file(tmp_path: Path) -> None:
     assert errors(tmp_path / "fehlt.toml")[0].code == "config-missing"
     (tmp_path / "vsp.toml").write_bytes(b'body = "Stadt \xfc"\n')
     assert where(errors(tmp_path / "vsp.toml")[0]) == (1, 15, "not-utf8")
-    (tmp_path / "vsp.toml").write_bytes('body = "Stadt Göhren '.encode() + b'\xfc"\n')  # columns count characters
+    (tmp_path / "vsp.toml").write_bytes(
+        'body = "Stadt Göhren '.encode() + b'\xfc"\n'
+    )  # columns count characters
     assert where(errors(tmp_path / "vsp.toml")[0]) == (1, 22, "not-utf8")
 
 
