@@ -223,6 +223,32 @@ def test_nesting_deeper_than_tomllib_can_parse_is_a_located_error(tmp_path: Path
     assert errors(pyproject)[0].code == "toml-syntax"
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "a." * 40 + "b = 1",  # a dotted key: tomllib takes time squared in its parts (60,000 took a minute)
+        "[" + "a." * 40 + "b]",  # a table header
+    ],
+    ids=["dotted-key", "table-header"],
+)
+def test_keys_nested_deeper_than_the_limit_are_a_located_error(tmp_path: Path, line: str) -> None:
+    [d] = errors(write(tmp_path / "vsp.toml", f'body = "a"\n{line}\n'))
+    assert where(d)[:2] == (2, 1 + line.startswith("["))
+    assert d.code == "toml-syntax" and "tiefer als 32 Ebenen" in d.message and "MAX_TOML_NESTING" in d.message
+    pyproject = write(tmp_path / "sub" / "pyproject.toml", f'[tool.vsp]\nbody = "a"\n[project]\n{line}\n')
+    assert errors(pyproject)[0].code == "toml-syntax"
+
+
+def test_an_integer_longer_than_python_reads_is_a_located_error(tmp_path: Path) -> None:
+    [d] = errors(write(tmp_path / "vsp.toml", f'body = "a"\nhyphenate = {"9" * 5000}\n'))
+    assert where(d) == (2, 13, "toml-syntax")
+    assert "4.300 Stellen" in d.message
+    pyproject = write(
+        tmp_path / "sub" / "pyproject.toml", f'[project]\nx = {"1" * 4301}\n[tool.vsp]\nbody = "a"\n'
+    )
+    assert where(errors(pyproject)[0]) == (2, 5, "toml-syntax")
+
+
 def test_missing_or_unreadable_file(tmp_path: Path) -> None:
     assert errors(tmp_path / "fehlt.toml")[0].code == "config-missing"
     (tmp_path / "vsp.toml").write_bytes(b'body = "Stadt \xfc"\n')

@@ -71,8 +71,9 @@ LABEL_MAX = 200
 MAX_FORM_BYTES = 256 * 1024
 #: Most links of an `erbt` chain, built-in ones counted (user → 2019 → 2017 → 2014 has three).
 MAX_LINKS = 4
-#: How deep arrays and inline tables may nest in a TOML file vsp reads (a form has 3 levels, a configuration 2);
-#: deeper nesting would exhaust Python's stack in `tomllib`, which parses recursively.
+#: How deep arrays, inline tables and tables (headers, dotted keys) may nest in a TOML file vsp reads (a form has
+#: 5 levels, a configuration 2): deeper arrays and inline tables would exhaust Python's stack in `tomllib`, which
+#: parses them recursively, and a dotted key costs it time squared in its parts (60,000 took a minute).
 MAX_TOML_NESTING = 32
 
 # --- templates -------------------------------------------------------------------------------------------------

@@ -37,6 +37,15 @@ _SCALAR_END = re.compile(r"[,\]}\n#]")
 _ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", '"': '"', "\\": "\\", "e": "\x1b"}
 
 
+_TOO_DEEP = (
+    f"TOML-Syntaxfehler: Listen und Tabellen sind hier tiefer als {MAX_TOML_NESTING} Ebenen verschachtelt "
+    "(Grenze MAX_TOML_NESTING)"
+)
+#: A decimal integer longer than Python converts (`sys.get_int_max_str_digits()`, 4,300 digits): tomllib raises
+#: a bare ValueError for it, not a TOMLDecodeError.
+_LONG_INTEGER = re.compile(r"(?<![\w.])[-+]?[0-9](?:_?[0-9]){4300}")
+
+
 class _Stop(Exception):
     """The source is not what this scanner expects; what was found so far stands."""
 
@@ -105,7 +114,9 @@ class _Scanner:
                 return _unescape(raw[1:-1]) if raw[0] == '"' else raw[1:-1]
         raise _Stop
 
-    def dotted_key(self) -> tuple[list[str], int, int]:
+    def dotted_key(self, table: PathKey = ()) -> tuple[list[str], int, int]:
+        """A key of one or more parts; `table` is where it stands, to bound the depth of the path it makes
+        (tomllib takes time squared in the parts of a dotted key: 60,000 `a.` took a minute)."""
         start = self.at
         parts = [self.key_part()]
         while True:
@@ -115,6 +126,8 @@ class _Scanner:
                 self.at += 1
                 self.skip_blank(False)
                 parts.append(self.key_part())
+                if len(table) + len(parts) > MAX_TOML_NESTING:
+                    raise TomlProblem(self.span(start, self.at), _TOO_DEEP)
             else:
                 self.at = save
                 return parts, start, self.at
@@ -170,7 +183,7 @@ class _Scanner:
         self.at += len(token)
 
     def key_value(self, table: PathKey) -> None:
-        parts, start, end = self.dotted_key()
+        parts, start, end = self.dotted_key(table)
         key_span = self.span(start, end)
         path = (*table, *parts)
         for n in range(len(table) + 1, len(path)):  # the implicit tables of a dotted key
@@ -186,11 +199,7 @@ class _Scanner:
         if text.startswith(("[", "{"), self.at):
             self.depth += 1
             if self.depth > MAX_TOML_NESTING:
-                raise TomlProblem(
-                    self.span(self.at, self.at + 1),
-                    f"TOML-Syntaxfehler: Listen und Tabellen sind hier tiefer als {MAX_TOML_NESTING} Ebenen "
-                    "verschachtelt (Grenze MAX_TOML_NESTING)",
-                )
+                raise TomlProblem(self.span(self.at, self.at + 1), _TOO_DEEP)
             try:
                 self.nested(path)
             finally:
@@ -289,6 +298,13 @@ def read(text: str) -> tuple[dict[str, Any], dict[PathKey, Entry]]:
         return tomllib.loads(text), found
     except tomllib.TOMLDecodeError as exc:
         raise TomlProblem(*syntax_problem(str(exc), text)) from None
+    except ValueError:  # an integer of more digits than Python converts
+        m = _LONG_INTEGER.search(text)
+        span = _Scanner(text).span(m.start(), m.end()) if m else START
+        raise TomlProblem(
+            span,
+            "TOML-Syntaxfehler: eine Zahl mit mehr als 4.300 Stellen (so lange Zahlen liest Python nicht)",
+        ) from None
     except RecursionError:  # the scanner stopped early on an odd source and did not see the depth
         raise TomlProblem(
             START,
