@@ -8,6 +8,7 @@ with GFM tables and raw HTML enabled; task-list items are list items whose text 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -783,3 +784,107 @@ def test_labels_of_the_configuration_apply_on_top_of_any_form() -> None:
 
     pdf = PdfReader(io.BytesIO(render_pdf(statement, RenderSettings(labels=labels))))
     assert "Blatt 1 von 3" in pdf.pages[0].extract_text()
+
+
+# --- the compiled code of vsp's own templates, kept in the cache folder -----------------------------------
+
+
+def _fresh_builtin_environment() -> Any:
+    from vsp_cli import templating
+
+    templating._cached_environment.cache_clear()
+    return templating.environment(None)
+
+
+def _code_files() -> list[Path]:
+    from vsp_cli.hyphenation import cache_dir
+
+    return sorted(cache_dir().glob("jinja-*.cache"))
+
+
+@pytest.fixture
+def empty_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    yield tmp_path / "cache" / "vsp"
+    from vsp_cli import templating
+
+    templating._cached_environment.cache_clear()
+
+
+def _markdown(statement: Statement) -> str:
+    return render_markdown(statement, RenderSettings())
+
+
+def test_builtin_templates_compile_once_into_the_user_cache(
+    empty_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import jinja2
+
+    statement = load_statement(EXAMPLES / "VI-A-03824-VSP-01.yaml")
+    _fresh_builtin_environment()
+    expected = _markdown(statement)
+    files = _code_files()
+    assert files and all(f.stat().st_mode & 0o777 == 0o600 for f in files)
+    compiled: list[str] = []
+    original = jinja2.Environment.compile
+
+    def counting(self: Any, source: Any, name: Any = None, filename: Any = None, *a: Any, **k: Any) -> Any:
+        compiled.append(str(name))
+        return original(self, source, name, filename, *a, **k)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    _fresh_builtin_environment()
+    assert _markdown(statement) == expected
+    assert compiled == []  # all from the cache, no new files
+    assert _code_files() == files
+
+
+@pytest.mark.parametrize("damage", ["group-writable", "garbage", "link", "truncated"])
+def test_builtin_template_cache_is_only_trusted_when_it_is_the_users_own(
+    empty_cache: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, damage: str
+) -> None:
+    import jinja2
+
+    statement = load_statement(EXAMPLES / "VI-A-03824-VSP-01.yaml")
+    _fresh_builtin_environment()
+    expected = _markdown(statement)
+    assert _code_files()
+    for file in _code_files():
+        data = file.read_bytes()
+        if damage == "group-writable":
+            file.chmod(0o620)
+        elif damage == "garbage":
+            file.write_bytes(data[:8] + os.urandom(64))
+        elif damage == "truncated":
+            file.write_bytes(data[: len(data) // 2])
+        else:
+            (tmp_path / file.name).write_bytes(data)
+            (tmp_path / file.name).chmod(0o600)
+            file.unlink()
+            file.symlink_to(tmp_path / file.name)
+    compiled: list[str] = []
+    original = jinja2.Environment.compile
+
+    def counting(self: Any, source: Any, name: Any = None, filename: Any = None, *a: Any, **k: Any) -> Any:
+        compiled.append(str(name))
+        return original(self, source, name, filename, *a, **k)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    _fresh_builtin_environment()
+    assert _markdown(statement) == expected
+    assert compiled  # not loaded (another may have changed it) or damaged: compiled again
+    if damage in ("garbage", "truncated"):  # the damaged file was replaced by a good one
+        _fresh_builtin_environment()
+        compiled.clear()
+        assert _markdown(statement) == expected and compiled == []
+
+
+def test_builtin_templates_render_when_the_cache_folder_cannot_be_written(
+    empty_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    empty_cache.parent.mkdir(parents=True)
+    empty_cache.write_text("not a folder")
+    statement = load_statement(EXAMPLES / "VI-A-03824-VSP-01.yaml")
+    _fresh_builtin_environment()
+    assert _markdown(statement).encode("utf-8") == (GOLDEN / "VI-A-03824-VSP-01.md").read_bytes()
+    assert empty_cache.read_text() == "not a folder"

@@ -190,15 +190,15 @@ def open_regular(path: Path, *, follow_links: bool = True) -> BinaryIO:
         raise
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, *, mode: int = 0o666) -> None:
     """Write `data` to a temporary file beside `path`, then rename it over `path`.
 
     The rename is atomic, so a killed or failing run leaves either the old file or the new one, never a
     truncated one. There is no fsync: it would cost more than rendering a Markdown file, and a build that a
-    power cut interrupts is simply run again. The file gets the permissions of any new file (0666 less the
-    umask).
+    power cut interrupts is simply run again. The file gets the permissions `mode` less the umask (by default
+    those of any new file).
     """
-    write_all_atomic({path: data})
+    write_all_atomic({path: data}, mode=mode)
 
 
 def write_atomic_pieces(path: Path, pieces: Iterable[bytes]) -> None:
@@ -218,7 +218,7 @@ def write_atomic_pieces(path: Path, pieces: Iterable[bytes]) -> None:
         raise
 
 
-def write_all_atomic(files: Mapping[Path, bytes]) -> None:
+def write_all_atomic(files: Mapping[Path, bytes], *, mode: int = 0o666) -> None:
     """`write_atomic` for the outputs of one statement together: all or none of them are replaced.
 
     Every file is written to its temporary file before any is renamed, and an output that is a folder fails
@@ -231,7 +231,7 @@ def write_all_atomic(files: Mapping[Path, bytes]) -> None:
             with _naming(path):
                 if path.is_dir():
                     raise IsADirectoryError(errno.EISDIR, _REASONS[errno.EISDIR], str(path))
-                temporary = _Temporary(path)
+                temporary = _Temporary(path, mode)
                 temporaries.append(temporary)
                 with os.fdopen(temporary.create(), "wb") as fh:
                     fh.write(data)
@@ -269,10 +269,11 @@ class _Temporary:
     made: a build writes thousands of files into a handful of folders.
     """
 
-    __slots__ = ("name", "path")
+    __slots__ = ("mode", "name", "path")
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, mode: int = 0o666) -> None:
         self.path = path
+        self.mode = mode
         self.name = ""
 
     def create(self) -> int:
@@ -289,7 +290,7 @@ class _Temporary:
                 self.path.parent, f".{self.path.name[:_NAME_KEPT]}.{os.getpid()}-{next(_TEMPORARY)}.tmp"
             )
             try:
-                return os.open(self.name, _CREATE, 0o666)
+                return os.open(self.name, _CREATE, self.mode)
             except FileExistsError:
                 continue  # left behind by a killed process of the same id: garbage, never another's
         raise FileExistsError(errno.EEXIST, _REASONS[errno.EEXIST], str(self.path))

@@ -16,6 +16,9 @@ Jinja2 costs import time, so only the render path imports this module (never mod
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -31,6 +34,7 @@ from jinja2.loaders import split_template_path
 from . import templatefiles
 from .diagnostics import Diagnostic, Severity, Span, shorten
 from .errors import TemplateError
+from .fileio import open_regular, write_atomic
 from .resources import builtin_templates_dir
 from .sandbox import CURRENT, Budget, BudgetExceeded, Sandbox
 
@@ -130,8 +134,9 @@ def _cached_environment(
     }
     if snapshot is None:
         # vsp's own templates alone: they are part of vsp, and the sandbox's checks would cost every statement
-        # some tenths of a millisecond; the context is the same plain data
-        plain = _Plain(**options)
+        # some tenths of a millisecond; the context is the same plain data. Compiling them costs a fresh process
+        # more than rendering: the compiled code is kept in the user's cache folder.
+        plain = _Plain(**options, bytecode_cache=_BuiltinCodeCache(options))
         plain.filters.update(dict(filters))
         return plain
     env = Sandbox(**options)  # a folder of the project's: it may come with a pull request
@@ -153,6 +158,63 @@ class _Plain(jinja2.Environment):
 
 #: The attributes of a mapping, which Jinja prefers to its items of the same name.
 _DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class _BuiltinCodeCache(jinja2.BytecodeCache):
+    """The compiled code of vsp's own templates, in the user's cache folder (`hyphenation.cache_dir`).
+
+    Only vsp's own templates are kept, never a project's (those run sandboxed and are compiled each run). Jinja
+    checks each entry against the template's source; the file name carries vsp's and Jinja's versions and the
+    environment's options, which shape the code as well. A file is loaded only if it is a regular file of the
+    user's that nobody else may change (it holds code), and at most `_MAX_ENTRY` bytes of it; a cache folder that
+    cannot be written just means compiling again.
+    """
+
+    def __init__(self, options: Mapping[str, Any]) -> None:
+        from . import __version__
+
+        shaping = sorted((key, repr(value)) for key, value in options.items() if key != "loader")
+        self._salt = f"{__version__} {jinja2.__version__} {shaping}"
+
+    def _file(self, bucket: jinja2.bccache.Bucket) -> Path | None:
+        from .hyphenation import cache_dir
+
+        try:
+            folder = cache_dir()
+        except RuntimeError:  # no home folder to be found
+            return None
+        name = hashlib.sha256(f"{self._salt} {bucket.key}".encode()).hexdigest()[:32]
+        return folder / f"jinja-{name}.cache"
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        file = self._file(bucket)
+        if file is None:
+            return
+        try:
+            with open_regular(file, follow_links=False) as fh:
+                info = os.fstat(fh.fileno())
+                if info.st_mode & 0o022 or (hasattr(os, "geteuid") and info.st_uid != os.geteuid()):
+                    return
+                data = fh.read(_MAX_ENTRY + 1)
+        except OSError:
+            return
+        if len(data) > _MAX_ENTRY:
+            return
+        try:
+            bucket.bytecode_from_string(data)
+        except Exception:  # damaged: compiled again (Jinja resets the bucket itself for most damage)
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        file = self._file(bucket)
+        if file is None:
+            return
+        with contextlib.suppress(OSError):
+            write_atomic(file, bucket.bytecode_to_string(), mode=0o600)
+
+
+#: The largest compiled template the cache loads (vsp's own take some tens of KB).
+_MAX_ENTRY = 4_000_000
 
 
 def render(env: jinja2.Environment, name: str, context: Mapping[str, Any]) -> str:
