@@ -15,11 +15,11 @@ import zlib
 from functools import cache
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape as xml_escape
 
 from reportlab.pdfbase import pdfdoc
 
 from .pdfwriter import Ready
+from .prose import attribute_markup
 
 #: The attribute that marks a ReportLab document as one vsp writes as PDF/A.
 ARCHIVAL = "vsp_archival"
@@ -111,7 +111,7 @@ def xmp_packet(
     *, title: str, author: str, subject: str, keywords: str, creator: str, producer: str, date: str | None
 ) -> bytes:
     def x(value: str) -> str:
-        return xml_escape(value, {'"': "&quot;"})
+        return attribute_markup(value)  # xml.sax.saxutils.escape with `"`, without its imports (prose.escape)
 
     dates = (
         ""
