@@ -815,16 +815,10 @@ def _markdown(statement: Statement) -> str:
     return render_markdown(statement, RenderSettings())
 
 
-def test_builtin_templates_compile_once_into_the_user_cache(
-    empty_cache: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _count_compilations(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the templates Jinja compiles from now on."""
     import jinja2
 
-    statement = load_statement(EXAMPLES / "VI-A-03824-VSP-01.yaml")
-    _fresh_builtin_environment()
-    expected = _markdown(statement)
-    files = _code_files()
-    assert files and all(f.stat().st_mode & 0o777 == 0o600 for f in files)
     compiled: list[str] = []
     original = jinja2.Environment.compile
 
@@ -833,6 +827,18 @@ def test_builtin_templates_compile_once_into_the_user_cache(
         return original(self, source, name, filename, *a, **k)
 
     monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    return compiled
+
+
+def test_builtin_templates_compile_once_into_the_user_cache(
+    empty_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    statement = load_statement(EXAMPLES / "VI-A-03824-VSP-01.yaml")
+    _fresh_builtin_environment()
+    expected = _markdown(statement)
+    files = _code_files()
+    assert files and all(f.stat().st_mode & 0o777 == 0o600 for f in files)
+    compiled = _count_compilations(monkeypatch)
     _fresh_builtin_environment()
     assert _markdown(statement) == expected
     assert compiled == []  # all from the cache, no new files
@@ -843,8 +849,6 @@ def test_builtin_templates_compile_once_into_the_user_cache(
 def test_builtin_template_cache_is_only_trusted_when_it_is_the_users_own(
     empty_cache: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, damage: str
 ) -> None:
-    import jinja2
-
     statement = load_statement(EXAMPLES / "VI-A-03824-VSP-01.yaml")
     _fresh_builtin_environment()
     expected = _markdown(statement)
@@ -862,14 +866,7 @@ def test_builtin_template_cache_is_only_trusted_when_it_is_the_users_own(
             (tmp_path / file.name).chmod(0o600)
             file.unlink()
             file.symlink_to(tmp_path / file.name)
-    compiled: list[str] = []
-    original = jinja2.Environment.compile
-
-    def counting(self: Any, source: Any, name: Any = None, filename: Any = None, *a: Any, **k: Any) -> Any:
-        compiled.append(str(name))
-        return original(self, source, name, filename, *a, **k)
-
-    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    compiled = _count_compilations(monkeypatch)
     _fresh_builtin_environment()
     assert _markdown(statement) == expected
     assert compiled  # not loaded (another may have changed it) or damaged: compiled again
