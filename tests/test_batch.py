@@ -345,7 +345,7 @@ def test_pre_commit_hooks_point_at_real_commands() -> None:
     hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     assert {h["id"] for h in hooks} == {"vsp-validate", "vsp-render-check"}
     scripts = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    assert 'vsp = "vsp_cli.cli:main"' in scripts
+    assert 'vsp = "vsp_cli.entry:main"' in scripts
     for hook in hooks:
         program, *args = hook["entry"].split()
         assert program == "vsp"
@@ -947,6 +947,27 @@ def test_ctrl_c_while_workers_start_prints_one_line(tmp_path: Path) -> None:
         assert proc.returncode in (130, -signal.SIGINT) or "gerendert" in err, (proc.returncode, err)
         out = tmp_path / "out"
         assert not [p for p in out.iterdir() if p.name.endswith(".tmp")] if out.exists() else True
+
+
+def test_ctrl_c_while_python_still_imports_vsp_prints_one_line() -> None:
+    """Ctrl+C in the first part of a second, while the command line is being imported (typer, pydantic), ended
+    with a traceback of the import machinery; it is interrupted here exactly there, at the import of typer."""
+    code = (
+        "import sys\n"
+        "class Interrupt:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'typer':\n"
+        "            raise KeyboardInterrupt\n"
+        "sys.meta_path.insert(0, Interrupt())\n"
+        "from vsp_cli.entry import main\n"
+        "main(['--version'])\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert (result.returncode, result.stderr) == (130, "vsp: abgebrochen\n")
+    started = subprocess.run(
+        [sys.executable, "-m", "vsp_cli", "--version"], capture_output=True, text=True, check=False
+    )
+    assert started.returncode == 0 and started.stdout.strip()  # the same entry runs the command line
 
 
 # --- issue #18: warnings kept with the record, the summary, memory --------------------------------------------

@@ -1,3 +1,3 @@
-from vsp_cli.cli import main
+from vsp_cli.entry import main
 
 main()
