@@ -257,6 +257,22 @@ def test_a_legal_box_on_a_petition_points_at_the_key_to_remove(tmp_path: Path) -
     assert (found.line, found.column, found.code) == (8, 1, "legal-box-on-petition")
 
 
+@pytest.mark.parametrize(
+    ("title", "found"),
+    [('"Beschluss:"', ["unused-title"]), ("null", ["unused-title"]), ("false", []), ('""', ["empty-value"])],
+)
+def test_a_title_without_beschlussvorschlag_is_only_a_warning_where_it_would_print(
+    tmp_path: Path, title: str, found: list[str]
+) -> None:
+    """`false` removes the heading: without a beschlussvorschlag it says what leaving it out says."""
+    path = statement_file(
+        tmp_path,
+        "nummer: VI-A-03824-VSP-01\neingereicht_von: y\nbetreff: x\nberatungsfolge: [{gremium: z}]\n"
+        f"empfehlung: ablehnung\nbegruendung: b\nbeschlussvorschlag_titel: {title}\n",
+    )
+    assert [d.code for d in check_file(path).diagnostics] == found
+
+
 def test_wrong_kinds_of_value_are_described_in_words(tmp_path: Path) -> None:
     path = statement_file(
         tmp_path,

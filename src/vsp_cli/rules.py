@@ -278,7 +278,8 @@ def _duplicate_options(st: Statement, form: Form) -> Iterator[Finding]:
 def _missing_resolution(st: Statement) -> Iterator[Finding]:
     if st.beschlussvorschlag is not None:
         return
-    if "beschlussvorschlag_titel" in st.model_fields_set:
+    if "beschlussvorschlag_titel" in st.model_fields_set and st.beschlussvorschlag_titel != "":
+        # a heading that would print; `false` (held as "": no heading) says the same as leaving it out
         yield Finding(
             ("beschlussvorschlag_titel",),
             Severity.WARNING,

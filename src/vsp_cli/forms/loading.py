@@ -664,7 +664,7 @@ def _check_options(settings: Mapping[str, Any], check: _Checker) -> None:
             _unique_ids(options, ("bloecke", "empfehlung", key), check)
             own = {o.id for o in options if o.statt is None}
             for index, option in enumerate(options):
-                if option.statt is not None and option.statt not in own:
+                if option.statt is not None and option.statt not in own and own:  # none at all: below
                     check.add(
                         ("bloecke", "empfehlung", key, index, "statt"),
                         "form-statt",
@@ -673,7 +673,9 @@ def _check_options(settings: Mapping[str, Any], check: _Checker) -> None:
                     )
             if not any(o.statt is None for o in options):
                 check.add(
-                    ("bloecke", "empfehlung", key), "invalid-value", f"„{key}“ braucht mindestens eine Option"
+                    ("bloecke", "empfehlung", key),
+                    "invalid-value",
+                    f"„{key}“ braucht mindestens eine Option mit eigenem Kästchen (ohne statt)",
                 )
     summary = settings.get("zusammenfassung")
     if isinstance(summary, ZusammenfassungSettings):
