@@ -787,6 +787,24 @@ def test_a_broken_logo_is_a_located_error_and_the_other_folders_still_render(
     assert (fine / "a.pdf").is_file() and not (broken / "a.pdf").exists()
 
 
+def test_a_palette_logo_with_more_transparent_entries_than_colours_is_broken_not_a_crash(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Pillow decodes such a PNG but cannot convert it to RGBA: the PDF failed while drawing the page (exit 123,
+    no folder of the batch rendered)."""
+    header = _chunk(b"IHDR", (10).to_bytes(4, "big") * 2 + bytes([8, 3, 0, 0, 0]))
+    palette, alpha = _chunk(b"PLTE", b"\xff\x00\x00"), _chunk(b"tRNS", b"\x00" * 300)
+    pixels = _chunk(b"IDAT", zlib.compress(b"\x00" * 11 * 10))
+    logo = b"\x89PNG\r\n\x1a\n" + header + palette + alpha + pixels + _chunk(b"IEND", b"")
+    broken = _logo_project(tmp_path / "kaputt", logo)
+    fine = _logo_project(tmp_path / "heil", None)
+    code, out, err = vsp(capsys, "render", str(broken), str(fine), "-j", "1")
+    assert code == 1, err
+    assert f"{tmp_path / 'kaputt' / 'logo.png'}:1:1: fehler:" in out and "[image-broken]" in out
+    assert "(palette index out of range)" in out and "0x" not in out
+    assert (fine / "a.pdf").is_file() and not (broken / "a.pdf").exists()
+
+
 def test_a_logo_is_decoded_once_per_process_and_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from PIL import Image
 

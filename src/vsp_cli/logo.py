@@ -4,8 +4,9 @@ A logo may come with a repository vsp does not trust. The configuration reads on
 the image is decoded, with Pillow (which ReportLab itself needs), and only then is its size trusted: a PNG can
 put a chunk before its header, and a small file can decode to gigabytes. Pillow's own decompression-bomb
 guard refuses the grossest cases while opening; the pixel count of the image as opened is then held against
-`MAX_LOGO_PIXELS`, and the image is decoded in full, so that broken data is a located configuration error
-(`image-broken`) before any page is drawn: the other statements of a batch still render.
+`MAX_LOGO_PIXELS`, and the image is decoded in full and converted as the PDF embeds it, so that broken data is a
+located configuration error (`image-broken`) before any page is drawn: the other statements of a batch still
+render.
 
 A logo is decoded once per process and file (cached by path, size, times and inode, a failure too) and
 embedded once per process: every PDF gets a copy of the same compressed image object, named by the image's
@@ -134,6 +135,8 @@ def _decoded(path: Path) -> Logo:
                     path, "not-an-image", f"Das Logo {quote_path(path)} ist kein PNG- oder JPEG-Bild"
                 )
             image.load()  # decoded in full: broken data is found here, not while a page is drawn
+            reader = ImageReader(image)
+            _convert(reader)
     except Image.DecompressionBombError:
         raise _error(
             path,
@@ -154,7 +157,23 @@ def _decoded(path: Path) -> Logo:
             "neu speichern",
         ) from None
     name = hashlib.sha256(data).hexdigest()[:32]  # as long as the names ReportLab gives
-    return Logo(path, width, height, ImageReader(image), name)
+    return Logo(path, width, height, reader, name)
+
+
+def _convert(reader: ImageReader) -> None:
+    """Convert the pixels as the PDF will (to RGB, gray or CMYK, with the alpha channel or transparent colour
+    apart), so that data Pillow decodes but cannot convert (a palette image whose transparency lists more
+    entries than its palette has) fails here, not while a page is drawn. ReportLab keeps the result for the draw.
+    """
+    converted: Any = reader
+    try:
+        converted.getRGBData()
+        if converted._dataA is not None:
+            converted._dataA.getRGBData()
+        converted.getTransparent()
+    except Exception as exc:
+        context = exc.__context__  # ReportLab raises Pillow's error again with object ids added
+        raise (context if isinstance(context, Exception) and type(context) is type(exc) else exc) from None
 
 
 def _too_many_pixels(path: Path, width: int, height: int) -> ConfigError:
