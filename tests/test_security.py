@@ -805,6 +805,28 @@ def test_a_palette_logo_with_more_transparent_entries_than_colours_is_broken_not
     assert (fine / "a.pdf").is_file() and not (broken / "a.pdf").exists()
 
 
+@pytest.mark.parametrize(
+    "logo",
+    [
+        b"\x89PNG\r\n\x1a\n",  # the signature alone
+        b"\x89PNG\r\n\x1a\n"
+        + _chunk(b"IHDR", bytes(8) + bytes([8, 2, 0, 0, 0]))
+        + _chunk(b"IEND", b""),  # 0 × 0
+        b"\xff\xd8\xff\xe0" + bytes(40),  # a JPEG's first bytes, then nothing
+    ],
+    ids=["signatur", "null-bildpunkte", "jpeg-anfang"],
+)
+def test_a_logo_pillow_recognises_as_no_image_gets_the_same_message_in_every_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], logo: bytes
+) -> None:
+    """Pillow's message named the object it read from, with its address: a different message in every run."""
+    folder = _logo_project(tmp_path, logo)
+    code, out, err = vsp(capsys, "render", str(folder), "-j", "1")
+    assert code == 1, err
+    assert f"{tmp_path / 'logo.png'}:1:1: fehler: Das Logo" in out and "[image-broken]" in out
+    assert "(kein Bild zu erkennen)" in out and "0x" not in out
+
+
 def test_a_logo_is_decoded_once_per_process_and_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from PIL import Image
 

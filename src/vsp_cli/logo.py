@@ -149,7 +149,7 @@ def _decoded(path: Path) -> Logo:
     except ConfigError:
         raise
     except Exception as exc:  # Pillow raises many kinds for broken data (OSError, SyntaxError, zlib.error, …)
-        reason = shorten(str(exc) or type(exc).__name__, 120)
+        reason = _reason(exc)
         raise _error(
             path,
             "image-broken",
@@ -174,6 +174,16 @@ def _convert(reader: ImageReader) -> None:
     except Exception as exc:
         context = exc.__context__  # ReportLab raises Pillow's error again with object ids added
         raise (context if isinstance(context, Exception) and type(context) is type(exc) else exc) from None
+
+
+def _reason(exc: Exception) -> str:
+    """Why Pillow could not read the image, in its words and shortened; for data it recognises as no image at all
+    in vsp's, as its own names the object read from (`<_io.BytesIO object at 0x7f…>`, different in every run)."""
+    from PIL import UnidentifiedImageError
+
+    if isinstance(exc, UnidentifiedImageError):
+        return "kein Bild zu erkennen"
+    return shorten(str(exc) or type(exc).__name__, 120)
 
 
 def _too_many_pixels(path: Path, width: int, height: int) -> ConfigError:
