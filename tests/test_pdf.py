@@ -274,6 +274,21 @@ def test_logo_is_drawn_on_the_first_page(tmp_path: Path) -> None:
         assert (images[0].Width, images[0].Height) == (300, 100)
 
 
+def test_a_jpeg_logo_with_more_pictures_is_drawn_with_the_first(tmp_path: Path) -> None:
+    """Cameras and phones add pictures to a JPEG (MPO: a preview, a depth or gain map); the configuration took it
+    as the JPEG it is, the renderer refused it as no JPEG."""
+    from PIL import Image
+
+    logo = tmp_path / "logo.png"
+    first, second = Image.new("RGB", (300, 100), (200, 30, 30)), Image.new("RGB", (60, 60), (0, 0, 200))
+    first.save(logo, "MPO", save_all=True, append_images=[second])
+    assert Image.open(logo).format == "MPO"
+    data = render_pdf(statement(), RenderSettings(logo=logo))
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        images = list(pdf.pages[0].get_images().values())
+        assert [(image.Width, image.Height) for image in images] == [(300, 100)]
+
+
 def test_unreadable_logo_is_a_clear_error(tmp_path: Path) -> None:
     from vsp_cli.errors import ConfigError
 

@@ -130,7 +130,7 @@ def _decoded(path: Path) -> Logo:
             width, height = image.size
             if width * height > MAX_LOGO_PIXELS:
                 raise _too_many_pixels(path, width, height)
-            if image.format not in ("PNG", "JPEG"):
+            if image.format not in ("PNG", "JPEG", "MPO"):  # MPO: a JPEG with more pictures after the first
                 raise _error(
                     path, "not-an-image", f"Das Logo {quote_path(path)} ist kein PNG- oder JPEG-Bild"
                 )
