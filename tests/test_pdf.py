@@ -289,6 +289,34 @@ def test_a_jpeg_logo_with_more_pictures_is_drawn_with_the_first(tmp_path: Path) 
         assert [(image.Width, image.Height) for image in images] == [(300, 100)]
 
 
+@pytest.mark.parametrize(
+    ("orientation", "size"), [(1, (300, 100)), (3, (300, 100)), (6, (100, 300)), (8, (100, 300))]
+)
+def test_a_logo_is_drawn_as_its_exif_orientation_says(
+    tmp_path: Path, orientation: int, size: tuple[int, int]
+) -> None:
+    """A camera stores a picture as taken and notes in EXIF how to turn it; viewers (and the Markdown's reader)
+    show it turned, the PDF showed it lying on its side."""
+    from PIL import Image
+
+    logo = tmp_path / "logo.png"
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    picture = Image.new("RGB", (300, 100), (200, 30, 30))
+    picture.paste((0, 0, 200), (0, 0, 150, 100))  # blue on the left as stored
+    picture.save(logo, "JPEG", exif=exif.tobytes())
+    data = render_pdf(statement(), RenderSettings(logo=logo))
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        (image,) = pdf.pages[0].get_images().values()
+        assert (image.Width, image.Height) == size
+        shown = pikepdf.PdfImage(image).as_pil_image()
+    blue = {1: (0, 50), 3: (299, 50), 6: (50, 0), 8: (50, 299)}[
+        orientation
+    ]  # where the stored left edge is shown
+    red, _, _ = shown.getpixel(blue)
+    assert red < 60
+
+
 def test_unreadable_logo_is_a_clear_error(tmp_path: Path) -> None:
     from vsp_cli.errors import ConfigError
 

@@ -827,6 +827,23 @@ def test_a_logo_pillow_recognises_as_no_image_gets_the_same_message_in_every_run
     assert "(kein Bild zu erkennen)" in out and "0x" not in out
 
 
+def test_a_logo_with_a_corrupt_exif_block_is_drawn_as_stored_without_pillows_warnings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An orientation whose data lies past the end of the EXIF block: Pillow warned on stderr, in English."""
+    from PIL import Image
+
+    tiff = b"MM\x00*" + (8).to_bytes(4, "big") + (1).to_bytes(2, "big")
+    tiff += (0x0112).to_bytes(2, "big") + (3).to_bytes(2, "big") + (0xFFFFFFFF).to_bytes(4, "big") + bytes(8)
+    folder = _logo_project(tmp_path, None)
+    Image.new("RGB", (60, 20), (200, 0, 0)).save(tmp_path / "logo.png", "JPEG", exif=b"Exif\x00\x00" + tiff)
+    (tmp_path / "vsp.toml").write_text('logo = "logo.png"\nformats = ["pdf"]\n', encoding="utf-8")
+    code, out, err = vsp(capsys, "render", str(folder), "-j", "1")
+    assert code == 0, out + err
+    assert "Warning" not in err and "EXIF" not in err
+    assert (folder / "a.pdf").is_file()
+
+
 def test_a_logo_is_decoded_once_per_process_and_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from PIL import Image
 

@@ -31,6 +31,7 @@ from .fileio import os_reason, read_regular
 from .limits import MAX_LOGO_BYTES, MAX_LOGO_PIXELS
 
 if TYPE_CHECKING:
+    from PIL.Image import Image as PILImage
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen.canvas import Canvas
 
@@ -125,8 +126,10 @@ def _decoded(path: Path) -> Logo:
     width = height = 0
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # the limit below is lower
-            image = Image.open(io.BytesIO(data))
+            # Pillow's notes on odd data, in English on stderr: the bomb warning (the limit below is lower), a
+            # corrupt EXIF block (its orientation is then passed over, as viewers do)
+            warnings.simplefilter("ignore")
+            image: PILImage = Image.open(io.BytesIO(data))
             width, height = image.size
             if width * height > MAX_LOGO_PIXELS:
                 raise _too_many_pixels(path, width, height)
@@ -135,6 +138,8 @@ def _decoded(path: Path) -> Logo:
                     path, "not-an-image", f"Das Logo {quote_path(path)} ist kein PNG- oder JPEG-Bild"
                 )
             image.load()  # decoded in full: broken data is found here, not while a page is drawn
+            image = _upright(image)
+            width, height = image.size
             reader = ImageReader(image)
             _convert(reader)
     except Image.DecompressionBombError:
@@ -158,6 +163,40 @@ def _decoded(path: Path) -> Logo:
         ) from None
     name = hashlib.sha256(data).hexdigest()[:32]  # as long as the names ReportLab gives
     return Logo(path, width, height, reader, name)
+
+
+#: How an EXIF orientation (2–8) is undone: the picture as stored, mirrored or turned to stand as it is shown.
+_ORIENTATIONS = {
+    2: "FLIP_LEFT_RIGHT",
+    3: "ROTATE_180",
+    4: "FLIP_TOP_BOTTOM",
+    5: "TRANSPOSE",
+    6: "ROTATE_270",
+    7: "TRANSVERSE",
+    8: "ROTATE_90",
+}
+
+
+def _upright(image: PILImage) -> PILImage:
+    """The image as viewers (and the Markdown's reader) show it: turned or mirrored as its EXIF orientation says
+    (a camera stores a picture as taken and notes how to turn it). Broken EXIF data is passed over, as viewers do.
+    """
+    from PIL import Image
+
+    try:
+        orientation = image.getexif().get(_ORIENTATION_TAG)
+    except Exception:
+        return image
+    method = _ORIENTATIONS.get(orientation) if isinstance(orientation, int) else None
+    if method is None:
+        return image
+    turned = image.transpose(Image.Transpose[method])
+    turned.format = image.format  # ReportLab reads a PNG's palette transparency only from a PNG
+    return turned
+
+
+#: The EXIF tag of the orientation.
+_ORIENTATION_TAG = 0x0112
 
 
 def _convert(reader: ImageReader) -> None:
