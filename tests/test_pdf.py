@@ -317,6 +317,28 @@ def test_a_logo_is_drawn_as_its_exif_orientation_says(
     assert red < 60
 
 
+@pytest.mark.parametrize("size", [(4000, 10), (16000, 1), (10, 4000)])
+def test_a_logo_stays_on_the_page_whatever_its_shape(tmp_path: Path, size: tuple[int, int]) -> None:
+    """A logo is drawn 15 mm high: one of 16,000 × 1 pixels was 240 m wide, over the whole head of the page."""
+    from PIL import Image
+
+    from vsp_cli.pdf.styles import LEFT_MARGIN, PAGE_WIDTH, RIGHT_MARGIN
+
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", size, (200, 30, 30)).save(logo)
+    data = render_pdf(statement(), RenderSettings(logo=logo))
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        instructions = list(pikepdf.parse_content_stream(pdf.pages[0]))
+    (placed,) = [  # the image is drawn by `w 0 0 h x y cm /Name Do`
+        [float(n) for n in before.operands]
+        for before, (_, operator) in itertools.pairwise(instructions)
+        if str(operator) == "Do"
+    ]
+    width, height, x = placed[0], placed[3], placed[4]
+    assert x >= LEFT_MARGIN - 0.01 and x + width <= PAGE_WIDTH - RIGHT_MARGIN + 0.01
+    assert width / height == pytest.approx(size[0] / size[1], rel=0.01)  # the stream rounds to 6 digits
+
+
 def test_unreadable_logo_is_a_clear_error(tmp_path: Path) -> None:
     from vsp_cli.errors import ConfigError
 
