@@ -35,6 +35,27 @@ SECRET = "".join(f"geheim{i:04d}" for i in range(200))
 SHORT_SECRET = SECRET[:150]
 
 
+def test_a_folder_named_with_terminal_controls_is_escaped_in_the_summary_and_in_vsp_config(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Messages escaped such names, the summary line and `vsp config` printed them raw: a folder of the repository
+    could set the terminal's title, clear the screen, or start a line of its own (a GitHub workflow command)."""
+    hostile = "o\x1b]0;Titel\x07\x1b[2J\u202e\n::error::gefälscht"
+    shutil.copy(SEED, tmp_path / "a.yaml")
+    (tmp_path / "vsp.toml").write_text(
+        'output_dir = "o\\u001b]0;Titel\\u0007\\u001b[2J\\u202e\\n::error::gefälscht"\n', encoding="utf-8"
+    )
+    code, out, err = vsp(capsys, "render", str(tmp_path / "a.yaml"))
+    assert code == 0, out + err
+    assert (tmp_path / hostile / "a.pdf").is_file()
+    assert "o\\x1b]0;Titel\\x07\\x1b[2J\\u202e\\x0a::error::gefälscht/" in err
+    code, out, err = vsp(capsys, "config", str(tmp_path / "a.yaml"))
+    assert code == 0, err
+    assert "o\\x1b]0;Titel\\x07\\x1b[2J\\u202e\\x0a::error::gefälscht" in out
+    for printed in (out, err):
+        assert not any(c in printed for c in "\x1b\x07\u202e") and "\n::error" not in printed
+
+
 def test_quote_cuts_long_values_and_keeps_short_ones() -> None:
     assert quote("kurz") == "„kurz“"
     assert quote("x" * 200) == "„" + "x" * QUOTE_LIMIT + "…“"
