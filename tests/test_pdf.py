@@ -274,6 +274,71 @@ def test_logo_is_drawn_on_the_first_page(tmp_path: Path) -> None:
         assert (images[0].Width, images[0].Height) == (300, 100)
 
 
+def test_a_jpeg_logo_with_more_pictures_is_drawn_with_the_first(tmp_path: Path) -> None:
+    """Cameras and phones add pictures to a JPEG (MPO: a preview, a depth or gain map); the configuration took it
+    as the JPEG it is, the renderer refused it as no JPEG."""
+    from PIL import Image
+
+    logo = tmp_path / "logo.png"
+    first, second = Image.new("RGB", (300, 100), (200, 30, 30)), Image.new("RGB", (60, 60), (0, 0, 200))
+    first.save(logo, "MPO", save_all=True, append_images=[second])
+    assert Image.open(logo).format == "MPO"
+    data = render_pdf(statement(), RenderSettings(logo=logo))
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        images = list(pdf.pages[0].get_images().values())
+        assert [(image.Width, image.Height) for image in images] == [(300, 100)]
+
+
+@pytest.mark.parametrize(
+    ("orientation", "size"), [(1, (300, 100)), (3, (300, 100)), (6, (100, 300)), (8, (100, 300))]
+)
+def test_a_logo_is_drawn_as_its_exif_orientation_says(
+    tmp_path: Path, orientation: int, size: tuple[int, int]
+) -> None:
+    """A camera stores a picture as taken and notes in EXIF how to turn it; viewers (and the Markdown's reader)
+    show it turned, the PDF showed it lying on its side."""
+    from PIL import Image
+
+    logo = tmp_path / "logo.png"
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    picture = Image.new("RGB", (300, 100), (200, 30, 30))
+    picture.paste((0, 0, 200), (0, 0, 150, 100))  # blue on the left as stored
+    picture.save(logo, "JPEG", exif=exif.tobytes())
+    data = render_pdf(statement(), RenderSettings(logo=logo))
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        (image,) = pdf.pages[0].get_images().values()
+        assert (image.Width, image.Height) == size
+        shown = pikepdf.PdfImage(image).as_pil_image()
+    blue = {1: (0, 50), 3: (299, 50), 6: (50, 0), 8: (50, 299)}[
+        orientation
+    ]  # where the stored left edge is shown
+    red, _, _ = shown.getpixel(blue)
+    assert red < 60
+
+
+@pytest.mark.parametrize("size", [(4000, 10), (16000, 1), (10, 4000)])
+def test_a_logo_stays_on_the_page_whatever_its_shape(tmp_path: Path, size: tuple[int, int]) -> None:
+    """A logo is drawn 15 mm high: one of 16,000 × 1 pixels was 240 m wide, over the whole head of the page."""
+    from PIL import Image
+
+    from vsp_cli.pdf.styles import LEFT_MARGIN, PAGE_WIDTH, RIGHT_MARGIN
+
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", size, (200, 30, 30)).save(logo)
+    data = render_pdf(statement(), RenderSettings(logo=logo))
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        instructions = list(pikepdf.parse_content_stream(pdf.pages[0]))
+    (placed,) = [  # the image is drawn by `w 0 0 h x y cm /Name Do`
+        [float(n) for n in before.operands]
+        for before, (_, operator) in itertools.pairwise(instructions)
+        if str(operator) == "Do"
+    ]
+    width, height, x = placed[0], placed[3], placed[4]
+    assert x >= LEFT_MARGIN - 0.01 and x + width <= PAGE_WIDTH - RIGHT_MARGIN + 0.01
+    assert width / height == pytest.approx(size[0] / size[1], rel=0.01)  # the stream rounds to 6 digits
+
+
 def test_unreadable_logo_is_a_clear_error(tmp_path: Path) -> None:
     from vsp_cli.errors import ConfigError
 

@@ -35,6 +35,27 @@ SECRET = "".join(f"geheim{i:04d}" for i in range(200))
 SHORT_SECRET = SECRET[:150]
 
 
+def test_a_folder_named_with_terminal_controls_is_escaped_in_the_summary_and_in_vsp_config(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Messages escaped such names, the summary line and `vsp config` printed them raw: a folder of the repository
+    could set the terminal's title, clear the screen, or start a line of its own (a GitHub workflow command)."""
+    hostile = "o\x1b]0;Titel\x07\x1b[2J\u202e\n::error::gefälscht"
+    shutil.copy(SEED, tmp_path / "a.yaml")
+    (tmp_path / "vsp.toml").write_text(
+        'output_dir = "o\\u001b]0;Titel\\u0007\\u001b[2J\\u202e\\n::error::gefälscht"\n', encoding="utf-8"
+    )
+    code, out, err = vsp(capsys, "render", str(tmp_path / "a.yaml"))
+    assert code == 0, out + err
+    assert (tmp_path / hostile / "a.pdf").is_file()
+    assert "o\\x1b]0;Titel\\x07\\x1b[2J\\u202e\\x0a::error::gefälscht/" in err
+    code, out, err = vsp(capsys, "config", str(tmp_path / "a.yaml"))
+    assert code == 0, err
+    assert "o\\x1b]0;Titel\\x07\\x1b[2J\\u202e\\x0a::error::gefälscht" in out
+    for printed in (out, err):
+        assert not any(c in printed for c in "\x1b\x07\u202e") and "\n::error" not in printed
+
+
 def test_quote_cuts_long_values_and_keeps_short_ones() -> None:
     assert quote("kurz") == "„kurz“"
     assert quote("x" * 200) == "„" + "x" * QUOTE_LIMIT + "…“"
@@ -785,6 +806,63 @@ def test_a_broken_logo_is_a_located_error_and_the_other_folders_still_render(
     assert code == 1, err
     assert f"{tmp_path / 'kaputt' / 'logo.png'}:1:1: fehler:" in out and "[image-broken]" in out
     assert (fine / "a.pdf").is_file() and not (broken / "a.pdf").exists()
+
+
+def test_a_palette_logo_with_more_transparent_entries_than_colours_is_broken_not_a_crash(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Pillow decodes such a PNG but cannot convert it to RGBA: the PDF failed while drawing the page (exit 123,
+    no folder of the batch rendered)."""
+    header = _chunk(b"IHDR", (10).to_bytes(4, "big") * 2 + bytes([8, 3, 0, 0, 0]))
+    palette, alpha = _chunk(b"PLTE", b"\xff\x00\x00"), _chunk(b"tRNS", b"\x00" * 300)
+    pixels = _chunk(b"IDAT", zlib.compress(b"\x00" * 11 * 10))
+    logo = b"\x89PNG\r\n\x1a\n" + header + palette + alpha + pixels + _chunk(b"IEND", b"")
+    broken = _logo_project(tmp_path / "kaputt", logo)
+    fine = _logo_project(tmp_path / "heil", None)
+    code, out, err = vsp(capsys, "render", str(broken), str(fine), "-j", "1")
+    assert code == 1, err
+    assert f"{tmp_path / 'kaputt' / 'logo.png'}:1:1: fehler:" in out and "[image-broken]" in out
+    assert "(palette index out of range)" in out and "0x" not in out
+    assert (fine / "a.pdf").is_file() and not (broken / "a.pdf").exists()
+
+
+@pytest.mark.parametrize(
+    "logo",
+    [
+        b"\x89PNG\r\n\x1a\n",  # the signature alone
+        b"\x89PNG\r\n\x1a\n"
+        + _chunk(b"IHDR", bytes(8) + bytes([8, 2, 0, 0, 0]))
+        + _chunk(b"IEND", b""),  # 0 × 0
+        b"\xff\xd8\xff\xe0" + bytes(40),  # a JPEG's first bytes, then nothing
+    ],
+    ids=["signatur", "null-bildpunkte", "jpeg-anfang"],
+)
+def test_a_logo_pillow_recognises_as_no_image_gets_the_same_message_in_every_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], logo: bytes
+) -> None:
+    """Pillow's message named the object it read from, with its address: a different message in every run."""
+    folder = _logo_project(tmp_path, logo)
+    code, out, err = vsp(capsys, "render", str(folder), "-j", "1")
+    assert code == 1, err
+    assert f"{tmp_path / 'logo.png'}:1:1: fehler: Das Logo" in out and "[image-broken]" in out
+    assert "(kein Bild zu erkennen)" in out and "0x" not in out
+
+
+def test_a_logo_with_a_corrupt_exif_block_is_drawn_as_stored_without_pillows_warnings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An orientation whose data lies past the end of the EXIF block: Pillow warned on stderr, in English."""
+    from PIL import Image
+
+    tiff = b"MM\x00*" + (8).to_bytes(4, "big") + (1).to_bytes(2, "big")
+    tiff += (0x0112).to_bytes(2, "big") + (3).to_bytes(2, "big") + (0xFFFFFFFF).to_bytes(4, "big") + bytes(8)
+    folder = _logo_project(tmp_path, None)
+    Image.new("RGB", (60, 20), (200, 0, 0)).save(tmp_path / "logo.png", "JPEG", exif=b"Exif\x00\x00" + tiff)
+    (tmp_path / "vsp.toml").write_text('logo = "logo.png"\nformats = ["pdf"]\n', encoding="utf-8")
+    code, out, err = vsp(capsys, "render", str(folder), "-j", "1")
+    assert code == 0, out + err
+    assert "Warning" not in err and "EXIF" not in err
+    assert (folder / "a.pdf").is_file()
 
 
 def test_a_logo_is_decoded_once_per_process_and_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -28,7 +28,7 @@ from .build import (
     shown_path,
 )
 from .config import EffectiveSettings, SettingsCache, format_effective
-from .diagnostics import Diagnostic, Severity, Span
+from .diagnostics import Diagnostic, Severity, Span, escape_controls
 from .errors import ConfigError
 from .fileio import read_regular, real
 from .inputs import InputNotFound, collect
@@ -241,7 +241,7 @@ class Progress:
             width = 24
             filled = width * self.done // max(1, self.total)
             bar = "█" * filled + "·" * (width - filled)
-            sys.stderr.write(f"\r{bar} {self.done}/{self.total} {name[-40:]:<40}")
+            sys.stderr.write(f"\r{bar} {self.done}/{self.total} {escape_controls(name)[-40:]:<40}")
             sys.stderr.flush()
 
     def clear(self) -> None:

@@ -42,6 +42,7 @@ from .diagnostics import (
     byte_span,
     describe_value,
     did_you_mean,
+    escape_controls,
     german_number,
     quote,
     quote_path,
@@ -964,11 +965,13 @@ def format_effective(effective: EffectiveSettings) -> str:
     rows.extend(
         (f"labels.{key}", value, effective.sources[f"labels.{key}"]) for key, value in _labels_shown(render)
     )
+    # a path's names may hold terminal controls (`\x1b]0;…`): the texts of a configuration are refused with them
+    rows = [(name, escape_controls(value), escape_controls(source)) for name, value, source in rows]
     header = ("Einstellung", "Wert", "Herkunft")
     width_name = max(len(r[0]) for r in (header, *rows))
     width_value = min(60, max(len(r[1]) for r in (header, *rows)))
     if effective.config_path is not None:
-        lines = [f"Konfigurationsdatei: {effective.config_path}", ""]
+        lines = [f"Konfigurationsdatei: {escape_controls(str(effective.config_path))}", ""]
     else:
         lines = ["Keine Konfigurationsdatei gefunden (vsp.toml oder [tool.vsp] in pyproject.toml).", ""]
     for name, value, source in (header, *rows):

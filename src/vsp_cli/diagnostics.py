@@ -138,8 +138,9 @@ def sort_key(d: Diagnostic) -> tuple[str, int, int, str]:
 _TERMINAL_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
-def _shown(text: str) -> str:
-    """`text` with terminal controls written as escapes (`\x1b`)."""
+def escape_controls(text: str) -> str:
+    """`text` with terminal controls written as escapes (`\x1b`): for every line vsp prints that may hold a name
+    or value from a file (a message, the summary's folders, `vsp config`)."""
     return _TERMINAL_CONTROLS.sub(
         lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text
     )
@@ -147,7 +148,7 @@ def _shown(text: str) -> str:
 
 def format_text(d: Diagnostic, source: str | None = None) -> str:
     """`FILE:LINE:COL: fehler: MESSAGE [code]`, with the source line and a marker under it if given."""
-    head = f"{_shown(d.file)}:{d.line}:{d.column}: {d.severity.value}: {_shown(d.message)} [{d.code}]"
+    head = f"{escape_controls(d.file)}:{d.line}:{d.column}: {d.severity.value}: {escape_controls(d.message)} [{d.code}]"
     if source is None:
         return head
     lines = source.splitlines()
@@ -171,10 +172,10 @@ def format_github(d: Diagnostic) -> str:
     """A GitHub Actions workflow command that annotates the line in the pull request."""
     kind = "error" if d.severity is Severity.ERROR else "warning"
     props = (
-        f"file={_gh_escape(_shown(d.file), prop=True)},line={d.line},col={d.column},"
+        f"file={_gh_escape(escape_controls(d.file), prop=True)},line={d.line},col={d.column},"
         f"endLine={d.span.end_line + 1},endColumn={d.span.end_column + 1},title={_gh_escape('vsp ' + d.code, prop=True)}"
     )
-    return f"::{kind} {props}::{_gh_escape(_shown(d.message))}"
+    return f"::{kind} {props}::{_gh_escape(escape_controls(d.message))}"
 
 
 def format_json(diagnostics: Iterable[Diagnostic]) -> str:

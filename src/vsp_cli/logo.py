@@ -4,8 +4,9 @@ A logo may come with a repository vsp does not trust. The configuration reads on
 the image is decoded, with Pillow (which ReportLab itself needs), and only then is its size trusted: a PNG can
 put a chunk before its header, and a small file can decode to gigabytes. Pillow's own decompression-bomb
 guard refuses the grossest cases while opening; the pixel count of the image as opened is then held against
-`MAX_LOGO_PIXELS`, and the image is decoded in full, so that broken data is a located configuration error
-(`image-broken`) before any page is drawn: the other statements of a batch still render.
+`MAX_LOGO_PIXELS`, and the image is decoded in full and converted as the PDF embeds it, so that broken data is a
+located configuration error (`image-broken`) before any page is drawn: the other statements of a batch still
+render.
 
 A logo is decoded once per process and file (cached by path, size, times and inode, a failure too) and
 embedded once per process: every PDF gets a copy of the same compressed image object, named by the image's
@@ -30,6 +31,7 @@ from .fileio import os_reason, read_regular
 from .limits import MAX_LOGO_BYTES, MAX_LOGO_PIXELS
 
 if TYPE_CHECKING:
+    from PIL.Image import Image as PILImage
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen.canvas import Canvas
 
@@ -124,16 +126,22 @@ def _decoded(path: Path) -> Logo:
     width = height = 0
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # the limit below is lower
-            image = Image.open(io.BytesIO(data))
+            # Pillow's notes on odd data, in English on stderr: the bomb warning (the limit below is lower), a
+            # corrupt EXIF block (its orientation is then passed over, as viewers do)
+            warnings.simplefilter("ignore")
+            image: PILImage = Image.open(io.BytesIO(data))
             width, height = image.size
             if width * height > MAX_LOGO_PIXELS:
                 raise _too_many_pixels(path, width, height)
-            if image.format not in ("PNG", "JPEG"):
+            if image.format not in ("PNG", "JPEG", "MPO"):  # MPO: a JPEG with more pictures after the first
                 raise _error(
                     path, "not-an-image", f"Das Logo {quote_path(path)} ist kein PNG- oder JPEG-Bild"
                 )
             image.load()  # decoded in full: broken data is found here, not while a page is drawn
+            image = _upright(image)
+            width, height = image.size
+            reader = ImageReader(image)
+            _convert(reader)
     except Image.DecompressionBombError:
         raise _error(
             path,
@@ -146,7 +154,7 @@ def _decoded(path: Path) -> Logo:
     except ConfigError:
         raise
     except Exception as exc:  # Pillow raises many kinds for broken data (OSError, SyntaxError, zlib.error, …)
-        reason = shorten(str(exc) or type(exc).__name__, 120)
+        reason = _reason(exc)
         raise _error(
             path,
             "image-broken",
@@ -154,7 +162,67 @@ def _decoded(path: Path) -> Logo:
             "neu speichern",
         ) from None
     name = hashlib.sha256(data).hexdigest()[:32]  # as long as the names ReportLab gives
-    return Logo(path, width, height, ImageReader(image), name)
+    return Logo(path, width, height, reader, name)
+
+
+#: How an EXIF orientation (2–8) is undone: the picture as stored, mirrored or turned to stand as it is shown.
+_ORIENTATIONS = {
+    2: "FLIP_LEFT_RIGHT",
+    3: "ROTATE_180",
+    4: "FLIP_TOP_BOTTOM",
+    5: "TRANSPOSE",
+    6: "ROTATE_270",
+    7: "TRANSVERSE",
+    8: "ROTATE_90",
+}
+
+
+def _upright(image: PILImage) -> PILImage:
+    """The image as viewers (and the Markdown's reader) show it: turned or mirrored as its EXIF orientation says
+    (a camera stores a picture as taken and notes how to turn it). Broken EXIF data is passed over, as viewers do.
+    """
+    from PIL import Image
+
+    try:
+        orientation = image.getexif().get(_ORIENTATION_TAG)
+    except Exception:
+        return image
+    method = _ORIENTATIONS.get(orientation) if isinstance(orientation, int) else None
+    if method is None:
+        return image
+    turned = image.transpose(Image.Transpose[method])
+    turned.format = image.format  # ReportLab reads a PNG's palette transparency only from a PNG
+    return turned
+
+
+#: The EXIF tag of the orientation.
+_ORIENTATION_TAG = 0x0112
+
+
+def _convert(reader: ImageReader) -> None:
+    """Convert the pixels as the PDF will (to RGB, gray or CMYK, with the alpha channel or transparent colour
+    apart), so that data Pillow decodes but cannot convert (a palette image whose transparency lists more
+    entries than its palette has) fails here, not while a page is drawn. ReportLab keeps the result for the draw.
+    """
+    converted: Any = reader
+    try:
+        converted.getRGBData()
+        if converted._dataA is not None:
+            converted._dataA.getRGBData()
+        converted.getTransparent()
+    except Exception as exc:
+        context = exc.__context__  # ReportLab raises Pillow's error again with object ids added
+        raise (context if isinstance(context, Exception) and type(context) is type(exc) else exc) from None
+
+
+def _reason(exc: Exception) -> str:
+    """Why Pillow could not read the image, in its words and shortened; for data it recognises as no image at all
+    in vsp's, as its own names the object read from (`<_io.BytesIO object at 0x7f…>`, different in every run)."""
+    from PIL import UnidentifiedImageError
+
+    if isinstance(exc, UnidentifiedImageError):
+        return "kein Bild zu erkennen"
+    return shorten(str(exc) or type(exc).__name__, 120)
 
 
 def _too_many_pixels(path: Path, width: int, height: int) -> ConfigError:

@@ -9,7 +9,15 @@ import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TextIO
 
-from .diagnostics import Diagnostic, Severity, format_github, format_json, format_text, sort_key
+from .diagnostics import (
+    Diagnostic,
+    Severity,
+    escape_controls,
+    format_github,
+    format_json,
+    format_text,
+    sort_key,
+)
 
 if TYPE_CHECKING:
     from .validation import Result
@@ -127,7 +135,10 @@ class Report:
         elif self.written_to and (self.rendered or self.unchanged):
             shown = self.written_to[:_FOLDERS_SHOWN]
             more = len(self.written_to) - len(shown)
-            text += f"; Ausgaben in {', '.join(shown)}" + (f" und {more} weiteren Ordnern" if more else "")
+            folders = ", ".join(
+                escape_controls(folder) for folder in shown
+            )  # a folder's name may hold `\x1b[2J`
+            text += f"; Ausgaben in {folders}" + (f" und {more} weiteren Ordnern" if more else "")
         return text
 
     def finish(self, verb: str) -> None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .batch import BatchOptions, Planner, UsageError, execute
+from .diagnostics import escape_controls
 from .errors import ConfigError
 from .fileio import real
 from .inputs import GLOB_CHARS, SUFFIXES
@@ -112,7 +113,7 @@ def watch_command(options: BatchOptions) -> int:
                 say("Warte auf Änderungen … (Strg+C beendet)")
             if not changes:
                 continue
-            say(f"Geändert: {', '.join(sorted({Path(p).name for _, p in changes}))}")
+            say(f"Geändert: {escape_controls(', '.join(sorted({Path(p).name for _, p in changes})))}")
             build()
     except KeyboardInterrupt:
         pass

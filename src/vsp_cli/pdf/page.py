@@ -285,8 +285,12 @@ class Furniture:
 
 
 def logo_size(logo: Logo) -> tuple[float, float]:
-    """Width and height of the logo at LOGO_HEIGHT, aspect ratio kept."""
-    return LOGO_HEIGHT * logo.width / logo.height, LOGO_HEIGHT
+    """Width and height of the logo at LOGO_HEIGHT, aspect ratio kept; a logo wider than the text (a banner, or
+    16,000 × 1 pixels: 240 m) is made narrower to its width, and lower, instead of running off the page."""
+    width = LOGO_HEIGHT * logo.width / logo.height
+    if width <= FRAME_WIDTH:
+        return width, LOGO_HEIGHT
+    return FRAME_WIDTH, FRAME_WIDTH * logo.height / logo.width
 
 
 class Document(BaseDocTemplate):
