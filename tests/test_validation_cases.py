@@ -337,3 +337,20 @@ def test_amounts_print_normalised_and_zero_without_a_sign(written: str, printed:
     from vsp_cli.model import format_amount
 
     assert format_amount(written) == printed
+
+
+@pytest.mark.parametrize(("length", "refused"), [(50_000, False), (50_001, True)])
+@pytest.mark.parametrize("where", ["absatz", "zelle"])
+def test_a_paragraph_or_table_cell_may_hold_max_paragraph_characters(
+    tmp_path: Path, length: int, refused: bool, where: str
+) -> None:
+    words = ("Wort " * (length // 5))[: length - 1]
+    text = words + "x" * (length - len(words))  # no space at the end, which Markdown would drop
+    assert len(text) == length
+    field = text if where == "absatz" else f"| Frage |\n  | --- |\n  | {text} |"
+    path = statement_file(
+        tmp_path,
+        "nummer: VI-A-03824-VSP-01\neingereicht_von: y\nbetreff: x\nberatungsfolge: [{gremium: z}]\n"
+        f"empfehlung: ablehnung\nbegruendung: |\n  Kurz.\n\n  {field}\n",
+    )
+    assert [d.code for d in check_file(path).diagnostics] == (["too-long-paragraph"] if refused else [])

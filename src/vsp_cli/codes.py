@@ -98,6 +98,7 @@ CODES: Mapping[str, Code] = MappingProxyType(
             "too-much-markup",
             "too-many-lines",
             "too-deep-nesting",
+            "too-long-paragraph",
             "duplicate-nummer",
         ),
         **_codes(

@@ -33,6 +33,10 @@ MAX_MARKDOWN_LINES = 10_000
 #: takes width from the text, and markdown-it drops the rest of a text past its own limit
 #: (`MAX_PARSER_NESTING`), which this keeps far away.
 MAX_NESTING = 10
+#: Longest paragraph or table cell of a Markdown field, in characters. A long real paragraph has 3,000; ReportLab
+#: breaks the lines of one paragraph in time growing with the square of its words (a cell or paragraph of
+#: 300,000 words took half a minute), so one many pages long is refused rather than set for minutes.
+MAX_PARAGRAPH = 50_000
 #: markdown-it's nesting limit as vsp sets it: deeper blocks would be dropped silently (its default of 20
 #: lost everything after them). Validation refuses more than `MAX_NESTING` lists and quotes inside one another,
 #: far below this.

@@ -25,7 +25,7 @@ from .labels import (
     Art,
     german_date,
 )
-from .limits import MAX_MARKDOWN_LINES, MAX_MARKUP, MAX_NESTING
+from .limits import MAX_MARKDOWN_LINES, MAX_MARKUP, MAX_NESTING, MAX_PARAGRAPH
 from .model import MARKDOWN_FIELDS, Beratung, HaushaltZeile, Statement
 
 #: The characters counted as marks, and as the message lists them.
@@ -91,6 +91,7 @@ def check(statement: Statement, form: Form) -> Iterator[Finding]:
     yield from too_large
     if not too_large:  # a text within the size limits is cheap enough to parse for its nesting
         yield from _markdown_nesting(statement)
+        yield from _markdown_paragraphs(statement)
 
 
 # --- the form -----------------------------------------------------------------------------------------------
@@ -638,14 +639,38 @@ def _markdown_size(st: Statement) -> Iterator[Finding]:
             return
 
 
-def _markdown_nesting(st: Statement) -> Iterator[Finding]:
-    """Lists and quotes at most MAX_NESTING deep in each Markdown field; a field is parsed only if a line of
-    it could open containers that deep."""
+def _markdown_texts(st: Statement) -> list[tuple[tuple[str, ...], str | None]]:
+    """The Markdown fields and the custom text blocks, each with its path."""
     texts: list[tuple[tuple[str, ...], str | None]] = [
         ((name,), getattr(st, name)) for name in MARKDOWN_FIELDS
     ]
     texts += [(("zusatzfelder", k), v) for k, v in (st.zusatzfelder or {}).items() if isinstance(v, str)]
-    for path, text in texts:
+    return texts
+
+
+def _markdown_paragraphs(st: Statement) -> Iterator[Finding]:
+    """No paragraph or table cell longer than MAX_PARAGRAPH characters; a field is parsed only if it is longer."""
+    for path, text in _markdown_texts(st):
+        if not text or len(text) <= MAX_PARAGRAPH:
+            continue
+        longest = max(
+            (len(token.content) for token in prose_parser().parse(text) if token.type == "inline"), default=0
+        )
+        if longest > MAX_PARAGRAPH:
+            yield Finding(
+                path,
+                Severity.ERROR,
+                "too-long-paragraph",
+                f"Ein Absatz oder eine Tabellenzelle ist hier {german_number(longest)} Zeichen lang; erlaubt sind "
+                f"höchstens {german_number(MAX_PARAGRAPH)} (Grenze MAX_PARAGRAPH): bitte mit Leerzeilen in Absätze "
+                "teilen",
+            )
+
+
+def _markdown_nesting(st: Statement) -> Iterator[Finding]:
+    """Lists and quotes at most MAX_NESTING deep in each Markdown field; a field is parsed only if a line of
+    it could open containers that deep."""
+    for path, text in _markdown_texts(st):
         if not text or all(
             len(run.group().expandtabs(4)) <= MAX_NESTING for run in _CONTAINER_RUN.finditer(text)
         ):
