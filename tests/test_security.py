@@ -415,6 +415,14 @@ HUGE_STEPS = {
     "batch": "{{ [1] | batch(30000000, 0) | list }}",
     "hoch": "{{ 10 ** 10000000 }}",
     "summe-von-listen": "{{ ([[1]] * 300000) | sum(start=[]) | length }}",
+    # each of these doubled a text of 9,000,000 characters unchecked (a few steps: gigabytes)
+    "plus": "{% set a = 'x' * 9000000 %}{% set b = a + a %}{% set c = b + b %}{{ c | length }}",
+    "plus-listen": "{% set a = [1] * 900000 %}{% set b = a + a %}{% set c = b + b %}{{ c | length }}",
+    "tilde": "{% set a = 'x' * 9000000 %}{{ (a ~ a ~ a ~ a ~ a ~ a) | length }}",
+    "format-felder": "{% set a = 'x' * 9000000 %}{{ ('{0}' * 20).format(a) | length }}",
+    "prozent-felder": "{% set a = 'x' * 9000000 %}{{ ('%(a)s' * 20) % {'a': a} }}",
+    "prozent-argumente": "{% set a = 'x' * 9000000 %}{{ '%s%s%s%s%s%s' % (a, a, a, a, a, a) }}",
+    "format-filter-felder": "{% set a = 'x' * 9000000 %}{{ ('%(a)s' * 6) | format(a=a) }}",
 }
 
 

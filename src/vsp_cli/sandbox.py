@@ -13,8 +13,8 @@ The budget bounds what one render may cost, whatever the template does:
   `_vsp_loop`, which wraps the iterable of every `{% for %}` when the template is compiled. The clock is read
   at every 64th step only: a statement's render has a few dozen.
 - Size (`MAX_TEMPLATE_CHARS`): the output, and every text, list or number a step makes. Steps that could make a huge
-  value out of small ones at once are checked before they run: `*` and `**`, padding and widths (`center`,
-  `indent`, format specifications), `replace` and `join`.
+  value out of small ones at once are checked before they run: `+`, `~`, `*` and `**`, padding and widths
+  (`center`, `indent`, format specifications), the texts a format puts in, `replace` and `join`.
 
 Exceeding it raises `BudgetExceeded`, which the caller reports as a located `template-budget` error: never
 a hang, never an internal error.
@@ -31,6 +31,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from jinja2 import nodes
+from jinja2.compiler import CodeGenerator, Frame, optimizeconst
 from jinja2.runtime import Context, Macro
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedFormatter
 
@@ -132,9 +133,12 @@ _DIGITS = re.compile(r"\d+")
 
 
 def _printf(template: str, args: Any) -> None:
-    """Refuse `%`-formatting whose widths (written, or taken from the arguments by `*`) are too wide."""
+    """Refuse `%`-formatting whose widths (written, or taken from the arguments by `*`) are too wide, or whose
+    texts put in would make too long a text (`"%(a)s%(a)s…" % {"a": long}` repeats one)."""
     starred = False
+    fields = 0
     for m in _PRINTF_FIELD.finditer(template):
+        fields += 1
         for part in m.groups():
             if part == "*":
                 starred = True
@@ -142,6 +146,14 @@ def _printf(template: str, args: Any) -> None:
                 _width(int(part))
     if starred:
         _widths(args if isinstance(args, tuple) else (args,), {})
+    if isinstance(args, Mapping):  # a key may be put in at every field
+        longest = max((len(v) for v in args.values() if isinstance(v, str)), default=0)
+        _chars(len(template) + fields * longest)
+    else:  # each field takes the next argument
+        _chars(
+            len(template)
+            + sum(len(v) for v in (args if isinstance(args, tuple) else (args,)) if isinstance(v, str))
+        )
 
 
 def _spec(spec: str) -> None:
@@ -192,8 +204,22 @@ def _join(separator: Any, items: Sequence[Any]) -> None:
         _chars(len(separator) * max(len(items) - 1, 0) + sum(len(str(item)) for item in items))
 
 
+def _add(left: Any, right: Any) -> None:
+    if isinstance(left, str) and isinstance(right, str):
+        _chars(len(left) + len(right))
+    elif isinstance(left, list | tuple) and isinstance(right, list | tuple):
+        _items(len(left) + len(right))
+
+
+def _items(count: int) -> None:
+    if count > MAX_TEMPLATE_ITEMS:
+        raise _too_big(f"mehr als {german_number(MAX_TEMPLATE_ITEMS)} Einträge, Grenze MAX_TEMPLATE_ITEMS")
+
+
 def _binop_check(operator: str, left: Any, right: Any) -> None:
-    if operator == "*":
+    if operator == "+":
+        _add(left, right)
+    elif operator == "*":
         _multiply(left, right)
     elif operator == "**":
         _power(left, right)
@@ -249,7 +275,7 @@ def _filter_check(name: str, value: Any, args: tuple[Any, ...], kwargs: dict[str
         separator = args[0] if args else kwargs.get("d", "")
         _join(separator, value)
     elif name == "format" and isinstance(value, str):
-        _printf(value, args)
+        _printf(value, kwargs or args)  # what Jinja's `format` passes to `%`
     elif name == "sum" and not isinstance(value, str):
         # lists added up copy the sum so far at each step: a million short ones took hours
         value = list(value)
@@ -342,18 +368,48 @@ def _too_long_output() -> BudgetExceeded:
 
 
 class _Formatter(SandboxedFormatter):
-    """`str.format` in the sandbox, refusing widths beyond `MAX_TEMPLATE_WIDTH` (`"{:>999999999}"`)."""
+    """`str.format` in the sandbox, refusing widths beyond `MAX_TEMPLATE_WIDTH` (`"{:>999999999}"`) and fields
+    that together would make too long a text (`"{0}{0}{0}…".format(long)`): counted as they are made."""
+
+    made = 0
+
+    def vformat(self, format_string: str, args: Sequence[Any], kwargs: Mapping[str, Any]) -> str:
+        self.made = len(format_string)
+        return super().vformat(format_string, args, kwargs)
 
     def format_field(self, value: Any, format_spec: str) -> Any:
         _step()
         _spec(format_spec)
-        return sized(super().format_field(value, format_spec))
+        field = sized(super().format_field(value, format_spec))
+        self.made += len(field)
+        _chars(self.made)
+        return field
+
+
+class _CodeGenerator(CodeGenerator):
+    """Jinja's code generator, with every `~` going through `Sandbox.concat_checked`: Jinja joins its pieces
+    directly, so `a ~ a` doubled a text at each step, past any limit."""
+
+    @optimizeconst
+    def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
+        if frame.eval_ctx.volatile:
+            join = "(markup_join if context.eval_ctx.volatile else str_join)"
+        elif frame.eval_ctx.autoescape:
+            join = "markup_join"
+        else:
+            join = "str_join"
+        self.write(f"environment.concat_checked({join}, (")
+        for arg in node.nodes:
+            self.visit(arg, frame)
+            self.write(", ")
+        self.write("))")
 
 
 class Sandbox(ImmutableSandboxedEnvironment):
     """Jinja's immutable sandbox with vsp's budget; nothing random, nothing that reaches beyond the data."""
 
-    intercepted_binops = frozenset({"*", "**", "%"})
+    intercepted_binops = frozenset({"+", "*", "**", "%"})
+    code_generator_class = _CodeGenerator
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -382,6 +438,13 @@ class Sandbox(ImmutableSandboxedEnvironment):
         _step()
         _binop_check(operator, left, right)
         return sized(super().call_binop(context, operator, left, right))
+
+    def concat_checked(self, join: Callable[[Iterable[Any]], str], pieces: tuple[Any, ...]) -> str:
+        """`~`: the pieces joined by Jinja's `join`, texts counted before they are joined."""
+        _step()
+        _chars(sum(len(piece) for piece in pieces if isinstance(piece, str)))
+        joined: str = sized(join(pieces))
+        return joined
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         # no budget step: reading attributes repeatedly takes a loop or a call, which step
