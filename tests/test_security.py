@@ -22,7 +22,7 @@ from vsp_cli.cli import main
 from vsp_cli.config import load_config
 from vsp_cli.diagnostics import Diagnostic, quote, quote_path
 from vsp_cli.errors import ConfigError, TemplateError
-from vsp_cli.limits import QUOTE_LIMIT
+from vsp_cli.limits import MAX_TEMPLATE_MEMORY, QUOTE_LIMIT
 from vsp_cli.mdlinks import safe_target
 from vsp_cli.model import Statement
 from vsp_cli.settings import RenderSettings
@@ -443,6 +443,51 @@ def test_a_step_that_would_make_a_huge_value_is_refused_before_it_runs(tmp_path:
     assert caught.value.diagnostics[0].code == "template-budget", caught.value.diagnostics[0].message
     assert peak < 50_000_000
     assert time.process_time() - started < 1
+
+
+#: Templates that keep many values alive at once, each within the limits: gigabytes before the fix.
+MANY_VALUES = {
+    "liste-als-text": "{% set a = 'x' * 9000000 %}{{ ([a] * 200) | string | length }}",
+    "map-list": "{% set a = 'x' * 9000000 %}{{ ([a] * 200) | map('upper') | list | length }}",
+    "sortieren": "{% set a = 'x' * 9000000 %}{{ ([a] * 200) | sort | length }}",
+}
+_MEMORY_PROBE = """
+import resource, sys
+from pathlib import Path
+from vsp_cli import api
+from vsp_cli.errors import TemplateError
+from vsp_cli.settings import RenderSettings
+try:
+    api.render_markdown(api.load(Path(sys.argv[1])), RenderSettings(template_dir=Path(sys.argv[2])))
+except TemplateError as exc:
+    print(exc.diagnostics[0].code)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="the memory cap needs Linux")
+@pytest.mark.parametrize("source", MANY_VALUES.values(), ids=list(MANY_VALUES))
+def test_a_template_keeping_many_values_alive_ends_within_its_memory(tmp_path: Path, source: str) -> None:
+    import resource
+    import subprocess
+    import sys
+
+    folder = _template_folder(tmp_path, "Kopf\n" + source)
+
+    def guard() -> None:  # without the cap, the probe fails here instead of filling the machine
+        resource.setrlimit(resource.RLIMIT_AS, (3_000_000_000, resource.getrlimit(resource.RLIMIT_AS)[1]))
+
+    done = subprocess.run(
+        [sys.executable, "-c", _MEMORY_PROBE, str(SEED), str(folder)],
+        capture_output=True,
+        text=True,
+        preexec_fn=guard,
+        timeout=60,
+        check=True,
+    )
+    code, peak = done.stdout.split()
+    assert code == "template-budget"
+    assert int(peak) < MAX_TEMPLATE_MEMORY + 200_000_000
 
 
 def test_a_runaway_template_costs_one_statement_not_the_batch(

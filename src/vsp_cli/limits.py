@@ -98,6 +98,11 @@ MAX_TEMPLATE_ITEMS = 1_000_000
 MAX_TEMPLATE_WIDTH = 1_000_000
 #: Largest integer a step may make, in bits: `10 ** 10 ** 8` would compute for minutes in one step.
 MAX_TEMPLATE_BITS = 100_000
+#: Memory one render may add to its process, in bytes. The limits above bound each value a step makes, not how
+#: many are alive at once: a list of a hundred references to one long text is printed as a hundred copies
+#: (`[a] * 100 | string`), and `map("upper") | list` keeps each result. Enforced as a limit on the process's
+#: address space while the render runs (`sandbox.memory_cap`, Linux).
+MAX_TEMPLATE_MEMORY = 400_000_000
 
 # --- builds ----------------------------------------------------------------------------------------------------
 

@@ -16,15 +16,21 @@ The budget bounds what one render may cost, whatever the template does:
   value out of small ones at once are checked before they run: `+`, `~`, `*` and `**`, padding and widths
   (`center`, `indent`, format specifications), the texts a format puts in, `replace` and `join`.
 
+- Memory (`MAX_TEMPLATE_MEMORY`): the values alive at once, each within the limits above, may not together
+  take more (`memory_cap`, Linux): an allocation past it raises `MemoryError`.
+
 Exceeding it raises `BudgetExceeded`, which the caller reports as a located `template-budget` error: never
 a hang, never an internal error.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import itertools
+import os
 import re
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
@@ -40,14 +46,50 @@ from .limits import (
     MAX_TEMPLATE_BITS,
     MAX_TEMPLATE_CHARS,
     MAX_TEMPLATE_ITEMS,
+    MAX_TEMPLATE_MEMORY,
     MAX_TEMPLATE_SECONDS,
     MAX_TEMPLATE_WIDTH,
 )
+
+try:
+    import resource
+except ImportError:  # Windows: no limit on memory beyond the values' own
+    resource = None  # type: ignore[assignment]
 
 #: Reads the clock at every 64th step.
 _CLOCK_EVERY = 63
 #: The filter that wraps the iterable of every for loop.
 LOOP_FILTER = "_vsp_loop"
+
+
+@contextlib.contextmanager
+def memory_cap() -> Iterator[None]:
+    """While the block runs, the process may take no more than `MAX_TEMPLATE_MEMORY` bytes of address space
+    beyond what it has: an allocation past that raises `MemoryError` (which the caller reports as the template's
+    budget) instead of filling the machine. Python cannot count a render's memory itself; the limit is the
+    operating system's (`RLIMIT_AS`), so it is set only where it is kept (Linux, which tells the size through
+    /proc) and only in a process running a single thread, which no other thread's allocation can then fail."""
+    if resource is None or threading.active_count() != 1:
+        yield
+        return
+    try:
+        with open("/proc/self/statm", "rb") as fh:
+            size = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    except (OSError, ValueError, IndexError):
+        yield
+        return
+    cap = size + MAX_TEMPLATE_MEMORY
+    if hard != resource.RLIM_INFINITY:
+        cap = min(cap, hard)
+    if soft != resource.RLIM_INFINITY and soft <= cap:
+        yield  # a tighter limit already holds
+        return
+    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
 class BudgetExceeded(Exception):

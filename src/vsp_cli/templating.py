@@ -36,7 +36,7 @@ from .diagnostics import Diagnostic, Severity, Span, shorten
 from .errors import TemplateError
 from .fileio import open_regular, write_atomic
 from .resources import builtin_templates_dir
-from .sandbox import CURRENT, Budget, BudgetExceeded, Sandbox
+from .sandbox import CURRENT, Budget, BudgetExceeded, Sandbox, memory_cap
 
 #: Exceptions a template can provoke by itself (calling a method wrongly, dividing by zero, including or calling
 #: itself without end, …): reported as a problem of the template, not as an internal error of vsp.
@@ -224,7 +224,8 @@ def render(env: jinja2.Environment, name: str, context: Mapping[str, Any]) -> st
     try:
         template = _template(env, name)
         try:
-            return template.render(context)  # the output bounded by the sandbox's `concat`
+            with memory_cap() if isinstance(env, Sandbox) else contextlib.nullcontext():
+                return template.render(context)  # the output bounded by the sandbox's `concat`
         except jinja2.TemplateSyntaxError as exc:  # an {% include %} or {% extends %} of a broken file
             raise TemplateError([_syntax(exc, name)]) from None
         except jinja2.TemplateNotFound as exc:
