@@ -355,6 +355,44 @@ def test_templates_have_nothing_random(tmp_path: Path, source: str) -> None:
     )
 
 
+#: Values Python prints with their address or in the order of their hashes: different bytes in every process.
+UNSTABLE = (
+    "{{ [1, 2] | map('string') }} {{ [1, 2] | reverse }} {{ [1] | select }} {{ statement | items }}",
+    "{{ ''.upper }} {{ statement.items }} {{ range }} {{ statement.punkte_for }} {{ cycler(1) }} {{ joiner() }}",
+    "{% block b %}{{ self.b }}{% endblock %} {% for i in [1] %}{{ loop.cycle }}{% endfor %}",
+    "{% for v in statement.values() %}{{ v if v is callable }}{% endfor %} {{ statement.values() | list | last }}",
+    "{{ (statement.keys() - ['nummer']) | list }} {{ '{}'.format(''.upper) }} {{ '%s' | format(range) }}",
+)
+_RENDER_PROBE = """
+import sys
+from pathlib import Path
+from vsp_cli import api
+from vsp_cli.settings import RenderSettings
+sys.stdout.write(api.render_markdown(api.load(Path(sys.argv[1])), RenderSettings(template_dir=Path(sys.argv[2]))))
+"""
+
+
+def test_a_template_prints_the_same_bytes_in_every_process(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    folder = _template_folder(tmp_path, "\n\n".join(UNSTABLE))
+    runs = {
+        subprocess.run(
+            [sys.executable, "-c", _RENDER_PROBE, str(SEED), str(folder)],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+        ).stdout
+        for seed in (1, 2)
+    }
+    assert len(runs) == 1, runs
+    [text] = runs
+    assert "0x" not in text
+    assert "<Folge " in text and "<Funktion punkte_for>" in text
+
+
 RUNAWAYS = {
     "schleifen-ohne-ausgabe": "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
     "schleife-mit-bedingung": (

@@ -411,14 +411,26 @@ def _statement(statement: Statement) -> dict[str, Any]:
     data["ist_neufassung"] = statement.ist_neufassung
     data["ist_petition"] = statement.ist_petition
     data["ticked"] = sorted(statement.ticked)
-    punkte = {option: tuple(statement.punkte_for(option)) for option in data["ticked"]}
-
-    def punkte_for(option: str) -> list[str]:
-        """The `punkte` of every entry ticking `option`, in order."""
-        return list(punkte.get(str(option), ()))
-
-    data["punkte_for"] = punkte_for
+    data["punkte_for"] = _PunkteFor(
+        {option: tuple(statement.punkte_for(option)) for option in data["ticked"]}
+    )
     return data
+
+
+class _PunkteFor:
+    """`statement.punkte_for(option)`: the `punkte` of every entry ticking `option`, in order. An object of its
+    own rather than a function, which would print with its address (different bytes in every run)."""
+
+    __slots__ = ("_punkte",)
+
+    def __init__(self, punkte: dict[str, tuple[str, ...]]) -> None:
+        self._punkte = punkte
+
+    def __call__(self, option: str) -> list[str]:
+        return list(self._punkte.get(str(option), ()))
+
+    def __repr__(self) -> str:
+        return "<Funktion punkte_for>"
 
 
 def _settings(settings: RenderSettings, labels: dict[str, str]) -> dict[str, Any]:

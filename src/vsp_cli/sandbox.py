@@ -4,7 +4,8 @@ A template may come with a pull request. In a plain `jinja2.Environment` it reac
 (`cycler.__init__.__globals__`); Jinja's `ImmutableSandboxedEnvironment` refuses attributes starting with `_`
 and anything that changes a list or a mapping, and the context holds plain data only (`markdown.context`), so
 no object with methods that reach files or the process is in reach. Nothing random either: `random` and
-`lipsum` are gone, so the same input gives the same bytes.
+`lipsum` are gone, and nothing prints an address or a set's order (`_stable`), so the same input gives the same
+bytes.
 
 The budget bounds what one render may cost, whatever the template does:
 
@@ -32,6 +33,7 @@ import os
 import re
 import threading
 import time
+import types
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from typing import Any
@@ -151,7 +153,87 @@ def sized(value: Any) -> Any:
         raise _too_big(
             f"eine Zahl mit mehr als {german_number(MAX_TEMPLATE_BITS)} Bit, Grenze MAX_TEMPLATE_BITS"
         )
+    elif type(value) not in _SMALL:
+        return _stable(value)
     return value
+
+
+# --- the same text for the same input -----------------------------------------------------------------------
+#
+# Python prints a function, a method, a generator or an object without a text of its own with its address
+# (`<generator object … at 0x7f3a…>`), and a set in the order of its hashes, which differ from process to
+# process: a template printing `[1] | map("string")` (a `| list` forgotten), `"".upper` or `cycler()` made
+# different bytes in every run. Such values reach a template only through the sandbox's steps (attributes,
+# items, calls, filters, operators) and its globals; each comes back as a stand-in that prints its kind alone
+# and that the sandbox unwraps before using it, and a set as a sorted list.
+
+
+class _Opaque:
+    """A value whose own text names its address; prints as `<kind name>`."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: Any) -> None:
+        self._value = value
+
+    def __repr__(self) -> str:
+        kind = (
+            "Funktion" if callable(self._value) else "Folge" if hasattr(self._value, "__next__") else "Objekt"
+        )
+        name = getattr(self._value, "__name__", None) or type(self._value).__name__
+        return f"<{kind} {name}>"
+
+
+class _OpaqueCallable(_Opaque):
+    __slots__ = ()
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:  # as the sandbox calls it: never, it unwraps first
+        raise TypeError("nur über die Sandbox aufrufbar")
+
+
+class _OpaqueIterator(_Opaque):
+    __slots__ = ()
+
+    def __iter__(self) -> Iterator[Any]:
+        return self
+
+    def __next__(self) -> Any:
+        return sized(next(self._value))
+
+
+#: The texts of types that print an address (or a set's order).
+_ADDRESS_REPRS: frozenset[object] = frozenset(
+    {
+        object.__repr__,
+        types.FunctionType.__repr__,
+        types.BuiltinFunctionType.__repr__,
+        types.MethodType.__repr__,
+        types.MethodWrapperType.__repr__,
+        types.GeneratorType.__repr__,
+    }
+)
+
+
+def _stable(value: Any) -> Any:
+    """`value`, or a stand-in that prints the same in every process (see above)."""
+    if isinstance(value, set | frozenset):
+        try:
+            return sorted(value)
+        except TypeError:
+            return sorted(value, key=repr)
+    text: object = type(value).__repr__
+    if isinstance(value, _Opaque) or text not in _ADDRESS_REPRS:
+        return value
+    if callable(value):
+        return _OpaqueCallable(value)
+    if hasattr(value, "__next__"):
+        return _OpaqueIterator(value)
+    return _Opaque(value)
+
+
+def unwrapped(value: Any) -> Any:
+    """The value a stand-in of `_stable` stands for."""
+    return value._value if isinstance(value, _Opaque) else value
 
 
 def _width(value: Any) -> None:
@@ -378,7 +460,7 @@ def _loop(iterable: Iterable[Any]) -> Iterable[Any]:
 def _stepping(iterable: Iterable[Any], budget: Budget) -> Iterator[Any]:
     for item in iterable:
         budget.step()
-        yield item
+        yield sized(item)
 
 
 def _bounded_concat(pieces: Iterable[str]) -> str:
@@ -450,12 +532,13 @@ class _CodeGenerator(CodeGenerator):
 class Sandbox(ImmutableSandboxedEnvironment):
     """Jinja's immutable sandbox with vsp's budget; nothing random, nothing that reaches beyond the data."""
 
-    intercepted_binops = frozenset({"+", "*", "**", "%"})
+    intercepted_binops = frozenset({"+", "-", "*", "**", "%"})
     code_generator_class = _CodeGenerator
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.globals.pop("lipsum", None)  # random text; `range` is the sandbox's own, at most 100,000 steps
+        self.globals["range"] = _stable(self.globals["range"])  # a function: printed with its address
         self._unguarded = {name: func for name, func in self.filters.items() if name != "random"}
         self.tests = {name: _guarded_test(test) for name, test in self.tests.items()}
         self.concat = _bounded_concat  # type: ignore[method-assign]
@@ -490,6 +573,7 @@ class Sandbox(ImmutableSandboxedEnvironment):
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         # no budget step: reading attributes repeatedly takes a loop or a call, which step
+        obj = unwrapped(obj)
         if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
             # what Jinja does after looking for an attribute that a mapping does not have: the context's
             # mappings are read this way hundreds of times a render
@@ -511,10 +595,11 @@ class Sandbox(ImmutableSandboxedEnvironment):
         return type(obj) is Macro or super().is_safe_callable(obj)  # a template's own macro
 
     def getitem(self, obj: Any, argument: Any) -> Any:
-        return sized(super().getitem(obj, argument))
+        return sized(super().getitem(unwrapped(obj), argument))
 
     def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         _step()
+        __obj = unwrapped(__obj)
         if type(__obj) is not Macro:
             args = _call_check(__obj, args, kwargs)
         return sized(super().call(__context, __obj, *args, **kwargs))
