@@ -822,6 +822,34 @@ def test_an_orphan_is_hashed_no_further_than_its_recorded_size(
     assert out / "a.md" not in hashed and (out / "a.md").is_file()
 
 
+@pytest.mark.parametrize(
+    "record",
+    [
+        "{\n" + ",\n".join(f'"{i}.pdf": 0' for i in range(101)) + "\n}\n",  # as vsp writes, too many
+        "{" + ",".join(f'"{i}.pdf":0' for i in range(101)) + "}",  # the format before 0.3
+        '{\n"a.md": [' + "0," * 200 + "0]\n}\n",  # one entry of many values
+    ],
+    ids=["entries", "old-format", "values"],
+)
+def test_a_record_of_more_entries_or_values_than_allowed_is_not_read(
+    rendered: Path, record: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # within MAX_RECORD_BYTES, 4,000,000 tiny entries took 1.4 GB and 26 s (1.8 GB, 47 s in the old format)
+    monkeypatch.setattr(build.record, "MAX_RECORD_ENTRIES", 100, raising=False)
+    out = rendered / "out"
+    (out / RECORD_NAME).write_text(record, encoding="utf-8")
+    loads: list[str] = []
+    real_loads = json.loads
+    monkeypatch.setattr(
+        build.record.json, "loads", lambda text, **k: loads.append(text) or real_loads(text, **k)
+    )
+    records = build.record.load_records([str(out)])
+    assert len(records) <= 1 and records.get(str(out / "a.md")) is None
+    assert all(len(text) < 100 for text in loads)  # nothing large was parsed
+    code, _, err = vsp(capsys, "render", str(rendered / "in"), "-o", str(out), "-f", "md")
+    assert code == 0 and "2 gerendert" in err
+
+
 def test_the_key_is_made_once_readable_by_the_user_alone(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

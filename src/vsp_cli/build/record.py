@@ -30,7 +30,7 @@ from typing import Any, BinaryIO, NamedTuple, cast
 
 from ..diagnostics import Diagnostic, Severity, Span
 from ..fileio import read_regular, real, write_atomic_pieces
-from ..limits import MAX_OUTPUT_BYTES, MAX_RECORD_BYTES
+from ..limits import MAX_OUTPUT_BYTES, MAX_RECORD_BYTES, MAX_RECORD_ENTRIES
 from . import fingerprints
 from .jobs import Job, Outcome, OutcomeStatus, shown_path
 
@@ -248,21 +248,25 @@ def _record_texts(folder: Path) -> dict[str, str]:
         text = raw.decode("utf-8") if len(raw) <= MAX_RECORD_BYTES else ""
     except (OSError, UnicodeDecodeError):
         return {}
-    lines = text.split("\n")
-    if lines[0] == "{" and lines[-2:] == ["}", ""]:
+    del raw
+    if text.startswith("{\n") and text.endswith("\n}\n"):  # as vsp writes it: one entry a line
+        if text.count("\n") - 2 > MAX_RECORD_ENTRIES:
+            return {}  # forged, or far more than any folder holds: render again
         found = {}
         decoder = json.JSONDecoder()
-        for line in lines[1:-2]:
+        for line in text[2:-3].split("\n"):
             try:
                 name, end = decoder.raw_decode(line)
             except ValueError:
                 break
-            rest = line[end:].lstrip()
-            if not (isinstance(name, str) and rest.startswith(":")):
+            colon = _COLON.match(line, end)
+            if not (isinstance(name, str) and colon):
                 break
-            found[name] = rest[1:].strip().removesuffix(",")
+            found[name] = line[colon.end() :].rstrip().removesuffix(",")
         else:
             return found
+    if _values(text) > MAX_RECORD_ENTRIES:
+        return {}  # each value costs json.loads far more than its bytes
     try:  # written otherwise (by hand, or by vsp before 0.3)
         data = json.loads(text)
     except (ValueError, RecursionError):  # damaged (a record nested 100,000 deep): render again
@@ -270,6 +274,15 @@ def _record_texts(folder: Path) -> dict[str, str]:
     if not isinstance(data, dict):
         return {}
     return {str(name): json.dumps(value) for name, value in data.items()}
+
+
+_COLON = re.compile(r"\s*:\s*")
+
+
+def _values(text: str) -> int:
+    """At least as many as the values in the JSON `text` (each but the first of a list or an object follows a
+    comma), counted without parsing it."""
+    return text.count(",") + text.count("[") + text.count("{") + 1
 
 
 #: The name of an output file vsp writes: no folder part, and one of its suffixes.
@@ -284,8 +297,9 @@ class Records(Mapping[str, RecordEntry]):
         self._texts = texts
 
     def __getitem__(self, key: str) -> RecordEntry:
-        try:
-            entry = RecordEntry.from_json(json.loads(self._texts[key]))
+        text = self._texts[key]
+        try:  # an entry of millions of values (`[0,0,…]`) would take gigabytes to read: not one vsp wrote
+            entry = RecordEntry.from_json(json.loads(text)) if _values(text) <= MAX_RECORD_ENTRIES else None
         except (ValueError, RecursionError):
             entry = None
         if entry is None:
