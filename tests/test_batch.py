@@ -1125,3 +1125,18 @@ def test_two_statements_with_one_number_fail_the_render_at_both_also_when_unchan
     )
     second.write_text(first.read_text(encoding="utf-8").replace("VI-A-10000", "VI-A-10001"), encoding="utf-8")
     assert vsp("render", str(folder), "-o", str(out)).returncode == 0
+
+
+def test_a_run_may_have_more_than_65535_settings(tmp_path: Path) -> None:
+    """A tree of 65,536 folders with a vsp.toml each overflowed the two bytes a job's settings once took (exit
+    123)."""
+    from dataclasses import replace
+
+    from vsp_cli.batch import PlannedJobs
+    from vsp_cli.config import resolve
+
+    base = resolve(None, {"formats": ["md"]})
+    jobs = PlannedJobs(strict=False)
+    for i in range(70_000):
+        jobs.add(tmp_path / f"{i}.yaml", replace(base, output_dir=tmp_path / f"d{i}"))
+    assert jobs[-1].outputs == {"md": tmp_path / "d69999" / "69999.md"}

@@ -122,8 +122,9 @@ class PlannedJobs(Sequence[Job]):
     """The jobs of a run, each made from its statement's path when it is needed.
 
     A job holds its output paths and settings; a run goes over its jobs a few times, and held all at once,
-    thousands of them filled the main process (issue #18). What is kept per statement is its path and, in two
-    bytes, which of the run's few settings apply to it.
+    thousands of them filled the main process (issue #18). What is kept per statement is its path and, in four
+    bytes, which of the run's settings apply to it (usually few; a tree of 65,536 folders with a vsp.toml each
+    overflowed the two bytes once used).
     """
 
     def __init__(self, strict: bool) -> None:
@@ -131,7 +132,7 @@ class PlannedJobs(Sequence[Job]):
         self.sources: list[Path] = []
         self._settings: list[EffectiveSettings] = []
         self._index: dict[int, int] = {}  # id of settings → position in `_settings`
-        self._which = array("H")
+        self._which = array("I")  # at least 4 bytes: one settings per statement
 
     def add(self, source: Path, settings: EffectiveSettings) -> None:
         at = self._index.get(id(settings))
