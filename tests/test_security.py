@@ -110,6 +110,21 @@ def test_no_configuration_message_repeats_a_long_value_whole(tmp_path: Path, sou
         assert SECRET[: QUOTE_LIMIT + 1] not in d.message, d.message
 
 
+def test_a_form_file_named_with_a_nul_character_is_a_located_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # the name reached os.path.realpath, whose ValueError ended every command with exit 123
+    (tmp_path / "vsp.toml").write_text('body = "Stadt"\nformular = "a\\u0000b.toml"\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(tmp_path / "vsp.toml")
+    [problem] = caught.value.diagnostics
+    assert (problem.code, problem.span.line, problem.span.column) == ("invalid-value", 1, 11)
+    shutil.copy(SEED, tmp_path / "a.yaml")
+    for command in ("validate", "render", "config"):
+        code, printed, err = vsp(capsys, command, str(tmp_path / "a.yaml"))
+        assert code == 1 and "Nullzeichen" in printed + err and "Traceback" not in printed + err
+
+
 # --- statements that are links ------------------------------------------------------------------------------
 
 

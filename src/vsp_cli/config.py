@@ -622,6 +622,9 @@ def _unknown_form(
     ref = ref.strip()
     table = data.get("formulare")
     named = [str(name) for name in table] if isinstance(table, dict) else []
+    if ref.endswith(".toml") and "\x00" in ref:  # no file has such a name: the system refuses to look it up
+        message = f"„formular“: Die Formulardatei {quote(ref)} kann es nicht geben (Nullzeichen im Namen)"
+        return [_diagnostic(where, locate(("formular",)), ("formular",), "invalid-value", message)]
     if ref in BUILTIN_IDS or ref in named or ref.endswith(".toml"):
         return []
     listed = f"; aus [formulare]: {', '.join(named)}" if named else ""
