@@ -97,6 +97,11 @@ CONFIGS_ECHOING_VALUES = {
     "platzhalter": f'[labels]\ntitel_antrag = "{{nummer}} {{{SHORT_SECRET}}}"\n',
     "logo": f'logo = "{SECRET}.png"\n',
     "format": f'formats = ["{SECRET}"]\n',
+    "formular": f'formular = "{SECRET}"\n',
+    "formular-name": f'[formulare]\n"{SECRET}.toml" = "a.toml"\n',
+    "formular-datei": f'[formulare]\na = "{SECRET}"\n',
+    "formular-art": f'[formulare]\n"{SECRET}" = 5\n',
+    "formular-fehlt": f'[formulare]\na = "{SECRET}.toml"\n',
 }
 
 

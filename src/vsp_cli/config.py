@@ -159,8 +159,8 @@ def _form_name(value: str) -> str:
     if value in BUILTIN_IDS or value.endswith(".toml") or not value.strip():
         raise PydanticCustomError(
             "form_name",
-            "„{name}“ taugt nicht als Name eines Formulars (eingebaute Ids und Namen auf .toml sind vergeben)",
-            {"name": value},
+            "{name} taugt nicht als Name eines Formulars (eingebaute Ids und Namen auf .toml sind vergeben)",
+            {"name": quote(value)},
         )
     return value
 
@@ -168,7 +168,7 @@ def _form_name(value: str) -> str:
 def _form_file(value: Path, info: ValidationInfo) -> Path:
     if value.suffix != ".toml":
         raise PydanticCustomError(
-            "form_file", "Eine Formulardatei endet auf .toml, nicht „{path}“", {"path": str(value)}
+            "form_file", "Eine Formulardatei endet auf .toml, nicht {path}", {"path": quote(value)}
         )
     path = _anchored(value, info)
     if not is_file(path):
@@ -629,7 +629,7 @@ def _unknown_form(
         return []
     listed = f"; aus [formulare]: {', '.join(named)}" if named else ""
     message = (
-        f"Unbekanntes Formular „{ref}“.{did_you_mean(ref, [*BUILTIN_IDS, *named])} Möglich sind: eingebaut "
+        f"Unbekanntes Formular {quote(ref)}.{did_you_mean(ref, [*BUILTIN_IDS, *named])} Möglich sind: eingebaut "
         f"{', '.join(BUILTIN_IDS)}{listed}; oder eine Datei …/name.toml"
     )
     return [
