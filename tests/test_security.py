@@ -725,6 +725,31 @@ def test_an_output_folder_outside_the_configurations_folder_is_refused(
     assert list((project.parent / "aussen").iterdir()) == []
 
 
+def test_a_configuration_that_links_to_another_projects_cannot_write_there(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # its output_dir was checked against the folder of the file linked to: vsp wrote into the other checkout
+    other = project.parent / "anderes-projekt"
+    other.mkdir()
+    (other / "vsp.toml").write_text('output_dir = "build"\nformats = ["md"]\n', encoding="utf-8")
+    (project / "vsp.toml").symlink_to(other / "vsp.toml")
+    code, out, _ = vsp(capsys, "render", str(project / "standpunkte"))
+    assert code == 1 and f"{other / 'vsp.toml'}:1:14: fehler:" in out and "[output-outside]" in out
+    assert not (other / "build").exists()
+
+
+def test_a_configuration_linked_inside_the_project_keeps_its_outputs_there(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "einstellungen").mkdir()
+    (project / "einstellungen" / "vsp.toml").write_text(
+        'output_dir = "../build"\nformats = ["md"]\n', encoding="utf-8"
+    )
+    (project / "vsp.toml").symlink_to(project / "einstellungen" / "vsp.toml")
+    assert vsp(capsys, "render", str(project / "standpunkte"))[0] == 0
+    assert (project / "build" / "a.md").is_file()
+
+
 def test_an_output_folder_inside_the_project_and_one_named_with_o_are_used(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -638,13 +638,18 @@ def _unknown_form(
 
 
 def _validate(
-    data: Mapping[str, Any], base: Path, where: Path | str, locate: Callable[..., Span], *, file: bool = False
+    data: Mapping[str, Any],
+    base: Path,
+    where: Path | str,
+    locate: Callable[..., Span],
+    *,
+    project: Path | None = None,
 ) -> tuple[ConfigFile | None, list[Diagnostic]]:
-    """Validate settings (of a configuration file, if `file`: then outputs stay inside `base`);
+    """Validate settings (of a configuration file, if `project` is given: then outputs stay inside it);
     `locate(path, key=…)` gives the span of a path. All problems are collected."""
     diagnostics: list[Diagnostic] = []
     values: ConfigFile | None = None
-    context = {"base": base, "project": base} if file else {"base": base}
+    context = {"base": base, "project": project} if project is not None else {"base": base}
     try:
         values = ConfigFile.model_validate(data, context=context)
     except ValidationError as exc:
@@ -682,7 +687,13 @@ def _printed_texts(data: Mapping[str, Any]) -> Iterator[tuple[PathKey, str]]:
 
 
 def load_config(path: Path) -> ProjectConfig:
-    """Read and check a vsp.toml or pyproject.toml; raises `ConfigError` with every located problem."""
+    """Read and check a vsp.toml or pyproject.toml; raises `ConfigError` with every located problem.
+
+    Relative paths in the file are relative to the folder of the file itself (links resolved); outputs stay
+    inside the folder the file was found in: a `vsp.toml` of a repository that is a link to another project's
+    must not make vsp write into that project.
+    """
+    found_in = real(path.parent)
     path = real(path)
     text = _read(path)
     try:
@@ -709,7 +720,7 @@ def load_config(path: Path) -> ProjectConfig:
         raise ConfigError(
             [_diagnostic(path, index.locate(()), (), "invalid-type", "[tool.vsp] muss eine Tabelle sein")]
         )
-    values, diagnostics = _validate(data, path.parent, path, index.locate, file=True)
+    values, diagnostics = _validate(data, path.parent, path, index.locate, project=found_in)
     if values is None:
         raise ConfigError(diagnostics)
     lines: dict[str, int] = {}
