@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -180,6 +181,24 @@ def test_an_unknown_formular_is_located_at_its_value_and_may_name_any_entry_of_f
     assert load_config(config).values.formular == "eigen"
     write(config, 'formular = "eigen"\n[formulare]\neigen = "formulare/fehlt.toml"\n')
     assert [where(d) for d in errors(config)] == [(3, 9, "file-missing")]
+
+
+@pytest.mark.parametrize("kind", ["fehlt", "ordner", "pipe"])
+def test_a_formular_file_that_is_not_there_is_an_error_at_the_configuration(
+    tmp_path: Path, kind: str
+) -> None:
+    """It was reported at the first key of every statement that used it, as „gibt es nicht“ even for a pipe."""
+    if kind == "ordner":
+        (tmp_path / "f.toml").mkdir()
+    elif kind == "pipe":
+        os.mkfifo(tmp_path / "f.toml")
+    config = write(tmp_path / "vsp.toml", 'body = "Stadt Leipzig"\nformular = "f.toml"\n')
+    [found] = errors(config)
+    assert where(found) == (2, 12, "file-missing")
+    assert "f.toml“ gibt es nicht oder ist keine gewöhnliche Datei" in found.message
+    (tmp_path / "f.toml").rmdir() if kind == "ordner" else (tmp_path / "f.toml").unlink(missing_ok=True)
+    write(tmp_path / "f.toml", 'schema = 1\nname = "F"\nerbt = "2014"\n')
+    assert load_config(config).values.formular == "f.toml"
 
 
 @pytest.mark.parametrize(

@@ -611,11 +611,15 @@ def _message(err: ErrorDetails) -> tuple[str, str]:
 
 
 def _unknown_form(
-    data: Mapping[str, Any], locate: Callable[..., Span], where: Path | str, found: list[Diagnostic]
+    data: Mapping[str, Any],
+    locate: Callable[..., Span],
+    where: Path | str,
+    found: list[Diagnostic],
+    base: Path,
 ) -> list[Diagnostic]:
-    """`formular` must name a built-in form, a `.toml` file or a name of `[formulare]`: an error at its value.
-    The names of `[formulare]` count as written, so that one whose file has a problem of its own is not also
-    reported as unknown here."""
+    """`formular` must name a built-in form, a `.toml` file that is there (relative to `base`) or a name of
+    `[formulare]`: an error at its value, not at every statement that uses it. The names of `[formulare]`
+    count as written, so that one whose file has a problem of its own is not also reported as unknown here."""
     ref = data.get("formular")
     if not isinstance(ref, str) or any(d.path[:1] == ("formular",) for d in found):
         return []
@@ -625,7 +629,18 @@ def _unknown_form(
     if ref.endswith(".toml") and "\x00" in ref:  # no file has such a name: the system refuses to look it up
         message = f"„formular“: Die Formulardatei {quote(ref)} kann es nicht geben (Nullzeichen im Namen)"
         return [_diagnostic(where, locate(("formular",)), ("formular",), "invalid-value", message)]
-    if ref in BUILTIN_IDS or ref in named or ref.endswith(".toml"):
+    if ref.endswith(".toml") and ref not in named:
+        try:
+            path = real(base / Path(ref).expanduser())
+        except RuntimeError:  # `~name` of a user this machine does not know
+            path = base / ref
+        if is_file(path):
+            return []
+        message = (
+            f"„formular“: Die Formulardatei {quote_path(path)} gibt es nicht oder ist keine gewöhnliche Datei"
+        )
+        return [_diagnostic(where, locate(("formular",)), ("formular",), "file-missing", message)]
+    if ref in BUILTIN_IDS or ref in named:
         return []
     listed = f"; aus [formulare]: {', '.join(named)}" if named else ""
     message = (
@@ -658,7 +673,7 @@ def _validate(
             code, message = _message(err)
             span = locate(loc, key=err["type"] == "extra_forbidden")
             diagnostics.append(_diagnostic(where, span, loc, code, message))
-    diagnostics += _unknown_form(data, locate, where, diagnostics)
+    diagnostics += _unknown_form(data, locate, where, diagnostics, base)
     labels = data.get("labels")
     if isinstance(labels, dict):
         for key, text in labels.items():
