@@ -862,6 +862,11 @@ def _check_overrides(overrides: Mapping[str, Any], base: Path) -> ConfigFile:
     return values
 
 
+#: The setting name of each label („labels.titel“), made once: a batch holds the sources of every configuration
+#: it found, and a string per label and configuration made the main process grow by kilobytes per `vsp.toml`.
+_LABEL_SETTINGS = {key: f"labels.{key}" for key in LABEL_TARGETS}
+
+
 def resolve(
     config_path: Path | None, cli_overrides: Mapping[str, Any] | None = None, *, cwd: Path | None = None
 ) -> EffectiveSettings:
@@ -892,13 +897,13 @@ def resolve(
             chosen[name], sources[name] = pick(name)
     labels = dict(file_values.labels)
     labels.update(cli.labels)
-    for key in LABEL_TARGETS:
+    for key, name in _LABEL_SETTINGS.items():
         if key in cli.labels:
-            sources[f"labels.{key}"] = SOURCE_CLI
-        elif config is not None and f"labels.{key}" in file_set:
-            sources[f"labels.{key}"] = f"{config.path}:{config.lines[f'labels.{key}']}"
+            sources[name] = SOURCE_CLI
+        elif config is not None and name in file_set:
+            sources[name] = f"{config.path}:{config.lines[name]}"
         else:
-            sources[f"labels.{key}"] = SOURCE_DEFAULT
+            sources[name] = SOURCE_DEFAULT
     forms = FormSources(
         named=dict(chosen["formulare"]),
         config_dir=config.path.parent if config is not None else None,
