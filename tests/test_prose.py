@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Table
+from reportlab.platypus import Flowable, HRFlowable, KeepTogether, Paragraph, SimpleDocTemplate, Table
 
 from conftest import EXAMPLES
 from vsp_cli import hyphenation
@@ -234,6 +234,26 @@ def test_loose_list_item_with_two_paragraphs(plain_renderer: ProseRenderer) -> N
         ("nächster", "2."),
     ]
     assert paras[0].style.leftIndent == paras[1].style.leftIndent
+
+
+def test_a_list_item_that_starts_with_a_table_or_rule_shows_its_bullet_first(
+    plain_renderer: ProseRenderer,
+) -> None:
+    """The bullet of an item whose first block is a table (or a rule) stood below it, beside an empty line,
+    and was read after the table's cells; it is a line of its own above the table, as before a nested list."""
+    source = "- | Kopf | Wert |\n  | --- | --- |\n  | eins | 1 |\n- zwei\n* ---\n\n  drei"
+    flowables = plain_renderer.flowables(source)
+    first_table = next(n for n, f in enumerate(flowables) if tables_in([f]))
+    rule = next(n for n, f in enumerate(flowables) if isinstance(f, HRFlowable))
+    bullets = [(n, p.bulletText, p.text) for n, p in enumerate(flowables) if isinstance(p, Paragraph)]
+    assert [(bullet, text) for _n, bullet, text in bullets] == [
+        ("•", "\xa0"),
+        ("•", "zwei"),
+        ("•", "\xa0"),
+        (None, "drei"),
+    ]
+    assert bullets[0][0] < first_table < bullets[1][0] and bullets[2][0] < rule < bullets[3][0]
+    assert_order(layout(flowables), ["•", "Kopf", "Wert", "eins", "1", "•", "zwei", "•", "drei"])
 
 
 def test_block_quote_is_indented_with_a_rule(plain_renderer: ProseRenderer) -> None:

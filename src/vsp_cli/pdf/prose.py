@@ -902,12 +902,16 @@ class ProseRenderer:
             elif kind in ("code_block", "fence"):
                 add_pieces(self._code_markup(tok.content), styles.code)
             elif kind == "hr":
+                if pending_bullet is not None:  # a list item that starts with a rule: its bullet first
+                    add_paragraph("\u00a0", styles.body)
                 out.append(
                     HRFlowable(
                         width="100%", thickness=0.5, color=styles.rule_color, spaceBefore=2, spaceAfter=8
                     )
                 )
             elif kind == "table_open":
+                if pending_bullet is not None:  # a list item that starts with a table: its bullet above it
+                    add_paragraph("\u00a0", styles.body)
                 i = self._table(tokens, i, indent(), out, containers[-1])
                 continue
             elif kind == "inline":  # inline content outside a paragraph (not produced by CommonMark)
