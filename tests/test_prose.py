@@ -439,6 +439,17 @@ def test_table_too_wide_for_the_page_becomes_lines(plain_renderer: ProseRenderer
     assert_order(text, [f"Kopf{c}: Wert{c}" for c in range(columns)])
 
 
+def test_a_table_too_wide_of_its_header_only_keeps_its_headings(plain_renderer: ProseRenderer) -> None:
+    """Without body rows there was no „Kopf: Wert“ line: the table vanished from the page and the tree."""
+    columns = 14
+    source = "|" + "|".join(f"Kopf{c}" for c in range(columns)) + "|\n|" + "---|" * columns + "\n\nDanach"
+    flowables = plain_renderer.flowables(source)
+    assert not tables_in(flowables)
+    assert texts(flowables) == ["; ".join(f"<b>Kopf{c}</b>" for c in range(columns)), "Danach"]
+    empty = plain_renderer.flowables("|" + " |" * columns + "\n|" + "---|" * columns + "\n\nDanach")
+    assert texts(empty) == ["Danach"]  # no headings: nothing to print, as before
+
+
 def test_markdown_inside_lists_and_quotes_renders(renderer: ProseRenderer) -> None:
     source = (EXAMPLES / "beispiel-mehrere-optionen.yaml").read_text(encoding="utf-8")
     flowables = renderer.flowables(source)
