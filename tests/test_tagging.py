@@ -154,6 +154,20 @@ def test_configured_variants_pass_ua1_and_2a(settings: RenderSettings, tmp_path:
     assert _validate(render_pdf(load_statement(SEED), settings), tmp_path, "variant") == {"ua1": [], "2a": []}
 
 
+def test_a_cmyk_jpeg_logo_is_embedded_as_rgb_and_passes_2a(tmp_path: Path) -> None:
+    """A CMYK JPEG (as print shops deliver logos) was embedded as DeviceCMYK, which PDF/A forbids beside the
+    sRGB output intent (page-validation: PDFA2A-DEVICE-CMYK-001)."""
+    from PIL import Image
+
+    logo = tmp_path / "logo.jpg"
+    Image.new("CMYK", (120, 60), (0, 90, 90, 10)).save(logo, "JPEG")
+    data = render_pdf(load_statement(SEED), RenderSettings(logo=logo))
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        [image] = pdf.pages[0].get_images().values()
+        assert image.ColorSpace == "/DeviceRGB" and (image.Width, image.Height) == (120, 60)
+    assert _validate(data, tmp_path, "cmyk") == {"ua1": [], "2a": []}
+
+
 @pytest.mark.parametrize("pages", sorted(LENGTHS))
 def test_statements_of_1_10_and_50_pages_pass_ua1_and_2a(
     pages: int, long_pdfs: dict[int, bytes], tmp_path: Path

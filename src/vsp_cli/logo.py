@@ -139,6 +139,9 @@ def _decoded(path: Path) -> Logo:
                 )
             image.load()  # decoded in full: broken data is found here, not while a page is drawn
             image = _upright(image)
+            if image.mode == "CMYK":
+                # PDF/A: with the sRGB output intent no image may be DeviceCMYK; the colours as viewers show them
+                image = image.convert("RGB")
             width, height = image.size
             reader = ImageReader(image)
             _convert(reader)
@@ -200,7 +203,7 @@ _ORIENTATION_TAG = 0x0112
 
 
 def _convert(reader: ImageReader) -> None:
-    """Convert the pixels as the PDF will (to RGB, gray or CMYK, with the alpha channel or transparent colour
+    """Convert the pixels as the PDF will (to RGB or gray, with the alpha channel or transparent colour
     apart), so that data Pillow decodes but cannot convert (a palette image whose transparency lists more
     entries than its palette has) fails here, not while a page is drawn. ReportLab keeps the result for the draw.
     """
