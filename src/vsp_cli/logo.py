@@ -210,9 +210,10 @@ def _convert(reader: ImageReader) -> None:
     converted: Any = reader
     try:
         converted.getRGBData()
-        if converted._dataA is not None:
+        if converted._dataA is not None:  # an alpha channel: the PDF asks for no transparent colour then
             converted._dataA.getRGBData()
-        converted.getTransparent()
+        else:
+            converted.getTransparent()
     except Exception as exc:
         context = exc.__context__  # ReportLab raises Pillow's error again with object ids added
         raise (context if isinstance(context, Exception) and type(context) is type(exc) else exc) from None
