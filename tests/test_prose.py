@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Table
+from reportlab.platypus import Flowable, HRFlowable, KeepTogether, Paragraph, SimpleDocTemplate, Table
 
 from conftest import EXAMPLES
 from vsp_cli import hyphenation
@@ -236,6 +236,26 @@ def test_loose_list_item_with_two_paragraphs(plain_renderer: ProseRenderer) -> N
     assert paras[0].style.leftIndent == paras[1].style.leftIndent
 
 
+def test_a_list_item_that_starts_with_a_table_or_rule_shows_its_bullet_first(
+    plain_renderer: ProseRenderer,
+) -> None:
+    """The bullet of an item whose first block is a table (or a rule) stood below it, beside an empty line,
+    and was read after the table's cells; it is a line of its own above the table, as before a nested list."""
+    source = "- | Kopf | Wert |\n  | --- | --- |\n  | eins | 1 |\n- zwei\n* ---\n\n  drei"
+    flowables = plain_renderer.flowables(source)
+    first_table = next(n for n, f in enumerate(flowables) if tables_in([f]))
+    rule = next(n for n, f in enumerate(flowables) if isinstance(f, HRFlowable))
+    bullets = [(n, p.bulletText, p.text) for n, p in enumerate(flowables) if isinstance(p, Paragraph)]
+    assert [(bullet, text) for _n, bullet, text in bullets] == [
+        ("•", "\xa0"),
+        ("•", "zwei"),
+        ("•", "\xa0"),
+        (None, "drei"),
+    ]
+    assert bullets[0][0] < first_table < bullets[1][0] and bullets[2][0] < rule < bullets[3][0]
+    assert_order(layout(flowables), ["•", "Kopf", "Wert", "eins", "1", "•", "zwei", "•", "drei"])
+
+
 def test_block_quote_is_indented_with_a_rule(plain_renderer: ProseRenderer) -> None:
     flowables = plain_renderer.flowables("Vorher\n\n> Zitat eins\n>\n> > tiefer\n\nNachher")
     before, first, deeper, after = paragraphs(flowables)
@@ -417,6 +437,17 @@ def test_table_too_wide_for_the_page_becomes_lines(plain_renderer: ProseRenderer
     assert not tables_in(flowables)
     text = " ".join(layout(flowables).split())
     assert_order(text, [f"Kopf{c}: Wert{c}" for c in range(columns)])
+
+
+def test_a_table_too_wide_of_its_header_only_keeps_its_headings(plain_renderer: ProseRenderer) -> None:
+    """Without body rows there was no „Kopf: Wert“ line: the table vanished from the page and the tree."""
+    columns = 14
+    source = "|" + "|".join(f"Kopf{c}" for c in range(columns)) + "|\n|" + "---|" * columns + "\n\nDanach"
+    flowables = plain_renderer.flowables(source)
+    assert not tables_in(flowables)
+    assert texts(flowables) == ["; ".join(f"<b>Kopf{c}</b>" for c in range(columns)), "Danach"]
+    empty = plain_renderer.flowables("|" + " |" * columns + "\n|" + "---|" * columns + "\n\nDanach")
+    assert texts(empty) == ["Danach"]  # no headings: nothing to print, as before
 
 
 def test_markdown_inside_lists_and_quotes_renders(renderer: ProseRenderer) -> None:

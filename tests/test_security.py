@@ -1056,6 +1056,21 @@ def test_a_pdf_does_not_depend_on_where_its_logo_lies(tmp_path: Path) -> None:
     assert here == there
 
 
+def test_a_palette_logo_with_partly_transparent_colours_is_drawn_with_its_mask(tmp_path: Path) -> None:
+    """A palette PNG with an alpha value per colour (as pngquant and other optimisers write logos) was refused as
+    broken („can't concat int to bytes“): the check asked for a single transparent colour, which ReportLab never
+    does for an image with an alpha channel."""
+    from PIL import Image
+
+    rgba = Image.new("RGBA", (40, 20), (0, 0, 0, 0))
+    rgba.paste((200, 0, 0, 255), (0, 0, 20, 20))
+    rgba.paste((0, 0, 200, 128), (20, 0, 40, 20))
+    rgba.convert("P").save(tmp_path / "logo.png")
+    assert isinstance(Image.open(tmp_path / "logo.png").info.get("transparency"), bytes)
+    data = api.render_pdf(api.load(SEED), RenderSettings(logo=tmp_path / "logo.png"))
+    assert b"/SMask" in data
+
+
 def test_a_logo_with_transparency_is_drawn_with_its_mask(tmp_path: Path) -> None:
     from PIL import Image
 

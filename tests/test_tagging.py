@@ -154,6 +154,20 @@ def test_configured_variants_pass_ua1_and_2a(settings: RenderSettings, tmp_path:
     assert _validate(render_pdf(load_statement(SEED), settings), tmp_path, "variant") == {"ua1": [], "2a": []}
 
 
+def test_a_cmyk_jpeg_logo_is_embedded_as_rgb_and_passes_2a(tmp_path: Path) -> None:
+    """A CMYK JPEG (as print shops deliver logos) was embedded as DeviceCMYK, which PDF/A forbids beside the
+    sRGB output intent (page-validation: PDFA2A-DEVICE-CMYK-001)."""
+    from PIL import Image
+
+    logo = tmp_path / "logo.jpg"
+    Image.new("CMYK", (120, 60), (0, 90, 90, 10)).save(logo, "JPEG")
+    data = render_pdf(load_statement(SEED), RenderSettings(logo=logo))
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        [image] = pdf.pages[0].get_images().values()
+        assert image.ColorSpace == "/DeviceRGB" and (image.Width, image.Height) == (120, 60)
+    assert _validate(data, tmp_path, "cmyk") == {"ua1": [], "2a": []}
+
+
 @pytest.mark.parametrize("pages", sorted(LENGTHS))
 def test_statements_of_1_10_and_50_pages_pass_ua1_and_2a(
     pages: int, long_pdfs: dict[int, bytes], tmp_path: Path
@@ -296,6 +310,35 @@ def test_links_are_link_elements_with_their_annotation() -> None:
         annotation = tagged.pdf.get_object(objr[1])
         assert annotation.Subtype == "/Link" and str(annotation.Contents).startswith("https://")
         assert int(annotation.F) & 4  # printable (PDF/A)
+
+
+def test_links_to_one_address_get_an_annotation_each() -> None:
+    """Two links to the same address in a paragraph: each `Link` has the annotation of its own text (both went
+    to the second, the first had none), also when a link runs over a line end (one annotation per line)."""
+    words = " ".join(["Wort"] * 30)
+    begruendung = (
+        "Schreiben Sie [dem Amt](mailto:amt@leipzig.de) oder [der Stelle](mailto:amt@leipzig.de). "
+        f"{words} [Ein langer Verweis {words}](https://www.leipzig.de/) und "
+        "[noch einer](https://www.leipzig.de/)."
+    )
+    tagged = TaggedPdf(render_pdf(statement(begruendung=begruendung)))
+    assert tagged.problems() == []
+    links = tagged.root.elements("Link") if tagged.root else []
+    assert [tagged.text_of(link).split(" Wort")[0] for link in links] == [
+        "dem Amt",
+        "der Stelle",
+        "Ein langer Verweis",
+        "noch einer",
+    ]
+    annotations = [
+        [tagged.pdf.get_object(kid[1]) for kid in link.kids if isinstance(kid, tuple) and kid[0] == "objr"]
+        for link in links
+    ]
+    assert [len(found) > 1 for found in annotations] == [False, False, True, False]
+    seen = [annotation.objgen for found in annotations for annotation in found]
+    assert len(set(seen)) == len(seen)  # no annotation is claimed twice
+    first, second = (float(found[0].Rect[0]) for found in annotations[:2])
+    assert first < second  # „dem Amt“ left of „der Stelle“ on the same line
 
 
 CASES_MARKDOWN = next(path for path in VALID_CASES if path.stem == "markdown-reich")

@@ -139,6 +139,9 @@ def _decoded(path: Path) -> Logo:
                 )
             image.load()  # decoded in full: broken data is found here, not while a page is drawn
             image = _upright(image)
+            if image.mode == "CMYK":
+                # PDF/A: with the sRGB output intent no image may be DeviceCMYK; the colours as viewers show them
+                image = image.convert("RGB")
             width, height = image.size
             reader = ImageReader(image)
             _convert(reader)
@@ -200,16 +203,17 @@ _ORIENTATION_TAG = 0x0112
 
 
 def _convert(reader: ImageReader) -> None:
-    """Convert the pixels as the PDF will (to RGB, gray or CMYK, with the alpha channel or transparent colour
+    """Convert the pixels as the PDF will (to RGB or gray, with the alpha channel or transparent colour
     apart), so that data Pillow decodes but cannot convert (a palette image whose transparency lists more
     entries than its palette has) fails here, not while a page is drawn. ReportLab keeps the result for the draw.
     """
     converted: Any = reader
     try:
         converted.getRGBData()
-        if converted._dataA is not None:
+        if converted._dataA is not None:  # an alpha channel: the PDF asks for no transparent colour then
             converted._dataA.getRGBData()
-        converted.getTransparent()
+        else:
+            converted.getTransparent()
     except Exception as exc:
         context = exc.__context__  # ReportLab raises Pillow's error again with object ids added
         raise (context if isinstance(context, Exception) and type(context) is type(exc) else exc) from None

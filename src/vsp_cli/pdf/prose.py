@@ -902,12 +902,16 @@ class ProseRenderer:
             elif kind in ("code_block", "fence"):
                 add_pieces(self._code_markup(tok.content), styles.code)
             elif kind == "hr":
+                if pending_bullet is not None:  # a list item that starts with a rule: its bullet first
+                    add_paragraph("\u00a0", styles.body)
                 out.append(
                     HRFlowable(
                         width="100%", thickness=0.5, color=styles.rule_color, spaceBefore=2, spaceAfter=8
                     )
                 )
             elif kind == "table_open":
+                if pending_bullet is not None:  # a list item that starts with a table: its bullet above it
+                    add_paragraph("\u00a0", styles.body)
                 i = self._table(tokens, i, indent(), out, containers[-1])
                 continue
             elif kind == "inline":  # inline content outside a paragraph (not produced by CommonMark)
@@ -946,14 +950,20 @@ class ProseRenderer:
         parent: StructElem,
     ) -> int:
         """A table too wide for the page (or whose numbers would not fit side by side): each body row as one
-        paragraph of „Kopf: Wert“ pairs."""
+        paragraph of „Kopf: Wert“ pairs; a table of its header only as one paragraph of its headings."""
         head = plain[0] if header_rows else []
-        for row in plain[header_rows:]:
+        rows = plain[header_rows:]
+        bold = not rows and any(head)  # no values to pair the headings with: they are the text, bold
+        if bold:
+            rows, head = [head], []
+        for row in rows:
             # a short value (an amount) stays on one line with its heading: „2014: 1.234,00 €“
             shown = [cell.replace(" ", "\u00a0") if len(cell) <= _SHORT_VALUE else cell for cell in row]
             parts = [
                 f"<b>{escape(head[c])}:</b>{' ' if len(cell) > _SHORT_VALUE else chr(0xA0)}{escape(cell)}"
                 if c < len(head) and head[c]
+                else f"<b>{escape(cell)}</b>"
+                if bold
                 else escape(cell)
                 for c, cell in enumerate(shown)
                 if cell

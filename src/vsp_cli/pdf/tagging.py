@@ -391,7 +391,9 @@ class TaggedText(PDFTextObject):
         self._line_last = 0
         self._last_text = 1
         self._links: dict[Any, StructElem] = {}
-        self._link_urls: dict[str, StructElem] = {}
+        #: The links started on the line being drawn, in order: ReportLab makes one annotation for each at the
+        #: line's end, in the same order, and names only its address.
+        self._link_starts: list[tuple[str, StructElem]] = []
 
     def switch(self, element: StructElem | None) -> None:
         """The text from here on belongs to `element` (None: an artifact)."""
@@ -440,18 +442,24 @@ class TaggedText(PDFTextObject):
                 element = self._links[link] = StructElem("Link", self._element, attach=False)
             url = link[1] if isinstance(link, tuple) and len(link) > 1 else None
             if isinstance(url, str):
-                self._link_urls[url] = element
+                self._link_starts.append((url, element))
             self._switches.append((self._last_text, element))
         else:
             self.switch(self._element)
 
     def link_element(self, url: str) -> StructElem | None:
-        """The `Link` element of a link to `url` drawn by this text object (a paragraph that is one link is one
-        text run: its element is the link)."""
-        element = self._link_urls.get(url)
-        if element is None and self._element is not None and self._element.role == "Link":
-            element = self._element
-        return element
+        """The `Link` element of the annotation being made for a link to `url` drawn by this text object: the
+        first link to `url` started and not yet given its annotation (two links to one address in a paragraph
+        are two elements, each with its own annotation). A paragraph that is one link is one text run: its
+        element is the link."""
+        starts = self._link_starts
+        for index, (started, element) in enumerate(starts):
+            if started == url:
+                del starts[index]
+                return element
+        if self._element is not None and self._element.role == "Link":
+            return self._element
+        return None
 
     def marked_code(self, page: int) -> str:
         """The text object's operators with its marked content (MCIDs recorded on `page`)."""
