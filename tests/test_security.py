@@ -452,6 +452,31 @@ def test_a_runaway_template_ends_with_a_located_budget_error(tmp_path: Path, sou
     assert "statement.md.j2" in diagnostic.message
 
 
+#: Top-level code of the macro template (`bloecke.md.j2`), which runs when its macros are looked up.
+RUNAWAY_MACRO_MODULES = {
+    "zu-gross": "{% set a = 'x' * 90000000 %}",
+    "schleifen": RUNAWAYS["schleifen-ohne-ausgabe"],
+}
+
+
+@pytest.mark.usefixtures("short_budget")
+@pytest.mark.parametrize("source", RUNAWAY_MACRO_MODULES.values(), ids=list(RUNAWAY_MACRO_MODULES))
+def test_a_runaway_macro_template_ends_with_a_located_budget_error(tmp_path: Path, source: str) -> None:
+    """The macro template's top-level code runs within the same budget as a render: it was neither timed nor
+    caught (exit 123 for a value too large, a hang for a loop)."""
+    from vsp_cli.resources import builtin_templates_dir
+
+    folder = tmp_path / "vorlagen"
+    folder.mkdir()
+    macros = (builtin_templates_dir() / "bloecke.md.j2").read_text(encoding="utf-8")
+    (folder / "bloecke.md.j2").write_text(source + "\n" + macros, encoding="utf-8")
+    started = time.process_time()
+    diagnostic = _template_error(folder)
+    assert time.process_time() - started < 3
+    assert diagnostic.code == "template-budget", diagnostic.message
+    assert diagnostic.file == str(folder / "bloecke.md.j2")
+
+
 #: Single steps that would make a value of some 200 MB out of small ones.
 HUGE_STEPS = {
     "mal": "{{ 'x' * 200000000 }}",

@@ -220,12 +220,19 @@ _MAX_ENTRY = 4_000_000
 def render(env: jinja2.Environment, name: str, context: Mapping[str, Any]) -> str:
     """Render template `name` with `context` within the budget (`sandbox`); every template problem becomes a
     located `TemplateError`."""
+    rendered: str = _within_budget(env, name, lambda template: template.render(context))
+    return rendered  # the output bounded by the sandbox's `concat`
+
+
+def _within_budget(env: jinja2.Environment, name: str, run: Callable[[jinja2.Template], Any]) -> Any:
+    """`run(template)` for template `name` within the budget and (in the sandbox) the memory cap; every template
+    problem becomes a located `TemplateError`."""
     token = CURRENT.set(Budget())
     try:
         template = _template(env, name)
         try:
             with memory_cap() if isinstance(env, Sandbox) else contextlib.nullcontext():
-                return template.render(context)  # the output bounded by the sandbox's `concat`
+                return run(template)
         except jinja2.TemplateSyntaxError as exc:  # an {% include %} or {% extends %} of a broken file
             raise TemplateError([_syntax(exc, name)]) from None
         except jinja2.TemplateNotFound as exc:
@@ -260,19 +267,9 @@ def _over_budget(exc: BudgetExceeded | MemoryError, template: jinja2.Template) -
 
 
 def render_module(env: jinja2.Environment, name: str) -> Any:
-    """The module of template `name` (its macros); every template problem becomes a located `TemplateError`."""
-    try:
-        template = env.get_template(name)
-    except jinja2.TemplateNotFound as exc:
-        raise TemplateError([_not_found(env, exc.name if isinstance(exc.name, str) else name)]) from None
-    except jinja2.TemplateSyntaxError as exc:
-        raise TemplateError([_syntax(exc, name)]) from None
-    try:
-        return template.module
-    except jinja2.TemplateSyntaxError as exc:
-        raise TemplateError([_syntax(exc, name)]) from None
-    except _RUNTIME_ERRORS as exc:
-        raise TemplateError([_runtime(exc, template)]) from None
+    """The module of template `name` (its macros); every template problem becomes a located `TemplateError`. Its
+    top-level code runs within the same budget as a render: it may loop, and build values, as much."""
+    return _within_budget(env, name, lambda template: template.module)
 
 
 def _diagnostic(file: str, line: int, code: str, message: str) -> Diagnostic:
