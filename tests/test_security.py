@@ -7,6 +7,8 @@ import json
 import os
 import shutil
 import stat
+import subprocess
+import sys
 import time
 import tracemalloc
 import zlib
@@ -1132,3 +1134,22 @@ def test_a_projects_template_folder_always_runs_in_the_sandbox(tmp_path: Path) -
     (tmp_path / "teil.j2").write_text("x", encoding="utf-8")
     assert isinstance(templating.environment(tmp_path, {}), sandbox.Sandbox)
     assert not isinstance(templating.environment(None, {}), sandbox.Sandbox)
+
+
+def test_the_memory_cap_is_not_set_while_a_thread_threading_does_not_see_runs() -> None:
+    """Under --watch, watchfiles runs a native thread that `threading.active_count()` does not count; an
+    allocation of it failing at the cap would abort the whole process."""
+    code = (
+        "import _thread, resource, threading, time\n"
+        "from vsp_cli.sandbox import memory_cap\n"
+        "def capped():\n"
+        "    with memory_cap():\n"
+        "        return resource.getrlimit(resource.RLIMIT_AS)[0]\n"
+        "alone = capped()\n"
+        "release = _thread.allocate_lock(); release.acquire()\n"
+        "_thread.start_new_thread(release.acquire, ())\n"
+        "time.sleep(0.1)\n"
+        "print(threading.active_count(), alone != resource.RLIM_INFINITY, capped() == resource.RLIM_INFINITY)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["1", "True", "True"]

@@ -64,6 +64,15 @@ _CLOCK_EVERY = 63
 LOOP_FILTER = "_vsp_loop"
 
 
+def _native_threads() -> int:
+    """The threads of this process as the system counts them, also those native code started (watchfiles'
+    watcher under `--watch`), which `threading` does not see; 0 where /proc cannot tell."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return 0
+
+
 @contextlib.contextmanager
 def memory_cap() -> Iterator[None]:
     """While the block runs, the process may take no more than `MAX_TEMPLATE_MEMORY` bytes of address space
@@ -71,7 +80,7 @@ def memory_cap() -> Iterator[None]:
     budget) instead of filling the machine. Python cannot count a render's memory itself; the limit is the
     operating system's (`RLIMIT_AS`), so it is set only where it is kept (Linux, which tells the size through
     /proc) and only in a process running a single thread, which no other thread's allocation can then fail."""
-    if resource is None or threading.active_count() != 1:
+    if resource is None or threading.active_count() != 1 or _native_threads() != 1:
         yield
         return
     try:
