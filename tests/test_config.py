@@ -496,3 +496,15 @@ def test_the_label_setting_names_are_shared_by_every_configuration(tmp_path: Pat
         any(name is other for other in second.sources) for name in names
     )  # the same objects, not equal copies
     assert second.sources["labels.ablehnung"].endswith("b/vsp.toml:2")
+
+
+def test_a_formular_file_is_checked_where_the_statements_will_look_for_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`~` is not expanded in `formular` (the statements look for `<folder>/~/f.toml`): the check did expand it
+    and passed, and every statement then failed."""
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    write(tmp_path / "home" / "f.toml", 'schema = 1\nname = "F"\nerbt = "2014"\n')
+    config = write(tmp_path / "projekt" / "vsp.toml", 'formular = "~/f.toml"\n')
+    [found] = errors(config)
+    assert where(found) == (1, 12, "file-missing")

@@ -630,10 +630,7 @@ def _unknown_form(
         message = f"„formular“: Die Formulardatei {quote(ref)} kann es nicht geben (Nullzeichen im Namen)"
         return [_diagnostic(where, locate(("formular",)), ("formular",), "invalid-value", message)]
     if ref.endswith(".toml") and ref not in named:
-        try:
-            path = real(base / Path(ref).expanduser())
-        except RuntimeError:  # `~name` of a user this machine does not know
-            path = base / ref
+        path = real(base / ref)  # as the statements will look for it (`_form_default`): `~` is not expanded
         if is_file(path):
             return []
         message = (
