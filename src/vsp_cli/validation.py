@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import types
 import typing
+import unicodedata
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable
@@ -140,11 +141,19 @@ def _msg_extra(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
     key = str(loc[-1])
     known = list(_model_for(loc[:-1]).model_fields)
     space = next((c for c in key if c.isspace() and c not in " \t"), None)
+    hidden = next((c for c in key if unicodedata.category(c) == "Cf"), None)
     if space is not None:  # a no-break space pasted into the indentation makes the line a key of its own
         hint = (
             f" Er enthält das Leerzeichen {charset.describe(space)}; zum Einrücken bitte nur gewöhnliche "
             "Leerzeichen verwenden."
         )
+    elif hidden is not None:  # a soft hyphen or zero-width space pasted from Word: the key looks right
+        visible = "".join(c for c in key if unicodedata.category(c) != "Cf")
+        what = f" Er enthält das unsichtbare Zeichen {charset.describe(hidden)}, etwa aus Word kopiert"
+        if visible in known:
+            hint = f"{what}; ohne das Zeichen wäre er {quote(visible)}. Bitte das Zeichen entfernen."
+        else:
+            hint = f"{what}; bitte entfernen.{did_you_mean(visible, known)}"
     else:
         hint = did_you_mean(key, known) or f" Erlaubt sind: {', '.join(known)}."
     return "unknown-key", f"Unbekannter Schlüssel {quote(key)}.{hint}"
