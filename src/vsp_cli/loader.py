@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -369,6 +370,62 @@ def _quote_closed_on_line(text: str, line: int) -> str:
     )
 
 
+#: Spaces that editors show as blanks but YAML reads as text (no-break and other Unicode spaces, zero-width
+#: characters, a byte order mark inside the file): pasted from Word or Outlook, they break indentation and „: “.
+_PASTED_SPACES = "\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff"
+#: A line indented (or with a list dash) where a pasted space stands among the indentation's blanks.
+_PASTED_INDENT = re.compile(rf"^ *(?:- +)*([{_PASTED_SPACES}])[ {_PASTED_SPACES}]*(?:- |[^\s:#]+:(?: |$))")
+#: A key whose colon is followed by neither a blank nor the line's end: `betreff:Text` or `betreff:<NBSP>Text`.
+_KEY_COLON = re.compile(r"^ *(?:- +)*[A-Za-zÄÖÜäöüß_][\w-]*:(?!//)([^ \t\r\n])")
+
+
+def _block_scalar_lines(text: str) -> set[int]:
+    """The lines of `|` and `>` values before a syntax error: there a no-break space is text, not indentation."""
+    lines: set[int] = set()
+    try:
+        for token in yaml.scan(text, Loader=_Base):
+            if isinstance(token, yaml.ScalarToken) and token.style in ("|", ">"):
+                end = token.end_mark.line + (1 if token.end_mark.column else 0)
+                lines.update(range(token.start_mark.line + 1, end))
+    except yaml.YAMLError:
+        pass
+    return lines
+
+
+def _pasted_space(text: str, mark: yaml.Mark, simple_key: bool) -> tuple[Span, str] | None:
+    """Where a syntax error has a cause the parser cannot name, and its message: a pasted space in the
+    indentation of a line up to the error's, or (the error being a key without its colon) a colon in that
+    key's line with no blank after it."""
+    lines = text[: mark.index + len(_line_of(text, mark)) - mark.column].split("\n")
+    literal = _block_scalar_lines(text)
+    for number, line in enumerate(lines):
+        found = None if number in literal else _PASTED_INDENT.match(line.rstrip("\r"))
+        if found:
+            char = found.group(1)
+            return Span(number, found.start(1), number, found.start(1) + 1), (
+                f"Am Anfang der Zeile steht das Zeichen U+{ord(char):04X} ({unicodedata.name(char, '')}), etwa "
+                "aus Word kopiert, das YAML nicht als Leerzeichen liest; bitte durch gewöhnliche Leerzeichen "
+                "ersetzen oder entfernen"
+            )
+    if not simple_key:
+        return None
+    colon = _KEY_COLON.match(_line_of(text, mark))
+    if colon is None:
+        return None
+    at, char = colon.start(1), colon.group(1)
+    span = Span(mark.line, at, mark.line, at + 1)
+    if char.isspace() or unicodedata.category(char) == "Cf":
+        return span, (
+            f"Nach dem Doppelpunkt steht das Zeichen U+{ord(char):04X} ({unicodedata.name(char, '')}), etwa "
+            "aus Word kopiert, kein gewöhnliches Leerzeichen; YAML trennt Schlüssel und Wert nur mit „: “: "
+            "bitte durch ein Leerzeichen ersetzen"
+        )
+    return span, (
+        "Nach dem Doppelpunkt fehlt ein Leerzeichen; YAML trennt Schlüssel und Wert nur mit „: “ "
+        "(Doppelpunkt und Leerzeichen)"
+    )
+
+
 def _compose(path: Path, text: str) -> Node:
     loader = _StrictLoader(text)
     try:
@@ -394,6 +451,11 @@ def _compose(path: Path, text: str) -> Node:
                     )
                 ]
             ) from None
+        simple_key = opened and exc.context == "while scanning a simple key"
+        pasted = None if mark is None else _pasted_space(text, mark, simple_key)
+        if pasted is not None:
+            span, problem = pasted
+            raise InvalidInput([_error(path, span, "yaml-syntax", f"YAML-Syntaxfehler: {problem}")]) from None
         tab = mark is not None and text[mark.index : mark.index + 1] == "\t"
         message = _translate(
             "found a tab character where an indentation space is expected" if tab else problem
