@@ -113,6 +113,7 @@ CODES: Mapping[str, Code] = MappingProxyType(
             "bezug-differs",
             "no-effect",
             "placeholder",
+            "comment-in-value",
             "folded-markdown",
             "continued-point",
             "nummer-not-file-name",

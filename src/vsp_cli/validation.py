@@ -20,6 +20,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
+from yaml.nodes import ScalarNode
 
 from . import charset, rules
 from .commonmark import prose_parser
@@ -37,6 +38,9 @@ from .errors import InvalidInput
 from .forms import Form, FormError, FormSources, resolve
 from .loader import LoadedDocument, PathKey, load_bytes, read_file
 from .model import MARKDOWN_FIELDS, Statement
+
+_STR = "tag:yaml.org,2002:str"
+_NULL = "tag:yaml.org,2002:null"
 
 
 @dataclass
@@ -341,6 +345,34 @@ _LOST_STRUCTURE = re.compile(rf"\n[ \t]*\n|^{_LIST_LINE}\n{_LIST_LINE}$", re.MUL
 _POINT = re.compile(r"^[ \t>]*(?:[a-zA-Z]{1,2}\)|\([0-9a-zA-Z]{1,2}\))[ \t]", re.MULTILINE)
 
 
+#: A comment right after a value on its line, its `#` followed by a word: `betreff: Antrag #42 der Fraktion`.
+#: Written as a comment, it is usually `# Text`; `#42` is most likely part of the text that YAML cut off.
+_TRAILING_COMMENT = re.compile(r"[ \t]+(#[^ \t\r\n][^\r\n]*)")
+
+
+def _comment_diagnostics(doc: LoadedDocument) -> list[Diagnostic]:
+    """Warnings where a „ #“ in an unquoted value ended it: what follows is a comment and is never printed."""
+    found = []
+    for path, located in doc.positions.items():
+        node = located.node
+        if not path or not isinstance(node, ScalarNode) or node.style or node.tag not in (_STR, _NULL):
+            continue
+        comment = _TRAILING_COMMENT.match(doc.text, node.end_mark.index)
+        if comment is None:
+            continue
+        line, column = node.end_mark.line, node.end_mark.column + comment.start(1) - node.end_mark.index
+        cut = quote(comment.group(1).rstrip())
+        kept = "der Wert ist leer" if node.value == "" else f"der Text endet mit {quote(node.value)}"
+        found.append(
+            Diagnostic(
+                str(doc.path), Span(line, column, line, column + 1), path, Severity.WARNING, "comment-in-value",
+                f"{cut} ist für YAML ein Kommentar (ein „#“ nach einem Leerzeichen beginnt einen) und wird nicht "
+                f"gedruckt, {kept}; soll er gedruckt werden, den ganzen Wert in Anführungszeichen setzen",
+            )
+        )  # fmt: skip
+    return found
+
+
 @cache
 def _placeholders() -> re.Pattern[str]:
     from .starter import PLACEHOLDERS
@@ -600,6 +632,7 @@ def _validate(
         _character_diagnostics(doc, strings)
         + _prose_diagnostics(doc)
         + _placeholder_diagnostics(doc, strings)
+        + _comment_diagnostics(doc)
     )
     choice = _choose_form(doc, sources, source_path)
     mine += choice.at_formular
