@@ -291,6 +291,8 @@ def test_validate_does_not_import_renderers() -> None:
         (["validate"], "Es fehlt die Angabe PFAD"),
         (["validate", "--gibtsnicht", "x.yaml"], "Unbekannte Option --gibtsnicht"),
         (["validate", "--formt", "json", "x.yaml"], "Meinten Sie „--format“?"),
+        (["render", "--bogus", "x.yaml"], "Unbekannte Option --bogus.\n"),  # not „Meinten Sie „--jobs“?“
+        (["render", "--job", "2", "x.yaml"], "Meinten Sie „--jobs“?"),
         (
             ["validate", "--format", "xml", "x.yaml"],
             "Ungültiger Wert „xml“ für --format; erlaubt: text, json, github",

@@ -123,10 +123,16 @@ def german_number(value: int) -> str:
 
 def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
     """„ Meinten Sie „x“?“ for the closest choice, or an empty string."""
+    match = closest(word, choices)
+    return f" Meinten Sie „{match}“?" if match is not None else ""
+
+
+def closest(word: str, choices: list[str] | tuple[str, ...]) -> str | None:
+    """The choice closest to `word`, if one is close enough to be meant."""
     import difflib  # only needed when something is wrong
 
     matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" Meinten Sie „{matches[0]}“?" if matches else ""
+    return matches[0] if matches else None
 
 
 def sort_key(d: Diagnostic) -> tuple[str, int, int, str]:

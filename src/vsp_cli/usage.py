@@ -25,7 +25,7 @@ from typer._click.exceptions import (
 from typer._click.formatting import HelpFormatter
 from typer.core import TyperCommand, TyperGroup
 
-from .diagnostics import did_you_mean
+from .diagnostics import closest, did_you_mean
 
 __all__ = ["GermanCommand", "GermanGroup", "UsageError", "usage_message"]
 
@@ -147,8 +147,11 @@ def _hint(exc: BadParameter) -> str:
 
 def _text(exc: UsageError) -> str:
     if isinstance(exc, NoSuchOption):
-        options = sorted(exc.possibilities or [])
-        return f"Unbekannte Option {exc.option_name}.{did_you_mean(exc.option_name, options)}"
+        # compared without their dashes, which every option shares: „--bogus“ is not close to „--jobs“
+        options = {option.lstrip("-"): option for option in sorted(exc.possibilities or [])}
+        match = closest(exc.option_name.lstrip("-"), list(options))
+        hint = f" Meinten Sie „{options[match]}“?" if match is not None else ""
+        return f"Unbekannte Option {exc.option_name}.{hint}"
     if isinstance(exc, MissingParameter):
         kind = "Option" if exc.param is not None and exc.param.param_type_name == "option" else "Angabe"
         return f"Es fehlt die {kind} {_hint(exc)}".rstrip()
