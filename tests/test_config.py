@@ -508,3 +508,12 @@ def test_a_formular_file_is_checked_where_the_statements_will_look_for_it(
     config = write(tmp_path / "projekt" / "vsp.toml", 'formular = "~/f.toml"\n')
     [found] = errors(config)
     assert where(found) == (1, 12, "file-missing")
+
+
+@pytest.mark.parametrize("quoted", ["“Stadt Leipzig”", "„Stadt Leipzig“"])
+def test_typographic_quotes_in_the_configuration_are_named(tmp_path: Path, quoted: str) -> None:
+    """Pasted from a word processor; the message said „Texte gehören in Anführungszeichen“ to a clerk who had
+    used some."""
+    [found] = errors(write(tmp_path / "vsp.toml", f"body = {quoted}\n"))
+    assert where(found) == (1, 8, "toml-syntax")
+    assert f'geraden Anführungszeichen "…", nicht in typografischen ({quoted[0]})' in found.message

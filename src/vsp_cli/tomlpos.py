@@ -350,4 +350,16 @@ def syntax_problem(message: str, text: str) -> tuple[Span, str]:
         lines = text.splitlines() or [""]
         line, column = len(lines) - 1, len(lines[-1])
     german = next((g for e, g in TOML_PROBLEMS.items() if problem.startswith(e)), None)
+    rows = text.splitlines()
+    if (
+        problem.startswith("Invalid value")
+        and line < len(rows)
+        and rows[line][column : column + 1] in _TYPOGRAPHIC
+    ):
+        # pasted from a word processor: „Stadt Leipzig“ or “Stadt Leipzig”
+        german = f'ungültiger Wert: Texte stehen in geraden Anführungszeichen "…", nicht in typografischen ({rows[line][column]})'
     return Span(line, column, line, column + 1), f"TOML-Syntaxfehler: {german if german else f'({problem})'}"
+
+
+#: Quotation marks a word processor puts in, which TOML does not take for its own.
+_TYPOGRAPHIC = frozenset("„“”‚‘’«»‹›")
