@@ -298,11 +298,21 @@ def _translate(err: ErrorDetails, doc: LoadedDocument) -> Diagnostic:
         code, message = "invalid-value", f"Ungültiger Wert {describe_value(err.get('input'))}"
     else:
         code, message = handler(err, loc)
+    value = err.get("input")
+    if isinstance(value, str) and len(value) > 1 and value[0] in _TYPOGRAPHIC and value[-1] in _TYPOGRAPHIC:
+        message += (
+            f" – die Anführungszeichen {value[0]}…{value[-1]} gehören zum Wert; in YAML gerade "
+            '"…" verwenden oder sie weglassen'
+        )
     if err["type"] == "missing":
         span = doc.locate(loc[:-1])
     else:
         span = doc.locate(loc, key=err["type"] == "extra_forbidden")
     return Diagnostic(str(doc.path), span, loc, Severity.ERROR, code, message)
+
+
+#: Quotation marks a word processor puts in: YAML keeps them as part of the value.
+_TYPOGRAPHIC = frozenset("„“”‚‘’«»‹›")
 
 
 def _character_diagnostics(doc: LoadedDocument, strings: list[tuple[PathKey, str]]) -> list[Diagnostic]:
