@@ -215,3 +215,22 @@ def test_syntax_errors_point_at_the_mistake_not_where_the_parser_gave_up(
     [found] = info.value.diagnostics
     assert (found.code, found.line, found.column) == ("yaml-syntax", line, column)
     assert says in found.message
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_named(tmp_path: Path, encoding: str) -> None:
+    """Some editors save UTF-16 without a mark; it was reported as a NUL byte in a binary file."""
+    path = tmp_path / "s.yaml"
+    path.write_bytes("nummer: VI-A-03824-VSP-01\nbetreff: Grünflächen\n".encode(encoding))
+    [found] = check_file(path).diagnostics
+    assert (found.code, found.message) == (
+        "nul-byte",
+        "Die Datei ist UTF-16-kodiert; bitte als UTF-8 speichern",
+    )
+
+
+def test_a_binary_file_is_not_taken_for_utf16(tmp_path: Path) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_bytes(b"nummer: x\x00\x00\x01\x02binary\x00")
+    [found] = check_file(path).diagnostics
+    assert "NUL-Byte" in found.message

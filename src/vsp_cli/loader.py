@@ -313,7 +313,17 @@ def _decode(path: Path, raw: bytes) -> str:
 
 
 def _is_utf16(raw: bytes) -> bool:
-    return raw.startswith((b"\xff\xfe", b"\xfe\xff"))
+    """With a byte-order mark, or without one as some editors write it: text whose ASCII letters alternate with
+    NUL bytes (every other of the first bytes is NUL, the rest are not)."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    head = raw[:200]
+    if len(head) < 4:
+        return False
+    even, odd = head[0::2], head[1::2]
+    return (even.count(0) == len(even) and odd.count(0) == 0) or (
+        odd.count(0) == len(odd) and even.count(0) == 0
+    )
 
 
 def _binary_message(raw: bytes) -> str:
