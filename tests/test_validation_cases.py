@@ -354,3 +354,28 @@ def test_a_paragraph_or_table_cell_may_hold_max_paragraph_characters(
         f"empfehlung: ablehnung\nbegruendung: |\n  Kurz.\n\n  {field}\n",
     )
     assert [d.code for d in check_file(path).diagnostics] == (["too-long-paragraph"] if refused else [])
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [
+        ("18.04.17", "18.04.2017"),
+        ("18. April 2017", "18.04.2017"),
+        ("1. Dez. 2019", "01.12.2019"),
+        ("2017/04/18", "18.04.2017"),
+        ("2017-4-8", "08.04.2017"),
+        ("31.02.17", None),
+        ("nächste Woche", None),
+    ],
+)
+def test_a_date_written_another_common_way_is_offered_corrected(
+    tmp_path: Path, written: str, meant: str | None
+) -> None:
+    path = statement_file(
+        tmp_path,
+        "nummer: VI-A-03824-VSP-01\neingereicht_von: y\nbetreff: x\n"
+        f'beratungsfolge: [{{gremium: z, termin: "{written}"}}]\nempfehlung: ablehnung\nbegruendung: b\n',
+    )
+    [found] = check_file(path).diagnostics
+    assert found.code == "invalid-date"
+    assert found.message.endswith(f"Meinten Sie „{meant}“?" if meant else "(18.04.2017)")

@@ -116,8 +116,8 @@ def _parse_date(value: Any) -> date:
     else:
         raise PydanticCustomError(
             "date_format",
-            "{value} ist kein Datum; erwartet wird JJJJ-MM-TT (2017-04-18) oder TT.MM.JJJJ (18.04.2017)",
-            {"value": quote(value)},
+            "{value} ist kein Datum; erwartet wird JJJJ-MM-TT (2017-04-18) oder TT.MM.JJJJ (18.04.2017){hint}",
+            {"value": quote(value), "hint": _date_hint(text)},
         )
     try:
         return date(y, mo, d)
@@ -125,6 +125,44 @@ def _parse_date(value: Any) -> date:
         raise PydanticCustomError(
             "date_impossible", "Das Datum {value} gibt es nicht", {"value": quote(value)}
         ) from None
+
+
+def _date_hint(text: str) -> str:
+    """„ Meinten Sie „18.04.2017“?“ for a date written in another common way (18.04.17, 18. April 2017,
+    2017/04/18, 2017-4-18), if it is one; else nothing."""
+    found = None
+    if m := _SHORT_YEAR_RE.match(text):
+        found = (int(m[1]), int(m[2]), 2000 + int(m[3]))
+    elif m := _MONTH_NAME_RE.match(text):
+        month = _MONTHS.get(m[2].lower().rstrip("."))
+        found = (int(m[1]), month, int(m[3])) if month else None
+    elif m := _LOOSE_ISO_RE.match(text):
+        found = (int(m[3]), int(m[2]), int(m[1]))
+    if found is None:
+        return ""
+    day, month, year = found
+    try:
+        date(year, month, day)
+    except ValueError:
+        return ""
+    return f". Meinten Sie „{day:02d}.{month:02d}.{year}“?"
+
+
+_SHORT_YEAR_RE = re.compile(r"^([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{2})$")
+_MONTH_NAME_RE = re.compile(r"^([0-9]{1,2})\.?\s+([A-Za-zäÄ]+\.?)\s+([0-9]{4})$")
+_LOOSE_ISO_RE = re.compile(r"^([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})$")
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("januar", "jan", "jänner"), ("februar", "feb"), ("märz", "mär", "maerz"), ("april", "apr"),
+            ("mai",), ("juni", "jun"), ("juli", "jul"), ("august", "aug"), ("september", "sep", "sept"),
+            ("oktober", "okt"), ("november", "nov"), ("dezember", "dez"),
+        ),
+        start=1,
+    )
+    for name in names
+}  # fmt: skip
 
 
 def _visible(value: str) -> str:
