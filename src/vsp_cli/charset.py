@@ -13,6 +13,9 @@ import unicodedata
 from functools import cache
 from pathlib import Path
 
+#: Quotation marks a word processor puts in, which neither YAML nor TOML takes for its own: they stay part of
+#: the value (YAML) or make it invalid (TOML).
+TYPOGRAPHIC_QUOTES = frozenset("„“”‚‘’«»‹›")
 #: Characters that are not glyphs but are fine in text: line breaks and tabs become spaces or breaks.
 WHITESPACE_CONTROLS = frozenset("\n\t")
 

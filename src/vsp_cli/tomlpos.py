@@ -14,6 +14,7 @@ import tomllib
 from dataclasses import dataclass
 from typing import Any
 
+from .charset import TYPOGRAPHIC_QUOTES
 from .diagnostics import START, Span
 from .limits import MAX_TOML_NESTING
 
@@ -354,12 +355,8 @@ def syntax_problem(message: str, text: str) -> tuple[Span, str]:
     if (
         problem.startswith("Invalid value")
         and line < len(rows)
-        and rows[line][column : column + 1] in _TYPOGRAPHIC
+        and rows[line][column : column + 1] in TYPOGRAPHIC_QUOTES
     ):
         # pasted from a word processor: „Stadt Leipzig“ or “Stadt Leipzig”
         german = f'ungültiger Wert: Texte stehen in geraden Anführungszeichen "…", nicht in typografischen ({rows[line][column]})'
     return Span(line, column, line, column + 1), f"TOML-Syntaxfehler: {german if german else f'({problem})'}"
-
-
-#: Quotation marks a word processor puts in, which TOML does not take for its own.
-_TYPOGRAPHIC = frozenset("„“”‚‘’«»‹›")

@@ -299,7 +299,12 @@ def _translate(err: ErrorDetails, doc: LoadedDocument) -> Diagnostic:
     else:
         code, message = handler(err, loc)
     value = err.get("input")
-    if isinstance(value, str) and len(value) > 1 and value[0] in _TYPOGRAPHIC and value[-1] in _TYPOGRAPHIC:
+    if (
+        isinstance(value, str)
+        and len(value) > 1
+        and value[0] in charset.TYPOGRAPHIC_QUOTES
+        and value[-1] in charset.TYPOGRAPHIC_QUOTES
+    ):
         message += (
             f" – die Anführungszeichen {value[0]}…{value[-1]} gehören zum Wert; in YAML gerade "
             '"…" verwenden oder sie weglassen'
@@ -309,10 +314,6 @@ def _translate(err: ErrorDetails, doc: LoadedDocument) -> Diagnostic:
     else:
         span = doc.locate(loc, key=err["type"] == "extra_forbidden")
     return Diagnostic(str(doc.path), span, loc, Severity.ERROR, code, message)
-
-
-#: Quotation marks a word processor puts in: YAML keeps them as part of the value.
-_TYPOGRAPHIC = frozenset("„“”‚‘’«»‹›")
 
 
 def _character_diagnostics(doc: LoadedDocument, strings: list[tuple[PathKey, str]]) -> list[Diagnostic]:
