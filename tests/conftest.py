@@ -47,3 +47,10 @@ def call(*args: str) -> int:
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else 1
     return 0  # pragma: no cover - typer always exits
+
+
+def call_captured(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """Run vsp in this process (fast) and return its exit code, stdout and stderr."""
+    code = call(*args)
+    out, err = capsys.readouterr()
+    return code, out, err

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLES, INVALID_CASES, ROOT, VALID_CASES
+from conftest import call_captured as call
 from vsp_cli import __version__
-from vsp_cli.cli import main
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -20,18 +20,6 @@ def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]
     return subprocess.run(
         [sys.executable, "-m", "vsp_cli", *args], capture_output=True, text=True, cwd=cwd, check=False
     )
-
-
-def call(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    """Run vsp in this process (fast) and return exit code, stdout, stderr."""
-    try:
-        main(list(args))
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    else:  # pragma: no cover - typer always exits
-        code = 0
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:

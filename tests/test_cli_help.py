@@ -7,16 +7,8 @@ import inspect
 import pytest
 import typer
 
-from vsp_cli.cli import app, main
-
-
-def call(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        main(list(args))
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    out, err = capsys.readouterr()
-    return code, out, err
+from conftest import call_captured as call
+from vsp_cli.cli import app
 
 
 def test_vsp_alone_shows_its_help_once(capsys: pytest.CaptureFixture[str]) -> None:

@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLES, ROOT
+from conftest import call_captured as vsp
 from vsp_cli import api, build, sandbox, templatefiles
 from vsp_cli import config as config_module
 from vsp_cli.build import RECORD_NAME
-from vsp_cli.cli import main
 from vsp_cli.config import load_config
 from vsp_cli.diagnostics import Diagnostic, quote, quote_path
 from vsp_cli.errors import ConfigError, TemplateError
@@ -133,18 +133,6 @@ def test_a_form_file_named_with_a_nul_character_is_a_located_error(
 
 
 # --- statements that are links ------------------------------------------------------------------------------
-
-
-def vsp(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    """Run vsp in this process and return exit code, stdout, stderr."""
-    try:
-        main(list(args))
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    else:  # pragma: no cover - typer always exits
-        code = 0
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture
