@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -9,7 +10,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -383,29 +384,36 @@ def _wait_for(predicate: Callable[[], bool], timeout: float = 30) -> bool:
     return False
 
 
-def test_watch_rerenders_on_change_and_survives_errors(tmp_path: Path) -> None:
-    [source] = make_statements(tmp_path / "in", 1)
-    output = tmp_path / "in" / "vsp-000.md"
-    log = tmp_path / "log.txt"
+@contextlib.contextmanager
+def watching(folder: Path, log: Path) -> Iterator[subprocess.Popen[bytes]]:
+    """`vsp render --watch FOLDER -f md` in the background, its output in `log`; ended when the block ends."""
     with log.open("w") as sink:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "vsp_cli", "render", "--watch", str(tmp_path / "in"), "-f", "md"],
+            [sys.executable, "-m", "vsp_cli", "render", "--watch", str(folder), "-f", "md"],
             stdout=sink,
             stderr=subprocess.STDOUT,
         )
         try:
-            assert _wait_for(output.exists)
-            assert _wait_for(lambda: "Warte auf Änderungen" in log.read_text(encoding="utf-8"))
-            source.write_text(SEED.replace("Werkstattgespräche", "Zukunftswerkstätten"), encoding="utf-8")
-            assert _wait_for(lambda: "Zukunftswerkstätten" in output.read_text(encoding="utf-8"))
-            source.write_text(SEED.replace("status: oeffentlich", "status: geheim"), encoding="utf-8")
-            assert _wait_for(lambda: "[invalid-choice]" in log.read_text(encoding="utf-8"))
-            assert proc.poll() is None  # still watching after an invalid file
-            source.write_text(SEED.replace("Werkstattgespräche", "Bürgerwerkstätten"), encoding="utf-8")
-            assert _wait_for(lambda: "Bürgerwerkstätten" in output.read_text(encoding="utf-8"))
+            yield proc
         finally:
             proc.terminate()
             proc.wait(timeout=30)
+
+
+def test_watch_rerenders_on_change_and_survives_errors(tmp_path: Path) -> None:
+    [source] = make_statements(tmp_path / "in", 1)
+    output = tmp_path / "in" / "vsp-000.md"
+    log = tmp_path / "log.txt"
+    with watching(tmp_path / "in", log) as proc:
+        assert _wait_for(output.exists)
+        assert _wait_for(lambda: "Warte auf Änderungen" in log.read_text(encoding="utf-8"))
+        source.write_text(SEED.replace("Werkstattgespräche", "Zukunftswerkstätten"), encoding="utf-8")
+        assert _wait_for(lambda: "Zukunftswerkstätten" in output.read_text(encoding="utf-8"))
+        source.write_text(SEED.replace("status: oeffentlich", "status: geheim"), encoding="utf-8")
+        assert _wait_for(lambda: "[invalid-choice]" in log.read_text(encoding="utf-8"))
+        assert proc.poll() is None  # still watching after an invalid file
+        source.write_text(SEED.replace("Werkstattgespräche", "Bürgerwerkstätten"), encoding="utf-8")
+        assert _wait_for(lambda: "Bürgerwerkstätten" in output.read_text(encoding="utf-8"))
     assert "Traceback (most recent call last)" not in log.read_text(encoding="utf-8")
 
 
@@ -998,20 +1006,11 @@ def test_watch_shows_the_warnings_of_unchanged_statements_after_a_fix(tmp_path: 
     other = tmp_path / "in" / "b.yaml"
     other.write_text(SEED.replace("status: oeffentlich", "status: geheim"), encoding="utf-8")
     log = tmp_path / "log.txt"
-    with log.open("w") as sink:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "vsp_cli", "render", "--watch", str(tmp_path / "in"), "-f", "md"],
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            assert _wait_for(lambda: "Warte auf Änderungen" in log.read_text(encoding="utf-8"))
-            other.write_text(SEED, encoding="utf-8")  # the error fixed; a.yaml is unchanged
-            assert _wait_for(lambda: (tmp_path / "in" / "b.md").exists())
-            assert _wait_for(lambda: log.read_text(encoding="utf-8").count("[unknown-zustaendigkeit]") == 2)
-        finally:
-            proc.terminate()
-            proc.wait(timeout=30)
+    with watching(tmp_path / "in", log):
+        assert _wait_for(lambda: "Warte auf Änderungen" in log.read_text(encoding="utf-8"))
+        other.write_text(SEED, encoding="utf-8")  # the error fixed; a.yaml is unchanged
+        assert _wait_for(lambda: (tmp_path / "in" / "b.md").exists())
+        assert _wait_for(lambda: log.read_text(encoding="utf-8").count("[unknown-zustaendigkeit]") == 2)
 
 
 def test_the_summary_says_where_the_outputs_went(
