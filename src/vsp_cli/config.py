@@ -629,8 +629,8 @@ def _unknown_form(
     if ref.endswith(".toml") and "\x00" in ref:  # no file has such a name: the system refuses to look it up
         message = f"„formular“: Die Formulardatei {quote(ref)} kann es nicht geben (Nullzeichen im Namen)"
         return [_diagnostic(where, locate(("formular",)), ("formular",), "invalid-value", message)]
-    if ref.endswith(".toml") and ref not in named:
-        path = real(base / ref)  # as the statements will look for it (`_form_default`): `~` is not expanded
+    if ref.endswith(".toml"):  # no name of [formulare] ends so (`_form_name`)
+        path = Path(_form_default(ref, base))  # where the statements will look for it
         if is_file(path):
             return []
         message = (

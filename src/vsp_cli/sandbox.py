@@ -31,7 +31,6 @@ import functools
 import itertools
 import os
 import re
-import threading
 import time
 import types
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -64,7 +63,7 @@ _CLOCK_EVERY = 63
 LOOP_FILTER = "_vsp_loop"
 
 
-def _native_threads() -> int:
+def _threads() -> int:
     """The threads of this process as the system counts them, also those native code started (watchfiles'
     watcher under `--watch`), which `threading` does not see; 0 where /proc cannot tell."""
     try:
@@ -80,7 +79,7 @@ def memory_cap() -> Iterator[None]:
     budget) instead of filling the machine. Python cannot count a render's memory itself; the limit is the
     operating system's (`RLIMIT_AS`), so it is set only where it is kept (Linux, which tells the size through
     /proc) and only in a process running a single thread, which no other thread's allocation can then fail."""
-    if resource is None or threading.active_count() != 1 or _native_threads() != 1:
+    if resource is None or _threads() != 1:
         yield
         return
     try:
