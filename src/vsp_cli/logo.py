@@ -15,6 +15,7 @@ content, so that a PDF is the same wherever the logo lies.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import hashlib
 import io
@@ -168,38 +169,16 @@ def _decoded(path: Path) -> Logo:
     return Logo(path, width, height, reader, name)
 
 
-#: How an EXIF orientation (2–8) is undone: the picture as stored, mirrored or turned to stand as it is shown.
-_ORIENTATIONS = {
-    2: "FLIP_LEFT_RIGHT",
-    3: "ROTATE_180",
-    4: "FLIP_TOP_BOTTOM",
-    5: "TRANSPOSE",
-    6: "ROTATE_270",
-    7: "TRANSVERSE",
-    8: "ROTATE_90",
-}
-
-
 def _upright(image: PILImage) -> PILImage:
     """The image as viewers (and the Markdown's reader) show it: turned or mirrored as its EXIF orientation says
-    (a camera stores a picture as taken and notes how to turn it). Broken EXIF data is passed over, as viewers do.
-    """
-    from PIL import Image
+    (a camera stores a picture as taken and notes how to turn it), by Pillow in place, so that the image keeps its
+    format (ReportLab reads a PNG's palette transparency only from a PNG). Broken EXIF data is passed over, as
+    viewers do."""
+    from PIL import ImageOps
 
-    try:
-        orientation = image.getexif().get(_ORIENTATION_TAG)
-    except Exception:
-        return image
-    method = _ORIENTATIONS.get(orientation) if isinstance(orientation, int) else None
-    if method is None:
-        return image
-    turned = image.transpose(Image.Transpose[method])
-    turned.format = image.format  # ReportLab reads a PNG's palette transparency only from a PNG
-    return turned
-
-
-#: The EXIF tag of the orientation.
-_ORIENTATION_TAG = 0x0112
+    with contextlib.suppress(Exception):
+        ImageOps.exif_transpose(image, in_place=True)
+    return image
 
 
 def _convert(reader: ImageReader) -> None:
