@@ -24,6 +24,7 @@ from typing import Any, ClassVar, NoReturn
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from . import charset
 from .diagnostics import START, Diagnostic, Severity, Span, byte_span, german_number, quote, shorten
 from .errors import InvalidInput
 from .fileio import os_reason, read_regular
@@ -413,7 +414,7 @@ def _pasted_space(text: str, mark: yaml.Mark, simple_key: bool) -> tuple[Span, s
         if found:
             char = found.group(1)
             return Span(number, found.start(1), number, found.start(1) + 1), (
-                f"Am Anfang der Zeile steht das Zeichen U+{ord(char):04X} ({unicodedata.name(char, '')}), etwa "
+                f"Am Anfang der Zeile steht das Zeichen {charset.describe(char)}, etwa "
                 "aus Word kopiert, das YAML nicht als Leerzeichen liest; bitte durch gewöhnliche Leerzeichen "
                 "ersetzen oder entfernen"
             )
@@ -426,7 +427,7 @@ def _pasted_space(text: str, mark: yaml.Mark, simple_key: bool) -> tuple[Span, s
     span = Span(mark.line, at, mark.line, at + 1)
     if char.isspace() or unicodedata.category(char) == "Cf":
         return span, (
-            f"Nach dem Doppelpunkt steht das Zeichen U+{ord(char):04X} ({unicodedata.name(char, '')}), etwa "
+            f"Nach dem Doppelpunkt steht das Zeichen {charset.describe(char)}, etwa "
             "aus Word kopiert, kein gewöhnliches Leerzeichen; YAML trennt Schlüssel und Wert nur mit „: “: "
             "bitte durch ein Leerzeichen ersetzen"
         )
