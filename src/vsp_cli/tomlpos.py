@@ -345,18 +345,14 @@ def syntax_problem(message: str, text: str) -> tuple[Span, str]:
     """Where a `tomllib.TOMLDecodeError` points and what it means, in German."""
     m = _TOML_POSITION.search(message)
     problem = message[: m.start()] if m else message
+    rows = text.splitlines() or [""]
     if m and m.group(1):
         line, column = int(m.group(1)) - 1, int(m.group(2)) - 1
     else:
-        lines = text.splitlines() or [""]
-        line, column = len(lines) - 1, len(lines[-1])
+        line, column = len(rows) - 1, len(rows[-1])
     german = next((g for e, g in TOML_PROBLEMS.items() if problem.startswith(e)), None)
-    rows = text.splitlines()
-    if (
-        problem.startswith("Invalid value")
-        and line < len(rows)
-        and rows[line][column : column + 1] in TYPOGRAPHIC_QUOTES
-    ):
+    quote_mark = rows[line][column : column + 1] if line < len(rows) else ""
+    if problem.startswith("Invalid value") and quote_mark in TYPOGRAPHIC_QUOTES:
         # pasted from a word processor: „Stadt Leipzig“ or “Stadt Leipzig”
-        german = f'ungültiger Wert: Texte stehen in geraden Anführungszeichen "…", nicht in typografischen ({rows[line][column]})'
+        german = f'ungültiger Wert: Texte stehen in geraden Anführungszeichen "…", nicht in typografischen ({quote_mark})'
     return Span(line, column, line, column + 1), f"TOML-Syntaxfehler: {german if german else f'({problem})'}"
