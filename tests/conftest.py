@@ -6,8 +6,14 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from vsp_cli.cli import main
+
+#: No time limit per example: the first one of a test may build caches (hyphenation patterns, fonts) and take a
+#: second on a busy machine, which Hypothesis would report as a flaky failure.
+settings.register_profile("vsp", deadline=None)
+settings.load_profile("vsp")
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = ROOT / "tests" / "cases"
