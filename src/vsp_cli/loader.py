@@ -54,13 +54,14 @@ _StrictLoader.add_implicit_resolver(
     "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
 )
 
-_STR = "tag:yaml.org,2002:str"
+STR_TAG = "tag:yaml.org,2002:str"
+NULL_TAG = "tag:yaml.org,2002:null"
 _ALLOWED_SCALAR_TAGS = {
-    _STR,
+    STR_TAG,
     "tag:yaml.org,2002:bool",
     "tag:yaml.org,2002:int",
     "tag:yaml.org,2002:float",
-    "tag:yaml.org,2002:null",
+    NULL_TAG,
 }
 
 #: PyYAML's problem texts, in German. Unknown ones are shown as they are, after a German lead.
@@ -567,7 +568,7 @@ class _Builder:
         if tag not in _ALLOWED_SCALAR_TAGS:
             self._tag_error(node)
             return value
-        if tag == _STR:
+        if tag == STR_TAG:
             return value
         if tag == "tag:yaml.org,2002:null":
             return None

@@ -36,11 +36,8 @@ from .diagnostics import (
 )
 from .errors import InvalidInput
 from .forms import Form, FormError, FormSources, resolve
-from .loader import LoadedDocument, PathKey, load_bytes, read_file
+from .loader import NULL_TAG, STR_TAG, LoadedDocument, PathKey, load_bytes, read_file
 from .model import MARKDOWN_FIELDS, Statement
-
-_STR = "tag:yaml.org,2002:str"
-_NULL = "tag:yaml.org,2002:null"
 
 
 @dataclass
@@ -366,7 +363,7 @@ def _comment_diagnostics(doc: LoadedDocument) -> list[Diagnostic]:
     found = []
     for path, located in doc.positions.items():
         node = located.node
-        if not path or not isinstance(node, ScalarNode) or node.style or node.tag not in (_STR, _NULL):
+        if not path or not isinstance(node, ScalarNode) or node.style or node.tag not in (STR_TAG, NULL_TAG):
             continue
         comment = _TRAILING_COMMENT.match(doc.text, node.end_mark.index)
         if comment is None:
