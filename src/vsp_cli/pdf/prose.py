@@ -480,6 +480,9 @@ _PIECE_LINES = 40
 _TABLE_ROWS = 500
 #: A table of this many body rows or fewer is never split across pages.
 _KEEP_ROWS = 6
+#: Blocks that cannot carry a list item's bullet beside their first line: the bullet stands on a line of its own
+#: above them.
+_DRAWN_WITHOUT_BULLET = frozenset({"hr", "table_open"})
 
 
 def _cuts(lines: int, every: int) -> range:
@@ -807,6 +810,10 @@ class ProseRenderer:
         while i < n:
             tok = tokens[i]
             kind = tok.type
+            if kind in _DRAWN_WITHOUT_BULLET and pending_bullet is not None:
+                add_paragraph(
+                    "\u00a0", styles.body
+                )  # a list item that starts with a rule or table: its bullet first
             if kind == "paragraph_open":
                 children = tokens[i + 1].children or []
                 if (
@@ -902,16 +909,12 @@ class ProseRenderer:
             elif kind in ("code_block", "fence"):
                 add_pieces(self._code_markup(tok.content), styles.code)
             elif kind == "hr":
-                if pending_bullet is not None:  # a list item that starts with a rule: its bullet first
-                    add_paragraph("\u00a0", styles.body)
                 out.append(
                     HRFlowable(
                         width="100%", thickness=0.5, color=styles.rule_color, spaceBefore=2, spaceAfter=8
                     )
                 )
             elif kind == "table_open":
-                if pending_bullet is not None:  # a list item that starts with a table: its bullet above it
-                    add_paragraph("\u00a0", styles.body)
                 i = self._table(tokens, i, indent(), out, containers[-1])
                 continue
             elif kind == "inline":  # inline content outside a paragraph (not produced by CommonMark)
