@@ -5,8 +5,8 @@ The search starts in the input file's folder and walks up; the first `vsp.toml`,
 to the file. Command-line values override the file, the file overrides the defaults; `resolve` says for every
 setting where its value came from, which `vsp config` prints.
 
-Errors are collected and located like those of statements: tomllib reports no positions, so a small scanner
-finds each key (and its value) in the TOML source; that is exact enough for this flat format. Only tomllib and
+Errors are collected and located like those of statements: tomllib reports no positions, so `tomlpos` (which
+form files use too) finds each key and value in the TOML source. Only tomllib and
 pydantic are imported here: reading the configuration must not cost the start-up time of Jinja or ReportLab.
 """
 
@@ -54,7 +54,8 @@ from .forms import BUILTIN_IDS, DEFAULT_FORM, FormSources
 from .labels import DEFAULT_BODY, LABEL_PLACEHOLDERS, LABEL_TARGETS, Labels
 from .limits import LABEL_MAX, MAX_CONFIG_BYTES, MAX_LOGO_BYTES, MAX_LOGO_PIXELS
 from .settings import FORMATS, Format, RenderSettings
-from .tomlpos import TomlProblem
+from .tomlpos import PathKey, TomlProblem
+from .tomlpos import locate as locate_toml
 from .tomlpos import read as read_toml
 
 CONFIG_FILE = "vsp.toml"
@@ -70,8 +71,6 @@ SOURCE_CLI = "Kommandozeile"
 
 _PNG = b"\x89PNG\r\n\x1a\n"
 _JPEG = b"\xff\xd8\xff"
-
-PathKey = tuple[str | int, ...]
 
 
 # --- the settings -------------------------------------------------------------------------------------------
@@ -385,109 +384,6 @@ def _label_problems(key: str, text: str) -> list[tuple[str, str]]:
     return problems
 
 
-# --- locating keys in TOML source ---------------------------------------------------------------------------
-
-_KEY_PART = r'(?:[A-Za-z0-9_-]+|"[^"\n]*"|\'[^\'\n]*\')'
-_KEY_RE = re.compile(rf"[ \t]*(?P<key>{_KEY_PART}(?:[ \t]*\.[ \t]*{_KEY_PART})*)[ \t]*=[ \t]*")
-_TABLE_RE = re.compile(rf"[ \t]*\[(?!\[)[ \t]*(?P<key>{_KEY_PART}(?:[ \t]*\.[ \t]*{_KEY_PART})*)[ \t]*\]")
-_ARRAY_TABLE_RE = re.compile(r"[ \t]*\[\[")
-_PART_RE = re.compile(_KEY_PART)
-_STRING_RE = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'')
-
-
-def _parts(key: str) -> tuple[str, ...]:
-    return tuple(p.strip("\"'") for p in _PART_RE.findall(key))
-
-
-@dataclass(frozen=True, slots=True)
-class _Entry:
-    key: Span
-    value: Span
-
-
-class _TomlIndex:
-    """Where each key of a TOML file stands: found by scanning lines, good enough for flat tables."""
-
-    def __init__(self, text: str, root: tuple[str, ...]) -> None:
-        self.lines = text.splitlines()
-        self.root = root
-        self.entries: dict[tuple[str, ...], _Entry] = {}
-        table: tuple[str, ...] = ()
-        in_multiline: str | None = None
-        for number, line in enumerate(self.lines):
-            if in_multiline is not None:
-                if line.count(in_multiline) % 2 == 1:
-                    in_multiline = None
-                continue
-            if _ARRAY_TABLE_RE.match(line):
-                table = ("[[array]]",)
-                continue
-            if m := _TABLE_RE.match(line):
-                table = _parts(m.group("key"))
-                span = Span(number, m.start("key"), number, m.end("key"))
-                self.entries.setdefault(table, _Entry(span, span))
-                continue
-            if m := _KEY_RE.match(line):
-                path = table + _parts(m.group("key"))
-                value_end = len(line.rstrip())
-                self.entries.setdefault(
-                    path,
-                    _Entry(
-                        Span(number, m.start("key"), number, m.end("key")),
-                        Span(number, m.end(), number, max(value_end, m.end() + 1)),
-                    ),
-                )
-                rest = line[m.end() :]
-                for quote in ('"""', "'''"):
-                    if rest.startswith(quote) and rest.count(quote) == 1:
-                        in_multiline = quote
-
-    def line_of(self, path: PathKey) -> int | None:
-        """The 1-based line of a setting, or None when the file does not set it."""
-        entry = self.entries.get(self.root + tuple(str(p) for p in path))
-        return entry.key.line + 1 if entry else None
-
-    def locate(self, path: PathKey, *, key: bool = False) -> Span:
-        """The span of `path`'s value (or key); a list item inside a one-line array; else the nearest parent."""
-        parts = self.root + tuple(p for p in path if isinstance(p, str))
-        entry = self.entries.get(parts)
-        if entry is not None:
-            index = next((p for p in path if isinstance(p, int)), None)
-            if index is not None and not key:
-                return self._item(entry.value, index)
-            return entry.key if key else entry.value
-        if len(parts) > len(self.root):
-            parent = self.entries.get(parts[:-1])
-            if parent is not None:
-                inline = self._inline_key(parent.value, parts[-1], key=key)
-                if inline is not None:
-                    return inline
-            return self.locate(tuple(path[:-1]), key=True) if path[:-1] else self._root_span()
-        return self._root_span()
-
-    def _root_span(self) -> Span:
-        entry = self.entries.get(self.root)
-        return entry.key if entry else START
-
-    def _item(self, value: Span, index: int) -> Span:
-        items = list(_STRING_RE.finditer(self.lines[value.line], value.column))
-        if index < len(items):
-            m = items[index]
-            return Span(value.line, m.start(), value.line, m.end())
-        return value
-
-    def _inline_key(self, value: Span, name: str, *, key: bool) -> Span | None:
-        """A key inside an inline table `labels = { name = "…" }` on one line."""
-        line = self.lines[value.line]
-        m = re.compile(rf"(?:^|[{{,])[ \t]*(\"?{re.escape(name)}\"?)[ \t]*=[ \t]*").search(line, value.column)
-        if m is None:
-            return None
-        if key:
-            return Span(value.line, m.start(1), value.line, m.end(1))
-        end = _STRING_RE.match(line, m.end())
-        return Span(value.line, m.end(), value.line, end.end() if end else m.end() + 1)
-
-
 # --- loading ------------------------------------------------------------------------------------------------
 
 
@@ -709,7 +605,7 @@ def load_config(path: Path) -> ProjectConfig:
     path = real(path)
     text = _read(path)
     try:
-        document, _ = read_toml(text)
+        document, found = read_toml(text)
     except TomlProblem as exc:
         raise ConfigError([_diagnostic(path, exc.span, (), "toml-syntax", exc.message)]) from None
     root: tuple[str, ...] = ()
@@ -727,21 +623,28 @@ def load_config(path: Path) -> ProjectConfig:
                     )
                 ]
             )
-    index = _TomlIndex(text, root)
+
+    def locate(where: PathKey, *, key: bool = False) -> Span:
+        return locate_toml(found, root + where, key=key)
+
+    def line_of(where: PathKey) -> int | None:
+        entry = found.get(root + where)
+        return entry.key.line + 1 if entry else None
+
     if not isinstance(data, dict):
         raise ConfigError(
-            [_diagnostic(path, index.locate(()), (), "invalid-type", "[tool.vsp] muss eine Tabelle sein")]
+            [_diagnostic(path, locate(()), (), "invalid-type", "[tool.vsp] muss eine Tabelle sein")]
         )
-    values, diagnostics = _validate(data, path.parent, path, index.locate, project=found_in)
+    values, diagnostics = _validate(data, path.parent, path, locate, project=found_in)
     if values is None:
         raise ConfigError(diagnostics)
     lines: dict[str, int] = {}
     for name in values.model_fields_set:
         if name == "labels":
             for key in values.labels:
-                lines[f"labels.{key}"] = index.line_of(("labels", key)) or index.line_of(("labels",)) or 1
+                lines[f"labels.{key}"] = line_of(("labels", key)) or line_of(("labels",)) or 1
         else:
-            lines[name] = index.line_of((name,)) or 1
+            lines[name] = line_of((name,)) or 1
     return ProjectConfig(path, values, lines)
 
 
