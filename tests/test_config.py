@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from vsp_cli.commands import format_effective
 from vsp_cli.config import (
     SOURCE_CLI,
     SOURCE_DEFAULT,
     find_config,
-    format_effective,
     load_config,
     resolve,
     settings_for,

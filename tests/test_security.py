@@ -19,8 +19,8 @@ import pytest
 from conftest import EXAMPLES, ROOT
 from conftest import call_captured as vsp
 from vsp_cli import api, build, sandbox, templatefiles
-from vsp_cli import config as config_module
 from vsp_cli.build import RECORD_NAME
+from vsp_cli.config import discovery as config_discovery
 from vsp_cli.config import load_config
 from vsp_cli.diagnostics import Diagnostic, quote, quote_path
 from vsp_cli.errors import ConfigError, TemplateError
@@ -658,7 +658,7 @@ def _owned_by_another(path: Path, monkeypatch: pytest.MonkeyPatch, *, me: int) -
     """Make `path` belong to a user that is neither root nor the one vsp believes it runs as (`me`)."""
     if os.geteuid() == 0:
         os.chown(path, 4242, 4242)
-    monkeypatch.setattr(config_module.os, "geteuid", lambda: me)
+    monkeypatch.setattr(config_discovery.os, "geteuid", lambda: me)
 
 
 def test_a_configuration_in_a_folder_anyone_may_write_is_passed_over(
@@ -681,7 +681,7 @@ def test_a_configuration_in_a_folder_anyone_may_write_is_passed_over(
 def test_a_configuration_anyone_may_write_is_passed_over(planted: Path) -> None:
     (planted / "vsp.toml").chmod(0o666)
     skipped: list[Diagnostic] = []
-    assert config_module.find_config(planted / "standpunkte", skipped) is None
+    assert config_discovery.find_config(planted / "standpunkte", skipped) is None
     assert [d.code for d in skipped] == ["config-untrusted"]
 
 
@@ -690,20 +690,20 @@ def test_a_configuration_of_another_user_is_passed_over(
 ) -> None:
     _owned_by_another(planted / "vsp.toml", monkeypatch, me=os.geteuid() + 1 if os.geteuid() else 1000)
     skipped: list[Diagnostic] = []
-    assert config_module.find_config(planted / "standpunkte", skipped) is None
+    assert config_discovery.find_config(planted / "standpunkte", skipped) is None
     assert "gehört einem anderen Benutzer" in skipped[0].message
 
 
 def test_root_takes_a_checkout_of_another_uid(planted: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Containerised CI runs as root over a checkout of another uid: that must keep working."""
     _owned_by_another(planted / "vsp.toml", monkeypatch, me=0)
-    assert config_module.find_config(planted / "standpunkte") == planted / "vsp.toml"
+    assert config_discovery.find_config(planted / "standpunkte") == planted / "vsp.toml"
 
 
 def test_the_users_own_file_in_a_sticky_shared_folder_is_taken(planted: Path) -> None:
     """In a folder like /tmp nobody can replace another's file: the user's own is the user's."""
     planted.chmod(0o1777)
-    assert config_module.find_config(planted / "standpunkte") == planted / "vsp.toml"
+    assert config_discovery.find_config(planted / "standpunkte") == planted / "vsp.toml"
 
 
 def test_another_users_file_in_a_sticky_shared_folder_is_passed_over_even_by_root(
@@ -711,7 +711,7 @@ def test_another_users_file_in_a_sticky_shared_folder_is_passed_over_even_by_roo
 ) -> None:
     planted.chmod(0o1777)
     _owned_by_another(planted / "vsp.toml", monkeypatch, me=0 if os.geteuid() == 0 else os.geteuid() + 1)
-    assert config_module.find_config(planted / "standpunkte") is None
+    assert config_discovery.find_config(planted / "standpunkte") is None
 
 
 # --- outputs stay inside the project --------------------------------------------------------------------------

@@ -27,13 +27,12 @@ from .build import (
     run,
     shown_path,
 )
-from .config import EffectiveSettings, SettingsCache, format_effective
+from .config import EffectiveSettings, SettingsCache, config_text
 from .diagnostics import Diagnostic, Severity, Span, escape_controls
 from .errors import ConfigError
-from .fileio import read_regular, real
+from .fileio import real
 from .inputs import InputNotFound, collect
-from .limits import MAX_CONFIG_BYTES
-from .report import EXIT_INVALID, EXIT_OK, EXIT_USAGE, Report
+from .report import EXIT_INVALID, EXIT_USAGE, Report
 
 
 @dataclass
@@ -195,7 +194,7 @@ def plan(options: BatchOptions, report: Report) -> PlannedJobs | None:
                 cfg = planner.config_path(source)
                 if cfg not in reported:
                     reported.add(cfg)
-                    report.emit(exc.diagnostics, _read_text(cfg))
+                    report.emit(exc.diagnostics, config_text(cfg))
             continue
         if everyone is not jobs:
             everyone.add(source, settings)
@@ -211,13 +210,6 @@ def plan(options: BatchOptions, report: Report) -> PlannedJobs | None:
         report.emit(collisions)
         return None
     return jobs
-
-
-def _read_text(path: Path | None) -> str | None:
-    try:
-        return read_regular(path, MAX_CONFIG_BYTES + 1).decode("utf-8") if path else None
-    except (OSError, UnicodeDecodeError):
-        return None
 
 
 class Progress:
@@ -365,25 +357,3 @@ def render_command(options: BatchOptions) -> int:
         return EXIT_INVALID
     report.finish(verb="geprüft" if options.check else "verarbeitet")
     return report.exit_code
-
-
-def show_config(options: BatchOptions) -> int:
-    """`vsp config`: the effective settings for the first path, with their sources."""
-    target = Path(options.paths[0]) if options.paths else Path(".")
-    if not target.exists():
-        from .usage import command_usage_message
-
-        sys.stderr.write(command_usage_message(f"{target} gibt es nicht", "config"))
-        return EXIT_USAGE
-    probe = target if target.is_file() else target / "_.yaml"
-    planner = Planner(options)
-    try:
-        effective = planner.effective(probe)
-    except ConfigError as exc:
-        Report(output_format=options.output_format, out=sys.stderr).emit(list(planner.untrusted.values()))
-        report = Report(output_format=options.output_format)
-        report.emit(exc.diagnostics, _read_text(planner.config_path(probe)))
-        return EXIT_INVALID
-    Report(output_format=options.output_format, out=sys.stderr).emit(list(planner.untrusted.values()))
-    sys.stdout.write(format_effective(effective))
-    return EXIT_OK

@@ -317,7 +317,7 @@ def render(
         quiet=quiet,
     )
     if show_config:
-        from .batch import show_config as show
+        from .commands import show_config as show
 
         raise typer.Exit(show(options))
     if watch:
@@ -350,7 +350,8 @@ def config_command(
 
     Beispiel: vsp config standpunkte/
     """
-    from .batch import BatchOptions, show_config
+    from .batch import BatchOptions
+    from .commands import show_config
 
     options = BatchOptions(
         paths=[str(path)], overrides=_overrides(output_dir, formats, template_dir), config=config

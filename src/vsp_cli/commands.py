@@ -1,4 +1,4 @@
-"""The commands that write starters and show forms: `vsp new` and `vsp formular`.
+"""The commands that write starters and show settings and forms: `vsp new`, `vsp config` and `vsp formular`.
 
 They read the configuration in force (for `formular` and `[formulare]`) like `validate` and `render`; problems
 are reported as located diagnostics through the same `Report`.
@@ -10,16 +10,22 @@ import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from .config import SOURCE_DEFAULT, EffectiveSettings, SettingsCache, find_config, resolve
-from .diagnostics import Diagnostic
+from .config import SOURCE_DEFAULT, EffectiveSettings, SettingsCache, config_text, find_config, resolve
+from .diagnostics import Diagnostic, escape_controls
 from .errors import ConfigError, VspError
 from .fileio import os_reason, read_regular, write_atomic
-from .forms import BUILTIN_IDS, NEWEST_FORM, Form, FormError, FormSources, builtin, dump
+from .forms import BUILTIN_IDS, NEWEST_FORM, Form, FormError, FormSources, builtin, dump, with_labels
 from .forms import resolve as resolve_form
-from .limits import MAX_BYTES, MAX_CONFIG_BYTES
+from .labels import LABEL_TARGETS
+from .limits import MAX_BYTES
 from .report import EXIT_INVALID, EXIT_OK, EXIT_USAGE, Report
+from .settings import RenderSettings
 from .starter import schema_reference, starter_text
+
+if TYPE_CHECKING:
+    from .batch import BatchOptions
 
 
 @dataclass(frozen=True)
@@ -30,13 +36,6 @@ class ValidateOptions:
     strict: bool = False
     output_format: str = "text"
     quiet: bool = False
-
-
-def _read_config(path: Path | None) -> str | None:
-    try:
-        return read_regular(path, MAX_CONFIG_BYTES + 1).decode("utf-8") if path else None
-    except (OSError, UnicodeDecodeError):
-        return None
 
 
 def validate_command(
@@ -63,7 +62,7 @@ def validate_command(
             config = settings.config_path(path)
             if config not in reported:
                 reported.add(config)
-                report.emit(exc.diagnostics, _read_config(config))
+                report.emit(exc.diagnostics, config_text(config))
             continue
         result = check_file(path, strict=options.strict, forms=forms)
         report.add_checked(result)
@@ -190,3 +189,96 @@ def forms_command(name: str | None, config: Path | None) -> int:
         return _usage(str(exc), "formular")
     sys.stdout.write(dump(form))
     return EXIT_OK
+
+
+# --- vsp config ---------------------------------------------------------------------------------------------
+
+
+def show_config(options: BatchOptions) -> int:
+    """`vsp config`: the effective settings for the first path, with their sources."""
+    from .batch import Planner
+
+    target = Path(options.paths[0]) if options.paths else Path(".")
+    if not target.exists():
+        from .usage import command_usage_message
+
+        sys.stderr.write(command_usage_message(f"{target} gibt es nicht", "config"))
+        return EXIT_USAGE
+    probe = target if target.is_file() else target / "_.yaml"
+    planner = Planner(options)
+    try:
+        effective = planner.effective(probe)
+    except ConfigError as exc:
+        Report(output_format=options.output_format, out=sys.stderr).emit(list(planner.untrusted.values()))
+        report = Report(output_format=options.output_format)
+        report.emit(exc.diagnostics, config_text(planner.config_path(probe)))
+        return EXIT_INVALID
+    Report(output_format=options.output_format, out=sys.stderr).emit(list(planner.untrusted.values()))
+    sys.stdout.write(format_effective(effective))
+    return EXIT_OK
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return "ja" if value else "nein"
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def _labels_shown(render: RenderSettings) -> list[tuple[str, str]]:
+    """Every `[labels]` key with the value it prints on the default form (an override, or the form's)."""
+    from .document import labels_v1
+
+    try:
+        form = with_labels(resolve_form(render.forms.default, render.forms, None), render.labels.items())
+        printed = labels_v1(form)
+    except FormError:
+        printed = {}
+    overrides = render.labels.as_dict()
+    return [(key, overrides.get(key, printed.get(key, "–"))) for key in LABEL_TARGETS]
+
+
+def format_effective(effective: EffectiveSettings) -> str:
+    """A readable German listing for `vsp config`: every setting, its value and where it came from."""
+    render = effective.render
+    rows: list[tuple[str, str, str]] = [
+        ("body", _show(render.body), effective.sources["body"]),
+        ("logo", _show(render.logo), effective.sources["logo"]),
+        ("logo_alt", f"„{render.logo_text}“", effective.sources["logo_alt"]),
+        (
+            "output_dir",
+            _show(effective.output_dir) if effective.output_dir else "– (neben der Eingabedatei)",
+            effective.sources["output_dir"],
+        ),
+        ("formats", _show(effective.formats), effective.sources["formats"]),
+        (
+            "template_dir",
+            _show(render.template_dir) if render.template_dir else "– (eingebaute Vorlagen)",
+            effective.sources["template_dir"],
+        ),
+        ("footer", _show(render.footer), effective.sources["footer"]),
+        ("hyphenate", _show(render.hyphenate), effective.sources["hyphenate"]),
+    ]
+    rows.append(("formular", render.forms.default, effective.sources["formular"]))
+    rows.extend(
+        (f"formulare.{name}", str(path), effective.sources["formulare"])
+        for name, path in render.forms.named.items()
+    )
+    rows.extend(
+        (f"labels.{key}", value, effective.sources[f"labels.{key}"]) for key, value in _labels_shown(render)
+    )
+    # a path's names may hold terminal controls (`\x1b]0;…`): the texts of a configuration are refused with them
+    rows = [(name, escape_controls(value), escape_controls(source)) for name, value, source in rows]
+    header = ("Einstellung", "Wert", "Herkunft")
+    width_name = max(len(r[0]) for r in (header, *rows))
+    width_value = min(60, max(len(r[1]) for r in (header, *rows)))
+    if effective.config_path is not None:
+        lines = [f"Konfigurationsdatei: {escape_controls(str(effective.config_path))}", ""]
+    else:
+        lines = ["Keine Konfigurationsdatei gefunden (vsp.toml oder [tool.vsp] in pyproject.toml).", ""]
+    for name, value, source in (header, *rows):
+        lines.append(f"{name:<{width_name}}  {value:<{width_value}}  {source}".rstrip())
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,316 @@
+"""Reading one configuration file: its bytes (bounded, UTF-8), its TOML with positions (`tomlpos`), and every
+problem of its settings collected and located at FILE:LINE:COL in German."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
+
+from .. import charset
+from ..diagnostics import (
+    Diagnostic,
+    Severity,
+    Span,
+    byte_span,
+    describe_value,
+    did_you_mean,
+    german_number,
+    quote,
+    quote_path,
+    shorten,
+)
+from ..errors import ConfigError
+from ..fileio import is_file, os_reason, read_regular, real
+from ..forms import BUILTIN_IDS
+from ..limits import MAX_CONFIG_BYTES
+from ..settings import FORMATS
+from ..tomlpos import PathKey, TomlProblem
+from ..tomlpos import locate as locate_toml
+from ..tomlpos import read as read_toml
+from .model import SETTINGS, ConfigFile, label_problems, too_long
+
+CONFIG_FILE = "vsp.toml"
+PYPROJECT = "pyproject.toml"
+#: Where the settings stand in a pyproject.toml.
+PYPROJECT_TABLE = ("tool", "vsp")
+
+
+@dataclass(frozen=True)
+class ProjectConfig:
+    """A checked configuration file: its values and the line of each setting it sets."""
+
+    path: Path
+    values: ConfigFile
+    #: Setting name (labels as `labels.<key>`) → 1-based line in the file, for those the file sets.
+    lines: Mapping[str, int]
+
+    @property
+    def set_in_file(self) -> frozenset[str]:
+        return frozenset(self.lines)
+
+
+def config_text(path: Path | None) -> str | None:
+    """A configuration file's text, to show the lines of its problems; None if there is none to show."""
+    try:
+        return read_regular(path, MAX_CONFIG_BYTES + 1).decode("utf-8") if path else None
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _diagnostic(file: Path | str, span: Span, path: PathKey, code: str, message: str) -> Diagnostic:
+    return Diagnostic(str(file), span, path, Severity.ERROR, code, message)
+
+
+def _read(path: Path) -> str:
+    try:
+        raw = read_regular(path, MAX_CONFIG_BYTES + 1)
+    except FileNotFoundError:
+        raise ConfigError(
+            [
+                Diagnostic.for_file(
+                    path,
+                    "config-missing",
+                    f"Die Konfigurationsdatei „{path}“ gibt es nicht",
+                )
+            ]
+        ) from None
+    except OSError as exc:
+        raise ConfigError(
+            [
+                Diagnostic.for_file(
+                    path,
+                    "config-unreadable",
+                    f"Die Konfigurationsdatei „{path}“ kann nicht gelesen werden ({os_reason(exc)})",
+                )
+            ]
+        ) from None
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise ConfigError(
+            [
+                Diagnostic.for_file(
+                    path,
+                    "config-too-large",
+                    f"Die Konfigurationsdatei „{path}“ ist zu groß: mehr als {german_number(MAX_CONFIG_BYTES)} "
+                    "Bytes",
+                )
+            ]
+        )
+    try:
+        return raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            [
+                _diagnostic(
+                    path,
+                    byte_span(raw, exc.start),
+                    (),
+                    "not-utf8",
+                    "Die Konfigurationsdatei ist nicht UTF-8-kodiert; bitte im Editor als UTF-8 speichern",
+                )
+            ]
+        ) from None
+
+
+def _describe(value: Any) -> str:
+    return describe_value(value, mapping="eine Tabelle")
+
+
+def _message(err: ErrorDetails) -> tuple[str, str]:
+    """German (code, message) for a pydantic error, chosen by its type (never by its English text)."""
+    kind, loc, value = err["type"], err["loc"], err.get("input")
+    name = shorten(".".join(str(p) for p in loc if isinstance(p, str)))
+    if kind == "extra_forbidden":
+        key = str(loc[-1])
+        return "unknown-setting", (
+            f"Unbekannte Einstellung {quote(key)}.{did_you_mean(key, SETTINGS)} Erlaubt: {', '.join(SETTINGS)}"
+        )
+    if kind == "string_type":
+        return "invalid-type", f"„{name}“: Text in Anführungszeichen erwartet, gefunden: {_describe(value)}"
+    if kind == "bool_type":
+        return "invalid-type", f"„{name}“: true oder false erwartet, gefunden: {_describe(value)}"
+    if kind == "list_type":
+        return (
+            "invalid-type",
+            f'„{name}“: eine Liste erwartet, z. B. ["pdf", "md"], gefunden: {_describe(value)}',
+        )
+    if kind in ("dict_type", "model_type"):
+        return "invalid-type", f"„{name}“: eine Tabelle erwartet, gefunden: {_describe(value)}"
+    if kind in ("path_type", "path_parsing"):
+        return "invalid-type", f"„{name}“: ein Pfad als Text erwartet, gefunden: {_describe(value)}"
+    if kind == "literal_error":
+        hint = did_you_mean(value, ("pdf", "md")) if isinstance(value, str) else ""
+        return "invalid-format", f"Unbekanntes Format {_describe(value)}.{hint} Erlaubt: {', '.join(FORMATS)}"
+    if kind == "string_too_short":
+        return "empty-value", f"„{name}“ darf nicht leer sein"
+    if kind == "too_short":
+        return "empty-list", f"„{name}“ braucht mindestens einen Eintrag"
+    if kind == "string_too_long":
+        return too_long(name, (err.get("ctx") or {}).get("max_length"), len(str(value)))
+    if kind in ("form_name", "form_file"):
+        return "invalid-value", f"„{name}“: {err['msg']}"
+    if kind in (
+        "file_missing",
+        "not_an_image",
+        "image_too_large",
+        "folder_missing",
+        "not_a_folder",
+        "output_outside",
+    ):
+        return kind.replace("_", "-"), f"„{name}“: {err['msg']}"
+    if kind == "unknown_user":
+        return "invalid-value", f"„{name}“: {err['msg']}"
+    return "invalid-value", f"„{name}“: ungültiger Wert {_describe(value)}"
+
+
+def _unknown_form(
+    data: Mapping[str, Any],
+    locate: Callable[..., Span],
+    where: Path | str,
+    found: list[Diagnostic],
+    base: Path,
+) -> list[Diagnostic]:
+    """`formular` must name a built-in form, a `.toml` file that is there (relative to `base`) or a name of
+    `[formulare]`: an error at its value, not at every statement that uses it. The names of `[formulare]`
+    count as written, so that one whose file has a problem of its own is not also reported as unknown here."""
+    ref = data.get("formular")
+    if not isinstance(ref, str) or any(d.path[:1] == ("formular",) for d in found):
+        return []
+    ref = ref.strip()
+    table = data.get("formulare")
+    named = [str(name) for name in table] if isinstance(table, dict) else []
+    if ref.endswith(".toml") and "\x00" in ref:  # no file has such a name: the system refuses to look it up
+        message = f"„formular“: Die Formulardatei {quote(ref)} kann es nicht geben (Nullzeichen im Namen)"
+        return [_diagnostic(where, locate(("formular",)), ("formular",), "invalid-value", message)]
+    if ref.endswith(".toml"):  # no name of [formulare] ends so (`_form_name`)
+        path = Path(form_default(ref, base))  # where the statements will look for it
+        if is_file(path):
+            return []
+        message = (
+            f"„formular“: Die Formulardatei {quote_path(path)} gibt es nicht oder ist keine gewöhnliche Datei"
+        )
+        return [_diagnostic(where, locate(("formular",)), ("formular",), "file-missing", message)]
+    if ref in BUILTIN_IDS or ref in named:
+        return []
+    listed = f"; aus [formulare]: {', '.join(named)}" if named else ""
+    message = (
+        f"Unbekanntes Formular {quote(ref)}.{did_you_mean(ref, [*BUILTIN_IDS, *named])} Möglich sind: eingebaut "
+        f"{', '.join(BUILTIN_IDS)}{listed}; oder eine Datei …/name.toml"
+    )
+    return [
+        _diagnostic(where, locate(("formular",)), ("formular",), "unknown-form", f"„formular“: {message}")
+    ]
+
+
+def form_default(ref: str, folder: Path | None) -> str:
+    """The configuration's `formular`: a file named relative to the configuration, made absolute."""
+    if ref.endswith(".toml") and folder is not None:
+        return str(real(folder / ref))
+    return ref
+
+
+def validate_settings(
+    data: Mapping[str, Any],
+    base: Path,
+    where: Path | str,
+    locate: Callable[..., Span],
+    *,
+    project: Path | None = None,
+) -> tuple[ConfigFile | None, list[Diagnostic]]:
+    """Validate settings (of a configuration file, if `project` is given: then outputs stay inside it);
+    `locate(path, key=…)` gives the span of a path. All problems are collected."""
+    diagnostics: list[Diagnostic] = []
+    values: ConfigFile | None = None
+    context = {"base": base, "project": project} if project is not None else {"base": base}
+    try:
+        values = ConfigFile.model_validate(data, context=context)
+    except ValidationError as exc:
+        for err in exc.errors(include_url=False):
+            loc: PathKey = tuple(err["loc"])
+            code, message = _message(err)
+            span = locate(loc, key=err["type"] == "extra_forbidden")
+            diagnostics.append(_diagnostic(where, span, loc, code, message))
+    diagnostics += _unknown_form(data, locate, where, diagnostics, base)
+    labels = data.get("labels")
+    if isinstance(labels, dict):
+        for key, text in labels.items():
+            if isinstance(text, str):
+                for code, message in label_problems(str(key), text):
+                    span = locate(("labels", key), key=code == "unknown-label")
+                    diagnostics.append(_diagnostic(where, span, ("labels", key), code, message))
+    for printed, text in _printed_texts(data):
+        index = charset.first_unprintable(text)
+        if index is not None:
+            char = text[index]
+            message = f"„{'.'.join(map(str, printed))}“: Das Zeichen {charset.describe(char)} {charset.refusal(char)}"
+            diagnostics.append(_diagnostic(where, locate(printed), printed, "unprintable-character", message))
+    diagnostics.sort(key=lambda d: (d.span.line, d.span.column))
+    return (None if diagnostics else values), diagnostics
+
+
+def _printed_texts(data: Mapping[str, Any]) -> Iterator[tuple[PathKey, str]]:
+    """The settings printed in the PDF (body, footer, labels), checked like a statement's text."""
+    for name in ("body", "footer"):
+        if isinstance(data.get(name), str):
+            yield (name,), data[name]
+    labels = data.get("labels")
+    if isinstance(labels, dict):
+        yield from ((("labels", key), text) for key, text in labels.items() if isinstance(text, str))
+
+
+def load_config(path: Path) -> ProjectConfig:
+    """Read and check a vsp.toml or pyproject.toml; raises `ConfigError` with every located problem.
+
+    Relative paths in the file are relative to the folder of the file itself (links resolved); outputs stay
+    inside the folder the file was found in: a `vsp.toml` of a repository that is a link to another project's
+    must not make vsp write into that project.
+    """
+    found_in = real(path.parent)
+    path = real(path)
+    text = _read(path)
+    try:
+        document, found = read_toml(text)
+    except TomlProblem as exc:
+        raise ConfigError([_diagnostic(path, exc.span, (), "toml-syntax", exc.message)]) from None
+    root: tuple[str, ...] = ()
+    data: Any = document
+    if path.name == PYPROJECT:
+        root = PYPROJECT_TABLE
+        data = document.get("tool", {}).get("vsp") if isinstance(document.get("tool"), dict) else None
+        if data is None:
+            raise ConfigError(
+                [
+                    Diagnostic.for_file(
+                        path,
+                        "no-tool-vsp",
+                        "Die pyproject.toml enthält keine Tabelle [tool.vsp] mit Einstellungen für vsp",
+                    )
+                ]
+            )
+
+    def locate(where: PathKey, *, key: bool = False) -> Span:
+        return locate_toml(found, root + where, key=key)
+
+    def line_of(where: PathKey) -> int | None:
+        entry = found.get(root + where)
+        return entry.key.line + 1 if entry else None
+
+    if not isinstance(data, dict):
+        raise ConfigError(
+            [_diagnostic(path, locate(()), (), "invalid-type", "[tool.vsp] muss eine Tabelle sein")]
+        )
+    values, diagnostics = validate_settings(data, path.parent, path, locate, project=found_in)
+    if values is None:
+        raise ConfigError(diagnostics)
+    lines: dict[str, int] = {}
+    for name in values.model_fields_set:
+        if name == "labels":
+            for key in values.labels:
+                lines[f"labels.{key}"] = line_of(("labels", key)) or line_of(("labels",)) or 1
+        else:
+            lines[name] = line_of((name,)) or 1
+    return ProjectConfig(path, values, lines)
