@@ -113,6 +113,7 @@ def test_inline_and_dotted_tables(tmp_path: Path) -> None:
     [d] = errors(config)
     assert where(d) == (1, 31, "unknown-label")
     assert "Meinten Sie „ablehnung“?" in d.message
+    assert "Erlaubt: zustimmung, ablehnung, " in d.message and d.message.endswith(", seite")
 
 
 def test_invalid_config_is_located(tmp_path: Path) -> None:

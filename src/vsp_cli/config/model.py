@@ -279,7 +279,8 @@ def label_problems(key: str, text: str) -> list[tuple[str, str]]:
         return [
             (
                 "unknown-label",
-                f"Unbekannte Beschriftung {quote(key)}.{did_you_mean(key, tuple(LABEL_TARGETS))}",
+                f"Unbekannte Beschriftung {quote(key)}.{did_you_mean(key, tuple(LABEL_TARGETS))} Erlaubt: "
+                f"{', '.join(LABEL_TARGETS)}",
             )
         ]
     limit = _LABEL_MAX_BY_KEY.get(key, LABEL_MAX)
