@@ -724,14 +724,27 @@ def _anlass(value: Any) -> Any:
     """`id`, `[id, …]` or `{id: true, sonstiges: text}` → the mapping form."""
     if isinstance(value, str | list):
         ids = [value] if isinstance(value, str) else value
+        if not ids:
+            raise PydanticCustomError(
+                "anlass_empty", "„anlass“ braucht mindestens einen Anlass; ohne Kreuz den Schlüssel weglassen"
+            )
         mapping: dict[str, Any] = {}
-        for item in ids:
+        for number, item in enumerate(ids, start=1):
             if not isinstance(item, str) or item.strip() not in ANLASS_IDS:
                 shown = item if isinstance(item, str) else describe_value(item)
                 raise PydanticCustomError(
                     "anlass_choice",
                     "Unbekannter Anlass „{value}“; erlaubt: {choices}",
                     {"value": shorten(shown), "choices": ", ".join(ANLASS_IDS)},
+                )
+            if item.strip() in mapping:
+                first = next(
+                    n for n, x in enumerate(ids, start=1) if isinstance(x, str) and x.strip() == item.strip()
+                )
+                raise PydanticCustomError(
+                    "anlass_twice",
+                    "Der Anlass „{value}“ ist doppelt angekreuzt (Eintrag {number}, schon Eintrag {first})",
+                    {"value": item.strip(), "number": number, "first": first},
                 )
             mapping[item.strip()] = True
         return mapping
@@ -962,7 +975,18 @@ class Statement(_Model):
             BeforeValidator(
                 _anlass,
                 json_schema_input_type=Annotated[str, WithJsonSchema({"enum": list(ANLASS_IDS)})]
-                | list[Annotated[str, WithJsonSchema({"enum": list(ANLASS_IDS)})]]
+                | Annotated[
+                    list[Annotated[str, WithJsonSchema({"enum": list(ANLASS_IDS)})]],
+                    Field(min_length=1),
+                    WithJsonSchema(
+                        {
+                            "type": "array",
+                            "items": {"enum": list(ANLASS_IDS)},
+                            "minItems": 1,
+                            "uniqueItems": True,
+                        }
+                    ),
+                ]
                 | Anlass,
             ),
         ]

@@ -259,6 +259,8 @@ _MESSAGES: dict[str, Callable[[ErrorDetails, PathKey], tuple[str, str]]] = {
     "amount_type": _msg_custom("invalid-amount"),
     "answer": _msg_custom("invalid-choice"),
     "anlass_choice": _msg_custom("invalid-choice"),
+    "anlass_empty": _msg_custom("empty-list"),
+    "anlass_twice": _msg_custom("duplicate-option"),
     "sonstiges_type": _msg_custom("expected-text"),
     "short_form": _msg_custom("expected-mapping"),
     "date_format": _msg_custom("invalid-date"),
