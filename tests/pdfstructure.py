@@ -204,6 +204,15 @@ class TaggedPdf:
             return [*found, "no structure tree"]
         if catalog.get("/MarkInfo", {}).get("/Marked") is not True:
             found.append("MarkInfo /Marked is not true")
+        last = 0  # PDF/UA-1 7.4.2: in reading order the first heading is H1, and no heading skips a level
+        for element in self.root.walk():
+            if re.fullmatch(r"H[1-6]", element.role):
+                level = int(element.role[1])
+                if level > last + 1:
+                    found.append(
+                        f"heading {element.role} after H{last}" if last else f"first heading {element.role}"
+                    )
+                last = level
         tree = catalog.StructTreeRoot
         nums = _number_tree(tree.ParentTree)
         owners = {

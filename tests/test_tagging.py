@@ -18,6 +18,7 @@ import os
 import re
 import shutil
 import subprocess
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -374,6 +375,50 @@ def test_markdown_headings_never_skip_a_level() -> None:
     assert tagged.root is not None
     levels = [e.role for e in tagged.root.children() if re.fullmatch(r"H\d", e.role)][-4:]
     assert levels == ["H3", "H3", "H4", "H4"]
+
+
+_HEADS_FIRST = """schema = 1
+name = "Überschriften vor dem Titel"
+erbt = "2014"
+reihenfolge = ["vorspann", "kopf", "rest"]
+
+[teile.vorspann]
+titel = "Vorspann"
+bloecke = ["beratungsfolge"]
+
+[teile.kopf]
+bloecke = ["gremium", "titel", "beschlussvorschlag", "status", "eingereicht_von", "betreff"]
+
+[teile.rest]
+bloecke = ["empfehlung", "strategische_ziele", "sachverhalt", "begruendung", "anlagen"]
+"""
+
+
+def _heading_levels(data: bytes) -> list[int]:
+    """The levels of the headings (H1-H6) in the order of the tree, as veraPDF reads them for PDF/UA-1 7.4.2."""
+    tagged = TaggedPdf(data)
+    assert tagged.root is not None
+    return [int(e.role[1]) for e in tagged.root.walk() if re.fullmatch(r"H[1-6]", e.role)]
+
+
+def test_headings_start_at_h1_and_never_skip_a_level_whatever_the_form_puts_first(tmp_path: Path) -> None:
+    # PDF/UA-1 7.4.2 (veraPDF 7.4.2-1, Matterhorn 14-002/14-003): the first heading in reading order is H1 and
+    # none is more than one level below the heading before it. A form file may put a part title or the
+    # Beratungsfolge (H2) before the title (H1), or a text whose Markdown headings are H3 before any H2.
+    from vsp_cli import api
+
+    (tmp_path / "vorn.toml").write_text(_HEADS_FIRST, encoding="utf-8")
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        "formular: vorn.toml\nnummer: VI-A-03824-VSP-01\neingereicht_von: Dezernat Allgemeine Verwaltung\n"
+        "betreff: Werkstattgespräche\nberatungsfolge:\n  - gremium: Ratsversammlung\nempfehlung: ablehnung\n"
+        "beschlussvorschlag_titel: false\nbeschlussvorschlag: |\n  ## Vor dem ersten Abschnitt\n\n  Text.\n"
+        "begruendung: |\n  ## Unten\n\n  Text.\n",
+        encoding="utf-8",
+    )
+    levels = _heading_levels(api.render_pdf(api.load(path)))
+    assert levels[0] == 1
+    assert all(b <= a + 1 for a, b in pairwise(levels)), levels
 
 
 # --- document level --------------------------------------------------------------------------------------------

@@ -54,7 +54,7 @@ from .styles import (
     build_styles,
     register_fonts,
 )
-from .tagging import StructElem
+from .tagging import StructElem, fit_heading_levels
 from .typeface import install_paragraph_widths
 
 install_pdf_writer()
@@ -135,6 +135,7 @@ def render_pdf(statement: Statement, settings: RenderSettings | None = None) -> 
     )
     builder = FormBuilder(form, settings, styles, structure)
     flowables = builder.build(petition=statement.ist_petition)
+    fit_heading_levels(structure)
     if builder.prose.uses_italic:
         register_fonts(italic=True)
     canvasmaker = partial(

@@ -173,6 +173,31 @@ def table_cells(
     return grid
 
 
+_HEADINGS = {f"H{level}": level for level in range(1, 7)}
+
+
+def fit_heading_levels(root: StructElem) -> None:
+    """Numbered headings as PDF/UA-1 § 7.4.2 wants them (veraPDF 7.4.2-1, Matterhorn 14-002 and 14-003): in
+    reading order the first is H1 and none is more than one level below the heading before it.
+
+    Each block gives its headings their levels by itself (a section H2, the Markdown headings of a text one
+    level below that), which holds on the built-in forms, where the title (H1) and the Beratungsfolge (H2) come
+    first. A form file may put a section or a text before them: such a heading is raised to one level below the
+    heading before it. Called once the blocks are built and before anything is drawn, so that the marked
+    content carries the element's role."""
+    last = 0
+    stack = [root]
+    while stack:
+        element = stack.pop()
+        level = _HEADINGS.get(element.role)
+        if level is not None:
+            if level > last + 1:
+                level = last + 1
+                element.role = f"H{level}"
+            last = level
+        stack.extend(kid for kid in reversed(element.kids) if type(kid) is StructElem)
+
+
 # --- the document's tagging state ----------------------------------------------------------------------------
 
 
