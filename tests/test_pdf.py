@@ -797,6 +797,12 @@ LEADS = {
     # widow and orphan control move a paragraph of three lines whole: two lines of room were not enough
     "heading before three lines": ("## Ausgangslage", THREE_LINES, "Ausgangslage", "Anfang"),
     "bold line before three lines": ("**Bewertung**", THREE_LINES, "Bewertung", "Anfang"),
+    "lead with a colon before a bold line": (
+        "Zu den einzelnen Beschlusspunkten:",
+        "**Zu Punkt 1**\n\nDie Verwaltung stimmt zu.",
+        "Beschlusspunkten",
+        "Zu Punkt 1",
+    ),
     # a lead after a bold line needs its own room too: the bold line was left alone above it
     "bold line before a lead and a list": (
         "**Zu Punkt 2**",

@@ -385,13 +385,21 @@ class ProseStyles:
 
 #: Blocks a paragraph ending in a colon introduces.
 _INTRODUCED = frozenset(
-    {"bullet_list_open", "ordered_list_open", "table_open", "blockquote_open", "fence", "code_block"}
+    {
+        "bullet_list_open",
+        "ordered_list_open",
+        "table_open",
+        "blockquote_open",
+        "fence",
+        "code_block",
+        "paragraph_open",  # „Zu den einzelnen Punkten:“, then a bold line or the text it announces
+    }
 )
 
 
 def _introduces(children: Sequence[Token], following: Token | None) -> bool:
     """Whether a paragraph leads into what follows it: a bold line of its own (a heading written as
-    `**Finanzierung**`), or a short lead ending in a colon before a list, table, quote or code."""
+    `**Finanzierung**`), or a short lead ending in a colon before a list, table, quote, code or paragraph."""
     if following is None or following.type.endswith("_close"):
         return False
     shown = [child for child in children if child.type != "text" or child.content.strip()]
