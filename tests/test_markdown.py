@@ -885,3 +885,27 @@ def test_builtin_templates_render_when_the_cache_folder_cannot_be_written(
     _fresh_builtin_environment()
     assert _markdown(statement).encode("utf-8") == (GOLDEN / "VI-A-03824-VSP-01.md").read_bytes()
     assert empty_cache.read_text() == "not a folder"
+
+
+def test_finance_table_cells_escape_no_block_marks(minimal_data: dict[str, Any]) -> None:
+    """A cell of the finance tables holds inline text: its dates and amounts stay as written (no „01\\.08.2018“
+    or „\\-2.500,50 €“, which a reviewer of the merge request would have to read), while `|`, `*`, `_` are still
+    escaped. The Beratungsfolge keeps `md` (v1 output, „1\\. Lesung“, must not change)."""
+    statement = make(
+        minimal_data,
+        formular="2017",
+        finanzen={
+            "auswirkungen": "ja",
+            "haushalt": {
+                "aufwendungen": {"von": "2018-08-01", "hoehe": "1.719.000", "wo_veranschlagt": "> 5|3"}
+            },
+            "folgekosten_haushalt": {"andere_oe_ertraege": {"bis": "2019-12-31", "hoehe": "-2.500,5"}},
+        },
+    )
+    text = render_markdown(statement)
+    assert "| | Aufwendungen | 01.08.2018 | | 1.719.000,00\u00a0€ | > 5\\|3 |" in text
+    assert "| Zu Lasten anderer OE | Ergeb. HH Erträge | | 31.12.2019 | -2.500,50\u00a0€ | |" in text
+    tokens = GFM.parse(text)
+    cells = [inline_text(tokens[i + 1]) for i, t in enumerate(tokens) if t.type == "td_open"]
+    for literal in ("01.08.2018", "1.719.000,00\u00a0€", "> 5|3", "31.12.2019", "-2.500,50\u00a0€"):
+        assert literal in cells

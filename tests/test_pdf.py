@@ -769,6 +769,11 @@ def test_lists_of_ten_and_more_keep_their_text_in_one_column() -> None:
 SHORT_TABLE = (
     "| Jahr | Betrag |\n| --- | ---: |\n| 2019 | 1 € |\n| 2020 | 2 € |\n| 2021 | 3 € |\n| 2022 | 4 € |"
 )
+THREE_LINES = (
+    "Anfang: Die Stadt Leipzig unterhält derzeit 38 öffentliche Spielplätze im Stadtbezirk Ost. Nach der"
+    " Spielplatzkonzeption sind bis 2025 weitere 14 Anlagen zu sanieren, deren Gesamtkosten sich auf"
+    " 4.125.600 € belaufen; die Mittel sind im Haushalt eingestellt und werden abgerufen."
+)
 LEADS = {
     "lead with a colon before a list": (
         "Die Verwaltung schlägt vor:",
@@ -789,6 +794,22 @@ LEADS = {
         "2021",
     ),
     "heading before a short table": ("## Unfalllage", SHORT_TABLE, "Unfalllage", "2019"),
+    # widow and orphan control move a paragraph of three lines whole: two lines of room were not enough
+    "heading before three lines": ("## Ausgangslage", THREE_LINES, "Ausgangslage", "Anfang"),
+    "bold line before three lines": ("**Bewertung**", THREE_LINES, "Bewertung", "Anfang"),
+    "lead with a colon before a bold line": (
+        "Zu den einzelnen Beschlusspunkten:",
+        "**Zu Punkt 1**\n\nDie Verwaltung stimmt zu.",
+        "Beschlusspunkten",
+        "Zu Punkt 1",
+    ),
+    # a lead after a bold line needs its own room too: the bold line was left alone above it
+    "bold line before a lead and a list": (
+        "**Zu Punkt 2**",
+        "Die geforderten Maßnahmen sind teilweise umgesetzt:\n\n1. Punkt eins\n2. Punkt zwei",
+        "Zu Punkt 2",
+        "Punkt eins",
+    ),
     "lead before a short table": ("Die Mittel im Einzelnen:", SHORT_TABLE, "Einzelnen", "2019"),
 }
 

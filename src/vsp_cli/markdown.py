@@ -73,6 +73,21 @@ def _escaped(text: str) -> str:
     return _TRAILING_HASHES.sub(r"\1\\\2", text)
 
 
+#: What a table cell must escape: a cell holds inline text only, so no mark at its start opens a block there.
+_CELL_NEEDS_ESCAPING = re.compile(r"[\r\n\\`*_\[\]<|~$&]")
+
+
+def zelle(value: object) -> str:
+    """Plain text as the content of a GFM table cell: escaped like `md`, except the marks that only open a
+    block at the start of a line (`1.`, `-`, `#`, `>`): a date „01.08.2018“ or an amount „-2.500,50 €“ stays
+    as the reader of a merge request expects it."""
+    text = str(value)
+    if not _CELL_NEEDS_ESCAPING.search(text):
+        return text.strip(" \t")
+    text = _LINE_BREAKS.sub(" ", text).strip(" \t")
+    return _ENTITY.sub(r"\\&", _ANYWHERE.sub(r"\\\1", text))
+
+
 def heading(value: object) -> str:
     """A label as a heading: escaped like `md`, without the colon the printed form puts after it."""
     return md(str(value).strip().removesuffix(":").rstrip())
@@ -337,7 +352,13 @@ def _closes(lines: list[str], fence: Token) -> bool:
 
 # --- the document -------------------------------------------------------------------------------------------
 
-FILTERS: dict[str, Callable[..., Any]] = {"md": md, "heading": heading, "datum": datum, "prose": prose}
+FILTERS: dict[str, Callable[..., Any]] = {
+    "md": md,
+    "zelle": zelle,
+    "heading": heading,
+    "datum": datum,
+    "prose": prose,
+}
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from .diagnostics import describe_value, quote, shorten
+from .diagnostics import describe_value, did_you_mean, quote, shorten
 from .labels import KNOWN_ERGEBNISSE, KNOWN_ZUSTAENDIGKEITEN, NICHT_RELEVANT, Art, Status
 from .limits import MAX_AMOUNT_DIGITS
 
@@ -732,10 +732,15 @@ def _anlass(value: Any) -> Any:
         for number, item in enumerate(ids, start=1):
             if not isinstance(item, str) or item.strip() not in ANLASS_IDS:
                 shown = item if isinstance(item, str) else describe_value(item)
+                hint = did_you_mean(item.strip(), ANLASS_IDS) if isinstance(item, str) else ""
                 raise PydanticCustomError(
                     "anlass_choice",
-                    "Unbekannter Anlass „{value}“; erlaubt: {choices}",
-                    {"value": shorten(shown), "choices": ", ".join(ANLASS_IDS)},
+                    "Unbekannter Anlass „{value}“; erlaubt: {choices}{hint}",
+                    {
+                        "value": shorten(shown),
+                        "choices": ", ".join(ANLASS_IDS),
+                        "hint": "." + hint if hint else "",
+                    },
                 )
             if item.strip() in mapping:
                 first = next(

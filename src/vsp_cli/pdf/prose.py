@@ -385,13 +385,21 @@ class ProseStyles:
 
 #: Blocks a paragraph ending in a colon introduces.
 _INTRODUCED = frozenset(
-    {"bullet_list_open", "ordered_list_open", "table_open", "blockquote_open", "fence", "code_block"}
+    {
+        "bullet_list_open",
+        "ordered_list_open",
+        "table_open",
+        "blockquote_open",
+        "fence",
+        "code_block",
+        "paragraph_open",  # „Zu den einzelnen Punkten:“, then a bold line or the text it announces
+    }
 )
 
 
 def _introduces(children: Sequence[Token], following: Token | None) -> bool:
     """Whether a paragraph leads into what follows it: a bold line of its own (a heading written as
-    `**Finanzierung**`), or a short lead ending in a colon before a list, table, quote or code."""
+    `**Finanzierung**`), or a short lead ending in a colon before a list, table, quote, code or paragraph."""
     if following is None or following.type.endswith("_close"):
         return False
     shown = [child for child in children if child.type != "text" or child.content.strip()]
@@ -400,6 +408,10 @@ def _introduces(children: Sequence[Token], following: Token | None) -> bool:
     text = _plain_text(children).rstrip()
     return following.type in _INTRODUCED and text.endswith(":") and len(text) < _LEAD_CHARACTERS
 
+
+#: Estimated lines up to which a paragraph after a lead gets three lines of room: one of three lines cannot be
+#: split without a widow or an orphan, and the estimate may be a line off either way.
+_MOVED_WHOLE = 4
 
 #: Longer paragraphs end a page well enough on their own lines (widow and orphan control).
 _LEAD_CHARACTERS = 300
@@ -762,6 +774,28 @@ class ProseRenderer:
         def indent() -> float:
             return sum(state.room for state in lists) + quote_depth * styles.indent
 
+        def lines_of(children: Sequence[Token]) -> int:
+            """About how many lines a paragraph of these inline tokens takes at the current indentation."""
+            width = stringWidth(_plain_text(children), styles.font, styles.body.fontSize)
+            return 1 + int(width // (self.width - indent()))
+
+        def room_after(j: int) -> float:
+            """The room a lead or heading keeps free below itself for the start of the block at `tokens[j]`.
+
+            Two lines, except before a paragraph of about three lines, which widow and orphan control move
+            whole (two lines of room would leave the lead alone at the foot of the page), and before another
+            lead (a bold line, then „… wie folgt:“ and a list), which needs its own lines and its own room.
+            """
+            body = styles.body
+            follower = tokens[j] if j < n else None
+            if follower is None or follower.type != "paragraph_open":
+                return 2 * body.leading
+            children = tokens[j + 1].children or []
+            lines = lines_of(children)
+            if _introduces(children, tokens[j + 3] if j + 3 < n else None) and j + 3 < n:
+                return lines * body.leading + body.spaceAfter + room_after(j + 3)
+            return (3 if 2 <= lines <= _MOVED_WHOLE else 2) * body.leading
+
         def add_paragraph(
             markup: str,
             base: ParagraphStyle,
@@ -832,11 +866,9 @@ class ProseRenderer:
                         children[0].content = children[0].content[task.end() :]
                 if _introduces(children, tokens[i + 3] if i + 3 < n else None):
                     # „Die Verwaltung schlägt vor:“ or a bold line: not alone at the foot of a page
-                    lines = 1 + stringWidth(_plain_text(children), styles.font, styles.body.fontSize) // (
-                        self.width - indent()
-                    )
                     body = styles.body
-                    out.append(NeedSpace((lines + 2) * body.leading + 2 * body.spaceAfter))
+                    room = room_after(i + 3)
+                    out.append(NeedSpace(lines_of(children) * body.leading + 2 * body.spaceAfter + room))
                 pieces = _at_hard_breaks(children, _PIECE_LINES)
                 add_pieces([self.inline(piece) for piece in pieces], styles.body)
                 i += 3
@@ -844,9 +876,7 @@ class ProseRenderer:
             if kind == "heading_open":
                 # never a heading at the foot of a page (keepWithNext without its double layout)
                 head = styles.heading
-                out.append(
-                    NeedSpace(head.spaceBefore + head.leading + head.spaceAfter + 2 * styles.body.leading)
-                )
+                out.append(NeedSpace(head.spaceBefore + head.leading + head.spaceAfter + room_after(i + 3)))
                 # below the section's heading, one level below the heading it follows: no level is skipped
                 written = int(tok.tag[1:]) if tok.tag[1:].isdigit() else 1
                 while headings and headings[-1][0] >= written:
