@@ -824,6 +824,16 @@ def test_a_lead_stays_with_what_it_introduces(lead: str, follower: str, first: s
         assert where == [next(n for n, text in enumerate(texts) if last in text)], filler_count
 
 
+def test_a_text_of_nothing_but_leads_is_set_and_kept_in_page_sized_groups() -> None:
+    """Each lead keeps the room of the leads after it, up to a bound: 2,000 in a row were a recursion as deep
+    (exit code 123) and as many sums per lead."""
+    leads = "\n\n".join(f"Punkt {k} wie folgt:" for k in range(2000))
+    texts = pages(render_pdf(statement(begruendung=f"*Vorab*\n\n{leads}\n\nEnde.")))
+    assert "Punkt 1999 wie folgt:" in texts[-1] and "Ende." in texts[-1]
+    assert sum(text.count("wie folgt:") for text in texts) == 2000
+    assert all(text.count("wie folgt:") > 20 for text in texts[1:-1])  # pages are filled, not one lead each
+
+
 def test_a_long_table_leaves_no_single_row_alone_at_a_page_break() -> None:
     rows = "\n".join(f"| Zeile{i:02d} | {i} € |" for i in range(10))
     for filler_count in range(0, 20):  # moves the table across the foot of page 1

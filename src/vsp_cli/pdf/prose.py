@@ -413,6 +413,9 @@ def _introduces(children: Sequence[Token], following: Token | None) -> bool:
 #: split without a widow or an orphan, and the estimate may be a line off either way.
 _MOVED_WHOLE = 4
 
+#: Leads kept with what follows them: a heading or bold line, then „… wie folgt:“, then what it announces.
+_LEADS_KEPT = 3
+
 #: Longer paragraphs end a page well enough on their own lines (widow and orphan control).
 _LEAD_CHARACTERS = 300
 
@@ -784,17 +787,22 @@ class ProseRenderer:
 
             Two lines, except before a paragraph of about three lines, which widow and orphan control move
             whole (two lines of room would leave the lead alone at the foot of the page), and before another
-            lead (a bold line, then „… wie folgt:“ and a list), which needs its own lines and its own room.
+            lead (a bold line, then „… wie folgt:“ and a list), which needs its own lines and its own room; at
+            most `_LEADS_KEPT` leads are kept together (a text of nothing but leads is not one block).
             """
             body = styles.body
-            follower = tokens[j] if j < n else None
-            if follower is None or follower.type != "paragraph_open":
-                return 2 * body.leading
-            children = tokens[j + 1].children or []
-            lines = lines_of(children)
-            if _introduces(children, tokens[j + 3] if j + 3 < n else None) and j + 3 < n:
-                return lines * body.leading + body.spaceAfter + room_after(j + 3)
-            return (3 if 2 <= lines <= _MOVED_WHOLE else 2) * body.leading
+            room = 0.0
+            for _ in range(_LEADS_KEPT):
+                follower = tokens[j] if j < n else None
+                if follower is None or follower.type != "paragraph_open":
+                    break
+                children = tokens[j + 1].children or []
+                lines = lines_of(children)
+                if not (j + 3 < n and _introduces(children, tokens[j + 3])):
+                    return room + (3 if 2 <= lines <= _MOVED_WHOLE else 2) * body.leading
+                room += lines * body.leading + body.spaceAfter
+                j += 3
+            return room + 2 * body.leading
 
         def add_paragraph(
             markup: str,
