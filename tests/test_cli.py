@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -109,6 +112,30 @@ def test_internal_error_exit_123(capsys: pytest.CaptureFixture[str], monkeypatch
     code, _, err = call(capsys, "--debug", "validate", str(VALID_CASES[0]))
     assert code == 123
     assert "Traceback (most recent call last)" in err and "RuntimeError: kaputt" in err
+
+
+def test_an_interrupt_a_library_wraps_is_no_bug(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SIGTERM or Ctrl+C while pydantic builds a validator comes out as its `SchemaError` („… KeyboardInterrupt:
+    )“), chained to nothing: it is an interruption (exit 130), not a bug (123); and the next run starts afresh."""
+
+    def interrupted_inside_a_library(*args: object, **kwargs: object) -> None:
+        try:
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(5)
+        except KeyboardInterrupt:
+            raise RuntimeError("Error building validator: KeyboardInterrupt: ") from None
+
+    monkeypatch.setattr("vsp_cli.validation.check_file", interrupted_inside_a_library)
+    code, _, err = call(capsys, "validate", str(VALID_CASES[0]))
+    assert (code, err) == (130, "vsp: abgebrochen\n")
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("kaputt")
+
+    monkeypatch.setattr("vsp_cli.validation.check_file", broken)
+    assert call(capsys, "validate", str(VALID_CASES[0]))[0] == 123
 
 
 def test_new_to_stdout_validates_and_its_placeholders_fail_strict(

@@ -8,7 +8,6 @@ error, 123 internal error (a bug: traceback only with --debug).
 from __future__ import annotations
 
 import os
-import signal
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 from . import __version__
+from .entry import catch_interrupts, interrupted
 from .report import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE
 from .usage import GermanCommand, GermanGroup
 
@@ -375,10 +375,6 @@ def _internal_error(exc: BaseException) -> NoReturn:
     sys.exit(EXIT_INTERNAL)
 
 
-def _terminate(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
-
-
 def _safe_streams() -> None:
     """Output that cannot fail on what it prints: a file name that is not UTF-8 (kept by Python as surrogates)
     is shown with backslash escapes under any locale, and a closed stdout or stderr (`>&-`) swallows output."""
@@ -395,8 +391,7 @@ def main(argv: list[str] | None = None) -> None:
     # vsp uses no pydantic plugins; looking for them scans every installed distribution's entry points,
     # which costs more start-up time than validating a statement.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    # A terminated run unwinds like Ctrl+C, so that atomic writes remove their temporary files.
-    signal.signal(signal.SIGTERM, _terminate)
+    catch_interrupts()
     _safe_streams()
     try:
         code = app(args=argv, prog_name="vsp", standalone_mode=False)
@@ -411,6 +406,9 @@ def main(argv: list[str] | None = None) -> None:
         if isinstance(exc, UsageError):
             sys.stderr.write(usage_message(exc))
             sys.exit(EXIT_USAGE)
+        if interrupted(exc):  # wrapped by a library: pydantic's SchemaError while a model is being built
+            sys.stderr.write("vsp: abgebrochen\n")
+            sys.exit(EXIT_INTERRUPTED)
         _internal_error(exc)
     if code == EXIT_INTERRUPTED:  # typer turns Ctrl+C (and SIGTERM, above) into a silent exit code 130
         sys.stderr.write("vsp: abgebrochen\n")
