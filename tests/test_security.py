@@ -765,6 +765,23 @@ def test_a_configuration_linked_inside_the_project_keeps_its_outputs_there(
     assert (project / "build" / "a.md").is_file()
 
 
+def test_vsp_new_writes_the_schema_beside_a_linked_configuration_not_where_it_leads(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A repository's vsp.toml linked to any empty file elsewhere (`/etc/.pwd.lock`) is a valid configuration:
+    `vsp new` wrote statement.schema.json into that file's folder, or replaced one there."""
+    elsewhere = project.parent / "aussen"
+    (elsewhere / "leer").write_bytes(b"")
+    (project / "vsp.toml").symlink_to(elsewhere / "leer")
+    target = project / "standpunkte" / "neu.yaml"
+    assert vsp(capsys, "new", str(target))[0] == 0
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["leer"]
+    assert (project / "statement.schema.json").is_file()
+    assert target.read_text(encoding="utf-8").startswith(
+        "# yaml-language-server: $schema=../statement.schema.json\n"
+    )
+
+
 def test_an_output_folder_inside_the_project_and_one_named_with_o_are_used(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
