@@ -14,7 +14,7 @@ from pathlib import Path
 from .config import SOURCE_DEFAULT, EffectiveSettings, SettingsCache, find_config, resolve
 from .diagnostics import Diagnostic, escape_controls
 from .errors import ConfigError, VspError
-from .fileio import os_reason, read_regular, real, write_atomic
+from .fileio import os_reason, read_regular, write_atomic
 from .forms import BUILTIN_IDS, NEWEST_FORM, Form, FormError, FormSources, builtin, dump
 from .forms import resolve as resolve_form
 from .limits import MAX_BYTES, MAX_CONFIG_BYTES
@@ -124,8 +124,7 @@ def new_command(file: Path | None, formular: str | None, force: bool, config: Pa
     """`vsp new`: a starter for the form asked for, the configuration's, or the newest built-in one."""
     near = file if file is not None else Path("_.yaml")
     try:
-        found = config if config is not None else find_config(near)
-        settings = resolve(found)
+        settings = _settings(config, near)
         forms = settings.render.forms
         ref = formular or (
             forms.default if settings.sources.get("formular") != SOURCE_DEFAULT else NEWEST_FORM
@@ -135,9 +134,8 @@ def new_command(file: Path | None, formular: str | None, force: bool, config: Pa
         return _report(exc)
     except _UnknownForm as exc:
         return _usage(str(exc), "new")
-    # The project is the folder the configuration was found in, not the folder of the file a linked vsp.toml
-    # leads to: a repository's link to an empty file elsewhere (`/etc/.pwd.lock`) made vsp write the schema there.
-    project = real(found.parent) if found is not None else None
+    # the folder the configuration was found in, not the one a linked vsp.toml leads to (`FormSources`)
+    project = forms.config_dir
     if file is None:
         sys.stdout.write(starter_text(form, schema=schema_reference(None, project)))
         return EXIT_OK
