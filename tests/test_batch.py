@@ -281,6 +281,18 @@ def test_shard_from_gitlab_environment() -> None:
         parse_shard(None, {"CI_NODE_INDEX": "2"})
 
 
+def test_a_bad_shard_is_quoted_shortened_and_escaped(tmp_path: Path) -> None:
+    """CI_NODE_INDEX was repeated whole and raw: a value of 5,000 digits filled the log, an escape sequence
+    reached the terminal."""
+    make_statements(tmp_path / "in", 1)
+    for index, shown in (("\x1b[2J1", "„\\x1b[2J1/2“"), ("1" + "0" * 5000, "„1" + "0" * 59 + "…“")):
+        result = vsp("render", str(tmp_path / "in"), env={"CI_NODE_INDEX": index, "CI_NODE_TOTAL": "2"})
+        assert result.returncode == 2 and "CI_NODE_INDEX/CI_NODE_TOTAL erwartet" in result.stderr
+        assert shown in result.stderr and "\x1b" not in result.stderr and len(result.stderr) < 300, (
+            result.stderr
+        )
+
+
 def test_shards_through_the_cli(tmp_path: Path) -> None:
     make_statements(tmp_path / "in", 5)
     for k in (1, 2):
