@@ -354,6 +354,45 @@ def test_interrupted_render_leaves_no_partial_file(tmp_path: Path) -> None:
             assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
 
 
+def _cpu_ticks(pid: str) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[11])
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="finds the workers through /proc")
+@pytest.mark.parametrize("victim", ["idle", "busy"])
+def test_a_worker_killed_from_outside_is_reported_without_hanging_or_a_traceback(
+    tmp_path: Path, victim: str
+) -> None:
+    """When a worker dies, the pool ends the others with SIGTERM. They had the main process's handler, which
+    raises KeyboardInterrupt: an idle worker printed its traceback, and a busy one, interrupted while it held a
+    lock of the pool, hung the run for ever."""
+    (tmp_path / "in").mkdir()
+    columns = "|" + "a|" * 20 + "\n|" + "-|" * 20 + "\n|" + ("y " * 5000 + "|") * 20 + "\n"
+    slow = SEED.replace("begruendung: |\n", f"begruendung: {json.dumps(columns)}\nsachverhalt: |\n", 1)
+    (tmp_path / "in" / "a.yaml").write_text(slow, encoding="utf-8")
+    (tmp_path / "in" / "b.yaml").write_text(SEED.replace("VI-A-03824", "VI-A-03825"), encoding="utf-8")
+    proc = render_process(tmp_path / "in", tmp_path / "out", "-j", "2", "--force")
+    workers: list[str] = []
+    try:
+        children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:  # both tasks go to one worker: the other stays idle
+            workers = children.read_text().split() if children.exists() else []
+            if len(workers) == 2 and abs(_cpu_ticks(workers[0]) - _cpu_ticks(workers[1])) > 50:
+                break
+            time.sleep(0.05)
+        busy, idle = sorted(workers, key=_cpu_ticks, reverse=True)
+        os.kill(int(busy if victim == "busy" else idle), signal.SIGKILL)
+        _, err = proc.communicate(timeout=30)
+    finally:  # a hung run is not left behind
+        for pid in [proc.pid, *workers]:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(int(pid), signal.SIGKILL)
+    assert proc.returncode == 1 and "Arbeitsprozess wurde unerwartet beendet" in err, err
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+    assert not [p.name for p in (tmp_path / "out").glob(".*.tmp")]
+
+
 def test_pre_commit_hooks_point_at_real_commands() -> None:
     hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     assert {h["id"] for h in hooks} == {"vsp-validate", "vsp-render-check"}
