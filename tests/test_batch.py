@@ -367,8 +367,8 @@ def test_a_worker_killed_from_outside_is_reported_without_hanging_or_a_traceback
     raises KeyboardInterrupt: an idle worker printed its traceback, and a busy one, interrupted while it held a
     lock of the pool, hung the run for ever."""
     (tmp_path / "in").mkdir()
-    columns = "|" + "a|" * 20 + "\n|" + "-|" * 20 + "\n|" + ("y " * 5000 + "|") * 20 + "\n"
-    slow = SEED.replace("begruendung: |\n", f"begruendung: {json.dumps(columns)}\nsachverhalt: |\n", 1)
+    marked = "\n\n".join(["*a* " + "y " * 24_000] * 5)  # a few seconds to set (a paragraph with markup)
+    slow = SEED.replace("begruendung: |\n", f"begruendung: {json.dumps(marked)}\nsachverhalt: |\n", 1)
     (tmp_path / "in" / "a.yaml").write_text(slow, encoding="utf-8")
     (tmp_path / "in" / "b.yaml").write_text(SEED.replace("VI-A-03824", "VI-A-03825"), encoding="utf-8")
     proc = render_process(tmp_path / "in", tmp_path / "out", "-j", "2", "--force")
