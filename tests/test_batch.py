@@ -281,6 +281,18 @@ def test_shard_from_gitlab_environment() -> None:
         parse_shard(None, {"CI_NODE_INDEX": "2"})
 
 
+def test_a_bad_shard_is_quoted_shortened_and_escaped(tmp_path: Path) -> None:
+    """CI_NODE_INDEX was repeated whole and raw: a value of 5,000 digits filled the log, an escape sequence
+    reached the terminal."""
+    make_statements(tmp_path / "in", 1)
+    for index, shown in (("\x1b[2J1", "„\\x1b[2J1/2“"), ("1" + "0" * 5000, "„1" + "0" * 59 + "…“")):
+        result = vsp("render", str(tmp_path / "in"), env={"CI_NODE_INDEX": index, "CI_NODE_TOTAL": "2"})
+        assert result.returncode == 2 and "CI_NODE_INDEX/CI_NODE_TOTAL erwartet" in result.stderr
+        assert shown in result.stderr and "\x1b" not in result.stderr and len(result.stderr) < 300, (
+            result.stderr
+        )
+
+
 def test_shards_through_the_cli(tmp_path: Path) -> None:
     make_statements(tmp_path / "in", 5)
     for k in (1, 2):
@@ -340,6 +352,45 @@ def test_interrupted_render_leaves_no_partial_file(tmp_path: Path) -> None:
                 assert data.endswith(b"\n") and data.startswith(b"#"), path.name
         if sig == signal.SIGTERM:
             assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+
+
+def _cpu_ticks(pid: str) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[11])
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="finds the workers through /proc")
+@pytest.mark.parametrize("victim", ["idle", "busy"])
+def test_a_worker_killed_from_outside_is_reported_without_hanging_or_a_traceback(
+    tmp_path: Path, victim: str
+) -> None:
+    """When a worker dies, the pool ends the others with SIGTERM. They had the main process's handler, which
+    raises KeyboardInterrupt: an idle worker printed its traceback, and a busy one, interrupted while it held a
+    lock of the pool, hung the run for ever."""
+    (tmp_path / "in").mkdir()
+    marked = "\n\n".join(["*a* " + "y " * 24_000] * 5)  # a few seconds to set (a paragraph with markup)
+    slow = SEED.replace("begruendung: |\n", f"begruendung: {json.dumps(marked)}\nsachverhalt: |\n", 1)
+    (tmp_path / "in" / "a.yaml").write_text(slow, encoding="utf-8")
+    (tmp_path / "in" / "b.yaml").write_text(SEED.replace("VI-A-03824", "VI-A-03825"), encoding="utf-8")
+    proc = render_process(tmp_path / "in", tmp_path / "out", "-j", "2", "--force")
+    workers: list[str] = []
+    try:
+        children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:  # both tasks go to one worker: the other stays idle
+            workers = children.read_text().split() if children.exists() else []
+            if len(workers) == 2 and abs(_cpu_ticks(workers[0]) - _cpu_ticks(workers[1])) > 50:
+                break
+            time.sleep(0.05)
+        busy, idle = sorted(workers, key=_cpu_ticks, reverse=True)
+        os.kill(int(busy if victim == "busy" else idle), signal.SIGKILL)
+        _, err = proc.communicate(timeout=30)
+    finally:  # a hung run is not left behind
+        for pid in [proc.pid, *workers]:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(int(pid), signal.SIGKILL)
+    assert proc.returncode == 1 and "Arbeitsprozess wurde unerwartet beendet" in err, err
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+    assert not [p.name for p in (tmp_path / "out").glob(".*.tmp")]
 
 
 def test_pre_commit_hooks_point_at_real_commands() -> None:

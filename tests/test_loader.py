@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import socket
 import threading
 import time
 import tracemalloc
@@ -102,6 +103,19 @@ def test_a_named_pipe_is_refused_at_once_not_waited_on(tmp_path: Path) -> None:
     assert results, "check_file is still waiting for someone to write into the pipe"
     [problem] = results[0].diagnostics
     assert problem.code == "unreadable" and "keine gewöhnliche Datei" in problem.message
+
+
+@pytest.mark.skipif(not hasattr(socket, "AF_UNIX"), reason="Unix sockets are a POSIX feature")
+def test_a_socket_is_refused_in_german(tmp_path: Path) -> None:
+    """Opening a Unix socket fails with ENXIO, whose reason was the system's English „No such device or
+    address“."""
+    path = tmp_path / "s.yaml"
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind(str(path))
+        [problem] = check_file(path).diagnostics
+    assert problem.message == (
+        "Die Datei kann nicht gelesen werden: keine gewöhnliche Datei (ein Socket oder ein Gerät ohne Treiber)"
+    )
 
 
 def test_os_errors_are_explained_in_german(tmp_path: Path) -> None:

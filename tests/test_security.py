@@ -765,6 +765,45 @@ def test_a_configuration_linked_inside_the_project_keeps_its_outputs_there(
     assert (project / "build" / "a.md").is_file()
 
 
+def test_a_configuration_linked_to_an_empty_file_beside_a_secret_opens_no_form_file_there(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Form files had to lie in the folder of the file a linked vsp.toml leads to: a link to any empty file
+    (`~/.cargo/.package-cache`) let a statement name a TOML file beside it as its form, whose values (of keys a
+    form has) the messages quoted."""
+    elsewhere = project.parent / "aussen"
+    (elsewhere / "leer").write_bytes(b"")
+    (elsewhere / "credentials.toml").write_text(
+        f'name = "{SHORT_SECRET[:40]}"\nschema = "x"\n', encoding="utf-8"
+    )
+    (project / "vsp.toml").symlink_to(elsewhere / "leer")
+    statement = project / "standpunkte" / "a.yaml"
+    statement.write_text(
+        statement.read_text(encoding="utf-8") + f"formular: {elsewhere / 'credentials.toml'}\n",
+        encoding="utf-8",
+    )
+    code, out, err = vsp(capsys, "validate", str(statement))
+    assert code == 1 and "[form-file]" in out and "außerhalb der erlaubten Ordner" in out, out + err
+    assert SHORT_SECRET[:20] not in out + err
+
+
+def test_vsp_new_writes_the_schema_beside_a_linked_configuration_not_where_it_leads(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A repository's vsp.toml linked to any empty file elsewhere (`/etc/.pwd.lock`) is a valid configuration:
+    `vsp new` wrote statement.schema.json into that file's folder, or replaced one there."""
+    elsewhere = project.parent / "aussen"
+    (elsewhere / "leer").write_bytes(b"")
+    (project / "vsp.toml").symlink_to(elsewhere / "leer")
+    target = project / "standpunkte" / "neu.yaml"
+    assert vsp(capsys, "new", str(target))[0] == 0
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["leer"]
+    assert (project / "statement.schema.json").is_file()
+    assert target.read_text(encoding="utf-8").startswith(
+        "# yaml-language-server: $schema=../statement.schema.json\n"
+    )
+
+
 def test_an_output_folder_inside_the_project_and_one_named_with_o_are_used(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

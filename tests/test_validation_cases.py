@@ -13,6 +13,7 @@ import pytest
 
 from conftest import EXAMPLE_FILES, INVALID_CASES, VALID_CASES
 from vsp_cli.diagnostics import Severity
+from vsp_cli.limits import MAX_TABLE_TEXT
 from vsp_cli.validation import check_file
 
 
@@ -354,6 +355,28 @@ def test_a_paragraph_or_table_cell_may_hold_max_paragraph_characters(
         f"empfehlung: ablehnung\nbegruendung: |\n  Kurz.\n\n  {field}\n",
     )
     assert [d.code for d in check_file(path).diagnostics] == (["too-long-paragraph"] if refused else [])
+
+
+@pytest.mark.parametrize(("length", "refused"), [(MAX_TABLE_TEXT, False), (MAX_TABLE_TEXT + 1, True)])
+def test_the_table_cells_may_hold_max_table_text_characters_together(
+    tmp_path: Path, length: int, refused: bool
+) -> None:
+    """Twenty cells of 50,000 characters in one row (each within MAX_PARAGRAPH) took half a minute to set."""
+
+    def cell(size: int) -> str:  # no space at the end, which Markdown would drop
+        return ("Wort " * 10_000)[: size - 1] + "x"
+
+    body = length - len("Frage")  # the header's cell counts too
+    cells = [cell(40_000) for _ in range(body // 40_000)]
+    cells.append(cell(body - 40_000 * len(cells)))
+    assert sum(map(len, cells)) == body
+    rows = "".join(f"  | {cell} |\n" for cell in cells)
+    path = statement_file(
+        tmp_path,
+        "nummer: VI-A-03824-VSP-01\neingereicht_von: y\nbetreff: x\nberatungsfolge: [{gremium: z}]\n"
+        f"empfehlung: ablehnung\nbegruendung: |\n  Kurz.\n\n  | Frage |\n  | --- |\n{rows}",
+    )
+    assert [d.code for d in check_file(path).diagnostics] == (["too-much-table-text"] if refused else [])
 
 
 @pytest.mark.parametrize(

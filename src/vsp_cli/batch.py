@@ -28,7 +28,7 @@ from .build import (
     shown_path,
 )
 from .config import EffectiveSettings, SettingsCache, config_text
-from .diagnostics import Diagnostic, Severity, Span, escape_controls
+from .diagnostics import Diagnostic, Severity, Span, escape_controls, quote
 from .errors import ConfigError
 from .fileio import real
 from .inputs import InputNotFound, collect
@@ -71,7 +71,7 @@ def parse_shard(text: str | None, environ: Mapping[str, str] = os.environ) -> tu
         text, source = f"{index}/{total}", "CI_NODE_INDEX/CI_NODE_TOTAL"
     k, sep, n = text.partition("/")
     if not (sep and _NUMBER.fullmatch(k) and _NUMBER.fullmatch(n)) or not 1 <= int(k) <= int(n):
-        raise UsageError(f"{source} erwartet K/N mit 1 ≤ K ≤ N, z. B. 2/4; gegeben: „{text}“")
+        raise UsageError(f"{source} erwartet K/N mit 1 ≤ K ≤ N, z. B. 2/4; gegeben: {quote(text)}")
     return int(k), int(n)
 
 

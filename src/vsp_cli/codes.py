@@ -99,6 +99,7 @@ CODES: Mapping[str, Code] = MappingProxyType(
             "too-many-lines",
             "too-deep-nesting",
             "too-long-paragraph",
+            "too-much-table-text",
             "duplicate-nummer",
         ),
         **_codes(

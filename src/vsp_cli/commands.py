@@ -133,25 +133,32 @@ def new_command(file: Path | None, formular: str | None, force: bool, config: Pa
         return _report(exc)
     except _UnknownForm as exc:
         return _usage(str(exc), "new")
+    # the folder the configuration was found in, not the one a linked vsp.toml leads to (`FormSources`)
+    project = forms.config_dir
     if file is None:
-        sys.stdout.write(starter_text(form, schema=schema_reference(None, forms.config_dir)))
+        sys.stdout.write(starter_text(form, schema=schema_reference(None, project)))
         return EXIT_OK
     if file.exists() and not force:
-        sys.stderr.write(f"vsp: {file} existiert bereits; mit --force überschreiben\n")
+        sys.stderr.write(f"vsp: {escape_controls(str(file))} existiert bereits; mit --force überschreiben\n")
         return EXIT_INVALID
-    schema, written = schema_reference(file, forms.config_dir), None
+    schema, written = schema_reference(file, project), None
     if schema is None:  # a schema in the repository, so that the modeline works for everyone who clones it
-        written = (forms.config_dir or file.absolute().parent) / "statement.schema.json"
+        written = (project or file.absolute().parent) / "statement.schema.json"
         from .schema import schema_text
 
         if not _write(written, schema_text().encode("utf-8")):
             return EXIT_INVALID
-        schema = schema_reference(file, forms.config_dir)
+        schema = schema_reference(file, project)
     if not _write(file, starter_text(form, target=file, schema=schema).encode("utf-8")):
         return EXIT_INVALID
     if written is not None:
-        sys.stderr.write(f"{written} geschrieben (JSON Schema für Editoren; mit ins Repository aufnehmen)\n")
-    sys.stderr.write(f"{file} geschrieben (Formular {form.ref}); prüfen mit: vsp validate {file}\n")
+        sys.stderr.write(
+            f"{escape_controls(str(written))} geschrieben (JSON Schema für Editoren; mit ins Repository aufnehmen)\n"
+        )
+    shown = escape_controls(str(file))
+    sys.stderr.write(
+        f"{shown} geschrieben (Formular {escape_controls(form.ref)}); prüfen mit: vsp validate {shown}\n"
+    )
     return EXIT_OK
 
 
@@ -159,7 +166,9 @@ def _write(path: Path, data: bytes) -> bool:
     try:
         write_atomic(path, data)
     except OSError as exc:
-        sys.stderr.write(f"vsp: {path} kann nicht geschrieben werden: {os_reason(exc)}\n")
+        sys.stderr.write(
+            f"vsp: {escape_controls(str(path))} kann nicht geschrieben werden: {os_reason(exc)}\n"
+        )
         return False
     return True
 

@@ -33,6 +33,7 @@ _REASONS = {
     errno.EMFILE: "zu viele offene Dateien",
     errno.EFBIG: "Datei zu groß",
     errno.EDQUOT: "Speicherkontingent erschöpft",
+    errno.ENXIO: "keine gewöhnliche Datei (ein Socket oder ein Gerät ohne Treiber)",  # open() of a socket
 }
 _NOT_REGULAR = "keine gewöhnliche Datei (etwa eine benannte Pipe oder ein Gerät)"
 

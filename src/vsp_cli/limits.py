@@ -37,6 +37,11 @@ MAX_NESTING = 10
 #: breaks the lines of one paragraph in time growing with the square of its words (a cell or paragraph of
 #: 300,000 words took half a minute), so one many pages long is refused rather than set for minutes.
 MAX_PARAGRAPH = 50_000
+#: Most characters the table cells of the Markdown fields may hold together. A large real table has a few
+#: thousand; ReportLab breaks the lines of a cell about ten times slower per word than those of a paragraph, and
+#: a row of cells in narrow columns runs over many pages: a statement of twenty such cells of 50,000 characters
+#: (within MAX_BYTES and MAX_PARAGRAPH) took half a minute to set, at this limit it takes about a second.
+MAX_TABLE_TEXT = 100_000
 #: markdown-it's nesting limit as vsp sets it: deeper blocks would be dropped silently (its default of 20
 #: lost everything after them). Validation refuses more than `MAX_NESTING` lists and quotes inside one another,
 #: far below this.

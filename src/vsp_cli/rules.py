@@ -25,7 +25,7 @@ from .labels import (
     Art,
     german_date,
 )
-from .limits import MAX_MARKDOWN_LINES, MAX_MARKUP, MAX_NESTING, MAX_PARAGRAPH
+from .limits import MAX_MARKDOWN_LINES, MAX_MARKUP, MAX_NESTING, MAX_PARAGRAPH, MAX_TABLE_TEXT
 from .model import MARKDOWN_FIELDS, Beratung, HaushaltZeile, Statement
 
 #: The characters counted as marks, and as the message lists them.
@@ -92,6 +92,7 @@ def check(statement: Statement, form: Form) -> Iterator[Finding]:
     if not too_large:  # a text within the size limits is cheap enough to parse for its nesting
         yield from _markdown_nesting(statement)
         yield from _markdown_paragraphs(statement)
+        yield from _markdown_tables(statement)
 
 
 # --- the form -----------------------------------------------------------------------------------------------
@@ -665,6 +666,31 @@ def _markdown_paragraphs(st: Statement) -> Iterator[Finding]:
                 f"höchstens {german_number(MAX_PARAGRAPH)} (Grenze MAX_PARAGRAPH): bitte mit Leerzeilen in Absätze "
                 "teilen",
             )
+
+
+def _markdown_tables(st: Statement) -> Iterator[Finding]:
+    """The table cells of the Markdown fields within MAX_TABLE_TEXT characters together; the fields are parsed
+    only if they are longer together. A finding stands at the field with which the sum passes the limit."""
+    texts = [(path, text) for path, text in _markdown_texts(st) if text]
+    if sum(len(text) for _, text in texts) <= MAX_TABLE_TEXT:
+        return
+    total = 0
+    for path, text in texts:
+        in_table = False
+        for token in prose_parser().parse(text):
+            if token.type in ("table_open", "table_close"):
+                in_table = token.type == "table_open"
+            elif in_table and token.type == "inline":
+                total += len(token.content)
+        if total > MAX_TABLE_TEXT:
+            yield Finding(
+                path,
+                Severity.ERROR,
+                "too-much-table-text",
+                f"Die Tabellen der Markdown-Felder enthalten zusammen mehr als {german_number(MAX_TABLE_TEXT)} "
+                "Zeichen (Grenze MAX_TABLE_TEXT); langer Text gehört in Absätze, nicht in Tabellenzellen",
+            )
+            return
 
 
 def _markdown_nesting(st: Statement) -> Iterator[Finding]:

@@ -25,7 +25,7 @@ from typer._click.exceptions import (
 from typer._click.formatting import HelpFormatter
 from typer.core import TyperCommand, TyperGroup
 
-from .diagnostics import closest, did_you_mean
+from .diagnostics import closest, did_you_mean, escape_controls
 
 __all__ = ["GermanCommand", "GermanGroup", "UsageError", "usage_message"]
 
@@ -192,5 +192,7 @@ def usage_message(exc: UsageError) -> str:
 
 
 def command_usage_message(message: str, command: str) -> str:
-    """A usage error vsp finds after parsing (a path that names nothing, a bad --shard), said the same way."""
-    return f"{_PREFIX}{message}\nHilfe: vsp {command} --help\n"
+    """A usage error vsp finds after parsing (a path that names nothing, a bad --shard), said the same way; a
+    name or value in it (a folder of the repository that cannot be read, CI_NODE_INDEX) with its terminal
+    controls escaped."""
+    return f"{_PREFIX}{escape_controls(message)}\nHilfe: vsp {command} --help\n"

@@ -32,9 +32,11 @@ def _warm_up() -> None:
     """Import the renderers once per worker process, not once per file.
 
     Ctrl+C reaches the workers too; a worker ends quietly (no traceback of its own), and the main process
-    reports the interruption.
+    reports the interruption. So does SIGTERM, which the pool sends the other workers when one died: they had
+    the main process's handler (`entry._interrupt`), and each printed the traceback of a KeyboardInterrupt.
     """
     signal.signal(signal.SIGINT, _quit)
+    signal.signal(signal.SIGTERM, _quit)
     from .. import markdown, pdf  # noqa: F401
 
 
@@ -106,14 +108,14 @@ def run(
             finish(outcome)
         for outcome in orphan_outcomes(orphans, key) if check else remove_orphans(orphans, key):
             finish(outcome)
-    except BrokenProcessPool:
-        raise WorkerLost from None
-    except KeyboardInterrupt:
-        if runner.pool is not None:  # a worker ended by Ctrl+C (`_quit`) may leave the file it was writing
-            pids = list(getattr(runner.pool, "_processes", None) or {})
+    except (BrokenProcessPool, KeyboardInterrupt) as exc:
+        # a worker ended by Ctrl+C or SIGTERM (`_quit`), or killed, may leave the file it was writing
+        if runner.pool is not None:
             with _quiet_pool_thread():
                 runner.pool.shutdown()
-            _remove_temporaries({out.parent for job in jobs for out in job.outputs.values()}, pids)
+            _remove_temporaries({out.parent for job in jobs for out in job.outputs.values()}, runner.pids)
+        if isinstance(exc, BrokenProcessPool):
+            raise WorkerLost from None
         raise
     finally:
         if runner.pool is not None:
@@ -151,6 +153,8 @@ class _Runner:
         self._slots: deque[_Slot] = deque()
         self._unsent: list[_Slot] = []
         self._with_work = 0
+        #: The workers' process ids, taken when they start: a broken pool forgets those that died.
+        self.pids: list[int] = []
 
     def outcomes(self, tasks: Iterator[work.Task]) -> Iterator[Outcome]:
         if self.workers <= 1:
@@ -169,6 +173,7 @@ class _Runner:
                         max_workers=worker_count(self.workers, self.total), initializer=_warm_up
                     )
                     self.pool.submit(int)  # forks them now, not at the first real task
+                    self._note_workers()
                 if self.pool is not None and len(self._unsent) >= self.chunk:
                     self._send()
             while len(self._slots) > self.limit:
@@ -179,9 +184,14 @@ class _Runner:
     def _send(self) -> None:
         assert self.pool is not None
         future = self.pool.submit(work.process_all, [slot.task for slot in self._unsent], check=self.check)
+        self._note_workers()
         for index, slot in enumerate(self._unsent):
             slot.future, slot.index = future, index
         self._unsent = []
+
+    def _note_workers(self) -> None:
+        processes = getattr(self.pool, "_processes", None) or {}
+        self.pids += [pid for pid in processes if pid not in self.pids]
 
     def _next(self) -> Outcome:
         slot = self._slots.popleft()

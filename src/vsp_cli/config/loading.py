@@ -48,6 +48,9 @@ class ProjectConfig:
     values: ConfigFile
     #: Setting name (labels as `labels.<key>`) → 1-based line in the file, for those the file sets.
     lines: Mapping[str, int]
+    #: The folder the file was found in (resolved): for a link, the link's, not its target's. Outputs and form
+    #: files stay inside it.
+    project: Path
 
     @property
     def set_in_file(self) -> frozenset[str]:
@@ -265,9 +268,9 @@ def _printed_texts(data: Mapping[str, Any]) -> Iterator[tuple[PathKey, str]]:
 def load_config(path: Path) -> ProjectConfig:
     """Read and check a vsp.toml or pyproject.toml; raises `ConfigError` with every located problem.
 
-    Relative paths in the file are relative to the folder of the file itself (links resolved); outputs stay
-    inside the folder the file was found in: a `vsp.toml` of a repository that is a link to another project's
-    must not make vsp write into that project.
+    Relative paths in the file are relative to the folder of the file itself (links resolved); outputs and form
+    files stay inside the folder the file was found in: a `vsp.toml` of a repository that is a link to another
+    project's (or to any empty file) must not make vsp write into that project or read form files there.
     """
     found_in = real(path.parent)
     path = real(path)
@@ -313,4 +316,4 @@ def load_config(path: Path) -> ProjectConfig:
                 lines[f"labels.{key}"] = line_of(("labels", key)) or line_of(("labels",)) or 1
         else:
             lines[name] = line_of((name,)) or 1
-    return ProjectConfig(path, values, lines)
+    return ProjectConfig(path, values, lines, found_in)

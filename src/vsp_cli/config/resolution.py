@@ -92,7 +92,7 @@ def resolve(
             sources[name] = SOURCE_DEFAULT
     forms = FormSources(
         named=dict(chosen["formulare"]),
-        config_dir=config.path.parent if config is not None else None,
+        config_dir=config.project if config is not None else None,
         default=form_default(chosen["formular"], config.path.parent if config is not None else None),
     )
     render = RenderSettings(

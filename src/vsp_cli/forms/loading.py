@@ -76,7 +76,9 @@ class FormError(VspError):
 
 @dataclass(frozen=True)
 class FormSources:
-    """Where a form reference can lead: `[formulare]` of the configuration in use and that file's folder."""
+    """Where a form reference can lead: `[formulare]` of the configuration in use and the folder that file was
+    found in (for a linked vsp.toml the link's, not its target's: a repository's link to an empty file beside a
+    secret must not open that folder)."""
 
     #: Name → absolute path of a form file (relative paths already resolved against the configuration).
     named: Mapping[str, Path] = field(default_factory=dict)
