@@ -669,6 +669,33 @@ def test_cache_gives_the_same_table_as_parsing(tmp_path: Path, monkeypatch: pyte
     assert hyphenation._read_cache(cache_file, key) is None
 
 
+def test_a_cache_file_someone_else_could_have_written_is_not_believed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`XDG_CACHE_HOME` may lie inside a checkout in CI: a table a repository planted there must not change
+    hyphenation, nor one of hundreds of megabytes fill the memory. vsp writes its own 0600."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    path, key = hyphenation._dictionary()
+    built = hyphenation._build_text(path)
+    assert built is not None
+    cache_file = hyphenation.cache_dir() / hyphenation.cache_name()
+    hyphenation._write_cache(cache_file, key, built)
+    assert cache_file.stat().st_mode & 0o777 == 0o600
+    assert hyphenation._read_cache(cache_file, key) == built
+    cache_file.chmod(0o664)  # anyone of the group may have changed it
+    assert hyphenation._read_cache(cache_file, key) is None
+    cache_file.chmod(0o600)
+    monkeypatch.setattr("vsp_cli.fileio.os.geteuid", lambda: os.getuid() + 1)  # another user's file
+    assert hyphenation._read_cache(cache_file, key) is None
+    monkeypatch.undo()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr("vsp_cli.hyphenation.MAX_CACHE_BYTES", len(built) // 2)  # larger than any of vsp's
+    assert hyphenation._read_cache(cache_file, key) is None
+    link = cache_file.with_name("link.txt")
+    link.symlink_to(cache_file)
+    assert hyphenation._read_cache(link, key) is None
+
+
 def test_unwritable_cache_folder_is_no_error(tmp_path: Path) -> None:
     blocked = tmp_path / "datei"
     blocked.write_text("kein Ordner")

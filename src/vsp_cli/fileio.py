@@ -151,6 +151,24 @@ def read_regular(path: Path, limit: int = -1, *, follow_links: bool = True) -> b
         return fh.read(limit)
 
 
+def read_private(path: Path, limit: int, *, secret: bool = False) -> bytes | None:
+    """A file vsp keeps in the user's cache folder, if it is one: a regular file (not a link) of the user's that
+    nobody else may change (`secret`: nor read), of at most `limit` bytes; else None. The cache folder may be
+    shared or inside a checkout (`XDG_CACHE_HOME` in a CI job): a file another user or a repository could have
+    put there is not believed."""
+    try:
+        with open_regular(path, follow_links=False) as fh:
+            info = os.fstat(fh.fileno())
+            if info.st_mode & (0o077 if secret else 0o022):
+                return None
+            if hasattr(os, "geteuid") and info.st_uid != os.geteuid():
+                return None
+            data = fh.read(limit + 1)
+    except OSError:
+        return None
+    return data if len(data) <= limit else None
+
+
 #: How much of a file `digest_regular` holds at a time.
 _CHUNK = 1 << 20
 

@@ -41,8 +41,8 @@ from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
 
-from .fileio import read_regular, write_atomic
-from .limits import MAX_WORD
+from .fileio import read_private, write_atomic
+from .limits import MAX_CACHE_BYTES, MAX_WORD
 
 #: The pyphen dictionary used for German.
 LANGUAGE = "de_DE"
@@ -586,10 +586,10 @@ def _build_text(path: Path) -> str | None:
 
 
 def _read_cache(file: Path, key: str) -> str | None:
-    """The cached table, or None if there is none or it is not one (a pipe in its place is not waited on)."""
-    try:
-        data = read_regular(file)
-    except OSError:
+    """The cached table, or None if there is none or it is not one: not the user's own file (`read_private`), or
+    not a table of this layout and dictionary."""
+    data = read_private(file, MAX_CACHE_BYTES)
+    if data is None:
         return None
     header, sep, body = data.partition(b"\n")
     if not sep:
@@ -608,7 +608,7 @@ def _write_cache(file: Path, key: str, text: str) -> None:
     body = text.encode("utf-8")
     data = f"{key} crc={zlib.crc32(body):08x}\n".encode() + body
     with contextlib.suppress(OSError):
-        write_atomic(file, data)
+        write_atomic(file, data, mode=0o600)
 
 
 @cache

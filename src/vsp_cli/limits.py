@@ -122,3 +122,6 @@ MAX_RECORD_BYTES = 64_000_000
 MAX_RECORD_ENTRIES = 100_000
 #: Largest output file hashed to see whether it is as written: a PDF with the largest logo has some 50 MB.
 MAX_OUTPUT_BYTES = 100_000_000
+#: Largest file read from the user's cache folder (the hyphenation patterns take some 2 MB, a compiled template
+#: some tens of KB): a larger one is not vsp's and is passed over.
+MAX_CACHE_BYTES = 16_000_000

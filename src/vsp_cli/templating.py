@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -34,7 +33,8 @@ from jinja2.loaders import split_template_path
 from . import templatefiles
 from .diagnostics import Diagnostic, Severity, Span, shorten
 from .errors import TemplateError
-from .fileio import open_regular, write_atomic
+from .fileio import read_private, write_atomic
+from .limits import MAX_CACHE_BYTES
 from .resources import builtin_templates_dir
 from .sandbox import CURRENT, Budget, BudgetExceeded, Sandbox, memory_cap
 
@@ -190,15 +190,8 @@ class _BuiltinCodeCache(jinja2.BytecodeCache):
         file = self._file(bucket)
         if file is None:
             return
-        try:
-            with open_regular(file, follow_links=False) as fh:
-                info = os.fstat(fh.fileno())
-                if info.st_mode & 0o022 or (hasattr(os, "geteuid") and info.st_uid != os.geteuid()):
-                    return
-                data = fh.read(_MAX_ENTRY + 1)
-        except OSError:
-            return
-        if len(data) > _MAX_ENTRY:
+        data = read_private(file, MAX_CACHE_BYTES)
+        if data is None:
             return
         try:
             bucket.bytecode_from_string(data)
@@ -211,10 +204,6 @@ class _BuiltinCodeCache(jinja2.BytecodeCache):
             return
         with contextlib.suppress(OSError):
             write_atomic(file, bucket.bytecode_to_string(), mode=0o600)
-
-
-#: The largest compiled template the cache loads (vsp's own take some tens of KB).
-_MAX_ENTRY = 4_000_000
 
 
 def render(env: jinja2.Environment, name: str, context: Mapping[str, Any]) -> str:

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple, cast
 
 from ..diagnostics import Diagnostic, Severity, Span
-from ..fileio import read_regular, real, write_atomic_pieces
+from ..fileio import read_private, read_regular, real, write_atomic_pieces
 from ..limits import MAX_OUTPUT_BYTES, MAX_RECORD_BYTES, MAX_RECORD_ENTRIES
 from . import fingerprints
 from .jobs import Job, Outcome, OutcomeStatus, shown_path
@@ -200,17 +200,8 @@ def _key_in(folder: str) -> bytes | None:
 
 def _read_key(path: Path) -> bytes | None:
     """The key in `path`, if it is one: a regular file of the user's (no link), readable by nobody else."""
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
-    except OSError:
-        return None
-    with os.fdopen(fd, "rb") as fh:
-        info = os.fstat(fd)
-        mine = not hasattr(os, "geteuid") or info.st_uid == os.geteuid()
-        if not stat.S_ISREG(info.st_mode) or info.st_mode & 0o077 or not mine:
-            return None
-        key = fh.read(_KEY_BYTES + 1)
-    return key if len(key) == _KEY_BYTES else None
+    key = read_private(path, _KEY_BYTES, secret=True)
+    return key if key is not None and len(key) == _KEY_BYTES else None
 
 
 def _made_key(path: Path) -> bytes | None:
