@@ -26,14 +26,8 @@ from vsp_cli import hyphenation
 from vsp_cli.commonmark import prose_parser
 from vsp_cli.hyphenation import GermanHyphenator, PatternTable, german_hyphenator
 from vsp_cli.limits import MAX_WORD
-from vsp_cli.pdf.prose import (
-    NeedSpace,
-    ProseRenderer,
-    RuledParagraph,
-    escape,
-    plain_paragraph,
-    plain_paragraphs,
-)
+from vsp_cli.pdf.flowables import NeedSpace, RuledParagraph, escape, plain_paragraph
+from vsp_cli.pdf.prose import ProseRenderer, plain_paragraphs
 from vsp_cli.pdf.styles import FONT_BOLD, FRAME_WIDTH, build_styles, register_fonts
 
 
@@ -404,20 +398,20 @@ def test_bold_cells_are_measured_bold(plain_renderer: ProseRenderer) -> None:
 
 
 def test_table_layout_gives_way_in_order() -> None:
-    from vsp_cli.pdf.prose import _COLUMN_PADDING, _TABLE_SCALES, _ColumnText, _table_layout
+    from vsp_cli.pdf.prosetables import COLUMN_PADDING, TABLE_SCALES, ColumnText, table_layout
 
-    text, amount = _ColumnText(300, 90, 0), _ColumnText(70, 70, 70)
-    assert _table_layout([_ColumnText(50, 50, 0)] * 2, 400) == (1.0, [50 + _COLUMN_PADDING] * 2)
-    layout = _table_layout([text, amount, amount], 400)  # the text column wraps
-    assert layout is not None and layout[0] == 1.0 and layout[1][1:] == [70 + _COLUMN_PADDING] * 2
+    text, amount = ColumnText(300, 90, 0), ColumnText(70, 70, 70)
+    assert table_layout([ColumnText(50, 50, 0)] * 2, 400) == (1.0, [50 + COLUMN_PADDING] * 2)
+    layout = table_layout([text, amount, amount], 400)  # the text column wraps
+    assert layout is not None and layout[0] == 1.0 and layout[1][1:] == [70 + COLUMN_PADDING] * 2
     assert sum(layout[1]) == pytest.approx(400)
-    layout = _table_layout([text, *[amount] * 4], 400)  # set smaller, words and amounts whole
-    assert layout is not None and layout[0] < 1.0 and layout[1][0] >= text.glued * layout[0] + _COLUMN_PADDING
-    layout = _table_layout([text, *[amount] * 5], 400)  # smallest size: words may break, amounts not
-    assert layout is not None and layout[0] == _TABLE_SCALES[-1]
-    assert all(width >= amount.figure * layout[0] + _COLUMN_PADDING for width in layout[1][1:])
+    layout = table_layout([text, *[amount] * 4], 400)  # set smaller, words and amounts whole
+    assert layout is not None and layout[0] < 1.0 and layout[1][0] >= text.glued * layout[0] + COLUMN_PADDING
+    layout = table_layout([text, *[amount] * 5], 400)  # smallest size: words may break, amounts not
+    assert layout is not None and layout[0] == TABLE_SCALES[-1]
+    assert all(width >= amount.figure * layout[0] + COLUMN_PADDING for width in layout[1][1:])
     assert sum(layout[1]) == pytest.approx(400)
-    assert _table_layout([text, *[amount] * 8], 400) is None  # amounts cannot stand side by side: lines
+    assert table_layout([text, *[amount] * 8], 400) is None  # amounts cannot stand side by side: lines
 
 
 def test_table_too_wide_for_the_page_becomes_lines(plain_renderer: ProseRenderer) -> None:
@@ -771,8 +765,8 @@ def test_a_paragraph_over_many_pages_keeps_reportlabs_own_lines(
     source = _long_text(4000, markup) + "\n\n" + _long_text(300, markup) + "\n\n> " + _long_text(1500, markup)
     ours = _pages(renderer.flowables(source))
     assert len(ours) > 10
-    monkeypatch.setattr("vsp_cli.pdf.prose.ProseParagraph.wrap", Paragraph.wrap)
-    monkeypatch.setattr("vsp_cli.pdf.prose.ProseParagraph.split", Paragraph.split)
+    monkeypatch.setattr("vsp_cli.pdf.flowables.ProseParagraph.wrap", Paragraph.wrap)
+    monkeypatch.setattr("vsp_cli.pdf.flowables.ProseParagraph.split", Paragraph.split)
     assert _pages(renderer.flowables(source)) == ours
 
 
@@ -858,8 +852,8 @@ def test_a_table_cell_over_many_pages_takes_linear_work_and_keeps_its_lines(
     small, large = _layout_work(renderer, monkeypatch, [table(2000), table(4000)])
     assert large < 2.6 * small
     ours = _pages(renderer.flowables(table(4000)))
-    monkeypatch.setattr("vsp_cli.pdf.prose.ProseParagraph.wrap", Paragraph.wrap)
-    monkeypatch.setattr("vsp_cli.pdf.prose.ProseParagraph.split", Paragraph.split)
+    monkeypatch.setattr("vsp_cli.pdf.flowables.ProseParagraph.wrap", Paragraph.wrap)
+    monkeypatch.setattr("vsp_cli.pdf.flowables.ProseParagraph.split", Paragraph.split)
     assert _pages(renderer.flowables(table(4000))) == ours
 
 

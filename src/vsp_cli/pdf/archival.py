@@ -18,8 +18,8 @@ from typing import Any
 
 from reportlab.pdfbase import pdfdoc
 
+from .flowables import attribute_markup
 from .pdfwriter import Ready
-from .prose import attribute_markup
 
 #: The attribute that marks a ReportLab document as one vsp writes as PDF/A.
 ARCHIVAL = "vsp_archival"

@@ -23,7 +23,8 @@ from reportlab.platypus import Flowable, PageBreak, TableStyle
 from ..document import Block, Box, Layout
 from ..hyphenation import Hyphenator, german_hyphenator
 from ..settings import RenderSettings
-from .prose import NeedSpace, ProseRenderer, plain_paragraph
+from .flowables import NeedSpace, plain_paragraph
+from .prose import ProseRenderer
 from .styles import (
     BODY_LEADING,
     BOTTOM_MARGIN,

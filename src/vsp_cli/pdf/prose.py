@@ -16,28 +16,24 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
 from typing import TYPE_CHECKING, Any, cast
 
 from reportlab.lib.colors import Color
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import CondPageBreak, Flowable, Indenter, KeepTogether, Paragraph, TableStyle
+from reportlab.platypus import Flowable, Indenter, KeepTogether, Paragraph, TableStyle
 from reportlab.platypus.flowables import HRFlowable
-from reportlab.platypus.paragraph import (  # type: ignore[attr-defined]
-    _processed_frags,
-    cleanBlockQuotedText,
-    textTransformFrags,
-)
 
 from ..commonmark import prose_parser
 from ..hyphenation import Hyphenator
 from ..labels import BOX_EMPTY, BOX_TICKED
 from ..limits import MAX_WORD
 from ..typography import tie, tied
+from .flowables import NeedSpace, ProseParagraph, RuledParagraph, attribute_markup, escape, plain_paragraph
+from .prosetables import CELL_PADDING, MIN_COLUMN, ColumnText, ProseTable, measure, table_layout
 from .tagging import (
     LIST_DECIMAL,
     LIST_DISC,
@@ -46,14 +42,9 @@ from .tagging import (
     Cell,
     ListItem,
     StructElem,
-    TaggedTable,
-    artifact,
-    drawing,
     list_item,
-    paragraph_source,
     table_cells,
     tag,
-    tagger_of,
 )
 
 if TYPE_CHECKING:
@@ -65,188 +56,6 @@ _BULLETS = ("•", "–", "◦")
 #: A task-list item's box at the start of its text (GitHub's task lists).
 _TASK = re.compile(r"\[([ xX])\] ")
 _ALIGN = {"text-align:left": TA_LEFT, "text-align:center": TA_CENTER, "text-align:right": TA_RIGHT}
-
-
-def escape(text: str) -> str:
-    """Plain text as paragraph markup: `&`, `<` and `>` escaped, nothing else changed.
-
-    Exactly `xml.sax.saxutils.escape`, which cannot be used for a reason of speed alone: importing it pulls in
-    `urllib.request` and `http.client`, about 20 ms of every cold render. A test keeps the two in step.
-    """
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def attribute_markup(value: str) -> str:
-    """A value for a double-quoted markup attribute."""
-    return escape(value).replace('"', "&quot;")
-
-
-_MARKUP = re.compile("[&<>]")
-
-
-class ProseParagraph(Paragraph):
-    """A Paragraph that carries on over many pages in linear time.
-
-    ReportLab breaks the lines of a paragraph again from its frags for the part that continues on the next
-    page, so a paragraph of a hundred pages was broken a hundred times: a long pasted text without blank
-    lines took minutes. Here the continuing part keeps the lines already broken for the same width, which
-    are the lines breaking its text again would give (breaking is greedy, from the start of each line).
-    """
-
-    #: Lines already broken for the continuing part of a split, and the width they were broken for.
-    _broken: tuple[float, Any] | None = None
-    #: ReportLab's frags for the continuing part, should it be laid out at another width after all.
-    _unbroken_frags: list[Any]
-    #: ReportLab's broken lines, set by `wrap`.
-    blPara: Any
-    #: The structure element of the text (None: an artifact), and of the bullet (a list item's `Lbl`).
-    tag: StructElem | None = None
-    label: StructElem | None = None
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # the words as parsed, to tell word breaks at line ends (the parts of a split get their whole's)
-        self._source = paragraph_source(self.frags)
-
-    def draw(self) -> None:
-        canv = self.canv
-        tagger = tagger_of(canv)
-        if tagger is None:
-            super().draw()
-            return
-        element = self.tag
-        if element is not None and self.blPara.kind == 0 and getattr(self.blPara, "link", None):
-            element = StructElem("Link", element)  # a paragraph that is one link, drawn as one text run
-        label = self.label if self.bulletText else None
-        with drawing(canv, element, label, None if tagger.depth else self._source):
-            super().draw()
-
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        broken = self._broken
-        if broken is not None and broken[0] != availWidth:
-            self._broken = broken = None
-            self.frags = getattr(self, "_unbroken_frags", self.frags)
-        if broken is None:
-            size: tuple[float, float] = super().wrap(availWidth, availHeight)
-            if _overflows(self.blPara) and _hyphenates(self):
-                self._unhyphenate()
-                size = super().wrap(availWidth, availHeight)
-            return size
-        self.width = availWidth
-        self.blPara = broken[1]
-        self.height = len(self.blPara.lines) * self.style.leading
-        return self.width, self.height
-
-    def _unhyphenate(self) -> None:
-        """Break this paragraph without hyphenation: ReportLab never splits the rest of a word it has split
-        once (at a hyphen, a slash of an address, a soft hyphen), so a long address ran past the margin; a
-        word that is not split first is broken across as many lines as it needs (`splitLongWords`)."""
-        self.style = _unhyphenated_style(self.style)
-        self.frags = [_without_shy(frag) for frag in self.frags]
-
-    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
-        parts: list[Flowable] = super().split(availWidth, availHeight)
-        for number, part in enumerate(parts):
-            if part is not self and isinstance(part, ProseParagraph):
-                part.tag, part._source = self.tag, self._source
-                part.label = self.label if number == 0 else None
-        # ReportLab splits the lines of the last wrap, whose width a table cell gives without its padding
-        width = getattr(self, "width", None)
-        if (
-            len(parts) == 2
-            and isinstance(parts[1], ProseParagraph)
-            and width is not None
-            and getattr(self.style, "autoLeading", "") in ("", "off", None)
-            and self.style.wordWrap != "CJK"
-        ):
-            blPara = self.blPara
-            done = len(parts[0].blPara.lines)  # type: ignore[attr-defined]
-            lines = blPara.lines[done:]
-            rest = parts[1]
-            if blPara.kind == 1:
-                # Lines of several styles point into the paragraph's frag words by index (`sFW`), so the
-                # continuing part keeps all of them; ReportLab's slice from its first line is kept for the case
-                # that it is laid out at another width. Lines ended by a hard break are left to ReportLab,
-                # which breaks them again; such paragraphs come in short pieces (`_at_hard_breaks`,
-                # `_code_markup`).
-                if not _processed_frags(self.frags) or any(getattr(line, "lineBreak", 0) for line in lines):
-                    _drop_leading_break(rest)
-                    return parts
-                rest._unbroken_frags = rest.frags
-                rest.frags = self.frags
-            rest._broken = (width, blPara.clone(lines=lines))
-        return parts
-
-
-def _overflows(para: Any) -> bool:
-    """Whether a line of ReportLab's broken paragraph is a single word wider than its frame (a line of several
-    words may be a little wider: justification shrinks its spaces)."""
-    if para.kind == 0:
-        return any(len(words) == 1 and extra < -_TOLERANCE for extra, words in para.lines)
-    return any(line.wordCount == 1 and line.extraSpace < -_TOLERANCE for line in para.lines)
-
-
-_TOLERANCE = 0.01  # points
-
-
-def _hyphenates(para: Paragraph) -> bool:
-    style = para.style
-    return bool(style.hyphenationLang or style.embeddedHyphenation or style.uriWasteReduce) or any(
-        "\xad" in str(getattr(frag, "text", "")) for frag in para.frags
-    )
-
-
-@cache
-def _unhyphenated_style(style: ParagraphStyle) -> ParagraphStyle:
-    return ParagraphStyle(
-        f"{style.name}-unhyphenated",
-        parent=style,
-        hyphenationLang="",
-        embeddedHyphenation=0,
-        uriWasteReduce=0,
-    )
-
-
-def _without_shy(frag: Any) -> Any:
-    text = getattr(frag, "text", None)
-    return frag.clone(text=text.replace("\xad", "")) if isinstance(text, str) and "\xad" in text else frag
-
-
-def _drop_leading_break(rest: Paragraph) -> None:
-    """Drop the hard break ReportLab puts at the start of a continuing part (a blank line atop the page).
-
-    ReportLab counts a line's closing break as the first word of the next line when it splits, so a paragraph
-    of hard-broken lines (an address block, a code block) went on with an empty line on the next page.
-    """
-    frags = rest.frags
-    if frags:
-        first = frags[0]
-        frag = first[1][0] if isinstance(first, list) and len(first) > 1 else first
-        if getattr(frag, "lineBreak", False):
-            rest.frags = frags[1:]
-
-
-@cache
-def _style_fragment(style: ParagraphStyle) -> Any:
-    """The fragment ReportLab's parser makes of a one-word paragraph in `style`: font, size, colour, …"""
-    return Paragraph("x", style).frags[0]
-
-
-def plain_paragraph(text: str, style: ParagraphStyle, bullet: str | None = None) -> ProseParagraph:
-    """A Paragraph of plain text (not markup): what `Paragraph(escape(text), style)` makes, without its parser.
-
-    For text without `&`, `<` and `>` ReportLab's parser yields a single fragment in the style's attributes
-    holding the cleaned text; building that fragment directly saves the parse (a tenth of a warm render). Text
-    with those characters is parsed as before. No-break spaces keep „Nr.“ with its number and a number with
-    its unit (`typography.tie`).
-    """
-    text = tie(text)
-    cleaned = cleanBlockQuotedText(text)
-    if not cleaned or _MARKUP.search(text):
-        return ProseParagraph(escape(text), style, bulletText=bullet)
-    frags = [_style_fragment(style).clone(text=cleaned)]
-    textTransformFrags(frags, style)
-    return ProseParagraph(cleaned, style, bulletText=bullet, frags=frags)
 
 
 #: Characters that may mean something to CommonMark anywhere in a line, and at the start of a line.
@@ -420,72 +229,6 @@ _LEADS_KEPT = 3
 _LEAD_CHARACTERS = 300
 
 
-class ProseTable(TaggedTable):
-    """A table that leaves no single body row alone on either side of a page break."""
-
-    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
-        parts: list[Flowable] = super().split(availWidth, availHeight)
-        heights = getattr(self, "_rowHeights", None)
-        if len(parts) != 2 or not heights or not isinstance(self.repeatRows, int):
-            return parts
-        head = self.repeatRows
-        first, second = (len(part._cellvalues) - head for part in parts)  # type: ignore[attr-defined]
-        if first < 2 and sum(heights[: head + 2]) < _SMALL_ROWS:
-            return []  # the first rows go to the next page together (on a fresh page they fit)
-        if second < 2 and first >= 3:
-            shorter: list[Flowable] = super().split(availWidth, sum(heights[: head + first - 1]) + 0.01)
-            if len(shorter) == 2:
-                return shorter
-        return parts
-
-
-#: The height (points) of a header and two rows below which moving them to the next page is always possible.
-_SMALL_ROWS = 200.0
-
-
-class NeedSpace(CondPageBreak):
-    """Starts a new page unless `height` points are left: keeps a heading with the text that follows it.
-
-    ReportLab's keepWithNext does the same by laying out heading and follower twice and copying the frame,
-    which costs more than the rest of a heading's layout. The space around it passes through untouched.
-    """
-
-    _SPACETRANSFER = True
-
-    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
-        """Nothing to draw, so nothing is written: ReportLab would put an empty graphics state on the page."""
-
-
-class RuledParagraph(ProseParagraph):
-    """A paragraph in a block quote: a thin rule left of the text for each quote level."""
-
-    rules: tuple[float, ...] = ()
-    rule_color: Color | None = None
-    extend_rule: float = 0.0
-
-    def draw(self) -> None:
-        super().draw()
-        canv = self.canv
-        with artifact(canv, "Layout"):
-            canv.saveState()
-            if self.rule_color is not None:
-                canv.setStrokeColor(self.rule_color)
-            canv.setLineWidth(0.8)
-            for x in self.rules:
-                canv.line(x, -self.extend_rule, x, self.height)
-            canv.restoreState()
-
-    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
-        parts: list[Flowable] = super().split(availWidth, availHeight)
-        for part in parts:
-            if isinstance(part, RuledParagraph):
-                part.rules, part.rule_color = self.rules, self.rule_color
-        if parts and isinstance(parts[-1], RuledParagraph):
-            parts[-1].extend_rule = self.extend_rule
-        return parts
-
-
-_CELL_PADDING = 4.0
 #: A space at a line start or after another space: paragraphs would swallow it, code keeps it.
 _SPACE_RUN = re.compile(r"(?:^|(?<= )) ")
 #: Lines of a code block, or lines ended by hard breaks, per paragraph: ReportLab lays out the whole rest of a
@@ -570,89 +313,8 @@ def _plain_text(children: Sequence[Token] | None) -> str:
     return "".join(parts)
 
 
-#: Narrowest table column (points): padding plus a few letters. Tables whose columns cannot all get this much
-#: are set as lines of „Kopf: Wert“ pairs instead.
-_MIN_COLUMN = 36.0
-#: Room a column needs beside its text: the cell padding on both sides and a little air.
-_COLUMN_PADDING = 2 * _CELL_PADDING + 6
-#: Font sizes, as fractions of the cell style's, in which a table too wide for the page is tried before its
-#: amounts and words are broken (a budget table of seven amount columns fits at the smallest).
-_TABLE_SCALES = (1.0, 0.9, 0.8)
-#: A piece of a cell's text no longer than this is kept with the word before it when a column's narrowest
-#: width is measured: „12.450.000,00 €“ should not lose its „€“ to the next line.
-_TRAILING_PIECE = 2
-
-
-@dataclass(frozen=True)
-class _ColumnText:
-    """How wide a column's text is, at the cell style's size and without padding."""
-
-    natural: float  # its longest line, unbroken
-    glued: float  # its widest word, with a short piece after it („12.450.000,00 €“)
-    figure: float  # its widest number with what follows it („12.450.000,00 €“, „12,5 %“): never broken
-
-
 #: Characters of a cell value that a „Kopf: Wert“ line keeps together with its heading.
 _SHORT_VALUE = 24
-#: A number as tables hold them: amounts, years, percentages, dates; with a unit tied to it („12\xa0€“).
-_FIGURE = re.compile(r"[-+–(]?[0-9][0-9.,/:]*[%‰)]?(?:\xa0\S+)*")
-#: Where a cell's text may break: white space, but not a no-break space.
-_BREAKABLE = re.compile(r"[^\S\xa0]+")
-
-
-def _measure(text: str, font: str, size: float) -> _ColumnText:
-    natural = glued = figure = 0.0
-    for line in text.split("\n"):
-        natural = max(natural, stringWidth(line, font, size))
-        pieces: list[
-            tuple[str, bool]
-        ] = []  # a word with the short piece after it, and whether it is a number
-        for token in _BREAKABLE.split(line.strip()):
-            if not token:
-                continue
-            if pieces and len(token) <= _TRAILING_PIECE:
-                pieces[-1] = (pieces[-1][0] + " " + token, pieces[-1][1])
-            else:
-                pieces.append((token, bool(_FIGURE.fullmatch(token))))
-        for piece, is_figure in pieces:
-            width = stringWidth(piece, font, size)
-            glued = max(glued, width)
-            if is_figure:
-                figure = max(figure, width)
-    return _ColumnText(natural, glued, figure)
-
-
-def _table_layout(columns: list[_ColumnText], width: float) -> tuple[float, list[float]] | None:
-    """The font scale and column widths of a table as a typesetter would choose them; None if its numbers
-    cannot stand whole side by side even in small type (the table is then set as lines).
-
-    Natural widths if they fit. Else each column gets at least its widest word with what belongs to it (an
-    amount with its „€“), and the rest of the width is shared in proportion to what each column lacks, so
-    that text columns wrap and amounts stay whole; if that does not fit, the table is set smaller. At the
-    smallest size, words may be broken (hyphenated), numbers never.
-    """
-
-    def padded(widths: Iterator[float]) -> list[float]:
-        return [max(_MIN_COLUMN, w + _COLUMN_PADDING) for w in widths]
-
-    for scale in _TABLE_SCALES:
-        natural = padded(c.natural * scale for c in columns)
-        if sum(natural) <= width:
-            return scale, natural
-        glued = padded(c.glued * scale for c in columns)
-        if sum(glued) <= width:
-            return scale, _shared(natural, glued, width)
-    figures = padded(c.figure * scale for c in columns)
-    if sum(figures) <= width:
-        return scale, _shared(natural, figures, width)
-    return None
-
-
-def _shared(natural: list[float], minimum: list[float], width: float) -> list[float]:
-    """Each column's minimum, and the rest of `width` in proportion to what it lacks of its natural width."""
-    lacking = [n - m for n, m in zip(natural, minimum, strict=True)]
-    spare = (width - sum(minimum)) / sum(lacking)
-    return [m + spare * gap for m, gap in zip(minimum, lacking, strict=True)]
 
 
 def _items(tokens: list[Token], start: int) -> int:
@@ -1043,18 +705,18 @@ class ProseRenderer:
             i += 1
         columns = max(len(r) for r in rows)
         aligns += [TA_LEFT] * (columns - len(aligns))
-        measured = [_ColumnText(0.0, 0.0, 0.0)] * columns
+        measured = [ColumnText(0.0, 0.0, 0.0)] * columns
         for r, row in enumerate(rows):
             row += [""] * (columns - len(row))
             style = styles.head_cell if r < header_rows else styles.cell
             for c, text in enumerate(plain[r]):
                 font = styles.bold_font if "<b>" in row[c] else style.fontName  # **Summe**: measured bold
-                m, found = measured[c], _measure(text, font, style.fontSize)
-                measured[c] = _ColumnText(
+                m, found = measured[c], measure(text, font, style.fontSize)
+                measured[c] = ColumnText(
                     max(m.natural, found.natural), max(m.glued, found.glued), max(m.figure, found.figure)
                 )
         available = self.width - left
-        layout = _table_layout(measured, available) if columns * _MIN_COLUMN <= available else None
+        layout = table_layout(measured, available) if columns * MIN_COLUMN <= available else None
         if layout is None:
             return self._table_as_lines(plain, header_rows, left, out, i + 1, parent)
         scale, widths = layout
@@ -1079,8 +741,8 @@ class ProseRenderer:
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("TOPPADDING", (0, 0), (-1, -1), 2.5),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
-            ("LEFTPADDING", (0, 0), (-1, -1), _CELL_PADDING),
-            ("RIGHTPADDING", (0, 0), (-1, -1), _CELL_PADDING),
+            ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+            ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
         ]
         if header_rows:
             commands += [

@@ -1,0 +1,245 @@
+"""The flowables prose is made of: paragraphs that carry on over many pages in linear time and never let a word
+overflow, plain-text paragraphs built without ReportLab's markup parser, quoted paragraphs with their rules, and
+the conditional page break that keeps a heading with what follows it."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any
+
+from reportlab.lib.colors import Color
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import CondPageBreak, Flowable, Paragraph
+from reportlab.platypus.paragraph import (  # type: ignore[attr-defined]
+    _processed_frags,
+    cleanBlockQuotedText,
+    textTransformFrags,
+)
+
+from ..typography import tie
+from .tagging import StructElem, artifact, drawing, paragraph_source, tagger_of
+
+
+def escape(text: str) -> str:
+    """Plain text as paragraph markup: `&`, `<` and `>` escaped, nothing else changed.
+
+    Exactly `xml.sax.saxutils.escape`, which cannot be used for a reason of speed alone: importing it pulls in
+    `urllib.request` and `http.client`, about 20 ms of every cold render. A test keeps the two in step.
+    """
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def attribute_markup(value: str) -> str:
+    """A value for a double-quoted markup attribute."""
+    return escape(value).replace('"', "&quot;")
+
+
+_MARKUP = re.compile("[&<>]")
+
+
+class ProseParagraph(Paragraph):
+    """A Paragraph that carries on over many pages in linear time.
+
+    ReportLab breaks the lines of a paragraph again from its frags for the part that continues on the next
+    page, so a paragraph of a hundred pages was broken a hundred times: a long pasted text without blank
+    lines took minutes. Here the continuing part keeps the lines already broken for the same width, which
+    are the lines breaking its text again would give (breaking is greedy, from the start of each line).
+    """
+
+    #: Lines already broken for the continuing part of a split, and the width they were broken for.
+    _broken: tuple[float, Any] | None = None
+    #: ReportLab's frags for the continuing part, should it be laid out at another width after all.
+    _unbroken_frags: list[Any]
+    #: ReportLab's broken lines, set by `wrap`.
+    blPara: Any
+    #: The structure element of the text (None: an artifact), and of the bullet (a list item's `Lbl`).
+    tag: StructElem | None = None
+    label: StructElem | None = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # the words as parsed, to tell word breaks at line ends (the parts of a split get their whole's)
+        self._source = paragraph_source(self.frags)
+
+    def draw(self) -> None:
+        canv = self.canv
+        tagger = tagger_of(canv)
+        if tagger is None:
+            super().draw()
+            return
+        element = self.tag
+        if element is not None and self.blPara.kind == 0 and getattr(self.blPara, "link", None):
+            element = StructElem("Link", element)  # a paragraph that is one link, drawn as one text run
+        label = self.label if self.bulletText else None
+        with drawing(canv, element, label, None if tagger.depth else self._source):
+            super().draw()
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        broken = self._broken
+        if broken is not None and broken[0] != availWidth:
+            self._broken = broken = None
+            self.frags = getattr(self, "_unbroken_frags", self.frags)
+        if broken is None:
+            size: tuple[float, float] = super().wrap(availWidth, availHeight)
+            if _overflows(self.blPara) and _hyphenates(self):
+                self._unhyphenate()
+                size = super().wrap(availWidth, availHeight)
+            return size
+        self.width = availWidth
+        self.blPara = broken[1]
+        self.height = len(self.blPara.lines) * self.style.leading
+        return self.width, self.height
+
+    def _unhyphenate(self) -> None:
+        """Break this paragraph without hyphenation: ReportLab never splits the rest of a word it has split
+        once (at a hyphen, a slash of an address, a soft hyphen), so a long address ran past the margin; a
+        word that is not split first is broken across as many lines as it needs (`splitLongWords`)."""
+        self.style = _unhyphenated_style(self.style)
+        self.frags = [_without_shy(frag) for frag in self.frags]
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        parts: list[Flowable] = super().split(availWidth, availHeight)
+        for number, part in enumerate(parts):
+            if part is not self and isinstance(part, ProseParagraph):
+                part.tag, part._source = self.tag, self._source
+                part.label = self.label if number == 0 else None
+        # ReportLab splits the lines of the last wrap, whose width a table cell gives without its padding
+        width = getattr(self, "width", None)
+        if (
+            len(parts) == 2
+            and isinstance(parts[1], ProseParagraph)
+            and width is not None
+            and getattr(self.style, "autoLeading", "") in ("", "off", None)
+            and self.style.wordWrap != "CJK"
+        ):
+            blPara = self.blPara
+            done = len(parts[0].blPara.lines)  # type: ignore[attr-defined]
+            lines = blPara.lines[done:]
+            rest = parts[1]
+            if blPara.kind == 1:
+                # Lines of several styles point into the paragraph's frag words by index (`sFW`), so the
+                # continuing part keeps all of them; ReportLab's slice from its first line is kept for the case
+                # that it is laid out at another width. Lines ended by a hard break are left to ReportLab,
+                # which breaks them again; such paragraphs come in short pieces (`_at_hard_breaks`,
+                # `_code_markup`).
+                if not _processed_frags(self.frags) or any(getattr(line, "lineBreak", 0) for line in lines):
+                    _drop_leading_break(rest)
+                    return parts
+                rest._unbroken_frags = rest.frags
+                rest.frags = self.frags
+            rest._broken = (width, blPara.clone(lines=lines))
+        return parts
+
+
+def _overflows(para: Any) -> bool:
+    """Whether a line of ReportLab's broken paragraph is a single word wider than its frame (a line of several
+    words may be a little wider: justification shrinks its spaces)."""
+    if para.kind == 0:
+        return any(len(words) == 1 and extra < -_TOLERANCE for extra, words in para.lines)
+    return any(line.wordCount == 1 and line.extraSpace < -_TOLERANCE for line in para.lines)
+
+
+_TOLERANCE = 0.01  # points
+
+
+def _hyphenates(para: Paragraph) -> bool:
+    style = para.style
+    return bool(style.hyphenationLang or style.embeddedHyphenation or style.uriWasteReduce) or any(
+        "\xad" in str(getattr(frag, "text", "")) for frag in para.frags
+    )
+
+
+@cache
+def _unhyphenated_style(style: ParagraphStyle) -> ParagraphStyle:
+    return ParagraphStyle(
+        f"{style.name}-unhyphenated",
+        parent=style,
+        hyphenationLang="",
+        embeddedHyphenation=0,
+        uriWasteReduce=0,
+    )
+
+
+def _without_shy(frag: Any) -> Any:
+    text = getattr(frag, "text", None)
+    return frag.clone(text=text.replace("\xad", "")) if isinstance(text, str) and "\xad" in text else frag
+
+
+def _drop_leading_break(rest: Paragraph) -> None:
+    """Drop the hard break ReportLab puts at the start of a continuing part (a blank line atop the page).
+
+    ReportLab counts a line's closing break as the first word of the next line when it splits, so a paragraph
+    of hard-broken lines (an address block, a code block) went on with an empty line on the next page.
+    """
+    frags = rest.frags
+    if frags:
+        first = frags[0]
+        frag = first[1][0] if isinstance(first, list) and len(first) > 1 else first
+        if getattr(frag, "lineBreak", False):
+            rest.frags = frags[1:]
+
+
+@cache
+def _style_fragment(style: ParagraphStyle) -> Any:
+    """The fragment ReportLab's parser makes of a one-word paragraph in `style`: font, size, colour, …"""
+    return Paragraph("x", style).frags[0]
+
+
+def plain_paragraph(text: str, style: ParagraphStyle, bullet: str | None = None) -> ProseParagraph:
+    """A Paragraph of plain text (not markup): what `Paragraph(escape(text), style)` makes, without its parser.
+
+    For text without `&`, `<` and `>` ReportLab's parser yields a single fragment in the style's attributes
+    holding the cleaned text; building that fragment directly saves the parse (a tenth of a warm render). Text
+    with those characters is parsed as before. No-break spaces keep „Nr.“ with its number and a number with
+    its unit (`typography.tie`).
+    """
+    text = tie(text)
+    cleaned = cleanBlockQuotedText(text)
+    if not cleaned or _MARKUP.search(text):
+        return ProseParagraph(escape(text), style, bulletText=bullet)
+    frags = [_style_fragment(style).clone(text=cleaned)]
+    textTransformFrags(frags, style)
+    return ProseParagraph(cleaned, style, bulletText=bullet, frags=frags)
+
+
+class NeedSpace(CondPageBreak):
+    """Starts a new page unless `height` points are left: keeps a heading with the text that follows it.
+
+    ReportLab's keepWithNext does the same by laying out heading and follower twice and copying the frame,
+    which costs more than the rest of a heading's layout. The space around it passes through untouched.
+    """
+
+    _SPACETRANSFER = True
+
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
+        """Nothing to draw, so nothing is written: ReportLab would put an empty graphics state on the page."""
+
+
+class RuledParagraph(ProseParagraph):
+    """A paragraph in a block quote: a thin rule left of the text for each quote level."""
+
+    rules: tuple[float, ...] = ()
+    rule_color: Color | None = None
+    extend_rule: float = 0.0
+
+    def draw(self) -> None:
+        super().draw()
+        canv = self.canv
+        with artifact(canv, "Layout"):
+            canv.saveState()
+            if self.rule_color is not None:
+                canv.setStrokeColor(self.rule_color)
+            canv.setLineWidth(0.8)
+            for x in self.rules:
+                canv.line(x, -self.extend_rule, x, self.height)
+            canv.restoreState()
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        parts: list[Flowable] = super().split(availWidth, availHeight)
+        for part in parts:
+            if isinstance(part, RuledParagraph):
+                part.rules, part.rule_color = self.rules, self.rule_color
+        if parts and isinstance(parts[-1], RuledParagraph):
+            parts[-1].extend_rule = self.extend_rule
+        return parts
