@@ -881,6 +881,28 @@ def test_watch_covers_configuration_and_templates_outside_the_inputs(tmp_path: P
     assert _watched(BatchOptions(paths=[str(repo / "standpunkte" / "**" / "*.yaml")])).folders == roots
 
 
+def test_a_folder_deeper_than_the_system_takes_is_an_error_not_a_gap(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A statement hidden below a path longer than the system's limit was passed over without a word."""
+    from vsp_cli.inputs import InputNotFound, collect
+
+    make_statements(tmp_path / "tief", 1)
+    monkeypatch.chdir(tmp_path / "tief")
+    try:
+        for _ in range(700):  # made from within: the whole path is too long for the system to take
+            os.mkdir("ordner")
+            os.chdir("ordner")
+        Path("versteckt.yaml").write_text(SEED, encoding="utf-8")
+        with pytest.raises(InputNotFound, match=r"kann nicht gelesen werden \(Name zu lang\)"):
+            collect([str(tmp_path / "tief")])
+    finally:  # pytest's clean-up cannot remove it either
+        os.unlink("versteckt.yaml")
+        for _ in range(700):
+            os.chdir("..")
+            os.rmdir("ordner")
+
+
 def test_deep_folders_are_searched_and_linked_ones_only_when_named(tmp_path: Path) -> None:
     from vsp_cli.inputs import InputNotFound, collect
 

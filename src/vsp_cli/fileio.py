@@ -70,7 +70,13 @@ def walk(
     while stack and not 0 <= limit < len(found):
         root = stack.pop()
         identity = _identity(root)
-        if identity is None or identity in visited or identity in skipped:
+        if (
+            identity is None
+        ):  # listed as a folder, but not to be looked at (a path longer than the system takes)
+            if unreadable is not None and root is not folder and not os.path.islink(root):
+                unreadable.append(root)
+            continue
+        if identity in visited or identity in skipped:
             continue
         if within is not None and root is not folder and not is_inside(real(root), within):
             if outside is not None:

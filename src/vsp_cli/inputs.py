@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from .diagnostics import Diagnostic, quote_path
-from .fileio import is_inside, real, walk
+from .fileio import is_inside, os_reason, real, walk
 
 SUFFIXES = (".yaml", ".yml")
 GLOB_CHARS = frozenset("*?[")
@@ -44,8 +44,20 @@ def _walk(folder: Path, skip: set[Path]) -> list[Path]:
     unreadable: list[Path] = []
     found = [path for path in walk(folder, skip, unreadable=unreadable) if path.name.endswith(SUFFIXES)]
     if unreadable:
-        raise InputNotFound(f"Der Ordner „{unreadable[0]}“ kann nicht gelesen werden (fehlende Rechte?)")
+        raise InputNotFound(
+            f"Der Ordner {quote_path(unreadable[0])} kann nicht gelesen werden ({_why(unreadable[0])})"
+        )
     return found
+
+
+def _why(folder: Path) -> str:
+    """Why a folder cannot be listed, as the system says it."""
+    try:
+        with os.scandir(folder):
+            pass
+    except OSError as exc:
+        return os_reason(exc)
+    return "fehlende Rechte?"  # readable now: it changed during the walk
 
 
 def collect(
