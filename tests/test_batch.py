@@ -1212,3 +1212,16 @@ def test_a_run_may_have_more_than_65535_settings(tmp_path: Path) -> None:
     for i in range(70_000):
         jobs.add(tmp_path / f"{i}.yaml", replace(base, output_dir=tmp_path / f"d{i}"))
     assert jobs[-1].outputs == {"md": tmp_path / "d69999" / "69999.md"}
+
+
+def test_check_counts_orphaned_outputs_apart_from_stale_statements(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A renamed statement: one statement lacks its outputs, two outputs are orphans; neither is the other."""
+    first, _, _ = make_statements(tmp_path / "in", 3)
+    assert call("render", str(tmp_path / "in"), "-o", str(tmp_path / "out")) == 0
+    first.rename(first.with_name("umbenannt.yaml"))
+    capsys.readouterr()
+    assert call("render", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--check") == 1
+    err = capsys.readouterr().err
+    assert "3 Dateien geprüft, 1 veraltet, 2 Ausgaben verwaist (4 Fehler)" in err

@@ -518,3 +518,32 @@ def test_typographic_quotes_in_the_configuration_are_named(tmp_path: Path, quote
     [found] = errors(write(tmp_path / "vsp.toml", f"body = {quoted}\n"))
     assert where(found) == (1, 8, "toml-syntax")
     assert f'geraden Anführungszeichen "…", nicht in typografischen ({quoted[0]})' in found.message
+
+
+def test_a_setting_below_a_table_is_named_as_misplaced(tmp_path: Path) -> None:
+    """TOML puts every line after `[labels]` into that table: a setting added at the end of the file is no
+    unknown label (nor, as a number, a label of the wrong type) and no form file, but a line to move up."""
+    text = (
+        'body = "Stadt Leipzig"\n[labels]\nzustimmung = "Ja"\nformular = 2019\nfooter = "Amt"\n'
+        '[formulare]\neigenes = "eigenes.toml"\nlogo = "logo.png"\n'
+    )
+    write(tmp_path / "eigenes.toml", "")
+    found = errors(write(tmp_path / "vsp.toml", text))
+    assert [where(d) for d in found] == [
+        (4, 1, "unknown-label"),
+        (5, 1, "unknown-label"),
+        (8, 1, "invalid-value"),
+    ]
+    assert found[0].message == (
+        "„formular“ ist eine Einstellung, steht aber unter [labels] und gilt so als Beschriftung: Einstellungen "
+        "stehen oben in der Datei, vor der ersten Tabelle ([labels], [formulare]); bitte die Zeile dorthin "
+        "verschieben"
+    )
+    assert "unter [formulare] und gilt so als Name eines Formulars" in found[2].message
+    in_pyproject = '[tool.vsp]\nbody = "Stadt Leipzig"\n[tool.vsp.labels]\nformats = ["pdf"]\n'
+    (found,) = errors(write(tmp_path / "pyproject.toml", in_pyproject))
+    assert where(found) == (4, 1, "unknown-label")
+    assert (
+        "unter [tool.vsp.labels]" in found.message
+        and "Einstellungen stehen unter [tool.vsp]," in found.message
+    )

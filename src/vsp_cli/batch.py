@@ -265,7 +265,7 @@ def record_outcome(report: Report, outcome: Outcome) -> None:
         report.message(f"entfernt: {removed} (ihr Standpunkt {shown_path(outcome.job.source)} fehlt)")
         return
     if status is OutcomeStatus.ORPHANED:  # likewise; an error with --check, else a warning (edited by hand)
-        report.stale += any(d.severity is Severity.ERROR for d in outcome.diagnostics)
+        report.orphaned += any(d.severity is Severity.ERROR for d in outcome.diagnostics)
     else:
         report.files += 1
         report.failed += status is OutcomeStatus.INVALID

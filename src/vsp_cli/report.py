@@ -53,8 +53,9 @@ class Report:
     rendered: int = 0
     unchanged: int = 0
     stale: int = 0
-    #: Outputs of statements that are gone, deleted by render.
+    #: Outputs of statements that are gone, deleted by render, or (--check) found.
     removed: int = 0
+    orphaned: int = 0
     #: Where `render` puts its outputs (folders as shown), or None; `nothing_written` if it wrote nothing at all
     #: (a name collision stops the whole run).
     written_to: list[str] | None = None
@@ -65,7 +66,7 @@ class Report:
 
     @property
     def exit_code(self) -> int:
-        return EXIT_INVALID if self.failed or self.stale else EXIT_OK
+        return EXIT_INVALID if self.failed or self.stale or self.orphaned else EXIT_OK
 
     def add_checked(self, result: Result) -> None:
         """Record one file's validation result and print its diagnostics."""
@@ -116,6 +117,8 @@ class Report:
             parts.append(f"{self.rendered} gerendert, {self.unchanged} unverändert")
         if self.stale:
             parts.append(f"{self.stale} veraltet")
+        if self.orphaned:
+            parts.append(f"{_plural(self.orphaned, 'Ausgabe', 'Ausgaben')} verwaist")
         if self.removed:
             parts.append(f"{self.removed} verwaist entfernt")
         if self.failed:
@@ -128,7 +131,7 @@ class Report:
         text = ", ".join(parts)
         if counts:
             text += f" ({', '.join(counts)})"
-        elif not self.failed and not self.stale:
+        elif not self.failed and not self.stale and not self.orphaned:
             text += ": alles in Ordnung"
         if self.nothing_written:
             text += "; nichts geschrieben"

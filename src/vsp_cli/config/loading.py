@@ -229,11 +229,24 @@ def validate_settings(
     diagnostics: list[Diagnostic] = []
     values: ConfigFile | None = None
     context = {"base": base, "project": project} if project is not None else {"base": base}
+    misplaced = _misplaced_settings(data)
+    for table, key in misplaced:
+        diagnostics.append(
+            _diagnostic(
+                where,
+                locate((table, key), key=True),
+                (table, key),
+                "unknown-label" if table == "labels" else "invalid-value",
+                _misplaced_message(table, key, where),
+            )
+        )
     try:
         values = ConfigFile.model_validate(data, context=context)
     except ValidationError as exc:
         for err in exc.errors(include_url=False):
             loc: PathKey = tuple(err["loc"])
+            if loc[:2] in misplaced:
+                continue
             code, message = _message(err)
             span = locate(loc, key=err["type"] == "extra_forbidden")
             diagnostics.append(_diagnostic(where, span, loc, code, message))
@@ -241,7 +254,7 @@ def validate_settings(
     labels = data.get("labels")
     if isinstance(labels, dict):
         for key, text in labels.items():
-            if isinstance(text, str):
+            if isinstance(text, str) and ("labels", key) not in misplaced:
                 for code, message in label_problems(str(key), text):
                     span = locate(("labels", key), key=code == "unknown-label")
                     diagnostics.append(_diagnostic(where, span, ("labels", key), code, message))
@@ -253,6 +266,35 @@ def validate_settings(
             diagnostics.append(_diagnostic(where, locate(printed), printed, "unprintable-character", message))
     diagnostics.sort(key=lambda d: (d.span.line, d.span.column))
     return (None if diagnostics else values), diagnostics
+
+
+def _misplaced_settings(data: Mapping[str, Any]) -> set[tuple[str, str]]:
+    """Settings written below `[labels]` or `[formulare]`: TOML puts every line after a table header into that
+    table, so a setting added at the end of the file (`formular = "2019"`) lands there. A name of `[formulare]`
+    that is a setting's name counts only if its value is no form file."""
+    found: set[tuple[str, str]] = set()
+    for table in ("labels", "formulare"):
+        entries = data.get(table)
+        if not isinstance(entries, dict):
+            continue
+        for key, value in entries.items():
+            if key in SETTINGS and not (
+                table == "formulare" and isinstance(value, str) and value.endswith(".toml")
+            ):
+                found.add((table, key))
+    return found
+
+
+def _misplaced_message(table: str, key: str, where: Path | str) -> str:
+    prefix, top = (
+        ("tool.vsp.", "unter [tool.vsp]") if Path(where).name == PYPROJECT else ("", "oben in der Datei")
+    )
+    kind = "Beschriftung" if table == "labels" else "Name eines Formulars"
+    return (
+        f"{quote(key)} ist eine Einstellung, steht aber unter [{prefix}{table}] und gilt so als {kind}: "
+        f"Einstellungen stehen {top}, vor der ersten Tabelle ([{prefix}labels], [{prefix}formulare]); bitte die "
+        "Zeile dorthin verschieben"
+    )
 
 
 def _printed_texts(data: Mapping[str, Any]) -> Iterator[tuple[PathKey, str]]:
