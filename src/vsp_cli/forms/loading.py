@@ -507,6 +507,18 @@ def _validated(
                 "form-duplicate-block",
                 f"Der Teil „{part}“ steht zweimal in reihenfolge",
             )
+    for part_id in top.teile:
+        # a table of a form file's own whose name is a slip for a part of reihenfolge would silently not print
+        origin = check.origin(("teile", part_id))
+        if part_id not in order and origin >= 0 and not check.chain[origin].builtin:
+            hint = did_you_mean(part_id, list(order))
+            if hint:
+                check.add(
+                    ("teile", part_id),
+                    "form-unknown-part",
+                    f"Der Teil „{part_id}“ steht nicht in reihenfolge und würde nicht gedruckt.{hint}",
+                    key=True,
+                )
     settings: dict[str, Any] = {}
     listed = {block for part_id in order if part_id in top.teile for block in top.teile[part_id].bloecke}
     for block_id, raw in top.bloecke.items():
