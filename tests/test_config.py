@@ -449,6 +449,20 @@ def test_format_effective_lists_value_and_source(tmp_path: Path) -> None:
         SOURCE_CLI,
     ]
     assert next(line for line in lines if line.startswith("labels.zustimmung ")).endswith(f"{config}:3")
+    # a label nobody set is the form's, and a statement on another form prints that form's
+    assert next(line for line in lines if line.startswith("labels.betreff ")).split()[-2:] == [
+        "Formular",
+        "2014",
+    ]
+    assert "wie auf dem Formular 2014;" in text and "druckt die seines Formulars" in text
+    with_2019 = format_effective(resolve(write(tmp_path / "vsp.toml", 'formular = "2019"\n')))
+    assert next(line for line in with_2019.splitlines() if line.startswith("labels.betreff ")).split()[
+        1:
+    ] == [
+        "Betreff:",
+        "Formular",
+        "2019",
+    ]
     assert all(line == line.rstrip() for line in lines)
     assert "Keine Konfigurationsdatei" in format_effective(resolve(None))
 

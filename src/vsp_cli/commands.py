@@ -277,7 +277,8 @@ def format_effective(effective: EffectiveSettings) -> str:
         for name, path in render.forms.named.items()
     )
     rows.extend(
-        (f"labels.{key}", value, effective.sources[f"labels.{key}"]) for key, value in _labels_shown(render)
+        (f"labels.{key}", value, _label_source(effective.sources[f"labels.{key}"], render.forms.default))
+        for key, value in _labels_shown(render)
     )
     # a path's names may hold terminal controls (`\x1b]0;…`): the texts of a configuration are refused with them
     rows = [(name, escape_controls(value), escape_controls(source)) for name, value, source in rows]
@@ -290,4 +291,15 @@ def format_effective(effective: EffectiveSettings) -> str:
         lines = ["Keine Konfigurationsdatei gefunden (vsp.toml oder [tool.vsp] in pyproject.toml).", ""]
     for name, value, source in (header, *rows):
         lines.append(f"{name:<{width_name}}  {value:<{width_value}}  {source}".rstrip())
+    lines += [
+        "",
+        f"Beschriftungen ohne eigene Angabe stehen hier wie auf dem Formular {escape_controls(render.forms.default)};",
+        "ein Standpunkt mit eigenem „formular:“ druckt die seines Formulars.",
+    ]
     return "\n".join(lines) + "\n"
+
+
+def _label_source(source: str, form: str) -> str:
+    """Where a label's text comes from: a file or the command line, else the form (not „Standard“: the
+    form of a statement may be another one)."""
+    return f"Formular {form}" if source == SOURCE_DEFAULT else source
