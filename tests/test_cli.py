@@ -185,6 +185,25 @@ def test_new_writes_the_fields_a_form_places_in_header_rows(
     assert code == 0 and ": fehler:" not in out
 
 
+def test_new_speaks_of_the_blocks_and_options_a_form_has(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A city's form that calls the Begründung „Stellungnahme“ and has no option needing a Beschlussvorschlag:
+    the starter's comments say so, not what the Leipzig forms print."""
+    (tmp_path / "muster.toml").write_text(
+        'schema = 1\nname = "Musterstadt"\nerbt = "2019"\n\n[bloecke.begruendung]\nlabel = "Stellungnahme:"\n\n'
+        '[bloecke.empfehlung]\noptionen = [{ id = "zustimmung", label = "Zustimmung" }, '
+        '{ id = "ablehnung", label = "Ablehnung" }]\n',
+        encoding="utf-8",
+    )
+    path = tmp_path / "VII-A-01234-VSP-01.yaml"
+    assert call(capsys, "new", "--formular", str(tmp_path / "muster.toml"), str(path))[0] == 0
+    text = path.read_text(encoding="utf-8")
+    assert "# Stellungnahme (Markdown): Absätze" in text and "# Begründung" not in text
+    assert "# Vorgeschlagener Beschluss (Markdown), optional\n" in text and "alternativvorschlag" not in text
+    assert call(capsys, "new", "--formular", "2019")[1].count("nötig bei alternativvorschlag und ") == 1
+
+
 def test_new_refers_to_a_schema_in_the_repository_relatively(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

@@ -106,14 +106,42 @@ def starter_text(form: Form, *, target: Path | None = None, schema: str | None =
             for section in [str(row.feld) for row in rows] or [block.id]:
                 if section not in written:
                     written.add(section)
-                    lines += _section(section, grid.ids, anlass="anlass" not in written)
+                    lines += _section(
+                        section, grid.ids, anlass="anlass" not in written, labels=_block_names(form)
+                    )
     text = "\n".join(lines).rstrip("\n") + "\n"
     return text.replace("@ZUSATZFELDER@", _custom(custom))
 
 
-def _section(block_id: str, options: tuple[str, ...], *, anlass: bool = True) -> list[str]:
+def _block_names(form: Form) -> dict[str, str]:
+    """What the form calls its blocks (its labels without the colon), for the starter's comments."""
+    names: dict[str, str] = {}
+    for _, blocks in form.ordered(sachverhalt_first=False):
+        for block in blocks:
+            label = getattr(block.settings, "label", None)
+            if isinstance(label, str) and label.strip():
+                names[block.id] = " ".join(label.split()).removesuffix(":").rstrip()
+    return names
+
+
+def _section(
+    block_id: str, options: tuple[str, ...], *, anlass: bool = True, labels: dict[str, str] | None = None
+) -> list[str]:
     """The starter's lines for one printed built-in block or header row (none for blocks without a field of
-    their own); `anlass`: whether the Zusammenfassung brings the Anlass (not if a header row wrote it)."""
+    their own); `anlass`: whether the Zusammenfassung brings the Anlass (not if a header row wrote it); `labels`:
+    what the form calls its blocks („Stellungnahme“ for the Begründung of a city's own form)."""
+    from .labels import OPTIONS_NEEDING_BESCHLUSSVORSCHLAG
+
+    names = {
+        "raeumlicher_bezug": "Räumlicher Bezug",
+        "zusammenfassung": "Zusammenfassung",
+        "sachverhalt": "Sachverhalt",
+        "begruendung": "Begründung",
+        "anlagen": "Anlagen",
+        **{key: value for key, value in (labels or {}).items()},
+    }
+    needing = sorted(option for option in options if option in OPTIONS_NEEDING_BESCHLUSSVORSCHLAG)
+    needed = f"nötig bei {' und '.join(needing)}" if needing else "optional"
     anlass_lines = [
         "",
         "# Anlass der Vorlage: rechtliche_vorschriften, stadtratsbeschluss, verwaltungshandeln oder {sonstiges: Text}",
@@ -149,7 +177,7 @@ def _section(block_id: str, options: tuple[str, ...], *, anlass: bool = True) ->
         ],
         "beschlussvorschlag": [
             "",
-            "# Vorgeschlagener Beschluss (Markdown), nötig bei alternativvorschlag und zustimmung_mit_ergaenzung",
+            f"# Vorgeschlagener Beschluss (Markdown), {needed}",
             "# beschlussvorschlag: |",
             "#   1. Der Oberbürgermeister wird beauftragt, …",
         ],
@@ -159,11 +187,15 @@ def _section(block_id: str, options: tuple[str, ...], *, anlass: bool = True) ->
             "# Hinweis unter den strategischen Zielen (optional)",
             "# hinweis: Finanzielle Auswirkungen",
         ],
-        "raeumlicher_bezug": ["", "# Räumlicher Bezug (optional)", "# raeumlicher_bezug: stadtweit"],
+        "raeumlicher_bezug": [
+            "",
+            f"# {names['raeumlicher_bezug']} (optional)",
+            "# raeumlicher_bezug: stadtweit",
+        ],
         "anlass": anlass_lines,
         "zusammenfassung": [
             *(anlass_lines if anlass else [""]),
-            "# Zusammenfassung (Markdown, optional)",
+            f"# {names['zusammenfassung']} (Markdown, optional)",
             "# zusammenfassung: |",
             "#   …",
         ],
@@ -179,17 +211,17 @@ def _section(block_id: str, options: tuple[str, ...], *, anlass: bool = True) ->
         ],
         "sachverhalt": [
             "",
-            "# Sachverhalt (Markdown, optional)",
+            f"# {names['sachverhalt']} (Markdown, optional)",
             "# sachverhalt: |",
             f"#   {PLACEHOLDERS['sachverhalt']}",
         ],
         "begruendung": [
             "",
-            "# Begründung (Markdown): Absätze durch eine Leerzeile trennen.",
+            f"# {names['begruendung']} (Markdown): Absätze durch eine Leerzeile trennen.",
             "begruendung: |",
             f"  {PLACEHOLDERS['begruendung']}",
         ],
-        "anlagen": ["", "# Anlagen (optional)", "# anlagen:", "#   - Stellungnahme des Fachamts"],
+        "anlagen": ["", f"# {names['anlagen']} (optional)", "# anlagen:", "#   - Stellungnahme des Fachamts"],
     }
     return texts.get(block_id, [])
 
