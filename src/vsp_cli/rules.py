@@ -80,7 +80,7 @@ def check(statement: Statement, form: Form) -> Iterator[Finding]:
     yield from _fields_of_the_form(statement, form)
     yield from _option_set(statement, form)
     yield from _duplicate_options(statement, form)
-    yield from _missing_resolution(statement)
+    yield from _missing_resolution(statement, form)
     yield from _beratungsfolge(statement)
     yield from _finanzen(statement)
     yield from _begruendung_or_sachverhalt(statement)
@@ -277,7 +277,7 @@ def _duplicate_options(st: Statement, form: Form) -> Iterator[Finding]:
             )
 
 
-def _missing_resolution(st: Statement) -> Iterator[Finding]:
+def _missing_resolution(st: Statement, form: Form) -> Iterator[Finding]:
     if st.beschlussvorschlag is not None:
         return
     if "beschlussvorschlag_titel" in st.model_fields_set and st.beschlussvorschlag_titel != "":
@@ -289,8 +289,9 @@ def _missing_resolution(st: Statement) -> Iterator[Finding]:
             "beschlussvorschlag_titel wird nur über einem beschlussvorschlag gedruckt, und der fehlt",
             at_key=True,
         )
+    printed = form.grid(petition=st.ist_petition).ids  # an option the form lacks has its error already
     for i, entry in enumerate(st.empfehlung):
-        if entry.option in OPTIONS_NEEDING_BESCHLUSSVORSCHLAG:
+        if entry.option in OPTIONS_NEEDING_BESCHLUSSVORSCHLAG and entry.option in printed:
             yield Finding(
                 ("empfehlung", i),
                 Severity.WARNING,
