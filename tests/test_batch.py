@@ -1015,6 +1015,44 @@ def test_a_folder_that_cannot_be_listed_is_an_error_not_a_gap(
         collect([str(tmp_path / "s")])
 
 
+@pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="no signal masks")
+def test_workers_are_forked_with_interrupts_held(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl+C or SIGTERM while the pool forks waits until it has: in between, a new worker had no handler of
+    its own yet (a traceback from multiprocessing's start-up) and the main process ran the fork handlers, which
+    swallowed its KeyboardInterrupt (the run went on)."""
+    from vsp_cli import build
+
+    sources = make_statements(tmp_path / "in", 3)
+    jobs = [Job(s, build.output_paths(s, tmp_path / "out", ("md",))) for s in sources]
+    held: list[bool] = []
+    real_submit = build.pool.ProcessPoolExecutor.submit
+
+    def submit(self: Any, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
+        held.append({signal.SIGINT, signal.SIGTERM} <= signal.pthread_sigmask(signal.SIG_BLOCK, []))
+        return real_submit(self, fn, *args, **kwargs)
+
+    monkeypatch.setattr(build.pool.ProcessPoolExecutor, "submit", submit)
+    assert {o.status.value for o in build.run(jobs, workers=2)} == {"rendered"}
+    assert held and all(held), held
+    assert not {signal.SIGINT, signal.SIGTERM} & signal.pthread_sigmask(signal.SIG_BLOCK, [])  # given back
+
+
+@pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="no signal masks")
+def test_a_worker_takes_the_held_interrupts_once_its_handler_is_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    from vsp_cli.build import pool
+
+    handlers: dict[int, Any] = {}
+    monkeypatch.setattr(signal, "signal", lambda signum, handler: handlers.__setitem__(signum, handler))
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        pool._warm_up()
+        now = signal.pthread_sigmask(signal.SIG_BLOCK, [])
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+    assert handlers == {signal.SIGINT: pool._quit, signal.SIGTERM: pool._quit}
+    assert not {signal.SIGINT, signal.SIGTERM} & now
+
+
 def test_ctrl_c_while_workers_start_prints_one_line(tmp_path: Path) -> None:
     """Ctrl+C reaches every process of the group: the workers end quietly, the main process reports it."""
     make_statements(tmp_path / "in", 200)

@@ -37,11 +37,36 @@ def _warm_up() -> None:
     """
     signal.signal(signal.SIGINT, _quit)
     signal.signal(signal.SIGTERM, _quit)
+    if hasattr(signal, "pthread_sigmask"):  # held while the pool forked this worker (`_interrupts_held`)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _INTERRUPTS)
     from .. import markdown, pdf  # noqa: F401
 
 
 def _quit(signum: int, frame: object) -> None:
     os._exit(128 + signum)  # not KeyboardInterrupt: raised while the worker holds a lock, it hung the pool
+
+
+#: The signals that end a run: Ctrl+C and SIGTERM.
+_INTERRUPTS = frozenset({signal.SIGINT, signal.SIGTERM})
+
+
+@contextlib.contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """Ctrl+C and SIGTERM wait while the pool forks its workers, and arrive once it has.
+
+    One that came in between reached a new worker before `_warm_up` set its handler (the worker printed the
+    traceback of a KeyboardInterrupt raised in multiprocessing's start-up), or the main process inside the
+    handlers `os.fork` runs (logging's: the KeyboardInterrupt was „ignored“ with a traceback, and the run went
+    on). A worker inherits the held signals and takes them once its handler is set (`_warm_up`).
+    """
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _INTERRUPTS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _remove_temporaries(folders: Iterable[Path], workers: Sequence[int]) -> None:
@@ -172,7 +197,8 @@ class _Runner:
                     self.pool = ProcessPoolExecutor(
                         max_workers=worker_count(self.workers, self.total), initializer=_warm_up
                     )
-                    self.pool.submit(int)  # forks them now, not at the first real task
+                    with _interrupts_held():
+                        self.pool.submit(int)  # forks them now, not at the first real task
                     self._note_workers()
                 if self.pool is not None and len(self._unsent) >= self.chunk:
                     self._send()
@@ -183,7 +209,10 @@ class _Runner:
 
     def _send(self) -> None:
         assert self.pool is not None
-        future = self.pool.submit(work.process_all, [slot.task for slot in self._unsent], check=self.check)
+        with _interrupts_held():  # a pool that starts its workers as needed (spawn) may start one here
+            future = self.pool.submit(
+                work.process_all, [slot.task for slot in self._unsent], check=self.check
+            )
         self._note_workers()
         for index, slot in enumerate(self._unsent):
             slot.future, slot.index = future, index
