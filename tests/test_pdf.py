@@ -824,6 +824,18 @@ def test_a_lead_stays_with_what_it_introduces(lead: str, follower: str, first: s
         assert where == [next(n for n, text in enumerate(texts) if last in text)], filler_count
 
 
+def test_a_long_bold_paragraph_is_no_lead_and_leaves_no_heading_alone_on_a_page() -> None:
+    """Three bold paragraphs of sixty words after a heading were kept with it as leads: the heading got a page
+    of its own (page 2 held only „Abschnitt“ and the page furniture)."""
+    bold = "**" + " ".join(["Verwaltungsangelegenheit"] * 60) + "**"
+    for filler_count in range(0, 30, 3):  # moves the heading down page 1
+        filler = "\n\n".join(["Füllzeile mit etwas Text."] * filler_count)
+        text = f"{filler}\n\n## Abschnitt\n\n{bold}\n\n{bold}\n\n{bold}\n\nSchluss."
+        texts = pages(render_pdf(statement(begruendung=text)))
+        [page] = [n for n, text in enumerate(texts) if "Abschnitt" in text]
+        assert "Verwaltungsangelegenheit" in texts[page], (filler_count, texts[page])
+
+
 def test_a_text_of_nothing_but_leads_is_set_and_kept_in_page_sized_groups() -> None:
     """Each lead keeps the room of the leads after it, up to a bound: 2,000 in a row were a recursion as deep
     (exit code 123) and as many sums per lead."""

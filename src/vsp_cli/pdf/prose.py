@@ -207,15 +207,18 @@ _INTRODUCED = frozenset(
 
 
 def _introduces(children: Sequence[Token], following: Token | None) -> bool:
-    """Whether a paragraph leads into what follows it: a bold line of its own (a heading written as
-    `**Finanzierung**`), or a short lead ending in a colon before a list, table, quote, code or paragraph."""
+    """Whether a paragraph leads into what follows it: a short bold line of its own (a heading written as
+    `**Finanzierung**`), or a short lead ending in a colon before a list, table, quote, code or paragraph. A
+    long bold paragraph is text set in bold, not a lead: kept with what follows, it took a page of its own."""
     if following is None or following.type.endswith("_close"):
+        return False
+    text = _plain_text(children).rstrip()
+    if len(text) >= _LEAD_CHARACTERS:
         return False
     shown = [child for child in children if child.type != "text" or child.content.strip()]
     if len(shown) >= 3 and shown[0].type == "strong_open" and shown[-1].type == "strong_close":
         return True
-    text = _plain_text(children).rstrip()
-    return following.type in _INTRODUCED and text.endswith(":") and len(text) < _LEAD_CHARACTERS
+    return following.type in _INTRODUCED and text.endswith(":")
 
 
 #: Estimated lines up to which a paragraph after a lead gets three lines of room: one of three lines cannot be
@@ -225,7 +228,7 @@ _MOVED_WHOLE = 4
 #: Leads kept with what follows them: a heading or bold line, then „… wie folgt:“, then what it announces.
 _LEADS_KEPT = 3
 
-#: Longer paragraphs end a page well enough on their own lines (widow and orphan control).
+#: Longer paragraphs end a page well enough on their own lines (widow and orphan control), bold or not.
 _LEAD_CHARACTERS = 300
 
 
