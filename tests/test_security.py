@@ -787,6 +787,32 @@ def test_a_configuration_linked_to_an_empty_file_beside_a_secret_opens_no_form_f
     assert SHORT_SECRET[:20] not in out + err
 
 
+def test_a_linked_configuration_naming_form_files_beside_its_target_is_one_error_at_its_line(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Form files of a linked vsp.toml are read only in the folder of the link (above); one that `formular` or
+    `[formulare]` names beside the link's target was refused once per statement, as if the statement named
+    it. Now the configuration says so, at the line that names it."""
+    shared = project.parent / "gemeinsam"
+    (shared / "formulare").mkdir(parents=True)
+    shutil.copy(ROOT / "examples" / "formulare" / "2021.toml", shared / "formulare" / "eigen.toml")
+    (shared / "vsp.toml").write_text('[formulare]\neigen = "formulare/eigen.toml"\n', encoding="utf-8")
+    (project / "vsp.toml").symlink_to(shared / "vsp.toml")
+    code, out, _ = vsp(capsys, "validate", str(project / "standpunkte"))
+    assert code == 1
+    assert (
+        out.startswith(f"{shared / 'vsp.toml'}:2:9: fehler: „formulare.eigen“: ") and "[form-outside]" in out
+    )
+    assert "[form-file]" not in out and out.count("form-outside") == 1
+    (shared / "vsp.toml").write_text('formular = "formulare/eigen.toml"\n', encoding="utf-8")
+    code, out, _ = vsp(capsys, "validate", str(project / "standpunkte"))
+    assert (
+        code == 1
+        and out.startswith(f"{shared / 'vsp.toml'}:1:12: fehler: „formular“: ")
+        and "[form-outside]" in out
+    )
+
+
 def test_vsp_new_writes_the_schema_beside_a_linked_configuration_not_where_it_leads(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

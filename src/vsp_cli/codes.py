@@ -175,6 +175,7 @@ CODES: Mapping[str, Code] = MappingProxyType(
             "not-a-folder",
             "image-broken",
             "output-outside",
+            "form-outside",
             "source-date-epoch",
         ),
         "config-untrusted": Code("warnung", "configuration.md"),

@@ -25,7 +25,7 @@ from ..diagnostics import (
     shorten,
 )
 from ..errors import ConfigError
-from ..fileio import is_file, os_reason, read_regular, real
+from ..fileio import is_file, is_inside, os_reason, read_regular, real
 from ..forms import BUILTIN_IDS
 from ..limits import MAX_CONFIG_BYTES
 from ..settings import FORMATS
@@ -163,6 +163,7 @@ def _message(err: ErrorDetails) -> tuple[str, str]:
         "folder_missing",
         "not_a_folder",
         "output_outside",
+        "form_outside",
     ):
         return kind.replace("_", "-"), f"„{name}“: {err['msg']}"
     if kind == "unknown_user":
@@ -176,6 +177,7 @@ def _unknown_form(
     where: Path | str,
     found: list[Diagnostic],
     base: Path,
+    project: Path | None = None,
 ) -> list[Diagnostic]:
     """`formular` must name a built-in form, a `.toml` file that is there (relative to `base`) or a name of
     `[formulare]`: an error at its value, not at every statement that uses it. The names of `[formulare]`
@@ -191,6 +193,12 @@ def _unknown_form(
         return [_diagnostic(where, locate(("formular",)), ("formular",), "invalid-value", message)]
     if ref.endswith(".toml"):  # no name of [formulare] ends so (`_form_name`)
         path = Path(form_default(ref, base))  # where the statements will look for it
+        if project is not None and not is_inside(path, real(project)):
+            message = (
+                f"„formular“: {quote_path(path)} liegt außerhalb von {quote_path(real(project))}, dem Ordner der "
+                "Konfigurationsdatei; Formulardateien liest vsp nur im Projekt"
+            )
+            return [_diagnostic(where, locate(("formular",)), ("formular",), "form-outside", message)]
         if is_file(path):
             return []
         message = (
@@ -250,7 +258,7 @@ def validate_settings(
             code, message = _message(err)
             span = locate(loc, key=err["type"] == "extra_forbidden")
             diagnostics.append(_diagnostic(where, span, loc, code, message))
-    diagnostics += _unknown_form(data, locate, where, diagnostics, base)
+    diagnostics += _unknown_form(data, locate, where, diagnostics, base, project)
     labels = data.get("labels")
     if isinstance(labels, dict):
         for key, text in labels.items():

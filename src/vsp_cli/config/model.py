@@ -117,11 +117,26 @@ def _form_file(value: Path, info: ValidationInfo) -> Path:
             "form_file", "Eine Formulardatei endet auf .toml, nicht {path}", {"path": quote(value)}
         )
     path = _anchored(value, info)
+    _inside_project(path, info, "form_outside", "Formulardateien liest vsp nur im Projekt")
     if not is_file(path):
         raise PydanticCustomError(
             "file_missing", "Die Formulardatei {path} gibt es nicht", {"path": quote_path(path)}
         )
     return path
+
+
+def _inside_project(path: Path, info: ValidationInfo, kind: str, rule: str) -> None:
+    """In a configuration file, `path` must lie inside the folder the file was found in (for a linked file, the
+    link's folder, not its target's): a repository must not make vsp write into `~` or another checkout, nor
+    read a form file beside a secret. On the command line, anywhere."""
+    context = info.context if isinstance(info.context, dict) else {}
+    project = context.get("project")
+    if isinstance(project, Path) and not is_inside(path, real(project)):
+        raise PydanticCustomError(
+            kind,
+            "{path} liegt außerhalb von {project}, dem Ordner der Konfigurationsdatei; {rule}",
+            {"path": quote_path(path), "project": quote_path(real(project)), "rule": rule},
+        )
 
 
 def _folder(value: Path, info: ValidationInfo) -> Path:
@@ -137,15 +152,12 @@ def _output_folder(value: Path, info: ValidationInfo) -> Path:
     """An output folder: in a configuration file, inside the file's folder once links are followed (a
     repository must not make vsp write into `~`, `/etc` or another checkout); on the command line, anywhere."""
     path = _anchored(value, info)
-    context = info.context if isinstance(info.context, dict) else {}
-    project = context.get("project")
-    if isinstance(project, Path) and not is_inside(path, real(project)):
-        raise PydanticCustomError(
-            "output_outside",
-            "{path} liegt außerhalb von {project}, dem Ordner der Konfigurationsdatei; Ausgaben bleiben im "
-            "Projekt. Einen Ordner außerhalb nennt -o auf der Kommandozeile",
-            {"path": quote_path(path), "project": quote_path(real(project))},
-        )
+    _inside_project(
+        path,
+        info,
+        "output_outside",
+        "Ausgaben bleiben im Projekt. Einen Ordner außerhalb nennt -o auf der Kommandozeile",
+    )
     if os.path.lexists(path) and not is_dir(path):
         raise PydanticCustomError(
             "not_a_folder", "{path} ist eine Datei, kein Ordner", {"path": quote_path(path)}
