@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import yaml
 
-from conftest import EXAMPLES, ROOT, call
+from conftest import EXAMPLES, ROOT, call, call_captured
 from vsp_cli.batch import UsageError, parse_shard, shard_slice
 from vsp_cli.build import RECORD_NAME, Fingerprinter, Job, RecordKeys, fingerprint
 from vsp_cli.settings import RenderSettings
@@ -356,6 +356,27 @@ def test_interrupted_render_leaves_no_partial_file(tmp_path: Path) -> None:
 
 def _cpu_ticks(pid: str) -> int:
     return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[11])
+
+
+def test_workers_lost_to_an_interrupt_are_an_interruption(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ctrl+C reaches the workers too: when the pool breaks because they ended first, the run was interrupted
+    (exit 130), no worker was lost."""
+    from vsp_cli import batch, entry
+    from vsp_cli.build import WorkerLost
+
+    def interrupted_run(*args: object, **kwargs: object) -> None:
+        monkeypatch.setattr(entry, "_interrupted", True)
+        raise WorkerLost
+
+    make_statements(tmp_path / "in", 2)
+    monkeypatch.setattr(batch, "run", interrupted_run)
+    code, _, err = call_captured(capsys, "render", str(tmp_path / "in"), "-o", str(tmp_path / "out"))
+    assert (code, err) == (130, "vsp: abgebrochen\n")
+    monkeypatch.setattr(batch, "run", lambda *args, **kwargs: (_ for _ in ()).throw(WorkerLost()))
+    code, _, err = call_captured(capsys, "render", str(tmp_path / "in"), "-o", str(tmp_path / "out"))
+    assert code == 1 and "Arbeitsprozess wurde unerwartet beendet" in err
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="finds the workers through /proc")

@@ -29,10 +29,11 @@ from .build import (
 )
 from .config import EffectiveSettings, SettingsCache, config_text
 from .diagnostics import Diagnostic, Severity, Span, escape_controls, quote
+from .entry import interrupted
 from .errors import ConfigError
 from .fileio import real
 from .inputs import InputNotFound, collect
-from .report import EXIT_INVALID, EXIT_USAGE, Report
+from .report import EXIT_INTERRUPTED, EXIT_INVALID, EXIT_USAGE, Report
 
 
 @dataclass
@@ -349,7 +350,9 @@ def render_command(options: BatchOptions) -> int:
 
         sys.stderr.write(command_usage_message(str(exc), "render"))
         return EXIT_USAGE
-    except WorkerLost:
+    except WorkerLost as exc:
+        if interrupted(exc):  # Ctrl+C or SIGTERM ended the workers first: an interruption (`cli.main` says so)
+            return EXIT_INTERRUPTED
         sys.stderr.write(
             "vsp: Ein Arbeitsprozess wurde unerwartet beendet (von außen, oder vom System wegen Speichermangels); "
             "bitte erneut starten, notfalls mit -j 1\n"

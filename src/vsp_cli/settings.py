@@ -1,6 +1,7 @@
 """What a renderer needs besides the statement: the effective labels, the municipality, logo, footer, templates.
 
-Built from defaults, a project configuration (`config.py`) and command-line options; renderers read only this.
+Built from defaults, a project configuration (the `config` package) and command-line options; renderers read
+only this.
 """
 
 from __future__ import annotations
