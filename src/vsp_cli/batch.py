@@ -351,7 +351,9 @@ def render_command(options: BatchOptions) -> int:
         sys.stderr.write(command_usage_message(str(exc), "render"))
         return EXIT_USAGE
     except WorkerLost as exc:
-        if interrupted(exc):  # Ctrl+C or SIGTERM ended the workers first: an interruption (`cli.main` says so)
+        if interrupted(
+            exc
+        ):  # Ctrl+C or SIGTERM ended the workers first: an interruption (`cli.main` says so)
             return EXIT_INTERRUPTED
         sys.stderr.write(
             "vsp: Ein Arbeitsprozess wurde unerwartet beendet (von außen, oder vom System wegen Speichermangels); "
