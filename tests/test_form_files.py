@@ -103,6 +103,32 @@ def test_a_form_file_is_parsed_once_for_many_statements(
     assert len(parsed) == 1
 
 
+def test_an_inherited_part_the_deriving_file_leaves_out_of_reihenfolge_is_no_slip(tmp_path: Path) -> None:
+    """A part of a base file that a file deriving from it leaves out of its reihenfolge is not printed, and that
+    is no error (formulare.md, Vererbung), even when its name is close to a part it keeps; a table written by
+    the file that sets reihenfolge (or a later one) and left out of it is the slip `form-unknown-part` names."""
+    (tmp_path / "basis.toml").write_text(
+        'schema = 1\nname = "Basis"\nerbt = "2019"\n'
+        'reihenfolge = ["kopf", "beschluss", "finanzen", "sachverhalt", "anlage_a", "anlage_b", "schluss"]\n'
+        "[teile.anlage_a]\nbloecke = []\n[teile.anlage_b]\nbloecke = []\n",
+        encoding="utf-8",
+    )
+    kept = '["kopf", "beschluss", "finanzen", "sachverhalt", "anlage_a", "schluss"]'
+    (tmp_path / "formular.toml").write_text(
+        f'schema = 1\nname = "Kind"\nerbt = "basis.toml"\nreihenfolge = {kept}\n', encoding="utf-8"
+    )
+    statement = tmp_path / "s.yaml"
+    statement.write_text(STATEMENT, encoding="utf-8")
+    result = check_file(statement)
+    assert result.ok, result.diagnostics
+    (tmp_path / "formular.toml").write_text(
+        f'schema = 1\nname = "Kind"\nerbt = "basis.toml"\nreihenfolge = {kept}\n[teile.anlage_c]\nbloecke = []\n',
+        encoding="utf-8",
+    )
+    found = [(Path(d.file).name, d.code) for d in check_file(statement).diagnostics]
+    assert found == [("formular.toml", "form-unknown-part"), ("s.yaml", "form-invalid")]
+
+
 def test_a_named_form_from_the_configuration(tmp_path: Path) -> None:
     """`formular: NAME` leads to the file `[formulare]` names, relative to the configuration."""
     (tmp_path / "formulare").mkdir()

@@ -507,10 +507,12 @@ def _validated(
                 "form-duplicate-block",
                 f"Der Teil „{part}“ steht zweimal in reihenfolge",
             )
+    listed_by = check.origin(("reihenfolge",))
     for part_id in top.teile:
-        # a table of a form file's own whose name is a slip for a part of reihenfolge would silently not print
+        # a table of a form file's own whose name is a slip for a part of reihenfolge would silently not print;
+        # one written before the file that set reihenfolge is an inherited part that file left out on purpose
         origin = check.origin(("teile", part_id))
-        if part_id not in order and origin >= 0 and not check.chain[origin].builtin:
+        if part_id not in order and origin >= max(listed_by, 0) and not check.chain[origin].builtin:
             hint = did_you_mean(part_id, list(order))
             if hint:
                 check.add(
