@@ -379,6 +379,47 @@ def test_workers_lost_to_an_interrupt_are_an_interruption(
     assert code == 1 and "Arbeitsprozess wurde unerwartet beendet" in err
 
 
+def test_watch_reports_a_lost_worker_and_goes_on_and_ends_quietly_when_ctrl_c_took_the_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A worker killed during a build of `--watch` (out of memory) was an internal error, exit code 123; one
+    that Ctrl+C ended before the main process noticed it ended the watch with „abgebrochen“ and 130, where
+    Ctrl+C between builds ends it quietly."""
+    import watchfiles
+
+    from vsp_cli import batch, entry
+    from vsp_cli.build import WorkerLost
+
+    make_statements(tmp_path / "in", 2)
+    changed = {(watchfiles.Change.modified, str(tmp_path / "in" / "vsp-000.yaml"))}
+    monkeypatch.setattr(watchfiles, "watch", lambda *args, **kwargs: iter([set(), changed]))
+    builds: list[int] = []
+
+    def lost(*args: object, **kwargs: object) -> None:
+        builds.append(1)
+        raise WorkerLost
+
+    monkeypatch.setattr(batch, "run", lost)
+    code, _, err = call_captured(
+        capsys, "render", "--watch", str(tmp_path / "in"), "-o", str(tmp_path / "out")
+    )
+    assert (code, len(builds)) == (0, 2), err
+    assert err.count("Arbeitsprozess wurde unerwartet beendet") == 2 and "interner Fehler" not in err
+
+    def interrupted_run(*args: object, **kwargs: object) -> None:
+        builds.append(1)
+        monkeypatch.setattr(entry, "_interrupted", True)
+        raise WorkerLost
+
+    builds.clear()
+    monkeypatch.setattr(batch, "run", interrupted_run)
+    code, _, err = call_captured(
+        capsys, "render", "--watch", str(tmp_path / "in"), "-o", str(tmp_path / "out")
+    )
+    assert (code, len(builds)) == (0, 1), err
+    assert "abgebrochen" not in err and "Arbeitsprozess" not in err
+
+
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="finds the workers through /proc")
 @pytest.mark.parametrize("victim", ["idle", "busy"])
 def test_a_worker_killed_from_outside_is_reported_without_hanging_or_a_traceback(

@@ -340,6 +340,13 @@ def _report_duplicate_numbers(
         report.emit(diagnostics)
 
 
+#: What `render` (and `--watch`, which goes on watching) says when a worker process died under it.
+WORKER_LOST = (
+    "vsp: Ein Arbeitsprozess wurde unerwartet beendet (von außen, oder vom System wegen Speichermangels); "
+    "bitte erneut starten, notfalls mit -j 1\n"
+)
+
+
 def render_command(options: BatchOptions) -> int:
     """`vsp render`: the exit code of the whole run."""
     report = Report(output_format=options.output_format, quiet=options.quiet)
@@ -355,10 +362,7 @@ def render_command(options: BatchOptions) -> int:
             exc
         ):  # Ctrl+C or SIGTERM ended the workers first: an interruption (`cli.main` says so)
             return EXIT_INTERRUPTED
-        sys.stderr.write(
-            "vsp: Ein Arbeitsprozess wurde unerwartet beendet (von außen, oder vom System wegen Speichermangels); "
-            "bitte erneut starten, notfalls mit -j 1\n"
-        )
+        sys.stderr.write(WORKER_LOST)
         return EXIT_INVALID
     report.finish(verb="geprüft" if options.check else "verarbeitet")
     return report.exit_code

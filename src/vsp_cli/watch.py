@@ -8,8 +8,10 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from .batch import BatchOptions, Planner, UsageError, execute
+from .batch import WORKER_LOST, BatchOptions, Planner, UsageError, execute
+from .build import WorkerLost
 from .diagnostics import escape_controls
+from .entry import interrupted
 from .errors import ConfigError
 from .fileio import real
 from .inputs import GLOB_CHARS, SUFFIXES
@@ -92,6 +94,11 @@ def watch_command(options: BatchOptions) -> int:
             execute(options, report)
         except UsageError as exc:
             sys.stderr.write(command_usage_message(str(exc), "render"))
+            return
+        except WorkerLost as exc:
+            if interrupted(exc):  # Ctrl+C ended the workers first: it ends the watch, as between builds
+                raise KeyboardInterrupt from None
+            sys.stderr.write(WORKER_LOST)  # a worker killed (out of memory): the next change builds again
             return
         report.finish(verb="verarbeitet")
 
