@@ -83,3 +83,19 @@ def test_write_all_atomic_replaces_all_or_none(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.pdf", "datei"]
     write_all_atomic({first: b"neu", tmp_path / "b.md": b"neu"})
     assert first.read_bytes() == b"neu" and (tmp_path / "b.md").read_bytes() == b"neu"
+
+
+def test_read_private_believes_the_permissions_only_where_they_mean_something(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cache file anyone may change is passed over; on Windows, where every file shows the mode 0o666 and
+    there are no such owners, that would mean no cache at all (a second more for every run)."""
+    from vsp_cli.fileio import read_private
+
+    cache = tmp_path / "cache.txt"
+    cache.write_bytes(b"Trennmuster")
+    cache.chmod(0o666)
+    assert read_private(cache, 100) is None
+    monkeypatch.delattr("os.geteuid")
+    assert read_private(cache, 100) == b"Trennmuster"
+    assert read_private(cache, 5) is None  # the size limit holds everywhere
