@@ -358,6 +358,29 @@ def _cpu_ticks(pid: str) -> int:
     return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[11])
 
 
+@pytest.mark.parametrize("command", ["validate", "render"])
+def test_an_interrupt_swallowed_as_a_files_error_still_ends_the_run(
+    command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """SIGTERM once ended a render with „39 gerendert, 1 fehlerhaft“, exit 1: the KeyboardInterrupt had become
+    one file's error on the way. An interrupt noted as it arrived stops the run at the next file, exit 130."""
+    from vsp_cli import entry, validation
+
+    checked: list[Path] = []
+    real_check = validation.check_file
+
+    def check_and_swallow_an_interrupt(path: Path, *args: object, **kwargs: object) -> object:
+        checked.append(path)
+        monkeypatch.setattr(entry, "_interrupted", True)  # as `entry._interrupt` notes it
+        return real_check(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    make_statements(tmp_path / "in", 5)
+    monkeypatch.setattr(validation, "check_file", check_and_swallow_an_interrupt)
+    jobs = ["-j", "1"] if command == "render" else []
+    code, _, err = call_captured(capsys, command, str(tmp_path / "in"), *jobs)
+    assert (code, err) == (130, "vsp: abgebrochen\n") and len(checked) == 1
+
+
 def test_workers_lost_to_an_interrupt_are_an_interruption(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

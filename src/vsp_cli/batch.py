@@ -29,7 +29,7 @@ from .build import (
 )
 from .config import EffectiveSettings, SettingsCache, config_text
 from .diagnostics import Diagnostic, Severity, Span, escape_controls, quote
-from .entry import interrupted
+from .entry import interrupt_pending, interrupted
 from .errors import ConfigError
 from .fileio import real
 from .inputs import InputNotFound, collect
@@ -291,6 +291,8 @@ def execute(options: BatchOptions, report: Report) -> None:
     failed: set[str] = set()  # statements that failed on their own (few)
 
     def on_outcome(outcome: Outcome) -> None:
+        if interrupt_pending():  # this file's outcome may be the interrupt, swallowed as an error on the way
+            raise KeyboardInterrupt
         progress.step(outcome.job.source.name)
         if outcome.diagnostics or outcome.stale:
             progress.clear()

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from .config import SOURCE_DEFAULT, EffectiveSettings, SettingsCache, config_text, find_config, resolve
 from .diagnostics import Diagnostic, escape_controls
+from .entry import interrupt_pending
 from .errors import ConfigError, VspError
 from .fileio import os_reason, read_regular, write_atomic
 from .forms import BUILTIN_IDS, NEWEST_FORM, Form, FormError, FormSources, builtin, dump, with_labels
@@ -51,6 +52,8 @@ def validate_command(
     results: list[Result] = []
     ok: dict[Path, bool] = {}
     for path in files:
+        if interrupt_pending():  # an interrupt swallowed as a file's error on the way: the run stops here
+            raise KeyboardInterrupt
         if refused and path in refused:
             report.add_refused(refused[path])
             continue

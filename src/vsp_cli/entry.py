@@ -34,6 +34,12 @@ def catch_interrupts() -> None:
         signal.signal(signal.SIGINT, _interrupt)
 
 
+def interrupt_pending() -> bool:
+    """Whether Ctrl+C or SIGTERM arrived since `catch_interrupts`: a run that goes on from file to file stops at
+    the next one even if the `KeyboardInterrupt` was swallowed on the way (turned into a file's error)."""
+    return _interrupted
+
+
 def interrupted(exc: BaseException) -> bool:
     """Whether `exc` is an interruption: one arrived since `catch_interrupts`, or it is or was caused by one."""
     seen: set[int] = set()
