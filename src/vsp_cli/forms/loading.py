@@ -580,7 +580,7 @@ def _validated(
     missing = _missing_blocks(seen, rows)
     if missing:
         check.add_to_leaf(
-            [("teile",), ("reihenfolge",)],
+            [*_where_dropped(missing[0], order, check), ("teile",), ("reihenfolge",)],
             "form-missing-block",
             f"Das Formular druckt {', '.join(missing)} nicht; jedes Formular braucht die Blöcke "
             f"{', '.join(REQUIRED_BLOCKS)} (betreff und eingereicht_von auch als Zeile von kopfangaben)",
@@ -640,6 +640,18 @@ def _duplicate_block(
         "form-duplicate-block",
         f"Der Block „{block_id}“ steht zweimal im Formular ({other}); jeder Block wird höchstens einmal gedruckt",
     )
+
+
+def _where_dropped(block: str, order: Sequence[str], check: _Checker) -> list[PathKey]:
+    """Where a form file most likely dropped a required block its ancestor prints: the part that held it there
+    (its list of blocks), or `reihenfolge` if the part is gone."""
+    for source in reversed(check.chain[:-1]):  # the nearest ancestor first
+        parts = source.data.get("teile")
+        for part, table in parts.items() if isinstance(parts, Mapping) else ():
+            blocks = table.get("bloecke") if isinstance(table, Mapping) else None
+            if isinstance(blocks, list) and block in blocks:
+                return [("teile", part, "bloecke"), ("teile", part)] if part in order else [("reihenfolge",)]
+    return []
 
 
 def _missing_blocks(placed: Collection[str], rows: Collection[str]) -> list[str]:
