@@ -164,6 +164,9 @@ def test_new_writes_a_starter_that_validates_on_its_form(
     assert "nummer: VII-A-01234-VSP-01\n" in text  # taken from the file name
     assert ("finanzen: keine" in text) == (form != "2014")
     assert ("anlass:" in text) == (form == "2019")
+    assert ("anlass: {sonstiges: Antrag}\n\n# Zusammenfassung (Markdown, optional)\n" in text) == (
+        form == "2019"
+    )
     code, out, _ = call(capsys, "validate", str(path))
     assert code == 0 and ": fehler:" not in out
     assert {line.rsplit("[", 1)[1] for line in out.splitlines() if ": warnung:" in line} == {"placeholder]"}

@@ -194,7 +194,8 @@ def _section(
         ],
         "anlass": anlass_lines,
         "zusammenfassung": [
-            *(anlass_lines if anlass else [""]),
+            *(anlass_lines if anlass else []),
+            "",
             f"# {names['zusammenfassung']} (Markdown, optional)",
             "# zusammenfassung: |",
             "#   …",
