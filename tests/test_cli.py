@@ -150,6 +150,13 @@ def test_new_to_stdout_validates_and_its_placeholders_fail_strict(
     path.write_text(out, encoding="utf-8")
     code, out, _ = call(capsys, "validate", str(path))
     assert code == 0 and "[placeholder]" in out and ": fehler:" not in out
+    assert (
+        "„VII-A-00000-VSP-01“ steht noch aus der Vorlage von vsp new hier; bitte durch die Nummer des" in out
+    )
+    assert (
+        "„Dezernat (bitte eintragen)“ steht noch aus der Vorlage von vsp new hier; bitte durch den Text des"
+        in out
+    )
     assert call(capsys, "validate", "--strict", str(path))[0] == 1
 
 

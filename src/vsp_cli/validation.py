@@ -399,10 +399,11 @@ def _placeholder_diagnostics(doc: LoadedDocument, strings: list[tuple[PathKey, s
     for path, value in strings:
         left = pattern.search(value)
         if left is not None:
+            what = "die Nummer" if path == ("nummer",) else "den Text"
             found.append(
                 Diagnostic(
                     str(doc.path), doc.char_span(path, left.start()), path, Severity.WARNING, "placeholder",
-                    f"„{left.group()}“ steht noch aus der Vorlage von vsp new hier; bitte durch den Text des "
+                    f"„{left.group()}“ steht noch aus der Vorlage von vsp new hier; bitte durch {what} des "
                     "Standpunkts ersetzen",
                 )
             )  # fmt: skip
