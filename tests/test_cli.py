@@ -170,6 +170,7 @@ def test_new_writes_a_starter_that_validates_on_its_form(
     assert f'formular: "{form}"' in text
     assert "nummer: VII-A-01234-VSP-01\n" in text  # taken from the file name
     assert ("finanzen: keine" in text) == (form != "2014")
+    assert ("#       aufwendungen: {von: JJJJ-MM-TT" in text) == (form != "2014")  # the detailed form, shown
     assert ("anlass:" in text) == (form == "2019")
     assert ("anlass: {sonstiges: Antrag}\n\n# Zusammenfassung (Markdown, optional)\n" in text) == (
         form == "2019"

@@ -202,7 +202,11 @@ def _section(
         ],
         "finanzen": [
             "",
-            "# Finanzielle Auswirkungen: keine (☒ nein), false (nicht gedruckt) oder im Einzelnen (siehe Schema)",
+            "# Finanzielle Auswirkungen: keine (☒ nein), false (nicht gedruckt) oder im Einzelnen, etwa:",
+            "#   finanzen:",
+            "#     auswirkungen: ja",
+            "#     haushalt:",
+            "#       aufwendungen: {von: JJJJ-MM-TT, bis: JJJJ-MM-TT, hoehe: 12.500, wo_veranschlagt: PSP-Element …}",
             "finanzen: keine",
         ],
         "stellenplan": [
