@@ -237,12 +237,14 @@ def _option_set(st: Statement, form: Form) -> Iterator[Finding]:
                 f"{_form_name(form)} bitte {ABLEHNUNG_VERWALTUNGSHANDELN} schreiben",
             )
         else:
-            yield Finding(
-                path,
-                Severity.ERROR,
-                "invalid-choice",
-                f"Unbekannter Wert {quote(option)}.{did_you_mean(option, grid.ids)} Erlaubt: {allowed}",
+            parts = [part.strip() for part in option.split(",")]
+            several = len(parts) > 1 and all(part in grid.ids for part in parts)
+            hint = (  # „empfehlung: alternativvorschlag, zustimmung“: two ticks, written as one value
+                f" Mehrere angekreuzte Optionen stehen in einer Liste: empfehlung: [{', '.join(parts)}]"
+                if several
+                else f"{did_you_mean(option, grid.ids)} Erlaubt: {allowed}"
             )
+            yield Finding(path, Severity.ERROR, "invalid-choice", f"Unbekannter Wert {quote(option)}.{hint}")
 
 
 def _duplicate_options(st: Statement, form: Form) -> Iterator[Finding]:
