@@ -158,6 +158,7 @@ def test_invalid_config_is_located(tmp_path: Path) -> None:
     assert "kein PNG- oder JPEG-Bild" in messages[1]
     assert "„docx“" in messages[2] and "pdf, md" in messages[2]
     assert "true oder false" in messages[3]
+    assert messages[4].endswith("gibt es nicht; bitte anlegen oder die Zeile entfernen")
     assert "Meinten Sie „zustimmung“?" in messages[6]
     assert "{nr}" in messages[7] and "{nummer}" in messages[7]
     # the span covers the value, so the marker under the source line is as wide as the value

@@ -143,7 +143,9 @@ def _folder(value: Path, info: ValidationInfo) -> Path:
     path = _anchored(value, info)
     if not is_dir(path):
         raise PydanticCustomError(
-            "folder_missing", "Den Ordner {path} gibt es nicht", {"path": quote_path(path)}
+            "folder_missing",
+            "Den Ordner {path} gibt es nicht; bitte anlegen oder die Zeile entfernen",
+            {"path": quote_path(path)},
         )
     return path
 
