@@ -276,6 +276,23 @@ def test_furniture_and_repeated_headers_are_the_only_artifacts() -> None:
     ]
 
 
+def test_a_table_header_taller_than_a_page_is_set_once_and_split(tmp_path: Path) -> None:
+    """Long headings in many narrow columns made a header row taller than a page: ReportLab cannot repeat it
+    on each page and gave up (exit 1, „ein Teil ist höher als eine Seite“). It is set once, split across pages
+    like a body row, still the table's header cells."""
+    heads = " | ".join(" ".join(f"Überschrift{c}x{w}" for w in range(60)) for c in range(10))
+    values = " | ".join(f"Wert{c}" for c in range(10))
+    table = f"| {heads} |\n|{'---|' * 10}\n| {values} |"
+    pdf = render_pdf(statement(begruendung=f"Vorab.\n\n{table}\n\nSchluss."))
+    tagged = TaggedPdf(pdf)
+    assert tagged.problems() == [] and tagged.root is not None
+    headers = [e for e in tagged.root.elements("TH") if "Überschrift" in tagged.text_of(e)]
+    assert len(headers) == 10
+    assert "Überschrift0x0" in tagged.text_of(headers[0]) and "Überschrift0x59" in tagged.text_of(headers[0])
+    assert len({kid[1] for kid in headers[0].kids}) >= 2  # on two pages, one element
+    assert _validate(pdf, tmp_path, "hoher-kopf") == {"ua1": [], "2a": []}
+
+
 def test_a_paragraph_split_across_pages_stays_one_element() -> None:
     words = " ".join(f"Wort{n}" for n in range(900))
     tagged = TaggedPdf(render_pdf(statement(begruendung=words)))
