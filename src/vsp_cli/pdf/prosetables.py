@@ -17,23 +17,18 @@ CELL_PADDING = 4.0
 
 
 class ProseTable(TaggedTable):
-    """A table that leaves no single body row alone on either side of a page break, and whose header, should it
-    be taller than a page, is set once and split like any row instead of repeated."""
+    """A table that leaves no single body row alone on either side of a page break, and whose header, should no
+    page hold it with the start of a row, is set once and split like any row instead of repeated."""
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         parts: list[Flowable] = super().split(availWidth, availHeight)
         heights = getattr(self, "_rowHeights", None)
         head = self.repeatRows if isinstance(self.repeatRows, int) else 0
         frame = getattr(getattr(self, "_doctemplate", None), "frame", None)
-        if (
-            not parts
-            and heights
-            and head
-            and getattr(frame, "_atTop", False)
-            and sum(heights[:head]) > availHeight
-        ):
-            # a header that no page holds cannot be repeated (ReportLab gave up: exit 1 for a statement a clerk
-            # could write, with long headings in many narrow columns)
+        if not parts and heights and head and getattr(frame, "_atTop", False):
+            # not even a fresh page holds the header with the start of a row: a header that tall is not repeated
+            # but set once and split like a row (ReportLab gave up: exit 1 for a statement a clerk could write,
+            # with long headings in many narrow columns)
             self.repeatRows = 0
             parts = super().split(availWidth, availHeight)
         if len(parts) != 2 or not heights or not isinstance(self.repeatRows, int):
