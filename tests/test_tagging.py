@@ -293,6 +293,15 @@ def test_a_table_header_taller_than_a_page_is_set_once_and_split(tmp_path: Path)
     assert _validate(pdf, tmp_path, "hoher-kopf") == {"ua1": [], "2a": []}
 
 
+def test_a_table_header_a_page_holds_only_without_a_row_is_set_once() -> None:
+    """A header of 697 points fits a page, but not with the start of the row below it: that failed too (a
+    table of twelve columns found by fuzzing, kept as a fixture)."""
+    table = (Path(__file__).parent / "fixtures" / "hoher-tabellenkopf.md").read_text(encoding="utf-8")
+    tagged = TaggedPdf(render_pdf(statement(begruendung=f"{table}\n\nSchluss.")))
+    assert tagged.problems() == [] and tagged.root is not None
+    assert len([e for e in tagged.root.elements("TH") if "Bg0007" in tagged.text_of(e)]) == 1
+
+
 def test_a_paragraph_split_across_pages_stays_one_element() -> None:
     words = " ".join(f"Wort{n}" for n in range(900))
     tagged = TaggedPdf(render_pdf(statement(begruendung=words)))
