@@ -25,14 +25,14 @@ from ..diagnostics import (
     shorten,
 )
 from ..errors import ConfigError
-from ..fileio import is_file, is_inside, os_reason, read_regular, real
+from ..fileio import is_file, os_reason, read_regular, real
 from ..forms import BUILTIN_IDS
 from ..limits import MAX_CONFIG_BYTES
 from ..settings import FORMATS
 from ..tomlpos import PathKey, TomlProblem
 from ..tomlpos import locate as locate_toml
 from ..tomlpos import read as read_toml
-from .model import SETTINGS, ConfigFile, label_problems, too_long
+from .model import FORMS_STAY, SETTINGS, ConfigFile, label_problems, outside_project, too_long
 
 CONFIG_FILE = "vsp.toml"
 PYPROJECT = "pyproject.toml"
@@ -193,11 +193,9 @@ def _unknown_form(
         return [_diagnostic(where, locate(("formular",)), ("formular",), "invalid-value", message)]
     if ref.endswith(".toml"):  # no name of [formulare] ends so (`_form_name`)
         path = Path(form_default(ref, base))  # where the statements will look for it
-        if project is not None and not is_inside(path, real(project)):
-            message = (
-                f"„formular“: {quote_path(path)} liegt außerhalb von {quote_path(real(project))}, dem Ordner der "
-                "Konfigurationsdatei; Formulardateien liest vsp nur im Projekt"
-            )
+        outside = outside_project(path, project, FORMS_STAY)
+        if outside is not None:
+            message = f"„formular“: {outside}"
             return [_diagnostic(where, locate(("formular",)), ("formular",), "form-outside", message)]
         if is_file(path):
             return []

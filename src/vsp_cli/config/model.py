@@ -117,7 +117,7 @@ def _form_file(value: Path, info: ValidationInfo) -> Path:
             "form_file", "Eine Formulardatei endet auf .toml, nicht {path}", {"path": quote(value)}
         )
     path = _anchored(value, info)
-    _inside_project(path, info, "form_outside", "Formulardateien liest vsp nur im Projekt")
+    _inside_project(path, info, "form_outside", FORMS_STAY)
     if not is_file(path):
         raise PydanticCustomError(
             "file_missing", "Die Formulardatei {path} gibt es nicht", {"path": quote_path(path)}
@@ -125,18 +125,30 @@ def _form_file(value: Path, info: ValidationInfo) -> Path:
     return path
 
 
+#: Why a form file a configuration names must lie in its project (`outside_project`).
+FORMS_STAY = "Formulardateien liest vsp nur im Projekt"
+
+
+def outside_project(path: Path, project: Path | None, rule: str) -> str | None:
+    """Why `path`, named by a configuration file found in `project`, may not be used, or None if it may: it must
+    lie inside that folder (for a linked file, the link's folder, not its target's). A repository must not make
+    vsp write into `~` or another checkout, nor read a form file beside a secret. `rule` says what stays."""
+    if project is None or is_inside(path, real(project)):
+        return None
+    return (
+        f"{quote_path(path)} liegt außerhalb von {quote_path(real(project))}, dem Ordner der "
+        f"Konfigurationsdatei; {rule}"
+    )
+
+
 def _inside_project(path: Path, info: ValidationInfo, kind: str, rule: str) -> None:
-    """In a configuration file, `path` must lie inside the folder the file was found in (for a linked file, the
-    link's folder, not its target's): a repository must not make vsp write into `~` or another checkout, nor
-    read a form file beside a secret. On the command line, anywhere."""
+    """`outside_project` for a setting of a configuration file (`project` in the context); on the command line,
+    anywhere."""
     context = info.context if isinstance(info.context, dict) else {}
     project = context.get("project")
-    if isinstance(project, Path) and not is_inside(path, real(project)):
-        raise PydanticCustomError(
-            kind,
-            "{path} liegt außerhalb von {project}, dem Ordner der Konfigurationsdatei; {rule}",
-            {"path": quote_path(path), "project": quote_path(real(project)), "rule": rule},
-        )
+    problem = outside_project(path, project if isinstance(project, Path) else None, rule)
+    if problem is not None:
+        raise PydanticCustomError(kind, "{problem}", {"problem": problem})
 
 
 def _folder(value: Path, info: ValidationInfo) -> Path:
