@@ -91,8 +91,7 @@ def check(statement: Statement, form: Form) -> Iterator[Finding]:
     yield from too_large
     if not too_large:  # a text within the size limits is cheap enough to parse for its nesting
         yield from _markdown_nesting(statement)
-        yield from _markdown_paragraphs(statement)
-        yield from _markdown_tables(statement)
+        yield from _markdown_lengths(statement)
 
 
 # --- the form -----------------------------------------------------------------------------------------------
@@ -652,14 +651,25 @@ def _markdown_texts(st: Statement) -> list[tuple[tuple[str, ...], str | None]]:
     return texts
 
 
-def _markdown_paragraphs(st: Statement) -> Iterator[Finding]:
-    """No paragraph or table cell longer than MAX_PARAGRAPH characters; a field is parsed only if it is longer."""
-    for path, text in _markdown_texts(st):
-        if not text or len(text) <= MAX_PARAGRAPH:
+def _markdown_lengths(st: Statement) -> Iterator[Finding]:
+    """No paragraph or table cell longer than MAX_PARAGRAPH characters, and the table cells of all fields within
+    MAX_TABLE_TEXT characters together. A field is parsed (once, for both) only if it could pass one of them:
+    if it is longer than MAX_PARAGRAPH, or the fields together longer than MAX_TABLE_TEXT. The table finding
+    stands at the field with which the sum passes the limit."""
+    texts = [(path, text) for path, text in _markdown_texts(st) if text]
+    tables_may_pass = sum(len(text) for _, text in texts) > MAX_TABLE_TEXT
+    table_text = 0
+    for path, text in texts:
+        if len(text) <= MAX_PARAGRAPH and not tables_may_pass:
             continue
-        longest = max(
-            (len(token.content) for token in prose_parser().parse(text) if token.type == "inline"), default=0
-        )
+        longest = 0
+        in_table = False
+        for token in prose_parser().parse(text):
+            if token.type in ("table_open", "table_close"):
+                in_table = token.type == "table_open"
+            elif token.type == "inline":
+                longest = max(longest, len(token.content))
+                table_text += len(token.content) if in_table else 0
         if longest > MAX_PARAGRAPH:
             yield Finding(
                 path,
@@ -669,23 +679,8 @@ def _markdown_paragraphs(st: Statement) -> Iterator[Finding]:
                 f"höchstens {german_number(MAX_PARAGRAPH)} (Grenze MAX_PARAGRAPH): bitte mit Leerzeilen in Absätze "
                 "teilen",
             )
-
-
-def _markdown_tables(st: Statement) -> Iterator[Finding]:
-    """The table cells of the Markdown fields within MAX_TABLE_TEXT characters together; the fields are parsed
-    only if they are longer together. A finding stands at the field with which the sum passes the limit."""
-    texts = [(path, text) for path, text in _markdown_texts(st) if text]
-    if sum(len(text) for _, text in texts) <= MAX_TABLE_TEXT:
-        return
-    total = 0
-    for path, text in texts:
-        in_table = False
-        for token in prose_parser().parse(text):
-            if token.type in ("table_open", "table_close"):
-                in_table = token.type == "table_open"
-            elif in_table and token.type == "inline":
-                total += len(token.content)
-        if total > MAX_TABLE_TEXT:
+        if tables_may_pass and table_text > MAX_TABLE_TEXT:
+            tables_may_pass = False  # said once
             yield Finding(
                 path,
                 Severity.ERROR,
@@ -693,7 +688,6 @@ def _markdown_tables(st: Statement) -> Iterator[Finding]:
                 f"Die Tabellen der Markdown-Felder enthalten zusammen mehr als {german_number(MAX_TABLE_TEXT)} "
                 "Zeichen (Grenze MAX_TABLE_TEXT); langer Text gehört in Absätze, nicht in Tabellenzellen",
             )
-            return
 
 
 def _markdown_nesting(st: Statement) -> Iterator[Finding]:
