@@ -360,9 +360,8 @@ def render_command(options: BatchOptions) -> int:
         sys.stderr.write(command_usage_message(str(exc), "render"))
         return EXIT_USAGE
     except WorkerLost as exc:
-        if interrupted(
-            exc
-        ):  # Ctrl+C or SIGTERM ended the workers first: an interruption (`cli.main` says so)
+        # Ctrl+C or SIGTERM ended the workers first: an interruption (`cli.main` says so)
+        if interrupted(exc):
             return EXIT_INTERRUPTED
         sys.stderr.write(WORKER_LOST)
         return EXIT_INVALID

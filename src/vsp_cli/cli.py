@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 from . import __version__
-from .entry import catch_interrupts, interrupted
+from .entry import ABORTED, catch_interrupts, interrupted
 from .report import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE
 from .usage import GermanCommand, GermanGroup
 
@@ -398,7 +398,7 @@ def main(argv: list[str] | None = None) -> None:
     except SystemExit:
         raise
     except KeyboardInterrupt:
-        sys.stderr.write("vsp: abgebrochen\n")
+        sys.stderr.write(ABORTED)
         sys.exit(EXIT_INTERRUPTED)
     except Exception as exc:
         from .usage import UsageError, usage_message
@@ -407,9 +407,9 @@ def main(argv: list[str] | None = None) -> None:
             sys.stderr.write(usage_message(exc))
             sys.exit(EXIT_USAGE)
         if interrupted(exc):  # wrapped by a library: pydantic's SchemaError while a model is being built
-            sys.stderr.write("vsp: abgebrochen\n")
+            sys.stderr.write(ABORTED)
             sys.exit(EXIT_INTERRUPTED)
         _internal_error(exc)
     if code == EXIT_INTERRUPTED:  # typer turns Ctrl+C (and SIGTERM, above) into a silent exit code 130
-        sys.stderr.write("vsp: abgebrochen\n")
+        sys.stderr.write(ABORTED)
     sys.exit(code if isinstance(code, int) else 0)

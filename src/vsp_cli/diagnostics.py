@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, NamedTuple
@@ -121,18 +121,16 @@ def german_number(value: int) -> str:
     return f"{value:,}".replace(",", ".")
 
 
-def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
-    """„ Meinten Sie „x“?“ for the closest choice, or an empty string."""
-    match = closest(word, choices)
-    return f" Meinten Sie „{match}“?" if match is not None else ""
-
-
-def closest(word: str, choices: list[str] | tuple[str, ...]) -> str | None:
-    """The choice closest to `word`, if one is close enough to be meant."""
+def did_you_mean(
+    word: str, choices: list[str] | tuple[str, ...], *, key: Callable[[str], str] | None = None
+) -> str:
+    """„ Meinten Sie „x“?“ for the closest choice, or an empty string; `key`: the part of `word` and of each
+    choice that is compared (options without the dashes every one of them has)."""
     import difflib  # only needed when something is wrong
 
-    matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return matches[0] if matches else None
+    compared = {key(choice) if key else choice: choice for choice in choices}
+    matches = difflib.get_close_matches(key(word) if key else word, list(compared), n=1, cutoff=0.6)
+    return f" Meinten Sie „{compared[matches[0]]}“?" if matches else ""
 
 
 def sort_key(d: Diagnostic) -> tuple[str, int, int, str]:

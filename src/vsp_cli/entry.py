@@ -15,6 +15,9 @@ from __future__ import annotations
 import signal
 import sys
 
+#: What vsp says when Ctrl+C or SIGTERM ended it (exit code 130).
+ABORTED = "vsp: abgebrochen\n"
+
 _interrupted = False
 
 
@@ -62,6 +65,6 @@ def main(argv: list[str] | None = None) -> None:
             raise
         from .report import EXIT_INTERRUPTED
 
-        sys.stderr.write("vsp: abgebrochen\n")
+        sys.stderr.write(ABORTED)
         sys.exit(EXIT_INTERRUPTED)
     run(argv)

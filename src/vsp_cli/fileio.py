@@ -70,9 +70,8 @@ def walk(
     while stack and not 0 <= limit < len(found):
         root = stack.pop()
         identity = _identity(root)
-        if (
-            identity is None
-        ):  # listed as a folder, but not to be looked at (a path longer than the system takes)
+        if identity is None:
+            # listed as a folder, but not to be looked at (a path longer than the system takes)
             if unreadable is not None and root is not folder and not os.path.islink(root):
                 unreadable.append(root)
             continue

@@ -570,7 +570,7 @@ class _Builder:
             return value
         if tag == STR_TAG:
             return value
-        if tag == "tag:yaml.org,2002:null":
+        if tag == NULL_TAG:
             return None
         if tag == "tag:yaml.org,2002:bool":
             if value in ("true", "false"):

@@ -728,7 +728,7 @@ def _anlass(value: Any) -> Any:
             raise PydanticCustomError(
                 "anlass_empty", "„anlass“ braucht mindestens einen Anlass; ohne Kreuz den Schlüssel weglassen"
             )
-        mapping: dict[str, Any] = {}
+        seen: dict[str, int] = {}  # id → its entry's number
         for number, item in enumerate(ids, start=1):
             if not isinstance(item, str) or item.strip() not in ANLASS_IDS:
                 shown = item if isinstance(item, str) else describe_value(item)
@@ -742,17 +742,14 @@ def _anlass(value: Any) -> Any:
                         "hint": "." + hint if hint else "",
                     },
                 )
-            if item.strip() in mapping:
-                first = next(
-                    n for n, x in enumerate(ids, start=1) if isinstance(x, str) and x.strip() == item.strip()
-                )
+            if item.strip() in seen:
                 raise PydanticCustomError(
                     "anlass_twice",
                     "Der Anlass „{value}“ ist doppelt angekreuzt (Eintrag {number}, schon Eintrag {first})",
-                    {"value": item.strip(), "number": number, "first": first},
+                    {"value": item.strip(), "number": number, "first": seen[item.strip()]},
                 )
-            mapping[item.strip()] = True
-        return mapping
+            seen[item.strip()] = number
+        return dict.fromkeys(seen, True)
     return value
 
 
@@ -981,8 +978,7 @@ class Statement(_Model):
                 _anlass,
                 json_schema_input_type=Annotated[str, WithJsonSchema({"enum": list(ANLASS_IDS)})]
                 | Annotated[
-                    list[Annotated[str, WithJsonSchema({"enum": list(ANLASS_IDS)})]],
-                    Field(min_length=1),
+                    list[str],
                     WithJsonSchema(
                         {
                             "type": "array",

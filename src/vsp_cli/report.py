@@ -53,7 +53,7 @@ class Report:
     rendered: int = 0
     unchanged: int = 0
     stale: int = 0
-    #: Outputs of statements that are gone, deleted by render, or (--check) found.
+    #: Outputs of statements that are gone: deleted by render, and found by render --check.
     removed: int = 0
     orphaned: int = 0
     #: Where `render` puts its outputs (folders as shown), or None; `nothing_written` if it wrote nothing at all
@@ -138,9 +138,7 @@ class Report:
         elif self.written_to and (self.rendered or self.unchanged):
             shown = self.written_to[:_FOLDERS_SHOWN]
             more = len(self.written_to) - len(shown)
-            folders = ", ".join(
-                escape_controls(folder) for folder in shown
-            )  # a folder's name may hold `\x1b[2J`
+            folders = ", ".join(escape_controls(folder) for folder in shown)  # a name may hold `\x1b[2J`
             text += f"; Ausgaben in {folders}" + (f" und {more} weiteren Ordnern" if more else "")
         return text
 

@@ -90,6 +90,7 @@ def starter_text(form: Form, *, target: Path | None = None, schema: str | None =
         "# oeffentlich oder nichtoeffentlich",
         "status: oeffentlich",
     ]
+    names = _block_names(form)
     custom: list[tuple[str, CustomBlock]] = []
     written = {"status"}  # written above: every statement has one
     for _, blocks in form.ordered(sachverhalt_first=False):
@@ -106,9 +107,7 @@ def starter_text(form: Form, *, target: Path | None = None, schema: str | None =
             for section in [str(row.feld) for row in rows] or [block.id]:
                 if section not in written:
                     written.add(section)
-                    lines += _section(
-                        section, grid.ids, anlass="anlass" not in written, labels=_block_names(form)
-                    )
+                    lines += _section(section, grid.ids, anlass="anlass" not in written, labels=names)
     text = "\n".join(lines).rstrip("\n") + "\n"
     return text.replace("@ZUSATZFELDER@", _custom(custom))
 
@@ -138,7 +137,7 @@ def _section(
         "sachverhalt": "Sachverhalt",
         "begruendung": "Begründung",
         "anlagen": "Anlagen",
-        **{key: value for key, value in (labels or {}).items()},
+        **(labels or {}),
     }
     needing = sorted(option for option in options if option in OPTIONS_NEEDING_BESCHLUSSVORSCHLAG)
     needed = f"nötig bei {' und '.join(needing)}" if needing else "optional"

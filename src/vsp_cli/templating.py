@@ -166,7 +166,7 @@ class _BuiltinCodeCache(jinja2.BytecodeCache):
     Only vsp's own templates are kept, never a project's (those run sandboxed and are compiled each run). Jinja
     checks each entry against the template's source; the file name carries vsp's and Jinja's versions and the
     environment's options, which shape the code as well. A file is loaded only if it is a regular file of the
-    user's that nobody else may change (it holds code), and at most `_MAX_ENTRY` bytes of it; a cache folder that
+    user's that nobody else may change (it holds code), of at most `MAX_CACHE_BYTES` (`fileio.read_private`); a cache folder that
     cannot be written just means compiling again.
     """
 

@@ -25,7 +25,7 @@ from typer._click.exceptions import (
 from typer._click.formatting import HelpFormatter
 from typer.core import TyperCommand, TyperGroup
 
-from .diagnostics import closest, did_you_mean, escape_controls
+from .diagnostics import did_you_mean, escape_controls
 
 __all__ = ["GermanCommand", "GermanGroup", "UsageError", "usage_message"]
 
@@ -148,9 +148,8 @@ def _hint(exc: BadParameter) -> str:
 def _text(exc: UsageError) -> str:
     if isinstance(exc, NoSuchOption):
         # compared without their dashes, which every option shares: „--bogus“ is not close to „--jobs“
-        options = {option.lstrip("-"): option for option in sorted(exc.possibilities or [])}
-        match = closest(exc.option_name.lstrip("-"), list(options))
-        hint = f" Meinten Sie „{options[match]}“?" if match is not None else ""
+        options = sorted(exc.possibilities or [])
+        hint = did_you_mean(exc.option_name, options, key=lambda option: option.lstrip("-"))
         return f"Unbekannte Option {exc.option_name}.{hint}"
     if isinstance(exc, MissingParameter):
         kind = "Option" if exc.param is not None and exc.param.param_type_name == "option" else "Angabe"

@@ -110,8 +110,7 @@ def _xmp_date(ymdhms: Any, hours: int, minutes: int) -> str:
 def xmp_packet(
     *, title: str, author: str, subject: str, keywords: str, creator: str, producer: str, date: str | None
 ) -> bytes:
-    def x(value: str) -> str:
-        return attribute_markup(value)  # xml.sax.saxutils.escape with `"`, without its imports (prose.escape)
+    x = attribute_markup  # xml.sax.saxutils.escape with `"`, without its imports (`flowables.escape`)
 
     dates = (
         ""
