@@ -518,9 +518,8 @@ class ProseRenderer:
             tok = tokens[i]
             kind = tok.type
             if kind in _DRAWN_WITHOUT_BULLET and pending_bullet is not None:
-                add_paragraph(
-                    "\u00a0", styles.body
-                )  # a list item that starts with a rule or table: its bullet first
+                # a list item that starts with a rule or table: its bullet first, on a line of its own
+                add_paragraph("\u00a0", styles.body)
             if kind == "paragraph_open":
                 children = tokens[i + 1].children or []
                 if (
