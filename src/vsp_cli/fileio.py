@@ -156,6 +156,13 @@ def read_regular(path: Path, limit: int = -1, *, follow_links: bool = True) -> b
         return fh.read(limit)
 
 
+def cache_dir() -> Path:
+    """The user's cache folder of vsp (hyphenation table, compiled templates, the build record's key):
+    `$XDG_CACHE_HOME/vsp`, else `~/.cache/vsp`; RuntimeError if there is no home folder to be found."""
+    base = os.environ.get("XDG_CACHE_HOME", "").strip()
+    return (Path(base) if base and os.path.isabs(base) else Path.home() / ".cache") / "vsp"
+
+
 def read_private(path: Path, limit: int, *, secret: bool = False) -> bytes | None:
     """A file vsp keeps in the user's cache folder, if it is one: a regular file (not a link) of the user's that
     nobody else may change (`secret`: nor read), of at most `limit` bytes; else None. The cache folder may be

@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-import os
 import re
 import zlib
 from collections import Counter
@@ -41,7 +40,7 @@ from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
 
-from .fileio import read_private, write_atomic
+from .fileio import cache_dir, read_private, write_atomic
 from .limits import MAX_CACHE_BYTES, MAX_WORD
 
 #: The pyphen dictionary used for German.
@@ -480,12 +479,6 @@ _ADDRESS = re.compile(
     r"://|@|^\W*www\.|\.(?:de|org|com|net|eu)\b|\\|_|\.(?:pdf|docx?|xlsx?|pptx?|odt|ods|txt|zip|png|jpe?g)\b",
     re.IGNORECASE,
 )
-
-
-def cache_dir() -> Path:
-    """`$XDG_CACHE_HOME/vsp`, else `~/.cache/vsp`."""
-    base = os.environ.get("XDG_CACHE_HOME", "").strip()
-    return (Path(base) if base and os.path.isabs(base) else Path.home() / ".cache") / "vsp"
 
 
 def cache_name() -> str:

@@ -33,7 +33,7 @@ from jinja2.loaders import split_template_path
 from . import templatefiles
 from .diagnostics import Diagnostic, Severity, Span, shorten
 from .errors import TemplateError
-from .fileio import read_private, write_atomic
+from .fileio import cache_dir, read_private, write_atomic
 from .limits import MAX_CACHE_BYTES
 from .resources import builtin_templates_dir
 from .sandbox import CURRENT, Budget, BudgetExceeded, Sandbox, memory_cap
@@ -161,7 +161,7 @@ _DICT_ATTRIBUTES = frozenset(dir(dict))
 
 
 class _BuiltinCodeCache(jinja2.BytecodeCache):
-    """The compiled code of vsp's own templates, in the user's cache folder (`hyphenation.cache_dir`).
+    """The compiled code of vsp's own templates, in the user's cache folder (`fileio.cache_dir`).
 
     Only vsp's own templates are kept, never a project's (those run sandboxed and are compiled each run). Jinja
     checks each entry against the template's source; the file name carries vsp's and Jinja's versions and the
@@ -177,8 +177,6 @@ class _BuiltinCodeCache(jinja2.BytecodeCache):
         self._salt = f"{__version__} {jinja2.__version__} {shaping}"
 
     def _file(self, bucket: jinja2.bccache.Bucket) -> Path | None:
-        from .hyphenation import cache_dir
-
         try:
             folder = cache_dir()
         except RuntimeError:  # no home folder to be found

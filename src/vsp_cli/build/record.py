@@ -29,13 +29,13 @@ from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple, cast
 
 from ..diagnostics import Diagnostic, Severity, Span
-from ..fileio import read_private, read_regular, real, write_atomic_pieces
+from ..fileio import cache_dir, read_private, read_regular, real, write_atomic_pieces
 from ..limits import MAX_OUTPUT_BYTES, MAX_RECORD_BYTES, MAX_RECORD_ENTRIES
 from . import fingerprints
 from .jobs import Job, Outcome, OutcomeStatus, shown_path
 
 RECORD_NAME = ".vsp-build.json"
-#: The key of the MACs, in the cache folder (`hyphenation.cache_dir`).
+#: The key of the MACs, in the cache folder (`fileio.cache_dir`).
 KEY_NAME = "record.key"
 _KEY_BYTES = 32
 
@@ -180,8 +180,6 @@ def _warnings_from_json(data: Any) -> tuple[Diagnostic, ...] | None:
 
 def record_key() -> bytes | None:
     """This machine's key for the MACs (made on first use), or None if the cache folder cannot hold one."""
-    from ..hyphenation import cache_dir
-
     try:
         folder = cache_dir()
     except RuntimeError:  # no home folder to be found
