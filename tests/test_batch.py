@@ -364,14 +364,14 @@ def test_an_interrupt_swallowed_as_a_files_error_still_ends_the_run(
 ) -> None:
     """SIGTERM once ended a render with „39 gerendert, 1 fehlerhaft“, exit 1: the KeyboardInterrupt had become
     one file's error on the way. An interrupt noted as it arrived stops the run at the next file, exit 130."""
-    from vsp_cli import entry, validation
+    from vsp_cli import interrupts, validation
 
     checked: list[Path] = []
     real_check = validation.check_file
 
     def check_and_swallow_an_interrupt(path: Path, *args: object, **kwargs: object) -> object:
         checked.append(path)
-        monkeypatch.setattr(entry, "_interrupted", True)  # as `entry._interrupt` notes it
+        monkeypatch.setattr(interrupts, "_interrupted", True)  # as `interrupts._interrupt` notes it
         return real_check(path, *args, **kwargs)  # type: ignore[arg-type]
 
     make_statements(tmp_path / "in", 5)
@@ -386,11 +386,11 @@ def test_workers_lost_to_an_interrupt_are_an_interruption(
 ) -> None:
     """Ctrl+C reaches the workers too: when the pool breaks because they ended first, the run was interrupted
     (exit 130), no worker was lost."""
-    from vsp_cli import batch, entry
+    from vsp_cli import batch, interrupts
     from vsp_cli.build import WorkerLost
 
     def interrupted_run(*args: object, **kwargs: object) -> None:
-        monkeypatch.setattr(entry, "_interrupted", True)
+        monkeypatch.setattr(interrupts, "_interrupted", True)
         raise WorkerLost
 
     make_statements(tmp_path / "in", 2)
@@ -410,7 +410,7 @@ def test_watch_reports_a_lost_worker_and_goes_on_and_ends_quietly_when_ctrl_c_to
     Ctrl+C between builds ends it quietly."""
     import watchfiles
 
-    from vsp_cli import batch, entry
+    from vsp_cli import batch, interrupts
     from vsp_cli.build import WorkerLost
 
     make_statements(tmp_path / "in", 2)
@@ -431,7 +431,7 @@ def test_watch_reports_a_lost_worker_and_goes_on_and_ends_quietly_when_ctrl_c_to
 
     def interrupted_run(*args: object, **kwargs: object) -> None:
         builds.append(1)
-        monkeypatch.setattr(entry, "_interrupted", True)
+        monkeypatch.setattr(interrupts, "_interrupted", True)
         raise WorkerLost
 
     builds.clear()

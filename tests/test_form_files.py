@@ -147,7 +147,11 @@ def test_a_named_form_from_the_configuration(tmp_path: Path) -> None:
 
     result = check_file(statement, forms=settings_for(statement).render.forms)
     assert result.ok, result.diagnostics
-    assert result.statement is not None and result.statement.form.name.startswith("Leipzig 2021")
+    assert (
+        result.statement is not None
+        and result.statement.bound_form is not None
+        and result.statement.bound_form.name.startswith("Leipzig 2021")
+    )
     assert not check_file(statement).ok  # without the configuration the name means nothing
 
 

@@ -29,10 +29,10 @@ from .build import (
 )
 from .config import EffectiveSettings, SettingsCache, config_text
 from .diagnostics import Diagnostic, Severity, Span, escape_controls, quote
-from .entry import interrupt_pending, interrupted
 from .errors import ConfigError
 from .fileio import real
 from .inputs import InputNotFound, collect
+from .interrupts import interrupt_pending, interrupted
 from .report import EXIT_INTERRUPTED, EXIT_INVALID, EXIT_USAGE, Report
 
 

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 from . import __version__
-from .entry import ABORTED, catch_interrupts, interrupted
+from .entry import ABORTED
+from .interrupts import catch_interrupts, interrupted
 from .report import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE
 from .usage import GermanCommand, GermanGroup
 

@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 from .config import SOURCE_DEFAULT, EffectiveSettings, SettingsCache, config_text, find_config, resolve
 from .diagnostics import Diagnostic, escape_controls
-from .entry import interrupt_pending
 from .errors import ConfigError, VspError
 from .fileio import os_reason, read_regular, write_atomic
 from .forms import BUILTIN_IDS, NEWEST_FORM, Form, FormError, FormSources, builtin, dump, with_labels
 from .forms import resolve as resolve_form
+from .interrupts import interrupt_pending
 from .labels import LABEL_TARGETS
 from .limits import MAX_BYTES
 from .report import EXIT_INVALID, EXIT_OK, EXIT_USAGE, Report

@@ -16,7 +16,7 @@ from functools import cache
 from typing import Any, NamedTuple
 
 from .commonmark import plain_text
-from .forms import CustomBlock, Form, PlacedBlock, with_labels
+from .forms import CustomBlock, Form, PlacedBlock, form_of, with_labels
 from .forms.definition import (
     BeratungsfolgeSettings,
     EingereichtVonSettings,
@@ -192,7 +192,7 @@ class Layout:
 
 def effective_form(statement: Statement, settings: RenderSettings) -> Form:
     """The statement's form with the configuration's `[labels]` applied."""
-    return with_labels(statement.form, settings.labels.items())
+    return with_labels(form_of(statement), settings.labels.items())
 
 
 def title(statement: Statement, form: Form) -> str:

@@ -1101,12 +1101,9 @@ class Statement(_Model):
     _form: Form | None = PrivateAttr(default=None)
 
     @property
-    def form(self) -> Form:
-        """The statement's form: the one validation resolved, else the built-in one it names (or 2014)."""
-        if self._form is None:
-            from .forms import DEFAULT_FORM, builtin
-
-            return builtin(self.formular if self.formular in ("2014", "2017", "2019") else DEFAULT_FORM)
+    def bound_form(self) -> Form | None:
+        """The form validation resolved for this statement; None for one built in code (`forms.form_of` then
+        takes the built-in form it names)."""
         return self._form
 
     def with_form(self, form: Form) -> Statement:

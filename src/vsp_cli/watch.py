@@ -11,10 +11,10 @@ from pathlib import Path
 from .batch import WORKER_LOST, BatchOptions, Planner, UsageError, execute
 from .build import WorkerLost
 from .diagnostics import escape_controls
-from .entry import interrupted
 from .errors import ConfigError
 from .fileio import real
 from .inputs import GLOB_CHARS, SUFFIXES
+from .interrupts import interrupted
 from .report import EXIT_OK, Report
 from .usage import command_usage_message
 

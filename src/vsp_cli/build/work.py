@@ -151,6 +151,7 @@ def process(task: Task, *, check: bool = False) -> Outcome:
 def _rendered(task: Task, result: Result, digest: str, *, check: bool) -> Outcome:
     """Render a checked statement's outputs and write them (or compare them, with `check`)."""
     from ..api import render
+    from ..forms import form_of
 
     job = task.job
     source = result.source if result.diagnostics else None
@@ -191,7 +192,7 @@ def _rendered(task: Task, result: Result, digest: str, *, check: bool) -> Outcom
         )
         return Outcome(job, OutcomeStatus.INVALID, [*result.diagnostics, problem], source, record)
     warnings = tuple(replace(d, file="") for d in result.diagnostics if d.severity is Severity.WARNING)
-    form = result.statement.form
+    form = form_of(result.statement)
     for fmt, data in rendered.items():
         folder = os.path.dirname(task.keys[fmt])
         record[task.keys[fmt]] = RecordEntry(

@@ -29,6 +29,7 @@ from .loading import (
     FormSources,
     builtin,
     describe_choices,
+    form_of,
     resolve,
     with_labels,
 )
@@ -51,6 +52,7 @@ __all__ = [
     "builtin",
     "describe_choices",
     "dump",
+    "form_of",
     "resolve",
     "with_labels",
 ]

@@ -18,7 +18,7 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import charset
 from ..diagnostics import (
@@ -58,6 +58,9 @@ from .definition import (
     formatted_placeholders,
     placeholders,
 )
+
+if TYPE_CHECKING:
+    from ..model import Statement
 
 #: The forms that ship with vsp, oldest first.
 BUILTIN_IDS = ("2014", "2017", "2019")
@@ -303,6 +306,14 @@ def _at(source: _Source, path: PathKey, code: str, message: str, *, key: bool = 
 def builtin(form_id: str) -> Form:
     """A built-in form by id (2014, 2017, 2019)."""
     return resolve(form_id, FormSources(), None)
+
+
+def form_of(statement: Statement) -> Form:
+    """A statement's form: the one validation resolved, else the built-in one it names (or 2014)."""
+    bound = statement.bound_form
+    if bound is not None:
+        return bound
+    return builtin(statement.formular if statement.formular in BUILTIN_IDS else DEFAULT_FORM)
 
 
 _effective_forms: dict[tuple[str, tuple[tuple[Any, ...], ...]], Form] = {}
