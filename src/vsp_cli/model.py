@@ -624,9 +624,14 @@ class Folgekosten(_Model):
 
 
 def _keine(full: dict[str, str]) -> Any:
+    """`keine` → the short form's answers, `false` → no block (None), an empty value → the block with nothing
+    ticked, as if the key were left out (as `rechtliche_konsequenzen:` prints its box with nothing ticked)."""
+
     def convert(value: Any) -> Any:
         if value is False:
             return None
+        if value is None:
+            return {}
         if value == "keine":
             return dict(full)
         if isinstance(value, str):
@@ -1011,7 +1016,8 @@ class Statement(_Model):
             _keine({"auswirkungen": "nein"}),
             json_schema_input_type=Annotated[str, WithJsonSchema({"const": "keine"})]
             | Annotated[bool, WithJsonSchema({"const": False})]
-            | Finanzen,
+            | Finanzen
+            | None,
         ),
     ] = Field(
         default_factory=Finanzen,
@@ -1026,7 +1032,8 @@ class Statement(_Model):
             _keine({"stellenerweiterung": "nein", "stellenabbau": "nein"}),
             json_schema_input_type=Annotated[str, WithJsonSchema({"const": "keine"})]
             | Annotated[bool, WithJsonSchema({"const": False})]
-            | Stellenplan,
+            | Stellenplan
+            | None,
         ),
     ] = Field(
         default_factory=Stellenplan,
