@@ -105,6 +105,9 @@ AGREEMENT: dict[str, tuple[dict[str, object], bool]] = {
     "one-digit day and month": ({"datum": "8.4.2017"}, True),
     "29 February of a leap year": ({"datum": "29.02.2020"}, True),
     "a Sachverhalt only": ({"begruendung": None, "sachverhalt": "Text"}, True),
+    "formular without a value (the default form)": ({"formular": None}, True),
+    "formular blank": ({"formular": "  "}, False),
+    "formular without a value is 2014": ({"formular": None, "raeumlicher_bezug": "stadtweit"}, False),
 }
 
 

@@ -857,7 +857,8 @@ class Statement(_Model):
         json_schema_extra={
             "anyOf": [
                 {"enum": ["2014", "2017", "2019", 2014, 2017, 2019]},
-                {"type": "string", "minLength": 1},
+                {"type": "string", "minLength": 1, "pattern": VISIBLE_PATTERN},
+                {"type": "null"},  # no value: the default form, as without the key
             ]
         },
     )

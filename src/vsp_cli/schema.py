@@ -51,10 +51,12 @@ def _off(name: str) -> dict[str, Any]:
 
 
 def _selects(form_id: str) -> dict[str, Any]:
-    """The statements on a built-in form: `formular` names it (a statement without one is on 2014)."""
+    """The statements on a built-in form: `formular` names it (a statement without one, or with an empty one, is
+    on 2014)."""
     named = {"properties": {"formular": {"enum": [form_id, int(form_id)]}}, "required": ["formular"]}
     if form_id == "2014":
-        return {"anyOf": [{"not": {"required": ["formular"]}}, named]}
+        empty = {"properties": {"formular": {"type": "null"}}, "required": ["formular"]}
+        return {"anyOf": [{"not": {"required": ["formular"]}}, empty, named]}
     return named
 
 
