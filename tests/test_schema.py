@@ -59,6 +59,8 @@ SCHEMA_DETECTABLE = {
     "invalid-date",
     "missing-begruendung",
     "empty-value",
+    "missing-termin",
+    "sessions-and-termin",
 }
 
 
@@ -106,6 +108,22 @@ AGREEMENT: dict[str, tuple[dict[str, object], bool]] = {
     "29 February of a leap year": ({"datum": "29.02.2020"}, True),
     "a Sachverhalt only": ({"begruendung": None, "sachverhalt": "Text"}, True),
     "formular without a value (the default form)": ({"formular": None}, True),
+    "sitzungen and termin in one row": (
+        {"beratungsfolge": [{"gremium": "RV", "termin": "2020-01-01", "sitzungen": ["2020-01-08"]}]},
+        False,
+    ),
+    "a session's name with an empty termin": (
+        {"beratungsfolge": [{"gremium": "RV", "termin": None, "sitzung": "x"}]},
+        False,
+    ),
+    "a session's name and result with its termin": (
+        {
+            "beratungsfolge": [
+                {"gremium": "RV", "termin": "2020-01-01", "ergebnis": "vertagt", "sitzung": "x"}
+            ]
+        },
+        True,
+    ),
     "formular blank": ({"formular": "  "}, False),
     "formular without a value is 2014": ({"formular": None, "raeumlicher_bezug": "stadtweit"}, False),
 }

@@ -25,6 +25,7 @@ from pydantic import (
     WithJsonSchema,
     WrapValidator,
 )
+from pydantic.config import JsonDict
 from pydantic_core import PydanticCustomError
 
 from .diagnostics import describe_value, did_you_mean, quote, shorten
@@ -414,10 +415,26 @@ class Sitzung(_Model):
     )
 
 
+#: A row whose termin is given (and not empty).
+_WITH_TERMIN: JsonDict = {"required": ["termin"], "properties": {"termin": {"not": {"type": "null"}}}}
+
+
 class Beratung(_Model):
     """One row of the Beratungsfolge: a consultation (Gremium and Zuständigkeit) and its sessions."""
 
-    model_config = ConfigDict(json_schema_extra={"description": "Eine Zeile der Beratungsfolge."})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "description": "Eine Zeile der Beratungsfolge.",
+            # as `vsp validate` (rules.py): ergebnis and sitzung belong to the row's termin (`missing-termin`),
+            # and a row has either sitzungen or termin/ergebnis/sitzung (`sessions-and-termin`)
+            "dependentSchemas": {
+                **dict.fromkeys(("ergebnis", "sitzung"), _WITH_TERMIN),
+                "sitzungen": {
+                    "not": {"anyOf": [{"required": [key]} for key in ("termin", "ergebnis", "sitzung")]}
+                },
+            },
+        }
+    )
 
     gremium: Text = Field(
         title="Gremium",
