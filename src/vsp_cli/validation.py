@@ -171,7 +171,9 @@ def _msg_text(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
 
 
 def _lower_case_hint(value: Any) -> str:
-    """`True` and `FALSE` are text: only the lower-case words are booleans."""
+    """`True` and `FALSE` are text: only the lower-case words are booleans; `"true"` is text too (quoted)."""
+    if isinstance(value, str) and value in ("true", "false"):
+        return f"; ohne Anführungszeichen schreiben: {value}"
     if isinstance(value, str) and value.lower() in ("true", "false"):
         return f"; bitte klein schreiben: {value.lower()}"
     return ""
