@@ -20,7 +20,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
-from yaml.nodes import ScalarNode
+from yaml.nodes import MappingNode, ScalarNode
 
 from . import charset, rules
 from .commonmark import prose_parser
@@ -310,11 +310,40 @@ def _translate(err: ErrorDetails, doc: LoadedDocument) -> Diagnostic:
             f" – die Anführungszeichen {value[0]}…{value[-1]} gehören zum Wert; in YAML gerade "
             '"…" verwenden oder sie weglassen'
         )
+    if err["type"] == "extra_forbidden":
+        message += _split_by_comma_hint(doc, loc)
     if err["type"] == "missing":
         span = doc.locate(loc[:-1])
     else:
         span = doc.locate(loc, key=err["type"] == "extra_forbidden")
     return Diagnostic(str(doc.path), span, loc, Severity.ERROR, code, message)
+
+
+def _split_by_comma_hint(doc: LoadedDocument, loc: PathKey) -> str:
+    """An unknown key without a value right after a plain value in `{…}`: most likely the rest of that value, cut
+    off by its comma (`{gremium: FA Umwelt, Klima und Ordnung}`, `{hoehe: 12.000,00 €}`)."""
+    parent = doc.positions.get(loc[:-1])
+    here = doc.positions.get(loc)
+    if here is None or here.key_node is None or parent is None:
+        return ""
+    if not isinstance(parent.node, MappingNode) or not parent.node.flow_style:
+        return ""
+    pairs = parent.node.value
+    index = next((i for i, (key, _) in enumerate(pairs) if key is here.key_node), 0)
+    value = here.node
+    if index == 0 or not isinstance(value, ScalarNode) or value.tag != NULL_TAG or value.value:
+        return ""
+    before_key, before = pairs[index - 1]
+    if not isinstance(before, ScalarNode) or before.style or before.tag == NULL_TAG:
+        return ""
+    known = list(_model_for(loc[:-1]).model_fields)
+    if before_key.value not in known or did_you_mean(str(loc[-1]), known):  # a typo, not a cut-off value
+        return ""
+    whole = doc.text[before.start_mark.index : here.key_node.end_mark.index]
+    return (
+        " In {…} trennt ein Komma zwei Einträge: gehört das Komma zum Wert davor, diesen in Anführungszeichen "
+        f'setzen: {before_key.value}: "{whole}"'
+    )
 
 
 def _character_diagnostics(doc: LoadedDocument, strings: list[tuple[PathKey, str]]) -> list[Diagnostic]:
