@@ -61,6 +61,8 @@ SCHEMA_DETECTABLE = {
     "empty-value",
     "missing-termin",
     "sessions-and-termin",
+    "duplicate-option",
+    "same-box",
 }
 
 
