@@ -28,6 +28,7 @@ from pydantic import (
 from pydantic.config import JsonDict
 from pydantic_core import PydanticCustomError
 
+from . import charset
 from .diagnostics import describe_value, did_you_mean, quote, shorten
 from .labels import KNOWN_ERGEBNISSE, KNOWN_ZUSTAENDIGKEITEN, NICHT_RELEVANT, Art, Status
 from .limits import MAX_AMOUNT_DIGITS
@@ -78,13 +79,29 @@ _ISO_RE = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
 _GERMAN_RE = re.compile(r"^([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})$")
 
 
+#: Dashes a number copied from a PDF or a word processor may carry instead of the hyphen-minus: they look alike.
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
+
+
+def _number_hint(value: str, pattern: re.Pattern[str]) -> str:
+    """„. Meinten Sie „VI-A-03824-VSP-01“?“ where other dashes, blanks for hyphens, lower case or a final full
+    stop are all that is wrong with a paper number; naming the dash, which looks like a hyphen in the message."""
+    meant = re.sub(r"\s*-\s*|\s+", "-", value.translate({ord(c): "-" for c in _DASHES}).strip().rstrip("."))
+    meant = meant.upper().replace("IFO", "Ifo")
+    if meant == value or not pattern.match(meant):
+        return ""
+    dash = next((c for c in value if c in _DASHES), None)
+    what = f" (dort steht {charset.describe(dash)} statt des Bindestrichs -)" if dash else ""
+    return f". Meinten Sie „{meant}“?{what}"
+
+
 def _check_nummer(value: str) -> str:
     if not _NUMMER_RE.match(value):
         raise PydanticCustomError(
             "nummer_format",
             "{value} ist keine gültige Nummer eines Verwaltungsstandpunkts; erwartet wird z. B. "
-            "VI-A-03824-VSP-01 (Wahlperiode-Typ-fünf Ziffern, dann ein Teil -VSP-nn)",
-            {"value": quote(value)},
+            "VI-A-03824-VSP-01 (Wahlperiode-Typ-fünf Ziffern, dann ein Teil -VSP-nn){hint}",
+            {"value": quote(value), "hint": _number_hint(value, _NUMMER_RE)},
         )
     return value
 
@@ -93,8 +110,9 @@ def _check_bezug(value: str) -> str:
     if not _BEZUG_RE.match(value):
         raise PydanticCustomError(
             "bezug_format",
-            "„{value}“ ist keine gültige Nummer einer Vorlage; erwartet wird z. B. VI-A-06452-NF-02 oder A-00436/14",
-            {"value": shorten(value)},
+            "„{value}“ ist keine gültige Nummer einer Vorlage; erwartet wird z. B. VI-A-06452-NF-02 oder A-00436/14"
+            "{hint}",
+            {"value": shorten(value), "hint": _number_hint(value, _BEZUG_RE)},
         )
     return value
 
