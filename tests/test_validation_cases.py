@@ -284,7 +284,7 @@ def test_wrong_kinds_of_value_are_described_in_words(tmp_path: Path) -> None:
     messages = [d.message for d in check_file(path).diagnostics]
     assert [m.partition("gefunden: ")[2] for m in messages] == [
         "den Wahrheitswert true",
-        "eine Liste",
+        "eine Liste; mehrere Sitzungen einer Beratung stehen in der Liste sitzungen statt termin: sitzungen: [a]",
         "eine Zuordnung",
         "„False“; bitte klein schreiben: false",
     ]

@@ -242,6 +242,24 @@ def _msg_custom(code: str) -> Callable[[ErrorDetails, PathKey], tuple[str, str]]
     return message
 
 
+def _msg_date(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
+    """Several dates as a row's `termin` (a list, or one text with commas) are several sessions of one
+    consultation: they go in `sitzungen`."""
+    value = err["input"]
+    hint = ""
+    if _shape_key(loc) == ("beratungsfolge", "*", "termin"):
+        if isinstance(value, list):
+            dates = [v.strip() for v in value if isinstance(v, str)]
+        elif isinstance(value, str) and re.search(r"[0-9][,;/]? +[0-9]|[0-9][,;]", value):
+            dates = [d.strip() for d in re.split(r"[,;]|\s+(?=[0-9]{1,4}[.-])", value) if d.strip()]
+        else:
+            dates = []
+        if len(dates) > 1 or isinstance(value, list):
+            shown = ", ".join(dates) or "2020-05-20, 2020-06-10"
+            hint = f"; mehrere Sitzungen einer Beratung stehen in der Liste sitzungen statt termin: sitzungen: [{shown}]"
+    return "invalid-date", err["msg"] + hint
+
+
 #: German message per pydantic error type; anything else gets the generic message below.
 _MESSAGES: dict[str, Callable[[ErrorDetails, PathKey], tuple[str, str]]] = {
     "missing": _msg_missing,
@@ -265,8 +283,8 @@ _MESSAGES: dict[str, Callable[[ErrorDetails, PathKey], tuple[str, str]]] = {
     "anlass_twice": _msg_custom("duplicate-option"),
     "sonstiges_type": _msg_custom("expected-text"),
     "short_form": _msg_custom("expected-mapping"),
-    "date_format": _msg_custom("invalid-date"),
-    "date_type": _msg_custom("invalid-date"),
+    "date_format": _msg_date,
+    "date_type": _msg_date,
     "date_impossible": _msg_custom("impossible-date"),
 }
 
