@@ -98,6 +98,15 @@ AGREEMENT: dict[str, tuple[dict[str, object], bool]] = {
     "a soft hyphen only": ({"betreff": "\u00ad"}, False),
     "blank braille only": ({"anlagen": ["\u2800"]}, False),
     "spaces as Gremium": ({"beratungsfolge": [{"gremium": " "}]}, False),
+    "spaces as Zuständigkeit": ({"beratungsfolge": [{"gremium": "RV", "zustaendigkeit": "  "}]}, False),
+    "spaces as Ergebnis": (
+        {"beratungsfolge": [{"gremium": "RV", "termin": "2020-01-01", "ergebnis": " "}]},
+        False,
+    ),
+    "spaces as a session's Ergebnis": (
+        {"beratungsfolge": [{"gremium": "RV", "sitzungen": [{"termin": "2020-01-01", "ergebnis": " "}]}]},
+        False,
+    ),
     "spaces as Begründung": ({"begruendung": "  \n  "}, False),
     "empty Begründung": ({"begruendung": None}, False),
     "both empty": ({"begruendung": None, "sachverhalt": None}, False),

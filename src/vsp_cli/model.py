@@ -423,7 +423,12 @@ class Sitzung(_Model):
         + ", ".join(KNOWN_ERGEBNISSE)
         + ". Von den eingebauten Formularen nicht gedruckt.",
         examples=list(KNOWN_ERGEBNISSE[:2]),
-        json_schema_extra={"anyOf": [{"enum": list(KNOWN_ERGEBNISSE)}, {"type": "string", "minLength": 1}]},
+        json_schema_extra={
+            "anyOf": [
+                {"enum": list(KNOWN_ERGEBNISSE)},
+                {"type": "string", "minLength": 1, "pattern": VISIBLE_PATTERN},
+            ]
+        },
     )
     sitzung: Text | None = Field(
         default=None,
@@ -475,7 +480,7 @@ class Beratung(_Model):
         json_schema_extra={
             "anyOf": [
                 {"enum": list(KNOWN_ZUSTAENDIGKEITEN)},
-                {"type": "string", "minLength": 1},
+                {"type": "string", "minLength": 1, "pattern": VISIBLE_PATTERN},
                 {"type": "null"},
             ]
         },
@@ -487,7 +492,12 @@ class Beratung(_Model):
         + ", ".join(KNOWN_ERGEBNISSE)
         + ". Von den eingebauten Formularen nicht gedruckt.",
         examples=["zur Kenntnis genommen"],
-        json_schema_extra={"anyOf": [{"enum": list(KNOWN_ERGEBNISSE)}, {"type": "string", "minLength": 1}]},
+        json_schema_extra={
+            "anyOf": [
+                {"enum": list(KNOWN_ERGEBNISSE)},
+                {"type": "string", "minLength": 1, "pattern": VISIBLE_PATTERN},
+            ]
+        },
     )
     sitzung: Text | None = Field(
         default=None,
