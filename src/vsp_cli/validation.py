@@ -160,12 +160,32 @@ def _msg_extra(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
     return "unknown-key", f"Unbekannter Schlüssel {quote(key)}.{hint}"
 
 
+#: The fields where `false` switches a block off (format spec, conventions: „only where a field says so“).
+FALSE_SWITCHES = (
+    "rechtliche_konsequenzen",
+    "finanzen",
+    "stellenplan",
+    "strategische_ziele",
+    "beschlussvorschlag_titel",
+)
+
+
+def _off_hint(value: Any, loc: PathKey) -> str:
+    """`raeumlicher_bezug: false`: a clerk switching a block off where `false` is no switch."""
+    if value is not False or len(loc) != 1:
+        return ""
+    return (
+        f"; false schaltet nur {', '.join(FALSE_SWITCHES[:-1])} und {FALSE_SWITCHES[-1]} aus – ohne Angabe zu "
+        f"„{loc[0]}“ den Schlüssel weglassen"
+    )
+
+
 def _msg_text(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
     value = err["input"]
-    hint = ""
-    if isinstance(value, int | float | bool | WrittenNumber):
+    hint = _off_hint(value, loc)
+    if not hint and isinstance(value, int | float | bool | WrittenNumber):
         hint = "; Zahlen und true/false als Text bitte in Anführungszeichen setzen"
-    elif isinstance(value, dict) and len(value) == 1:  # `- Anlage 1: Lageplan`
+    elif not hint and isinstance(value, dict) and len(value) == 1:  # `- Anlage 1: Lageplan`
         hint = "; ein „: “ im Text macht daraus „Schlüssel: Wert“, bitte den Text in Anführungszeichen setzen"
     return "expected-text", f"Text erwartet, gefunden: {describe_value(value)}{hint}"
 
@@ -198,7 +218,11 @@ def _msg_bool(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
 
 
 def _msg_list(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
-    return "expected-list", f"Erwartet: {_shape(loc, 'eine Liste')}; gefunden: {describe_value(err['input'])}"
+    value = err["input"]
+    return (
+        "expected-list",
+        f"Erwartet: {_shape(loc, 'eine Liste')}; gefunden: {describe_value(value)}{_off_hint(value, loc)}",
+    )
 
 
 def _msg_mapping(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
@@ -211,7 +235,8 @@ def _msg_mapping(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
     return (
         "expected-mapping",
         f"Erwartet: {_shape(loc, 'eine Zuordnung (Schlüssel: Wert)')}; gefunden: {describe_value(value)}"
-        + _lower_case_hint(value),
+        + _lower_case_hint(value)
+        + _off_hint(value, loc),
     )
 
 
