@@ -278,6 +278,27 @@ def test_an_auswahl_with_mehrfach_takes_a_list_of_at_least_one_option_each_once(
     assert found("[a, x, x]") == [(10, 13, "invalid-choice"), (10, 16, "invalid-choice")]
 
 
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [('""', "empty-value"), ('"  "', "empty-value"), ("12", "expected-text"), ("[a]", "expected-text")],
+)
+def test_an_empty_text_of_a_custom_block_is_an_empty_value(tmp_path: Path, value: str, code: str) -> None:
+    """`""` is empty, as for every other text field (`empty-value`), not a value of the wrong kind."""
+    (tmp_path / "text.toml").write_text(
+        'schema = 1\nname = "Text"\nerbt = "2014"\n[teile.schluss]\nbloecke = ["anlagen", "frist", "ort"]\n'
+        '[bloecke.frist]\ntyp = "text"\nlabel = "Frist"\n[bloecke.ort]\ntyp = "angabe"\nlabel = "Ort:"\n',
+        encoding="utf-8",
+    )
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        STATEMENT.replace("formular.toml", "text.toml")
+        + f"zusatzfelder:\n  frist: {value}\n  ort: {value}\n",
+        encoding="utf-8",
+    )
+    found = [(d.line, d.column, d.code) for d in check_file(path).diagnostics]
+    assert found == [(10, 10, code), (11, 8, code)]
+
+
 def test_a_field_of_another_built_in_form_is_named_so_only_on_a_built_in_form(tmp_path: Path) -> None:
     """„es gehört zu Formular 2014“ tells a clerk which built-in form to choose; on a city's form file the way
     out is that file, so the hint is left out."""

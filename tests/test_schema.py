@@ -59,6 +59,10 @@ SCHEMA_DETECTABLE = {
     "invalid-date",
     "missing-begruendung",
     "empty-value",
+    "missing-termin",
+    "sessions-and-termin",
+    "duplicate-option",
+    "same-box",
 }
 
 
@@ -94,6 +98,15 @@ AGREEMENT: dict[str, tuple[dict[str, object], bool]] = {
     "a soft hyphen only": ({"betreff": "\u00ad"}, False),
     "blank braille only": ({"anlagen": ["\u2800"]}, False),
     "spaces as Gremium": ({"beratungsfolge": [{"gremium": " "}]}, False),
+    "spaces as Zuständigkeit": ({"beratungsfolge": [{"gremium": "RV", "zustaendigkeit": "  "}]}, False),
+    "spaces as Ergebnis": (
+        {"beratungsfolge": [{"gremium": "RV", "termin": "2020-01-01", "ergebnis": " "}]},
+        False,
+    ),
+    "spaces as a session's Ergebnis": (
+        {"beratungsfolge": [{"gremium": "RV", "sitzungen": [{"termin": "2020-01-01", "ergebnis": " "}]}]},
+        False,
+    ),
     "spaces as Begründung": ({"begruendung": "  \n  "}, False),
     "empty Begründung": ({"begruendung": None}, False),
     "both empty": ({"begruendung": None, "sachverhalt": None}, False),
@@ -105,6 +118,25 @@ AGREEMENT: dict[str, tuple[dict[str, object], bool]] = {
     "one-digit day and month": ({"datum": "8.4.2017"}, True),
     "29 February of a leap year": ({"datum": "29.02.2020"}, True),
     "a Sachverhalt only": ({"begruendung": None, "sachverhalt": "Text"}, True),
+    "formular without a value (the default form)": ({"formular": None}, True),
+    "sitzungen and termin in one row": (
+        {"beratungsfolge": [{"gremium": "RV", "termin": "2020-01-01", "sitzungen": ["2020-01-08"]}]},
+        False,
+    ),
+    "a session's name with an empty termin": (
+        {"beratungsfolge": [{"gremium": "RV", "termin": None, "sitzung": "x"}]},
+        False,
+    ),
+    "a session's name and result with its termin": (
+        {
+            "beratungsfolge": [
+                {"gremium": "RV", "termin": "2020-01-01", "ergebnis": "vertagt", "sitzung": "x"}
+            ]
+        },
+        True,
+    ),
+    "formular blank": ({"formular": "  "}, False),
+    "formular without a value is 2014": ({"formular": None, "raeumlicher_bezug": "stadtweit"}, False),
 }
 
 

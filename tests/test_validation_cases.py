@@ -284,7 +284,7 @@ def test_wrong_kinds_of_value_are_described_in_words(tmp_path: Path) -> None:
     messages = [d.message for d in check_file(path).diagnostics]
     assert [m.partition("gefunden: ")[2] for m in messages] == [
         "den Wahrheitswert true",
-        "eine Liste",
+        "eine Liste; mehrere Sitzungen einer Beratung stehen in der Liste sitzungen statt termin: sitzungen: [a]",
         "eine Zuordnung",
         "„False“; bitte klein schreiben: false",
     ]
@@ -402,3 +402,25 @@ def test_a_date_written_another_common_way_is_offered_corrected(
     [found] = check_file(path).diagnostics
     assert found.code == "invalid-date"
     assert found.message.endswith(f"Meinten Sie „{meant}“?" if meant else "(18.04.2017)")
+
+
+def test_false_switches_off_exactly_the_fields_the_messages_name() -> None:
+    """The hint „false schaltet nur … aus“ names the fields that take `false` as an off value (bool fields aside)."""
+    import yaml
+
+    from vsp_cli.model import Statement
+    from vsp_cli.validation import FALSE_SWITCHES
+
+    data = yaml.safe_load(
+        (Path(__file__).parent / "cases" / "valid" / "minimal.yaml").read_text(encoding="utf-8")
+    )
+    taking_false = []
+    for name, info in Statement.model_fields.items():
+        if info.annotation in (bool,) or name == "zusatzfelder":
+            continue
+        try:
+            Statement.model_validate({**data, name: False})
+        except ValueError:
+            continue
+        taking_false.append(name)
+    assert sorted(taking_false) == sorted(FALSE_SWITCHES)

@@ -25,8 +25,10 @@ from pydantic import (
     WithJsonSchema,
     WrapValidator,
 )
+from pydantic.config import JsonDict
 from pydantic_core import PydanticCustomError
 
+from . import charset
 from .diagnostics import describe_value, did_you_mean, quote, shorten
 from .labels import KNOWN_ERGEBNISSE, KNOWN_ZUSTAENDIGKEITEN, NICHT_RELEVANT, Art, Status
 from .limits import MAX_AMOUNT_DIGITS
@@ -77,13 +79,29 @@ _ISO_RE = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
 _GERMAN_RE = re.compile(r"^([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})$")
 
 
+#: Dashes a number copied from a PDF or a word processor may carry instead of the hyphen-minus: they look alike.
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
+
+
+def _number_hint(value: str, pattern: re.Pattern[str]) -> str:
+    """„. Meinten Sie „VI-A-03824-VSP-01“?“ where other dashes, blanks for hyphens, lower case or a final full
+    stop are all that is wrong with a paper number; naming the dash, which looks like a hyphen in the message."""
+    meant = re.sub(r"\s*-\s*|\s+", "-", value.translate({ord(c): "-" for c in _DASHES}).strip().rstrip("."))
+    meant = meant.upper().replace("IFO", "Ifo")
+    if meant == value or not pattern.match(meant):
+        return ""
+    dash = next((c for c in value if c in _DASHES), None)
+    what = f" (dort steht {charset.describe(dash)} statt des Bindestrichs -)" if dash else ""
+    return f". Meinten Sie „{meant}“?{what}"
+
+
 def _check_nummer(value: str) -> str:
     if not _NUMMER_RE.match(value):
         raise PydanticCustomError(
             "nummer_format",
             "{value} ist keine gültige Nummer eines Verwaltungsstandpunkts; erwartet wird z. B. "
-            "VI-A-03824-VSP-01 (Wahlperiode-Typ-fünf Ziffern, dann ein Teil -VSP-nn)",
-            {"value": quote(value)},
+            "VI-A-03824-VSP-01 (Wahlperiode-Typ-fünf Ziffern, dann ein Teil -VSP-nn){hint}",
+            {"value": quote(value), "hint": _number_hint(value, _NUMMER_RE)},
         )
     return value
 
@@ -92,8 +110,9 @@ def _check_bezug(value: str) -> str:
     if not _BEZUG_RE.match(value):
         raise PydanticCustomError(
             "bezug_format",
-            "„{value}“ ist keine gültige Nummer einer Vorlage; erwartet wird z. B. VI-A-06452-NF-02 oder A-00436/14",
-            {"value": shorten(value)},
+            "„{value}“ ist keine gültige Nummer einer Vorlage; erwartet wird z. B. VI-A-06452-NF-02 oder A-00436/14"
+            "{hint}",
+            {"value": shorten(value), "hint": _number_hint(value, _BEZUG_RE)},
         )
     return value
 
@@ -404,7 +423,12 @@ class Sitzung(_Model):
         + ", ".join(KNOWN_ERGEBNISSE)
         + ". Von den eingebauten Formularen nicht gedruckt.",
         examples=list(KNOWN_ERGEBNISSE[:2]),
-        json_schema_extra={"anyOf": [{"enum": list(KNOWN_ERGEBNISSE)}, {"type": "string", "minLength": 1}]},
+        json_schema_extra={
+            "anyOf": [
+                {"enum": list(KNOWN_ERGEBNISSE)},
+                {"type": "string", "minLength": 1, "pattern": VISIBLE_PATTERN},
+            ]
+        },
     )
     sitzung: Text | None = Field(
         default=None,
@@ -414,10 +438,26 @@ class Sitzung(_Model):
     )
 
 
+#: A row whose termin is given (and not empty).
+_WITH_TERMIN: JsonDict = {"required": ["termin"], "properties": {"termin": {"not": {"type": "null"}}}}
+
+
 class Beratung(_Model):
     """One row of the Beratungsfolge: a consultation (Gremium and Zuständigkeit) and its sessions."""
 
-    model_config = ConfigDict(json_schema_extra={"description": "Eine Zeile der Beratungsfolge."})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "description": "Eine Zeile der Beratungsfolge.",
+            # as `vsp validate` (rules.py): ergebnis and sitzung belong to the row's termin (`missing-termin`),
+            # and a row has either sitzungen or termin/ergebnis/sitzung (`sessions-and-termin`)
+            "dependentSchemas": {
+                **dict.fromkeys(("ergebnis", "sitzung"), _WITH_TERMIN),
+                "sitzungen": {
+                    "not": {"anyOf": [{"required": [key]} for key in ("termin", "ergebnis", "sitzung")]}
+                },
+            },
+        }
+    )
 
     gremium: Text = Field(
         title="Gremium",
@@ -440,7 +480,7 @@ class Beratung(_Model):
         json_schema_extra={
             "anyOf": [
                 {"enum": list(KNOWN_ZUSTAENDIGKEITEN)},
-                {"type": "string", "minLength": 1},
+                {"type": "string", "minLength": 1, "pattern": VISIBLE_PATTERN},
                 {"type": "null"},
             ]
         },
@@ -452,7 +492,12 @@ class Beratung(_Model):
         + ", ".join(KNOWN_ERGEBNISSE)
         + ". Von den eingebauten Formularen nicht gedruckt.",
         examples=["zur Kenntnis genommen"],
-        json_schema_extra={"anyOf": [{"enum": list(KNOWN_ERGEBNISSE)}, {"type": "string", "minLength": 1}]},
+        json_schema_extra={
+            "anyOf": [
+                {"enum": list(KNOWN_ERGEBNISSE)},
+                {"type": "string", "minLength": 1, "pattern": VISIBLE_PATTERN},
+            ]
+        },
     )
     sitzung: Text | None = Field(
         default=None,
@@ -624,9 +669,14 @@ class Folgekosten(_Model):
 
 
 def _keine(full: dict[str, str]) -> Any:
+    """`keine` → the short form's answers, `false` → no block (None), an empty value → the block with nothing
+    ticked, as if the key were left out (as `rechtliche_konsequenzen:` prints its box with nothing ticked)."""
+
     def convert(value: Any) -> Any:
         if value is False:
             return None
+        if value is None:
+            return {}
         if value == "keine":
             return dict(full)
         if isinstance(value, str):
@@ -852,7 +902,8 @@ class Statement(_Model):
         json_schema_extra={
             "anyOf": [
                 {"enum": ["2014", "2017", "2019", 2014, 2017, 2019]},
-                {"type": "string", "minLength": 1},
+                {"type": "string", "minLength": 1, "pattern": VISIBLE_PATTERN},
+                {"type": "null"},  # no value: the default form, as without the key
             ]
         },
     )
@@ -1011,7 +1062,8 @@ class Statement(_Model):
             _keine({"auswirkungen": "nein"}),
             json_schema_input_type=Annotated[str, WithJsonSchema({"const": "keine"})]
             | Annotated[bool, WithJsonSchema({"const": False})]
-            | Finanzen,
+            | Finanzen
+            | None,
         ),
     ] = Field(
         default_factory=Finanzen,
@@ -1026,7 +1078,8 @@ class Statement(_Model):
             _keine({"stellenerweiterung": "nein", "stellenabbau": "nein"}),
             json_schema_input_type=Annotated[str, WithJsonSchema({"const": "keine"})]
             | Annotated[bool, WithJsonSchema({"const": False})]
-            | Stellenplan,
+            | Stellenplan
+            | None,
         ),
     ] = Field(
         default_factory=Stellenplan,

@@ -551,7 +551,15 @@ def _zusatzfelder(st: Statement, form: Form) -> Iterator[Finding]:
 def _custom_value(block_id: str, block: CustomBlock, value: Any) -> Iterator[Finding]:
     path = ("zusatzfelder", block_id)
     if block.typ in ("text", "angabe"):
-        if not isinstance(value, str) or not value.strip():
+        if isinstance(value, str) and not value.strip():  # as every other empty text: `empty-value`
+            yield Finding(
+                path,
+                Severity.ERROR,
+                "empty-value",
+                f"„zusatzfelder.{block_id}“ ({block.label}) darf nicht leer sein; ohne Text den Schlüssel weglassen "
+                "(gedruckt wird dann die Beschriftung allein)",
+            )
+        elif not isinstance(value, str):
             yield Finding(
                 path,
                 Severity.ERROR,

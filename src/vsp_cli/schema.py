@@ -51,19 +51,32 @@ def _off(name: str) -> dict[str, Any]:
 
 
 def _selects(form_id: str) -> dict[str, Any]:
-    """The statements on a built-in form: `formular` names it (a statement without one is on 2014)."""
+    """The statements on a built-in form: `formular` names it (a statement without one, or with an empty one, is
+    on 2014)."""
     named = {"properties": {"formular": {"enum": [form_id, int(form_id)]}}, "required": ["formular"]}
     if form_id == "2014":
-        return {"anyOf": [{"not": {"required": ["formular"]}}, named]}
+        empty = {"properties": {"formular": {"type": "null"}}, "required": ["formular"]}
+        return {"anyOf": [{"not": {"required": ["formular"]}}, empty, named]}
     return named
 
 
 _PETITION = {"properties": {"art": {"const": Art.PETITION.value}}, "required": ["art"]}
 
 
+def _ticks(option: str) -> dict[str, Any]:
+    """A list of `empfehlung` entries that ticks `option`."""
+    item = {"anyOf": [{"const": option}, {"type": "object", "properties": {"option": {"const": option}}}]}
+    return {"type": "array", "contains": item}
+
+
 def _variant(form: Form, petition: bool) -> dict[str, Any]:
-    ids = list(form.grid(petition=petition).ids)
-    properties: dict[str, Any] = {"empfehlung": _options(ids), "zusatzfelder": {"not": {}}}
+    grid = form.grid(petition=petition)
+    ids = list(grid.ids)
+    options = _options(ids)
+    shared = [(o.id, o.statt) for o in grid.options if o.statt is not None]
+    if shared:  # `same-box`: two options printed in one box are not both ticked
+        options = {"allOf": [options, *({"not": {"allOf": [_ticks(a), _ticks(b)]}} for a, b in shared)]}
+    properties: dict[str, Any] = {"empfehlung": options, "zusatzfelder": {"not": {}}}
     for name in FORM_FIELDS:
         if name == "rechtliche_konsequenzen" and petition:
             properties[name] = {"not": {}}
@@ -109,6 +122,7 @@ def statement_schema() -> dict[str, Any]:
         {"type": "string", "pattern": r"^\s*[a-z][a-z0-9_]*\s*$"},
     ]
     option.pop("type", None)
+    body["properties"]["empfehlung"]["uniqueItems"] = True  # the same entry twice is `duplicate-option`
     return {"$schema": DRAFT, "$id": SCHEMA_ID, **body, "allOf": _form_rules()}
 
 

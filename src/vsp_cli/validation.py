@@ -20,7 +20,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
-from yaml.nodes import ScalarNode
+from yaml.nodes import MappingNode, ScalarNode
 
 from . import charset, rules
 from .commonmark import prose_parser
@@ -160,18 +160,40 @@ def _msg_extra(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
     return "unknown-key", f"Unbekannter Schlüssel {quote(key)}.{hint}"
 
 
+#: The fields where `false` switches a block off (format spec, conventions: „only where a field says so“).
+FALSE_SWITCHES = (
+    "rechtliche_konsequenzen",
+    "finanzen",
+    "stellenplan",
+    "strategische_ziele",
+    "beschlussvorschlag_titel",
+)
+
+
+def _off_hint(value: Any, loc: PathKey) -> str:
+    """`raeumlicher_bezug: false`: a clerk switching a block off where `false` is no switch."""
+    if value is not False or len(loc) != 1:
+        return ""
+    return (
+        f"; false schaltet nur {', '.join(FALSE_SWITCHES[:-1])} und {FALSE_SWITCHES[-1]} aus – ohne Angabe zu "
+        f"„{loc[0]}“ den Schlüssel weglassen"
+    )
+
+
 def _msg_text(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
     value = err["input"]
-    hint = ""
-    if isinstance(value, int | float | bool | WrittenNumber):
+    hint = _off_hint(value, loc)
+    if not hint and isinstance(value, int | float | bool | WrittenNumber):
         hint = "; Zahlen und true/false als Text bitte in Anführungszeichen setzen"
-    elif isinstance(value, dict) and len(value) == 1:  # `- Anlage 1: Lageplan`
+    elif not hint and isinstance(value, dict) and len(value) == 1:  # `- Anlage 1: Lageplan`
         hint = "; ein „: “ im Text macht daraus „Schlüssel: Wert“, bitte den Text in Anführungszeichen setzen"
     return "expected-text", f"Text erwartet, gefunden: {describe_value(value)}{hint}"
 
 
 def _lower_case_hint(value: Any) -> str:
-    """`True` and `FALSE` are text: only the lower-case words are booleans."""
+    """`True` and `FALSE` are text: only the lower-case words are booleans; `"true"` is text too (quoted)."""
+    if isinstance(value, str) and value in ("true", "false"):
+        return f"; ohne Anführungszeichen schreiben: {value}"
     if isinstance(value, str) and value.lower() in ("true", "false"):
         return f"; bitte klein schreiben: {value.lower()}"
     return ""
@@ -196,7 +218,11 @@ def _msg_bool(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
 
 
 def _msg_list(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
-    return "expected-list", f"Erwartet: {_shape(loc, 'eine Liste')}; gefunden: {describe_value(err['input'])}"
+    value = err["input"]
+    return (
+        "expected-list",
+        f"Erwartet: {_shape(loc, 'eine Liste')}; gefunden: {describe_value(value)}{_off_hint(value, loc)}",
+    )
 
 
 def _msg_mapping(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
@@ -209,7 +235,8 @@ def _msg_mapping(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
     return (
         "expected-mapping",
         f"Erwartet: {_shape(loc, 'eine Zuordnung (Schlüssel: Wert)')}; gefunden: {describe_value(value)}"
-        + _lower_case_hint(value),
+        + _lower_case_hint(value)
+        + _off_hint(value, loc),
     )
 
 
@@ -240,6 +267,24 @@ def _msg_custom(code: str) -> Callable[[ErrorDetails, PathKey], tuple[str, str]]
     return message
 
 
+def _msg_date(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
+    """Several dates as a row's `termin` (a list, or one text with commas) are several sessions of one
+    consultation: they go in `sitzungen`."""
+    value = err["input"]
+    hint = ""
+    if _shape_key(loc) == ("beratungsfolge", "*", "termin"):
+        if isinstance(value, list):
+            dates = [v.strip() for v in value if isinstance(v, str)]
+        elif isinstance(value, str) and re.search(r"[0-9][,;/]? +[0-9]|[0-9][,;]", value):
+            dates = [d.strip() for d in re.split(r"[,;]|\s+(?=[0-9]{1,4}[.-])", value) if d.strip()]
+        else:
+            dates = []
+        if len(dates) > 1 or isinstance(value, list):
+            shown = ", ".join(dates) or "2020-05-20, 2020-06-10"
+            hint = f"; mehrere Sitzungen einer Beratung stehen in der Liste sitzungen statt termin: sitzungen: [{shown}]"
+    return "invalid-date", err["msg"] + hint
+
+
 #: German message per pydantic error type; anything else gets the generic message below.
 _MESSAGES: dict[str, Callable[[ErrorDetails, PathKey], tuple[str, str]]] = {
     "missing": _msg_missing,
@@ -263,8 +308,8 @@ _MESSAGES: dict[str, Callable[[ErrorDetails, PathKey], tuple[str, str]]] = {
     "anlass_twice": _msg_custom("duplicate-option"),
     "sonstiges_type": _msg_custom("expected-text"),
     "short_form": _msg_custom("expected-mapping"),
-    "date_format": _msg_custom("invalid-date"),
-    "date_type": _msg_custom("invalid-date"),
+    "date_format": _msg_date,
+    "date_type": _msg_date,
     "date_impossible": _msg_custom("impossible-date"),
 }
 
@@ -308,11 +353,40 @@ def _translate(err: ErrorDetails, doc: LoadedDocument) -> Diagnostic:
             f" – die Anführungszeichen {value[0]}…{value[-1]} gehören zum Wert; in YAML gerade "
             '"…" verwenden oder sie weglassen'
         )
+    if err["type"] == "extra_forbidden":
+        message += _split_by_comma_hint(doc, loc)
     if err["type"] == "missing":
         span = doc.locate(loc[:-1])
     else:
         span = doc.locate(loc, key=err["type"] == "extra_forbidden")
     return Diagnostic(str(doc.path), span, loc, Severity.ERROR, code, message)
+
+
+def _split_by_comma_hint(doc: LoadedDocument, loc: PathKey) -> str:
+    """An unknown key without a value right after a plain value in `{…}`: most likely the rest of that value, cut
+    off by its comma (`{gremium: FA Umwelt, Klima und Ordnung}`, `{hoehe: 12.000,00 €}`)."""
+    parent = doc.positions.get(loc[:-1])
+    here = doc.positions.get(loc)
+    if here is None or here.key_node is None or parent is None:
+        return ""
+    if not isinstance(parent.node, MappingNode) or not parent.node.flow_style:
+        return ""
+    pairs = parent.node.value
+    index = next((i for i, (key, _) in enumerate(pairs) if key is here.key_node), 0)
+    value = here.node
+    if index == 0 or not isinstance(value, ScalarNode) or value.tag != NULL_TAG or value.value:
+        return ""
+    before_key, before = pairs[index - 1]
+    if not isinstance(before, ScalarNode) or before.style or before.tag == NULL_TAG:
+        return ""
+    known = list(_model_for(loc[:-1]).model_fields)
+    if before_key.value not in known or did_you_mean(str(loc[-1]), known):  # a typo, not a cut-off value
+        return ""
+    whole = doc.text[before.start_mark.index : here.key_node.end_mark.index]
+    return (
+        " In {…} trennt ein Komma zwei Einträge: gehört das Komma zum Wert davor, diesen in Anführungszeichen "
+        f'setzen: {before_key.value}: "{whole}"'
+    )
 
 
 def _character_diagnostics(doc: LoadedDocument, strings: list[tuple[PathKey, str]]) -> list[Diagnostic]:

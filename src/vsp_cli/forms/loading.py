@@ -189,6 +189,16 @@ def describe_choices(sources: FormSources) -> str:
     return f"eingebaut: {', '.join(BUILTIN_IDS)}{named}; oder eine Datei …/name.toml"
 
 
+def _file_hint(ref: str) -> str:
+    """„formulare/2021“ or „2021.TOML“: a form file whose name lacks the exact ending `.toml`."""
+    stem, dot, ending = ref.rpartition(".")
+    if dot and ending.lower() == "toml":
+        return f" Meinten Sie „{stem}.toml“? Formulardateien enden auf .toml (klein geschrieben)."
+    if "/" in ref or "\\" in ref:
+        return f" Meinten Sie „{ref}.toml“? Formulardateien enden auf .toml."
+    return ""
+
+
 def _target(ref: str, sources: FormSources, base: Path, roots: Sequence[Path]) -> tuple[str, Path | None]:
     """("builtin", None) or ("file", resolved path) for a reference; raises FormError (message only, no place)."""
     if ref in BUILTIN_IDS:
@@ -202,7 +212,7 @@ def _target(ref: str, sources: FormSources, base: Path, roots: Sequence[Path]) -
     elif ref in sources.named:
         path = real(sources.named[ref])
     else:
-        hint = did_you_mean(ref, [*BUILTIN_IDS, *sources.named])
+        hint = did_you_mean(ref, [*BUILTIN_IDS, *sources.named]) or _file_hint(ref)
         raise _RefProblem(
             "unknown-form",
             f"Unbekanntes Formular {quote(ref)}.{hint} Möglich sind: {describe_choices(sources)}",
