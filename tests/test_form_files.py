@@ -377,3 +377,36 @@ anlass_label = "Anlass\\nder Vorlage:"
     )
     lines = printed_lines(api.render_pdf(api.load(path)))
     assert lines[lines.index("Hinweis") + 1] == "zum Ziel: Klimaschutz"
+
+
+def test_a_legal_box_set_after_the_grid_keeps_its_own_outline(tmp_path: Path) -> None:
+    """A form file may place the legal box after the recommendation grid; both are set in one table. The grid's
+    rules (outline, inner lines) end at its last row: the legal box below has its outline only, as it has
+    where it stands first."""
+    from reportlab.platypus.tables import Table
+
+    from vsp_cli import api
+    from vsp_cli.document import layout
+    from vsp_cli.pdf.form import FormBuilder
+    from vsp_cli.pdf.styles import build_styles
+    from vsp_cli.settings import RenderSettings
+
+    (tmp_path / "umgestellt.toml").write_text(
+        'schema = 1\nname = "Umgestellt"\nerbt = "2014"\n[teile.beschluss]\n'
+        'bloecke = ["empfehlung", "rechtliche_konsequenzen", "beschlussvorschlag"]\n',
+        encoding="utf-8",
+    )
+    path = tmp_path / "s.yaml"
+    path.write_text(STATEMENT.replace("formular.toml", "umgestellt.toml"), encoding="utf-8")
+    settings = RenderSettings()
+    flowables = FormBuilder(layout(api.load(path), settings), settings, build_styles(False)).build(False)
+    [table] = [
+        f for f in flowables if isinstance(f, Table) and "Rechtliche Konsequenzen" in str(f._cellvalues)
+    ]
+    rows = [" ".join(map(str, row)) for row in table._cellvalues]
+    legal = next(r for r, text in enumerate(rows) if "Rechtliche Konsequenzen" in text)
+    assert "Sachstandsbericht" in rows[legal - 2]  # the grid, a gap, then the legal box
+    for op, (_, start), (_, end), *_ in table._linecmds:
+        start, end = (r % len(rows) for r in (start, end))
+        if start < legal:  # a rule of the grid
+            assert end < legal, (op, start, end)

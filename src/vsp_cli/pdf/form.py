@@ -158,12 +158,15 @@ class _BoxTable:
             if box.ticked:
                 cell = (index % columns, top + index // columns)
                 self.commands.append(("FONTNAME", cell, cell, FONT_BOLD))
+        # the grid's own rows only: a legal box set after it in the same table (a form file's order) keeps its
+        # outline without the grid's inner lines
+        last = len(self.rows) - 1
         self.commands += [
-            ("BOX", (0, top), (-1, -1), 0.6, RULE),
-            ("INNERGRID", (0, top), (-1, -1), 0.3, RULE),
-            ("VALIGN", (0, top), (-1, -1), "MIDDLE"),
-            ("TOPPADDING", (0, top), (-1, -1), 3.5),
-            ("BOTTOMPADDING", (0, top), (-1, -1), 4.5),
+            ("BOX", (0, top), (-1, last), 0.6, RULE),
+            ("INNERGRID", (0, top), (-1, last), 0.3, RULE),
+            ("VALIGN", (0, top), (-1, last), "MIDDLE"),
+            ("TOPPADDING", (0, top), (-1, last), 3.5),
+            ("BOTTOMPADDING", (0, top), (-1, last), 4.5),
         ]
 
     def flowables(self, value_style: ParagraphStyle) -> list[Flowable]:
