@@ -410,3 +410,40 @@ def test_a_legal_box_set_after_the_grid_keeps_its_own_outline(tmp_path: Path) ->
         start, end = (r % len(rows) for r in (start, end))
         if start < legal:  # a rule of the grid
             assert end < legal, (op, start, end)
+
+
+def test_results_printed_after_the_dates_widen_the_termin_column(tmp_path: Path) -> None:
+    """With `ergebnisse = true` a result follows its date („20.05.2020 zur Kenntnis genommen“, spec § 1.3): the
+    Termin column grows so that a date and a known result stay on one line, not a word per line in the column
+    made for a bare date."""
+    import io
+
+    from pypdf import PdfReader
+
+    from vsp_cli import api
+
+    (tmp_path / "ergebnisse.toml").write_text(
+        'schema = 1\nname = "E"\nerbt = "2014"\n[bloecke.beratungsfolge]\nergebnisse = true\n',
+        encoding="utf-8",
+    )
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        STATEMENT.replace("formular.toml", "ergebnisse.toml").replace(
+            "  - gremium: Ratsversammlung\n",
+            "  - gremium: Dienstberatung des Oberbürgermeisters\n    zustaendigkeit: Bestätigung\n"
+            "  - gremium: Ratsversammlung\n    zustaendigkeit: Beschlussfassung\n    sitzungen:\n"
+            "      - {termin: 2020-05-20, ergebnis: vertagt}\n"
+            "      - {termin: 2020-06-17, ergebnis: zur Kenntnis genommen}\n"
+            "      - {termin: 2020-06-24, ergebnis: ungeändert beschlossen}\n",
+        ),
+        encoding="utf-8",
+    )
+    text = PdfReader(io.BytesIO(api.render_pdf(api.load(path)))).pages[0].extract_text()
+    lines = [line.strip() for line in text.splitlines()]
+    for printed in (
+        "20.05.2020 vertagt",
+        "17.06.2020 zur Kenntnis genommen",
+        "24.06.2020 ungeändert beschlossen",
+    ):
+        assert printed in lines
+    assert "Dienstberatung des Oberbürgermeisters" in lines  # the Gremium column keeps room for its names

@@ -305,7 +305,10 @@ def _beratungsfolge(b: FormBuilder, block: Block) -> None:
 
 
 def _consultations(block: Block, sty: Styles, root: StructElem) -> list[Flowable]:
-    widths = beratung_widths(block.captions)
+    notes = [session.text for row in block.rows for session in row.sessions if session.note]
+    widths = beratung_widths(
+        block.captions, notes, [row.zustaendigkeit for row in block.rows] if notes else ()
+    )
     heads = [label_cell(caption, FONT_BOLD, widths[c]) for c, caption in enumerate(block.captions)]
     rows = [heads]
     for row in block.rows:
