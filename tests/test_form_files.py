@@ -447,3 +447,29 @@ def test_results_printed_after_the_dates_widen_the_termin_column(tmp_path: Path)
     ):
         assert printed in lines
     assert "Dienstberatung des Oberbürgermeisters" in lines  # the Gremium column keeps room for its names
+
+
+def test_a_page_counter_label_of_the_configuration_adds_no_counter_to_a_form_without_one(
+    tmp_path: Path,
+) -> None:
+    """`[labels] seite` relabels the counter a form prints; on a form file with `zaehler = ""` (none) it is a key
+    the form does not print, ignored there (spec § 5.1), not a counter of its own."""
+    import io
+
+    from pypdf import PdfReader
+
+    from vsp_cli import api
+    from vsp_cli.labels import Labels
+    from vsp_cli.settings import RenderSettings
+
+    (tmp_path / "ohne.toml").write_text(
+        'schema = 1\nname = "Ohne Zähler"\nerbt = "2014"\n[seite]\nzaehler = ""\n', encoding="utf-8"
+    )
+    path = tmp_path / "s.yaml"
+    path.write_text(STATEMENT.replace("formular.toml", "ohne.toml"), encoding="utf-8")
+    settings = RenderSettings(labels=Labels({"seite": "Blatt {seite} von {seiten}"}))
+    text = PdfReader(io.BytesIO(api.render_pdf(api.load(path), settings))).pages[0].extract_text()
+    assert "Blatt" not in text and "1/1" not in text
+    path.write_text(STATEMENT.replace("formular.toml", "2017"), encoding="utf-8")
+    text = PdfReader(io.BytesIO(api.render_pdf(api.load(path), settings))).pages[0].extract_text()
+    assert "Blatt 1 von 3" in text  # a form with a counter takes the label
