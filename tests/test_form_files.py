@@ -473,3 +473,38 @@ def test_a_page_counter_label_of_the_configuration_adds_no_counter_to_a_form_wit
     path.write_text(STATEMENT.replace("formular.toml", "2017"), encoding="utf-8")
     text = PdfReader(io.BytesIO(api.render_pdf(api.load(path), settings))).pages[0].extract_text()
     assert "Blatt 1 von 3" in text  # a form with a counter takes the label
+
+
+def test_a_label_a_form_file_sets_empty_prints_nothing_in_either_output(tmp_path: Path) -> None:
+    """A city may blank a label („label = \\"\\"“, a value printed without its caption): the value is printed
+    alone, with no empty bold marks or heading in the Markdown and no empty bookmark in the PDF's outline."""
+    import io
+
+    from pypdf import PdfReader
+
+    from vsp_cli import api
+
+    (tmp_path / "leer.toml").write_text(
+        'schema = 1\nname = "Ohne Beschriftungen"\nerbt = "2019"\n'
+        + "".join(
+            f'[bloecke.{b}]\nlabel = ""\n' for b in ("status", "betreff", "sachverhalt", "raeumlicher_bezug")
+        )
+        + '[bloecke.zusammenfassung]\nlabel = ""\nanlass_label = ""\n'
+        + '[bloecke.stellenplan.labels]\ntitel = ""\n',
+        encoding="utf-8",
+    )
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        STATEMENT.replace("formular.toml", "leer.toml")
+        + "sachverhalt: Der Sachverhalt.\nraeumlicher_bezug: stadtweit\n",
+        encoding="utf-8",
+    )
+    statement = api.load(path)
+    markdown = api.render_markdown(statement)
+    assert "****" not in markdown
+    assert not [line for line in markdown.splitlines() if line.strip("#* \\") == "" and line]
+    for value in ("öffentlich", "**Werkstattgespräche**", "stadtweit", "Der Sachverhalt."):
+        assert f"\n{value}\n" in markdown
+    reader = PdfReader(io.BytesIO(api.render_pdf(statement)))
+    assert all(item.title for item in reader.outline)
+    assert "Der Sachverhalt." in reader.pages[-1].extract_text()

@@ -238,7 +238,10 @@ class FormBuilder:
         self, label: str, style: ParagraphStyle, outline: bool, follow: float, role: str = "H2"
     ) -> None:
         """A heading that never ends a page: it moves on unless `follow` points of what follows fit too. A line
-        break in a form's label (`\n`) breaks the printed line. A form's label above its value is a `P`."""
+        break in a form's label (`\n`) breaks the printed line. A form's label above its value is a `P`. A form
+        file may set a label to "": then nothing is printed, tagged or put in the outline for it."""
+        if not label.strip():
+            return
         self.out.append(NeedSpace(style.spaceBefore + style.leading + style.spaceAfter + follow))
         para = self.lines(label.split("\n"), style, role)
         if outline:
@@ -425,7 +428,8 @@ def _kopfangaben(b: FormBuilder, block: Block) -> None:
 def _zusammenfassung(b: FormBuilder, block: Block) -> None:
     sty = b.styles
     b.section(block.label, follow=3 * BODY_LEADING)
-    b.lines(block.extra["anlass_label"].split("\n"), sty.label)
+    if block.extra["anlass_label"].strip():
+        b.lines(block.extra["anlass_label"].split("\n"), sty.label)
     sonstiges = block.extra["sonstiges"]
     text = block.extra["sonstiges_text"]
     anlass = b.root.add("L", attributes=LIST_NONE)  # the boxes on one line and „Sonstiges“ below: one list
