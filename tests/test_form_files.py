@@ -508,3 +508,44 @@ def test_a_label_a_form_file_sets_empty_prints_nothing_in_either_output(tmp_path
     reader = PdfReader(io.BytesIO(api.render_pdf(statement)))
     assert all(item.title for item in reader.outline)
     assert "Der Sachverhalt." in reader.pages[-1].extract_text()
+
+
+def test_a_finance_table_breaks_over_pages_between_its_groups_only(tmp_path: Path) -> None:
+    """Where a form file lets the finance block follow the text on the same page, its tables may meet a page
+    end: they break between two groups, each group whole on one page with the table's header above it once.
+    ReportLab split a group's label („Zu Lasten“ | „anderer OE“) over two pages, and split a continuation
+    again on the same page (the header twice on a page, the rest of a group lost from the text)."""
+    import io
+
+    from pypdf import PdfReader
+
+    from vsp_cli import api
+
+    (tmp_path / "fliessend.toml").write_text(
+        'schema = 1\nname = "Fließend"\nerbt = "2017"\n[teile.finanzen]\nneue_seite = false\n'
+        "[teile.sachverhalt]\nneue_seite = false\n",
+        encoding="utf-8",
+    )
+    path = tmp_path / "s.yaml"
+    paragraph = "Absatz mit einigen Worten zur Begründung dieser Sache. " * 3
+    labels = (
+        "Ergebnishaushalt",
+        "Finanzhaushalt",
+        "Zu Lasten anderer OE",
+        "Nach Durchführung der Maßnahme zu erwarten",
+        "Ergeb. HH Aufwand aus jährl. Abschreibungen",
+    )
+    for paragraphs in range(30):  # the tables meet the page end at several places on the way
+        text = "\n\n".join([paragraph] * paragraphs) or "Kurz."
+        path.write_text(
+            STATEMENT.replace("formular.toml", "fliessend.toml")
+            + "strategische_ziele: false\nbeschlussvorschlag: |\n"
+            + "".join(f"  {line}\n" for line in text.splitlines()),
+            encoding="utf-8",
+        )
+        pdf = PdfReader(io.BytesIO(api.render_pdf(api.load(path))))
+        texts = [" ".join(page.extract_text().split()) for page in pdf.pages]
+        for caption in ("Im Haushalt wirksam", "Folgekosten Einsparungen wirksam"):
+            assert all(text.count(caption) <= 1 for text in texts), (paragraphs, caption)
+        for label in labels:
+            assert any(label in text for text in texts), (paragraphs, label)

@@ -362,6 +362,12 @@ def question_table(questions: Any, parent: StructElem, *, first_bold: bool = Fal
     return table
 
 
+#: A finance table whose groups are all lower than this (with the header) never splits inside a row or a
+#: group: a little less than the frame's height, which a group must fit on a page of its own.
+_FINANCE_UNSPLIT = 650.0
+_FINANCE_PADDING = _FinanceCell.topPadding + _FinanceCell.bottomPadding
+
+
 def finance_table(table: Any, parent: StructElem) -> Flowable:
     """A finance table („Im Haushalt wirksam“): header row, then each row with its group label printed once,
     top-aligned in the group's first row, the row label and the four cells; empty rows are printed too. Tagged
@@ -405,13 +411,21 @@ def finance_table(table: Any, parent: StructElem) -> Flowable:
         )
     if len(rows) - 1 > group_start:
         group(group_start, len(rows) - 1)
+    # A page break falls between two groups only: ReportLab splits rows (and a group label spanning them) at
+    # any line otherwise, which tore „Zu Lasten“ | „anderer OE“ over two pages or, splitting a continuation
+    # again, set the header twice on one page. Only a group too tall for a page has to be split inside.
+    heights = [max(c.count("\n") + 1 for c in row) * FINANCE_LEADING + _FINANCE_PADDING for row in rows]
+    starts = [r for r, row in enumerate(table.rows, start=1) if row.group] or [1]
+    tallest = max(
+        sum(heights[first:last]) for first, last in zip(starts, [*starts[1:], len(rows)], strict=True)
+    )
     flowable = PlainTable(
         rows,
         colWidths=widths,
         repeatRows=1,
         hAlign="LEFT",
         spaceAfter=8,
-        splitInRow=1,
+        splitInRow=int(heights[0] + tallest > _FINANCE_UNSPLIT),
         cellStyles=_cells(_FinanceCell, len(rows), 6),
         tags=table_cells(parent, len(rows), 6, header_rows=1, row_headers=2, spans=spans),
     )
