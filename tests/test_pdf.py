@@ -881,6 +881,16 @@ def test_an_over_long_word_is_cut_into_the_longest_pieces_that_fit(word: str, wi
     assert fits(lines[-1]) or len(lines[-1]) == 1
 
 
+def test_an_amount_too_wide_for_its_cell_breaks_before_the_euro_sign_without_indenting_it() -> None:
+    """An amount of a billion is wider than the Höhe column: it is cut at its no-break space, which ends the
+    first line unseen; the „€“ starts the next line at the cell's edge, not one space in."""
+    finanzen = {"auswirkungen": "ja", "haushalt": {"aufwendungen": {"hoehe": "1.234.567.890,12"}}}
+    texts = pages(render_pdf(statement(formular="2017", finanzen=finanzen)))
+    lines = [line for text in texts for line in text.splitlines()]
+    at = next(i for i, line in enumerate(lines) if line.startswith("1.234.567.890,12"))
+    assert lines[at + 1] == "€"
+
+
 def test_an_over_long_name_is_cut_after_its_slashes_and_hyphens() -> None:
     from vsp_cli.pdf.styles import FONT, register_fonts
     from vsp_cli.pdf.text import wrap_lines as _wrap_lines
