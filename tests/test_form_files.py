@@ -549,3 +549,19 @@ def test_a_finance_table_breaks_over_pages_between_its_groups_only(tmp_path: Pat
             assert all(text.count(caption) <= 1 for text in texts), (paragraphs, caption)
         for label in labels:
             assert any(label in text for text in texts), (paragraphs, label)
+
+
+def test_the_not_relevant_label_of_the_goals_is_plain_text_in_the_markdown(tmp_path: Path) -> None:
+    """`nicht_relevant` is a label, a plain string like every label (spec § 5.2): printed as written, never read
+    as Markdown (a leading „1.“ made it a numbered list, `*…*` emphasis)."""
+    from vsp_cli import api
+
+    (tmp_path / "ziele.toml").write_text(
+        'schema = 1\nname = "Ziele"\nerbt = "2014"\n[bloecke.strategische_ziele]\n'
+        'nicht_relevant = "1. *nicht* relevant"\n',
+        encoding="utf-8",
+    )
+    path = tmp_path / "s.yaml"
+    path.write_text(STATEMENT.replace("formular.toml", "ziele.toml"), encoding="utf-8")
+    statement = api.load(path)
+    assert "\n1\\. \\*nicht\\* relevant\n" in api.render_markdown(statement)
