@@ -342,8 +342,10 @@ def _consultations(block: Block, sty: Styles, root: StructElem) -> list[Flowable
             for cells in plain
         ]
     tags = table_cells(root, len(rows), len(heads), header_rows=1)
+    # Rows move to the next page whole (one taller than a page is set as lines above): splitting inside a row
+    # tore a consultation's dates over two pages, and set the header a second time on the page before
     table = PlainTable(
-        rows, colWidths=widths, repeatRows=1, hAlign="LEFT", spaceAfter=9, splitInRow=1, tags=tags
+        rows, colWidths=widths, repeatRows=1, hAlign="LEFT", spaceAfter=9, splitInRow=0, tags=tags
     )
     table.setStyle(BERATUNG_STYLE)
     return [table]
