@@ -402,3 +402,191 @@ anlass_label = "Anlass\\nder Vorlage:"
     )
     lines = printed_lines(api.render_pdf(api.load(path)))
     assert lines[lines.index("Hinweis") + 1] == "zum Ziel: Klimaschutz"
+
+
+def test_a_legal_box_set_after_the_grid_keeps_its_own_outline(tmp_path: Path) -> None:
+    """A form file may place the legal box after the recommendation grid; both are set in one table. The grid's
+    rules (outline, inner lines) end at its last row: the legal box below has its outline only, as it has
+    where it stands first."""
+    from reportlab.platypus.tables import Table
+
+    from vsp_cli import api
+    from vsp_cli.document import layout
+    from vsp_cli.pdf.form import FormBuilder
+    from vsp_cli.pdf.styles import build_styles
+    from vsp_cli.settings import RenderSettings
+
+    (tmp_path / "umgestellt.toml").write_text(
+        'schema = 1\nname = "Umgestellt"\nerbt = "2014"\n[teile.beschluss]\n'
+        'bloecke = ["empfehlung", "rechtliche_konsequenzen", "beschlussvorschlag"]\n',
+        encoding="utf-8",
+    )
+    path = tmp_path / "s.yaml"
+    path.write_text(STATEMENT.replace("formular.toml", "umgestellt.toml"), encoding="utf-8")
+    settings = RenderSettings()
+    flowables = FormBuilder(layout(api.load(path), settings), settings, build_styles(False)).build(False)
+    [table] = [
+        f for f in flowables if isinstance(f, Table) and "Rechtliche Konsequenzen" in str(f._cellvalues)
+    ]
+    rows = [" ".join(map(str, row)) for row in table._cellvalues]
+    legal = next(r for r, text in enumerate(rows) if "Rechtliche Konsequenzen" in text)
+    assert "Sachstandsbericht" in rows[legal - 2]  # the grid, a gap, then the legal box
+    for op, (_, start), (_, end), *_ in table._linecmds:
+        start, end = (r % len(rows) for r in (start, end))
+        if start < legal:  # a rule of the grid
+            assert end < legal, (op, start, end)
+
+
+def test_results_printed_after_the_dates_widen_the_termin_column(tmp_path: Path) -> None:
+    """With `ergebnisse = true` a result follows its date („20.05.2020 zur Kenntnis genommen“, spec § 1.3): the
+    Termin column grows so that a date and a known result stay on one line, not a word per line in the column
+    made for a bare date."""
+    import io
+
+    from pypdf import PdfReader
+
+    from vsp_cli import api
+
+    (tmp_path / "ergebnisse.toml").write_text(
+        'schema = 1\nname = "E"\nerbt = "2014"\n[bloecke.beratungsfolge]\nergebnisse = true\n',
+        encoding="utf-8",
+    )
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        STATEMENT.replace("formular.toml", "ergebnisse.toml").replace(
+            "  - gremium: Ratsversammlung\n",
+            "  - gremium: Dienstberatung des Oberbürgermeisters\n    zustaendigkeit: Bestätigung\n"
+            "  - gremium: Ratsversammlung\n    zustaendigkeit: Beschlussfassung\n    sitzungen:\n"
+            "      - {termin: 2020-05-20, ergebnis: vertagt}\n"
+            "      - {termin: 2020-06-17, ergebnis: zur Kenntnis genommen}\n"
+            "      - {termin: 2020-06-24, ergebnis: ungeändert beschlossen}\n",
+        ),
+        encoding="utf-8",
+    )
+    text = PdfReader(io.BytesIO(api.render_pdf(api.load(path)))).pages[0].extract_text()
+    lines = [line.strip() for line in text.splitlines()]
+    for printed in (
+        "20.05.2020 vertagt",
+        "17.06.2020 zur Kenntnis genommen",
+        "24.06.2020 ungeändert beschlossen",
+    ):
+        assert printed in lines
+    assert "Dienstberatung des Oberbürgermeisters" in lines  # the Gremium column keeps room for its names
+
+
+def test_a_page_counter_label_of_the_configuration_adds_no_counter_to_a_form_without_one(
+    tmp_path: Path,
+) -> None:
+    """`[labels] seite` relabels the counter a form prints; on a form file with `zaehler = ""` (none) it is a key
+    the form does not print, ignored there (spec § 5.1), not a counter of its own."""
+    import io
+
+    from pypdf import PdfReader
+
+    from vsp_cli import api
+    from vsp_cli.labels import Labels
+    from vsp_cli.settings import RenderSettings
+
+    (tmp_path / "ohne.toml").write_text(
+        'schema = 1\nname = "Ohne Zähler"\nerbt = "2014"\n[seite]\nzaehler = ""\n', encoding="utf-8"
+    )
+    path = tmp_path / "s.yaml"
+    path.write_text(STATEMENT.replace("formular.toml", "ohne.toml"), encoding="utf-8")
+    settings = RenderSettings(labels=Labels({"seite": "Blatt {seite} von {seiten}"}))
+    text = PdfReader(io.BytesIO(api.render_pdf(api.load(path), settings))).pages[0].extract_text()
+    assert "Blatt" not in text and "1/1" not in text
+    path.write_text(STATEMENT.replace("formular.toml", "2017"), encoding="utf-8")
+    text = PdfReader(io.BytesIO(api.render_pdf(api.load(path), settings))).pages[0].extract_text()
+    assert "Blatt 1 von 3" in text  # a form with a counter takes the label
+
+
+def test_a_label_a_form_file_sets_empty_prints_nothing_in_either_output(tmp_path: Path) -> None:
+    """A city may blank a label („label = \\"\\"“, a value printed without its caption): the value is printed
+    alone, with no empty bold marks or heading in the Markdown and no empty bookmark in the PDF's outline."""
+    import io
+
+    from pypdf import PdfReader
+
+    from vsp_cli import api
+
+    (tmp_path / "leer.toml").write_text(
+        'schema = 1\nname = "Ohne Beschriftungen"\nerbt = "2019"\n'
+        + "".join(
+            f'[bloecke.{b}]\nlabel = ""\n' for b in ("status", "betreff", "sachverhalt", "raeumlicher_bezug")
+        )
+        + '[bloecke.zusammenfassung]\nlabel = ""\nanlass_label = ""\n'
+        + '[bloecke.stellenplan.labels]\ntitel = ""\n',
+        encoding="utf-8",
+    )
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        STATEMENT.replace("formular.toml", "leer.toml")
+        + "sachverhalt: Der Sachverhalt.\nraeumlicher_bezug: stadtweit\n",
+        encoding="utf-8",
+    )
+    statement = api.load(path)
+    markdown = api.render_markdown(statement)
+    assert "****" not in markdown
+    assert not [line for line in markdown.splitlines() if line.strip("#* \\") == "" and line]
+    for value in ("öffentlich", "**Werkstattgespräche**", "stadtweit", "Der Sachverhalt."):
+        assert f"\n{value}\n" in markdown
+    reader = PdfReader(io.BytesIO(api.render_pdf(statement)))
+    assert all(item.title for item in reader.outline)
+    assert "Der Sachverhalt." in reader.pages[-1].extract_text()
+
+
+def test_a_finance_table_breaks_over_pages_between_its_groups_only(tmp_path: Path) -> None:
+    """Where a form file lets the finance block follow the text on the same page, its tables may meet a page
+    end: they break between two groups, each group whole on one page with the table's header above it once.
+    ReportLab split a group's label („Zu Lasten“ | „anderer OE“) over two pages, and split a continuation
+    again on the same page (the header twice on a page, the rest of a group lost from the text)."""
+    import io
+
+    from pypdf import PdfReader
+
+    from vsp_cli import api
+
+    (tmp_path / "fliessend.toml").write_text(
+        'schema = 1\nname = "Fließend"\nerbt = "2017"\n[teile.finanzen]\nneue_seite = false\n'
+        "[teile.sachverhalt]\nneue_seite = false\n",
+        encoding="utf-8",
+    )
+    path = tmp_path / "s.yaml"
+    paragraph = "Absatz mit einigen Worten zur Begründung dieser Sache. " * 3
+    labels = (
+        "Ergebnishaushalt",
+        "Finanzhaushalt",
+        "Zu Lasten anderer OE",
+        "Nach Durchführung der Maßnahme zu erwarten",
+        "Ergeb. HH Aufwand aus jährl. Abschreibungen",
+    )
+    for paragraphs in range(30):  # the tables meet the page end at several places on the way
+        text = "\n\n".join([paragraph] * paragraphs) or "Kurz."
+        path.write_text(
+            STATEMENT.replace("formular.toml", "fliessend.toml")
+            + "strategische_ziele: false\nbeschlussvorschlag: |\n"
+            + "".join(f"  {line}\n" for line in text.splitlines()),
+            encoding="utf-8",
+        )
+        pdf = PdfReader(io.BytesIO(api.render_pdf(api.load(path))))
+        texts = [" ".join(page.extract_text().split()) for page in pdf.pages]
+        for caption in ("Im Haushalt wirksam", "Folgekosten Einsparungen wirksam"):
+            assert all(text.count(caption) <= 1 for text in texts), (paragraphs, caption)
+        for label in labels:
+            assert any(label in text for text in texts), (paragraphs, label)
+
+
+def test_the_not_relevant_label_of_the_goals_is_plain_text_in_the_markdown(tmp_path: Path) -> None:
+    """`nicht_relevant` is a label, a plain string like every label (spec § 5.2): printed as written, never read
+    as Markdown (a leading „1.“ made it a numbered list, `*…*` emphasis)."""
+    from vsp_cli import api
+
+    (tmp_path / "ziele.toml").write_text(
+        'schema = 1\nname = "Ziele"\nerbt = "2014"\n[bloecke.strategische_ziele]\n'
+        'nicht_relevant = "1. *nicht* relevant"\n',
+        encoding="utf-8",
+    )
+    path = tmp_path / "s.yaml"
+    path.write_text(STATEMENT.replace("formular.toml", "ziele.toml"), encoding="utf-8")
+    statement = api.load(path)
+    assert "\n1\\. \\*nicht\\* relevant\n" in api.render_markdown(statement)

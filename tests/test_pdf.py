@@ -857,6 +857,28 @@ def test_a_long_table_leaves_no_single_row_alone_at_a_page_break() -> None:
         assert 1 not in per_page, (filler_count, per_page)
 
 
+def test_a_consultation_with_several_sessions_is_never_torn_over_a_page_break() -> None:
+    """A Beratungsfolge row moves to the next page whole: its dates stay together under their Gremium, and the
+    header is set once per page. ReportLab split the table between rows, then split the rest again inside a
+    row on the same page (a second header mid-page, the row's other dates on the next page without Gremium)."""
+    rows = [
+        {
+            "gremium": f"Fachausschuss {i}",
+            "zustaendigkeit": "Vorberatung",
+            "sitzungen": [f"2019-{month:02d}-{1 + i:02d}" for month in range(1, 6)],
+        }
+        for i in range(14)
+    ]
+    for words in range(0, 30, 2):  # moves the table across the foot of page 1
+        texts = pages(
+            render_pdf(statement(formular="2019", betreff="Wort " * (1 + 5 * words), beratungsfolge=rows))
+        )
+        for i in range(14):
+            dates = [f"{1 + i:02d}.{month:02d}.2019" for month in range(1, 6)]
+            assert len({n for n, text in enumerate(texts) for day in dates if day in text}) == 1, (words, i)
+        assert all(text.count("Sitzungstermin") <= 1 for text in texts), words
+
+
 @settings(max_examples=300, deadline=None)
 @given(
     word=st.text(st.sampled_from("iIlWMmß.„😀\u0301x"), min_size=1, max_size=400),
@@ -879,6 +901,16 @@ def test_an_over_long_word_is_cut_into_the_longest_pieces_that_fit(word: str, wi
         assert fits(line) or len(line) == 1
         assert not fits(line + following[0])  # the piece could not have been a character longer
     assert fits(lines[-1]) or len(lines[-1]) == 1
+
+
+def test_an_amount_too_wide_for_its_cell_breaks_before_the_euro_sign_without_indenting_it() -> None:
+    """An amount of a billion is wider than the Höhe column: it is cut at its no-break space, which ends the
+    first line unseen; the „€“ starts the next line at the cell's edge, not one space in."""
+    finanzen = {"auswirkungen": "ja", "haushalt": {"aufwendungen": {"hoehe": "1.234.567.890,12"}}}
+    texts = pages(render_pdf(statement(formular="2017", finanzen=finanzen)))
+    lines = [line for text in texts for line in text.splitlines()]
+    at = next(i for i, line in enumerate(lines) if line.startswith("1.234.567.890,12"))
+    assert lines[at + 1] == "€"
 
 
 def test_an_over_long_name_is_cut_after_its_slashes_and_hyphens() -> None:

@@ -834,6 +834,8 @@ def _relabelled(form: Form, labels: tuple[tuple[str, str], ...]) -> Form:
                         option["label"] = text
             continue
         if target == ("seite", "zaehler"):
+            if data.get("seite", {}).get("zaehler") == "":
+                continue  # the form prints no page counter: the key has nothing to relabel there
             for old, new in PAGE_PLACEHOLDERS.items():
                 text = text.replace(old, new)
         parent: Any = data

@@ -158,12 +158,15 @@ class _BoxTable:
             if box.ticked:
                 cell = (index % columns, top + index // columns)
                 self.commands.append(("FONTNAME", cell, cell, FONT_BOLD))
+        # the grid's own rows only: a legal box set after it in the same table (a form file's order) keeps its
+        # outline without the grid's inner lines
+        last = len(self.rows) - 1
         self.commands += [
-            ("BOX", (0, top), (-1, -1), 0.6, RULE),
-            ("INNERGRID", (0, top), (-1, -1), 0.3, RULE),
-            ("VALIGN", (0, top), (-1, -1), "MIDDLE"),
-            ("TOPPADDING", (0, top), (-1, -1), 3.5),
-            ("BOTTOMPADDING", (0, top), (-1, -1), 4.5),
+            ("BOX", (0, top), (-1, last), 0.6, RULE),
+            ("INNERGRID", (0, top), (-1, last), 0.3, RULE),
+            ("VALIGN", (0, top), (-1, last), "MIDDLE"),
+            ("TOPPADDING", (0, top), (-1, last), 3.5),
+            ("BOTTOMPADDING", (0, top), (-1, last), 4.5),
         ]
 
     def flowables(self, value_style: ParagraphStyle) -> list[Flowable]:
@@ -235,7 +238,10 @@ class FormBuilder:
         self, label: str, style: ParagraphStyle, outline: bool, follow: float, role: str = "H2"
     ) -> None:
         """A heading that never ends a page: it moves on unless `follow` points of what follows fit too. A line
-        break in a form's label (`\n`) breaks the printed line. A form's label above its value is a `P`."""
+        break in a form's label (`\n`) breaks the printed line. A form's label above its value is a `P`. A form
+        file may set a label to "": then nothing is printed, tagged or put in the outline for it."""
+        if not label.strip():
+            return
         self.out.append(NeedSpace(style.spaceBefore + style.leading + style.spaceAfter + follow))
         para = self.lines(label.split("\n"), style, role)
         if outline:
@@ -302,7 +308,10 @@ def _beratungsfolge(b: FormBuilder, block: Block) -> None:
 
 
 def _consultations(block: Block, sty: Styles, root: StructElem) -> list[Flowable]:
-    widths = beratung_widths(block.captions)
+    notes = [session.text for row in block.rows for session in row.sessions if session.note]
+    widths = beratung_widths(
+        block.captions, notes, [row.zustaendigkeit for row in block.rows] if notes else ()
+    )
     heads = [label_cell(caption, FONT_BOLD, widths[c]) for c, caption in enumerate(block.captions)]
     rows = [heads]
     for row in block.rows:
@@ -333,8 +342,10 @@ def _consultations(block: Block, sty: Styles, root: StructElem) -> list[Flowable
             for cells in plain
         ]
     tags = table_cells(root, len(rows), len(heads), header_rows=1)
+    # Rows move to the next page whole (one taller than a page is set as lines above): splitting inside a row
+    # tore a consultation's dates over two pages, and set the header a second time on the page before
     table = PlainTable(
-        rows, colWidths=widths, repeatRows=1, hAlign="LEFT", spaceAfter=9, splitInRow=1, tags=tags
+        rows, colWidths=widths, repeatRows=1, hAlign="LEFT", spaceAfter=9, splitInRow=0, tags=tags
     )
     table.setStyle(BERATUNG_STYLE)
     return [table]
@@ -419,7 +430,8 @@ def _kopfangaben(b: FormBuilder, block: Block) -> None:
 def _zusammenfassung(b: FormBuilder, block: Block) -> None:
     sty = b.styles
     b.section(block.label, follow=3 * BODY_LEADING)
-    b.lines(block.extra["anlass_label"].split("\n"), sty.label)
+    if block.extra["anlass_label"].strip():
+        b.lines(block.extra["anlass_label"].split("\n"), sty.label)
     sonstiges = block.extra["sonstiges"]
     text = block.extra["sonstiges_text"]
     anlass = b.root.add("L", attributes=LIST_NONE)  # the boxes on one line and „Sonstiges“ below: one list

@@ -35,9 +35,21 @@ BOX_PADDING = 6
 BERATUNG_WIDTHS = (FRAME_WIDTH - 72 * mm, 24 * mm, 48 * mm)
 
 
-def beratung_widths(captions: tuple[str, ...]) -> tuple[float, float, float]:
+#: The widest the Termin column grows for the results and meetings a form file prints after the dates: the
+#: longest known results („20.05.2020 zur Kenntnis genommen“, „… ungeändert beschlossen“) fit on one line.
+BERATUNG_NOTES_WIDTH = 59 * mm
+
+
+def beratung_widths(
+    captions: tuple[str, ...], notes: Sequence[str] = (), duties: Sequence[str] = ()
+) -> tuple[float, float, float]:
     """The Beratungsfolge's columns: the Termin and Zuständigkeit columns at least as wide as the longest word
-    of their captions („voraussichtlicher“ of 2017), the Gremium column takes the rest."""
+    of their captions („voraussichtlicher“ of 2017), the Gremium column takes the rest.
+
+    `notes`: the Termin cell's lines that carry a result or a meeting after the date (`ergebnisse`,
+    `sitzungsnamen` of a form file). The column grows for them, up to `BERATUNG_NOTES_WIDTH`, so that
+    „20.05.2020 vertagt“ stays on one line instead of breaking into a word per line; the room comes first from
+    the Zuständigkeit column, which then is only as wide as its widest entry (`duties`) needs."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     def room(caption: str, least: float) -> float:
@@ -45,8 +57,14 @@ def beratung_widths(captions: tuple[str, ...]) -> tuple[float, float, float]:
         widest = max((stringWidth(w, FONT_BOLD, CELL_SIZE) for w in words), default=0.0)
         return max(least, widest + 2 * CELL_PADDING + 1)
 
+    def needed(texts: Sequence[str]) -> float:
+        return max((stringWidth(t, FONT, CELL_SIZE) for t in texts), default=0.0) + 2 * CELL_PADDING + 1
+
     termin = room(captions[1], BERATUNG_WIDTHS[1])
     rolle = room(captions[2], BERATUNG_WIDTHS[2])
+    if notes:
+        termin = max(termin, min(needed(notes), BERATUNG_NOTES_WIDTH))
+        rolle = room(captions[2], min(needed(duties), BERATUNG_WIDTHS[2]))
     if (termin, rolle) == BERATUNG_WIDTHS[1:]:
         return BERATUNG_WIDTHS
     return (FRAME_WIDTH - termin - rolle, termin, rolle)
@@ -344,6 +362,12 @@ def question_table(questions: Any, parent: StructElem, *, first_bold: bool = Fal
     return table
 
 
+#: A finance table whose groups are all lower than this (with the header) never splits inside a row or a
+#: group: a little less than the frame's height, which a group must fit on a page of its own.
+_FINANCE_UNSPLIT = 650.0
+_FINANCE_PADDING = _FinanceCell.topPadding + _FinanceCell.bottomPadding
+
+
 def finance_table(table: Any, parent: StructElem) -> Flowable:
     """A finance table („Im Haushalt wirksam“): header row, then each row with its group label printed once,
     top-aligned in the group's first row, the row label and the four cells; empty rows are printed too. Tagged
@@ -387,13 +411,21 @@ def finance_table(table: Any, parent: StructElem) -> Flowable:
         )
     if len(rows) - 1 > group_start:
         group(group_start, len(rows) - 1)
+    # A page break falls between two groups only: ReportLab splits rows (and a group label spanning them) at
+    # any line otherwise, which tore „Zu Lasten“ | „anderer OE“ over two pages or, splitting a continuation
+    # again, set the header twice on one page. Only a group too tall for a page has to be split inside.
+    heights = [max(c.count("\n") + 1 for c in row) * FINANCE_LEADING + _FINANCE_PADDING for row in rows]
+    starts = [r for r, row in enumerate(table.rows, start=1) if row.group] or [1]
+    tallest = max(
+        sum(heights[first:last]) for first, last in zip(starts, [*starts[1:], len(rows)], strict=True)
+    )
     flowable = PlainTable(
         rows,
         colWidths=widths,
         repeatRows=1,
         hAlign="LEFT",
         spaceAfter=8,
-        splitInRow=1,
+        splitInRow=int(heights[0] + tallest > _FINANCE_UNSPLIT),
         cellStyles=_cells(_FinanceCell, len(rows), 6),
         tags=table_cells(parent, len(rows), 6, header_rows=1, row_headers=2, spans=spans),
     )

@@ -217,6 +217,9 @@ def cut_word(word: str, font: str, size: float, width: float) -> list[str]:
             mark = max(word.rfind("/", start, start + fits), word.rfind("-", start, start + fits))
             if mark - start + 1 > fits // 2:
                 fits = mark - start + 1
+            # a no-break space ends its line, unseen, rather than indent the next one („12.000,00“ | „€“)
+            while start + fits < end and word[start + fits] == "\u00a0":
+                fits += 1
         pieces.append(word[start : start + fits])
         start += fits
     return pieces
