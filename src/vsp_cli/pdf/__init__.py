@@ -45,6 +45,7 @@ from .styles import (
     BODY_SIZE,
     BOTTOM_MARGIN,
     FONT,
+    FRAME_HEIGHT,
     FRAME_WIDTH,
     LEFT_MARGIN,
     LOGO_CLEARANCE,
@@ -82,7 +83,7 @@ def render_pdf(statement: Statement, settings: RenderSettings | None = None) -> 
         figure=structure.add("Figure", alt=alt) if size and alt else None,
     )
     first_top = TOP_MARGIN + (LOGO_CLEARANCE if size else 0)
-    frame_height = PAGE_HEIGHT - TOP_MARGIN - BOTTOM_MARGIN
+    frame_height = FRAME_HEIGHT
     first = Frame(
         LEFT_MARGIN,
         BOTTOM_MARGIN,

@@ -26,6 +26,7 @@ RIGHT_MARGIN = 20 * mm
 TOP_MARGIN = 20 * mm
 BOTTOM_MARGIN = 22 * mm
 FRAME_WIDTH = PAGE_WIDTH - LEFT_MARGIN - RIGHT_MARGIN
+FRAME_HEIGHT = PAGE_HEIGHT - TOP_MARGIN - BOTTOM_MARGIN
 LOGO_HEIGHT = 15 * mm
 FOOTER_BASELINE = 12 * mm
 #: Extra space above the first page's text when a logo is printed.

@@ -12,7 +12,7 @@ from reportlab.platypus import Flowable, TableStyle
 from reportlab.platypus.tables import CellStyle
 
 from ..labels import BOX_EMPTY, BOX_TICKED
-from .styles import FONT, FONT_BOLD, FRAME_WIDTH, HEAD_BACKGROUND, RULE
+from .styles import FONT, FONT_BOLD, FRAME_HEIGHT, FRAME_WIDTH, HEAD_BACKGROUND, RULE
 from .tagging import (
     LIST_NONE,
     Cell,
@@ -363,8 +363,9 @@ def question_table(questions: Any, parent: StructElem, *, first_bold: bool = Fal
 
 
 #: A finance table whose groups are all lower than this (with the header) never splits inside a row or a
-#: group: a little less than the frame's height, which a group must fit on a page of its own.
-_FINANCE_UNSPLIT = 650.0
+#: group: a little less than the frame's height (the first page's logo and a running header take some), which
+#: a group must fit on a page of its own.
+_FINANCE_UNSPLIT = 0.9 * FRAME_HEIGHT
 _FINANCE_PADDING = _FinanceCell.topPadding + _FinanceCell.bottomPadding
 
 
