@@ -195,8 +195,12 @@ def _fields_of_the_form(st: Statement, form: Form) -> Iterator[Finding]:
             if form.ref in BUILTIN_IDS  # on a form file the way out is that file, not another built-in form
             else []
         )
-        where = f"; es gehört zu Formular {', '.join(owners)}" if owners and form.ref not in owners else ""
         variant = " in der Fassung für Petitionen" if petition and form.places_field(name) else ""
+        where = ""
+        if owners and form.ref not in owners:  # for a petition: the forms whose petition variant places it
+            where = (
+                f"; es gehört zu Formular {', '.join(owners)}{' (auch bei Petitionen)' if petition else ''}"
+            )
         yield Finding(
             (name,),
             Severity.ERROR,
