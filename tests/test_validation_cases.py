@@ -424,3 +424,23 @@ def test_false_switches_off_exactly_the_fields_the_messages_name() -> None:
             continue
         taking_false.append(name)
     assert sorted(taking_false) == sorted(FALSE_SWITCHES)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        '["Dezernat Umwelt, Klima, Ordnung und Sport", Dezernat Kultur]',
+        "[Dezernat Kultur, Oberbürgermeister, Dezernat Finanzen, Amt für Statistik und Wahlen]",
+        "Dezernat Umwelt, Klima, Ordnung und Sport",
+        "\n  - Dezernat Umwelt, Klima, Ordnung und Sport\n  - Dezernat Kultur",
+    ],
+)
+def test_a_list_of_offices_is_no_split_name(tmp_path: Path, value: str) -> None:
+    """`split-name` only where entries after a Dezernat in `[…]` name no office of their own."""
+    source = (Path(__file__).parent / "cases" / "valid" / "minimal.yaml").read_text(encoding="utf-8")
+    lines = [line for line in source.splitlines() if not line.startswith("eingereicht_von:")]
+    path = tmp_path / "s.yaml"
+    path.write_text("\n".join([*lines, f"eingereicht_von: {value}", ""]), encoding="utf-8")
+    result = check_file(path)
+    assert result.statement is not None
+    assert [d.code for d in result.diagnostics] == []

@@ -115,6 +115,7 @@ CODES: Mapping[str, Code] = MappingProxyType(
             "no-effect",
             "placeholder",
             "comment-in-value",
+            "split-name",
             "folded-markdown",
             "continued-point",
             "nummer-not-file-name",

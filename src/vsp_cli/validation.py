@@ -20,7 +20,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
-from yaml.nodes import MappingNode, ScalarNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from . import charset, rules
 from .commonmark import prose_parser
@@ -457,6 +457,53 @@ def _comment_diagnostics(doc: LoadedDocument) -> list[Diagnostic]:
     return found
 
 
+#: The first word of an entry of `eingereicht_von` that names an office of its own.
+_OFFICE = re.compile(
+    r"(?:Dezernat|Oberbürgermeister|Bürgermeister|Beigeordnete|Amt|Referat|Stabsstelle|Eigenbetrieb|Büro)"
+)
+
+
+def _split_name_diagnostics(doc: LoadedDocument) -> list[Diagnostic]:
+    """Warnings where `eingereicht_von: [Dezernat Umwelt, Klima, Ordnung und Sport]` lists three Einreicher: in
+    `[…]` every comma separates two entries, and several Leipzig Dezernate have commas in their names. Entries
+    after a Dezernat that do not name an office of their own are taken for the rest of its name."""
+    located = doc.positions.get(("eingereicht_von",))
+    if located is None or not isinstance(located.node, SequenceNode) or not located.node.flow_style:
+        return []
+    items = located.node.value
+    found = []
+    index = 0
+    while index < len(items):
+        first = items[index]
+        end = index + 1
+        if _plain_text(first) and first.value.startswith("Dezernat "):
+            while end < len(items) and _plain_text(items[end]) and not _OFFICE.match(items[end].value):
+                end += 1
+        if end > index + 1:
+            parts = [item.value for item in items[index:end]]
+            shown = ", ".join(quote(part) for part in parts[:-1]) + f" und {quote(parts[-1])}"
+            last = items[end - 1].end_mark
+            found.append(
+                Diagnostic(
+                    str(doc.path),
+                    Span(first.start_mark.line, first.start_mark.column, last.line, last.column),
+                    ("eingereicht_von", index),
+                    Severity.WARNING,
+                    "split-name",
+                    f"{shown} sind hier {len(parts)} Einreicher: in […] trennt jedes Komma zwei "
+                    f"Einträge. Ist {quote(', '.join(parts))} gemeint, den Namen in Anführungszeichen setzen oder "
+                    "die Liste mit „- “ je Zeile schreiben",
+                )
+            )
+        index = end
+    return found
+
+
+def _plain_text(node: Node) -> bool:
+    """An unquoted text value."""
+    return isinstance(node, ScalarNode) and not node.style and node.tag == STR_TAG
+
+
 @cache
 def _placeholders() -> re.Pattern[str]:
     from .starter import PLACEHOLDERS
@@ -718,6 +765,7 @@ def _validate(
         + _prose_diagnostics(doc)
         + _placeholder_diagnostics(doc, strings)
         + _comment_diagnostics(doc)
+        + _split_name_diagnostics(doc)
     )
     choice = _choose_form(doc, sources, source_path)
     mine += choice.at_formular
