@@ -148,7 +148,20 @@ def _parse_date(value: Any) -> date:
 
 def _date_hint(text: str) -> str:
     """„ Meinten Sie „18.04.2017“?“ for a date written in another common way (18.04.17, 18. April 2017,
-    2017/04/18, 2017-4-18), if it is one; else nothing."""
+    2017/04/18, 2017-4-18), if it is one, also with a time of day after it, which no form prints; else
+    nothing."""
+    if len(text) <= 40 and (timed := _WITH_TIME_RE.match(text)):  # a date and a time are short
+        day = timed[1]
+        if m := _ISO_RE.match(day) or _GERMAN_RE.match(day):
+            numbers = [int(g) for g in m.groups()]
+            ymd = numbers if len(m[1]) == 4 else numbers[::-1]
+            try:
+                date(*ymd)
+            except ValueError:
+                return ""
+            return f". Eine Uhrzeit druckt das Formular nicht. Meinten Sie „{day}“?"
+        inner = _date_hint(day)
+        return f". Eine Uhrzeit druckt das Formular nicht{inner}" if inner else ""
     found = None
     if m := _SHORT_YEAR_RE.match(text):
         found = (int(m[1]), int(m[2]), 2000 + int(m[3]))
@@ -167,6 +180,8 @@ def _date_hint(text: str) -> str:
     return f". Meinten Sie „{day:02d}.{month:02d}.{year}“?"
 
 
+#: A date and a time of day: „18.04.2017, 17:00 Uhr“, „2017-04-18 10:00“, „18.04.2017 um 17.00 Uhr“.
+_WITH_TIME_RE = re.compile(r"^(.+?),?\s+(?:um\s+)?(?:[0-9]{1,2}[:.][0-9]{2}(?:\s*Uhr)?|[0-9]{1,2}\s*Uhr)$")
 _SHORT_YEAR_RE = re.compile(r"^([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{2})$")
 _MONTH_NAME_RE = re.compile(r"^([0-9]{1,2})\.?\s+([A-Za-zäÄ]+\.?)\s+([0-9]{4})$")
 _LOOSE_ISO_RE = re.compile(r"^([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})$")

@@ -267,6 +267,10 @@ def _msg_custom(code: str) -> Callable[[ErrorDetails, PathKey], tuple[str, str]]
     return message
 
 
+#: A date as clerks write it, loosely (18.04.2017, 18.4.17, 2017-04-18): one session's date, for the hint.
+_DATE_LIKE = re.compile(r"(?:[0-9]{1,2}\.[0-9]{1,2}\.(?:[0-9]{4}|[0-9]{2})|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2})")
+
+
 def _msg_date(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
     """Several dates as a row's `termin` (a list, or one text with commas) are several sessions of one
     consultation: they go in `sitzungen`."""
@@ -277,6 +281,8 @@ def _msg_date(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
             dates = [v.strip() for v in value if isinstance(v, str)]
         elif isinstance(value, str) and re.search(r"[0-9][,;/]? +[0-9]|[0-9][,;]", value):
             dates = [d.strip() for d in re.split(r"[,;]|\s+(?=[0-9]{1,4}[.-])", value) if d.strip()]
+            if not all(_DATE_LIKE.fullmatch(d) for d in dates):  # „18.04.2017, 17:00 Uhr“ is one date
+                dates = []
         else:
             dates = []
         if len(dates) > 1 or isinstance(value, list):
