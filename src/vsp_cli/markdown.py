@@ -65,7 +65,9 @@ def md(value: object) -> str:
 
 
 def _escaped(text: str) -> str:
-    text = _LINE_BREAKS.sub(" ", text).strip(" \t")
+    # all white space at the ends, the no-break space too: `**Betreff:\u00a0**` is no bold text but four
+    # asterisks (a closing `**` must not follow white space), and a paragraph drops it anyway
+    text = _LINE_BREAKS.sub(" ", text).strip()
     text = _ANYWHERE.sub(r"\\\1", text)
     text = _ENTITY.sub(r"\\&", text)
     text = _LEADING_MARK.sub(r"\\\1", text)
