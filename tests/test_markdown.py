@@ -1088,3 +1088,61 @@ def test_every_plain_text_field_and_label_prints_literally(
         else (kind, *rest)
         for kind, *rest in _shape(expected)
     ]
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "links"),
+    [
+        # a definition in one field made „siehe [r]“ in another a link; the PDF prints the brackets
+        ("Der Rat.\n\n[r]: https://a.de", "siehe [r] und [R][]", [[], []]),
+        # the first definition of a label in the document won: the second field's own [r] went to a.de
+        (
+            "[r]\n\n[r]: https://a.de",
+            "[r] und [Text][r]\n\n[r]: https://b.de",
+            [["https://a.de"], ["https://b.de"] * 2],
+        ),
+        ("![Bild][r] [x][R]\n\n> [r]: https://a.de 'Titel'", "[x]", [["https://a.de"] * 2, []]),
+        (
+            "| a |\n| - |\n| [r] |\n\n[r]: https://a.de",
+            "[r]: https://b.de\n\n[r]",
+            [["https://a.de"], ["https://b.de"]],
+        ),
+    ],
+)
+def test_a_reference_definition_serves_its_own_field_only(
+    first: str, second: str, links: list[list[str]]
+) -> None:
+    """Spec: each prose field is Markdown of its own, as the PDF sets it; in the Markdown document the fields
+    stand one after the other, and a definition would hold for all of them."""
+    document = GFM.parse(prose(first) + "\n\n## Begründung\n\n" + prose(second))
+    split = next(i for i, t in enumerate(document) if t.type == "heading_open")
+    found = [
+        [
+            str(c.attrs.get("href", c.attrs.get("src", "")))
+            for t in part
+            if t.children
+            for c in t.children
+            if c.type in ("link_open", "image")
+        ]
+        for part in (document[:split], document[split + 3 :])
+    ]
+    assert found == links
+
+
+_REFERENCE_ALPHABET = st.sampled_from(
+    ["[r]", "[R]", "[s]", "[]", "[x][r]", "![i][s]", "[r]: /a", "[s]: /b 't'", "[r]:", " /c", "\n", "\n\n", "> ",
+     "- ", "| a |\n| - |\n| ", "`", "\\", "a", " ", "[", "]", "(", ")", ":"]
+)  # fmt: skip
+
+
+@settings(max_examples=200)
+@given(
+    st.lists(_REFERENCE_ALPHABET, min_size=1, max_size=12).map("".join),
+    st.lists(_REFERENCE_ALPHABET, min_size=1, max_size=12).map("".join),
+)
+@example("[r][r\nq]: /d", "[r\nq]: /d[r\nq]: /d")  # a label over two lines, used as a shortcut
+def test_prose_fields_read_the_same_alone_and_one_after_the_other(first: str, second: str) -> None:
+    """Two prose fields in one document, the second under its heading, read as each does alone: no
+    definition reaches across."""
+    one, two = prose(first.strip()), prose(second.strip())
+    assert _shape(f"{one}\n\n## Begründung\n\n{two}") == _shape(one) + _shape("## Begründung") + _shape(two)
