@@ -1064,13 +1064,14 @@ _HEADINGS = {("field", "beschlussvorschlag_titel"), ("form", "@teil"), ("config"
 def _as_read(value: str, where: tuple[str, str]) -> str:
     """The text a reader sees for `value`: one line, without white space around it (or a heading's colon)."""
     text = " ".join(re.split(r"[ \t]*\n[ \t]*", value.strip()))
-    return text.removesuffix(":").rstrip() if where in _HEADINGS else text
+    return (text.removesuffix(":").rstrip() or text) if where in _HEADINGS else text
 
 
 @settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(where=st.sampled_from(_WHERE), value=st.lists(_MARKUP, min_size=1, max_size=8).map("".join))
 @example(where=("config", "betreff"), value="Betreff:\u00a0")
 @example(where=("form", "@zeile"), value="\u00a0Zeile")
+@example(where=("field", "beschlussvorschlag_titel"), value=":")
 def test_every_plain_text_field_and_label_prints_literally(
     tmp_path: Path, where: tuple[str, str], value: str
 ) -> None:

@@ -92,8 +92,10 @@ def zelle(value: object) -> str:
 
 
 def heading(value: object) -> str:
-    """A label as a heading: escaped like `md`, without the colon the printed form puts after it."""
-    return md(str(value).strip().removesuffix(":").rstrip())
+    """A label as a heading: escaped like `md`, without the colon the printed form puts after it (a colon
+    alone stays: a heading of nothing would lose the title)."""
+    text = str(value).strip()
+    return md(text.removesuffix(":").rstrip() or text)
 
 
 def datum(value: date | str | None) -> str:
