@@ -1067,7 +1067,7 @@ def _as_read(value: str, where: tuple[str, str]) -> str:
     return (text.removesuffix(":").rstrip() or text) if where in _HEADINGS else text
 
 
-@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=80, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(where=st.sampled_from(_WHERE), value=st.lists(_MARKUP, min_size=1, max_size=8).map("".join))
 @example(where=("config", "betreff"), value="Betreff:\u00a0")
 @example(where=("form", "@zeile"), value="\u00a0Zeile")
