@@ -7,13 +7,17 @@ with GFM tables and raw HTML enabled; task-list items are list items whose text 
 
 from __future__ import annotations
 
+import copy
+import json
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import example, given, settings
+import yaml
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -25,7 +29,7 @@ from vsp_cli.labels import LABEL_TARGETS, Labels
 from vsp_cli.markdown import _escaped, md, prose, render_markdown
 from vsp_cli.model import Statement
 from vsp_cli.settings import RenderSettings
-from vsp_cli.validation import load_statement
+from vsp_cli.validation import check_file, load_statement
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("VSP_UPDATE_GOLDEN") == "1"
@@ -909,3 +913,237 @@ def test_finance_table_cells_escape_no_block_marks(minimal_data: dict[str, Any])
     cells = [inline_text(tokens[i + 1]) for i, t in enumerate(tokens) if t.type == "td_open"]
     for literal in ("01.08.2018", "1.719.000,00\u00a0€", "> 5|3", "31.12.2019", "-2.500,50\u00a0€"):
         assert literal in cells
+
+
+# --- every plain-text field prints literally: the same document as with a plain word in its place -----------
+
+#: A form file that prints the fields and labels no built-in form prints together: a part title, label/value
+#: rows, a custom `angabe` and `auswahl`, the sessions' results and names.
+_PROBE_FORM = """schema = 1
+name = "Probe"
+erbt = "2019"
+reihenfolge = ["kopf", "beschluss", "finanzen", "sachverhalt", "schluss"]
+[teile.kopf]
+titel = "@teil"
+bloecke = ["gremium", "titel", "kopfangaben", "beratungsfolge", "eingereicht_von", "betreff", "ang", "wahl"]
+[bloecke.kopfangaben]
+zeilen = [{ label = "@zeile", feld = "federfuehrung" }, { label = "Bezug", feld = "raeumlicher_bezug" }]
+[bloecke.ang]
+typ = "angabe"
+label = "@angabe"
+[bloecke.wahl]
+typ = "auswahl"
+label = "@auswahl"
+optionen = [{ id = "a", label = "@option" }, { id = "b", label = "Zweite" }]
+[bloecke.beratungsfolge]
+ergebnisse = true
+sitzungsnamen = true
+"""
+
+_PROBE: dict[str, Any] = {
+    "formular": "probe.toml",
+    "nummer": "VII-A-01346-VSP-01",
+    "gremium": "Ratsversammlung",
+    "eingereicht_von": ["Dezernat Umwelt", "Dezernat Kultur"],
+    "federfuehrung": "Amt 66",
+    "betreff": "Trinkwasserbrunnen",
+    "beratungsfolge": [
+        {
+            "gremium": "FA Umwelt",
+            "zustaendigkeit": "Vorberatung",
+            "sitzungen": [{"termin": "2020-04-28", "ergebnis": "vertagt", "sitzung": "FA Sitzung"}],
+        },
+        {"gremium": "Ratsversammlung", "termin": "2020-05-20", "zustaendigkeit": "Beschlussfassung"},
+    ],
+    "beratungsfolge_vermerk": "offen",
+    "empfehlung": [{"option": "zustimmung", "punkte": "Punkt 1"}],
+    "beschlussvorschlag_titel": "Beschluss",
+    "beschlussvorschlag": "Der Rat beschließt.",
+    "raeumlicher_bezug": "stadtweit",
+    "anlass": {"verwaltungshandeln": True, "sonstiges": "Antrag"},
+    "finanzen": {
+        "auswirkungen": "ja",
+        "haushalt": {"aufwendungen": {"hoehe": "1.000", "wo_veranschlagt": "Budget"}},
+    },
+    "begruendung": "Die Verwaltung befürwortet das Anliegen.",
+    "anlagen": ["Anlage eins", "Anlage zwei"],
+    "zusatzfelder": {"ang": "Angabe", "wahl": "a"},
+}
+
+#: Where each plain-text field sits in `_PROBE` (keys and list indexes).
+_PLAIN_FIELDS: dict[str, tuple[str | int, ...]] = {
+    "gremium": ("gremium",),
+    "betreff": ("betreff",),
+    "eingereicht_von": ("eingereicht_von", 0),
+    "federfuehrung": ("federfuehrung",),
+    "beratungsfolge.gremium": ("beratungsfolge", 1, "gremium"),
+    "beratungsfolge.zustaendigkeit": ("beratungsfolge", 1, "zustaendigkeit"),
+    "ergebnis": ("beratungsfolge", 0, "sitzungen", 0, "ergebnis"),
+    "sitzung": ("beratungsfolge", 0, "sitzungen", 0, "sitzung"),
+    "beratungsfolge_vermerk": ("beratungsfolge_vermerk",),
+    "punkte": ("empfehlung", 0, "punkte"),
+    "beschlussvorschlag_titel": ("beschlussvorschlag_titel",),
+    "raeumlicher_bezug": ("raeumlicher_bezug",),
+    "anlass.sonstiges": ("anlass", "sonstiges"),
+    "wo_veranschlagt": ("finanzen", "haushalt", "aufwendungen", "wo_veranschlagt"),
+    "anlagen": ("anlagen", 0),
+    "zusatzfelder.angabe": ("zusatzfelder", "ang"),
+}
+_FORM_LABELS = ("@teil", "@zeile", "@angabe", "@auswahl", "@option")
+_CONFIG_LABELS = (
+    "betreff",
+    "eingereicht_von",
+    "beratungsfolge",
+    "spalte_termin",
+    "anlagen",
+    "alternativvorschlag",
+)
+
+#: A word no escaping touches, put where the value goes to render the document the value must not change.
+_WORD = "Platzhalter"
+#: Pieces that mean something in Markdown, HTML or GFM, alone or at the start or end of a line.
+_MARKUP = st.sampled_from(
+    [*" \t\nab1.)#>+=-*_`[]<>|~$&;!()\\:'\"{}", "\u00a0", "\u2009", "\u00ad", "„", "“", "&amp;", "&#35;",
+     "<b>", "</b>", "<!--", "1. ", "2) ", "- ", "```", "~~~", "---", "===", "    ", "[x] ", "https://a.de",
+     "www.a.de", "a@b.de", "\\\n"]
+)  # fmt: skip
+
+
+def _shape(text: str) -> list[tuple[Any, ...]]:
+    """The parsed document: block tokens and each inline token's pieces, neighbouring text joined."""
+    out: list[tuple[Any, ...]] = []
+    for token in GFM.parse(text):
+        if token.type != "inline":
+            out.append(
+                (token.type, token.tag, token.content if token.type in ("fence", "html_block") else "")
+            )
+            continue
+        pieces: list[tuple[str, str]] = []
+        for child in token.children or ():
+            kind = "text" if child.type == "text_special" else child.type
+            if kind == "text" and pieces and pieces[-1][0] == "text":
+                pieces[-1] = ("text", pieces[-1][1] + child.content)
+            else:
+                pieces.append(
+                    (kind, child.content if kind in ("text", "code_inline", "html_inline") else child.tag)
+                )
+        out.append(("inline", tuple(pieces)))
+    return out
+
+
+def _probe_markdown(folder: Path, where: tuple[str, str], value: str) -> str | None:
+    """The probe statement as Markdown with `value` at `where`; None if vsp refuses the value."""
+    data = copy.deepcopy(_PROBE)
+    form, labels = _PROBE_FORM, {}
+    kind, name = where
+    if kind == "field":
+        *keys, last = _PLAIN_FIELDS[name]
+        target: Any = data
+        for key in keys:
+            target = target[key]
+        target[last] = value
+    elif kind == "form":
+        form = form.replace(f'"{name}"', json.dumps(value, ensure_ascii=False))
+    else:
+        labels[name] = value
+    (folder / "probe.toml").write_text(form, encoding="utf-8")
+    (folder / "s.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    statement = check_file(folder / "s.yaml").statement
+    return None if statement is None else render_markdown(statement, RenderSettings(labels=Labels(labels)))
+
+
+_WHERE = [
+    *(("field", name) for name in _PLAIN_FIELDS),
+    *(("form", name) for name in _FORM_LABELS),
+    *(("config", name) for name in _CONFIG_LABELS),
+]
+#: Labels and titles printed as headings, which drop the colon the printed form puts after them.
+_HEADINGS = {("field", "beschlussvorschlag_titel"), ("form", "@teil"), ("config", "anlagen")}
+
+
+def _as_read(value: str, where: tuple[str, str]) -> str:
+    """The text a reader sees for `value`: one line, without white space around it (or a heading's colon)."""
+    text = " ".join(re.split(r"[ \t]*\n[ \t]*", value.strip()))
+    return (text.removesuffix(":").rstrip() or text) if where in _HEADINGS else text
+
+
+@settings(max_examples=80, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(where=st.sampled_from(_WHERE), value=st.lists(_MARKUP, min_size=1, max_size=8).map("".join))
+@example(where=("config", "betreff"), value="Betreff:\u00a0")
+@example(where=("form", "@zeile"), value="\u00a0Zeile")
+@example(where=("field", "beschlussvorschlag_titel"), value=":")
+def test_every_plain_text_field_and_label_prints_literally(
+    tmp_path: Path, where: tuple[str, str], value: str
+) -> None:
+    """A value full of Markdown, HTML and GFM marks gives the document a plain word gives, with the value's text
+    where the word was: no emphasis, link, heading, list item, HTML or broken table, no character lost."""
+    assume(_as_read(value, where))  # white space only: a label printing nothing, an empty value
+    expected = _probe_markdown(tmp_path, where, _WORD)
+    written = _probe_markdown(tmp_path, where, value)
+    assume(written is not None)  # refused (unprintable, or white space only)
+    assert expected is not None and _WORD in expected
+    seen = _as_read(value, where)
+    assert _shape(written) == [
+        (kind, tuple((k, c.replace(_WORD, seen) if k == "text" else c) for k, c in rest[0]))
+        if kind == "inline"
+        else (kind, *rest)
+        for kind, *rest in _shape(expected)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "links"),
+    [
+        # a definition in one field made „siehe [r]“ in another a link; the PDF prints the brackets
+        ("Der Rat.\n\n[r]: https://a.de", "siehe [r] und [R][]", [[], []]),
+        # the first definition of a label in the document won: the second field's own [r] went to a.de
+        (
+            "[r]\n\n[r]: https://a.de",
+            "[r] und [Text][r]\n\n[r]: https://b.de",
+            [["https://a.de"], ["https://b.de"] * 2],
+        ),
+        ("![Bild][r] [x][R]\n\n> [r]: https://a.de 'Titel'", "[x]", [["https://a.de"] * 2, []]),
+        (
+            "| a |\n| - |\n| [r] |\n\n[r]: https://a.de",
+            "[r]: https://b.de\n\n[r]",
+            [["https://a.de"], ["https://b.de"]],
+        ),
+    ],
+)
+def test_a_reference_definition_serves_its_own_field_only(
+    first: str, second: str, links: list[list[str]]
+) -> None:
+    """Spec: each prose field is Markdown of its own, as the PDF sets it; in the Markdown document the fields
+    stand one after the other, and a definition would hold for all of them."""
+    document = GFM.parse(prose(first) + "\n\n## Begründung\n\n" + prose(second))
+    split = next(i for i, t in enumerate(document) if t.type == "heading_open")
+    found = [
+        [
+            str(c.attrs.get("href", c.attrs.get("src", "")))
+            for t in part
+            if t.children
+            for c in t.children
+            if c.type in ("link_open", "image")
+        ]
+        for part in (document[:split], document[split + 3 :])
+    ]
+    assert found == links
+
+
+_REFERENCE_ALPHABET = st.sampled_from(
+    ["[r]", "[R]", "[s]", "[]", "[x][r]", "![i][s]", "[r]: /a", "[s]: /b 't'", "[r]:", " /c", "\n", "\n\n", "> ",
+     "- ", "| a |\n| - |\n| ", "`", "\\", "a", " ", "[", "]", "(", ")", ":"]
+)  # fmt: skip
+
+
+@settings(max_examples=200)
+@given(
+    st.lists(_REFERENCE_ALPHABET, min_size=1, max_size=12).map("".join),
+    st.lists(_REFERENCE_ALPHABET, min_size=1, max_size=12).map("".join),
+)
+@example("[r][r\nq]: /d", "[r\nq]: /d[r\nq]: /d")  # a label over two lines, used as a shortcut
+def test_prose_fields_read_the_same_alone_and_one_after_the_other(first: str, second: str) -> None:
+    """Two prose fields in one document, the second under its heading, read as each does alone: no
+    definition reaches across."""
+    one, two = prose(first.strip()), prose(second.strip())
+    assert _shape(f"{one}\n\n## Begründung\n\n{two}") == _shape(one) + _shape("## Begründung") + _shape(two)

@@ -25,6 +25,8 @@ from typing import Any
 import page as page_validation
 import pikepdf
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from conftest import EXAMPLE_FILES, EXAMPLES, VALID_CASES
@@ -613,3 +615,40 @@ def test_the_same_logo_in_another_folder_gives_the_same_bytes(tmp_path: Path) ->
     elsewhere.write_bytes(LOGO.read_bytes())
     seed = load_statement(SEED)
     assert render_pdf(seed, RenderSettings(logo=LOGO)) == render_pdf(seed, RenderSettings(logo=elsewhere))
+
+
+#: Words that break at a line end in a narrow cell: compounds the hyphenator splits, words with their own
+#: hyphens (kept when the line breaks at them), soft hyphens and no-break spaces of the input, over-long words.
+_WORDS = st.sampled_from(
+    ["Ampel-Bildmotive", "VII-A-00261", "Georg-Schumann-Straße", "Trinkwasserbrunnen", "Straßenbahn\u00adhaltestelle",
+     "10\u00a0000\u00a0€", "Bürgerbeteiligungsverfahren", "Verkehrs-", "und", "Oberbürgermeisterin", "E-Mail-Adresse",
+     "Donaudampfschifffahrtsgesellschaftskapitänsmützen", "„Teilhabe“", "Klima-\u00adSchutz", "§\u00a012", "–"]
+)  # fmt: skip
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(value=st.lists(_WORDS, min_size=1, max_size=30).map(" ".join))
+def test_a_plain_text_value_reads_back_as_its_words_wherever_its_lines_break(value: str) -> None:
+    """The tree reads a value broken over lines as written: no hyphen that line breaking added, no space inside
+    a word, a word's own hyphens kept, soft hyphens unseen, a no-break space a space; pypdf reads the same
+    characters. (pdftotext drops a word's own hyphen at a line end: poppler takes every hyphen there for one
+    added by breaking.)"""
+    data = statement(
+        betreff=value,
+        beratungsfolge=[{"gremium": value, "zustaendigkeit": value}],
+        empfehlung=[{"option": "zustimmung", "punkte": value}],
+        anlagen=[value],
+    )
+    pdf = render_pdf(data)
+    tagged = TaggedPdf(pdf)
+    assert tagged.root is not None
+    words = " ".join(value.replace("\xad", "").split())
+    for role in ("TD", "LBody", "P"):
+        assert any(
+            words in " ".join(tagged.text_of(e).replace("\xad", "").split())
+            for e in tagged.root.elements(role)
+        ), role
+    extracted = "".join(
+        "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).replace("\xad", "").split()
+    )
+    assert extracted.count("".join(words.split())) >= 4  # Betreff, two cells, Anlage (and the punkte)

@@ -9,7 +9,8 @@ gives the same bytes:
   cell; line breaks in such a value become spaces.
 - `prose` passes a Markdown field through as written, except what would break the surrounding document or
   differ from the PDF: its headings move below the section heading, raw HTML is escaped (the format prints it
-  literally), hard breaks made of trailing spaces become backslashes, an unclosed code fence is closed.
+  literally), hard breaks made of trailing spaces become backslashes, an unclosed code fence is closed, link
+  reference definitions get labels of the field's own (they would serve every field of the document).
 - The result has no trailing spaces, no runs of blank lines and exactly one final newline.
 """
 
@@ -27,7 +28,7 @@ from markdown_it.token import Token
 from .commonmark import github_parser, prose_parser
 from .document import labels_v1, layout
 from .labels import german_date
-from .mdlinks import without_unsafe_links
+from .mdlinks import with_own_references, without_unsafe_links
 from .model import Statement
 from .settings import RenderSettings
 from .templating import environment, render, render_module
@@ -65,7 +66,9 @@ def md(value: object) -> str:
 
 
 def _escaped(text: str) -> str:
-    text = _LINE_BREAKS.sub(" ", text).strip(" \t")
+    # all white space at the ends, the no-break space too: `**Betreff:\u00a0**` is no bold text but four
+    # asterisks (a closing `**` must not follow white space), and a paragraph drops it anyway
+    text = _LINE_BREAKS.sub(" ", text).strip()
     text = _ANYWHERE.sub(r"\\\1", text)
     text = _ENTITY.sub(r"\\&", text)
     text = _LEADING_MARK.sub(r"\\\1", text)
@@ -89,8 +92,10 @@ def zelle(value: object) -> str:
 
 
 def heading(value: object) -> str:
-    """A label as a heading: escaped like `md`, without the colon the printed form puts after it."""
-    return md(str(value).strip().removesuffix(":").rstrip())
+    """A label as a heading: escaped like `md`, without the colon the printed form puts after it (a colon
+    alone stays: a heading of nothing would lose the title)."""
+    text = str(value).strip()
+    return md(text.removesuffix(":").rstrip() or text)
 
 
 def datum(value: date | str | None) -> str:
@@ -140,10 +145,11 @@ def prose(text: str, level: int = SECTION_LEVEL) -> str:
     """A Markdown field as written, made safe to place under a heading of `level` (see the module doc).
 
     Headings keep their relative levels; the highest one becomes `level + 1`, so the outline has no gaps.
-    Links and images keep only http, https, mailto and relative targets (`mdlinks`), as in the PDF. Most
+    Links and images keep only http, https, mailto and relative targets (`mdlinks`), as in the PDF, and a
+    reference definition serves its own field only (`with_own_references`), as in the PDF. Most
     statements' prose has nothing to change, and is returned without parsing it.
     """
-    text = without_unsafe_links(text)
+    text = with_own_references(without_unsafe_links(text))
     if not _NEEDS_PARSING.search(text):
         return text
     return _prose_parsed(text, level)

@@ -16,6 +16,7 @@ Where it cannot be (tabs expanded by the parser), the block's brackets are escap
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -236,3 +237,123 @@ def _escape_openings(text: str) -> str:
         out.append(char)
         backslashes = backslashes + 1 if char == "\\" else 0
     return "".join(out)
+
+
+# --- reference definitions stay in their field ----------------------------------------------------------------
+
+
+def with_own_references(text: str) -> str:
+    """`text` with its reference definitions and the links that use them renamed to labels of this text alone.
+
+    A definition `[r]: https://…` holds for the whole Markdown document, which sets every field one after the
+    other; the PDF sets each field on its own. Kept as written, „siehe [r]“ in another field became a link
+    there (the PDF prints the brackets), and a field's own `[r]` went to the target an earlier field gave `r`.
+    So each label gets a suffix made from the field's text (`[r][r-1a2b3c]`, `[r-1a2b3c]: https://…`): the
+    same links in the field, none elsewhere. Where the rewrite would read differently (brackets nested in a
+    label, a label broken over lines in a table), the field stays as written.
+    """
+    if "]:" not in text:
+        return text
+    env: dict[str, Any] = {}
+    tokens = _parser().parse(text, env)
+    definitions: dict[str, Any] = env.get("references", {})
+    if not definitions:
+        return text
+    suffix = "-" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:6]
+    spans: list[_Span] = env.get("vsp_spans", [])
+    lines = text.split("\n")
+    edits: dict[int, str | None] = {}
+    block: Token | None = None
+    cursor: dict[int, int] = {}
+    for token in tokens:
+        if token.map is not None and token.type.endswith("_open"):
+            block = token
+        if token.type != "inline" or block is None:
+            continue
+        ours = [span for span in spans if span.source is token.content]
+        if not any(_reference_tail(span) is not None for span in ours):
+            continue
+        rewritten = _relabelled(token.content, ours, 0, len(token.content), suffix)
+        edits.update(_placed(lines, edits, block, token, rewritten, cursor))  # checked below, as the rest
+    for definition in definitions.values():
+        first, end = definition.get("map") or (0, 0)
+        relabelled = _relabelled_definition(
+            "\n".join(str(edits.get(n, lines[n])) for n in range(first, end)), suffix
+        )
+        if relabelled is None:
+            return text
+        edits.update(enumerate(relabelled.split("\n"), start=first))
+    out = "\n".join(
+        str(line) for line in (edits.get(i, line) for i, line in enumerate(lines)) if line is not None
+    )
+    return out if _reads_the_same(text, out, suffix) else text
+
+
+def _reference_tail(span: _Span) -> str | None:
+    """What follows a reference link's text: "" (shortcut `[r]`), "[]" (collapsed), "[label]" (full); None for an
+    inline link or an autolink."""
+    if span.autolink:
+        return None
+    tail = span.source[span.text_end + 1 : span.end]
+    return tail if tail in ("", "[]") or (tail.startswith("[") and tail.endswith("]")) else None
+
+
+def _relabelled(source: str, spans: list[_Span], low: int, high: int, suffix: str) -> str:
+    """`source[low:high]` with each reference link's label given `suffix` (a shortcut or collapsed one written
+    out in full: `[r]` → `[r][r-suffix]`)."""
+    out: list[str] = []
+    at = low
+    for span in sorted(spans, key=lambda s: s.start):
+        if span.start < at or span.end > high or span.start < low:
+            continue
+        inner = [s for s in spans if span.start < s.start and s.end <= span.end]
+        out.append(source[at : span.text_start])
+        out.append(_relabelled(source, inner, span.text_start, span.text_end, suffix))
+        tail = _reference_tail(span)
+        if tail is None:
+            out.append(source[span.text_end : span.end])
+        elif tail in ("", "[]"):
+            label = " ".join(source[span.text_start : span.text_end].split("\n"))  # the same lines as before
+            out.append(f"][{label}{suffix}]")
+        else:
+            out.append(f"]{tail[:-1]}{suffix}]")
+        at = span.end
+    out.append(source[at:high])
+    return "".join(out)
+
+
+def _relabelled_definition(source: str, suffix: str) -> str | None:
+    """A definition's lines with `suffix` at the end of its label; None where the label is not found."""
+    opening = source.find("[", len(_PREFIX.match(source).group()))  # type: ignore[union-attr]
+    if opening < 0:
+        return None
+    at = opening + 1
+    while at < len(source):
+        if source[at] == "\\":
+            at += 2
+            continue
+        if source[at] == "[":
+            return None
+        if source[at] == "]":
+            return source[:at] + suffix + source[at:] if source.startswith(":", at + 1) else None
+        at += 1
+    return None
+
+
+def _reads_the_same(before: str, after: str, suffix: str) -> bool:
+    """Whether `after` parses to the same blocks, text and links as `before`, with every label suffixed."""
+    env: dict[str, Any] = {}
+    parser = _parser()
+    shape = _shape(parser.parse(after, env))
+    return shape == _shape(parser.parse(before, {})) and all(
+        label.endswith(suffix.upper()) for label in env.get("references", {})
+    )
+
+
+def _shape(tokens: list[Token]) -> list[tuple[str, str, str, str]]:
+    return [
+        (t.type, t.tag, t.content, repr(sorted(t.attrs.items())))
+        for token in tokens
+        for t in (token, *(token.children or ()))
+        if t.type != "inline"
+    ]
