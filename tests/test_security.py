@@ -24,7 +24,7 @@ from vsp_cli.config import discovery as config_discovery
 from vsp_cli.config import load_config
 from vsp_cli.diagnostics import Diagnostic, quote, quote_path
 from vsp_cli.errors import ConfigError, TemplateError
-from vsp_cli.limits import MAX_TEMPLATE_MEMORY, QUOTE_LIMIT
+from vsp_cli.limits import MAX_TEMPLATE_MEMORY, MAX_TEMPLATE_SECONDS, QUOTE_LIMIT
 from vsp_cli.mdlinks import safe_target
 from vsp_cli.model import Statement
 from vsp_cli.settings import RenderSettings
@@ -516,6 +516,51 @@ def test_a_step_that_would_make_a_huge_value_is_refused_before_it_runs(tmp_path:
     assert caught.value.diagnostics[0].code == "template-budget", caught.value.diagnostics[0].message
     assert peak < 50_000_000
     assert time.process_time() - started < 1
+
+
+#: Two lists of 2**27 items in a few hundred bytes (each holds the one before twice), then one step that compares
+#: or hashes them item by item: seconds each before the fix (and for ever with a few more doublings).
+_SHARED = (
+    "{% set ns = namespace(a=[1], b=[1], t=(1,)) %}{% for i in range(27) %}"
+    "{% set ns.a = [ns.a, ns.a] %}{% set ns.b = [ns.b, ns.b] %}{% set ns.t = (ns.t, ns.t) %}{% endfor %}"
+)
+HUGE_COMPARISONS = {
+    "gleich": "{{ ns.a == ns.b }}",
+    "kleiner-kette": "{{ 1 < 2 < [ns.a] < [ns.b] }}",
+    "in": "{{ ns.b in [1, ns.a] }}",
+    "test-eq": "{{ ns.a is eq ns.b }}",
+    "select-equalto": "{{ [ns.a] | select('equalto', ns.b) | list | length }}",
+    "sort": "{{ [ns.a, ns.b] | sort | length }}",
+    "schluessel": "{{ {ns.t: 1} | length }}",
+    "index": "{{ {1: 2}[ns.t] }}",
+    "methode": "{{ [ns.a].index(ns.b) }}",
+    "loop-changed": "{% for x in [1, 2] %}{{ loop.changed(ns.t) }}{% endfor %}",
+}
+
+
+@pytest.mark.parametrize("source", HUGE_COMPARISONS.values(), ids=list(HUGE_COMPARISONS))
+def test_comparing_or_hashing_a_list_that_holds_itself_many_times_is_refused(
+    tmp_path: Path, source: str
+) -> None:
+    folder = _template_folder(tmp_path, "Kopf\n" + _SHARED + source)
+    statement = api.load(SEED)
+    started = time.process_time()
+    with pytest.raises(TemplateError) as caught:
+        api.render_markdown(statement, RenderSettings(template_dir=folder))
+    problem = caught.value.diagnostics[0]
+    assert problem.code == "template-budget", problem.message
+    assert "MAX_TEMPLATE_ITEMS" in problem.message
+    assert time.process_time() - started < MAX_TEMPLATE_SECONDS
+
+
+def test_comparisons_and_keys_of_ordinary_values_still_work(tmp_path: Path) -> None:
+    source = (
+        "{{ [1, 2] == [1, 2] }} {{ 1 < 2 < 3 }} {{ {'a': 1, (1, 2): 3}[(1, 2)] }} {{ 'a' in 'abc' }} "
+        "{{ [3, 1, 2] | sort }} {{ 2 is in [1, 2] }} {{ statement.betreff in [statement.betreff] }}\n"
+    )
+    folder = _template_folder(tmp_path, source)
+    text = api.render_markdown(api.load(SEED), RenderSettings(template_dir=folder))
+    assert text == "True True 3 True [1, 2, 3] True True\n"
 
 
 #: Templates that keep many values alive at once, each within the limits: gigabytes before the fix.

@@ -97,7 +97,8 @@ MAX_TEMPLATE_FILES = 1_000
 MAX_TEMPLATE_SECONDS = 2.0
 #: Characters one render may produce; also the longest text any step of it may make.
 MAX_TEMPLATE_CHARS = 10_000_000
-#: Longest list a step may make (`[x] * n`, `batch`).
+#: Longest list a step may make (`[x] * n`, `batch`); also the most items a comparison or a hash may look at (a
+#: list held twice counted twice: `[a, a]`, doubled sixty times, is small but has 2**60 items to compare).
 MAX_TEMPLATE_ITEMS = 1_000_000
 #: Widest padding a format or filter may produce (`center`, `"{:>n}"`, `"%*d"`, `indent`).
 MAX_TEMPLATE_WIDTH = 1_000_000

@@ -33,12 +33,13 @@ import os
 import re
 import time
 import types
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, ItemsView, Iterable, Iterator, KeysView, Mapping, Sequence, ValuesView
 from contextvars import ContextVar
 from typing import Any
 
 from jinja2 import nodes
 from jinja2.compiler import CodeGenerator, Frame, optimizeconst
+from jinja2.compiler import operators as compiler_operators
 from jinja2.runtime import Context, Macro
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedFormatter
 
@@ -164,6 +165,48 @@ def sized(value: Any) -> Any:
     elif type(value) not in _SMALL:
         return _stable(value)
     return value
+
+
+# --- comparing and hashing --------------------------------------------------------------------------------
+#
+# Python compares lists, tuples and mappings item by item, and hashes a tuple the same way, all in one step that
+# the budget cannot interrupt. A list may hold the same list many times, so a small value can stand for an
+# enormous one: `{% set ns.a = [ns.a, ns.a] %}` sixty times makes a list of 2**60 items in a few hundred bytes,
+# and comparing two of them (`==`, `in`, `sort`, a tuple as a key) ran for ever. Every value a comparison or a
+# hash looks at is walked first, stepping the budget, and refused past `MAX_TEMPLATE_ITEMS` items in all.
+
+#: The values Python compares and hashes item by item.
+_CONTAINERS = (list, tuple, dict, KeysView, ValuesView, ItemsView)
+
+
+def compared(value: Any) -> Any:
+    """`value`, if comparing or hashing it looks at no more than `MAX_TEMPLATE_ITEMS` items (a list held twice
+    counted twice)."""
+    if not isinstance(value, _CONTAINERS):
+        return value
+    budget = CURRENT.get()
+    count = 0
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if budget is not None:
+            budget.step()
+        children = [*item.keys(), *item.values()] if isinstance(item, Mapping) else item
+        count += len(children)
+        if count > MAX_TEMPLATE_ITEMS:
+            raise BudgetExceeded(
+                f"ein Vergleich über mehr als {german_number(MAX_TEMPLATE_ITEMS)} Einträge (Grenze "
+                "MAX_TEMPLATE_ITEMS); enthält eine Liste sich selbst vielfach?"
+            )
+        stack.extend(child for child in children if isinstance(child, _CONTAINERS))
+    return value
+
+
+#: Filters and tests that compare or hash their values.
+_COMPARING_FILTERS = frozenset({"sort", "unique", "min", "max", "dictsort", "groupby"})
+_COMPARING_TESTS = frozenset(
+    {"in", "==", "eq", "equalto", "!=", "ne", ">", "gt", "greaterthan", ">=", "ge", "<", "lt", "lessthan", "<=", "le"}
+)  # fmt: skip
 
 
 # --- the same text for the same input -----------------------------------------------------------------------
@@ -366,6 +409,8 @@ _PADDING = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs"})
 def _call_check(obj: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
     """Check a call of a text's method before it runs; the arguments to pass on (a `join` gets a list)."""
     owner = getattr(obj, "__self__", None)
+    for value in (owner, *args, *kwargs.values()):  # `list.index(x)`, `dict(pairs)`, `loop.changed(x)`
+        compared(value)
     if not isinstance(owner, str):
         return args
     name = getattr(obj, "__name__", "")
@@ -408,6 +453,8 @@ def _filter_check(name: str, value: Any, args: tuple[Any, ...], kwargs: dict[str
         _join(separator, value)
     elif name == "format" and isinstance(value, str):
         _printf(value, kwargs or args)  # what Jinja's `format` passes to `%`
+    elif name in _COMPARING_FILTERS and not isinstance(value, str):
+        value = compared(value if isinstance(value, Mapping) else list(value))
     elif name == "sum" and not isinstance(value, str):
         # lists added up copy the sum so far at each step: a million short ones took hours
         value = list(value)
@@ -420,7 +467,7 @@ def _filter_check(name: str, value: Any, args: tuple[Any, ...], kwargs: dict[str
 
 
 #: Filters `_filter_check` looks at besides `_WIDTH_FILTERS`.
-_CHECKED_FILTERS = _WIDTH_FILTERS | {"replace", "join", "format", "sum"}
+_CHECKED_FILTERS = _WIDTH_FILTERS | _COMPARING_FILTERS | {"replace", "join", "format", "sum"}
 
 
 def _guarded_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
@@ -450,10 +497,15 @@ def _guarded_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
     return guarded
 
 
-def _guarded_test(func: Any) -> Callable[..., Any]:
+def _guarded_test(name: str, func: Any) -> Callable[..., Any]:
+    comparing = name in _COMPARING_TESTS
+
     @functools.wraps(func)
     def guarded(*args: Any, **kwargs: Any) -> Any:
         _step()
+        if comparing:
+            for value in (*args, *kwargs.values()):
+                compared(value)
         return func(*args, **kwargs)
 
     return guarded
@@ -536,6 +588,32 @@ class _CodeGenerator(CodeGenerator):
             self.write(", ")
         self.write("))")
 
+    @optimizeconst
+    def visit_Compare(self, node: nodes.Compare, frame: Frame) -> None:
+        """Every operand of `==`, `<`, `in`, … through `Sandbox.compared`."""
+        self.write("(environment.compared(")
+        self.visit(node.expr, frame)
+        self.write(")")
+        for op in node.ops:
+            self.visit(op, frame)
+        self.write(")")
+
+    def visit_Operand(self, node: nodes.Operand, frame: Frame) -> None:
+        self.write(f" {compiler_operators[node.op]} environment.compared(")
+        self.visit(node.expr, frame)
+        self.write(")")
+
+    def visit_Dict(self, node: nodes.Dict, frame: Frame) -> None:
+        """Every key of a mapping written in a template through `Sandbox.compared`: it is hashed."""
+        self.write("{")
+        for item in node.items:
+            self.write("environment.compared(")
+            self.visit(item.key, frame)
+            self.write("): ")
+            self.visit(item.value, frame)
+            self.write(", ")
+        self.write("}")
+
 
 class Sandbox(ImmutableSandboxedEnvironment):
     """Jinja's immutable sandbox with vsp's budget; nothing random, nothing that reaches beyond the data."""
@@ -548,7 +626,7 @@ class Sandbox(ImmutableSandboxedEnvironment):
         self.globals.pop("lipsum", None)  # random text; `range` is the sandbox's own, at most 100,000 steps
         self.globals["range"] = _stable(self.globals["range"])  # a function: printed with its address
         self._unguarded = {name: func for name, func in self.filters.items() if name != "random"}
-        self.tests = {name: _guarded_test(test) for name, test in self.tests.items()}
+        self.tests = {name: _guarded_test(name, test) for name, test in self.tests.items()}
         self.concat = _bounded_concat  # type: ignore[method-assign]
         self.install_filters({})
 
@@ -567,8 +645,15 @@ class Sandbox(ImmutableSandboxedEnvironment):
             loop.iter = nodes.Filter(loop.iter, LOOP_FILTER, [], [], None, None, lineno=loop.iter.lineno)
         return tree
 
+    def compared(self, value: Any) -> Any:
+        """An operand of a comparison or a key, if comparing or hashing it is within the budget."""
+        return compared(value)
+
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
         _step()
+        if operator == "-":  # `statement.keys() - other` hashes both
+            compared(left)
+            compared(right)
         _binop_check(operator, left, right)
         return sized(super().call_binop(context, operator, left, right))
 
@@ -603,7 +688,7 @@ class Sandbox(ImmutableSandboxedEnvironment):
         return type(obj) is Macro or super().is_safe_callable(obj)  # a template's own macro
 
     def getitem(self, obj: Any, argument: Any) -> Any:
-        return sized(super().getitem(unwrapped(obj), argument))
+        return sized(super().getitem(unwrapped(obj), compared(argument)))
 
     def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         _step()
