@@ -563,6 +563,27 @@ def test_comparisons_and_keys_of_ordinary_values_still_work(tmp_path: Path) -> N
     assert text == "True True 3 True [1, 2, 3] True True\n"
 
 
+#: Values no limit on texts measured: bytes, and `translate`'s output (20 MB each, twice MAX_TEMPLATE_CHARS;
+#: with `--watch`, where no memory cap is set, `.ljust(10**11)` took all memory).
+UNMEASURED = {
+    "encode-ljust": ("encode", '{{ "a".encode().ljust(20000000) | length }}'),
+    "encode-mal": ("encode", '{{ ("a".encode() * 20000000) | length }}'),
+    "to-bytes": ("to_bytes", '{{ (1).to_bytes(20000000, "big") | length }}'),
+    "translate": ("translate", '{{ ("a" * 100000).translate({97: "b" * 200}) | length }}'),
+}
+
+
+@pytest.mark.parametrize(("name", "source"), UNMEASURED.values(), ids=list(UNMEASURED))
+def test_methods_whose_result_no_limit_measures_are_refused(tmp_path: Path, name: str, source: str) -> None:
+    folder = _template_folder(tmp_path, "Kopf\n" + source)
+    with pytest.raises(TemplateError) as caught:
+        api.render_markdown(api.load(SEED), RenderSettings(template_dir=folder))
+    problem = caught.value.diagnostics[0]
+    assert problem.code == "template-error", problem.message
+    assert f"Zugriff auf „{name}“ nicht erlaubt" in problem.message
+    assert problem.span.line == 1  # the line after "Kopf"
+
+
 #: Templates that keep many values alive at once, each within the limits: gigabytes before the fix.
 MANY_VALUES = {
     "liste-als-text": "{% set a = 'x' * 9000000 %}{{ ([a] * 200) | string | length }}",

@@ -402,6 +402,10 @@ def _binop_check(operator: str, left: Any, right: Any) -> None:
         _printf(left, right)
 
 
+#: Methods of texts and numbers whose results the limits cannot measure beforehand, refused: bytes, which no limit
+#: on texts sees (`"a".encode().ljust(10**11)`, `(1).to_bytes(10**11)` took all memory where the cap is not
+#: set), and `translate`, whose table may put a long text in for every character.
+_UNMEASURED = frozenset({"encode", "to_bytes", "translate"})
 #: Methods of a text that pad to a width given as argument.
 _PADDING = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs"})
 
@@ -683,6 +687,11 @@ class Sandbox(ImmutableSandboxedEnvironment):
                     return value
                 return value if type(value) in _SMALL else sized(value)
         return sized(super().getattr(obj, attribute))
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        if attr in _UNMEASURED and isinstance(obj, str | int):
+            return False
+        return super().is_safe_attribute(obj, attr, value)
 
     def is_safe_callable(self, obj: Any) -> bool:
         return type(obj) is Macro or super().is_safe_callable(obj)  # a template's own macro
