@@ -563,6 +563,28 @@ def test_comparisons_and_keys_of_ordinary_values_still_work(tmp_path: Path) -> N
     assert text == "True True 3 True [1, 2, 3] True True\n"
 
 
+#: One step of the template that reads attributes and items without end: `ns.a = [ns]` leads back to `ns`, and a
+#: filter's attribute path or a format field follows it as far as it is written (about 10 s each before the fix,
+#: hours for a longer list).
+LONG_PATHS = {
+    "map-attribute": '{% set p = "a.0." * 50000 ~ "a" %}{{ ([ns] * 50) | map(attribute=p) | list | length }}',
+    "sort-attribute": '{% set p = "a.0." * 50000 ~ "a" %}{{ ([ns] * 50) | sort(attribute=p) | length }}',
+    "format-feld": '{% set f = "{0" ~ ".a[0]" * 500000 ~ "}" %}{{ f.format(ns) ~ f.format(ns) | length }}',
+}
+
+
+@pytest.mark.parametrize("source", LONG_PATHS.values(), ids=list(LONG_PATHS))
+def test_a_long_path_of_attributes_in_one_step_stays_within_the_budget(tmp_path: Path, source: str) -> None:
+    folder = _template_folder(tmp_path, "Kopf\n{% set ns = namespace(a=1) %}{% set ns.a = [ns] %}" + source)
+    started = time.process_time()
+    with pytest.raises(TemplateError) as caught:
+        api.render_markdown(api.load(SEED), RenderSettings(template_dir=folder))
+    problem = caught.value.diagnostics[0]
+    assert problem.code == "template-budget", problem.message
+    assert "MAX_TEMPLATE_SECONDS" in problem.message
+    assert time.process_time() - started < MAX_TEMPLATE_SECONDS + 1
+
+
 #: Values no limit on texts measured: bytes, and `translate`'s output (20 MB each, twice MAX_TEMPLATE_CHARS;
 #: with `--watch`, where no memory cap is set, `.ljust(10**11)` took all memory).
 UNMEASURED = {

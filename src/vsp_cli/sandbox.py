@@ -669,7 +669,9 @@ class Sandbox(ImmutableSandboxedEnvironment):
         return joined
 
     def getattr(self, obj: Any, attribute: str) -> Any:
-        # no budget step: reading attributes repeatedly takes a loop or a call, which step
+        # A budget step for all but the context's mappings, read hundreds of times a render: a filter's attribute
+        # path (`map(attribute="a.0.a.0…")`, with `ns.a = [ns]`) or a format field (`"{0.a.a…}"`) reads any
+        # number of attributes and items in one step of the template (hours for a list of them).
         obj = unwrapped(obj)
         if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
             # what Jinja does after looking for an attribute that a mapping does not have: the context's
@@ -686,6 +688,7 @@ class Sandbox(ImmutableSandboxedEnvironment):
                         )
                     return value
                 return value if type(value) in _SMALL else sized(value)
+        _step()
         return sized(super().getattr(obj, attribute))
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
@@ -697,6 +700,7 @@ class Sandbox(ImmutableSandboxedEnvironment):
         return type(obj) is Macro or super().is_safe_callable(obj)  # a template's own macro
 
     def getitem(self, obj: Any, argument: Any) -> Any:
+        _step()  # see `getattr`
         return sized(super().getitem(unwrapped(obj), compared(argument)))
 
     def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
