@@ -626,6 +626,46 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
 """
 
 
+#: Fills the memory cap with small values, kept alive past the cap's end, as markdown-it's tokens were when a
+#: template sent `"<a>" * 1000000` through `prose`.
+_FILLED_PROBE = """
+import resource
+from vsp_cli.sandbox import memory_cap
+before = resource.getrlimit(resource.RLIMIT_AS)
+node = None
+try:
+    with memory_cap():
+        while True:
+            node = (node, object())
+except MemoryError:
+    pass
+restored = resource.getrlimit(resource.RLIMIT_AS) == before
+del node
+print(restored)
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="the memory cap needs Linux")
+def test_the_memory_cap_is_lifted_even_when_not_a_byte_is_left() -> None:
+    # Before the fix, lifting it needed a new tuple, which could not be made: the cap stayed, and every later
+    # allocation of the process failed (a traceback of MemoryErrors, and no other statement rendered).
+    import resource
+
+    def guard() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (3_000_000_000, resource.getrlimit(resource.RLIMIT_AS)[1]))
+
+    done = subprocess.run(
+        [sys.executable, "-c", _FILLED_PROBE],
+        capture_output=True,
+        text=True,
+        preexec_fn=guard,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["True"]
+
+
 @pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="the memory cap needs Linux")
 @pytest.mark.parametrize("source", MANY_VALUES.values(), ids=list(MANY_VALUES))
 def test_a_template_keeping_many_values_alive_ends_within_its_memory(tmp_path: Path, source: str) -> None:

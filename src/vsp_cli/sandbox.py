@@ -96,11 +96,12 @@ def memory_cap() -> Iterator[None]:
     if soft != resource.RLIM_INFINITY and soft <= cap:
         yield  # a tighter limit already holds
         return
+    restore = (soft, hard)  # made now: when the cap is reached, not even a tuple can be made
     resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
     try:
         yield
     finally:
-        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+        resource.setrlimit(resource.RLIMIT_AS, restore)
 
 
 class BudgetExceeded(Exception):
