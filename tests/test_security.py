@@ -585,6 +585,29 @@ def test_a_long_path_of_attributes_in_one_step_stays_within_the_budget(tmp_path:
     assert time.process_time() - started < MAX_TEMPLATE_SECONDS + 1
 
 
+#: vsp's own filters on a text the template made: no statement's limits bound it (8 s each before the fix, minutes
+#: at 10,000,000 characters).
+SLOW_TO_PARSE = {
+    "autolinks": '{{ ("<http://a> " * 50000) | prose | length }}',
+    "html": '{{ ("<a>" * 200000) | prose | length }}',
+    "referenzen": '{{ ("[a]: <" * 200000) | prose | length }}',
+}
+
+
+@pytest.mark.parametrize("source", SLOW_TO_PARSE.values(), ids=list(SLOW_TO_PARSE))
+def test_prose_on_a_text_the_template_made_stays_within_the_budget(tmp_path: Path, source: str) -> None:
+    folder = _template_folder(tmp_path, "Kopf\n" + source)
+    statement = api.load(SEED)
+    api.render_markdown(statement, RenderSettings())  # parsers built and warm: only the filter is measured
+    started = time.process_time()
+    with pytest.raises(TemplateError) as caught:
+        api.render_markdown(statement, RenderSettings(template_dir=folder))
+    problem = caught.value.diagnostics[0]
+    assert problem.code == "template-budget", problem.message
+    assert "MAX_TEMPLATE_SECONDS" in problem.message
+    assert time.process_time() - started < MAX_TEMPLATE_SECONDS + 1
+
+
 #: Values no limit on texts measured: bytes, and `translate`'s output (20 MB each, twice MAX_TEMPLATE_CHARS;
 #: with `--watch`, where no memory cap is set, `.ljust(10**11)` took all memory).
 UNMEASURED = {

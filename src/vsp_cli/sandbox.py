@@ -43,6 +43,7 @@ from jinja2.compiler import operators as compiler_operators
 from jinja2.runtime import Context, Macro
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedFormatter
 
+from .commonmark import STEP
 from .diagnostics import german_number
 from .limits import (
     MAX_TEMPLATE_BITS,
@@ -502,6 +503,22 @@ def _guarded_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
     return guarded
 
 
+def _own_filter(func: Callable[..., Any]) -> Callable[..., Any]:
+    """One of vsp's own filters, stepping the budget before it and, while it parses Markdown, at every position
+    (`commonmark.STEP`): its time grows with its input, which a template may make 10,000,000 characters long."""
+
+    @functools.wraps(func)  # keeps `jinja_pass_arg`
+    def stepped(*args: Any, **kwargs: Any) -> Any:
+        _step()
+        token = STEP.set(_step)
+        try:
+            return func(*args, **kwargs)
+        finally:
+            STEP.reset(token)
+
+    return stepped
+
+
 def _guarded_test(name: str, func: Any) -> Callable[..., Any]:
     comparing = name in _COMPARING_TESTS
 
@@ -637,10 +654,11 @@ class Sandbox(ImmutableSandboxedEnvironment):
 
     def install_filters(self, filters: Mapping[str, Callable[..., Any]]) -> None:
         """Add vsp's own `filters` to Jinja's, which run guarded (`_guarded_filter`). vsp's own take time and
-        memory in proportion to their input, as the tests of `markdown` make sure, and run as they are: a
-        statement's render calls them dozens of times."""
+        memory in proportion to their input, as the tests of `markdown` make sure; they step the budget before
+        they run and while they parse (`_own_filter`), and are not checked otherwise: a statement's render calls
+        them dozens of times."""
         self.filters = {name: _guarded_filter(name, func) for name, func in self._unguarded.items()}
-        self.filters.update(filters)
+        self.filters.update({name: _own_filter(func) for name, func in filters.items()})
         self.filters[LOOP_FILTER] = _loop
 
     def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
