@@ -496,6 +496,9 @@ HUGE_STEPS = {
     "prozent-felder": "{% set a = 'x' * 9000000 %}{{ ('%(a)s' * 20) % {'a': a} }}",
     "prozent-argumente": "{% set a = 'x' * 9000000 %}{{ '%s%s%s%s%s%s' % (a, a, a, a, a, a) }}",
     "format-filter-felder": "{% set a = 'x' * 9000000 %}{{ ('%(a)s' * 6) | format(a=a) }}",
+    # textwrap copies the rest of a long word at every line: hours for ("a" * 9000000) | wordwrap(1)
+    "wordwrap-langes-wort": "{{ ('a' * 400000) | wordwrap(1) }}",
+    "wordwrap-umbruch": "{{ ('a ' * 100000) | wordwrap(1, wrapstring='x' * 1000) }}",
 }
 
 

@@ -453,6 +453,8 @@ def _filter_check(name: str, value: Any, args: tuple[Any, ...], kwargs: dict[str
             _chars(len(value) + (value.count("\n") + 1) * len(width))
     elif name == "replace" and len(args) >= 2:
         _replace(value, args[0], args[1])
+    elif name == "wordwrap" and isinstance(value, str):
+        _wordwrap(value, args, kwargs)
     elif name == "join" and not isinstance(value, str):
         value = list(value)
         separator = args[0] if args else kwargs.get("d", "")
@@ -470,6 +472,33 @@ def _filter_check(name: str, value: Any, args: tuple[Any, ...], kwargs: dict[str
                 f"{german_number(len(value))} Listen mit sum zusammengefügt, Grenze MAX_TEMPLATE_CHARS"
             )
     return value
+
+
+#: Characters `wordwrap` may copy while it breaks long words: Python's `textwrap` copies the rest of a word at
+#: every line it breaks off, so `("a" * 9000000) | wordwrap(1)` copied 4 * 10**13 characters, for hours.
+_MAX_WRAP_COPIES = MAX_TEMPLATE_CHARS * 1000
+
+
+def _wordwrap(text: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    """Refuse `wordwrap` (width, break_long_words, wrapstring, …) that would copy long words for ever, or put in
+    its line break too often."""
+    given = dict(zip(("width", "break_long_words", "wrapstring"), args, strict=False)) | kwargs
+    width, breaking, wrapstring = (
+        given.get("width", 79),
+        given.get("break_long_words", True),
+        given.get("wrapstring"),
+    )
+    if not isinstance(width, int) or width < 1:
+        return  # textwrap's own error
+    if isinstance(wrapstring, str):
+        _chars(len(text) + (len(text) // width + text.count("\n") + 1) * len(wrapstring))
+    if breaking:
+        words = [m.end() - m.start() for m in re.finditer(rf"\S{{{width + 1},}}", text)]
+        if sum(length * length for length in words) // (2 * width) > _MAX_WRAP_COPIES:
+            raise BudgetExceeded(
+                f"wordwrap bräche ein Wort von {german_number(max(words))} Zeichen in Zeilen zu {width} Zeichen "
+                "um; das dauerte zu lange"
+            )
 
 
 #: Filters `_filter_check` looks at besides `_WIDTH_FILTERS`.
