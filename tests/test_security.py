@@ -13,6 +13,7 @@ import time
 import tracemalloc
 import zlib
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -1144,6 +1145,56 @@ def test_the_key_is_made_once_readable_by_the_user_alone(
         assert code == 0 and expected in err
     key = tmp_path / "cache" / "vsp" / "record.key"
     assert stat.S_IMODE(key.stat().st_mode) == 0o600 and key.stat().st_size == 32
+
+
+class _Planted:
+    """What a repository could commit as a compiled template: Jinja unpickles a cache file's first bytes."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (os.mkdir, (str(self.marker),))
+
+
+@pytest.mark.parametrize("key", ["vsp", "gepflanzt"])
+def test_compiled_templates_a_checkout_brought_into_the_cache_folder_are_not_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, key: str
+) -> None:
+    # XDG_CACHE_HOME inside the checkout (a CI job caching its work folder): the checkout's files are the user's
+    # and only the user may write them, as vsp's own. Before the fix, a planted jinja-….cache ran its code.
+    import hmac
+    import pickle
+
+    from jinja2.bccache import bc_magic
+
+    from vsp_cli import templating
+
+    cache = tmp_path / "repo" / ".cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    statement = api.load(SEED)
+    templating._cached_environment.cache_clear()
+    expected = api.render_markdown(statement, RenderSettings())
+    files = sorted((cache / "vsp").glob("jinja-*.cache"))
+    assert files
+    marker = tmp_path / "GEKAPERT"
+    planted = bc_magic + pickle.dumps(_Planted(marker), 2)
+    if key == "gepflanzt":  # a key of the repository's own, and the files signed with it
+        from vsp_cli import fileio
+
+        (cache / "vsp" / fileio.KEY_NAME).write_bytes(bytes(32))
+        (cache / "vsp" / fileio.KEY_NAME).chmod(0o644)
+        planted = hmac.new(bytes(32), planted, hashlib.sha256).digest() + planted
+        fileio._key_in.cache_clear()  # read again, as by the next run
+    for file in files:
+        file.write_bytes(planted)
+        file.chmod(0o644)
+    try:
+        templating._cached_environment.cache_clear()
+        assert api.render_markdown(statement, RenderSettings()) == expected
+    finally:
+        templating._cached_environment.cache_clear()
+    assert not marker.exists()
 
 
 def test_without_a_writable_cache_everything_is_rendered_and_nothing_breaks(
