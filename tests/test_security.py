@@ -252,6 +252,25 @@ def test_a_named_pipe_in_the_template_folder_is_refused_at_once(tmp_path: Path) 
     assert (diagnostic.code, diagnostic.file) == ("template-not-a-file", str(folder / "statement.md.j2"))
 
 
+@pytest.mark.parametrize("tree", ["leere-ordner", "versteckte-dateien"])
+def test_a_template_folder_of_many_empty_folders_or_hidden_files_is_refused_at_once(
+    tmp_path: Path, tree: str
+) -> None:
+    # Such a tree holds no template, but was listed in full again for every statement (20,000 folders: 1.5 s
+    # each time), and the 1,000 files of MAX_TEMPLATE_FILES never reached.
+    folder = _template_folder(tmp_path, "Kopf\n")
+    for i in range(1200):
+        if tree == "leere-ordner":
+            (folder / f"d{i}").mkdir()
+            (folder / f"d{i}" / ".keep").touch()
+        else:
+            (folder / f".h{i}").touch()
+    with pytest.raises(TemplateError) as caught:
+        api.render_markdown(api.load(SEED), RenderSettings(template_dir=folder))
+    problem = caught.value.diagnostics[0]
+    assert problem.code == "template-error" and "MAX_TEMPLATE_FILES" in problem.message
+
+
 def test_a_template_read_is_bounded_by_the_size_found(tmp_path: Path) -> None:
     """A /proc file says size 0 and yields text; a file may grow while it is read: neither is used."""
     folder = tmp_path / "vorlagen"

@@ -56,6 +56,7 @@ def walk(
     within: Path | None = None,
     outside: list[Path] | None = None,
     limit: int = -1,
+    stopped: list[Path] | None = None,
 ) -> list[Path]:
     """The files below `folder` in the order of `os.walk` (a folder's files, then each subfolder's, sorted);
     hidden files and folders and the folders in `skip` are left out.
@@ -64,13 +65,16 @@ def walk(
     only if asked (in a statement folder a link to / would search the whole disk), each real folder once, told
     apart by device and inode, so a link loop ends; with `within` (a resolved folder), only those that lead to
     a folder inside it, the others are added to `outside`. Folders that cannot be listed are passed over, and
-    added to `unreadable`. With `limit`, the walk stops once it has found more than `limit` files.
+    added to `unreadable`. With `limit`, the walk stops once it has looked at more than `limit` names (files,
+    folders and hidden ones alike: a tree of empty or hidden folders costs as much to list as one of files), and
+    adds the folder it was listing to `stopped`.
     """
     skipped = {_identity(p) for p in skip} - {None}
     found: list[Path] = []
     visited: set[tuple[int, int] | None] = set()
     stack = [folder]
-    while stack and not 0 <= limit < len(found):
+    seen = 0  # names looked at, for `limit`
+    while stack:
         root = stack.pop()
         identity = _identity(root)
         if identity is None:
@@ -87,9 +91,16 @@ def walk(
         visited.add(identity)
         try:
             with os.scandir(root) as scan:
-                entries = sorted(
-                    (entry.name, _kind(entry, follow_links)) for entry in scan if not _is_hidden(entry.name)
-                )
+                entries = []
+                for entry in scan:
+                    seen += 1
+                    if 0 <= limit < seen:
+                        if stopped is not None:
+                            stopped.append(root)
+                        return found
+                    if not _is_hidden(entry.name):
+                        entries.append((entry.name, _kind(entry, follow_links)))
+                entries.sort()
         except OSError:
             if unreadable is not None:
                 unreadable.append(root)
