@@ -425,7 +425,9 @@ _PADDING = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs"})
 def _call_check(obj: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
     """Check a call of a text's method before it runs; the arguments to pass on (a `join` gets a list)."""
     owner = getattr(obj, "__self__", None)
-    for value in (owner, *args, *kwargs.values()):  # `list.index(x)`, `dict(pairs)`, `loop.changed(x)`
+    # `list.index(x)` compares `x` with the list's items, `dict(pairs)` hashes keys, `loop.changed(x)` compares;
+    # a mapping's own methods (`statement.get(k)`) hash only their arguments: the statement is not walked
+    for value in (owner if isinstance(owner, list | tuple) else None, *args, *kwargs.values()):
         compared(value)
     if not isinstance(owner, str):
         return args
