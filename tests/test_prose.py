@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import zlib
 from collections.abc import Iterator
 from html.entities import html5
 from pathlib import Path
@@ -688,6 +689,25 @@ def test_a_cache_file_someone_else_could_have_written_is_not_believed(
     link = cache_file.with_name("link.txt")
     link.symlink_to(cache_file)
     assert hyphenation._read_cache(link, key) is None
+
+
+def test_a_table_a_checkout_brought_into_the_cache_folder_is_not_believed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A checkout's files are the user's, 0644 like vsp's own would pass: with `XDG_CACHE_HOME` inside it, a
+    planted table with the right name and checksum changed the hyphenation of every output."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    path, key = hyphenation._dictionary()
+    built = hyphenation._build_text(path)
+    assert built is not None
+    cache_file = hyphenation.cache_dir() / hyphenation.cache_name()
+    cache_file.parent.mkdir(parents=True)
+    body = built.replace("\n", "\nx", 1).encode("utf-8")  # another table, with its own right checksum
+    cache_file.write_bytes(f"{key} crc={zlib.crc32(body):08x}\n".encode() + body)
+    cache_file.chmod(0o644)
+    assert hyphenation._read_cache(cache_file, key) is None
+    hyphenation._write_cache(cache_file, key, built)  # vsp's own is believed
+    assert hyphenation._read_cache(cache_file, key) == built
 
 
 def test_unwritable_cache_folder_is_no_error(tmp_path: Path) -> None:

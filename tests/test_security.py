@@ -13,6 +13,7 @@ import time
 import tracemalloc
 import zlib
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,7 +25,7 @@ from vsp_cli.config import discovery as config_discovery
 from vsp_cli.config import load_config
 from vsp_cli.diagnostics import Diagnostic, quote, quote_path
 from vsp_cli.errors import ConfigError, TemplateError
-from vsp_cli.limits import MAX_TEMPLATE_MEMORY, QUOTE_LIMIT
+from vsp_cli.limits import MAX_TEMPLATE_MEMORY, MAX_TEMPLATE_SECONDS, QUOTE_LIMIT
 from vsp_cli.mdlinks import safe_target
 from vsp_cli.model import Statement
 from vsp_cli.settings import RenderSettings
@@ -249,6 +250,25 @@ def test_a_named_pipe_in_the_template_folder_is_refused_at_once(tmp_path: Path) 
     diagnostic = _template_error(folder)
     assert time.monotonic() - started < 5
     assert (diagnostic.code, diagnostic.file) == ("template-not-a-file", str(folder / "statement.md.j2"))
+
+
+@pytest.mark.parametrize("tree", ["leere-ordner", "versteckte-dateien"])
+def test_a_template_folder_of_many_empty_folders_or_hidden_files_is_refused_at_once(
+    tmp_path: Path, tree: str
+) -> None:
+    # Such a tree holds no template, but was listed in full again for every statement (20,000 folders: 1.5 s
+    # each time), and the 1,000 files of MAX_TEMPLATE_FILES never reached.
+    folder = _template_folder(tmp_path, "Kopf\n")
+    for i in range(1200):
+        if tree == "leere-ordner":
+            (folder / f"d{i}").mkdir()
+            (folder / f"d{i}" / ".keep").touch()
+        else:
+            (folder / f".h{i}").touch()
+    with pytest.raises(TemplateError) as caught:
+        api.render_markdown(api.load(SEED), RenderSettings(template_dir=folder))
+    problem = caught.value.diagnostics[0]
+    assert problem.code == "template-error" and "MAX_TEMPLATE_FILES" in problem.message
 
 
 def test_a_template_read_is_bounded_by_the_size_found(tmp_path: Path) -> None:
@@ -496,6 +516,9 @@ HUGE_STEPS = {
     "prozent-felder": "{% set a = 'x' * 9000000 %}{{ ('%(a)s' * 20) % {'a': a} }}",
     "prozent-argumente": "{% set a = 'x' * 9000000 %}{{ '%s%s%s%s%s%s' % (a, a, a, a, a, a) }}",
     "format-filter-felder": "{% set a = 'x' * 9000000 %}{{ ('%(a)s' * 6) | format(a=a) }}",
+    # textwrap copies the rest of a long word at every line: hours for ("a" * 9000000) | wordwrap(1)
+    "wordwrap-langes-wort": "{{ ('a' * 400000) | wordwrap(1) }}",
+    "wordwrap-umbruch": "{{ ('a ' * 100000) | wordwrap(1, wrapstring='x' * 1000) }}",
 }
 
 
@@ -518,6 +541,121 @@ def test_a_step_that_would_make_a_huge_value_is_refused_before_it_runs(tmp_path:
     assert time.process_time() - started < 1
 
 
+#: Two lists of 2**27 items in a few hundred bytes (each holds the one before twice), then one step that compares
+#: or hashes them item by item: seconds each before the fix (and for ever with a few more doublings).
+_SHARED = (
+    "{% set ns = namespace(a=[1], b=[1], t=(1,)) %}{% for i in range(27) %}"
+    "{% set ns.a = [ns.a, ns.a] %}{% set ns.b = [ns.b, ns.b] %}{% set ns.t = (ns.t, ns.t) %}{% endfor %}"
+)
+HUGE_COMPARISONS = {
+    "gleich": "{{ ns.a == ns.b }}",
+    "kleiner-kette": "{{ 1 < 2 < [ns.a] < [ns.b] }}",
+    "in": "{{ ns.b in [1, ns.a] }}",
+    "test-eq": "{{ ns.a is eq ns.b }}",
+    "select-equalto": "{{ [ns.a] | select('equalto', ns.b) | list | length }}",
+    "sort": "{{ [ns.a, ns.b] | sort | length }}",
+    "schluessel": "{{ {ns.t: 1} | length }}",
+    "index": "{{ {1: 2}[ns.t] }}",
+    "methode": "{{ [ns.a].index(ns.b) }}",
+    "loop-changed": "{% for x in [1, 2] %}{{ loop.changed(ns.t) }}{% endfor %}",
+    # one long text many times: put in lower case, or compared, at every place (hours for a million places)
+    "unique-langer-text": "{% set s = 'A' * 9000000 %}{{ ([s] * 300) | unique | list | length }}",
+    "min-langer-text": "{% set s = 'A' * 9000000 %}{{ ([s] * 300) | min | length }}",
+    "gleich-langer-text": "{% set s = 'A' * 9000000 %}{{ [s] * 300 == [s ~ ''] * 300 }}",
+}
+
+
+@pytest.mark.parametrize("source", HUGE_COMPARISONS.values(), ids=list(HUGE_COMPARISONS))
+def test_comparing_or_hashing_a_value_that_holds_another_many_times_is_refused(
+    tmp_path: Path, source: str
+) -> None:
+    folder = _template_folder(tmp_path, "Kopf\n" + _SHARED + source)
+    statement = api.load(SEED)
+    started = time.process_time()
+    with pytest.raises(TemplateError) as caught:
+        api.render_markdown(statement, RenderSettings(template_dir=folder))
+    problem = caught.value.diagnostics[0]
+    assert problem.code == "template-budget", problem.message
+    assert "ein Vergleich über" in problem.message
+    assert time.process_time() - started < MAX_TEMPLATE_SECONDS
+
+
+def test_comparisons_and_keys_of_ordinary_values_still_work(tmp_path: Path) -> None:
+    source = (
+        "{{ [1, 2] == [1, 2] }} {{ 1 < 2 < 3 }} {{ {'a': 1, (1, 2): 3}[(1, 2)] }} {{ 'a' in 'abc' }} "
+        "{{ [3, 1, 2] | sort }} {{ 2 is in [1, 2] }} {{ statement.betreff in [statement.betreff] }}\n"
+    )
+    folder = _template_folder(tmp_path, source)
+    text = api.render_markdown(api.load(SEED), RenderSettings(template_dir=folder))
+    assert text == "True True 3 True [1, 2, 3] True True\n"
+
+
+#: One step of the template that reads attributes and items without end: `ns.a = [ns]` leads back to `ns`, and a
+#: filter's attribute path or a format field follows it as far as it is written (about 10 s each before the fix,
+#: hours for a longer list).
+LONG_PATHS = {
+    "map-attribute": '{% set p = "a.0." * 50000 ~ "a" %}{{ ([ns] * 50) | map(attribute=p) | list | length }}',
+    "sort-attribute": '{% set p = "a.0." * 50000 ~ "a" %}{{ ([ns] * 50) | sort(attribute=p) | length }}',
+    "format-feld": '{% set f = "{0" ~ ".a[0]" * 500000 ~ "}" %}{{ f.format(ns) ~ f.format(ns) | length }}',
+}
+
+
+@pytest.mark.parametrize("source", LONG_PATHS.values(), ids=list(LONG_PATHS))
+def test_a_long_path_of_attributes_in_one_step_stays_within_the_budget(tmp_path: Path, source: str) -> None:
+    folder = _template_folder(tmp_path, "Kopf\n{% set ns = namespace(a=1) %}{% set ns.a = [ns] %}" + source)
+    started = time.process_time()
+    with pytest.raises(TemplateError) as caught:
+        api.render_markdown(api.load(SEED), RenderSettings(template_dir=folder))
+    problem = caught.value.diagnostics[0]
+    assert problem.code == "template-budget", problem.message
+    assert "MAX_TEMPLATE_SECONDS" in problem.message
+    assert time.process_time() - started < MAX_TEMPLATE_SECONDS + 1
+
+
+#: vsp's own filters on a text the template made: no statement's limits bound it (8 s each before the fix, minutes
+#: at 10,000,000 characters).
+SLOW_TO_PARSE = {
+    "autolinks": '{{ ("<http://a> " * 50000) | prose | length }}',
+    "html": '{{ ("<a>" * 200000) | prose | length }}',
+    "referenzen": '{{ ("[a]: <" * 200000) | prose | length }}',
+}
+
+
+@pytest.mark.parametrize("source", SLOW_TO_PARSE.values(), ids=list(SLOW_TO_PARSE))
+def test_prose_on_a_text_the_template_made_stays_within_the_budget(tmp_path: Path, source: str) -> None:
+    folder = _template_folder(tmp_path, "Kopf\n" + source)
+    statement = api.load(SEED)
+    api.render_markdown(statement, RenderSettings())  # parsers built and warm: only the filter is measured
+    started = time.process_time()
+    with pytest.raises(TemplateError) as caught:
+        api.render_markdown(statement, RenderSettings(template_dir=folder))
+    problem = caught.value.diagnostics[0]
+    assert problem.code == "template-budget", problem.message
+    assert "MAX_TEMPLATE_SECONDS" in problem.message
+    assert time.process_time() - started < MAX_TEMPLATE_SECONDS + 1
+
+
+#: Values no limit on texts measured: bytes, and `translate`'s output (20 MB each, twice MAX_TEMPLATE_CHARS;
+#: with `--watch`, where no memory cap is set, `.ljust(10**11)` took all memory).
+UNMEASURED = {
+    "encode-ljust": ("encode", '{{ "a".encode().ljust(20000000) | length }}'),
+    "encode-mal": ("encode", '{{ ("a".encode() * 20000000) | length }}'),
+    "to-bytes": ("to_bytes", '{{ (1).to_bytes(20000000, "big") | length }}'),
+    "translate": ("translate", '{{ ("a" * 100000).translate({97: "b" * 200}) | length }}'),
+}
+
+
+@pytest.mark.parametrize(("name", "source"), UNMEASURED.values(), ids=list(UNMEASURED))
+def test_methods_whose_result_no_limit_measures_are_refused(tmp_path: Path, name: str, source: str) -> None:
+    folder = _template_folder(tmp_path, "Kopf\n" + source)
+    with pytest.raises(TemplateError) as caught:
+        api.render_markdown(api.load(SEED), RenderSettings(template_dir=folder))
+    problem = caught.value.diagnostics[0]
+    assert problem.code == "template-error", problem.message
+    assert f"Zugriff auf „{name}“ nicht erlaubt" in problem.message
+    assert problem.span.line == 1  # the line after "Kopf"
+
+
 #: Templates that keep many values alive at once, each within the limits: gigabytes before the fix.
 MANY_VALUES = {
     "liste-als-text": "{% set a = 'x' * 9000000 %}{{ ([a] * 200) | string | length }}",
@@ -536,6 +674,46 @@ except TemplateError as exc:
     print(exc.diagnostics[0].code)
 print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
 """
+
+
+#: Fills the memory cap with small values, kept alive past the cap's end, as markdown-it's tokens were when a
+#: template sent `"<a>" * 1000000` through `prose`.
+_FILLED_PROBE = """
+import resource
+from vsp_cli.sandbox import memory_cap
+before = resource.getrlimit(resource.RLIMIT_AS)
+node = None
+try:
+    with memory_cap():
+        while True:
+            node = (node, object())
+except MemoryError:
+    pass
+restored = resource.getrlimit(resource.RLIMIT_AS) == before
+del node
+print(restored)
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="the memory cap needs Linux")
+def test_the_memory_cap_is_lifted_even_when_not_a_byte_is_left() -> None:
+    # Before the fix, lifting it needed a new tuple, which could not be made: the cap stayed, and every later
+    # allocation of the process failed (a traceback of MemoryErrors, and no other statement rendered).
+    import resource
+
+    def guard() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (3_000_000_000, resource.getrlimit(resource.RLIMIT_AS)[1]))
+
+    done = subprocess.run(
+        [sys.executable, "-c", _FILLED_PROBE],
+        capture_output=True,
+        text=True,
+        preexec_fn=guard,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["True"]
 
 
 @pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="the memory cap needs Linux")
@@ -986,6 +1164,56 @@ def test_the_key_is_made_once_readable_by_the_user_alone(
         assert code == 0 and expected in err
     key = tmp_path / "cache" / "vsp" / "record.key"
     assert stat.S_IMODE(key.stat().st_mode) == 0o600 and key.stat().st_size == 32
+
+
+class _Planted:
+    """What a repository could commit as a compiled template: Jinja unpickles a cache file's first bytes."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (os.mkdir, (str(self.marker),))
+
+
+@pytest.mark.parametrize("key", ["vsp", "gepflanzt"])
+def test_compiled_templates_a_checkout_brought_into_the_cache_folder_are_not_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, key: str
+) -> None:
+    # XDG_CACHE_HOME inside the checkout (a CI job caching its work folder): the checkout's files are the user's
+    # and only the user may write them, as vsp's own. Before the fix, a planted jinja-….cache ran its code.
+    import hmac
+    import pickle
+
+    from jinja2.bccache import bc_magic
+
+    from vsp_cli import templating
+
+    cache = tmp_path / "repo" / ".cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    statement = api.load(SEED)
+    templating._cached_environment.cache_clear()
+    expected = api.render_markdown(statement, RenderSettings())
+    files = sorted((cache / "vsp").glob("jinja-*.cache"))
+    assert files
+    marker = tmp_path / "GEKAPERT"
+    planted = bc_magic + pickle.dumps(_Planted(marker), 2)
+    if key == "gepflanzt":  # a key of the repository's own, and the files signed with it
+        from vsp_cli import fileio
+
+        (cache / "vsp" / fileio.KEY_NAME).write_bytes(bytes(32))
+        (cache / "vsp" / fileio.KEY_NAME).chmod(0o644)
+        planted = hmac.new(bytes(32), planted, hashlib.sha256).digest() + planted
+        fileio._key_in.cache_clear()  # read again, as by the next run
+    for file in files:
+        file.write_bytes(planted)
+        file.chmod(0o644)
+    try:
+        templating._cached_environment.cache_clear()
+        assert api.render_markdown(statement, RenderSettings()) == expected
+    finally:
+        templating._cached_environment.cache_clear()
+    assert not marker.exists()
 
 
 def test_without_a_writable_cache_everything_is_rendered_and_nothing_breaks(

@@ -8,6 +8,8 @@ targets become clickable (`prose.SAFE_SCHEMES`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextvars import ContextVar
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +19,31 @@ if TYPE_CHECKING:
     from markdown_it import MarkdownIt
 
 EXTENSIONS = ["table", "strikethrough"]
+
+#: Called at every block and inline position the parsers look at, while set: the budget step of a template
+#: (`sandbox`) that sends a text of its own through `prose`. A statement's fields are bounded before they are
+#: parsed (`rules`); a template's text is not, and 10,000,000 characters of `<http://a> ` took minutes to parse.
+STEP: ContextVar[Callable[[], None] | None] = ContextVar("vsp_parse_step", default=None)
+
+
+def _inline_step(state: Any, silent: bool) -> bool:
+    step = STEP.get()
+    if step is not None:
+        step()
+    return False  # never a token: the parse is the same
+
+
+def _block_step(state: Any, start: int, end: int, silent: bool) -> bool:
+    return _inline_step(state, silent)
+
+
+def stepped(parser: MarkdownIt) -> MarkdownIt:
+    """`parser`, calling `STEP` (if set) before its rules at every position."""
+    parser.block.ruler.before(
+        "table", "vsp_step", _block_step, {"alt": ["paragraph", "reference", "blockquote", "list"]}
+    )
+    parser.inline.ruler.before("text", "vsp_step", _inline_step)
+    return parser
 
 
 def _any_target(url: str) -> bool:
@@ -30,7 +57,7 @@ def prose_parser() -> MarkdownIt:
 
     parser = MarkdownIt("commonmark", {"html": False, "maxNesting": MAX_PARSER_NESTING}).enable(EXTENSIONS)
     parser.validateLink = _any_target  # type: ignore[method-assign]
-    return parser
+    return stepped(parser)
 
 
 @cache
@@ -40,7 +67,7 @@ def github_parser() -> MarkdownIt:
 
     parser = MarkdownIt("commonmark", {"maxNesting": MAX_PARSER_NESTING}).enable(EXTENSIONS)
     parser.validateLink = _any_target  # type: ignore[method-assign]
-    return parser
+    return stepped(parser)
 
 
 #: Block texts that end like this are followed by a space when joined into one line, others by „; “.

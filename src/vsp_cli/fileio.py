@@ -9,10 +9,13 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
+import hmac
 import itertools
 import os
+import secrets
 import stat
 from collections.abc import Iterable, Iterator, Mapping
+from functools import cache
 from pathlib import Path
 from typing import BinaryIO
 
@@ -53,6 +56,7 @@ def walk(
     within: Path | None = None,
     outside: list[Path] | None = None,
     limit: int = -1,
+    stopped: list[Path] | None = None,
 ) -> list[Path]:
     """The files below `folder` in the order of `os.walk` (a folder's files, then each subfolder's, sorted);
     hidden files and folders and the folders in `skip` are left out.
@@ -61,13 +65,16 @@ def walk(
     only if asked (in a statement folder a link to / would search the whole disk), each real folder once, told
     apart by device and inode, so a link loop ends; with `within` (a resolved folder), only those that lead to
     a folder inside it, the others are added to `outside`. Folders that cannot be listed are passed over, and
-    added to `unreadable`. With `limit`, the walk stops once it has found more than `limit` files.
+    added to `unreadable`. With `limit`, the walk stops once it has looked at more than `limit` names (files,
+    folders and hidden ones alike: a tree of empty or hidden folders costs as much to list as one of files), and
+    adds the folder it was listing to `stopped`.
     """
     skipped = {_identity(p) for p in skip} - {None}
     found: list[Path] = []
     visited: set[tuple[int, int] | None] = set()
     stack = [folder]
-    while stack and not 0 <= limit < len(found):
+    seen = 0  # names looked at, for `limit`
+    while stack:
         root = stack.pop()
         identity = _identity(root)
         if identity is None:
@@ -84,9 +91,16 @@ def walk(
         visited.add(identity)
         try:
             with os.scandir(root) as scan:
-                entries = sorted(
-                    (entry.name, _kind(entry, follow_links)) for entry in scan if not _is_hidden(entry.name)
-                )
+                entries = []
+                for entry in scan:
+                    seen += 1
+                    if 0 <= limit < seen:
+                        if stopped is not None:
+                            stopped.append(root)
+                        return found
+                    if not _is_hidden(entry.name):
+                        entries.append((entry.name, _kind(entry, follow_links)))
+                entries.sort()
         except OSError:
             if unreadable is not None:
                 unreadable.append(root)
@@ -180,6 +194,69 @@ def read_private(path: Path, limit: int, *, secret: bool = False) -> bytes | Non
     except OSError:
         return None
     return data if len(data) <= limit else None
+
+
+#: This machine's secret in the cache folder: the MACs of the build record and of the cached compiled templates.
+KEY_NAME = "record.key"
+_KEY_BYTES = 32
+
+
+def cache_key() -> bytes | None:
+    """This machine's key for the MACs (made on first use), or None if the cache folder cannot hold one.
+
+    A file in the cache folder that only the user may write can still come from a repository: a checkout made
+    by the user has such files, and `XDG_CACHE_HOME` in a CI job may lie inside it. Such a file is believed only
+    with a MAC made with this key, which a repository cannot plant (git checks out no file readable by its owner
+    alone) and cannot know."""
+    try:
+        folder = cache_dir()
+    except RuntimeError:  # no home folder to be found
+        return None
+    return _key_in(str(folder))
+
+
+def signed(key: bytes, data: bytes) -> bytes:
+    """`data` with its MAC made with `key` in front (see `cache_key`)."""
+    return hmac.new(key, data, hashlib.sha256).digest() + data
+
+
+def unsigned(key: bytes, data: bytes) -> bytes | None:
+    """The data `signed` put after its MAC, if the MAC is right; else None."""
+    mac, body = data[: hashlib.sha256().digest_size], data[hashlib.sha256().digest_size :]
+    return body if hmac.compare_digest(mac, hmac.new(key, body, hashlib.sha256).digest()) else None
+
+
+@cache
+def _key_in(folder: str) -> bytes | None:
+    path = Path(folder, KEY_NAME)
+    key = _read_key(path)
+    if key is None and not os.path.lexists(path):
+        key = _made_key(path)
+    return key
+
+
+def _read_key(path: Path) -> bytes | None:
+    """The key in `path`, if it is one: a regular file of the user's (no link), readable by nobody else."""
+    key = read_private(path, _KEY_BYTES, secret=True)
+    return key if key is not None and len(key) == _KEY_BYTES else None
+
+
+def _made_key(path: Path) -> bytes | None:
+    """A new key in `path`, made atomically (mode 0600); the one another process made first wins."""
+    temporary = path.with_name(f".{KEY_NAME}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+        with os.fdopen(os.open(temporary, flags, 0o600), "wb") as fh:
+            fh.write(secrets.token_bytes(_KEY_BYTES))
+        with contextlib.suppress(FileExistsError):
+            os.link(temporary, path)
+    except OSError:
+        return None
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+    return _read_key(path)
 
 
 #: How much of a file `digest_regular` holds at a time.

@@ -40,7 +40,7 @@ from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
 
-from .fileio import cache_dir, read_private, write_atomic
+from .fileio import cache_dir, cache_key, read_private, signed, unsigned, write_atomic
 from .limits import MAX_CACHE_BYTES, MAX_WORD
 
 #: The pyphen dictionary used for German.
@@ -579,9 +579,13 @@ def _build_text(path: Path) -> str | None:
 
 
 def _read_cache(file: Path, key: str) -> str | None:
-    """The cached table, or None if there is none or it is not one: not the user's own file (`read_private`), or
-    not a table of this layout and dictionary."""
-    data = read_private(file, MAX_CACHE_BYTES)
+    """The cached table, or None if there is none or it is not one: not the user's own file (`read_private`),
+    without the MAC of this machine's key (`fileio.cache_key`: a checkout's files are the user's too, and a
+    table a repository planted changed the hyphenation of every output), or not a table
+    of this layout and dictionary."""
+    secret = cache_key()
+    data = read_private(file, MAX_CACHE_BYTES) if secret is not None else None
+    data = unsigned(secret, data) if secret is not None and data is not None else None
     if data is None:
         return None
     header, sep, body = data.partition(b"\n")
@@ -598,10 +602,13 @@ def _read_cache(file: Path, key: str) -> str | None:
 
 def _write_cache(file: Path, key: str, text: str) -> None:
     """Write atomically; a folder that is not writable just means no cache."""
+    secret = cache_key()
+    if secret is None:
+        return
     body = text.encode("utf-8")
     data = f"{key} crc={zlib.crc32(body):08x}\n".encode() + body
     with contextlib.suppress(OSError):
-        write_atomic(file, data, mode=0o600)
+        write_atomic(file, signed(secret, data), mode=0o600)
 
 
 @cache

@@ -90,14 +90,16 @@ MAX_TOML_NESTING = 32
 #: Bytes a template folder may hold: a few templates take kilobytes; a folder of PDFs or a whole repository
 #: named by mistake would be read for every statement.
 MAX_TEMPLATE_BYTES = 10_000_000
-#: Files a template folder may hold: a handful is usual; `/` or a home folder named by mistake is not walked
-#: to its end.
+#: Files and folders a template folder may hold (hidden ones counted, though not read): a handful is usual; `/`
+#: or a home folder named by mistake is not walked to its end, nor a tree of empty folders listed again for every
+#: statement.
 MAX_TEMPLATE_FILES = 1_000
 #: CPU seconds one render of a template may take; a statement's takes well under a millisecond.
 MAX_TEMPLATE_SECONDS = 2.0
 #: Characters one render may produce; also the longest text any step of it may make.
 MAX_TEMPLATE_CHARS = 10_000_000
-#: Longest list a step may make (`[x] * n`, `batch`).
+#: Longest list a step may make (`[x] * n`, `batch`); also the most items a comparison or a hash may look at (a
+#: list held twice counted twice: `[a, a]`, doubled sixty times, is small but has 2**60 items to compare).
 MAX_TEMPLATE_ITEMS = 1_000_000
 #: Widest padding a format or filter may produce (`center`, `"{:>n}"`, `"%*d"`, `indent`).
 MAX_TEMPLATE_WIDTH = 1_000_000

@@ -100,14 +100,14 @@ def _parser() -> MarkdownIt:
     """The renderers' dialect, noting where each link, image and autolink stands."""
     from markdown_it import MarkdownIt
 
-    from .commonmark import _any_target
+    from .commonmark import _any_target, stepped
 
     parser = MarkdownIt("commonmark", {"html": False, "maxNesting": MAX_PARSER_NESTING}).enable(EXTENSIONS)
     parser.validateLink = _any_target  # type: ignore[method-assign]
     for rule in parser.inline.ruler.__rules__:
         if rule.name in ("link", "image", "autolink"):
             parser.inline.ruler.at(rule.name, _recording(rule.fn, rule.name), {"alt": rule.alt})
-    return parser
+    return stepped(parser)
 
 
 #: Rounds of rewriting: a link's text printed as text may complete another link (`[[b]](javascript:)(…)`),

@@ -33,15 +33,17 @@ import os
 import re
 import time
 import types
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, ItemsView, Iterable, Iterator, KeysView, Mapping, Sequence, ValuesView
 from contextvars import ContextVar
 from typing import Any
 
 from jinja2 import nodes
 from jinja2.compiler import CodeGenerator, Frame, optimizeconst
+from jinja2.compiler import operators as compiler_operators
 from jinja2.runtime import Context, Macro
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedFormatter
 
+from .commonmark import STEP
 from .diagnostics import german_number
 from .limits import (
     MAX_TEMPLATE_BITS,
@@ -95,11 +97,12 @@ def memory_cap() -> Iterator[None]:
     if soft != resource.RLIM_INFINITY and soft <= cap:
         yield  # a tighter limit already holds
         return
+    restore = (soft, hard)  # made now: when the cap is reached, not even a tuple can be made
     resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
     try:
         yield
     finally:
-        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+        resource.setrlimit(resource.RLIMIT_AS, restore)
 
 
 class BudgetExceeded(Exception):
@@ -164,6 +167,58 @@ def sized(value: Any) -> Any:
     elif type(value) not in _SMALL:
         return _stable(value)
     return value
+
+
+# --- comparing and hashing --------------------------------------------------------------------------------
+#
+# Python compares lists, tuples and mappings item by item, and hashes a tuple the same way, all in one step that
+# the budget cannot interrupt. A list may hold the same list many times, so a small value can stand for an
+# enormous one: `{% set ns.a = [ns.a, ns.a] %}` sixty times makes a list of 2**60 items in a few hundred bytes,
+# and comparing two of them (`==`, `in`, `sort`, a tuple as a key) ran for ever. Every value a comparison or a
+# hash looks at is walked first, stepping the budget, and refused past `MAX_TEMPLATE_ITEMS` items in all.
+
+#: The values Python compares and hashes item by item.
+_CONTAINERS = (list, tuple, dict, KeysView, ValuesView, ItemsView)
+#: Characters of text a comparison may look at: each text in a list is compared (and, for `sort`, `unique`,
+#: `min` and `max`, first put in lower case) as often as the list holds it: `[a] * 1000000` with a text `a` of
+#: 9,000,000 characters took hours through `unique` or `min`.
+_MAX_COMPARED_CHARS = MAX_TEMPLATE_CHARS * 10
+
+
+def compared(value: Any) -> Any:
+    """`value`, if comparing or hashing it looks at no more than `MAX_TEMPLATE_ITEMS` items and
+    `_MAX_COMPARED_CHARS` characters of text (a list held twice counted twice)."""
+    if not isinstance(value, _CONTAINERS):
+        return value
+    budget = CURRENT.get()
+    count = chars = 0
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if budget is not None:
+            budget.step()
+        children = [*item.keys(), *item.values()] if isinstance(item, Mapping) else item
+        count += len(children)
+        if count > MAX_TEMPLATE_ITEMS:
+            raise BudgetExceeded(
+                f"ein Vergleich über mehr als {german_number(MAX_TEMPLATE_ITEMS)} Einträge (Grenze "
+                "MAX_TEMPLATE_ITEMS); enthält eine Liste sich selbst vielfach?"
+            )
+        chars += sum(len(child) for child in children if isinstance(child, str))
+        if chars > _MAX_COMPARED_CHARS:
+            raise BudgetExceeded(
+                f"ein Vergleich über mehr als {german_number(_MAX_COMPARED_CHARS)} Zeichen (Grenze "
+                "MAX_TEMPLATE_CHARS); enthält eine Liste einen langen Text vielfach?"
+            )
+        stack.extend(child for child in children if isinstance(child, _CONTAINERS))
+    return value
+
+
+#: Filters and tests that compare or hash their values.
+_COMPARING_FILTERS = frozenset({"sort", "unique", "min", "max", "dictsort", "groupby"})
+_COMPARING_TESTS = frozenset(
+    {"in", "==", "eq", "equalto", "!=", "ne", ">", "gt", "greaterthan", ">=", "ge", "<", "lt", "lessthan", "<=", "le"}
+)  # fmt: skip
 
 
 # --- the same text for the same input -----------------------------------------------------------------------
@@ -359,6 +414,10 @@ def _binop_check(operator: str, left: Any, right: Any) -> None:
         _printf(left, right)
 
 
+#: Methods of texts and numbers whose results the limits cannot measure beforehand, refused: bytes, which no limit
+#: on texts sees (`"a".encode().ljust(10**11)`, `(1).to_bytes(10**11)` took all memory where the cap is not
+#: set), and `translate`, whose table may put a long text in for every character.
+_UNMEASURED = frozenset({"encode", "to_bytes", "translate"})
 #: Methods of a text that pad to a width given as argument.
 _PADDING = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs"})
 
@@ -366,6 +425,10 @@ _PADDING = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs"})
 def _call_check(obj: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
     """Check a call of a text's method before it runs; the arguments to pass on (a `join` gets a list)."""
     owner = getattr(obj, "__self__", None)
+    # `list.index(x)` compares `x` with the list's items, `dict(pairs)` hashes keys, `loop.changed(x)` compares;
+    # a mapping's own methods (`statement.get(k)`) hash only their arguments: the statement is not walked
+    for value in (owner if isinstance(owner, list | tuple) else None, *args, *kwargs.values()):
+        compared(value)
     if not isinstance(owner, str):
         return args
     name = getattr(obj, "__name__", "")
@@ -402,12 +465,16 @@ def _filter_check(name: str, value: Any, args: tuple[Any, ...], kwargs: dict[str
             _chars(len(value) + (value.count("\n") + 1) * len(width))
     elif name == "replace" and len(args) >= 2:
         _replace(value, args[0], args[1])
+    elif name == "wordwrap" and isinstance(value, str):
+        _wordwrap(value, args, kwargs)
     elif name == "join" and not isinstance(value, str):
         value = list(value)
         separator = args[0] if args else kwargs.get("d", "")
         _join(separator, value)
     elif name == "format" and isinstance(value, str):
         _printf(value, kwargs or args)  # what Jinja's `format` passes to `%`
+    elif name in _COMPARING_FILTERS and not isinstance(value, str):
+        value = compared(value if isinstance(value, Mapping) else list(value))
     elif name == "sum" and not isinstance(value, str):
         # lists added up copy the sum so far at each step: a million short ones took hours
         value = list(value)
@@ -419,8 +486,35 @@ def _filter_check(name: str, value: Any, args: tuple[Any, ...], kwargs: dict[str
     return value
 
 
+#: Characters `wordwrap` may copy while it breaks long words: Python's `textwrap` copies the rest of a word at
+#: every line it breaks off, so `("a" * 9000000) | wordwrap(1)` copied 4 * 10**13 characters, for hours.
+_MAX_WRAP_COPIES = MAX_TEMPLATE_CHARS * 1000
+
+
+def _wordwrap(text: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    """Refuse `wordwrap` (width, break_long_words, wrapstring, …) that would copy long words for ever, or put in
+    its line break too often."""
+    given = dict(zip(("width", "break_long_words", "wrapstring"), args, strict=False)) | kwargs
+    width, breaking, wrapstring = (
+        given.get("width", 79),
+        given.get("break_long_words", True),
+        given.get("wrapstring"),
+    )
+    if not isinstance(width, int) or width < 1:
+        return  # textwrap's own error
+    if isinstance(wrapstring, str):
+        _chars(len(text) + (len(text) // width + text.count("\n") + 1) * len(wrapstring))
+    if breaking:
+        words = [m.end() - m.start() for m in re.finditer(rf"\S{{{width + 1},}}", text)]
+        if sum(length * length for length in words) // (2 * width) > _MAX_WRAP_COPIES:
+            raise BudgetExceeded(
+                f"wordwrap bräche ein Wort von {german_number(max(words))} Zeichen in Zeilen zu {width} Zeichen "
+                "um; das dauerte zu lange"
+            )
+
+
 #: Filters `_filter_check` looks at besides `_WIDTH_FILTERS`.
-_CHECKED_FILTERS = _WIDTH_FILTERS | {"replace", "join", "format", "sum"}
+_CHECKED_FILTERS = _WIDTH_FILTERS | _COMPARING_FILTERS | {"replace", "join", "format", "sum"}
 
 
 def _guarded_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
@@ -450,10 +544,31 @@ def _guarded_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
     return guarded
 
 
-def _guarded_test(func: Any) -> Callable[..., Any]:
+def _own_filter(func: Callable[..., Any]) -> Callable[..., Any]:
+    """One of vsp's own filters, stepping the budget before it and, while it parses Markdown, at every position
+    (`commonmark.STEP`): its time grows with its input, which a template may make 10,000,000 characters long."""
+
+    @functools.wraps(func)  # keeps `jinja_pass_arg`
+    def stepped(*args: Any, **kwargs: Any) -> Any:
+        _step()
+        token = STEP.set(_step)
+        try:
+            return func(*args, **kwargs)
+        finally:
+            STEP.reset(token)
+
+    return stepped
+
+
+def _guarded_test(name: str, func: Any) -> Callable[..., Any]:
+    comparing = name in _COMPARING_TESTS
+
     @functools.wraps(func)
     def guarded(*args: Any, **kwargs: Any) -> Any:
         _step()
+        if comparing:
+            for value in (*args, *kwargs.values()):
+                compared(value)
         return func(*args, **kwargs)
 
     return guarded
@@ -536,6 +651,32 @@ class _CodeGenerator(CodeGenerator):
             self.write(", ")
         self.write("))")
 
+    @optimizeconst
+    def visit_Compare(self, node: nodes.Compare, frame: Frame) -> None:
+        """Every operand of `==`, `<`, `in`, … through `Sandbox.compared`."""
+        self.write("(environment.compared(")
+        self.visit(node.expr, frame)
+        self.write(")")
+        for op in node.ops:
+            self.visit(op, frame)
+        self.write(")")
+
+    def visit_Operand(self, node: nodes.Operand, frame: Frame) -> None:
+        self.write(f" {compiler_operators[node.op]} environment.compared(")
+        self.visit(node.expr, frame)
+        self.write(")")
+
+    def visit_Dict(self, node: nodes.Dict, frame: Frame) -> None:
+        """Every key of a mapping written in a template through `Sandbox.compared`: it is hashed."""
+        self.write("{")
+        for item in node.items:
+            self.write("environment.compared(")
+            self.visit(item.key, frame)
+            self.write("): ")
+            self.visit(item.value, frame)
+            self.write(", ")
+        self.write("}")
+
 
 class Sandbox(ImmutableSandboxedEnvironment):
     """Jinja's immutable sandbox with vsp's budget; nothing random, nothing that reaches beyond the data."""
@@ -548,16 +689,17 @@ class Sandbox(ImmutableSandboxedEnvironment):
         self.globals.pop("lipsum", None)  # random text; `range` is the sandbox's own, at most 100,000 steps
         self.globals["range"] = _stable(self.globals["range"])  # a function: printed with its address
         self._unguarded = {name: func for name, func in self.filters.items() if name != "random"}
-        self.tests = {name: _guarded_test(test) for name, test in self.tests.items()}
+        self.tests = {name: _guarded_test(name, test) for name, test in self.tests.items()}
         self.concat = _bounded_concat  # type: ignore[method-assign]
         self.install_filters({})
 
     def install_filters(self, filters: Mapping[str, Callable[..., Any]]) -> None:
         """Add vsp's own `filters` to Jinja's, which run guarded (`_guarded_filter`). vsp's own take time and
-        memory in proportion to their input, as the tests of `markdown` make sure, and run as they are: a
-        statement's render calls them dozens of times."""
+        memory in proportion to their input, as the tests of `markdown` make sure; they step the budget before
+        they run and while they parse (`_own_filter`), and are not checked otherwise: a statement's render calls
+        them dozens of times."""
         self.filters = {name: _guarded_filter(name, func) for name, func in self._unguarded.items()}
-        self.filters.update(filters)
+        self.filters.update({name: _own_filter(func) for name, func in filters.items()})
         self.filters[LOOP_FILTER] = _loop
 
     def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
@@ -567,8 +709,15 @@ class Sandbox(ImmutableSandboxedEnvironment):
             loop.iter = nodes.Filter(loop.iter, LOOP_FILTER, [], [], None, None, lineno=loop.iter.lineno)
         return tree
 
+    def compared(self, value: Any) -> Any:
+        """An operand of a comparison or a key, if comparing or hashing it is within the budget."""
+        return compared(value)
+
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
         _step()
+        if operator == "-":  # `statement.keys() - other` hashes both
+            compared(left)
+            compared(right)
         _binop_check(operator, left, right)
         return sized(super().call_binop(context, operator, left, right))
 
@@ -580,7 +729,9 @@ class Sandbox(ImmutableSandboxedEnvironment):
         return joined
 
     def getattr(self, obj: Any, attribute: str) -> Any:
-        # no budget step: reading attributes repeatedly takes a loop or a call, which step
+        # A budget step for all but the context's mappings, read hundreds of times a render: a filter's attribute
+        # path (`map(attribute="a.0.a.0…")`, with `ns.a = [ns]`) or a format field (`"{0.a.a…}"`) reads any
+        # number of attributes and items in one step of the template (hours for a list of them).
         obj = unwrapped(obj)
         if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
             # what Jinja does after looking for an attribute that a mapping does not have: the context's
@@ -597,13 +748,20 @@ class Sandbox(ImmutableSandboxedEnvironment):
                         )
                     return value
                 return value if type(value) in _SMALL else sized(value)
+        _step()
         return sized(super().getattr(obj, attribute))
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        if attr in _UNMEASURED and isinstance(obj, str | int):
+            return False
+        return super().is_safe_attribute(obj, attr, value)
 
     def is_safe_callable(self, obj: Any) -> bool:
         return type(obj) is Macro or super().is_safe_callable(obj)  # a template's own macro
 
     def getitem(self, obj: Any, argument: Any) -> Any:
-        return sized(super().getitem(unwrapped(obj), argument))
+        _step()  # see `getattr`
+        return sized(super().getitem(unwrapped(obj), compared(argument)))
 
     def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         _step()

@@ -33,7 +33,7 @@ from jinja2.loaders import split_template_path
 from . import templatefiles
 from .diagnostics import Diagnostic, Severity, Span, shorten
 from .errors import TemplateError
-from .fileio import cache_dir, read_private, write_atomic
+from .fileio import cache_dir, cache_key, read_private, signed, unsigned, write_atomic
 from .limits import MAX_CACHE_BYTES
 from .resources import builtin_templates_dir
 from .sandbox import CURRENT, Budget, BudgetExceeded, Sandbox, memory_cap
@@ -166,8 +166,11 @@ class _BuiltinCodeCache(jinja2.BytecodeCache):
     Only vsp's own templates are kept, never a project's (those run sandboxed and are compiled each run). Jinja
     checks each entry against the template's source; the file name carries vsp's and Jinja's versions and the
     environment's options, which shape the code as well. A file is loaded only if it is a regular file of the
-    user's that nobody else may change (it holds code), of at most `MAX_CACHE_BYTES` (`fileio.read_private`); a cache folder that
-    cannot be written just means compiling again.
+    user's that nobody else may change, of at most `MAX_CACHE_BYTES` (`fileio.read_private`), and carries a MAC
+    made with this machine's key (`fileio.cache_key`): it holds code, and Jinja unpickles its first bytes. A
+    checkout's files pass the first test, and `XDG_CACHE_HOME` in a CI job may lie inside the checkout: a
+    repository that brought `.cache/vsp/jinja-….cache` (the names can be computed anywhere) ran its own code.
+    A cache folder that cannot be written, or holds no key, just means compiling again.
     """
 
     def __init__(self, options: Mapping[str, Any]) -> None:
@@ -188,20 +191,23 @@ class _BuiltinCodeCache(jinja2.BytecodeCache):
         file = self._file(bucket)
         if file is None:
             return
-        data = read_private(file, MAX_CACHE_BYTES)
-        if data is None:
+        key = cache_key()
+        data = read_private(file, MAX_CACHE_BYTES) if key is not None else None
+        code = unsigned(key, data) if key is not None and data is not None else None
+        if code is None:
             return
         try:
-            bucket.bytecode_from_string(data)
+            bucket.bytecode_from_string(code)
         except Exception:  # damaged: compiled again (Jinja resets the bucket itself for most damage)
             bucket.reset()
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         file = self._file(bucket)
-        if file is None:
+        key = cache_key()
+        if file is None or key is None:
             return
         with contextlib.suppress(OSError):
-            write_atomic(file, bucket.bytecode_to_string(), mode=0o600)
+            write_atomic(file, signed(key, bucket.bytecode_to_string()), mode=0o600)
 
 
 def render(env: jinja2.Environment, name: str, context: Mapping[str, Any]) -> str:

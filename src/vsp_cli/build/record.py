@@ -19,25 +19,20 @@ import io
 import json
 import os
 import re
-import secrets
 import stat
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from functools import cache
 from hashlib import sha256
 from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple, cast
 
 from ..diagnostics import Diagnostic, Severity, Span
-from ..fileio import cache_dir, read_private, read_regular, real, write_atomic_pieces
+from ..fileio import cache_key, read_regular, real, write_atomic_pieces
 from ..limits import MAX_OUTPUT_BYTES, MAX_RECORD_BYTES, MAX_RECORD_ENTRIES
 from . import fingerprints
 from .jobs import Job, Outcome, OutcomeStatus, shown_path
 
 RECORD_NAME = ".vsp-build.json"
-#: The key of the MACs, in the cache folder (`fileio.cache_dir`).
-KEY_NAME = "record.key"
-_KEY_BYTES = 32
 
 
 class RecordEntry(NamedTuple):
@@ -180,44 +175,7 @@ def _warnings_from_json(data: Any) -> tuple[Diagnostic, ...] | None:
 
 def record_key() -> bytes | None:
     """This machine's key for the MACs (made on first use), or None if the cache folder cannot hold one."""
-    try:
-        folder = cache_dir()
-    except RuntimeError:  # no home folder to be found
-        return None
-    return _key_in(str(folder))
-
-
-@cache
-def _key_in(folder: str) -> bytes | None:
-    path = Path(folder, KEY_NAME)
-    key = _read_key(path)
-    if key is None and not os.path.lexists(path):
-        key = _made_key(path)
-    return key
-
-
-def _read_key(path: Path) -> bytes | None:
-    """The key in `path`, if it is one: a regular file of the user's (no link), readable by nobody else."""
-    key = read_private(path, _KEY_BYTES, secret=True)
-    return key if key is not None and len(key) == _KEY_BYTES else None
-
-
-def _made_key(path: Path) -> bytes | None:
-    """A new key in `path`, made atomically (mode 0600); the one another process made first wins."""
-    temporary = path.with_name(f".{KEY_NAME}.{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-        with os.fdopen(os.open(temporary, flags, 0o600), "wb") as fh:
-            fh.write(secrets.token_bytes(_KEY_BYTES))
-        with contextlib.suppress(FileExistsError):
-            os.link(temporary, path)
-    except OSError:
-        return None
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-    return _read_key(path)
+    return cache_key()
 
 
 # --- reading and writing ------------------------------------------------------------------------------------
