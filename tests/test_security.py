@@ -741,6 +741,50 @@ def test_a_template_keeping_many_values_alive_ends_within_its_memory(tmp_path: P
     assert int(peak) < MAX_TEMPLATE_MEMORY + 200_000_000
 
 
+#: A build as `--watch` runs it (`isolated`), in a process with a second thread as the watcher's is: prints the
+#: codes of the diagnostics and the main process's peak memory.
+_ISOLATED_PROBE = """
+import _thread, io, resource, sys, time
+from vsp_cli.batch import BatchOptions, execute
+from vsp_cli.report import Report
+release = _thread.allocate_lock()
+release.acquire()
+_thread.start_new_thread(release.acquire, ())
+time.sleep(0.1)
+report = Report(output_format="json", out=io.StringIO(), err=io.StringIO())
+execute(BatchOptions(paths=[sys.argv[1]]), report, isolated=True)
+print(",".join(d.code for d in report.collected) or "-")
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="the memory cap needs Linux")
+def test_watch_renders_even_one_statement_in_a_worker_where_the_memory_cap_holds(tmp_path: Path) -> None:
+    """`--watch` runs the watcher's thread, and a process with two threads sets no memory cap: a save's single
+    statement was rendered there, and a template could take all memory. Now a worker renders it, capped."""
+    import resource
+
+    (tmp_path / "standpunkte").mkdir()
+    shutil.copy(SEED, tmp_path / "standpunkte" / "a.yaml")
+    _template_folder(tmp_path, "Kopf\n" + MANY_VALUES["liste-als-text"])
+    (tmp_path / "vsp.toml").write_text('template_dir = "vorlagen"\nformats = ["md"]\n', encoding="utf-8")
+
+    def guard() -> None:  # without the cap, the probe fails here instead of filling the machine
+        resource.setrlimit(resource.RLIMIT_AS, (3_000_000_000, resource.getrlimit(resource.RLIMIT_AS)[1]))
+
+    done = subprocess.run(
+        [sys.executable, "-c", _ISOLATED_PROBE, str(tmp_path / "standpunkte")],
+        capture_output=True,
+        text=True,
+        preexec_fn=guard,
+        timeout=120,
+        check=True,
+    )
+    codes, peak = done.stdout.split()
+    assert codes == "template-budget"
+    assert int(peak) < 300_000_000  # the main process never held the template's values
+
+
 def test_a_runaway_template_costs_one_statement_not_the_batch(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -278,8 +278,9 @@ def record_outcome(report: Report, outcome: Outcome) -> None:
         report.emit(diagnostics, outcome.source_text, own=str(outcome.job.source))
 
 
-def execute(options: BatchOptions, report: Report) -> None:
-    """Plan and run one build, recording everything in `report`."""
+def execute(options: BatchOptions, report: Report, *, isolated: bool = False) -> None:
+    """Plan and run one build, recording everything in `report`; `isolated`: render in worker processes only
+    (`build.run`)."""
     jobs = plan(options, report)
     if not jobs:
         return
@@ -324,6 +325,7 @@ def execute(options: BatchOptions, report: Report) -> None:
             on_outcome=on_outcome,
             searched=searched,
             keep=False,  # reported as they come: nothing per statement is held once it is done
+            isolated=isolated,
         )
     finally:
         progress.clear()

@@ -83,6 +83,11 @@ def watch_command(options: BatchOptions) -> int:
     """Render, then wait for changes and render again, printing diagnostics instead of stopping."""
     from watchfiles import watch
 
+    # Every statement is rendered in a worker (`isolated`): this process runs the watcher's thread, and a
+    # process with more than one thread can set no memory cap for templates. Loaded here once, the renderers
+    # are in each worker the pool forks, which then starts at once.
+    from . import markdown, pdf  # noqa: F401
+
     def say(line: str) -> None:
         if not options.quiet:
             sys.stderr.write(line + "\n")
@@ -91,7 +96,7 @@ def watch_command(options: BatchOptions) -> int:
     def build() -> None:
         report = Report(output_format=options.output_format, quiet=options.quiet)
         try:
-            execute(options, report)
+            execute(options, report, isolated=True)
         except UsageError as exc:
             sys.stderr.write(command_usage_message(str(exc), "render"))
             return

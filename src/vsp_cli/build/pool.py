@@ -33,7 +33,7 @@ def _warm_up() -> None:
 
     Ctrl+C reaches the workers too; a worker ends quietly (no traceback of its own), and the main process
     reports the interruption. So does SIGTERM, which the pool sends the other workers when one died: they had
-    the main process's handler (`entry._interrupt`), and each printed the traceback of a KeyboardInterrupt.
+    the main process's handler (`interrupts._interrupt`), and each printed the traceback of a KeyboardInterrupt.
     """
     signal.signal(signal.SIGINT, _quit)
     signal.signal(signal.SIGTERM, _quit)
@@ -93,8 +93,13 @@ def run(
     on_outcome: Callable[[Outcome], None] | None = None,
     searched: Sequence[Path] = (),
     keep: bool = True,
+    isolated: bool = False,
 ) -> list[Outcome]:
     """Process all jobs (in a process pool if `workers` > 1 and two or more have work), in input order.
+
+    `isolated`: every statement is rendered in a worker process, a single one too. A process that runs other
+    threads (`--watch`: the watcher's) can set no memory cap for templates (`sandbox.memory_cap`); a worker,
+    forked with one thread, can.
 
     Up-to-date outputs are found here, in the main process, so that a run with nothing to do starts no
     worker and imports no renderer. Each outcome goes to `on_outcome` as soon as its turn comes; the main
@@ -127,7 +132,7 @@ def run(
         if keep:  # a rejected file's text could be a megabyte
             outcomes.append(replace(outcome, source_text=None) if outcome.source_text else outcome)
 
-    runner = _Runner(workers, len(jobs), check)
+    runner = _Runner(workers, len(jobs), check, isolated)
     try:
         for outcome in runner.outcomes(tasks()):
             finish(outcome)
@@ -165,13 +170,15 @@ class _Slot:
 class _Runner:
     """Hands out tasks and yields their outcomes in the jobs' order, with few tasks in flight at a time.
 
-    Tasks with nothing to render are answered here. A single task with work is rendered here too (a save in
-    --watch); a second one starts the workers, which get the tasks in chunks. At most a few chunks per worker
+    Tasks with nothing to render are answered here. A single task with work is rendered here too, unless
+    `isolated`; a second one starts the workers, which get the tasks in chunks. At most a few chunks per worker
     are waiting, so the main process never holds more than those, however many statements there are.
     """
 
-    def __init__(self, workers: int, total: int, check: bool) -> None:
-        self.workers, self.total, self.check = workers, total, check
+    def __init__(self, workers: int, total: int, check: bool, isolated: bool = False) -> None:
+        self.workers, self.total, self.check, self.isolated = workers, total, check, isolated
+        #: The task with work that starts the workers: the second, or the first when `isolated`.
+        self._pool_from = 1 if isolated else 2
         self.pool: ProcessPoolExecutor | None = None
         self.chunk = max(1, min(8, total // (max(workers, 1) * 8)))
         self.limit = max(workers, 1) * self.chunk * 4
@@ -182,7 +189,7 @@ class _Runner:
         self.pids: list[int] = []
 
     def outcomes(self, tasks: Iterator[work.Task]) -> Iterator[Outcome]:
-        if self.workers <= 1:
+        if self.workers <= 1 and not self.isolated:
             for task in tasks:
                 yield work.process(task, check=self.check)
             return
@@ -192,7 +199,7 @@ class _Runner:
             if task.todo:
                 self._unsent.append(slot)
                 self._with_work += 1
-                if self._with_work == 2 and self.pool is None:
+                if self._with_work == self._pool_from and self.pool is None:
                     # the workers load the renderers while the rest of the jobs is prepared
                     self.pool = ProcessPoolExecutor(
                         max_workers=worker_count(self.workers, self.total), initializer=_warm_up
