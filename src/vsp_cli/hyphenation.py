@@ -51,7 +51,7 @@ RIGHT = 3
 #: Shortest part on either side of a compound's joint („Kin-der-ta-ges-stät-te“, not „…tagess-tätte“).
 JOINT = 2
 #: Changes whenever the file layout below changes, so old caches are ignored.
-_FORMAT = "vsp-hyph-7"
+_FORMAT = "vsp-hyph-8"  # 8: the MAC in front
 _MAX_WORD_CACHE = 20_000
 _MAX_MEMO = 200_000
 

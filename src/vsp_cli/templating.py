@@ -177,7 +177,7 @@ class _BuiltinCodeCache(jinja2.BytecodeCache):
         from . import __version__
 
         shaping = sorted((key, repr(value)) for key, value in options.items() if key != "loader")
-        self._salt = f"{__version__} {jinja2.__version__} {shaping}"
+        self._salt = f"signed {__version__} {jinja2.__version__} {shaping}"  # `signed`: the files' layout
 
     def _file(self, bucket: jinja2.bccache.Bucket) -> Path | None:
         try:
