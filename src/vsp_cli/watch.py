@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .batch import WORKER_LOST, BatchOptions, Planner, UsageError, execute
-from .build import WorkerLost
+from .build import WorkerLost, warm_up
 from .diagnostics import escape_controls
 from .errors import ConfigError
 from .fileio import real
@@ -84,9 +84,9 @@ def watch_command(options: BatchOptions) -> int:
     from watchfiles import watch
 
     # Every statement is rendered in a worker (`isolated`): this process runs the watcher's thread, and a
-    # process with more than one thread can set no memory cap for templates. Loaded here once, the renderers
-    # are in each worker the pool forks, which then starts at once.
-    from . import markdown, pdf  # noqa: F401
+    # process with more than one thread can set no memory cap for templates. Loaded here once, the renderers,
+    # fonts and hyphenation patterns are in each worker the pool forks, which then starts at once.
+    warm_up()
 
     def say(line: str) -> None:
         if not options.quiet:

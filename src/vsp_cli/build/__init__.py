@@ -20,7 +20,7 @@ output), `record` (the build record and orphans), `work` (one statement: up to d
 from ..limits import MAX_WORKERS
 from .fingerprints import Fingerprinter, fingerprint
 from .jobs import Job, Outcome, OutcomeStatus, RecordKeys, find_collisions, output_paths, shown_path
-from .pool import WorkerLost, default_jobs, run, worker_count
+from .pool import WorkerLost, default_jobs, run, warm_up, worker_count
 from .record import RECORD_NAME, Entries, RecordEntry, record_key, save_records
 from .work import Task, prepare, process
 
@@ -46,5 +46,6 @@ __all__ = [
     "run",
     "save_records",
     "shown_path",
+    "warm_up",
     "worker_count",
 ]

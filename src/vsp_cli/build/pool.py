@@ -39,7 +39,18 @@ def _warm_up() -> None:
     signal.signal(signal.SIGTERM, _quit)
     if hasattr(signal, "pthread_sigmask"):  # held while the pool forked this worker (`_interrupts_held`)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, _INTERRUPTS)
+    warm_up()
+
+
+def warm_up() -> None:
+    """Load what every render needs, once per process: the renderers, the fonts, the hyphenation patterns. A
+    worker forked from a process that did it starts with them loaded (`--watch`)."""
     from .. import markdown, pdf  # noqa: F401
+    from ..hyphenation import german_hyphenator
+    from ..pdf.styles import register_fonts
+
+    register_fonts()
+    german_hyphenator()
 
 
 def _quit(signum: int, frame: object) -> None:
