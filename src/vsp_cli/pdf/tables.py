@@ -4,6 +4,7 @@ cell by cell (`tagging.TaggedTable`)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 from reportlab.lib.colors import Color
@@ -311,7 +312,34 @@ class Grid(Flowable):
         switches: list[tuple[int, StructElem | None]] | None = None
         entries: list[str] = []
         face: str | None = None
-        shown: Any = None
+        doc, escape = canv._doc, canv._escape
+        font_tail = f"{fp_str(size)} Tf {fp_str(leading)} TL"
+        #: the face of the text being set and its subset (-1: none yet), as the text object keeps them
+        state: list[Any] = [None, -1]
+
+        def shown(piece: str) -> str:
+            """`PDFTextObject._formatText` of the piece, for a TrueType face (ReportLab's own for others)."""
+            font = state[0]
+            if font is None:
+                formatted: str = text._formatText(piece)
+                return formatted
+            out = []
+            for subset, data in font.splitString(piece, doc):
+                if subset != state[1]:
+                    out.append(f"{font.getSubsetInternalName(subset, doc)} {font_tail}")
+                    state[1] = subset
+                out.append(f"({escape(data)}) Tj")
+            return " ".join(out)
+
+        def set_face(name: str) -> None:
+            font = pdfmetrics.getFont(name)
+            if font._dynamicFont and not font.shapable and canv.bottomup:
+                state[0], state[1] = font, -1
+                text._fontname, text._fontsize, text._leading = name, size, leading
+            else:
+                state[0] = None
+                text.setFont(name, size, leading)
+
         for r, row in enumerate(self.rows):
             fonts, tags = self.fonts[r], self.tags[r]
             for c, value in enumerate(row):
@@ -330,14 +358,17 @@ class Grid(Flowable):
                 if text is None:  # made at the first text, as `PlainTable` makes it
                     text = canv.beginText()
                     switches = text._switches if isinstance(text, TaggedText) else None
-                    entries, shown = text._code, text._formatText
+                    entries = text._code
                     face = fonts[c]
-                    text.setFont(face, size, leading)
+                    set_face(face)
                     text.setFillColor(cell.color)
                 elif fonts[c] != face:
                     face = fonts[c]
-                    text.setFont(face, size, leading)
-                text.setTextOrigin(x + left_pad, bottom_y + height - top_pad - size)
+                    set_face(face)
+                if state[0] is None:
+                    text.setTextOrigin(x + left_pad, bottom_y + height - top_pad - size)
+                else:
+                    entries.append(f"1 0 0 1 {fp_str(x + left_pad, bottom_y + height - top_pad - size)} Tm")
                 lines = value.split("\n")
                 last = len(lines) - 1
                 cuts = value.cuts if isinstance(value, CellText) else ()
@@ -397,6 +428,8 @@ def _joined(lines: Sequence[str], hang: float = 0.0, cut: str | None = None) -> 
 
 def joined_cells(cells: Sequence[str]) -> str:
     """Cells stacked in one cell, each starting a new line (a value per line), their cuts kept."""
+    if len(cells) == 1 and not getattr(cells[0], "hang", 0.0):
+        return cells[0]  # what joining gives: its lines and cuts
     lines: list[str] = []
     for cell in cells:
         cuts = cell.cuts if isinstance(cell, CellText) else frozenset()
@@ -408,6 +441,18 @@ def cell_text(
     text: str, font: str, width: float, size: float = CELL_SIZE, padding: float = CELL_PADDING
 ) -> str:
     """A table cell as a plain string, broken into lines; plain strings are never read as markup."""
+    if len(text) <= _CELL_MEMO_TEXT:
+        return _short_cell(text, font, width, size, padding)
+    return _joined(wrap_lines(text, font, size, width - 2 * padding))
+
+
+#: Cells up to this length are remembered (`wrap_lines` remembers their lines): the form's labels, dates and
+#: amounts recur in every statement of a build. A cell is never changed once made.
+_CELL_MEMO_TEXT = 200
+
+
+@lru_cache(maxsize=4096)
+def _short_cell(text: str, font: str, width: float, size: float, padding: float) -> str:
     return _joined(wrap_lines(text, font, size, width - 2 * padding))
 
 
@@ -555,7 +600,10 @@ def question_table(questions: Any, parent: StructElem, *, first_bold: bool = Fal
         for c, answer in enumerate(question.answers, start=1):
             font = FONT_BOLD if answer.ticked else FONT
             line = box_line(answer.label, answer.ticked)
-            row.append(_joined(label_lines(line, font, CELL_SIZE, widths[c] - 2 * CELL_PADDING)))
+            if "\n" in line:
+                row.append(_joined(label_lines(line, font, CELL_SIZE, widths[c] - 2 * CELL_PADDING)))
+            else:  # the same lines (`label_lines` of one piece), remembered
+                row.append(cell_text(line, font, widths[c]))
             faces.append(font)
             cells.append(list_item(answers, answer.ticked))
         rows.append(row)
