@@ -312,7 +312,7 @@ class Grid(Flowable):
         switches: list[tuple[int, StructElem | None]] | None = None
         entries: list[str] = []
         face: str | None = None
-        doc, escape = canv._doc, canv._escape
+        doc, escape = canv._doc, canv._escape  # type: ignore[attr-defined]
         font_tail = f"{fp_str(size)} Tf {fp_str(leading)} TL"
         #: the face of the text being set and its subset (-1: none yet), as the text object keeps them
         state: list[Any] = [None, -1]
@@ -332,7 +332,7 @@ class Grid(Flowable):
             return " ".join(out)
 
         def set_face(name: str) -> None:
-            font = pdfmetrics.getFont(name)
+            font: Any = pdfmetrics.getFont(name)
             if font._dynamicFont and not font.shapable and canv.bottomup:
                 state[0], state[1] = font, -1
                 text._fontname, text._fontsize, text._leading = name, size, leading
