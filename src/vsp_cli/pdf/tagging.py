@@ -671,6 +671,8 @@ def _register(document: Any, obj: pdfdoc.PDFObject, name: str) -> int:
 
 #: The start of a structure element's dictionary, by role.
 _HEADS: dict[str, bytes] = {}
+#: The end of an element's dictionary, by its attributes (few and recurring: a table cell's scope and span).
+_EXTRAS: dict[str | None, bytes] = {}
 
 
 def write_structure(document: Any, tagger: Tagger, page_count: int) -> tuple[str, int]:
@@ -684,24 +686,49 @@ def write_structure(document: Any, tagger: Tagger, page_count: int) -> tuple[str
     ordered: list[StructElem] = []
     _live(tagger.root, False, ordered)
     numbers = document.idToObjectNumberAndVersion
-    objects = []
+    objects: list[Ready] = []
+    # `_register` for each element, inlined: hundreds of them
+    number_to_id, id_to_object = document.numberToId, document.idToObject
+    counter: int = document.objectcounter
+    new = object.__new__
     for index, element in enumerate(ordered):
-        obj = Ready()
+        counter += 1
+        name = f"SE{index}"
+        obj = new(Ready)
+        obj.__InternalName__ = name  # type: ignore[attr-defined]
+        numbers[name] = (counter, 0)
+        number_to_id[counter] = name
+        id_to_object[name] = obj
         objects.append(obj)
-        element.ref = b"%d 0 R" % _register(document, obj, f"SE{index}")
+        element.ref = b"%d 0 R" % counter
+    document.objectcounter = counter
     tree, parent_tree = Ready(), Ready()
     tree_ref = b"%d 0 R" % _register(document, tree, "StructTreeRoot")
     parent_tree_number = _register(document, parent_tree, "ParentTree")
     pages = [b"%d 0 R" % numbers[f"Page{page + 1}"][0] for page in range(page_count)]
     heads = _HEADS
+    extras = _EXTRAS
     for element, obj in zip(ordered, objects, strict=True):
         head = heads.get(element.role)
         if head is None:
             head = heads[element.role] = b"<< /Type /StructElem /S /%s /P " % element.role.encode("ascii")
         parent = element.parent
-        out = [head, tree_ref if parent is None or parent.ref is None else parent.ref]
+        parent_ref = tree_ref if parent is None or parent.ref is None else parent.ref
         kids = element.kids
-        if len(kids) == 1 and type(kids[0]) is tuple:  # most elements: one run of text on one page
+        if (
+            len(kids) == 1 and type(kids[0]) is tuple and element.alt is None and element.actual_text is None
+        ):  # most elements: one run of text on one page
+            only_page, only_mcid = kids[0]
+            attributes = element.attributes
+            extra = extras.get(attributes) if attributes else b" >>"
+            if extra is None:
+                extra = b" /A << %s >> >>" % attributes.encode("ascii")  # type: ignore[union-attr]
+                if len(extras) < 256:
+                    extras[attributes] = extra
+            obj.data = b"%s%s /Pg %s /K %d%s" % (head, parent_ref, pages[only_page], only_mcid, extra)
+            continue
+        out = [head, parent_ref]
+        if len(kids) == 1 and type(kids[0]) is tuple:
             page, mcid = kids[0]
             out.append(b" /Pg %s /K %d" % (pages[page], mcid))
         else:
