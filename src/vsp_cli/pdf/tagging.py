@@ -35,8 +35,7 @@ words: „Migranten\u00adselbstorganisationen“.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfgen.textobject import PDFTextObject
@@ -92,8 +91,13 @@ class StructElem:
         actual_text: str | None = None,
         attributes: str | None = None,
     ) -> StructElem:
-        """A new last child of this element."""
-        return StructElem(role, self, alt=alt, actual_text=actual_text, attributes=attributes)
+        """A new last child of this element (made without `__init__`: a statement makes hundreds)."""
+        element = _new_element(StructElem)
+        element.role, element.parent, element.alt = role, self, alt
+        element.actual_text, element.attributes = actual_text, attributes
+        element.kids, element.ref, element.attached = [], None, True
+        self.kids.append(element)
+        return element
 
     def attach(self) -> None:
         """Become the last child of the parent (an element made while drawing joins when its content does)."""
@@ -105,8 +109,10 @@ class StructElem:
         return f"<{self.role}>"
 
 
-@dataclass(frozen=True)
-class ListItem:
+_new_element = object.__new__
+
+
+class ListItem(NamedTuple):
     """`LI` > `Lbl` + `LBody`: what a cell or paragraph with a label (box, bullet, number) is tagged as."""
 
     item: StructElem
@@ -149,23 +155,30 @@ def table_cells(
     for a table's `tags`. `spans`: (row, column) of a cell → (rows, columns) it spans; the cells it covers get
     no element (None), as ReportLab draws none for them."""
     table = parent.add("Table", attributes=attributes)
+    spans = spans or {}
     covered: set[tuple[int, int]] = set()
-    for (r, c), (down, across) in (spans or {}).items():
+    for (r, c), (down, across) in spans.items():
         covered.update((r + i, c + j) for i in range(down) for j in range(across) if i or j)
     grid: list[list[Cell]] = []
     for r in range(rows):
         row = table.add("TR")
         cells: list[Cell] = []
+        scope = "Column" if r < header_rows else "Row"
+        heads = columns if r < header_rows else row_headers
         for c in range(columns):
-            if (r, c) in covered:
+            if covered and (r, c) in covered:
                 cells.append(None)
                 continue
-            head = r < header_rows or c < row_headers
-            scope = "Column" if r < header_rows else "Row"
-            down, across = (spans or {}).get((r, c), (1, 1))
-            extent = (f" /RowSpan {down}" if down > 1 else "") + (f" /ColSpan {across}" if across > 1 else "")
+            span = spans.get((r, c)) if spans else None
+            if span is None:
+                extent = ""
+            else:
+                down, across = span
+                extent = (f" /RowSpan {down}" if down > 1 else "") + (
+                    f" /ColSpan {across}" if across > 1 else ""
+                )
             # spans before the scope: the order of the attributes in ISO 32000-1, table 344, as readers list them
-            if head:
+            if c < heads:
                 cells.append(row.add("TH", attributes=f"/O /Table{extent} /Scope /{scope}"))
             else:
                 cells.append(row.add("TD", attributes=f"/O /Table{extent}" if extent else None))
