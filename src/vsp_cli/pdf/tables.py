@@ -651,6 +651,8 @@ def finance_table(table: Any, parent: StructElem) -> Flowable:
     widths = FINANCE_WIDTHS
 
     def cell(text: str, column: int, font: str = FONT, width: float = 0) -> str:
+        if "\n" not in text:
+            return cell_text(text, font, width or widths[column], FINANCE_SIZE, CELL_PADDING)
         return joined_cells(
             [
                 cell_text(piece, font, width or widths[column], FINANCE_SIZE, CELL_PADDING)
@@ -662,17 +664,11 @@ def finance_table(table: Any, parent: StructElem) -> Flowable:
         cell(caption, c, FONT_BOLD) for c, caption in enumerate(table.columns, start=2)
     ]
     rows = [head]
-    commands: list[tuple[Any, ...]] = [
-        ("FONTNAME", (0, 0), (-1, 0), FONT_BOLD),
-        ("BACKGROUND", (0, 0), (-1, 0), HEAD_BACKGROUND),
-        ("BOX", (0, 0), (-1, -1), 0.6, RULE),
-        ("INNERGRID", (0, 0), (-1, -1), 0.3, RULE),
-        ("SPAN", (0, 0), (1, 0)),
-    ]
     spans = {(0, 0): (1, 2)}
+    groups: list[tuple[int, int]] = []  # first and last row of each group
 
     def group(first: int, last: int) -> None:
-        commands.append(("SPAN", (0, first), (0, last)))
+        groups.append((first, last))
         if last > first:
             spans[first, 0] = (last - first + 1, 1)
 
@@ -687,18 +683,27 @@ def finance_table(table: Any, parent: StructElem) -> Flowable:
         )
     if len(rows) - 1 > group_start:
         group(group_start, len(rows) - 1)
-    # A page break falls between two groups only: ReportLab splits rows (and a group label spanning them) at
-    # any line otherwise, which tore „Zu Lasten“ | „anderer OE“ over two pages or, splitting a continuation
-    # again, set the header twice on one page. Only a group too tall for a page has to be split inside.
-    heights = [max(c.count("\n") + 1 for c in row) * FINANCE_LEADING + _FINANCE_PADDING for row in rows]
-    starts = [r for r, row in enumerate(table.rows, start=1) if row.group] or [1]
-    tallest = max(
-        sum(heights[first:last]) for first, last in zip(starts, [*starts[1:], len(rows)], strict=True)
-    )
     tags = table_cells(parent, len(rows), 6, header_rows=1, row_headers=2, spans=spans)
 
     def plain() -> PlainTable:
         """The table as ReportLab sets it, for a page break inside."""
+        commands: list[tuple[Any, ...]] = [
+            ("FONTNAME", (0, 0), (-1, 0), FONT_BOLD),
+            ("BACKGROUND", (0, 0), (-1, 0), HEAD_BACKGROUND),
+            ("BOX", (0, 0), (-1, -1), 0.6, RULE),
+            ("INNERGRID", (0, 0), (-1, -1), 0.3, RULE),
+            ("SPAN", (0, 0), (1, 0)),
+        ]
+        commands += [("SPAN", (0, first), (0, last)) for first, last in groups]
+        # A page break falls between two groups only: ReportLab splits rows (and a group label spanning them)
+        # at any line otherwise, which tore „Zu Lasten“ | „anderer OE“ over two pages or, splitting a
+        # continuation again, set the header twice on one page. Only a group too tall for a page has to be
+        # split inside.
+        heights = [max(c.count("\n") + 1 for c in row) * FINANCE_LEADING + _FINANCE_PADDING for row in rows]
+        starts = [r for r, row in enumerate(table.rows, start=1) if row.group] or [1]
+        tallest = max(
+            sum(heights[first:last]) for first, last in zip(starts, [*starts[1:], len(rows)], strict=True)
+        )
         flowable = PlainTable(
             rows,
             colWidths=widths,
