@@ -30,6 +30,7 @@ from .tagging import (
     table_cells,
 )
 from .text import Cut, wrap_lines
+from .typeface import SharedSubsetFont
 
 #: ReportLab's line drawing around spans and its sharing of a span's height among its rows (not in the stubs).
 _hLine: Any = getattr(_tables, "_hLine")  # noqa: B009
@@ -314,8 +315,9 @@ class Grid(Flowable):
         face: str | None = None
         doc, escape = canv._doc, canv._escape  # type: ignore[attr-defined]
         font_tail = f"{fp_str(size)} Tf {fp_str(leading)} TL"
-        #: the face of the text being set and its subset (-1: none yet), as the text object keeps them
-        state: list[Any] = [None, -1]
+        #: the face of the text being set and its subset (-1: none yet), as the text object keeps them, and the
+        #: runs of texts the face's fixed subset encodes
+        state: list[Any] = [None, -1, _NO_RUNS]
 
         def shown(piece: str) -> str:
             """`PDFTextObject._formatText` of the piece, for a TrueType face (ReportLab's own for others)."""
@@ -323,18 +325,35 @@ class Grid(Flowable):
             if font is None:
                 formatted: str = text._formatText(piece)
                 return formatted
+            fixed: str | None = state[2].get(piece)
+            if fixed is not None:  # the piece in the face's fixed subset (0), as `splitString` encodes it
+                if state[1] == 0:
+                    return fixed
+                state[1] = 0
+                return f"{font.getSubsetInternalName(0, doc)} {font_tail} {fixed}"
             out = []
-            for subset, data in font.splitString(piece, doc):
+            runs = font.splitString(piece, doc)
+            for subset, data in runs:
                 if subset != state[1]:
                     out.append(f"{font.getSubsetInternalName(subset, doc)} {font_tail}")
                     state[1] = subset
                 out.append(f"({escape(data)}) Tj")
+            if (
+                state[2] is not _NO_RUNS
+                and len(piece) <= _RUN_MEMO_TEXT
+                and font.fixed_bytes(piece) is not None
+            ):
+                if len(state[2]) >= _RUN_MEMO_MAX:
+                    state[2].clear()
+                state[2][piece] = out[-1]
             return " ".join(out)
 
         def set_face(name: str) -> None:
             font: Any = pdfmetrics.getFont(name)
             if font._dynamicFont and not font.shapable and canv.bottomup:
                 state[0], state[1] = font, -1
+                # a shared face's fixed subset encodes a text the same in every document: its runs are kept
+                state[2] = _FIXED_RUNS.setdefault(name, {}) if type(font) is SharedSubsetFont else _NO_RUNS
                 text._fontname, text._fontsize, text._leading = name, size, leading
             else:
                 state[0] = None
@@ -388,6 +407,14 @@ class Grid(Flowable):
                     entries.append(f"{shown(piece if index == last or index in cuts else piece + ' ')} T*")
         if text is not None:
             canv.drawText(text)
+
+
+#: Per shared face, the text-showing operator of short texts in its fixed subset (`Grid.draw`), few and
+#: recurring (labels, boxes, dates); `_NO_RUNS` for a face that has none.
+_FIXED_RUNS: dict[str, dict[str, str]] = {}
+_NO_RUNS: dict[str, str] = {}
+_RUN_MEMO_TEXT = 200
+_RUN_MEMO_MAX = 4096
 
 
 class WholeTable(PlainTable):
