@@ -792,6 +792,21 @@ def write_structure(document: Any, tagger: Tagger, page_count: int) -> tuple[str
     return "StructTreeRoot", first_page_key
 
 
+def release(tagger: Tagger) -> None:
+    """Break the reference cycles of a written structure tree (each element and its parent, the tagger's pages
+    and annotations) so that it is freed without the cyclic garbage collector. The tree is empty afterwards."""
+    stack = [tagger.root]
+    while stack:
+        element = stack.pop()
+        stack.extend([kid for kid in element.kids if type(kid) is StructElem])
+        element.kids = []
+        element.parent = None
+    tagger.pages = []
+    tagger.annotations = []
+    tagger.current = tagger.label = None
+    tagger.source = None
+
+
 def link_annotation_entries(tagger: Tagger, text: TaggedText | None, url: str) -> dict[str, Any]:
     """The entries of a link's annotation that tie it to its `Link` element: /StructParent, /Contents."""
     element = text.link_element(url) if text is not None else None
