@@ -652,3 +652,41 @@ def test_a_plain_text_value_reads_back_as_its_words_wherever_its_lines_break(val
         "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).replace("\xad", "").split()
     )
     assert extracted.count("".join(words.split())) >= 4  # Betreff, two cells, Anlage (and the punkte)
+
+
+@pytest.mark.parametrize("table", ["fragen", "haushalt", "folgekosten", "stellenplan"])
+def test_a_grid_writes_what_its_reportlab_table_writes(table: str) -> None:
+    """The finance and staffing blocks' tables are drawn by `Grid`, not by ReportLab's table: the same
+    operators, rules and marked content as the `PlainTable` it stands for (and splits as, at a page break)."""
+    from reportlab.lib.pagesizes import A4
+
+    from vsp_cli.document import layout
+    from vsp_cli.pdf.page import DeferredFooterCanvas
+    from vsp_cli.pdf.styles import FRAME_WIDTH, build_styles
+    from vsp_cli.pdf.tables import Grid, finance_table, question_table
+    from vsp_cli.pdf.tagging import StructElem
+
+    build_styles(True)  # registers the fonts
+    path = next(p for p in VALID_CASES if p.stem == "2017-finanzen-voll")
+    blocks = {b.kind: b for b in layout(load_statement(path), RenderSettings()).blocks}
+    finanzen, stellenplan = blocks["finanzen"], blocks["stellenplan"]
+    make = {
+        "fragen": lambda root: question_table(finanzen.questions[:4], root, first_bold=True),
+        "haushalt": lambda root: finance_table(finanzen.tables[0], root),
+        "folgekosten": lambda root: finance_table(finanzen.tables[1], root),
+        "stellenplan": lambda root: question_table(stellenplan.questions, root),
+    }[table]
+    drawn = []
+    for plain in (False, True):
+        root = StructElem("Document")
+        grid = make(root)
+        assert isinstance(grid, Grid)
+        flowable = grid.table() if plain else grid
+        canvas = DeferredFooterCanvas(
+            io.BytesIO(), pagesize=A4, decorate=lambda *_: None, epoch=0, structure=root
+        )
+        assert flowable.wrapOn(canvas, FRAME_WIDTH, 700) == grid.wrap(FRAME_WIDTH, 700)
+        flowable.drawOn(canvas, 70, 100)
+        drawn.append("\n".join(canvas._code))  # type: ignore[attr-defined]
+    assert "BDC" in drawn[0]
+    assert drawn[0] == drawn[1]

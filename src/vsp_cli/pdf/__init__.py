@@ -167,6 +167,10 @@ def render_pdf(statement: Statement, settings: RenderSettings | None = None) -> 
             ) from None
         finally:
             rl_config.useA85 = saved
+            # the template's namespace holds the template (`doc`): a cycle that would leave the whole document
+            # to the cyclic garbage collector (see `DeferredFooterCanvas.save`)
+            doc._nameSpace.clear()  # type: ignore[attr-defined]
+            doc.__dict__.pop("canv", None)
     return buffer.getvalue()
 
 

@@ -8,8 +8,9 @@ character, and `pdfdocEnc` encodes through a codec written in Python. `install` 
 PDF written in the process, by vsp or by other code, is byte-for-byte the same.
 
 `Ready` objects (the structure tree's elements, the output intent, the metadata) hold their finished bytes;
-`install` also gives ReportLab's indirect objects a short way for them, with the bytes its own way writes
-(vsp never encrypts, so their strings need no encryption).
+`install` also gives ReportLab's indirect objects and its document writer a short way for them and for the
+cross-reference table, with the bytes its own way writes (vsp never encrypts, so their strings need no
+encryption).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from reportlab import rl_config
 from reportlab.pdfbase import pdfdoc
 
 #: Inputs longer than this are passed through: names and numbers are short, text strings are not worth keeping.
@@ -115,8 +117,75 @@ def _indirect(self: Any, document: Any) -> bytes:
     return b"%d %d obj\n%s%sendobj\n" % (number, version, ready, b"" if ready.endswith(b"\n") else b"\n")
 
 
+_original_format = pdfdoc.PDFDocument.format
+
+
+def _document(self: Any) -> bytes:
+    """`PDFDocument.format`: the objects in number order, the cross-reference table and the trailer, with the
+    bytes ReportLab writes; a `Ready` object and the table's entries are written straight, without an
+    indirect object, a format dispatch and an encoding per object (a tagged statement has hundreds of
+    structure elements). Encrypted or signed documents and PDF comments take ReportLab's own way."""
+    if (
+        type(self.encrypt) is not pdfdoc.NoEncryption
+        or getattr(self, "_digiSigs", None)
+        or (not rl_config.invariant and rl_config.pdfComments)
+    ):
+        data: bytes = _original_format(self)
+        return data
+    catalog, info = self.Catalog, self.info
+    self.Reference(catalog)
+    self.Reference(info)
+    number_to_id = self.numberToId
+    numbers = self.idToObjectNumberAndVersion
+    objects = self.idToObject
+    offsets = self.idToOffset
+    self.__accum__ = file = pdfdoc.PDFFile(self._pdfVersion)
+    strings = file.strings
+    ids = []
+    entries = []
+    counter = 1
+    while counter in number_to_id:  # objects may be added while others are written
+        oid = number_to_id[counter]
+        obj = objects[oid]
+        if type(obj) is Ready:
+            number, version = numbers[oid]
+            ready = obj.data
+            formatted = b"%d %d obj\n%s%sendobj\n" % (
+                number,
+                version,
+                ready,
+                b"" if ready.endswith(b"\n") else b"\n",
+            )
+            offset = file.offset
+            file.offset = offset + len(formatted)
+            strings.append(formatted)
+        else:
+            offset = file.add(pdfdoc.PDFIndirectObject(oid, obj).format(self))
+            number, version = numbers[oid]
+        offsets[oid] = offset
+        ids.append(oid)
+        entries.append(b"%010d %05d n " % (offset, version))
+        counter += 1
+    del self.__accum__
+    count = len(number_to_id)
+    if counter - 1 != count:
+        raise ValueError(f"counter {counter} doesn't match number to id dictionary {count}")
+    # the cross-reference table as PDFCrossReferenceTable writes it: the objects are numbered 1, 2, … here
+    xref = b"\n".join([b"xref\n0 %d" % (count + 1), b"0000000000 65535 f ", *entries, b""])
+    trailer = pdfdoc.PDFTrailer(
+        startxref=file.add(xref),
+        Size=count + 1,
+        Root=self.Reference(catalog),
+        Info=self.Reference(info),
+        ID=self.ID(),
+    )
+    file.add(trailer.format(self))
+    return b"".join(strings)
+
+
 def install() -> None:
     """Put the remembering versions in place (once; calling again changes nothing)."""
     pdfdoc.PDFName = _name
     pdfdoc.pdfdocEnc = _encode
     pdfdoc.PDFIndirectObject.format = _indirect  # type: ignore[method-assign]
+    pdfdoc.PDFDocument.format = _document  # type: ignore[method-assign]

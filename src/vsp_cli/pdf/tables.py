@@ -3,12 +3,16 @@ cell by cell (`tagging.TaggedTable`)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
+from reportlab.lib.colors import Color
+from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, TableStyle
+from reportlab.platypus import tables as _tables
 from reportlab.platypus.tables import CellStyle
 
 from ..labels import BOX_EMPTY, BOX_TICKED
@@ -19,12 +23,18 @@ from .tagging import (
     ListItem,
     StructElem,
     TaggedTable,
+    TaggedText,
     drawing,
     list_item,
     switch,
     table_cells,
 )
 from .text import Cut, wrap_lines
+from .typeface import SharedSubsetFont
+
+#: ReportLab's line drawing around spans and its sharing of a span's height among its rows (not in the stubs).
+_hLine: Any = getattr(_tables, "_hLine")  # noqa: B009
+spanFixDim: Any = getattr(_tables, "spanFixDim")  # noqa: B009
 
 CELL_SIZE = 9.5
 CELL_LEADING = 12
@@ -143,6 +153,270 @@ class PlainTable(TaggedTable):
                 text.moveCursor(hang, 0)  # the later lines start under the label, not under its box
 
 
+class Grid(Flowable):
+    """A `PlainTable` of fixed columns, every cell in one style but its face (the finance and staffing blocks'
+    questions and tables), measured and drawn without ReportLab's table machinery: the same rows heights,
+    rules, background, text and marked content as `PlainTable` draws, operator for operator, in a fraction of
+    its time. It has no page break of its own: where one falls inside, the `PlainTable` it stands for
+    (`table`, made then) splits, so a break falls where it always did.
+
+    `fonts`: each cell's face; `spans`: (row, column) of a cell → (rows, columns) it spans; `background`: the
+    first row's; `rules`: the weights of the outline and the inner lines (BOX, INNERGRID in `RULE`)."""
+
+    hAlign = "LEFT"
+
+    def __init__(
+        self,
+        rows: list[list[str]],
+        widths: Sequence[float],
+        cell: type[CellStyle],
+        fonts: list[list[str]],
+        tags: list[list[Cell]],
+        table: Callable[[], PlainTable],
+        *,
+        spans: Mapping[tuple[int, int], tuple[int, int]] | None = None,
+        background: Color | None = None,
+        rules: tuple[float, float] = (0.6, 0.3),
+        space_after: float = 0,
+    ) -> None:
+        super().__init__()
+        self.rows, self.widths, self.cell, self.fonts, self.tags = rows, widths, cell, fonts, tags
+        self.table = table
+        self.spans = spans or {}
+        self.background = background
+        self.rules = rules
+        self.spaceAfter = space_after
+        self._geometry: tuple[list[float], list[float], list[float]] | None = None
+
+    def _measure(self) -> tuple[list[float], list[float], list[float]]:
+        """Row heights, row positions (top down, from the table's top) and column positions, as ReportLab's
+        `Table._calc` computes them for plain cells."""
+        geometry = self._geometry
+        if geometry is not None:
+            return geometry
+        cell, rows, spans = self.cell, self.rows, self.spans
+        pad = cell.bottomPadding + cell.topPadding
+        leading = cell.leading or 1.2 * cell.fontsize
+        covered: set[tuple[int, int]] = set()  # cells a span over rows covers: they count for no row
+        constraints: dict[tuple[int, int], float] = {}
+        for (r, c), (down, across) in spans.items():
+            if down > 1:
+                covered.update((r + i, c + j) for i in range(down) for j in range(across) if i or j)
+        heights: list[float] = []
+        for r, row in enumerate(rows):
+            h = 0.0
+            for c, value in enumerate(row):
+                if (r, c) in covered:
+                    continue
+                t = leading * (value.count("\n") + 1) + pad
+                span = spans.get((r, c))
+                if span is not None and span[0] > 1:
+                    key = (r, r + span[0] - 1)
+                    constraints[key] = max(constraints.get(key, t), t)
+                    t = 0
+                if t > h:
+                    h = t
+            heights.append(h)
+        if constraints:
+            spanFixDim([None] * len(heights), heights, constraints)
+        positions: list[float] = []  # bottom up, summed as ReportLab sums them (compensated)
+        height = c0 = 0.0
+        for h in reversed(heights):
+            positions.append(height)
+            y = h - c0
+            t = height + y
+            c0 = (t - height) - y
+            height = t
+        positions.append(height)
+        positions.reverse()
+        columns = [0.0]
+        width = 0.0
+        for w in self.widths:
+            width = width + w
+            columns.append(width)
+        self._geometry = geometry = (heights, positions, columns)
+        return geometry
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        _heights, positions, columns = self._measure()
+        self.width, self.height = columns[-1], positions[0]
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        parts: list[Flowable] = self.table().split(availWidth, availHeight)
+        return parts
+
+    def draw(self) -> None:
+        heights, positions, columns = self._measure()
+        canv = self.canv
+        code: list[str] = canv._code  # type: ignore[attr-defined]
+        tagger = getattr(canv, "tagger", None)
+        marks = tagger is not None and not tagger.depth
+        nrows, ncols = len(heights), len(columns) - 1
+        code.append("q")
+        if marks:
+            code.append("/Artifact BMC")
+        if self.background is not None:
+            color = self.background
+            code.append(f"{fp_str(color.red, color.green, color.blue)} rg")
+            code.append(
+                f"n {fp_str(0, positions[0], columns[ncols], positions[min(1, nrows)] - positions[0])} re f*"
+            )
+        if marks:
+            code += ("EMC", "/Artifact BMC")
+        # the rules: the outline, then the inner lines but through a span
+        h_blocks: dict[float, list[tuple[float, float]]] = {}
+        v_blocks: dict[float, list[tuple[float, float]]] = {}
+        spans = self.spans
+        rects: dict[tuple[int, int], tuple[float, float, float, float]] = {}
+        covered: set[tuple[int, int]] = set()
+        for (r0, c0), (down, across) in spans.items():
+            r1, c1 = r0 + down - 1, c0 + across - 1
+            covered.update((r0 + i, c0 + j) for i in range(down) for j in range(across) if i or j)
+            for c in range(c0 + 1, c1 + 1):
+                v_blocks.setdefault(columns[c], []).append((positions[r1 + 1], positions[r0]))
+            for r in range(r0 + 1, r1 + 1):
+                h_blocks.setdefault(positions[r], []).append((columns[c0], columns[c1 + 1]))
+            y = positions[r1 + 1]
+            rects[r0, c0] = (columns[c0], y, columns[c1 + 1] - columns[c0], positions[r0] - y)
+        for blocks in (h_blocks, v_blocks):
+            for ranges in blocks.values():
+                ranges.sort()
+
+        def line(x1: float, y1: float, x2: float, y2: float) -> None:
+            code.append(f"n {fp_str(x1, y1)} m {fp_str(x2, y2)} l S")
+
+        def vertical(y0: float, x0: float, y1: float, x1: float) -> None:
+            code.append(f"n {fp_str(x0, y0)} m {fp_str(x1, y1)} l S")
+
+        outline, inner = self.rules
+        right, top, bottom = columns[ncols], positions[0], positions[nrows]
+        code += ("q", "1 J", "1 j", f"{fp_str(RULE.red, RULE.green, RULE.blue)} RG", f"{fp_str(outline)} w")
+        _hLine(line, 0, right, top, h_blocks)
+        _hLine(line, 0, right, bottom, h_blocks)
+        _hLine(vertical, bottom, top, 0, v_blocks)
+        _hLine(vertical, bottom, top, right, v_blocks)
+        if nrows > 1 or ncols > 1:
+            code.append(f"{fp_str(inner)} w")
+        for y in positions[1:nrows]:
+            _hLine(line, 0, right, y, h_blocks)
+        for x in columns[1:ncols]:
+            _hLine(vertical, bottom, top, x, v_blocks)
+        code.append("Q")
+        if marks:
+            code.append("EMC")
+        code.append("Q")
+        # the text, cell by cell, in one text object (`PlainTable.draw_cell`)
+        cell = self.cell
+        size, leading, top_pad, left_pad = cell.fontsize, cell.leading, cell.topPadding, cell.leftPadding
+        text: Any = None
+        switches: list[tuple[int, StructElem | None]] | None = None
+        entries: list[str] = []
+        face: str | None = None
+        doc, escape = canv._doc, canv._escape  # type: ignore[attr-defined]
+        font_tail = f"{fp_str(size)} Tf {fp_str(leading)} TL"
+        #: the face of the text being set and its subset (-1: none yet), as the text object keeps them, and the
+        #: runs of texts the face's fixed subset encodes
+        state: list[Any] = [None, -1, _NO_RUNS]
+
+        def shown(piece: str) -> str:
+            """`PDFTextObject._formatText` of the piece, for a TrueType face (ReportLab's own for others)."""
+            font = state[0]
+            if font is None:
+                formatted: str = text._formatText(piece)
+                return formatted
+            fixed: str | None = state[2].get(piece)
+            if fixed is not None:  # the piece in the face's fixed subset (0), as `splitString` encodes it
+                if state[1] == 0:
+                    return fixed
+                state[1] = 0
+                return f"{font.getSubsetInternalName(0, doc)} {font_tail} {fixed}"
+            out = []
+            runs = font.splitString(piece, doc)
+            for subset, data in runs:
+                if subset != state[1]:
+                    out.append(f"{font.getSubsetInternalName(subset, doc)} {font_tail}")
+                    state[1] = subset
+                out.append(f"({escape(data)}) Tj")
+            if (
+                state[2] is not _NO_RUNS
+                and len(piece) <= _RUN_MEMO_TEXT
+                and font.fixed_bytes(piece) is not None
+            ):
+                if len(state[2]) >= _RUN_MEMO_MAX:
+                    state[2].clear()
+                state[2][piece] = out[-1]
+            return " ".join(out)
+
+        def set_face(name: str) -> None:
+            font: Any = pdfmetrics.getFont(name)
+            if font._dynamicFont and not font.shapable and canv.bottomup:
+                state[0], state[1] = font, -1
+                # a shared face's fixed subset encodes a text the same in every document: its runs are kept
+                state[2] = _FIXED_RUNS.setdefault(name, {}) if type(font) is SharedSubsetFont else _NO_RUNS
+                text._fontname, text._fontsize, text._leading = name, size, leading
+            else:
+                state[0] = None
+                text.setFont(name, size, leading)
+
+        for r, row in enumerate(self.rows):
+            fonts, tags = self.fonts[r], self.tags[r]
+            for c, value in enumerate(row):
+                if (r, c) in covered:
+                    continue
+                if not value:
+                    continue
+                rect = rects.get((r, c))
+                if rect is not None:
+                    x, bottom_y, _w, height = rect
+                elif spans:
+                    bottom_y = positions[r + 1]
+                    x, height = columns[c], positions[r] - bottom_y
+                else:
+                    x, bottom_y, height = columns[c], positions[r + 1], heights[r]
+                if text is None:  # made at the first text, as `PlainTable` makes it
+                    text = canv.beginText()
+                    switches = text._switches if isinstance(text, TaggedText) else None
+                    entries = text._code
+                    face = fonts[c]
+                    set_face(face)
+                    text.setFillColor(cell.color)
+                elif fonts[c] != face:
+                    face = fonts[c]
+                    set_face(face)
+                if state[0] is None:
+                    text.setTextOrigin(x + left_pad, bottom_y + height - top_pad - size)
+                else:
+                    entries.append(f"1 0 0 1 {fp_str(x + left_pad, bottom_y + height - top_pad - size)} Tm")
+                lines = value.split("\n")
+                last = len(lines) - 1
+                cuts = value.cuts if isinstance(value, CellText) else ()
+                tag = tags[c]
+                if isinstance(tag, ListItem):
+                    first = lines[0]
+                    split = first.find("\u00a0") + 1 or first.find(" ") + 1
+                    if switches is not None:
+                        switches.append((len(entries), tag.label))
+                    entries.append(shown(first[:split]))
+                    if switches is not None:
+                        switches.append((len(entries), tag.body))
+                    lines[0] = first[split:]
+                elif switches is not None:
+                    switches.append((len(entries), tag))
+                for index, piece in enumerate(lines):
+                    entries.append(f"{shown(piece if index == last or index in cuts else piece + ' ')} T*")
+        if text is not None:
+            canv.drawText(text)
+
+
+#: Per shared face, the text-showing operator of short texts in its fixed subset (`Grid.draw`), few and
+#: recurring (labels, boxes, dates); `_NO_RUNS` for a face that has none.
+_FIXED_RUNS: dict[str, dict[str, str]] = {}
+_NO_RUNS: dict[str, str] = {}
+_RUN_MEMO_TEXT = 200
+_RUN_MEMO_MAX = 4096
+
+
 class WholeTable(PlainTable):
     """A table that moves to the next page as a whole instead of splitting (the form's boxes)."""
 
@@ -181,6 +455,8 @@ def _joined(lines: Sequence[str], hang: float = 0.0, cut: str | None = None) -> 
 
 def joined_cells(cells: Sequence[str]) -> str:
     """Cells stacked in one cell, each starting a new line (a value per line), their cuts kept."""
+    if len(cells) == 1 and not getattr(cells[0], "hang", 0.0):
+        return cells[0]  # what joining gives: its lines and cuts
     lines: list[str] = []
     for cell in cells:
         cuts = cell.cuts if isinstance(cell, CellText) else frozenset()
@@ -192,6 +468,18 @@ def cell_text(
     text: str, font: str, width: float, size: float = CELL_SIZE, padding: float = CELL_PADDING
 ) -> str:
     """A table cell as a plain string, broken into lines; plain strings are never read as markup."""
+    if len(text) <= _CELL_MEMO_TEXT:
+        return _short_cell(text, font, width, size, padding)
+    return _joined(wrap_lines(text, font, size, width - 2 * padding))
+
+
+#: Cells up to this length are remembered (`wrap_lines` remembers their lines): the form's labels, dates and
+#: amounts recur in every statement of a build. A cell is never changed once made.
+_CELL_MEMO_TEXT = 200
+
+
+@lru_cache(maxsize=4096)
+def _short_cell(text: str, font: str, width: float, size: float, padding: float) -> str:
     return _joined(wrap_lines(text, font, size, width - 2 * padding))
 
 
@@ -329,37 +617,51 @@ def question_table(questions: Any, parent: StructElem, *, first_bold: bool = Fal
     widths = QUESTION_WIDTHS
     rows = []
     tags: list[list[Cell]] = []
-    commands: list[tuple[Any, ...]] = [
-        ("BOX", (0, 0), (-1, -1), 0.6, RULE),
-        ("INNERGRID", (0, 0), (-1, -1), 0.3, RULE),
-    ]
+    fonts: list[list[str]] = []
     for r, question in enumerate(questions):
         bold = first_bold and r == 0
         row = [label_cell(question.label, FONT_BOLD if bold else FONT, widths[0])]
+        faces = [FONT_BOLD if bold else FONT]
         cells: list[Cell] = [parent.add("P")]
         answers = parent.add("L", attributes=LIST_NONE)
         for c, answer in enumerate(question.answers, start=1):
             font = FONT_BOLD if answer.ticked else FONT
             line = box_line(answer.label, answer.ticked)
-            row.append(_joined(label_lines(line, font, CELL_SIZE, widths[c] - 2 * CELL_PADDING)))
+            if "\n" in line:
+                row.append(_joined(label_lines(line, font, CELL_SIZE, widths[c] - 2 * CELL_PADDING)))
+            else:  # the same lines (`label_lines` of one piece), remembered
+                row.append(cell_text(line, font, widths[c]))
+            faces.append(font)
             cells.append(list_item(answers, answer.ticked))
-            if answer.ticked:
-                commands.append(("FONTNAME", (c, r), (c, r), FONT_BOLD))
-        if bold:
-            commands.append(("FONTNAME", (0, r), (0, r), FONT_BOLD))
         rows.append(row)
         tags.append(cells)
-    table = PlainTable(
-        rows,
-        colWidths=widths,
-        hAlign="LEFT",
-        spaceAfter=6,
-        splitInRow=1,
-        cellStyles=_cells(_QuestionCell, len(rows), 3),
-        tags=tags,
-    )
-    table.setStyle(TableStyle(commands))
-    return table
+        fonts.append(faces)
+
+    def table() -> PlainTable:
+        """The table as ReportLab sets it, for a page break inside."""
+        commands: list[tuple[Any, ...]] = [
+            ("BOX", (0, 0), (-1, -1), 0.6, RULE),
+            ("INNERGRID", (0, 0), (-1, -1), 0.3, RULE),
+        ]
+        commands += [
+            ("FONTNAME", (c, r), (c, r), FONT_BOLD)
+            for r, faces in enumerate(fonts)
+            for c, face in enumerate(faces)
+            if face == FONT_BOLD
+        ]
+        plain = PlainTable(
+            rows,
+            colWidths=widths,
+            hAlign="LEFT",
+            spaceAfter=6,
+            splitInRow=1,
+            cellStyles=_cells(_QuestionCell, len(rows), 3),
+            tags=tags,
+        )
+        plain.setStyle(TableStyle(commands))
+        return plain
+
+    return Grid(rows, widths, _QuestionCell, fonts, tags, table, space_after=6)
 
 
 #: A finance table whose groups are all lower than this (with the header) never splits inside a row or a
@@ -376,6 +678,8 @@ def finance_table(table: Any, parent: StructElem) -> Flowable:
     widths = FINANCE_WIDTHS
 
     def cell(text: str, column: int, font: str = FONT, width: float = 0) -> str:
+        if "\n" not in text:
+            return cell_text(text, font, width or widths[column], FINANCE_SIZE, CELL_PADDING)
         return joined_cells(
             [
                 cell_text(piece, font, width or widths[column], FINANCE_SIZE, CELL_PADDING)
@@ -387,17 +691,11 @@ def finance_table(table: Any, parent: StructElem) -> Flowable:
         cell(caption, c, FONT_BOLD) for c, caption in enumerate(table.columns, start=2)
     ]
     rows = [head]
-    commands: list[tuple[Any, ...]] = [
-        ("FONTNAME", (0, 0), (-1, 0), FONT_BOLD),
-        ("BACKGROUND", (0, 0), (-1, 0), HEAD_BACKGROUND),
-        ("BOX", (0, 0), (-1, -1), 0.6, RULE),
-        ("INNERGRID", (0, 0), (-1, -1), 0.3, RULE),
-        ("SPAN", (0, 0), (1, 0)),
-    ]
     spans = {(0, 0): (1, 2)}
+    groups: list[tuple[int, int]] = []  # first and last row of each group
 
     def group(first: int, last: int) -> None:
-        commands.append(("SPAN", (0, first), (0, last)))
+        groups.append((first, last))
         if last > first:
             spans[first, 0] = (last - first + 1, 1)
 
@@ -412,23 +710,41 @@ def finance_table(table: Any, parent: StructElem) -> Flowable:
         )
     if len(rows) - 1 > group_start:
         group(group_start, len(rows) - 1)
-    # A page break falls between two groups only: ReportLab splits rows (and a group label spanning them) at
-    # any line otherwise, which tore „Zu Lasten“ | „anderer OE“ over two pages or, splitting a continuation
-    # again, set the header twice on one page. Only a group too tall for a page has to be split inside.
-    heights = [max(c.count("\n") + 1 for c in row) * FINANCE_LEADING + _FINANCE_PADDING for row in rows]
-    starts = [r for r, row in enumerate(table.rows, start=1) if row.group] or [1]
-    tallest = max(
-        sum(heights[first:last]) for first, last in zip(starts, [*starts[1:], len(rows)], strict=True)
+    tags = table_cells(parent, len(rows), 6, header_rows=1, row_headers=2, spans=spans)
+
+    def plain() -> PlainTable:
+        """The table as ReportLab sets it, for a page break inside."""
+        commands: list[tuple[Any, ...]] = [
+            ("FONTNAME", (0, 0), (-1, 0), FONT_BOLD),
+            ("BACKGROUND", (0, 0), (-1, 0), HEAD_BACKGROUND),
+            ("BOX", (0, 0), (-1, -1), 0.6, RULE),
+            ("INNERGRID", (0, 0), (-1, -1), 0.3, RULE),
+            ("SPAN", (0, 0), (1, 0)),
+        ]
+        commands += [("SPAN", (0, first), (0, last)) for first, last in groups]
+        # A page break falls between two groups only: ReportLab splits rows (and a group label spanning them)
+        # at any line otherwise, which tore „Zu Lasten“ | „anderer OE“ over two pages or, splitting a
+        # continuation again, set the header twice on one page. Only a group too tall for a page has to be
+        # split inside.
+        heights = [max(c.count("\n") + 1 for c in row) * FINANCE_LEADING + _FINANCE_PADDING for row in rows]
+        starts = [r for r, row in enumerate(table.rows, start=1) if row.group] or [1]
+        tallest = max(
+            sum(heights[first:last]) for first, last in zip(starts, [*starts[1:], len(rows)], strict=True)
+        )
+        flowable = PlainTable(
+            rows,
+            colWidths=widths,
+            repeatRows=1,
+            hAlign="LEFT",
+            spaceAfter=8,
+            splitInRow=int(heights[0] + tallest > _FINANCE_UNSPLIT),
+            cellStyles=_cells(_FinanceCell, len(rows), 6),
+            tags=tags,
+        )
+        flowable.setStyle(TableStyle(commands))
+        return flowable
+
+    fonts = [[FONT_BOLD] * 6] + [[FONT] * 6 for _row in rows[1:]]
+    return Grid(
+        rows, widths, _FinanceCell, fonts, tags, plain, spans=spans, background=HEAD_BACKGROUND, space_after=8
     )
-    flowable = PlainTable(
-        rows,
-        colWidths=widths,
-        repeatRows=1,
-        hAlign="LEFT",
-        spaceAfter=8,
-        splitInRow=int(heights[0] + tallest > _FINANCE_UNSPLIT),
-        cellStyles=_cells(_FinanceCell, len(rows), 6),
-        tags=table_cells(parent, len(rows), 6, header_rows=1, row_headers=2, spans=spans),
-    )
-    flowable.setStyle(TableStyle(commands))
-    return flowable

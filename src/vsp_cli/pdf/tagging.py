@@ -35,8 +35,7 @@ words: „Migranten\u00adselbstorganisationen“.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfgen.textobject import PDFTextObject
@@ -92,8 +91,13 @@ class StructElem:
         actual_text: str | None = None,
         attributes: str | None = None,
     ) -> StructElem:
-        """A new last child of this element."""
-        return StructElem(role, self, alt=alt, actual_text=actual_text, attributes=attributes)
+        """A new last child of this element (made without `__init__`: a statement makes hundreds)."""
+        element = _new_element(StructElem)
+        element.role, element.parent, element.alt = role, self, alt
+        element.actual_text, element.attributes = actual_text, attributes
+        element.kids, element.ref, element.attached = [], None, True
+        self.kids.append(element)
+        return element
 
     def attach(self) -> None:
         """Become the last child of the parent (an element made while drawing joins when its content does)."""
@@ -105,8 +109,10 @@ class StructElem:
         return f"<{self.role}>"
 
 
-@dataclass(frozen=True)
-class ListItem:
+_new_element = object.__new__
+
+
+class ListItem(NamedTuple):
     """`LI` > `Lbl` + `LBody`: what a cell or paragraph with a label (box, bullet, number) is tagged as."""
 
     item: StructElem
@@ -149,23 +155,30 @@ def table_cells(
     for a table's `tags`. `spans`: (row, column) of a cell → (rows, columns) it spans; the cells it covers get
     no element (None), as ReportLab draws none for them."""
     table = parent.add("Table", attributes=attributes)
+    spans = spans or {}
     covered: set[tuple[int, int]] = set()
-    for (r, c), (down, across) in (spans or {}).items():
+    for (r, c), (down, across) in spans.items():
         covered.update((r + i, c + j) for i in range(down) for j in range(across) if i or j)
     grid: list[list[Cell]] = []
     for r in range(rows):
         row = table.add("TR")
         cells: list[Cell] = []
+        scope = "Column" if r < header_rows else "Row"
+        heads = columns if r < header_rows else row_headers
         for c in range(columns):
-            if (r, c) in covered:
+            if covered and (r, c) in covered:
                 cells.append(None)
                 continue
-            head = r < header_rows or c < row_headers
-            scope = "Column" if r < header_rows else "Row"
-            down, across = (spans or {}).get((r, c), (1, 1))
-            extent = (f" /RowSpan {down}" if down > 1 else "") + (f" /ColSpan {across}" if across > 1 else "")
+            span = spans.get((r, c)) if spans else None
+            if span is None:
+                extent = ""
+            else:
+                down, across = span
+                extent = (f" /RowSpan {down}" if down > 1 else "") + (
+                    f" /ColSpan {across}" if across > 1 else ""
+                )
             # spans before the scope: the order of the attributes in ISO 32000-1, table 344, as readers list them
-            if head:
+            if c < heads:
                 cells.append(row.add("TH", attributes=f"/O /Table{extent} /Scope /{scope}"))
             else:
                 cells.append(row.add("TD", attributes=f"/O /Table{extent}" if extent else None))
@@ -671,6 +684,8 @@ def _register(document: Any, obj: pdfdoc.PDFObject, name: str) -> int:
 
 #: The start of a structure element's dictionary, by role.
 _HEADS: dict[str, bytes] = {}
+#: The end of an element's dictionary, by its attributes (few and recurring: a table cell's scope and span).
+_EXTRAS: dict[str | None, bytes] = {}
 
 
 def write_structure(document: Any, tagger: Tagger, page_count: int) -> tuple[str, int]:
@@ -684,24 +699,49 @@ def write_structure(document: Any, tagger: Tagger, page_count: int) -> tuple[str
     ordered: list[StructElem] = []
     _live(tagger.root, False, ordered)
     numbers = document.idToObjectNumberAndVersion
-    objects = []
+    objects: list[Ready] = []
+    # `_register` for each element, inlined: hundreds of them
+    number_to_id, id_to_object = document.numberToId, document.idToObject
+    counter: int = document.objectcounter
+    new = object.__new__
     for index, element in enumerate(ordered):
-        obj = Ready()
+        counter += 1
+        name = f"SE{index}"
+        obj = new(Ready)
+        obj.__InternalName__ = name  # type: ignore[attr-defined]
+        numbers[name] = (counter, 0)
+        number_to_id[counter] = name
+        id_to_object[name] = obj
         objects.append(obj)
-        element.ref = b"%d 0 R" % _register(document, obj, f"SE{index}")
+        element.ref = b"%d 0 R" % counter
+    document.objectcounter = counter
     tree, parent_tree = Ready(), Ready()
     tree_ref = b"%d 0 R" % _register(document, tree, "StructTreeRoot")
     parent_tree_number = _register(document, parent_tree, "ParentTree")
     pages = [b"%d 0 R" % numbers[f"Page{page + 1}"][0] for page in range(page_count)]
     heads = _HEADS
+    extras = _EXTRAS
     for element, obj in zip(ordered, objects, strict=True):
         head = heads.get(element.role)
         if head is None:
             head = heads[element.role] = b"<< /Type /StructElem /S /%s /P " % element.role.encode("ascii")
         parent = element.parent
-        out = [head, tree_ref if parent is None or parent.ref is None else parent.ref]
+        parent_ref = tree_ref if parent is None or parent.ref is None else parent.ref
         kids = element.kids
-        if len(kids) == 1 and type(kids[0]) is tuple:  # most elements: one run of text on one page
+        if (
+            len(kids) == 1 and type(kids[0]) is tuple and element.alt is None and element.actual_text is None
+        ):  # most elements: one run of text on one page
+            only_page, only_mcid = kids[0]
+            attributes = element.attributes
+            extra = extras.get(attributes) if attributes else b" >>"
+            if extra is None:
+                extra = b" /A << %s >> >>" % attributes.encode("ascii")  # type: ignore[union-attr]
+                if len(extras) < 256:
+                    extras[attributes] = extra
+            obj.data = b"%s%s /Pg %s /K %d%s" % (head, parent_ref, pages[only_page], only_mcid, extra)
+            continue
+        out = [head, parent_ref]
+        if len(kids) == 1 and type(kids[0]) is tuple:
             page, mcid = kids[0]
             out.append(b" /Pg %s /K %d" % (pages[page], mcid))
         else:
@@ -750,6 +790,21 @@ def write_structure(document: Any, tagger: Tagger, page_count: int) -> tuple[str
         first_page_key + page_count,
     )
     return "StructTreeRoot", first_page_key
+
+
+def release(tagger: Tagger) -> None:
+    """Break the reference cycles of a written structure tree (each element and its parent, the tagger's pages
+    and annotations) so that it is freed without the cyclic garbage collector. The tree is empty afterwards."""
+    stack = [tagger.root]
+    while stack:
+        element = stack.pop()
+        stack.extend([kid for kid in element.kids if type(kid) is StructElem])
+        element.kids = []
+        element.parent = None
+    tagger.pages = []
+    tagger.annotations = []
+    tagger.current = tagger.label = None
+    tagger.source = None
 
 
 def link_annotation_entries(tagger: Tagger, text: TaggedText | None, url: str) -> dict[str, Any]:

@@ -398,6 +398,16 @@ class SharedSubsetFont(TTFont):
             doc.idToObject["BasicFonts"].dict[internal_name] = font
         del self.state[doc]
 
+    def fixed_bytes(self, text: str) -> bytes | None:
+        """`text` encoded in the fixed subset (0), the same in every document; None if it has other characters."""
+        if _NBSP in text:
+            text = text.replace(_NBSP, " ")
+        try:
+            encoded: bytes = codecs.charmap_encode(text, "strict", self._fixed_codec)[0]
+        except UnicodeEncodeError:
+            return None
+        return encoded
+
     def splitString(self, text: Any, doc: Any, encoding: str = "utf-8") -> list[tuple[int, bytes]]:
         """ReportLab's (subset, bytes) runs; text made only of fixed characters is one run in subset 0."""
         if isinstance(text, str):
