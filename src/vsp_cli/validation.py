@@ -271,6 +271,11 @@ def _msg_custom(code: str) -> Callable[[ErrorDetails, PathKey], tuple[str, str]]
 _DATE_LIKE = re.compile(r"(?:[0-9]{1,2}\.[0-9]{1,2}\.(?:[0-9]{4}|[0-9]{2})|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2})")
 
 
+#: What parts several dates in one text: a comma, a semicolon, or blanks before the next date. The blanks only
+#: from their first one on: tried at every blank of a long run, `\s+(?=…)` took 70 s for 100,000 of them.
+_DATE_SEPARATOR = re.compile(r"[,;]|(?<!\s)\s+(?=[0-9]{1,4}[.-])")
+
+
 def _msg_date(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
     """Several dates as a row's `termin` (a list, or one text with commas) are several sessions of one
     consultation: they go in `sitzungen`."""
@@ -280,7 +285,7 @@ def _msg_date(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
         if isinstance(value, list):
             dates = [v.strip() for v in value if isinstance(v, str)]
         elif isinstance(value, str) and re.search(r"[0-9][,;/]? +[0-9]|[0-9][,;]", value):
-            dates = [d.strip() for d in re.split(r"[,;]|\s+(?=[0-9]{1,4}[.-])", value) if d.strip()]
+            dates = [d.strip() for d in _DATE_SEPARATOR.split(value) if d.strip()]
             if not all(_DATE_LIKE.fullmatch(d) for d in dates):  # „18.04.2017, 17:00 Uhr“ is one date
                 dates = []
         else:
