@@ -460,3 +460,20 @@ def test_a_long_run_of_blanks_in_a_termin_is_answered_at_once(tmp_path: Path) ->
     [found] = check_file(path).diagnostics
     assert found.code == "invalid-date"
     assert time.process_time() - start < 2
+
+
+@pytest.mark.parametrize(
+    ("field", "advice"), [("betreff", "Pflichtfeld"), ("raeumlicher_bezug", "weglassen")]
+)
+def test_false_on_a_field_it_does_not_switch_off_is_told_what_to_do(
+    tmp_path: Path, field: str, advice: str
+) -> None:
+    """Leaving the key out is the advice only where the field is optional: a required one would be missing."""
+    source = (Path(__file__).parent / "cases" / "valid" / "minimal.yaml").read_text(encoding="utf-8")
+    lines = [line for line in source.splitlines() if not line.startswith(f"{field}:")]
+    path = tmp_path / "s.yaml"
+    path.write_text("\n".join([*lines, f"{field}: false", ""]), encoding="utf-8")
+    [found] = check_file(path).diagnostics
+    assert found.code == "expected-text"
+    assert "false schaltet nur" in found.message
+    assert found.message.endswith(advice)

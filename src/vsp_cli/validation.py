@@ -174,10 +174,11 @@ def _off_hint(value: Any, loc: PathKey) -> str:
     """`raeumlicher_bezug: false`: a clerk switching a block off where `false` is no switch."""
     if value is not False or len(loc) != 1:
         return ""
-    return (
-        f"; false schaltet nur {', '.join(FALSE_SWITCHES[:-1])} und {FALSE_SWITCHES[-1]} aus – ohne Angabe zu "
-        f"„{loc[0]}“ den Schlüssel weglassen"
-    )
+    switches = f"; false schaltet nur {', '.join(FALSE_SWITCHES[:-1])} und {FALSE_SWITCHES[-1]} aus"
+    info = Statement.model_fields.get(str(loc[0]))
+    if info is not None and info.is_required():  # leaving it out would be `missing-key`
+        return f"{switches} – „{loc[0]}“ ist ein Pflichtfeld"
+    return f"{switches} – ohne Angabe zu „{loc[0]}“ den Schlüssel weglassen"
 
 
 def _msg_text(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
