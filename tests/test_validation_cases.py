@@ -477,3 +477,43 @@ def test_false_on_a_field_it_does_not_switch_off_is_told_what_to_do(
     assert found.code == "expected-text"
     assert "false schaltet nur" in found.message
     assert found.message.endswith(advice)
+
+
+@pytest.mark.parametrize(
+    ("row", "meant"),
+    [
+        ("{gremium: FA Umwelt, Klima, Ordnung und Sport}", '"FA Umwelt, Klima, Ordnung und Sport"'),
+        ('{gremium: FA "Umwelt", Klima}', r'"FA \"Umwelt\", Klima"'),
+        ("{gremium: FA Umwelt,\n      Klima und Ordnung}", '"FA Umwelt, Klima und Ordnung"'),
+    ],
+)
+def test_a_value_cut_by_commas_in_braces_is_offered_whole_and_valid(
+    tmp_path: Path, row: str, meant: str
+) -> None:
+    """Every piece's message quotes the whole value, on one line and escaped, so that the fix parses as meant."""
+    import yaml
+
+    path = statement_file(
+        tmp_path,
+        "nummer: VI-A-03824-VSP-01\neingereicht_von: y\nbetreff: x\n"
+        f"beratungsfolge:\n  - {row}\nempfehlung: ablehnung\nbegruendung: b\n",
+    )
+    found = check_file(path).diagnostics
+    assert found
+    for diagnostic in found:
+        assert diagnostic.code == "unknown-key"
+        assert diagnostic.message.endswith(f"gremium: {meant}")
+    assert "\n" not in yaml.safe_load(f"gremium: {meant}")["gremium"]
+
+
+def test_a_flow_mapping_of_many_bare_keys_is_answered_at_once(tmp_path: Path) -> None:
+    """Thousands of bare keys in `{…}` are no cut-off value: no hint quoting them all, for each of them."""
+    keys = ", ".join(f"k{i}" for i in range(3000))
+    path = statement_file(
+        tmp_path,
+        "nummer: VI-A-03824-VSP-01\neingereicht_von: y\nbetreff: x\n"
+        f"beratungsfolge:\n  - {{gremium: FA, {keys}}}\nempfehlung: ablehnung\nbegruendung: b\n",
+    )
+    found = check_file(path).diagnostics
+    assert len(found) == 3000
+    assert sum(len(d.message) for d in found) < 1_000_000

@@ -374,6 +374,10 @@ def _translate(err: ErrorDetails, doc: LoadedDocument) -> Diagnostic:
     return Diagnostic(str(doc.path), span, loc, Severity.ERROR, code, message)
 
 
+#: The most pieces after the first that commas in `{…}` make of one value, for `_split_by_comma_hint`.
+_MOST_PIECES = 8
+
+
 def _split_by_comma_hint(doc: LoadedDocument, loc: PathKey) -> str:
     """An unknown key without a value right after a plain value in `{…}`: most likely the rest of that value, cut
     off by its comma (`{gremium: FA Umwelt, Klima und Ordnung}`, `{hoehe: 12.000,00 €}`)."""
@@ -385,16 +389,37 @@ def _split_by_comma_hint(doc: LoadedDocument, loc: PathKey) -> str:
         return ""
     pairs = parent.node.value
     index = next((i for i, (key, _) in enumerate(pairs) if key is here.key_node), 0)
-    value = here.node
-    if index == 0 or not isinstance(value, ScalarNode) or value.tag != NULL_TAG or value.value:
+    known = list(_model_for(loc[:-1]).model_fields)
+
+    def cut_off(i: int) -> bool:
+        """Whether pair `i` looks like a piece of the value before: a plain key of no field, without a value."""
+        key, value = pairs[i]
+        return (
+            isinstance(key, ScalarNode)
+            and not key.style
+            and key.value not in known
+            and isinstance(value, ScalarNode)
+            and value.tag == NULL_TAG
+            and not value.value
+        )
+
+    if index == 0 or not cut_off(index):
         return ""
-    before_key, before = pairs[index - 1]
+    first, last = index, index  # every piece of the value: `{gremium: FA Umwelt, Klima, Ordnung und Sport}`
+    while first > 1 and cut_off(first - 1) and last - first < _MOST_PIECES:
+        first -= 1
+    while last + 1 < len(pairs) and cut_off(last + 1) and last - first < _MOST_PIECES:
+        last += 1
+    if last - first >= _MOST_PIECES:  # no name has so many: each piece's message would quote them all
+        return ""
+    before_key, before = pairs[first - 1]
     if not isinstance(before, ScalarNode) or before.style or before.tag == NULL_TAG:
         return ""
-    known = list(_model_for(loc[:-1]).model_fields)
     if before_key.value not in known or did_you_mean(str(loc[-1]), known):  # a typo, not a cut-off value
         return ""
-    whole = doc.text[before.start_mark.index : here.key_node.end_mark.index]
+    whole = doc.text[before.start_mark.index : pairs[last][0].end_mark.index]
+    # as one line, and written so that it stays one value in "…": a line break there folds to a blank anyway
+    whole = re.sub(r"[ \t]*\n\s*", " ", whole).replace("\\", "\\\\").replace('"', '\\"')
     return (
         " In {…} trennt ein Komma zwei Einträge: gehört das Komma zum Wert davor, diesen in Anführungszeichen "
         f'setzen: {before_key.value}: "{whole}"'
