@@ -505,7 +505,8 @@ def _wordwrap(text: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
     if isinstance(wrapstring, str):
         _chars(len(text) + (len(text) // width + text.count("\n") + 1) * len(wrapstring))
     if breaking:
-        words = [m.end() - m.start() for m in re.finditer(rf"\S{{{width + 1},}}", text)]
+        # from a word's start only: tried at every character, `\S{n,}` scanned each shorter word's rest again
+        words = [m.end() - m.start() for m in re.finditer(rf"(?<!\S)\S{{{width + 1},}}", text)]
         if sum(length * length for length in words) // (2 * width) > _MAX_WRAP_COPIES:
             raise BudgetExceeded(
                 f"wordwrap bräche ein Wort von {german_number(max(words))} Zeichen in Zeilen zu {width} Zeichen "
