@@ -589,6 +589,15 @@ def test_comparing_or_hashing_a_value_that_holds_another_many_times_is_refused(
     assert problem.code == "template-budget", problem.message
     assert "ein Vergleich über" in problem.message
     assert time.process_time() - started < MAX_TEMPLATE_SECONDS
+    # the limit the message names is the one it applies, so that the table of limits explains it
+    import re
+
+    from vsp_cli import limits
+    from vsp_cli.diagnostics import german_number
+
+    found = re.search(r"mehr als ([0-9.]+) .*\(Grenze (MAX_\w+)\)", problem.message)
+    assert found is not None, problem.message
+    assert found[1] == german_number(getattr(limits, found[2]))
 
 
 def test_comparisons_and_keys_of_ordinary_values_still_work(tmp_path: Path) -> None:
