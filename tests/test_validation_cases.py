@@ -431,6 +431,7 @@ def test_false_switches_off_exactly_the_fields_the_messages_name() -> None:
     [
         '["Dezernat Umwelt, Klima, Ordnung und Sport", Dezernat Kultur]',
         "[Dezernat Kultur, Oberbürgermeister, Dezernat Finanzen, Amt für Statistik und Wahlen]",
+        "[Dezernat Kultur, Kulturamt, Dezernat Stadtentwicklung und Bau, Verkehrs- und Tiefbauamt]",
         "Dezernat Umwelt, Klima, Ordnung und Sport",
         "\n  - Dezernat Umwelt, Klima, Ordnung und Sport\n  - Dezernat Kultur",
     ],

@@ -500,6 +500,12 @@ _OFFICE = re.compile(
 )
 
 
+def _names_an_office(entry: str) -> bool:
+    """Whether an entry of `eingereicht_von` names an office of its own: „Amt für …“, „Dezernat …“, or an office
+    named by a compound („Kulturamt“, „Verkehrs- und Tiefbauamt“), which no Dezernat's name holds."""
+    return _OFFICE.match(entry) is not None or any(word.endswith("amt") for word in re.findall(r"\w+", entry))
+
+
 def _split_name_diagnostics(doc: LoadedDocument) -> list[Diagnostic]:
     """Warnings where `eingereicht_von: [Dezernat Umwelt, Klima, Ordnung und Sport]` lists three Einreicher: in
     `[…]` every comma separates two entries, and several Leipzig Dezernate have commas in their names. Entries
@@ -514,7 +520,7 @@ def _split_name_diagnostics(doc: LoadedDocument) -> list[Diagnostic]:
         first = items[index]
         end = index + 1
         if _plain_text(first) and first.value.startswith("Dezernat "):
-            while end < len(items) and _plain_text(items[end]) and not _OFFICE.match(items[end].value):
+            while end < len(items) and _plain_text(items[end]) and not _names_an_office(items[end].value):
                 end += 1
         if end > index + 1:
             parts = [item.value for item in items[index:end]]
