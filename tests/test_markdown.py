@@ -1142,6 +1142,7 @@ _REFERENCE_ALPHABET = st.sampled_from(
     st.lists(_REFERENCE_ALPHABET, min_size=1, max_size=12).map("".join),
 )
 @example("[r][r\nq]: /d", "[r\nq]: /d[r\nq]: /d")  # a label over two lines, used as a shortcut
+@example("[r]", "[r]: /a\n[r]: /a")  # a label defined twice: the second definition is one too
 def test_prose_fields_read_the_same_alone_and_one_after_the_other(first: str, second: str) -> None:
     """Two prose fields in one document, the second under its heading, read as each does alone: no
     definition reaches across."""

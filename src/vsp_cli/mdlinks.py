@@ -30,6 +30,7 @@ from .limits import MAX_PARSER_NESTING
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
+    from markdown_it.rules_block import StateBlock
     from markdown_it.rules_inline import StateInline
     from markdown_it.token import Token
 
@@ -108,7 +109,23 @@ def _parser() -> MarkdownIt:
     for rule in parser.inline.ruler.__rules__:
         if rule.name in ("link", "image", "autolink"):
             parser.inline.ruler.at(rule.name, _recording(rule.fn, rule.name), {"alt": rule.alt})
+    for block_rule in parser.block.ruler.__rules__:
+        if block_rule.name == "reference":
+            parser.block.ruler.at("reference", _recording_definitions(block_rule.fn), {"alt": block_rule.alt})
     return stepped(parser)
+
+
+def _recording_definitions(rule: Callable[..., bool]) -> Callable[..., bool]:
+    """The reference rule, noting the lines of every definition in `env["vsp_definitions"]`: those of a label
+    defined before too, which `env["references"]` leaves out (the first one holds, but each is a definition)."""
+
+    def recorded(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+        found = rule(state, start, end, silent)
+        if found and not silent:
+            state.env.setdefault("vsp_definitions", []).append((start, state.line))
+        return found
+
+    return recorded
 
 
 #: Rounds of rewriting: a link's text printed as text may complete another link (`[[b]](javascript:)(…)`),
@@ -296,8 +313,7 @@ def with_own_references(text: str) -> str:
             continue
         rewritten = _relabelled(token.content, ours, 0, len(token.content), suffix)
         edits.update(_placed(lines, edits, block, token, rewritten, cursor))  # checked below, as the rest
-    for definition in definitions.values():
-        first, end = definition.get("map") or (0, 0)
+    for first, end in env.get("vsp_definitions", []):  # a label's second definition too: it is one, unused
         relabelled = _relabelled_definition(
             "\n".join(str(edits.get(n, lines[n])) for n in range(first, end)), suffix
         )
