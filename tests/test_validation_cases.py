@@ -284,7 +284,8 @@ def test_wrong_kinds_of_value_are_described_in_words(tmp_path: Path) -> None:
     messages = [d.message for d in check_file(path).diagnostics]
     assert [m.partition("gefunden: ")[2] for m in messages] == [
         "den Wahrheitswert true",
-        "eine Liste; mehrere Sitzungen einer Beratung stehen in der Liste sitzungen statt termin: sitzungen: [a]",
+        "eine Liste; mehrere Sitzungen einer Beratung stehen in der Liste sitzungen statt termin: "
+        "sitzungen: [2020-05-20, 2020-06-10]",  # an example: „a“ is no date for the list
         "eine Zuordnung",
         "„False“; bitte klein schreiben: false",
     ]
@@ -518,3 +519,15 @@ def test_a_flow_mapping_of_many_bare_keys_is_answered_at_once(tmp_path: Path) ->
     found = check_file(path).diagnostics
     assert len(found) == 3000
     assert sum(len(d.message) for d in found) < 1_000_000
+
+
+def test_a_termin_of_one_date_in_brackets_is_told_to_drop_them(tmp_path: Path) -> None:
+    """One date in `[…]` is no case of several sessions: the hint shows it without the brackets."""
+    path = statement_file(
+        tmp_path,
+        "nummer: VI-A-03824-VSP-01\neingereicht_von: y\nbetreff: x\n"
+        "beratungsfolge: [{gremium: z, termin: [2020-04-28]}]\nempfehlung: ablehnung\nbegruendung: b\n",
+    )
+    [found] = check_file(path).diagnostics
+    assert found.code == "invalid-date"
+    assert found.message.endswith("; ein Termin steht ohne […]: termin: 2020-04-28")

@@ -283,15 +283,17 @@ def _msg_date(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
     value = err["input"]
     hint = ""
     if _shape_key(loc) == ("beratungsfolge", "*", "termin"):
-        if isinstance(value, list):
-            dates = [v.strip() for v in value if isinstance(v, str)]
+        if isinstance(value, list):  # only what looks like a date: the hint's list must be one of dates
+            dates = [v.strip() for v in value if isinstance(v, str) and _DATE_LIKE.fullmatch(v.strip())]
         elif isinstance(value, str) and re.search(r"[0-9][,;/]? +[0-9]|[0-9][,;]", value):
             dates = [d.strip() for d in _DATE_SEPARATOR.split(value) if d.strip()]
             if not all(_DATE_LIKE.fullmatch(d) for d in dates):  # „18.04.2017, 17:00 Uhr“ is one date
                 dates = []
         else:
             dates = []
-        if len(dates) > 1 or isinstance(value, list):
+        if isinstance(value, list) and len(value) == 1 and len(dates) == 1:  # one date: no list, no sessions
+            hint = f"; ein Termin steht ohne […]: termin: {dates[0]}"
+        elif len(dates) > 1 or isinstance(value, list):
             shown = ", ".join(dates) or "2020-05-20, 2020-06-10"
             hint = f"; mehrere Sitzungen einer Beratung stehen in der Liste sitzungen statt termin: sitzungen: [{shown}]"
     return "invalid-date", err["msg"] + hint
