@@ -1142,8 +1142,24 @@ _REFERENCE_ALPHABET = st.sampled_from(
     st.lists(_REFERENCE_ALPHABET, min_size=1, max_size=12).map("".join),
 )
 @example("[r][r\nq]: /d", "[r\nq]: /d[r\nq]: /d")  # a label over two lines, used as a shortcut
+@example("[r]", "[r]: /a\n[r]: /a")  # a label defined twice: the second definition is one too
 def test_prose_fields_read_the_same_alone_and_one_after_the_other(first: str, second: str) -> None:
     """Two prose fields in one document, the second under its heading, read as each does alone: no
     definition reaches across."""
     one, two = prose(first.strip()), prose(second.strip())
     assert _shape(f"{one}\n\n## Begründung\n\n{two}") == _shape(one) + _shape("## Begründung") + _shape(two)
+
+
+@pytest.mark.parametrize("link", ["[r] ", "[x](javascript:y) "])
+def test_many_links_in_one_field_are_rewritten_in_linear_time(link: str) -> None:
+    """Each link's nested ones are looked for among those that start inside it, not among all (`mdlinks._inside`):
+    20,000 links in a paragraph took 11 s to give their references the field's labels, or to drop unsafe targets."""
+    import time
+
+    from vsp_cli.mdlinks import with_own_references, without_unsafe_links
+
+    text = "[r]: https://example.org\n\n" + link * 20_000
+    start = time.process_time()
+    out = with_own_references(text) if link == "[r] " else without_unsafe_links(text)
+    assert time.process_time() - start < 5
+    assert out.count("[r][r-") == 20_000 if link == "[r] " else "javascript" not in out

@@ -541,6 +541,17 @@ def test_a_step_that_would_make_a_huge_value_is_refused_before_it_runs(tmp_path:
     assert time.process_time() - started < 1
 
 
+def test_wordwrap_of_words_just_within_the_width_is_checked_in_linear_time(tmp_path: Path) -> None:
+    """The check for long words looks at each word once: tried at every character, `\\S{10001,}` scanned the rest
+    of each 9,999-character word again (22 s for 2,000,000 characters, in one step of the budget)."""
+    folder = _template_folder(tmp_path, "{{ (('a' * 9999 ~ ' ') * 200) | wordwrap(10000) | length }}")
+    statement = api.load(SEED)
+    started = time.process_time()
+    out = api.render_markdown(statement, RenderSettings(template_dir=folder))
+    assert time.process_time() - started < 3
+    assert out.strip().isdigit()
+
+
 #: Two lists of 2**27 items in a few hundred bytes (each holds the one before twice), then one step that compares
 #: or hashes them item by item: seconds each before the fix (and for ever with a few more doublings).
 _SHARED = (
@@ -578,6 +589,15 @@ def test_comparing_or_hashing_a_value_that_holds_another_many_times_is_refused(
     assert problem.code == "template-budget", problem.message
     assert "ein Vergleich über" in problem.message
     assert time.process_time() - started < MAX_TEMPLATE_SECONDS
+    # the limit the message names is the one it applies, so that the table of limits explains it
+    import re
+
+    from vsp_cli import limits
+    from vsp_cli.diagnostics import german_number
+
+    found = re.search(r"mehr als ([0-9.]+) .*\(Grenze (MAX_\w+)\)", problem.message)
+    assert found is not None, problem.message
+    assert found[1] == german_number(getattr(limits, found[2]))
 
 
 def test_comparisons_and_keys_of_ordinary_values_still_work(tmp_path: Path) -> None:

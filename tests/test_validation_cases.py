@@ -284,7 +284,8 @@ def test_wrong_kinds_of_value_are_described_in_words(tmp_path: Path) -> None:
     messages = [d.message for d in check_file(path).diagnostics]
     assert [m.partition("gefunden: ")[2] for m in messages] == [
         "den Wahrheitswert true",
-        "eine Liste; mehrere Sitzungen einer Beratung stehen in der Liste sitzungen statt termin: sitzungen: [a]",
+        "eine Liste; mehrere Sitzungen einer Beratung stehen in der Liste sitzungen statt termin: "
+        "sitzungen: [2020-05-20, 2020-06-10]",  # an example: „a“ is no date for the list
         "eine Zuordnung",
         "„False“; bitte klein schreiben: false",
     ]
@@ -431,6 +432,7 @@ def test_false_switches_off_exactly_the_fields_the_messages_name() -> None:
     [
         '["Dezernat Umwelt, Klima, Ordnung und Sport", Dezernat Kultur]',
         "[Dezernat Kultur, Oberbürgermeister, Dezernat Finanzen, Amt für Statistik und Wahlen]",
+        "[Dezernat Kultur, Kulturamt, Dezernat Stadtentwicklung und Bau, Verkehrs- und Tiefbauamt]",
         "Dezernat Umwelt, Klima, Ordnung und Sport",
         "\n  - Dezernat Umwelt, Klima, Ordnung und Sport\n  - Dezernat Kultur",
     ],
@@ -444,3 +446,88 @@ def test_a_list_of_offices_is_no_split_name(tmp_path: Path, value: str) -> None:
     result = check_file(path)
     assert result.statement is not None
     assert [d.code for d in result.diagnostics] == []
+
+
+def test_a_long_run_of_blanks_in_a_termin_is_answered_at_once(tmp_path: Path) -> None:
+    """The hint for several dates in one `termin` splits the text in linear time (100,000 blanks took 70 s)."""
+    import time
+
+    blanks = " " * 100_000
+    path = statement_file(
+        tmp_path,
+        "nummer: VI-A-03824-VSP-01\neingereicht_von: y\nbetreff: x\n"
+        f'beratungsfolge: [{{gremium: z, termin: "1, {blanks}x"}}]\nempfehlung: ablehnung\nbegruendung: b\n',
+    )
+    start = time.process_time()
+    [found] = check_file(path).diagnostics
+    assert found.code == "invalid-date"
+    assert time.process_time() - start < 2
+
+
+@pytest.mark.parametrize(
+    ("field", "advice"), [("betreff", "Pflichtfeld"), ("raeumlicher_bezug", "weglassen")]
+)
+def test_false_on_a_field_it_does_not_switch_off_is_told_what_to_do(
+    tmp_path: Path, field: str, advice: str
+) -> None:
+    """Leaving the key out is the advice only where the field is optional: a required one would be missing."""
+    source = (Path(__file__).parent / "cases" / "valid" / "minimal.yaml").read_text(encoding="utf-8")
+    lines = [line for line in source.splitlines() if not line.startswith(f"{field}:")]
+    path = tmp_path / "s.yaml"
+    path.write_text("\n".join([*lines, f"{field}: false", ""]), encoding="utf-8")
+    [found] = check_file(path).diagnostics
+    assert found.code == "expected-text"
+    assert "false schaltet nur" in found.message
+    assert found.message.endswith(advice)
+
+
+@pytest.mark.parametrize(
+    ("row", "meant"),
+    [
+        ("{gremium: FA Umwelt, Klima, Ordnung und Sport}", '"FA Umwelt, Klima, Ordnung und Sport"'),
+        ('{gremium: FA "Umwelt", Klima}', r'"FA \"Umwelt\", Klima"'),
+        ("{gremium: FA Umwelt,\n      Klima und Ordnung}", '"FA Umwelt, Klima und Ordnung"'),
+    ],
+)
+def test_a_value_cut_by_commas_in_braces_is_offered_whole_and_valid(
+    tmp_path: Path, row: str, meant: str
+) -> None:
+    """Every piece's message quotes the whole value, on one line and escaped, so that the fix parses as meant."""
+    import yaml
+
+    path = statement_file(
+        tmp_path,
+        "nummer: VI-A-03824-VSP-01\neingereicht_von: y\nbetreff: x\n"
+        f"beratungsfolge:\n  - {row}\nempfehlung: ablehnung\nbegruendung: b\n",
+    )
+    found = check_file(path).diagnostics
+    assert found
+    for diagnostic in found:
+        assert diagnostic.code == "unknown-key"
+        assert diagnostic.message.endswith(f"gremium: {meant}")
+    assert "\n" not in yaml.safe_load(f"gremium: {meant}")["gremium"]
+
+
+def test_a_flow_mapping_of_many_bare_keys_is_answered_at_once(tmp_path: Path) -> None:
+    """Thousands of bare keys in `{…}` are no cut-off value: no hint quoting them all, for each of them."""
+    keys = ", ".join(f"k{i}" for i in range(3000))
+    path = statement_file(
+        tmp_path,
+        "nummer: VI-A-03824-VSP-01\neingereicht_von: y\nbetreff: x\n"
+        f"beratungsfolge:\n  - {{gremium: FA, {keys}}}\nempfehlung: ablehnung\nbegruendung: b\n",
+    )
+    found = check_file(path).diagnostics
+    assert len(found) == 3000
+    assert sum(len(d.message) for d in found) < 1_000_000
+
+
+def test_a_termin_of_one_date_in_brackets_is_told_to_drop_them(tmp_path: Path) -> None:
+    """One date in `[…]` is no case of several sessions: the hint shows it without the brackets."""
+    path = statement_file(
+        tmp_path,
+        "nummer: VI-A-03824-VSP-01\neingereicht_von: y\nbetreff: x\n"
+        "beratungsfolge: [{gremium: z, termin: [2020-04-28]}]\nempfehlung: ablehnung\nbegruendung: b\n",
+    )
+    [found] = check_file(path).diagnostics
+    assert found.code == "invalid-date"
+    assert found.message.endswith("; ein Termin steht ohne […]: termin: 2020-04-28")

@@ -98,6 +98,10 @@ MAX_TEMPLATE_FILES = 1_000
 MAX_TEMPLATE_SECONDS = 2.0
 #: Characters one render may produce; also the longest text any step of it may make.
 MAX_TEMPLATE_CHARS = 10_000_000
+#: Characters of text a comparison or a hash may look at, each text as often as it is held (and, for `sort`,
+#: `unique`, `min` and `max`, first put in lower case): `[a] * 1000000` with `a` of 9,000,000 characters took
+#: hours through `unique`. Ten renders' worth: a comparison of values a render could print is never refused.
+MAX_TEMPLATE_COMPARED_CHARS = 100_000_000
 #: Longest list a step may make (`[x] * n`, `batch`); also the most items a comparison or a hash may look at (a
 #: list held twice counted twice: `[a, a]`, doubled sixty times, is small but has 2**60 items to compare).
 MAX_TEMPLATE_ITEMS = 1_000_000

@@ -16,6 +16,7 @@ Where it cannot be (tabs expanded by the parser), the block's brackets are escap
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from collections.abc import Callable
@@ -29,6 +30,7 @@ from .limits import MAX_PARSER_NESTING
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
+    from markdown_it.rules_block import StateBlock
     from markdown_it.rules_inline import StateInline
     from markdown_it.token import Token
 
@@ -107,7 +109,23 @@ def _parser() -> MarkdownIt:
     for rule in parser.inline.ruler.__rules__:
         if rule.name in ("link", "image", "autolink"):
             parser.inline.ruler.at(rule.name, _recording(rule.fn, rule.name), {"alt": rule.alt})
+    for block_rule in parser.block.ruler.__rules__:
+        if block_rule.name == "reference":
+            parser.block.ruler.at("reference", _recording_definitions(block_rule.fn), {"alt": block_rule.alt})
     return stepped(parser)
+
+
+def _recording_definitions(rule: Callable[..., bool]) -> Callable[..., bool]:
+    """The reference rule, noting the lines of every definition in `env["vsp_definitions"]`: those of a label
+    defined before too, which `env["references"]` leaves out (the first one holds, but each is a definition)."""
+
+    def recorded(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+        found = rule(state, start, end, silent)
+        if found and not silent:
+            state.env.setdefault("vsp_definitions", []).append((start, state.line))
+        return found
+
+    return recorded
 
 
 #: Rounds of rewriting: a link's text printed as text may complete another link (`[[b]](javascript:)(…)`),
@@ -140,6 +158,7 @@ def _rewritten(text: str) -> str:
     lines = text.split("\n")
     edits: dict[int, str | None] = {}
     unsafe_sources = {id(span.source) for span in unsafe_spans}
+    grouped = _by_source(spans)
     block: Token | None = None
     cursor: dict[int, int] = {}  # line → where the next table cell is searched
     for token in tokens:
@@ -147,7 +166,7 @@ def _rewritten(text: str) -> str:
             block = token
         if token.type != "inline" or id(token.content) not in unsafe_sources or block is None:
             continue
-        ours = [span for span in spans if span.source is token.content]
+        ours = grouped.get(id(token.content), [])
         rewritten = _rewrite(token.content, ours, 0, len(token.content))
         edits.update(_placed(lines, edits, block, token, rewritten, cursor))
     for definition in unsafe_definitions:
@@ -162,10 +181,12 @@ def _rewrite(source: str, spans: list[_Span], low: int, high: int) -> str:
     """`source[low:high]` with each unsafe link or image in it replaced by its text (nested ones too)."""
     out: list[str] = []
     at = low
-    for span in sorted(spans, key=lambda s: s.start):
+    ordered = sorted(spans, key=lambda s: s.start)
+    starts = [s.start for s in ordered]
+    for index, span in enumerate(ordered):
         if span.start < at or span.end > high or span.start < low:
             continue  # nested in one already written, or outside this range
-        inner = [s for s in spans if span.start < s.start and s.end <= span.end]
+        inner = _inside(ordered, starts, index)
         out.append(source[at : span.start])
         if safe_target(span.target):
             out.append(source[span.start : span.text_start])
@@ -178,6 +199,22 @@ def _rewrite(source: str, spans: list[_Span], low: int, high: int) -> str:
         at = span.end
     out.append(source[at:high])
     return "".join(out)
+
+
+def _inside(ordered: list[_Span], starts: list[int], index: int) -> list[_Span]:
+    """The spans inside `ordered[index]` (`ordered` by start, `starts` their starts): only those after it that
+    start before it ends are looked at, not every span for every span (10,000 links in a field took seconds)."""
+    span = ordered[index]
+    stop = bisect.bisect_left(starts, span.end, index + 1)
+    return [s for s in ordered[index + 1 : stop] if span.start < s.start and s.end <= span.end]
+
+
+def _by_source(spans: list[_Span]) -> dict[int, list[_Span]]:
+    """The spans of each inline text, by the text's `id` (as `span.source is token.content`)."""
+    grouped: dict[int, list[_Span]] = {}
+    for span in spans:
+        grouped.setdefault(id(span.source), []).append(span)
+    return grouped
 
 
 #: Characters escaped in an autolink's address printed as text, so that it stays text.
@@ -263,6 +300,7 @@ def with_own_references(text: str) -> str:
     spans: list[_Span] = env.get("vsp_spans", [])
     lines = text.split("\n")
     edits: dict[int, str | None] = {}
+    grouped = _by_source(spans)
     block: Token | None = None
     cursor: dict[int, int] = {}
     for token in tokens:
@@ -270,13 +308,12 @@ def with_own_references(text: str) -> str:
             block = token
         if token.type != "inline" or block is None:
             continue
-        ours = [span for span in spans if span.source is token.content]
+        ours = grouped.get(id(token.content), [])
         if not any(_reference_tail(span) is not None for span in ours):
             continue
         rewritten = _relabelled(token.content, ours, 0, len(token.content), suffix)
         edits.update(_placed(lines, edits, block, token, rewritten, cursor))  # checked below, as the rest
-    for definition in definitions.values():
-        first, end = definition.get("map") or (0, 0)
+    for first, end in env.get("vsp_definitions", []):  # a label's second definition too: it is one, unused
         relabelled = _relabelled_definition(
             "\n".join(str(edits.get(n, lines[n])) for n in range(first, end)), suffix
         )
@@ -303,10 +340,12 @@ def _relabelled(source: str, spans: list[_Span], low: int, high: int, suffix: st
     out in full: `[r]` → `[r][r-suffix]`)."""
     out: list[str] = []
     at = low
-    for span in sorted(spans, key=lambda s: s.start):
+    ordered = sorted(spans, key=lambda s: s.start)
+    starts = [s.start for s in ordered]
+    for index, span in enumerate(ordered):
         if span.start < at or span.end > high or span.start < low:
             continue
-        inner = [s for s in spans if span.start < s.start and s.end <= span.end]
+        inner = _inside(ordered, starts, index)
         out.append(source[at : span.text_start])
         out.append(_relabelled(source, inner, span.text_start, span.text_end, suffix))
         tail = _reference_tail(span)

@@ -48,6 +48,7 @@ from .diagnostics import german_number
 from .limits import (
     MAX_TEMPLATE_BITS,
     MAX_TEMPLATE_CHARS,
+    MAX_TEMPLATE_COMPARED_CHARS,
     MAX_TEMPLATE_ITEMS,
     MAX_TEMPLATE_MEMORY,
     MAX_TEMPLATE_SECONDS,
@@ -179,15 +180,11 @@ def sized(value: Any) -> Any:
 
 #: The values Python compares and hashes item by item.
 _CONTAINERS = (list, tuple, dict, KeysView, ValuesView, ItemsView)
-#: Characters of text a comparison may look at: each text in a list is compared (and, for `sort`, `unique`,
-#: `min` and `max`, first put in lower case) as often as the list holds it: `[a] * 1000000` with a text `a` of
-#: 9,000,000 characters took hours through `unique` or `min`.
-_MAX_COMPARED_CHARS = MAX_TEMPLATE_CHARS * 10
 
 
 def compared(value: Any) -> Any:
     """`value`, if comparing or hashing it looks at no more than `MAX_TEMPLATE_ITEMS` items and
-    `_MAX_COMPARED_CHARS` characters of text (a list held twice counted twice)."""
+    `MAX_TEMPLATE_COMPARED_CHARS` characters of text (a list held twice counted twice)."""
     if not isinstance(value, _CONTAINERS):
         return value
     budget = CURRENT.get()
@@ -205,10 +202,10 @@ def compared(value: Any) -> Any:
                 "MAX_TEMPLATE_ITEMS); enthält eine Liste sich selbst vielfach?"
             )
         chars += sum(len(child) for child in children if isinstance(child, str))
-        if chars > _MAX_COMPARED_CHARS:
+        if chars > MAX_TEMPLATE_COMPARED_CHARS:
             raise BudgetExceeded(
-                f"ein Vergleich über mehr als {german_number(_MAX_COMPARED_CHARS)} Zeichen (Grenze "
-                "MAX_TEMPLATE_CHARS); enthält eine Liste einen langen Text vielfach?"
+                f"ein Vergleich über mehr als {german_number(MAX_TEMPLATE_COMPARED_CHARS)} Zeichen (Grenze "
+                "MAX_TEMPLATE_COMPARED_CHARS); enthält eine Liste einen langen Text vielfach?"
             )
         stack.extend(child for child in children if isinstance(child, _CONTAINERS))
     return value
@@ -505,7 +502,8 @@ def _wordwrap(text: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
     if isinstance(wrapstring, str):
         _chars(len(text) + (len(text) // width + text.count("\n") + 1) * len(wrapstring))
     if breaking:
-        words = [m.end() - m.start() for m in re.finditer(rf"\S{{{width + 1},}}", text)]
+        # from a word's start only: tried at every character, `\S{n,}` scanned each shorter word's rest again
+        words = [m.end() - m.start() for m in re.finditer(rf"(?<!\S)\S{{{width + 1},}}", text)]
         if sum(length * length for length in words) // (2 * width) > _MAX_WRAP_COPIES:
             raise BudgetExceeded(
                 f"wordwrap bräche ein Wort von {german_number(max(words))} Zeichen in Zeilen zu {width} Zeichen "
