@@ -600,6 +600,53 @@ def test_comparing_or_hashing_a_value_that_holds_another_many_times_is_refused(
     assert found[1] == german_number(getattr(limits, found[2]))
 
 
+#: Printing a value that holds another many times: each place is printed (10 to 60 s before, until memory ran
+#: out; without the memory cap, on macOS or Windows, without end).
+HUGE_PRINTS = {
+    "ausgabe": "{{ ns.a }}",
+    "namespace": "{{ ns }}",
+    "string": "{{ ns.a | string | length }}",
+    "tojson": "{{ ns.a | tojson | length }}",
+    "pprint": "{{ ns.a | pprint | length }}",
+    "join": "{{ ns.a | join | length }}",
+    "upper": "{{ ns.a | upper | length }}",
+    "eigener-filter": "{{ ns.a | md | length }}",
+    "verkettet": "{{ (ns.a ~ '') | length }}",
+    "prozent": "{{ ('%s' % [ns.a]) | length }}",
+    "langer-text": "{% set s = 'A' * 9000000 %}{{ ([s] * 300) | string | length }}",
+}
+
+
+@pytest.mark.parametrize("source", HUGE_PRINTS.values(), ids=list(HUGE_PRINTS))
+def test_printing_a_value_that_holds_another_many_times_is_refused(tmp_path: Path, source: str) -> None:
+    folder = _template_folder(tmp_path, "Kopf\n" + _SHARED + source)
+    started = time.process_time()
+    with pytest.raises(TemplateError) as caught:
+        api.render_markdown(api.load(SEED), RenderSettings(template_dir=folder))
+    problem = caught.value.diagnostics[0]
+    assert problem.code == "template-budget", problem.message
+    assert "ein Text aus mehr als" in problem.message
+    assert time.process_time() - started < MAX_TEMPLATE_SECONDS
+    import re
+
+    from vsp_cli import limits
+    from vsp_cli.diagnostics import german_number
+
+    found = re.search(r"mehr als ([0-9.]+) .*\(Grenze (MAX_\w+)\)", problem.message)
+    assert found is not None, problem.message
+    assert found[1] == german_number(getattr(limits, found[2]))
+
+
+def test_printing_ordinary_values_still_works(tmp_path: Path) -> None:
+    source = (
+        "{{ [1, 'a'] }} {{ {'a': [1]} | tojson }} {{ [1, 2] | join('-') }} {{ 'x%sy' % [1] }} {{ [1] ~ '' }} "
+        "{% set ns = namespace(a=1) %}{{ ns.a }} {{ statement.betreff | upper | length > 0 }}\n"
+    )
+    folder = _template_folder(tmp_path, source)
+    text = api.render_markdown(api.load(SEED), RenderSettings(template_dir=folder))
+    assert text == "[1, 'a'] {\"a\": [1]} 1-2 x[1]y [1] 1 True\n"
+
+
 def test_comparisons_and_keys_of_ordinary_values_still_work(tmp_path: Path) -> None:
     source = (
         "{{ [1, 2] == [1, 2] }} {{ 1 < 2 < 3 }} {{ {'a': 1, (1, 2): 3}[(1, 2)] }} {{ 'a' in 'abc' }} "

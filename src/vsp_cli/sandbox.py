@@ -42,6 +42,7 @@ from jinja2.compiler import CodeGenerator, Frame, optimizeconst
 from jinja2.compiler import operators as compiler_operators
 from jinja2.runtime import Context, Macro
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedFormatter
+from jinja2.utils import Namespace
 
 from .commonmark import STEP
 from .diagnostics import german_number
@@ -187,6 +188,38 @@ def compared(value: Any) -> Any:
     `MAX_TEMPLATE_COMPARED_CHARS` characters of text (a list held twice counted twice)."""
     if not isinstance(value, _CONTAINERS):
         return value
+    return _walked(value, MAX_TEMPLATE_COMPARED_CHARS, _COMPARED)
+
+
+def printed(value: Any) -> Any:
+    """`value`, if its text holds no more than `MAX_TEMPLATE_ITEMS` items and `MAX_TEMPLATE_CHARS` characters
+    of text: printing a list prints every list it holds, as often as it holds it, in one step (`{{ ns.a }}`,
+    `| string`, `| tojson`, `~`, `%` after forty doublings of `ns.a`: 10 to 60 s until memory ran out)."""
+    if isinstance(value, Namespace):
+        value = dict(value._Namespace__attrs)  # what its text shows
+    if not isinstance(value, _CONTAINERS):
+        return value
+    return _walked(value, MAX_TEMPLATE_CHARS, _PRINTED)
+
+
+#: How a walk's refusal reads: the items, then the characters (`compared`, `printed`).
+_COMPARED = (
+    "ein Vergleich über mehr als {items} Einträge (Grenze MAX_TEMPLATE_ITEMS); enthält eine Liste sich selbst "
+    "vielfach?",
+    "ein Vergleich über mehr als {chars} Zeichen (Grenze MAX_TEMPLATE_COMPARED_CHARS); enthält eine Liste "
+    "einen langen Text vielfach?",
+)
+_PRINTED = (
+    "ein Text aus mehr als {items} Einträgen (Grenze MAX_TEMPLATE_ITEMS); enthält eine Liste sich selbst "
+    "vielfach?",
+    "ein Text aus mehr als {chars} Zeichen (Grenze MAX_TEMPLATE_CHARS); enthält eine Liste einen langen Text "
+    "vielfach?",
+)
+
+
+def _walked(value: Any, max_chars: int, messages: tuple[str, str]) -> Any:
+    """`value` after walking everything it holds, stepping the budget; refused past `MAX_TEMPLATE_ITEMS` items
+    or `max_chars` characters of text in all."""
     budget = CURRENT.get()
     count = chars = 0
     stack = [value]
@@ -197,16 +230,10 @@ def compared(value: Any) -> Any:
         children = [*item.keys(), *item.values()] if isinstance(item, Mapping) else item
         count += len(children)
         if count > MAX_TEMPLATE_ITEMS:
-            raise BudgetExceeded(
-                f"ein Vergleich über mehr als {german_number(MAX_TEMPLATE_ITEMS)} Einträge (Grenze "
-                "MAX_TEMPLATE_ITEMS); enthält eine Liste sich selbst vielfach?"
-            )
+            raise BudgetExceeded(messages[0].format(items=german_number(MAX_TEMPLATE_ITEMS)))
         chars += sum(len(child) for child in children if isinstance(child, str))
-        if chars > MAX_TEMPLATE_COMPARED_CHARS:
-            raise BudgetExceeded(
-                f"ein Vergleich über mehr als {german_number(MAX_TEMPLATE_COMPARED_CHARS)} Zeichen (Grenze "
-                "MAX_TEMPLATE_COMPARED_CHARS); enthält eine Liste einen langen Text vielfach?"
-            )
+        if chars > max_chars:
+            raise BudgetExceeded(messages[1].format(chars=german_number(max_chars)))
         stack.extend(child for child in children if isinstance(child, _CONTAINERS))
     return value
 
@@ -515,9 +542,20 @@ def _wordwrap(text: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
 _CHECKED_FILTERS = _WIDTH_FILTERS | _COMPARING_FILTERS | {"replace", "join", "format", "sum"}
 
 
+#: Filters that turn their value (and `format` its arguments) into text: a list prints all it holds.
+_PRINTING_FILTERS = frozenset(
+    {
+        "string", "tojson", "pprint", "join", "format", "upper", "lower", "title", "capitalize", "trim", "center",
+        "indent", "truncate", "wordwrap", "wordcount", "striptags", "urlize", "replace", "escape", "e",
+        "forceescape", "safe", "urlencode", "xmlattr",
+    }
+)  # fmt: skip
+
+
 def _guarded_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
     """`func` with a budget step before it, its arguments checked and its result's size checked after it."""
     at = 1 if getattr(func, "jinja_pass_arg", None) is not None else 0  # context or environment first
+    printing = name in _PRINTING_FILTERS
 
     if name not in _CHECKED_FILTERS:
 
@@ -526,6 +564,9 @@ def _guarded_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
             budget = CURRENT.get()
             if budget is not None:
                 budget.step()
+            if printing:
+                for value in args[at:]:
+                    printed(value)
             return sized(func(*args, **kwargs))
 
         return stepped
@@ -533,6 +574,9 @@ def _guarded_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(func)
     def guarded(*args: Any, **kwargs: Any) -> Any:
         _step()
+        if printing:
+            for value in args[at:]:
+                printed(value)
         if len(args) > at:
             value = _filter_check(name, args[at], args[at + 1 :], kwargs)
             if value is not args[at]:
@@ -546,9 +590,13 @@ def _own_filter(func: Callable[..., Any]) -> Callable[..., Any]:
     """One of vsp's own filters, stepping the budget before it and, while it parses Markdown, at every position
     (`commonmark.STEP`): its time grows with its input, which a template may make 10,000,000 characters long."""
 
+    at = 1 if getattr(func, "jinja_pass_arg", None) is not None else 0  # context or environment first
+
     @functools.wraps(func)  # keeps `jinja_pass_arg`
     def stepped(*args: Any, **kwargs: Any) -> Any:
         _step()
+        if len(args) > at:
+            printed(args[at])  # they take text: a list is printed first
         token = STEP.set(_step)
         try:
             return func(*args, **kwargs)
@@ -683,6 +731,7 @@ class Sandbox(ImmutableSandboxedEnvironment):
     code_generator_class = _CodeGenerator
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("finalize", printed)  # `{{ value }}` prints it
         super().__init__(*args, **kwargs)
         self.globals.pop("lipsum", None)  # random text; `range` is the sandbox's own, at most 100,000 steps
         self.globals["range"] = _stable(self.globals["range"])  # a function: printed with its address
@@ -716,12 +765,18 @@ class Sandbox(ImmutableSandboxedEnvironment):
         if operator == "-":  # `statement.keys() - other` hashes both
             compared(left)
             compared(right)
+        elif operator == "%":  # `"%s" % value` prints it
+            printed(left)
+            printed(right)
         _binop_check(operator, left, right)
         return sized(super().call_binop(context, operator, left, right))
 
     def concat_checked(self, join: Callable[[Iterable[Any]], str], pieces: tuple[Any, ...]) -> str:
         """`~`: the pieces joined by Jinja's `join`, texts counted before they are joined."""
         _step()
+        for piece in pieces:
+            if type(piece) is not str:
+                printed(piece)
         _chars(sum(len(piece) for piece in pieces if isinstance(piece, str)))
         joined: str = sized(join(pieces))
         return joined
