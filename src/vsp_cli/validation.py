@@ -178,6 +178,8 @@ def _off_hint(value: Any, loc: PathKey) -> str:
     info = Statement.model_fields.get(str(loc[0]))
     if info is not None and info.is_required():  # leaving it out would be `missing-key`
         return f"{switches} – „{loc[0]}“ ist ein Pflichtfeld"
+    if loc[0] in ("begruendung", "sachverhalt"):  # leaving it out may be `missing-begruendung`
+        return f"{switches} – ohne Text den Schlüssel weglassen; ein Standpunkt braucht aber eine begruendung oder einen sachverhalt"
     return f"{switches} – ohne Angabe zu „{loc[0]}“ den Schlüssel weglassen"
 
 
