@@ -589,6 +589,9 @@ HUGE_PRINTS = {
     "eigener-filter": "{{ ns.a | md | length }}",
     "verkettet": "{{ (ns.a ~ '') | length }}",
     "prozent": "{{ ('%s' % [ns.a]) | length }}",
+    "join-methode": "{{ ', '.join(ns.a) | length }}",
+    "format-methode": "{{ '{}'.format(ns.a) | length }}",
+    "join-langer-text": "{% set s = 'A' * 9000000 %}{{ ', '.join([s] * 300) | length }}",
     "langer-text": "{% set s = 'A' * 9000000 %}{{ ([s] * 300) | string | length }}",
 }
 

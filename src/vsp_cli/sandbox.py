@@ -449,10 +449,14 @@ _PADDING = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs"})
 def _call_check(obj: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
     """Check a call of a text's method before it runs; the arguments to pass on (a `join` gets a list)."""
     owner = getattr(obj, "__self__", None)
+    if owner is None:  # a text's `format`, which the sandbox hands out wrapped (`wrap_str_format`)
+        owner = getattr(getattr(obj, "__wrapped__", None), "__self__", None)
     # `list.index(x)` compares `x` with the list's items, `dict(pairs)` hashes keys, `loop.changed(x)` compares;
-    # a mapping's own methods (`statement.get(k)`) hash only their arguments: the statement is not walked
+    # a mapping's own methods (`statement.get(k)`) hash only their arguments: the statement is not walked. A
+    # text's methods (`", ".join(x)`, `"{}".format(x)`) make text of their arguments.
+    check = printed if isinstance(owner, str) else compared
     for value in (owner if isinstance(owner, list | tuple) else None, *args, *kwargs.values()):
-        compared(value)
+        check(value)
     if not isinstance(owner, str):
         return args
     name = getattr(obj, "__name__", "")
