@@ -19,7 +19,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -181,12 +181,7 @@ def _rewrite(source: str, spans: list[_Span], low: int, high: int) -> str:
     """`source[low:high]` with each unsafe link or image in it replaced by its text (nested ones too)."""
     out: list[str] = []
     at = low
-    ordered = sorted(spans, key=lambda s: s.start)
-    starts = [s.start for s in ordered]
-    for index, span in enumerate(ordered):
-        if span.start < at or span.end > high or span.start < low:
-            continue  # nested in one already written, or outside this range
-        inner = _inside(ordered, starts, index)
+    for span, inner in _outermost(spans, low, high):
         out.append(source[at : span.start])
         if safe_target(span.target):
             out.append(source[span.start : span.text_start])
@@ -199,6 +194,18 @@ def _rewrite(source: str, spans: list[_Span], low: int, high: int) -> str:
         at = span.end
     out.append(source[at:high])
     return "".join(out)
+
+
+def _outermost(spans: list[_Span], low: int, high: int) -> Iterator[tuple[_Span, list[_Span]]]:
+    """The spans within `low`–`high` that no other of them holds, in order, each with the spans inside it."""
+    ordered = sorted(spans, key=lambda s: s.start)
+    starts = [s.start for s in ordered]
+    at = low
+    for index, span in enumerate(ordered):
+        if span.start < at or span.end > high:
+            continue  # nested in one already given, or outside the range
+        yield span, _inside(ordered, starts, index)
+        at = span.end
 
 
 def _inside(ordered: list[_Span], starts: list[int], index: int) -> list[_Span]:
@@ -340,12 +347,7 @@ def _relabelled(source: str, spans: list[_Span], low: int, high: int, suffix: st
     out in full: `[r]` → `[r][r-suffix]`)."""
     out: list[str] = []
     at = low
-    ordered = sorted(spans, key=lambda s: s.start)
-    starts = [s.start for s in ordered]
-    for index, span in enumerate(ordered):
-        if span.start < at or span.end > high or span.start < low:
-            continue
-        inner = _inside(ordered, starts, index)
+    for span, inner in _outermost(spans, low, high):
         out.append(source[at : span.text_start])
         out.append(_relabelled(source, inner, span.text_start, span.text_end, suffix))
         tail = _reference_tail(span)
