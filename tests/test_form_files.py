@@ -590,3 +590,25 @@ def test_the_not_relevant_label_of_the_goals_is_plain_text_in_the_markdown(tmp_p
     path.write_text(STATEMENT.replace("formular.toml", "ziele.toml"), encoding="utf-8")
     statement = api.load(path)
     assert "\n1\\. \\*nicht\\* relevant\n" in api.render_markdown(statement)
+
+
+def test_a_table_label_ending_in_a_line_break_prints(tmp_path: Path) -> None:
+    """A label of the finance block's questions that ends in `\\n` (an empty last line): the table drawing met an
+    empty piece of text and stopped with an internal error (IndexError)."""
+    from vsp_cli import api
+
+    (tmp_path / "eigen.toml").write_text(
+        'schema = 1\nname = "Eigen"\nerbt = "2019"\n[bloecke.finanzen.labels]\n'
+        'auswirkungen = "Finanzielle Auswirkungen\\n"\n',
+        encoding="utf-8",
+    )
+    source = (ROOT / "examples" / "VII-A-00261-VSP-01.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "VII-A-00261-VSP-01.yaml"
+    path.write_text(source.replace("formular: 2019", "formular: eigen.toml"), encoding="utf-8")
+    import io
+
+    from pypdf import PdfReader
+
+    data = api.render_pdf(api.load(path))
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    assert "Finanzielle Auswirkungen" in text

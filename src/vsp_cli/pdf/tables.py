@@ -331,8 +331,10 @@ class Grid(Flowable):
                     return fixed
                 state[1] = 0
                 return f"{font.getSubsetInternalName(0, doc)} {font_tail} {fixed}"
-            out = []
             runs = font.splitString(piece, doc)
+            if not runs:  # an empty piece (a label's empty last line) shows nothing
+                return ""
+            out = []
             for subset, data in runs:
                 if subset != state[1]:
                     out.append(f"{font.getSubsetInternalName(subset, doc)} {font_tail}")

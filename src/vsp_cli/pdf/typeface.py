@@ -401,7 +401,7 @@ class SharedSubsetFont(TTFont):
     def fixed_bytes(self, text: str) -> bytes | None:
         """`text` encoded in the fixed subset (0), the same in every document; None if it has other characters."""
         if _NBSP in text:
-            text = text.replace(_NBSP, " ")
+            text = text.replace(_NBSP, " ")  # as ReportLab does: a no-break space is drawn as a space
         try:
             encoded: bytes = codecs.charmap_encode(text, "strict", self._fixed_codec)[0]
         except UnicodeEncodeError:
@@ -413,12 +413,10 @@ class SharedSubsetFont(TTFont):
         if isinstance(text, str):
             if not text:
                 return []
-            if _NBSP in text:
-                text = text.replace(_NBSP, " ")  # as ReportLab does: a no-break space is drawn as a space
-            try:
-                return [(0, codecs.charmap_encode(text, "strict", self._fixed_codec)[0])]
-            except UnicodeEncodeError:
-                pass
+            fixed = self.fixed_bytes(text)
+            if fixed is not None:
+                return [(0, fixed)]
+            text = text.replace(_NBSP, " ")  # drawn as a space in the other subsets too, as before
         result: list[tuple[int, bytes]] = super().splitString(text, doc, encoding)
         return result
 
