@@ -113,7 +113,11 @@ def _indirect(self: Any, document: Any) -> bytes:
         return data
     number, version = document.idToObjectNumberAndVersion[self.name]
     document.encrypt.register(number, version)
-    ready = content.data
+    return _ready_bytes(number, version, content.data)
+
+
+def _ready_bytes(number: int, version: int, ready: bytes) -> bytes:
+    """A `Ready` object as an indirect object, as ReportLab writes one."""
     return b"%d %d obj\n%s%sendobj\n" % (number, version, ready, b"" if ready.endswith(b"\n") else b"\n")
 
 
@@ -141,7 +145,6 @@ def _document(self: Any) -> bytes:
     offsets = self.idToOffset
     self.__accum__ = file = pdfdoc.PDFFile(self._pdfVersion)
     strings = file.strings
-    ids = []
     entries = []
     counter = 1
     while counter in number_to_id:  # objects may be added while others are written
@@ -149,13 +152,7 @@ def _document(self: Any) -> bytes:
         obj = objects[oid]
         if type(obj) is Ready:
             number, version = numbers[oid]
-            ready = obj.data
-            formatted = b"%d %d obj\n%s%sendobj\n" % (
-                number,
-                version,
-                ready,
-                b"" if ready.endswith(b"\n") else b"\n",
-            )
+            formatted = _ready_bytes(number, version, obj.data)
             offset = file.offset
             file.offset = offset + len(formatted)
             strings.append(formatted)
@@ -163,7 +160,6 @@ def _document(self: Any) -> bytes:
             offset = file.add(pdfdoc.PDFIndirectObject(oid, obj).format(self))
             number, version = numbers[oid]
         offsets[oid] = offset
-        ids.append(oid)
         entries.append(b"%010d %05d n " % (offset, version))
         counter += 1
     del self.__accum__
