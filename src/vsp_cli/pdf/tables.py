@@ -680,14 +680,7 @@ def finance_table(table: Any, parent: StructElem) -> Flowable:
     widths = FINANCE_WIDTHS
 
     def cell(text: str, column: int, font: str = FONT, width: float = 0) -> str:
-        if "\n" not in text:
-            return cell_text(text, font, width or widths[column], FINANCE_SIZE, CELL_PADDING)
-        return joined_cells(
-            [
-                cell_text(piece, font, width or widths[column], FINANCE_SIZE, CELL_PADDING)
-                for piece in text.split("\n")
-            ]
-        )
+        return label_cell(text, font, width or widths[column], FINANCE_SIZE, CELL_PADDING)
 
     head = [cell(table.caption, 0, FONT_BOLD, widths[0] + widths[1]), ""] + [
         cell(caption, c, FONT_BOLD) for c, caption in enumerate(table.columns, start=2)
