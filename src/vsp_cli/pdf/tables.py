@@ -24,6 +24,7 @@ from .tagging import (
     StructElem,
     TaggedTable,
     TaggedText,
+    covered_cells,
     drawing,
     list_item,
     switch,
@@ -197,11 +198,9 @@ class Grid(Flowable):
         cell, rows, spans = self.cell, self.rows, self.spans
         pad = cell.bottomPadding + cell.topPadding
         leading = cell.leading or 1.2 * cell.fontsize
-        covered: set[tuple[int, int]] = set()  # cells a span over rows covers: they count for no row
+        # cells a span over rows covers: they count for no row
+        covered = covered_cells({cell: size for cell, size in spans.items() if size[0] > 1})
         constraints: dict[tuple[int, int], float] = {}
-        for (r, c), (down, across) in spans.items():
-            if down > 1:
-                covered.update((r + i, c + j) for i in range(down) for j in range(across) if i or j)
         heights: list[float] = []
         for r, row in enumerate(rows):
             h = 0.0
@@ -269,10 +268,9 @@ class Grid(Flowable):
         v_blocks: dict[float, list[tuple[float, float]]] = {}
         spans = self.spans
         rects: dict[tuple[int, int], tuple[float, float, float, float]] = {}
-        covered: set[tuple[int, int]] = set()
+        covered = covered_cells(spans)
         for (r0, c0), (down, across) in spans.items():
             r1, c1 = r0 + down - 1, c0 + across - 1
-            covered.update((r0 + i, c0 + j) for i in range(down) for j in range(across) if i or j)
             for c in range(c0 + 1, c1 + 1):
                 v_blocks.setdefault(columns[c], []).append((positions[r1 + 1], positions[r0]))
             for r in range(r0 + 1, r1 + 1):

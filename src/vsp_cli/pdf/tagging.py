@@ -140,6 +140,18 @@ def tag(flowable: _F, element: StructElem | None) -> _F:
     return flowable
 
 
+def covered_cells(spans: Mapping[tuple[int, int], tuple[int, int]]) -> set[tuple[int, int]]:
+    """The cells that `spans` ((row, column) of a cell → the rows and columns it spans) cover: each span's cells
+    but its first."""
+    return {
+        (r + i, c + j)
+        for (r, c), (down, across) in spans.items()
+        for i in range(down)
+        for j in range(across)
+        if i or j
+    }
+
+
 def table_cells(
     parent: StructElem,
     rows: int,
@@ -155,10 +167,7 @@ def table_cells(
     for a table's `tags`. `spans`: (row, column) of a cell → (rows, columns) it spans; the cells it covers get
     no element (None), as ReportLab draws none for them."""
     table = parent.add("Table", attributes=attributes)
-    spans = spans or {}
-    covered: set[tuple[int, int]] = set()
-    for (r, c), (down, across) in spans.items():
-        covered.update((r + i, c + j) for i in range(down) for j in range(across) if i or j)
+    covered = covered_cells(spans or {})
     grid: list[list[Cell]] = []
     for r in range(rows):
         row = table.add("TR")
