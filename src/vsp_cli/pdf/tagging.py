@@ -70,6 +70,8 @@ class StructElem:
         attributes: str | None = None,
         attach: bool = True,
     ) -> None:
+        # `add` sets the same fields without this method: a field added here belongs there too (`__slots__`
+        # makes one it forgets an AttributeError at the first read, not a silent default)
         self.role = role
         self.parent = parent
         self.alt = alt
@@ -681,7 +683,8 @@ def _live(element: StructElem, in_table: bool, out: list[StructElem]) -> bool:
 
 
 def _register(document: Any, obj: pdfdoc.PDFObject, name: str) -> int:
-    """`document.Reference(obj, name)` for a new object, without the reference it returns: its number."""
+    """`document.Reference(obj, name)` for a new object, without the reference it returns: its number.
+    `write_structure` does the same inline for each element: a change here belongs there too."""
     number: int = document.objectcounter + 1
     document.objectcounter = number
     obj.__InternalName__ = name  # type: ignore[attr-defined]
