@@ -374,6 +374,29 @@ def test_absurdly_long_values_still_flow_over_pages(changes: dict[str, Any], las
     assert "".join(last.split())[-300:] in "".join("".join(texts).split())
 
 
+def test_a_paragraph_of_several_styles_split_at_any_height_keeps_its_names_whole() -> None:
+    """Its first part was broken again on the page: „Georg-“ | „SchumannStraße“ printed, or a line more than fit
+    and the valid statement was refused as not settable."""
+    words = [
+        "Die",
+        "**Verwaltung**",
+        "prüft",
+        "die",
+        "Georg-Schumann-Straße,",
+        "die",
+        "_Karl-Liebknecht-Straße_",
+        "und",
+        "[Migrantenselbstorganisationen](https://example.org)",
+        "im",
+        "Stadtbezirksbeirat.",
+    ]
+    paragraph = " ".join(words[(i * 5) % len(words)] for i in range(400))
+    for lines_before in range(0, 60, 4):
+        text = "".join(pages(render_pdf(statement(begruendung="Absatz.\n\n" * lines_before + paragraph))))
+        lost = re.findall(r"\w*(?:GeorgSchumann|SchumannStraße|KarlLiebknecht|LiebknechtStraße)\w*", text)
+        assert not lost, lines_before
+
+
 # --- markup in the data is text ----------------------------------------------------------------------------------
 
 

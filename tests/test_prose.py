@@ -806,6 +806,42 @@ def test_laying_out_a_long_paragraph_takes_linear_work(
         assert large < 2.6 * small, open_
 
 
+def _line_texts(para: Paragraph) -> list[str]:
+    lines = para.blPara.lines
+    if para.blPara.kind == 0:
+        return [" ".join(words) for _, words in lines]
+    return ["".join(str(getattr(word, "text", "")) for word in line.words) for line in lines]
+
+
+@pytest.mark.parametrize("markup", [False, True], ids=["one-style", "bold-italic-link"])
+def test_the_first_part_of_a_split_keeps_the_lines_it_was_cut_with(
+    renderer: ProseRenderer, markup: bool
+) -> None:
+    """The frame wraps the first part of a split again; ReportLab broke it anew from frags cut after a hyphenation,
+    which lost a name's own hyphens („Georg-“ | „SchumannStraße“) and could give a line more than fits, so a
+    valid statement was refused („Splitting error“). At every height the part keeps the whole's first lines."""
+    names = ["Georg-Schumann-Straße", "Karl-Liebknecht-Straße", "Migrantenselbstorganisationen"]
+    words = _long_text(240, markup).split(" ")
+    for i in range(0, len(words), 5):
+        words[i] = names[(i // 5) % 3]
+    if markup:
+        words[7] = "[Link zur Vorlage](https://example.org/vorlage)"
+    source = " ".join(words)
+    register_fonts(italic=True)
+    [para] = paragraphs(renderer.flowables(source))
+    para.wrap(FRAME_WIDTH, 10_000)
+    whole, leading = _line_texts(para), para.style.leading
+    assert len(whole) > 20 and any(
+        line.endswith(("Georg-", "Karl-", "Schumann-", "Liebknecht-")) for line in whole
+    )
+    for count in range(2, len(whole) - 1):
+        [para] = paragraphs(renderer.flowables(source))  # a split changes the frags of the whole (ReportLab)
+        para.wrap(FRAME_WIDTH, 10_000)
+        first, _rest = para.split(FRAME_WIDTH, count * leading + 0.5)
+        assert first.wrap(FRAME_WIDTH, count * leading + 0.5)[1] <= count * leading + 0.5, count
+        assert _line_texts(first) == whole[:count], count
+
+
 @pytest.mark.parametrize(
     "source",
     [

@@ -114,9 +114,17 @@ class ProseParagraph(Paragraph):
             and self.style.wordWrap != "CJK"
         ):
             blPara = self.blPara
-            done = len(parts[0].blPara.lines)  # type: ignore[attr-defined]
+            first = parts[0]
+            done = len(first.blPara.lines)  # type: ignore[attr-defined]
             lines = blPara.lines[done:]
             rest = parts[1]
+            if isinstance(first, ProseParagraph):
+                # The frame wraps the first part again before it places it. ReportLab breaks it again from the
+                # frags it cut at the split, which differ from the whole's after a hyphenation: the word's own
+                # hyphens went missing („Georg-“ | „SchumannStraße“) and a line more could come out than fit
+                # (a „Splitting error“, a valid statement refused). The part keeps the lines it was cut with
+                # (ReportLab's own line structure for it is always of the second kind, whatever the whole's).
+                first._broken = (width, blPara.clone(lines=blPara.lines[:done]))
             if blPara.kind == 1:
                 # Lines of several styles point into the paragraph's frag words by index (`sFW`), so the
                 # continuing part keeps all of them; ReportLab's slice from its first line is kept for the case
