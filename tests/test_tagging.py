@@ -33,6 +33,7 @@ from conftest import EXAMPLE_FILES, EXAMPLES, VALID_CASES
 from pdfstructure import TaggedPdf
 from test_pdf import statement
 from vsp_cli.config import ConfigFile
+from vsp_cli.errors import InvalidInput
 from vsp_cli.model import Statement
 from vsp_cli.pdf import render_pdf
 from vsp_cli.settings import RenderSettings
@@ -509,6 +510,24 @@ def test_every_font_is_embedded_and_maps_no_code_to_nothing(path: Path) -> None:
         values = re.findall(rb"<[0-9A-F]{2}> <([0-9A-F]+)>", cmap)
         assert values and not {b"0000", b"FEFF", b"FFFE"} & set(values)
         assert all(int(block) <= 100 for block in re.findall(rb"(\d+) beginbfchar", cmap))
+
+
+@pytest.mark.parametrize("where", ["betreff", "begruendung", "footer"])
+def test_a_character_the_fonts_lack_is_refused_not_drawn_as_notdef(where: str) -> None:
+    """A statement made in Python rather than loaded (`api.load` checks every character) or a setting may hold a
+    character the fonts lack. ReportLab drew it as code 0, the .notdef glyph, with no ToUnicode entry: a file
+    claiming PDF/UA-1 and PDF/A-2a that veraPDF fails (7.21.8-1 and 6.2.11.8-1: .notdef referenced; 7.21.7-1 and
+    6.2.11.7.2-1: a code without Unicode). The render refuses it as the validator does."""
+    text = "Haushalt 漢字"
+    if where == "footer":
+        made, configured = statement(), RenderSettings(footer=text)
+    else:
+        made, configured = statement(**{where: text}), RenderSettings()
+    with pytest.raises(InvalidInput) as caught:
+        render_pdf(made, configured)
+    [problem] = caught.value.diagnostics
+    assert problem.code == "unprintable-character"
+    assert "U+6F22" in problem.message and "fehlt in der Schrift" in problem.message
 
 
 # --- the structure text ---------------------------------------------------------------------------------------

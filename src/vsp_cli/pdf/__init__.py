@@ -28,7 +28,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.platypus import Frame, PageTemplate
 from reportlab.platypus.doctemplate import LayoutError
 
-from .. import __version__
+from .. import __version__, charset
 from ..diagnostics import Diagnostic
 from ..document import layout, status_label
 from ..errors import InvalidInput
@@ -56,7 +56,7 @@ from .styles import (
     register_fonts,
 )
 from .tagging import StructElem, fit_heading_levels
-from .typeface import install_paragraph_widths
+from .typeface import MissingGlyph, install_paragraph_widths
 
 install_pdf_writer()
 install_paragraph_widths()
@@ -152,6 +152,18 @@ def render_pdf(statement: Statement, settings: RenderSettings | None = None) -> 
         rl_config.useA85 = 0
         try:
             doc.build(flowables, canvasmaker=canvasmaker)
+        except MissingGlyph as missing:
+            # a statement the validator never saw (made in Python) or a setting with a character of no glyph
+            char = missing.char
+            raise InvalidInput(
+                [
+                    Diagnostic.for_file(
+                        "",
+                        "unprintable-character",
+                        f"Das Zeichen {charset.describe(char)} {charset.refusal(char)}",
+                    )
+                ]
+            ) from None
         except LayoutError:
             # The layout above avoids every case known to end here; should one remain, it is the input's
             # extreme, not a crash.
