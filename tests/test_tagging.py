@@ -36,6 +36,7 @@ from vsp_cli.config import ConfigFile
 from vsp_cli.errors import InvalidInput
 from vsp_cli.model import Statement
 from vsp_cli.pdf import render_pdf
+from vsp_cli.pdf.archival import _string_size, pdf_text
 from vsp_cli.settings import RenderSettings
 from vsp_cli.validation import load_statement
 
@@ -528,6 +529,66 @@ def test_a_character_the_fonts_lack_is_refused_not_drawn_as_notdef(where: str) -
     [problem] = caught.value.diagnostics
     assert problem.code == "unprintable-character"
     assert "U+6F22" in problem.message and "fehlt in der Schrift" in problem.message
+
+
+def _strings(obj: Any, seen: set[tuple[int, int]]) -> Any:
+    """Every string of a PDF object and of the objects it reaches, each object once."""
+    if isinstance(obj, pikepdf.Object) and obj.is_indirect:
+        if obj.objgen in seen:
+            return
+        seen.add(obj.objgen)
+    if isinstance(obj, pikepdf.String):
+        yield bytes(obj)
+    elif isinstance(obj, pikepdf.Array):
+        for item in obj:
+            yield from _strings(item, seen)
+    elif isinstance(obj, pikepdf.Dictionary | pikepdf.Stream):
+        for key, value in obj.items():
+            if key != "/Parent":
+                yield from _strings(value, seen)
+
+
+_LONG = " ".join(["Stadtbezirksbeiratsangelegenheiten"] * 1000)  # 35,000 characters
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"betreff": _LONG},
+        {"eingereicht_von": [_LONG, "Dezernat Allgemeine Verwaltung"]},
+        {"begruendung": f"Siehe [die Seite](https://www.leipzig.de/?q={'a' * 33_000}) im Netz."},
+    ],
+    ids=["betreff", "eingereicht_von", "link"],
+)
+def test_no_string_is_longer_than_pdfa_allows(changes: dict[str, Any]) -> None:
+    """PDF/A-2 (ISO 19005-2 6.1.13, veraPDF 6.1.13-3) allows no string longer than 32,767 bytes. A valid statement
+    may have a Betreff or Einreicher of 35,000 characters, or a link target of as many: they went whole into the
+    document information (title, subject, author) and a link's /URI and /Contents. The document information is
+    cut (with „…“, the same in XMP); a link that long is printed as its text, without a target."""
+    data = render_pdf(statement(**changes))
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        longest = max(map(len, _strings(pdf.trailer, set())))
+        assert longest <= 32_767
+        info = pdf.trailer.Info
+        with pdf.open_metadata() as meta:
+            assert meta["dc:title"] == str(info.Title) and meta["dc:description"] == str(info.Subject)
+            assert meta["dc:creator"] == [str(info.Author)]
+        if "betreff" in changes:
+            assert str(info.Subject).endswith("Stadtbezirksbeiratsangelegenheiten …")
+        if "begruendung" in changes:
+            assert not any("/Annots" in page.obj for page in pdf.pages)
+
+
+@pytest.mark.parametrize(
+    "text", ["kurz", "a" * 40_000, "x" * 8_200, "Wort ș " * 5_000, "ș" * 16_382, "ș" * 16_383, "😀" * 9_000]
+)
+def test_a_document_information_text_is_cut_to_what_pdfa_allows(text: str) -> None:
+    cut = pdf_text(text)
+    assert _string_size(cut) <= 32_767
+    if _string_size(text) <= 32_767:
+        assert cut == text
+    else:
+        assert cut.endswith(" …") and text.startswith(cut[:-2]) and _string_size(cut) > 32_000
 
 
 # --- the structure text ---------------------------------------------------------------------------------------

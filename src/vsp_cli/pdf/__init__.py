@@ -37,6 +37,7 @@ from ..logo import load as load_logo
 from ..model import Statement
 from ..settings import RenderSettings
 from .archival import install as install_archival_streams
+from .archival import pdf_text
 from .form import FormBuilder
 from .linebreaks import install as install_line_breaks
 from .page import DeferredFooterCanvas, Document, Furniture, creation_epoch, logo_size
@@ -118,14 +119,21 @@ def render_pdf(statement: Statement, settings: RenderSettings | None = None) -> 
             PageTemplate("erste", [first], onPage=furniture.first_page, autoNextPageTemplate="folge"),
             PageTemplate("folge", [later], onPage=furniture.later_page),
         ],
-        title=f"{title} – {statement.betreff}",
-        author=", ".join(statement.eingereicht_von),
-        subject=statement.betreff,
-        keywords=[
-            statement.nummer,
-            _ART_WORDS[statement.art],
-            status_label(statement, form.form),
-            settings.body,
+        # each a string of the document information (and the same in XMP): PDF/A caps its length
+        title=pdf_text(f"{title} – {statement.betreff}"),
+        author=pdf_text(", ".join(statement.eingereicht_von)),
+        subject=pdf_text(statement.betreff),
+        keywords=[  # one text: ReportLab joins a list with ", "
+            pdf_text(
+                ", ".join(
+                    [
+                        statement.nummer,
+                        _ART_WORDS[statement.art],
+                        status_label(statement, form.form),
+                        settings.body,
+                    ]
+                )
+            )
         ],
         creator=f"vsp {__version__}",
         lang="de-DE",
