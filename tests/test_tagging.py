@@ -513,6 +513,59 @@ def test_every_font_is_embedded_and_maps_no_code_to_nothing(path: Path) -> None:
         assert all(int(block) <= 100 for block in re.findall(rb"(\d+) beginbfchar", cmap))
 
 
+def _tampered(path: Path, change: Any) -> list[str]:
+    """The problems `TaggedPdf` finds in the statement's PDF after `change(pdf)`."""
+    with pikepdf.open(io.BytesIO(render_pdf(load_statement(path)))) as pdf:
+        assert TaggedPdf(_saved(pdf)).problems() == []
+        change(pdf)
+        return TaggedPdf(_saved(pdf)).problems()
+
+
+def _saved(pdf: pikepdf.Pdf) -> bytes:
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def _widen_a_letter(pdf: pikepdf.Pdf) -> None:
+    font = next(iter(pdf.pages[0].Resources.Font.values()))
+    font.Widths[ord("e")] = int(font.Widths[ord("e")]) + 5
+
+
+def _drop_a_span(pdf: pikepdf.Pdf) -> None:
+    spanned = next(
+        o for o in pdf.objects if isinstance(o, pikepdf.Dictionary) and "/ColSpan" in o.get("/A", {})
+    )
+    del spanned.A["/ColSpan"]
+
+
+def _unmap_a_letter(pdf: pikepdf.Pdf) -> None:
+    font = next(iter(pdf.pages[0].Resources.Font.values()))
+    font.ToUnicode.write(font.ToUnicode.read_bytes().replace(b"<65> <0065>", b"<65> <0000>"))
+
+
+def _hide_the_links(pdf: pikepdf.Pdf) -> None:
+    for page in pdf.pages:
+        for annotation in page.obj.get("/Annots", []):
+            annotation.F = 2
+
+
+@pytest.mark.parametrize(
+    ("path", "change", "found"),
+    [
+        (SEED, _widen_a_letter, "code 101 is"),
+        (SEED, _unmap_a_letter, "code 101 has no Unicode value"),
+        (next(p for p in VALID_CASES if p.stem == "2017-finanzen-voll"), _drop_a_span, "out of the grid"),
+        (CASES_MARKDOWN, _hide_the_links, "not printable"),
+    ],
+    ids=["width", "unicode", "span", "annotation"],
+)
+def test_the_read_back_finds_what_verapdf_finds(path: Path, change: Any, found: str) -> None:
+    """The checks of `pdfrules` (veraPDF's glyph widths from the font program, Unicode values, table grid,
+    annotation flags) see a PDF changed to break each one."""
+    assert any(found in problem for problem in _tampered(path, change))
+
+
 @pytest.mark.parametrize("where", ["betreff", "begruendung", "footer"])
 def test_a_character_the_fonts_lack_is_refused_not_drawn_as_notdef(where: str) -> None:
     """A statement made in Python rather than loaded (`api.load` checks every character) or a setting may hold a
