@@ -8,7 +8,7 @@ of page-validation (which claims the same rules, but is young): `TaggedPdf.probl
   maps it to a value other than U+0000, U+FEFF and U+FFFE.
 - Tables (7.2-15, 7.2-41/-42/-43, 7.5-1): the grid veraPDF lays out (`GFSETable.checkRegular`: columns from the
   first row with /ColSpan, rows from the first cell of each row with /RowSpan) is full and no two cells overlap;
-  every TH has a /Scope.
+  every TH has a /Scope; and, as PAC 2024 asks besides, every TH heads at least one TD.
 - Annotations (PDF/A-2 6.3.2-1/-2): the print flag set, hidden and no-view not.
 """
 
@@ -191,6 +191,23 @@ def table_problems(table: Any) -> list[str]:
         for cell in table.walk()
         if cell.role == "TH" and "Scope" not in dict(cell.attributes)
     ]
+    return found or _unassigned_headers(table, grid)
+
+
+def _unassigned_headers(table: Any, grid: list[list[Any]]) -> list[str]:
+    """PAC 2024's „Table header cell has no associated subcells“: a TH whose scope (its columns, its rows, or
+    both) holds no TD; veraPDF does not check this."""
+    found = []
+    for r, row in enumerate(grid):
+        for c, cell in enumerate(row):
+            if cell.role != "TH" or (r and grid[r - 1][c] is cell) or (c and row[c - 1] is cell):
+                continue  # a data cell, or a spanning header met again
+            scope = str(dict(cell.attributes).get("Scope", "/Column"))
+            down, across = (int(dict(cell.attributes).get(name, 1)) for name in ("RowSpan", "ColSpan"))
+            columns = [x for line in grid for x in line[c : c + across]] if scope != "/Row" else []
+            rows = [x for line in grid[r : r + down] for x in line] if scope != "/Column" else []
+            if not any(x.role == "TD" for x in columns + rows):
+                found.append(f"table {table.objgen}: TH {cell.objgen} ({scope[1:]}) heads no TD")
     return found
 
 

@@ -272,6 +272,37 @@ def test_logo_alt_is_a_setting() -> None:
     assert RenderSettings(logo_alt="").logo_text == ""
 
 
+def test_the_caption_over_a_finance_tables_row_labels_is_a_data_cell() -> None:
+    """PAC 2024 fails a TH that heads no TD („Table header cell has no associated subcells“, PDF/UA > Tables;
+    veraPDF does not check it): the caption over the group and row labels („Im Haushalt wirksam“) was a TH whose
+    two columns hold only row headers. It is a TD spanning them; the column heads, groups and row labels stay
+    headers (`pdfrules` checks that every TH heads a TD)."""
+    path = next(p for p in VALID_CASES if p.stem == "2017-finanzen-voll")
+    tagged = TaggedPdf(render_pdf(load_statement(path)))
+    assert tagged.root is not None
+    finance = [t for t in tagged.root.elements("Table") if "wirksam" in tagged.text_of(t)]
+    assert len(finance) == 2
+    for table in finance:
+        first = table.children("TR")[0].children()
+        assert [cell.role for cell in first] == ["TD", "TH", "TH", "TH", "TH"]
+        assert dict(first[0].attributes) == {"ColSpan": 2} and "wirksam" in tagged.text_of(first[0])
+        assert all(dict(cell.attributes)["Scope"] == "/Column" for cell in first[1:])
+    assert tagged.problems() == []
+
+
+def test_a_markdown_table_of_a_header_row_alone_has_data_cells() -> None:
+    """A Markdown table may be a header row without rows under it: its TH headed no TD, which PAC 2024 fails
+    („Table header cell has no associated subcells“). Its cells are TD (still set bold, as a header)."""
+    tagged = TaggedPdf(render_pdf(statement(begruendung="| Kopf A | Kopf B |\n| --- | --- |\n")))
+    assert tagged.root is not None
+    table = tagged.root.elements("Table")[-1]  # after the Beratungsfolge
+    assert [(cell.role, cell.attributes) for cell in table.walk() if cell.role in ("TH", "TD")] == [
+        ("TD", []),
+        ("TD", []),
+    ]
+    assert tagged.problems() == []
+
+
 def test_furniture_and_repeated_headers_are_the_only_artifacts() -> None:
     tagged = TaggedPdf(render_pdf(load_statement(SEED), RenderSettings(footer="Stadt Leipzig")))
     assert [page.artifact_text for page in tagged.pages] == [

@@ -725,7 +725,8 @@ class ProseRenderer:
             return self._table_as_lines(plain, header_rows, left, out, i + 1, parent)
         scale, widths = layout
         head_style, body_style = styles.scaled(styles.head_cell, scale), styles.scaled(styles.cell, scale)
-        cells = table_cells(parent, len(rows), columns, header_rows)
+        # a header row with no row under it heads nothing: its cells are data (PAC fails a TH that heads no TD)
+        cells = table_cells(parent, len(rows), columns, header_rows if len(rows) > header_rows else 0)
         data = [
             [
                 tag(
