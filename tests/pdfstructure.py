@@ -1,5 +1,6 @@
 """Reading a tagged PDF back with pikepdf: the structure tree, the marked content of every page, and the checks a
-PDF/UA validator makes of them, independent of any validator (so that page-validation can be swapped).
+PDF/UA validator makes of them, independent of any validator (so that page-validation can be swapped); the
+rules veraPDF computes from font programs, table grids and annotation flags are in `pdfrules`.
 
 `struct_text` prints the tree as poppler's `pdfinfo -struct-text` does (22.12 and later), so a golden can be
 compared with either; `problems` lists what is wrong with the tagging (an empty list: nothing).
@@ -14,6 +15,8 @@ from decimal import Decimal
 from typing import Any
 
 import pikepdf
+
+from pdfrules import annotation_problems, font_problems, table_problems
 
 #: How poppler classifies the standard roles in its output („(block)“, „(inline)“ or nothing).
 _BLOCK = frozenset({"P", "H", "H1", "H2", "H3", "H4", "H5", "H6", "L", "LI", "Lbl", "LBody", "Table"})
@@ -74,6 +77,8 @@ class TaggedPdf:
     def __init__(self, data: bytes) -> None:
         self.pdf = pikepdf.open(io.BytesIO(data))
         self.page_numbers = {page.obj.objgen: i for i, page in enumerate(self.pdf.pages)}
+        #: The fonts text is shown with (by object), each with the codes it shows.
+        self.used: dict[tuple[int, int], tuple[Any, set[int]]] = {}
         self.pages = [self._read_page(i, page) for i, page in enumerate(self.pdf.pages)]
         root = self.pdf.Root.get("/StructTreeRoot")
         self.root: Element | None = None
@@ -102,6 +107,8 @@ class TaggedPdf:
         result = Page(index)
         cmaps = self._cmaps(page)
         font: dict[int, str] = {}
+        fonts = page.obj.get("/Resources", {}).get("/Font", {})
+        codes: set[int] = set()
         stack: list[Sequence_] = []
         in_text = False
         for operands, operator in pikepdf.parse_content_stream(page):
@@ -139,6 +146,8 @@ class TaggedPdf:
                 in_text = False
             elif op == "Tf":
                 font = cmaps.get(str(operands[0]), {})
+                font_object = fonts[str(operands[0])]
+                codes = self.used.setdefault(font_object.objgen, (font_object, set()))[1]
             elif op in _TEXT_SHOWING or op in _PAINTING:
                 marked = [s for s in stack if s.mcid is not None or s.artifact]
                 if not marked:
@@ -146,6 +155,9 @@ class TaggedPdf:
                     continue
                 if op in _TEXT_SHOWING:
                     strings = operands[0] if op == "TJ" else operands[-1:]
+                    for shown in strings:
+                        if isinstance(shown, pikepdf.String):
+                            codes.update(bytes(shown))
                     text = "".join(
                         "".join(font.get(b, "\ufffd") for b in bytes(s))
                         for s in strings
@@ -237,6 +249,9 @@ class TaggedPdf:
                     found.append(f"page {page.index + 1}: MCID {mcid} is not in the parent tree")
                 elif parents[mcid].objgen != owners[(page.index, mcid)]:
                     found.append(f"page {page.index + 1}: MCID {mcid} has another parent in the parent tree")
+        found += font_problems(self.used) + annotation_problems(self.pdf)
+        for table in self.root.elements("Table"):
+            found += table_problems(table)
         content = {(page.index, mcid) for page in self.pages for mcid in page.texts}
         found += [
             f"page {p + 1}: MCID {m} of the tree is not in the content" for p, m in sorted(in_tree - content)

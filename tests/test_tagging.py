@@ -33,8 +33,10 @@ from conftest import EXAMPLE_FILES, EXAMPLES, VALID_CASES
 from pdfstructure import TaggedPdf
 from test_pdf import statement
 from vsp_cli.config import ConfigFile
+from vsp_cli.errors import InvalidInput
 from vsp_cli.model import Statement
 from vsp_cli.pdf import render_pdf
+from vsp_cli.pdf.archival import _string_size, pdf_text
 from vsp_cli.settings import RenderSettings
 from vsp_cli.validation import load_statement
 
@@ -268,6 +270,37 @@ def test_logo_alt_is_a_setting() -> None:
     assert ConfigFile.model_validate({"logo_alt": " Wappen "}).logo_alt == "Wappen"
     assert RenderSettings(body="Stadt Halle").logo_text == "Logo Stadt Halle"
     assert RenderSettings(logo_alt="").logo_text == ""
+
+
+def test_the_caption_over_a_finance_tables_row_labels_is_a_data_cell() -> None:
+    """PAC 2024 fails a TH that heads no TD („Table header cell has no associated subcells“, PDF/UA > Tables;
+    veraPDF does not check it): the caption over the group and row labels („Im Haushalt wirksam“) was a TH whose
+    two columns hold only row headers. It is a TD spanning them; the column heads, groups and row labels stay
+    headers (`pdfrules` checks that every TH heads a TD)."""
+    path = next(p for p in VALID_CASES if p.stem == "2017-finanzen-voll")
+    tagged = TaggedPdf(render_pdf(load_statement(path)))
+    assert tagged.root is not None
+    finance = [t for t in tagged.root.elements("Table") if "wirksam" in tagged.text_of(t)]
+    assert len(finance) == 2
+    for table in finance:
+        first = table.children("TR")[0].children()
+        assert [cell.role for cell in first] == ["TD", "TH", "TH", "TH", "TH"]
+        assert dict(first[0].attributes) == {"ColSpan": 2} and "wirksam" in tagged.text_of(first[0])
+        assert all(dict(cell.attributes)["Scope"] == "/Column" for cell in first[1:])
+    assert tagged.problems() == []
+
+
+def test_a_markdown_table_of_a_header_row_alone_has_data_cells() -> None:
+    """A Markdown table may be a header row without rows under it: its TH headed no TD, which PAC 2024 fails
+    („Table header cell has no associated subcells“). Its cells are TD (still set bold, as a header)."""
+    tagged = TaggedPdf(render_pdf(statement(begruendung="| Kopf A | Kopf B |\n| --- | --- |\n")))
+    assert tagged.root is not None
+    table = tagged.root.elements("Table")[-1]  # after the Beratungsfolge
+    assert [(cell.role, cell.attributes) for cell in table.walk() if cell.role in ("TH", "TD")] == [
+        ("TD", []),
+        ("TD", []),
+    ]
+    assert tagged.problems() == []
 
 
 def test_furniture_and_repeated_headers_are_the_only_artifacts() -> None:
@@ -509,6 +542,137 @@ def test_every_font_is_embedded_and_maps_no_code_to_nothing(path: Path) -> None:
         values = re.findall(rb"<[0-9A-F]{2}> <([0-9A-F]+)>", cmap)
         assert values and not {b"0000", b"FEFF", b"FFFE"} & set(values)
         assert all(int(block) <= 100 for block in re.findall(rb"(\d+) beginbfchar", cmap))
+
+
+def _tampered(path: Path, change: Any) -> list[str]:
+    """The problems `TaggedPdf` finds in the statement's PDF after `change(pdf)`."""
+    with pikepdf.open(io.BytesIO(render_pdf(load_statement(path)))) as pdf:
+        assert TaggedPdf(_saved(pdf)).problems() == []
+        change(pdf)
+        return TaggedPdf(_saved(pdf)).problems()
+
+
+def _saved(pdf: pikepdf.Pdf) -> bytes:
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def _widen_a_letter(pdf: pikepdf.Pdf) -> None:
+    font = next(iter(pdf.pages[0].Resources.Font.values()))
+    font.Widths[ord("e")] = int(font.Widths[ord("e")]) + 5
+
+
+def _drop_a_span(pdf: pikepdf.Pdf) -> None:
+    spanned = next(
+        o for o in pdf.objects if isinstance(o, pikepdf.Dictionary) and "/ColSpan" in o.get("/A", {})
+    )
+    del spanned.A["/ColSpan"]
+
+
+def _unmap_a_letter(pdf: pikepdf.Pdf) -> None:
+    font = next(iter(pdf.pages[0].Resources.Font.values()))
+    font.ToUnicode.write(font.ToUnicode.read_bytes().replace(b"<65> <0065>", b"<65> <0000>"))
+
+
+def _hide_the_links(pdf: pikepdf.Pdf) -> None:
+    for page in pdf.pages:
+        for annotation in page.obj.get("/Annots", []):
+            annotation.F = 2
+
+
+@pytest.mark.parametrize(
+    ("path", "change", "found"),
+    [
+        (SEED, _widen_a_letter, "code 101 is"),
+        (SEED, _unmap_a_letter, "code 101 has no Unicode value"),
+        (next(p for p in VALID_CASES if p.stem == "2017-finanzen-voll"), _drop_a_span, "out of the grid"),
+        (CASES_MARKDOWN, _hide_the_links, "not printable"),
+    ],
+    ids=["width", "unicode", "span", "annotation"],
+)
+def test_the_read_back_finds_what_verapdf_finds(path: Path, change: Any, found: str) -> None:
+    """The checks of `pdfrules` (veraPDF's glyph widths from the font program, Unicode values, table grid,
+    annotation flags) see a PDF changed to break each one."""
+    assert any(found in problem for problem in _tampered(path, change))
+
+
+@pytest.mark.parametrize("where", ["betreff", "begruendung", "footer"])
+def test_a_character_the_fonts_lack_is_refused_not_drawn_as_notdef(where: str) -> None:
+    """A statement made in Python rather than loaded (`api.load` checks every character) or a setting may hold a
+    character the fonts lack. ReportLab drew it as code 0, the .notdef glyph, with no ToUnicode entry: a file
+    claiming PDF/UA-1 and PDF/A-2a that veraPDF fails (7.21.8-1 and 6.2.11.8-1: .notdef referenced; 7.21.7-1 and
+    6.2.11.7.2-1: a code without Unicode). The render refuses it as the validator does."""
+    text = "Haushalt 漢字"
+    if where == "footer":
+        made, configured = statement(), RenderSettings(footer=text)
+    else:
+        made, configured = statement(**{where: text}), RenderSettings()
+    with pytest.raises(InvalidInput) as caught:
+        render_pdf(made, configured)
+    [problem] = caught.value.diagnostics
+    assert problem.code == "unprintable-character"
+    assert "U+6F22" in problem.message and "fehlt in der Schrift" in problem.message
+
+
+def _strings(obj: Any, seen: set[tuple[int, int]]) -> Any:
+    """Every string of a PDF object and of the objects it reaches, each object once."""
+    if isinstance(obj, pikepdf.Object) and obj.is_indirect:
+        if obj.objgen in seen:
+            return
+        seen.add(obj.objgen)
+    if isinstance(obj, pikepdf.String):
+        yield bytes(obj)
+    elif isinstance(obj, pikepdf.Array):
+        for item in obj:
+            yield from _strings(item, seen)
+    elif isinstance(obj, pikepdf.Dictionary | pikepdf.Stream):
+        for key, value in obj.items():
+            if key != "/Parent":
+                yield from _strings(value, seen)
+
+
+_LONG = " ".join(["Stadtbezirksbeiratsangelegenheiten"] * 1000)  # 35,000 characters
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"betreff": _LONG},
+        {"eingereicht_von": [_LONG, "Dezernat Allgemeine Verwaltung"]},
+        {"begruendung": f"Siehe [die Seite](https://www.leipzig.de/?q={'a' * 33_000}) im Netz."},
+    ],
+    ids=["betreff", "eingereicht_von", "link"],
+)
+def test_no_string_is_longer_than_pdfa_allows(changes: dict[str, Any]) -> None:
+    """PDF/A-2 (ISO 19005-2 6.1.13, veraPDF 6.1.13-3) allows no string longer than 32,767 bytes. A valid statement
+    may have a Betreff or Einreicher of 35,000 characters, or a link target of as many: they went whole into the
+    document information (title, subject, author) and a link's /URI and /Contents. The document information is
+    cut (with „…“, the same in XMP); a link that long is printed as its text, without a target."""
+    data = render_pdf(statement(**changes))
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        longest = max(map(len, _strings(pdf.trailer, set())))
+        assert longest <= 32_767
+        info = pdf.trailer.Info
+        with pdf.open_metadata() as meta:
+            assert meta["dc:title"] == str(info.Title) and meta["dc:description"] == str(info.Subject)
+            assert meta["dc:creator"] == [str(info.Author)]
+        if "betreff" in changes:
+            assert str(info.Subject).endswith("Stadtbezirksbeiratsangelegenheiten …")
+        if "begruendung" in changes:
+            assert not any("/Annots" in page.obj for page in pdf.pages)
+
+
+@pytest.mark.parametrize(
+    "text", ["kurz", "a" * 40_000, "x" * 8_200, "Wort ș " * 5_000, "ș" * 16_382, "ș" * 16_383, "😀" * 9_000]
+)
+def test_a_document_information_text_is_cut_to_what_pdfa_allows(text: str) -> None:
+    cut = pdf_text(text)
+    assert _string_size(cut) <= 32_767
+    if _string_size(text) <= 32_767:
+        assert cut == text
+    else:
+        assert cut.endswith(" …") and text.startswith(cut[:-2]) and _string_size(cut) > 32_000
 
 
 # --- the structure text ---------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import io
 from typing import Any
 
 import pikepdf
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from pypdf import PdfReader
@@ -22,6 +23,7 @@ from vsp_cli.pdf.typeface import (
     FIXED_SUBSET,
     WIDTH_CACHE_MAX,
     WIDTH_TEXT_MAX,
+    MissingGlyph,
     SharedSubsetFont,
     _FixedStream,
     _remembered_width,
@@ -41,8 +43,16 @@ class _Doc:
 
 @given(st.lists(st.text(alphabet=_CHARS, max_size=40), max_size=8))
 def test_fast_encoding_equals_reportlabs_loop(texts: list[str]) -> None:
+    """The same codes as ReportLab for every text the face can draw; a text with a character it lacks (NUL,
+    U+0001, U+0085, U+FFFE) is refused, where ReportLab drew .notdef (code 0, which PDF/UA and PDF/A forbid)."""
     fast, generic = _Doc(), _Doc()
     for text in texts:
+        lacking = [char for char in text.replace("\xa0", " ") if ord(char) not in FONT.face.charToGlyph]
+        if lacking:
+            with pytest.raises(MissingGlyph) as caught:
+                FONT.splitString(text, fast)
+            assert caught.value.char == lacking[0]
+            continue
         assert FONT.splitString(text, fast) == TTFont.splitString(FONT, text, generic)
     assert FONT.state[fast].subsets == FONT.state[generic].subsets
 

@@ -28,7 +28,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.platypus import Frame, PageTemplate
 from reportlab.platypus.doctemplate import LayoutError
 
-from .. import __version__
+from .. import __version__, charset
 from ..diagnostics import Diagnostic
 from ..document import layout, status_label
 from ..errors import InvalidInput
@@ -37,6 +37,7 @@ from ..logo import load as load_logo
 from ..model import Statement
 from ..settings import RenderSettings
 from .archival import install as install_archival_streams
+from .archival import pdf_text
 from .form import FormBuilder
 from .linebreaks import install as install_line_breaks
 from .page import DeferredFooterCanvas, Document, Furniture, creation_epoch, logo_size
@@ -56,7 +57,7 @@ from .styles import (
     register_fonts,
 )
 from .tagging import StructElem, fit_heading_levels
-from .typeface import install_paragraph_widths
+from .typeface import MissingGlyph, install_paragraph_widths
 
 install_pdf_writer()
 install_paragraph_widths()
@@ -118,14 +119,21 @@ def render_pdf(statement: Statement, settings: RenderSettings | None = None) -> 
             PageTemplate("erste", [first], onPage=furniture.first_page, autoNextPageTemplate="folge"),
             PageTemplate("folge", [later], onPage=furniture.later_page),
         ],
-        title=f"{title} – {statement.betreff}",
-        author=", ".join(statement.eingereicht_von),
-        subject=statement.betreff,
-        keywords=[
-            statement.nummer,
-            _ART_WORDS[statement.art],
-            status_label(statement, form.form),
-            settings.body,
+        # each a string of the document information (and the same in XMP): PDF/A caps its length
+        title=pdf_text(f"{title} – {statement.betreff}"),
+        author=pdf_text(", ".join(statement.eingereicht_von)),
+        subject=pdf_text(statement.betreff),
+        keywords=[  # one text: ReportLab joins a list with ", "
+            pdf_text(
+                ", ".join(
+                    [
+                        statement.nummer,
+                        _ART_WORDS[statement.art],
+                        status_label(statement, form.form),
+                        settings.body,
+                    ]
+                )
+            )
         ],
         creator=f"vsp {__version__}",
         lang="de-DE",
@@ -152,6 +160,18 @@ def render_pdf(statement: Statement, settings: RenderSettings | None = None) -> 
         rl_config.useA85 = 0
         try:
             doc.build(flowables, canvasmaker=canvasmaker)
+        except MissingGlyph as missing:
+            # a statement the validator never saw (made in Python) or a setting with a character of no glyph
+            char = missing.char
+            raise InvalidInput(
+                [
+                    Diagnostic.for_file(
+                        "",
+                        "unprintable-character",
+                        f"Das Zeichen {charset.describe(char)} {charset.refusal(char)}",
+                    )
+                ]
+            ) from None
         except LayoutError:
             # The layout above avoids every case known to end here; should one remain, it is the input's
             # extreme, not a crash.

@@ -31,6 +31,34 @@ _PAGE_KEYS = [*pdfdoc.PDFPage.__NoDefault__, "StructParents", "Tabs"]
 _CATALOG_KEYS = [*pdfdoc.PDFCatalog.__NoDefault__, "OutputIntents"]
 
 
+#: The longest string PDF/A-2 allows, in bytes (ISO 19005-2 6.1.13, veraPDF 6.1.13-3).
+MAX_STRING = 32_767
+
+
+def _string_size(text: str) -> int:
+    """Bytes of `text` as ReportLab writes a text string: PDFDocEncoding, else UTF-16BE with its BOM."""
+    try:
+        return len(text.encode("pdfdoc"))
+    except UnicodeEncodeError:
+        return 2 + len(text.encode("utf-16-be"))
+
+
+def pdf_text(text: str, limit: int = MAX_STRING) -> str:
+    """`text` for a string of the document information: as it is if it fits `limit` bytes, else cut after a word
+    with „ …“. A statement's Betreff or Einreicher may be longer than PDF/A allows a string to be."""
+    if 4 * len(text) + 2 <= limit:  # fits in any encoding (a character takes at most four bytes)
+        return text
+    size = _string_size(text)
+    keep = len(text)
+    while size > limit:
+        keep = min(keep - 1, keep * limit // size)
+        cut = text[:keep]
+        space = cut.rfind(" ")
+        text = (cut[:space] if space > 0 else cut).rstrip() + " …"
+        size = _string_size(text)
+    return text
+
+
 def _eol(content: bytes) -> bytes:
     """The end-of-line marker before `endstream`: CR LF after content that ends in CR (a lone LF would make
     CR LF of its last byte, one byte less of /Length for a reader), else LF."""

@@ -32,6 +32,7 @@ from ..hyphenation import Hyphenator
 from ..labels import BOX_EMPTY, BOX_TICKED
 from ..limits import MAX_WORD
 from ..typography import tie, tied
+from .archival import pdf_text
 from .flowables import NeedSpace, ProseParagraph, RuledParagraph, attribute_markup, escape, plain_paragraph
 from .prosetables import CELL_PADDING, MIN_COLUMN, ColumnText, ProseTable, measure, table_layout
 from .tagging import (
@@ -391,7 +392,8 @@ class ProseRenderer:
                 out.append("</strike>")
             elif kind == "link_open":
                 href = str(tok.attrs.get("href", ""))
-                ok = href.lower().startswith(SAFE_SCHEMES)
+                # a target longer than a PDF/A string (its annotation's /URI and /Contents) is printed as text
+                ok = href.lower().startswith(SAFE_SCHEMES) and pdf_text(href) == href
                 links.append(ok)
                 if ok:
                     out.append(
@@ -723,7 +725,8 @@ class ProseRenderer:
             return self._table_as_lines(plain, header_rows, left, out, i + 1, parent)
         scale, widths = layout
         head_style, body_style = styles.scaled(styles.head_cell, scale), styles.scaled(styles.cell, scale)
-        cells = table_cells(parent, len(rows), columns, header_rows)
+        # a header row with no row under it heads nothing: its cells are data (PAC fails a TH that heads no TD)
+        cells = table_cells(parent, len(rows), columns, header_rows if len(rows) > header_rows else 0)
         data = [
             [
                 tag(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from reportlab.lib.colors import Color
 from reportlab.lib.rl_accel import fp_str
@@ -704,6 +704,10 @@ def finance_table(table: Any, parent: StructElem) -> Flowable:
     if len(rows) - 1 > group_start:
         group(group_start, len(rows) - 1)
     tags = table_cells(parent, len(rows), 6, header_rows=1, row_headers=2, spans=spans)
+    # The caption over the group and row labels heads no data cell (its columns hold row headers only), and PAC
+    # fails a TH that heads no TD („Table header cell has no associated subcells“): it is a data cell.
+    caption = cast(StructElem, tags[0][0])
+    caption.role, caption.attributes = "TD", "/O /Table /ColSpan 2"
 
     def plain() -> PlainTable:
         """The table as ReportLab sets it, for a page break inside."""

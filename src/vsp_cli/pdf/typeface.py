@@ -305,6 +305,16 @@ class _States(WeakKeyDictionary[Any, Any]):
         super().__delitem__(doc)
 
 
+class MissingGlyph(ValueError):
+    """A character to be drawn that the face has no glyph for. ReportLab draws it as code 0, the .notdef glyph,
+    with no Unicode value: PDF/UA-1 (7.21.7, 7.21.8) and PDF/A-2 (6.2.11.7.2, 6.2.11.8) forbid both. Checked
+    statements never hold one (`charset`); one made in Python, or a setting, may."""
+
+    def __init__(self, char: str) -> None:
+        super().__init__(f"U+{ord(char):04X}")
+        self.char = char
+
+
 class SharedSubsetFont(TTFont):
     """A TrueType font for ReportLab whose subset 0 is `FIXED_SUBSET` in every document."""
 
@@ -406,6 +416,8 @@ class SharedSubsetFont(TTFont):
             encoded: bytes = codecs.charmap_encode(text, "strict", self._fixed_codec)[0]
         except UnicodeEncodeError:
             return None
+        if b"\0" in encoded:  # a NUL: code 0 is .notdef (the codec maps it there), the slow way refuses it
+            return None
         return encoded
 
     def splitString(self, text: Any, doc: Any, encoding: str = "utf-8") -> list[tuple[int, bytes]]:
@@ -417,6 +429,10 @@ class SharedSubsetFont(TTFont):
             if fixed is not None:
                 return [(0, fixed)]
             text = text.replace(_NBSP, " ")  # drawn as a space in the other subsets too, as before
+            glyphs = self.face.charToGlyph
+            for char in text:  # ReportLab would draw a character the face lacks as .notdef (code 0)
+                if ord(char) not in glyphs:
+                    raise MissingGlyph(char)
         result: list[tuple[int, bytes]] = super().splitString(text, doc, encoding)
         return result
 
