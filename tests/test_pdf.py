@@ -1010,3 +1010,29 @@ def test_reading_order_of_each_form(oracle: Path) -> None:
         )
         position = found + len(item)
     assert page <= len(texts) - 1
+
+
+def test_the_anlass_lines_stay_with_the_zusammenfassung_heading() -> None:
+    """„Zusammenfassung:“, „Anlass der Vorlage:“, its four boxes and the start of the summary share a page: the
+    heading kept room for three lines only, so the box „Sonstiges“ and the summary went on alone at the top of
+    the next page (2019, before the finance part's page break: a page of four lines)."""
+    for filler_count in range(0, 40, 2):  # moves the block across the foot of page 1
+        filler = "\n\n".join(["Füllzeile mit etwas Text."] * filler_count)
+        texts = pages(
+            render_pdf(
+                statement(
+                    formular="2019",
+                    beschlussvorschlag=f"Beschluss.\n\n{filler}",
+                    anlass={"stadtratsbeschluss": True, "sonstiges": "Antrag der Fraktion"},
+                    zusammenfassung="Kurzfassung des Standpunkts in zwei Sätzen. " * 6,
+                )
+            )
+        )
+        [page] = [n for n, text in enumerate(texts) if "Zusammenfassung:" in text]
+        for label in (
+            "Anlass der Vorlage:",
+            "Stadtratsbeschluss",
+            "Sonstiges: Antrag der Fraktion",
+            "Kurzfassung",
+        ):
+            assert label in texts[page], (filler_count, label, texts[page][-300:])

@@ -57,7 +57,7 @@ from .tables import (
     row_height,
 )
 from .tagging import LIST_DECIMAL, LIST_NONE, Cell, ListItem, StructElem, list_item, table_cells, tag
-from .text import TextLines
+from .text import TextLines, wrap_lines
 
 #: The usable height of a page, for content that cannot be split.
 _PAGE_ROOM = PAGE_HEIGHT - TOP_MARGIN - BOTTOM_MARGIN
@@ -429,18 +429,34 @@ def _kopfangaben(b: FormBuilder, block: Block) -> None:
 
 def _zusammenfassung(b: FormBuilder, block: Block) -> None:
     sty = b.styles
-    b.section(block.label, follow=3 * BODY_LEADING)
-    if block.extra["anlass_label"].strip():
-        b.lines(block.extra["anlass_label"].split("\n"), sty.label)
+    label = block.extra["anlass_label"].split("\n") if block.extra["anlass_label"].strip() else []
     sonstiges = block.extra["sonstiges"]
     text = block.extra["sonstiges_text"]
+    line = "   ".join(box_line(box.label, box.ticked) for box in block.boxes).split("\n")
+    other = box_line(f"{sonstiges.label} {text}".rstrip(), sonstiges.ticked).split("\n")
+    # the heading keeps the Anlass lines (all four boxes) and the room of a three-line paragraph with it
+    follow = _height(label, sty.label) + _height(line, sty.value) + _height(other, sty.value)
+    follow += 3 * BODY_LEADING if block.prose else 0
+    if block.label.strip():
+        b.section(block.label, follow=follow)
+    else:
+        b.out.append(NeedSpace(follow))
+    if label:
+        b.lines(label, sty.label)
     anlass = b.root.add("L", attributes=LIST_NONE)  # the boxes on one line and „Sonstiges“ below: one list
-    line = "   ".join(box_line(box.label, box.ticked) for box in block.boxes)
     items = [list_item(anlass, box.ticked) for box in block.boxes]
-    b.out.append(TextLines(line.split("\n"), sty.value, items=items))
-    other = box_line(f"{sonstiges.label} {text}".rstrip(), sonstiges.ticked)
-    b.out.append(TextLines(other.split("\n"), sty.value, items=[list_item(anlass, sonstiges.ticked)]))
+    b.out.append(TextLines(line, sty.value, items=items))
+    b.out.append(TextLines(other, sty.value, items=[list_item(anlass, sonstiges.ticked)]))
     b.prose_text(block.prose)
+
+
+def _height(parts: Sequence[str], style: ParagraphStyle) -> float:
+    """The height `TextLines` of `parts` take in the frame, with the space after them (none for no parts)."""
+    if not parts:
+        return 0.0
+    width = FRAME_WIDTH - style.leftIndent
+    lines = sum(len(wrap_lines(part, style.fontName, style.fontSize, width)) for part in parts)
+    return float(lines * style.leading + style.spaceAfter)
 
 
 def _finanzen(b: FormBuilder, block: Block) -> None:
