@@ -1036,3 +1036,16 @@ def test_the_anlass_lines_stay_with_the_zusammenfassung_heading() -> None:
             "Kurzfassung",
         ):
             assert label in texts[page], (filler_count, label, texts[page][-300:])
+
+
+def test_the_folgekosten_question_stays_with_its_table() -> None:
+    """„Entstehen Folgekosten oder Einsparungen?“ is never the last thing on a page while its table („Folgekosten
+    Einsparungen wirksam“) starts the next: long texts in „Im Haushalt wirksam“ left it alone at the foot."""
+    for words in range(20, 90, 3):  # moves the question across the foot of the finance part's page
+        text = "Haushaltsstelle " * words
+        row = {"hoehe": "1.000", "wo_veranschlagt": text.strip()}
+        finanzen = {"auswirkungen": "ja", "haushalt": {"aufwendungen": row, "auszahlungen": row}}
+        texts = pages(render_pdf(statement(formular="2017", finanzen=finanzen)))
+        [page] = [n for n, text in enumerate(texts) if "Entstehen Folgekosten" in text]
+        assert "Folgekosten Einsparungen wirksam" in texts[page], words
+        assert "anderer OE" in texts[page], words

@@ -31,6 +31,7 @@ from .styles import (
     FONT,
     FONT_BOLD,
     FORM_BACKGROUND,
+    FRAME_HEIGHT,
     FRAME_WIDTH,
     PAGE_HEIGHT,
     RULE,
@@ -44,6 +45,7 @@ from .tables import (
     CELL_SIZE,
     FORM_LEADING,
     FORM_SIZE,
+    Grid,
     PlainTable,
     WholeTable,
     beratung_widths,
@@ -464,8 +466,21 @@ def _finanzen(b: FormBuilder, block: Block) -> None:
     b.out.append(NeedSpace(6 * CELL_LEADING))
     b.out.append(question_table(questions[:4], b.root, first_bold=True))
     b.out.append(finance_table(haushalt, b.root))
-    b.out.append(question_table(questions[4:], b.root))
-    b.out.append(finance_table(folgekosten, b.root))
+    question = question_table(questions[4:], b.root)
+    table = finance_table(folgekosten, b.root)
+    # the Folgekosten question never ends a page without its table: it keeps the header and the first group
+    # (a page break falls between groups only) with it
+    kept = question.wrap(FRAME_WIDTH, FRAME_HEIGHT)[1] + question.getSpaceAfter() + _first_rows(table)
+    b.out += [NeedSpace(min(kept, 0.9 * FRAME_HEIGHT)), question, table]
+
+
+def _first_rows(table: Flowable) -> float:
+    """The height of a finance table's header row and first group, which a page break never parts."""
+    if not isinstance(table, Grid):
+        return 0.0
+    heights = table._measure()[0]
+    first = table.spans.get((1, 0), (1, 1))[0]
+    return float(sum(heights[: 1 + first]))
 
 
 def _stellenplan(b: FormBuilder, block: Block) -> None:
