@@ -1049,3 +1049,28 @@ def test_the_folgekosten_question_stays_with_its_table() -> None:
         [page] = [n for n, text in enumerate(texts) if "Entstehen Folgekosten" in text]
         assert "Folgekosten Einsparungen wirksam" in texts[page], words
         assert "anderer OE" in texts[page], words
+
+
+@pytest.mark.parametrize(
+    ("text", "head", "tail"),
+    [
+        ("Betriebskostenzuschuss an die Leipziger Sportbäder GmbH", "Betriebskosten", "zuschuss"),
+        ("PSP-Element 1.100.55.2.0.01.03 (Grünflächenunterhaltung)", "(Grünflächen", "unterhaltung)"),
+        ("Verpflichtungsermächtigung zu Lasten 2021", "Verpflichtungs", "ermächtigung"),
+    ],
+)
+def test_a_word_wider_than_its_form_cell_breaks_at_a_syllable_with_a_hyphen(
+    text: str, head: str, tail: str
+) -> None:
+    """A compound wider than the column „wo veranschlagt“ was cut at the last letter that fit, without a hyphen
+    („Betriebskostenzuschus“ | „s“); it breaks like a word of the prose, at a joint or syllable, and the hyphen
+    is the soft hyphen in the text. Without hyphenation it is cut where it must be, as before."""
+    finanzen = {
+        "auswirkungen": "ja",
+        "haushalt": {"aufwendungen": {"hoehe": "1,00", "wo_veranschlagt": text}},
+    }
+    lines = pages(render_pdf(statement(formular="2017", finanzen=finanzen)))[1].splitlines()
+    at = next(i for i, line in enumerate(lines) if line.endswith(head + "\xad"))
+    assert lines[at + 1].startswith(tail)
+    plain = pages(render_pdf(statement(formular="2017", finanzen=finanzen), RenderSettings(hyphenate=False)))
+    assert "\xad" not in plain[1] and flat(plain[1]).replace(" ", "").count(text.replace(" ", "")) == 1
