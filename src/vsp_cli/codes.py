@@ -112,6 +112,7 @@ CODES: Mapping[str, Code] = MappingProxyType(
             "unknown-ergebnis",
             "finance-contradiction",
             "bezug-differs",
+            "not-relevant-spelling",
             "no-effect",
             "placeholder",
             "comment-in-value",
