@@ -242,11 +242,39 @@ def _amount(value: Any) -> str:
             "„{value}“: Beträge bitte deutsch schreiben: {example} (Punkt vor den Tausendern, Komma vor den Cent)",
             {"value": shorten(text), "example": example},
         )
+    meant = _meant_amount(text)
+    if meant is not None:
+        raise PydanticCustomError(
+            "amount_format",
+            "„{value}“ ist kein Betrag; gemeint ist wohl {meant} (deutsche Schreibweise: Punkt vor den Tausendern, "
+            "Komma vor den Cent, „€“ oder „EUR“ dahinter)",
+            {"value": shorten(text), "meant": meant},
+        )
     raise PydanticCustomError(
         "amount_format",
         "„{value}“ ist kein Betrag; erwartet wird z. B. 11.719.000,00 oder 2.500 € (deutsche Schreibweise)",
         {"value": shorten(text)},
     )
+
+
+#: Ways of writing an amount that German papers use and `hoehe` does not take, each with the way it takes:
+#: „2.500,- €“ and „2.500,-- €“ (no cents), „Euro“ for „€“, the currency before the number, a minus sign or
+#: dash for the hyphen-minus, blanks or apostrophes between the thousands.
+_AMOUNT_SPELLINGS = (
+    (re.compile(rf"^[{_DASHES}]"), "-"),
+    (re.compile(r",[-–—]{1,2}(?=\s*(?:€|EUR|Euro)?$)", re.IGNORECASE), ",00"),
+    (re.compile(r"\s*\bEuro$", re.IGNORECASE), " €"),
+    (re.compile(r"^(-?)(€|EUR)\s*(.+)$"), r"\1\3 \2"),
+    (re.compile(r"(?<=\d)[ \u00a0\u202f\u2009'’](?=\d{3}(?!\d))"), "."),
+)
+
+
+def _meant_amount(text: str) -> str | None:
+    """The amount a text not in the format most likely means („2.500,- €“ → „2.500,00 €“), or None."""
+    meant = text.strip()
+    for pattern, replacement in _AMOUNT_SPELLINGS:
+        meant = pattern.sub(replacement, meant)
+    return meant if meant != text.strip() and _AMOUNT_RE.match(meant) else None
 
 
 Text = Annotated[
