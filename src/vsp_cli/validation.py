@@ -256,7 +256,15 @@ def _msg_empty(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
     if loc and isinstance(loc[-1], int):  # an entry of a list: „eingereicht_von“ (Eintrag 2)
         names = [part for part in loc if isinstance(part, str)]
         return "empty-value", f"„{names[-1] if names else ''}“ (Eintrag {loc[-1] + 1}) darf nicht leer sein"
-    return "empty-value", f"„{loc[-1] if loc else ''}“ darf nicht leer sein"
+    name = loc[-1] if loc else ""
+    return "empty-value", f"„{name}“ darf nicht leer sein{_EMPTY_HINTS.get(loc, '')}"
+
+
+#: What to write instead of an empty value, where the field's absence already prints what "" would have meant.
+_EMPTY_HINTS: dict[PathKey, str] = {
+    ("zusammenfassung",): "; ohne Text den Schlüssel weglassen: den Block „Zusammenfassung:“ mit „Anlass der "
+    "Vorlage:“ druckt das Formular trotzdem, leer wie bei VII-P-02450",
+}
 
 
 def _msg_too_short(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
