@@ -473,9 +473,11 @@ _LIST_LINE = r"[ \t]*(?:[-*+]|[0-9]{1,9}[.)])[ \t]\S[^\n]*"
 #: one for Markdown), or two list items in a row. A single line that merely starts with „- “ or „2021.“ is
 #: most likely a sentence that wrapped there, and written with `|` it would become a list.
 _LOST_STRUCTURE = re.compile(rf"\n[ \t]*\n|^{_LIST_LINE}\n{_LIST_LINE}$", re.MULTILINE)
-#: Lettered and numbered points as German resolutions write them („a)“, „B)“, „aa)“, „(2)“), also in a quote:
-#: not Markdown list markers.
-_POINT = re.compile(r"^[ \t>]*(?:[a-zA-Z]{1,2}\)|\([0-9a-zA-Z]{1,2}\))[ \t]", re.MULTILINE)
+#: Lettered and numbered points as German resolutions write them („a)“, „B)“, „aa)“, „(2)“, outline numbers
+#: „1.1“, „2.3.1.“), also in a quote: not Markdown list markers.
+_POINT = re.compile(
+    r"^[ \t>]*(?:[a-zA-Z]{1,2}\)|\([0-9a-zA-Z]{1,2}\)|[0-9]{1,2}(?:\.[0-9]{1,2})+\.?)[ \t]", re.MULTILINE
+)
 
 
 #: A comment right after a value on its line, its `#` followed by a word: `betreff: Antrag #42 der Fraktion`.
