@@ -148,7 +148,7 @@ def _parse_date(value: Any) -> date:
 
 def _date_hint(text: str) -> str:
     """„ Meinten Sie „18.04.2017“?“ for a date written in another common way (18.04.17, 18. April 2017,
-    2017/04/18, 2017-4-18), if it is one, also with a time of day after it, which no form prints; else
+    2017/04/18, 2017-4-18, 18-04-2017, 18.04.2017.), if it is one, also with a time of day after it, which no form prints; else
     nothing."""
     if len(text) <= 40 and (timed := _WITH_TIME_RE.match(text)):  # a date and a time are short
         day = timed[1]
@@ -162,8 +162,12 @@ def _date_hint(text: str) -> str:
             return f". Eine Uhrzeit druckt das Formular nicht. Meinten Sie „{day}“?"
         inner = _date_hint(day)
         return f". Eine Uhrzeit druckt das Formular nicht{inner}" if inner else ""
+    if text.endswith(".") and (_GERMAN_RE.match(text[:-1]) or _ISO_RE.match(text[:-1])):
+        return f". Meinten Sie „{text[:-1]}“?"  # the full stop of the sentence it was copied from
     found = None
-    if m := _SHORT_YEAR_RE.match(text):
+    if m := _DAY_FIRST_RE.match(text):
+        found = (int(m[1]), int(m[2]), int(m[3]))
+    elif m := _SHORT_YEAR_RE.match(text):
         found = (int(m[1]), int(m[2]), 2000 + int(m[3]))
     elif m := _MONTH_NAME_RE.match(text):
         month = _MONTHS.get(m[2].lower().rstrip("."))
@@ -183,6 +187,8 @@ def _date_hint(text: str) -> str:
 #: A date and a time of day: „18.04.2017, 17:00 Uhr“, „2017-04-18 10:00“, „18.04.2017 um 17.00 Uhr“.
 _WITH_TIME_RE = re.compile(r"^(.+?),?\s+(?:um\s+)?(?:[0-9]{1,2}[:.][0-9]{2}(?:\s*Uhr)?|[0-9]{1,2}\s*Uhr)$")
 _SHORT_YEAR_RE = re.compile(r"^([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{2})$")
+#: Day, month and year in German order with dashes or slashes: „06-05-2020“, „6/5/2020“.
+_DAY_FIRST_RE = re.compile(r"^([0-9]{1,2})[-/]([0-9]{1,2})[-/]([0-9]{4})$")
 _MONTH_NAME_RE = re.compile(r"^([0-9]{1,2})\.?\s+([A-Za-zäÄ]+\.?)\s+([0-9]{4})$")
 _LOOSE_ISO_RE = re.compile(r"^([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})$")
 _MONTHS = {

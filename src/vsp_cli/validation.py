@@ -306,7 +306,23 @@ def _msg_date(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
         elif len(dates) > 1 or isinstance(value, list):
             shown = ", ".join(dates) or "2020-05-20, 2020-06-10"
             hint = f"; mehrere Sitzungen einer Beratung stehen in der Liste sitzungen statt termin: sitzungen: [{shown}]"
+        elif isinstance(value, str) and _names_no_day(value) and "Meinten Sie" not in err["msg"]:
+            hint = (
+                "; ohne festen Termin termin weglassen, und ein Vermerk wie „offen ohne festgelegten RV-Termin“ "
+                "steht in beratungsfolge_vermerk unter der Tabelle"
+            )
     return "invalid-date", err["msg"] + hint
+
+
+def _names_no_day(value: str) -> bool:
+    """Whether a session's date names no day: „offen“, „N. N.“, „II. Quartal 2020“, „April 2020“, „2020“."""
+    text = value.strip()
+    if len(text) > 40 or any(c.isdigit() and not c.isascii() for c in text):  # other digits: another mistake
+        return False
+    return _NO_DAY.match(text) is not None  # bounded in length: the pattern may backtrack
+
+
+_NO_DAY = re.compile(r"^(?:[^0-9]*|[^0-9]*(?:[0-9]{1,2}\.\s*)?[^0-9\s.]+[^0-9]*[0-9]{4}|[0-9]{4})$")
 
 
 #: German message per pydantic error type; anything else gets the generic message below.
