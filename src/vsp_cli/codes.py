@@ -117,6 +117,7 @@ CODES: Mapping[str, Code] = MappingProxyType(
             "placeholder",
             "comment-in-value",
             "split-name",
+            "joined-names",
             "folded-markdown",
             "continued-point",
             "nummer-not-file-name",

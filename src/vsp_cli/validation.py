@@ -572,6 +572,39 @@ def _split_name_diagnostics(doc: LoadedDocument) -> list[Diagnostic]:
     return found
 
 
+def _joined_names_diagnostics(doc: LoadedDocument) -> list[Diagnostic]:
+    """Warnings where one entry of `eingereicht_von` holds several Einreicher joined by „;“, as the portal lists
+    them („Dezernat Umwelt, Klima, Ordnung und Sport; Dezernat Stadtentwicklung und Bau“): printed as one line,
+    on the 2019 form not numbered. Every part must name an office, so a „;“ inside a name is left alone."""
+    data = doc.data
+    value = data.get("eingereicht_von") if isinstance(data, dict) else None
+    entries = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    found = []
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, str) or ";" not in entry:
+            continue
+        parts = [part.strip() for part in entry.split(";")]
+        if not all(part and _names_an_office(part) for part in parts):
+            continue
+        path: PathKey = ("eingereicht_von",) if isinstance(value, str) else ("eingereicht_von", index)
+        located = doc.positions.get(path)
+        if located is None:
+            continue
+        found.append(
+            Diagnostic(
+                str(doc.path),
+                located.span,
+                path,
+                Severity.WARNING,
+                "joined-names",
+                f"{', '.join(quote(part) for part in parts[:-1])} und {quote(parts[-1])} stehen in einem Eintrag "
+                "von eingereicht_von; bitte je Einreicher eine Zeile „- …“ schreiben (gedruckt stehen sie dann "
+                "untereinander, auf dem Formular 2019 nummeriert)",
+            )
+        )
+    return found
+
+
 def _plain_text(node: Node) -> bool:
     """An unquoted text value."""
     return isinstance(node, ScalarNode) and not node.style and node.tag == STR_TAG
@@ -839,6 +872,7 @@ def _validate(
         + _placeholder_diagnostics(doc, strings)
         + _comment_diagnostics(doc)
         + _split_name_diagnostics(doc)
+        + _joined_names_diagnostics(doc)
     )
     choice = _choose_form(doc, sources, source_path)
     mine += choice.at_formular
