@@ -490,10 +490,13 @@ _LIST_LINE = r"[ \t]*(?:[-*+]|[0-9]{1,9}[.)])[ \t]\S[^\n]*"
 #: most likely a sentence that wrapped there, and written with `|` it would become a list.
 _LOST_STRUCTURE = re.compile(rf"\n[ \t]*\n|^{_LIST_LINE}\n{_LIST_LINE}$", re.MULTILINE)
 #: Lettered and numbered points as German resolutions write them („a)“, „B)“, „aa)“, „(2)“, outline numbers
-#: „1.1“, „2.3.1.“), also in a quote: not Markdown list markers.
-_POINT = re.compile(
-    r"^[ \t>]*(?:[a-zA-Z]{1,2}\)|\([0-9a-zA-Z]{1,2}\)|[0-9]{1,2}(?:\.[0-9]{1,2})+\.?)[ \t]", re.MULTILINE
+#: „1.1“, „2.3.1.“), and the answers to them in a statement („Zu 1.:“, „Zu Punkt 3:“): not Markdown list markers.
+_POINT_MARK = re.compile(
+    r"(?:[a-zA-Z]{1,2}\)|\([0-9a-zA-Z]{1,2}\)|[0-9]{1,2}(?:\.[0-9]{1,2})+\.?"
+    r"|Zu (?:Punkt )?[0-9]{1,2}(?:\.[0-9]{1,2})*\.?:?)(?=[ \t])"
 )
+#: Such a point at a line's start, also in a quote.
+_POINT = re.compile(rf"^[ \t>]*{_POINT_MARK.pattern}[ \t]", re.MULTILINE)
 
 
 #: A comment right after a value on its line, its `#` followed by a word: `betreff: Antrag #42 der Fraktion`.
@@ -661,7 +664,8 @@ def _prose_diagnostics(doc: LoadedDocument) -> list[Diagnostic]:
         points = _continued_points(text)
         if points:  # one warning per field: the first such line, and how many more there are
             at = points[0]
-            point = text[at:].split(None, 1)[0]
+            mark = _POINT_MARK.match(text, at)
+            point = mark.group() if mark else text[at:].split(None, 1)[0]
             others = len(points) - 1
             more = (
                 f" (ebenso {german_number(others)} weitere Zeile{'n' if others > 1 else ''})"
