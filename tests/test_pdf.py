@@ -1074,3 +1074,19 @@ def test_a_word_wider_than_its_form_cell_breaks_at_a_syllable_with_a_hyphen(
     assert lines[at + 1].startswith(tail)
     plain = pages(render_pdf(statement(formular="2017", finanzen=finanzen), RenderSettings(hyphenate=False)))
     assert "\xad" not in plain[1] and flat(plain[1]).replace(" ", "").count(text.replace(" ", "")) == 1
+
+
+def test_the_stellenplan_block_is_never_torn_over_a_page_break() -> None:
+    """„Auswirkungen auf den Stellenplan“, its two questions and „Beteiligung Personalrat“ share a page: the
+    heading kept two lines, so the second question or the box alone went on to the next page."""
+    for words in range(2, 70, 2):  # moves the block across the foot of the finance part's page
+        row = {"hoehe": "1.000", "wo_veranschlagt": ("Haushaltsstelle " * words).strip()}
+        finanzen = {
+            "auswirkungen": "ja",
+            "haushalt": {"aufwendungen": row},
+            "folgekosten": "ja",
+            "folgekosten_haushalt": {"nachher_aufwand": row},
+        }
+        texts = pages(render_pdf(statement(formular="2017", finanzen=finanzen, stellenplan="keine")))
+        labels = ("Auswirkungen auf den Stellenplan", "Stellenerweiterung", "Stellenabbau", "Personalrat")
+        assert len({n for n, text in enumerate(texts) for label in labels if label in text}) == 1, words

@@ -238,16 +238,19 @@ class FormBuilder:
 
     def heading(
         self, label: str, style: ParagraphStyle, outline: bool, follow: float, role: str = "H2"
-    ) -> None:
+    ) -> NeedSpace | None:
         """A heading that never ends a page: it moves on unless `follow` points of what follows fit too. A line
         break in a form's label (`\n`) breaks the printed line. A form's label above its value is a `P`. A form
-        file may set a label to "": then nothing is printed, tagged or put in the outline for it."""
+        file may set a label to "": then nothing is printed, tagged or put in the outline for it. Returns the
+        break that keeps the room (None without a heading), whose height grows with what is measured later."""
         if not label.strip():
-            return
-        self.out.append(NeedSpace(style.spaceBefore + style.leading + style.spaceAfter + follow))
+            return None
+        need = NeedSpace(style.spaceBefore + style.leading + style.spaceAfter + follow)
+        self.out.append(need)
         para = self.lines(label.split("\n"), style, role)
         if outline:
             para.outline_title = _outline_title(label)  # type: ignore[attr-defined]
+        return need
 
     def section(self, label: str, outline: bool = True, follow: float = 2 * BODY_LEADING) -> None:
         self.heading(label, self.styles.section, outline, follow)
@@ -485,10 +488,18 @@ def _first_rows(table: Flowable) -> float:
 
 def _stellenplan(b: FormBuilder, block: Block) -> None:
     sty = b.styles
-    b.heading(block.label, sty.label, False, 2 * CELL_LEADING, "P")
-    b.out.append(question_table(block.questions, b.root))
     box = block.boxes[0]
-    b.box_lines(box_line(box.label, box.ticked).split("\n"), sty.value, [box.ticked])
+    lines = box_line(box.label, box.ticked).split("\n")
+    need = b.heading(block.label, sty.label, False, 0, "P")
+    questions = question_table(block.questions, b.root)
+    # the heading keeps the whole block with it: its questions and „Beteiligung Personalrat“ (a few lines)
+    follow = (
+        questions.wrap(FRAME_WIDTH, FRAME_HEIGHT)[1] + questions.getSpaceAfter() + _height(lines, sty.value)
+    )
+    if need is not None:
+        need.height += min(follow, 0.5 * FRAME_HEIGHT)
+    b.out.append(questions)
+    b.box_lines(lines, sty.value, [box.ticked])
 
 
 def _section(b: FormBuilder, block: Block) -> None:
