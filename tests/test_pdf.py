@@ -1033,3 +1033,83 @@ def test_reading_order_of_each_form(oracle: Path) -> None:
         )
         position = found + len(item)
     assert page <= len(texts) - 1
+
+
+def test_the_anlass_lines_stay_with_the_zusammenfassung_heading() -> None:
+    """„Zusammenfassung:“, „Anlass der Vorlage:“, its four boxes and the start of the summary share a page: the
+    heading kept room for three lines only, so the box „Sonstiges“ and the summary went on alone at the top of
+    the next page (2019, before the finance part's page break: a page of four lines)."""
+    for filler_count in range(0, 40, 2):  # moves the block across the foot of page 1
+        filler = "\n\n".join(["Füllzeile mit etwas Text."] * filler_count)
+        texts = pages(
+            render_pdf(
+                statement(
+                    formular="2019",
+                    beschlussvorschlag=f"Beschluss.\n\n{filler}",
+                    anlass={"stadtratsbeschluss": True, "sonstiges": "Antrag der Fraktion"},
+                    zusammenfassung="Kurzfassung des Standpunkts in zwei Sätzen. " * 6,
+                )
+            )
+        )
+        [page] = [n for n, text in enumerate(texts) if "Zusammenfassung:" in text]
+        for label in (
+            "Anlass der Vorlage:",
+            "Stadtratsbeschluss",
+            "Sonstiges: Antrag der Fraktion",
+            "Kurzfassung",
+        ):
+            assert label in texts[page], (filler_count, label, texts[page][-300:])
+
+
+def test_the_folgekosten_question_stays_with_its_table() -> None:
+    """„Entstehen Folgekosten oder Einsparungen?“ is never the last thing on a page while its table („Folgekosten
+    Einsparungen wirksam“) starts the next: long texts in „Im Haushalt wirksam“ left it alone at the foot."""
+    for words in range(20, 90, 3):  # moves the question across the foot of the finance part's page
+        text = "Haushaltsstelle " * words
+        row = {"hoehe": "1.000", "wo_veranschlagt": text.strip()}
+        finanzen = {"auswirkungen": "ja", "haushalt": {"aufwendungen": row, "auszahlungen": row}}
+        texts = pages(render_pdf(statement(formular="2017", finanzen=finanzen)))
+        [page] = [n for n, text in enumerate(texts) if "Entstehen Folgekosten" in text]
+        assert "Folgekosten Einsparungen wirksam" in texts[page], words
+        assert "anderer OE" in texts[page], words
+
+
+@pytest.mark.parametrize(
+    ("text", "head", "tail"),
+    [
+        ("Betriebskostenzuschuss an die Leipziger Sportbäder GmbH", "Betriebskosten", "zuschuss"),
+        ("PSP-Element 1.100.55.2.0.01.03 (Grünflächenunterhaltung)", "(Grünflächen", "unterhaltung)"),
+        ("Verpflichtungsermächtigung zu Lasten 2021", "Verpflichtungs", "ermächtigung"),
+    ],
+)
+def test_a_word_wider_than_its_form_cell_breaks_at_a_syllable_with_a_hyphen(
+    text: str, head: str, tail: str
+) -> None:
+    """A compound wider than the column „wo veranschlagt“ was cut at the last letter that fit, without a hyphen
+    („Betriebskostenzuschus“ | „s“); it breaks like a word of the prose, at a joint or syllable, and the hyphen
+    is the soft hyphen in the text. Without hyphenation it is cut where it must be, as before."""
+    finanzen = {
+        "auswirkungen": "ja",
+        "haushalt": {"aufwendungen": {"hoehe": "1,00", "wo_veranschlagt": text}},
+    }
+    lines = pages(render_pdf(statement(formular="2017", finanzen=finanzen)))[1].splitlines()
+    at = next(i for i, line in enumerate(lines) if line.endswith(head + "\xad"))
+    assert lines[at + 1].startswith(tail)
+    plain = pages(render_pdf(statement(formular="2017", finanzen=finanzen), RenderSettings(hyphenate=False)))
+    assert "\xad" not in plain[1] and flat(plain[1]).replace(" ", "").count(text.replace(" ", "")) == 1
+
+
+def test_the_stellenplan_block_is_never_torn_over_a_page_break() -> None:
+    """„Auswirkungen auf den Stellenplan“, its two questions and „Beteiligung Personalrat“ share a page: the
+    heading kept two lines, so the second question or the box alone went on to the next page."""
+    for words in range(2, 70, 2):  # moves the block across the foot of the finance part's page
+        row = {"hoehe": "1.000", "wo_veranschlagt": ("Haushaltsstelle " * words).strip()}
+        finanzen = {
+            "auswirkungen": "ja",
+            "haushalt": {"aufwendungen": row},
+            "folgekosten": "ja",
+            "folgekosten_haushalt": {"nachher_aufwand": row},
+        }
+        texts = pages(render_pdf(statement(formular="2017", finanzen=finanzen, stellenplan="keine")))
+        labels = ("Auswirkungen auf den Stellenplan", "Stellenerweiterung", "Stellenabbau", "Personalrat")
+        assert len({n for n, text in enumerate(texts) for label in labels if label in text}) == 1, words

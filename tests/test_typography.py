@@ -376,3 +376,21 @@ def test_plain_lines_break_after_a_names_own_hyphen() -> None:
         ("Im Jahr 2019-2024", "Im Jahr 2019-", ["Im Jahr", "2019-2024"]),  # nor inside a number
     ]:
         assert wrap_lines(text, FONT, 10, stringWidth(room, FONT, 10) + 0.5) == expected
+
+
+PAPERS = "Vorlage VI-DS-03306-NF-02, Antrag VII-A-00946-VSP-01 und A-00545/14 (Ratsbeschluss)"
+
+
+def test_a_paper_number_is_never_broken_at_its_hyphens() -> None:
+    """„VI-“ | „DS-03306“ at a line end tore the number a reader searches for; like an address, a paper
+    number of Leipzig's scheme stays whole in prose and in the form's plain text."""
+    register_fonts()
+    numbers = ("VI-DS-03306-NF-02", "VII-A-00946-VSP-01", "A-00545/14")
+    for width in range(110, 330, 3):
+        lines = layout(f"Wie in der {PAPERS} beschrieben.", float(width))
+        for number in numbers:
+            assert any(number in line for line in lines), (width, number, lines)
+        plain = wrap_lines(f"Betreff zur {PAPERS}", FONT, 10, float(width))
+        for number in numbers:
+            assert any(number in line for line in plain), (width, number, plain)
+    assert hyphenator().splits("(VI-DS-03306)") == []

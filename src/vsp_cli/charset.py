@@ -199,6 +199,11 @@ def _refused_because(cp: int) -> str | None:
     category = unicodedata.category(chr(cp))
     if category in ("Cc", "Zl", "Zp") or (category == "Cf" and cp != 0x00AD):
         return "ein Steuer- oder unsichtbares Formatzeichen"
+    if 0xF000 <= cp <= 0xF0FF:  # Word maps the fonts Symbol and Wingdings there: U+F0B7 is its list bullet
+        return (
+            "ein Zeichen der Schriften Symbol oder Wingdings, aus Word kopiert; einen Aufzählungspunkt schreibt "
+            "Markdown als „- “ am Zeilenanfang"
+        )
     if category in ("Cs", "Co", "Cn"):
         return "es fehlt in der Schrift"
     return None

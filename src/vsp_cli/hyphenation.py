@@ -389,8 +389,8 @@ class GermanHyphenator:
         """The places a token of text may be broken, as (head, tail, whether a hyphen is added), in the order
         a line should try them: joints of compounds and the places after the token's own hyphens and slashes
         („Georg-“ | „Schumann-Straße“, „Umwelt/“ | „Ordnung“), then syllables inside a part; each longest
-        head first. Punctuation around the word stays with it; an address or a path is never broken, nor a
-        word of fewer than `shortest` characters or one with soft hyphens of its own.
+        head first. Punctuation around the word stays with it; an address, a path or a paper number is never
+        broken, nor a word of fewer than `shortest` characters or one with soft hyphens of its own.
         """
         key = (token, shortest)
         done = self._splits.get(key)
@@ -403,6 +403,7 @@ class GermanHyphenator:
             or len(token) > MAX_WORD
             or "\xad" in token  # the writer's own soft hyphens: ReportLab breaks at those
             or _ADDRESS.search(token)
+            or _PAPER_NUMBER.search(token)
         ):
             done = []
         else:
@@ -450,6 +451,8 @@ def hyphen_breaks(token: str, start: int = 0, end: int | None = None, marks: str
     („2019-2024“ stays whole), and two characters or more on either side up to the next mark („E-Mail“,
     „km/h“ stay whole). `marks` are the characters to break after."""
     end = len(token) if end is None else end
+    if _PAPER_NUMBER.search(token, start, end):
+        return []
     found = []
     before = start
     for mark in _MARKS.finditer(token, start, end):
@@ -474,6 +477,12 @@ def hyphen_breaks(token: str, start: int = 0, end: int | None = None, marks: str
 _CORE = re.compile(r"[^\W_](?:.*[^\W_])?", re.DOTALL)
 #: Hyphens and slashes inside a word, after which a line may end without an added hyphen.
 _MARKS = re.compile(r"[-/]")
+#: A paper number of Leipzig's scheme („VI-DS-03306-NF-02“, „VII-A-00946-VSP-01“, „A-00545/14“) is never broken
+#: at its hyphens or slash: a reader searches for it whole. It recognises numbers in running text, so it is looser
+#: than the grammar `nummer` and `bezug` are validated with (model.py): any suffixes may follow.
+_PAPER_NUMBER = re.compile(
+    r"(?<![\w-])(?:[IVX]{1,4}-)?(?:A|DS|Ifo|F|EF|P|WA|HP)-[0-9]{5}(?:/[0-9]{2})?(?![0-9])"
+)
 #: Web and mail addresses, paths and file names are never hyphenated: a hyphen would change them.
 _ADDRESS = re.compile(
     r"://|@|^\W*www\.|\.(?:de|org|com|net|eu)\b|\\|_|\.(?:pdf|docx?|xlsx?|pptx?|odt|ods|txt|zip|png|jpe?g)\b",

@@ -382,6 +382,40 @@ def _quote_closed_on_line(text: str, line: int) -> str:
     )
 
 
+def _quote_closed_early(text: str, mark: yaml.Mark) -> tuple[Span, str] | None:
+    """Where a quoted value ended at a quote inside its text, and what to write instead: `betreff: "Der „Radweg"
+    am …"` (a German opening quote, the closing one typed straight) ends at the second `"`, and YAML finds text
+    after the value. None if the error is not text right after a quoted value on its line."""
+    quoted: yaml.ScalarToken | None = None
+    try:
+        for token in yaml.scan(text, Loader=_Base):
+            if token.start_mark.index >= mark.index:
+                break
+            quoted = token if isinstance(token, yaml.ScalarToken) and token.style in ("'", '"') else None
+    except yaml.YAMLError:
+        pass
+    if (
+        quoted is None
+        or quoted.end_mark.line != mark.line
+        or quoted.start_mark.line != mark.line  # opened on an earlier line: `_quote_closed_on_line`
+        or text[quoted.end_mark.index : mark.index].strip()
+    ):
+        return None
+    if text[mark.index : mark.index + 1] in ("", "#", ",", "]", "}", ":", "\n", "\r"):
+        return None
+    line, column = quoted.end_mark.line, quoted.end_mark.column - 1
+    span = Span(line, column, line, column + 1)
+    if quoted.style == '"':
+        return span, (
+            'Das gerade Anführungszeichen " beendet hier schon den Wert, der mit " beginnt; im Text „…“ schreiben '
+            "(oder den Wert in '…' einschließen)"
+        )
+    return span, (
+        "Der Apostroph ' beendet hier schon den Wert, der mit ' beginnt; im Text ’ schreiben oder ihn verdoppeln "
+        "('') (oder den Wert in \"…\" einschließen)"
+    )
+
+
 #: Spaces that editors show as blanks but YAML reads as text (no-break and other Unicode spaces, zero-width
 #: characters, a byte order mark inside the file): pasted from Word or Outlook, they break indentation and „: “.
 _PASTED_SPACES = "\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff"
@@ -468,6 +502,12 @@ def _compose(path: Path, text: str) -> Node:
         if pasted is not None:
             span, problem = pasted
             raise InvalidInput([_error(path, span, "yaml-syntax", f"YAML-Syntaxfehler: {problem}")]) from None
+        early = None if mark is None or opened else _quote_closed_early(text, mark)
+        if early is not None:
+            closing, problem = early
+            raise InvalidInput(
+                [_error(path, closing, "yaml-syntax", f"YAML-Syntaxfehler: {problem}")]
+            ) from None
         tab = mark is not None and text[mark.index : mark.index + 1] == "\t"
         message = _translate(
             "found a tab character where an indentation space is expected" if tab else problem

@@ -148,7 +148,7 @@ def _parse_date(value: Any) -> date:
 
 def _date_hint(text: str) -> str:
     """„ Meinten Sie „18.04.2017“?“ for a date written in another common way (18.04.17, 18. April 2017,
-    2017/04/18, 2017-4-18), if it is one, also with a time of day after it, which no form prints; else
+    2017/04/18, 2017-4-18, 18-04-2017, 18.04.2017.), if it is one, also with a time of day after it, which no form prints; else
     nothing."""
     if len(text) <= 40 and (timed := _WITH_TIME_RE.match(text)):  # a date and a time are short
         day = timed[1]
@@ -162,8 +162,12 @@ def _date_hint(text: str) -> str:
             return f". Eine Uhrzeit druckt das Formular nicht. Meinten Sie „{day}“?"
         inner = _date_hint(day)
         return f". Eine Uhrzeit druckt das Formular nicht{inner}" if inner else ""
+    if text.endswith(".") and (_GERMAN_RE.match(text[:-1]) or _ISO_RE.match(text[:-1])):
+        return f". Meinten Sie „{text[:-1]}“?"  # the full stop of the sentence it was copied from
     found = None
-    if m := _SHORT_YEAR_RE.match(text):
+    if m := _DAY_FIRST_RE.match(text):
+        found = (int(m[1]), int(m[2]), int(m[3]))
+    elif m := _SHORT_YEAR_RE.match(text):
         found = (int(m[1]), int(m[2]), 2000 + int(m[3]))
     elif m := _MONTH_NAME_RE.match(text):
         month = _MONTHS.get(m[2].lower().rstrip("."))
@@ -183,6 +187,8 @@ def _date_hint(text: str) -> str:
 #: A date and a time of day: „18.04.2017, 17:00 Uhr“, „2017-04-18 10:00“, „18.04.2017 um 17.00 Uhr“.
 _WITH_TIME_RE = re.compile(r"^(.+?),?\s+(?:um\s+)?(?:[0-9]{1,2}[:.][0-9]{2}(?:\s*Uhr)?|[0-9]{1,2}\s*Uhr)$")
 _SHORT_YEAR_RE = re.compile(r"^([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{2})$")
+#: Day, month and year in German order with dashes or slashes: „06-05-2020“, „6/5/2020“.
+_DAY_FIRST_RE = re.compile(r"^([0-9]{1,2})[-/]([0-9]{1,2})[-/]([0-9]{4})$")
 _MONTH_NAME_RE = re.compile(r"^([0-9]{1,2})\.?\s+([A-Za-zäÄ]+\.?)\s+([0-9]{4})$")
 _LOOSE_ISO_RE = re.compile(r"^([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})$")
 _MONTHS = {
@@ -242,11 +248,39 @@ def _amount(value: Any) -> str:
             "„{value}“: Beträge bitte deutsch schreiben: {example} (Punkt vor den Tausendern, Komma vor den Cent)",
             {"value": shorten(text), "example": example},
         )
+    meant = _meant_amount(text)
+    if meant is not None:
+        raise PydanticCustomError(
+            "amount_format",
+            "„{value}“ ist kein Betrag; gemeint ist wohl {meant} (deutsche Schreibweise: Punkt vor den Tausendern, "
+            "Komma vor den Cent, „€“ oder „EUR“ dahinter)",
+            {"value": shorten(text), "meant": meant},
+        )
     raise PydanticCustomError(
         "amount_format",
         "„{value}“ ist kein Betrag; erwartet wird z. B. 11.719.000,00 oder 2.500 € (deutsche Schreibweise)",
         {"value": shorten(text)},
     )
+
+
+#: Ways of writing an amount that German papers use and `hoehe` does not take, each with the way it takes:
+#: „2.500,- €“ and „2.500,-- €“ (no cents), „Euro“ for „€“, the currency before the number, a minus sign or
+#: dash for the hyphen-minus, blanks or apostrophes between the thousands.
+_AMOUNT_SPELLINGS = (
+    (re.compile(rf"^[{_DASHES}]"), "-"),
+    (re.compile(r",[-–—]{1,2}(?=\s*(?:€|EUR|Euro)?$)", re.IGNORECASE), ",00"),
+    (re.compile(r"\s*\bEuro$", re.IGNORECASE), " €"),
+    (re.compile(r"^(-?)(€|EUR)\s*(.+)$"), r"\1\3 \2"),
+    (re.compile(r"(?<=\d)[ \u00a0\u202f\u2009'’](?=\d{3}(?!\d))"), "."),
+)
+
+
+def _meant_amount(text: str) -> str | None:
+    """The amount a text not in the format most likely means („2.500,- €“ → „2.500,00 €“), or None."""
+    meant = text.strip()
+    for pattern, replacement in _AMOUNT_SPELLINGS:
+        meant = pattern.sub(replacement, meant)
+    return meant if meant != text.strip() and _AMOUNT_RE.match(meant) else None
 
 
 Text = Annotated[

@@ -78,6 +78,7 @@ def check(statement: Statement, form: Form) -> Iterator[Finding]:
     """Every cross-field finding of `statement` on `form`, in document order."""
     yield from _petition_allowed(statement, form)
     yield from _fields_of_the_form(statement, form)
+    yield from _goals_spelling(statement, form)
     yield from _option_set(statement, form)
     yield from _duplicate_options(statement, form)
     yield from _missing_resolution(statement, form)
@@ -201,13 +202,43 @@ def _fields_of_the_form(st: Statement, form: Form) -> Iterator[Finding]:
             where = (
                 f"; es gehört zu Formular {', '.join(owners)}{' (auch bei Petitionen)' if petition else ''}"
             )
+        hint = ""
+        if name == "strategische_ziele" and _near_nicht_relevant(value):
+            hint = f" (genau {NICHT_RELEVANT}, klein und ohne Punkt, nimmt jedes Formular an)"
         yield Finding(
             (name,),
             Severity.ERROR,
             "field-not-in-form",
             f"„{name}“ gehört nicht zum Formular {_form_name(form)}{variant}{where}; bitte entfernen oder "
-            "formular ändern",
+            f"formular ändern{hint}",
             at_key=True,
+        )
+
+
+def _near_nicht_relevant(value: Any) -> bool:
+    """Whether goals written as text are „nicht relevant“ spelt another way („Nicht relevant.“), which is text,
+    not the off value (format spec § 1.1: the comparison is case-sensitive)."""
+    if not isinstance(value, str) or value.strip() == NICHT_RELEVANT:
+        return False
+    return " ".join(value.replace(".", " ").split()).casefold() == NICHT_RELEVANT
+
+
+def _goals_spelling(st: Statement, form: Form) -> Iterator[Finding]:
+    """On a form that ticks „nicht relevant“ (2017), that text spelt another way prints under an empty box."""
+    value = st.strategische_ziele
+    settings = form.settings("strategische_ziele")
+    if (
+        _near_nicht_relevant(value)
+        and getattr(settings, "darstellung", None) == "kreuz"
+        and form.placed("strategische_ziele", petition=st.ist_petition)
+    ):
+        yield Finding(
+            ("strategische_ziele",),
+            Severity.WARNING,
+            "not-relevant-spelling",
+            f"{quote(str(value).strip())} ist nicht {quote(NICHT_RELEVANT)}: das Formular {_form_name(form)} "
+            f"druckt es als Text unter einem leeren Kästchen „☐ {settings.nicht_relevant}“; für das Kreuz bitte "
+            f"genau {NICHT_RELEVANT} schreiben (klein, ohne Punkt)",
         )
 
 

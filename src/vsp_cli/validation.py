@@ -256,7 +256,15 @@ def _msg_empty(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
     if loc and isinstance(loc[-1], int):  # an entry of a list: „eingereicht_von“ (Eintrag 2)
         names = [part for part in loc if isinstance(part, str)]
         return "empty-value", f"„{names[-1] if names else ''}“ (Eintrag {loc[-1] + 1}) darf nicht leer sein"
-    return "empty-value", f"„{loc[-1] if loc else ''}“ darf nicht leer sein"
+    name = loc[-1] if loc else ""
+    return "empty-value", f"„{name}“ darf nicht leer sein{_EMPTY_HINTS.get(loc, '')}"
+
+
+#: What to write instead of an empty value, where the field's absence already prints what "" would have meant.
+_EMPTY_HINTS: dict[PathKey, str] = {
+    ("zusammenfassung",): "; ohne Text den Schlüssel weglassen: den Block „Zusammenfassung:“ mit „Anlass der "
+    "Vorlage:“ druckt das Formular trotzdem, leer wie bei VII-P-02450",
+}
 
 
 def _msg_too_short(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
@@ -298,7 +306,23 @@ def _msg_date(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
         elif len(dates) > 1 or isinstance(value, list):
             shown = ", ".join(dates) or "2020-05-20, 2020-06-10"
             hint = f"; mehrere Sitzungen einer Beratung stehen in der Liste sitzungen statt termin: sitzungen: [{shown}]"
+        elif isinstance(value, str) and _names_no_day(value) and "Meinten Sie" not in err["msg"]:
+            hint = (
+                "; ohne festen Termin termin weglassen, und ein Vermerk wie „offen ohne festgelegten RV-Termin“ "
+                "steht in beratungsfolge_vermerk unter der Tabelle"
+            )
     return "invalid-date", err["msg"] + hint
+
+
+def _names_no_day(value: str) -> bool:
+    """Whether a session's date names no day: „offen“, „N. N.“, „II. Quartal 2020“, „April 2020“, „2020“."""
+    text = value.strip()
+    if len(text) > 40 or any(c.isdigit() and not c.isascii() for c in text):  # other digits: another mistake
+        return False
+    return _NO_DAY.match(text) is not None  # bounded in length: the pattern may backtrack
+
+
+_NO_DAY = re.compile(r"^(?:[^0-9]*|[^0-9]*(?:[0-9]{1,2}\.\s*)?[^0-9\s.]+[^0-9]*[0-9]{4}|[0-9]{4})$")
 
 
 #: German message per pydantic error type; anything else gets the generic message below.
@@ -465,9 +489,14 @@ _LIST_LINE = r"[ \t]*(?:[-*+]|[0-9]{1,9}[.)])[ \t]\S[^\n]*"
 #: one for Markdown), or two list items in a row. A single line that merely starts with „- “ or „2021.“ is
 #: most likely a sentence that wrapped there, and written with `|` it would become a list.
 _LOST_STRUCTURE = re.compile(rf"\n[ \t]*\n|^{_LIST_LINE}\n{_LIST_LINE}$", re.MULTILINE)
-#: Lettered and numbered points as German resolutions write them („a)“, „B)“, „aa)“, „(2)“), also in a quote:
-#: not Markdown list markers.
-_POINT = re.compile(r"^[ \t>]*(?:[a-zA-Z]{1,2}\)|\([0-9a-zA-Z]{1,2}\))[ \t]", re.MULTILINE)
+#: Lettered and numbered points as German resolutions write them („a)“, „B)“, „aa)“, „(2)“, outline numbers
+#: „1.1“, „2.3.1.“), and the answers to them in a statement („Zu 1.:“, „Zu Punkt 3:“): not Markdown list markers.
+_POINT_MARK = re.compile(
+    r"(?:[a-zA-Z]{1,2}\)|\([0-9a-zA-Z]{1,2}\)|[0-9]{1,2}(?:\.[0-9]{1,2})+\.?"
+    r"|Zu (?:Punkt )?[0-9]{1,2}(?:\.[0-9]{1,2})*\.?:?)(?=[ \t])"
+)
+#: Such a point at a line's start, also in a quote.
+_POINT = re.compile(rf"^[ \t>]*{_POINT_MARK.pattern}[ \t]", re.MULTILINE)
 
 
 #: A comment right after a value on its line, its `#` followed by a word: `betreff: Antrag #42 der Fraktion`.
@@ -546,6 +575,39 @@ def _split_name_diagnostics(doc: LoadedDocument) -> list[Diagnostic]:
     return found
 
 
+def _joined_names_diagnostics(doc: LoadedDocument) -> list[Diagnostic]:
+    """Warnings where one entry of `eingereicht_von` holds several Einreicher joined by „;“, as the portal lists
+    them („Dezernat Umwelt, Klima, Ordnung und Sport; Dezernat Stadtentwicklung und Bau“): printed as one line,
+    on the 2019 form not numbered. Every part must name an office, so a „;“ inside a name is left alone."""
+    data = doc.data
+    value = data.get("eingereicht_von") if isinstance(data, dict) else None
+    entries = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    found = []
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, str) or ";" not in entry:
+            continue
+        parts = [part.strip() for part in entry.split(";")]
+        if not all(part and _names_an_office(part) for part in parts):
+            continue
+        path: PathKey = ("eingereicht_von",) if isinstance(value, str) else ("eingereicht_von", index)
+        located = doc.positions.get(path)
+        if located is None:
+            continue
+        found.append(
+            Diagnostic(
+                str(doc.path),
+                located.span,
+                path,
+                Severity.WARNING,
+                "joined-names",
+                f"{', '.join(quote(part) for part in parts[:-1])} und {quote(parts[-1])} stehen in einem Eintrag "
+                "von eingereicht_von; bitte je Einreicher eine Zeile „- …“ schreiben (gedruckt stehen sie dann "
+                "untereinander, auf dem Formular 2019 nummeriert)",
+            )
+        )
+    return found
+
+
 def _plain_text(node: Node) -> bool:
     """An unquoted text value."""
     return isinstance(node, ScalarNode) and not node.style and node.tag == STR_TAG
@@ -602,7 +664,8 @@ def _prose_diagnostics(doc: LoadedDocument) -> list[Diagnostic]:
         points = _continued_points(text)
         if points:  # one warning per field: the first such line, and how many more there are
             at = points[0]
-            point = text[at:].split(None, 1)[0]
+            mark = _POINT_MARK.match(text, at)
+            point = mark.group() if mark else text[at:].split(None, 1)[0]
             others = len(points) - 1
             more = (
                 f" (ebenso {german_number(others)} weitere Zeile{'n' if others > 1 else ''})"
@@ -813,6 +876,7 @@ def _validate(
         + _placeholder_diagnostics(doc, strings)
         + _comment_diagnostics(doc)
         + _split_name_diagnostics(doc)
+        + _joined_names_diagnostics(doc)
     )
     choice = _choose_form(doc, sources, source_path)
     mine += choice.at_formular

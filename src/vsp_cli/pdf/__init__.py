@@ -57,6 +57,7 @@ from .styles import (
     register_fonts,
 )
 from .tagging import StructElem, fit_heading_levels
+from .text import hyphenating
 from .typeface import MissingGlyph, install_paragraph_widths
 
 install_pdf_writer()
@@ -143,6 +144,14 @@ def render_pdf(statement: Statement, settings: RenderSettings | None = None) -> 
         initialFontSize=BODY_SIZE,
     )
     builder = FormBuilder(form, settings, styles, structure)
+    with hyphenating(builder.hyphenator):
+        _build(statement, doc, builder, furniture)
+    return buffer.getvalue()
+
+
+def _build(statement: Statement, doc: Document, builder: FormBuilder, furniture: Furniture) -> None:
+    """Lay out and write the statement's document (`render_pdf`), with its way of breaking words in force."""
+    structure = builder.root
     flowables = builder.build(petition=statement.ist_petition)
     fit_heading_levels(structure)
     if builder.prose.uses_italic:
@@ -191,7 +200,6 @@ def render_pdf(statement: Statement, settings: RenderSettings | None = None) -> 
             # to the cyclic garbage collector (see `DeferredFooterCanvas.save`)
             doc._nameSpace.clear()  # type: ignore[attr-defined]
             doc.__dict__.pop("canv", None)
-    return buffer.getvalue()
 
 
 _BUILD_LOCK = threading.Lock()

@@ -31,6 +31,7 @@ from .styles import (
     FONT,
     FONT_BOLD,
     FORM_BACKGROUND,
+    FRAME_HEIGHT,
     FRAME_WIDTH,
     PAGE_HEIGHT,
     RULE,
@@ -44,6 +45,7 @@ from .tables import (
     CELL_SIZE,
     FORM_LEADING,
     FORM_SIZE,
+    Grid,
     PlainTable,
     WholeTable,
     beratung_widths,
@@ -57,7 +59,7 @@ from .tables import (
     row_height,
 )
 from .tagging import LIST_DECIMAL, LIST_NONE, Cell, ListItem, StructElem, list_item, table_cells, tag
-from .text import TextLines
+from .text import TextLines, wrap_lines
 
 #: The usable height of a page, for content that cannot be split.
 _PAGE_ROOM = PAGE_HEIGHT - TOP_MARGIN - BOTTOM_MARGIN
@@ -236,16 +238,19 @@ class FormBuilder:
 
     def heading(
         self, label: str, style: ParagraphStyle, outline: bool, follow: float, role: str = "H2"
-    ) -> None:
+    ) -> NeedSpace | None:
         """A heading that never ends a page: it moves on unless `follow` points of what follows fit too. A line
         break in a form's label (`\n`) breaks the printed line. A form's label above its value is a `P`. A form
-        file may set a label to "": then nothing is printed, tagged or put in the outline for it."""
+        file may set a label to "": then nothing is printed, tagged or put in the outline for it. Returns the
+        break that keeps the room (None without a heading), whose height grows with what is measured later."""
         if not label.strip():
-            return
-        self.out.append(NeedSpace(style.spaceBefore + style.leading + style.spaceAfter + follow))
+            return None
+        need = NeedSpace(style.spaceBefore + style.leading + style.spaceAfter + follow)
+        self.out.append(need)
         para = self.lines(label.split("\n"), style, role)
         if outline:
             para.outline_title = _outline_title(label)  # type: ignore[attr-defined]
+        return need
 
     def section(self, label: str, outline: bool = True, follow: float = 2 * BODY_LEADING) -> None:
         self.heading(label, self.styles.section, outline, follow)
@@ -429,18 +434,34 @@ def _kopfangaben(b: FormBuilder, block: Block) -> None:
 
 def _zusammenfassung(b: FormBuilder, block: Block) -> None:
     sty = b.styles
-    b.section(block.label, follow=3 * BODY_LEADING)
-    if block.extra["anlass_label"].strip():
-        b.lines(block.extra["anlass_label"].split("\n"), sty.label)
+    label = block.extra["anlass_label"].split("\n") if block.extra["anlass_label"].strip() else []
     sonstiges = block.extra["sonstiges"]
     text = block.extra["sonstiges_text"]
+    line = "   ".join(box_line(box.label, box.ticked) for box in block.boxes).split("\n")
+    other = box_line(f"{sonstiges.label} {text}".rstrip(), sonstiges.ticked).split("\n")
+    # the heading keeps the Anlass lines (all four boxes) and the room of a three-line paragraph with it
+    follow = _height(label, sty.label) + _height(line, sty.value) + _height(other, sty.value)
+    follow += 3 * BODY_LEADING if block.prose else 0
+    if block.label.strip():
+        b.section(block.label, follow=follow)
+    else:
+        b.out.append(NeedSpace(follow))
+    if label:
+        b.lines(label, sty.label)
     anlass = b.root.add("L", attributes=LIST_NONE)  # the boxes on one line and „Sonstiges“ below: one list
-    line = "   ".join(box_line(box.label, box.ticked) for box in block.boxes)
     items = [list_item(anlass, box.ticked) for box in block.boxes]
-    b.out.append(TextLines(line.split("\n"), sty.value, items=items))
-    other = box_line(f"{sonstiges.label} {text}".rstrip(), sonstiges.ticked)
-    b.out.append(TextLines(other.split("\n"), sty.value, items=[list_item(anlass, sonstiges.ticked)]))
+    b.out.append(TextLines(line, sty.value, items=items))
+    b.out.append(TextLines(other, sty.value, items=[list_item(anlass, sonstiges.ticked)]))
     b.prose_text(block.prose)
+
+
+def _height(parts: Sequence[str], style: ParagraphStyle) -> float:
+    """The height `TextLines` of `parts` take in the frame, with the space after them (none for no parts)."""
+    if not parts:
+        return 0.0
+    width = FRAME_WIDTH - style.leftIndent
+    lines = sum(len(wrap_lines(part, style.fontName, style.fontSize, width)) for part in parts)
+    return float(lines * style.leading + style.spaceAfter)
 
 
 def _finanzen(b: FormBuilder, block: Block) -> None:
@@ -448,16 +469,37 @@ def _finanzen(b: FormBuilder, block: Block) -> None:
     b.out.append(NeedSpace(6 * CELL_LEADING))
     b.out.append(question_table(questions[:4], b.root, first_bold=True))
     b.out.append(finance_table(haushalt, b.root))
-    b.out.append(question_table(questions[4:], b.root))
-    b.out.append(finance_table(folgekosten, b.root))
+    question = question_table(questions[4:], b.root)
+    table = finance_table(folgekosten, b.root)
+    # the Folgekosten question never ends a page without its table: it keeps the header and the first group
+    # (a page break falls between groups only) with it
+    kept = question.wrap(FRAME_WIDTH, FRAME_HEIGHT)[1] + question.getSpaceAfter() + _first_rows(table)
+    b.out += [NeedSpace(min(kept, 0.9 * FRAME_HEIGHT)), question, table]
+
+
+def _first_rows(table: Flowable) -> float:
+    """The height of a finance table's header row and first group, which a page break never parts."""
+    if not isinstance(table, Grid):
+        return 0.0
+    heights = table._measure()[0]
+    first = table.spans.get((1, 0), (1, 1))[0]
+    return float(sum(heights[: 1 + first]))
 
 
 def _stellenplan(b: FormBuilder, block: Block) -> None:
     sty = b.styles
-    b.heading(block.label, sty.label, False, 2 * CELL_LEADING, "P")
-    b.out.append(question_table(block.questions, b.root))
     box = block.boxes[0]
-    b.box_lines(box_line(box.label, box.ticked).split("\n"), sty.value, [box.ticked])
+    lines = box_line(box.label, box.ticked).split("\n")
+    need = b.heading(block.label, sty.label, False, 0, "P")
+    questions = question_table(block.questions, b.root)
+    # the heading keeps the whole block with it: its questions and „Beteiligung Personalrat“ (a few lines)
+    follow = (
+        questions.wrap(FRAME_WIDTH, FRAME_HEIGHT)[1] + questions.getSpaceAfter() + _height(lines, sty.value)
+    )
+    if need is not None:
+        need.height += min(follow, 0.5 * FRAME_HEIGHT)
+    b.out.append(questions)
+    b.box_lines(lines, sty.value, [box.ticked])
 
 
 def _section(b: FormBuilder, block: Block) -> None:

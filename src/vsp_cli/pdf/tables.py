@@ -30,7 +30,7 @@ from .tagging import (
     switch,
     table_cells,
 )
-from .text import Cut, wrap_lines
+from .text import SYLLABLES, Cut, wrap_lines
 from .typeface import SharedSubsetFont
 
 #: ReportLab's line drawing around spans and its sharing of a span's height among its rows (not in the stubs).
@@ -469,7 +469,7 @@ def cell_text(
 ) -> str:
     """A table cell as a plain string, broken into lines; plain strings are never read as markup."""
     if len(text) <= _CELL_MEMO_TEXT:
-        return _short_cell(text, font, width, size, padding)
+        return _short_cell(text, font, width, size, padding, SYLLABLES.get())
     return _joined(wrap_lines(text, font, size, width - 2 * padding))
 
 
@@ -479,7 +479,8 @@ _CELL_MEMO_TEXT = 200
 
 
 @lru_cache(maxsize=4096)
-def _short_cell(text: str, font: str, width: float, size: float, padding: float) -> str:
+def _short_cell(text: str, font: str, width: float, size: float, padding: float, _syllables: object) -> str:
+    """A short cell's lines; `_syllables`, how over-long words break (`text.SYLLABLES`), is part of the key."""
     return _joined(wrap_lines(text, font, size, width - 2 * padding))
 
 

@@ -4,15 +4,18 @@ cut where a reader would break them, and `TextLines`, the flowable of the form's
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable
 
-from ..hyphenation import hyphen_breaks
+from ..hyphenation import GermanHyphenator, Hyphenator, hyphen_breaks
 from ..labels import BOX_EMPTY, BOX_TICKED
+from ..limits import MAX_WORD
 from ..typography import tie
 from .tagging import ListItem, StructElem, drawing, switch
 
@@ -142,17 +145,37 @@ def wrap_lines(text: str, font: str, size: float, width: float) -> list[str]:
     „Nr.“ stays with its number and a number with its unit (`typography.tie`). Soft hyphens are dropped:
     plain text is not hyphenated, and drawn they would show as hyphens.
     """
+    syllables = SYLLABLES.get()
     if len(text) <= _WRAP_MEMO_TEXT:
-        return list(_wrap_short(text, font, size, width))
-    return _break_lines(text, font, size, width)
+        return list(_wrap_short(text, font, size, width, syllables))
+    return _break_lines(text, font, size, width, syllables)
+
+
+#: The hyphenator that breaks a word wider than its line at a syllable while a statement with hyphenation is
+#: set (`hyphenating`); None: such a word is cut at the last character that fits.
+SYLLABLES: ContextVar[GermanHyphenator | None] = ContextVar("vsp_cell_syllables", default=None)
+
+
+@contextmanager
+def hyphenating(hyphenator: Hyphenator | None) -> Iterator[None]:
+    """Plain text set in this context breaks an over-long word at a syllable of `hyphenator` (see `cut_word`)."""
+    token = SYLLABLES.set(hyphenator if isinstance(hyphenator, GermanHyphenator) else None)
+    try:
+        yield
+    finally:
+        SYLLABLES.reset(token)
 
 
 @lru_cache(maxsize=4096)
-def _wrap_short(text: str, font: str, size: float, width: float) -> tuple[str, ...]:
-    return tuple(_break_lines(text, font, size, width))
+def _wrap_short(
+    text: str, font: str, size: float, width: float, syllables: GermanHyphenator | None
+) -> tuple[str, ...]:
+    return tuple(_break_lines(text, font, size, width, syllables))
 
 
-def _break_lines(text: str, font: str, size: float, width: float) -> list[str]:
+def _break_lines(
+    text: str, font: str, size: float, width: float, syllables: GermanHyphenator | None = None
+) -> list[str]:
     words = _BREAKABLE_SPACE.split(tie(text.replace("\xad", "")).strip(" \t\n\r\f\v"))
     space = pdfmetrics.stringWidth(" ", font, size)
     lines: list[str] = []
@@ -171,7 +194,7 @@ def _break_lines(text: str, font: str, size: float, width: float) -> list[str]:
             lines.append(Cut(" ".join(current)) if head else " ".join(current))
             current, used = [], -space
         if w > width and len(word) > 1:  # an over-long word: lines of the longest pieces that fit
-            *full, word = cut_word(word, font, size, width)
+            *full, word = cut_word(word, font, size, width, syllables)
             lines += map(Cut, full)
             w = pdfmetrics.stringWidth(word, font, size)
         current.append(word)
@@ -190,13 +213,21 @@ def _fitting_head(word: str, font: str, size: float, room: float) -> int:
     return 0
 
 
-def cut_word(word: str, font: str, size: float, width: float) -> list[str]:
+def cut_word(
+    word: str, font: str, size: float, width: float, syllables: GermanHyphenator | None = None
+) -> list[str]:
     """`word` in pieces, each the longest that fits in `width` (at least one character), or ending after a
     slash or hyphen in its second half („Umwelt/“ | „Ordnung/Sport“), as a reader would break it.
+
+    With `syllables`, a piece that would end inside a word of letters ends at the first of its joints and
+    syllables that fits instead, with a soft hyphen, whose glyph is the hyphen („Betriebskosten-“ | „zuschuss“,
+    not „Betriebskostenzuschus“ | „s“): the text reads as the word, and the break as the prose's.
 
     The search gallops from the start of each piece, so it measures about as many characters as a piece has,
     never the whole rest of the word: a word of 200,000 letters takes milliseconds, not minutes.
     """
+    if syllables is not None and len(word) <= MAX_WORD:
+        return _cut_at_syllables(word, font, size, width, syllables)
     pieces = []
     start, end = 0, len(word)
     while start < end:
@@ -223,3 +254,27 @@ def cut_word(word: str, font: str, size: float, width: float) -> list[str]:
         pieces.append(word[start : start + fits])
         start += fits
     return pieces
+
+
+def _cut_at_syllables(
+    word: str, font: str, size: float, width: float, syllables: GermanHyphenator
+) -> list[str]:
+    """`cut_word` with a piece ending at a joint or syllable where its cut would fall inside letters."""
+    pieces: list[str] = []
+    rest = word
+    while len(rest) > 1 and pdfmetrics.stringWidth(rest, font, size) > width:
+        piece = cut_word(rest, font, size, width)[0]
+        if piece[-1] not in "-/\u00a0":
+            for head, _tail, hyphenated in syllables.splits(rest):
+                shown = head + "\xad" if hyphenated else head
+                if pdfmetrics.stringWidth(shown, font, size) <= width:
+                    pieces.append(shown)
+                    rest = rest[len(head) :]
+                    break
+            else:
+                pieces.append(piece)
+                rest = rest[len(piece) :]
+            continue
+        pieces.append(piece)
+        rest = rest[len(piece) :]
+    return [*pieces, rest] if rest else pieces
