@@ -133,6 +133,31 @@ def test_a_form_file_named_with_a_nul_character_is_a_located_error(
         assert code == 1 and "Nullzeichen" in printed + err and "Traceback" not in printed + err
 
 
+@pytest.mark.parametrize("where", ["statement", "erbt"])
+def test_a_form_file_under_the_home_of_an_unknown_user_is_a_located_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], where: str
+) -> None:
+    """`formular: ~niemand/x.toml` (or `erbt` in a form file) reached `Path.expanduser`, whose RuntimeError
+    ended every command with exit 123: one statement of a pull request stopped the whole run."""
+    ref = "~vsp-gibt-es-nicht/x.toml"
+    if where == "erbt":
+        (tmp_path / "f.toml").write_text(f'schema = 1\nname = "F"\nerbt = "{ref}"\n', encoding="utf-8")
+        ref = "f.toml"
+    (tmp_path / "a.yaml").write_text(
+        f"formular: {ref}\n" + SEED.read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    shutil.copy(SEED, tmp_path / "b.yaml")
+    for command in ("validate", "render"):
+        code, printed, err = vsp(capsys, command, str(tmp_path))
+        assert code == 1, printed + err
+        assert (
+            "den Benutzer hinter „~“ gibt es hier nicht" in printed + err and "[form-file]" in printed + err
+        )
+    assert (tmp_path / "b.pdf").is_file() and not (tmp_path / "a.pdf").exists()
+    code, _, err = vsp(capsys, "formular", "~vsp-gibt-es-nicht/x.toml")
+    assert code == 2 and "interner Fehler" not in err
+
+
 # --- statements that are links ------------------------------------------------------------------------------
 
 

@@ -207,7 +207,14 @@ def _target(ref: str, sources: FormSources, base: Path, roots: Sequence[Path]) -
         shown = quote_path(ref.replace("\x00", "\\x00"))
         raise _RefProblem("form-file", f"Die Formulardatei {shown} gibt es nicht (Nullzeichen im Namen)")
     if ref.endswith(".toml"):
-        candidate = Path(ref).expanduser() if ref.startswith("~") else Path(ref)
+        try:
+            candidate = Path(ref).expanduser() if ref.startswith("~") else Path(ref)
+        except RuntimeError:  # `~name` of a user this machine does not know, or no home folder at all
+            shown = quote_path(ref)
+            raise _RefProblem(
+                "form-file",
+                f"Die Formulardatei {shown} gibt es nicht (den Benutzer hinter „~“ gibt es hier nicht)",
+            ) from None
         path = real(base / candidate)
     elif ref in sources.named:
         path = real(sources.named[ref])
