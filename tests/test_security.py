@@ -59,6 +59,36 @@ def test_a_folder_named_with_terminal_controls_is_escaped_in_the_summary_and_in_
         assert not any(c in printed for c in "\x1b\x07\u202e") and "\n::error" not in printed
 
 
+def test_a_form_name_with_terminal_controls_is_refused_and_form_paths_are_escaped_in_vsp_formular(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`vsp formular` printed the names and paths of `[formulare]` raw, and `vsp config` the names: a
+    configuration could set the terminal's title or start a line of its own in a CI log."""
+    hostile = "x\x1b]0;Titel\x07\u202e\n::error::gefälscht"
+    escaped = "x\\x1b]0;Titel\\x07\\u202e\\x0a::error::gefälscht"
+    for name in (f"{hostile}.toml", "eigen.toml"):
+        (tmp_path / name).write_text('schema = 1\nname = "Eigen"\nerbt = "2019"\n', encoding="utf-8")
+    (tmp_path / "vsp.toml").write_text(
+        '[formulare]\n"x\\u001b]0;Titel\\u0007\\u202e\\n::error::gefälscht" = "eigen.toml"\n',
+        encoding="utf-8",
+    )
+    for command in (("formular",), ("config", str(tmp_path))):
+        code, out, err = vsp(capsys, *command, "--config", str(tmp_path / "vsp.toml"))
+        assert code == 1, out + err
+        assert f"„formulare.{escaped}“" in out + err and "[unprintable-character]" in out + err
+        assert not any(c in out + err for c in "\x1b\x07\u202e") and "\n::error" not in out + err
+    (tmp_path / "vsp.toml").write_text(
+        '[formulare]\neigen = "x\\u001b]0;Titel\\u0007\\u202e\\n::error::gefälscht.toml"\n'
+        'formular = "x\\u001b]0;Titel\\u0007\\u202e\\n::error::gefälscht.toml"\n',
+        encoding="utf-8",
+    )
+    for command in (("formular",), ("config", str(tmp_path))):
+        code, out, err = vsp(capsys, *command, "--config", str(tmp_path / "vsp.toml"))
+        assert code == 0, out + err
+        assert escaped in out
+        assert not any(c in out + err for c in "\x1b\x07\u202e") and "\n::error" not in out + err
+
+
 def test_quote_cuts_long_values_and_keeps_short_ones() -> None:
     assert quote("kurz") == "„kurz“"
     assert quote("x" * 200) == "„" + "x" * QUOTE_LIMIT + "…“"

@@ -186,10 +186,14 @@ def forms_command(name: str | None, config: Path | None) -> int:
     if name is None:
         lines = ["Eingebaute Formulare:"]
         lines += [f"  {form_id}  {builtin(form_id).name}" for form_id in BUILTIN_IDS]
+        # names and paths come from the repository: terminal controls in them are shown, not acted on
         if forms.named:
-            lines.append(f"Aus {settings.config_path}:")
-            lines += [f"  {named}  {path}" for named, path in forms.named.items()]
-        lines.append(f"Standard für Standpunkte ohne formular: {forms.default}")
+            lines.append(f"Aus {escape_controls(str(settings.config_path))}:")
+            lines += [
+                f"  {escape_controls(named)}  {escape_controls(str(path))}"
+                for named, path in forms.named.items()
+            ]
+        lines.append(f"Standard für Standpunkte ohne formular: {escape_controls(forms.default)}")
         lines.append("Ein Formular als Datei zeigen (zum Kopieren): vsp formular NAME")
         sys.stdout.write("\n".join(lines) + "\n")
         return EXIT_OK
@@ -284,7 +288,10 @@ def format_effective(effective: EffectiveSettings) -> str:
         for key, value in _labels_shown(render)
     )
     # a path's names may hold terminal controls (`\x1b]0;…`): the texts of a configuration are refused with them
-    rows = [(name, escape_controls(value), escape_controls(source)) for name, value, source in rows]
+    rows = [
+        (escape_controls(name), escape_controls(value), escape_controls(source))
+        for name, value, source in rows
+    ]
     header = ("Einstellung", "Wert", "Herkunft")
     width_name = max(len(r[0]) for r in (header, *rows))
     width_value = min(60, max(len(r[1]) for r in (header, *rows)))

@@ -150,6 +150,12 @@ def escape_controls(text: str) -> str:
     )
 
 
+def first_control(text: str) -> int | None:
+    """Index of the first terminal control in `text` (what `escape_controls` escapes), or None."""
+    found = _TERMINAL_CONTROLS.search(text)
+    return found.start() if found is not None else None
+
+
 def format_text(d: Diagnostic, source: str | None = None) -> str:
     """`FILE:LINE:COL: fehler: MESSAGE [code]`, with the source line and a marker under it if given."""
     head = f"{escape_controls(d.file)}:{d.line}:{d.column}: {d.severity.value}: {escape_controls(d.message)} [{d.code}]"

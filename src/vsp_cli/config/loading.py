@@ -126,7 +126,9 @@ def _describe(value: Any) -> str:
 def _message(err: ErrorDetails) -> tuple[str, str]:
     """German (code, message) for a pydantic error, chosen by its type (never by its English text)."""
     kind, loc, value = err["type"], err["loc"], err.get("input")
-    name = shorten(".".join(str(p) for p in loc if isinstance(p, str)))
+    name = shorten(
+        ".".join(str(p) for p in loc if isinstance(p, str) and p != "[key]")
+    )  # pydantic marks a key
     if kind == "extra_forbidden":
         key = str(loc[-1])
         return "unknown-setting", (
@@ -166,6 +168,8 @@ def _message(err: ErrorDetails) -> tuple[str, str]:
         "form_outside",
     ):
         return kind.replace("_", "-"), f"„{name}“: {err['msg']}"
+    if kind == "unprintable_name":
+        return "unprintable-character", f"„{name}“: {err['msg']}"
     if kind == "unknown_user":
         return "invalid-value", f"„{name}“: {err['msg']}"
     return "invalid-value", f"„{name}“: ungültiger Wert {_describe(value)}"
