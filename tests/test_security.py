@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -25,7 +26,7 @@ from vsp_cli.config import discovery as config_discovery
 from vsp_cli.config import load_config
 from vsp_cli.diagnostics import Diagnostic, quote, quote_path
 from vsp_cli.errors import ConfigError, TemplateError
-from vsp_cli.limits import MAX_TEMPLATE_MEMORY, MAX_TEMPLATE_SECONDS, QUOTE_LIMIT
+from vsp_cli.limits import MAX_LOGO_SCANS, MAX_TEMPLATE_MEMORY, MAX_TEMPLATE_SECONDS, QUOTE_LIMIT
 from vsp_cli.mdlinks import safe_target
 from vsp_cli.model import Statement
 from vsp_cli.settings import RenderSettings
@@ -1421,6 +1422,30 @@ def test_a_logo_whose_header_hides_its_size_is_measured_as_decoded(
     assert f"{tmp_path / 'logo.png'}:1:1: fehler:" in out and "[image-too-large]" in out
     assert "5000 × 5000" in out
     assert not (folder / "a.pdf").exists()
+
+
+def _progressive_jpeg(repeats: int) -> bytes:
+    """A small progressive JPEG whose last scan is repeated `repeats` times: every scan is decoded again over the
+    whole picture (2,000 of them in a 125 kB file of 4000 × 4000 pixels took 45 s)."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("L", (64, 64), 128).save(buffer, "JPEG", progressive=True)
+    data = buffer.getvalue()
+    last = data[data.rindex(b"\xff\xda") : -2]
+    return data[:-2] + last * repeats + data[-2:]
+
+
+def test_a_jpeg_logo_of_many_scans_is_refused_before_it_is_decoded(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = _logo_project(tmp_path / "viele", _progressive_jpeg(MAX_LOGO_SCANS))
+    fine = _logo_project(tmp_path / "progressiv", _progressive_jpeg(0))
+    code, out, err = vsp(capsys, "render", str(folder), str(fine), "-j", "1")
+    assert code == 1, out + err
+    assert f"{tmp_path / 'viele' / 'logo.png'}:1:1: fehler:" in out and "Grenze MAX_LOGO_SCANS" in out
+    assert "[image-too-large]" in out
+    assert (fine / "a.pdf").is_file() and not (folder / "a.pdf").exists()
 
 
 def test_a_broken_logo_is_a_located_error_and_the_other_folders_still_render(

@@ -71,6 +71,10 @@ MAX_CONFIG_BYTES = 1_000_000
 MAX_LOGO_PIXELS = 16_000_000
 #: Largest logo file: an uncompressed 4000 × 4000 PNG has 48 MB; a logo worth printing has far less.
 MAX_LOGO_BYTES = 50_000_000
+#: Most scans (`SOS` markers) of a JPEG logo. A progressive JPEG has about ten, one per pass over the image; a
+#: decoder goes over all pixels again for each, so a 125 kB file of 2,000 repeated scans of 4000 × 4000 pixels
+#: took 45 s to decode, one of MAX_LOGO_BYTES hours. At this limit a logo of MAX_LOGO_PIXELS takes 2 s at most.
+MAX_LOGO_SCANS = 100
 #: Longest label of a form or of `[labels]`: the defaults have up to 57 characters.
 LABEL_MAX = 200
 

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from .diagnostics import Diagnostic, german_number, quote_path, shorten
 from .errors import ConfigError
 from .fileio import os_reason, read_regular
-from .limits import MAX_LOGO_BYTES, MAX_LOGO_PIXELS
+from .limits import MAX_LOGO_BYTES, MAX_LOGO_PIXELS, MAX_LOGO_SCANS
 
 if TYPE_CHECKING:
     from PIL.Image import Image as PILImage
@@ -138,6 +138,13 @@ def _decoded(path: Path) -> Logo:
                 raise _error(
                     path, "not-an-image", f"Das Logo {quote_path(path)} ist kein PNG- oder JPEG-Bild"
                 )
+            if image.format in ("JPEG", "MPO") and _scans(data) > MAX_LOGO_SCANS:
+                raise _error(
+                    path,
+                    "image-too-large",
+                    f"Das Logo {quote_path(path)} besteht aus mehr als {MAX_LOGO_SCANS} Durchgängen (Scans) "
+                    f"(Grenze MAX_LOGO_SCANS); ein JPEG hat höchstens etwa zehn. Bitte neu speichern",
+                )
             image.load()  # decoded in full: broken data is found here, not while a page is drawn
             image = _upright(image)
             if image.mode == "CMYK":
@@ -167,6 +174,13 @@ def _decoded(path: Path) -> Logo:
         ) from None
     name = hashlib.sha256(data).hexdigest()[:32]  # as long as the names ReportLab gives
     return Logo(path, width, height, reader, name)
+
+
+def _scans(data: bytes) -> int:
+    """At least as many scans as the JPEG `data` has: every start of scan is the marker FF DA, which the coded
+    data of a scan never holds (an FF there is followed by 00 or a restart marker). A thumbnail or a second
+    picture (MPO) inside the file counts too: a few more, never fewer."""
+    return data.count(b"\xff\xda")
 
 
 def _upright(image: PILImage) -> PILImage:
