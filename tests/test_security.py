@@ -1371,6 +1371,45 @@ def test_compiled_templates_a_checkout_brought_into_the_cache_folder_are_not_run
     assert not marker.exists()
 
 
+@pytest.mark.parametrize("linked", [".cache/vsp", ".cache"])
+def test_a_cache_folder_a_checkout_links_elsewhere_gets_no_key_and_no_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, linked: str
+) -> None:
+    """With `XDG_CACHE_HOME` in the checkout (a CI job), a repository's link `.cache/vsp` → any folder made vsp
+    write its key, its compiled templates and 1.6 MB of hyphenation patterns there."""
+    from vsp_cli import fileio
+
+    repo, outside = tmp_path / "repo", tmp_path / "aussen"
+    (repo / ".cache").mkdir(parents=True)
+    outside.mkdir()
+    if linked == ".cache":
+        (repo / ".cache").rmdir()
+    (repo / linked).symlink_to(outside, target_is_directory=True)
+    shutil.copy(SEED, repo / "a.yaml")
+    environment = {**os.environ, "XDG_CACHE_HOME": str(repo / ".cache"), "PYTHONPATH": str(ROOT / "src")}
+    for _ in range(2):
+        done = subprocess.run(
+            [sys.executable, "-m", "vsp_cli", "render", "a.yaml"],
+            cwd=repo,
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+        assert "1 gerendert" in done.stderr  # no key: no entry counts, everything is rendered again
+    assert list(outside.iterdir()) == []
+    monkeypatch.chdir(repo)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(repo / ".cache"))
+    fileio._key_in.cache_clear()
+    try:
+        assert fileio.cache_key() is None
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "eigener-cache"))  # outside the working folder
+        assert fileio.cache_key() is not None
+    finally:
+        fileio._key_in.cache_clear()
+
+
 def test_without_a_writable_cache_everything_is_rendered_and_nothing_breaks(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
