@@ -932,6 +932,11 @@ UNSAFE_LINKS = {
     "liste": ("- Punkt [Text](javascript:alert(1)\n  ) weiter", "- Punkt Text weiter"),
     "tabelle": ("| a | b |\n| --- | --- |\n| [Text](javascript:1) | c |", "| Text | c |"),
     "verschachtelt": ("[[b]](javascript:x)(javascript:y)", "b"),
+    # a host with the page's scheme: `file:` in a preview from disk, a file share fetched at once on Windows
+    "netzpfad-bild": ("![Beschreibung](//angreifer.example/a.png)", "Beschreibung"),
+    "netzpfad-link": ("[Text](<\\\\\\\\angreifer.example\\\\freigabe>)", "Text"),  # \\ is one \
+    "netzpfad-gemischt": ("[Text](/\\angreifer.example/a)", "Text"),
+    "netzpfad-leerzeichen": ("[Text](< //angreifer.example/a>)", "Text"),
 }
 
 
@@ -958,6 +963,7 @@ def test_markdown_keeps_no_link_or_image_with_an_unsafe_target(
     assert shown in text
     lowered = text.lower()
     assert "vbscript" not in lowered and "data:text" not in lowered and "file:" not in lowered
+    assert "angreifer" not in lowered
 
 
 def test_a_reference_defined_in_one_field_cannot_serve_another(minimal_data: dict[str, object]) -> None:
