@@ -59,6 +59,16 @@ MAX_AMOUNT_DIGITS = 15
 #: a file that is no statement at all (a key, a token), must not be copied into it whole.
 QUOTE_LIMIT = 60
 
+#: Most names a message lists (the options of a form, its own blocks): a form file may declare thousands, and a
+#: message repeating them all for each of thousands of problems of a statement made hundreds of megabytes.
+#: vsp's own lists have at most 31 names.
+MAX_LISTED = 40
+#: Most names a „Meinten Sie …?“ compares a misspelt one with, and most problems of one kind in a file that get
+#: such a hint: each comparison takes microseconds, and a statement of 15,000 unknown `zusatzfelder` against a
+#: form of 3,000 blocks was checked for minutes (every failing check again for every statement of the form).
+MAX_HINT_CHOICES = 200
+MAX_HINTS = 20
+
 # --- configuration and logo ------------------------------------------------------------------------------------
 
 #: Largest configuration file read. A vsp.toml has a few hundred bytes, a pyproject.toml rarely 20 kB; nothing

@@ -24,12 +24,14 @@ from .. import charset
 from ..diagnostics import (
     START,
     Diagnostic,
+    Hints,
     Severity,
     Span,
     byte_span,
     describe_value,
     did_you_mean,
     german_number,
+    listed,
     quote,
     quote_path,
 )
@@ -185,7 +187,7 @@ def _too_large(shown: str) -> Diagnostic:
 
 def describe_choices(sources: FormSources) -> str:
     """The forms a statement may name, for messages."""
-    named = f"; aus vsp.toml: {', '.join(sorted(sources.named))}" if sources.named else ""
+    named = f"; aus vsp.toml: {listed(sorted(sources.named))}" if sources.named else ""
     return f"eingebaut: {', '.join(BUILTIN_IDS)}{named}; oder eine Datei …/name.toml"
 
 
@@ -333,17 +335,24 @@ def form_of(statement: Statement) -> Form:
     return builtin(statement.formular if statement.formular in BUILTIN_IDS else DEFAULT_FORM)
 
 
-_effective_forms: dict[tuple[str, tuple[tuple[Any, ...], ...]], Form] = {}
+#: Effective forms by reference and chain, and the problems of those that are invalid: a broken form named by
+#: a thousand statements is checked once, not once for each.
+_effective_forms: dict[tuple[str, tuple[tuple[Any, ...], ...]], Form | tuple[Diagnostic, ...]] = {}
 
 
 def _effective(ref: str, chain: tuple[_Source, ...]) -> Form:
     key = (ref, tuple(source.key for source in chain))
     found = _effective_forms.get(key)
     if found is None:
-        found = _build(ref, chain)
+        try:
+            found = _build(ref, chain)
+        except FormError as exc:
+            found = tuple(exc.diagnostics)
         if len(_effective_forms) > 64:
             _effective_forms.clear()
         _effective_forms[key] = found
+    if isinstance(found, tuple):
+        raise FormError(list(found))
     return found
 
 
@@ -387,6 +396,7 @@ class _Checker:
         self.chain = list(reversed(chain))  # merge order: the root of the chain first
         self.origins: dict[PathKey, int] = {}
         self.found: list[Diagnostic] = []
+        self.hints = Hints()
 
     def where(self, path: PathKey) -> tuple[_Source, PathKey]:
         for end in range(len(path), -1, -1):
@@ -541,7 +551,7 @@ def _validated(
         # one written before the file that set reihenfolge is an inherited part that file left out on purpose
         origin = check.origin(("teile", part_id))
         if part_id not in order and origin >= max(listed_by, 0) and not check.chain[origin].builtin:
-            hint = did_you_mean(part_id, list(order))
+            hint = check.hints(part_id, list(order))
             if hint:
                 check.add(
                     ("teile", part_id),
@@ -557,7 +567,7 @@ def _validated(
             continue  # a custom block no part lists is not printed: ignored (format spec § 5.2)
         if model is None and "typ" not in raw:
             if check.from_user(("bloecke", block_id)):
-                hint = did_you_mean(block_id, list(BLOCK_SETTINGS))
+                hint = check.hints(block_id, list(BLOCK_SETTINGS))
                 check.add(
                     ("bloecke", block_id),
                     "form-unknown-block",
@@ -589,7 +599,7 @@ def _validated(
             first_at[block_id] = where
             if block_id not in settings:
                 if block_id not in BLOCK_SETTINGS and block_id not in top.bloecke:
-                    hint = did_you_mean(block_id, [*BLOCK_SETTINGS, *top.bloecke])
+                    hint = check.hints(block_id, [*BLOCK_SETTINGS, *top.bloecke])
                     check.add(
                         where,
                         "form-unknown-block",
@@ -620,7 +630,7 @@ def _validated(
             check.add(
                 ("petition", "ohne", index),
                 "form-unknown-block",
-                f"Unbekannter Block „{block_id}“.{did_you_mean(block_id, [*BLOCK_SETTINGS, *settings])}",
+                f"Unbekannter Block „{block_id}“.{check.hints(block_id, [*BLOCK_SETTINGS, *settings])}",
             )
     _check_options(settings, check)
     _check_templates(top, settings, check)
@@ -725,7 +735,7 @@ def _check_options(settings: Mapping[str, Any], check: _Checker) -> None:
                         ("bloecke", "empfehlung", key, index, "statt"),
                         "form-statt",
                         f"statt = „{option.statt}“ nennt keine Option mit eigenem Kästchen in {key}; möglich: "
-                        f"{', '.join(sorted(own))}",
+                        f"{listed(sorted(own))}",
                     )
             if not any(o.statt is None for o in options):
                 check.add(
