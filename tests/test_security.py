@@ -26,7 +26,13 @@ from vsp_cli.config import discovery as config_discovery
 from vsp_cli.config import load_config
 from vsp_cli.diagnostics import Diagnostic, quote, quote_path
 from vsp_cli.errors import ConfigError, TemplateError
-from vsp_cli.limits import MAX_LOGO_SCANS, MAX_TEMPLATE_MEMORY, MAX_TEMPLATE_SECONDS, QUOTE_LIMIT
+from vsp_cli.limits import (
+    MAX_LOGO_PIECES,
+    MAX_LOGO_SCANS,
+    MAX_TEMPLATE_MEMORY,
+    MAX_TEMPLATE_SECONDS,
+    QUOTE_LIMIT,
+)
 from vsp_cli.mdlinks import safe_target
 from vsp_cli.model import Statement
 from vsp_cli.settings import RenderSettings
@@ -1556,6 +1562,37 @@ def test_a_jpeg_logo_of_many_scans_is_refused_before_it_is_decoded(
     assert f"{tmp_path / 'viele' / 'logo.png'}:1:1: fehler:" in out and "Grenze MAX_LOGO_SCANS" in out
     assert "[image-too-large]" in out
     assert (fine / "a.pdf").is_file() and not (folder / "a.pdf").exists()
+
+
+def _jpeg_of_many_segments(segment: bytes, count: int) -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("L", (16, 16), 128).save(buffer, "JPEG")
+    data = buffer.getvalue()
+    return data[:2] + segment * count + data[2:]
+
+
+LOGOS_OF_MANY_PIECES = {
+    # Pillow reads each of these in Python before the pixels: 49 MB of them took 11–15 s, in every worker
+    "png-leere-bloecke": lambda: (
+        _png(16, 16, text_first=False)[:33] + _chunk(b"teXt", b"") * (MAX_LOGO_PIECES + 1) + _png(16, 16)[33:]
+    ),
+    "jpeg-kommentare": lambda: _jpeg_of_many_segments(b"\xff\xfe\x00\x02", MAX_LOGO_PIECES + 1),
+    "jpeg-fuellbytes": lambda: _jpeg_of_many_segments(b"\xff", MAX_LOGO_PIECES + 1),
+}
+
+
+@pytest.mark.parametrize("logo", LOGOS_OF_MANY_PIECES.values(), ids=list(LOGOS_OF_MANY_PIECES))
+def test_a_logo_of_many_tiny_pieces_is_refused_before_it_is_opened(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], logo: Any
+) -> None:
+    folder = _logo_project(tmp_path, logo())
+    started = time.process_time()
+    code, out, _ = vsp(capsys, "render", str(folder))
+    assert code == 1 and time.process_time() - started < 10
+    assert "Grenze MAX_LOGO_PIECES" in out and "[image-too-large]" in out
+    assert not (folder / "a.pdf").exists()
 
 
 def test_a_broken_logo_is_a_located_error_and_the_other_folders_still_render(
