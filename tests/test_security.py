@@ -1223,6 +1223,38 @@ def test_a_linked_configuration_naming_form_files_beside_its_target_is_one_error
     )
 
 
+def test_a_configuration_linked_to_a_file_outside_shows_none_of_its_lines_in_a_terminal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A vsp.toml may link to another project's; one linking to `~/.env` was read as a configuration, and a
+    terminal showed the line of its syntax error under the message: the token itself."""
+    secret = tmp_path / "heim" / ".env"
+    secret.parent.mkdir()
+    secret.write_text(f"TOKEN={SHORT_SECRET}\n", encoding="utf-8")
+    project = tmp_path / "projekt"
+    project.mkdir()
+    (project / "vsp.toml").symlink_to(secret)
+    shutil.copy(SEED, project / "a.yaml")
+    monkeypatch.chdir(project)
+    monkeypatch.setattr(type(sys.stdout), "isatty", lambda self: True)
+    for command in (
+        ("validate", "a.yaml"),
+        ("render", "a.yaml"),
+        ("config", "a.yaml"),
+        ("formular",),
+        ("new",),
+    ):
+        code, out, err = vsp(capsys, *command)
+        assert code == 1 and "[toml-syntax]" in out + err, command
+        assert SHORT_SECRET[:20] not in out + err, command
+    (project / "vsp.toml").unlink()
+    (project / "vsp.toml").write_text(f"TOKEN={SHORT_SECRET}\n", encoding="utf-8")
+    code, out, _ = vsp(capsys, "validate", "a.yaml")
+    assert (
+        code == 1 and f"    1 | TOKEN={SHORT_SECRET[:20]}" in out
+    )  # the project's own file: its line is shown
+
+
 def test_vsp_new_writes_the_schema_beside_a_linked_configuration_not_where_it_leads(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

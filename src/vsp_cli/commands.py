@@ -85,9 +85,17 @@ def _settings(config: Path | None, near: Path) -> EffectiveSettings:
     return resolve(config if config is not None else find_config(near))
 
 
-def _report(error: VspError) -> int:
+def _report(error: VspError, config: Path | None = None, near: Path | None = None) -> int:
+    """Print the problems of `error`; a configuration's with the lines of the file found (`config`, else the one
+    found for `near`), not of where a link leads (`config_text`)."""
     report = Report()
-    report.emit(error.diagnostics, _source(error))
+    if isinstance(error, ConfigError):
+        source = config_text(
+            config if config is not None else find_config(near) if near is not None else None
+        )
+    else:
+        source = _source(error)
+    report.emit(error.diagnostics, source)
     return EXIT_INVALID
 
 
@@ -133,7 +141,7 @@ def new_command(file: Path | None, formular: str | None, force: bool, config: Pa
         )
         form = _form(ref, forms, (file.parent if file is not None else Path(".")).absolute())
     except VspError as exc:
-        return _report(exc)
+        return _report(exc, config, near)
     except _UnknownForm as exc:
         return _usage(str(exc), "new")
     # the folder the configuration was found in, not the one a linked vsp.toml leads to (`FormSources`)
@@ -181,7 +189,7 @@ def forms_command(name: str | None, config: Path | None) -> int:
     try:
         settings = _settings(config, Path("_.yaml"))
     except ConfigError as exc:
-        return _report(exc)
+        return _report(exc, config, Path("_.yaml"))
     forms = settings.render.forms
     if name is None:
         lines = ["Eingebaute Formulare:"]

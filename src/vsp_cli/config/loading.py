@@ -25,7 +25,7 @@ from ..diagnostics import (
     shorten,
 )
 from ..errors import ConfigError
-from ..fileio import is_file, os_reason, read_regular, real
+from ..fileio import is_file, is_inside, os_reason, read_regular, real
 from ..forms import BUILTIN_IDS
 from ..limits import MAX_CONFIG_BYTES
 from ..settings import FORMATS
@@ -58,9 +58,13 @@ class ProjectConfig:
 
 
 def config_text(path: Path | None) -> str | None:
-    """A configuration file's text, to show the lines of its problems; None if there is none to show."""
+    """A configuration file's text, to show the lines of its problems; None if there is none to show, or if the
+    file is a link leading out of the folder it was found in. Such a link is followed (to another project's
+    configuration), but it may lead to any file (`vsp.toml` → `~/.env`), whose lines must not be shown."""
+    if path is None or not is_inside(real(path), real(path.parent)):
+        return None
     try:
-        return read_regular(path, MAX_CONFIG_BYTES + 1).decode("utf-8") if path else None
+        return read_regular(path, MAX_CONFIG_BYTES + 1).decode("utf-8")
     except (OSError, UnicodeDecodeError):
         return None
 
