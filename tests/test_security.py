@@ -305,15 +305,32 @@ def test_a_statement_linked_inside_the_folder_searched_is_read(
     assert (code, out) == (0, "")
 
 
-def test_a_statement_behind_a_linked_folder_outside_is_refused(
+def test_a_linked_folder_outside_is_not_searched_by_a_pattern_with_two_stars(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
+    """As in a folder named: `**` does not follow a linked folder (it was searched, and its files refused)."""
     (tmp_path / "draussen").mkdir()
-    shutil.copy(SEED, tmp_path / "draussen" / "a.yaml")
+    (tmp_path / "draussen" / "a.yaml").write_text(f"{SECRET}\n", encoding="utf-8")
     (tmp_path / "standpunkte").mkdir()
     (tmp_path / "standpunkte" / "verweis").symlink_to(tmp_path / "draussen")
-    code, out, _ = vsp(capsys, "validate", f"{tmp_path}/standpunkte/**/*.yaml")
-    assert code == 1 and "[link-outside]" in out
+    shutil.copy(SEED, tmp_path / "standpunkte" / "b.yaml")
+    code, out, err = vsp(capsys, "validate", f"{tmp_path}/standpunkte/**/*.yaml")
+    assert code == 0 and "1 Datei geprüft" in err and SECRET[:20] not in out + err
+
+
+def test_links_to_their_own_folder_do_not_make_a_pattern_with_two_stars_search_for_ever(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """`glob` followed every link: three links to `.` made `standpunkte/**/*.yaml` list 3ⁿ paths, n up to the
+    longest name the system takes (a run that never ended, its list of matches growing)."""
+    folder = tmp_path / "standpunkte"
+    (folder / "unter").mkdir(parents=True)
+    for name in ("a", "b", "c"):
+        (folder / name).symlink_to(".")
+    shutil.copy(SEED, folder / "unter" / "s.yaml")
+    started = time.process_time()
+    code, _, err = vsp(capsys, "validate", f"{folder}/**/*.yaml", f"{folder}/**")
+    assert code == 0 and "1 Datei geprüft" in err and time.process_time() - started < 10
 
 
 # --- template folders -------------------------------------------------------------------------------------
