@@ -161,6 +161,15 @@ def test_a_broken_form_file_is_checked_once_and_without_a_hint_for_each_of_its_p
         assert "2.000 Fehler" in problem.message
 
 
+def test_the_logos_alternative_text_with_terminal_controls_is_refused(tmp_path: Path) -> None:
+    """`logo_alt` goes into the PDF for screen readers; of the texts of a configuration it alone took controls."""
+    (tmp_path / "vsp.toml").write_text('logo_alt = "Wappen\\u001b[2J\\u202e"\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(tmp_path / "vsp.toml")
+    [problem] = caught.value.diagnostics
+    assert (problem.code, problem.line, problem.column) == ("unprintable-character", 1, 12)
+
+
 def test_quote_cuts_long_values_and_keeps_short_ones() -> None:
     assert quote("kurz") == "„kurz“"
     assert quote("x" * 200) == "„" + "x" * QUOTE_LIMIT + "…“"

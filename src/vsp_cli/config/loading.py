@@ -312,8 +312,9 @@ def _misplaced_message(table: str, key: str, where: Path | str) -> str:
 
 
 def _printed_texts(data: Mapping[str, Any]) -> Iterator[tuple[PathKey, str]]:
-    """The settings printed in the PDF (body, footer, labels), checked like a statement's text."""
-    for name in ("body", "footer"):
+    """The settings printed in the PDF (body, footer, labels) or written into it (the logo's alternative text, which
+    a screen reader reads), checked like a statement's text."""
+    for name in ("body", "footer", "logo_alt"):
         if isinstance(data.get(name), str):
             yield (name,), data[name]
     labels = data.get("labels")
