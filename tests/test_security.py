@@ -1541,6 +1541,11 @@ def test_a_cache_folder_a_checkout_links_elsewhere_gets_no_key_and_no_files(
         assert fileio.cache_key() is None
         monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "eigener-cache"))  # outside the working folder
         assert fileio.cache_key() is not None
+        # working in the home folder, whose .cache may be the user's link to another disk
+        monkeypatch.setenv("HOME", str(repo))
+        monkeypatch.setenv("XDG_CACHE_HOME", str(repo / ".cache"))
+        fileio._key_in.cache_clear()
+        assert fileio.cache_key() is not None
     finally:
         fileio._key_in.cache_clear()
 

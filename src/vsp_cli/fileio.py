@@ -242,9 +242,15 @@ def _stays_in(folder: Path, working: Path) -> bool:
     """Whether the cache folder, if it lies in the working folder (`XDG_CACHE_HOME` in a CI job's checkout), is
     there once links are followed: a repository's link `.cache/vsp` (or `.cache`) → `~/…` must not make vsp
     make its key and caches in a folder of its choosing. Without a key nothing is written to the cache folder,
-    nor read from it."""
+    nor read from it. Working in the home folder itself, `~/.cache` is the user's own, which may well be a link
+    to another disk."""
     if not is_inside(Path(os.path.normpath(folder)), Path(os.path.normpath(working))):
         return True
+    try:
+        if real(working) == real(Path.home()):
+            return True
+    except RuntimeError:  # no home folder to be found
+        pass
     return is_inside(real(folder), real(working))
 
 
