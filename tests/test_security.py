@@ -170,6 +170,23 @@ def test_the_logos_alternative_text_with_terminal_controls_is_refused(tmp_path: 
     assert (problem.code, problem.line, problem.column) == ("unprintable-character", 1, 12)
 
 
+def test_a_form_cannot_print_a_field_in_thousands_of_header_rows(tmp_path: Path) -> None:
+    """Each row of `kopfangaben` prints its whole field: 7,400 rows of `betreff` made a Betreff of 100 kB into
+    740 MB of Markdown (MemoryError, exit 123) and a PDF set for minutes."""
+    rows = ", ".join(['{label = "B", feld = "betreff"}'] * 50 + ['{label = "E", feld = "eingereicht_von"}'])
+    (tmp_path / "f.toml").write_text(
+        f'schema = 1\nname = "K"\nerbt = "2019"\n[bloecke.kopfangaben]\nzeilen = [{rows}]\n'
+        '[teile.kopf]\nbloecke = ["gremium", "titel", "kopfangaben", "beratungsfolge"]\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "a.yaml").write_text(
+        "formular: f.toml\n" + SEED.read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    problems = [d for d in check_file(tmp_path / "a.yaml").diagnostics if d.code == "form-duplicate-block"]
+    assert len(problems) == 49 and problems[0].file.endswith("f.toml")
+    assert "„betreff“ steht zweimal in den Zeilen von kopfangaben (schon in Zeile 1)" in problems[0].message
+
+
 def test_quote_cuts_long_values_and_keeps_short_ones() -> None:
     assert quote("kurz") == "„kurz“"
     assert quote("x" * 200) == "„" + "x" * QUOTE_LIMIT + "…“"
