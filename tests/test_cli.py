@@ -196,6 +196,25 @@ def test_new_writes_the_fields_a_form_places_in_header_rows(
     assert code == 0 and ": fehler:" not in out
 
 
+def test_new_keeps_a_forms_name_and_labels_with_line_breaks_in_their_comments(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The form's name and a custom block's label went into comments as they were: a line break ended the
+    comment, and what followed was YAML of the starter (here a second `nummer`, a duplicate-key error)."""
+    (tmp_path / "f.toml").write_text(
+        'schema = 1\nname = "N\\nbetreff: eingeschleust"\nerbt = "2019"\n'
+        'reihenfolge = ["kopf", "beschluss", "finanzen", "sachverhalt", "schluss", "x"]\n'
+        '[teile.x]\nbloecke = ["t"]\n[bloecke.t]\ntyp = "text"\nlabel = "L\\nnummer: eingeschleust"\n',
+        encoding="utf-8",
+    )
+    path = tmp_path / "VII-A-01234-VSP-01.yaml"
+    assert call(capsys, "new", "--formular", str(tmp_path / "f.toml"), str(path))[0] == 0
+    text = path.read_text(encoding="utf-8")
+    assert "„N betreff: eingeschleust“" in text and "  # L nummer: eingeschleust (optional)" in text
+    code, out, _ = call(capsys, "validate", str(path))
+    assert code == 0 and ": fehler:" not in out, out
+
+
 def test_new_speaks_of_the_blocks_and_options_a_form_has(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

@@ -172,6 +172,21 @@ def test_vsp_formular_prints_a_form_file_that_reads_back_as_the_same_form(
     ]
 
 
+def test_a_form_whose_name_holds_a_line_break_is_printed_as_a_form_file_that_reads_back(
+    tmp_path: Path,
+) -> None:
+    """The name went into the first comment line as it was: its line break ended the comment, and what followed
+    was read as TOML (here a second `erbt`, which made the copy invalid)."""
+    (tmp_path / "f.toml").write_text(
+        'schema = 1\nname = "Eigen\\nerbt = 1\\n[seite]"\nerbt = "2019"\n', encoding="utf-8"
+    )
+    form = forms.resolve("f.toml", FormSources(), tmp_path)
+    text = forms.dump(form)
+    assert text.startswith("# Formular „Eigen\\x0aerbt = 1\\x0a[seite]“ (f.toml)")
+    (tmp_path / "kopie.toml").write_text(text, encoding="utf-8")
+    assert forms.resolve("kopie.toml", FormSources(), tmp_path).data == form.data
+
+
 def test_a_line_break_in_a_label_breaks_the_printed_line_and_is_a_space_in_markdown(tmp_path: Path) -> None:
     import io
 

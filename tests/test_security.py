@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -25,7 +26,13 @@ from vsp_cli.config import discovery as config_discovery
 from vsp_cli.config import load_config
 from vsp_cli.diagnostics import Diagnostic, quote, quote_path
 from vsp_cli.errors import ConfigError, TemplateError
-from vsp_cli.limits import MAX_TEMPLATE_MEMORY, MAX_TEMPLATE_SECONDS, QUOTE_LIMIT
+from vsp_cli.limits import (
+    MAX_LOGO_PIECES,
+    MAX_LOGO_SCANS,
+    MAX_TEMPLATE_MEMORY,
+    MAX_TEMPLATE_SECONDS,
+    QUOTE_LIMIT,
+)
 from vsp_cli.mdlinks import safe_target
 from vsp_cli.model import Statement
 from vsp_cli.settings import RenderSettings
@@ -57,6 +64,138 @@ def test_a_folder_named_with_terminal_controls_is_escaped_in_the_summary_and_in_
     assert "o\\x1b]0;Titel\\x07\\x1b[2J\\u202e\\x0a::error::gefälscht" in out
     for printed in (out, err):
         assert not any(c in printed for c in "\x1b\x07\u202e") and "\n::error" not in printed
+
+
+def test_a_form_name_with_terminal_controls_is_refused_and_form_paths_are_escaped_in_vsp_formular(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`vsp formular` printed the names and paths of `[formulare]` raw, and `vsp config` the names: a
+    configuration could set the terminal's title or start a line of its own in a CI log."""
+    hostile = "x\x1b]0;Titel\x07\u202e\n::error::gefälscht"
+    escaped = "x\\x1b]0;Titel\\x07\\u202e\\x0a::error::gefälscht"
+    for name in (f"{hostile}.toml", "eigen.toml"):
+        (tmp_path / name).write_text('schema = 1\nname = "Eigen"\nerbt = "2019"\n', encoding="utf-8")
+    (tmp_path / "vsp.toml").write_text(
+        '[formulare]\n"x\\u001b]0;Titel\\u0007\\u202e\\n::error::gefälscht" = "eigen.toml"\n',
+        encoding="utf-8",
+    )
+    for command in (("formular",), ("config", str(tmp_path))):
+        code, out, err = vsp(capsys, *command, "--config", str(tmp_path / "vsp.toml"))
+        assert code == 1, out + err
+        assert f"„formulare.{escaped}“" in out + err and "[unprintable-character]" in out + err
+        assert not any(c in out + err for c in "\x1b\x07\u202e") and "\n::error" not in out + err
+    (tmp_path / "vsp.toml").write_text(
+        '[formulare]\neigen = "x\\u001b]0;Titel\\u0007\\u202e\\n::error::gefälscht.toml"\n'
+        'formular = "x\\u001b]0;Titel\\u0007\\u202e\\n::error::gefälscht.toml"\n',
+        encoding="utf-8",
+    )
+    for command in (("formular",), ("config", str(tmp_path))):
+        code, out, err = vsp(capsys, *command, "--config", str(tmp_path / "vsp.toml"))
+        assert code == 0, out + err
+        assert escaped in out
+        assert not any(c in out + err for c in "\x1b\x07\u202e") and "\n::error" not in out + err
+
+
+def _form_of_many_blocks(folder: Path, blocks: int, unknown: int = 0) -> None:
+    """A form file with `blocks` blocks of its own, placed (the last one a choice of `blocks` options), and a part
+    listing `unknown` blocks nobody declared."""
+    ids = [f"eigener_block_{i:04d}" for i in range(blocks)] + [f"unbekannt_{i:04d}" for i in range(unknown)]
+    lines = [
+        'schema = 1\nname = "Viele"\nerbt = "2014"',
+        'reihenfolge = ["kopf", "beschluss", "finanzen", "sachverhalt", "schluss", "x"]',
+        "[teile.x]\nbloecke = [" + ", ".join(f'"{i}"' for i in ids) + "]",
+    ]
+    lines += [f'[bloecke.eigener_block_{i:04d}]\ntyp = "angabe"\nlabel = "L"' for i in range(blocks - 1)]
+    lines += [f'[bloecke.eigener_block_{blocks - 1:04d}]\ntyp = "auswahl"\nlabel = "L"\nmehrfach = true']
+    options = ", ".join(f'{{id = "o{o}", label = "O"}}' for o in range(blocks))
+    lines += [f"optionen = [{options}]"]
+    (folder / "f.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_a_statement_of_many_unknown_names_on_a_form_of_many_blocks_is_checked_at_once(
+    tmp_path: Path,
+) -> None:
+    """Each unknown name of `zusatzfelder` was compared with every block of the form for a hint, and its message
+    listed them all: 15,000 names against 3,000 blocks ran for minutes and would have printed 750 MB."""
+    _form_of_many_blocks(tmp_path, 1500)
+    names = "".join(f"  eigener_blok_{i:04d}: a\n" for i in range(3000))
+    choices = "".join(f"    - p{i}\n" for i in range(3000))
+    (tmp_path / "a.yaml").write_text(
+        "formular: f.toml\n"
+        + SEED.read_text(encoding="utf-8")
+        + f"zusatzfelder:\n{names}  eigener_block_1499:\n{choices}",
+        encoding="utf-8",
+    )
+    started = time.process_time()
+    diagnostics = check_file(tmp_path / "a.yaml").diagnostics
+    assert time.process_time() - started < 10
+    unknown = [d for d in diagnostics if d.code == "unknown-key"]
+    assert len(unknown) == 3000 and "Meinten Sie „eigener_block_0000“?" not in unknown[0].message
+    assert "… (1.500 insgesamt)" in unknown[0].message
+    assert all(len(d.message) < 1500 for d in diagnostics), max(len(d.message) for d in diagnostics)
+
+
+def test_a_broken_form_file_is_checked_once_and_without_a_hint_for_each_of_its_problems(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every unknown block of a part was compared with every block of the form, and a form with problems was
+    checked again for each statement naming it: 4,000 unknown blocks took 52 s, for each statement."""
+    from vsp_cli.forms import loading
+
+    _form_of_many_blocks(tmp_path, 1000, unknown=2000)
+    for i in range(3):
+        text = SEED.read_text(encoding="utf-8").replace("VI-A-03824-VSP-01", f"VI-A-0382{i}-VSP-01")
+        (tmp_path / f"s{i}.yaml").write_text("formular: f.toml\n" + text, encoding="utf-8")
+    built, original = [], loading._build
+
+    def counted(*args: Any) -> Any:
+        built.append(args)
+        return original(*args)
+
+    monkeypatch.setattr(loading, "_build", counted)
+    started = time.process_time()
+    results = [check_file(tmp_path / f"s{i}.yaml") for i in range(3)]
+    assert time.process_time() - started < 10 and len(built) == 1
+    for result in results:
+        [problem] = [d for d in result.diagnostics if d.code == "form-invalid"]
+        assert "2.000 Fehler" in problem.message
+
+
+def test_the_logos_alternative_text_with_terminal_controls_is_refused(tmp_path: Path) -> None:
+    """`logo_alt` goes into the PDF for screen readers; of the texts of a configuration it alone took controls."""
+    (tmp_path / "vsp.toml").write_text('logo_alt = "Wappen\\u001b[2J\\u202e"\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(tmp_path / "vsp.toml")
+    [problem] = caught.value.diagnostics
+    assert (problem.code, problem.line, problem.column) == ("unprintable-character", 1, 12)
+
+
+def test_a_form_cannot_print_a_field_in_thousands_of_header_rows(tmp_path: Path) -> None:
+    """Each row of `kopfangaben` prints its whole field: 7,400 rows of `betreff` made a Betreff of 100 kB into
+    740 MB of Markdown (MemoryError, exit 123) and a PDF set for minutes."""
+    rows = ", ".join(['{label = "B", feld = "betreff"}'] * 50 + ['{label = "E", feld = "eingereicht_von"}'])
+    (tmp_path / "f.toml").write_text(
+        f'schema = 1\nname = "K"\nerbt = "2019"\n[bloecke.kopfangaben]\nzeilen = [{rows}]\n'
+        '[teile.kopf]\nbloecke = ["gremium", "titel", "kopfangaben", "beratungsfolge"]\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "a.yaml").write_text(
+        "formular: f.toml\n" + SEED.read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    problems = [d for d in check_file(tmp_path / "a.yaml").diagnostics if d.code == "form-duplicate-block"]
+    assert len(problems) == 49 and problems[0].file.endswith("f.toml")
+    assert "„betreff“ steht zweimal in den Zeilen von kopfangaben (schon in Zeile 1)" in problems[0].message
+
+
+def test_the_forms_of_a_configuration_are_sorted_for_a_hash_once_not_for_each_statement() -> None:
+    """Every statement's fingerprint hashes its settings, and with them every name of `[formulare]`, sorted anew:
+    a vsp.toml of 40,000 names cost 130 ms per statement."""
+    from vsp_cli.forms import FormSources
+
+    sources = FormSources(named={f"n{i}": Path(f"/f{i}.toml") for i in range(20_000)})
+    started = time.process_time()
+    assert len({hash(sources) for _ in range(1000)}) == 1
+    assert time.process_time() - started < 2
 
 
 def test_quote_cuts_long_values_and_keeps_short_ones() -> None:
@@ -133,6 +272,31 @@ def test_a_form_file_named_with_a_nul_character_is_a_located_error(
         assert code == 1 and "Nullzeichen" in printed + err and "Traceback" not in printed + err
 
 
+@pytest.mark.parametrize("where", ["statement", "erbt"])
+def test_a_form_file_under_the_home_of_an_unknown_user_is_a_located_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], where: str
+) -> None:
+    """`formular: ~niemand/x.toml` (or `erbt` in a form file) reached `Path.expanduser`, whose RuntimeError
+    ended every command with exit 123: one statement of a pull request stopped the whole run."""
+    ref = "~vsp-gibt-es-nicht/x.toml"
+    if where == "erbt":
+        (tmp_path / "f.toml").write_text(f'schema = 1\nname = "F"\nerbt = "{ref}"\n', encoding="utf-8")
+        ref = "f.toml"
+    (tmp_path / "a.yaml").write_text(
+        f"formular: {ref}\n" + SEED.read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    shutil.copy(SEED, tmp_path / "b.yaml")
+    for command in ("validate", "render"):
+        code, printed, err = vsp(capsys, command, str(tmp_path))
+        assert code == 1, printed + err
+        assert (
+            "den Benutzer hinter „~“ gibt es hier nicht" in printed + err and "[form-file]" in printed + err
+        )
+    assert (tmp_path / "b.pdf").is_file() and not (tmp_path / "a.pdf").exists()
+    code, _, err = vsp(capsys, "formular", "~vsp-gibt-es-nicht/x.toml")
+    assert code == 2 and "interner Fehler" not in err
+
+
 # --- statements that are links ------------------------------------------------------------------------------
 
 
@@ -178,15 +342,32 @@ def test_a_statement_linked_inside_the_folder_searched_is_read(
     assert (code, out) == (0, "")
 
 
-def test_a_statement_behind_a_linked_folder_outside_is_refused(
+def test_a_linked_folder_outside_is_not_searched_by_a_pattern_with_two_stars(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
+    """As in a folder named: `**` does not follow a linked folder (it was searched, and its files refused)."""
     (tmp_path / "draussen").mkdir()
-    shutil.copy(SEED, tmp_path / "draussen" / "a.yaml")
+    (tmp_path / "draussen" / "a.yaml").write_text(f"{SECRET}\n", encoding="utf-8")
     (tmp_path / "standpunkte").mkdir()
     (tmp_path / "standpunkte" / "verweis").symlink_to(tmp_path / "draussen")
-    code, out, _ = vsp(capsys, "validate", f"{tmp_path}/standpunkte/**/*.yaml")
-    assert code == 1 and "[link-outside]" in out
+    shutil.copy(SEED, tmp_path / "standpunkte" / "b.yaml")
+    code, out, err = vsp(capsys, "validate", f"{tmp_path}/standpunkte/**/*.yaml")
+    assert code == 0 and "1 Datei geprüft" in err and SECRET[:20] not in out + err
+
+
+def test_links_to_their_own_folder_do_not_make_a_pattern_with_two_stars_search_for_ever(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """`glob` followed every link: three links to `.` made `standpunkte/**/*.yaml` list 3ⁿ paths, n up to the
+    longest name the system takes (a run that never ended, its list of matches growing)."""
+    folder = tmp_path / "standpunkte"
+    (folder / "unter").mkdir(parents=True)
+    for name in ("a", "b", "c"):
+        (folder / name).symlink_to(".")
+    shutil.copy(SEED, folder / "unter" / "s.yaml")
+    started = time.process_time()
+    code, _, err = vsp(capsys, "validate", f"{folder}/**/*.yaml", f"{folder}/**")
+    assert code == 0 and "1 Datei geprüft" in err and time.process_time() - started < 10
 
 
 # --- template folders -------------------------------------------------------------------------------------
@@ -876,6 +1057,11 @@ UNSAFE_LINKS = {
     "liste": ("- Punkt [Text](javascript:alert(1)\n  ) weiter", "- Punkt Text weiter"),
     "tabelle": ("| a | b |\n| --- | --- |\n| [Text](javascript:1) | c |", "| Text | c |"),
     "verschachtelt": ("[[b]](javascript:x)(javascript:y)", "b"),
+    # a host with the page's scheme: `file:` in a preview from disk, a file share fetched at once on Windows
+    "netzpfad-bild": ("![Beschreibung](//angreifer.example/a.png)", "Beschreibung"),
+    "netzpfad-link": ("[Text](<\\\\\\\\angreifer.example\\\\freigabe>)", "Text"),  # \\ is one \
+    "netzpfad-gemischt": ("[Text](/\\angreifer.example/a)", "Text"),
+    "netzpfad-leerzeichen": ("[Text](< //angreifer.example/a>)", "Text"),
 }
 
 
@@ -902,6 +1088,7 @@ def test_markdown_keeps_no_link_or_image_with_an_unsafe_target(
     assert shown in text
     lowered = text.lower()
     assert "vbscript" not in lowered and "data:text" not in lowered and "file:" not in lowered
+    assert "angreifer" not in lowered
 
 
 def test_a_reference_defined_in_one_field_cannot_serve_another(minimal_data: dict[str, object]) -> None:
@@ -1088,6 +1275,38 @@ def test_a_linked_configuration_naming_form_files_beside_its_target_is_one_error
         and out.startswith(f"{shared / 'vsp.toml'}:1:12: fehler: „formular“: ")
         and "[form-outside]" in out
     )
+
+
+def test_a_configuration_linked_to_a_file_outside_shows_none_of_its_lines_in_a_terminal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A vsp.toml may link to another project's; one linking to `~/.env` was read as a configuration, and a
+    terminal showed the line of its syntax error under the message: the token itself."""
+    secret = tmp_path / "heim" / ".env"
+    secret.parent.mkdir()
+    secret.write_text(f"TOKEN={SHORT_SECRET}\n", encoding="utf-8")
+    project = tmp_path / "projekt"
+    project.mkdir()
+    (project / "vsp.toml").symlink_to(secret)
+    shutil.copy(SEED, project / "a.yaml")
+    monkeypatch.chdir(project)
+    monkeypatch.setattr(type(sys.stdout), "isatty", lambda self: True)
+    for command in (
+        ("validate", "a.yaml"),
+        ("render", "a.yaml"),
+        ("config", "a.yaml"),
+        ("formular",),
+        ("new",),
+    ):
+        code, out, err = vsp(capsys, *command)
+        assert code == 1 and "[toml-syntax]" in out + err, command
+        assert SHORT_SECRET[:20] not in out + err, command
+    (project / "vsp.toml").unlink()
+    (project / "vsp.toml").write_text(f"TOKEN={SHORT_SECRET}\n", encoding="utf-8")
+    code, out, _ = vsp(capsys, "validate", "a.yaml")
+    assert (
+        code == 1 and f"    1 | TOKEN={SHORT_SECRET[:20]}" in out
+    )  # the project's own file: its line is shown
 
 
 def test_vsp_new_writes_the_schema_beside_a_linked_configuration_not_where_it_leads(
@@ -1315,6 +1534,50 @@ def test_compiled_templates_a_checkout_brought_into_the_cache_folder_are_not_run
     assert not marker.exists()
 
 
+@pytest.mark.parametrize("linked", [".cache/vsp", ".cache"])
+def test_a_cache_folder_a_checkout_links_elsewhere_gets_no_key_and_no_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, linked: str
+) -> None:
+    """With `XDG_CACHE_HOME` in the checkout (a CI job), a repository's link `.cache/vsp` → any folder made vsp
+    write its key, its compiled templates and 1.6 MB of hyphenation patterns there."""
+    from vsp_cli import fileio
+
+    repo, outside = tmp_path / "repo", tmp_path / "aussen"
+    (repo / ".cache").mkdir(parents=True)
+    outside.mkdir()
+    if linked == ".cache":
+        (repo / ".cache").rmdir()
+    (repo / linked).symlink_to(outside, target_is_directory=True)
+    shutil.copy(SEED, repo / "a.yaml")
+    environment = {**os.environ, "XDG_CACHE_HOME": str(repo / ".cache"), "PYTHONPATH": str(ROOT / "src")}
+    for _ in range(2):
+        done = subprocess.run(
+            [sys.executable, "-m", "vsp_cli", "render", "a.yaml"],
+            cwd=repo,
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+        assert "1 gerendert" in done.stderr  # no key: no entry counts, everything is rendered again
+    assert list(outside.iterdir()) == []
+    monkeypatch.chdir(repo)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(repo / ".cache"))
+    fileio._key_in.cache_clear()
+    try:
+        assert fileio.cache_key() is None
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "eigener-cache"))  # outside the working folder
+        assert fileio.cache_key() is not None
+        # working in the home folder, whose .cache may be the user's link to another disk
+        monkeypatch.setenv("HOME", str(repo))
+        monkeypatch.setenv("XDG_CACHE_HOME", str(repo / ".cache"))
+        fileio._key_in.cache_clear()
+        assert fileio.cache_key() is not None
+    finally:
+        fileio._key_in.cache_clear()
+
+
 def test_without_a_writable_cache_everything_is_rendered_and_nothing_breaks(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -1365,6 +1628,61 @@ def test_a_logo_whose_header_hides_its_size_is_measured_as_decoded(
     assert code == 1 and time.process_time() - started < 10
     assert f"{tmp_path / 'logo.png'}:1:1: fehler:" in out and "[image-too-large]" in out
     assert "5000 × 5000" in out
+    assert not (folder / "a.pdf").exists()
+
+
+def _progressive_jpeg(repeats: int) -> bytes:
+    """A small progressive JPEG whose last scan is repeated `repeats` times: every scan is decoded again over the
+    whole picture (2,000 of them in a 125 kB file of 4000 × 4000 pixels took 45 s)."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("L", (64, 64), 128).save(buffer, "JPEG", progressive=True)
+    data = buffer.getvalue()
+    last = data[data.rindex(b"\xff\xda") : -2]
+    return data[:-2] + last * repeats + data[-2:]
+
+
+def test_a_jpeg_logo_of_many_scans_is_refused_before_it_is_decoded(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = _logo_project(tmp_path / "viele", _progressive_jpeg(MAX_LOGO_SCANS))
+    fine = _logo_project(tmp_path / "progressiv", _progressive_jpeg(0))
+    code, out, err = vsp(capsys, "render", str(folder), str(fine), "-j", "1")
+    assert code == 1, out + err
+    assert f"{tmp_path / 'viele' / 'logo.png'}:1:1: fehler:" in out and "Grenze MAX_LOGO_SCANS" in out
+    assert "[image-too-large]" in out
+    assert (fine / "a.pdf").is_file() and not (folder / "a.pdf").exists()
+
+
+def _jpeg_of_many_segments(segment: bytes, count: int) -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("L", (16, 16), 128).save(buffer, "JPEG")
+    data = buffer.getvalue()
+    return data[:2] + segment * count + data[2:]
+
+
+LOGOS_OF_MANY_PIECES = {
+    # Pillow reads each of these in Python before the pixels: 49 MB of them took 11–15 s, in every worker
+    "png-leere-bloecke": lambda: (
+        _png(16, 16, text_first=False)[:33] + _chunk(b"teXt", b"") * (MAX_LOGO_PIECES + 1) + _png(16, 16)[33:]
+    ),
+    "jpeg-kommentare": lambda: _jpeg_of_many_segments(b"\xff\xfe\x00\x02", MAX_LOGO_PIECES + 1),
+    "jpeg-fuellbytes": lambda: _jpeg_of_many_segments(b"\xff", MAX_LOGO_PIECES + 1),
+}
+
+
+@pytest.mark.parametrize("logo", LOGOS_OF_MANY_PIECES.values(), ids=list(LOGOS_OF_MANY_PIECES))
+def test_a_logo_of_many_tiny_pieces_is_refused_before_it_is_opened(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], logo: Any
+) -> None:
+    folder = _logo_project(tmp_path, logo())
+    started = time.process_time()
+    code, out, _ = vsp(capsys, "render", str(folder))
+    assert code == 1 and time.process_time() - started < 10
+    assert "Grenze MAX_LOGO_PIECES" in out and "[image-too-large]" in out
     assert not (folder / "a.pdf").exists()
 
 

@@ -85,9 +85,17 @@ def _settings(config: Path | None, near: Path) -> EffectiveSettings:
     return resolve(config if config is not None else find_config(near))
 
 
-def _report(error: VspError) -> int:
+def _report(error: VspError, config: Path | None = None, near: Path | None = None) -> int:
+    """Print the problems of `error`; a configuration's with the lines of the file found (`config`, else the one
+    found for `near`), not of where a link leads (`config_text`)."""
     report = Report()
-    report.emit(error.diagnostics, _source(error))
+    if isinstance(error, ConfigError):
+        source = config_text(
+            config if config is not None else find_config(near) if near is not None else None
+        )
+    else:
+        source = _source(error)
+    report.emit(error.diagnostics, source)
     return EXIT_INVALID
 
 
@@ -133,7 +141,7 @@ def new_command(file: Path | None, formular: str | None, force: bool, config: Pa
         )
         form = _form(ref, forms, (file.parent if file is not None else Path(".")).absolute())
     except VspError as exc:
-        return _report(exc)
+        return _report(exc, config, near)
     except _UnknownForm as exc:
         return _usage(str(exc), "new")
     # the folder the configuration was found in, not the one a linked vsp.toml leads to (`FormSources`)
@@ -181,15 +189,19 @@ def forms_command(name: str | None, config: Path | None) -> int:
     try:
         settings = _settings(config, Path("_.yaml"))
     except ConfigError as exc:
-        return _report(exc)
+        return _report(exc, config, Path("_.yaml"))
     forms = settings.render.forms
     if name is None:
         lines = ["Eingebaute Formulare:"]
         lines += [f"  {form_id}  {builtin(form_id).name}" for form_id in BUILTIN_IDS]
+        # names and paths come from the repository: terminal controls in them are shown, not acted on
         if forms.named:
-            lines.append(f"Aus {settings.config_path}:")
-            lines += [f"  {named}  {path}" for named, path in forms.named.items()]
-        lines.append(f"Standard für Standpunkte ohne formular: {forms.default}")
+            lines.append(f"Aus {escape_controls(str(settings.config_path))}:")
+            lines += [
+                f"  {escape_controls(named)}  {escape_controls(str(path))}"
+                for named, path in forms.named.items()
+            ]
+        lines.append(f"Standard für Standpunkte ohne formular: {escape_controls(forms.default)}")
         lines.append("Ein Formular als Datei zeigen (zum Kopieren): vsp formular NAME")
         sys.stdout.write("\n".join(lines) + "\n")
         return EXIT_OK
@@ -284,7 +296,10 @@ def format_effective(effective: EffectiveSettings) -> str:
         for key, value in _labels_shown(render)
     )
     # a path's names may hold terminal controls (`\x1b]0;…`): the texts of a configuration are refused with them
-    rows = [(name, escape_controls(value), escape_controls(source)) for name, value, source in rows]
+    rows = [
+        (escape_controls(name), escape_controls(value), escape_controls(source))
+        for name, value, source in rows
+    ]
     header = ("Einstellung", "Wert", "Herkunft")
     width_name = max(len(r[0]) for r in (header, *rows))
     width_value = min(60, max(len(r[1]) for r in (header, *rows)))

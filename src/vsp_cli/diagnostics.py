@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, NamedTuple
 
-from .limits import QUOTE_LIMIT
+from .limits import MAX_HINT_CHOICES, MAX_HINTS, MAX_LISTED, QUOTE_LIMIT
 
 
 class Severity(StrEnum):
@@ -128,9 +128,38 @@ def did_you_mean(
     choice that is compared (options without the dashes every one of them has)."""
     import difflib  # only needed when something is wrong
 
+    if len(choices) > MAX_HINT_CHOICES:  # no slip of the keyboard among so many (see `Hints`)
+        return ""
+
     compared = {key(choice) if key else choice: choice for choice in choices}
     matches = difflib.get_close_matches(key(word) if key else word, list(compared), n=1, cutoff=0.6)
     return f" Meinten Sie „{compared[matches[0]]}“?" if matches else ""
+
+
+class Hints:
+    """`did_you_mean` for the first MAX_HINTS problems of one check (a statement's, a form file's); later ones get
+    no hint. A file may have thousands of unknown names, each of which `did_you_mean` compares with every known
+    one."""
+
+    __slots__ = ("left",)
+
+    def __init__(self) -> None:
+        self.left = MAX_HINTS
+
+    def __call__(self, word: str, choices: list[str] | tuple[str, ...]) -> str:
+        if self.left <= 0:
+            return ""
+        self.left -= 1
+        return did_you_mean(word, choices)
+
+
+def listed(names: Iterable[str]) -> str:
+    """Names for a message, at most MAX_LISTED of them („a, b, …, 3.000 insgesamt“): a form file's options and
+    blocks come in any number."""
+    names = list(names)
+    if len(names) <= MAX_LISTED:
+        return ", ".join(names)
+    return f"{', '.join(names[:MAX_LISTED])}, … ({german_number(len(names))} insgesamt)"
 
 
 def sort_key(d: Diagnostic) -> tuple[str, int, int, str]:
@@ -148,6 +177,12 @@ def escape_controls(text: str) -> str:
     return _TERMINAL_CONTROLS.sub(
         lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text
     )
+
+
+def first_control(text: str) -> int | None:
+    """Index of the first terminal control in `text` (what `escape_controls` escapes), or None."""
+    found = _TERMINAL_CONTROLS.search(text)
+    return found.start() if found is not None else None
 
 
 def format_text(d: Diagnostic, source: str | None = None) -> str:

@@ -210,9 +210,10 @@ def cache_key() -> bytes | None:
     alone) and cannot know."""
     try:
         folder = cache_dir()
-    except RuntimeError:  # no home folder to be found
+        working = os.getcwd()
+    except (RuntimeError, OSError):  # no home folder to be found; the working folder is gone
         return None
-    return _key_in(str(folder))
+    return _key_in(str(folder), working)
 
 
 def signed(key: bytes, data: bytes) -> bytes:
@@ -227,12 +228,30 @@ def unsigned(key: bytes, data: bytes) -> bytes | None:
 
 
 @cache
-def _key_in(folder: str) -> bytes | None:
+def _key_in(folder: str, working: str) -> bytes | None:
+    if not _stays_in(Path(folder), Path(working)):
+        return None
     path = Path(folder, KEY_NAME)
     key = _read_key(path)
     if key is None and not os.path.lexists(path):
         key = _made_key(path)
     return key
+
+
+def _stays_in(folder: Path, working: Path) -> bool:
+    """Whether the cache folder, if it lies in the working folder (`XDG_CACHE_HOME` in a CI job's checkout), is
+    there once links are followed: a repository's link `.cache/vsp` (or `.cache`) → `~/…` must not make vsp
+    make its key and caches in a folder of its choosing. Without a key nothing is written to the cache folder,
+    nor read from it. Working in the home folder itself, `~/.cache` is the user's own, which may well be a link
+    to another disk."""
+    if not is_inside(Path(os.path.normpath(folder)), Path(os.path.normpath(working))):
+        return True
+    try:
+        if real(working) == real(Path.home()):
+            return True
+    except RuntimeError:  # no home folder to be found
+        pass
+    return is_inside(real(folder), real(working))
 
 
 def _read_key(path: Path) -> bytes | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import glob
 import os
 from collections.abc import Iterable, Sequence
@@ -100,7 +101,7 @@ def collect(
         elif path.exists() or os.path.islink(path):
             add([path], real(path.parent))
         elif GLOB_CHARS & set(arg):
-            matches = sorted(glob.glob(arg, recursive=True))
+            matches = _recursive_matches(arg, skip) if "**" in arg else sorted(glob.glob(arg))
             if not matches:
                 raise InputNotFound(f"Kein Treffer für das Muster „{arg}“")
             root = real(_fixed_part(arg))
@@ -116,6 +117,48 @@ def collect(
     if not result:
         raise InputNotFound("Keine *.yaml- oder *.yml-Dateien gefunden in: " + ", ".join(arguments))
     return result
+
+
+def _recursive_matches(pattern: str, skip: set[Path]) -> list[str]:
+    """The statement files a pattern with `**` matches (also those in a folder it matches), sorted, found as a
+    folder is searched: linked folders are not followed, hidden ones left out. `glob.glob` followed every link:
+    three links `a`, `b`, `c` → `.` in a folder of the repository made `standpunkte/**/*.yaml` list 3ⁿ paths
+    until the names grew too long, for ever."""
+    parts = Path(pattern).parts
+    fixed = next(i for i, part in enumerate(parts) if GLOB_CHARS & set(part))
+    root, wanted = (Path(*parts[:fixed]) if fixed else Path(".")), parts[fixed:]
+    if not root.is_dir():
+        return []
+    return sorted(str(path) for path in _walk(root, skip) if _matched(path.relative_to(root).parts, wanted))
+
+
+def _matched(names: Sequence[str], wanted: Sequence[str]) -> bool:
+    """Whether a path below the pattern's fixed part, or a folder on the way to it, matches the rest of the
+    pattern: `**` stands for any number of names, the other parts for one name each (`fnmatch`'s rules)."""
+
+    def closed(states: set[int]) -> set[int]:  # `**` may stand for no name at all
+        for state in sorted(states):
+            while state < len(wanted) and wanted[state] == "**":
+                state += 1
+                states.add(state)
+        return states
+
+    states = closed({0})
+    for index, name in enumerate(names):
+        starred = {state for state in states if state < len(wanted) and wanted[state] == "**"}
+        named = {
+            state + 1
+            for state in states - starred
+            if state < len(wanted) and fnmatch.fnmatchcase(name, wanted[state])
+        }
+        if index == len(names) - 1:  # the file: a part of the pattern after the one it matched names a folder
+            return len(wanted) in named or any(
+                all(part == "**" for part in wanted[state:]) for state in starred
+            )
+        states = closed(starred | named)
+        if len(wanted) in states:  # a folder the pattern names: everything below it
+            return True
+    return False
 
 
 def _fixed_part(pattern: str) -> Path:

@@ -59,6 +59,16 @@ MAX_AMOUNT_DIGITS = 15
 #: a file that is no statement at all (a key, a token), must not be copied into it whole.
 QUOTE_LIMIT = 60
 
+#: Most names a message lists (the options of a form, its own blocks): a form file may declare thousands, and a
+#: message repeating them all for each of thousands of problems of a statement made hundreds of megabytes.
+#: vsp's own lists have at most 31 names.
+MAX_LISTED = 40
+#: Most names a „Meinten Sie …?“ compares a misspelt one with, and most problems of one kind in a file that get
+#: such a hint: each comparison takes microseconds, and a statement of 15,000 unknown `zusatzfelder` against a
+#: form of 3,000 blocks was checked for minutes (every failing check again for every statement of the form).
+MAX_HINT_CHOICES = 200
+MAX_HINTS = 20
+
 # --- configuration and logo ------------------------------------------------------------------------------------
 
 #: Largest configuration file read. A vsp.toml has a few hundred bytes, a pyproject.toml rarely 20 kB; nothing
@@ -71,6 +81,14 @@ MAX_CONFIG_BYTES = 1_000_000
 MAX_LOGO_PIXELS = 16_000_000
 #: Largest logo file: an uncompressed 4000 × 4000 PNG has 48 MB; a logo worth printing has far less.
 MAX_LOGO_BYTES = 50_000_000
+#: Most scans (`SOS` markers) of a JPEG logo. A progressive JPEG has about ten, one per pass over the image; a
+#: decoder goes over all pixels again for each, so a 125 kB file of 2,000 repeated scans of 4000 × 4000 pixels
+#: took 45 s to decode, one of MAX_LOGO_BYTES hours. At this limit a logo of MAX_LOGO_PIXELS takes 2 s at most.
+MAX_LOGO_SCANS = 100
+#: Most pieces of a logo that Pillow reads one at a time in Python before the pixels: a PNG's chunks, a JPEG's
+#: markers and stray bytes before its first scan. A PNG written in 8 kB chunks, the most common size, has some
+#: 6,000 at MAX_LOGO_BYTES; a logo of 4,000,000 empty chunks (49 MB) took 11 s to open, in every worker.
+MAX_LOGO_PIECES = 100_000
 #: Longest label of a form or of `[labels]`: the defaults have up to 57 characters.
 LABEL_MAX = 200
 

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from .diagnostics import Diagnostic, german_number, quote_path, shorten
 from .errors import ConfigError
 from .fileio import os_reason, read_regular
-from .limits import MAX_LOGO_BYTES, MAX_LOGO_PIXELS
+from .limits import MAX_LOGO_BYTES, MAX_LOGO_PIECES, MAX_LOGO_PIXELS, MAX_LOGO_SCANS
 
 if TYPE_CHECKING:
     from PIL.Image import Image as PILImage
@@ -124,6 +124,13 @@ def _decoded(path: Path) -> Logo:
     from PIL import Image
     from reportlab.lib.utils import ImageReader
 
+    if _pieces(data) > MAX_LOGO_PIECES:
+        raise _error(
+            path,
+            "image-too-large",
+            f"Das Logo {quote_path(path)} besteht aus mehr als {german_number(MAX_LOGO_PIECES)} Blöcken (Grenze "
+            "MAX_LOGO_PIECES); so viele hat kein Bild. Bitte neu speichern",
+        )
     width = height = 0
     try:
         with warnings.catch_warnings():
@@ -137,6 +144,13 @@ def _decoded(path: Path) -> Logo:
             if image.format not in ("PNG", "JPEG", "MPO"):  # MPO: a JPEG with more pictures after the first
                 raise _error(
                     path, "not-an-image", f"Das Logo {quote_path(path)} ist kein PNG- oder JPEG-Bild"
+                )
+            if image.format in ("JPEG", "MPO") and _scans(data) > MAX_LOGO_SCANS:
+                raise _error(
+                    path,
+                    "image-too-large",
+                    f"Das Logo {quote_path(path)} besteht aus mehr als {MAX_LOGO_SCANS} Durchgängen (Scans) "
+                    f"(Grenze MAX_LOGO_SCANS); ein JPEG hat höchstens etwa zehn. Bitte neu speichern",
                 )
             image.load()  # decoded in full: broken data is found here, not while a page is drawn
             image = _upright(image)
@@ -167,6 +181,58 @@ def _decoded(path: Path) -> Logo:
         ) from None
     name = hashlib.sha256(data).hexdigest()[:32]  # as long as the names ReportLab gives
     return Logo(path, width, height, reader, name)
+
+
+_PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def _pieces(data: bytes) -> int:
+    """How many pieces Pillow reads one by one in Python to open the image (counted up to just past
+    MAX_LOGO_PIECES): a PNG's chunks up to IEND, a JPEG's markers, fill and stray bytes before its first scan,
+    read as Pillow's `JpegImageFile._open` reads them. The pixels themselves are decoded in C."""
+    count = 0
+    if data.startswith(_PNG):
+        at = len(_PNG)
+        while at + 8 <= len(data) and count <= MAX_LOGO_PIECES:
+            count += 1
+            if data[at + 4 : at + 8] == b"IEND":
+                break
+            at += 12 + int.from_bytes(data[at : at + 4], "big")
+    elif data.startswith(b"\xff\xd8\xff"):
+        from PIL.JpegImagePlugin import MARKER
+
+        at, current = 3, 0xFF  # Pillow has read FF D8 FF and goes on from that FF
+        while current >= 0 and count <= MAX_LOGO_PIECES:
+            count += 1
+            if current != 0xFF:  # a stray byte, skipped one at a time
+                current, at = (data[at], at + 1) if at < len(data) else (-1, at)
+                continue
+            if at >= len(data):
+                break
+            marker, at = 0xFF00 | data[at], at + 1
+            if marker in MARKER:
+                if MARKER[marker][2] is not None:  # a segment: its length counts itself
+                    length = int.from_bytes(data[at : at + 2], "big")
+                    if length < 2:  # Pillow then reads the rest of the file at once
+                        break
+                    at += length
+                if marker == 0xFFDA:  # the first scan: the rest is read in C
+                    break
+                current, at = (data[at], at + 1) if at < len(data) else (-1, at)
+            elif marker == 0xFFFF:  # a fill byte; the second FF may start the marker
+                current = 0xFF
+            elif marker == 0xFF00:
+                current, at = (data[at], at + 1) if at < len(data) else (-1, at)
+            else:  # no marker: Pillow gives up
+                break
+    return count
+
+
+def _scans(data: bytes) -> int:
+    """At least as many scans as the JPEG `data` has: every start of scan is the marker FF DA, which the coded
+    data of a scan never holds (an FF there is followed by 00 or a restart marker). A thumbnail or a second
+    picture (MPO) inside the file counts too: a few more, never fewer."""
+    return data.count(b"\xff\xda")
 
 
 def _upright(image: PILImage) -> PILImage:

@@ -1,4 +1,5 @@
-"""Link and image targets in the Markdown output: `http:`, `https:`, `mailto:` and relative references only.
+"""Link and image targets in the Markdown output: `http:`, `https:`, `mailto:` and relative references only
+(no network-path reference `//host/…`, which names a host).
 
 The PDF makes only http, https and mailto targets clickable and never loads an image. The Markdown output is
 read by GitHub, GitLab, wikis and editors' previews, some of which follow what they are given; so a link or
@@ -42,6 +43,10 @@ _HINT = re.compile(r"\]\(|\]:|<[A-Za-z][A-Za-z0-9.+-]{1,31}:")
 _SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:")
 #: What browsers drop from an address before reading it (WHATWG URL): white space and control characters.
 _DROPPED = re.compile(r"[\x00-\x20\x7f]+")
+#: A network-path reference (`//host/…`; a browser reads a backslash as a slash there): it names a host with the
+#: scheme of the page. In a Markdown file previewed from disk that scheme is `file:`, and on Windows
+#: `![Bild](//host/a.png)` is fetched from a file share at once, with the reader's credentials.
+_NETWORK_PATH = re.compile(r"[/\\]{2}")
 #: What may stand before a block's text on its line: indentation, quote and list markers, heading marks.
 _PREFIX = re.compile(r"[ \t>*+\-0-9.)#]*")
 
@@ -50,6 +55,10 @@ def safe_target(target: str) -> bool:
     """Whether a link or image target (as markdown-it gives it: entities decoded) is http, https, mailto or
     relative, as a browser would read it."""
     text = _DROPPED.sub("", unquote(target)).lower()
+    if _NETWORK_PATH.match(text):
+        return (
+            False  # `//host/…`: no relative reference but a host, of the base's scheme (see `_NETWORK_PATH`)
+        )
     m = _SCHEME.match(text)
     if m is not None:
         return m.group()[:-1] in SAFE_SCHEMES

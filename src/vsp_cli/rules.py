@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .commonmark import prose_parser
-from .diagnostics import Severity, did_you_mean, german_number, quote, shorten
+from .diagnostics import Hints, Severity, did_you_mean, german_number, listed, quote, shorten
 from .forms import BUILTIN_IDS, CustomBlock, Form
 from .labels import (
     ABLEHNUNG_VERWALTUNGSHANDELN,
@@ -248,7 +248,8 @@ def _option_set(st: Statement, form: Form) -> Iterator[Finding]:
     other = form.grid(petition=not petition)
     variant = Art.PETITION if petition else Art.ANTRAG
     other_variant = Art.ANTRAG if petition else Art.PETITION
-    allowed = ", ".join(grid.ids)
+    allowed = listed(grid.ids)
+    hints = Hints()
     for i, entry in enumerate(st.empfehlung):
         option = entry.option
         if option in grid.ids:
@@ -276,7 +277,7 @@ def _option_set(st: Statement, form: Form) -> Iterator[Finding]:
             hint = (  # „empfehlung: alternativvorschlag, zustimmung“: two ticks, written as one value
                 f" Mehrere angekreuzte Optionen stehen in einer Liste: empfehlung: [{', '.join(parts)}]"
                 if several
-                else f"{did_you_mean(option, grid.ids)} Erlaubt: {allowed}"
+                else f"{hints(option, grid.ids)} Erlaubt: {allowed}"
             )
             yield Finding(path, Severity.ERROR, "invalid-choice", f"Unbekannter Wert {quote(option)}.{hint}")
 
@@ -550,6 +551,7 @@ def _zusatzfelder(st: Statement, form: Form) -> Iterator[Finding]:
         )
         return
     petition = st.ist_petition
+    hints = Hints()
     for block_id, value in values.items():
         block = custom.get(block_id)
         if block is None:
@@ -557,8 +559,8 @@ def _zusatzfelder(st: Statement, form: Form) -> Iterator[Finding]:
                 ("zusatzfelder", block_id),
                 Severity.ERROR,
                 "unknown-key",
-                f"Unbekannter Block {quote(block_id)}.{did_you_mean(block_id, list(custom))} Das Formular "
-                f"{_form_name(form)} hat: {', '.join(custom)}",
+                f"Unbekannter Block {quote(block_id)}.{hints(block_id, list(custom))} Das Formular "
+                f"{_form_name(form)} hat: {listed(custom)}",
                 at_key=True,
             )
             continue
@@ -572,7 +574,7 @@ def _zusatzfelder(st: Statement, form: Form) -> Iterator[Finding]:
                 at_key=True,
             )
             continue
-        yield from _custom_value(block_id, block, value)
+        yield from _custom_value(block_id, block, value, hints)
     for block_id, block in custom.items():
         if block.pflicht and block_id not in values and form.placed(block_id, petition=petition):
             yield Finding(
@@ -583,7 +585,7 @@ def _zusatzfelder(st: Statement, form: Form) -> Iterator[Finding]:
             )
 
 
-def _custom_value(block_id: str, block: CustomBlock, value: Any) -> Iterator[Finding]:
+def _custom_value(block_id: str, block: CustomBlock, value: Any, hints: Hints) -> Iterator[Finding]:
     path = ("zusatzfelder", block_id)
     if block.typ in ("text", "angabe"):
         if isinstance(value, str) and not value.strip():  # as every other empty text: `empty-value`
@@ -609,7 +611,7 @@ def _custom_value(block_id: str, block: CustomBlock, value: Any) -> Iterator[Fin
             path,
             Severity.ERROR,
             "expected-text",
-            f"„{block_id}“ ({block.label}) nimmt genau eine Option, keine Liste; erlaubt: {', '.join(ids)}",
+            f"„{block_id}“ ({block.label}) nimmt genau eine Option, keine Liste; erlaubt: {listed(ids)}",
         )
         return
     if isinstance(value, list) and not value:
@@ -624,12 +626,12 @@ def _custom_value(block_id: str, block: CustomBlock, value: Any) -> Iterator[Fin
     for index, item in enumerate(items):
         where = (*path, index) if isinstance(value, list) else path
         if not isinstance(item, str) or item not in ids:
-            hint = did_you_mean(item, ids) if isinstance(item, str) else ""
+            hint = hints(item, ids) if isinstance(item, str) else ""
             yield Finding(
                 where,
                 Severity.ERROR,
                 "invalid-choice",
-                f"Unbekannter Wert {_describe(item)} für „{block_id}“.{hint} Erlaubt: {', '.join(ids)}",
+                f"Unbekannter Wert {_describe(item)} für „{block_id}“.{hint} Erlaubt: {listed(ids)}",
             )
         elif item in seen:
             yield Finding(

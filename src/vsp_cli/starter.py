@@ -11,6 +11,7 @@ import os
 import re
 from pathlib import Path
 
+from .diagnostics import escape_controls
 from .fileio import real
 from .forms import Form
 from .forms.definition import CustomBlock, KopfangabenSettings
@@ -71,9 +72,9 @@ def starter_text(form: Form, *, target: Path | None = None, schema: str | None =
     grid = form.grid(petition=petition)
     lines: list[str] = []
     if schema is not None:
-        lines += [f"# yaml-language-server: $schema={schema}", "#"]
+        lines += [f"# yaml-language-server: $schema={escape_controls(schema)}", "#"]
     lines += [
-        f"# Verwaltungsstandpunkt – Vorlage aus „vsp new“ für das Formular „{form.name}“.",
+        f"# Verwaltungsstandpunkt – Vorlage aus „vsp new“ für das Formular „{_one_line(form.name)}“.",
         "# Prüfen:   vsp validate DATEI.yaml",
         "# Setzen:   vsp render DATEI.yaml   (schreibt DATEI.pdf und DATEI.md)",
         "# Texte in der Art von „… (bitte eintragen)“ stammen aus der Vorlage: vsp validate meldet sie, bis sie",
@@ -110,6 +111,12 @@ def starter_text(form: Form, *, target: Path | None = None, schema: str | None =
                     lines += _section(section, grid.ids, anlass="anlass" not in written, labels=names)
     text = "\n".join(lines).rstrip("\n") + "\n"
     return text.replace("@ZUSATZFELDER@", _custom(custom))
+
+
+def _one_line(text: str) -> str:
+    """A form's text (its name, a label) in a comment of the starter: a line break in it would end the comment,
+    and the rest would be read as YAML (a second `nummer:`)."""
+    return " ".join(text.split())
 
 
 def _block_names(form: Form) -> dict[str, str]:
@@ -249,7 +256,7 @@ def _custom(blocks: list[tuple[str, CustomBlock]]) -> str:
     ]
     for block_id, block in blocks:
         mark = "" if block.pflicht else "# "
-        lines.append(f"  # {block.label} ({'Pflicht' if block.pflicht else 'optional'})")
+        lines.append(f"  # {_one_line(block.label)} ({'Pflicht' if block.pflicht else 'optional'})")
         if block.typ == "auswahl":
             lines.append(f"  # möglich: {', '.join(option.id for option in block.optionen)}")
             lines.append(f"{mark}  {block_id}: {block.optionen[0].id}")

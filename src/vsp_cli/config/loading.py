@@ -25,7 +25,7 @@ from ..diagnostics import (
     shorten,
 )
 from ..errors import ConfigError
-from ..fileio import is_file, os_reason, read_regular, real
+from ..fileio import is_file, is_inside, os_reason, read_regular, real
 from ..forms import BUILTIN_IDS
 from ..limits import MAX_CONFIG_BYTES
 from ..settings import FORMATS
@@ -58,9 +58,13 @@ class ProjectConfig:
 
 
 def config_text(path: Path | None) -> str | None:
-    """A configuration file's text, to show the lines of its problems; None if there is none to show."""
+    """A configuration file's text, to show the lines of its problems; None if there is none to show, or if the
+    file is a link leading out of the folder it was found in. Such a link is followed (to another project's
+    configuration), but it may lead to any file (`vsp.toml` → `~/.env`), whose lines must not be shown."""
+    if path is None or not is_inside(real(path), real(path.parent)):
+        return None
     try:
-        return read_regular(path, MAX_CONFIG_BYTES + 1).decode("utf-8") if path else None
+        return read_regular(path, MAX_CONFIG_BYTES + 1).decode("utf-8")
     except (OSError, UnicodeDecodeError):
         return None
 
@@ -126,7 +130,9 @@ def _describe(value: Any) -> str:
 def _message(err: ErrorDetails) -> tuple[str, str]:
     """German (code, message) for a pydantic error, chosen by its type (never by its English text)."""
     kind, loc, value = err["type"], err["loc"], err.get("input")
-    name = shorten(".".join(str(p) for p in loc if isinstance(p, str)))
+    name = shorten(
+        ".".join(str(p) for p in loc if isinstance(p, str) and p != "[key]")
+    )  # pydantic marks a key
     if kind == "extra_forbidden":
         key = str(loc[-1])
         return "unknown-setting", (
@@ -166,6 +172,8 @@ def _message(err: ErrorDetails) -> tuple[str, str]:
         "form_outside",
     ):
         return kind.replace("_", "-"), f"„{name}“: {err['msg']}"
+    if kind == "unprintable_name":
+        return "unprintable-character", f"„{name}“: {err['msg']}"
     if kind == "unknown_user":
         return "invalid-value", f"„{name}“: {err['msg']}"
     return "invalid-value", f"„{name}“: ungültiger Wert {_describe(value)}"
@@ -304,8 +312,9 @@ def _misplaced_message(table: str, key: str, where: Path | str) -> str:
 
 
 def _printed_texts(data: Mapping[str, Any]) -> Iterator[tuple[PathKey, str]]:
-    """The settings printed in the PDF (body, footer, labels), checked like a statement's text."""
-    for name in ("body", "footer"):
+    """The settings printed in the PDF (body, footer, labels) or written into it (the logo's alternative text, which
+    a screen reader reads), checked like a statement's text."""
+    for name in ("body", "footer", "logo_alt"):
         if isinstance(data.get(name), str):
             yield (name,), data[name]
     labels = data.get("labels")

@@ -12,7 +12,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, StringConstraints, ValidationInfo
 from pydantic_core import PydanticCustomError
 
-from ..diagnostics import did_you_mean, german_number, quote, quote_path
+from ..diagnostics import did_you_mean, escape_controls, first_control, german_number, quote, quote_path
 from ..fileio import is_dir, is_file, is_inside, open_regular, os_reason, real
 from ..forms import BUILTIN_IDS, DEFAULT_FORM
 from ..labels import DEFAULT_BODY, LABEL_PLACEHOLDERS, LABEL_TARGETS
@@ -107,6 +107,14 @@ def _form_name(value: str) -> str:
             "form_name",
             "{name} taugt nicht als Name eines Formulars (eingebaute Ids und Namen auf .toml sind vergeben)",
             {"name": quote(value)},
+        )
+    control = first_control(value)
+    if control is not None:  # `vsp formular` and `vsp config` list the names; a statement could not name it
+        raise PydanticCustomError(
+            "unprintable_name",
+            "{name} taugt nicht als Name eines Formulars: Das Zeichen {char} ist ein Steuerzeichen; bitte "
+            "entfernen",
+            {"name": quote(value), "char": escape_controls(value[control])},
         )
     return value
 

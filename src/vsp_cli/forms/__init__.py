@@ -11,6 +11,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from ..diagnostics import escape_controls
 from ..limits import MAX_FORM_BYTES, MAX_LINKS
 from .definition import (
     BLOCK_FIELDS,
@@ -64,10 +65,12 @@ _ORDER = ("schema", "name", "erbt", "reihenfolge", "seite", "titel", "petition",
 def dump(form: Form) -> str:
     """The effective form as a TOML form file (inheritance resolved), for a city to start its own from."""
     data = form.data
+    # the comment stays one line each: a name may hold a line break, which would end the comment and start TOML
+    name, ref = escape_controls(form.name), escape_controls(form.ref)
     lines = [
-        f"# Formular „{form.name}“ ({form.ref}), wie vsp es liest: mit allen geerbten und voreingestellten Werten.",
+        f"# Formular „{name}“ ({ref}), wie vsp es liest: mit allen geerbten und voreingestellten Werten.",
         "# Als Ausgangspunkt für ein eigenes Formular kopieren: Werte ändern, Unverändertes löschen und mit",
-        f'# erbt = "{form.ref}" erben lassen. Das Schema der Formulardateien beschreibt die Dokumentation von vsp.',
+        f'# erbt = "{ref}" erben lassen. Das Schema der Formulardateien beschreibt die Dokumentation von vsp.',
     ]
     for key in _ORDER:
         value = data.get(key)

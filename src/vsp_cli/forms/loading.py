@@ -16,7 +16,7 @@ import os
 import tomllib
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,12 +24,14 @@ from .. import charset
 from ..diagnostics import (
     START,
     Diagnostic,
+    Hints,
     Severity,
     Span,
     byte_span,
     describe_value,
     did_you_mean,
     german_number,
+    listed,
     quote,
     quote_path,
 )
@@ -90,6 +92,12 @@ class FormSources:
     default: str = DEFAULT_FORM
 
     def __hash__(self) -> int:
+        return self._hash
+
+    @cached_property
+    def _hash(self) -> int:
+        """Computed once: a build hashes the sources for every statement (its fingerprint), and a configuration
+        may name tens of thousands of forms (100 statements took 13 s for a vsp.toml of 40,000 names)."""
         return hash((tuple(sorted(self.named.items())), self.config_dir, self.default))
 
 
@@ -185,7 +193,7 @@ def _too_large(shown: str) -> Diagnostic:
 
 def describe_choices(sources: FormSources) -> str:
     """The forms a statement may name, for messages."""
-    named = f"; aus vsp.toml: {', '.join(sorted(sources.named))}" if sources.named else ""
+    named = f"; aus vsp.toml: {listed(sorted(sources.named))}" if sources.named else ""
     return f"eingebaut: {', '.join(BUILTIN_IDS)}{named}; oder eine Datei …/name.toml"
 
 
@@ -207,7 +215,14 @@ def _target(ref: str, sources: FormSources, base: Path, roots: Sequence[Path]) -
         shown = quote_path(ref.replace("\x00", "\\x00"))
         raise _RefProblem("form-file", f"Die Formulardatei {shown} gibt es nicht (Nullzeichen im Namen)")
     if ref.endswith(".toml"):
-        candidate = Path(ref).expanduser() if ref.startswith("~") else Path(ref)
+        try:
+            candidate = Path(ref).expanduser() if ref.startswith("~") else Path(ref)
+        except RuntimeError:  # `~name` of a user this machine does not know, or no home folder at all
+            shown = quote_path(ref)
+            raise _RefProblem(
+                "form-file",
+                f"Die Formulardatei {shown} gibt es nicht (den Benutzer hinter „~“ gibt es hier nicht)",
+            ) from None
         path = real(base / candidate)
     elif ref in sources.named:
         path = real(sources.named[ref])
@@ -326,17 +341,24 @@ def form_of(statement: Statement) -> Form:
     return builtin(statement.formular if statement.formular in BUILTIN_IDS else DEFAULT_FORM)
 
 
-_effective_forms: dict[tuple[str, tuple[tuple[Any, ...], ...]], Form] = {}
+#: Effective forms by reference and chain, and the problems of those that are invalid: a broken form named by
+#: a thousand statements is checked once, not once for each.
+_effective_forms: dict[tuple[str, tuple[tuple[Any, ...], ...]], Form | tuple[Diagnostic, ...]] = {}
 
 
 def _effective(ref: str, chain: tuple[_Source, ...]) -> Form:
     key = (ref, tuple(source.key for source in chain))
     found = _effective_forms.get(key)
     if found is None:
-        found = _build(ref, chain)
+        try:
+            found = _build(ref, chain)
+        except FormError as exc:
+            found = tuple(exc.diagnostics)
         if len(_effective_forms) > 64:
             _effective_forms.clear()
         _effective_forms[key] = found
+    if isinstance(found, tuple):
+        raise FormError(list(found))
     return found
 
 
@@ -380,6 +402,7 @@ class _Checker:
         self.chain = list(reversed(chain))  # merge order: the root of the chain first
         self.origins: dict[PathKey, int] = {}
         self.found: list[Diagnostic] = []
+        self.hints = Hints()
 
     def where(self, path: PathKey) -> tuple[_Source, PathKey]:
         for end in range(len(path), -1, -1):
@@ -534,7 +557,7 @@ def _validated(
         # one written before the file that set reihenfolge is an inherited part that file left out on purpose
         origin = check.origin(("teile", part_id))
         if part_id not in order and origin >= max(listed_by, 0) and not check.chain[origin].builtin:
-            hint = did_you_mean(part_id, list(order))
+            hint = check.hints(part_id, list(order))
             if hint:
                 check.add(
                     ("teile", part_id),
@@ -550,7 +573,7 @@ def _validated(
             continue  # a custom block no part lists is not printed: ignored (format spec § 5.2)
         if model is None and "typ" not in raw:
             if check.from_user(("bloecke", block_id)):
-                hint = did_you_mean(block_id, list(BLOCK_SETTINGS))
+                hint = check.hints(block_id, list(BLOCK_SETTINGS))
                 check.add(
                     ("bloecke", block_id),
                     "form-unknown-block",
@@ -582,7 +605,7 @@ def _validated(
             first_at[block_id] = where
             if block_id not in settings:
                 if block_id not in BLOCK_SETTINGS and block_id not in top.bloecke:
-                    hint = did_you_mean(block_id, [*BLOCK_SETTINGS, *top.bloecke])
+                    hint = check.hints(block_id, [*BLOCK_SETTINGS, *top.bloecke])
                     check.add(
                         where,
                         "form-unknown-block",
@@ -598,6 +621,7 @@ def _validated(
         if isinstance(block, KopfangabenSettings)
         for row in block.zeilen
     ]
+    _check_rows(settings, check)
     missing = _missing_blocks(seen, rows)
     if missing:
         check.add_to_leaf(
@@ -613,7 +637,7 @@ def _validated(
             check.add(
                 ("petition", "ohne", index),
                 "form-unknown-block",
-                f"Unbekannter Block „{block_id}“.{did_you_mean(block_id, [*BLOCK_SETTINGS, *settings])}",
+                f"Unbekannter Block „{block_id}“.{check.hints(block_id, [*BLOCK_SETTINGS, *settings])}",
             )
     _check_options(settings, check)
     _check_templates(top, settings, check)
@@ -644,6 +668,26 @@ def _validated(
         files=tuple(path for path, _ in files),
         digests=tuple(digest for _, digest in files),
     )
+
+
+def _check_rows(settings: Mapping[str, Any], check: _Checker) -> None:
+    """Each field is a row of `kopfangaben` at most once: a row prints its whole field, and a form repeating
+    `betreff` in 7,400 rows printed a statement's Betreff of 100 kB as 740 MB (the Markdown ran out of memory,
+    the PDF took minutes)."""
+    block = settings.get("kopfangaben")
+    if not isinstance(block, KopfangabenSettings):
+        return
+    first: dict[str, int] = {}
+    for index, row in enumerate(block.zeilen):
+        if row.feld in first:
+            check.add(
+                ("bloecke", "kopfangaben", "zeilen", index, "feld"),
+                "form-duplicate-block",
+                f"Das Feld „{row.feld}“ steht zweimal in den Zeilen von kopfangaben (schon in Zeile "
+                f"{first[row.feld] + 1}); jedes Feld wird dort höchstens einmal gedruckt",
+            )
+        else:
+            first[row.feld] = index
 
 
 def _duplicate_block(
@@ -718,7 +762,7 @@ def _check_options(settings: Mapping[str, Any], check: _Checker) -> None:
                         ("bloecke", "empfehlung", key, index, "statt"),
                         "form-statt",
                         f"statt = „{option.statt}“ nennt keine Option mit eigenem Kästchen in {key}; möglich: "
-                        f"{', '.join(sorted(own))}",
+                        f"{listed(sorted(own))}",
                     )
             if not any(o.statt is None for o in options):
                 check.add(
