@@ -397,6 +397,22 @@ def test_a_paragraph_of_several_styles_split_at_any_height_keeps_its_names_whole
         assert not lost, lines_before
 
 
+@pytest.mark.parametrize("words", [84, 100, 120, 140, 400])
+def test_a_finance_group_taller_than_a_page_breaks_inside(words: int) -> None:
+    """A group's label spans its rows, and ReportLab breaks no page inside a span: a group taller than a page
+    beside the table's header (a long „wo veranschlagt“) made the valid statement not settable (layout)."""
+    where = " ".join(f"Haushaltsstelle{i}" for i in range(words))
+    finanzen = {
+        "auswirkungen": "ja",
+        "folgekosten": "ja",
+        "folgekosten_haushalt": {"nachher_aufwand": {"hoehe": "1.000", "wo_veranschlagt": where}},
+    }
+    data = render_pdf(statement(formular="2017", gremium="Ratsversammlung", finanzen=finanzen))
+    text = " ".join(pages(data))
+    assert {f"Haushaltsstelle{i}" for i in range(words)} <= set(text.split())
+    assert "Ergeb. HH Aufwand aus jährl. Abschreibungen" in " ".join(text.split())
+
+
 # --- markup in the data is text ----------------------------------------------------------------------------------
 
 

@@ -689,19 +689,26 @@ def finance_table(table: Any, parent: StructElem) -> Flowable:
     groups: list[tuple[int, int]] = []  # first and last row of each group
 
     def group(first: int, last: int) -> None:
+        # A group's label spans its rows, and ReportLab never breaks a page inside a span. A group too tall for a
+        # page beside the header (a long „wo veranschlagt“) has its label in its first row alone, so that the
+        # page breaks between its rows, or inside one; with a span such a statement could not be set at all.
+        if last > first and heights[0] + sum(heights[first : last + 1]) > _FINANCE_UNSPLIT:
+            return
         groups.append((first, last))
         if last > first:
             spans[first, 0] = (last - first + 1, 1)
 
+    for row in table.rows:
+        rows.append(
+            [cell(row.group, 0), cell(row.label, 1)] + [cell(v, c) for c, v in enumerate(row.cells, start=2)]
+        )
+    heights = [max(c.count("\n") + 1 for c in row) * FINANCE_LEADING + _FINANCE_PADDING for row in rows]
     group_start = 1
     for r, row in enumerate(table.rows, start=1):
         if row.group and r > group_start:
             group(group_start, r - 1)
         if row.group:
             group_start = r
-        rows.append(
-            [cell(row.group, 0), cell(row.label, 1)] + [cell(v, c) for c, v in enumerate(row.cells, start=2)]
-        )
     if len(rows) - 1 > group_start:
         group(group_start, len(rows) - 1)
     tags = table_cells(parent, len(rows), 6, header_rows=1, row_headers=2, spans=spans)
@@ -723,8 +730,7 @@ def finance_table(table: Any, parent: StructElem) -> Flowable:
         # A page break falls between two groups only: ReportLab splits rows (and a group label spanning them)
         # at any line otherwise, which tore „Zu Lasten“ | „anderer OE“ over two pages or, splitting a
         # continuation again, set the header twice on one page. Only a group too tall for a page has to be
-        # split inside.
-        heights = [max(c.count("\n") + 1 for c in row) * FINANCE_LEADING + _FINANCE_PADDING for row in rows]
+        # split inside (it has no span, see `group`).
         starts = [r for r, row in enumerate(table.rows, start=1) if row.group] or [1]
         tallest = max(
             sum(heights[first:last]) for first, last in zip(starts, [*starts[1:], len(rows)], strict=True)
