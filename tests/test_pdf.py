@@ -1077,6 +1077,14 @@ def test_the_anlass_lines_stay_with_the_zusammenfassung_heading() -> None:
             assert label in texts[page], (filler_count, label, texts[page][-300:])
 
 
+def test_the_anlass_boxes_stand_three_spaces_apart_as_on_the_form() -> None:
+    """„☐ Rechtliche Vorschriften   ☐ Stadtratsbeschluss   ☒ Verwaltungshandeln“ (spec § 3.3): the three spaces
+    between the boxes were one, as line breaking makes of any white space, and the boxes ran together."""
+    [first, *_] = pages(render_pdf(statement(formular="2019", anlass="verwaltungshandeln")))
+    expected = f"{BOX_EMPTY} Rechtliche Vorschriften   {BOX_EMPTY} Stadtratsbeschluss   {BOX_TICKED} Verwaltungshandeln"
+    assert expected in first.replace("\u00a0", " ")
+
+
 def test_the_folgekosten_question_stays_with_its_table() -> None:
     """„Entstehen Folgekosten oder Einsparungen?“ is never the last thing on a page while its table („Folgekosten
     Einsparungen wirksam“) starts the next: long texts in „Im Haushalt wirksam“ left it alone at the foot."""

@@ -437,7 +437,9 @@ def _zusammenfassung(b: FormBuilder, block: Block) -> None:
     label = block.extra["anlass_label"].split("\n") if block.extra["anlass_label"].strip() else []
     sonstiges = block.extra["sonstiges"]
     text = block.extra["sonstiges_text"]
-    line = "   ".join(box_line(box.label, box.ticked) for box in block.boxes).split("\n")
+    # three spaces between the boxes, as the form prints them (spec § 3.3): two of them no-break spaces, which
+    # line breaking keeps (white space is otherwise one space), the line breaks at the third
+    line = "\u00a0\u00a0 ".join(box_line(box.label, box.ticked) for box in block.boxes).split("\n")
     other = box_line(f"{sonstiges.label} {text}".rstrip(), sonstiges.ticked).split("\n")
     # the heading keeps the Anlass lines (all four boxes) and the room of a three-line paragraph with it
     follow = _height(label, sty.label) + _height(line, sty.value) + _height(other, sty.value)
