@@ -42,7 +42,7 @@ from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import Flowable, Table
 from reportlab.platypus import paragraph as _paragraph
 
-from .pdfwriter import Ready
+from .pdfwriter import Ready, reserve_run
 
 #: Attributes (owner and values, as the body of a PDF dictionary) of standard elements.
 LIST_NONE = "/O /List /ListNumbering /None"
@@ -694,6 +694,9 @@ def _register(document: Any, obj: pdfdoc.PDFObject, name: str) -> int:
     return number
 
 
+#: The object of the common element (one run of text, no /Alt or /ActualText) as ReportLab writes an indirect
+#: object (`pdfwriter.ReadyRun`): its number, the start of its dictionary, its parent, page and MCID, the end.
+_COMMON = b"%d 0 obj\n%s%s /Pg %s /K %d%s\nendobj\n"
 #: The start of a structure element's dictionary, by role.
 _HEADS: dict[str, bytes] = {}
 #: The end of an element's dictionary, by its attributes (few and recurring: a table cell's scope and span).
@@ -710,30 +713,19 @@ def write_structure(document: Any, tagger: Tagger, page_count: int) -> tuple[str
         element.attach()
     ordered: list[StructElem] = []
     _live(tagger.root, False, ordered)
-    numbers = document.idToObjectNumberAndVersion
-    objects: list[Ready] = []
-    # `_register` for each element, inlined: hundreds of them
-    number_to_id, id_to_object = document.numberToId, document.idToObject
-    counter: int = document.objectcounter
-    new = object.__new__
-    for index, element in enumerate(ordered):
-        counter += 1
-        name = f"SE{index}"
-        obj = new(Ready)
-        obj.__InternalName__ = name  # type: ignore[attr-defined]
-        numbers[name] = (counter, 0)
-        number_to_id[counter] = name
-        id_to_object[name] = obj
-        objects.append(obj)
-        element.ref = b"%d 0 R" % counter
-    document.objectcounter = counter
+    # the elements' objects in one run: numbered, but neither named nor registered one by one
+    run = reserve_run(document, "SE", len(ordered))
+    for number, element in enumerate(ordered, start=run.first):
+        element.ref = b"%d 0 R" % number
     tree, parent_tree = Ready(), Ready()
     tree_ref = b"%d 0 R" % _register(document, tree, "StructTreeRoot")
     parent_tree_number = _register(document, parent_tree, "ParentTree")
+    numbers = document.idToObjectNumberAndVersion
     pages = [b"%d 0 R" % numbers[f"Page{page + 1}"][0] for page in range(page_count)]
     heads = _HEADS
     extras = _EXTRAS
-    for element, obj in zip(ordered, objects, strict=True):
+    objects = run.objects
+    for number, element in enumerate(ordered, start=run.first):
         head = heads.get(element.role)
         if head is None:
             head = heads[element.role] = b"<< /Type /StructElem /S /%s /P " % element.role.encode("ascii")
@@ -750,9 +742,9 @@ def write_structure(document: Any, tagger: Tagger, page_count: int) -> tuple[str
                 extra = b" /A << %s >> >>" % attributes.encode("ascii")  # type: ignore[union-attr]
                 if len(extras) < 256:
                     extras[attributes] = extra
-            obj.data = b"%s%s /Pg %s /K %d%s" % (head, parent_ref, pages[only_page], only_mcid, extra)
+            objects.append(_COMMON % (number, head, parent_ref, pages[only_page], only_mcid, extra))
             continue
-        out = [head, parent_ref]
+        out = [b"%d 0 obj\n%s%s" % (number, head, parent_ref)]
         if len(kids) == 1 and type(kids[0]) is tuple:
             page, mcid = kids[0]
             out.append(b" /Pg %s /K %d" % (pages[page], mcid))
@@ -788,8 +780,8 @@ def write_structure(document: Any, tagger: Tagger, page_count: int) -> tuple[str
             out += (b" /ActualText ", _text(element.actual_text))
         if element.attributes:
             out += (b" /A << ", element.attributes.encode("ascii"), b" >>")
-        out.append(b" >>")
-        obj.data = b"".join(out)
+        out.append(b" >>\nendobj\n")
+        objects.append(b"".join(out))
     first_page_key = len(tagger.annotations)
     nums = [b"%d %s" % (key, element.ref) for key, (_name, element) in enumerate(tagger.annotations)]
     for index in range(page_count):
