@@ -73,7 +73,6 @@ class StructElem:
         # `add` sets the same fields without this method: a field added here belongs there too (`__slots__`
         # makes one it forgets an AttributeError at the first read, not a silent default)
         self.role = role
-        self.parent = parent
         self.alt = alt
         self.actual_text = actual_text
         self.attributes = attributes
@@ -82,6 +81,10 @@ class StructElem:
         #: The element's object reference in the document being written (None: not written).
         self.ref: bytes | None = None
         self.attached = attach and parent is not None
+        #: The element a detached element joins (`attach`). An element in the tree does not know its parent
+        #: (the tree is written from the root down): it holds no reference cycle, and is freed as soon as the
+        #: tree is let go, without the cyclic garbage collector.
+        self.parent = None if self.attached else parent
         if self.attached:
             parent.kids.append(self)  # type: ignore[union-attr]
 
@@ -95,7 +98,7 @@ class StructElem:
     ) -> StructElem:
         """A new last child of this element (made without `__init__`: a statement makes hundreds)."""
         element = _new_element(StructElem)
-        element.role, element.parent, element.alt = role, self, alt
+        element.role, element.parent, element.alt = role, None, alt
         element.actual_text, element.attributes = actual_text, attributes
         element.kids, element.ref, element.attached = [], None, True
         self.kids.append(element)
@@ -105,7 +108,7 @@ class StructElem:
         """Become the last child of the parent (an element made while drawing joins when its content does)."""
         if not self.attached and self.parent is not None:
             self.parent.kids.append(self)
-            self.attached = True
+            self.attached, self.parent = True, None
 
     def __repr__(self) -> str:
         return f"<{self.role}>"
@@ -209,17 +212,24 @@ def fit_heading_levels(root: StructElem) -> None:
     first. A form file may put a section or a text before them: such a heading is raised to one level below the
     heading before it. Called once the blocks are built and before anything is drawn, so that the marked
     content carries the element's role."""
-    last = 0
-    stack = [root]
-    while stack:
-        element = stack.pop()
+    _fit_headings([root], 0)
+
+
+def _fit_headings(elements: Sequence[StructElem | tuple[int, int] | _AnnotationRef], last: int) -> int:
+    """`fit_heading_levels` for `elements` and the elements below them, after a heading of level `last` (0:
+    none yet); returns the level of the last heading."""
+    for element in elements:
+        if type(element) is not StructElem:
+            continue
         level = _HEADINGS.get(element.role)
         if level is not None:
             if level > last + 1:
                 level = last + 1
                 element.role = f"H{level}"
             last = level
-        stack.extend(kid for kid in reversed(element.kids) if type(kid) is StructElem)
+        if element.kids:  # most elements have none yet: no call for them
+            last = _fit_headings(element.kids, last)
+    return last
 
 
 # --- the document's tagging state ----------------------------------------------------------------------------
@@ -664,21 +674,34 @@ def _text(value: str) -> bytes:
 _GRID = frozenset({"TD", "TH", "TR"})
 
 
-def _live(element: StructElem, in_table: bool, out: list[StructElem]) -> bool:
+def _live(
+    element: StructElem,
+    in_table: bool,
+    out: list[StructElem],
+    parents: list[StructElem | None],
+    parent: StructElem | None = None,
+) -> bool:
     """Collect (pre-order) the elements written: those with content somewhere below them, and the empty cells
-    of a table with content. Returns whether `element` has content."""
+    of a table with content; `parents` gets each one's parent. Returns whether `element` has content."""
     at = len(out)
     out.append(element)
+    parents.append(parent)
     in_table = in_table or element.role == "Table"
     content = False
     for kid in element.kids:
-        if type(kid) is StructElem:
-            if _live(kid, in_table, out):
-                content = True
-        else:
+        if type(kid) is not StructElem:
+            content = True
+            continue
+        kids = kid.kids
+        if len(kids) == 1 and type(kids[0]) is tuple:  # most elements: one run of text, collected here
+            out.append(kid)
+            parents.append(element)
+            content = True
+        elif _live(kid, in_table, out, parents, element):
             content = True
     if not content and not (in_table and element.role in _GRID):
         del out[at:]
+        del parents[at:]
     return content
 
 
@@ -712,7 +735,8 @@ def write_structure(document: Any, tagger: Tagger, page_count: int) -> tuple[str
     for _name, element in tagger.annotations:  # a link whose text was never marked still gets its place
         element.attach()
     ordered: list[StructElem] = []
-    _live(tagger.root, False, ordered)
+    parents: list[StructElem | None] = []
+    _live(tagger.root, False, ordered, parents)
     # the elements' objects in one run: numbered, but neither named nor registered one by one
     run = reserve_run(document, "SE", len(ordered))
     for number, element in enumerate(ordered, start=run.first):
@@ -725,12 +749,11 @@ def write_structure(document: Any, tagger: Tagger, page_count: int) -> tuple[str
     heads = _HEADS
     extras = _EXTRAS
     objects = run.objects
-    for number, element in enumerate(ordered, start=run.first):
+    for number, (element, parent) in enumerate(zip(ordered, parents, strict=True), start=run.first):
         head = heads.get(element.role)
         if head is None:
             head = heads[element.role] = b"<< /Type /StructElem /S /%s /P " % element.role.encode("ascii")
-        parent = element.parent
-        parent_ref = tree_ref if parent is None or parent.ref is None else parent.ref
+        parent_ref = tree_ref if parent is None else parent.ref
         kids = element.kids
         if (
             len(kids) == 1 and type(kids[0]) is tuple and element.alt is None and element.actual_text is None
@@ -797,14 +820,8 @@ def write_structure(document: Any, tagger: Tagger, page_count: int) -> tuple[str
 
 
 def release(tagger: Tagger) -> None:
-    """Break the reference cycles of a written structure tree (each element and its parent, the tagger's pages
-    and annotations) so that it is freed without the cyclic garbage collector. The tree is empty afterwards."""
-    stack = [tagger.root]
-    while stack:
-        element = stack.pop()
-        stack.extend([kid for kid in element.kids if type(kid) is StructElem])
-        element.kids = []
-        element.parent = None
+    """Let go of a written structure tree: the tagger's pages and annotations (the tree holds no reference
+    cycles: its elements do not know their parents)."""
     tagger.pages = []
     tagger.annotations = []
     tagger.current = tagger.label = None
