@@ -21,6 +21,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from functools import wraps
 from typing import Any
 
 from markdown_it.token import Token
@@ -55,10 +56,38 @@ _LEADING_NUMBER = re.compile(r"^(\d{1,9})([.)])")
 _TRAILING_HASHES = re.compile(r"(\s)(#+)$")
 
 
+#: Texts up to this length have their Markdown remembered by `md` and `zelle`: labels, options, dates and names
+#: recur in every statement of a build. A memo starts afresh when it holds `_MEMO_MAX` texts.
+_MEMO_TEXT = 200
+_MEMO_MAX = 4096
+
+
+def _remembered(function: Callable[[object], str]) -> Callable[[object], str]:
+    """`function` of a plain text, remembered for short texts (a pure function: the same text, the same
+    Markdown)."""
+    memo: dict[str, str] = {}
+
+    @wraps(function)
+    def remembered(value: object) -> str:
+        if type(value) is not str:
+            return function(value)
+        found = memo.get(value)
+        if found is None:
+            found = function(value)
+            if len(value) <= _MEMO_TEXT:
+                if len(memo) >= _MEMO_MAX:
+                    memo.clear()
+                memo[value] = found
+        return found
+
+    return remembered
+
+
 #: Anything that one of the edits below could act on; text without it is returned as it is.
 _NEEDS_ESCAPING = re.compile(r"[\r\n\\`*_\[\]<|~$&]|^[\s#>+=\-\d]|[\s#]$")
 
 
+@_remembered
 def md(value: object) -> str:
     """Plain text as Markdown that renders to exactly that text, on one line."""
     text = str(value)
@@ -80,6 +109,7 @@ def _escaped(text: str) -> str:
 _CELL_NEEDS_ESCAPING = re.compile(r"[\r\n\\`*_\[\]<|~$&]")
 
 
+@_remembered
 def zelle(value: object) -> str:
     """Plain text as the content of a GFM table cell: escaped like `md`, except the marks that only open a
     block at the start of a line (`1.`, `-`, `#`, `>`): a date „01.08.2018“ or an amount „-2.500,50 €“ stays

@@ -159,6 +159,10 @@ class DeferredFooterCanvas(Canvas):
 
     def drawText(self, aTextObject: Any) -> None:
         draw_text(self, aTextObject)
+        # ReportLab's paragraph gives its text object a method bound to the object (`_do_line`, for underlines
+        # and links): a reference cycle that would leave the object, and the document it reaches, to the
+        # cyclic garbage collector.
+        vars(aTextObject).pop("_do_line", None)
 
     def linkURL(
         self,

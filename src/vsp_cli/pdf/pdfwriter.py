@@ -7,10 +7,10 @@ character, and `pdfdocEnc` encodes through a codec written in Python. `install` 
 `pdfdoc` module, with versions that remember short inputs. They return what the originals return, so every
 PDF written in the process, by vsp or by other code, is byte-for-byte the same.
 
-`Ready` objects (the structure tree's elements, the output intent, the metadata) hold their finished bytes;
-`install` also gives ReportLab's indirect objects and its document writer a short way for them and for the
-cross-reference table, with the bytes its own way writes (vsp never encrypts, so their strings need no
-encryption).
+`Ready` objects (the structure tree's root, the output intent, the metadata) hold their finished bytes, a
+`ReadyRun` those of many consecutive objects (the structure tree's elements); `install` also gives ReportLab's
+indirect objects and its document writer a short way for them and for the cross-reference table, with the
+bytes its own way writes (vsp never encrypts, so their strings need no encryption).
 """
 
 from __future__ import annotations
@@ -102,6 +102,47 @@ class Ready(pdfdoc.PDFObject):
         return self.data
 
 
+class ReadyRun(pdfdoc.PDFObject):
+    """Consecutive indirect objects whose bytes are ready, registered as one (`reserve_run`): a tagged statement
+    has hundreds of structure elements, and a name, an object and three table entries each cost more than
+    making their bytes. `objects`: each object as ReportLab writes it (`_ready_bytes`: `N 0 obj`, a line end, its
+    bytes, a line end and `endobj`), in number order from `first`."""
+
+    __RefOnly__ = 1
+
+    def __init__(self, first: int) -> None:
+        self.first = first
+        self.objects: list[bytes] = []
+
+
+def reserve_run(document: Any, prefix: str, count: int) -> ReadyRun:
+    """A `ReadyRun` of `count` objects numbered from the document's next number on, named by `prefix` and their
+    index (the first alone is registered); the objects registered after it come after them. A run has at least
+    one object."""
+    if count < 1:
+        raise ValueError(f"a run of {count} objects")
+    first: int = document.objectcounter + 1
+    run = ReadyRun(first)
+    document.Reference(run, f"{prefix}0")
+    document.objectcounter = first + count - 1
+    return run
+
+
+def _expand_runs(document: Any) -> None:
+    """Each object of a run registered as a `Ready` object of its own, for ReportLab's own writer."""
+    for first_name, run in list(document.idToObject.items()):
+        if type(run) is not ReadyRun:
+            continue
+        prefix = first_name[:-1]
+        for index, data in enumerate(run.objects):
+            ready = Ready(data[data.index(b"\n") + 1 : -len(_END)])  # the bytes between `obj` and `endobj`
+            name = ready.__InternalName__ = f"{prefix}{index}"  # type: ignore[attr-defined]
+            document.idToObjectNumberAndVersion[name] = (run.first + index, 0)
+            document.numberToId[run.first + index] = name
+            document.idToObject[name] = ready
+
+
+_END = b"\nendobj\n"
 _original_indirect = pdfdoc.PDFIndirectObject.format
 
 
@@ -134,6 +175,7 @@ def _document(self: Any) -> bytes:
         or getattr(self, "_digiSigs", None)
         or (not rl_config.invariant and rl_config.pdfComments)
     ):
+        _expand_runs(self)
         data: bytes = _original_format(self)
         return data
     catalog, info = self.Catalog, self.info
@@ -147,9 +189,20 @@ def _document(self: Any) -> bytes:
     strings = file.strings
     entries = []
     counter = 1
+    unnamed = 0  # the objects of runs but their first: numbered, without a name
     while counter in number_to_id:  # objects may be added while others are written
         oid = number_to_id[counter]
         obj = objects[oid]
+        if type(obj) is ReadyRun:
+            offset = offsets[oid] = file.offset
+            for data in obj.objects:
+                entries.append(b"%010d 00000 n " % offset)
+                offset += len(data)
+            strings += obj.objects
+            file.offset = offset
+            counter += len(obj.objects)
+            unnamed += len(obj.objects) - 1
+            continue
         if type(obj) is Ready:
             number, version = numbers[oid]
             formatted = _ready_bytes(number, version, obj.data)
@@ -163,7 +216,7 @@ def _document(self: Any) -> bytes:
         entries.append(b"%010d %05d n " % (offset, version))
         counter += 1
     del self.__accum__
-    count = len(number_to_id)
+    count = len(number_to_id) + unnamed
     if counter - 1 != count:
         raise ValueError(f"counter {counter} doesn't match number to id dictionary {count}")
     # the cross-reference table as PDFCrossReferenceTable writes it: the objects are numbered 1, 2, … here

@@ -23,10 +23,10 @@ from .tagging import (
     ListItem,
     StructElem,
     TaggedTable,
-    TaggedText,
     covered_cells,
     drawing,
     list_item,
+    page_of,
     switch,
     table_cells,
 )
@@ -248,8 +248,17 @@ class Grid(Flowable):
     def draw(self) -> None:
         heights, positions, columns = self._measure()
         canv = self.canv
+        faces: dict[str, Any] = {face: pdfmetrics.getFont(face) for face in set().union(*self.fonts)}
+        if not canv.bottomup or not all(f._dynamicFont and not f.shapable for f in faces.values()):
+            # a face that is no plain TrueType face (none of vsp's): the table draws what it would draw
+            table = self.table()
+            table.wrap(self.width, self.height)
+            table.canv = canv
+            table.draw()
+            del table.canv
+            return
         code: list[str] = canv._code  # type: ignore[attr-defined]
-        tagger = getattr(canv, "tagger", None)
+        tagger: Any = getattr(canv, "tagger", None)
         marks = tagger is not None and not tagger.depth
         nrows, ncols = len(heights), len(columns) - 1
         code.append("q")
@@ -280,85 +289,112 @@ class Grid(Flowable):
         for blocks in (h_blocks, v_blocks):
             for ranges in blocks.values():
                 ranges.sort()
+        number = _number
+        xs, ys = [number(x) for x in columns], [number(y) for y in positions]
 
         def line(x1: float, y1: float, x2: float, y2: float) -> None:
-            code.append(f"n {fp_str(x1, y1)} m {fp_str(x2, y2)} l S")
+            code.append(f"n {number(x1)} {number(y1)} m {number(x2)} {number(y2)} l S")
 
         def vertical(y0: float, x0: float, y1: float, x1: float) -> None:
-            code.append(f"n {fp_str(x0, y0)} m {fp_str(x1, y1)} l S")
+            code.append(f"n {number(x0)} {number(y0)} m {number(x1)} {number(y1)} l S")
 
         outline, inner = self.rules
         right, top, bottom = columns[ncols], positions[0], positions[nrows]
-        code += ("q", "1 J", "1 j", f"{fp_str(RULE.red, RULE.green, RULE.blue)} RG", f"{fp_str(outline)} w")
-        _hLine(line, 0, right, top, h_blocks)
-        _hLine(line, 0, right, bottom, h_blocks)
-        _hLine(vertical, bottom, top, 0, v_blocks)
-        _hLine(vertical, bottom, top, right, v_blocks)
+        code += ("q", "1 J", "1 j", _RULE_COLOR, f"{number(outline)} w")
+        # a line that no span interrupts is written straight (what `_hLine` writes for it)
+        for r in (0, nrows):
+            if positions[r] in h_blocks:
+                _hLine(line, 0, right, positions[r], h_blocks)
+            else:
+                code.append(f"n 0 {ys[r]} m {xs[ncols]} {ys[r]} l S")
+        for c in (0, ncols):
+            if columns[c] in v_blocks:
+                _hLine(vertical, bottom, top, columns[c], v_blocks)
+            else:
+                code.append(f"n {xs[c]} {ys[nrows]} m {xs[c]} {ys[0]} l S")
         if nrows > 1 or ncols > 1:
-            code.append(f"{fp_str(inner)} w")
-        for y in positions[1:nrows]:
-            _hLine(line, 0, right, y, h_blocks)
-        for x in columns[1:ncols]:
-            _hLine(vertical, bottom, top, x, v_blocks)
+            code.append(f"{number(inner)} w")
+        for r in range(1, nrows):
+            if positions[r] in h_blocks:
+                _hLine(line, 0, right, positions[r], h_blocks)
+            else:
+                code.append(f"n 0 {ys[r]} m {xs[ncols]} {ys[r]} l S")
+        for c in range(1, ncols):
+            if columns[c] in v_blocks:
+                _hLine(vertical, bottom, top, columns[c], v_blocks)
+            else:
+                code.append(f"n {xs[c]} {ys[nrows]} m {xs[c]} {ys[0]} l S")
         code.append("Q")
         if marks:
             code.append("EMC")
         code.append("Q")
-        # the text, cell by cell, in one text object (`PlainTable.draw_cell`)
+        # the text, cell by cell, in one text object (`PlainTable.draw_cell`), its marked content as
+        # `TaggedText.marked_code` makes it: a cell's element from its first text on, until the next cell's
         cell = self.cell
         size, leading, top_pad, left_pad = cell.fontsize, cell.leading, cell.topPadding, cell.leftPadding
         text: Any = None
-        switches: list[tuple[int, StructElem | None]] | None = None
+        #: the text's operators since the last mark, and the text with its marks before them
         entries: list[str] = []
-        face: str | None = None
+        out: list[str] = []
+        #: the element whose marked content is open (`opened`), or waits for its first text (`waiting`)
+        current: StructElem | None = None
+        opened = waiting = False
+        page = page_of(canv)
         doc, escape = canv._doc, canv._escape  # type: ignore[attr-defined]
         font_tail = f"{fp_str(size)} Tf {fp_str(leading)} TL"
-        #: the face of the text being set and its subset (-1: none yet), as the text object keeps them, and the
-        #: runs of texts the face's fixed subset encodes
-        state: list[Any] = [None, -1, _NO_RUNS]
+        font: Any = None
+        subset = -1  # the subset of the face set in the text object (-1: none yet)
+        fixed_runs = _NO_RUNS  # the text-showing operators of texts in the face's fixed subset
 
-        def shown(piece: str) -> str:
-            """`PDFTextObject._formatText` of the piece, for a TrueType face (ReportLab's own for others)."""
-            font = state[0]
-            if font is None:
-                formatted: str = text._formatText(piece)
-                return formatted
-            fixed: str | None = state[2].get(piece)
-            if fixed is not None:  # the piece in the face's fixed subset (0), as `splitString` encodes it
-                if state[1] == 0:
-                    return fixed
-                state[1] = 0
-                return f"{font.getSubsetInternalName(0, doc)} {font_tail} {fixed}"
-            runs = font.splitString(piece, doc)
-            if not runs:  # an empty piece (a label's empty last line) shows nothing
-                return ""
-            out = []
-            for subset, data in runs:
-                if subset != state[1]:
-                    out.append(f"{font.getSubsetInternalName(subset, doc)} {font_tail}")
-                    state[1] = subset
-                out.append(f"({escape(data)}) Tj")
-            if (
-                state[2] is not _NO_RUNS
-                and len(piece) <= _RUN_MEMO_TEXT
-                and font.fixed_bytes(piece) is not None
-            ):
-                if len(state[2]) >= _RUN_MEMO_MAX:
-                    state[2].clear()
-                state[2][piece] = out[-1]
-            return " ".join(out)
+        def start(element: StructElem | None) -> None:
+            """The text from here on belongs to `element` (`TaggedText.switch`)."""
+            nonlocal current, opened, waiting
+            if opened:
+                if element is current:
+                    return
+                out.append(" ".join(entries))
+                out.append("EMC")
+                entries.clear()
+                opened = False
+            current, waiting = element, marks
 
-        def set_face(name: str) -> None:
-            font: Any = pdfmetrics.getFont(name)
-            if font._dynamicFont and not font.shapable and canv.bottomup:
-                state[0], state[1] = font, -1
-                # a shared face's fixed subset encodes a text the same in every document: its runs are kept
-                state[2] = _FIXED_RUNS.setdefault(name, {}) if type(font) is SharedSubsetFont else _NO_RUNS
-                text._fontname, text._fontsize, text._leading = name, size, leading
+        def show(piece: str, tail: str = "") -> None:
+            """`PDFTextObject._formatText` of the piece (and `tail`), marked if it opens its element's text."""
+            nonlocal subset, opened, waiting
+            operators = fixed_runs.get(piece)
+            if operators is not None:  # the piece in the face's fixed subset (0), as `splitString` encodes it
+                if subset != 0:
+                    subset = 0
+                    operators = f"{font.getSubsetInternalName(0, doc)} {font_tail} {operators}"
             else:
-                state[0] = None
-                text.setFont(name, size, leading)
+                runs = font.splitString(piece, doc)
+                shown = []
+                for run_subset, data in runs:
+                    if run_subset != subset:
+                        shown.append(f"{font.getSubsetInternalName(run_subset, doc)} {font_tail}")
+                        subset = run_subset
+                    shown.append(f"({escape(data)}) Tj")
+                if (
+                    runs
+                    and fixed_runs is not _NO_RUNS
+                    and len(piece) <= _RUN_MEMO_TEXT
+                    and font.fixed_bytes(piece) is not None
+                ):
+                    if len(fixed_runs) >= _RUN_MEMO_MAX:
+                        fixed_runs.clear()
+                    fixed_runs[piece] = shown[-1]
+                operators = " ".join(shown)  # empty for an empty piece (a label's empty last line)
+                if not runs:
+                    entries.append(operators + tail)
+                    return
+            if waiting:
+                out.append(" ".join(entries))
+                out.append(tagger.begin(page, current))
+                entries.clear()
+                opened, waiting = True, False
+            entries.append(operators + tail)
 
+        face: str | None = None
         for r, row in enumerate(self.rows):
             fonts, tags = self.fonts[r], self.tags[r]
             for c, value in enumerate(row):
@@ -376,18 +412,19 @@ class Grid(Flowable):
                     x, bottom_y, height = columns[c], positions[r + 1], heights[r]
                 if text is None:  # made at the first text, as `PlainTable` makes it
                     text = canv.beginText()
-                    switches = text._switches if isinstance(text, TaggedText) else None
-                    entries = text._code
-                    face = fonts[c]
-                    set_face(face)
                     text.setFillColor(cell.color)
-                elif fonts[c] != face:
+                    entries += text._code
+                    text._code = []
+                if fonts[c] != face or font is None:
                     face = fonts[c]
-                    set_face(face)
-                if state[0] is None:
-                    text.setTextOrigin(x + left_pad, bottom_y + height - top_pad - size)
-                else:
-                    entries.append(f"1 0 0 1 {fp_str(x + left_pad, bottom_y + height - top_pad - size)} Tm")
+                    font, subset = faces[face], -1
+                    # a shared face's fixed subset encodes a text the same in every document: its runs are kept
+                    fixed_runs = (
+                        _FIXED_RUNS.setdefault(face, {}) if type(font) is SharedSubsetFont else _NO_RUNS
+                    )
+                entries.append(
+                    f"1 0 0 1 {number(x + left_pad)} {number(bottom_y + height - top_pad - size)} Tm"
+                )
                 lines = value.split("\n")
                 last = len(lines) - 1
                 cuts = value.cuts if isinstance(value, CellText) else ()
@@ -395,18 +432,23 @@ class Grid(Flowable):
                 if isinstance(tag, ListItem):
                     first = lines[0]
                     split = first.find("\u00a0") + 1 or first.find(" ") + 1
-                    if switches is not None:
-                        switches.append((len(entries), tag.label))
-                    entries.append(shown(first[:split]))
-                    if switches is not None:
-                        switches.append((len(entries), tag.body))
+                    start(tag.label)
+                    show(first[:split])
+                    start(tag.body)
                     lines[0] = first[split:]
-                elif switches is not None:
-                    switches.append((len(entries), tag))
+                else:
+                    start(tag)
                 for index, piece in enumerate(lines):
-                    entries.append(f"{shown(piece if index == last or index in cuts else piece + ' ')} T*")
-        if text is not None:
-            canv.drawText(text)
+                    show(piece if index == last or index in cuts else piece + " ", " T*")
+        if text is None:
+            return
+        if opened:
+            out.append(" ".join(entries))
+            out.append("EMC")
+            entries.clear()
+        entries.append("ET")
+        out.append(" ".join(entries))
+        code.append(" ".join([part for part in out if part]))
 
 
 #: Per shared face, the text-showing operator of short texts in its fixed subset (`Grid.draw`), few and
@@ -415,6 +457,20 @@ _FIXED_RUNS: dict[str, dict[str, str]] = {}
 _NO_RUNS: dict[str, str] = {}
 _RUN_MEMO_TEXT = 200
 _RUN_MEMO_MAX = 4096
+_RULE_COLOR = f"{fp_str(RULE.red, RULE.green, RULE.blue)} RG"
+#: `fp_str` of one number, remembered: a table's rules and cells sit at the same few positions in every
+#: statement (its columns, the heights of a line and a padding).
+_NUMBERS: dict[float, str] = {}
+_NUMBERS_MAX = 4096
+
+
+def _number(value: float) -> str:
+    found = _NUMBERS.get(value)
+    if found is None:
+        if len(_NUMBERS) >= _NUMBERS_MAX:
+            _NUMBERS.clear()
+        found = _NUMBERS[value] = fp_str(value)
+    return found
 
 
 class WholeTable(PlainTable):

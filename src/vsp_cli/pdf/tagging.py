@@ -42,7 +42,7 @@ from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import Flowable, Table
 from reportlab.platypus import paragraph as _paragraph
 
-from .pdfwriter import Ready
+from .pdfwriter import Ready, reserve_run
 
 #: Attributes (owner and values, as the body of a PDF dictionary) of standard elements.
 LIST_NONE = "/O /List /ListNumbering /None"
@@ -73,7 +73,6 @@ class StructElem:
         # `add` sets the same fields without this method: a field added here belongs there too (`__slots__`
         # makes one it forgets an AttributeError at the first read, not a silent default)
         self.role = role
-        self.parent = parent
         self.alt = alt
         self.actual_text = actual_text
         self.attributes = attributes
@@ -82,6 +81,10 @@ class StructElem:
         #: The element's object reference in the document being written (None: not written).
         self.ref: bytes | None = None
         self.attached = attach and parent is not None
+        #: The element a detached element joins (`attach`). An element in the tree does not know its parent
+        #: (the tree is written from the root down): it holds no reference cycle, and is freed as soon as the
+        #: tree is let go, without the cyclic garbage collector.
+        self.parent = None if self.attached else parent
         if self.attached:
             parent.kids.append(self)  # type: ignore[union-attr]
 
@@ -95,7 +98,7 @@ class StructElem:
     ) -> StructElem:
         """A new last child of this element (made without `__init__`: a statement makes hundreds)."""
         element = _new_element(StructElem)
-        element.role, element.parent, element.alt = role, self, alt
+        element.role, element.parent, element.alt = role, None, alt
         element.actual_text, element.attributes = actual_text, attributes
         element.kids, element.ref, element.attached = [], None, True
         self.kids.append(element)
@@ -105,7 +108,7 @@ class StructElem:
         """Become the last child of the parent (an element made while drawing joins when its content does)."""
         if not self.attached and self.parent is not None:
             self.parent.kids.append(self)
-            self.attached = True
+            self.attached, self.parent = True, None
 
     def __repr__(self) -> str:
         return f"<{self.role}>"
@@ -209,17 +212,24 @@ def fit_heading_levels(root: StructElem) -> None:
     first. A form file may put a section or a text before them: such a heading is raised to one level below the
     heading before it. Called once the blocks are built and before anything is drawn, so that the marked
     content carries the element's role."""
-    last = 0
-    stack = [root]
-    while stack:
-        element = stack.pop()
+    _fit_headings([root], 0)
+
+
+def _fit_headings(elements: Sequence[StructElem | tuple[int, int] | _AnnotationRef], last: int) -> int:
+    """`fit_heading_levels` for `elements` and the elements below them, after a heading of level `last` (0:
+    none yet); returns the level of the last heading."""
+    for element in elements:
+        if type(element) is not StructElem:
+            continue
         level = _HEADINGS.get(element.role)
         if level is not None:
             if level > last + 1:
                 level = last + 1
                 element.role = f"H{level}"
             last = level
-        stack.extend(kid for kid in reversed(element.kids) if type(kid) is StructElem)
+        if element.kids:  # most elements have none yet: no call for them
+            last = _fit_headings(element.kids, last)
+    return last
 
 
 # --- the document's tagging state ----------------------------------------------------------------------------
@@ -664,21 +674,34 @@ def _text(value: str) -> bytes:
 _GRID = frozenset({"TD", "TH", "TR"})
 
 
-def _live(element: StructElem, in_table: bool, out: list[StructElem]) -> bool:
+def _live(
+    element: StructElem,
+    in_table: bool,
+    out: list[StructElem],
+    parents: list[StructElem | None],
+    parent: StructElem | None = None,
+) -> bool:
     """Collect (pre-order) the elements written: those with content somewhere below them, and the empty cells
-    of a table with content. Returns whether `element` has content."""
+    of a table with content; `parents` gets each one's parent. Returns whether `element` has content."""
     at = len(out)
     out.append(element)
+    parents.append(parent)
     in_table = in_table or element.role == "Table"
     content = False
     for kid in element.kids:
-        if type(kid) is StructElem:
-            if _live(kid, in_table, out):
-                content = True
-        else:
+        if type(kid) is not StructElem:
+            content = True
+            continue
+        kids = kid.kids
+        if len(kids) == 1 and type(kids[0]) is tuple:  # most elements: one run of text, collected here
+            out.append(kid)
+            parents.append(element)
+            content = True
+        elif _live(kid, in_table, out, parents, element):
             content = True
     if not content and not (in_table and element.role in _GRID):
         del out[at:]
+        del parents[at:]
     return content
 
 
@@ -694,6 +717,9 @@ def _register(document: Any, obj: pdfdoc.PDFObject, name: str) -> int:
     return number
 
 
+#: The object of the common element (one run of text, no /Alt or /ActualText) as ReportLab writes an indirect
+#: object (`pdfwriter.ReadyRun`): its number, the start of its dictionary, its parent, page and MCID, the end.
+_COMMON = b"%d 0 obj\n%s%s /Pg %s /K %d%s\nendobj\n"
 #: The start of a structure element's dictionary, by role.
 _HEADS: dict[str, bytes] = {}
 #: The end of an element's dictionary, by its attributes (few and recurring: a table cell's scope and span).
@@ -709,36 +735,25 @@ def write_structure(document: Any, tagger: Tagger, page_count: int) -> tuple[str
     for _name, element in tagger.annotations:  # a link whose text was never marked still gets its place
         element.attach()
     ordered: list[StructElem] = []
-    _live(tagger.root, False, ordered)
-    numbers = document.idToObjectNumberAndVersion
-    objects: list[Ready] = []
-    # `_register` for each element, inlined: hundreds of them
-    number_to_id, id_to_object = document.numberToId, document.idToObject
-    counter: int = document.objectcounter
-    new = object.__new__
-    for index, element in enumerate(ordered):
-        counter += 1
-        name = f"SE{index}"
-        obj = new(Ready)
-        obj.__InternalName__ = name  # type: ignore[attr-defined]
-        numbers[name] = (counter, 0)
-        number_to_id[counter] = name
-        id_to_object[name] = obj
-        objects.append(obj)
-        element.ref = b"%d 0 R" % counter
-    document.objectcounter = counter
+    parents: list[StructElem | None] = []
+    _live(tagger.root, False, ordered, parents)
+    # the elements' objects in one run: numbered, but neither named nor registered one by one
+    run = reserve_run(document, "SE", len(ordered))
+    for number, element in enumerate(ordered, start=run.first):
+        element.ref = b"%d 0 R" % number
     tree, parent_tree = Ready(), Ready()
     tree_ref = b"%d 0 R" % _register(document, tree, "StructTreeRoot")
     parent_tree_number = _register(document, parent_tree, "ParentTree")
+    numbers = document.idToObjectNumberAndVersion
     pages = [b"%d 0 R" % numbers[f"Page{page + 1}"][0] for page in range(page_count)]
     heads = _HEADS
     extras = _EXTRAS
-    for element, obj in zip(ordered, objects, strict=True):
+    objects = run.objects
+    for number, (element, parent) in enumerate(zip(ordered, parents, strict=True), start=run.first):
         head = heads.get(element.role)
         if head is None:
             head = heads[element.role] = b"<< /Type /StructElem /S /%s /P " % element.role.encode("ascii")
-        parent = element.parent
-        parent_ref = tree_ref if parent is None or parent.ref is None else parent.ref
+        parent_ref = tree_ref if parent is None else parent.ref
         kids = element.kids
         if (
             len(kids) == 1 and type(kids[0]) is tuple and element.alt is None and element.actual_text is None
@@ -750,9 +765,9 @@ def write_structure(document: Any, tagger: Tagger, page_count: int) -> tuple[str
                 extra = b" /A << %s >> >>" % attributes.encode("ascii")  # type: ignore[union-attr]
                 if len(extras) < 256:
                     extras[attributes] = extra
-            obj.data = b"%s%s /Pg %s /K %d%s" % (head, parent_ref, pages[only_page], only_mcid, extra)
+            objects.append(_COMMON % (number, head, parent_ref, pages[only_page], only_mcid, extra))
             continue
-        out = [head, parent_ref]
+        out = [b"%d 0 obj\n%s%s" % (number, head, parent_ref)]
         if len(kids) == 1 and type(kids[0]) is tuple:
             page, mcid = kids[0]
             out.append(b" /Pg %s /K %d" % (pages[page], mcid))
@@ -788,8 +803,8 @@ def write_structure(document: Any, tagger: Tagger, page_count: int) -> tuple[str
             out += (b" /ActualText ", _text(element.actual_text))
         if element.attributes:
             out += (b" /A << ", element.attributes.encode("ascii"), b" >>")
-        out.append(b" >>")
-        obj.data = b"".join(out)
+        out.append(b" >>\nendobj\n")
+        objects.append(b"".join(out))
     first_page_key = len(tagger.annotations)
     nums = [b"%d %s" % (key, element.ref) for key, (_name, element) in enumerate(tagger.annotations)]
     for index in range(page_count):
@@ -805,14 +820,8 @@ def write_structure(document: Any, tagger: Tagger, page_count: int) -> tuple[str
 
 
 def release(tagger: Tagger) -> None:
-    """Break the reference cycles of a written structure tree (each element and its parent, the tagger's pages
-    and annotations) so that it is freed without the cyclic garbage collector. The tree is empty afterwards."""
-    stack = [tagger.root]
-    while stack:
-        element = stack.pop()
-        stack.extend([kid for kid in element.kids if type(kid) is StructElem])
-        element.kids = []
-        element.parent = None
+    """Let go of a written structure tree: the tagger's pages and annotations (the tree holds no reference
+    cycles: its elements do not know their parents)."""
     tagger.pages = []
     tagger.annotations = []
     tagger.current = tagger.label = None
