@@ -534,3 +534,23 @@ def test_a_termin_of_one_date_in_brackets_is_told_to_drop_them(tmp_path: Path) -
     [found] = check_file(path).diagnostics
     assert found.code == "invalid-date"
     assert found.message.endswith("; ein Termin steht ohne […]: termin: 2020-04-28")
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        # times and dates that a hard-wrapped paragraph happens to start lines with
+        "Die Ausschüsse tagen ab\n  17.00 Uhr, die Ratsversammlung ab\n  14.30 Uhr im Neuen Rathaus.",
+        "Der Ausschuss beriet am\n  18.04. darüber, die Ortschaftsräte am\n  02.05. im Rathaus.",
+        # „Zu“ with a number that is no point of the Antrag
+        "Die Verwaltung nimmt Stellung.\n  Zu 2 Punkten liegt ein Bericht vor.\n  Zu 10 Prozent ist es umgesetzt.",
+    ],
+)
+def test_times_dates_and_counts_at_line_starts_are_no_points(tmp_path: Path, lines: str) -> None:
+    path = statement_file(
+        tmp_path,
+        "nummer: VI-A-03824-VSP-01\neingereicht_von: y\nbetreff: x\nberatungsfolge: [{gremium: z}]\n"
+        f"empfehlung: ablehnung\nbegruendung: |\n  {lines}\n",
+    )
+    assert check_file(path, strict=True).diagnostics == []
+
