@@ -554,3 +554,16 @@ def test_times_dates_and_counts_at_line_starts_are_no_points(tmp_path: Path, lin
     )
     assert check_file(path, strict=True).diagnostics == []
 
+
+@pytest.mark.parametrize(
+    ("written", "hint"),
+    [
+        ("31.02.2020.", ""),  # the date without the full stop does not exist either: no „Meinten Sie“
+        ("2020-5-6.", ". Meinten Sie „06.05.2020“?"),  # the full stop after another common spelling
+        ("18.04.17.", ". Meinten Sie „18.04.2017“?"),
+    ],
+)
+def test_a_date_with_a_full_stop_is_offered_only_as_a_date_that_exists(written: str, hint: str) -> None:
+    from vsp_cli.model import _date_hint
+
+    assert _date_hint(written) == hint
