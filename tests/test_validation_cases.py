@@ -567,3 +567,15 @@ def test_a_date_with_a_full_stop_is_offered_only_as_a_date_that_exists(written: 
     from vsp_cli.model import _date_hint
 
     assert _date_hint(written) == hint
+
+
+def test_an_empty_zusammenfassung_on_another_form_is_not_told_the_form_prints_it(tmp_path: Path) -> None:
+    """Only the 2019 form prints the Zusammenfassung block without a text; the 2017 form has none."""
+    path = statement_file(
+        tmp_path,
+        "formular: 2017\nnummer: VI-A-03824-VSP-01\neingereicht_von: y\nbetreff: x\n"
+        'beratungsfolge: [{gremium: z}]\nempfehlung: ablehnung\nzusammenfassung: ""\nbegruendung: b\n',
+    )
+    [found] = check_file(path).diagnostics
+    assert found.code == "empty-value"
+    assert "druckt das Formular trotzdem" not in found.message and "Formular 2019" in found.message

@@ -262,8 +262,8 @@ def _msg_empty(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
 
 #: What to write instead of an empty value, where the field's absence already prints what "" would have meant.
 _EMPTY_HINTS: dict[PathKey, str] = {
-    ("zusammenfassung",): "; ohne Text den Schlüssel weglassen: den Block „Zusammenfassung:“ mit „Anlass der "
-    "Vorlage:“ druckt das Formular trotzdem, leer wie bei VII-P-02450",
+    ("zusammenfassung",): "; ohne Text den Schlüssel weglassen: das Formular 2019 druckt den Block "
+    "„Zusammenfassung:“ mit „Anlass der Vorlage:“ auch dann, leer",
 }
 
 
