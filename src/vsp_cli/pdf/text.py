@@ -259,17 +259,22 @@ def cut_word(
 def _cut_at_syllables(
     word: str, font: str, size: float, width: float, syllables: GermanHyphenator
 ) -> list[str]:
-    """`cut_word` with a piece ending at a joint or syllable where its cut would fall inside letters."""
+    """`cut_word` with a piece ending at a joint or syllable where its cut would fall inside letters. The places
+    are the whole word's: the rest after a cut is no word of its own („nhaltestellen“ would break „test-“ | „el-“)."""
     pieces: list[str] = []
     rest = word
+    splits = syllables.splits(word)
     while len(rest) > 1 and pdfmetrics.stringWidth(rest, font, size) > width:
         piece = cut_word(rest, font, size, width)[0]
         if piece[-1] not in "-/\u00a0":
-            for head, _tail, hyphenated in syllables.splits(rest):
-                shown = head + "\xad" if hyphenated else head
+            done = len(word) - len(rest)
+            for head, _tail, hyphenated in splits:
+                if len(head) < done + 2:  # behind the cut, or a piece of one letter („n-“)
+                    continue
+                shown = head[done:] + "\xad" if hyphenated else head[done:]
                 if pdfmetrics.stringWidth(shown, font, size) <= width:
                     pieces.append(shown)
-                    rest = rest[len(head) :]
+                    rest = rest[len(head) - done :]
                     break
             else:
                 pieces.append(piece)
