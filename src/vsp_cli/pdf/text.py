@@ -140,10 +140,11 @@ _WRAP_MEMO_TEXT = 200
 
 def wrap_lines(text: str, font: str, size: float, width: float) -> list[str]:
     """Greedy line breaking of plain text at ordinary spaces and after a word's own hyphens („Georg-“ |
-    „Schumann-Straße“); a word wider than `width` is cut where it must be.
+    „Schumann-Straße“); a word wider than `width` is cut where it must be, at a syllable with a soft hyphen
+    while a statement with hyphenation is set (`hyphenating`).
 
-    „Nr.“ stays with its number and a number with its unit (`typography.tie`). Soft hyphens are dropped:
-    plain text is not hyphenated, and drawn they would show as hyphens.
+    „Nr.“ stays with its number and a number with its unit (`typography.tie`). The text's own soft hyphens are
+    dropped: plain text is not hyphenated otherwise, and drawn they would show as hyphens.
     """
     syllables = SYLLABLES.get()
     if len(text) <= _WRAP_MEMO_TEXT:
