@@ -410,3 +410,14 @@ def test_a_word_cut_into_several_pieces_breaks_at_the_whole_words_syllables(word
     for piece in pieces[:-1]:
         at += len(piece.removesuffix("\xad"))
         assert not piece.endswith("\xad") or at in places, (pieces, at)
+
+
+def test_every_paper_type_a_nummer_takes_stays_whole() -> None:
+    """The types of paper numbers live in one place (`labels.PAPER_TYPES`) for `nummer` and hyphenation."""
+    from vsp_cli.labels import PAPER_TYPES
+    from vsp_cli.model import BEZUG_PATTERN
+
+    for kind in PAPER_TYPES:
+        number = f"VII-{kind}-00123"
+        assert re.match(BEZUG_PATTERN, number) and hyphen_breaks(number) == [], kind
+        assert hyphenator().splits(f"({number})") == [], kind

@@ -30,7 +30,7 @@ from pydantic_core import PydanticCustomError
 
 from . import charset
 from .diagnostics import describe_value, did_you_mean, quote, shorten
-from .labels import KNOWN_ERGEBNISSE, KNOWN_ZUSTAENDIGKEITEN, NICHT_RELEVANT, Art, Status
+from .labels import KNOWN_ERGEBNISSE, KNOWN_ZUSTAENDIGKEITEN, NICHT_RELEVANT, PAPER_TYPES, Art, Status
 from .limits import MAX_AMOUNT_DIGITS
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 # --- value types --------------------------------------------------------------------------------------------
 
-_PAPER = r"(?:(?:V|VI|VII|VIII|IX|X)-(?:A|DS|Ifo|F|EF|P|WA|HP)-[0-9]{5}|A-[0-9]{5}/[0-9]{2})"
+_PAPER = rf"(?:(?:V|VI|VII|VIII|IX|X)-(?:{'|'.join(PAPER_TYPES)})-[0-9]{{5}}|A-[0-9]{{5}}/[0-9]{{2}})"
 _SUFFIX = r"(?:NF|ÄA|VSP|DS|AW|Ifo)-[0-9]{2,3}"
 _OTHER_SUFFIX = r"(?:NF|ÄA|DS|AW|Ifo)-[0-9]{2,3}"
 #: Leipzig's reference scheme: <Wahlperiode>-<Typ>-<5 digits> or the 2014/15 form A-00545/14, then suffixes,
