@@ -21,7 +21,7 @@ from vsp_cli.hyphenation import GermanHyphenator, german_hyphenator, hyphen_brea
 from vsp_cli.pdf.prose import ProseRenderer
 from vsp_cli.pdf.styles import FONT, build_styles, register_fonts
 from vsp_cli.pdf.tables import box_text, cell_text
-from vsp_cli.pdf.text import wrap_lines
+from vsp_cli.pdf.text import hyphenating, wrap_lines
 from vsp_cli.typography import NO_BREAK_SPACE, tie
 
 
@@ -394,3 +394,30 @@ def test_a_paper_number_is_never_broken_at_its_hyphens() -> None:
         for number in numbers:
             assert any(number in line for line in plain), (width, number, plain)
     assert hyphenator().splits("(VI-DS-03306)") == []
+
+
+@pytest.mark.parametrize("width", [20, 30, 40])
+@pytest.mark.parametrize("word", ["Straßenbahnhaltestellenüberdachung", "Betriebskostenzuschuss"])
+def test_a_word_cut_into_several_pieces_breaks_at_the_whole_words_syllables(word: str, width: int) -> None:
+    """After the first cut the rest of the word was hyphenated as a word of its own („nhaltestellen“ → „test-“ |
+    „el-“): every later cut at a syllable must be one of the whole word's."""
+    register_fonts()
+    places = {len(head) for head, _tail, _hyphen in hyphenator().splits(word)}
+    with hyphenating(hyphenator()):
+        pieces = wrap_lines(word, FONT, 9, width)
+    assert len(pieces) > 2 and "".join(pieces).replace("\xad", "") == word
+    at = 0
+    for piece in pieces[:-1]:
+        at += len(piece.removesuffix("\xad"))
+        assert not piece.endswith("\xad") or at in places, (pieces, at)
+
+
+def test_every_paper_type_a_nummer_takes_stays_whole() -> None:
+    """The types of paper numbers live in one place (`labels.PAPER_TYPES`) for `nummer` and hyphenation."""
+    from vsp_cli.labels import PAPER_TYPES
+    from vsp_cli.model import BEZUG_PATTERN
+
+    for kind in PAPER_TYPES:
+        number = f"VII-{kind}-00123"
+        assert re.match(BEZUG_PATTERN, number) and hyphen_breaks(number) == [], kind
+        assert hyphenator().splits(f"({number})") == [], kind

@@ -534,3 +534,48 @@ def test_a_termin_of_one_date_in_brackets_is_told_to_drop_them(tmp_path: Path) -
     [found] = check_file(path).diagnostics
     assert found.code == "invalid-date"
     assert found.message.endswith("; ein Termin steht ohne […]: termin: 2020-04-28")
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        # times and dates that a hard-wrapped paragraph happens to start lines with
+        "Die Ausschüsse tagen ab\n  17.00 Uhr, die Ratsversammlung ab\n  14.30 Uhr im Neuen Rathaus.",
+        "Der Ausschuss beriet am\n  18.04. darüber, die Ortschaftsräte am\n  02.05. im Rathaus.",
+        # „Zu“ with a number that is no point of the Antrag
+        "Die Verwaltung nimmt Stellung.\n  Zu 2 Punkten liegt ein Bericht vor.\n  Zu 10 Prozent ist es umgesetzt.",
+    ],
+)
+def test_times_dates_and_counts_at_line_starts_are_no_points(tmp_path: Path, lines: str) -> None:
+    path = statement_file(
+        tmp_path,
+        "nummer: VI-A-03824-VSP-01\neingereicht_von: y\nbetreff: x\nberatungsfolge: [{gremium: z}]\n"
+        f"empfehlung: ablehnung\nbegruendung: |\n  {lines}\n",
+    )
+    assert check_file(path, strict=True).diagnostics == []
+
+
+@pytest.mark.parametrize(
+    ("written", "hint"),
+    [
+        ("31.02.2020.", ""),  # the date without the full stop does not exist either: no „Meinten Sie“
+        ("2020-5-6.", ". Meinten Sie „06.05.2020“?"),  # the full stop after another common spelling
+        ("18.04.17.", ". Meinten Sie „18.04.2017“?"),
+    ],
+)
+def test_a_date_with_a_full_stop_is_offered_only_as_a_date_that_exists(written: str, hint: str) -> None:
+    from vsp_cli.model import _date_hint
+
+    assert _date_hint(written) == hint
+
+
+def test_an_empty_zusammenfassung_on_another_form_is_not_told_the_form_prints_it(tmp_path: Path) -> None:
+    """Only the 2019 form prints the Zusammenfassung block without a text; the 2017 form has none."""
+    path = statement_file(
+        tmp_path,
+        "formular: 2017\nnummer: VI-A-03824-VSP-01\neingereicht_von: y\nbetreff: x\n"
+        'beratungsfolge: [{gremium: z}]\nempfehlung: ablehnung\nzusammenfassung: ""\nbegruendung: b\n',
+    )
+    [found] = check_file(path).diagnostics
+    assert found.code == "empty-value"
+    assert "druckt das Formular trotzdem" not in found.message and "Formular 2019" in found.message

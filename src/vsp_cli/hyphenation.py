@@ -41,6 +41,7 @@ from functools import cache
 from pathlib import Path
 
 from .fileio import cache_dir, cache_key, read_private, signed, unsigned, write_atomic
+from .labels import PAPER_TYPES
 from .limits import MAX_CACHE_BYTES, MAX_WORD
 
 #: The pyphen dictionary used for German.
@@ -481,7 +482,7 @@ _MARKS = re.compile(r"[-/]")
 #: at its hyphens or slash: a reader searches for it whole. It recognises numbers in running text, so it is looser
 #: than the grammar `nummer` and `bezug` are validated with (model.py): any suffixes may follow.
 _PAPER_NUMBER = re.compile(
-    r"(?<![\w-])(?:[IVX]{1,4}-)?(?:A|DS|Ifo|F|EF|P|WA|HP)-[0-9]{5}(?:/[0-9]{2})?(?![0-9])"
+    rf"(?<![\w-])(?:[IVX]{{1,4}}-)?(?:{'|'.join(PAPER_TYPES)})-[0-9]{{5}}(?:/[0-9]{{2}})?(?![0-9])"
 )
 #: Web and mail addresses, paths and file names are never hyphenated: a hyphen would change them.
 _ADDRESS = re.compile(

@@ -58,6 +58,10 @@ PUNKTE_SEPARATOR: Final = "; "
 
 #: The value of `strategische_ziele` that says the goals were checked and are not touched.
 NICHT_RELEVANT: Final = "nicht relevant"
+#: The types of Leipzig's paper numbers („VII-A-00261“ Antrag, „DS“ Drucksache, „Ifo“ Information, „F“ Anfrage,
+#: „EF“ Einwohneranfrage, „P“ Petition, …): `nummer` and `bezug` are checked with them, and hyphenation never
+#: breaks a number of one of them.
+PAPER_TYPES: Final = ("A", "DS", "Ifo", "F", "EF", "P", "WA", "HP")
 
 DEFAULT_BODY: Final = "Stadt Leipzig"
 

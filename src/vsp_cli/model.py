@@ -30,7 +30,7 @@ from pydantic_core import PydanticCustomError
 
 from . import charset
 from .diagnostics import describe_value, did_you_mean, quote, shorten
-from .labels import KNOWN_ERGEBNISSE, KNOWN_ZUSTAENDIGKEITEN, NICHT_RELEVANT, Art, Status
+from .labels import KNOWN_ERGEBNISSE, KNOWN_ZUSTAENDIGKEITEN, NICHT_RELEVANT, PAPER_TYPES, Art, Status
 from .limits import MAX_AMOUNT_DIGITS
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 # --- value types --------------------------------------------------------------------------------------------
 
-_PAPER = r"(?:(?:V|VI|VII|VIII|IX|X)-(?:A|DS|Ifo|F|EF|P|WA|HP)-[0-9]{5}|A-[0-9]{5}/[0-9]{2})"
+_PAPER = rf"(?:(?:V|VI|VII|VIII|IX|X)-(?:{'|'.join(PAPER_TYPES)})-[0-9]{{5}}|A-[0-9]{{5}}/[0-9]{{2}})"
 _SUFFIX = r"(?:NF|ÄA|VSP|DS|AW|Ifo)-[0-9]{2,3}"
 _OTHER_SUFFIX = r"(?:NF|ÄA|DS|AW|Ifo)-[0-9]{2,3}"
 #: Leipzig's reference scheme: <Wahlperiode>-<Typ>-<5 digits> or the 2014/15 form A-00545/14, then suffixes,
@@ -153,17 +153,13 @@ def _date_hint(text: str) -> str:
     if len(text) <= 40 and (timed := _WITH_TIME_RE.match(text)):  # a date and a time are short
         day = timed[1]
         if m := _ISO_RE.match(day) or _GERMAN_RE.match(day):
-            numbers = [int(g) for g in m.groups()]
-            ymd = numbers if len(m[1]) == 4 else numbers[::-1]
-            try:
-                date(*ymd)
-            except ValueError:
-                return ""
-            return f". Eine Uhrzeit druckt das Formular nicht. Meinten Sie „{day}“?"
+            return f". Eine Uhrzeit druckt das Formular nicht. Meinten Sie „{day}“?" if _exists(m) else ""
         inner = _date_hint(day)
         return f". Eine Uhrzeit druckt das Formular nicht{inner}" if inner else ""
-    if text.endswith(".") and (_GERMAN_RE.match(text[:-1]) or _ISO_RE.match(text[:-1])):
-        return f". Meinten Sie „{text[:-1]}“?"  # the full stop of the sentence it was copied from
+    if text.endswith("."):  # the full stop of the sentence it was copied from
+        text = text[:-1]
+        if m := _ISO_RE.match(text) or _GERMAN_RE.match(text):
+            return f". Meinten Sie „{text}“?" if _exists(m) else ""
     found = None
     if m := _DAY_FIRST_RE.match(text):
         found = (int(m[1]), int(m[2]), int(m[3]))
@@ -182,6 +178,16 @@ def _date_hint(text: str) -> str:
     except ValueError:
         return ""
     return f". Meinten Sie „{day:02d}.{month:02d}.{year}“?"
+
+
+def _exists(m: re.Match[str]) -> bool:
+    """Whether a match of `_ISO_RE` or `_GERMAN_RE` is a date that exists (not „31.02.2020“)."""
+    numbers = [int(g) for g in m.groups()]
+    try:
+        date(*(numbers if len(m[1]) == 4 else numbers[::-1]))
+    except ValueError:
+        return False
+    return True
 
 
 #: A date and a time of day: „18.04.2017, 17:00 Uhr“, „2017-04-18 10:00“, „18.04.2017 um 17.00 Uhr“.

@@ -204,7 +204,7 @@ def _fields_of_the_form(st: Statement, form: Form) -> Iterator[Finding]:
             )
         hint = ""
         if name == "strategische_ziele" and _near_nicht_relevant(value):
-            hint = f" (genau {NICHT_RELEVANT}, klein und ohne Punkt, nimmt jedes Formular an)"
+            hint = f" (genau so geschrieben nimmt es jedes Formular an: strategische_ziele: {NICHT_RELEVANT}, klein und ohne Punkt)"
         yield Finding(
             (name,),
             Severity.ERROR,
@@ -238,7 +238,7 @@ def _goals_spelling(st: Statement, form: Form) -> Iterator[Finding]:
             "not-relevant-spelling",
             f"{quote(str(value).strip())} ist nicht {quote(NICHT_RELEVANT)}: das Formular {_form_name(form)} "
             f"druckt es als Text unter einem leeren Kästchen „☐ {settings.nicht_relevant}“; für das Kreuz bitte "
-            f"genau {NICHT_RELEVANT} schreiben (klein, ohne Punkt)",
+            f"genau so schreiben: strategische_ziele: {NICHT_RELEVANT} (klein, ohne Punkt)",
         )
 
 

@@ -262,8 +262,8 @@ def _msg_empty(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
 
 #: What to write instead of an empty value, where the field's absence already prints what "" would have meant.
 _EMPTY_HINTS: dict[PathKey, str] = {
-    ("zusammenfassung",): "; ohne Text den Schlüssel weglassen: den Block „Zusammenfassung:“ mit „Anlass der "
-    "Vorlage:“ druckt das Formular trotzdem, leer wie bei VII-P-02450",
+    ("zusammenfassung",): "; ohne Text den Schlüssel weglassen: das Formular 2019 druckt den Block "
+    "„Zusammenfassung:“ mit „Anlass der Vorlage:“ auch dann, leer",
 }
 
 
@@ -491,9 +491,11 @@ _LIST_LINE = r"[ \t]*(?:[-*+]|[0-9]{1,9}[.)])[ \t]\S[^\n]*"
 _LOST_STRUCTURE = re.compile(rf"\n[ \t]*\n|^{_LIST_LINE}\n{_LIST_LINE}$", re.MULTILINE)
 #: Lettered and numbered points as German resolutions write them („a)“, „B)“, „aa)“, „(2)“, outline numbers
 #: „1.1“, „2.3.1.“), and the answers to them in a statement („Zu 1.:“, „Zu Punkt 3:“): not Markdown list markers.
+#: Not a time or a date that a wrapped line starts with („17.00 Uhr“, „14.30 Uhr“, „18.04.“: no outline number
+#: has a part with a leading zero), nor „Zu 2 Punkten“ (an answer's number has a full stop or colon after it).
 _POINT_MARK = re.compile(
-    r"(?:[a-zA-Z]{1,2}\)|\([0-9a-zA-Z]{1,2}\)|[0-9]{1,2}(?:\.[0-9]{1,2})+\.?"
-    r"|Zu (?:Punkt )?[0-9]{1,2}(?:\.[0-9]{1,2})*\.?:?)(?=[ \t])"
+    r"(?:[a-zA-Z]{1,2}\)|\([0-9a-zA-Z]{1,2}\)|[0-9]{1,2}(?:\.[1-9][0-9]?)+\.?(?![ \t]+Uhr\b)"
+    r"|Zu (?:Punkt )?[0-9]{1,2}(?=[.:])(?:\.[0-9]{1,2})*\.?:?)(?=[ \t])"
 )
 #: Such a point at a line's start, also in a quote.
 _POINT = re.compile(rf"^[ \t>]*{_POINT_MARK.pattern}[ \t]", re.MULTILINE)

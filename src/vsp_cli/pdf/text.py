@@ -140,10 +140,11 @@ _WRAP_MEMO_TEXT = 200
 
 def wrap_lines(text: str, font: str, size: float, width: float) -> list[str]:
     """Greedy line breaking of plain text at ordinary spaces and after a word's own hyphens („Georg-“ |
-    „Schumann-Straße“); a word wider than `width` is cut where it must be.
+    „Schumann-Straße“); a word wider than `width` is cut where it must be, at a syllable with a soft hyphen
+    while a statement with hyphenation is set (`hyphenating`).
 
-    „Nr.“ stays with its number and a number with its unit (`typography.tie`). Soft hyphens are dropped:
-    plain text is not hyphenated, and drawn they would show as hyphens.
+    „Nr.“ stays with its number and a number with its unit (`typography.tie`). The text's own soft hyphens are
+    dropped: plain text is not hyphenated otherwise, and drawn they would show as hyphens.
     """
     syllables = SYLLABLES.get()
     if len(text) <= _WRAP_MEMO_TEXT:
@@ -259,17 +260,22 @@ def cut_word(
 def _cut_at_syllables(
     word: str, font: str, size: float, width: float, syllables: GermanHyphenator
 ) -> list[str]:
-    """`cut_word` with a piece ending at a joint or syllable where its cut would fall inside letters."""
+    """`cut_word` with a piece ending at a joint or syllable where its cut would fall inside letters. The places
+    are the whole word's: the rest after a cut is no word of its own („nhaltestellen“ would break „test-“ | „el-“)."""
     pieces: list[str] = []
     rest = word
+    splits = syllables.splits(word)
     while len(rest) > 1 and pdfmetrics.stringWidth(rest, font, size) > width:
         piece = cut_word(rest, font, size, width)[0]
         if piece[-1] not in "-/\u00a0":
-            for head, _tail, hyphenated in syllables.splits(rest):
-                shown = head + "\xad" if hyphenated else head
+            done = len(word) - len(rest)
+            for head, _tail, hyphenated in splits:
+                if len(head) < done + 2:  # behind the cut, or a piece of one letter („n-“)
+                    continue
+                shown = head[done:] + "\xad" if hyphenated else head[done:]
                 if pdfmetrics.stringWidth(shown, font, size) <= width:
                     pieces.append(shown)
-                    rest = rest[len(head) :]
+                    rest = rest[len(head) - done :]
                     break
             else:
                 pieces.append(piece)
