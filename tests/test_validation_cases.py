@@ -579,3 +579,27 @@ def test_an_empty_zusammenfassung_on_another_form_is_not_told_the_form_prints_it
     [found] = check_file(path).diagnostics
     assert found.code == "empty-value"
     assert "druckt das Formular trotzdem" not in found.message and "Formular 2019" in found.message
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        "Dezernat Finanzen; insgesamt zuständig",
+        "Dezernat Finanzen; gesamtstädtisch abgestimmt",
+    ],
+)
+def test_a_semicolon_before_words_ending_in_amt_that_name_no_office_is_no_joined_names(
+    tmp_path: Path, entry: str
+) -> None:
+    """„insgesamt“ ends in „amt“ too: only a noun naming an office („Kulturamt“) makes the part after „;“ an
+    Einreicher of its own."""
+    path = statement_file(
+        tmp_path,
+        f"nummer: VI-A-03824-VSP-01\neingereicht_von: {entry}\nbetreff: x\nberatungsfolge: [{{gremium: z}}]\n"
+        "empfehlung: ablehnung\nbegruendung: b\n",
+    )
+    assert [d.code for d in check_file(path).diagnostics] == []
+    office = statement_file(
+        tmp_path, path.read_text(encoding="utf-8").replace(entry, "Dezernat Kultur; Kulturamt")
+    )
+    assert [d.code for d in check_file(office).diagnostics] == ["joined-names"]

@@ -538,7 +538,14 @@ _OFFICE = re.compile(
 def _names_an_office(entry: str) -> bool:
     """Whether an entry of `eingereicht_von` names an office of its own: „Amt für …“, „Dezernat …“, or an office
     named by a compound („Kulturamt“, „Verkehrs- und Tiefbauamt“), which no Dezernat's name holds."""
-    return _OFFICE.match(entry) is not None or any(word.endswith("amt") for word in re.findall(r"\w+", entry))
+    return _OFFICE.match(entry) is not None or any(
+        word[0].isupper() and word.endswith("amt") and word not in _NO_OFFICE
+        for word in re.findall(r"\w+", entry)
+    )
+
+
+#: Capitalised words ending in „amt“ that name no office (at a sentence's start: „Insgesamt zuständig …“).
+_NO_OFFICE = frozenset({"Gesamt", "Insgesamt", "Samt"})
 
 
 def _split_name_diagnostics(doc: LoadedDocument) -> list[Diagnostic]:
