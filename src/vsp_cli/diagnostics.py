@@ -154,7 +154,7 @@ class Hints:
 
 
 def listed(names: Iterable[str]) -> str:
-    """Names for a message, at most MAX_LISTED of them („a, b, …, 3.000 insgesamt“): a form file's options and
+    """Names for a message, at most MAX_LISTED of them („a, b, … (3.000 insgesamt)“): a form file's options and
     blocks come in any number."""
     names = list(names)
     if len(names) <= MAX_LISTED:

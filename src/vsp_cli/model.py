@@ -237,7 +237,7 @@ def _amount(value: Any) -> str:
             {"value": describe_value(value)},
         )
     text = str(value)
-    whole = text.strip().lstrip("-")
+    whole = text.strip().lstrip("-" + _DASHES)  # „−2.500“: the minus sign is offered corrected below
     if whole[:1].isdigit() and sum(c.isdigit() for c in whole.split(",")[0]) > MAX_AMOUNT_DIGITS:
         raise PydanticCustomError(
             "amount_format",
