@@ -96,7 +96,8 @@ class TrueTypeProgram:
         return advance * 1000 / self.units_per_em
 
 
-def _to_unicode(font: Any) -> dict[int, str]:
+def to_unicode(font: Any) -> dict[int, str]:
+    """A font's ToUnicode CMap: code → text."""
     mapping: dict[int, str] = {}
     cmap = font.get("/ToUnicode")
     if cmap is not None:
@@ -123,7 +124,7 @@ def font_problems(used: dict[tuple[int, int], tuple[Any, set[int]]]) -> list[str
             found.append(
                 f"font {name}: symbolic, but its cmap has {len(program.cmaps)} subtables and no (3,0)"
             )
-        unicode = _to_unicode(font)
+        unicode = to_unicode(font)
         first, widths = int(font.FirstChar), [float(w) for w in font.Widths]
         for code in sorted(codes):
             glyph = program.glyph(code)

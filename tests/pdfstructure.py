@@ -16,7 +16,7 @@ from typing import Any
 
 import pikepdf
 
-from pdfrules import annotation_problems, font_problems, table_problems
+from pdfrules import annotation_problems, font_problems, table_problems, to_unicode
 
 #: How poppler classifies the standard roles in its output („(block)“, „(inline)“ or nothing).
 _BLOCK = frozenset({"P", "H", "H1", "H2", "H3", "H4", "H5", "H6", "L", "LI", "Lbl", "LBody", "Table"})
@@ -25,8 +25,6 @@ _INLINE = frozenset(
 )
 _TEXT_SHOWING = frozenset({"Tj", "TJ", "'", '"'})
 _PAINTING = frozenset({"S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "sh", "Do"})
-_CMAP_ENTRY = re.compile(rb"<([0-9A-Fa-f]{2})>\s*<([0-9A-Fa-f]+)>")
-_BFCHAR = re.compile(rb"beginbfchar(.*?)endbfchar", re.S)
 
 
 @dataclass
@@ -94,13 +92,7 @@ class TaggedPdf:
         fonts = page.obj.get("/Resources", {}).get("/Font", {})
         found = {}
         for name, font in fonts.items():
-            mapping: dict[int, str] = {}
-            cmap = font.get("/ToUnicode")
-            if cmap is not None:
-                for block in _BFCHAR.findall(cmap.read_bytes()):
-                    for code, value in _CMAP_ENTRY.findall(block):
-                        mapping[int(code, 16)] = bytes.fromhex(value.decode()).decode("utf-16-be")
-            found[name] = mapping
+            found[name] = to_unicode(font)
         return found
 
     def _read_page(self, index: int, page: Any) -> Page:
