@@ -1085,6 +1085,24 @@ def test_the_anlass_boxes_stand_three_spaces_apart_as_on_the_form() -> None:
     assert expected in first.replace("\u00a0", " ")
 
 
+def test_a_long_sonstiges_text_hangs_after_its_box() -> None:
+    """„☒ Sonstiges: …“ over two lines: the second starts under the label, as a long label in the grid does; it
+    started under the box."""
+    text = "Antrag der Fraktion vom 12. März 2020 zur Entwicklung des Grünen Bandes entlang der Parthe bis Thekla"
+    data = render_pdf(statement(formular="2019", anlass={"sonstiges": text}))
+    runs: list[tuple[float, str]] = []  # where each line's text starts, in drawing order
+
+    def visit(run: str, cm: list[float], tm: list[float], *_: Any) -> None:
+        if run.strip():
+            runs.append((tm[4] * cm[0] + cm[4], run))
+
+    PdfReader(io.BytesIO(data)).pages[0].extract_text(visitor_text=visit)
+    [at] = [i for i, (_, run) in enumerate(runs) if f"{BOX_TICKED} Sonstiges:" in run]
+    (box_x, _), (next_x, next_run) = runs[at], runs[at + 1]
+    assert "Thekla" in next_run
+    assert 8 < next_x - box_x < 15, (box_x, next_x)  # the width of „☒ “
+
+
 def test_the_folgekosten_question_stays_with_its_table() -> None:
     """„Entstehen Folgekosten oder Einsparungen?“ is never the last thing on a page while its table („Folgekosten
     Einsparungen wirksam“) starts the next: long texts in „Im Haushalt wirksam“ left it alone at the foot."""

@@ -453,7 +453,7 @@ def _zusammenfassung(b: FormBuilder, block: Block) -> None:
     anlass = b.root.add("L", attributes=LIST_NONE)  # the boxes on one line and „Sonstiges“ below: one list
     items = [list_item(anlass, box.ticked) for box in block.boxes]
     b.out.append(TextLines(line, sty.value, items=items))
-    b.out.append(TextLines(other, sty.value, items=[list_item(anlass, sonstiges.ticked)]))
+    b.out.append(TextLines(other, sty.value, items=[list_item(anlass, sonstiges.ticked)], hanging=True))
     b.prose_text(block.prose)
 
 

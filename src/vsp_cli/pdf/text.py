@@ -41,6 +41,8 @@ class TextLines(Flowable):
     items: Sequence[ListItem] = ()
     #: Whether the text goes on in another part (after a page break): its last line ends with a space too.
     _continued = False
+    #: How far the lines after a box's first line start right of it (`hanging`): under the label, not the box.
+    hang = 0.0
 
     def __init__(
         self,
@@ -49,12 +51,15 @@ class TextLines(Flowable):
         lines: list[str] | None = None,
         tag: StructElem | None = None,
         items: Sequence[ListItem] = (),
+        *,
+        hanging: bool = False,
     ) -> None:
         super().__init__()
         self.parts = parts
         self.style = style
         self._lines = lines
         self._for_width = -1.0
+        self._hanging = hanging
         if tag is not None:
             self.tag = tag
         if items:
@@ -65,8 +70,18 @@ class TextLines(Flowable):
         if self._lines is None or (self.parts and availWidth != self._for_width):
             width = availWidth - style.leftIndent
             lines: list[str] = []
-            for part in self.parts:
+            parts = self.parts
+            box = _BOX.match(parts[0]) if self._hanging and parts else None
+            # a box's label over several lines: all of them broken for the width beside the box
+            if box is not None:
+                self.hang = pdfmetrics.stringWidth(box.group(), style.fontName, style.fontSize)
+                width -= self.hang
+                parts = [parts[0][box.end() :], *parts[1:]]
+            for part in parts:
                 lines += wrap_lines(part, style.fontName, style.fontSize, width)
+            if box is not None:
+                first = lines[0] if lines else ""
+                lines[:1] = [type(first)(box.group() + first)]  # a Cut stays a Cut
             self._lines, self._for_width = lines, availWidth
         self.width = availWidth
         self.height = len(self._lines) * style.leading
@@ -82,11 +97,13 @@ class TextLines(Flowable):
         items = self.items
         first = TextLines((), self.style, head, self.tag, items)
         first._continued = True
+        first.hang = self.hang
         if items:  # the rest starts with the next box, or goes on with the label of the last box above
             boxes = sum(len(_BOX.findall(line)) for line in head)
             items = items[boxes if _BOX.match(tail[0]) else max(0, boxes - 1) :]
         rest = TextLines((), self.style, tail, self.tag, items)
         rest._continued = self._continued
+        rest.hang = self.hang
         return [first, rest]
 
     def draw(self) -> None:
@@ -102,6 +119,10 @@ class TextLines(Flowable):
             if items and lines and not _BOX.match(lines[0]):  # a label going on from the part before
                 switch(text, items[0].body)
                 taken = 1
+            hang = self.hang
+            boxed = any(_BOX.match(line) for line in lines[:1])  # the first line starts with a box
+            if hang and lines and not boxed:
+                text.moveCursor(hang, 0)  # a hanging label going on from the part before
             for index, line in enumerate(lines):
                 end = "" if type(line) is Cut or (index == last and not self._continued) else " "
                 if items:
@@ -119,6 +140,8 @@ class TextLines(Flowable):
                         at = box.end()
                     line = line[at:]
                 text.textLine(line + end)
+                if hang and index == 0 and index < last and boxed:
+                    text.moveCursor(hang, 0)  # the later lines start under the label, not under its box
             canv.drawText(text)
 
 
