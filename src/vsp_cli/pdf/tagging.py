@@ -359,13 +359,16 @@ _NOTHING, _SPACE, _JOIN, _HYPHEN = range(4)
 class _Source:
     """The words of a paragraph as ReportLab breaks them into lines, and how far they have been drawn: at each
     line end it tells whether the next word starts (a space belongs there), the word goes on (no space), or a
-    hyphen was added. The parts of a split paragraph share it; they are drawn in order."""
+    hyphen was added. The parts of a split paragraph share it; they are drawn in order. It also holds the
+    paragraph's `Link` elements by ReportLab's link key, so that a link going on from one page to the next is
+    one element with an annotation on each."""
 
-    __slots__ = ("pos", "text")
+    __slots__ = ("links", "pos", "text")
 
     def __init__(self, text: str) -> None:
         self.text = _words(text.replace("\xad", ""))
         self.pos = 0
+        self.links: dict[Any, StructElem] = {}
 
     def line_end(self, line: str) -> int:
         line = _words(line)
@@ -449,7 +452,7 @@ class TaggedText(PDFTextObject):
         self._line: list[str] = []
         self._line_last = 0
         self._last_text = 1
-        self._links: dict[Any, StructElem] = {}
+        self._links: dict[Any, StructElem] = {} if source is None else source.links
         #: The links started on the line being drawn, in order: ReportLab makes one annotation for each at the
         #: line's end, in the same order, and names only its address.
         self._link_starts: list[tuple[str, StructElem]] = []
