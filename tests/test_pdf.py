@@ -863,6 +863,25 @@ def test_a_lead_stays_with_what_it_introduces(lead: str, follower: str, first: s
         assert where == [next(n for n, text in enumerate(texts) if last in text)], filler_count
 
 
+@pytest.mark.parametrize("heading", ["## Kosten", None], ids=["Markdown heading", "section heading"])
+def test_a_heading_stays_with_a_lead_and_the_short_table_it_introduces(heading: str | None) -> None:
+    """A short table goes on to the next page whole, with the lead that announces it: the heading above the
+    lead („## Kosten“ in the text, or the form's „Begründung:“ when the text starts with the lead) kept room for
+    the lead and two lines only, and stayed alone at the foot of the page."""
+    lead = "Die Mittel verteilen sich wie folgt auf die Förderbereiche der einzelnen Haushaltsjahre:"
+    for filler_count in range(0, 24):  # moves the heading across the foot of page 1
+        filler = "\n\n".join(["Füllzeile mit etwas Text."] * filler_count)
+        if heading is None:
+            data = {"sachverhalt": filler or "Sachverhalt.", "begruendung": f"{lead}\n\n{SHORT_TABLE}"}
+            first = "Begründung:"
+        else:
+            data = {"begruendung": f"{filler}\n\n{heading}\n\n{lead}\n\n{SHORT_TABLE}"}
+            first = "Kosten"
+        texts = pages(render_pdf(statement(**data)))
+        where = [n for n, text in enumerate(texts) if first in text]
+        assert where == [next(n for n, text in enumerate(texts) if "2022" in text)], filler_count
+
+
 def test_a_long_bold_paragraph_is_no_lead_and_leaves_no_heading_alone_on_a_page() -> None:
     """Three bold paragraphs of sixty words after a heading were kept with it as leads: the heading got a page
     of its own (page 2 held only „Abschnitt“ and the page furniture)."""

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, PageBreak, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, TableStyle
 
 from ..document import Block, Box, Layout
 from ..hyphenation import Hyphenator, german_hyphenator
@@ -505,8 +505,16 @@ def _stellenplan(b: FormBuilder, block: Block) -> None:
 
 
 def _section(b: FormBuilder, block: Block) -> None:
+    start = len(b.out)
     b.section(block.label)
+    heading = b.out[start:]
     b.prose_text(block.prose)
+    follower = b.out[start + len(heading)] if len(b.out) > start + len(heading) else None
+    if len(heading) == 2 and isinstance(heading[0], NeedSpace) and isinstance(follower, KeepTogether):
+        # the text starts with a block kept whole (a short table and the lead announcing it): the heading's
+        # room of two lines does not hold it, and the heading stayed alone at the foot of the page
+        content: list[Flowable] = follower._content  # type: ignore[attr-defined]
+        b.out[start : start + 3] = [KeepTogether([heading[1], *content])]
 
 
 def _anlagen(b: FormBuilder, block: Block) -> None:

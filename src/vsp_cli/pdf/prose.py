@@ -321,6 +321,12 @@ def _plain_text(children: Sequence[Token] | None) -> str:
 _SHORT_VALUE = 24
 
 
+def _is_heading(flowable: Flowable) -> bool:
+    """Whether `flowable` is the paragraph of a heading (tagged `H1` … `H6`)."""
+    element = getattr(flowable, "tag", None)
+    return isinstance(flowable, Paragraph) and element is not None and element.role[:1] == "H"
+
+
 def _items(tokens: list[Token], start: int) -> int:
     """The number of items of the list opened at `tokens[start]`."""
     level = tokens[start].level
@@ -784,6 +790,15 @@ class ProseRenderer:
             if len(out) >= 2 and isinstance(out[-2], NeedSpace) and isinstance(out[-1], Paragraph):
                 lead = [out.pop()]
                 out.pop()
+                # a heading above the lead goes along too: it stayed alone at the foot of the page
+                if (
+                    not _is_heading(lead[0])
+                    and len(out) >= 2
+                    and isinstance(out[-2], NeedSpace)
+                    and _is_heading(out[-1])
+                ):
+                    lead.insert(0, out.pop())
+                    out.pop()
             placed = [KeepTogether([*lead, *placed])]
         out += placed
         return i + 1
