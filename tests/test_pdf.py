@@ -632,6 +632,21 @@ def test_metadata() -> None:
     assert titles == ["Beratungsfolge", "Alternativvorschlag", "Sachverhalt", "Begründung", "Anlagen"]
 
 
+@pytest.mark.parametrize("path", EXAMPLE_FILES + VALID_CASES, ids=lambda p: p.stem)
+def test_each_outline_entry_leads_to_the_page_of_its_heading(path: Path) -> None:
+    """A bookmark opens the page its heading is printed on, at the heading. The pages are held until the
+    footers know the page count, and every bookmark led to page 1 („Sachverhalt“ on page 3 too)."""
+    reader = PdfReader(io.BytesIO(render_pdf(load_statement(path))))
+    texts = [flat(page.extract_text()) for page in reader.pages]
+    for item in reader.outline:
+        assert not isinstance(item, list)
+        number = reader.get_destination_page_number(item)
+        # the heading as printed, with its colon („Sachverhalt:“, not the box „Sachverhalt bereits …“)
+        shown = [n for n, text in enumerate(texts) if f"{item.title}:" in text]
+        shown = shown or [n for n, text in enumerate(texts) if item.title in text]
+        assert number in shown, (item.title, number, shown)
+
+
 def test_keywords_name_the_form_and_status_in_german_as_printed() -> None:
     petition = statement(art="petition", status="nichtoeffentlich", empfehlung="beruecksichtigung")
     settings_ = RenderSettings(
