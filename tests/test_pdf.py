@@ -897,6 +897,20 @@ def test_a_heading_stays_with_a_lead_and_the_short_table_it_introduces(heading: 
         assert where == [next(n for n, text in enumerate(texts) if "2022" in text)], filler_count
 
 
+def test_the_anlagen_heading_stays_with_a_first_anlage_of_several_lines() -> None:
+    """„Anlagen:“ kept room for one line below it; a first Anlage of three lines, which widow and orphan control
+    move whole, went on to the next page and left the heading alone at the foot of the page."""
+    first = (
+        "Stellungnahme des Amtes für Jugend, Familie und Bildung vom 24.10.2016 zur Weiterführung des "
+        "Abenteuerspielplatzes im Stadtteilpark Rabet einschließlich Kostenaufstellung und Personalbedarfsplanung"
+    )
+    for filler_count in range(4, 24):  # moves the heading across the foot of page 1
+        filler = "\n\n".join(["Füllzeile mit etwas Text."] * filler_count)
+        texts = pages(render_pdf(statement(begruendung=filler, anlagen=[first, "Karte"])))
+        [page] = [n for n, text in enumerate(texts) if "Anlagen:" in text]
+        assert "Stellungnahme" in texts[page], filler_count
+
+
 def test_a_long_bold_paragraph_is_no_lead_and_leaves_no_heading_alone_on_a_page() -> None:
     """Three bold paragraphs of sixty words after a heading were kept with it as leads: the heading got a page
     of its own (page 2 held only „Abschnitt“ and the page furniture)."""

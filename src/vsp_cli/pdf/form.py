@@ -519,7 +519,7 @@ def _section(b: FormBuilder, block: Block) -> None:
 
 def _anlagen(b: FormBuilder, block: Block) -> None:
     sty = b.styles
-    b.heading(block.label, sty.section, True, BODY_LEADING)
+    need = b.heading(block.label, sty.section, True, BODY_LEADING)
     room = sty.prose.label_room(f"{len(block.values)}.", sty.value)
     item = sty.prose.variant(sty.value, room, sty.prose.item_space, label=room)
     anlagen = b.root.add("L", attributes=LIST_DECIMAL)
@@ -528,6 +528,11 @@ def _anlagen(b: FormBuilder, block: Block) -> None:
         para = tag(plain_paragraph(anlage, item, bullet=f"{number}."), entry.body)
         para.label = entry.label
         b.out.append(para)
+        if number == 1 and need is not None:
+            # widow and orphan control move a first Anlage of two or three lines whole (one of four or more
+            # splits after two): with room for one line kept, „Anlagen:“ stayed alone at the foot of the page
+            height = para.wrap(FRAME_WIDTH, FRAME_HEIGHT)[1]
+            need.height += max(0.0, min(height, 3 * item.leading) - BODY_LEADING)
 
 
 def _auswahl(b: FormBuilder, block: Block) -> None:
