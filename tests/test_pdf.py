@@ -878,23 +878,39 @@ def test_a_lead_stays_with_what_it_introduces(lead: str, follower: str, first: s
         assert where == [next(n for n, text in enumerate(texts) if last in text)], filler_count
 
 
-@pytest.mark.parametrize("heading", ["## Kosten", None], ids=["Markdown heading", "section heading"])
-def test_a_heading_stays_with_a_lead_and_the_short_table_it_introduces(heading: str | None) -> None:
+def test_a_heading_stays_with_a_lead_and_the_short_table_it_introduces() -> None:
     """A short table goes on to the next page whole, with the lead that announces it: the heading above the
-    lead („## Kosten“ in the text, or the form's „Begründung:“ when the text starts with the lead) kept room for
-    the lead and two lines only, and stayed alone at the foot of the page."""
+    lead kept room for the lead and two lines only, and stayed alone at the foot of the page."""
     lead = "Die Mittel verteilen sich wie folgt auf die Förderbereiche der einzelnen Haushaltsjahre:"
     for filler_count in range(0, 24):  # moves the heading across the foot of page 1
         filler = "\n\n".join(["Füllzeile mit etwas Text."] * filler_count)
-        if heading is None:
-            data = {"sachverhalt": filler or "Sachverhalt.", "begruendung": f"{lead}\n\n{SHORT_TABLE}"}
-            first = "Begründung:"
-        else:
-            data = {"begruendung": f"{filler}\n\n{heading}\n\n{lead}\n\n{SHORT_TABLE}"}
-            first = "Kosten"
-        texts = pages(render_pdf(statement(**data)))
-        where = [n for n, text in enumerate(texts) if first in text]
+        texts = pages(render_pdf(statement(begruendung=f"{filler}\n\n## Kosten\n\n{lead}\n\n{SHORT_TABLE}")))
+        where = [n for n, text in enumerate(texts) if "Kosten" in text]
         assert where == [next(n for n, text in enumerate(texts) if "2022" in text)], filler_count
+
+
+#: Starts of a Begründung that move on whole, and a word of their last line that must share the page of the
+#: heading „Begründung:“ (which kept room for two lines only: it stayed alone at the foot of page 1).
+TEXT_STARTS = {
+    "three lines": (THREE_LINES, "abgerufen"),
+    "lead and list": (
+        "Die Verwaltung nimmt zu den einzelnen Punkten des Antrags der Fraktion wie folgt Stellung, wobei die"
+        " Ergebnisse der Prüfung durch das Fachamt berücksichtigt sind:\n\n1. Punkt eins\n2. Punkt zwei",
+        "Punkt eins",
+    ),
+    "heading and three lines": (f"### Zu Punkt 1\n\n{THREE_LINES}", "abgerufen"),
+    "lead and short table": (f"Die Mittel im Einzelnen:\n\n{SHORT_TABLE}", "2022"),
+}
+
+
+@pytest.mark.parametrize(("start", "word"), TEXT_STARTS.values(), ids=TEXT_STARTS.keys())
+def test_a_section_heading_stays_with_the_start_of_its_text(start: str, word: str) -> None:
+    # moves the heading across the foot of page 1 in steps of a paragraph and of a line
+    for paragraphs, lines in itertools.product(range(24), range(3)):
+        filler = "\n\n".join(["Füllzeile mit etwas Text."] * paragraphs + ["Zeile\\\n" * lines + "Ende."])
+        texts = pages(render_pdf(statement(sachverhalt=filler, begruendung=f"{start}\n\nEnde.")))
+        [page] = [n for n, text in enumerate(texts) if "Begründung:" in text]
+        assert word in texts[page], (paragraphs, lines)
 
 
 def test_the_anlagen_heading_stays_with_a_first_anlage_of_several_lines() -> None:

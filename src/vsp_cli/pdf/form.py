@@ -403,8 +403,9 @@ def _empfehlung(b: FormBuilder, block: Block) -> None:
 
 def _beschlussvorschlag(b: FormBuilder, block: Block) -> None:
     if block.label:
-        b.section(block.label)
-    b.prose_text(block.prose)
+        _section(b, block)
+    else:
+        b.prose_text(block.prose)
 
 
 def _strategische_ziele(b: FormBuilder, block: Block) -> None:
@@ -505,16 +506,26 @@ def _stellenplan(b: FormBuilder, block: Block) -> None:
 
 
 def _section(b: FormBuilder, block: Block) -> None:
+    """A heading and its text. The heading keeps room for two lines below it, and more where the text's start
+    needs it; it stayed alone at the foot of a page when the text began with something that moves on whole."""
     start = len(b.out)
-    b.section(block.label)
+    follow = 2 * BODY_LEADING
+    b.section(block.label, follow=follow)
     heading = b.out[start:]
     b.prose_text(block.prose)
-    follower = b.out[start + len(heading)] if len(b.out) > start + len(heading) else None
-    if len(heading) == 2 and isinstance(heading[0], NeedSpace) and isinstance(follower, KeepTogether):
-        # the text starts with a block kept whole (a short table and the lead announcing it): the heading's
-        # room of two lines does not hold it, and the heading stayed alone at the foot of the page
+    if len(heading) != 2 or not isinstance(heading[0], NeedSpace) or len(b.out) <= start + 2:
+        return
+    need, follower = heading[0], b.out[start + 2]
+    if isinstance(follower, KeepTogether):
+        # a block kept whole (a short table and the lead announcing it): the heading joins it
         content: list[Flowable] = follower._content  # type: ignore[attr-defined]
         b.out[start : start + 3] = [KeepTogether([heading[1], *content])]
+    elif isinstance(follower, NeedSpace):
+        # a lead („… wie folgt:“) or a heading of the text, which keeps room of its own: the heading keeps it too
+        need.height += min(max(0.0, follower.height - follow), 0.5 * FRAME_HEIGHT)
+    else:
+        # a first paragraph of about three lines, which widow and orphan control move whole
+        need.height += max(0.0, b.prose.first_room - follow)
 
 
 def _anlagen(b: FormBuilder, block: Block) -> None:
