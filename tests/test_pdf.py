@@ -913,6 +913,26 @@ def test_a_section_heading_stays_with_the_start_of_its_text(start: str, word: st
         assert word in texts[page], (paragraphs, lines)
 
 
+def test_the_goals_label_stays_with_goals_written_as_text() -> None:
+    """2014: „Prüfung der Übereinstimmung mit den strategischen Zielen:“ kept room for one line; goals of two
+    lines, which widow and orphan control move whole, left the label alone at the foot of page 1."""
+    goals = (
+        "Leipzig besteht im Wettbewerb: Verbesserung der Lebensqualität in den Stadtteilen; Leipzig schafft "
+        "Rahmenbedingungen für eine ausgeglichene Altersstruktur und sichert die Daseinsvorsorge."
+    )
+    for paragraphs, lines in itertools.product(range(24), range(3)):
+        filler = "\n\n".join(["Füllzeile mit etwas Text."] * paragraphs + ["Zeile\\\n" * lines + "Ende."])
+        texts = pages(
+            render_pdf(
+                statement(
+                    beschlussvorschlag=filler, strategische_ziele=goals, empfehlung="alternativvorschlag"
+                )
+            )
+        )
+        [page] = [n for n, text in enumerate(texts) if "strategischen Zielen:" in text]
+        assert "Daseinsvorsorge" in flat(texts[page]), (paragraphs, lines)
+
+
 def test_the_anlagen_heading_stays_with_a_first_anlage_of_several_lines() -> None:
     """„Anlagen:“ kept room for one line below it; a first Anlage of three lines, which widow and orphan control
     move whole, went on to the next page and left the heading alone at the foot of the page."""

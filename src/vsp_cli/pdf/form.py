@@ -410,6 +410,7 @@ def _beschlussvorschlag(b: FormBuilder, block: Block) -> None:
 
 def _strategische_ziele(b: FormBuilder, block: Block) -> None:
     sty = b.styles
+    start = len(b.out)
     b.section(block.label, outline=False, follow=BODY_LEADING)
     box = block.extra.get("box")
     if box is not None:
@@ -417,6 +418,8 @@ def _strategische_ziele(b: FormBuilder, block: Block) -> None:
     if block.text:
         b.text(block.text, sty.value)
     b.prose_text(block.prose)
+    if box is None and not block.text:  # goals as text right under the label (2014)
+        _keep_with_text(b, start, BODY_LEADING)
 
 
 def _hinweis(b: FormBuilder, block: Block) -> None:
@@ -506,13 +509,18 @@ def _stellenplan(b: FormBuilder, block: Block) -> None:
 
 
 def _section(b: FormBuilder, block: Block) -> None:
-    """A heading and its text. The heading keeps room for two lines below it, and more where the text's start
-    needs it; it stayed alone at the foot of a page when the text began with something that moves on whole."""
     start = len(b.out)
     follow = 2 * BODY_LEADING
     b.section(block.label, follow=follow)
-    heading = b.out[start:]
     b.prose_text(block.prose)
+    _keep_with_text(b, start, follow)
+
+
+def _keep_with_text(b: FormBuilder, start: int, follow: float) -> None:
+    """The heading at `b.out[start]` (its room, its lines) keeps `follow` points of room below it, and more where
+    the text after it needs it: it stayed alone at the foot of a page when the text began with something that
+    moves on whole."""
+    heading = b.out[start : start + 2]
     if len(heading) != 2 or not isinstance(heading[0], NeedSpace) or len(b.out) <= start + 2:
         return
     need, follower = heading[0], b.out[start + 2]
