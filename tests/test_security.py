@@ -1857,3 +1857,17 @@ def test_the_memory_cap_is_not_set_while_a_thread_threading_does_not_see_runs() 
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.split() == ["1", "True", "True"]
+
+
+def test_a_pattern_with_two_stars_and_a_parent_folder_after_them_says_why_it_finds_nothing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """`**` is searched as a folder is (links not followed), so `a/**/../c/*.yaml` cannot climb back: it found
+    nothing and said „Kein Treffer“ although `glob` would have found the file. It now says what to write."""
+    (tmp_path / "s" / "a" / "b").mkdir(parents=True)
+    (tmp_path / "s" / "c").mkdir()
+    shutil.copy(SEED, tmp_path / "s" / "c" / "x.yaml")
+    code, _, err = vsp(capsys, "validate", f"{tmp_path}/s/a/**/../c/*.yaml")
+    assert code == 2 and "„..“ hinter einem Platzhalter" in err and "Kein Treffer" not in err
+    code, _, err = vsp(capsys, "validate", f"{tmp_path}/s/a/../c/**/*.yaml")
+    assert code == 0 and "1 Datei geprüft" in err

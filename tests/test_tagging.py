@@ -403,6 +403,24 @@ def test_links_to_one_address_get_an_annotation_each() -> None:
     assert first < second  # „dem Amt“ left of „der Stelle“ on the same line
 
 
+@pytest.mark.parametrize("before", [4, 10])  # the link starts lines; at 10 also the second page
+def test_a_link_that_starts_a_line_has_no_piece_on_the_line_before(before: int) -> None:
+    """ReportLab, trying to hyphenate a link's first word at a line end, left an empty piece of the link
+    there: the line's closing space became link text, with a hot spot of its own. When the link began a page,
+    the page before ended in a `Link` of a space alone (a link without text, found by a random statement)."""
+    unit = "donaudampfschifffahrtsgesellschaft [Fortschreibung](https://www.leipzig.de/x) Verwaltung"
+    begruendung = " ".join(["Wort"] * before) + " " + " ".join([unit] * 60)
+    tagged = TaggedPdf(render_pdf(statement(begruendung=begruendung)))
+    links = tagged.root.elements("Link") if tagged.root else []
+    assert len(links) >= 60 and tagged.problems() == []
+    for link in links:
+        assert tagged.text_of(link) == tagged.text_of(link).strip() != ""
+        objrs = [kid for kid in link.kids if isinstance(kid, tuple) and kid[0] == "objr"]
+        for objr in objrs:
+            rect = [float(v) for v in tagged.pdf.get_object(objr[1]).Rect]
+            assert rect[2] - rect[0] > 5  # no hot spot on a space
+
+
 CASES_MARKDOWN = next(path for path in VALID_CASES if path.stem == "markdown-reich")
 
 

@@ -105,6 +105,11 @@ def collect(
         elif path.exists() or os.path.islink(path):
             add([path], real(path.parent))
         elif GLOB_CHARS & set(arg):
+            if "**" in arg and ".." in Path(arg).parts[_first_wildcard(arg) :]:
+                raise InputNotFound(
+                    f"Im Muster „{arg}“ steht „..“ hinter einem Platzhalter; mit „**“ geht das nicht: "
+                    "bitte „..“ vor den ersten Platzhalter stellen oder den Ordner ohne „..“ angeben"
+                )
             matches = _recursive_matches(arg, skip) if "**" in arg else sorted(glob.glob(arg))
             if not matches:
                 raise InputNotFound(f"Kein Treffer für das Muster „{arg}“")
@@ -129,7 +134,7 @@ def _recursive_matches(pattern: str, skip: set[Path]) -> list[str]:
     three links `a`, `b`, `c` → `.` in a folder of the repository made `standpunkte/**/*.yaml` list 3ⁿ paths
     until the names grew too long, for ever."""
     parts = Path(pattern).parts
-    fixed = next(i for i, part in enumerate(parts) if GLOB_CHARS & set(part))
+    fixed = _first_wildcard(pattern)
     root, wanted = (Path(*parts[:fixed]) if fixed else Path(".")), parts[fixed:]
     if not root.is_dir():
         return []
@@ -165,11 +170,16 @@ def _matched(names: Sequence[str], wanted: Sequence[str]) -> bool:
     return False
 
 
+def _first_wildcard(pattern: str) -> int:
+    """The index of the pattern's first path part with a wildcard (the number of parts if none has one)."""
+    parts = Path(pattern).parts
+    return next((i for i, part in enumerate(parts) if GLOB_CHARS & set(part)), len(parts))
+
+
 def _fixed_part(pattern: str) -> Path:
     """The folder a glob searches: its path up to the first part with a wildcard."""
-    parts = Path(pattern).parts
-    fixed = next((i for i, part in enumerate(parts) if GLOB_CHARS & set(part)), len(parts))
-    return Path(*parts[:fixed]) if fixed else Path(".")
+    fixed = _first_wildcard(pattern)
+    return Path(*Path(pattern).parts[:fixed]) if fixed else Path(".")
 
 
 def _refuse(path: Path, root: Path, refused: dict[Path, Diagnostic] | None) -> None:

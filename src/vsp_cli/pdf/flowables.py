@@ -91,6 +91,19 @@ class ProseParagraph(Paragraph):
         self.height = len(self.blPara.lines) * self.style.leading
         return self.width, self.height
 
+    def breakLines(self, width: Any) -> Any:
+        """ReportLab's broken lines, without the empty piece of a link it leaves at the end of the line before
+        the link when it tried to hyphenate the link's first word there. That piece made the line's closing
+        space part of the link: a second hot spot on the space, and a `Link` element of a space alone on the
+        page before when the link began the next page (PDF/UA: a link without text)."""
+        para = super().breakLines(width)
+        if para.kind == 1:
+            for line in para.lines:
+                words = line.words
+                while len(words) > 1 and _empty_link_piece(words[-1]):
+                    words.pop()
+        return para
+
     def _unhyphenate(self) -> None:
         """Break this paragraph without hyphenation: ReportLab never splits the rest of a word it has split
         once (at a hyphen, a slash of an address, a soft hyphen), so a long address ran past the margin; a
@@ -149,6 +162,17 @@ def _overflows(para: Any) -> bool:
 
 
 _TOLERANCE = 0.01  # points
+
+
+def _empty_link_piece(frag: Any) -> bool:
+    """Whether a line's piece is an empty stretch of a link (not a line break or a callback, which are empty
+    too)."""
+    return (
+        frag.text == ""
+        and bool(getattr(frag, "link", None))
+        and not getattr(frag, "lineBreak", False)
+        and not hasattr(frag, "cbDefn")
+    )
 
 
 def _hyphenates(para: Paragraph) -> bool:
