@@ -541,3 +541,20 @@ def test_rendering_a_pdf_does_not_import_the_network_modules(tmp_path: Path) -> 
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.split() == ["0", "[]"]
+
+
+@pytest.mark.parametrize("output", [".", "{folder}", "{parent}"])
+def test_render_with_the_statements_folder_as_output_folder_finds_the_statements(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, output: str
+) -> None:
+    """`vsp render . -o .` (the outputs beside the statements, named as such): the output folder is left out
+    of the search, and with it the folder searched; a clerk was told „Keine *.yaml-Dateien gefunden in: .“"""
+    folder = tmp_path / "standpunkte"
+    folder.mkdir()
+    shutil.copy(EXAMPLES / "beispiel-petition.yaml", folder)
+    monkeypatch.chdir(folder)
+    target = output.format(folder=folder, parent=tmp_path)
+    code, _, err = call(capsys, "render", ".", "-o", target, "-f", "md")
+    assert code == 0, err
+    assert (Path(target) / "beispiel-petition.md").is_file()
+    assert "1 gerendert" in err

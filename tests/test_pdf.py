@@ -632,6 +632,21 @@ def test_metadata() -> None:
     assert titles == ["Beratungsfolge", "Alternativvorschlag", "Sachverhalt", "Begründung", "Anlagen"]
 
 
+@pytest.mark.parametrize("path", EXAMPLE_FILES + VALID_CASES, ids=lambda p: p.stem)
+def test_each_outline_entry_leads_to_the_page_of_its_heading(path: Path) -> None:
+    """A bookmark opens the page its heading is printed on, at the heading. The pages are held until the
+    footers know the page count, and every bookmark led to page 1 („Sachverhalt“ on page 3 too)."""
+    reader = PdfReader(io.BytesIO(render_pdf(load_statement(path))))
+    texts = [flat(page.extract_text()) for page in reader.pages]
+    for item in reader.outline:
+        assert not isinstance(item, list)
+        number = reader.get_destination_page_number(item)
+        # the heading as printed, with its colon („Sachverhalt:“, not the box „Sachverhalt bereits …“)
+        shown = [n for n, text in enumerate(texts) if f"{item.title}:" in text]
+        shown = shown or [n for n, text in enumerate(texts) if item.title in text]
+        assert number in shown, (item.title, number, shown)
+
+
 def test_keywords_name_the_form_and_status_in_german_as_printed() -> None:
     petition = statement(art="petition", status="nichtoeffentlich", empfehlung="beruecksichtigung")
     settings_ = RenderSettings(
@@ -861,6 +876,75 @@ def test_a_lead_stays_with_what_it_introduces(lead: str, follower: str, first: s
         texts = pages(render_pdf(statement(begruendung=f"{filler}\n\n{lead}\n\n{follower}")))
         where = [n for n, text in enumerate(texts) if first in text]
         assert where == [next(n for n, text in enumerate(texts) if last in text)], filler_count
+
+
+def test_a_heading_stays_with_a_lead_and_the_short_table_it_introduces() -> None:
+    """A short table goes on to the next page whole, with the lead that announces it: the heading above the
+    lead kept room for the lead and two lines only, and stayed alone at the foot of the page."""
+    lead = "Die Mittel verteilen sich wie folgt auf die Förderbereiche der einzelnen Haushaltsjahre:"
+    for filler_count in range(0, 24):  # moves the heading across the foot of page 1
+        filler = "\n\n".join(["Füllzeile mit etwas Text."] * filler_count)
+        texts = pages(render_pdf(statement(begruendung=f"{filler}\n\n## Kosten\n\n{lead}\n\n{SHORT_TABLE}")))
+        where = [n for n, text in enumerate(texts) if "Kosten" in text]
+        assert where == [next(n for n, text in enumerate(texts) if "2022" in text)], filler_count
+
+
+#: Starts of a Begründung that move on whole, and a word of their last line that must share the page of the
+#: heading „Begründung:“ (which kept room for two lines only: it stayed alone at the foot of page 1).
+TEXT_STARTS = {
+    "three lines": (THREE_LINES, "abgerufen"),
+    "lead and list": (
+        "Die Verwaltung nimmt zu den einzelnen Punkten des Antrags der Fraktion wie folgt Stellung, wobei die"
+        " Ergebnisse der Prüfung durch das Fachamt berücksichtigt sind:\n\n1. Punkt eins\n2. Punkt zwei",
+        "Punkt eins",
+    ),
+    "heading and three lines": (f"### Zu Punkt 1\n\n{THREE_LINES}", "abgerufen"),
+    "lead and short table": (f"Die Mittel im Einzelnen:\n\n{SHORT_TABLE}", "2022"),
+}
+
+
+@pytest.mark.parametrize(("start", "word"), TEXT_STARTS.values(), ids=TEXT_STARTS.keys())
+def test_a_section_heading_stays_with_the_start_of_its_text(start: str, word: str) -> None:
+    # moves the heading across the foot of page 1 in steps of a paragraph and of a line
+    for paragraphs, lines in itertools.product(range(24), range(3)):
+        filler = "\n\n".join(["Füllzeile mit etwas Text."] * paragraphs + ["Zeile\\\n" * lines + "Ende."])
+        texts = pages(render_pdf(statement(sachverhalt=filler, begruendung=f"{start}\n\nEnde.")))
+        [page] = [n for n, text in enumerate(texts) if "Begründung:" in text]
+        assert word in texts[page], (paragraphs, lines)
+
+
+def test_the_goals_label_stays_with_goals_written_as_text() -> None:
+    """2014: „Prüfung der Übereinstimmung mit den strategischen Zielen:“ kept room for one line; goals of two
+    lines, which widow and orphan control move whole, left the label alone at the foot of page 1."""
+    goals = (
+        "Leipzig besteht im Wettbewerb: Verbesserung der Lebensqualität in den Stadtteilen; Leipzig schafft "
+        "Rahmenbedingungen für eine ausgeglichene Altersstruktur und sichert die Daseinsvorsorge."
+    )
+    for paragraphs, lines in itertools.product(range(24), range(3)):
+        filler = "\n\n".join(["Füllzeile mit etwas Text."] * paragraphs + ["Zeile\\\n" * lines + "Ende."])
+        texts = pages(
+            render_pdf(
+                statement(
+                    beschlussvorschlag=filler, strategische_ziele=goals, empfehlung="alternativvorschlag"
+                )
+            )
+        )
+        [page] = [n for n, text in enumerate(texts) if "strategischen Zielen:" in text]
+        assert "Daseinsvorsorge" in flat(texts[page]), (paragraphs, lines)
+
+
+def test_the_anlagen_heading_stays_with_a_first_anlage_of_several_lines() -> None:
+    """„Anlagen:“ kept room for one line below it; a first Anlage of three lines, which widow and orphan control
+    move whole, went on to the next page and left the heading alone at the foot of the page."""
+    first = (
+        "Stellungnahme des Amtes für Jugend, Familie und Bildung vom 24.10.2016 zur Weiterführung des "
+        "Abenteuerspielplatzes im Stadtteilpark Rabet einschließlich Kostenaufstellung und Personalbedarfsplanung"
+    )
+    for filler_count in range(4, 24):  # moves the heading across the foot of page 1
+        filler = "\n\n".join(["Füllzeile mit etwas Text."] * filler_count)
+        texts = pages(render_pdf(statement(begruendung=filler, anlagen=[first, "Karte"])))
+        [page] = [n for n, text in enumerate(texts) if "Anlagen:" in text]
+        assert "Stellungnahme" in texts[page], filler_count
 
 
 def test_a_long_bold_paragraph_is_no_lead_and_leaves_no_heading_alone_on_a_page() -> None:

@@ -211,6 +211,15 @@ def test_no_line_breaks_inside_a_part_where_a_joint_fits(order: list[int], width
         ("ein Punkt der Anlage, 5 mal", "ein Punkt der Anlage, 5 mal"),  # no number after, no unit
         ("im Jahr 2023 mehr als 40 Menschen", "im Jahr 2023 mehr als 40 Menschen"),
         ("Version v1.2 m", "Version v1.2 m"),
+        # the parts of an abbreviation written with spaces (DIN 5008), as Leipzig's statements write them
+        (
+            "Mittel i. H. v. 3.000 € sind z. B. für o. g. Zwecke",
+            "Mittel i.~H.~v. 3.000~€ sind z.~B. für o.~g. Zwecke",
+        ),
+        ("u. a. die Arena, d. h. es gilt u. U. auch", "u.~a. die Arena, d.~h. es gilt u.~U. auch"),
+        ("§ 45 StVO i. V. m. der VwV, z. Zt. ausgewertet", "§~45 StVO i.~V.~m. der VwV, z.~Zt. ausgewertet"),
+        ("Leipziger Tafel e. V. erhält", "Leipziger Tafel e.~V. erhält"),
+        ("Das ist so. Es gilt, vgl. S. 5 ff. der Anlage", "Das ist so. Es gilt, vgl. S.~5 ff. der Anlage"),
     ],
 )
 def test_no_break_spaces_keep_numbers_with_what_belongs_to_them(text: str, expected: str) -> None:
@@ -231,6 +240,26 @@ PROSE = (
     "Der Stadtrat fasste mit Beschluss Nr. RBIII373/00 gemäß § 4 Abs. 2 SächsGemO zu Punkt 3 der Vorlage "
     "eine Umlage von 3 Mio. € für Straßen mit 30 km/h, je Platz 12 € sowie 5 % auf 100 m Länge."
 )
+
+
+ABBREVIATIONS = (
+    "Die Mittel i. H. v. rund drei Millionen sind z. B. für die o. g. Zwecke u. a. im Haushalt vorgesehen, "
+    "d. h. es gilt u. U. die Satzung i. V. m. der Richtlinie des Vereins Leipziger Tafel e. V. fort."
+)
+
+
+def test_prose_never_ends_a_line_inside_an_abbreviation_written_with_spaces() -> None:
+    """„z.“ at the end of a line and „B.“ at the start of the next: DIN 5008 keeps the parts together."""
+    checked = 0
+    for width in range(120, 460, 5):
+        lines = layout(ABBREVIATIONS, float(width))
+        for line, after in itertools.pairwise(lines):
+            cut = re.search(r"(?:^|\s)[^\W\d_]{1,2}\.$", line.rstrip()) and re.match(
+                r"[^\W\d_]{1,3}\.", after
+            )
+            assert not cut, (width, line, after)
+        checked += len(lines)
+    assert checked > 300
 
 
 def test_prose_never_ends_a_line_between_a_number_and_its_unit() -> None:

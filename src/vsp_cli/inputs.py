@@ -41,8 +41,12 @@ class Resolver:
 
 def _walk(folder: Path, skip: set[Path]) -> list[Path]:
     """Statement files below `folder` (`fileio.walk`: hidden ones and the folders in `skip` left out, linked
-    folders not followed); a folder that cannot be listed is an error, not a silent gap."""
+    folders not followed); a folder that cannot be listed is an error, not a silent gap. A folder of `skip`
+    that is `folder` itself or holds it is not left out: `vsp render . -o .` writes the outputs beside their
+    statements, and found none („Keine *.yaml-Dateien gefunden“)."""
     unreadable: list[Path] = []
+    here = real(folder)
+    skip = {other for other in skip if not is_inside(here, other)}
     found = [path for path in walk(folder, skip, unreadable=unreadable) if path.name.endswith(SUFFIXES)]
     if unreadable:
         raise InputNotFound(

@@ -2,7 +2,8 @@
 
 „Nr.“, „§“, „Abs.“, „Art.“ and „Ziff.“ stay with what they number („Beschluss Nr. RBIII373/00“), „Punkt“,
 „Anlage“ and „S.“ with a number after them, and a number with its unit („30 km/h“, „12 €“, „5 %“,
-„3 Mio. €“), as DIN 5008 asks. The space between them becomes a no-break space (U+00A0), which ReportLab and
+„3 Mio. €“), as DIN 5008 asks; so do the parts of an abbreviation written with spaces („z. B.“, „u. a.“,
+„i. H. v.“, „o. g.“, „e. V.“). The space between them becomes a no-break space (U+00A0), which ReportLab and
 `pdf.text` never break at and draw as an ordinary space (justified lines stretch it like one). Only the PDF is
 set this way: the Markdown output keeps the statement's text as it is.
 """
@@ -34,11 +35,14 @@ _CANDIDATE = re.compile(
 _SCALE_OR_UNIT = re.compile(rf"(?:{_SCALE}|{_UNIT})(?![\w/²³])")
 _UNIT_AFTER = re.compile(rf"(?:{_UNIT})(?![\w/²³])")
 _SCALES = frozenset(("Tsd.", "Mio.", "Mrd."))
+#: A part of an abbreviation of several („z.“ of „z. B.“, „i.“ and „H.“ of „i. H. v.“): one or two letters and
+#: a dot at the start of a word, followed by a space and the next part (up to three letters and a dot: „z. Zt.“).
+_ABBREVIATION_PART = re.compile(r"(?<![\w.])([^\W\d_]{1,2}\.) (?=[^\W\d_]{1,3}\.)")
 
 
 def tie(text: str) -> str:
     """`text` with a no-break space where a line must not end (see the module's docstring)."""
-    return _CANDIDATE.sub(_tied, text)
+    return _ABBREVIATION_PART.sub(rf"\1{NO_BREAK_SPACE}", _CANDIDATE.sub(_tied, text))
 
 
 def _tied(match: re.Match[str]) -> str:

@@ -493,8 +493,10 @@ _LOST_STRUCTURE = re.compile(rf"\n[ \t]*\n|^{_LIST_LINE}\n{_LIST_LINE}$", re.MUL
 #: „1.1“, „2.3.1.“), and the answers to them in a statement („Zu 1.:“, „Zu Punkt 3:“): not Markdown list markers.
 #: Not a time or a date that a wrapped line starts with („17.00 Uhr“, „14.30 Uhr“, „18.04.“: no outline number
 #: has a part with a leading zero), nor „Zu 2 Punkten“ (an answer's number has a full stop or colon after it).
+#: Nor a number followed by a word in lower case: a reference („3.2 und 3.4 des Konzepts“) or a date („5.11. bis“)
+#: that a wrapped line starts with; a point starts with a capital („1.1 Die E-Akte …“).
 _POINT_MARK = re.compile(
-    r"(?:[a-zA-Z]{1,2}\)|\([0-9a-zA-Z]{1,2}\)|[0-9]{1,2}(?:\.[1-9][0-9]?)+\.?(?![ \t]+Uhr\b)"
+    r"(?:[a-zA-Z]{1,2}\)|\([0-9a-zA-Z]{1,2}\)|[0-9]{1,2}(?:\.[1-9][0-9]?)+\.?(?![ \t]+(?:Uhr\b|[a-zäöüß]))"
     r"|Zu (?:Punkt )?[0-9]{1,2}(?=[.:])(?:\.[0-9]{1,2})*\.?:?)(?=[ \t])"
 )
 #: Such a point at a line's start, also in a quote.

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, PageBreak, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, TableStyle
 
 from ..document import Block, Box, Layout
 from ..hyphenation import Hyphenator, german_hyphenator
@@ -403,12 +403,14 @@ def _empfehlung(b: FormBuilder, block: Block) -> None:
 
 def _beschlussvorschlag(b: FormBuilder, block: Block) -> None:
     if block.label:
-        b.section(block.label)
-    b.prose_text(block.prose)
+        _section(b, block)
+    else:
+        b.prose_text(block.prose)
 
 
 def _strategische_ziele(b: FormBuilder, block: Block) -> None:
     sty = b.styles
+    start = len(b.out)
     b.section(block.label, outline=False, follow=BODY_LEADING)
     box = block.extra.get("box")
     if box is not None:
@@ -416,6 +418,8 @@ def _strategische_ziele(b: FormBuilder, block: Block) -> None:
     if block.text:
         b.text(block.text, sty.value)
     b.prose_text(block.prose)
+    if box is None and not block.text:  # goals as text right under the label (2014)
+        _keep_with_text(b, start, BODY_LEADING)
 
 
 def _hinweis(b: FormBuilder, block: Block) -> None:
@@ -505,13 +509,36 @@ def _stellenplan(b: FormBuilder, block: Block) -> None:
 
 
 def _section(b: FormBuilder, block: Block) -> None:
-    b.section(block.label)
+    start = len(b.out)
+    follow = 2 * BODY_LEADING
+    b.section(block.label, follow=follow)
     b.prose_text(block.prose)
+    _keep_with_text(b, start, follow)
+
+
+def _keep_with_text(b: FormBuilder, start: int, follow: float) -> None:
+    """The heading at `b.out[start]` (its room, its lines) keeps `follow` points of room below it, and more where
+    the text after it needs it: it stayed alone at the foot of a page when the text began with something that
+    moves on whole."""
+    heading = b.out[start : start + 2]
+    if len(heading) != 2 or not isinstance(heading[0], NeedSpace) or len(b.out) <= start + 2:
+        return
+    need, follower = heading[0], b.out[start + 2]
+    if isinstance(follower, KeepTogether):
+        # a block kept whole (a short table and the lead announcing it): the heading joins it
+        content: list[Flowable] = follower._content  # type: ignore[attr-defined]
+        b.out[start : start + 3] = [KeepTogether([heading[1], *content])]
+    elif isinstance(follower, NeedSpace):
+        # a lead („… wie folgt:“) or a heading of the text, which keeps room of its own: the heading keeps it too
+        need.height += min(max(0.0, follower.height - follow), 0.5 * FRAME_HEIGHT)
+    else:
+        # a first paragraph of about three lines, which widow and orphan control move whole
+        need.height += max(0.0, b.prose.first_room - follow)
 
 
 def _anlagen(b: FormBuilder, block: Block) -> None:
     sty = b.styles
-    b.heading(block.label, sty.section, True, BODY_LEADING)
+    need = b.heading(block.label, sty.section, True, BODY_LEADING)
     room = sty.prose.label_room(f"{len(block.values)}.", sty.value)
     item = sty.prose.variant(sty.value, room, sty.prose.item_space, label=room)
     anlagen = b.root.add("L", attributes=LIST_DECIMAL)
@@ -520,6 +547,11 @@ def _anlagen(b: FormBuilder, block: Block) -> None:
         para = tag(plain_paragraph(anlage, item, bullet=f"{number}."), entry.body)
         para.label = entry.label
         b.out.append(para)
+        if number == 1 and need is not None:
+            # widow and orphan control move a first Anlage of two or three lines whole (one of four or more
+            # splits after two): with room for one line kept, „Anlagen:“ stayed alone at the foot of the page
+            height = para.wrap(FRAME_WIDTH, FRAME_HEIGHT)[1]
+            need.height += max(0.0, min(height, 3 * item.leading) - BODY_LEADING)
 
 
 def _auswahl(b: FormBuilder, block: Block) -> None:

@@ -205,6 +205,13 @@ class DeferredFooterCanvas(Canvas):
         with artifact(self):
             super().rect(*args, **kwargs)
 
+    def bookmarkPage(self, key: str, *args: Any, **kwargs: Any) -> Any:
+        """A destination on the page being drawn. ReportLab names the page by its count of pages written, which
+        stays at 1 until `save` writes them all: every outline entry led to page 1."""
+        dest = super().bookmarkPage(key, *args, **kwargs)
+        dest.setPage(pdfdoc.PDFObjectReference(f"Page{len(self._page_states) + 1}"))
+        return dest
+
     def showPage(self) -> None:
         self._page_states.append(dict(self.__dict__))
         self._startPage()  # type: ignore[attr-defined]

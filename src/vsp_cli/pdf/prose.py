@@ -229,6 +229,13 @@ _MOVED_WHOLE = 4
 #: Leads kept with what follows them: a heading or bold line, then „… wie folgt:“, then what it announces.
 _LEADS_KEPT = 3
 
+
+def _room_for(lines: int, leading: float) -> float:
+    """The room a heading or lead keeps below itself for a paragraph of about `lines` lines: two lines, three
+    for one that widow and orphan control may move whole."""
+    return (3 if 2 <= lines <= _MOVED_WHOLE else 2) * leading
+
+
 #: Longer paragraphs end a page well enough on their own lines (widow and orphan control), bold or not.
 _LEAD_CHARACTERS = 300
 
@@ -321,6 +328,12 @@ def _plain_text(children: Sequence[Token] | None) -> str:
 _SHORT_VALUE = 24
 
 
+def _is_heading(flowable: Flowable) -> bool:
+    """Whether `flowable` is the paragraph of a heading (tagged `H1` … `H6`)."""
+    element = getattr(flowable, "tag", None)
+    return isinstance(flowable, Paragraph) and element is not None and element.role[:1] == "H"
+
+
 def _items(tokens: list[Token], start: int) -> int:
     """The number of items of the list opened at `tokens[start]`."""
     level = tokens[start].level
@@ -360,6 +373,8 @@ class ProseRenderer:
         self.hyphenator = hyphenator
         #: Whether any text came out italic: the italic faces are loaded only then (45 ms cold).
         self.uses_italic = False
+        #: The room the heading above the last text set keeps for its start (`room_after` of its first block).
+        self.first_room = 2 * styles.body.leading
 
     # -- inline ---------------------------------------------------------------------------------------------
 
@@ -415,11 +430,15 @@ class ProseRenderer:
         `level`)."""
         if parent is None:
             parent = StructElem("Document")
+        self.first_room = 2 * self.styles.body.leading
         if "\xad" in source:
             source = _LONG_RUN.sub(_without_soft_hyphens, source)
         plain = plain_paragraphs(source)
         if plain is not None:  # what markdown-it would make of it, without loading it (35 ms cold)
             style = self.styles.variant(self.styles.body, 0.0, self.styles.body.spaceAfter)
+            if plain:
+                width = stringWidth(plain[0], self.styles.font, style.fontSize)
+                self.first_room = _room_for(1 + int(width // self.width), style.leading)
             return [tag(plain_paragraph(text, style), parent.add("P")) for text in plain]
         tokens = prose_parser().parse(source)
         return self._blocks(tokens, parent, level)
@@ -466,7 +485,7 @@ class ProseRenderer:
                 children = tokens[j + 1].children or []
                 lines = lines_of(children)
                 if not (j + 3 < n and _introduces(children, tokens[j + 3])):
-                    return room + (3 if 2 <= lines <= _MOVED_WHOLE else 2) * body.leading
+                    return room + _room_for(lines, body.leading)
                 room += lines * body.leading + body.spaceAfter
                 j += 3
             return room + 2 * body.leading
@@ -516,6 +535,7 @@ class ProseRenderer:
 
         i = 0
         n = len(tokens)
+        self.first_room = room_after(0)
         while i < n:
             tok = tokens[i]
             kind = tok.type
@@ -784,6 +804,15 @@ class ProseRenderer:
             if len(out) >= 2 and isinstance(out[-2], NeedSpace) and isinstance(out[-1], Paragraph):
                 lead = [out.pop()]
                 out.pop()
+                # a heading above the lead goes along too: it stayed alone at the foot of the page
+                if (
+                    not _is_heading(lead[0])
+                    and len(out) >= 2
+                    and isinstance(out[-2], NeedSpace)
+                    and _is_heading(out[-1])
+                ):
+                    lead.insert(0, out.pop())
+                    out.pop()
             placed = [KeepTogether([*lead, *placed])]
         out += placed
         return i + 1
