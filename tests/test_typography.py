@@ -220,6 +220,11 @@ def test_no_line_breaks_inside_a_part_where_a_joint_fits(order: list[int], width
         ("§ 45 StVO i. V. m. der VwV, z. Zt. ausgewertet", "§~45 StVO i.~V.~m. der VwV, z.~Zt. ausgewertet"),
         ("Leipziger Tafel e. V. erhält", "Leipziger Tafel e.~V. erhält"),
         ("Das ist so. Es gilt, vgl. S. 5 ff. der Anlage", "Das ist so. Es gilt, vgl. S.~5 ff. der Anlage"),
+        # a date: the day with its month, the month with its year; an ordinal or a bare month stays as it is
+        ("am 18. April 2017 und am 3. Okt. 2020", "am 18.~April~2017 und am 3.~Okt.~2020"),
+        ("seit 5. März, im Mai 2019 und im Mai", "seit 5.~März, im Mai~2019 und im Mai"),
+        ("die 12. Sitzung im 3. Quartal", "die 12. Sitzung im 3. Quartal"),
+        ("18. Aprilwetter, Dezember 24 Stück", "18. Aprilwetter, Dezember 24 Stück"),
     ],
 )
 def test_no_break_spaces_keep_numbers_with_what_belongs_to_them(text: str, expected: str) -> None:
@@ -258,6 +263,27 @@ def test_prose_never_ends_a_line_inside_an_abbreviation_written_with_spaces() ->
                 r"[^\W\d_]{1,3}\.", after
             )
             assert not cut, (width, line, after)
+        checked += len(lines)
+    assert checked > 300
+
+
+DATES = (
+    "Der Fachausschuss hat am 18. April 2017 beraten, die Ratsversammlung am 17. Mai 2017; die Verwaltung "
+    "berichtet im Dezember 2017 und erneut am 3. Okt. 2018 über den Stand der Umsetzung."
+)
+
+
+def test_prose_never_ends_a_line_inside_a_date() -> None:
+    """„am 18.“ at the end of a line and „April 2017“ at the start of the next (DIN 5008: a date stays whole)."""
+    checked = 0
+    for width in range(120, 460, 5):
+        lines = layout(DATES, float(width))
+        for line, after in itertools.pairwise(lines):
+            day_cut = re.search(r"\d\.$", line.rstrip()) and re.match(r"(?:April|Mai|Okt\.)", after)
+            year_cut = re.search(r"(?:April|Mai|Dezember|Okt\.)$", line.rstrip()) and re.match(
+                r"\d{4}", after
+            )
+            assert not (day_cut or year_cut), (width, line, after)
         checked += len(lines)
     assert checked > 300
 

@@ -2,7 +2,8 @@
 
 „Nr.“, „§“, „Abs.“, „Art.“ and „Ziff.“ stay with what they number („Beschluss Nr. RBIII373/00“), „Punkt“,
 „Anlage“ and „S.“ with a number after them, and a number with its unit („30 km/h“, „12 €“, „5 %“,
-„3 Mio. €“), as DIN 5008 asks; so do the parts of an abbreviation written with spaces („z. B.“, „u. a.“,
+„3 Mio. €“), a date's day with its month and the month with its year („18. April 2017“), as DIN 5008 asks; so
+do the parts of an abbreviation written with spaces („z. B.“, „u. a.“,
 „i. H. v.“, „o. g.“, „e. V.“). The space between them becomes a no-break space (U+00A0), which ReportLab and
 `pdf.text` never break at and draw as an ordinary space (justified lines stretch it like one). Only the PDF is
 set this way: the Markdown output keeps the statement's text as it is.
@@ -28,10 +29,19 @@ _UNIT = (
     r"g|kg|t|Tonnen?|km/h|s|Sek\.|min|Min\.|h|Std\.|Minuten|Stunden|"
     r"W|kW|kWh|kWp|MW|MWh|GWh|V|kV|°C|dB(?:\(A\))?"
 )
+#: The months, written out and abbreviated, that a day („18.“) stays with and that stay with a year.
+_MONTHS = (
+    r"Januar|Jänner|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember|"
+    r"Jan\.|Feb\.|Febr\.|Mrz\.|Apr\.|Jun\.|Jul\.|Aug\.|Sep\.|Sept\.|Okt\.|Nov\.|Dez\."
+)
 #: A word that may keep the space after it, and that space: found in one pass, judged by `_tied`.
 _CANDIDATE = re.compile(
-    r"(Nrn?\.|Abs\.|Art\.|Ziff\.|§§?|Punkte?|Anlagen?|S\.|Tsd\.|Mio\.|Mrd\.|\d[\d.,]*) +(?=\S)"
+    rf"(Nrn?\.|Abs\.|Art\.|Ziff\.|§§?|Punkte?|Anlagen?|S\.|Tsd\.|Mio\.|Mrd\.|{_MONTHS}|\d[\d.,]*) +(?=\S)"
 )
+_MONTH_AFTER = re.compile(rf"(?:{_MONTHS})(?!\w)")
+_MONTH = re.compile(_MONTHS)
+_YEAR_AFTER = re.compile(r"\d{4}(?!\d)")
+_DAY = re.compile(r"\d{1,2}\.")
 _SCALE_OR_UNIT = re.compile(rf"(?:{_SCALE}|{_UNIT})(?![\w/²³])")
 _UNIT_AFTER = re.compile(rf"(?:{_UNIT})(?![\w/²³])")
 _SCALES = frozenset(("Tsd.", "Mio.", "Mrd."))
@@ -56,6 +66,10 @@ def _tied(match: re.Match[str]) -> str:
         keep = text[end].isdigit()
     elif word in _SCALES:
         keep = _UNIT_AFTER.match(text, end) is not None
+    elif not word[0].isdigit():  # a month: with its year
+        keep = _MONTH.fullmatch(word) is not None and _YEAR_AFTER.match(text, end) is not None
+    elif _DAY.fullmatch(word):  # a day: with its month („18. April“), or a number with its unit
+        keep = _MONTH_AFTER.match(text, end) is not None or _SCALE_OR_UNIT.match(text, end) is not None
     else:  # a number
         keep = _SCALE_OR_UNIT.match(text, end) is not None
     return word + NO_BREAK_SPACE if keep else match.group()
