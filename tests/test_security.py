@@ -96,6 +96,29 @@ def test_a_form_name_with_terminal_controls_is_refused_and_form_paths_are_escape
         assert not any(c in out + err for c in "\x1b\x07\u202e") and "\n::error" not in out + err
 
 
+@pytest.mark.parametrize(
+    "name", ["::error title=gefälscht::x", "  ::stop-commands::x", "##[warning]x", "##vso[task]x"]
+)
+def test_no_line_starts_with_a_ci_command_taken_from_a_name_of_the_repository(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    """A statement named `::error title=…::….yaml` began a line of the text format with a command GitHub Actions
+    runs (a forged annotation; `::stop-commands::` silenced every later one), and so did a name of `[formulare]`
+    in `vsp formular`."""
+    (tmp_path / f"{name}.yaml").write_text("nummer: [\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code, out, err = vsp(capsys, "validate", "--format", "text", f"{name}.yaml")
+    assert code == 1, out + err
+    assert out.startswith(f"./{name}.yaml:2:1: fehler:")
+    (tmp_path / "eigen.toml").write_text('schema = 1\nname = "Eigen"\nerbt = "2019"\n', encoding="utf-8")
+    (tmp_path / "vsp.toml").write_text(f'[formulare]\n"{name}" = "eigen.toml"\n', encoding="utf-8")
+    code, out, err = vsp(capsys, "formular", "--config", str(tmp_path / "vsp.toml"))
+    assert code == 1, out + err
+    assert "taugt nicht als Name eines Formulars" in out + err
+    for printed in (out, err):
+        assert not any(line.strip().startswith(("::", "##")) for line in printed.splitlines())
+
+
 def _form_of_many_blocks(folder: Path, blocks: int, unknown: int = 0) -> None:
     """A form file with `blocks` blocks of its own, placed (the last one a choice of `blocks` options), and a part
     listing `unknown` blocks nobody declared."""

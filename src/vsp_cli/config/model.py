@@ -12,7 +12,15 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, StringConstraints, ValidationInfo
 from pydantic_core import PydanticCustomError
 
-from ..diagnostics import did_you_mean, escape_controls, first_control, german_number, quote, quote_path
+from ..diagnostics import (
+    did_you_mean,
+    escape_controls,
+    first_control,
+    german_number,
+    quote,
+    quote_path,
+    starts_ci_command,
+)
 from ..fileio import is_dir, is_file, is_inside, open_regular, os_reason, real
 from ..forms import BUILTIN_IDS, DEFAULT_FORM
 from ..labels import DEFAULT_BODY, LABEL_PLACEHOLDERS, LABEL_TARGETS
@@ -115,6 +123,13 @@ def _form_name(value: str) -> str:
             "{name} taugt nicht als Name eines Formulars: Das Zeichen {char} ist ein Steuerzeichen; bitte "
             "entfernen",
             {"name": quote(value), "char": escape_controls(value[control])},
+        )
+    if starts_ci_command(value):  # `vsp formular` starts a line with it: a CI runner would read a command
+        raise PydanticCustomError(
+            "form_name",
+            "{name} taugt nicht als Name eines Formulars: Ein Name, der mit „::“ oder „##“ beginnt, wäre in einem "
+            "CI-Protokoll ein Befehl an den Runner; bitte anders benennen",
+            {"name": quote(value)},
         )
     return value
 
