@@ -723,6 +723,14 @@ HUGE_STEPS = {
     # textwrap copies the rest of a long word at every line: hours for ("a" * 9000000) | wordwrap(1)
     "wordwrap-langes-wort": "{{ ('a' * 400000) | wordwrap(1) }}",
     "wordwrap-umbruch": "{{ ('a ' * 100000) | wordwrap(1, wrapstring='x' * 1000) }}",
+    # one C call no budget step interrupts: 10 ** 99999999, five minutes
+    "runden": "{{ 1 | round(-99999999) }}",
+    "runden-floor": "{{ 1.5 | round(99999999, 'floor') }}",
+    "runden-benannt": "{{ 1 | round(precision=-99999999) }}",
+    "runden-map": "{{ [1] | map('round', -99999999) | list }}",
+    # urlize searched the end of a word from each „)“ in it: 30 s for 30,002 characters, in one step
+    "urlize-klammern": "{{ (')' * 30000 ~ 'a)') | urlize }}",
+    "urlize-ausgleich": "{{ ('a(' * 300000 ~ ')' * 300000) | urlize }}",
 }
 
 
@@ -746,6 +754,19 @@ def test_a_step_that_would_make_a_huge_value_is_refused_before_it_runs(tmp_path:
     finally:
         tracemalloc.stop()
     assert peak < 50_000_000
+
+
+def test_round_and_urlize_of_ordinary_values_still_work(tmp_path: Path) -> None:
+    folder = _template_folder(
+        tmp_path,
+        "{{ 1234.5678 | round(2) }} {{ 1234 | round(-2) }} {{ 2.57 | round(1, 'floor') }} "
+        "{{ 'siehe (https://a.de/x_(y)). und www.b.de, (c@d.de).' | urlize }}",
+    )
+    out = api.render_markdown(api.load(SEED), RenderSettings(template_dir=folder))
+    assert out.startswith(
+        '1234.57 1200 2.5 siehe (<a href="https://a.de/x_(y)" rel="noopener">https://a.de/x_(y)</a>). und '
+        '<a href="https://www.b.de" rel="noopener">www.b.de</a>, (<a href="mailto:c@d.de">c@d.de</a>).'
+    )
 
 
 def test_wordwrap_of_words_just_within_the_width_is_checked_in_linear_time(tmp_path: Path) -> None:
