@@ -769,6 +769,14 @@ def test_round_and_urlize_of_ordinary_values_still_work(tmp_path: Path) -> None:
     )
 
 
+def test_an_infinite_constant_of_a_template_is_a_located_template_error(tmp_path: Path) -> None:
+    """Jinja writes a constant it works out while compiling into the code, an infinite one as `inf`, a name
+    Python does not know: the NameError ended the run as an internal error (exit code 123)."""
+    diagnostic = _template_error(_template_folder(tmp_path, "Kopf\n{{ ('1e400' | float) | int }}"))
+    assert diagnostic.code == "template-error", diagnostic.message
+    assert diagnostic.file == str(tmp_path / "vorlagen" / "statement.md.j2") and diagnostic.line == 2
+
+
 def test_wordwrap_of_words_just_within_the_width_is_checked_in_linear_time(tmp_path: Path) -> None:
     """The check for long words looks at each word once: tried at every character, `\\S{10001,}` scanned the rest
     of each 9,999-character word again (22 s for 2,000,000 characters, in one step of the budget)."""

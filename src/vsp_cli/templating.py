@@ -40,8 +40,12 @@ from .sandbox import CURRENT, Budget, BudgetExceeded, Sandbox, memory_cap
 
 #: Exceptions a template can provoke by itself (calling a method wrongly, dividing by zero, including or calling
 #: itself without end, …): reported as a problem of the template, not as an internal error of vsp.
+#: What a template's code may raise. NameError too: Jinja works out constant expressions while it compiles and
+#: writes an infinite result into the code as `inf`, a name Python does not know (`("1e400" | float) | int`
+#: ended the run as an internal error, exit code 123).
 _RUNTIME_ERRORS = (
-    jinja2.TemplateError, TypeError, ValueError, AttributeError, LookupError, ArithmeticError, RecursionError
+    jinja2.TemplateError, TypeError, ValueError, AttributeError, LookupError, ArithmeticError, RecursionError,
+    NameError,
 )  # fmt: skip
 
 _NOT_UTF8 = "Die Vorlage „{name}“ ist keine UTF-8-Datei; bitte in UTF-8 speichern"
