@@ -207,6 +207,10 @@ Text = Annotated[str, Strict(), StringConstraints(strip_whitespace=True, min_len
 FOOTER_MAX = 200
 #: A screen reader reads the logo's alternative text in one go: a short description, not a paragraph.
 LOGO_ALT_MAX = 200
+#: The longest name of a body („Landeshauptstadt …“ has some 30 characters). A label may hold `{body}` as often as
+#: its 200 characters allow: a body of 900 kB in „rk_nachteilig“ 33 times made each statement's Markdown 30 MB
+#: and took 40 s and 565 MB to set.
+BODY_MAX = 200
 
 
 class ConfigFile(BaseModel):
@@ -219,10 +223,11 @@ class ConfigFile(BaseModel):
         json_schema_extra={"description": "Einstellungen in vsp.toml oder [tool.vsp] einer pyproject.toml."},
     )
 
-    body: Text = Field(
+    body: Annotated[Text, StringConstraints(max_length=BODY_MAX)] = Field(
         default=DEFAULT_BODY,
         title="Körperschaft",
-        description="Die Kommune, eingesetzt in „Nachteilig für die …“ und in die PDF-Metadaten.",
+        description=f"Die Kommune, eingesetzt in „Nachteilig für die …“ und in die PDF-Metadaten, höchstens "
+        f"{BODY_MAX} Zeichen.",
         examples=["Stadt Leipzig"],
     )
     logo: Annotated[Path, AfterValidator(_image)] | None = Field(
