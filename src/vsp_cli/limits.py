@@ -135,6 +135,10 @@ MAX_TEMPLATE_MEMORY = 400_000_000
 
 # --- builds ----------------------------------------------------------------------------------------------------
 
+#: Most folders `--watch` watches (each with a watch of the system, of which a user has some 8,000 to a few
+#: hundred thousand, shared by all programs): a repository has a few dozen. Folders beyond are not watched.
+MAX_WATCHED_FOLDERS = 5_000
+
 #: Most worker processes of a build, whatever `-j` asks.
 MAX_WORKERS = 32
 #: Largest build record read: an entry takes a few hundred bytes.
