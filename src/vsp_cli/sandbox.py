@@ -445,6 +445,22 @@ def _binop_check(operator: str, left: Any, right: Any) -> None:
 _UNMEASURED = frozenset({"encode", "to_bytes", "translate"})
 #: Methods of a text that pad to a width given as argument.
 _PADDING = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs"})
+#: Methods of a text that take characters off its ends.
+_STRIPPING = frozenset({"strip", "lstrip", "rstrip"})
+
+
+def _strip(text: Any, chars: Any) -> None:
+    """Refuse stripping `text` of `chars` where that would take too long: Python looks each character it takes
+    off up in `chars` (`("a" * 1000000).strip("b" * 1000000 ~ "a")` took 17 s, in one step)."""
+    if (
+        isinstance(text, str)
+        and isinstance(chars, str)
+        and len(chars) * (len(text) + 1) > MAX_TEMPLATE_COMPARED_CHARS
+    ):
+        raise BudgetExceeded(
+            f"ein Text von {german_number(len(text))} Zeichen würde um die Zeichen eines Textes von "
+            f"{german_number(len(chars))} Zeichen gekürzt; das dauerte zu lange"
+        )
 
 
 def _call_check(obj: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
@@ -469,6 +485,8 @@ def _call_check(obj: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tupl
                 _chars(len(owner) + owner.count("\t") * max(size, 0))
     elif name == "replace" and len(args) >= 2:
         _replace(owner, args[0], args[1])
+    elif name in _STRIPPING and args:
+        _strip(owner, args[0])
     elif name == "join" and args:
         items = list(args[0])
         _join(owner, items)
@@ -498,6 +516,8 @@ def _filter_check(name: str, value: Any, args: tuple[Any, ...], kwargs: dict[str
         _wordwrap(value, args, kwargs)
     elif name == "urlize":
         _urlize(str(value))
+    elif name == "trim":
+        _strip(value, next(iter((*args, *kwargs.values())), None))
     elif name == "round":
         _round(args, kwargs)
     elif name == "join" and not isinstance(value, str):
@@ -590,7 +610,7 @@ def _urlize(text: str) -> None:
 
 
 #: Filters `_filter_check` looks at besides `_WIDTH_FILTERS`.
-_CHECKED_FILTERS = _WIDTH_FILTERS | _COMPARING_FILTERS | {"replace", "join", "format", "sum", "round"}
+_CHECKED_FILTERS = _WIDTH_FILTERS | _COMPARING_FILTERS | {"replace", "join", "format", "sum", "round", "trim"}
 
 
 #: Filters that turn their value (and `format` its arguments) into text: a list prints all it holds.
