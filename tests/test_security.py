@@ -29,6 +29,7 @@ from vsp_cli.errors import ConfigError, TemplateError
 from vsp_cli.limits import (
     MAX_LOGO_PIECES,
     MAX_LOGO_SCANS,
+    MAX_TEMPLATE_FILE_BYTES,
     MAX_TEMPLATE_MEMORY,
     MAX_TEMPLATE_SECONDS,
     QUOTE_LIMIT,
@@ -780,6 +781,71 @@ def test_an_infinite_constant_of_a_template_is_a_located_template_error(tmp_path
     diagnostic = _template_error(_template_folder(tmp_path, "Kopf\n{{ ('1e400' | float) | int }}"))
     assert diagnostic.code == "template-error", diagnostic.message
     assert diagnostic.file == str(tmp_path / "vorlagen" / "statement.md.j2") and diagnostic.line == 2
+
+
+#: Templates nested deeper than Jinja's parser and compiler, which recurse, can follow.
+DEEP_TEMPLATES = {
+    "klammern": "{{ " + "(" * 50000 + "1" + ")" * 50000 + " }}",
+    "operatoren": "{{ " + "+".join(["1"] * 50000) + " }}",
+    "bloecke": "{% if 1 %}" * 5000 + "{% endif %}" * 5000,
+    "listen": "{{ " + "[" * 30000 + "]" * 30000 + " }}",
+}
+
+
+@pytest.mark.parametrize("source", DEEP_TEMPLATES.values(), ids=list(DEEP_TEMPLATES))
+def test_a_template_nested_too_deep_to_compile_is_a_located_error(tmp_path: Path, source: str) -> None:
+    """Jinja's parser and compiler ran out of Python's stack: a RecursionError, an internal error (exit 123)."""
+    diagnostic = _template_error(_template_folder(tmp_path, source))
+    assert diagnostic.code == "template-syntax", diagnostic.message
+    assert "zu tief verschachtelt" in diagnostic.message
+    assert diagnostic.file == str(tmp_path / "vorlagen" / "statement.md.j2")
+
+
+def test_a_template_too_large_to_compile_quickly_is_refused_unread(tmp_path: Path) -> None:
+    """A template of 9 MB (within MAX_TEMPLATE_BYTES) took Jinja and Python's compiler 71 s and 5 GB, in every
+    process again; files of the folder that are no template may still be larger."""
+    folder = _template_folder(tmp_path, "{{ statement.betreff }}" * 12000)  # 276,000 bytes
+    (folder / "anhang.pdf").write_bytes(b"%PDF" + b"x" * MAX_TEMPLATE_FILE_BYTES)
+    started = time.process_time()
+    diagnostic = _template_error(folder)
+    assert time.process_time() - started < 1
+    assert diagnostic.code == "template-error", diagnostic.message
+    assert "Grenze MAX_TEMPLATE_FILE_BYTES" in diagnostic.message
+    assert diagnostic.file == str(folder / "statement.md.j2")
+    (folder / "statement.md.j2").write_text("{{ statement.betreff }}" * 11000, encoding="utf-8")
+    assert api.render_markdown(api.load(SEED), RenderSettings(template_dir=folder)).count("\n") <= 2
+
+
+_COMPILE_PROBE = """
+import sys
+from pathlib import Path
+from vsp_cli import api, sandbox
+from vsp_cli.errors import TemplateError
+from vsp_cli.settings import RenderSettings
+
+sandbox.MAX_TEMPLATE_MEMORY = 20_000_000
+statement = api.load(sys.argv[1])
+try:
+    api.render_markdown(statement, RenderSettings(template_dir=Path(sys.argv[2])))
+except TemplateError as exc:
+    print(exc.diagnostics[0].code, exc.diagnostics[0].message)
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="the memory cap needs Linux")
+def test_a_template_is_compiled_within_the_memory_cap(tmp_path: Path) -> None:
+    """Compiling was outside the cap: a template of 9 MB took 5 GB before it could run. (In a process of its own:
+    this one may have room enough freed by other tests.)"""
+    folder = _template_folder(tmp_path, "{{ statement.betreff }}" * 11000)
+    done = subprocess.run(
+        [sys.executable, "-c", _COMPILE_PROBE, str(SEED), str(folder)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+        timeout=120,
+    )
+    assert done.stdout.startswith("template-budget "), done.stdout + done.stderr
+    assert "zu übersetzen braucht zu viel Speicher" in done.stdout
 
 
 def test_wordwrap_of_words_just_within_the_width_is_checked_in_linear_time(tmp_path: Path) -> None:

@@ -31,10 +31,10 @@ from jinja2.exceptions import SecurityError
 from jinja2.loaders import split_template_path
 
 from . import templatefiles
-from .diagnostics import Diagnostic, Severity, Span, shorten
+from .diagnostics import Diagnostic, Severity, Span, german_number, shorten
 from .errors import TemplateError
 from .fileio import cache_dir, cache_key, read_private, signed, unsigned, write_atomic
-from .limits import MAX_CACHE_BYTES
+from .limits import MAX_CACHE_BYTES, MAX_TEMPLATE_FILE_BYTES
 from .resources import builtin_templates_dir
 from .sandbox import CURRENT, Budget, BudgetExceeded, Sandbox, memory_cap
 
@@ -113,6 +113,13 @@ class _SnapshotLoader(jinja2.BaseLoader):
         if found is None:
             raise jinja2.TemplateNotFound(template)
         file, data = found
+        if len(data) > MAX_TEMPLATE_FILE_BYTES:  # the folder may hold larger files that are not templates
+            message = (
+                f"Die Vorlage „{template}“ hat {german_number(len(data))} Bytes, mehr als "
+                f"{german_number(MAX_TEMPLATE_FILE_BYTES)} (Grenze MAX_TEMPLATE_FILE_BYTES); eine Vorlage dieser "
+                "Größe zu übersetzen braucht Sekunden und Hunderte MB"
+            )
+            raise TemplateError([Diagnostic.for_file(Path(file), "template-error", message)])
         return data.decode("utf-8"), file, lambda: True
 
     def list_templates(self) -> list[str]:
@@ -226,17 +233,24 @@ def _within_budget(env: jinja2.Environment, name: str, run: Callable[[jinja2.Tem
     problem becomes a located `TemplateError`."""
     token = CURRENT.set(Budget())
     try:
-        template = _template(env, name)
+        template = None
         try:
             with memory_cap() if isinstance(env, Sandbox) else contextlib.nullcontext():
+                # compiled within the cap too: Python's compiler took 5 GB and 71 s for a template of 9 MB
+                template = _template(env, name)
                 return run(template)
         except jinja2.TemplateSyntaxError as exc:  # an {% include %} or {% extends %} of a broken file
             raise TemplateError([_syntax(exc, name)]) from None
         except jinja2.TemplateNotFound as exc:
             raise TemplateError([_not_found(env, exc.name if isinstance(exc.name, str) else name)]) from None
         except (BudgetExceeded, MemoryError) as exc:
+            if template is None:  # while compiling it
+                raise TemplateError([_unit_problem(env, name, "template-budget", _TOO_LARGE)]) from None
             raise TemplateError([_over_budget(exc, template)]) from None
         except _RUNTIME_ERRORS as exc:
+            if template is None:  # while compiling it
+                what = f"Fehler beim Übersetzen der Vorlage „{{name}}“ ({type(exc).__name__})"
+                raise TemplateError([_unit_problem(env, name, "template-error", what)]) from None
             raise TemplateError([_runtime(exc, template)]) from None
     finally:
         CURRENT.reset(token)
@@ -250,9 +264,25 @@ def _template(env: jinja2.Environment, name: str) -> jinja2.Template:
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError([_syntax(exc, name)]) from None
     except UnicodeDecodeError:
-        found = [str(Path(folder, name)) for folder in _searched(env) if Path(folder, name).is_file()]
-        problem = _diagnostic(found[0] if found else name, 0, "template-error", _NOT_UTF8.format(name=name))
-        raise TemplateError([problem]) from None
+        raise TemplateError([_unit_problem(env, name, "template-error", _NOT_UTF8)]) from None
+    except RecursionError:  # Jinja's parser and compiler recurse into nested expressions and blocks
+        raise TemplateError([_unit_problem(env, name, "template-syntax", _TOO_DEEP)]) from None
+
+
+_TOO_DEEP = (
+    "Die Vorlage „{name}“ ist zu tief verschachtelt (Klammern, Operatoren oder Blöcke ineinander), um sie zu "
+    "übersetzen"
+)
+_TOO_LARGE = (
+    "Die Vorlage „{name}“ überschreitet, was eine Vorlage für einen Standpunkt darf: sie zu übersetzen braucht zu "
+    "viel Speicher"
+)
+
+
+def _unit_problem(env: jinja2.Environment, name: str, code: str, message: str) -> Diagnostic:
+    """A problem of template `name` as a whole, at its file's first line."""
+    found = [str(Path(folder, name)) for folder in _searched(env) if Path(folder, name).is_file()]
+    return _diagnostic(found[0] if found else name, 0, code, message.format(name=name))
 
 
 def _over_budget(exc: BudgetExceeded | MemoryError, template: jinja2.Template) -> Diagnostic:
