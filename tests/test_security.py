@@ -848,6 +848,25 @@ def test_a_template_is_compiled_within_the_memory_cap(tmp_path: Path) -> None:
     assert "zu übersetzen braucht zu viel Speicher" in done.stdout
 
 
+def test_a_render_keeps_nothing_of_another_statement_in_an_imported_module(tmp_path: Path) -> None:
+    """Jinja keeps the module of an `{% import %}` with its template: a macro kept each statement's text in a
+    namespace of the module and printed it into the next statement's output (which then depended on the order
+    of rendering and the worker), and could keep hundreds of MB per render past the memory cap."""
+    folder = _template_folder(tmp_path, "{% import 'm.j2' as m %}{{ m.remember(statement.betreff) }}")
+    (folder / "m.j2").write_text(
+        "{% set store = namespace(seen=[]) %}{% set c = cycler('1', '2') %}"
+        "{% macro remember(x) %}{% set store.seen = store.seen + [x] %}{{ c.next() }} "
+        "{{ store.seen | join(' / ') }}{% endmacro %}",
+        encoding="utf-8",
+    )
+    settings = RenderSettings(template_dir=folder)
+    first, second = api.load(SEED), api.load(EXAMPLES / "beispiel-petition.yaml")
+    alone = api.render_markdown(second, settings)
+    api.render_markdown(first, settings)
+    assert api.render_markdown(second, settings) == alone
+    assert alone == f"1 {second.betreff}\n"
+
+
 def test_wordwrap_of_words_just_within_the_width_is_checked_in_linear_time(tmp_path: Path) -> None:
     """The check for long words looks at each word once: tried at every character, `\\S{10001,}` scanned the rest
     of each 9,999-character word again (22 s for 2,000,000 characters, in one step of the budget)."""

@@ -232,6 +232,8 @@ def _within_budget(env: jinja2.Environment, name: str, run: Callable[[jinja2.Tem
     """`run(template)` for template `name` within the budget and (in the sandbox) the memory cap; every template
     problem becomes a located `TemplateError`."""
     token = CURRENT.set(Budget())
+    if isinstance(env, Sandbox):
+        _forget_modules(env)
     try:
         template = None
         try:
@@ -254,6 +256,17 @@ def _within_budget(env: jinja2.Environment, name: str, run: Callable[[jinja2.Tem
             raise TemplateError([_runtime(exc, template)]) from None
     finally:
         CURRENT.reset(token)
+
+
+def _forget_modules(env: jinja2.Environment) -> None:
+    """Let each render of a project's templates make its imported modules anew. Jinja keeps the module of an
+    `{% import %}` with its template, top-level `namespace()`, `cycler()` and `joiner()` included: a macro could
+    keep what one statement's render put in there for the next one in the same process (another statement's
+    text in an output, which then depended on the order and the worker; a value of 300 MB kept by every render,
+    past the memory cap, which each render measures from where it starts)."""
+    if env.cache is not None:
+        for template in env.cache.values():
+            template._module = None
 
 
 def _template(env: jinja2.Environment, name: str) -> jinja2.Template:
