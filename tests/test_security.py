@@ -867,6 +867,27 @@ def test_a_render_keeps_nothing_of_another_statement_in_an_imported_module(tmp_p
     assert alone == f"1 {second.betreff}\n"
 
 
+LONG_NAME = "n" * 100_000
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        f"{{% {LONG_NAME} %}}",
+        f"{{{{ statement.{LONG_NAME} }}}}",
+        f"{{{{ {LONG_NAME} }}}}",
+        f'{{% include "{LONG_NAME}" %}}',
+        f'{{{{ "x" | {LONG_NAME} }}}}',
+    ],
+    ids=["tag", "feld", "variable", "include", "filter"],
+)
+def test_a_template_message_repeats_no_long_name_whole(tmp_path: Path, source: str) -> None:
+    """A name of 100,000 characters in a template was repeated whole in its message, one line of a CI log."""
+    diagnostic = _template_error(_template_folder(tmp_path, source))
+    assert "n" * QUOTE_LIMIT + "…" in diagnostic.message
+    assert len(diagnostic.message) < 300, diagnostic.message
+
+
 def test_wordwrap_of_words_just_within_the_width_is_checked_in_linear_time(tmp_path: Path) -> None:
     """The check for long words looks at each word once: tried at every character, `\\S{10001,}` scanned the rest
     of each 9,999-character word again (22 s for 2,000,000 characters, in one step of the budget)."""

@@ -34,7 +34,7 @@ from . import templatefiles
 from .diagnostics import Diagnostic, Severity, Span, german_number, shorten
 from .errors import TemplateError
 from .fileio import cache_dir, cache_key, read_private, signed, unsigned, write_atomic
-from .limits import MAX_CACHE_BYTES, MAX_TEMPLATE_FILE_BYTES
+from .limits import MAX_CACHE_BYTES, MAX_TEMPLATE_FILE_BYTES, QUOTE_LIMIT
 from .resources import builtin_templates_dir
 from .sandbox import CURRENT, Budget, BudgetExceeded, Sandbox, memory_cap
 
@@ -312,9 +312,17 @@ def render_module(env: jinja2.Environment, name: str) -> Any:
     return _within_budget(env, name, lambda template: template.module)
 
 
+#: A name a message repeats from a template („…“, or '…' in Jinja's words): a variable, filter, tag or template
+#: named in a template may be as long as the template (a message of 200,000 characters).
+_QUOTED = (re.compile(f"„([^“]{{{QUOTE_LIMIT + 1},}})“"), re.compile(f"'([^']{{{QUOTE_LIMIT + 1},}})'"))
+
+
 def _diagnostic(file: str, line: int, code: str, message: str) -> Diagnostic:
-    """`line` is 1-based as Jinja reports it (0: unknown, shown as line 1)."""
+    """`line` is 1-based as Jinja reports it (0: unknown, shown as line 1). Names the message quotes are cut
+    after QUOTE_LIMIT characters, as every value a message repeats."""
     row = max(line - 1, 0)
+    message = _QUOTED[0].sub(lambda m: f"„{shorten(m[1])}“", message)
+    message = _QUOTED[1].sub(lambda m: f"'{shorten(m[1])}'", message)
     return Diagnostic(file, Span(row, 0, row, 0), (), Severity.ERROR, code, message)
 
 
