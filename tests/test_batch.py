@@ -966,6 +966,53 @@ def test_watch_covers_configuration_and_templates_outside_the_inputs(tmp_path: P
     assert _watched(BatchOptions(paths=[str(repo / "standpunkte" / "**" / "*.yaml")])).folders == roots
 
 
+def test_watch_puts_no_watch_on_folders_a_link_leads_to(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """watchfiles, watching a folder with all below it, followed every link: a link to / in a statement folder (or
+    `template_dir = "/"`) put a watch on every folder of the disk, until the system's watches ran out or a folder
+    could not be read (an internal error, exit code 123). Each folder a build searches is watched on its own."""
+    from PIL import Image
+
+    from vsp_cli import watch
+    from vsp_cli.batch import BatchOptions
+
+    repo = tmp_path / "repo"
+    make_statements(repo / "standpunkte" / "2019", 1)
+    (repo / "standpunkte" / ".git" / "objects").mkdir(parents=True)
+    outside = tmp_path / "draussen"
+    for i in range(20):
+        (outside / f"o{i}").mkdir(parents=True)
+    (repo / "standpunkte" / "link").symlink_to(outside)
+    Image.new("RGB", (30, 10)).save(outside / "o0" / "logo.png")
+    (repo / "vsp.toml").write_text(f'logo = "{outside / "o0" / "logo.png"}"\n', encoding="utf-8")
+    watched = watch._watched(BatchOptions(paths=[str(repo / "standpunkte")]))
+    assert watch._folders(watched) == [
+        outside / "o0",
+        repo,
+        repo / "standpunkte",
+        repo / "standpunkte" / "2019",
+    ]
+    monkeypatch.setattr(watch, "MAX_WATCHED_FOLDERS", 2)
+    assert watch._folders(watched) == [outside / "o0", repo]
+
+
+def test_watch_watches_a_folder_made_while_it_runs(tmp_path: Path) -> None:
+    make_statements(tmp_path / "in", 1)
+    log = tmp_path / "log.txt"
+    with watching(tmp_path / "in", log):
+        assert _wait_for(lambda: "Warte auf Änderungen" in log.read_text(encoding="utf-8"))
+        (tmp_path / "in" / "neu" / "tief").mkdir(parents=True)
+        time.sleep(1)
+        made = tmp_path / "in" / "neu" / "tief" / "neu.yaml"
+        made.write_text(SEED.replace("Werkstattgespräche", "Zukunftswerkstätten"), encoding="utf-8")
+        output = made.with_suffix(".md")
+        assert _wait_for(
+            lambda: output.exists() and "Zukunftswerkstätten" in output.read_text(encoding="utf-8")
+        )
+    assert "Traceback (most recent call last)" not in log.read_text(encoding="utf-8")
+
+
 def test_a_folder_deeper_than_the_system_takes_is_an_error_not_a_gap(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -491,6 +491,17 @@ def test_a_footer_longer_than_the_margin_holds_is_refused(tmp_path: Path) -> Non
     assert d.message == f"„footer“ ist zu lang: höchstens {FOOTER_MAX} Zeichen, gefunden 360"
 
 
+def test_a_body_longer_than_a_name_is_refused(tmp_path: Path) -> None:
+    """A label may hold {body} as often as it has room for: a body of 900 kB 33 times in „rk_nachteilig“ made
+    each statement's Markdown 30 MB and took 40 s to set."""
+    from vsp_cli.config.model import BODY_MAX
+
+    assert load_config(write(tmp_path / "vsp.toml", f'body = "{"x" * BODY_MAX}"\n')).values.body
+    [d] = errors(write(tmp_path / "vsp.toml", f'body = "{"Stadt " * 150000}"\n'))
+    assert where(d) == (1, 8, "too-long")
+    assert d.message == f"„body“ ist zu lang: höchstens {BODY_MAX} Zeichen, gefunden 900000"
+
+
 def test_labels_have_a_length_limit_and_the_page_label_a_short_one(tmp_path: Path) -> None:
     from vsp_cli.limits import LABEL_MAX
 

@@ -29,6 +29,7 @@ from vsp_cli.errors import ConfigError, TemplateError
 from vsp_cli.limits import (
     MAX_LOGO_PIECES,
     MAX_LOGO_SCANS,
+    MAX_TEMPLATE_FILE_BYTES,
     MAX_TEMPLATE_MEMORY,
     MAX_TEMPLATE_SECONDS,
     QUOTE_LIMIT,
@@ -94,6 +95,29 @@ def test_a_form_name_with_terminal_controls_is_refused_and_form_paths_are_escape
         assert code == 0, out + err
         assert escaped in out
         assert not any(c in out + err for c in "\x1b\x07\u202e") and "\n::error" not in out + err
+
+
+@pytest.mark.parametrize(
+    "name", ["::error title=gefälscht::x", "  ::stop-commands::x", "##[warning]x", "##vso[task]x"]
+)
+def test_no_line_starts_with_a_ci_command_taken_from_a_name_of_the_repository(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    """A statement named `::error title=…::….yaml` began a line of the text format with a command GitHub Actions
+    runs (a forged annotation; `::stop-commands::` silenced every later one), and so did a name of `[formulare]`
+    in `vsp formular`."""
+    (tmp_path / f"{name}.yaml").write_text("nummer: [\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code, out, err = vsp(capsys, "validate", "--format", "text", f"{name}.yaml")
+    assert code == 1, out + err
+    assert out.startswith(f"./{name}.yaml:2:1: fehler:")
+    (tmp_path / "eigen.toml").write_text('schema = 1\nname = "Eigen"\nerbt = "2019"\n', encoding="utf-8")
+    (tmp_path / "vsp.toml").write_text(f'[formulare]\n"{name}" = "eigen.toml"\n', encoding="utf-8")
+    code, out, err = vsp(capsys, "formular", "--config", str(tmp_path / "vsp.toml"))
+    assert code == 1, out + err
+    assert "taugt nicht als Name eines Formulars" in out + err
+    for printed in (out, err):
+        assert not any(line.strip().startswith(("::", "##")) for line in printed.splitlines())
 
 
 def _form_of_many_blocks(folder: Path, blocks: int, unknown: int = 0) -> None:
@@ -700,6 +724,18 @@ HUGE_STEPS = {
     # textwrap copies the rest of a long word at every line: hours for ("a" * 9000000) | wordwrap(1)
     "wordwrap-langes-wort": "{{ ('a' * 400000) | wordwrap(1) }}",
     "wordwrap-umbruch": "{{ ('a ' * 100000) | wordwrap(1, wrapstring='x' * 1000) }}",
+    # one C call no budget step interrupts: 10 ** 99999999, five minutes
+    "runden": "{{ 1 | round(-99999999) }}",
+    "runden-floor": "{{ 1.5 | round(99999999, 'floor') }}",
+    "runden-benannt": "{{ 1 | round(precision=-99999999) }}",
+    "runden-map": "{{ [1] | map('round', -99999999) | list }}",
+    # urlize searched the end of a word from each „)“ in it: 30 s for 30,002 characters, in one step
+    "urlize-klammern": "{{ (')' * 30000 ~ 'a)') | urlize }}",
+    "urlize-ausgleich": "{{ ('a(' * 300000 ~ ')' * 300000) | urlize }}",
+    # Python looks each character it strips up in the characters given: 17 s for a million of each
+    "strip": "{% set a = 'a' * 1000000 %}{{ a.strip('b' * 1000000 ~ 'a') | length }}",
+    "lstrip": "{% set a = 'a' * 1000000 %}{{ a.lstrip('b' * 1000000 ~ 'a') | length }}",
+    "trim": "{% set a = 'a' * 1000000 %}{{ a | trim('b' * 1000000 ~ 'a') | length }}",
 }
 
 
@@ -723,6 +759,133 @@ def test_a_step_that_would_make_a_huge_value_is_refused_before_it_runs(tmp_path:
     finally:
         tracemalloc.stop()
     assert peak < 50_000_000
+
+
+def test_round_urlize_and_strip_of_ordinary_values_still_work(tmp_path: Path) -> None:
+    folder = _template_folder(
+        tmp_path,
+        "{{ 1234.5678 | round(2) }} {{ 1234 | round(-2) }} {{ 2.57 | round(1, 'floor') }} "
+        "{{ 'siehe (https://a.de/x_(y)). und www.b.de, (c@d.de).' | urlize }} "
+        "{{ '  x, '.strip(' ,') }}|{{ ' y ' | trim }}|{{ 'xxayy' | trim('xy') }}|{{ 'abc'.lstrip('a') }}",
+    )
+    out = api.render_markdown(api.load(SEED), RenderSettings(template_dir=folder))
+    assert out.startswith(
+        '1234.57 1200 2.5 siehe (<a href="https://a.de/x_(y)" rel="noopener">https://a.de/x_(y)</a>). und '
+        '<a href="https://www.b.de" rel="noopener">www.b.de</a>, (<a href="mailto:c@d.de">c@d.de</a>). x|y|a|bc'
+    )
+
+
+def test_an_infinite_constant_of_a_template_is_a_located_template_error(tmp_path: Path) -> None:
+    """Jinja writes a constant it works out while compiling into the code, an infinite one as `inf`, a name
+    Python does not know: the NameError ended the run as an internal error (exit code 123)."""
+    diagnostic = _template_error(_template_folder(tmp_path, "Kopf\n{{ ('1e400' | float) | int }}"))
+    assert diagnostic.code == "template-error", diagnostic.message
+    assert diagnostic.file == str(tmp_path / "vorlagen" / "statement.md.j2") and diagnostic.line == 2
+
+
+#: Templates nested deeper than Jinja's parser and compiler, which recurse, can follow.
+DEEP_TEMPLATES = {
+    "klammern": "{{ " + "(" * 50000 + "1" + ")" * 50000 + " }}",
+    "operatoren": "{{ " + "+".join(["1"] * 50000) + " }}",
+    "bloecke": "{% if 1 %}" * 5000 + "{% endif %}" * 5000,
+    "listen": "{{ " + "[" * 30000 + "]" * 30000 + " }}",
+}
+
+
+@pytest.mark.parametrize("source", DEEP_TEMPLATES.values(), ids=list(DEEP_TEMPLATES))
+def test_a_template_nested_too_deep_to_compile_is_a_located_error(tmp_path: Path, source: str) -> None:
+    """Jinja's parser and compiler ran out of Python's stack: a RecursionError, an internal error (exit 123)."""
+    diagnostic = _template_error(_template_folder(tmp_path, source))
+    assert diagnostic.code == "template-syntax", diagnostic.message
+    assert "zu tief verschachtelt" in diagnostic.message
+    assert diagnostic.file == str(tmp_path / "vorlagen" / "statement.md.j2")
+
+
+def test_a_template_too_large_to_compile_quickly_is_refused_unread(tmp_path: Path) -> None:
+    """A template of 9 MB (within MAX_TEMPLATE_BYTES) took Jinja and Python's compiler 71 s and 5 GB, in every
+    process again; files of the folder that are no template may still be larger."""
+    folder = _template_folder(tmp_path, "{{ statement.betreff }}" * 12000)  # 276,000 bytes
+    (folder / "anhang.pdf").write_bytes(b"%PDF" + b"x" * MAX_TEMPLATE_FILE_BYTES)
+    started = time.process_time()
+    diagnostic = _template_error(folder)
+    assert time.process_time() - started < 1
+    assert diagnostic.code == "template-error", diagnostic.message
+    assert "Grenze MAX_TEMPLATE_FILE_BYTES" in diagnostic.message
+    assert diagnostic.file == str(folder / "statement.md.j2")
+    (folder / "statement.md.j2").write_text("{{ statement.betreff }}" * 11000, encoding="utf-8")
+    assert api.render_markdown(api.load(SEED), RenderSettings(template_dir=folder)).count("\n") <= 2
+
+
+_COMPILE_PROBE = """
+import sys
+from pathlib import Path
+from vsp_cli import api, sandbox
+from vsp_cli.errors import TemplateError
+from vsp_cli.settings import RenderSettings
+
+sandbox.MAX_TEMPLATE_MEMORY = 20_000_000
+statement = api.load(sys.argv[1])
+try:
+    api.render_markdown(statement, RenderSettings(template_dir=Path(sys.argv[2])))
+except TemplateError as exc:
+    print(exc.diagnostics[0].code, exc.diagnostics[0].message)
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="the memory cap needs Linux")
+def test_a_template_is_compiled_within_the_memory_cap(tmp_path: Path) -> None:
+    """Compiling was outside the cap: a template of 9 MB took 5 GB before it could run. (In a process of its own:
+    this one may have room enough freed by other tests.)"""
+    folder = _template_folder(tmp_path, "{{ statement.betreff }}" * 11000)
+    done = subprocess.run(
+        [sys.executable, "-c", _COMPILE_PROBE, str(SEED), str(folder)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+        timeout=120,
+    )
+    assert done.stdout.startswith("template-budget "), done.stdout + done.stderr
+    assert "zu übersetzen braucht zu viel Speicher" in done.stdout
+
+
+def test_a_render_keeps_nothing_of_another_statement_in_an_imported_module(tmp_path: Path) -> None:
+    """Jinja keeps the module of an `{% import %}` with its template: a macro kept each statement's text in a
+    namespace of the module and printed it into the next statement's output (which then depended on the order
+    of rendering and the worker), and could keep hundreds of MB per render past the memory cap."""
+    folder = _template_folder(tmp_path, "{% import 'm.j2' as m %}{{ m.remember(statement.betreff) }}")
+    (folder / "m.j2").write_text(
+        "{% set store = namespace(seen=[]) %}{% set c = cycler('1', '2') %}"
+        "{% macro remember(x) %}{% set store.seen = store.seen + [x] %}{{ c.next() }} "
+        "{{ store.seen | join(' / ') }}{% endmacro %}",
+        encoding="utf-8",
+    )
+    settings = RenderSettings(template_dir=folder)
+    first, second = api.load(SEED), api.load(EXAMPLES / "beispiel-petition.yaml")
+    alone = api.render_markdown(second, settings)
+    api.render_markdown(first, settings)
+    assert api.render_markdown(second, settings) == alone
+    assert alone == f"1 {second.betreff}\n"
+
+
+LONG_NAME = "n" * 100_000
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        f"{{% {LONG_NAME} %}}",
+        f"{{{{ statement.{LONG_NAME} }}}}",
+        f"{{{{ {LONG_NAME} }}}}",
+        f'{{% include "{LONG_NAME}" %}}',
+        f'{{{{ "x" | {LONG_NAME} }}}}',
+    ],
+    ids=["tag", "feld", "variable", "include", "filter"],
+)
+def test_a_template_message_repeats_no_long_name_whole(tmp_path: Path, source: str) -> None:
+    """A name of 100,000 characters in a template was repeated whole in its message, one line of a CI log."""
+    diagnostic = _template_error(_template_folder(tmp_path, source))
+    assert "n" * QUOTE_LIMIT + "…" in diagnostic.message
+    assert len(diagnostic.message) < 300, diagnostic.message
 
 
 def test_wordwrap_of_words_just_within_the_width_is_checked_in_linear_time(tmp_path: Path) -> None:

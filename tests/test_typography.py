@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import itertools
 import re
+import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -17,6 +18,7 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 from reportlab.platypus import Paragraph, SimpleDocTemplate
 
+from vsp_cli import typography
 from vsp_cli.hyphenation import GermanHyphenator, german_hyphenator, hyphen_breaks
 from vsp_cli.pdf.prose import ProseRenderer
 from vsp_cli.pdf.styles import FONT, build_styles, register_fonts
@@ -229,6 +231,35 @@ def test_no_line_breaks_inside_a_part_where_a_joint_fits(order: list[int], width
 )
 def test_no_break_spaces_keep_numbers_with_what_belongs_to_them(text: str, expected: str) -> None:
     assert tie(text) == expected.replace("~", NO_BREAK_SPACE)
+
+
+#: The pattern `tie` searched with before it was made linear: tried at every digit of a run of digits, it went
+#: over the rest of the run each time.
+_QUADRATIC_CANDIDATE = re.compile(
+    rf"(Nrn?\.|Abs\.|Art\.|Ziff\.|§§?|Punkte?|Anlagen?|S\.|Tsd\.|Mio\.|Mrd\.|{typography._MONTHS}|\d[\d.,]*) +(?=\S)"
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["1", "23", ".", ",", " ", "  ", "a", "Nr.", "S.", "Mio.", "€", "km", "_", "٣", "Mai", "2017"]
+        )
+    )
+)
+def test_tie_sets_the_same_spaces_as_the_pattern_it_replaced(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    numbers_and_words = _QUADRATIC_CANDIDATE.sub(typography._tied, text)
+    assert tie(text) == typography._ABBREVIATION_PART.sub(rf"\1{NO_BREAK_SPACE}", numbers_and_words)
+
+
+@pytest.mark.parametrize("text", ["1" * 50_000, "1." * 25_000, "1," * 25_000 + "x", "1" * 49_000 + " "])
+def test_a_long_run_of_digits_is_tied_in_linear_time(text: str) -> None:
+    """A paragraph of 50,000 digits took half a minute to set (each of them started the pattern again)."""
+    started = time.perf_counter()
+    tie(text)
+    assert time.perf_counter() - started < 0.5
 
 
 SEPARATED = re.compile(r"(?:Nr\.|§|Abs\.|Punkt|Mio\.)$")

@@ -149,6 +149,14 @@ def test_the_markdown_limits_count_every_markdown_field_together() -> None:
     }
     assert "too-many-lines" not in codes(**lines)
     assert codes(**lines, strategische_ziele="nicht\nrelevant") == ["too-many-lines"]
+    # each Anlage is a paragraph of the PDF: 19,000 of them (within MAX_NODES) took 11 s to set
+    anlagen = {"anlagen": [f"Anlage {i}" for i in range(rules.MAX_MARKDOWN_LINES + 1)]}
+    found = rules.check(Statement.model_validate(data | anlagen), builtin("2014"))
+    assert [(f.code, f.path) for f in found] == [("too-many-lines", ("anlagen",))]
+    anlagen["anlagen"] = anlagen["anlagen"][: rules.MAX_MARKDOWN_LINES - 7000]
+    # with begruendung and strategische_ziele (a line each): exactly MAX_MARKDOWN_LINES, then one more
+    assert "too-many-lines" not in codes(**anlagen, sachverhalt="a\n" * 6997 + "a")
+    assert codes(**anlagen, sachverhalt="a\n" * 6998 + "a") == ["too-many-lines"]
     columns = rules.MAX_MARKUP // 2  # header and delimiter row: one more pipe than MAX_MARKUP
     table = "|a" * columns + "|\n" + "|-" * columns + "|\n"
     assert codes(sachverhalt="a", begruendung=table) == ["too-much-markup"]  # a table's cells count too

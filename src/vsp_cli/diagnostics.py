@@ -185,9 +185,28 @@ def first_control(text: str) -> int | None:
     return found.start() if found is not None else None
 
 
+#: How a line starts that a CI runner reads as a command to it, not as output: GitHub Actions takes
+#: `::error …::…`, `::stop-commands::…`, `::set-output …` and the older `##[…]` after any leading white space
+#: (Azure Pipelines `##vso[…]` alike).
+_CI_COMMAND = re.compile(r"[\s\ufeff\u200b]*(?:::|##)")
+
+
+def starts_ci_command(text: str) -> bool:
+    """Whether a line beginning with `text` would be read by a CI runner as a command (`_CI_COMMAND`)."""
+    return _CI_COMMAND.match(text) is not None
+
+
+def shown_file(file: str) -> str:
+    """A file's name as a line of output may begin with it: controls escaped, and `./` before a name a CI runner
+    would read as a command (a statement named `::error title=…::….yaml` forged an annotation in the text format,
+    `::stop-commands::x.yaml` silenced every later one)."""
+    file = escape_controls(file)
+    return f"./{file}" if starts_ci_command(file) else file
+
+
 def format_text(d: Diagnostic, source: str | None = None) -> str:
     """`FILE:LINE:COL: fehler: MESSAGE [code]`, with the source line and a marker under it if given."""
-    head = f"{escape_controls(d.file)}:{d.line}:{d.column}: {d.severity.value}: {escape_controls(d.message)} [{d.code}]"
+    head = f"{shown_file(d.file)}:{d.line}:{d.column}: {d.severity.value}: {escape_controls(d.message)} [{d.code}]"
     if source is None:
         return head
     lines = source.splitlines()

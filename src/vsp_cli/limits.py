@@ -112,6 +112,10 @@ MAX_TEMPLATE_BYTES = 10_000_000
 #: or a home folder named by mistake is not walked to its end, nor a tree of empty folders listed again for every
 #: statement.
 MAX_TEMPLATE_FILES = 1_000
+#: Largest template (a file of a template folder a template is loaded from): the built-in ones have 1–7 kB.
+#: Jinja and Python's compiler, which no budget interrupts, took 6 s and 670 MB for a template of 1 MB, and 71 s
+#: and 5 GB for one of 9 MB, in every process again.
+MAX_TEMPLATE_FILE_BYTES = 256 * 1024
 #: CPU seconds one render of a template may take; a statement's takes well under a millisecond.
 MAX_TEMPLATE_SECONDS = 2.0
 #: Characters one render may produce; also the longest text any step of it may make.
@@ -134,6 +138,10 @@ MAX_TEMPLATE_BITS = 100_000
 MAX_TEMPLATE_MEMORY = 400_000_000
 
 # --- builds ----------------------------------------------------------------------------------------------------
+
+#: Most folders `--watch` watches (each with a watch of the system, of which a user has some 8,000 to a few
+#: hundred thousand, shared by all programs): a repository has a few dozen. Folders beyond are not watched.
+MAX_WATCHED_FOLDERS = 5_000
 
 #: Most worker processes of a build, whatever `-j` asks.
 MAX_WORKERS = 32

@@ -29,6 +29,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import itertools
+import math
 import os
 import re
 import time
@@ -444,6 +445,22 @@ def _binop_check(operator: str, left: Any, right: Any) -> None:
 _UNMEASURED = frozenset({"encode", "to_bytes", "translate"})
 #: Methods of a text that pad to a width given as argument.
 _PADDING = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs"})
+#: Methods of a text that take characters off its ends.
+_STRIPPING = frozenset({"strip", "lstrip", "rstrip"})
+
+
+def _strip(text: Any, chars: Any) -> None:
+    """Refuse stripping `text` of `chars` where that would take too long: Python looks each character it takes
+    off up in `chars` (`("a" * 1000000).strip("b" * 1000000 ~ "a")` took 17 s, in one step)."""
+    if (
+        isinstance(text, str)
+        and isinstance(chars, str)
+        and len(chars) * (len(text) + 1) > MAX_TEMPLATE_COMPARED_CHARS
+    ):
+        raise BudgetExceeded(
+            f"ein Text von {german_number(len(text))} Zeichen würde um die Zeichen eines Textes von "
+            f"{german_number(len(chars))} Zeichen gekürzt; das dauerte zu lange"
+        )
 
 
 def _call_check(obj: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
@@ -468,6 +485,8 @@ def _call_check(obj: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tupl
                 _chars(len(owner) + owner.count("\t") * max(size, 0))
     elif name == "replace" and len(args) >= 2:
         _replace(owner, args[0], args[1])
+    elif name in _STRIPPING and args:
+        _strip(owner, args[0])
     elif name == "join" and args:
         items = list(args[0])
         _join(owner, items)
@@ -495,6 +514,12 @@ def _filter_check(name: str, value: Any, args: tuple[Any, ...], kwargs: dict[str
         _replace(value, args[0], args[1])
     elif name == "wordwrap" and isinstance(value, str):
         _wordwrap(value, args, kwargs)
+    elif name == "urlize":
+        _urlize(str(value))
+    elif name == "trim":
+        _strip(value, next(iter((*args, *kwargs.values())), None))
+    elif name == "round":
+        _round(args, kwargs)
     elif name == "join" and not isinstance(value, str):
         value = list(value)
         separator = args[0] if args else kwargs.get("d", "")
@@ -542,8 +567,50 @@ def _wordwrap(text: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
             )
 
 
+#: Bits of `10 ** n` per unit of `n`.
+_BITS_PER_DIGIT = math.log2(10)
+
+
+def _round(args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    """Refuse `round` to a precision whose power of ten is larger than `MAX_TEMPLATE_BITS`: Python rounds an
+    integer to `-n` places (Jinja's methods floor and ceil any number to `n`) with `10 ** n`, made in one step no
+    budget interrupts (`1 | round(-99999999)` ran for five minutes)."""
+    precision = (dict(zip(("precision", "method"), args, strict=False)) | kwargs).get("precision", 0)
+    if isinstance(precision, int) and abs(precision) * _BITS_PER_DIGIT > MAX_TEMPLATE_BITS:
+        raise _too_big(
+            f"eine Zahl mit mehr als {german_number(MAX_TEMPLATE_BITS)} Bit, Grenze MAX_TEMPLATE_BITS"
+        )
+
+
+#: Runs of what `urlize` takes off the end of a word before it looks for an address („(siehe https://…).“):
+#: inside a word (shorter ones cost it little), and at a word's end (to be balanced with opening brackets).
+_INNER_RUN = re.compile(r"(?<![)>.,])[)>.,]{8,}(?=[^)>.,\s])")
+_FINAL_RUN = re.compile(r"(?<![)>.,])[)>.,]{64,}(?!\S)")
+#: Steps `urlize` may take over such runs: a regular expression searched once, which no budget interrupts.
+_MAX_URLIZE_STEPS = MAX_TEMPLATE_CHARS
+
+
+def _urlize(text: str) -> None:
+    """Refuse `urlize` on words it would take too long over. Jinja searches the end of a word ending in „)“,
+    „>“, „.“ or „,“ from every such character in it, each time to the end of its run (time squared in a run of
+    them inside the word: `")" * 30000 ~ "a)"` took 30 s, in one step), and then moves that end back piece by
+    piece while the word opens more brackets than it closes, copying the rest each time (`"a(" * n ~ ")" * n`
+    took time squared in `n`). Counted generously: all runs inside words, and all brackets before a long end."""
+    steps = sum(len(run) ** 2 for run in _INNER_RUN.findall(text))
+    before = 0
+    for run in _FINAL_RUN.finditer(text):
+        opened = text.count("(", before, run.start()) + text.count("<", before, run.start())
+        steps += (run.end() - run.start()) * opened
+        before = run.end()
+    if steps > _MAX_URLIZE_STEPS:
+        raise BudgetExceeded(
+            "urlize ginge lange Folgen von „)“, „>“, „.“ oder „,“ in Wörtern Zeichen für Zeichen durch; das dauerte "
+            "zu lange"
+        )
+
+
 #: Filters `_filter_check` looks at besides `_WIDTH_FILTERS`.
-_CHECKED_FILTERS = _WIDTH_FILTERS | _COMPARING_FILTERS | {"replace", "join", "format", "sum"}
+_CHECKED_FILTERS = _WIDTH_FILTERS | _COMPARING_FILTERS | {"replace", "join", "format", "sum", "round", "trim"}
 
 
 #: Filters that turn their value (and `format` its arguments) into text: a list prints all it holds.

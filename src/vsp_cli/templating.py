@@ -31,17 +31,21 @@ from jinja2.exceptions import SecurityError
 from jinja2.loaders import split_template_path
 
 from . import templatefiles
-from .diagnostics import Diagnostic, Severity, Span, shorten
+from .diagnostics import Diagnostic, Severity, Span, german_number, shorten
 from .errors import TemplateError
 from .fileio import cache_dir, cache_key, read_private, signed, unsigned, write_atomic
-from .limits import MAX_CACHE_BYTES
+from .limits import MAX_CACHE_BYTES, MAX_TEMPLATE_FILE_BYTES, QUOTE_LIMIT
 from .resources import builtin_templates_dir
 from .sandbox import CURRENT, Budget, BudgetExceeded, Sandbox, memory_cap
 
 #: Exceptions a template can provoke by itself (calling a method wrongly, dividing by zero, including or calling
 #: itself without end, …): reported as a problem of the template, not as an internal error of vsp.
+#: What a template's code may raise. NameError too: Jinja works out constant expressions while it compiles and
+#: writes an infinite result into the code as `inf`, a name Python does not know (`("1e400" | float) | int`
+#: ended the run as an internal error, exit code 123).
 _RUNTIME_ERRORS = (
-    jinja2.TemplateError, TypeError, ValueError, AttributeError, LookupError, ArithmeticError, RecursionError
+    jinja2.TemplateError, TypeError, ValueError, AttributeError, LookupError, ArithmeticError, RecursionError,
+    NameError,
 )  # fmt: skip
 
 _NOT_UTF8 = "Die Vorlage „{name}“ ist keine UTF-8-Datei; bitte in UTF-8 speichern"
@@ -109,6 +113,13 @@ class _SnapshotLoader(jinja2.BaseLoader):
         if found is None:
             raise jinja2.TemplateNotFound(template)
         file, data = found
+        if len(data) > MAX_TEMPLATE_FILE_BYTES:  # the folder may hold larger files that are not templates
+            message = (
+                f"Die Vorlage „{template}“ hat {german_number(len(data))} Bytes, mehr als "
+                f"{german_number(MAX_TEMPLATE_FILE_BYTES)} (Grenze MAX_TEMPLATE_FILE_BYTES); eine Vorlage dieser "
+                "Größe zu übersetzen braucht Sekunden und Hunderte MB"
+            )
+            raise TemplateError([Diagnostic.for_file(Path(file), "template-error", message)])
         return data.decode("utf-8"), file, lambda: True
 
     def list_templates(self) -> list[str]:
@@ -221,21 +232,41 @@ def _within_budget(env: jinja2.Environment, name: str, run: Callable[[jinja2.Tem
     """`run(template)` for template `name` within the budget and (in the sandbox) the memory cap; every template
     problem becomes a located `TemplateError`."""
     token = CURRENT.set(Budget())
+    if isinstance(env, Sandbox):
+        _forget_modules(env)
     try:
-        template = _template(env, name)
+        template = None
         try:
             with memory_cap() if isinstance(env, Sandbox) else contextlib.nullcontext():
+                # compiled within the cap too: Python's compiler took 5 GB and 71 s for a template of 9 MB
+                template = _template(env, name)
                 return run(template)
         except jinja2.TemplateSyntaxError as exc:  # an {% include %} or {% extends %} of a broken file
             raise TemplateError([_syntax(exc, name)]) from None
         except jinja2.TemplateNotFound as exc:
             raise TemplateError([_not_found(env, exc.name if isinstance(exc.name, str) else name)]) from None
         except (BudgetExceeded, MemoryError) as exc:
+            if template is None:  # while compiling it
+                raise TemplateError([_unit_problem(env, name, "template-budget", _TOO_LARGE)]) from None
             raise TemplateError([_over_budget(exc, template)]) from None
         except _RUNTIME_ERRORS as exc:
+            if template is None:  # while compiling it
+                what = f"Fehler beim Übersetzen der Vorlage „{{name}}“ ({type(exc).__name__})"
+                raise TemplateError([_unit_problem(env, name, "template-error", what)]) from None
             raise TemplateError([_runtime(exc, template)]) from None
     finally:
         CURRENT.reset(token)
+
+
+def _forget_modules(env: jinja2.Environment) -> None:
+    """Let each render of a project's templates make its imported modules anew. Jinja keeps the module of an
+    `{% import %}` with its template, top-level `namespace()`, `cycler()` and `joiner()` included: a macro could
+    keep what one statement's render put in there for the next one in the same process (another statement's
+    text in an output, which then depended on the order and the worker; a value of 300 MB kept by every render,
+    past the memory cap, which each render measures from where it starts)."""
+    if env.cache is not None:
+        for template in env.cache.values():
+            template._module = None
 
 
 def _template(env: jinja2.Environment, name: str) -> jinja2.Template:
@@ -246,9 +277,25 @@ def _template(env: jinja2.Environment, name: str) -> jinja2.Template:
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError([_syntax(exc, name)]) from None
     except UnicodeDecodeError:
-        found = [str(Path(folder, name)) for folder in _searched(env) if Path(folder, name).is_file()]
-        problem = _diagnostic(found[0] if found else name, 0, "template-error", _NOT_UTF8.format(name=name))
-        raise TemplateError([problem]) from None
+        raise TemplateError([_unit_problem(env, name, "template-error", _NOT_UTF8)]) from None
+    except RecursionError:  # Jinja's parser and compiler recurse into nested expressions and blocks
+        raise TemplateError([_unit_problem(env, name, "template-syntax", _TOO_DEEP)]) from None
+
+
+_TOO_DEEP = (
+    "Die Vorlage „{name}“ ist zu tief verschachtelt (Klammern, Operatoren oder Blöcke ineinander), um sie zu "
+    "übersetzen"
+)
+_TOO_LARGE = (
+    "Die Vorlage „{name}“ überschreitet, was eine Vorlage für einen Standpunkt darf: sie zu übersetzen braucht zu "
+    "viel Speicher"
+)
+
+
+def _unit_problem(env: jinja2.Environment, name: str, code: str, message: str) -> Diagnostic:
+    """A problem of template `name` as a whole, at its file's first line."""
+    found = [str(Path(folder, name)) for folder in _searched(env) if Path(folder, name).is_file()]
+    return _diagnostic(found[0] if found else name, 0, code, message.format(name=name))
 
 
 def _over_budget(exc: BudgetExceeded | MemoryError, template: jinja2.Template) -> Diagnostic:
@@ -265,9 +312,17 @@ def render_module(env: jinja2.Environment, name: str) -> Any:
     return _within_budget(env, name, lambda template: template.module)
 
 
+#: A name a message repeats from a template („…“, or '…' in Jinja's words): a variable, filter, tag or template
+#: named in a template may be as long as the template (a message of 200,000 characters).
+_QUOTED = (re.compile(f"„([^“]{{{QUOTE_LIMIT + 1},}})“"), re.compile(f"'([^']{{{QUOTE_LIMIT + 1},}})'"))
+
+
 def _diagnostic(file: str, line: int, code: str, message: str) -> Diagnostic:
-    """`line` is 1-based as Jinja reports it (0: unknown, shown as line 1)."""
+    """`line` is 1-based as Jinja reports it (0: unknown, shown as line 1). Names the message quotes are cut
+    after QUOTE_LIMIT characters, as every value a message repeats."""
     row = max(line - 1, 0)
+    message = _QUOTED[0].sub(lambda m: f"„{shorten(m[1])}“", message)
+    message = _QUOTED[1].sub(lambda m: f"'{shorten(m[1])}'", message)
     return Diagnostic(file, Span(row, 0, row, 0), (), Severity.ERROR, code, message)
 
 

@@ -12,7 +12,15 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, StringConstraints, ValidationInfo
 from pydantic_core import PydanticCustomError
 
-from ..diagnostics import did_you_mean, escape_controls, first_control, german_number, quote, quote_path
+from ..diagnostics import (
+    did_you_mean,
+    escape_controls,
+    first_control,
+    german_number,
+    quote,
+    quote_path,
+    starts_ci_command,
+)
 from ..fileio import is_dir, is_file, is_inside, open_regular, os_reason, real
 from ..forms import BUILTIN_IDS, DEFAULT_FORM
 from ..labels import DEFAULT_BODY, LABEL_PLACEHOLDERS, LABEL_TARGETS
@@ -116,6 +124,13 @@ def _form_name(value: str) -> str:
             "entfernen",
             {"name": quote(value), "char": escape_controls(value[control])},
         )
+    if starts_ci_command(value):  # `vsp formular` starts a line with it: a CI runner would read a command
+        raise PydanticCustomError(
+            "form_name",
+            "{name} taugt nicht als Name eines Formulars: Ein Name, der mit „::“ oder „##“ beginnt, wäre in einem "
+            "CI-Protokoll ein Befehl an den Runner; bitte anders benennen",
+            {"name": quote(value)},
+        )
     return value
 
 
@@ -192,6 +207,10 @@ Text = Annotated[str, Strict(), StringConstraints(strip_whitespace=True, min_len
 FOOTER_MAX = 200
 #: A screen reader reads the logo's alternative text in one go: a short description, not a paragraph.
 LOGO_ALT_MAX = 200
+#: The longest name of a body („Landeshauptstadt …“ has some 30 characters). A label may hold `{body}` as often as
+#: its 200 characters allow: a body of 900 kB in „rk_nachteilig“ 33 times made each statement's Markdown 30 MB
+#: and took 40 s and 565 MB to set.
+BODY_MAX = 200
 
 
 class ConfigFile(BaseModel):
@@ -204,10 +223,11 @@ class ConfigFile(BaseModel):
         json_schema_extra={"description": "Einstellungen in vsp.toml oder [tool.vsp] einer pyproject.toml."},
     )
 
-    body: Text = Field(
+    body: Annotated[Text, StringConstraints(max_length=BODY_MAX)] = Field(
         default=DEFAULT_BODY,
         title="Körperschaft",
-        description="Die Kommune, eingesetzt in „Nachteilig für die …“ und in die PDF-Metadaten.",
+        description=f"Die Kommune, eingesetzt in „Nachteilig für die …“ und in die PDF-Metadaten, höchstens "
+        f"{BODY_MAX} Zeichen.",
         examples=["Stadt Leipzig"],
     )
     logo: Annotated[Path, AfterValidator(_image)] | None = Field(
