@@ -309,6 +309,16 @@ def _tied_across(tokens: Sequence[Token], at: int) -> bool:
     )
 
 
+def _shows_text(tokens: Sequence[Token], at: int) -> bool:
+    """Whether the link opened at `tokens[at]` shows any text: a link of only spaces, no-break spaces, soft
+    hyphens or line breaks has nothing to read or click (its `Link` element would be empty)."""
+    end = next(
+        (k for k in range(at + 1, len(tokens)) if tokens[k].type == "link_close"),
+        len(tokens),
+    )
+    return bool(_plain_text(tokens[at + 1 : end]).replace("\xad", "").strip())
+
+
 def _plain_text(children: Sequence[Token] | None) -> str:
     """The visible text of an inline token list (for measuring), hard breaks as newlines."""
     parts: list[str] = []
@@ -408,7 +418,12 @@ class ProseRenderer:
             elif kind == "link_open":
                 href = str(tok.attrs.get("href", ""))
                 # a target longer than a PDF/A string (its annotation's /URI and /Contents) is printed as text
-                ok = href.lower().startswith(SAFE_SCHEMES) and pdf_text(href) == href
+                # a link showing no text is printed as its text (spaces), without the link
+                ok = (
+                    href.lower().startswith(SAFE_SCHEMES)
+                    and pdf_text(href) == href
+                    and _shows_text(tokens, number)
+                )
                 links.append(ok)
                 if ok:
                     out.append(
