@@ -451,6 +451,24 @@ def test_a_table_too_wide_of_its_header_only_keeps_its_headings(plain_renderer: 
     assert texts(empty) == ["Danach"]  # no headings: nothing to print, as before
 
 
+def test_a_table_set_as_lines_keeps_its_links_and_emphasis(plain_renderer: ProseRenderer) -> None:
+    """A table too wide for the page was set from the cells' plain text: a link lost its address (neither
+    printed nor clickable: the reader could not learn it), bold and code their face."""
+    columns = 14
+    source = (
+        "|" + "|".join(f"Kopf{c}" for c in range(columns - 1)) + "| **Summe** |\n|" + "---|" * columns + "\n"
+        "| [Plan](https://www.leipzig.de/plan) | **fett** | `code` |" + " 1.234,00 € |" * (columns - 3)
+    )
+    [para] = paragraphs(plain_renderer.flowables(source))
+    assert para.text.startswith('<b>Kopf0:</b>\xa0<a href="https://www.leipzig.de/plan"')
+    assert "<b>Kopf1:</b>\xa0<b>fett</b>; <b>Kopf2:</b>\xa0code; <b>Kopf3:</b>\xa01.234,00\xa0€" in para.text
+    assert para.text.endswith("<b><b>Summe</b>:</b>\xa01.234,00\xa0€")
+    header_only = plain_renderer.flowables(
+        "|" + "|".join(f"[K{c}](https://x.de)" for c in range(columns)) + "|\n|" + "---|" * columns
+    )
+    assert texts(header_only)[0].startswith('<b><a href="https://x.de"')
+
+
 def test_markdown_inside_lists_and_quotes_renders(renderer: ProseRenderer) -> None:
     source = (EXAMPLES / "beispiel-mehrere-optionen.yaml").read_text(encoding="utf-8")
     flowables = renderer.flowables(source)
