@@ -443,6 +443,17 @@ def test_a_link_that_shows_no_text_is_no_link(link: str, where: str) -> None:
     assert all(not page.get("/Annots") for page in tagged.pdf.pages)
 
 
+def test_a_line_that_ends_before_a_tied_word_of_several_runs_ends_in_one_space() -> None:
+    """A word of several runs tied with a no-break space („**K:**\xa0Wert“) that begins a line left the space
+    before it in the run that ends the line before; the line end added another: „v8;  K8:“ in the text."""
+    begruendung = " ".join(f"Wert{i}; **Kopf{i}:**\xa0Zahl{i}" for i in range(200))
+    tagged = TaggedPdf(render_pdf(statement(begruendung=begruendung)))
+    assert tagged.root is not None and tagged.problems() == []
+    text = tagged.text_of(tagged.root).replace("\xa0", " ")
+    assert all(f"Wert{i}; Kopf{i}: Zahl{i} " in text for i in range(199))
+    assert "  " not in text
+
+
 CASES_MARKDOWN = next(path for path in VALID_CASES if path.stem == "markdown-reich")
 
 
