@@ -837,6 +837,23 @@ def _line_texts(para: Paragraph) -> list[str]:
     return ["".join(str(getattr(word, "text", "")) for word in line.words) for line in lines]
 
 
+def test_a_paragraph_wrapped_again_keeps_the_hyphens_of_its_words(renderer: ProseRenderer) -> None:
+    """ReportLab breaks a paragraph of several styles wrapped a second time from the frags its first wrap
+    processed, and rejoins a word it had split at the word's own hyphen without that hyphen: a table, which
+    wraps its cells more than once, printed „Zq0003Zq0004/Zq0005“ for the code `Zq0003-Zq0004/Zq0005` (found
+    by a random statement); wrapped at several widths, every „Georg-Schumann-Straße“ became
+    „GeorgSchumannStraße“."""
+    source = " ".join("**Hafen** Georg-Schumann-Straße Tempo-30-Zone" for _ in range(30))
+    [para] = paragraphs(renderer.flowables(source))
+    for width in (100, 150, 200, 100):
+        para.wrap(width, 10_000)
+        lines = _line_texts(para)
+        para.wrap(width, 10_000)
+        assert _line_texts(para) == lines
+        text = "".join(lines)
+        assert "GeorgSchumann" not in text and "SchumannStraße" not in text and "Tempo30" not in text, width
+
+
 @pytest.mark.parametrize("markup", [False, True], ids=["one-style", "bold-italic-link"])
 def test_the_first_part_of_a_split_keeps_the_lines_it_was_cut_with(
     renderer: ProseRenderer, markup: bool
