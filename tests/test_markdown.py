@@ -701,6 +701,23 @@ def test_prose_fast_path_equals_parsing(text: str) -> None:
     assert prose(text) == _prose_parsed(text, 2)
 
 
+@pytest.mark.parametrize(
+    ("source", "written"),
+    [
+        ("Erste Zeile\\\nzweite Zeile\n---", "### Erste Zeile zweite Zeile"),
+        ("> - **fett**\\\n>   weiter\n>   ===", "> - ### **fett** weiter"),
+        ("zwei \\\\\nZeilen\n---", "### zwei \\\\ Zeilen"),  # an escaped backslash stays
+        ("am Ende \\\n---", "### am Ende \\"),  # the last line's backslash is text, not a break
+    ],
+)
+def test_a_setext_heading_with_a_hard_break_becomes_an_atx_heading_without_a_backslash(
+    source: str, written: str
+) -> None:
+    """A setext heading, demoted, is written as one ATX line; a line of it ending in a backslash (a hard break)
+    left that backslash in the line, where GitHub prints it („Erste Zeile\\ zweite Zeile“)."""
+    assert prose(source) == written
+
+
 def test_a_paragraph_is_parsed_at_most_twice_to_check_its_breaks(monkeypatch: pytest.MonkeyPatch) -> None:
     """Checking each line on its own parsed a 1,000-line paragraph a thousand times (14 s)."""
     from vsp_cli import markdown

@@ -451,6 +451,24 @@ def test_a_table_too_wide_of_its_header_only_keeps_its_headings(plain_renderer: 
     assert texts(empty) == ["Danach"]  # no headings: nothing to print, as before
 
 
+def test_a_table_set_as_lines_keeps_its_links_and_emphasis(plain_renderer: ProseRenderer) -> None:
+    """A table too wide for the page was set from the cells' plain text: a link lost its address (neither
+    printed nor clickable: the reader could not learn it), bold and code their face."""
+    columns = 14
+    source = (
+        "|" + "|".join(f"Kopf{c}" for c in range(columns - 1)) + "| **Summe** |\n|" + "---|" * columns + "\n"
+        "| [Plan](https://www.leipzig.de/plan) | **fett** | `code` |" + " 1.234,00 € |" * (columns - 3)
+    )
+    [para] = paragraphs(plain_renderer.flowables(source))
+    assert para.text.startswith('<b>Kopf0:</b>\xa0<a href="https://www.leipzig.de/plan"')
+    assert "<b>Kopf1:</b>\xa0<b>fett</b>; <b>Kopf2:</b>\xa0code; <b>Kopf3:</b>\xa01.234,00\xa0€" in para.text
+    assert para.text.endswith("<b><b>Summe</b>:</b>\xa01.234,00\xa0€")
+    header_only = plain_renderer.flowables(
+        "|" + "|".join(f"[K{c}](https://x.de)" for c in range(columns)) + "|\n|" + "---|" * columns
+    )
+    assert texts(header_only)[0].startswith('<b><a href="https://x.de"')
+
+
 def test_markdown_inside_lists_and_quotes_renders(renderer: ProseRenderer) -> None:
     source = (EXAMPLES / "beispiel-mehrere-optionen.yaml").read_text(encoding="utf-8")
     flowables = renderer.flowables(source)
@@ -817,6 +835,23 @@ def _line_texts(para: Paragraph) -> list[str]:
     if para.blPara.kind == 0:
         return [" ".join(words) for _, words in lines]
     return ["".join(str(getattr(word, "text", "")) for word in line.words) for line in lines]
+
+
+def test_a_paragraph_wrapped_again_keeps_the_hyphens_of_its_words(renderer: ProseRenderer) -> None:
+    """ReportLab breaks a paragraph of several styles wrapped a second time from the frags its first wrap
+    processed, and rejoins a word it had split at the word's own hyphen without that hyphen: a table, which
+    wraps its cells more than once, printed „Zq0003Zq0004/Zq0005“ for the code `Zq0003-Zq0004/Zq0005` (found
+    by a random statement); wrapped at several widths, every „Georg-Schumann-Straße“ became
+    „GeorgSchumannStraße“."""
+    source = " ".join("**Hafen** Georg-Schumann-Straße Tempo-30-Zone" for _ in range(30))
+    [para] = paragraphs(renderer.flowables(source))
+    for width in (100, 150, 200, 100):
+        para.wrap(width, 10_000)
+        lines = _line_texts(para)
+        para.wrap(width, 10_000)
+        assert _line_texts(para) == lines
+        text = "".join(lines)
+        assert "GeorgSchumann" not in text and "SchumannStraße" not in text and "Tempo30" not in text, width
 
 
 @pytest.mark.parametrize("markup", [False, True], ids=["one-style", "bold-italic-link"])

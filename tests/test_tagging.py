@@ -428,6 +428,32 @@ def test_a_link_is_one_element_of_its_own_text_wherever_lines_and_pages_break(be
     assert pages == {0, 1}
 
 
+@pytest.mark.parametrize(
+    "link",
+    ["[\xa0](https://x.de)", "[&nbsp;](https://x.de)", "[\xad](https://x.de)", "[\\\n](https://x.de)"],
+)
+@pytest.mark.parametrize("where", ["Text {} mehr", "{} mehr", "- {}\n- b", "| a |\n|---|\n| {} |"])
+def test_a_link_that_shows_no_text_is_no_link(link: str, where: str) -> None:
+    """A link of only a no-break space, a soft hyphen or a line break was a `Link` element of a space (or of
+    nothing, drawn after the text that follows it) with a hot spot on it: nothing to read or click. It is
+    printed as its text without a link."""
+    tagged = TaggedPdf(render_pdf(statement(begruendung="Vorher.\n\n" + where.format(link))))
+    assert tagged.problems() == []
+    assert tagged.root is not None and tagged.root.elements("Link") == []
+    assert all(not page.get("/Annots") for page in tagged.pdf.pages)
+
+
+def test_a_line_that_ends_before_a_tied_word_of_several_runs_ends_in_one_space() -> None:
+    """A word of several runs tied with a no-break space („**K:**\xa0Wert“) that begins a line left the space
+    before it in the run that ends the line before; the line end added another: „v8;  K8:“ in the text."""
+    begruendung = " ".join(f"Wert{i}; **Kopf{i}:**\xa0Zahl{i}" for i in range(200))
+    tagged = TaggedPdf(render_pdf(statement(begruendung=begruendung)))
+    assert tagged.root is not None and tagged.problems() == []
+    text = tagged.text_of(tagged.root).replace("\xa0", " ")
+    assert all(f"Wert{i}; Kopf{i}: Zahl{i} " in text for i in range(199))
+    assert "  " not in text
+
+
 CASES_MARKDOWN = next(path for path in VALID_CASES if path.stem == "markdown-reich")
 
 

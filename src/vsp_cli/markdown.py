@@ -329,9 +329,20 @@ def _demoted(lines: list[str], token: Token, inline: Token, shift: int) -> dict[
     if not source.endswith(content):
         return {}
     prefix = source[: len(source) - len(content)]
-    edits: dict[int, str | None] = {first: f"{prefix}{hashes} {' '.join(inline.content.split())}"}
+    # an ATX heading is one line: a hard break written as a backslash at a line's end would print there („\ “)
+    *broken, last = inline.content.split("\n")
+    text = " ".join([*map(_without_break, broken), last])
+    edits: dict[int, str | None] = {first: f"{prefix}{hashes} {' '.join(text.split())}"}
     edits.update(dict.fromkeys(range(first + 1, end)))
     return edits
+
+
+def _without_break(line: str) -> str:
+    """A line of a heading's content without the backslash that makes its end a hard break (an escaped
+    backslash, `\\\\`, stays)."""
+    kept = line.rstrip()
+    backslashes = len(kept) - len(kept.rstrip("\\"))
+    return kept[:-1] if backslashes % 2 else kept
 
 
 def _backslash_breaks(lines: list[str], first: int, end: int) -> dict[int, str | None]:

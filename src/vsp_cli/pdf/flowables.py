@@ -53,6 +53,8 @@ class ProseParagraph(Paragraph):
     _unbroken_frags: list[Any]
     #: ReportLab's broken lines, set by `wrap`.
     blPara: Any
+    #: The frags the last `wrap` broke lines from, and the processed ones ReportLab left in `frags` for them.
+    _wrapped: tuple[list[Any], list[Any]] | None = None
     #: The structure element of the text (None: an artifact), and of the bullet (a list item's `Lbl`).
     tag: StructElem | None = None
     label: StructElem | None = None
@@ -81,10 +83,20 @@ class ProseParagraph(Paragraph):
             self._broken = broken = None
             self.frags = getattr(self, "_unbroken_frags", self.frags)
         if broken is None:
+            # Lines are broken from the frags as given, not from ReportLab's processed ones of a wrap before: it
+            # rejoins a word it split at the word's own hyphen without that hyphen, so a paragraph wrapped
+            # twice (a table wraps its cells more than once) printed „Zq0003Zq0004“ for „Zq0003-Zq0004“.
+            wrapped = self._wrapped
+            if wrapped is not None and self.frags is wrapped[1]:
+                self.frags = wrapped[0]
+            frags = self.frags
             size: tuple[float, float] = super().wrap(availWidth, availHeight)
             if _overflows(self.blPara) and _hyphenates(self):
+                self.frags = frags
                 self._unhyphenate()
+                frags = self.frags
                 size = super().wrap(availWidth, availHeight)
+            self._wrapped = (frags, self.frags)
             return size
         self.width = availWidth
         self.blPara = broken[1]

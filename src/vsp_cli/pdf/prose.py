@@ -309,6 +309,16 @@ def _tied_across(tokens: Sequence[Token], at: int) -> bool:
     )
 
 
+def _shows_text(tokens: Sequence[Token], at: int) -> bool:
+    """Whether the link opened at `tokens[at]` shows any text: a link of only spaces, no-break spaces, soft
+    hyphens or line breaks has nothing to read or click (its `Link` element would be empty)."""
+    end = next(
+        (k for k in range(at + 1, len(tokens)) if tokens[k].type == "link_close"),
+        len(tokens),
+    )
+    return bool(_plain_text(tokens[at + 1 : end]).replace("\xad", "").strip())
+
+
 def _plain_text(children: Sequence[Token] | None) -> str:
     """The visible text of an inline token list (for measuring), hard breaks as newlines."""
     parts: list[str] = []
@@ -408,7 +418,12 @@ class ProseRenderer:
             elif kind == "link_open":
                 href = str(tok.attrs.get("href", ""))
                 # a target longer than a PDF/A string (its annotation's /URI and /Contents) is printed as text
-                ok = href.lower().startswith(SAFE_SCHEMES) and pdf_text(href) == href
+                # a link showing no text is printed as its text (spaces), without the link
+                ok = (
+                    href.lower().startswith(SAFE_SCHEMES)
+                    and pdf_text(href) == href
+                    and _shows_text(tokens, number)
+                )
                 links.append(ok)
                 if ok:
                     out.append(
@@ -669,6 +684,7 @@ class ProseRenderer:
 
     def _table_as_lines(
         self,
+        rows: list[list[str]],
         plain: list[list[str]],
         header_rows: int,
         left: float,
@@ -677,23 +693,33 @@ class ProseRenderer:
         parent: StructElem,
     ) -> int:
         """A table too wide for the page (or whose numbers would not fit side by side): each body row as one
-        paragraph of „Kopf: Wert“ pairs; a table of its header only as one paragraph of its headings."""
-        head = plain[0] if header_rows else []
-        rows = plain[header_rows:]
-        bold = not rows and any(head)  # no values to pair the headings with: they are the text, bold
+        paragraph of „Kopf: Wert“ pairs; a table of its header only as one paragraph of its headings. Cells keep
+        their markup: a link stays a link (its address was lost with it), emphasis stays."""
+        # each cell as markup: plain text escaped, a short value (an amount) on one line with its heading
+        # („2014: 1.234,00 €“); a cell with markup (a link, emphasis, code) as it is
+        marked = [
+            [
+                markup
+                if markup != escape(text)
+                else escape(text.replace(" ", "\u00a0") if len(text) <= _SHORT_VALUE else text)
+                for markup, text in zip(row, plain_row, strict=False)
+            ]
+            for row, plain_row in zip(rows, plain, strict=True)
+        ]
+        head, head_plain = (marked[0], plain[0]) if header_rows else ([], [])
+        body, body_plain = marked[header_rows:], plain[header_rows:]
+        bold = not body and any(head_plain)  # no values to pair the headings with: they are the text, bold
         if bold:
-            rows, head = [head], []
-        for row in rows:
-            # a short value (an amount) stays on one line with its heading: „2014: 1.234,00 €“
-            shown = [cell.replace(" ", "\u00a0") if len(cell) <= _SHORT_VALUE else cell for cell in row]
+            body, body_plain, head, head_plain = [head], [head_plain], [], []
+        for row, row_plain in zip(body, body_plain, strict=True):
             parts = [
-                f"<b>{escape(head[c])}:</b>{' ' if len(cell) > _SHORT_VALUE else chr(0xA0)}{escape(cell)}"
-                if c < len(head) and head[c]
-                else f"<b>{escape(cell)}</b>"
+                f"<b>{head[c]}:</b>{' ' if len(text) > _SHORT_VALUE else chr(0xA0)}{cell}"
+                if c < len(head_plain) and head_plain[c]
+                else f"<b>{cell}</b>"
                 if bold
-                else escape(cell)
-                for c, cell in enumerate(shown)
-                if cell
+                else cell
+                for c, (cell, text) in enumerate(zip(row, row_plain, strict=False))
+                if text
             ]
             style = self.styles.variant(self.styles.body, left, self.styles.body.spaceAfter, TA_LEFT)
             out.append(tag(ProseParagraph("; ".join(parts), style), parent.add("P")))
@@ -742,7 +768,7 @@ class ProseRenderer:
         available = self.width - left
         layout = table_layout(measured, available) if columns * MIN_COLUMN <= available else None
         if layout is None:
-            return self._table_as_lines(plain, header_rows, left, out, i + 1, parent)
+            return self._table_as_lines(rows, plain, header_rows, left, out, i + 1, parent)
         scale, widths = layout
         head_style, body_style = styles.scaled(styles.head_cell, scale), styles.scaled(styles.cell, scale)
         # a header row with no row under it heads nothing: its cells are data (PAC fails a TH that heads no TD)

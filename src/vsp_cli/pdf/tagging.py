@@ -477,7 +477,9 @@ class TaggedText(PDFTextObject):
         self._line = []
         end = source.line_end(line)
         if end == _SPACE:
-            _text_out(self, text + " ", 1)
+            # the space is there already when the line ends at a run that closes with it: a word of several
+            # runs tied with a no-break space („**K:**\xa0Wert“) begins the next line
+            _text_out(self, text if line.endswith(" ") else text + " ", 1)
         elif end == _HYPHEN and text.endswith("-"):
             # the font draws the soft hyphen as a hyphen: the text says it was added by line breaking
             _text_out(self, text[:-1] + "\xad", 1)
