@@ -627,3 +627,32 @@ def test_a_table_label_ending_in_a_line_break_prints(tmp_path: Path) -> None:
     data = api.render_pdf(api.load(path))
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
     assert "Finanzielle Auswirkungen" in text
+
+
+@pytest.mark.parametrize(
+    ("anlass", "warned"),
+    [("{sonstiges: Antrag VII-A-01346}", True), ("[stadtratsbeschluss, sonstiges]", False)],
+)
+def test_a_sonstiges_text_a_form_shows_only_in_a_header_row_is_a_warning(
+    tmp_path: Path, anlass: str, warned: bool
+) -> None:
+    """A `kopfangaben` row of the Anlass prints the ticked labels alone („Sonstiges“, spec § 5.2): on a form
+    without the Zusammenfassung block the text after „Sonstiges“ was printed nowhere, without a word."""
+    (tmp_path / "kopf.toml").write_text(
+        'schema = 1\nname = "Kopf"\nerbt = "2014"\n[teile.kopf]\n'
+        'bloecke = ["gremium", "titel", "kopfangaben", "beratungsfolge", "eingereicht_von", "betreff"]\n'
+        '[bloecke.kopfangaben]\nzeilen = [{ label = "Vorlageanlass", feld = "anlass" }]\n',
+        encoding="utf-8",
+    )
+    path = tmp_path / "s.yaml"
+    path.write_text(STATEMENT.replace("formular.toml", "kopf.toml") + f"anlass: {anlass}\n", encoding="utf-8")
+    found = [(d.line, d.column, d.code, d.message) for d in check_file(path).diagnostics]
+    expected = (
+        9,
+        10,  # the key „sonstiges“
+        "no-effect",
+        "Der Text nach „Sonstiges“ („Antrag VII-A-01346“) wird auf dem Formular „kopf.toml“ (Kopf) nicht gedruckt: "
+        "es zeigt den Anlass nur in den Kopfangaben, mit „Sonstiges“ ohne Text; bitte den Text in die "
+        "Zusammenfassung oder die Begründung schreiben",
+    )
+    assert found == ([expected] if warned else [])

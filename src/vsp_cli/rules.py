@@ -87,6 +87,7 @@ def check(statement: Statement, form: Form) -> Iterator[Finding]:
     yield from _begruendung_or_sachverhalt(statement)
     yield from _bezug(statement)
     yield from _sachverhalt_zuerst(statement, form)
+    yield from _anlass_text(statement, form)
     yield from _zusatzfelder(statement, form)
     too_large = list(_markdown_size(statement))
     yield from too_large
@@ -535,6 +536,27 @@ def _sachverhalt_zuerst(st: Statement, form: Form) -> Iterator[Finding]:
             + " keine Wirkung: es druckt keinen Teil der finanziellen Auswirkungen",
             at_key=True,
         )
+
+
+def _anlass_text(st: Statement, form: Form) -> Iterator[Finding]:
+    """The text after „Sonstiges“ where the form shows the Anlass only in a `kopfangaben` row, which prints the
+    ticked labels alone (spec § 5.2): the text was printed nowhere, without a word."""
+    text = st.anlass.sonstiges if st.anlass is not None else False
+    petition = st.ist_petition
+    if not isinstance(text, str) or form.placed("zusammenfassung", petition=petition):
+        return
+    if not form.places_field("anlass", petition=petition):
+        return  # not on this form at all: field-not-in-form says so
+    yield Finding(
+        ("anlass", "sonstiges"),
+        Severity.WARNING,
+        "no-effect",
+        f"Der Text nach „Sonstiges“ ({quote(text)}) wird auf dem Formular {_form_name(form)}"
+        + (" für Petitionen" if petition else "")
+        + " nicht gedruckt: es zeigt den Anlass nur in den Kopfangaben, mit „Sonstiges“ ohne Text; "
+        "bitte den Text in die Zusammenfassung oder die Begründung schreiben",
+        at_key=True,
+    )
 
 
 def _zusatzfelder(st: Statement, form: Form) -> Iterator[Finding]:
