@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph, SimpleDocTemplate
 
 from vsp_cli import typography
@@ -507,3 +508,19 @@ def test_every_paper_type_a_nummer_takes_stays_whole() -> None:
         number = f"VII-{kind}-00123"
         assert re.match(BEZUG_PATTERN, number) and hyphen_breaks(number) == [], kind
         assert hyphenator().splits(f"({number})") == [], kind
+
+
+@pytest.mark.parametrize("syllables", [False, True])
+def test_a_tied_run_wider_than_a_cell_breaks_at_a_tie_not_inside_a_word_or_number(syllables: bool) -> None:
+    """A date, a number with its unit or „Nr.“ with its number is one piece too wide for a narrow cell: it
+    breaks at one of its no-break spaces, not in the middle of the year („18. September 2“ | „017“)."""
+    register_fonts()
+    text = "am 18. September 2017 i. H. v. 3 Mio. € zu Nr. RBIII373"
+    words = set(text.split())
+    for width in range(45, 110, 2):
+        with hyphenating(hyphenator() if syllables else None):
+            lines = wrap_lines(text, FONT, 9, float(width))
+        for line in lines:
+            for word in line.replace(NO_BREAK_SPACE, " ").split():
+                if stringWidth(word, FONT, 9) <= width:
+                    assert word in words, (width, lines)

@@ -268,10 +268,17 @@ def cut_word(
                 fits = mid
             else:
                 misses = mid
-        if start + fits < end:  # a piece ends after a slash or hyphen of its second half where it has one
+        if start + fits < end and word[start + fits] != "\u00a0":
+            # a piece ends after a slash or hyphen of its second half where it has one, or after a no-break
+            # space: a tied run wider than the line („18. September 2017“ in a narrow cell) breaks at one of its
+            # ties rather than inside a word or number („18. September 2“ | „017“)
             mark = max(word.rfind("/", start, start + fits), word.rfind("-", start, start + fits))
-            if mark - start + 1 > fits // 2:
+            if mark - start + 1 <= fits // 2:
+                mark = -1
+            mark = max(mark, word.rfind("\u00a0", start, start + fits))
+            if mark >= start:
                 fits = mark - start + 1
+        if start + fits < end:
             # a no-break space ends its line, unseen, rather than indent the next one („12.000,00“ | „€“)
             while start + fits < end and word[start + fits] == "\u00a0":
                 fits += 1
