@@ -223,6 +223,12 @@ def test_no_line_breaks_inside_a_part_where_a_joint_fits(order: list[int], width
         ("§ 45 StVO i. V. m. der VwV, z. Zt. ausgewertet", "§~45 StVO i.~V.~m. der VwV, z.~Zt. ausgewertet"),
         ("Leipziger Tafel e. V. erhält", "Leipziger Tafel e.~V. erhält"),
         ("Das ist so. Es gilt, vgl. S. 5 ff. der Anlage", "Das ist so. Es gilt, vgl. S.~5 ff. der Anlage"),
+        # a sentence ending in a word of two letters before one starting with an abbreviation
+        (
+            "Das war so. Dr. Müller stimmte zu. Ca. 20 kamen",
+            "Das war so. Dr. Müller stimmte zu. Ca. 20 kamen",
+        ),
+        ("Wir sind da. Mo. bis Fr. offen", "Wir sind da. Mo. bis Fr. offen"),
         # a date: the day with its month, the month with its year; an ordinal or a bare month stays as it is
         ("am 18. April 2017 und am 3. Okt. 2020", "am 18.~April~2017 und am 3.~Okt.~2020"),
         ("seit 5. März, im Mai 2019 und im Mai", "seit 5.~März, im Mai~2019 und im Mai"),
