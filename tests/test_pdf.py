@@ -889,6 +889,18 @@ def test_a_heading_stays_with_a_lead_and_the_short_table_it_introduces() -> None
         assert where == [next(n for n, text in enumerate(texts) if "2022" in text)], filler_count
 
 
+def test_a_short_table_taller_than_a_page_starts_where_its_heading_and_lead_stand() -> None:
+    """A table of a few rows moves on whole with its lead and heading; one of rows of long text, taller than a
+    page, moved on all the same (ReportLab's KeepTogether) and left most of the page before empty."""
+    long = " ".join(["Langer Zelltext mit vielen Wörtern zur Erläuterung der Maßnahme."] * 40)
+    table = "| Bereich | Erläuterung |\n|---|---|\n" + "\n".join(f"| B{i} | {long} |" for i in range(4))
+    for filler_count in (0, 6, 12):
+        filler = "\n\n".join(["Füllzeile mit etwas Text."] * filler_count)
+        texts = pages(render_pdf(statement(begruendung=f"{filler}\n\nDie Mittel im Einzelnen:\n\n{table}")))
+        [page] = [n for n, text in enumerate(texts) if "Begründung:" in text]
+        assert page == 0 and "B0" in texts[0], filler_count
+
+
 #: Starts of a Begründung that move on whole, and a word of their last line that must share the page of the
 #: heading „Begründung:“ (which kept room for two lines only: it stayed alone at the foot of page 1).
 TEXT_STARTS = {

@@ -18,12 +18,12 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, KeepTogether, PageBreak, TableStyle
+from reportlab.platypus import Flowable, PageBreak, TableStyle
 
 from ..document import Block, Box, Layout
 from ..hyphenation import Hyphenator, german_hyphenator
 from ..settings import RenderSettings
-from .flowables import NeedSpace, plain_paragraph
+from .flowables import KeepWhole, NeedSpace, plain_paragraph
 from .prose import ProseRenderer
 from .styles import (
     BODY_LEADING,
@@ -524,10 +524,10 @@ def _keep_with_text(b: FormBuilder, start: int, follow: float) -> None:
     if len(heading) != 2 or not isinstance(heading[0], NeedSpace) or len(b.out) <= start + 2:
         return
     need, follower = heading[0], b.out[start + 2]
-    if isinstance(follower, KeepTogether):
+    if isinstance(follower, KeepWhole):
         # a block kept whole (a short table and the lead announcing it): the heading joins it
         content: list[Flowable] = follower._content  # type: ignore[attr-defined]
-        b.out[start : start + 3] = [KeepTogether([heading[1], *content])]
+        b.out[start : start + 3] = [KeepWhole([heading[1], *content], follower.tail)]
     elif isinstance(follower, NeedSpace):
         # a lead („… wie folgt:“) or a heading of the text, which keeps room of its own: the heading keeps it too
         need.height += min(max(0.0, follower.height - follow), 0.5 * FRAME_HEIGHT)

@@ -24,7 +24,7 @@ from reportlab.lib.colors import Color
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, Indenter, KeepTogether, Paragraph, TableStyle
+from reportlab.platypus import Flowable, Indenter, Paragraph, TableStyle
 from reportlab.platypus.flowables import HRFlowable
 
 from ..commonmark import prose_parser
@@ -33,7 +33,15 @@ from ..labels import BOX_EMPTY, BOX_TICKED
 from ..limits import MAX_WORD
 from ..typography import tie, tied
 from .archival import pdf_text
-from .flowables import NeedSpace, ProseParagraph, RuledParagraph, attribute_markup, escape, plain_paragraph
+from .flowables import (
+    KeepWhole,
+    NeedSpace,
+    ProseParagraph,
+    RuledParagraph,
+    attribute_markup,
+    escape,
+    plain_paragraph,
+)
 from .prosetables import CELL_PADDING, MIN_COLUMN, ColumnText, ProseTable, measure, table_layout
 from .tagging import (
     LIST_DECIMAL,
@@ -813,6 +821,6 @@ class ProseRenderer:
                 ):
                     lead.insert(0, out.pop())
                     out.pop()
-            placed = [KeepTogether([*lead, *placed])]
+            placed = [KeepWhole([*lead, *placed], 3 * self.styles.body.leading)]
         out += placed
         return i + 1
