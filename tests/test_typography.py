@@ -263,10 +263,11 @@ def test_tie_sets_the_same_spaces_as_the_pattern_it_replaced(pieces: list[str]) 
 
 @pytest.mark.parametrize("text", ["1" * 50_000, "1." * 25_000, "1," * 25_000 + "x", "1" * 49_000 + " "])
 def test_a_long_run_of_digits_is_tied_in_linear_time(text: str) -> None:
-    """A paragraph of 50,000 digits took half a minute to set (each of them started the pattern again)."""
-    started = time.perf_counter()
+    """A paragraph of 50,000 digits took half a minute to set (each of them started the pattern again). Measured
+    in this process's CPU time, which other processes on a busy machine do not stretch (it takes 20 ms)."""
+    started = time.process_time()
     tie(text)
-    assert time.perf_counter() - started < 0.5
+    assert time.process_time() - started < 2
 
 
 SEPARATED = re.compile(r"(?:Nr\.|§|Abs\.|Punkt|Mio\.)$")
