@@ -13,7 +13,7 @@ from .build import WorkerLost, warm_up
 from .diagnostics import escape_controls
 from .errors import ConfigError
 from .fileio import os_reason, real
-from .inputs import GLOB_CHARS, SUFFIXES
+from .inputs import GLOB_CHARS, SUFFIXES, fixed_part
 from .interrupts import interrupted
 from .limits import MAX_WATCHED_FOLDERS
 from .report import EXIT_INVALID, EXIT_OK, Report
@@ -40,11 +40,11 @@ def _watched(options: BatchOptions) -> _Watched:
     templates: set[Path] = set()
     single: set[Path] = set()
     for arg in options.paths:
-        parts = Path(arg).parts
-        fixed = next((i for i, part in enumerate(parts) if GLOB_CHARS & set(part)), None)
-        path = Path(*parts[:fixed]) if fixed is not None else Path(arg)
-        folder = path if fixed is not None or path.is_dir() else path.parent
-        folder = folder if str(folder) else Path(".")
+        if GLOB_CHARS & set(arg):
+            folder = fixed_part(arg)
+        else:
+            path = Path(arg)
+            folder = path if path.is_dir() else path.parent
         if folder.is_dir():
             roots.add(real(folder))
             _add_settings(planner, folder / "_.yaml", roots, templates, single)
