@@ -531,3 +531,15 @@ def test_a_tied_run_wider_than_a_cell_breaks_at_a_tie_not_inside_a_word_or_numbe
             for word in line.replace(NO_BREAK_SPACE, " ").split():
                 if stringWidth(word, FONT, 9) <= width:
                     assert word in words, (width, lines)
+
+
+def test_a_tied_run_wider_than_a_line_starts_on_the_line_before_where_its_start_fits() -> None:
+    """„am“ | „18. September“ | „2017“ left the first line nearly empty: the run breaks at a tie in any case."""
+    register_fonts()
+    width = stringWidth("am 18. September", FONT, 9) + 1
+    assert stringWidth("18. September 2017", FONT, 9) > width
+    lines = wrap_lines("am 18. September 2017 tagte er", FONT, 9, width)
+    assert [line.replace(NO_BREAK_SPACE, " ").strip() for line in lines] == [
+        "am 18. September",
+        "2017 tagte er",
+    ]
