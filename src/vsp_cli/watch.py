@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .batch import WORKER_LOST, BatchOptions, Planner, UsageError, execute
 from .build import WorkerLost, warm_up
-from .diagnostics import escape_controls
+from .diagnostics import escape_controls, german_number
 from .errors import ConfigError
 from .fileio import os_reason, real
 from .inputs import GLOB_CHARS, SUFFIXES, fixed_part
@@ -155,9 +155,16 @@ def watch_command(options: BatchOptions) -> int:
     again = (
         False  # folders came or went: build once more when the new watcher runs, for what it could not see
     )
+    warned = False
     try:
         while True:
             folders = _folders(watched)
+            if len(folders) >= MAX_WATCHED_FOLDERS and not warned:  # a change beyond would go unseen
+                warned = True
+                sys.stderr.write(
+                    f"vsp: Es werden nur {german_number(MAX_WATCHED_FOLDERS)} Ordner beobachtet (Grenze "
+                    "MAX_WATCHED_FOLDERS); Änderungen in weiteren bemerkt --watch nicht\n"
+                )
             try:
                 # Started before the first build, so that a file saved during it is not missed; its first, empty
                 # yield (after `rust_timeout`) says it is running. It starts again when folders came or went.
