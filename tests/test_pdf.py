@@ -878,13 +878,15 @@ def test_a_lead_stays_with_what_it_introduces(lead: str, follower: str, first: s
         assert where == [next(n for n, text in enumerate(texts) if last in text)], filler_count
 
 
-def test_a_heading_stays_with_a_lead_and_the_short_table_it_introduces() -> None:
-    """A short table goes on to the next page whole, with the lead that announces it: the heading above the
-    lead kept room for the lead and two lines only, and stayed alone at the foot of the page."""
+@pytest.mark.parametrize("heading", ["## Kosten", "**Kosten**"])
+def test_a_heading_stays_with_a_lead_and_the_short_table_it_introduces(heading: str) -> None:
+    """A short table goes on to the next page whole, with the lead that announces it: the heading (or a bold
+    line written as one) above the lead kept room for the lead and two lines only, and stayed alone at the foot
+    of the page."""
     lead = "Die Mittel verteilen sich wie folgt auf die Förderbereiche der einzelnen Haushaltsjahre:"
     for filler_count in range(0, 24):  # moves the heading across the foot of page 1
         filler = "\n\n".join(["Füllzeile mit etwas Text."] * filler_count)
-        texts = pages(render_pdf(statement(begruendung=f"{filler}\n\n## Kosten\n\n{lead}\n\n{SHORT_TABLE}")))
+        texts = pages(render_pdf(statement(begruendung=f"{filler}\n\n{heading}\n\n{lead}\n\n{SHORT_TABLE}")))
         where = [n for n, text in enumerate(texts) if "Kosten" in text]
         assert where == [next(n for n, text in enumerate(texts) if "2022" in text)], filler_count
 

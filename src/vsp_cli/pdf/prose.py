@@ -812,12 +812,13 @@ class ProseRenderer:
             if len(out) >= 2 and isinstance(out[-2], NeedSpace) and isinstance(out[-1], Paragraph):
                 lead = [out.pop()]
                 out.pop()
-                # a heading above the lead goes along too: it stayed alone at the foot of the page
+                # a heading or bold line above the lead goes along too (any paragraph with a room of its own):
+                # it stayed alone at the foot of the page
                 if (
                     not _is_heading(lead[0])
                     and len(out) >= 2
                     and isinstance(out[-2], NeedSpace)
-                    and _is_heading(out[-1])
+                    and isinstance(out[-1], Paragraph)
                 ):
                     lead.insert(0, out.pop())
                     out.pop()
