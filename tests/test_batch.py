@@ -997,6 +997,25 @@ def test_watch_puts_no_watch_on_folders_a_link_leads_to(
     assert watch._folders(watched) == [outside / "o0", repo]
 
 
+def test_watch_says_when_it_watches_no_more_folders(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Folders beyond MAX_WATCHED_FOLDERS are not watched: a change there went unseen without a word."""
+    import watchfiles
+
+    from vsp_cli import watch
+
+    make_statements(tmp_path / "in" / "a", 1)
+    make_statements(tmp_path / "in" / "b", 1)
+    monkeypatch.setattr(watchfiles, "watch", lambda *args, **kwargs: iter([set()]))
+    monkeypatch.setattr(watch, "MAX_WATCHED_FOLDERS", 2)
+    code, _, err = call_captured(capsys, "render", "--watch", str(tmp_path / "in"), "-f", "md")
+    assert code == 0 and "nur 2 Ordner beobachtet (Grenze MAX_WATCHED_FOLDERS)" in err, err
+    monkeypatch.setattr(watch, "MAX_WATCHED_FOLDERS", 4)
+    code, _, err = call_captured(capsys, "render", "--watch", str(tmp_path / "in"), "-f", "md")
+    assert code == 0 and "MAX_WATCHED_FOLDERS" not in err, err
+
+
 def test_watch_watches_a_folder_made_while_it_runs(tmp_path: Path) -> None:
     make_statements(tmp_path / "in", 1)
     log = tmp_path / "log.txt"

@@ -656,3 +656,33 @@ def test_a_sonstiges_text_a_form_shows_only_in_a_header_row_is_a_warning(
         "Zusammenfassung oder die Begründung schreiben",
     )
     assert found == ([expected] if warned else [])
+
+
+def test_a_section_without_label_leaves_the_room_its_text_keeps_as_it_is(tmp_path: Path) -> None:
+    """A form file may print no label for a section (`label = ""`); the room the label keeps for the start of
+    its text was added to the room the text's own first bold line keeps, which then moved on to the next page
+    with two lines of room to spare."""
+    from vsp_cli import api
+    from vsp_cli.document import layout
+    from vsp_cli.pdf.flowables import NeedSpace
+    from vsp_cli.pdf.form import FormBuilder
+    from vsp_cli.pdf.styles import build_styles
+    from vsp_cli.settings import RenderSettings
+
+    (tmp_path / "ohne.toml").write_text(
+        'schema = 1\nname = "Ohne"\nerbt = "2014"\n[bloecke.begruendung]\nlabel = ""\n', encoding="utf-8"
+    )
+    needs = {}
+    for form in ("ohne.toml", "2014"):
+        path = tmp_path / "s.yaml"
+        text = STATEMENT.replace("formular.toml", form).replace(
+            "begruendung: Die Verwaltung lehnt ab.",
+            "begruendung: |\n  **Kosten**\n\n  " + "Ein Absatz. " * 30,
+        )
+        path.write_text(text, encoding="utf-8")
+        settings = RenderSettings()
+        flowables = FormBuilder(layout(api.load(path), settings), settings, build_styles(False)).build(False)
+        heading = next(n for n, f in enumerate(flowables) if "Kosten" in str(getattr(f, "text", "")))
+        assert isinstance(flowables[heading - 1], NeedSpace)
+        needs[form] = flowables[heading - 1].height
+    assert needs["ohne.toml"] == needs["2014"], needs

@@ -878,15 +878,29 @@ def test_a_lead_stays_with_what_it_introduces(lead: str, follower: str, first: s
         assert where == [next(n for n, text in enumerate(texts) if last in text)], filler_count
 
 
-def test_a_heading_stays_with_a_lead_and_the_short_table_it_introduces() -> None:
-    """A short table goes on to the next page whole, with the lead that announces it: the heading above the
-    lead kept room for the lead and two lines only, and stayed alone at the foot of the page."""
+@pytest.mark.parametrize("heading", ["## Kosten", "**Kosten**"])
+def test_a_heading_stays_with_a_lead_and_the_short_table_it_introduces(heading: str) -> None:
+    """A short table goes on to the next page whole, with the lead that announces it: the heading (or a bold
+    line written as one) above the lead kept room for the lead and two lines only, and stayed alone at the foot
+    of the page."""
     lead = "Die Mittel verteilen sich wie folgt auf die Förderbereiche der einzelnen Haushaltsjahre:"
     for filler_count in range(0, 24):  # moves the heading across the foot of page 1
         filler = "\n\n".join(["Füllzeile mit etwas Text."] * filler_count)
-        texts = pages(render_pdf(statement(begruendung=f"{filler}\n\n## Kosten\n\n{lead}\n\n{SHORT_TABLE}")))
+        texts = pages(render_pdf(statement(begruendung=f"{filler}\n\n{heading}\n\n{lead}\n\n{SHORT_TABLE}")))
         where = [n for n, text in enumerate(texts) if "Kosten" in text]
         assert where == [next(n for n, text in enumerate(texts) if "2022" in text)], filler_count
+
+
+def test_a_short_table_taller_than_a_page_starts_where_its_heading_and_lead_stand() -> None:
+    """A table of a few rows moves on whole with its lead and heading; one of rows of long text, taller than a
+    page, moved on all the same (ReportLab's KeepTogether) and left most of the page before empty."""
+    long = " ".join(["Langer Zelltext mit vielen Wörtern zur Erläuterung der Maßnahme."] * 40)
+    table = "| Bereich | Erläuterung |\n|---|---|\n" + "\n".join(f"| B{i} | {long} |" for i in range(4))
+    for filler_count in (0, 6, 12):
+        filler = "\n\n".join(["Füllzeile mit etwas Text."] * filler_count)
+        texts = pages(render_pdf(statement(begruendung=f"{filler}\n\nDie Mittel im Einzelnen:\n\n{table}")))
+        [page] = [n for n, text in enumerate(texts) if "Begründung:" in text]
+        assert page == 0 and "B0" in texts[0], filler_count
 
 
 #: Starts of a Begründung that move on whole, and a word of their last line that must share the page of the

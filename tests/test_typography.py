@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph, SimpleDocTemplate
 
 from vsp_cli import typography
@@ -222,6 +223,12 @@ def test_no_line_breaks_inside_a_part_where_a_joint_fits(order: list[int], width
         ("§ 45 StVO i. V. m. der VwV, z. Zt. ausgewertet", "§~45 StVO i.~V.~m. der VwV, z.~Zt. ausgewertet"),
         ("Leipziger Tafel e. V. erhält", "Leipziger Tafel e.~V. erhält"),
         ("Das ist so. Es gilt, vgl. S. 5 ff. der Anlage", "Das ist so. Es gilt, vgl. S.~5 ff. der Anlage"),
+        # a sentence ending in a word of two letters before one starting with an abbreviation
+        (
+            "Das war so. Dr. Müller stimmte zu. Ca. 20 kamen",
+            "Das war so. Dr. Müller stimmte zu. Ca. 20 kamen",
+        ),
+        ("Wir sind da. Mo. bis Fr. offen", "Wir sind da. Mo. bis Fr. offen"),
         # a date: the day with its month, the month with its year; an ordinal or a bare month stays as it is
         ("am 18. April 2017 und am 3. Okt. 2020", "am 18.~April~2017 und am 3.~Okt.~2020"),
         ("seit 5. März, im Mai 2019 und im Mai", "seit 5.~März, im Mai~2019 und im Mai"),
@@ -256,10 +263,11 @@ def test_tie_sets_the_same_spaces_as_the_pattern_it_replaced(pieces: list[str]) 
 
 @pytest.mark.parametrize("text", ["1" * 50_000, "1." * 25_000, "1," * 25_000 + "x", "1" * 49_000 + " "])
 def test_a_long_run_of_digits_is_tied_in_linear_time(text: str) -> None:
-    """A paragraph of 50,000 digits took half a minute to set (each of them started the pattern again)."""
-    started = time.perf_counter()
+    """A paragraph of 50,000 digits took half a minute to set (each of them started the pattern again). Measured
+    in this process's CPU time, which other processes on a busy machine do not stretch (it takes 20 ms)."""
+    started = time.process_time()
     tie(text)
-    assert time.perf_counter() - started < 0.5
+    assert time.process_time() - started < 2
 
 
 SEPARATED = re.compile(r"(?:Nr\.|§|Abs\.|Punkt|Mio\.)$")
@@ -507,3 +515,31 @@ def test_every_paper_type_a_nummer_takes_stays_whole() -> None:
         number = f"VII-{kind}-00123"
         assert re.match(BEZUG_PATTERN, number) and hyphen_breaks(number) == [], kind
         assert hyphenator().splits(f"({number})") == [], kind
+
+
+@pytest.mark.parametrize("syllables", [False, True])
+def test_a_tied_run_wider_than_a_cell_breaks_at_a_tie_not_inside_a_word_or_number(syllables: bool) -> None:
+    """A date, a number with its unit or „Nr.“ with its number is one piece too wide for a narrow cell: it
+    breaks at one of its no-break spaces, not in the middle of the year („18. September 2“ | „017“)."""
+    register_fonts()
+    text = "am 18. September 2017 i. H. v. 3 Mio. € zu Nr. RBIII373"
+    words = set(text.split())
+    for width in range(45, 110, 2):
+        with hyphenating(hyphenator() if syllables else None):
+            lines = wrap_lines(text, FONT, 9, float(width))
+        for line in lines:
+            for word in line.replace(NO_BREAK_SPACE, " ").split():
+                if stringWidth(word, FONT, 9) <= width:
+                    assert word in words, (width, lines)
+
+
+def test_a_tied_run_wider_than_a_line_starts_on_the_line_before_where_its_start_fits() -> None:
+    """„am“ | „18. September“ | „2017“ left the first line nearly empty: the run breaks at a tie in any case."""
+    register_fonts()
+    width = stringWidth("am 18. September", FONT, 9) + 1
+    assert stringWidth("18. September 2017", FONT, 9) > width
+    lines = wrap_lines("am 18. September 2017 tagte er", FONT, 9, width)
+    assert [line.replace(NO_BREAK_SPACE, " ").strip() for line in lines] == [
+        "am 18. September",
+        "2017 tagte er",
+    ]

@@ -157,6 +157,10 @@ def test_the_markdown_limits_count_every_markdown_field_together() -> None:
     # with begruendung and strategische_ziele (a line each): exactly MAX_MARKDOWN_LINES, then one more
     assert "too-many-lines" not in codes(**anlagen, sachverhalt="a\n" * 6997 + "a")
     assert codes(**anlagen, sachverhalt="a\n" * 6998 + "a") == ["too-many-lines"]
+    # the lines of Anlagen written over several lines count, however short the other fields
+    short = data | {"sachverhalt": "a", "begruendung": "b", "anlagen": ["x\n" * 6000 + "x"] * 2}
+    found = rules.check(Statement.model_validate(short), builtin("2014"))
+    assert [(f.code, f.path) for f in found] == [("too-many-lines", ("anlagen",))]
     columns = rules.MAX_MARKUP // 2  # header and delimiter row: one more pipe than MAX_MARKUP
     table = "|a" * columns + "|\n" + "|-" * columns + "|\n"
     assert codes(sachverhalt="a", begruendung=table) == ["too-much-markup"]  # a table's cells count too

@@ -113,7 +113,7 @@ def collect(
             matches = _recursive_matches(arg, skip) if "**" in arg else sorted(glob.glob(arg))
             if not matches:
                 raise InputNotFound(f"Kein Treffer für das Muster „{arg}“")
-            root = real(_fixed_part(arg))
+            root = real(fixed_part(arg))
             for match in matches:
                 m = Path(match)
                 if m.is_dir():
@@ -176,7 +176,7 @@ def _first_wildcard(pattern: str) -> int:
     return next((i for i, part in enumerate(parts) if GLOB_CHARS & set(part)), len(parts))
 
 
-def _fixed_part(pattern: str) -> Path:
+def fixed_part(pattern: str) -> Path:
     """The folder a glob searches: its path up to the first part with a wildcard."""
     fixed = _first_wildcard(pattern)
     return Path(*Path(pattern).parts[:fixed]) if fixed else Path(".")

@@ -26,7 +26,7 @@ MAX_CHARS = MAX_BYTES
 #: more, so a file with marks on every word or a table of 400,000 cells (made by a program, or hostile) would be
 #: set for minutes instead of being refused at once.
 MAX_MARKUP = 10_000
-#: Most lines the Markdown fields may have together. A long real statement has about a thousand; each line can
+#: Most lines the Markdown fields and the Anlagen may have together. A long real statement has about a thousand; each line can
 #: be a block of its own (a heading, a list item, a table row), which costs the PDF up to half a millisecond.
 MAX_MARKDOWN_LINES = 10_000
 #: Deepest nesting of lists and quotes in a Markdown field. Real statements nest two levels; each level

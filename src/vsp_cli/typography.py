@@ -48,9 +48,11 @@ _DAY = re.compile(r"\d{1,2}\.")
 _SCALE_OR_UNIT = re.compile(rf"(?:{_SCALE}|{_UNIT})(?![\w/²³])")
 _UNIT_AFTER = re.compile(rf"(?:{_UNIT})(?![\w/²³])")
 _SCALES = frozenset(("Tsd.", "Mio.", "Mrd."))
-#: A part of an abbreviation of several („z.“ of „z. B.“, „i.“ and „H.“ of „i. H. v.“): one or two letters and
-#: a dot at the start of a word, followed by a space and the next part (up to three letters and a dot: „z. Zt.“).
-_ABBREVIATION_PART = re.compile(r"(?<![\w.])([^\W\d_]{1,2}\.) (?=[^\W\d_]{1,3}\.)")
+#: A part of an abbreviation of several („z.“ of „z. B.“, „i.“ and „H.“ of „i. H. v.“): a letter and a dot at
+#: the start of a word, followed by a space and the next part (up to three letters and a dot: „z. Zt.“). Not two
+#: letters: a sentence ending in a word of two („Das war so.“, „Er stimmte zu.“) was tied to a short
+#: abbreviation starting the next one („so. Dr. Müller“).
+_ABBREVIATION_PART = re.compile(r"(?<![\w.])([^\W\d_]\.) (?=[^\W\d_]{1,3}\.)")
 
 
 def tie(text: str) -> str:

@@ -10,10 +10,10 @@ from pathlib import Path
 
 from .batch import WORKER_LOST, BatchOptions, Planner, UsageError, execute
 from .build import WorkerLost, warm_up
-from .diagnostics import escape_controls
+from .diagnostics import escape_controls, german_number
 from .errors import ConfigError
 from .fileio import os_reason, real
-from .inputs import GLOB_CHARS, SUFFIXES
+from .inputs import GLOB_CHARS, SUFFIXES, fixed_part
 from .interrupts import interrupted
 from .limits import MAX_WATCHED_FOLDERS
 from .report import EXIT_INVALID, EXIT_OK, Report
@@ -40,11 +40,11 @@ def _watched(options: BatchOptions) -> _Watched:
     templates: set[Path] = set()
     single: set[Path] = set()
     for arg in options.paths:
-        parts = Path(arg).parts
-        fixed = next((i for i, part in enumerate(parts) if GLOB_CHARS & set(part)), None)
-        path = Path(*parts[:fixed]) if fixed is not None else Path(arg)
-        folder = path if fixed is not None or path.is_dir() else path.parent
-        folder = folder if str(folder) else Path(".")
+        if GLOB_CHARS & set(arg):
+            folder = fixed_part(arg)
+        else:
+            path = Path(arg)
+            folder = path if path.is_dir() else path.parent
         if folder.is_dir():
             roots.add(real(folder))
             _add_settings(planner, folder / "_.yaml", roots, templates, single)
@@ -155,9 +155,16 @@ def watch_command(options: BatchOptions) -> int:
     again = (
         False  # folders came or went: build once more when the new watcher runs, for what it could not see
     )
+    warned = False
     try:
         while True:
             folders = _folders(watched)
+            if len(folders) >= MAX_WATCHED_FOLDERS and not warned:  # a change beyond would go unseen
+                warned = True
+                sys.stderr.write(
+                    f"vsp: Es werden nur {german_number(MAX_WATCHED_FOLDERS)} Ordner beobachtet (Grenze "
+                    "MAX_WATCHED_FOLDERS); Änderungen in weiteren bemerkt --watch nicht\n"
+                )
             try:
                 # Started before the first build, so that a file saved during it is not missed; its first, empty
                 # yield (after `rust_timeout`) says it is running. It starts again when folders came or went.

@@ -10,7 +10,7 @@ from typing import Any
 
 from reportlab.lib.colors import Color
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import CondPageBreak, Flowable, Paragraph
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Table
 from reportlab.platypus.paragraph import (  # type: ignore[attr-defined]
     _processed_frags,
     cleanBlockQuotedText,
@@ -258,6 +258,33 @@ class NeedSpace(CondPageBreak):
 
     def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
         """Nothing to draw, so nothing is written: ReportLab would put an empty graphics state on the page."""
+
+
+class KeepWhole(KeepTogether):
+    """Flowables that go on to the next page together where they do not fit on this one (a short table with the
+    lead and heading announcing it), as ReportLab's KeepTogether; but only if they fit on a page at all. Taller
+    ones start where they stand once there is room for what comes before their table and `tail` points of it:
+    ReportLab moved them on all the same and left the rest of the page empty (a heading, its lead and a table of
+    a few rows of long text)."""
+
+    def __init__(self, flowables: list[Flowable], tail: float) -> None:
+        super().__init__(flowables)
+        self.tail = tail
+
+    def split(self, aW: float, aH: float) -> list[Flowable]:
+        if getattr(self, "_wrapInfo", None) != (aW, aH):
+            self.wrap(aW, aH)
+        full = getattr(getattr(self, "_frame", None), "_aH", None)  # the frame's height within its padding
+        if full is None or full >= self._H:  # type: ignore[attr-defined]
+            parts: list[Flowable] = super().split(aW, aH)
+            return parts
+        content: list[Flowable] = self._content  # type: ignore[attr-defined]
+        room = self.tail
+        for flowable in content:
+            if isinstance(flowable, Table):
+                break
+            room += flowable.wrap(aW, full)[1] + flowable.getSpaceAfter() + flowable.getSpaceBefore()
+        return [NeedSpace(room), *content]
 
 
 class RuledParagraph(ProseParagraph):

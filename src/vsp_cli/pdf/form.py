@@ -18,12 +18,12 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, KeepTogether, PageBreak, TableStyle
+from reportlab.platypus import Flowable, PageBreak, TableStyle
 
 from ..document import Block, Box, Layout
 from ..hyphenation import Hyphenator, german_hyphenator
 from ..settings import RenderSettings
-from .flowables import NeedSpace, plain_paragraph
+from .flowables import KeepWhole, NeedSpace, plain_paragraph
 from .prose import ProseRenderer
 from .styles import (
     BODY_LEADING,
@@ -252,8 +252,8 @@ class FormBuilder:
             para.outline_title = _outline_title(label)  # type: ignore[attr-defined]
         return need
 
-    def section(self, label: str, outline: bool = True, follow: float = 2 * BODY_LEADING) -> None:
-        self.heading(label, self.styles.section, outline, follow)
+    def section(self, label: str, outline: bool = True, follow: float = 2 * BODY_LEADING) -> NeedSpace | None:
+        return self.heading(label, self.styles.section, outline, follow)
 
     def prose_text(self, text: str) -> None:
         if text:
@@ -411,7 +411,7 @@ def _beschlussvorschlag(b: FormBuilder, block: Block) -> None:
 def _strategische_ziele(b: FormBuilder, block: Block) -> None:
     sty = b.styles
     start = len(b.out)
-    b.section(block.label, outline=False, follow=BODY_LEADING)
+    need = b.section(block.label, outline=False, follow=BODY_LEADING)
     box = block.extra.get("box")
     if box is not None:
         b.box_lines(box_line(box.label, box.ticked).split("\n"), sty.value, [box.ticked])
@@ -419,7 +419,7 @@ def _strategische_ziele(b: FormBuilder, block: Block) -> None:
         b.text(block.text, sty.value)
     b.prose_text(block.prose)
     if box is None and not block.text:  # goals as text right under the label (2014)
-        _keep_with_text(b, start, BODY_LEADING)
+        _keep_with_text(b, need, start, BODY_LEADING)
 
 
 def _hinweis(b: FormBuilder, block: Block) -> None:
@@ -511,23 +511,23 @@ def _stellenplan(b: FormBuilder, block: Block) -> None:
 def _section(b: FormBuilder, block: Block) -> None:
     start = len(b.out)
     follow = 2 * BODY_LEADING
-    b.section(block.label, follow=follow)
+    need = b.section(block.label, follow=follow)
     b.prose_text(block.prose)
-    _keep_with_text(b, start, follow)
+    _keep_with_text(b, need, start, follow)
 
 
-def _keep_with_text(b: FormBuilder, start: int, follow: float) -> None:
-    """The heading at `b.out[start]` (its room, its lines) keeps `follow` points of room below it, and more where
-    the text after it needs it: it stayed alone at the foot of a page when the text began with something that
-    moves on whole."""
+def _keep_with_text(b: FormBuilder, need: NeedSpace | None, start: int, follow: float) -> None:
+    """The heading at `b.out[start]` (`need`, its room, then its lines) keeps `follow` points of room below it,
+    and more where the text after it needs it: it stayed alone at the foot of a page when the text began with
+    something that moves on whole. Without a heading (a form file's `label = ""`), the text keeps its own room."""
     heading = b.out[start : start + 2]
-    if len(heading) != 2 or not isinstance(heading[0], NeedSpace) or len(b.out) <= start + 2:
+    if need is None or len(heading) != 2 or heading[0] is not need or len(b.out) <= start + 2:
         return
-    need, follower = heading[0], b.out[start + 2]
-    if isinstance(follower, KeepTogether):
+    follower = b.out[start + 2]
+    if isinstance(follower, KeepWhole):
         # a block kept whole (a short table and the lead announcing it): the heading joins it
         content: list[Flowable] = follower._content  # type: ignore[attr-defined]
-        b.out[start : start + 3] = [KeepTogether([heading[1], *content])]
+        b.out[start : start + 3] = [KeepWhole([heading[1], *content], follower.tail)]
     elif isinstance(follower, NeedSpace):
         # a lead („… wie folgt:“) or a heading of the text, which keeps room of its own: the heading keeps it too
         need.height += min(max(0.0, follower.height - follow), 0.5 * FRAME_HEIGHT)

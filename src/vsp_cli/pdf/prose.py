@@ -24,7 +24,7 @@ from reportlab.lib.colors import Color
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, Indenter, KeepTogether, Paragraph, TableStyle
+from reportlab.platypus import Flowable, Indenter, Paragraph, TableStyle
 from reportlab.platypus.flowables import HRFlowable
 
 from ..commonmark import prose_parser
@@ -33,7 +33,15 @@ from ..labels import BOX_EMPTY, BOX_TICKED
 from ..limits import MAX_WORD
 from ..typography import tie, tied
 from .archival import pdf_text
-from .flowables import NeedSpace, ProseParagraph, RuledParagraph, attribute_markup, escape, plain_paragraph
+from .flowables import (
+    KeepWhole,
+    NeedSpace,
+    ProseParagraph,
+    RuledParagraph,
+    attribute_markup,
+    escape,
+    plain_paragraph,
+)
 from .prosetables import CELL_PADDING, MIN_COLUMN, ColumnText, ProseTable, measure, table_layout
 from .tagging import (
     LIST_DECIMAL,
@@ -830,15 +838,16 @@ class ProseRenderer:
             if len(out) >= 2 and isinstance(out[-2], NeedSpace) and isinstance(out[-1], Paragraph):
                 lead = [out.pop()]
                 out.pop()
-                # a heading above the lead goes along too: it stayed alone at the foot of the page
+                # a heading or bold line above the lead goes along too (any paragraph with a room of its own):
+                # it stayed alone at the foot of the page
                 if (
                     not _is_heading(lead[0])
                     and len(out) >= 2
                     and isinstance(out[-2], NeedSpace)
-                    and _is_heading(out[-1])
+                    and isinstance(out[-1], Paragraph)
                 ):
                     lead.insert(0, out.pop())
                     out.pop()
-            placed = [KeepTogether([*lead, *placed])]
+            placed = [KeepWhole([*lead, *placed], 3 * self.styles.body.leading)]
         out += placed
         return i + 1

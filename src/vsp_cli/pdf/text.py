@@ -211,6 +211,8 @@ def _break_lines(
         w = pdfmetrics.stringWidth(word, font, size)
         if current and used + space + w > width:
             head = _fitting_head(word, font, size, width - used - space)
+            if not head and w > width:  # a tied run wider than any line: its start may end this one at a tie
+                head = _tied_head(word, font, size, width - used - space)
             if head:  # the line ends after one of the word's hyphens: the word goes on, no space follows
                 current.append(word[:head])
                 word = word[head:]
@@ -234,6 +236,17 @@ def _fitting_head(word: str, font: str, size: float, room: float) -> int:
     for at in reversed(hyphen_breaks(word, marks="-")):
         if pdfmetrics.stringWidth(word[:at], font, size) <= room:
             return at
+    return 0
+
+
+def _tied_head(word: str, font: str, size: float, room: float) -> int:
+    """The length of the longest piece of `word` up to and with one of its no-break spaces whose text before
+    that space fits in `room`, or 0 („am 18. September“ | „2017“, not „am“ | „18. September“ | „2017“)."""
+    at = word.rfind("\u00a0")
+    while at > 0:
+        if pdfmetrics.stringWidth(word[:at], font, size) <= room:
+            return at + 1
+        at = word.rfind("\u00a0", 0, at)
     return 0
 
 
@@ -268,10 +281,17 @@ def cut_word(
                 fits = mid
             else:
                 misses = mid
-        if start + fits < end:  # a piece ends after a slash or hyphen of its second half where it has one
+        if start + fits < end and word[start + fits] != "\u00a0":
+            # a piece ends after a slash or hyphen of its second half where it has one, or after a no-break
+            # space: a tied run wider than the line („18. September 2017“ in a narrow cell) breaks at one of its
+            # ties rather than inside a word or number („18. September 2“ | „017“)
             mark = max(word.rfind("/", start, start + fits), word.rfind("-", start, start + fits))
-            if mark - start + 1 > fits // 2:
+            if mark - start + 1 <= fits // 2:
+                mark = -1
+            mark = max(mark, word.rfind("\u00a0", start, start + fits))
+            if mark >= start:
                 fits = mark - start + 1
+        if start + fits < end:
             # a no-break space ends its line, unseen, rather than indent the next one („12.000,00“ | „€“)
             while start + fits < end and word[start + fits] == "\u00a0":
                 fits += 1
