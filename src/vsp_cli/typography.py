@@ -27,9 +27,15 @@ _UNIT = (
     r"g|kg|t|Tonnen?|km/h|s|Sek\.|min|Min\.|h|Std\.|Minuten|Stunden|"
     r"W|kW|kWh|kWp|MW|MWh|GWh|V|kV|°C|dB(?:\(A\))?"
 )
-#: A word that may keep the space after it, and that space: found in one pass, judged by `_tied`.
+#: A word that may keep the space after it, and that space: found in one pass, judged by `_tied`. The words,
+#: in this order: Nr., Nrn., Abs., Art., Ziff., §, §§, Punkt(e), Anlage(n), S., Tsd., Mio., Mrd. and a number.
+#: Written as a first character of them all, then the rest of the word that starts with it (looking back at
+#: that character), so that the regular expression engine skips every other character at once: a pattern
+#: that starts with an alternative of words tries each of them at every character of the text (twice the
+#: instructions). The same matches, in the same order of preference.
 _CANDIDATE = re.compile(
-    r"(Nrn?\.|Abs\.|Art\.|Ziff\.|§§?|Punkte?|Anlagen?|S\.|Tsd\.|Mio\.|Mrd\.|\d[\d.,]*) +(?=\S)"
+    r"([\dNAZ§PSTM](?:(?<=N)rn?\.|(?<=A)bs\.|(?<=A)rt\.|(?<=Z)iff\.|(?<=§)§?|(?<=P)unkte?|(?<=A)nlagen?"
+    r"|(?<=S)\.|(?<=T)sd\.|(?<=M)io\.|(?<=M)rd\.|(?<=\d)[\d.,]*)) +(?=\S)"
 )
 _SCALE_OR_UNIT = re.compile(rf"(?:{_SCALE}|{_UNIT})(?![\w/²³])")
 _UNIT_AFTER = re.compile(rf"(?:{_UNIT})(?![\w/²³])")
