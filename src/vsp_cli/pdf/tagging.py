@@ -42,6 +42,7 @@ from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import Flowable, Table
 from reportlab.platypus import paragraph as _paragraph
 
+from . import paint
 from .pdfwriter import Ready, reserve_run
 
 #: Attributes (owner and values, as the body of a PDF dictionary) of standard elements.
@@ -453,6 +454,14 @@ class TaggedText(PDFTextObject):
         #: The links started on the line being drawn, in order: ReportLab makes one annotation for each at the
         #: line's end, in the same order, and names only its address.
         self._link_starts: list[tuple[str, StructElem]] = []
+
+    def setFillColor(self, aColor: Any, alpha: Any = None) -> None:
+        if not paint.fill(self, aColor, alpha):
+            super().setFillColor(aColor, alpha)
+
+    def setStrokeColor(self, aColor: Any, alpha: Any = None) -> None:
+        if not paint.stroke(self, aColor, alpha):
+            super().setStrokeColor(aColor, alpha)
 
     def switch(self, element: StructElem | None) -> None:
         """The text from here on belongs to `element` (None: an artifact)."""
