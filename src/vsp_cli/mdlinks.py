@@ -38,8 +38,17 @@ if TYPE_CHECKING:
 #: Schemes a link or image target may have; a target without a scheme (relative) is kept too.
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 
-#: What a text needs to hold a link, image, autolink or reference definition; others are not parsed.
-_HINT = re.compile(r"\]\(|\]:|<[A-Za-z][A-Za-z0-9.+-]{1,31}:")
+#: The start of an autolink (`<https:`), one of the hints of a link (`_may_link`).
+_AUTOLINK_START = re.compile(r"<[A-Za-z][A-Za-z0-9.+-]{1,31}:")
+
+
+def _may_link(text: str) -> bool:
+    """Whether `text` may hold a link, image, autolink or reference definition (others are not parsed): `](`,
+    `]:` or an autolink's start. Substring tests first: a pattern of the three alternatives was tried at every
+    character of every prose field."""
+    return "](" in text or "]:" in text or ("<" in text and _AUTOLINK_START.search(text) is not None)
+
+
 _SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:")
 #: What browsers drop from an address before reading it (WHATWG URL): white space and control characters.
 _DROPPED = re.compile(r"[\x00-\x20\x7f]+")
@@ -145,7 +154,7 @@ _ROUNDS = 4
 def without_unsafe_links(text: str) -> str:
     """`text` with every link and image whose target is not safe (`safe_target`) printed as its text."""
     for _ in range(_ROUNDS):
-        if not _HINT.search(text):
+        if not _may_link(text):
             return text
         rewritten = _rewritten(text)
         if rewritten == text:

@@ -21,6 +21,7 @@ from ..diagnostics import Diagnostic
 from ..errors import ConfigError
 from ..logo import Logo
 from ..model import Statement
+from . import paint
 from .archival import ARCHIVAL, add_metadata, finish_catalog, finish_page
 from .styles import (
     FONT,
@@ -156,6 +157,14 @@ class DeferredFooterCanvas(Canvas):
     def beginText(self, x: float = 0, y: float = 0, direction: Any = None) -> TaggedText:
         text = self._text_object = TaggedText(self, x, y, direction)
         return text
+
+    def setFillColor(self, aColor: Any, alpha: Any = None) -> None:
+        if not paint.fill(self, aColor, alpha):
+            super().setFillColor(aColor, alpha)
+
+    def setStrokeColor(self, aColor: Any, alpha: Any = None) -> None:
+        if not paint.stroke(self, aColor, alpha):
+            super().setStrokeColor(aColor, alpha)
 
     def drawText(self, aTextObject: Any) -> None:
         draw_text(self, aTextObject)

@@ -104,6 +104,21 @@ class PlainTable(TaggedTable):
             self.canv.drawText(self._text)
             self._text = None
 
+    def _addCommand(self, cmd: Any) -> None:
+        """ReportLab's `Table._addCommand`; a command that sets one attribute of the cells in a range (FONTNAME,
+        VALIGN, TOPPADDING, …) sets it straight: ReportLab's `_setCellStyle` tells the command's kind again
+        for every cell (the seed's two tables: a thirtieth of its warm render). The same attributes, the same
+        values: other commands (lines, backgrounds, spans, FONT, TEXTCOLOR, split rows) take ReportLab's way."""
+        attribute = _CELL_ATTRIBUTES.get(cmd[0]) if len(cmd) > 3 else None
+        if attribute is None or isinstance(cmd[1][1], str) or isinstance(cmd[2][1], str):
+            super()._addCommand(cmd)  # type: ignore[misc]
+            return
+        (sc, sr), (ec, er), value = cmd[1], cmd[2], cmd[3]
+        sc, ec, sr, er = self.normCellRange(sc, ec, sr, er)
+        for row in self._cellStyles[sr : er + 1]:  # type: ignore[attr-defined]
+            for style in row[sc : ec + 1]:
+                setattr(style, attribute, value)
+
     def draw_cell(self, cellval: Any, cellstyle: Any, pos: Any, size: Any, tag: Cell) -> None:
         if not (
             isinstance(cellval, str)
@@ -152,6 +167,27 @@ class PlainTable(TaggedTable):
             text.textLine(line if index == last or index in cuts else line + " ")
             if index == 0 and hang and last:
                 text.moveCursor(hang, 0)  # the later lines start under the label, not under its box
+
+
+#: The cell style commands that set one attribute to their first value, as ReportLab's `_setCellStyle` does.
+_CELL_ATTRIBUTES = {
+    "FONTNAME": "fontname",
+    "FACE": "fontname",
+    "SIZE": "fontsize",
+    "FONTSIZE": "fontsize",
+    "LEADING": "leading",
+    "ALIGN": "alignment",
+    "ALIGNMENT": "alignment",
+    "VALIGN": "valign",
+    "LEFTPADDING": "leftPadding",
+    "RIGHTPADDING": "rightPadding",
+    "TOPPADDING": "topPadding",
+    "BOTTOMPADDING": "bottomPadding",
+    "HREF": "href",
+    "DESTINATION": "destination",
+    "DIRECTION": "direction",
+    "SHAPING": "shaping",
+}
 
 
 class Grid(Flowable):

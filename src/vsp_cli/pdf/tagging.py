@@ -37,11 +37,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple, TypeVar
 
+from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase import pdfdoc, pdfmetrics
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import Flowable, Table
 from reportlab.platypus import paragraph as _paragraph
 
+from . import paint
 from .pdfwriter import Ready, reserve_run
 
 #: Attributes (owner and values, as the body of a PDF dictionary) of standard elements.
@@ -417,6 +420,9 @@ def paragraph_source(frags: Sequence[Any]) -> _Source | None:
 
 
 _text_out: Any = getattr(PDFTextObject, "_textOut")  # noqa: B009 - not in the type stubs
+_format_text: Any = getattr(PDFTextObject, "_formatText")  # noqa: B009 - not in the type stubs
+_canvas_escape: Any = getattr(Canvas, "_escape")  # noqa: B009 - not in the type stubs
+_fonts: dict[str, Any] = getattr(pdfmetrics, "_fonts")  # noqa: B009 - ReportLab's registered fonts
 
 
 class TaggedText(PDFTextObject):
@@ -431,6 +437,9 @@ class TaggedText(PDFTextObject):
     # ReportLab's, missing from the type stubs
     _code: list[str]
     _fontname: str
+    _fontsize: float
+    _leading: float
+    _curSubset: int
     _canvas: Any
 
     def __init__(self, canvas: Any, x: float = 0, y: float = 0, direction: Any = None) -> None:
@@ -456,6 +465,31 @@ class TaggedText(PDFTextObject):
         #: The links started on the line being drawn, in order: ReportLab makes one annotation for each at the
         #: line's end, in the same order, and names only its address.
         self._link_starts: list[tuple[str, StructElem]] = []
+
+    def setFillColor(self, aColor: Any, alpha: Any = None) -> None:
+        if not paint.fill(self, aColor, alpha):
+            super().setFillColor(aColor, alpha)
+
+    def setStrokeColor(self, aColor: Any, alpha: Any = None) -> None:
+        if not paint.stroke(self, aColor, alpha):
+            super().setStrokeColor(aColor, alpha)
+
+    def _formatText(self, text: Any) -> str:
+        """ReportLab's `_formatText`; a text of a shared face's fixed subset (nearly every text of a statement)
+        is written straight from the face's `fixed_run`: the operators ReportLab writes (the subset's font
+        and size when it switches to it, then the text), without its generic way per run."""
+        if type(text) is str and text and type(self._canvas)._escape is _canvas_escape:
+            font = _fonts.get(self._fontname)
+            fixed_run = getattr(font, "fixed_run", None)  # a `typeface.SharedSubsetFont`'s
+            run: str | None = fixed_run(text) if fixed_run is not None else None
+            if run is not None:
+                if self._curSubset == 0:
+                    return run
+                self._curSubset = 0
+                name = font.getSubsetInternalName(0, self._canvas._doc)  # type: ignore[union-attr]
+                return f"{name} {fp_str(self._fontsize)} Tf {fp_str(self._leading)} TL {run}"
+        formatted: str = _format_text(self, text)
+        return formatted
 
     def switch(self, element: StructElem | None) -> None:
         """The text from here on belongs to `element` (None: an artifact)."""

@@ -19,6 +19,7 @@ from functools import cached_property
 from typing import Any
 from weakref import WeakKeyDictionary, ref
 
+from reportlab.lib.rl_accel import escapePDF
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.pdfmetrics import _fonts as _registered  # type: ignore[attr-defined]
 from reportlab.pdfbase.pdfmetrics import stringWidth as _string_width
@@ -50,6 +51,10 @@ WIDTH_TEXT_MAX = 48
 #: Widths remembered per face before the memory is emptied, so that a flood of distinct words cannot grow it
 #: without bound (about 3 MB when full).
 WIDTH_CACHE_MAX = 20_000
+#: Texts up to this length have their text-showing operator remembered (`fixed_run`): labels, cells, dates;
+#: a face keeps this many before it starts afresh.
+RUN_TEXT_MAX = 200
+RUN_CACHE_MAX = 4096
 
 
 def _fixed_subset() -> list[int]:
@@ -332,6 +337,7 @@ class SharedSubsetFont(TTFont):
         table = "".join(chr(point) if point in self._codes else "\ufffe" for point in FIXED_SUBSET[1:])
         self._fixed_codec = codecs.charmap_build("\x00" + table)
         self._widths_seen: dict[tuple[Any, float, str], float] = {}
+        self._runs: dict[str, str] = {}
 
     def stringWidth(self, text: Any, size: float, encoding: str = "utf8") -> float:
         """ReportLab's width of `text`, remembered for short texts.
@@ -419,6 +425,22 @@ class SharedSubsetFont(TTFont):
         if b"\0" in encoded:  # a NUL: code 0 is .notdef (the codec maps it there), the slow way refuses it
             return None
         return encoded
+
+    def fixed_run(self, text: str) -> str | None:
+        """`(…) Tj` of `text` in the fixed subset, as ReportLab's text objects write it (its bytes escaped by
+        `escapePDF`, the canvas's `_escape`), the same in every document; None if it has other characters.
+        Short texts are remembered."""
+        run = self._runs.get(text)
+        if run is None:
+            data = self.fixed_bytes(text)
+            if data is None:
+                return None
+            run = f"({escapePDF(data)}) Tj"
+            if len(text) <= RUN_TEXT_MAX:
+                if len(self._runs) >= RUN_CACHE_MAX:
+                    self._runs.clear()
+                self._runs[text] = run
+        return run
 
     def splitString(self, text: Any, doc: Any, encoding: str = "utf-8") -> list[tuple[int, bytes]]:
         """ReportLab's (subset, bytes) runs; text made only of fixed characters is one run in subset 0."""

@@ -1,0 +1,79 @@
+"""Fill and stroke colours set as ReportLab's canvas and text objects set them (`setFillColor`,
+`setStrokeColor`), without its generic way for the colours vsp uses: an RGB `Color` or a colour's name.
+
+ReportLab parses a colour's name anew on every call and formats the same three numbers again, 15,000 to 28,000
+instructions a colour, and every text object, table and footer sets one (30 to 60 of them in a statement).
+`fill` and `stroke` write the same operator and keep the same state (the colour object, the alpha through the
+object's own `setFillAlpha`/`setStrokeAlpha`); any other colour (CMYK, a tuple, an explicit alpha, an enforced
+colour space) is left to ReportLab (they return False).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reportlab.lib.colors import Color, toColor
+from reportlab.lib.rl_accel import fp_str
+
+#: The operators of a colour's red, green and blue (`fp_str` of the three, with `rg` and `RG`); few and recurring.
+_OPERATORS: dict[tuple[float, float, float], tuple[str, str]] = {}
+#: Colours by name, as `toColor` gives them; few and recurring.
+_NAMED: dict[str, Color] = {}
+_MEMO_MAX = 256
+
+
+def _rgb(value: Any) -> Color | None:
+    """The plain RGB `Color` that `value` is or names, else None."""
+    if type(value) is Color:
+        return value
+    if type(value) is str:
+        color = _NAMED.get(value)
+        if color is None:
+            found = toColor(value)  # raises for a name that is no colour, as ReportLab would
+            if type(found) is not Color:
+                return None
+            color = found
+            if len(_NAMED) < _MEMO_MAX:
+                _NAMED[value] = color
+        return color
+    return None
+
+
+def _operators(color: Color) -> tuple[str, str]:
+    key = (color.red, color.green, color.blue)
+    found = _OPERATORS.get(key)
+    if found is None:
+        numbers = fp_str(key)
+        found = (f"{numbers} rg", f"{numbers} RG")
+        if len(_OPERATORS) >= _MEMO_MAX:
+            _OPERATORS.clear()
+        _OPERATORS[key] = found
+    return found
+
+
+def fill(target: Any, value: Any, alpha: Any) -> bool:
+    """`target.setFillColor(value, alpha)` done for a plain RGB colour (True), else nothing (False)."""
+    if alpha is not None or target._enforceColorSpace:
+        return False
+    color = _rgb(value)
+    if color is None:
+        return False
+    target._fillColorObj = color
+    target._code.append(_operators(color)[0])
+    if color.alpha is not None:
+        target.setFillAlpha(color.alpha)
+    return True
+
+
+def stroke(target: Any, value: Any, alpha: Any) -> bool:
+    """`target.setStrokeColor(value, alpha)` done for a plain RGB colour (True), else nothing (False)."""
+    if alpha is not None or target._enforceColorSpace:
+        return False
+    color = _rgb(value)
+    if color is None:
+        return False
+    target._strokeColorObj = color
+    target._code.append(_operators(color)[1])
+    if color.alpha is not None:
+        target.setStrokeAlpha(color.alpha)
+    return True
