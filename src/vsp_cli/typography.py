@@ -72,9 +72,13 @@ _SCALES = frozenset(("Tsd.", "Mio.", "Mrd."))
 _ABBREVIATION_PART = re.compile(r"(?<![\w.])([^\W\d_]\.) (?=[^\W\d_]{1,3}\.)")
 
 
+_ABBREVIATION_TIED = rf"\1{NO_BREAK_SPACE}"
+
+
 def tie(text: str) -> str:
     """`text` with a no-break space where a line must not end (see the module's docstring)."""
-    return _ABBREVIATION_PART.sub(rf"\1{NO_BREAK_SPACE}", _CANDIDATE.sub(_tied, text))
+    text = _CANDIDATE.sub(_tied, text)
+    return _ABBREVIATION_PART.sub(_ABBREVIATION_TIED, text) if ". " in text else text
 
 
 def _tied(match: re.Match[str]) -> str:
