@@ -53,27 +53,25 @@ def _operators(color: Color) -> tuple[str, str]:
 
 def fill(target: Any, value: Any, alpha: Any) -> bool:
     """`target.setFillColor(value, alpha)` done for a plain RGB colour (True), else nothing (False)."""
-    if alpha is not None or target._enforceColorSpace:
-        return False
-    color = _rgb(value)
-    if color is None:
-        return False
-    target._fillColorObj = color
-    target._code.append(_operators(color)[0])
-    if color.alpha is not None:
-        target.setFillAlpha(color.alpha)
-    return True
+    return _paint(target, value, alpha, stroke=False)
 
 
 def stroke(target: Any, value: Any, alpha: Any) -> bool:
     """`target.setStrokeColor(value, alpha)` done for a plain RGB colour (True), else nothing (False)."""
+    return _paint(target, value, alpha, stroke=True)
+
+
+def _paint(target: Any, value: Any, alpha: Any, *, stroke: bool) -> bool:
     if alpha is not None or target._enforceColorSpace:
         return False
     color = _rgb(value)
     if color is None:
         return False
-    target._strokeColorObj = color
-    target._code.append(_operators(color)[1])
+    if stroke:
+        target._strokeColorObj = color
+    else:
+        target._fillColorObj = color
+    target._code.append(_operators(color)[stroke])
     if color.alpha is not None:
-        target.setStrokeAlpha(color.alpha)
+        (target.setStrokeAlpha if stroke else target.setFillAlpha)(color.alpha)
     return True
