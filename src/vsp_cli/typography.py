@@ -59,7 +59,6 @@ def _candidate_pattern(words: tuple[str, ...]) -> str:
 #: A word that may keep the space after it, and that space: found in one pass, judged by `_tied`.
 _CANDIDATE = re.compile(_candidate_pattern(_WORDS))
 _MONTH_AFTER = re.compile(rf"(?:{_MONTHS})(?!\w)")
-_MONTH = re.compile(_MONTHS)
 _YEAR_AFTER = re.compile(r"\d{4}(?!\d)")
 _DAY = re.compile(r"\d{1,2}\.")
 _SCALE_OR_UNIT = re.compile(rf"(?:{_SCALE}|{_UNIT})(?![\w/²³])")
@@ -70,8 +69,6 @@ _SCALES = frozenset(("Tsd.", "Mio.", "Mrd."))
 #: letters: a sentence ending in a word of two („Das war so.“, „Er stimmte zu.“) was tied to a short
 #: abbreviation starting the next one („so. Dr. Müller“).
 _ABBREVIATION_PART = re.compile(r"(?<![\w.])([^\W\d_]\.) (?=[^\W\d_]{1,3}\.)")
-
-
 _ABBREVIATION_TIED = rf"\1{NO_BREAK_SPACE}"
 
 
@@ -92,12 +89,12 @@ def _tied(match: re.Match[str]) -> str:
         keep = text[end].isdigit()
     elif word in _SCALES:
         keep = _UNIT_AFTER.match(text, end) is not None
-    elif not word[0].isdigit():  # a month: with its year
-        keep = _MONTH.fullmatch(word) is not None and _YEAR_AFTER.match(text, end) is not None
-    elif _DAY.fullmatch(word):  # a day: with its month („18. April“), or a number with its unit
-        keep = _MONTH_AFTER.match(text, end) is not None or _SCALE_OR_UNIT.match(text, end) is not None
-    else:  # a number
-        keep = _SCALE_OR_UNIT.match(text, end) is not None
+    elif not word[0].isdigit():  # the only words left are the months: a month stays with its year
+        keep = _YEAR_AFTER.match(text, end) is not None
+    else:  # a number with its unit, a day with its month („18. April“)
+        keep = _SCALE_OR_UNIT.match(text, end) is not None or (
+            _DAY.fullmatch(word) is not None and _MONTH_AFTER.match(text, end) is not None
+        )
     return word + NO_BREAK_SPACE if keep else match.group()
 
 
