@@ -116,7 +116,7 @@ def _parse_epoch(raw: str) -> int:
 PageDecorator = Callable[[Canvas, int, int], None]
 
 
-class DeferredFooterCanvas(Canvas):
+class DeferredFooterCanvas(paint.DirectColours, Canvas):
     """A canvas that holds its pages until `save`, so each footer can say „Seite n/m“ in a single build.
 
     Given the root of a structure tree it writes tagged PDF/A-2a: text objects are marked as the element the
@@ -157,14 +157,6 @@ class DeferredFooterCanvas(Canvas):
     def beginText(self, x: float = 0, y: float = 0, direction: Any = None) -> TaggedText:
         text = self._text_object = TaggedText(self, x, y, direction)
         return text
-
-    def setFillColor(self, aColor: Any, alpha: Any = None) -> None:
-        if not paint.fill(self, aColor, alpha):
-            super().setFillColor(aColor, alpha)
-
-    def setStrokeColor(self, aColor: Any, alpha: Any = None) -> None:
-        if not paint.stroke(self, aColor, alpha):
-            super().setStrokeColor(aColor, alpha)
 
     def drawText(self, aTextObject: Any) -> None:
         draw_text(self, aTextObject)

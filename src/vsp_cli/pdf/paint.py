@@ -75,3 +75,16 @@ def _paint(target: Any, value: Any, alpha: Any, *, stroke: bool) -> bool:
     if color.alpha is not None:
         (target.setStrokeAlpha if stroke else target.setFillAlpha)(color.alpha)
     return True
+
+
+class DirectColours:
+    """`setFillColor` and `setStrokeColor` through `fill` and `stroke`, for a class whose next base is
+    ReportLab's canvas or text object (they have the same two methods)."""
+
+    def setFillColor(self, aColor: Any, alpha: Any = None) -> None:
+        if not fill(self, aColor, alpha):
+            super().setFillColor(aColor, alpha)  # type: ignore[misc]
+
+    def setStrokeColor(self, aColor: Any, alpha: Any = None) -> None:
+        if not stroke(self, aColor, alpha):
+            super().setStrokeColor(aColor, alpha)  # type: ignore[misc]

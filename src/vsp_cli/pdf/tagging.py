@@ -425,7 +425,7 @@ _canvas_escape: Any = getattr(Canvas, "_escape")  # noqa: B009 - not in the type
 _fonts: dict[str, Any] = getattr(pdfmetrics, "_fonts")  # noqa: B009 - ReportLab's registered fonts
 
 
-class TaggedText(PDFTextObject):
+class TaggedText(paint.DirectColours, PDFTextObject):
     """A text object that knows which element each stretch of its text belongs to.
 
     It starts with the element the canvas draws for (`drawing`); `switch` changes it from the next text on. At
@@ -465,14 +465,6 @@ class TaggedText(PDFTextObject):
         #: The links started on the line being drawn, in order: ReportLab makes one annotation for each at the
         #: line's end, in the same order, and names only its address.
         self._link_starts: list[tuple[str, StructElem]] = []
-
-    def setFillColor(self, aColor: Any, alpha: Any = None) -> None:
-        if not paint.fill(self, aColor, alpha):
-            super().setFillColor(aColor, alpha)
-
-    def setStrokeColor(self, aColor: Any, alpha: Any = None) -> None:
-        if not paint.stroke(self, aColor, alpha):
-            super().setStrokeColor(aColor, alpha)
 
     def _formatText(self, text: Any) -> str:
         """ReportLab's `_formatText`; a text of a shared face's fixed subset (nearly every text of a statement)
