@@ -686,3 +686,52 @@ def test_a_section_without_label_leaves_the_room_its_text_keeps_as_it_is(tmp_pat
         assert isinstance(flowables[heading - 1], NeedSpace)
         needs[form] = flowables[heading - 1].height
     assert needs["ohne.toml"] == needs["2014"], needs
+
+
+@pytest.mark.parametrize(
+    ("reihenfolge", "kopf", "reason"),
+    [
+        (
+            '["kopf", "beschluss", "sachverhalt", "finanzen", "schluss"]',
+            "",
+            "es druckt den Teil „sachverhalt“ ohnehin vor den finanziellen Auswirkungen",
+        ),
+        (
+            '["kopf", "beschluss", "finanzen", "schluss"]',
+            ', "sachverhalt", "begruendung"',
+            "es hat keinen Teil „sachverhalt“, den der Schalter verschieben könnte",
+        ),
+        (
+            '["kopf", "beschluss", "sachverhalt", "schluss"]',
+            "",
+            "es druckt keinen Teil der finanziellen Auswirkungen",
+        ),
+    ],
+)
+def test_sachverhalt_zuerst_without_effect_on_a_form_file_is_a_warning(
+    tmp_path: Path, reihenfolge: str, kopf: str, reason: str
+) -> None:
+    """Spec § 5.3: `sachverhalt_zuerst` is always accepted, „a warning where it has no effect“ (§ 1.2: no effect
+    where the part sachverhalt already stands before the part finanzen, or where no finance block is printed)."""
+    (tmp_path / "formular.toml").write_text(
+        f'schema = 1\nname = "Eigen"\nerbt = "2019"\nreihenfolge = {reihenfolge}\n'
+        '[teile.kopf]\nbloecke = ["gremium", "titel", "status", "eingereicht_von", "betreff", "beratungsfolge"'
+        f"{kopf}]\n",
+        encoding="utf-8",
+    )
+    statement = tmp_path / "s.yaml"
+    statement.write_text(STATEMENT + "sachverhalt_zuerst: true\n", encoding="utf-8")
+    found = [
+        (d.line, d.column, d.severity.value, d.code, d.message) for d in check_file(statement).diagnostics
+    ]
+    assert found == [
+        (
+            9,
+            1,
+            "warnung",
+            "no-effect",
+            f"sachverhalt_zuerst hat auf dem Formular „formular.toml“ (Eigen) keine Wirkung: {reason}",
+        )
+    ]
+    statement.write_text(STATEMENT + "sachverhalt_zuerst: false\n", encoding="utf-8")
+    assert check_file(statement).diagnostics == []

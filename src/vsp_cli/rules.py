@@ -14,7 +14,7 @@ from typing import Any
 
 from .commonmark import prose_parser
 from .diagnostics import Hints, Severity, did_you_mean, german_number, listed, quote, shorten
-from .forms import BUILTIN_IDS, CustomBlock, Form
+from .forms import BUILTIN_IDS, PART_FINANZEN, PART_SACHVERHALT, CustomBlock, Form
 from .labels import (
     ABLEHNUNG_VERWALTUNGSHANDELN,
     KNOWN_ERGEBNISSE,
@@ -521,21 +521,32 @@ def _bezug(st: Statement) -> Iterator[Finding]:
 
 
 def _sachverhalt_zuerst(st: Statement, form: Form) -> Iterator[Finding]:
+    """`sachverhalt_zuerst: true` where it changes nothing is a warning (spec § 1.2, § 5.3): the form (or its
+    petition variant) prints no block of the part finanzen, has no part sachverhalt, or already prints that part
+    before the part finanzen."""
     if not st.sachverhalt_zuerst:
         return
     petition = st.ist_petition
+    names = [name for name, _ in form.parts]
     parts = dict(form.parts)
-    finanzen = [block for block in parts.get("finanzen", ()) if form.placed(block.id, petition=petition)]
+    finanzen = [block for block in parts.get(PART_FINANZEN, ()) if form.placed(block.id, petition=petition)]
     if not finanzen:
-        yield Finding(
-            ("sachverhalt_zuerst",),
-            Severity.WARNING,
-            "no-effect",
-            f"sachverhalt_zuerst hat auf dem Formular {_form_name(form)}"
-            + (" für Petitionen" if petition else "")
-            + " keine Wirkung: es druckt keinen Teil der finanziellen Auswirkungen",
-            at_key=True,
-        )
+        reason = "es druckt keinen Teil der finanziellen Auswirkungen"
+    elif PART_SACHVERHALT not in names:
+        reason = "es hat keinen Teil „sachverhalt“, den der Schalter verschieben könnte"
+    elif names.index(PART_SACHVERHALT) < names.index(PART_FINANZEN):
+        reason = "es druckt den Teil „sachverhalt“ ohnehin vor den finanziellen Auswirkungen"
+    else:
+        return
+    yield Finding(
+        ("sachverhalt_zuerst",),
+        Severity.WARNING,
+        "no-effect",
+        f"sachverhalt_zuerst hat auf dem Formular {_form_name(form)}"
+        + (" für Petitionen" if petition else "")
+        + f" keine Wirkung: {reason}",
+        at_key=True,
+    )
 
 
 def _anlass_text(st: Statement, form: Form) -> Iterator[Finding]:
