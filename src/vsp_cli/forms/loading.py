@@ -789,6 +789,15 @@ def _check_options(settings: Mapping[str, Any], check: _Checker) -> None:
                     "invalid-value",
                     f'Der Block „{block_id}“ hat typ = "auswahl" und braucht optionen = [{{id = …, label = …}}, …]',
                 )
+            for key, given in (("optionen", bool(block.optionen)), ("mehrfach", block.mehrfach)):
+                if block.typ != "auswahl" and given:  # spec § 5.2: only `auswahl` has further settings
+                    check.add(
+                        ("bloecke", block_id, key),
+                        "unknown-key",
+                        f'Unbekannter Schlüssel „{key}“ im Block „{block_id}“ mit typ = "{block.typ}"; optionen und '
+                        'mehrfach hat nur ein Block mit typ = "auswahl"',
+                        key=True,
+                    )
 
 
 def _unique_ids(options: Sequence[Any], path: PathKey, check: _Checker) -> None:
