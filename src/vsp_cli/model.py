@@ -251,7 +251,7 @@ def _amount(value: Any) -> str:
         example = f"{int(whole):,}".replace(",", ".") + f",{cents.ljust(2, '0')}"
         raise PydanticCustomError(
             "amount_format",
-            "„{value}“: Beträge bitte deutsch schreiben: {example} (Punkt vor den Tausendern, Komma vor den Cent)",
+            "„{value}“: Beträge deutsch schreiben: {example} (Punkt vor den Tausendern, Komma vor den Cent)",
             {"value": shorten(text), "example": example},
         )
     meant = _meant_amount(text)
