@@ -292,7 +292,8 @@ def resolve(ref: str, sources: FormSources, statement_dir: Path | None) -> Form:
                         source,
                         ("erbt",),
                         "invalid-type",
-                        f"„erbt“: Text erwartet, gefunden: {describe_value(parent)}",
+                        f"„erbt“: Text in Anführungszeichen erwartet, gefunden: {describe_value(parent)}"
+                        + (f'; bitte erbt = "{parent}" schreiben' if str(parent) in BUILTIN_IDS else ""),
                     )
                 ]
             )
@@ -474,12 +475,14 @@ def _check_file_level(source: _Source, check: _Checker) -> None:
                     key=True,
                 )
             )
-    if data.get("schema") != SCHEMA_VERSION:
-        found = "fehlt" if "schema" not in data else f"ist {describe_value(data['schema'])}"
+    schema, name = data.get("schema"), data.get("name")
+    # a value of the wrong type is the type check's invalid-type (one message per fault, not two)
+    if "schema" not in data or (type(schema) is int and schema != SCHEMA_VERSION):
+        found = "fehlt" if "schema" not in data else f"ist {describe_value(schema)}"
         check.found.append(
             _at(source, ("schema",), "form-schema", f"„schema = {SCHEMA_VERSION}“ erwartet; „schema“ {found}")
         )
-    if not isinstance(data.get("name"), str) or not data["name"].strip():
+    if "name" not in data or (isinstance(name, str) and not name.strip()):
         check.found.append(
             _at(source, ("name",), "form-missing-key", 'Jedes Formular braucht einen Namen: name = "…"')
         )
