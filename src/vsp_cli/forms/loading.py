@@ -528,6 +528,10 @@ def _record(check: _Checker, problems: list[Problem]) -> None:
         check.add(problem.path, problem.code, problem.message, key=problem.at_key)
 
 
+#: The keys every form file says itself, checked file by file.
+_OWN_KEYS = (("schema",), ("name",))
+
+
 def _validated(
     ref: str, merged: dict[str, Any], check: _Checker, files: tuple[tuple[Path, str], ...] = ()
 ) -> Form | None:
@@ -535,7 +539,8 @@ def _validated(
     problems: list[Problem] = []
     top = build(FormFile, data, (), problems)
     if top is None:
-        _record(check, problems)
+        # a missing schema or name is reported for each file that lacks it (_check_file_level), once
+        _record(check, [p for p in problems if not (p.code == "form-missing-key" and p.path in _OWN_KEYS)])
         return None
     order = top.reihenfolge
     if not order:
