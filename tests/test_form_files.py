@@ -735,3 +735,24 @@ def test_sachverhalt_zuerst_without_effect_on_a_form_file_is_a_warning(
     ]
     statement.write_text(STATEMENT + "sachverhalt_zuerst: false\n", encoding="utf-8")
     assert check_file(statement).diagnostics == []
+
+
+def test_no_beschlussvorschlag_is_missing_on_a_form_without_the_block(tmp_path: Path) -> None:
+    """The warning for an Alternativvorschlag without a beschlussvorschlag (spec § 1.1) asked for a field that a
+    form without the block beschlussvorschlag refuses (field-not-in-form, § 5.3): no statement could satisfy
+    both, and none passed --strict. On such a form there is nothing to miss; beschlussvorschlag_titel is the
+    block's field, so it is field-not-in-form alone, without unused-title beside it."""
+    (tmp_path / "formular.toml").write_text(
+        'schema = 1\nname = "Ohne Beschlussvorschlag"\nerbt = "2014"\n'
+        '[teile.beschluss]\nbloecke = ["rechtliche_konsequenzen", "empfehlung"]\n',
+        encoding="utf-8",
+    )
+    statement = tmp_path / "s.yaml"
+    statement.write_text(
+        STATEMENT.replace("empfehlung: ablehnung", "empfehlung: alternativvorschlag"), encoding="utf-8"
+    )
+    result = check_file(statement, strict=True)
+    assert result.diagnostics == []
+    assert result.ok
+    statement.write_text(STATEMENT + "beschlussvorschlag_titel: Beschluss\n", encoding="utf-8")
+    assert [d.code for d in check_file(statement).diagnostics] == ["field-not-in-form"]

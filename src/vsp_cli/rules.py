@@ -316,8 +316,8 @@ def _duplicate_options(st: Statement, form: Form) -> Iterator[Finding]:
 
 
 def _missing_resolution(st: Statement, form: Form) -> Iterator[Finding]:
-    if st.beschlussvorschlag is not None:
-        return
+    if st.beschlussvorschlag is not None or not form.placed("beschlussvorschlag", petition=st.ist_petition):
+        return  # a form without the block takes no beschlussvorschlag (field-not-in-form): none is missing
     if "beschlussvorschlag_titel" in st.model_fields_set and st.beschlussvorschlag_titel != "":
         # a heading that would print; `false` (held as "": no heading) says the same as leaving it out
         yield Finding(
