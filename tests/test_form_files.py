@@ -756,3 +756,6 @@ def test_no_beschlussvorschlag_is_missing_on_a_form_without_the_block(tmp_path: 
     assert result.ok
     statement.write_text(STATEMENT + "beschlussvorschlag_titel: Beschluss\n", encoding="utf-8")
     assert [d.code for d in check_file(statement).diagnostics] == ["field-not-in-form"]
+    # `false` is the field's off value (spec § 1.1: no heading), which every form accepts (§ 5.3)
+    statement.write_text(STATEMENT + "beschlussvorschlag_titel: false\n", encoding="utf-8")
+    assert check_file(statement, strict=True).diagnostics == []

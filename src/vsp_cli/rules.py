@@ -121,6 +121,8 @@ OFF_VALUES: Mapping[str, tuple[Any, ...]] = {
     "finanzen": (False,),
     "stellenplan": (False,),
     "strategische_ziele": (False, "", NICHT_RELEVANT),
+    # `false` (no heading) is held as ""; a "" written in the file is empty-value already
+    "beschlussvorschlag_titel": ("",),
 }
 
 
