@@ -759,3 +759,26 @@ def test_no_beschlussvorschlag_is_missing_on_a_form_without_the_block(tmp_path: 
     # `false` is the field's off value (spec § 1.1: no heading), which every form accepts (§ 5.3)
     statement.write_text(STATEMENT + "beschlussvorschlag_titel: false\n", encoding="utf-8")
     assert check_file(statement, strict=True).diagnostics == []
+
+
+def test_zusatzfelder_on_a_form_file_that_prints_no_custom_block(tmp_path: Path) -> None:
+    """A custom block that no part of reihenfolge lists is not printed (spec § 5.2): zusatzfelder are then
+    field-not-in-form, and the message says so, not „zusatzfelder gibt es nur mit einer Formulardatei“ to a
+    statement that names a form file."""
+    (tmp_path / "formular.toml").write_text(
+        'schema = 1\nname = "Eigen"\nerbt = "2014"\n[teile.extra]\nbloecke = ["umsetzung"]\n'
+        '[bloecke.umsetzung]\ntyp = "text"\nlabel = "Umsetzung"\n',
+        encoding="utf-8",
+    )
+    statement = tmp_path / "s.yaml"
+    statement.write_text(STATEMENT + "zusatzfelder:\n  umsetzung: Bis 2026.\n", encoding="utf-8")
+    found = [(d.line, d.column, d.code, d.message) for d in check_file(statement).diagnostics]
+    assert found == [
+        (
+            9,
+            1,
+            "field-not-in-form",
+            "„zusatzfelder“ gehört nicht zum Formular „formular.toml“ (Eigen): es druckt keine eigenen Blöcke; "
+            "zusatzfelder füllen nur eigene Blöcke, die ein Teil der reihenfolge aufführt",
+        )
+    ]

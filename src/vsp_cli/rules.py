@@ -580,8 +580,13 @@ def _zusatzfelder(st: Statement, form: Form) -> Iterator[Finding]:
             ("zusatzfelder",),
             Severity.ERROR,
             "field-not-in-form",
-            f"„zusatzfelder“ gehört nicht zum Formular {_form_name(form)}: es erklärt keine eigenen Blöcke; "
-            "zusatzfelder gibt es nur mit einer Formulardatei",
+            f"„zusatzfelder“ gehört nicht zum Formular {_form_name(form)}: "
+            + (
+                "es erklärt keine eigenen Blöcke; zusatzfelder gibt es nur mit einer Formulardatei"
+                if form.ref in BUILTIN_IDS
+                else "es druckt keine eigenen Blöcke; zusatzfelder füllen nur eigene Blöcke, die ein Teil der "
+                "reihenfolge aufführt"
+            ),
             at_key=True,
         )
         return
