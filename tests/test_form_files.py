@@ -782,3 +782,33 @@ def test_zusatzfelder_on_a_form_file_that_prints_no_custom_block(tmp_path: Path)
             "zusatzfelder füllen nur eigene Blöcke, die ein Teil der reihenfolge aufführt",
         )
     ]
+
+
+def test_a_single_choice_takes_its_id_alone_or_in_a_list_of_one(tmp_path: Path) -> None:
+    """Spec § 5.2: an `auswahl` takes „an id or a list of ids“, `mehrfach` (false) allows several ticks. A list
+    of one id is one tick (it was expected-text); two ids without `mehrfach` stay an error."""
+    from vsp_cli.markdown import render_markdown
+
+    (tmp_path / "formular.toml").write_text(
+        'schema = 1\nname = "Eigen"\nerbt = "2014"\n[teile.schluss]\nbloecke = ["anlagen", "wahl"]\n'
+        '[bloecke.wahl]\ntyp = "auswahl"\nlabel = "Wahl:"\n'
+        'optionen = [{ id = "ja", label = "Ja" }, { id = "nein", label = "Nein" }]\n',
+        encoding="utf-8",
+    )
+    statement = tmp_path / "s.yaml"
+    statement.write_text(STATEMENT + "zusatzfelder:\n  wahl: [nein]\n", encoding="utf-8")
+    result = check_file(statement, strict=True)
+    assert result.diagnostics == []
+    assert result.statement is not None
+    assert "☐ Ja ☒ Nein" in render_markdown(result.statement)
+    statement.write_text(STATEMENT + "zusatzfelder:\n  wahl: [ja, nein]\n", encoding="utf-8")
+    found = [(d.line, d.column, d.code, d.message) for d in check_file(statement).diagnostics]
+    assert found == [
+        (
+            10,
+            9,
+            "expected-text",
+            "„wahl“ (Wahl:) nimmt genau eine Option, hier sind es 2 (mehrere nur mit mehrfach = true im "
+            "Formular); erlaubt: ja, nein",
+        )
+    ]

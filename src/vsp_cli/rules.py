@@ -646,12 +646,14 @@ def _custom_value(block_id: str, block: CustomBlock, value: Any, hints: Hints) -
         return
     ids = [option.id for option in block.optionen]
     items = value if isinstance(value, list) else [value]
-    if isinstance(value, list) and not block.mehrfach:
+    if isinstance(value, list) and not block.mehrfach and len(value) > 1:
+        # spec § 5.2: the value is an id or a list of ids; without `mehrfach` one box at most is ticked
         yield Finding(
             path,
             Severity.ERROR,
             "expected-text",
-            f"„{block_id}“ ({block.label}) nimmt genau eine Option, keine Liste; erlaubt: {listed(ids)}",
+            f"„{block_id}“ ({block.label}) nimmt genau eine Option, hier sind es {len(value)} (mehrere nur mit "
+            f"mehrfach = true im Formular); erlaubt: {listed(ids)}",
         )
         return
     if isinstance(value, list) and not value:
