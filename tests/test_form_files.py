@@ -686,3 +686,129 @@ def test_a_section_without_label_leaves_the_room_its_text_keeps_as_it_is(tmp_pat
         assert isinstance(flowables[heading - 1], NeedSpace)
         needs[form] = flowables[heading - 1].height
     assert needs["ohne.toml"] == needs["2014"], needs
+
+
+@pytest.mark.parametrize(
+    ("reihenfolge", "kopf", "reason"),
+    [
+        (
+            '["kopf", "beschluss", "sachverhalt", "finanzen", "schluss"]',
+            "",
+            "es druckt den Teil „sachverhalt“ ohnehin vor den finanziellen Auswirkungen",
+        ),
+        (
+            '["kopf", "beschluss", "finanzen", "schluss"]',
+            ', "sachverhalt", "begruendung"',
+            "es hat keinen Teil „sachverhalt“, den der Schalter verschieben könnte",
+        ),
+        (
+            '["kopf", "beschluss", "sachverhalt", "schluss"]',
+            "",
+            "es druckt keinen Teil der finanziellen Auswirkungen",
+        ),
+    ],
+)
+def test_sachverhalt_zuerst_without_effect_on_a_form_file_is_a_warning(
+    tmp_path: Path, reihenfolge: str, kopf: str, reason: str
+) -> None:
+    """Spec § 5.3: `sachverhalt_zuerst` is always accepted, „a warning where it has no effect“ (§ 1.2: no effect
+    where the part sachverhalt already stands before the part finanzen, or where no finance block is printed)."""
+    (tmp_path / "formular.toml").write_text(
+        f'schema = 1\nname = "Eigen"\nerbt = "2019"\nreihenfolge = {reihenfolge}\n'
+        '[teile.kopf]\nbloecke = ["gremium", "titel", "status", "eingereicht_von", "betreff", "beratungsfolge"'
+        f"{kopf}]\n",
+        encoding="utf-8",
+    )
+    statement = tmp_path / "s.yaml"
+    statement.write_text(STATEMENT + "sachverhalt_zuerst: true\n", encoding="utf-8")
+    found = [
+        (d.line, d.column, d.severity.value, d.code, d.message) for d in check_file(statement).diagnostics
+    ]
+    assert found == [
+        (
+            9,
+            1,
+            "warnung",
+            "no-effect",
+            f"sachverhalt_zuerst hat auf dem Formular „formular.toml“ (Eigen) keine Wirkung: {reason}",
+        )
+    ]
+    statement.write_text(STATEMENT + "sachverhalt_zuerst: false\n", encoding="utf-8")
+    assert check_file(statement).diagnostics == []
+
+
+def test_no_beschlussvorschlag_is_missing_on_a_form_without_the_block(tmp_path: Path) -> None:
+    """The warning for an Alternativvorschlag without a beschlussvorschlag (spec § 1.1) asked for a field that a
+    form without the block beschlussvorschlag refuses (field-not-in-form, § 5.3): no statement could satisfy
+    both, and none passed --strict. On such a form there is nothing to miss; beschlussvorschlag_titel is the
+    block's field, so it is field-not-in-form alone, without unused-title beside it."""
+    (tmp_path / "formular.toml").write_text(
+        'schema = 1\nname = "Ohne Beschlussvorschlag"\nerbt = "2014"\n'
+        '[teile.beschluss]\nbloecke = ["rechtliche_konsequenzen", "empfehlung"]\n',
+        encoding="utf-8",
+    )
+    statement = tmp_path / "s.yaml"
+    statement.write_text(
+        STATEMENT.replace("empfehlung: ablehnung", "empfehlung: alternativvorschlag"), encoding="utf-8"
+    )
+    result = check_file(statement, strict=True)
+    assert result.diagnostics == []
+    assert result.ok
+    statement.write_text(STATEMENT + "beschlussvorschlag_titel: Beschluss\n", encoding="utf-8")
+    assert [d.code for d in check_file(statement).diagnostics] == ["field-not-in-form"]
+    # `false` is the field's off value (spec § 1.1: no heading), which every form accepts (§ 5.3)
+    statement.write_text(STATEMENT + "beschlussvorschlag_titel: false\n", encoding="utf-8")
+    assert check_file(statement, strict=True).diagnostics == []
+
+
+def test_zusatzfelder_on_a_form_file_that_prints_no_custom_block(tmp_path: Path) -> None:
+    """A custom block that no part of reihenfolge lists is not printed (spec § 5.2): zusatzfelder are then
+    field-not-in-form, and the message says so, not „zusatzfelder gibt es nur mit einer Formulardatei“ to a
+    statement that names a form file."""
+    (tmp_path / "formular.toml").write_text(
+        'schema = 1\nname = "Eigen"\nerbt = "2014"\n[teile.extra]\nbloecke = ["umsetzung"]\n'
+        '[bloecke.umsetzung]\ntyp = "text"\nlabel = "Umsetzung"\n',
+        encoding="utf-8",
+    )
+    statement = tmp_path / "s.yaml"
+    statement.write_text(STATEMENT + "zusatzfelder:\n  umsetzung: Bis 2026.\n", encoding="utf-8")
+    found = [(d.line, d.column, d.code, d.message) for d in check_file(statement).diagnostics]
+    assert found == [
+        (
+            9,
+            1,
+            "field-not-in-form",
+            "„zusatzfelder“ gehört nicht zum Formular „formular.toml“ (Eigen): es druckt keine eigenen Blöcke; "
+            "zusatzfelder füllen nur eigene Blöcke, die ein Teil der reihenfolge aufführt",
+        )
+    ]
+
+
+def test_a_single_choice_takes_its_id_alone_or_in_a_list_of_one(tmp_path: Path) -> None:
+    """Spec § 5.2: an `auswahl` takes „an id or a list of ids“, `mehrfach` (false) allows several ticks. A list
+    of one id is one tick (it was expected-text); two ids without `mehrfach` stay an error."""
+    from vsp_cli.markdown import render_markdown
+
+    (tmp_path / "formular.toml").write_text(
+        'schema = 1\nname = "Eigen"\nerbt = "2014"\n[teile.schluss]\nbloecke = ["anlagen", "wahl"]\n'
+        '[bloecke.wahl]\ntyp = "auswahl"\nlabel = "Wahl:"\n'
+        'optionen = [{ id = "ja", label = "Ja" }, { id = "nein", label = "Nein" }]\n',
+        encoding="utf-8",
+    )
+    statement = tmp_path / "s.yaml"
+    statement.write_text(STATEMENT + "zusatzfelder:\n  wahl: [nein]\n", encoding="utf-8")
+    result = check_file(statement, strict=True)
+    assert result.diagnostics == []
+    assert result.statement is not None
+    assert "☐ Ja ☒ Nein" in render_markdown(result.statement)
+    statement.write_text(STATEMENT + "zusatzfelder:\n  wahl: [ja, nein]\n", encoding="utf-8")
+    found = [(d.line, d.column, d.code, d.message) for d in check_file(statement).diagnostics]
+    assert found == [
+        (
+            10,
+            9,
+            "expected-text",
+            "„wahl“ (Wahl:) nimmt genau eine Option, hier sind es 2 (mehrere nur mit mehrfach = true im "
+            "Formular); erlaubt: ja, nein",
+        )
+    ]

@@ -1180,3 +1180,28 @@ def test_many_links_in_one_field_are_rewritten_in_linear_time(link: str) -> None
     out = with_own_references(text) if link == "[r] " else without_unsafe_links(text)
     assert time.process_time() - start < 5
     assert out.count("[r][r-") == 20_000 if link == "[r] " else "javascript" not in out
+
+
+def test_a_kopfangaben_row_of_an_empty_raeumlicher_bezug_prints_its_label_alone(tmp_path: Path) -> None:
+    """`raeumlicher_bezug: ""` prints the label alone (spec § 1.2), and a kopfangaben row whose field is empty
+    prints the label alone (§ 5.2): „**Bezug**“ as for a row with no value, not „**Bezug** “ with a space
+    before the line break."""
+    rows = '{ label = "Bezug", feld = "raeumlicher_bezug" }, { label = "@zeile", feld = "federfuehrung" }'
+    form = re.sub(r"(?m)^zeilen = .*$", f"zeilen = [{rows}]", _PROBE_FORM)
+    (tmp_path / "probe.toml").write_text(form, encoding="utf-8")
+    data = copy.deepcopy(_PROBE)
+    empty = render_markdown(_probe_statement(tmp_path, {**data, "raeumlicher_bezug": ""}))
+    data.pop("raeumlicher_bezug")
+    absent = render_markdown(_probe_statement(tmp_path, data))
+    assert "**Bezug**\\\n**@zeile** Amt 66" in absent
+    header = empty.partition("| Gremium |")[
+        0
+    ]  # the rows, before the Beratungsfolge (the block prints "" too)
+    assert header == absent.partition("| Gremium |")[0]
+
+
+def _probe_statement(folder: Path, data: dict[str, Any]) -> Statement:
+    (folder / "s.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    statement = check_file(folder / "s.yaml").statement
+    assert statement is not None
+    return statement

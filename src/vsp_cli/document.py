@@ -367,7 +367,7 @@ def _header_values(feld: str, st: Statement, form: Form) -> tuple[str, ...]:
         text = plain_text(st.strategische_ziele) if st.strategische_ziele else ""
         return (text,) if text else ()
     found = getattr(st, feld, None)
-    if found is None:
+    if found is None or found == "":  # `raeumlicher_bezug: ""`: the label alone, as for an absent field
         return ()
     if isinstance(found, list):
         return tuple(found)

@@ -251,7 +251,7 @@ def _amount(value: Any) -> str:
         example = f"{int(whole):,}".replace(",", ".") + f",{cents.ljust(2, '0')}"
         raise PydanticCustomError(
             "amount_format",
-            "„{value}“: Beträge bitte deutsch schreiben: {example} (Punkt vor den Tausendern, Komma vor den Cent)",
+            "„{value}“: Beträge deutsch schreiben: {example} (Punkt vor den Tausendern, Komma vor den Cent)",
             {"value": shorten(text), "example": example},
         )
     meant = _meant_amount(text)
@@ -835,6 +835,14 @@ def _anlass(value: Any) -> Any:
             )
         seen: dict[str, int] = {}  # id → its entry's number
         for number, item in enumerate(ids, start=1):
+            # `[stadtratsbeschluss, {sonstiges: Antrag}]`: the mapping form is meant
+            if isinstance(item, dict):
+                raise PydanticCustomError(
+                    "anlass_choice",
+                    "In der Liste „anlass“ stehen nur Ids, Eintrag {number} ist eine Zuordnung; mit einem Text nach "
+                    "„Sonstiges:“ schreibt man alles als eine Zuordnung: {example}",
+                    {"number": number, "example": _anlass_example(ids)},
+                )
             if not isinstance(item, str) or item.strip() not in ANLASS_IDS:
                 shown = item if isinstance(item, str) else describe_value(item)
                 hint = did_you_mean(item.strip(), ANLASS_IDS) if isinstance(item, str) else ""
@@ -856,6 +864,17 @@ def _anlass(value: Any) -> Any:
             seen[item.strip()] = number
         return dict.fromkeys(seen, True)
     return value
+
+
+def _anlass_example(items: list[Any]) -> str:
+    """`anlass: {stadtratsbeschluss: true, sonstiges: Antrag}` for a list that mixes ids and mappings."""
+    pairs: dict[str, str] = {}
+    for item in items:
+        if isinstance(item, str) and item.strip():
+            pairs[item.strip()] = "true"
+        elif isinstance(item, dict):
+            pairs.update((str(k), str(v).lower() if isinstance(v, bool) else str(v)) for k, v in item.items())
+    return "anlass: {" + ", ".join(f"{k}: {shorten(v)}" for k, v in pairs.items()) + "}"
 
 
 def _sonstiges(value: Any) -> bool | str:

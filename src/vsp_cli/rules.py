@@ -14,7 +14,7 @@ from typing import Any
 
 from .commonmark import prose_parser
 from .diagnostics import Hints, Severity, did_you_mean, german_number, listed, quote, shorten
-from .forms import BUILTIN_IDS, CustomBlock, Form
+from .forms import BUILTIN_IDS, PART_FINANZEN, PART_SACHVERHALT, CustomBlock, Form
 from .labels import (
     ABLEHNUNG_VERWALTUNGSHANDELN,
     KNOWN_ERGEBNISSE,
@@ -121,6 +121,8 @@ OFF_VALUES: Mapping[str, tuple[Any, ...]] = {
     "finanzen": (False,),
     "stellenplan": (False,),
     "strategische_ziele": (False, "", NICHT_RELEVANT),
+    # `false` (no heading) is held as ""; a "" written in the file is empty-value already
+    "beschlussvorschlag_titel": ("",),
 }
 
 
@@ -316,8 +318,8 @@ def _duplicate_options(st: Statement, form: Form) -> Iterator[Finding]:
 
 
 def _missing_resolution(st: Statement, form: Form) -> Iterator[Finding]:
-    if st.beschlussvorschlag is not None:
-        return
+    if st.beschlussvorschlag is not None or not form.placed("beschlussvorschlag", petition=st.ist_petition):
+        return  # a form without the block takes no beschlussvorschlag (field-not-in-form): none is missing
     if "beschlussvorschlag_titel" in st.model_fields_set and st.beschlussvorschlag_titel != "":
         # a heading that would print; `false` (held as "": no heading) says the same as leaving it out
         yield Finding(
@@ -521,21 +523,32 @@ def _bezug(st: Statement) -> Iterator[Finding]:
 
 
 def _sachverhalt_zuerst(st: Statement, form: Form) -> Iterator[Finding]:
+    """`sachverhalt_zuerst: true` where it changes nothing is a warning (spec § 1.2, § 5.3): the form (or its
+    petition variant) prints no block of the part finanzen, has no part sachverhalt, or already prints that part
+    before the part finanzen."""
     if not st.sachverhalt_zuerst:
         return
     petition = st.ist_petition
+    names = [name for name, _ in form.parts]
     parts = dict(form.parts)
-    finanzen = [block for block in parts.get("finanzen", ()) if form.placed(block.id, petition=petition)]
+    finanzen = [block for block in parts.get(PART_FINANZEN, ()) if form.placed(block.id, petition=petition)]
     if not finanzen:
-        yield Finding(
-            ("sachverhalt_zuerst",),
-            Severity.WARNING,
-            "no-effect",
-            f"sachverhalt_zuerst hat auf dem Formular {_form_name(form)}"
-            + (" für Petitionen" if petition else "")
-            + " keine Wirkung: es druckt keinen Teil der finanziellen Auswirkungen",
-            at_key=True,
-        )
+        reason = "es druckt keinen Teil der finanziellen Auswirkungen"
+    elif PART_SACHVERHALT not in names:
+        reason = "es hat keinen Teil „sachverhalt“, den der Schalter verschieben könnte"
+    elif names.index(PART_SACHVERHALT) < names.index(PART_FINANZEN):
+        reason = "es druckt den Teil „sachverhalt“ ohnehin vor den finanziellen Auswirkungen"
+    else:
+        return
+    yield Finding(
+        ("sachverhalt_zuerst",),
+        Severity.WARNING,
+        "no-effect",
+        f"sachverhalt_zuerst hat auf dem Formular {_form_name(form)}"
+        + (" für Petitionen" if petition else "")
+        + f" keine Wirkung: {reason}",
+        at_key=True,
+    )
 
 
 def _anlass_text(st: Statement, form: Form) -> Iterator[Finding]:
@@ -567,8 +580,13 @@ def _zusatzfelder(st: Statement, form: Form) -> Iterator[Finding]:
             ("zusatzfelder",),
             Severity.ERROR,
             "field-not-in-form",
-            f"„zusatzfelder“ gehört nicht zum Formular {_form_name(form)}: es erklärt keine eigenen Blöcke; "
-            "zusatzfelder gibt es nur mit einer Formulardatei",
+            f"„zusatzfelder“ gehört nicht zum Formular {_form_name(form)}: "
+            + (
+                "es erklärt keine eigenen Blöcke; zusatzfelder gibt es nur mit einer Formulardatei"
+                if form.ref in BUILTIN_IDS
+                else "es druckt keine eigenen Blöcke; zusatzfelder füllen nur eigene Blöcke, die ein Teil der "
+                "reihenfolge aufführt"
+            ),
             at_key=True,
         )
         return
@@ -628,12 +646,14 @@ def _custom_value(block_id: str, block: CustomBlock, value: Any, hints: Hints) -
         return
     ids = [option.id for option in block.optionen]
     items = value if isinstance(value, list) else [value]
-    if isinstance(value, list) and not block.mehrfach:
+    if isinstance(value, list) and not block.mehrfach and len(value) > 1:
+        # spec § 5.2: the value is an id or a list of ids; without `mehrfach` one box at most is ticked
         yield Finding(
             path,
             Severity.ERROR,
             "expected-text",
-            f"„{block_id}“ ({block.label}) nimmt genau eine Option, keine Liste; erlaubt: {listed(ids)}",
+            f"„{block_id}“ ({block.label}) nimmt genau eine Option, hier sind es {len(value)} (mehrere nur mit "
+            f"mehrfach = true im Formular); erlaubt: {listed(ids)}",
         )
         return
     if isinstance(value, list) and not value:

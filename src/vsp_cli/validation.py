@@ -797,8 +797,20 @@ def _meant(key: str) -> str:
     return hint.split("„", 1)[1].split("“", 1)[0] if hint else key
 
 
+#: Findings that judge a field against another one, which a failed field must not stand for: „bezug … weicht
+#: von der Vorlage ab, die die Nummer nennt („VI-A-00000“)“ spoke of the stand-in of a failed nummer, and „es
+#: fehlt ein beschlussvorschlag“ of one written but invalid.
+_JUDGED_AGAINST = {
+    "bezug-differs": "nummer",
+    "missing-beschlussvorschlag": "beschlussvorschlag",
+    "unused-title": "beschlussvorschlag",
+}
+
+
 def _about_failed(finding: rules.Finding, failed: set[str | int]) -> bool:
     """Whether a finding speaks of a field that failed (one about the whole file: of the Begründung)."""
+    if _JUDGED_AGAINST.get(finding.code) in failed:
+        return True
     if finding.path:
         return finding.path[0] in failed
     return bool(failed & {"begruendung", "sachverhalt"}) or (

@@ -16,6 +16,8 @@ from ..limits import MAX_FORM_BYTES, MAX_LINKS
 from .definition import (
     BLOCK_FIELDS,
     BLOCK_SETTINGS,
+    PART_FINANZEN,
+    PART_SACHVERHALT,
     CustomBlock,
     Form,
     Grid,
@@ -43,6 +45,8 @@ __all__ = [
     "MAX_FORM_BYTES",
     "MAX_LINKS",
     "NEWEST_FORM",
+    "PART_FINANZEN",
+    "PART_SACHVERHALT",
     "CustomBlock",
     "Form",
     "FormError",

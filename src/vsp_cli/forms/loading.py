@@ -292,7 +292,8 @@ def resolve(ref: str, sources: FormSources, statement_dir: Path | None) -> Form:
                         source,
                         ("erbt",),
                         "invalid-type",
-                        f"„erbt“: Text erwartet, gefunden: {describe_value(parent)}",
+                        f"„erbt“: Text in Anführungszeichen erwartet, gefunden: {describe_value(parent)}"
+                        + (f'; bitte erbt = "{parent}" schreiben' if str(parent) in BUILTIN_IDS else ""),
                     )
                 ]
             )
@@ -474,12 +475,14 @@ def _check_file_level(source: _Source, check: _Checker) -> None:
                     key=True,
                 )
             )
-    if data.get("schema") != SCHEMA_VERSION:
-        found = "fehlt" if "schema" not in data else f"ist {describe_value(data['schema'])}"
+    schema, name = data.get("schema"), data.get("name")
+    # a value of the wrong type is the type check's invalid-type (one message per fault, not two)
+    if "schema" not in data or (type(schema) is int and schema != SCHEMA_VERSION):
+        found = "fehlt" if "schema" not in data else f"ist {describe_value(schema)}"
         check.found.append(
             _at(source, ("schema",), "form-schema", f"„schema = {SCHEMA_VERSION}“ erwartet; „schema“ {found}")
         )
-    if not isinstance(data.get("name"), str) or not data["name"].strip():
+    if "name" not in data or (isinstance(name, str) and not name.strip()):
         check.found.append(
             _at(source, ("name",), "form-missing-key", 'Jedes Formular braucht einen Namen: name = "…"')
         )
@@ -525,6 +528,10 @@ def _record(check: _Checker, problems: list[Problem]) -> None:
         check.add(problem.path, problem.code, problem.message, key=problem.at_key)
 
 
+#: The keys every form file says itself, checked file by file.
+_OWN_KEYS = (("schema",), ("name",))
+
+
 def _validated(
     ref: str, merged: dict[str, Any], check: _Checker, files: tuple[tuple[Path, str], ...] = ()
 ) -> Form | None:
@@ -532,7 +539,8 @@ def _validated(
     problems: list[Problem] = []
     top = build(FormFile, data, (), problems)
     if top is None:
-        _record(check, problems)
+        # a missing schema or name is reported for each file that lacks it (_check_file_level), once
+        _record(check, [p for p in problems if not (p.code == "form-missing-key" and p.path in _OWN_KEYS)])
         return None
     order = top.reihenfolge
     if not order:
@@ -789,6 +797,15 @@ def _check_options(settings: Mapping[str, Any], check: _Checker) -> None:
                     "invalid-value",
                     f'Der Block „{block_id}“ hat typ = "auswahl" und braucht optionen = [{{id = …, label = …}}, …]',
                 )
+            for key, given in (("optionen", bool(block.optionen)), ("mehrfach", block.mehrfach)):
+                if block.typ != "auswahl" and given:  # spec § 5.2: only `auswahl` has further settings
+                    check.add(
+                        ("bloecke", block_id, key),
+                        "unknown-key",
+                        f'Unbekannter Schlüssel „{key}“ im Block „{block_id}“ mit typ = "{block.typ}"; optionen und '
+                        'mehrfach hat nur ein Block mit typ = "auswahl"',
+                        key=True,
+                    )
 
 
 def _unique_ids(options: Sequence[Any], path: PathKey, check: _Checker) -> None:
