@@ -2,9 +2,9 @@
 
 „Nr.“, „§“, „Abs.“, „Art.“ and „Ziff.“ stay with what they number („Beschluss Nr. RBIII373/00“), „Punkt“,
 „Anlage“ and „S.“ with a number after them, and a number with its unit („30 km/h“, „12 €“, „5 %“,
-„3 Mio. €“, „41 µg/m³“), a date's day with its month and the month with its year („18. April 2017“), as DIN
-5008 asks; so do the parts of an abbreviation written with spaces („z. B.“, „u. a.“, „i. H. v.“, „o. g.“,
-„e. V.“). The space between them
+„3 Mio. €“, „41 µg/m³“), a date's day with its month and the month with its year („18. April 2017“), and a
+telephone number with its label and its groups („Tel. 0341 123-4567“), as DIN 5008 asks; so do the parts of an
+abbreviation written with spaces („z. B.“, „u. a.“, „i. H. v.“, „o. g.“, „e. V.“). The space between them
 becomes a no-break space (U+00A0), which ReportLab and `pdf.text` never break at and draw as an ordinary space
 (justified lines stretch it like one). Only the PDF is set this way: the Markdown output keeps the statement's
 text as it is.
@@ -75,9 +75,19 @@ _ABBREVIATION_PART = re.compile(r"(?<![\w.])([^\W\d_]\.) (?=[^\W\d_]{1,3}\.)")
 _ABBREVIATION_TIED = rf"\1{NO_BREAK_SPACE}"
 
 
+#: A telephone or fax number after its label, written in groups („Tel. 0341 123-4567“, „Fax: +49 341 123-3870“).
+_PHONE = re.compile(r"(?<![\w.])((?:Tel|Telefon|Fax|Mobil|Hotline)\.?:?) (\+?\d[\d ]{1,18}\d(?:-\d{1,6})?)")
+
+
+def _phone_tied(match: re.Match[str]) -> str:
+    return match.group(1) + NO_BREAK_SPACE + match.group(2).replace(" ", NO_BREAK_SPACE)
+
+
 def tie(text: str) -> str:
     """`text` with a no-break space where a line must not end (see the module's docstring)."""
     text = _CANDIDATE.sub(_tied, text)
+    if "Tel" in text or "Fax" in text or "Mobil" in text or "Hotline" in text:
+        text = _PHONE.sub(_phone_tied, text)
     return _ABBREVIATION_PART.sub(_ABBREVIATION_TIED, text) if ". " in text else text
 
 
