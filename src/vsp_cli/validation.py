@@ -739,15 +739,72 @@ _STAND_INS: dict[str, Any] = {
 }
 
 
-def _findings_despite(data: Any, failed: set[str | int], form: Form) -> list[rules.Finding]:
+#: A Beratungsfolge row or a row of a finance table that failed on its own stands in with one of these, so that
+#: the rest of its list or table is still judged („ergebnis“ without a termin two rows below an impossible date).
+_ROW_STAND_INS: dict[str, dict[str, str]] = {
+    "beratungsfolge": {"gremium": "x"},
+    "finanzen": {"wo_veranschlagt": "x"},
+}
+
+
+#: The finance answers and tables a failed value of which takes only itself or its row with it.
+_FINANCE_ANSWERS = frozenset(
+    ("auswirkungen", "alternativen_geprueft", "folgen_bei_ablehnung", "investition", "folgekosten")
+)
+_FINANCE_TABLES = frozenset(("haushalt", "folgekosten_haushalt"))
+
+
+def _failed_part(data: dict[str, Any], loc: tuple[Any, ...]) -> tuple[str | int, ...]:
+    """What a failed value takes with it: its Beratungsfolge row, its finance table row or its finance answer
+    where the data has them, else the whole field."""
+    value = data.get(loc[0])
+    if loc[0] == "beratungsfolge" and len(loc) >= 3 and isinstance(value, list) and isinstance(loc[1], int):
+        return loc[:2] if loc[1] < len(value) and isinstance(value[loc[1]], dict) else loc[:1]
+    if loc[0] != "finanzen" or not isinstance(value, dict) or len(loc) < 2 or loc[1] not in value:
+        return loc[:1]
+    if len(loc) == 2 and loc[1] in _FINANCE_ANSWERS:
+        return loc
+    table = value[loc[1]]
+    if (
+        len(loc) >= 4
+        and loc[1] in _FINANCE_TABLES
+        and isinstance(table, dict)
+        and isinstance(table.get(loc[2]), dict)
+    ):
+        return loc[:3]
+    return loc[:1]
+
+
+def _stood_in(data: dict[str, Any], parts: set[tuple[str | int, ...]]) -> dict[str, Any]:
+    """`data` with each failed row stood in for and each failed finance answer left out."""
+    rest = dict(data)
+    if any(part[0] == "beratungsfolge" for part in parts):
+        rest["beratungsfolge"] = list(rest["beratungsfolge"])
+    if any(part[0] == "finanzen" for part in parts):
+        rest["finanzen"] = dict(rest["finanzen"])
+    for part in parts:
+        if part[0] == "beratungsfolge":
+            rest["beratungsfolge"][part[1]] = _ROW_STAND_INS["beratungsfolge"]
+        elif len(part) == 2:
+            rest["finanzen"].pop(part[1], None)
+        else:
+            rest["finanzen"][part[1]] = {**rest["finanzen"][part[1]], part[2]: _ROW_STAND_INS["finanzen"]}
+    return rest
+
+
+def _findings_despite(data: Any, locs: list[tuple[Any, ...]], form: Form) -> list[rules.Finding]:
     """The rules' findings about the fields that are valid, when others are not: every problem of a file is
     reported at once, not one round of fixes after another. A failed field is dropped or stood in for, and
-    findings about it are left out. The options of a failed `empfehlung` are still judged (entries that are no
-    option at all stand in with one of the form's); with a failed `art`, on the antrag variant."""
+    findings about it are left out; a failed Beratungsfolge or finance table row, or finance answer, only takes
+    itself with it. The options of a failed `empfehlung` are still judged (entries that are no option at all
+    stand in with one of the form's); with a failed `art`, on the antrag variant."""
     if not isinstance(data, dict):
         return []
+    parts = {_failed_part(data, loc) for loc in locs}
+    failed: set[str | int] = {part[0] for part in parts if len(part) == 1}
+    parts = {part for part in parts if len(part) > 1 and part[0] not in failed}
     meant = {_meant(key) for key in failed if isinstance(key, str)}  # `begründung:` means begruendung
-    rest = {key: value for key, value in data.items() if key not in failed}
+    rest = {key: value for key, value in _stood_in(data, parts).items() if key not in failed}
     rest.update({key: _STAND_INS[key] for key in failed if key in _STAND_INS})
     salvaged: set[int] = set()
     if "empfehlung" in failed:
@@ -766,6 +823,8 @@ def _findings_despite(data: Any, failed: set[str | int], form: Form) -> list[rul
                 found.append(finding)
             continue
         if "art" in failed or _about_failed(finding, failed | meant):
+            continue
+        if any(path[: len(part)] == part for part in parts):
             continue
         found.append(finding)
     return found
@@ -902,7 +961,7 @@ def _validate(
         errors = exc.errors(include_url=False)
         mine += _without_echoes([_translate(e, doc) for e in errors])
         if choice.form is not None:
-            findings = _findings_despite(data, {e["loc"][0] for e in errors if e["loc"]}, choice.form)
+            findings = _findings_despite(data, [tuple(e["loc"]) for e in errors if e["loc"]], choice.form)
     for finding in findings:
         path = _as_written(finding.path, doc.data)
         span = doc.locate(path, key=finding.at_key)
