@@ -489,6 +489,8 @@ _LIST_LINE = r"[ \t]*(?:[-*+]|[0-9]{1,9}[.)])[ \t]\S[^\n]*"
 #: one for Markdown), or two list items in a row. A single line that merely starts with „- “ or „2021.“ is
 #: most likely a sentence that wrapped there, and written with `|` it would become a list.
 _LOST_STRUCTURE = re.compile(rf"\n[ \t]*\n|^{_LIST_LINE}\n{_LIST_LINE}$", re.MULTILINE)
+#: The bullets of a list pasted from a word processor („• erstens“, „– zweitens“): no Markdown list markers.
+_WORD_BULLETS = "•·▪◦‣–"
 #: Lettered and numbered points as German resolutions write them („a)“, „B)“, „aa)“, „(2)“, outline numbers
 #: „1.1“, „2.3.1.“), and the answers to them in a statement („Zu 1.:“, „Zu Punkt 3:“): not Markdown list markers.
 #: Not a time or a date that a wrapped line starts with („17.00 Uhr“, „14.30 Uhr“, „18.04.“: no outline number
@@ -497,7 +499,7 @@ _LOST_STRUCTURE = re.compile(rf"\n[ \t]*\n|^{_LIST_LINE}\n{_LIST_LINE}$", re.MUL
 #: that a wrapped line starts with; a point starts with a capital („1.1 Die E-Akte …“).
 _POINT_MARK = re.compile(
     r"(?:[a-zA-Z]{1,2}\)|\([0-9a-zA-Z]{1,2}\)|[0-9]{1,2}(?:\.[1-9][0-9]?)+\.?(?![ \t]+(?:Uhr\b|[a-zäöüß]))"
-    r"|Zu (?:Punkt )?[0-9]{1,2}(?=[.:])(?:\.[0-9]{1,2})*\.?:?)(?=[ \t])"
+    rf"|Zu (?:Punkt )?[0-9]{{1,2}}(?=[.:])(?:\.[0-9]{{1,2}})*\.?:?|[{_WORD_BULLETS}])(?=[ \t])"
 )
 #: Such a point at a line's start, also in a quote.
 _POINT = re.compile(rf"^[ \t>]*{_POINT_MARK.pattern}[ \t]", re.MULTILINE)
@@ -683,11 +685,15 @@ def _prose_diagnostics(doc: LoadedDocument) -> list[Diagnostic]:
                 if others
                 else ""
             )
+            advice = (
+                f"„{point}“ ist in Markdown kein Aufzählungszeichen; für eine Liste „- “ statt „{point}“ schreiben"
+                if point in _WORD_BULLETS
+                else "für eine eigene Zeile die Zeile davor mit \\ beenden (oder eine Leerzeile davor setzen)"
+            )
             found.append(
                 Diagnostic(
                     str(doc.path), doc.char_span((name,), at), (name,), Severity.WARNING, "continued-point",
-                    f"Die Zeile mit „{point}“ setzt Markdown im Absatz davor fort, ohne Zeilenumbruch{more}; für "
-                    "eine eigene Zeile die Zeile davor mit \\ beenden (oder eine Leerzeile davor setzen)",
+                    f"Die Zeile mit „{point}“ setzt Markdown im Absatz davor fort, ohne Zeilenumbruch{more}; {advice}",
                 )
             )  # fmt: skip
     return found
