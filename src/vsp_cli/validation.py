@@ -699,10 +699,34 @@ def _prose_diagnostics(doc: LoadedDocument) -> list[Diagnostic]:
     return found
 
 
+#: A line opening with a number and a full stop, as the items of a numbered list („3. Schritt“).
+_NUMBERED = re.compile(r"^[ \t>]*([0-9]{1,2})\.[ \t]+\S", re.MULTILINE)
+
+
+def _counted_lines(text: str) -> list[int]:
+    """The starts of lines numbered one after the other („3.“, then „4.“ on the next line): a list, but one that
+    Markdown only starts inside a paragraph at „1.“; other numbers continue the paragraph. A single number at a
+    line's start is most likely a date or an ordinal that wrapped there („am / 3. Oktober“)."""
+    if ".\t" not in text and ". " not in text:
+        return []
+    numbered = {}
+    for m in _NUMBERED.finditer(text):
+        numbered[text.count("\n", 0, m.start())] = (int(m.group(1)), m.start(1))
+    found = []
+    for line, (number, start) in numbered.items():
+        after = numbered.get(line + 1)
+        before = numbered.get(line - 1)
+        if (after and after[0] == number + 1) or (before and before[0] == number - 1):
+            found.append(start)
+    return found
+
+
 def _continued_points(text: str) -> list[int]:
     """Where lines opening with „a)“ or „(2)“ continue a paragraph (its line breaks become spaces): two of them
     or more in one paragraph; a single one is likely a reference that wrapped there („§ 5 / (2) der Satzung“)."""
-    starts = [m.end() - len(m.group().lstrip(" \t>")) for m in _POINT.finditer(text)]
+    starts = sorted(
+        [m.end() - len(m.group().lstrip(" \t>")) for m in _POINT.finditer(text)] + _counted_lines(text)
+    )
     if len(starts) < 2:
         return []
     lines = text.split("\n")
