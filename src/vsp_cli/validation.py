@@ -710,8 +710,11 @@ def _counted_lines(text: str) -> list[int]:
     if ".\t" not in text and ". " not in text:
         return []
     numbered = {}
+    line, counted = 0, 0
     for m in _NUMBERED.finditer(text):
-        numbered[text.count("\n", 0, m.start())] = (int(m.group(1)), m.start(1))
+        line += text.count("\n", counted, m.start())  # from the last match on: linear in the text
+        counted = m.start()
+        numbered[line] = (int(m.group(1)), m.start(1))
     found = []
     for line, (number, start) in numbered.items():
         after = numbered.get(line + 1)
