@@ -704,9 +704,10 @@ _NUMBERED = re.compile(r"^[ \t>]*([0-9]{1,2})\.[ \t]+\S", re.MULTILINE)
 
 
 def _counted_lines(text: str) -> list[int]:
-    """The starts of lines numbered one after the other („3.“, then „4.“ on the next line): a list, but one that
-    Markdown only starts inside a paragraph at „1.“; other numbers continue the paragraph. A single number at a
-    line's start is most likely a date or an ordinal that wrapped there („am / 3. Oktober“)."""
+    """The starts of lines numbered one after the other („3.“, then „4.“ on the next line) right below a line of
+    text: a list, but one that Markdown only starts inside a paragraph at „1.“; other numbers continue the
+    paragraph. A list from „1.“ or after an empty line is a list (and needs no Markdown parser to tell). A single
+    number at a line's start is most likely a date or an ordinal that wrapped there („am / 3. Oktober“)."""
     if ".\t" not in text and ". " not in text:
         return []
     numbered = {}
@@ -715,12 +716,20 @@ def _counted_lines(text: str) -> list[int]:
         line += text.count("\n", counted, m.start())  # from the last match on: linear in the text
         counted = m.start()
         numbered[line] = (int(m.group(1)), m.start(1))
+    lines = text.split("\n")
     found = []
-    for line, (number, start) in numbered.items():
-        after = numbered.get(line + 1)
-        before = numbered.get(line - 1)
-        if (after and after[0] == number + 1) or (before and before[0] == number - 1):
-            found.append(start)
+    for first, (number, start) in numbered.items():
+        before = numbered.get(first - 1)
+        if (before and before[0] == number - 1) or number == 1 or first == 0:
+            continue  # inside a run, or a run Markdown takes as a list
+        if not lines[first - 1].strip(" \t>"):
+            continue
+        run, at = [start], first + 1
+        while (after := numbered.get(at)) and after[0] == number + len(run):
+            run.append(after[1])
+            at += 1
+        if len(run) >= 2:
+            found += run
     return found
 
 
