@@ -1016,6 +1016,23 @@ def test_a_consultation_with_several_sessions_is_never_torn_over_a_page_break() 
         assert all(text.count("Sitzungstermin") <= 1 for text in texts), words
 
 
+def test_a_page_break_in_the_beratungsfolge_leaves_no_single_row_alone() -> None:
+    """Twenty Anhörungen and the Ratsversammlung: the break left „Ratsversammlung“ alone under the header repeated
+    on page 2. Two rows go on together."""
+    rows = [{"gremium": f"Stadtbezirksbeirat {i}", "zustaendigkeit": "Anhörung"} for i in range(24)]
+    rows.append({"gremium": "Ratsversammlung", "zustaendigkeit": "Beschlussfassung"})
+    broken = 0
+    for words in range(0, 40, 3):  # moves the break through the table's last rows
+        texts = pages(
+            render_pdf(statement(formular="2017", betreff="Wort " * (1 + 4 * words), beratungsfolge=rows))
+        )
+        for text in texts[1:]:
+            if "Sitzungstermin" in text:
+                broken += 1
+                assert sum(row["gremium"] in text.split("\n") for row in rows) >= 2, words
+    assert broken >= 3
+
+
 @settings(max_examples=300, deadline=None)
 @given(
     word=st.text(st.sampled_from("iIlWMmß.„😀\u0301x"), min_size=1, max_size=400),

@@ -1023,3 +1023,22 @@ def test_a_damaged_or_odd_cache_file_is_built_afresh(tmp_path: Path, monkeypatch
     cache_file.unlink()
     os.mkfifo(cache_file)  # a pipe is not waited on
     assert german_hyphenator.__wrapped__().positions("Verwaltungsstandpunkt")
+
+
+def test_a_heading_right_above_another_heading_never_ends_a_page(plain_renderer: ProseRenderer) -> None:
+    """„3. Bisheriges Verfahren“ directly above „3.1 Fachkonzepte“ stood alone at the foot of a page while
+    its subheading and text began the next one: a heading keeps room for the heading below it and its text."""
+    register_fonts(italic=True)
+    for filler in range(26, 36):
+        source = "\n\n".join(["Ein Absatz."] * filler) + "\n\n## 3. Verfahren\n\n### 3.1 Fachkonzepte\n\n"
+        source += (
+            "Das INSEK 2030 besteht aus elf Fachkonzepten, die hier der Reihe nach beschrieben sind. " * 4
+        )
+        buffer = io.BytesIO()
+        margin = (595.27 - FRAME_WIDTH) / 2
+        SimpleDocTemplate(buffer, leftMargin=margin, rightMargin=margin, invariant=1).build(
+            plain_renderer.flowables(source)
+        )
+        for page in PdfReader(buffer).pages:
+            lines = [line for line in (page.extract_text() or "").splitlines() if line.strip()]
+            assert lines[-1] not in ("3. Verfahren", "3.1 Fachkonzepte"), filler

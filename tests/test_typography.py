@@ -209,6 +209,18 @@ def test_no_line_breaks_inside_a_part_where_a_joint_fits(order: list[int], width
         ("(§§ 34, 35 BauGB) und Art. 3", "(§§~34, 35 BauGB) und Art.~3"),
         ("mit 30 km/h und 12 € sowie 5 % auf 100 m", "mit 30~km/h und 12~€ sowie 5~% auf 100~m"),
         ("rund 3 Mio. € oder 2,5 Mrd. Euro", "rund 3~Mio.~€ oder 2,5~Mrd.~Euro"),
+        # a unit per another unit („41 µg/m³“ broke after the number)
+        ("bei 41 µg/m³, 0,5 mg/l, 12 €/Jahr und 5 m/s", "bei 41~µg/m³, 0,5~mg/l, 12~€/Jahr und 5~m/s"),
+        ("2 m/w/d gesucht", "2 m/w/d gesucht"),
+        # a telephone number stays whole and with its label
+        (
+            "Tel. 0341 123-4567 oder Tel.: +49 341 123-3870, Fax 0341 123-4568",
+            "Tel.~0341~123-4567 oder Tel.:~+49~341~123-3870, Fax~0341~123-4568",
+        ),
+        (
+            "Hotline 0341 123-5800, werktags; Hotline 24 Stunden",
+            "Hotline~0341~123-5800, werktags; Hotline 24~Stunden",
+        ),
         ("1.250,50 EUR und 12,5 Prozent", "1.250,50~EUR und 12,5~Prozent"),
         ("Punkt 3 der Anlage 2, S. 14", "Punkt~3 der Anlage~2, S.~14"),
         ("ein Punkt der Anlage, 5 mal", "ein Punkt der Anlage, 5 mal"),  # no number after, no unit

@@ -70,7 +70,12 @@ AMOUNT_PATTERN = r"^\s*-?(?:[0-9]{1,15}|[0-9]{1,3}(?:\.[0-9]{3}){1,4})(?:,[0-9]{
 _AMOUNT_RE = re.compile(AMOUNT_PATTERN)
 #: `1234.50`, `1,234.50`: an amount in English notation, which a German reader would misread.
 _ENGLISH_AMOUNT = re.compile(
-    r"^\s*-?[0-9]{1,3}(?:,[0-9]{3})*(?:\.[0-9]{1,2})\s*$|^\s*-?[0-9]+\.[0-9]{1,2}\s*$"
+    r"^\s*(-?[0-9]{1,3}(?:,[0-9]{3})*\.[0-9]{1,2}|-?[0-9]{1,3}(?:,[0-9]{3}){2,}|-?[0-9]+\.[0-9]{1,2})"
+    r"(\s*(?:€|EUR))?\s*$"
+)
+#: An amount in thousands of euros, as tables of German papers give them („250 T€“, „1.250 TEUR“, „12,5 Tsd. €“).
+_THOUSANDS_AMOUNT = re.compile(
+    r"^\s*(-?[0-9]{1,3}(?:\.[0-9]{3})*|-?[0-9]+)(?:,([0-9]{1,3}))?\s*(?:T€|TEUR|Tsd\.?\s*(?:€|EUR|Euro))\s*$"
 )
 #: Form ids: lower-case ASCII, digits and underscores.
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
@@ -246,13 +251,25 @@ def _amount(value: Any) -> str:
         )
     if _AMOUNT_RE.match(text):
         return format_amount(text)
-    if _ENGLISH_AMOUNT.match(text):
-        whole, _, cents = text.strip().replace(",", "").partition(".")
-        example = f"{int(whole):,}".replace(",", ".") + f",{cents.ljust(2, '0')}"
+    english = _ENGLISH_AMOUNT.match(text)
+    if english:
+        whole, _, cents = english[1].replace(",", "").partition(".")
+        example = f"{int(whole):,}".replace(",", ".") + f",{cents.ljust(2, '0')}" + (english[2] or "")
         raise PydanticCustomError(
             "amount_format",
             "„{value}“: Beträge deutsch schreiben: {example} (Punkt vor den Tausendern, Komma vor den Cent)",
             {"value": shorten(text), "example": example},
+        )
+    thousands = _THOUSANDS_AMOUNT.match(text)
+    if thousands:
+        sign = -1 if thousands[1].startswith("-") else 1
+        euros = sign * (
+            abs(int(thousands[1].replace(".", ""))) * 1000 + int((thousands[2] or "").ljust(3, "0"))
+        )
+        raise PydanticCustomError(
+            "amount_format",
+            "„{value}“: Beträge in Euro schreiben, nicht in Tausend Euro: {example}",
+            {"value": shorten(text), "example": f"{euros:,}".replace(",", ".") + " €"},
         )
     meant = _meant_amount(text)
     if meant is not None:

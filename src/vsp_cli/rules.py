@@ -345,6 +345,17 @@ def _missing_resolution(st: Statement, form: Form) -> Iterator[Finding]:
 # --- the Beratungsfolge ---------------------------------------------------------------------------------------
 
 
+def _ergebnis_hint(ergebnis: str) -> str:
+    """„ Meinten Sie …?“ for an unknown result, but never its opposite: „geändert beschlossen“ (a real result of
+    the portal) is no slip of the keyboard for „ungeändert beschlossen“."""
+    choices = tuple(
+        known
+        for known in KNOWN_ERGEBNISSE
+        if known.lower() != f"un{ergebnis.lower()}" and f"un{known}" != ergebnis
+    )
+    return did_you_mean(ergebnis, choices)
+
+
 def _beratungsfolge(st: Statement) -> Iterator[Finding]:
     backwards: list[str] = []
     first_backwards: tuple[str | int, ...] | None = None
@@ -376,7 +387,7 @@ def _beratungsfolge(st: Statement) -> Iterator[Finding]:
                     where,
                     Severity.WARNING,
                     "unknown-ergebnis",
-                    f"Unbekanntes Ergebnis {quote(session.ergebnis)}.{did_you_mean(session.ergebnis, KNOWN_ERGEBNISSE)}"
+                    f"Unbekanntes Ergebnis {quote(session.ergebnis)}.{_ergebnis_hint(session.ergebnis)}"
                     f" Bekannt sind: {', '.join(KNOWN_ERGEBNISSE)}",
                 )
         if row.zustaendigkeit is not None and row.zustaendigkeit not in KNOWN_ZUSTAENDIGKEITEN:

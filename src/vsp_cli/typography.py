@@ -2,11 +2,12 @@
 
 „Nr.“, „§“, „Abs.“, „Art.“ and „Ziff.“ stay with what they number („Beschluss Nr. RBIII373/00“), „Punkt“,
 „Anlage“ and „S.“ with a number after them, and a number with its unit („30 km/h“, „12 €“, „5 %“,
-„3 Mio. €“), a date's day with its month and the month with its year („18. April 2017“), as DIN 5008 asks; so
-do the parts of an abbreviation written with spaces („z. B.“, „u. a.“,
-„i. H. v.“, „o. g.“, „e. V.“). The space between them becomes a no-break space (U+00A0), which ReportLab and
-`pdf.text` never break at and draw as an ordinary space (justified lines stretch it like one). Only the PDF is
-set this way: the Markdown output keeps the statement's text as it is.
+„3 Mio. €“, „41 µg/m³“), a date's day with its month and the month with its year („18. April 2017“), and a
+telephone number with its label and its groups („Tel. 0341 123-4567“), as DIN 5008 asks; so do the parts of an
+abbreviation written with spaces („z. B.“, „u. a.“, „i. H. v.“, „o. g.“, „e. V.“). The space between them
+becomes a no-break space (U+00A0), which ReportLab and `pdf.text` never break at and draw as an ordinary space
+(justified lines stretch it like one). Only the PDF is set this way: the Markdown output keeps the statement's
+text as it is.
 """
 
 from __future__ import annotations
@@ -23,12 +24,14 @@ _BEFORE_NUMBER = frozenset(("Punkt", "Punkte", "Anlage", "Anlagen", "S."))
 _SCALE = r"Tsd\.|Mio\.|Mrd\."
 #: Units a number stays with: currency, percentages, lengths, areas, volumes, masses, times, speeds, power,
 #: energy, temperature, sound level; abbreviated and written out.
-_UNIT = (
+_SIMPLE_UNIT = (
     r"€|EUR|Euro|Cent|ct|T€|%|‰|Prozent|Prozentpunkte?|"
     r"mm|cm|dm|m|km|m²|m³|km²|qm|ha|Hektar|Meter|Kilometer|Quadratmeter|Kubikmeter|l|Liter|"
-    r"g|kg|t|Tonnen?|km/h|s|Sek\.|min|Min\.|h|Std\.|Minuten|Stunden|"
+    r"µg|μg|mg|g|kg|t|Tonnen?|s|Sek\.|min|Min\.|h|Std\.|Minuten|Stunden|"
     r"W|kW|kWh|kWp|MW|MWh|GWh|V|kV|°C|dB(?:\(A\))?"
 )
+#: A unit, also one per another („30 km/h“, „41 µg/m³“, „0,5 mg/l“, „12 €/Jahr“).
+_UNIT = rf"(?:{_SIMPLE_UNIT})(?:/(?:{_SIMPLE_UNIT}|a|d|Jahr|Tag|Monat))?"
 #: The months, written out and abbreviated, that a day („18.“) stays with and that stay with a year.
 _MONTH_NAMES = (
     "Januar", "Jänner", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
@@ -72,9 +75,19 @@ _ABBREVIATION_PART = re.compile(r"(?<![\w.])([^\W\d_]\.) (?=[^\W\d_]{1,3}\.)")
 _ABBREVIATION_TIED = rf"\1{NO_BREAK_SPACE}"
 
 
+#: A telephone or fax number after its label, written in groups („Tel. 0341 123-4567“, „Fax: +49 341 123-3870“).
+_PHONE = re.compile(r"(?<![\w.])((?:Tel|Telefon|Fax|Mobil|Hotline)\.?:?) (\+?\d[\d ]{1,18}\d(?:-\d{1,6})?)")
+
+
+def _phone_tied(match: re.Match[str]) -> str:
+    return match.group(1) + NO_BREAK_SPACE + match.group(2).replace(" ", NO_BREAK_SPACE)
+
+
 def tie(text: str) -> str:
     """`text` with a no-break space where a line must not end (see the module's docstring)."""
     text = _CANDIDATE.sub(_tied, text)
+    if "Tel" in text or "Fax" in text or "Mobil" in text or "Hotline" in text:
+        text = _PHONE.sub(_phone_tied, text)
     return _ABBREVIATION_PART.sub(_ABBREVIATION_TIED, text) if ". " in text else text
 
 

@@ -489,6 +489,8 @@ _LIST_LINE = r"[ \t]*(?:[-*+]|[0-9]{1,9}[.)])[ \t]\S[^\n]*"
 #: one for Markdown), or two list items in a row. A single line that merely starts with „- “ or „2021.“ is
 #: most likely a sentence that wrapped there, and written with `|` it would become a list.
 _LOST_STRUCTURE = re.compile(rf"\n[ \t]*\n|^{_LIST_LINE}\n{_LIST_LINE}$", re.MULTILINE)
+#: The bullets of a list pasted from a word processor („• erstens“, „– zweitens“): no Markdown list markers.
+_WORD_BULLETS = "•·▪◦‣–"
 #: Lettered and numbered points as German resolutions write them („a)“, „B)“, „aa)“, „(2)“, outline numbers
 #: „1.1“, „2.3.1.“), and the answers to them in a statement („Zu 1.:“, „Zu Punkt 3:“): not Markdown list markers.
 #: Not a time or a date that a wrapped line starts with („17.00 Uhr“, „14.30 Uhr“, „18.04.“: no outline number
@@ -497,7 +499,7 @@ _LOST_STRUCTURE = re.compile(rf"\n[ \t]*\n|^{_LIST_LINE}\n{_LIST_LINE}$", re.MUL
 #: that a wrapped line starts with; a point starts with a capital („1.1 Die E-Akte …“).
 _POINT_MARK = re.compile(
     r"(?:[a-zA-Z]{1,2}\)|\([0-9a-zA-Z]{1,2}\)|[0-9]{1,2}(?:\.[1-9][0-9]?)+\.?(?![ \t]+(?:Uhr\b|[a-zäöüß]))"
-    r"|Zu (?:Punkt )?[0-9]{1,2}(?=[.:])(?:\.[0-9]{1,2})*\.?:?)(?=[ \t])"
+    rf"|Zu (?:Punkt )?[0-9]{{1,2}}(?=[.:])(?:\.[0-9]{{1,2}})*\.?:?|[{_WORD_BULLETS}])(?=[ \t])"
 )
 #: Such a point at a line's start, also in a quote.
 _POINT = re.compile(rf"^[ \t>]*{_POINT_MARK.pattern}[ \t]", re.MULTILINE)
@@ -683,20 +685,60 @@ def _prose_diagnostics(doc: LoadedDocument) -> list[Diagnostic]:
                 if others
                 else ""
             )
+            advice = (
+                f"„{point}“ ist in Markdown kein Aufzählungszeichen; für eine Liste „- “ statt „{point}“ schreiben"
+                if point in _WORD_BULLETS
+                else "für eine eigene Zeile die Zeile davor mit \\ beenden (oder eine Leerzeile davor setzen)"
+            )
             found.append(
                 Diagnostic(
                     str(doc.path), doc.char_span((name,), at), (name,), Severity.WARNING, "continued-point",
-                    f"Die Zeile mit „{point}“ setzt Markdown im Absatz davor fort, ohne Zeilenumbruch{more}; für "
-                    "eine eigene Zeile die Zeile davor mit \\ beenden (oder eine Leerzeile davor setzen)",
+                    f"Die Zeile mit „{point}“ setzt Markdown im Absatz davor fort, ohne Zeilenumbruch{more}; {advice}",
                 )
             )  # fmt: skip
+    return found
+
+
+#: A line opening with a number and a full stop, as the items of a numbered list („3. Schritt“).
+_NUMBERED = re.compile(r"^[ \t>]*([0-9]{1,2})\.[ \t]+\S", re.MULTILINE)
+
+
+def _counted_lines(text: str) -> list[int]:
+    """The starts of lines numbered one after the other („3.“, then „4.“ on the next line) right below a line of
+    text: a list, but one that Markdown only starts inside a paragraph at „1.“; other numbers continue the
+    paragraph. A list from „1.“ or after an empty line is a list (and needs no Markdown parser to tell). A single
+    number at a line's start is most likely a date or an ordinal that wrapped there („am / 3. Oktober“)."""
+    if ".\t" not in text and ". " not in text:
+        return []
+    numbered = {}
+    line, counted = 0, 0
+    for m in _NUMBERED.finditer(text):
+        line += text.count("\n", counted, m.start())  # from the last match on: linear in the text
+        counted = m.start()
+        numbered[line] = (int(m.group(1)), m.start(1))
+    lines = text.split("\n")
+    found = []
+    for first, (number, start) in numbered.items():
+        before = numbered.get(first - 1)
+        if (before and before[0] == number - 1) or number == 1 or first == 0:
+            continue  # inside a run, or a run Markdown takes as a list
+        if not lines[first - 1].strip(" \t>"):
+            continue
+        run, at = [start], first + 1
+        while (after := numbered.get(at)) and after[0] == number + len(run):
+            run.append(after[1])
+            at += 1
+        if len(run) >= 2:
+            found += run
     return found
 
 
 def _continued_points(text: str) -> list[int]:
     """Where lines opening with „a)“ or „(2)“ continue a paragraph (its line breaks become spaces): two of them
     or more in one paragraph; a single one is likely a reference that wrapped there („§ 5 / (2) der Satzung“)."""
-    starts = [m.end() - len(m.group().lstrip(" \t>")) for m in _POINT.finditer(text)]
+    starts = sorted(
+        [m.end() - len(m.group().lstrip(" \t>")) for m in _POINT.finditer(text)] + _counted_lines(text)
+    )
     if len(starts) < 2:
         return []
     lines = text.split("\n")
@@ -739,15 +781,72 @@ _STAND_INS: dict[str, Any] = {
 }
 
 
-def _findings_despite(data: Any, failed: set[str | int], form: Form) -> list[rules.Finding]:
+#: A Beratungsfolge row or a row of a finance table that failed on its own stands in with one of these, so that
+#: the rest of its list or table is still judged („ergebnis“ without a termin two rows below an impossible date).
+_ROW_STAND_INS: dict[str, dict[str, str]] = {
+    "beratungsfolge": {"gremium": "x"},
+    "finanzen": {"wo_veranschlagt": "x"},
+}
+
+
+#: The finance answers and tables a failed value of which takes only itself or its row with it.
+_FINANCE_ANSWERS = frozenset(
+    ("auswirkungen", "alternativen_geprueft", "folgen_bei_ablehnung", "investition", "folgekosten")
+)
+_FINANCE_TABLES = frozenset(("haushalt", "folgekosten_haushalt"))
+
+
+def _failed_part(data: dict[str, Any], loc: tuple[Any, ...]) -> tuple[str | int, ...]:
+    """What a failed value takes with it: its Beratungsfolge row, its finance table row or its finance answer
+    where the data has them, else the whole field."""
+    value = data.get(loc[0])
+    if loc[0] == "beratungsfolge" and len(loc) >= 3 and isinstance(value, list) and isinstance(loc[1], int):
+        return loc[:2] if loc[1] < len(value) and isinstance(value[loc[1]], dict) else loc[:1]
+    if loc[0] != "finanzen" or not isinstance(value, dict) or len(loc) < 2 or loc[1] not in value:
+        return loc[:1]
+    if len(loc) == 2 and loc[1] in _FINANCE_ANSWERS:
+        return loc
+    table = value[loc[1]]
+    if (
+        len(loc) >= 4
+        and loc[1] in _FINANCE_TABLES
+        and isinstance(table, dict)
+        and isinstance(table.get(loc[2]), dict)
+    ):
+        return loc[:3]
+    return loc[:1]
+
+
+def _stood_in(data: dict[str, Any], parts: set[tuple[str | int, ...]]) -> dict[str, Any]:
+    """`data` with each failed row stood in for and each failed finance answer left out."""
+    rest = dict(data)
+    if any(part[0] == "beratungsfolge" for part in parts):
+        rest["beratungsfolge"] = list(rest["beratungsfolge"])
+    if any(part[0] == "finanzen" for part in parts):
+        rest["finanzen"] = dict(rest["finanzen"])
+    for part in parts:
+        if part[0] == "beratungsfolge":
+            rest["beratungsfolge"][part[1]] = _ROW_STAND_INS["beratungsfolge"]
+        elif len(part) == 2:
+            rest["finanzen"].pop(part[1], None)
+        else:
+            rest["finanzen"][part[1]] = {**rest["finanzen"][part[1]], part[2]: _ROW_STAND_INS["finanzen"]}
+    return rest
+
+
+def _findings_despite(data: Any, locs: list[tuple[Any, ...]], form: Form) -> list[rules.Finding]:
     """The rules' findings about the fields that are valid, when others are not: every problem of a file is
     reported at once, not one round of fixes after another. A failed field is dropped or stood in for, and
-    findings about it are left out. The options of a failed `empfehlung` are still judged (entries that are no
-    option at all stand in with one of the form's); with a failed `art`, on the antrag variant."""
+    findings about it are left out; a failed Beratungsfolge or finance table row, or finance answer, only takes
+    itself with it. The options of a failed `empfehlung` are still judged (entries that are no option at all
+    stand in with one of the form's); with a failed `art`, on the antrag variant."""
     if not isinstance(data, dict):
         return []
+    parts = {_failed_part(data, loc) for loc in locs}
+    failed: set[str | int] = {part[0] for part in parts if len(part) == 1}
+    parts = {part for part in parts if len(part) > 1 and part[0] not in failed}
     meant = {_meant(key) for key in failed if isinstance(key, str)}  # `begründung:` means begruendung
-    rest = {key: value for key, value in data.items() if key not in failed}
+    rest = {key: value for key, value in _stood_in(data, parts).items() if key not in failed}
     rest.update({key: _STAND_INS[key] for key in failed if key in _STAND_INS})
     salvaged: set[int] = set()
     if "empfehlung" in failed:
@@ -766,6 +865,8 @@ def _findings_despite(data: Any, failed: set[str | int], form: Form) -> list[rul
                 found.append(finding)
             continue
         if "art" in failed or _about_failed(finding, failed | meant):
+            continue
+        if any(path[: len(part)] == part for part in parts):
             continue
         found.append(finding)
     return found
@@ -914,7 +1015,7 @@ def _validate(
         errors = exc.errors(include_url=False)
         mine += _without_echoes([_translate(e, doc) for e in errors])
         if choice.form is not None:
-            findings = _findings_despite(data, {e["loc"][0] for e in errors if e["loc"]}, choice.form)
+            findings = _findings_despite(data, [tuple(e["loc"]) for e in errors if e["loc"]], choice.form)
     for finding in findings:
         path = _as_written(finding.path, doc.data)
         span = doc.locate(path, key=finding.at_key)

@@ -45,8 +45,8 @@ from .tables import (
     CELL_SIZE,
     FORM_LEADING,
     FORM_SIZE,
+    ConsultationTable,
     Grid,
-    PlainTable,
     WholeTable,
     beratung_widths,
     box_line,
@@ -349,7 +349,7 @@ def _consultations(block: Block, sty: Styles, root: StructElem) -> list[Flowable
     tags = table_cells(root, len(rows), len(heads), header_rows=1)
     # Rows move to the next page whole (one taller than a page is set as lines above): splitting inside a row
     # tore a consultation's dates over two pages, and set the header a second time on the page before
-    table = PlainTable(
+    table = ConsultationTable(
         rows, colWidths=widths, repeatRows=1, hAlign="LEFT", spaceAfter=9, splitInRow=0, tags=tags
     )
     table.setStyle(BERATUNG_STYLE)

@@ -496,13 +496,21 @@ class ProseRenderer:
 
             Two lines, except before a paragraph of about three lines, which widow and orphan control move
             whole (two lines of room would leave the lead alone at the foot of the page), and before another
-            lead (a bold line, then „… wie folgt:“ and a list), which needs its own lines and its own room; at
-            most `_LEADS_KEPT` leads are kept together (a text of nothing but leads is not one block).
+            lead (a bold line, then „… wie folgt:“ and a list) or heading, which needs its own lines and its
+            own room; at most `_LEADS_KEPT` leads and headings are kept together (a text of nothing but leads
+            is not one block).
             """
             body = styles.body
             room = 0.0
             for _ in range(_LEADS_KEPT):
                 follower = tokens[j] if j < n else None
+                if follower is not None and follower.type == "heading_open":
+                    # „3. Verfahren“ right above „3.1 Fachkonzepte“: the pair and the start of the text move on
+                    head = styles.heading
+                    lines = lines_of(tokens[j + 1].children or [])
+                    room += head.spaceBefore + lines * head.leading + head.spaceAfter
+                    j += 3
+                    continue
                 if follower is None or follower.type != "paragraph_open":
                     break
                 children = tokens[j + 1].children or []

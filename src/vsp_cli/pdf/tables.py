@@ -509,6 +509,23 @@ def _number(value: float) -> str:
     return found
 
 
+class ConsultationTable(PlainTable):
+    """The Beratungsfolge: a page break leaves no single row alone under the header repeated on the next page
+    (a lone „Ratsversammlung“ on page 2 of a statement with twenty Anhörungen); two rows go on together."""
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        parts: list[Flowable] = super().split(availWidth, availHeight)
+        heights = getattr(self, "_rowHeights", None)
+        if len(parts) != 2 or not heights:
+            return parts
+        first, second = (len(part._cellvalues) - 1 for part in parts)  # type: ignore[attr-defined]
+        if second < 2 and first >= 3:
+            shorter: list[Flowable] = super().split(availWidth, sum(heights[:first]) + 0.01)
+            if len(shorter) == 2:
+                return shorter
+        return parts
+
+
 class WholeTable(PlainTable):
     """A table that moves to the next page as a whole instead of splitting (the form's boxes)."""
 
