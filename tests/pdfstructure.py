@@ -244,6 +244,12 @@ class TaggedPdf:
         found += font_problems(self.used) + annotation_problems(self.pdf)
         for table in self.root.elements("Table"):
             found += table_problems(table)
+        found += [  # PAC 2024 („Tagged text consists of only whitespace“): read as nothing, it should be an artifact
+            f"page {page.index + 1}: MCID {mcid} is whitespace alone ({text!r})"
+            for page in self.pages
+            for mcid, text in page.texts.items()
+            if text and not text.replace("\xad", "").strip()
+        ]
         content = {(page.index, mcid) for page in self.pages for mcid in page.texts}
         found += [
             f"page {p + 1}: MCID {m} of the tree is not in the content" for p, m in sorted(in_tree - content)

@@ -480,6 +480,35 @@ def test_prose_blocks_get_their_roles() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    "item",
+    ["-", "1.", "- - innen", "- | A | B |\n  | - | - |\n  | 1 | 2 |", "- ***"],
+    ids=["leer", "leer-nummeriert", "liste", "tabelle", "linie"],
+)
+def test_a_bullet_on_a_line_of_its_own_is_the_items_label_and_no_whitespace_is_tagged(item: str) -> None:
+    """A list item whose first block draws no bullet (empty, or a list, table or rule first) gets its bullet on a
+    line of its own; that line's no-break space was a tagged `P` of whitespace alone (PAC 2024: „Tagged text
+    consists of only whitespace“). The bullet stays the item's `Lbl`, the space is an artifact."""
+    tagged = TaggedPdf(render_pdf(statement(begruendung=f"Vorher.\n\n{item}\n\nNachher.\n")))
+    assert tagged.root is not None and tagged.problems() == []
+    [first] = [li for li in tagged.root.elements("LI") if tagged.text_of(li.kids[0]).strip() in ("•", "1.")]
+    label, *body = first.children()
+    assert label.role == "Lbl" and all(kid.role == "LBody" and kid.children("P") == [] for kid in body)
+
+
+@pytest.mark.parametrize("blank", ["&nbsp;", "\xa0\xa0", "&shy;", "&nbsp;\\\n&nbsp;"])
+def test_a_paragraph_or_table_cell_of_spaces_alone_is_an_artifact(blank: str) -> None:
+    """`&nbsp;` written to make room was a `P` (or the text of a `TD`) of whitespace alone: read as nothing (PAC
+    2024: „Tagged text consists of only whitespace“). It is drawn as an artifact; the cell stays in the grid."""
+    cell = blank.replace("\\\n", " ")  # a line break ends a table's row
+    begruendung = f"Vorher.\n\n{blank}\n\n| Kopf | Wert |\n| --- | --- |\n| {cell} | a |\n\nNachher.\n"
+    tagged = TaggedPdf(render_pdf(statement(begruendung=begruendung)))
+    assert tagged.root is not None and tagged.problems() == []
+    assert [tagged.text_of(p) for p in tagged.root.children("P")][-2:] == ["Vorher.", "Nachher."]
+    row = tagged.root.children("Table")[-1].children("TR")[1]
+    assert [(cell.role, tagged.text_of(cell)) for cell in row.children()] == [("TD", ""), ("TD", "a")]
+
+
 def test_markdown_headings_never_skip_a_level() -> None:
     tagged = TaggedPdf(
         render_pdf(statement(begruendung="### Drei\n\nText\n\n# Eins\n\n#### Vier\n\n## Zwei\n"))
