@@ -661,6 +661,20 @@ def _hide_the_links(pdf: pikepdf.Pdf) -> None:
             annotation.F = 2
 
 
+def _retyped(role: str, new: str, nth: int = 0) -> Any:
+    """A change that gives the `nth` structure element of `role` the role `new`."""
+
+    def change(pdf: pikepdf.Pdf) -> None:
+        elements = [
+            o
+            for o in pdf.objects
+            if isinstance(o, pikepdf.Dictionary) and o.get("/Type") == "/StructElem" and o.get("/S") == role
+        ]
+        elements[nth].S = pikepdf.Name(new)
+
+    return change
+
+
 @pytest.mark.parametrize(
     ("path", "change", "found"),
     [
@@ -668,12 +682,19 @@ def _hide_the_links(pdf: pikepdf.Pdf) -> None:
         (SEED, _unmap_a_letter, "code 101 has no Unicode value"),
         (next(p for p in VALID_CASES if p.stem == "2017-finanzen-voll"), _drop_a_span, "out of the grid"),
         (CASES_MARKDOWN, _hide_the_links, "not printable"),
+        (SEED, _retyped("/P", "/Absatz"), "not a standard structure type"),
+        (SEED, _retyped("/L", "/Div"), "inside Div"),
+        (SEED, _retyped("/LBody", "/P"), "has ['P'] among its kids"),
+        (SEED, _retyped("/TR", "/Div"), "has ['Div'] among its kids"),
+        (SEED, _retyped("/P", "/Figure"), "a Figure without /Alt"),
+        (CASES_MARKDOWN, _retyped("/H3", "/H"), "H beside numbered headings"),
+        (CASES_MARKDOWN, _retyped("/Link", "/Span"), "not in a Link"),
     ],
-    ids=["width", "unicode", "span", "annotation"],
+    ids=["width", "unicode", "span", "annotation", "role", "li", "li-kids", "tr", "figure", "h", "link"],
 )
 def test_the_read_back_finds_what_verapdf_finds(path: Path, change: Any, found: str) -> None:
     """The checks of `pdfrules` (veraPDF's glyph widths from the font program, Unicode values, table grid,
-    annotation flags) see a PDF changed to break each one."""
+    annotation flags, structure types and their nesting) see a PDF changed to break each one."""
     assert any(found in problem for problem in _tampered(path, change))
 
 
