@@ -374,6 +374,48 @@ def test_links_are_link_elements_with_their_annotation() -> None:
         assert int(annotation.F) & 4  # printable (PDF/A)
 
 
+def _strokes(page: Any) -> list[tuple[float, float, float, float]]:
+    """The straight lines a page strokes (x0, y0, x1, y1 in page space), following q/Q and cm."""
+    ctm, stack, path, found = pikepdf.Matrix(), [], [], []
+    for operands, operator in pikepdf.parse_content_stream(page):
+        op = str(operator)
+        if op == "q":
+            stack.append(ctm)
+        elif op == "Q":
+            ctm = stack.pop()
+        elif op == "cm":
+            ctm = pikepdf.Matrix(*[float(v) for v in operands]) @ ctm
+        elif op in ("m", "l"):
+            path.append(ctm.transform((float(operands[0]), float(operands[1]))))
+        elif op == "S":
+            found += [(*a, *b) for a, b in pairwise(path)]
+            path = []
+        elif op in ("n", "f", "f*", "B", "b", "re"):
+            path = []
+    return found
+
+
+def test_links_are_underlined_not_told_by_colour_alone() -> None:
+    """The blue of a link has a contrast of about 2:1 with the black text around it: without an underline a
+    reader who cannot tell the colours apart (or a page printed in grey) does not see the link (WCAG 2.1 1.4.1,
+    failure F73; EN 301 549 10.1.4.1). Every link's hot spot has a line under its text."""
+    data = render_pdf(load_statement(CASES_MARKDOWN))
+    pdf = pikepdf.open(io.BytesIO(data))
+    checked = 0
+    for page in pdf.pages:
+        lines = _strokes(page)
+        for annotation in page.obj.get("/Annots", []):
+            x0, y0, x1, y1 = (float(v) for v in annotation.Rect)
+            assert any(
+                abs(b - d) < 0.01
+                and y0 <= b <= (y0 + y1) / 2
+                and min(max(a, c), x1) - max(min(a, c), x0) >= 0.9 * (x1 - x0)  # under (nearly) all of it
+                for a, b, c, d in lines
+            ), f"no line under the link at {[x0, y0, x1, y1]}"
+            checked += 1
+    assert checked >= 2
+
+
 def test_links_to_one_address_get_an_annotation_each() -> None:
     """Two links to the same address in a paragraph: each `Link` has the annotation of its own text (both went
     to the second, the first had none), also when a link runs over a line end (one annotation per line)."""

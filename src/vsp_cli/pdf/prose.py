@@ -441,7 +441,7 @@ class ProseRenderer:
                 links.append(ok)
                 if ok:
                     out.append(
-                        f'<a href="{attribute_markup(href)}" color="{self.styles.link_color.hexval()}">'
+                        f'<a href="{attribute_markup(href)}" color="{self.styles.link_color.hexval()}" underline="1">'
                     )
             elif kind == "link_close":
                 if links.pop():
