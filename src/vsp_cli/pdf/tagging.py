@@ -461,6 +461,9 @@ class TaggedText(paint.DirectColours, PDFTextObject):
         self._line: list[str] = []
         self._line_last = 0
         self._last_text = 1
+        #: Spaces (no-break ones too) in the texts of the line drawn so far, and before the last text: where
+        #: the last text starts on a justified line (`_linkRecord`).
+        self._spaces_drawn = self._spaces_before = 0
         self._links: dict[Any, StructElem] = {} if source is None else source.links
         #: The links started on the line being drawn, in order: ReportLab makes one annotation for each at the
         #: line's end, in the same order, and names only its address.
@@ -490,6 +493,11 @@ class TaggedText(paint.DirectColours, PDFTextObject):
     def _textOut(self, text: Any, TStar: Any = 0) -> None:
         source = self._source
         self._last_text = len(self._code)
+        spaces = self._spaces_before = self._spaces_drawn
+        if TStar:
+            self._spaces_drawn = 0
+        elif type(text) is str:
+            self._spaces_drawn = spaces + text.count(" ") + text.count("\xa0")
         if source is None:
             _text_out(self, text, TStar)
             return
@@ -523,7 +531,17 @@ class TaggedText(paint.DirectColours, PDFTextObject):
             self._code[index] = entry[:-5] + self._canvas._escape(bytes([code])) + ") Tj"
 
     def _linkRecord(self, link: Any, what: str) -> None:
-        """ReportLab's report of a link's start (after its first text) and end (before the text after it)."""
+        """ReportLab's report of a link's start (after its first text) and end (before the text after it).
+
+        At the start, the link's hot spot is moved to where its text starts: ReportLab puts it where the text
+        would start without the space a justified line adds at each space before it, so on such a line the
+        hot spot (and a reader's focus box) began up to a few words early, over the text before the link."""
+        if what == "start":
+            word_space = getattr(self, "_wordSpace", 0)
+            links = getattr(getattr(self, "XtraState", None), "links", None)
+            if word_space and self._spaces_before and links and link in links:
+                (key, x), low, high = links[link]
+                links[link] = (key, x + self._spaces_before * word_space), low, high
         if self._element is None or self._tagger is None or self._tagger.depth:
             return
         if what == "start":
