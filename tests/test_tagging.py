@@ -569,14 +569,16 @@ def test_a_bullet_on_a_line_of_its_own_is_the_items_label_and_no_whitespace_is_t
 
 
 @pytest.mark.parametrize("blank", ["&nbsp;", "\xa0\xa0", "&shy;", "&nbsp;\\\n&nbsp;"])
-def test_a_paragraph_or_table_cell_of_spaces_alone_is_an_artifact(blank: str) -> None:
-    """`&nbsp;` written to make room was a `P` (or the text of a `TD`) of whitespace alone: read as nothing (PAC
-    2024: „Tagged text consists of only whitespace“). It is drawn as an artifact; the cell stays in the grid."""
+def test_a_paragraph_table_cell_or_heading_of_spaces_alone_is_an_artifact(blank: str) -> None:
+    """`&nbsp;` written to make room was a `P` (or the text of a `TD` or heading) of whitespace alone: read as
+    nothing (PAC 2024: „Tagged text consists of only whitespace“). It is drawn as an artifact; the cell stays in
+    the grid, the heading takes no level (the next one is not a level below it)."""
     cell = blank.replace("\\\n", " ")  # a line break ends a table's row
-    begruendung = f"Vorher.\n\n{blank}\n\n| Kopf | Wert |\n| --- | --- |\n| {cell} | a |\n\nNachher.\n"
+    begruendung = f"Vorher.\n\n{blank}\n\n## {cell}\n\n| Kopf | Wert |\n| --- | --- |\n| {cell} | a |\n\n### Danach\n\nNachher.\n"
     tagged = TaggedPdf(render_pdf(statement(begruendung=begruendung)))
     assert tagged.root is not None and tagged.problems() == []
     assert [tagged.text_of(p) for p in tagged.root.children("P")][-2:] == ["Vorher.", "Nachher."]
+    assert [e.role for e in tagged.root.children() if e.role.startswith("H")][-2:] == ["H2", "H3"]  # no level
     row = tagged.root.children("Table")[-1].children("TR")[1]
     assert [(cell.role, tagged.text_of(cell)) for cell in row.children()] == [("TD", ""), ("TD", "a")]
 

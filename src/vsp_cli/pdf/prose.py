@@ -612,6 +612,11 @@ class ProseRenderer:
                 # never a heading at the foot of a page (keepWithNext without its double layout)
                 head = styles.heading
                 out.append(NeedSpace(head.spaceBefore + head.leading + head.spaceAfter + room_after(i + 3)))
+                if _blank(_plain_text(tokens[i + 1].children)):
+                    # spaces alone: drawn as an artifact, with no level of its own (the next heading is no lower)
+                    add_paragraph(self.inline(tokens[i + 1].children), head, tagged=False)
+                    i += 3
+                    continue
                 # below the section's heading, one level below the heading it follows: no level is skipped
                 written = int(tok.tag[1:]) if tok.tag[1:].isdigit() else 1
                 while headings and headings[-1][0] >= written:
