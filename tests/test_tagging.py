@@ -416,21 +416,33 @@ def test_links_are_underlined_not_told_by_colour_alone() -> None:
     assert checked >= 2
 
 
+_ADDRESS = (
+    "Weitere Informationen: <https://www.leipzig.de/buergerservice-und-verwaltung/unsere-stadt/"
+    "gebietsgliederung-und-strassennamen/>"
+)
+_LINK = (
+    "Die Verwaltung hat die Vereine zu den Gesprächen eingeladen, die Ergebnisse stehen unter "
+    "[Integration in Leipzig](https://www.leipzig.de/integration) und werden fortgeschrieben."
+)
+
+
 @pytest.mark.parametrize(
     "begruendung",
     [
-        "Weitere Informationen: <https://www.leipzig.de/buergerservice-und-verwaltung/unsere-stadt/"
-        "gebietsgliederung-und-strassennamen/>",
-        "Die Verwaltung hat die Vereine zu den Gesprächen eingeladen, die Ergebnisse stehen unter "
-        "[Integration in Leipzig](https://www.leipzig.de/integration) und werden fortgeschrieben.",
+        " ".join([_ADDRESS] * 3),
+        " ".join([_LINK] * 3),
+        # a link on a line ReportLab sets without word space (it sets none for the text object then)
+        "Text unter der ersten Ebene mit einem Verweis auf [das Ratsinformationssystem]"
+        "(https://ratsinformation.leipzig.de/allris_leipzig_public/) und einem Autolink <https://www.leipzig.de/>."
+        "\n\n[Zwei](https://www.leipzig.de/zwei) [Verweise](https://www.leipzig.de/verweise)",
     ],
-    ids=["adresse", "verweis"],
+    ids=["adresse", "verweis", "ohne-wortabstand"],
 )
 def test_a_links_hot_spot_starts_where_its_text_starts_on_a_justified_line(begruendung: str) -> None:
     """ReportLab put a link's hot spot where its text would start without the space a justified line adds at
     each space before it: up to 31 points early, over the words before the link (a click there opened it, a
     reader's focus box covered them). The hot spot starts where the underline under its text starts."""
-    pdf = pikepdf.open(io.BytesIO(render_pdf(statement(begruendung=" ".join([begruendung] * 3)))))
+    pdf = pikepdf.open(io.BytesIO(render_pdf(statement(begruendung=begruendung))))
     checked = 0
     for page in pdf.pages:
         lines = [line for line in _strokes(page) if abs(line[1] - line[3]) < 0.01]
