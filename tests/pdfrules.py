@@ -10,6 +10,11 @@ of page-validation (which claims the same rules, but is young): `TaggedPdf.probl
   first row with /ColSpan, rows from the first cell of each row with /RowSpan) is full and no two cells overlap;
   every TH has a /Scope; and, as PAC 2024 asks besides, every TH heads at least one TD.
 - Annotations (PDF/A-2 6.3.2-1/-2): the print flag set, hidden and no-view not.
+- Structure types and their nesting (PDF/UA-1 7.1-5, 7.2-3..20, 7.2-26..28, 7.2-36..40, 7.3-1, 7.4.4-1..3,
+  7.9-1/-2, 7.18.5-1; PDF/A-2 6.7.3.4-1): every role a standard structure type (vsp writes no role map); the
+  parents and children ISO 32000-1 14.8.4 allows tables, lists and tables of contents; a Figure with /Alt or
+  /ActualText; at most one H per element and never H beside H1-H6; a Note with a unique /ID; a link annotation
+  the child of a Link element (its /StructParent); and, as PAC 2024 asks besides, a Lbl inside a LI.
 """
 
 from __future__ import annotations
@@ -220,5 +225,96 @@ def annotation_problems(pdf: pikepdf.Pdf) -> list[str]:
             if not flags & 4 or flags & (1 | 2 | 32 | 256):
                 found.append(
                     f"page {index + 1}: annotation {annotation.objgen} has /F {flags}, not printable"
+                )
+    return found
+
+
+#: The standard structure types of ISO 32000-1, 14.8.4 (veraPDF's `isNotMappedToStandardType` without a role map).
+_STANDARD = (
+    "Document Part Art Sect Div BlockQuote Caption TOC TOCI Index NonStruct Private P H H1 H2 H3 H4 H5 H6 L LI "
+    "Lbl LBody Table TR TH TD THead TBody TFoot Span Quote Note Reference BibEntry Code Link Annot Ruby RB RT RP "
+    "Warichu WT WP Figure Formula Form"
+)
+STANDARD_TYPES = frozenset(_STANDARD.split())
+#: Role → the roles its parent may have (veraPDF 7.2-4..9, -17, -18, -26; Lbl as PAC checks it).
+_PARENTS = {
+    "TR": {"Table", "THead", "TBody", "TFoot"},
+    "THead": {"Table"},
+    "TBody": {"Table"},
+    "TFoot": {"Table"},
+    "TH": {"TR"},
+    "TD": {"TR"},
+    "LI": {"L"},
+    "Lbl": {"LI"},
+    "LBody": {"LI"},
+    "TOCI": {"TOC"},
+}
+#: Role → the roles its children may have (veraPDF 7.2-3, -10, -19, -20, -27, -36..38).
+_KIDS = {
+    "Table": {"TR", "THead", "TBody", "TFoot", "Caption"},
+    "TR": {"TH", "TD"},
+    "THead": {"TR"},
+    "TBody": {"TR"},
+    "TFoot": {"TR"},
+    "L": {"L", "LI", "Caption"},
+    "LI": {"Lbl", "LBody"},
+    "TOC": {"TOC", "TOCI", "Caption"},
+}
+
+
+def structure_problems(root: Any) -> list[str]:
+    """What veraPDF finds wrong with the structure types of the tree under `root` (`pdfstructure.Element`)."""
+    found: list[str] = []
+    notes: dict[str, int] = {}
+
+    def visit(element: Any, parent: Any) -> None:
+        role, kids = element.role, [kid.role for kid in element.children()]
+        name = f"{role} {element.objgen}"
+        if role not in STANDARD_TYPES:
+            found.append(f"{name}: not a standard structure type, and no role map")
+        if role in _PARENTS and (parent is None or parent.role not in _PARENTS[role]):
+            found.append(f"{name}: inside {parent.role if parent is not None else 'the tree root'}")
+        if role in _KIDS and set(kids) - _KIDS[role]:
+            found.append(f"{name}: has {sorted(set(kids) - _KIDS[role])} among its kids")
+        if role in ("Table", "L", "TOC") and "Caption" in kids[1 : -1 if role == "Table" else None]:
+            found.append(f"{name}: a Caption not at its {'start or end' if role == 'Table' else 'start'}")
+        if role == "Table" and (
+            kids.count("Caption") > 1
+            or kids.count("THead") > 1
+            or kids.count("TFoot") > 1
+            or (("THead" in kids or "TFoot" in kids) and "TBody" not in kids)
+        ):
+            found.append(f"{name}: its kids {kids} are no table's")
+        if role == "Figure" and not (element.alt or element.actual_text is not None):
+            found.append(f"{name}: a Figure without /Alt or /ActualText")
+        if kids.count("H") > 1:
+            found.append(f"{name}: more than one H among its kids")
+        if role == "Note":
+            note_id = element.id or ""
+            notes[note_id] = notes.get(note_id, 0) + 1
+            if not note_id or notes[note_id] == 2:
+                found.append(f"{name}: a Note without an /ID of its own ({note_id!r})")
+        for kid in element.children():
+            visit(kid, element)
+
+    visit(root, None)
+    roles = {element.role for element in root.walk()}
+    if "H" in roles and roles & {"H1", "H2", "H3", "H4", "H5", "H6"}:
+        found.append("H beside numbered headings (H1-H6)")
+    return found
+
+
+def link_annotation_problems(pdf: pikepdf.Pdf, parent_of: Any) -> list[str]:
+    """veraPDF 7.18.5-1: a link annotation's element (by its /StructParent, `parent_of(key)`) is a Link."""
+    found = []
+    for index, page in enumerate(pdf.pages):
+        for annotation in page.obj.get("/Annots", []):
+            if annotation.get("/Subtype") != "/Link" or "/StructParent" not in annotation:
+                continue
+            element = parent_of(int(annotation.StructParent))
+            if element is None or element.get("/S") != "/Link":
+                role = None if element is None else element.get("/S")
+                found.append(
+                    f"page {index + 1}: link annotation {annotation.objgen} in {role}, not in a Link"
                 )
     return found

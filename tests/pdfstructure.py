@@ -16,7 +16,14 @@ from typing import Any
 
 import pikepdf
 
-from pdfrules import annotation_problems, font_problems, table_problems, to_unicode
+from pdfrules import (
+    annotation_problems,
+    font_problems,
+    link_annotation_problems,
+    structure_problems,
+    table_problems,
+    to_unicode,
+)
 
 #: How poppler classifies the standard roles in its output („(block)“, „(inline)“ or nothing).
 _BLOCK = frozenset({"P", "H", "H1", "H2", "H3", "H4", "H5", "H6", "L", "LI", "Lbl", "LBody", "Table"})
@@ -32,6 +39,7 @@ class Element:
     role: str
     objgen: tuple[int, int]
     alt: str | None = None
+    id: str | None = None
     actual_text: str | None = None
     attributes: list[tuple[str, Any]] = field(default_factory=list)
     #: Kids in order: Element, ("mcr", page index, mcid) or ("objr", (num, gen)).
@@ -175,6 +183,8 @@ class TaggedPdf:
             element.alt = str(obj.Alt)
         if "/ActualText" in obj:
             element.actual_text = str(obj.ActualText)
+        if "/ID" in obj:
+            element.id = str(obj.ID)
         attributes = obj.get("/A")
         for dictionary in attributes if isinstance(attributes, pikepdf.Array) else [attributes]:
             if isinstance(dictionary, pikepdf.Dictionary):
@@ -241,9 +251,16 @@ class TaggedPdf:
                     found.append(f"page {page.index + 1}: MCID {mcid} is not in the parent tree")
                 elif parents[mcid].objgen != owners[(page.index, mcid)]:
                     found.append(f"page {page.index + 1}: MCID {mcid} has another parent in the parent tree")
-        found += font_problems(self.used) + annotation_problems(self.pdf)
+        found += font_problems(self.used) + annotation_problems(self.pdf) + structure_problems(self.root)
+        found += link_annotation_problems(self.pdf, nums.get)
         for table in self.root.elements("Table"):
             found += table_problems(table)
+        found += [  # PAC 2024 („Tagged text consists of only whitespace“): read as nothing, it should be an artifact
+            f"page {page.index + 1}: MCID {mcid} is whitespace alone ({text!r})"
+            for page in self.pages
+            for mcid, text in page.texts.items()
+            if text and not text.replace("\xad", "").strip()
+        ]
         content = {(page.index, mcid) for page in self.pages for mcid in page.texts}
         found += [
             f"page {p + 1}: MCID {m} of the tree is not in the content" for p, m in sorted(in_tree - content)

@@ -374,6 +374,90 @@ def test_links_are_link_elements_with_their_annotation() -> None:
         assert int(annotation.F) & 4  # printable (PDF/A)
 
 
+def _strokes(page: Any) -> list[tuple[float, float, float, float]]:
+    """The straight lines a page strokes (x0, y0, x1, y1 in page space), following q/Q and cm."""
+    ctm, stack, path, found = pikepdf.Matrix(), [], [], []
+    for operands, operator in pikepdf.parse_content_stream(page):
+        op = str(operator)
+        if op == "q":
+            stack.append(ctm)
+        elif op == "Q":
+            ctm = stack.pop()
+        elif op == "cm":
+            ctm = pikepdf.Matrix(*[float(v) for v in operands]) @ ctm
+        elif op in ("m", "l"):
+            path.append(ctm.transform((float(operands[0]), float(operands[1]))))
+        elif op == "S":
+            found += [(*a, *b) for a, b in pairwise(path)]
+            path = []
+        elif op in ("n", "f", "f*", "B", "b", "re"):
+            path = []
+    return found
+
+
+def test_links_are_underlined_not_told_by_colour_alone() -> None:
+    """The blue of a link has a contrast of about 2:1 with the black text around it: without an underline a
+    reader who cannot tell the colours apart (or a page printed in grey) does not see the link (WCAG 2.1 1.4.1,
+    failure F73; EN 301 549 10.1.4.1). Every link's hot spot has a line under its text."""
+    data = render_pdf(load_statement(CASES_MARKDOWN))
+    pdf = pikepdf.open(io.BytesIO(data))
+    checked = 0
+    for page in pdf.pages:
+        lines = _strokes(page)
+        for annotation in page.obj.get("/Annots", []):
+            x0, y0, x1, y1 = (float(v) for v in annotation.Rect)
+            assert any(
+                abs(b - d) < 0.01
+                and y0 <= b <= (y0 + y1) / 2
+                and min(max(a, c), x1) - max(min(a, c), x0) >= 0.9 * (x1 - x0)  # under (nearly) all of it
+                for a, b, c, d in lines
+            ), f"no line under the link at {[x0, y0, x1, y1]}"
+            checked += 1
+    assert checked >= 2
+
+
+_ADDRESS = (
+    "Weitere Informationen: <https://www.leipzig.de/buergerservice-und-verwaltung/unsere-stadt/"
+    "gebietsgliederung-und-strassennamen/>"
+)
+_LINK = (
+    "Die Verwaltung hat die Vereine zu den Gesprächen eingeladen, die Ergebnisse stehen unter "
+    "[Integration in Leipzig](https://www.leipzig.de/integration) und werden fortgeschrieben."
+)
+
+
+@pytest.mark.parametrize(
+    "begruendung",
+    [
+        " ".join([_ADDRESS] * 3),
+        " ".join([_LINK] * 3),
+        # a link on a line ReportLab sets without word space (it sets none for the text object then)
+        "Text unter der ersten Ebene mit einem Verweis auf [das Ratsinformationssystem]"
+        "(https://ratsinformation.leipzig.de/allris_leipzig_public/) und einem Autolink <https://www.leipzig.de/>."
+        "\n\n[Zwei](https://www.leipzig.de/zwei) [Verweise](https://www.leipzig.de/verweise)",
+    ],
+    ids=["adresse", "verweis", "ohne-wortabstand"],
+)
+def test_a_links_hot_spot_starts_where_its_text_starts_on_a_justified_line(begruendung: str) -> None:
+    """ReportLab put a link's hot spot where its text would start without the space a justified line adds at
+    each space before it: up to 31 points early, over the words before the link (a click there opened it, a
+    reader's focus box covered them). The hot spot starts where the underline under its text starts."""
+    pdf = pikepdf.open(io.BytesIO(render_pdf(statement(begruendung=begruendung))))
+    checked = 0
+    for page in pdf.pages:
+        lines = [line for line in _strokes(page) if abs(line[1] - line[3]) < 0.01]
+        for annotation in page.obj.get("/Annots", []):
+            x0, y0, x1, y1 = (float(v) for v in annotation.Rect)
+            under = [
+                min(a, c)
+                for a, b, c, _d in lines
+                if y0 <= b <= (y0 + y1) / 2 and min(a, c) < x1 < max(a, c) + 1
+            ]
+            assert under and abs(min(under, key=lambda x: abs(x - x0)) - x0) < 0.1, (x0, under)
+            checked += 1
+    assert checked >= 3
+
+
 def test_links_to_one_address_get_an_annotation_each() -> None:
     """Two links to the same address in a paragraph: each `Link` has the annotation of its own text (both went
     to the second, the first had none), also when a link runs over a line end (one annotation per line)."""
@@ -478,6 +562,37 @@ def test_prose_blocks_get_their_roles() -> None:
     assert (
         len(table.children("TR")) == 5 and [c.role for c in table.children("TR")[0].children()] == ["TH"] * 3
     )
+
+
+@pytest.mark.parametrize(
+    "item",
+    ["-", "1.", "- - innen", "- | A | B |\n  | - | - |\n  | 1 | 2 |", "- ***"],
+    ids=["leer", "leer-nummeriert", "liste", "tabelle", "linie"],
+)
+def test_a_bullet_on_a_line_of_its_own_is_the_items_label_and_no_whitespace_is_tagged(item: str) -> None:
+    """A list item whose first block draws no bullet (empty, or a list, table or rule first) gets its bullet on a
+    line of its own; that line's no-break space was a tagged `P` of whitespace alone (PAC 2024: „Tagged text
+    consists of only whitespace“). The bullet stays the item's `Lbl`, the space is an artifact."""
+    tagged = TaggedPdf(render_pdf(statement(begruendung=f"Vorher.\n\n{item}\n\nNachher.\n")))
+    assert tagged.root is not None and tagged.problems() == []
+    [first] = [li for li in tagged.root.elements("LI") if tagged.text_of(li.kids[0]).strip() in ("•", "1.")]
+    label, *body = first.children()
+    assert label.role == "Lbl" and all(kid.role == "LBody" and kid.children("P") == [] for kid in body)
+
+
+@pytest.mark.parametrize("blank", ["&nbsp;", "\xa0\xa0", "&shy;", "&nbsp;\\\n&nbsp;"])
+def test_a_paragraph_table_cell_or_heading_of_spaces_alone_is_an_artifact(blank: str) -> None:
+    """`&nbsp;` written to make room was a `P` (or the text of a `TD` or heading) of whitespace alone: read as
+    nothing (PAC 2024: „Tagged text consists of only whitespace“). It is drawn as an artifact; the cell stays in
+    the grid, the heading takes no level (the next one is not a level below it)."""
+    cell = blank.replace("\\\n", " ")  # a line break ends a table's row
+    begruendung = f"Vorher.\n\n{blank}\n\n## {cell}\n\n| Kopf | Wert |\n| --- | --- |\n| {cell} | a |\n\n### Danach\n\nNachher.\n"
+    tagged = TaggedPdf(render_pdf(statement(begruendung=begruendung)))
+    assert tagged.root is not None and tagged.problems() == []
+    assert [tagged.text_of(p) for p in tagged.root.children("P")][-2:] == ["Vorher.", "Nachher."]
+    assert [e.role for e in tagged.root.children() if e.role.startswith("H")][-2:] == ["H2", "H3"]  # no level
+    row = tagged.root.children("Table")[-1].children("TR")[1]
+    assert [(cell.role, tagged.text_of(cell)) for cell in row.children()] == [("TD", ""), ("TD", "a")]
 
 
 def test_markdown_headings_never_skip_a_level() -> None:
@@ -632,6 +747,20 @@ def _hide_the_links(pdf: pikepdf.Pdf) -> None:
             annotation.F = 2
 
 
+def _retyped(role: str, new: str, nth: int = 0) -> Any:
+    """A change that gives the `nth` structure element of `role` the role `new`."""
+
+    def change(pdf: pikepdf.Pdf) -> None:
+        elements = [
+            o
+            for o in pdf.objects
+            if isinstance(o, pikepdf.Dictionary) and o.get("/Type") == "/StructElem" and o.get("/S") == role
+        ]
+        elements[nth].S = pikepdf.Name(new)
+
+    return change
+
+
 @pytest.mark.parametrize(
     ("path", "change", "found"),
     [
@@ -639,12 +768,19 @@ def _hide_the_links(pdf: pikepdf.Pdf) -> None:
         (SEED, _unmap_a_letter, "code 101 has no Unicode value"),
         (next(p for p in VALID_CASES if p.stem == "2017-finanzen-voll"), _drop_a_span, "out of the grid"),
         (CASES_MARKDOWN, _hide_the_links, "not printable"),
+        (SEED, _retyped("/P", "/Absatz"), "not a standard structure type"),
+        (SEED, _retyped("/L", "/Div"), "inside Div"),
+        (SEED, _retyped("/LBody", "/P"), "has ['P'] among its kids"),
+        (SEED, _retyped("/TR", "/Div"), "has ['Div'] among its kids"),
+        (SEED, _retyped("/P", "/Figure"), "a Figure without /Alt"),
+        (CASES_MARKDOWN, _retyped("/H3", "/H"), "H beside numbered headings"),
+        (CASES_MARKDOWN, _retyped("/Link", "/Span"), "not in a Link"),
     ],
-    ids=["width", "unicode", "span", "annotation"],
+    ids=["width", "unicode", "span", "annotation", "role", "li", "li-kids", "tr", "figure", "h", "link"],
 )
 def test_the_read_back_finds_what_verapdf_finds(path: Path, change: Any, found: str) -> None:
     """The checks of `pdfrules` (veraPDF's glyph widths from the font program, Unicode values, table grid,
-    annotation flags) see a PDF changed to break each one."""
+    annotation flags, structure types and their nesting) see a PDF changed to break each one."""
     assert any(found in problem for problem in _tampered(path, change))
 
 

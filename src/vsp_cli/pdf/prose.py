@@ -317,6 +317,12 @@ def _tied_across(tokens: Sequence[Token], at: int) -> bool:
     )
 
 
+def _blank(text: str) -> bool:
+    """Whether a text shows nothing to read: spaces (no-break ones too) and soft hyphens alone. Tagged, it reads as
+    nothing (PAC 2024: „Tagged text consists of only whitespace“); it is drawn as an artifact."""
+    return not text.replace("\xad", "").strip()
+
+
 def _shows_text(tokens: Sequence[Token], at: int) -> bool:
     """Whether the link opened at `tokens[at]` shows any text: a link of only spaces, no-break spaces, soft
     hyphens or line breaks has nothing to read or click (its `Link` element would be empty)."""
@@ -324,7 +330,7 @@ def _shows_text(tokens: Sequence[Token], at: int) -> bool:
         (k for k in range(at + 1, len(tokens)) if tokens[k].type == "link_close"),
         len(tokens),
     )
-    return bool(_plain_text(tokens[at + 1 : end]).replace("\xad", "").strip())
+    return not _blank(_plain_text(tokens[at + 1 : end]))
 
 
 def _plain_text(children: Sequence[Token] | None) -> str:
@@ -435,7 +441,7 @@ class ProseRenderer:
                 links.append(ok)
                 if ok:
                     out.append(
-                        f'<a href="{attribute_markup(href)}" color="{self.styles.link_color.hexval()}">'
+                        f'<a href="{attribute_markup(href)}" color="{self.styles.link_color.hexval()}" underline="1">'
                     )
             elif kind == "link_close":
                 if links.pop():
@@ -527,9 +533,10 @@ class ProseRenderer:
             align: int = -1,
             space: float | None = None,
             element: StructElem | None = None,
+            tagged: bool = True,
         ) -> Paragraph:
             nonlocal pending_bullet, item
-            if element is None:
+            if element is None and tagged:
                 element = containers[-1].add("P")
             if space is None:
                 space = styles.item_space if lists else base.spaceAfter
@@ -550,6 +557,13 @@ class ProseRenderer:
             item = None
             out.append(para)
             return para
+
+        def add_bullet_alone() -> None:
+            """The bullet of a list item whose first block draws none (an empty item, one that starts with a
+            list, rule or table) on a line of its own: the bullet is the item's `Lbl`, the line's no-break space
+            an artifact (tagged, a `P` of whitespace alone reads as nothing; PAC 2024: „Tagged text consists of
+            only whitespace“)."""
+            add_paragraph("\u00a0", styles.body, tagged=False)
 
         def add_pieces(markups: list[str], base: ParagraphStyle, role: str = "P") -> None:
             """One block set as several paragraphs (see `_PIECE_LINES`): no space between them, one element.
@@ -572,7 +586,7 @@ class ProseRenderer:
             kind = tok.type
             if kind in _DRAWN_WITHOUT_BULLET and pending_bullet is not None:
                 # a list item that starts with a rule or table: its bullet first, on a line of its own
-                add_paragraph("\u00a0", styles.body)
+                add_bullet_alone()
             if kind == "paragraph_open":
                 children = tokens[i + 1].children or []
                 if (
@@ -594,14 +608,23 @@ class ProseRenderer:
                     body = styles.body
                     room = room_after(i + 3)
                     out.append(NeedSpace(lines_of(children) * body.leading + 2 * body.spaceAfter + room))
-                pieces = _at_hard_breaks(children, _PIECE_LINES)
-                add_pieces([self.inline(piece) for piece in pieces], styles.body)
+                if _blank(_plain_text(children)):
+                    # spaces alone (`&nbsp;` to make room): drawn as an artifact, tagged they read as nothing
+                    add_paragraph(self.inline(children), styles.body, tagged=False)
+                else:
+                    pieces = _at_hard_breaks(children, _PIECE_LINES)
+                    add_pieces([self.inline(piece) for piece in pieces], styles.body)
                 i += 3
                 continue
             if kind == "heading_open":
                 # never a heading at the foot of a page (keepWithNext without its double layout)
                 head = styles.heading
                 out.append(NeedSpace(head.spaceBefore + head.leading + head.spaceAfter + room_after(i + 3)))
+                if _blank(_plain_text(tokens[i + 1].children)):
+                    # spaces alone: drawn as an artifact, with no level of its own (the next heading is no lower)
+                    add_paragraph(self.inline(tokens[i + 1].children), head, tagged=False)
+                    i += 3
+                    continue
                 # below the section's heading, one level below the heading it follows: no level is skipped
                 written = int(tok.tag[1:]) if tok.tag[1:].isdigit() else 1
                 while headings and headings[-1][0] >= written:
@@ -616,7 +639,7 @@ class ProseRenderer:
                 continue
             if kind in ("bullet_list_open", "ordered_list_open"):
                 if pending_bullet is not None:
-                    add_paragraph("\u00a0", styles.body)
+                    add_bullet_alone()
                 start = int(tok.attrs.get("start", 1))
                 ordered = kind == "ordered_list_open"
                 room = (
@@ -638,7 +661,7 @@ class ProseRenderer:
                 containers.append(item.body)
             elif kind == "list_item_close":
                 if pending_bullet is not None:  # an empty item still shows its bullet
-                    add_paragraph("\u00a0", styles.body)
+                    add_bullet_alone()
                 containers.pop()
             elif kind in ("bullet_list_close", "ordered_list_close"):
                 lists.pop()
@@ -796,7 +819,8 @@ class ProseRenderer:
                         cell,
                         styles.variant(head_style if r < header_rows else body_style, 0, 0, aligns[c]),
                     ),
-                    cast(StructElem, cells[r][c]),
+                    # a cell of spaces alone stays an empty cell of the grid, its spaces an artifact
+                    None if c >= len(plain[r]) or _blank(plain[r][c]) else cast(StructElem, cells[r][c]),
                 )
                 for c, cell in enumerate(row)
             ]

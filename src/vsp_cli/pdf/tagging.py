@@ -461,6 +461,8 @@ class TaggedText(paint.DirectColours, PDFTextObject):
         self._line: list[str] = []
         self._line_last = 0
         self._last_text = 1
+        #: The texts of the last line drawn before its last text (`_linkRecord`).
+        self._line_before = ""
         self._links: dict[Any, StructElem] = {} if source is None else source.links
         #: The links started on the line being drawn, in order: ReportLab makes one annotation for each at the
         #: line's end, in the same order, and names only its address.
@@ -499,7 +501,8 @@ class TaggedText(paint.DirectColours, PDFTextObject):
             if text:
                 self._line_last = len(self._code) - 1
             return
-        line = "".join(self._line) + text if self._line else text
+        before = self._line_before = "".join(self._line)
+        line = before + text
         self._line = []
         end = source.line_end(line)
         if end == _SPACE:
@@ -523,7 +526,20 @@ class TaggedText(paint.DirectColours, PDFTextObject):
             self._code[index] = entry[:-5] + self._canvas._escape(bytes([code])) + ") Tj"
 
     def _linkRecord(self, link: Any, what: str) -> None:
-        """ReportLab's report of a link's start (after its first text) and end (before the text after it)."""
+        """ReportLab's report of a link's start (after its first text) and end (before the text after it).
+
+        At the start, the link's hot spot is moved to where its text starts: ReportLab puts it where the text
+        would start without the space a justified line adds at each space before it, so on such a line the
+        hot spot (and a reader's focus box) began up to a few words early, over the text before the link."""
+        word_space: float = getattr(self, "_wordSpace", 0)  # set by ReportLab on a justified line only
+        if what == "start" and word_space and self._source is not None:
+            links = getattr(getattr(self, "XtraState", None), "links", None)
+            # the texts of the line before the link's first one (the last drawn; it may have ended the line)
+            before = "".join(self._line[:-1]) if self._line else self._line_before
+            spaces = before.count(" ") + before.count("\xa0")  # as ReportLab counts them for the word space
+            if spaces and links and link in links:
+                (key, x), low, high = links[link]
+                links[link] = (key, x + spaces * word_space), low, high
         if self._element is None or self._tagger is None or self._tagger.depth:
             return
         if what == "start":
