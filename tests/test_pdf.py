@@ -1090,6 +1090,33 @@ def test_cutting_a_huge_word_measures_each_character_a_few_times(monkeypatch: py
     assert measured < 20 * len(word)
 
 
+@pytest.mark.parametrize("run", ["§ " * 8000, "ab-" * 8000 + "ab"])
+def test_a_run_of_ties_or_hyphens_wider_than_its_line_is_measured_a_few_times(
+    monkeypatch: pytest.MonkeyPatch, run: str
+) -> None:
+    """The start of a long run of words tied by no-break spaces („§ § §“ is one run) or of a word of many
+    hyphens, after a word on the same line, was found by measuring each piece from the last tie or hyphen on:
+    time squared in its length (8,000 took 1.5 s, a betreff of 128,000 six minutes)."""
+    from reportlab.pdfbase import pdfmetrics
+
+    from vsp_cli import pdf
+
+    measured = 0
+    real = pdfmetrics.stringWidth
+
+    def counting(text: str, font: str, size: float, encoding: str = "utf8") -> float:
+        nonlocal measured
+        measured += len(text)
+        return real(text, font, size, encoding)
+
+    pdf.register_fonts()
+    monkeypatch.setattr(pdfmetrics, "stringWidth", counting)
+    text = "Betreff " + run
+    lines = pdf_text.wrap_lines(text, pdf_styles.FONT, 10, 300)
+    assert lines[0].startswith("Betreff §\xa0§" if "§" in run else "Betreff ab-ab-") and len(lines) > 100
+    assert measured < 50 * len(text)
+
+
 def test_a_beratungsfolge_row_longer_than_a_page_is_set_as_lines() -> None:
     """ReportLab cannot split a row of plain cells over many pages; such a row used to crash the render."""
     gremium = "Ausschuss für Stadtentwicklung und Bau " * 2600  # about 100,000 characters
