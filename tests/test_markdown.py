@@ -1180,3 +1180,15 @@ def test_many_links_in_one_field_are_rewritten_in_linear_time(link: str) -> None
     out = with_own_references(text) if link == "[r] " else without_unsafe_links(text)
     assert time.process_time() - start < 5
     assert out.count("[r][r-") == 20_000 if link == "[r] " else "javascript" not in out
+
+
+@pytest.mark.parametrize("line", ["." + "-" * 50_000 + "x-", "1" + "-" * 50_000 + " x="])
+def test_a_long_line_of_dashes_that_is_no_underline_is_checked_in_linear_time(line: str) -> None:
+    """Whether a line may be a setext underline was asked with `-+` after markers that take `-` too: every split
+    of a run of dashes was tried, and a paragraph of 50,000 (within MAX_PARAGRAPH) took half a minute."""
+    import time
+
+    start = time.process_time()
+    out = prose(line)
+    assert time.process_time() - start < 2
+    assert out == line
