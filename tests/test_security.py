@@ -2034,3 +2034,24 @@ def test_a_pattern_with_two_stars_and_a_parent_folder_after_them_says_why_it_fin
     assert code == 2 and "„..“ hinter einem Platzhalter" in err and "Kein Treffer" not in err
     code, _, err = vsp(capsys, "validate", f"{tmp_path}/s/a/../c/**/*.yaml")
     assert code == 0 and "1 Datei geprüft" in err
+
+
+def test_many_statements_of_one_number_name_a_few_others_each() -> None:
+    """Each duplicate-nummer message listed every other statement of the number, path by path: 1,500 statements
+    of one number in a tree 1,500 folders deep (paths of thousands of characters) made 3.4 GB of messages and
+    took nine minutes. A message names at most MAX_LISTED others, each path cut at the front."""
+    from vsp_cli.across import duplicate_numbers
+    from vsp_cli.diagnostics import Span
+    from vsp_cli.limits import MAX_LISTED
+
+    paths = ["/".join(["d"] * depth) + f"/s{depth}.yaml" for depth in range(1, 1001)]
+    found = duplicate_numbers((path, path, ("VI-A-00001-VSP-01", Span(2, 8, 2, 25))) for path in paths)
+    assert sorted(found) == sorted(paths)
+    messages = [d.message for diagnostics in found.values() for d in diagnostics]
+    assert len(messages) == 1000 and all(len(m) < 200 * (MAX_LISTED + 1) for m in messages)
+    first = found[paths[0]][0].message
+    assert "d/d/s2.yaml" in first and "… (999 insgesamt)" in first and paths[0] not in first
+    two = duplicate_numbers(
+        (path, path, ("VI-A-00001-VSP-01", Span(2, 8, 2, 25))) for path in ("a.yaml", "b.yaml")
+    )
+    assert two["a.yaml"][0].message.startswith("Die Nummer VI-A-00001-VSP-01 hat auch b.yaml; ")
