@@ -2055,3 +2055,20 @@ def test_many_statements_of_one_number_name_a_few_others_each() -> None:
         (path, path, ("VI-A-00001-VSP-01", Span(2, 8, 2, 25))) for path in ("a.yaml", "b.yaml")
     )
     assert two["a.yaml"][0].message.startswith("Die Nummer VI-A-00001-VSP-01 hat auch b.yaml; ")
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder"])
+def test_a_form_file_that_is_a_pipe_or_a_folder_is_named_so_and_not_read(tmp_path: Path, kind: str) -> None:
+    """A named pipe or a folder named as a form file was reported as missing („gibt es nicht“), which sent the
+    writer looking for a typo; it is there, and vsp does not read it (a pipe would block the run)."""
+    form = tmp_path / "f.toml"
+    if kind == "fifo":
+        os.mkfifo(form)
+    else:
+        form.mkdir()
+    (tmp_path / "a.yaml").write_text(
+        "formular: f.toml\n" + SEED.read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    [problem] = [d for d in check_file(tmp_path / "a.yaml").diagnostics if d.code == "form-file"]
+    assert "keine gewöhnliche Datei" in problem.message and "gibt es nicht" not in problem.message
+    assert (problem.span.line, problem.span.column) == (0, 10)
