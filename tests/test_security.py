@@ -257,6 +257,20 @@ def test_no_statement_message_repeats_a_long_value_whole(tmp_path: Path, source:
         assert len(d.message) < 600, d.message
 
 
+def test_no_message_about_the_number_repeats_a_long_one_whole(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The number as written went whole into duplicate-nummer and nummer-not-file-name: a value of 400,000
+    characters in three statements printed 1.6 MB of messages (the number once more for every message)."""
+    source = SEED.read_text(encoding="utf-8").replace("nummer: VI-A-03824-VSP-01", f"nummer: {SECRET}")
+    for name in ("a.yaml", "b.yaml", "VI-A-03824-VSP-01.yaml"):
+        (tmp_path / name).write_text(source, encoding="utf-8")
+    code, printed, err = vsp(capsys, "validate", str(tmp_path))
+    assert code == 1 and "[duplicate-nummer]" in printed and "[nummer-not-file-name]" in printed
+    assert SECRET[: QUOTE_LIMIT + 1] not in printed + err
+    assert all(len(line) < 600 for line in printed.splitlines())
+
+
 CONFIGS_ECHOING_VALUES = {
     "einstellung": f'{SECRET} = "x"\n',
     "beschriftung": f'[labels]\n{SECRET} = "x"\n',

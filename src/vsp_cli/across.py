@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .diagnostics import Diagnostic, Severity, Span, german_number
+from .diagnostics import Diagnostic, Severity, Span, german_number, shorten
 from .limits import MAX_LISTED, QUOTE_LIMIT
 
 
@@ -37,7 +37,7 @@ def duplicate_numbers(numbers: Iterable[tuple[str, str, tuple[str, Span]]]) -> d
                     ("nummer",),
                     Severity.ERROR,
                     "duplicate-nummer",
-                    f"Die Nummer {number} hat auch {others}; zwei Standpunkte haben nie dieselbe Nummer",
+                    f"Die Nummer {shorten(number)} hat auch {others}; zwei Standpunkte haben nie dieselbe Nummer",
                 )
             )
     return found

@@ -33,6 +33,7 @@ from .diagnostics import (
     did_you_mean,
     german_number,
     quote,
+    shorten,
 )
 from .errors import InvalidInput
 from .forms import Form, FormError, FormSources, resolve
@@ -964,8 +965,8 @@ def _file_name_check(doc: LoadedDocument, path: Path, nummer: tuple[str, Span]) 
             ("nummer",),
             Severity.WARNING,
             "nummer-not-file-name",
-            f"Die Datei heißt nach der Nummer {named}, der Standpunkt hat aber die Nummer {nummer[0]}; ist er eine "
-            "Kopie, deren Nummer noch nicht geändert wurde?",
+            f"Die Datei heißt nach der Nummer {named}, der Standpunkt hat aber die Nummer {shorten(nummer[0])}; "
+            "ist er eine Kopie, deren Nummer noch nicht geändert wurde?",
         )
     ]
 
