@@ -271,6 +271,24 @@ def test_no_message_about_the_number_repeats_a_long_one_whole(
     assert all(len(line) < 600 for line in printed.splitlines())
 
 
+def test_sessions_going_backwards_are_listed_a_few_with_their_gremium_cut(tmp_path: Path) -> None:
+    """dates-backwards listed every session going backwards with its Gremium whole: a Gremium of 100,000
+    characters with 1,000 such sessions (a 136 kB statement) made one message of 100 MB (432 MB to validate)."""
+    sessions = "".join(f"      - 2021-01-0{2 - i % 2}\n" for i in range(2000))
+    source = SEED.read_text(encoding="utf-8")
+    start, end = source.index("beratungsfolge:"), source.index("eingereicht_von:")
+    path = tmp_path / "a.yaml"
+    path.write_text(
+        f"{source[:start]}beratungsfolge:\n  - gremium: {SECRET * 40}\n    zustaendigkeit: Vorberatung\n"
+        f"    sitzungen:\n{sessions}{source[end:]}",
+        encoding="utf-8",
+    )
+    [backwards] = [d for d in check_file(path).diagnostics if d.code == "dates-backwards"]
+    assert SECRET[: QUOTE_LIMIT + 1] not in backwards.message and len(backwards.message) < 10_000
+    assert "(Eintrag 1, Sitzung 2): 01.01.2021 vor 02.01.2021" in backwards.message
+    assert backwards.message.endswith("… (1.000 insgesamt); ist die Reihenfolge richtig?")
+
+
 CONFIGS_ECHOING_VALUES = {
     "einstellung": f'{SECRET} = "x"\n',
     "beschriftung": f'[labels]\n{SECRET} = "x"\n',
