@@ -289,6 +289,26 @@ def test_sessions_going_backwards_are_listed_a_few_with_their_gremium_cut(tmp_pa
     assert backwards.message.endswith("… (1.000 insgesamt); ist die Reihenfolge richtig?")
 
 
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("empfehlung: ablehnung_verwaltungshandeln", "empfehlung: " + "zustimmung, " * 40_000 + "ablehnung"),
+        ('termin: "2017-04-18"', 'termin: "' + "2020-05-20, " * 60_000 + '2020-05-21"'),
+    ],
+    ids=["empfehlung-als-text", "termine-als-text"],
+)
+def test_a_hint_that_rewrites_a_long_value_shows_a_few_of_its_parts(
+    tmp_path: Path, old: str, new: str
+) -> None:
+    """„empfehlung: a, b“ and „termin: d1, d2“ get a hint written as a list of the value's parts, which held
+    all of them: a value of 700 kB made a message of 760 kB. The hint shows at most MAX_LISTED parts."""
+    path = tmp_path / "a.yaml"
+    path.write_text(SEED.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    diagnostics = check_file(path).diagnostics
+    assert diagnostics and all(len(d.message) < 2_000 for d in diagnostics)
+    assert any("insgesamt)]" in d.message for d in diagnostics)
+
+
 CONFIGS_ECHOING_VALUES = {
     "einstellung": f'{SECRET} = "x"\n',
     "beschriftung": f'[labels]\n{SECRET} = "x"\n',

@@ -276,7 +276,7 @@ def _option_set(st: Statement, form: Form) -> Iterator[Finding]:
             parts = [part.strip() for part in option.split(",")]
             several = len(parts) > 1 and all(part in grid.ids for part in parts)
             hint = (  # „empfehlung: alternativvorschlag, zustimmung“: two ticks, written as one value
-                f" Mehrere angekreuzte Optionen stehen in einer Liste: empfehlung: [{', '.join(parts)}]"
+                f" Mehrere angekreuzte Optionen stehen in einer Liste: empfehlung: [{listed(parts)}]"
                 if several
                 else f"{hints(option, grid.ids)} Erlaubt: {allowed}"
             )

@@ -32,6 +32,7 @@ from .diagnostics import (
     describe_value,
     did_you_mean,
     german_number,
+    listed,
     quote,
     shorten,
 )
@@ -305,7 +306,7 @@ def _msg_date(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
         if isinstance(value, list) and len(value) == 1 and len(dates) == 1:  # one date: no list, no sessions
             hint = f"; ein Termin steht ohne […]: termin: {dates[0]}"
         elif len(dates) > 1 or isinstance(value, list):
-            shown = ", ".join(dates) or "2020-05-20, 2020-06-10"
+            shown = listed(dates) or "2020-05-20, 2020-06-10"  # a few: the value may hold thousands
             hint = f"; mehrere Sitzungen einer Beratung stehen in der Liste sitzungen statt termin: sitzungen: [{shown}]"
         elif isinstance(value, str) and _names_no_day(value) and "Meinten Sie" not in err["msg"]:
             hint = (
