@@ -294,19 +294,28 @@ def test_sessions_going_backwards_are_listed_a_few_with_their_gremium_cut(tmp_pa
     [
         ("empfehlung: ablehnung_verwaltungshandeln", "empfehlung: " + "zustimmung, " * 40_000 + "ablehnung"),
         ('termin: "2017-04-18"', 'termin: "' + "2020-05-20, " * 60_000 + '2020-05-21"'),
+        (
+            "eingereicht_von: Dezernat Allgemeine Verwaltung",
+            "eingereicht_von: [Dezernat Umwelt, " + "Klima, " * 15_000 + "Sport]",
+        ),
+        (
+            "eingereicht_von: Dezernat Allgemeine Verwaltung",
+            'eingereicht_von: "' + "Dezernat Umwelt; " * 20_000 + 'Dezernat Bau"',
+        ),
     ],
-    ids=["empfehlung-als-text", "termine-als-text"],
+    ids=["empfehlung-als-text", "termine-als-text", "einreicher-getrennt", "einreicher-verbunden"],
 )
 def test_a_hint_that_rewrites_a_long_value_shows_a_few_of_its_parts(
     tmp_path: Path, old: str, new: str
 ) -> None:
     """„empfehlung: a, b“ and „termin: d1, d2“ get a hint written as a list of the value's parts, which held
-    all of them: a value of 700 kB made a message of 760 kB. The hint shows at most MAX_LISTED parts."""
+    all of them: a value of 700 kB made a message of 760 kB; split-name and joined-names quoted every part of
+    eingereicht_von (460 kB). Messages show at most MAX_LISTED parts."""
     path = tmp_path / "a.yaml"
     path.write_text(SEED.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
     diagnostics = check_file(path).diagnostics
     assert diagnostics and all(len(d.message) < 2_000 for d in diagnostics)
-    assert any("insgesamt)]" in d.message for d in diagnostics)
+    assert any("insgesamt)" in d.message for d in diagnostics)
 
 
 CONFIGS_ECHOING_VALUES = {

@@ -38,6 +38,7 @@ from .diagnostics import (
 )
 from .errors import InvalidInput
 from .forms import Form, FormError, FormSources, resolve
+from .limits import MAX_LISTED
 from .loader import NULL_TAG, STR_TAG, LoadedDocument, PathKey, load_bytes, read_file
 from .model import MARKDOWN_FIELDS, Statement
 
@@ -570,7 +571,7 @@ def _split_name_diagnostics(doc: LoadedDocument) -> list[Diagnostic]:
                 end += 1
         if end > index + 1:
             parts = [item.value for item in items[index:end]]
-            shown = ", ".join(quote(part) for part in parts[:-1]) + f" und {quote(parts[-1])}"
+            shown = _quoted_parts(parts)
             last = items[end - 1].end_mark
             found.append(
                 Diagnostic(
@@ -613,12 +614,20 @@ def _joined_names_diagnostics(doc: LoadedDocument) -> list[Diagnostic]:
                 path,
                 Severity.WARNING,
                 "joined-names",
-                f"{', '.join(quote(part) for part in parts[:-1])} und {quote(parts[-1])} stehen in einem Eintrag "
+                f"{_quoted_parts(parts)} stehen in einem Eintrag "
                 "von eingereicht_von; bitte je Einreicher eine Zeile „- …“ schreiben (gedruckt stehen sie dann "
                 "untereinander, auf dem Formular 2019 nummeriert)",
             )
         )
     return found
+
+
+def _quoted_parts(parts: list[str]) -> str:
+    """„a“, „b“ und „c“; past MAX_LISTED parts the first of them and how many there are (an entry may hold
+    thousands, and the message named each)."""
+    if len(parts) > MAX_LISTED:
+        return f"{', '.join(quote(part) for part in parts[:MAX_LISTED])}, … ({german_number(len(parts))} insgesamt)"
+    return ", ".join(quote(part) for part in parts[:-1]) + f" und {quote(parts[-1])}"
 
 
 def _plain_text(node: Node) -> bool:
