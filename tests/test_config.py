@@ -573,3 +573,42 @@ def test_a_setting_below_a_table_is_named_as_misplaced(tmp_path: Path) -> None:
         "unter [tool.vsp.labels]" in found.message
         and "Einstellungen stehen unter [tool.vsp]," in found.message
     )
+
+
+def test_the_configuration_of_a_deep_tree_is_found_in_linear_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each folder of a tree D folders deep was resolved and searched up to the root again: D² looks (a tree
+    1,500 deep took a minute to validate). Folders resolved and searched once are remembered, and links are
+    still followed."""
+    from vsp_cli.config.resolution import SettingsCache
+
+    (tmp_path / "vsp.toml").write_text('body = "Gemeinde Tief"\n', encoding="utf-8")
+    sources, folder = [], tmp_path
+    for depth in range(300):
+        folder = folder / "d"
+        folder.mkdir()
+        sources.append(folder / f"s{depth}.yaml")
+    inner = folder / "innen"
+    inner.mkdir()
+    (inner / "vsp.toml").write_text('body = "Gemeinde Innen"\n', encoding="utf-8")
+    (folder / "link").symlink_to(inner)
+    looks = 0
+    real_stat, real_lstat = os.stat, os.lstat
+
+    def counted(function):  # type: ignore[no-untyped-def]
+        def look(*args, **kwargs):  # type: ignore[no-untyped-def]
+            nonlocal looks
+            looks += 1
+            return function(*args, **kwargs)
+
+        return look
+
+    monkeypatch.setattr(os, "stat", counted(real_stat))
+    monkeypatch.setattr(os, "lstat", counted(real_lstat))
+    cache = SettingsCache(None)
+    found = [cache.config_path(source) for source in sources]
+    linked = cache.config_path(folder / "link" / "s.yaml")
+    assert looks < 20 * len(sources), looks
+    assert found == [tmp_path.resolve() / "vsp.toml"] * len(sources)
+    assert linked == inner.resolve() / "vsp.toml"

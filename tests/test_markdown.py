@@ -1205,3 +1205,15 @@ def _probe_statement(folder: Path, data: dict[str, Any]) -> Statement:
     statement = check_file(folder / "s.yaml").statement
     assert statement is not None
     return statement
+
+
+@pytest.mark.parametrize("line", ["." + "-" * 50_000 + "x-", "1" + "-" * 50_000 + " x="])
+def test_a_long_line_of_dashes_that_is_no_underline_is_checked_in_linear_time(line: str) -> None:
+    """Whether a line may be a setext underline was asked with `-+` after markers that take `-` too: every split
+    of a run of dashes was tried, and a paragraph of 50,000 (within MAX_PARAGRAPH) took half a minute."""
+    import time
+
+    start = time.process_time()
+    out = prose(line)
+    assert time.process_time() - start < 2
+    assert out == line

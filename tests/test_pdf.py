@@ -22,7 +22,7 @@ from pypdf import PdfReader
 from reportlab.lib import colors
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
 
-from conftest import CASES, EXAMPLE_FILES, VALID_CASES
+from conftest import CASES, EXAMPLE_FILES, EXAMPLES, VALID_CASES
 from vsp_cli.charset import is_printable
 from vsp_cli.labels import BOX_EMPTY, BOX_TICKED, NICHT_RELEVANT, Art, Labels
 from vsp_cli.model import Statement
@@ -1105,6 +1105,70 @@ def test_cutting_a_huge_word_measures_each_character_a_few_times(monkeypatch: py
     lines = pdf_text.wrap_lines(word, pdf_styles.FONT, 10, 300)
     assert "".join(lines) == word and len(lines) > 100
     assert measured < 20 * len(word)
+
+
+@pytest.mark.parametrize("run", ["§ " * 8000, "ab-" * 8000 + "ab"])
+def test_a_run_of_ties_or_hyphens_wider_than_its_line_is_measured_a_few_times(
+    monkeypatch: pytest.MonkeyPatch, run: str
+) -> None:
+    """The start of a long run of words tied by no-break spaces („§ § §“ is one run) or of a word of many
+    hyphens, after a word on the same line, was found by measuring each piece from the last tie or hyphen on:
+    time squared in its length (8,000 took 1.5 s, a betreff of 128,000 six minutes)."""
+    from reportlab.pdfbase import pdfmetrics
+
+    from vsp_cli import pdf
+
+    measured = 0
+    real = pdfmetrics.stringWidth
+
+    def counting(text: str, font: str, size: float, encoding: str = "utf8") -> float:
+        nonlocal measured
+        measured += len(text)
+        return real(text, font, size, encoding)
+
+    pdf.register_fonts()
+    monkeypatch.setattr(pdfmetrics, "stringWidth", counting)
+    text = "Betreff " + run
+    lines = pdf_text.wrap_lines(text, pdf_styles.FONT, 10, 300)
+    assert lines[0].startswith("Betreff §\xa0§" if "§" in run else "Betreff ab-ab-") and len(lines) > 100
+    assert measured < 50 * len(text)
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        "https://example.org/" + "ab/" * 2000,
+        "**h**ttps://example.org/" + "ab/" * 2000,
+        "**a**b-" + "ab-" * 2000 + "ab",
+    ],
+)
+def test_a_very_long_address_or_hyphenated_word_in_prose_is_measured_a_few_times(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, word: str
+) -> None:
+    """ReportLab broke a web address at the line end by trying each of its slashes from the longest piece on,
+    measuring each piece whole and holding all pieces at once, and a word of several runs at each of its
+    hyphens the same way: one address of 16,000 slashes took 12 s and 830 MB to set, a word of 8,000 hyphens
+    3 s. A word longer than MAX_BREAK_WORD is cut where the line ends instead, and keeps all its text."""
+    from reportlab.platypus import paragraph
+
+    source = (EXAMPLES / "beispiel-petition.yaml").read_text(encoding="utf-8")
+    start = source.index("sachverhalt: |")
+    end = source.index("datum:")
+    path = tmp_path / "s.yaml"
+    path.write_text(f"{source[:start]}sachverhalt: 'Text {word} Ende'\n{source[end:]}", encoding="utf-8")
+    statement = load_statement(path)
+    measured = 0
+    real = paragraph.stringWidth
+
+    def counting(text: str, font: str, size: float, encoding: str = "utf8") -> float:
+        nonlocal measured
+        measured += len(text)
+        return real(text, font, size, encoding)
+
+    monkeypatch.setattr(paragraph, "stringWidth", counting)
+    text = flat("\n".join(pages(render_pdf(statement))))
+    assert measured < 100 * len(word)
+    assert text.count("ab") >= 1900 and ("Text h" in text or "Text ab" in text)  # every piece printed
 
 
 def test_a_beratungsfolge_row_longer_than_a_page_is_set_as_lines() -> None:

@@ -469,6 +469,24 @@ def test_a_table_set_as_lines_keeps_its_links_and_emphasis(plain_renderer: Prose
     assert texts(header_only)[0].startswith('<b><a href="https://x.de"')
 
 
+def test_long_headings_of_a_table_set_as_lines_are_not_repeated_before_every_row(
+    plain_renderer: ProseRenderer,
+) -> None:
+    """Each row of a table too wide for the page repeats the headings before its values: 14 headings of 6,000
+    characters over 300 rows (within MAX_TABLE_TEXT and MAX_MARKUP) made 25 million characters to set, for
+    minutes. Headings that would repeat more than MAX_CHARS are set once, bold, above rows of values."""
+    columns, rows = 14, 80
+    heading = ("Kopf " * 1200).strip()
+    head = "|" + "|".join(f"{heading} {c}" for c in range(columns)) + "|\n|" + "---|" * columns + "\n"
+    source = head + ("|" + "|".join(f"Wert{c}" for c in range(columns)) + "|\n") * rows
+    found = texts(plain_renderer.flowables(source))
+    assert len(found) == rows + 1 and sum(text.count("Kopf") for text in found) == columns * 1200
+    assert found[0] == "; ".join(f"<b>{heading} {c}</b>" for c in range(columns))
+    assert found[1:] == ["; ".join(f"Wert{c}" for c in range(columns))] * rows
+    short = texts(plain_renderer.flowables(source.replace(heading, "Kopf")))  # short headings: as before
+    assert short == ["; ".join(f"<b>Kopf\xa0{c}:</b>\xa0Wert{c}" for c in range(columns))] * rows
+
+
 def test_markdown_inside_lists_and_quotes_renders(renderer: ProseRenderer) -> None:
     source = (EXAMPLES / "beispiel-mehrere-optionen.yaml").read_text(encoding="utf-8")
     flowables = renderer.flowables(source)

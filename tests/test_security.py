@@ -257,6 +257,67 @@ def test_no_statement_message_repeats_a_long_value_whole(tmp_path: Path, source:
         assert len(d.message) < 600, d.message
 
 
+def test_no_message_about_the_number_repeats_a_long_one_whole(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The number as written went whole into duplicate-nummer and nummer-not-file-name: a value of 400,000
+    characters in three statements printed 1.6 MB of messages (the number once more for every message)."""
+    source = SEED.read_text(encoding="utf-8").replace("nummer: VI-A-03824-VSP-01", f"nummer: {SECRET}")
+    for name in ("a.yaml", "b.yaml", "VI-A-03824-VSP-01.yaml"):
+        (tmp_path / name).write_text(source, encoding="utf-8")
+    code, printed, err = vsp(capsys, "validate", str(tmp_path))
+    assert code == 1 and "[duplicate-nummer]" in printed and "[nummer-not-file-name]" in printed
+    assert SECRET[: QUOTE_LIMIT + 1] not in printed + err
+    assert all(len(line) < 600 for line in printed.splitlines())
+
+
+def test_sessions_going_backwards_are_listed_a_few_with_their_gremium_cut(tmp_path: Path) -> None:
+    """dates-backwards listed every session going backwards with its Gremium whole: a Gremium of 100,000
+    characters with 1,000 such sessions (a 136 kB statement) made one message of 100 MB (432 MB to validate)."""
+    sessions = "".join(f"      - 2021-01-0{2 - i % 2}\n" for i in range(2000))
+    source = SEED.read_text(encoding="utf-8")
+    start, end = source.index("beratungsfolge:"), source.index("eingereicht_von:")
+    path = tmp_path / "a.yaml"
+    path.write_text(
+        f"{source[:start]}beratungsfolge:\n  - gremium: {SECRET * 40}\n    zustaendigkeit: Vorberatung\n"
+        f"    sitzungen:\n{sessions}{source[end:]}",
+        encoding="utf-8",
+    )
+    [backwards] = [d for d in check_file(path).diagnostics if d.code == "dates-backwards"]
+    assert SECRET[: QUOTE_LIMIT + 1] not in backwards.message and len(backwards.message) < 10_000
+    assert "(Eintrag 1, Sitzung 2): 01.01.2021 vor 02.01.2021" in backwards.message
+    assert backwards.message.endswith("… (1.000 insgesamt); ist die Reihenfolge richtig?")
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("empfehlung: ablehnung_verwaltungshandeln", "empfehlung: " + "zustimmung, " * 40_000 + "ablehnung"),
+        ('termin: "2017-04-18"', 'termin: "' + "2020-05-20, " * 60_000 + '2020-05-21"'),
+        (
+            "eingereicht_von: Dezernat Allgemeine Verwaltung",
+            "eingereicht_von: [Dezernat Umwelt, " + "Klima, " * 15_000 + "Sport]",
+        ),
+        (
+            "eingereicht_von: Dezernat Allgemeine Verwaltung",
+            'eingereicht_von: "' + "Dezernat Umwelt; " * 20_000 + 'Dezernat Bau"',
+        ),
+    ],
+    ids=["empfehlung-als-text", "termine-als-text", "einreicher-getrennt", "einreicher-verbunden"],
+)
+def test_a_hint_that_rewrites_a_long_value_shows_a_few_of_its_parts(
+    tmp_path: Path, old: str, new: str
+) -> None:
+    """„empfehlung: a, b“ and „termin: d1, d2“ get a hint written as a list of the value's parts, which held
+    all of them: a value of 700 kB made a message of 760 kB; split-name and joined-names quoted every part of
+    eingereicht_von (460 kB). Messages show at most MAX_LISTED parts."""
+    path = tmp_path / "a.yaml"
+    path.write_text(SEED.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    diagnostics = check_file(path).diagnostics
+    assert diagnostics and all(len(d.message) < 2_000 for d in diagnostics)
+    assert any("insgesamt)" in d.message for d in diagnostics)
+
+
 CONFIGS_ECHOING_VALUES = {
     "einstellung": f'{SECRET} = "x"\n',
     "beschriftung": f'[labels]\n{SECRET} = "x"\n',
@@ -2034,3 +2095,41 @@ def test_a_pattern_with_two_stars_and_a_parent_folder_after_them_says_why_it_fin
     assert code == 2 and "„..“ hinter einem Platzhalter" in err and "Kein Treffer" not in err
     code, _, err = vsp(capsys, "validate", f"{tmp_path}/s/a/../c/**/*.yaml")
     assert code == 0 and "1 Datei geprüft" in err
+
+
+def test_many_statements_of_one_number_name_a_few_others_each() -> None:
+    """Each duplicate-nummer message listed every other statement of the number, path by path: 1,500 statements
+    of one number in a tree 1,500 folders deep (paths of thousands of characters) made 3.4 GB of messages and
+    took nine minutes. A message names at most MAX_LISTED others, each path cut at the front."""
+    from vsp_cli.across import duplicate_numbers
+    from vsp_cli.diagnostics import Span
+    from vsp_cli.limits import MAX_LISTED
+
+    paths = ["/".join(["d"] * depth) + f"/s{depth}.yaml" for depth in range(1, 1001)]
+    found = duplicate_numbers((path, path, ("VI-A-00001-VSP-01", Span(2, 8, 2, 25))) for path in paths)
+    assert sorted(found) == sorted(paths)
+    messages = [d.message for diagnostics in found.values() for d in diagnostics]
+    assert len(messages) == 1000 and all(len(m) < 200 * (MAX_LISTED + 1) for m in messages)
+    first = found[paths[0]][0].message
+    assert "d/d/s2.yaml" in first and "… (999 insgesamt)" in first and paths[0] not in first
+    two = duplicate_numbers(
+        (path, path, ("VI-A-00001-VSP-01", Span(2, 8, 2, 25))) for path in ("a.yaml", "b.yaml")
+    )
+    assert two["a.yaml"][0].message.startswith("Die Nummer VI-A-00001-VSP-01 hat auch b.yaml; ")
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder"])
+def test_a_form_file_that_is_a_pipe_or_a_folder_is_named_so_and_not_read(tmp_path: Path, kind: str) -> None:
+    """A named pipe or a folder named as a form file was reported as missing („gibt es nicht“), which sent the
+    writer looking for a typo; it is there, and vsp does not read it (a pipe would block the run)."""
+    form = tmp_path / "f.toml"
+    if kind == "fifo":
+        os.mkfifo(form)
+    else:
+        form.mkdir()
+    (tmp_path / "a.yaml").write_text(
+        "formular: f.toml\n" + SEED.read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    [problem] = [d for d in check_file(tmp_path / "a.yaml").diagnostics if d.code == "form-file"]
+    assert "keine gewöhnliche Datei" in problem.message and "gibt es nicht" not in problem.message
+    assert (problem.span.line, problem.span.column) == (0, 10)

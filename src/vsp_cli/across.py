@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .diagnostics import Diagnostic, Severity, Span
+from .diagnostics import Diagnostic, Severity, Span, german_number, shorten
+from .limits import MAX_LISTED, QUOTE_LIMIT
 
 
 def duplicate_numbers(numbers: Iterable[tuple[str, str, tuple[str, Span]]]) -> dict[str, list[Diagnostic]]:
@@ -22,7 +23,13 @@ def duplicate_numbers(numbers: Iterable[tuple[str, str, tuple[str, Span]]]) -> d
         if len(same) < 2:
             continue
         for path, shown, span in same:
-            others = ", ".join(other for other, _, _ in same if other != path)
+            # at most MAX_LISTED others, each path cut at the front: each message listed every other statement
+            # of the number whole, and 1,500 statements of one number in a deep tree (paths of thousands of
+            # characters) made 3.4 GB of messages and took nine minutes
+            named = [_shown(other) for other, _, _ in same[: MAX_LISTED + 1] if other != path][:MAX_LISTED]
+            others = ", ".join(named)
+            if len(same) - 1 > len(named):
+                others += f", … ({german_number(len(same) - 1)} insgesamt)"
             found.setdefault(path, []).append(
                 Diagnostic(
                     shown,  # the statement's name, not a diagnostic's: the first may be in a form file
@@ -30,7 +37,13 @@ def duplicate_numbers(numbers: Iterable[tuple[str, str, tuple[str, Span]]]) -> d
                     ("nummer",),
                     Severity.ERROR,
                     "duplicate-nummer",
-                    f"Die Nummer {number} hat auch {others}; zwei Standpunkte haben nie dieselbe Nummer",
+                    f"Die Nummer {shorten(number)} hat auch {others}; zwei Standpunkte haben nie dieselbe Nummer",
                 )
             )
     return found
+
+
+def _shown(path: str) -> str:
+    """A path as a list of other statements names it: cut at the front past twice QUOTE_LIMIT characters."""
+    limit = 2 * QUOTE_LIMIT
+    return path if len(path) <= limit else "…" + path[-limit:]

@@ -25,7 +25,7 @@ from .labels import (
     Art,
     german_date,
 )
-from .limits import MAX_MARKDOWN_LINES, MAX_MARKUP, MAX_NESTING, MAX_PARAGRAPH, MAX_TABLE_TEXT
+from .limits import MAX_LISTED, MAX_MARKDOWN_LINES, MAX_MARKUP, MAX_NESTING, MAX_PARAGRAPH, MAX_TABLE_TEXT
 from .model import MARKDOWN_FIELDS, Beratung, HaushaltZeile, Statement
 
 #: The characters counted as marks, and as the message lists them.
@@ -278,7 +278,7 @@ def _option_set(st: Statement, form: Form) -> Iterator[Finding]:
             parts = [part.strip() for part in option.split(",")]
             several = len(parts) > 1 and all(part in grid.ids for part in parts)
             hint = (  # „empfehlung: alternativvorschlag, zustimmung“: two ticks, written as one value
-                f" Mehrere angekreuzte Optionen stehen in einer Liste: empfehlung: [{', '.join(parts)}]"
+                f" Mehrere angekreuzte Optionen stehen in einer Liste: empfehlung: [{listed(parts)}]"
                 if several
                 else f"{hints(option, grid.ids)} Erlaubt: {allowed}"
             )
@@ -374,7 +374,7 @@ def _beratungsfolge(st: Statement) -> Iterator[Finding]:
                 first_backwards = first_backwards or at
                 entry = f"Eintrag {i + 1}" + (f", Sitzung {j + 1}" if row.sitzungen is not None else "")
                 backwards.append(
-                    f"{row.gremium} ({entry}): {german_date(session.termin)} vor {german_date(before)}"
+                    f"{shorten(row.gremium)} ({entry}): {german_date(session.termin)} vor {german_date(before)}"
                 )
             latest[committee] = session.termin if before is None else max(before, session.termin)
             if session.ergebnis is not None and session.ergebnis not in KNOWN_ERGEBNISSE:
@@ -403,9 +403,18 @@ def _beratungsfolge(st: Statement) -> Iterator[Finding]:
             first_backwards,
             Severity.WARNING,
             "dates-backwards",
-            f"Termine der beratungsfolge gehen innerhalb eines Gremiums rückwärts: {'; '.join(backwards)}; ist die "
-            "Reihenfolge richtig?",
+            # at most MAX_LISTED places, each Gremium cut: a Gremium of 100,000 characters with 1,000 sessions
+            # going backwards made one message of 100 MB
+            f"Termine der beratungsfolge gehen innerhalb eines Gremiums rückwärts: {_listed_places(backwards)}; ist "
+            "die Reihenfolge richtig?",
         )
+
+
+def _listed_places(places: list[str]) -> str:
+    """Places for a message, at most MAX_LISTED of them („a; b; … (3.000 insgesamt)“)."""
+    if len(places) <= MAX_LISTED:
+        return "; ".join(places)
+    return f"{'; '.join(places[:MAX_LISTED])}; … ({german_number(len(places))} insgesamt)"
 
 
 def _row_shape(row: Beratung, i: int) -> Iterator[Finding]:

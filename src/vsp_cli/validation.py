@@ -32,10 +32,13 @@ from .diagnostics import (
     describe_value,
     did_you_mean,
     german_number,
+    listed,
     quote,
+    shorten,
 )
 from .errors import InvalidInput
 from .forms import Form, FormError, FormSources, resolve
+from .limits import MAX_LISTED
 from .loader import NULL_TAG, STR_TAG, LoadedDocument, PathKey, load_bytes, read_file
 from .model import MARKDOWN_FIELDS, Statement
 
@@ -304,7 +307,7 @@ def _msg_date(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
         if isinstance(value, list) and len(value) == 1 and len(dates) == 1:  # one date: no list, no sessions
             hint = f"; ein Termin steht ohne […]: termin: {dates[0]}"
         elif len(dates) > 1 or isinstance(value, list):
-            shown = ", ".join(dates) or "2020-05-20, 2020-06-10"
+            shown = listed(dates) or "2020-05-20, 2020-06-10"  # a few: the value may hold thousands
             hint = f"; mehrere Sitzungen einer Beratung stehen in der Liste sitzungen statt termin: sitzungen: [{shown}]"
         elif isinstance(value, str) and _names_no_day(value) and "Meinten Sie" not in err["msg"]:
             hint = (
@@ -570,7 +573,7 @@ def _split_name_diagnostics(doc: LoadedDocument) -> list[Diagnostic]:
                 end += 1
         if end > index + 1:
             parts = [item.value for item in items[index:end]]
-            shown = ", ".join(quote(part) for part in parts[:-1]) + f" und {quote(parts[-1])}"
+            shown = _quoted_parts(parts)
             last = items[end - 1].end_mark
             found.append(
                 Diagnostic(
@@ -613,12 +616,20 @@ def _joined_names_diagnostics(doc: LoadedDocument) -> list[Diagnostic]:
                 path,
                 Severity.WARNING,
                 "joined-names",
-                f"{', '.join(quote(part) for part in parts[:-1])} und {quote(parts[-1])} stehen in einem Eintrag "
+                f"{_quoted_parts(parts)} stehen in einem Eintrag "
                 "von eingereicht_von; bitte je Einreicher eine Zeile „- …“ schreiben (gedruckt stehen sie dann "
                 "untereinander, auf dem Formular 2019 nummeriert)",
             )
         )
     return found
+
+
+def _quoted_parts(parts: list[str]) -> str:
+    """„a“, „b“ und „c“; past MAX_LISTED parts the first of them and how many there are (an entry may hold
+    thousands, and the message named each)."""
+    if len(parts) > MAX_LISTED:
+        return f"{', '.join(quote(part) for part in parts[:MAX_LISTED])}, … ({german_number(len(parts))} insgesamt)"
+    return ", ".join(quote(part) for part in parts[:-1]) + f" und {quote(parts[-1])}"
 
 
 def _plain_text(node: Node) -> bool:
@@ -1077,8 +1088,8 @@ def _file_name_check(doc: LoadedDocument, path: Path, nummer: tuple[str, Span]) 
             ("nummer",),
             Severity.WARNING,
             "nummer-not-file-name",
-            f"Die Datei heißt nach der Nummer {named}, der Standpunkt hat aber die Nummer {nummer[0]}; ist er eine "
-            "Kopie, deren Nummer noch nicht geändert wurde?",
+            f"Die Datei heißt nach der Nummer {named}, der Standpunkt hat aber die Nummer {shorten(nummer[0])}; "
+            "ist er eine Kopie, deren Nummer noch nicht geändert wurde?",
         )
     ]
 

@@ -38,24 +38,49 @@ def _has_tool_vsp(pyproject: Path) -> bool:
     return isinstance(tool, dict) and "vsp" in tool
 
 
-def find_config(start: Path, skipped: list[Diagnostic] | None = None) -> Path | None:
+def find_config(
+    start: Path, skipped: list[Diagnostic] | None = None, known: dict[Path, Path | None] | None = None
+) -> Path | None:
     """The configuration for a file or folder: the nearest vsp.toml or pyproject.toml with [tool.vsp] in
     `start`'s folder or above (vsp.toml first within one folder), or None.
 
     A file another user could have put there is passed over (`planted_by_another`), and the search goes on
     above it; `skipped` gets a warning for each (code `config-untrusted`), saying how to use it anyway.
+
+    `known` (resolved folder → what the search from it found) ends the search at a folder searched before and
+    learns every folder searched now; `start` is then a resolved folder already. Without it, each folder of a
+    tree D folders deep searched all folders above it again: D² looks.
     """
-    start = real(start)
-    folder = start if start.is_dir() else start.parent
-    for candidate in (folder, *folder.parents):
-        for config in (candidate / CONFIG_FILE, candidate / PYPROJECT):
-            if not config.is_file() or (config.name == PYPROJECT and not _has_tool_vsp(config)):
-                continue
-            reason = planted_by_another(config)
-            if reason is None:
-                return config
-            if skipped is not None:
-                skipped.append(_untrusted(config, reason))
+    if known is None:
+        start = real(start)
+    folder = start if known is not None or start.is_dir() else start.parent
+    searched: list[Path] = []
+    found: Path | None = None
+    candidate = folder
+    while True:  # up to the root, one folder at a time (`folder.parents` would make all of them first)
+        if known is not None and candidate in known:
+            found = known[candidate]
+            break
+        searched.append(candidate)
+        found = _config_in(candidate, skipped)
+        if found is not None or candidate.parent == candidate:
+            break
+        candidate = candidate.parent
+    if known is not None:
+        known.update(dict.fromkeys(searched, found))
+    return found
+
+
+def _config_in(folder: Path, skipped: list[Diagnostic] | None) -> Path | None:
+    """The configuration file in `folder` itself (see `find_config`), or None."""
+    for config in (folder / CONFIG_FILE, folder / PYPROJECT):
+        if not config.is_file() or (config.name == PYPROJECT and not _has_tool_vsp(config)):
+            continue
+        reason = planted_by_another(config)
+        if reason is None:
+            return config
+        if skipped is not None:
+            skipped.append(_untrusted(config, reason))
     return None
 
 

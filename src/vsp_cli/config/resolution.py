@@ -143,7 +143,7 @@ class SettingsCache:
         folder = self._resolve(source).parent
         if folder not in self._found:
             skipped: list[Diagnostic] = []
-            self._found[folder] = find_config(folder, skipped)
+            find_config(folder, skipped, self._found)  # learns `folder` and the folders above it
             for warning in skipped:
                 self.untrusted.setdefault(warning.file, warning)
         return self._found[folder]

@@ -243,6 +243,12 @@ def _target(ref: str, sources: FormSources, base: Path, roots: Sequence[Path]) -
     if not is_file(path):
         looked = _shown(path)
         looked = looked if len(looked) <= QUOTE_LIMIT else "…" + looked[-QUOTE_LIMIT:]
+        if os.path.lexists(path):  # a folder, a named pipe or a device: there, but not read
+            raise _RefProblem(
+                "form-file",
+                f"Die Formulardatei {quote_path(ref)} ist keine gewöhnliche Datei (etwa ein Ordner, eine benannte "
+                f"Pipe oder ein Gerät) und wird nicht gelesen ({looked})",
+            )
         raise _RefProblem("form-file", f"Die Formulardatei {quote_path(ref)} gibt es nicht ({looked})")
     return "file", path
 

@@ -16,8 +16,10 @@ from typing import Any
 from reportlab.platypus import paragraph
 
 from ..hyphenation import GermanHyphenator
+from ..limits import MAX_BREAK_WORD
 
 _reportlab_pair = paragraph._hyGenPair  # type: ignore[attr-defined]
+_reportlab_frags_pair = paragraph._hyGenFragsPair  # type: ignore[attr-defined]
 
 
 def _pair(
@@ -33,7 +35,10 @@ def _pair(
     hymwl: int,
 ) -> tuple[str, float, float, float, str, str] | None:
     """ReportLab's `_hyGenPair`: (added hyphen, its width, head width, tail width, head, tail) of the first
-    break of `s` whose head fits in `maxWidth` after what the line holds (`newWidth - ww`), or None."""
+    break of `s` whose head fits in `maxWidth` after what the line holds (`newWidth - ww`), or None. A word
+    longer than MAX_BREAK_WORD has none: ReportLab cuts it where the line ends."""
+    if isinstance(s, str) and len(s) > MAX_BREAK_WORD:
+        return None
     if (
         not isinstance(hyphenator, GermanHyphenator)
         or not isinstance(s, str)
@@ -65,6 +70,26 @@ def _pair(
     return None
 
 
+def _frags_pair(
+    hyphenator: Any,
+    FW: Any,
+    newWidth: float,
+    maxWidth: float,
+    uriWasteReduce: Any,
+    embeddedHyphenation: Any,
+    hymwl: int,
+) -> Any:
+    """ReportLab's `_hyGenFragsPair`, the break of a word of several runs („**Rad**weg-Netz“), for a word of at
+    most MAX_BREAK_WORD characters; a longer one has none (see `_pair`)."""
+    if sum(len(text) for _frag, text in FW[1:]) > MAX_BREAK_WORD:
+        return None
+    return _reportlab_frags_pair(
+        hyphenator, FW, newWidth, maxWidth, uriWasteReduce, embeddedHyphenation, hymwl
+    )
+
+
 def install() -> None:
-    """Let ReportLab's paragraphs break words through `_pair` (calling again changes nothing)."""
+    """Let ReportLab's paragraphs break words through `_pair` and `_frags_pair` (calling again changes
+    nothing)."""
     paragraph._hyGenPair = _pair  # type: ignore[attr-defined]
+    paragraph._hyGenFragsPair = _frags_pair  # type: ignore[attr-defined]

@@ -30,7 +30,7 @@ from reportlab.platypus.flowables import HRFlowable
 from ..commonmark import prose_parser
 from ..hyphenation import Hyphenator
 from ..labels import BOX_EMPTY, BOX_TICKED
-from ..limits import MAX_WORD
+from ..limits import MAX_CHARS, MAX_WORD
 from ..typography import tie, tied
 from .archival import pdf_text
 from .flowables import (
@@ -748,8 +748,16 @@ class ProseRenderer:
         head, head_plain = (marked[0], plain[0]) if header_rows else ([], [])
         body, body_plain = marked[header_rows:], plain[header_rows:]
         bold = not body and any(head_plain)  # no values to pair the headings with: they are the text, bold
+        style = self.styles.variant(self.styles.body, left, self.styles.body.spaceAfter, TA_LEFT)
         if bold:
             body, body_plain, head, head_plain = [head], [head_plain], [], []
+        elif sum(map(len, head_plain)) * len(body) > MAX_CHARS:
+            # headings that, repeated before the values of every row, would be more text than a statement may
+            # hold (long headings over hundreds of rows, within MAX_TABLE_TEXT: 84,000 characters of headings
+            # over 300 rows took minutes to set) are set once, bold, above rows of values
+            headings = [f"<b>{cell}</b>" for cell, text in zip(head, head_plain, strict=True) if text]
+            out.append(tag(ProseParagraph("; ".join(headings), style), parent.add("P")))
+            head, head_plain = [], []
         for row, row_plain in zip(body, body_plain, strict=True):
             parts = [
                 f"<b>{head[c]}:</b>{' ' if len(text) > _SHORT_VALUE else chr(0xA0)}{cell}"
@@ -760,7 +768,6 @@ class ProseRenderer:
                 for c, (cell, text) in enumerate(zip(row, row_plain, strict=False))
                 if text
             ]
-            style = self.styles.variant(self.styles.body, left, self.styles.body.spaceAfter, TA_LEFT)
             out.append(tag(ProseParagraph("; ".join(parts), style), parent.add("P")))
         return after
 
