@@ -556,6 +556,8 @@ def test_a_termin_of_one_date_in_brackets_is_told_to_drop_them(tmp_path: Path) -
         "Der Ausschuss beriet am\n  18.04. darüber, die Ortschaftsräte am\n  02.05. im Rathaus.",
         # „Zu“ with a number that is no point of the Antrag
         "Die Verwaltung nimmt Stellung.\n  Zu 2 Punkten liegt ein Bericht vor.\n  Zu 10 Prozent ist es umgesetzt.",
+        # a pair of Gedankenstriche around an insertion, wrapped before each of them
+        "Die Workshops bieten allen Beteiligten\n  – Fraktionen, Ämtern und Vereinen\n  – die Möglichkeit zum Dialog.",
     ],
 )
 def test_times_dates_and_counts_at_line_starts_are_no_points(tmp_path: Path, lines: str) -> None:

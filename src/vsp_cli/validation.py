@@ -494,6 +494,10 @@ _LIST_LINE = r"[ \t]*(?:[-*+]|[0-9]{1,9}[.)])[ \t]\S[^\n]*"
 _LOST_STRUCTURE = re.compile(rf"\n[ \t]*\n|^{_LIST_LINE}\n{_LIST_LINE}$", re.MULTILINE)
 #: The bullets of a list pasted from a word processor („• erstens“, „– zweitens“): no Markdown list markers.
 _WORD_BULLETS = "•·▪◦‣–"
+#: A dash („–“) is also the German Gedankenstrich: a pair of them around an insertion, hard-wrapped at both
+#: („allen Beteiligten / – den Fraktionen und Ämtern / – die Möglichkeit“), opens two lines of a paragraph. Lines
+#: opening with one are a pasted list only where at least this many of a paragraph do.
+_DASH_LIST = 3
 #: Lettered and numbered points as German resolutions write them („a)“, „B)“, „aa)“, „(2)“, outline numbers
 #: „1.1“, „2.3.1.“), and the answers to them in a statement („Zu 1.:“, „Zu Punkt 3:“): not Markdown list markers.
 #: Not a time or a date that a wrapped line starts with („17.00 Uhr“, „14.30 Uhr“, „18.04.“: no outline number
@@ -764,6 +768,8 @@ def _continued_points(text: str) -> list[int]:
                 if not lines[n - 1].endswith(("\\", "  ")):
                     paragraph_of[n] = first
     found = [(at, paragraph_of.get(bisect_right(line_at, at) - 1)) for at in starts]
+    dashes = Counter(paragraph for at, paragraph in found if text[at] == "–")
+    found = [(at, paragraph) for at, paragraph in found if text[at] != "–" or dashes[paragraph] >= _DASH_LIST]
     per_paragraph = Counter(paragraph for _, paragraph in found if paragraph is not None)
     return [at for at, paragraph in found if paragraph is not None and per_paragraph[paragraph] >= 2]
 
