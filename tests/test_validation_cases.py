@@ -556,6 +556,9 @@ def test_a_termin_of_one_date_in_brackets_is_told_to_drop_them(tmp_path: Path) -
         "Der Ausschuss beriet am\n  18.04. darüber, die Ortschaftsräte am\n  02.05. im Rathaus.",
         # „Zu“ with a number that is no point of the Antrag
         "Die Verwaltung nimmt Stellung.\n  Zu 2 Punkten liegt ein Bericht vor.\n  Zu 10 Prozent ist es umgesetzt.",
+        # the days of dates, one after the other
+        "Die Workshops finden am\n  3. März und am\n  4. April im Neuen Rathaus statt.",
+        "Die Ausschüsse beraten am\n  9. Okt. und am\n  10. Okt. 2024 darüber.",
         # a pair of Gedankenstriche around an insertion, wrapped before each of them
         "Die Workshops bieten allen Beteiligten\n  – Fraktionen, Ämtern und Vereinen\n  – die Möglichkeit zum Dialog.",
     ],
