@@ -632,7 +632,7 @@ def _quoted_parts(parts: list[str]) -> str:
     """„a“, „b“ und „c“; past MAX_LISTED parts the first of them and how many there are (an entry may hold
     thousands, and the message named each)."""
     if len(parts) > MAX_LISTED:
-        return f"{', '.join(quote(part) for part in parts[:MAX_LISTED])}, … ({german_number(len(parts))} insgesamt)"
+        return listed(quote(part) for part in parts)
     return ", ".join(quote(part) for part in parts[:-1]) + f" und {quote(parts[-1])}"
 
 
