@@ -559,6 +559,8 @@ def test_a_termin_of_one_date_in_brackets_is_told_to_drop_them(tmp_path: Path) -
         # the days of dates, one after the other
         "Die Workshops finden am\n  3. März und am\n  4. April im Neuen Rathaus statt.",
         "Die Ausschüsse beraten am\n  9. Okt. und am\n  10. Okt. 2024 darüber.",
+        # ordinals one after the other, each after a line that ends mid-sentence
+        "Die Planung ist für das\n  2. Halbjahr 2025 vorgesehen, der Bau für das\n  3. Quartal 2026.",
         # a pair of Gedankenstriche around an insertion, wrapped before each of them
         "Die Workshops bieten allen Beteiligten\n  – Fraktionen, Ämtern und Vereinen\n  – die Möglichkeit zum Dialog.",
     ],

@@ -722,11 +722,16 @@ _NUMBERED = re.compile(
 )
 
 
+#: How the line above a list ends: a sentence or its lead („es werden ergänzt:“).
+_BEFORE_A_LIST = (".", ":", ";", "!", "?", ")", "“", '"')
+
+
 def _counted_lines(text: str) -> list[int]:
     """The starts of lines numbered one after the other („3.“, then „4.“ on the next line) right below a line of
     text: a list, but one that Markdown only starts inside a paragraph at „1.“; other numbers continue the
     paragraph. A list from „1.“ or after an empty line is a list (and needs no Markdown parser to tell). A single
-    number at a line's start is most likely a date or an ordinal that wrapped there („am / 3. Oktober“)."""
+    number at a line's start is most likely a date or an ordinal that wrapped there („am / 3. Oktober“), and so
+    is a run below a line that ends mid-sentence."""
     if ".\t" not in text and ". " not in text:
         return []
     numbered = {}
@@ -743,6 +748,8 @@ def _counted_lines(text: str) -> list[int]:
             continue  # inside a run, or a run Markdown takes as a list
         if not lines[first - 1].strip(" \t>"):
             continue
+        if not lines[first - 1].rstrip(" \t").endswith(_BEFORE_A_LIST):
+            continue  # mid-sentence: ordinals that wrapped there („für das / 2. Halbjahr …, für das / 3. Quartal“)
         run, at = [start], first + 1
         while (after := numbered.get(at)) and after[0] == number + len(run):
             run.append(after[1])
