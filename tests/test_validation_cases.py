@@ -622,3 +622,15 @@ def test_a_semicolon_before_words_ending_in_amt_that_name_no_office_is_no_joined
         tmp_path, path.read_text(encoding="utf-8").replace(entry, "Dezernat Kultur; Kulturamt")
     )
     assert [d.code for d in check_file(office).diagnostics] == ["joined-names"]
+
+
+def test_a_list_of_dates_below_its_lead_is_a_lost_list(tmp_path: Path) -> None:
+    """Days at line starts are a wrapped date only mid-sentence: below „… sind:“ they are a list that Markdown
+    would print in one line."""
+    path = statement_file(
+        tmp_path,
+        "nummer: VI-A-03824-VSP-01\neingereicht_von: y\nbetreff: x\nberatungsfolge: [{gremium: z}]\n"
+        "empfehlung: ablehnung\nbegruendung: |\n  Die weiteren Termine sind:\n  3. März 2026\n  4. März 2026\n",
+    )
+    [found] = check_file(path).diagnostics
+    assert (found.line, found.code) == (8, "continued-point")

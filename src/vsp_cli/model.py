@@ -171,7 +171,7 @@ def _date_hint(text: str) -> str:
     elif m := _SHORT_YEAR_RE.match(text):
         found = (int(m[1]), int(m[2]), 2000 + int(m[3]))
     elif m := _MONTH_NAME_RE.match(text):
-        month = MONTHS.get(m[2].lower().rstrip("."))
+        month = _MONTHS.get(m[2].lower().rstrip("."))
         found = (int(m[1]), month, int(m[3])) if month else None
     elif m := _LOOSE_ISO_RE.match(text):
         found = (int(m[3]), int(m[2]), int(m[1]))
@@ -202,8 +202,7 @@ _SHORT_YEAR_RE = re.compile(r"^([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{2})$")
 _DAY_FIRST_RE = re.compile(r"^([0-9]{1,2})[-/]([0-9]{1,2})[-/]([0-9]{4})$")
 _MONTH_NAME_RE = re.compile(r"^([0-9]{1,2})\.?\s+([A-Za-zäÄ]+\.?)\s+([0-9]{4})$")
 _LOOSE_ISO_RE = re.compile(r"^([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})$")
-#: The months' names, written out and abbreviated (without the point), in lower case: their numbers.
-MONTHS = {
+_MONTHS = {
     name: number
     for number, names in enumerate(
         (

@@ -40,7 +40,7 @@ from .errors import InvalidInput
 from .forms import Form, FormError, FormSources, resolve
 from .limits import MAX_LISTED
 from .loader import NULL_TAG, STR_TAG, LoadedDocument, PathKey, load_bytes, read_file
-from .model import MARKDOWN_FIELDS, MONTHS, Statement
+from .model import MARKDOWN_FIELDS, Statement
 
 
 @dataclass
@@ -714,12 +714,8 @@ def _prose_diagnostics(doc: LoadedDocument) -> list[Diagnostic]:
     return found
 
 
-#: A line opening with a number and a full stop, as the items of a numbered list („3. Schritt“); not the day of a
-#: date that a hard-wrapped paragraph starts lines with („am / 3. März und am / 4. April“).
-_NUMBERED = re.compile(
-    rf"^[ \t>]*([0-9]{{1,2}})\.[ \t]+(?!(?i:{'|'.join(sorted(MONTHS, key=len, reverse=True))})(?![\w]))\S",
-    re.MULTILINE,
-)
+#: A line opening with a number and a full stop, as the items of a numbered list („3. Schritt“).
+_NUMBERED = re.compile(r"^[ \t>]*([0-9]{1,2})\.[ \t]+\S", re.MULTILINE)
 
 
 #: How the line above a list ends: a sentence or its lead („es werden ergänzt:“).
