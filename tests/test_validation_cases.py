@@ -556,6 +556,13 @@ def test_a_termin_of_one_date_in_brackets_is_told_to_drop_them(tmp_path: Path) -
         "Der Ausschuss beriet am\n  18.04. darüber, die Ortschaftsräte am\n  02.05. im Rathaus.",
         # „Zu“ with a number that is no point of the Antrag
         "Die Verwaltung nimmt Stellung.\n  Zu 2 Punkten liegt ein Bericht vor.\n  Zu 10 Prozent ist es umgesetzt.",
+        # the days of dates, one after the other
+        "Die Workshops finden am\n  3. März und am\n  4. April im Neuen Rathaus statt.",
+        "Die Ausschüsse beraten am\n  9. Okt. und am\n  10. Okt. 2024 darüber.",
+        # ordinals one after the other, each after a line that ends mid-sentence
+        "Die Planung ist für das\n  2. Halbjahr 2025 vorgesehen, der Bau für das\n  3. Quartal 2026.",
+        # a pair of Gedankenstriche around an insertion, wrapped before each of them
+        "Die Workshops bieten allen Beteiligten\n  – Fraktionen, Ämtern und Vereinen\n  – die Möglichkeit zum Dialog.",
     ],
 )
 def test_times_dates_and_counts_at_line_starts_are_no_points(tmp_path: Path, lines: str) -> None:
@@ -615,3 +622,15 @@ def test_a_semicolon_before_words_ending_in_amt_that_name_no_office_is_no_joined
         tmp_path, path.read_text(encoding="utf-8").replace(entry, "Dezernat Kultur; Kulturamt")
     )
     assert [d.code for d in check_file(office).diagnostics] == ["joined-names"]
+
+
+def test_a_list_of_dates_below_its_lead_is_a_lost_list(tmp_path: Path) -> None:
+    """Days at line starts are a wrapped date only mid-sentence: below „… sind:“ they are a list that Markdown
+    would print in one line."""
+    path = statement_file(
+        tmp_path,
+        "nummer: VI-A-03824-VSP-01\neingereicht_von: y\nbetreff: x\nberatungsfolge: [{gremium: z}]\n"
+        "empfehlung: ablehnung\nbegruendung: |\n  Die weiteren Termine sind:\n  3. März 2026\n  4. März 2026\n",
+    )
+    [found] = check_file(path).diagnostics
+    assert (found.line, found.code) == (8, "continued-point")

@@ -153,13 +153,13 @@ class Hints:
         return did_you_mean(word, choices)
 
 
-def listed(names: Iterable[str]) -> str:
+def listed(names: Iterable[str], separator: str = ", ") -> str:
     """Names for a message, at most MAX_LISTED of them („a, b, … (3.000 insgesamt)“): a form file's options and
     blocks come in any number."""
     names = list(names)
     if len(names) <= MAX_LISTED:
-        return ", ".join(names)
-    return f"{', '.join(names[:MAX_LISTED])}, … ({german_number(len(names))} insgesamt)"
+        return separator.join(names)
+    return f"{separator.join(names[:MAX_LISTED])}{separator}… ({german_number(len(names))} insgesamt)"
 
 
 def sort_key(d: Diagnostic) -> tuple[str, int, int, str]:

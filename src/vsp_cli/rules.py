@@ -25,7 +25,7 @@ from .labels import (
     Art,
     german_date,
 )
-from .limits import MAX_LISTED, MAX_MARKDOWN_LINES, MAX_MARKUP, MAX_NESTING, MAX_PARAGRAPH, MAX_TABLE_TEXT
+from .limits import MAX_MARKDOWN_LINES, MAX_MARKUP, MAX_NESTING, MAX_PARAGRAPH, MAX_TABLE_TEXT
 from .model import MARKDOWN_FIELDS, Beratung, HaushaltZeile, Statement
 
 #: The characters counted as marks, and as the message lists them.
@@ -405,16 +405,9 @@ def _beratungsfolge(st: Statement) -> Iterator[Finding]:
             "dates-backwards",
             # at most MAX_LISTED places, each Gremium cut: a Gremium of 100,000 characters with 1,000 sessions
             # going backwards made one message of 100 MB
-            f"Termine der beratungsfolge gehen innerhalb eines Gremiums rückwärts: {_listed_places(backwards)}; ist "
+            f"Termine der beratungsfolge gehen innerhalb eines Gremiums rückwärts: {listed(backwards, '; ')}; ist "
             "die Reihenfolge richtig?",
         )
-
-
-def _listed_places(places: list[str]) -> str:
-    """Places for a message, at most MAX_LISTED of them („a; b; … (3.000 insgesamt)“)."""
-    if len(places) <= MAX_LISTED:
-        return "; ".join(places)
-    return f"{'; '.join(places[:MAX_LISTED])}; … ({german_number(len(places))} insgesamt)"
 
 
 def _row_shape(row: Beratung, i: int) -> Iterator[Finding]:

@@ -494,6 +494,10 @@ _LIST_LINE = r"[ \t]*(?:[-*+]|[0-9]{1,9}[.)])[ \t]\S[^\n]*"
 _LOST_STRUCTURE = re.compile(rf"\n[ \t]*\n|^{_LIST_LINE}\n{_LIST_LINE}$", re.MULTILINE)
 #: The bullets of a list pasted from a word processor („• erstens“, „– zweitens“): no Markdown list markers.
 _WORD_BULLETS = "•·▪◦‣–"
+#: A dash („–“) is also the German Gedankenstrich: a pair of them around an insertion, hard-wrapped at both
+#: („allen Beteiligten / – den Fraktionen und Ämtern / – die Möglichkeit“), opens two lines of a paragraph. Lines
+#: opening with one are a pasted list only where at least this many of a paragraph do.
+_DASH_LIST = 3
 #: Lettered and numbered points as German resolutions write them („a)“, „B)“, „aa)“, „(2)“, outline numbers
 #: „1.1“, „2.3.1.“), and the answers to them in a statement („Zu 1.:“, „Zu Punkt 3:“): not Markdown list markers.
 #: Not a time or a date that a wrapped line starts with („17.00 Uhr“, „14.30 Uhr“, „18.04.“: no outline number
@@ -628,7 +632,7 @@ def _quoted_parts(parts: list[str]) -> str:
     """„a“, „b“ und „c“; past MAX_LISTED parts the first of them and how many there are (an entry may hold
     thousands, and the message named each)."""
     if len(parts) > MAX_LISTED:
-        return f"{', '.join(quote(part) for part in parts[:MAX_LISTED])}, … ({german_number(len(parts))} insgesamt)"
+        return listed(quote(part) for part in parts)
     return ", ".join(quote(part) for part in parts[:-1]) + f" und {quote(parts[-1])}"
 
 
@@ -714,11 +718,16 @@ def _prose_diagnostics(doc: LoadedDocument) -> list[Diagnostic]:
 _NUMBERED = re.compile(r"^[ \t>]*([0-9]{1,2})\.[ \t]+\S", re.MULTILINE)
 
 
+#: How the line above a list ends: a sentence or its lead („es werden ergänzt:“).
+_BEFORE_A_LIST = (".", ":", ";", "!", "?", ")", "“", '"')
+
+
 def _counted_lines(text: str) -> list[int]:
     """The starts of lines numbered one after the other („3.“, then „4.“ on the next line) right below a line of
     text: a list, but one that Markdown only starts inside a paragraph at „1.“; other numbers continue the
     paragraph. A list from „1.“ or after an empty line is a list (and needs no Markdown parser to tell). A single
-    number at a line's start is most likely a date or an ordinal that wrapped there („am / 3. Oktober“)."""
+    number at a line's start is most likely a date or an ordinal that wrapped there („am / 3. Oktober“), and so
+    is a run below a line that ends mid-sentence."""
     if ".\t" not in text and ". " not in text:
         return []
     numbered = {}
@@ -735,6 +744,8 @@ def _counted_lines(text: str) -> list[int]:
             continue  # inside a run, or a run Markdown takes as a list
         if not lines[first - 1].strip(" \t>"):
             continue
+        if not lines[first - 1].rstrip(" \t").endswith(_BEFORE_A_LIST):
+            continue  # mid-sentence: ordinals that wrapped there („für das / 2. Halbjahr …, für das / 3. Quartal“)
         run, at = [start], first + 1
         while (after := numbered.get(at)) and after[0] == number + len(run):
             run.append(after[1])
@@ -764,6 +775,8 @@ def _continued_points(text: str) -> list[int]:
                 if not lines[n - 1].endswith(("\\", "  ")):
                     paragraph_of[n] = first
     found = [(at, paragraph_of.get(bisect_right(line_at, at) - 1)) for at in starts]
+    dashes = Counter(paragraph for at, paragraph in found if text[at] == "–")
+    found = [(at, paragraph) for at, paragraph in found if text[at] != "–" or dashes[paragraph] >= _DASH_LIST]
     per_paragraph = Counter(paragraph for _, paragraph in found if paragraph is not None)
     return [at for at, paragraph in found if paragraph is not None and per_paragraph[paragraph] >= 2]
 
