@@ -30,6 +30,26 @@ _BLOCK = frozenset({"P", "H", "H1", "H2", "H3", "H4", "H5", "H6", "L", "LI", "Lb
 _INLINE = frozenset(
     {"Span", "Quote", "Note", "Reference", "BibEntry", "Code", "Link", "Annot", "Ruby", "Warichu"}
 )
+#: The structure types PAC 2024 checks for text of whitespace alone.
+_TEXT_ROLES = frozenset(
+    {
+        "H",
+        "H1",
+        "H2",
+        "H3",
+        "H4",
+        "H5",
+        "H6",
+        "P",
+        "Lbl",
+        "Quote",
+        "Note",
+        "Reference",
+        "BibEntry",
+        "Code",
+        "Annot",
+    }
+)
 _TEXT_SHOWING = frozenset({"Tj", "TJ", "'", '"'})
 _PAINTING = frozenset({"S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "sh", "Do"})
 
@@ -256,10 +276,9 @@ class TaggedPdf:
         for table in self.root.elements("Table"):
             found += table_problems(table)
         found += [  # PAC 2024 („Tagged text consists of only whitespace“): read as nothing, it should be an artifact
-            f"page {page.index + 1}: MCID {mcid} is whitespace alone ({text!r})"
-            for page in self.pages
-            for mcid, text in page.texts.items()
-            if text and not text.replace("\xad", "").strip()
+            f"{element.role} {element.objgen} is whitespace alone ({self.text_of(element)!r})"
+            for element in self.root.walk()
+            if self._blank(element)
         ]
         content = {(page.index, mcid) for page in self.pages for mcid in page.texts}
         found += [
@@ -306,6 +325,18 @@ class TaggedPdf:
         if self.root is not None:
             show(self.root, 0)
         return "\n".join(lines) + "\n"
+
+    def _blank(self, element: Element) -> bool:
+        """PAC 2024's quality check „Tagged text consists of only whitespace“, as its documentation defines it: an
+        element of `_TEXT_ROLES` whose text is whitespace alone (soft hyphens too), and so are all its children,
+        which are of those roles too (a child of another role, a `Link` or `Span`, skips the check). A piece of
+        whitespace inside an element with text (the space between two links of a paragraph) is a word space."""
+        if element.role not in _TEXT_ROLES or element.actual_text is not None:
+            return False
+        if any(kid.role not in _TEXT_ROLES for kid in element.children()):
+            return False
+        text = self.text_of(element)
+        return bool(text) and not text.replace("\xad", "").strip()
 
     def text_of(self, element: Element) -> str:
         """The text of an element's content, its children's included, in order."""

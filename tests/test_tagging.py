@@ -595,6 +595,23 @@ def test_a_paragraph_table_cell_or_heading_of_spaces_alone_is_an_artifact(blank:
     assert [(cell.role, tagged.text_of(cell)) for cell in row.children()] == [("TD", ""), ("TD", "a")]
 
 
+def test_the_word_space_between_two_links_is_no_text_of_whitespace_alone() -> None:
+    """The space between two links („[A](…) [B](…)“) is marked content of its own, a piece of the paragraph: it
+    is the word space a reader needs between the links' texts. PAC 2024 warns of an element (P, H, Lbl, …)
+    whose whole text is whitespace, not of such a piece; the read-back judged each piece and called it an
+    error (found by random statements)."""
+    tagged = TaggedPdf(
+        render_pdf(statement(begruendung="Siehe [Antrag](https://a.de) [Vorlage](https://b.de) hier.\n"))
+    )
+    assert tagged.root is not None and tagged.problems() == []
+    [paragraph] = [p for p in tagged.root.elements("P") if "Antrag" in tagged.text_of(p)]
+    assert tagged.text_of(paragraph) == "Siehe Antrag Vorlage hier."
+    spaces = [
+        kid for kid in paragraph.kids if isinstance(kid, tuple) and tagged.pages[kid[1]].texts[kid[2]] == " "
+    ]
+    assert spaces  # the piece the read-back must not call whitespace alone
+
+
 def test_markdown_headings_never_skip_a_level() -> None:
     tagged = TaggedPdf(
         render_pdf(statement(begruendung="### Drei\n\nText\n\n# Eins\n\n#### Vier\n\n## Zwei\n"))
