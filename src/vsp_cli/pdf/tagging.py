@@ -397,7 +397,9 @@ class _Source:
         return _JOIN
 
 
-_paragraph_split: Any = getattr(_paragraph, "split")  # noqa: B009 - not in the type stubs
+#: How ReportLab's paragraph (its `split`) breaks a text with a no-break space into words: at runs of its other
+#: whitespace characters.
+_split_at_whitespace: Any = getattr(_paragraph, "_wsc_re_split")  # noqa: B009 - not in the type stubs
 
 
 def _words(text: str) -> str:
@@ -405,7 +407,7 @@ def _words(text: str) -> str:
     ReportLab splits words as `str.split` does)."""
     if "\xa0" not in text:
         return " ".join(text.split())
-    return " ".join(word for word in _paragraph_split(text) if word)
+    return " ".join(filter(None, _split_at_whitespace(text)))
 
 
 def paragraph_source(frags: Sequence[Any]) -> _Source | None:
