@@ -42,10 +42,10 @@ from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import Flowable, Table
-from reportlab.platypus import paragraph as _paragraph
 
 from . import paint
 from .pdfwriter import Ready, reserve_run
+from .words import words
 
 #: Attributes (owner and values, as the body of a PDF dictionary) of standard elements.
 LIST_NONE = "/O /List /ListNumbering /None"
@@ -371,12 +371,12 @@ class _Source:
     __slots__ = ("links", "pos", "text")
 
     def __init__(self, text: str) -> None:
-        self.text = _words(text.replace("\xad", ""))
+        self.text = words(text.replace("\xad", ""))
         self.pos = 0
         self.links: dict[Any, StructElem] = {}
 
     def line_end(self, line: str) -> int:
-        line = _words(line)
+        line = words(line)
         if not line:
             return _NOTHING
         text, pos, size = self.text, self.pos, len(line)
@@ -397,19 +397,6 @@ class _Source:
             return _SPACE
         self.pos = pos
         return _JOIN
-
-
-#: How ReportLab's paragraph (its `split`) breaks a text with a no-break space into words: at runs of its other
-#: whitespace characters.
-_split_at_whitespace: Any = getattr(_paragraph, "_wsc_re_split")  # noqa: B009 - not in the type stubs
-
-
-def _words(text: str) -> str:
-    """Text with ReportLab's word separators as single spaces, none at the ends (without a no-break space,
-    ReportLab splits words as `str.split` does)."""
-    if "\xa0" not in text:
-        return " ".join(text.split())
-    return " ".join(filter(None, _split_at_whitespace(text)))
 
 
 def paragraph_source(frags: Sequence[Any]) -> _Source | None:
