@@ -1,11 +1,12 @@
-"""The word split of ReportLab's paragraphs (`pdf.words`): the words ReportLab's own `split` gives."""
+"""How ReportLab's paragraphs split words (`pdf.words`) and tell web addresses (`pdf.linebreaks`): as ReportLab's
+own functions do."""
 
 from __future__ import annotations
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vsp_cli.pdf import words
+from vsp_cli.pdf import linebreaks, words
 
 #: Letters, the no-break space, whitespace of both kinds (ReportLab's and `str.split`'s, which differ in the
 #: no-break and the zero-width space), a soft hyphen and the character that holds no-break spaces.
@@ -51,3 +52,14 @@ def test_paragraphs_split_through_it() -> None:
     from reportlab.platypus import paragraph
 
     assert paragraph.split is words.split  # type: ignore[attr-defined]
+
+
+_WORD = st.lists(
+    st.sampled_from(["a", "Z", "0", ".", "-", "/", ":", "@", "?", "ä", "www", "://", "https"])
+).map("".join)
+
+
+@given(_WORD)
+def test_a_word_is_a_web_address_as_reportlab_tells(word: str) -> None:
+    assert linebreaks._uri_pairs(word) == linebreaks._reportlab_uri_pairs(word)
+    assert linebreaks._uri_pairs("https://" + word) == linebreaks._reportlab_uri_pairs("https://" + word)
