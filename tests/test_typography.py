@@ -577,3 +577,14 @@ def test_the_grouped_candidates_match_as_one_look_back_per_word(pieces: list[tup
     assert [m.span(1) for m in typography._CANDIDATE.finditer(text)] == [
         m.span(1) for m in reference.finditer(text)
     ]
+
+
+_ABBREVIATION_PIECES = st.sampled_from(
+    ["z", "B", "ä", "1", ".", " ", ". ", "_", "Zt", "\xa0", "\n", "ab.", "x. "]
+)
+
+
+@given(st.lists(_ABBREVIATION_PIECES, max_size=12).map("".join))
+def test_abbreviations_are_tied_as_the_pattern_ties_them_everywhere(text: str) -> None:
+    everywhere = typography._ABBREVIATION_PART.sub(rf"\1{NO_BREAK_SPACE}", text)
+    assert typography._tie_abbreviations(text) == everywhere

@@ -75,13 +75,30 @@ _SCALES = frozenset(("Tsd.", "Mio.", "Mrd."))
 #: letters: a sentence ending in a word of two („Das war so.“, „Er stimmte zu.“) was tied to a short
 #: abbreviation starting the next one („so. Dr. Müller“).
 _ABBREVIATION_PART = re.compile(r"(?<![\w.])([^\W\d_]\.) (?=[^\W\d_]{1,3}\.)")
-_ABBREVIATION_TIED = rf"\1{NO_BREAK_SPACE}"
 
 
 def tie(text: str) -> str:
     """`text` with a no-break space where a line must not end (see the module's docstring)."""
     text = _CANDIDATE.sub(_tied, text)
-    return _ABBREVIATION_PART.sub(_ABBREVIATION_TIED, text) if ". " in text else text
+    return _tie_abbreviations(text) if ". " in text else text
+
+
+def _tie_abbreviations(text: str) -> str:
+    """`text` with the space after each part of an abbreviation of several a no-break space: what
+    `_ABBREVIATION_PART.sub` makes, the pattern tried only where a point and a space stand (a part's letter
+    before them), not at every character of the text."""
+    out: list[str] = []
+    done = 0
+    at = text.find(". ", 1)
+    while at >= 0:
+        if _ABBREVIATION_PART.match(text, at - 1) is not None:
+            out += (text[done : at + 1], NO_BREAK_SPACE)
+            done = at + 2
+        at = text.find(". ", at + 2)
+    if not out:
+        return text
+    out.append(text[done:])
+    return "".join(out)
 
 
 def _tied(match: re.Match[str]) -> str:
