@@ -584,7 +584,7 @@ class TaggedText(paint.DirectColours, PDFTextObject):
             out.append("EMC")
             done = end
         out.append(" ".join(entries[done:]))
-        return " ".join([part for part in out if part])
+        return " ".join(filter(None, out))
 
 
 def switch(text: Any, element: StructElem | None) -> None:
