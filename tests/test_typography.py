@@ -552,3 +552,51 @@ def test_a_tied_run_wider_than_a_line_starts_on_the_line_before_where_its_start_
         "am 18. September",
         "2017 tagte er",
     ]
+
+
+def _one_look_back_per_word(words: tuple[str, ...]) -> str:
+    """The candidate pattern with a look back for every word (as it was before they were grouped by their first
+    character): the reference its grouped form must match like."""
+    first = "".join(dict.fromkeys(re.escape(word[0]) for word in words))
+    rests = "|".join(f"(?<={re.escape(word[0])}){re.escape(word[1:])}" for word in words)
+    return rf"([\d{first}](?:{rests}|(?<=\d)(?<![\d.,]\d)[\d.,]*)) +(?=\S)"
+
+
+_PIECES = st.sampled_from(
+    [
+        *typography._WORDS,
+        "Nr",
+        "ANr.",
+        "18.",
+        "3",
+        "2017",
+        "12,5",
+        "1.000",
+        "€",
+        "Mio.",
+        "x",
+        "Wort",
+        ",",
+        ".",
+    ]
+)
+
+
+@given(st.lists(st.tuples(_PIECES, st.sampled_from([" ", "", "  ", "\n", "\xa0"])), max_size=8))
+def test_the_grouped_candidates_match_as_one_look_back_per_word(pieces: list[tuple[str, str]]) -> None:
+    text = "".join(piece + gap for piece, gap in pieces)
+    reference = re.compile(_one_look_back_per_word(typography._WORDS))
+    assert [m.span(1) for m in typography._CANDIDATE.finditer(text)] == [
+        m.span(1) for m in reference.finditer(text)
+    ]
+
+
+_ABBREVIATION_PIECES = st.sampled_from(
+    ["z", "B", "ä", "1", ".", " ", ". ", "_", "Zt", "\xa0", "\n", "ab.", "x. "]
+)
+
+
+@given(st.lists(_ABBREVIATION_PIECES, max_size=12).map("".join))
+def test_abbreviations_are_tied_as_the_pattern_ties_them_everywhere(text: str) -> None:
+    everywhere = typography._ABBREVIATION_PART.sub(rf"\1{NO_BREAK_SPACE}", text)
+    assert typography._tie_abbreviations(text) == everywhere

@@ -27,8 +27,11 @@ from types import TracebackType
 from typing import Any
 
 import jinja2
+from jinja2.environment import TemplateModule
 from jinja2.exceptions import SecurityError
+from jinja2.filters import do_attr
 from jinja2.loaders import split_template_path
+from jinja2.runtime import Context, Macro
 
 from . import templatefiles
 from .diagnostics import Diagnostic, Severity, Span, german_number, shorten
@@ -149,6 +152,7 @@ def _cached_environment(
         # more than rendering: the compiled code is kept in the user's cache folder.
         plain = _Plain(**options, bytecode_cache=_BuiltinCodeCache(options))
         plain.filters.update(dict(filters))
+        plain.filters["attr"] = _module_attr
         return plain
     env = Sandbox(**options)  # a folder of the project's: it may come with a pull request
     env.install_filters(dict(filters))
@@ -169,6 +173,42 @@ class _Plain(jinja2.Environment):
 
 #: The attributes of a mapping, which Jinja prefers to its items of the same name.
 _DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class _PlainContext(Context):
+    """The context of vsp's own templates: a call of one of their macros goes straight to the macro. Jinja's
+    `Context.call` first asks the callable twice whether it wants the context or environment passed, which no
+    macro does: that cost more than the call of a small macro itself (every block is set by one)."""
+
+    def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        if type(__obj) is not Macro:
+            return super().call(__obj, *args, **kwargs)
+        kwargs.pop("_block_vars", None)
+        kwargs.pop("_loop_vars", None)
+        try:
+            return __obj(*args, **kwargs)
+        except StopIteration:  # as Jinja's
+            return __self.environment.undefined(
+                "value was undefined because a callable raised a StopIteration exception"
+            )
+
+
+_Plain.context_class = _PlainContext
+
+
+@jinja2.pass_environment
+def _module_attr(env: jinja2.Environment, obj: Any, name: str) -> Any:
+    """Jinja's `attr` filter for vsp's own templates: a macro of an imported template (`bloecke | attr(…)`, once
+    for every block) is taken from the module's own attributes, where Jinja's filter looks for it with
+    `inspect.getattr_static` along the classes of the module first (a tenth of a Markdown render)."""
+    if type(obj) is TemplateModule:
+        found = vars(obj).get(name, _MISSING)
+        if found is not _MISSING:
+            return found
+    return do_attr(env, obj, name)
+
+
+_MISSING = object()
 
 
 class _BuiltinCodeCache(jinja2.BytecodeCache):

@@ -51,12 +51,18 @@ def _candidate_pattern(words: tuple[str, ...]) -> str:
     """The words as a first character of them all, then the rest of the word that starts with it (looking back
     at that character), so that the regular expression engine skips every other character at once: a pattern
     that starts with an alternative of words tries each of them at every character of the text (twice the
-    instructions). The same matches, in the same order of preference. A number starts where no digit, point or
-    comma stands before it (`_tied` keeps one that does as it is): tried at every digit of a run, the pattern
-    went over the rest of the run each time, and a paragraph of 50,000 digits took half a minute to set."""
-    first = "".join(dict.fromkeys(re.escape(word[0]) for word in words))
-    rests = "|".join(f"(?<={re.escape(word[0])}){re.escape(word[1:])}" for word in words)
-    return rf"([\d{first}](?:{rests}|(?<=\d)(?<![\d.,]\d)[\d.,]*)) +(?=\S)"
+    instructions). The rests are grouped by their first character, one look back for each group: at a capital
+    letter the engine looked back once for every word (46 of them), and capitals are many in German text. The
+    same matches, in the same order of preference (only one group can match at a character). A number starts
+    where no digit, point or comma stands before it (`_tied` keeps one that does as it is): tried at every
+    digit of a run, the pattern went over the rest of the run each time, and a paragraph of 50,000 digits took
+    half a minute to set."""
+    rests: dict[str, list[str]] = {}
+    for word in words:
+        rests.setdefault(re.escape(word[0]), []).append(re.escape(word[1:]))
+    first = "".join(rests)
+    groups = "|".join(f"(?<={char})(?:{'|'.join(group)})" for char, group in rests.items())
+    return rf"([\d{first}](?:{groups}|(?<=\d)(?<![\d.,]\d)[\d.,]*)) +(?=\S)"
 
 
 #: A word that may keep the space after it, and that space: found in one pass, judged by `_tied`.
@@ -72,7 +78,6 @@ _SCALES = frozenset(("Tsd.", "Mio.", "Mrd."))
 #: letters: a sentence ending in a word of two („Das war so.“, „Er stimmte zu.“) was tied to a short
 #: abbreviation starting the next one („so. Dr. Müller“).
 _ABBREVIATION_PART = re.compile(r"(?<![\w.])([^\W\d_]\.) (?=[^\W\d_]{1,3}\.)")
-_ABBREVIATION_TIED = rf"\1{NO_BREAK_SPACE}"
 
 
 #: A telephone or fax number after its label, written in groups („Tel. 0341 123-4567“, „Fax: +49 341 123-3870“).
@@ -88,7 +93,25 @@ def tie(text: str) -> str:
     text = _CANDIDATE.sub(_tied, text)
     if "Tel" in text or "Fax" in text or "Mobil" in text or "Hotline" in text:
         text = _PHONE.sub(_phone_tied, text)
-    return _ABBREVIATION_PART.sub(_ABBREVIATION_TIED, text) if ". " in text else text
+    return _tie_abbreviations(text) if ". " in text else text
+
+
+def _tie_abbreviations(text: str) -> str:
+    """`text` with the space after each part of an abbreviation of several a no-break space: what
+    `_ABBREVIATION_PART.sub` makes, the pattern tried only where a point and a space stand (a part's letter
+    before them), not at every character of the text."""
+    out: list[str] = []
+    done = 0
+    at = text.find(". ", 1)
+    while at >= 0:
+        if _ABBREVIATION_PART.match(text, at - 1) is not None:
+            out += (text[done : at + 1], NO_BREAK_SPACE)
+            done = at + 2
+        at = text.find(". ", at + 2)
+    if not out:
+        return text
+    out.append(text[done:])
+    return "".join(out)
 
 
 def _tied(match: re.Match[str]) -> str:

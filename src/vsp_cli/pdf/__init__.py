@@ -14,7 +14,8 @@ ReportLab writes the file (no second pass over it).
 One module per concern: `styles` (geometry, fonts, paragraph styles), `page` (canvas, furniture, document
 template), `text` (plain-text line breaking), `tables`, `prose` (Markdown), `form` (the blocks of the form in
 order), `tagging` (structure tree and marked content), `archival` (PDF/A metadata, output intent, stream
-syntax), and the ReportLab patches `typeface` (shared font subsets) and `pdfwriter` (remembered names).
+syntax), and the ReportLab patches `typeface` (shared font subsets), `pdfwriter` (remembered names), `linebreaks`
+(word breaks) and `words` (word splitting).
 """
 
 from __future__ import annotations
@@ -59,10 +60,12 @@ from .styles import (
 from .tagging import StructElem, fit_heading_levels
 from .text import hyphenating
 from .typeface import MissingGlyph, install_paragraph_widths
+from .words import install as install_word_split
 
 install_pdf_writer()
 install_paragraph_widths()
 install_line_breaks()
+install_word_split()
 install_archival_streams()
 
 

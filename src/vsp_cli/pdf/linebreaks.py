@@ -20,6 +20,16 @@ from ..limits import MAX_BREAK_WORD
 
 _reportlab_pair = paragraph._hyGenPair  # type: ignore[attr-defined]
 _reportlab_frags_pair = paragraph._hyGenFragsPair  # type: ignore[attr-defined]
+_reportlab_uri_pairs = paragraph._uri_split_pairs  # type: ignore[attr-defined]
+
+
+def _uri_pairs(uri: Any) -> Any:
+    """ReportLab's `_uri_split_pairs`: the parts a web address may break between, None for a word that is no
+    address. Its pattern begins with the scheme and `://`, so a word without `://` is none: ReportLab matched
+    the whole pattern against every word it tried to break (its letters all pass the scheme's class first)."""
+    if type(uri) is str and "://" not in uri:
+        return None
+    return _reportlab_uri_pairs(uri)
 
 
 def _pair(
@@ -43,7 +53,7 @@ def _pair(
         not isinstance(hyphenator, GermanHyphenator)
         or not isinstance(s, str)
         or isinstance(s, paragraph._SplitWordLL)  # type: ignore[attr-defined]
-        or paragraph._uri_split_pairs(s) is not None  # type: ignore[attr-defined]
+        or _uri_pairs(s) is not None
     ):
         return _reportlab_pair(  # type: ignore[no-any-return]
             hyphenator,
@@ -89,7 +99,8 @@ def _frags_pair(
 
 
 def install() -> None:
-    """Let ReportLab's paragraphs break words through `_pair` and `_frags_pair` (calling again changes
-    nothing)."""
+    """Let ReportLab's paragraphs break words through `_pair`, `_frags_pair` and `_uri_pairs` (calling again
+    changes nothing)."""
     paragraph._hyGenPair = _pair  # type: ignore[attr-defined]
     paragraph._hyGenFragsPair = _frags_pair  # type: ignore[attr-defined]
+    paragraph._uri_split_pairs = _uri_pairs  # type: ignore[attr-defined]

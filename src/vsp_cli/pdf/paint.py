@@ -14,6 +14,7 @@ from typing import Any
 
 from reportlab.lib.colors import Color, toColor
 from reportlab.lib.rl_accel import fp_str
+from reportlab.pdfbase.pdfdoc import PDF_SUPPORT_VERSION
 
 #: The operators of a colour's red, green and blue (`fp_str` of the three, with `rg` and `RG`); few and recurring.
 _OPERATORS: dict[tuple[float, float, float], tuple[str, str]] = {}
@@ -72,9 +73,26 @@ def _paint(target: Any, value: Any, alpha: Any, *, stroke: bool) -> bool:
     else:
         target._fillColorObj = color
     target._code.append(_operators(color)[stroke])
-    if color.alpha is not None:
-        (target.setStrokeAlpha if stroke else target.setFillAlpha)(color.alpha)
+    alpha = color.alpha
+    if alpha is not None and not _alpha_in_force(target, alpha, stroke):
+        (target.setStrokeAlpha if stroke else target.setFillAlpha)(alpha)
     return True
+
+
+#: The least PDF version ReportLab's alpha setters raise the document to.
+_TRANSPARENCY: tuple[int, int] = PDF_SUPPORT_VERSION["transparency"]
+
+
+def _alpha_in_force(target: Any, alpha: Any, stroke: bool) -> bool:
+    """Whether ReportLab's `setStrokeAlpha`/`setFillAlpha` of `alpha` would change nothing: the graphics state
+    has that alpha already (an opaque colour's 1, its default) and the document's version is one that allows
+    transparency. ReportLab would check the value, raise the version and compare the state again for each
+    colour set, to write nothing."""
+    canvas = getattr(target, "_canvas", target)  # a text object's canvas, or the canvas
+    if canvas._doc._pdfVersion < _TRANSPARENCY:
+        return False
+    state = canvas._extgstate
+    return bool(state._d.get("CA" if stroke else "ca", state.defaults["CA" if stroke else "ca"]) == alpha)
 
 
 class DirectColours:

@@ -484,7 +484,7 @@ class Grid(Flowable):
             entries.clear()
         entries.append("ET")
         out.append(" ".join(entries))
-        code.append(" ".join([part for part in out if part]))
+        code.append(" ".join(filter(None, out)))
 
 
 #: Per shared face, the text-showing operator of short texts in its fixed subset (`Grid.draw`), few and

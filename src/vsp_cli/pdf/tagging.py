@@ -42,10 +42,10 @@ from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import Flowable, Table
-from reportlab.platypus import paragraph as _paragraph
 
 from . import paint
 from .pdfwriter import Ready, reserve_run
+from .words import words
 
 #: Attributes (owner and values, as the body of a PDF dictionary) of standard elements.
 LIST_NONE = "/O /List /ListNumbering /None"
@@ -214,7 +214,9 @@ def fit_heading_levels(root: StructElem) -> None:
     level below that), which holds on the built-in forms, where the title (H1) and the Beratungsfolge (H2) come
     first. A form file may put a section or a text before them: such a heading is raised to one level below the
     heading before it. Called once the blocks are built and before anything is drawn, so that the marked
-    content carries the element's role."""
+    content carries the element's role. A table is not searched: its cells hold text, lists and box labels,
+    never a heading (headings are made by the form's sections and a text's Markdown headings, in the text, a
+    list item or a quote), and the finance tables of a form have hundreds of elements."""
     _fit_headings([root], 0)
 
 
@@ -230,7 +232,7 @@ def _fit_headings(elements: Sequence[StructElem | tuple[int, int] | _AnnotationR
                 level = last + 1
                 element.role = f"H{level}"
             last = level
-        if element.kids:  # most elements have none yet: no call for them
+        if element.kids and element.role != "Table":  # most elements have none yet: no call for them
             last = _fit_headings(element.kids, last)
     return last
 
@@ -369,12 +371,12 @@ class _Source:
     __slots__ = ("links", "pos", "text")
 
     def __init__(self, text: str) -> None:
-        self.text = _words(text.replace("\xad", ""))
+        self.text = words(text.replace("\xad", ""))
         self.pos = 0
         self.links: dict[Any, StructElem] = {}
 
     def line_end(self, line: str) -> int:
-        line = _words(line)
+        line = words(line)
         if not line:
             return _NOTHING
         text, pos, size = self.text, self.pos, len(line)
@@ -395,17 +397,6 @@ class _Source:
             return _SPACE
         self.pos = pos
         return _JOIN
-
-
-_paragraph_split: Any = getattr(_paragraph, "split")  # noqa: B009 - not in the type stubs
-
-
-def _words(text: str) -> str:
-    """Text with ReportLab's word separators as single spaces, none at the ends (without a no-break space,
-    ReportLab splits words as `str.split` does)."""
-    if "\xa0" not in text:
-        return " ".join(text.split())
-    return " ".join(word for word in _paragraph_split(text) if word)
 
 
 def paragraph_source(frags: Sequence[Any]) -> _Source | None:
@@ -609,7 +600,7 @@ class TaggedText(paint.DirectColours, PDFTextObject):
             out.append("EMC")
             done = end
         out.append(" ".join(entries[done:]))
-        return " ".join([part for part in out if part])
+        return " ".join(filter(None, out))
 
 
 def switch(text: Any, element: StructElem | None) -> None:
