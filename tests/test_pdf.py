@@ -1085,53 +1085,44 @@ def test_an_over_long_name_is_cut_after_its_slashes_and_hyphens() -> None:
     ]
 
 
-def test_cutting_a_huge_word_measures_each_character_a_few_times(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A 20,000-letter word used to be measured over and over from each cut to its end (quadratic)."""
+@pytest.fixture
+def measured(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The characters ReportLab's `stringWidth` is asked to measure from now on (one count, in a list)."""
     from reportlab.pdfbase import pdfmetrics
 
     from vsp_cli import pdf
 
-    measured = 0
+    count = [0]
     real = pdfmetrics.stringWidth
 
     def counting(text: str, font: str, size: float, encoding: str = "utf8") -> float:
-        nonlocal measured
-        measured += len(text)
+        count[0] += len(text)
         return real(text, font, size, encoding)
 
     pdf.register_fonts()
     monkeypatch.setattr(pdfmetrics, "stringWidth", counting)
+    return count
+
+
+def test_cutting_a_huge_word_measures_each_character_a_few_times(measured: list[int]) -> None:
+    """A 20,000-letter word used to be measured over and over from each cut to its end (quadratic)."""
     word = "Werkstattgespräch" * 1200
     lines = pdf_text.wrap_lines(word, pdf_styles.FONT, 10, 300)
     assert "".join(lines) == word and len(lines) > 100
-    assert measured < 20 * len(word)
+    assert measured[0] < 20 * len(word)
 
 
 @pytest.mark.parametrize("run", ["§ " * 8000, "ab-" * 8000 + "ab"])
 def test_a_run_of_ties_or_hyphens_wider_than_its_line_is_measured_a_few_times(
-    monkeypatch: pytest.MonkeyPatch, run: str
+    measured: list[int], run: str
 ) -> None:
     """The start of a long run of words tied by no-break spaces („§ § §“ is one run) or of a word of many
     hyphens, after a word on the same line, was found by measuring each piece from the last tie or hyphen on:
     time squared in its length (8,000 took 1.5 s, a betreff of 128,000 six minutes)."""
-    from reportlab.pdfbase import pdfmetrics
-
-    from vsp_cli import pdf
-
-    measured = 0
-    real = pdfmetrics.stringWidth
-
-    def counting(text: str, font: str, size: float, encoding: str = "utf8") -> float:
-        nonlocal measured
-        measured += len(text)
-        return real(text, font, size, encoding)
-
-    pdf.register_fonts()
-    monkeypatch.setattr(pdfmetrics, "stringWidth", counting)
     text = "Betreff " + run
     lines = pdf_text.wrap_lines(text, pdf_styles.FONT, 10, 300)
     assert lines[0].startswith("Betreff §\xa0§" if "§" in run else "Betreff ab-ab-") and len(lines) > 100
-    assert measured < 50 * len(text)
+    assert measured[0] < 50 * len(text)
 
 
 @pytest.mark.parametrize(
