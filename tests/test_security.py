@@ -302,8 +302,20 @@ def test_sessions_going_backwards_are_listed_a_few_with_their_gremium_cut(tmp_pa
             "eingereicht_von: Dezernat Allgemeine Verwaltung",
             'eingereicht_von: "' + "Dezernat Umwelt; " * 20_000 + 'Dezernat Bau"',
         ),
+        (
+            "strategische_ziele: nicht relevant",
+            "strategische_ziele: nicht relevant\nanlass: [stadtratsbeschluss, "
+            + ", ".join(f"{{k{i}: v}}" for i in range(5_000))
+            + "]",
+        ),
     ],
-    ids=["empfehlung-als-text", "termine-als-text", "einreicher-getrennt", "einreicher-verbunden"],
+    ids=[
+        "empfehlung-als-text",
+        "termine-als-text",
+        "einreicher-getrennt",
+        "einreicher-verbunden",
+        "anlass-zuordnungen",
+    ],
 )
 def test_a_hint_that_rewrites_a_long_value_shows_a_few_of_its_parts(
     tmp_path: Path, old: str, new: str

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .diagnostics import Diagnostic, Severity, Span, german_number, shorten
+from .diagnostics import Diagnostic, Severity, Span, listed, shorten
 from .limits import MAX_LISTED, QUOTE_LIMIT
 
 
@@ -26,10 +26,8 @@ def duplicate_numbers(numbers: Iterable[tuple[str, str, tuple[str, Span]]]) -> d
             # at most MAX_LISTED others, each path cut at the front: each message listed every other statement
             # of the number whole, and 1,500 statements of one number in a deep tree (paths of thousands of
             # characters) made 3.4 GB of messages and took nine minutes
-            named = [_shown(other) for other, _, _ in same[: MAX_LISTED + 1] if other != path][:MAX_LISTED]
-            others = ", ".join(named)
-            if len(same) - 1 > len(named):
-                others += f", … ({german_number(len(same) - 1)} insgesamt)"
+            named = [_shown(other) for other, _, _ in same[: MAX_LISTED + 1] if other != path]
+            others = listed(named, total=len(same) - 1)
             found.setdefault(path, []).append(
                 Diagnostic(
                     shown,  # the statement's name, not a diagnostic's: the first may be in a form file

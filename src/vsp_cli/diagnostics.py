@@ -153,13 +153,15 @@ class Hints:
         return did_you_mean(word, choices)
 
 
-def listed(names: Iterable[str], separator: str = ", ") -> str:
+def listed(names: Iterable[str], separator: str = ", ", *, total: int | None = None) -> str:
     """Names for a message, at most MAX_LISTED of them („a, b, … (3.000 insgesamt)“): a form file's options and
-    blocks come in any number."""
+    blocks come in any number. `total`: how many there are, where `names` gives only the first of them (each
+    costs something to make: a path to shorten, a value to quote)."""
     names = list(names)
-    if len(names) <= MAX_LISTED:
+    count = len(names) if total is None else total
+    if count <= MAX_LISTED:
         return separator.join(names)
-    return f"{separator.join(names[:MAX_LISTED])}{separator}… ({german_number(len(names))} insgesamt)"
+    return f"{separator.join(names[:MAX_LISTED])}{separator}… ({german_number(count)} insgesamt)"
 
 
 def sort_key(d: Diagnostic) -> tuple[str, int, int, str]:

@@ -29,9 +29,9 @@ from pydantic.config import JsonDict
 from pydantic_core import PydanticCustomError
 
 from . import charset
-from .diagnostics import describe_value, did_you_mean, quote, shorten
+from .diagnostics import describe_value, did_you_mean, listed, quote, shorten
 from .labels import KNOWN_ERGEBNISSE, KNOWN_ZUSTAENDIGKEITEN, NICHT_RELEVANT, PAPER_TYPES, Art, Status
-from .limits import MAX_AMOUNT_DIGITS
+from .limits import MAX_AMOUNT_DIGITS, MAX_LISTED
 
 if TYPE_CHECKING:
     from .forms import Form
@@ -891,7 +891,9 @@ def _anlass_example(items: list[Any]) -> str:
             pairs[item.strip()] = "true"
         elif isinstance(item, dict):
             pairs.update((str(k), str(v).lower() if isinstance(v, bool) else str(v)) for k, v in item.items())
-    return "anlass: {" + ", ".join(f"{k}: {shorten(v)}" for k, v in pairs.items()) + "}"
+    # at most MAX_LISTED pairs: a list of thousands of mappings made a message of megabytes
+    shown = [f"{shorten(k)}: {shorten(v)}" for k, v in list(pairs.items())[:MAX_LISTED]]
+    return "anlass: {" + listed(shown, total=len(pairs)) + "}"
 
 
 def _sonstiges(value: Any) -> bool | str:

@@ -632,7 +632,7 @@ def _quoted_parts(parts: list[str]) -> str:
     """„a“, „b“ und „c“; past MAX_LISTED parts the first of them and how many there are (an entry may hold
     thousands, and the message named each)."""
     if len(parts) > MAX_LISTED:
-        return listed(quote(part) for part in parts)
+        return listed([quote(part) for part in parts[:MAX_LISTED]], total=len(parts))
     return ", ".join(quote(part) for part in parts[:-1]) + f" und {quote(parts[-1])}"
 
 
