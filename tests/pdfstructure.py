@@ -280,6 +280,12 @@ class TaggedPdf:
             for element in self.root.walk()
             if self._blank(element)
         ]
+        found += [  # /ActualText replaces all of the content (ISO 32000-1 § 14.9.4), a word space at its ends too
+            f"{element.role} {element.objgen}: /ActualText {element.actual_text!r} drops the space at an end of"
+            f" {self.text_of(element)!r}"
+            for element in self.root.walk()
+            if element.actual_text is not None and self._drops_space(element)
+        ]
         content = {(page.index, mcid) for page in self.pages for mcid in page.texts}
         found += [
             f"page {p + 1}: MCID {m} of the tree is not in the content" for p, m in sorted(in_tree - content)
@@ -337,6 +343,15 @@ class TaggedPdf:
             return False
         text = self.text_of(element)
         return bool(text) and not text.replace("\xad", "").strip()
+
+    def _drops_space(self, element: Element) -> bool:
+        """Whether the /ActualText of `element` lacks the whitespace its content starts or ends with: the word
+        it stands for then runs into the text before or after it („nicht angekreuztAblehnung“) wherever the text
+        is read with the replacement (Acrobat's copy and export, screen readers reading a list item whole)."""
+        text, actual = self.text_of(element), element.actual_text or ""
+        return (text[-1:].isspace() and not actual[-1:].isspace()) or (
+            text[:1].isspace() and not actual[:1].isspace()
+        )
 
     def text_of(self, element: Element) -> str:
         """The text of an element's content, its children's included, in order."""

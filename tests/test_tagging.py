@@ -237,9 +237,9 @@ def test_the_seeds_tree_has_the_forms_shape() -> None:
         (item.children("Lbl")[0].actual_text, tagged.text_of(item.children("LBody")[0]))
         for item in grid.children()
     ]
-    assert boxes[3] == ("angekreuzt", "Ablehnung, da bereits Verwaltungshandeln")
-    assert [text for text, _ in boxes].count("angekreuzt") == 1
-    assert {text for text, _ in boxes} == {"angekreuzt", "nicht angekreuzt"}
+    assert boxes[3] == ("angekreuzt ", "Ablehnung, da bereits Verwaltungshandeln")
+    assert [text for text, _ in boxes].count("angekreuzt ") == 1
+    assert {text for text, _ in boxes} == {"angekreuzt ", "nicht angekreuzt "}
     assert tagged.text_of(grid.children()[0].children("Lbl")[0]) == "☐ "
     headings = [tagged.text_of(h) for h in root.children("H2")]
     assert headings == [
@@ -248,6 +248,25 @@ def test_the_seeds_tree_has_the_forms_shape() -> None:
         "Begründung:",
     ]
     assert not root.elements("Figure")  # no logo configured
+
+
+def test_a_box_read_with_its_label_keeps_the_space_after_it() -> None:
+    """A form's box is drawn with the space after it („☐\\xa0“, the `Lbl`); its /ActualText replaces both, so
+    without a space of its own a reader of the item whole (Acrobat's copy, a screen reader's line) got
+    „nicht angekreuztAblehnung …“."""
+    tagged = TaggedPdf(render_pdf(load_statement(SEED)))
+    assert tagged.root is not None
+    read = [
+        "".join(
+            part.actual_text if part.actual_text is not None else tagged.text_of(part)
+            for part in item.children()
+        )
+        for item in tagged.root.elements("LI")
+        if item.children("Lbl")[0].actual_text is not None
+    ]
+    assert "angekreuzt Ablehnung, da bereits Verwaltungshandeln" in read
+    assert all(re.match(r"(nicht )?angekreuzt \S", text) for text in read), read
+    assert not [p for p in tagged.problems() if "/ActualText" in p]
 
 
 def test_the_logo_is_a_figure_with_its_alternative_text_or_an_artifact() -> None:

@@ -55,6 +55,11 @@ LIST_DECIMAL = "/O /List /ListNumbering /Decimal"
 #: What the boxes of the form say in the structure tree (`Lbl` /ActualText).
 TICKED = "angekreuzt"
 UNTICKED = "nicht angekreuzt"
+#: The same for a box drawn with the space after it („☐\xa0“, a form's box and a task's in a table cell): /ActualText
+#: replaces all of the content, the space too, so it ends in one (ISO 32000-1 § 14.9.4), else the box's word
+#: and the item's first run together where the label is read with its body („nicht angekreuztAblehnung“).
+TICKED_SPACED = TICKED + " "
+UNTICKED_SPACED = UNTICKED + " "
 
 
 class StructElem:
@@ -129,10 +134,13 @@ class ListItem(NamedTuple):
 
 
 def list_item(parent: StructElem, ticked: bool | None = None) -> ListItem:
-    """A new item of the list `parent`. `ticked` (not None) makes the label a form box that reads „angekreuzt“
-    or „nicht angekreuzt“. The item's content goes to its `LBody` (or to elements made inside it)."""
+    """A new item of the list `parent`. `ticked` (not None) makes the label a form box and the space after it
+    (`box_text`, `box_line`), read „angekreuzt “ or „nicht angekreuzt “. The item's content goes to its `LBody`
+    (or to elements made inside it)."""
     item = parent.add("LI")
-    label = item.add("Lbl", actual_text=None if ticked is None else TICKED if ticked else UNTICKED)
+    label = item.add(
+        "Lbl", actual_text=None if ticked is None else TICKED_SPACED if ticked else UNTICKED_SPACED
+    )
     return ListItem(item, label, item.add("LBody"))
 
 
