@@ -50,6 +50,8 @@ _TEXT_ROLES = frozenset(
         "Annot",
     }
 )
+#: The subtypes of a pagination artifact in PDF 1.7 (ISO 32000-1, table 330); no other artifact has one.
+_SUBTYPES = frozenset({"/Header", "/Footer", "/Watermark"})
 _TEXT_SHOWING = frozenset({"Tj", "TJ", "'", '"'})
 _PAINTING = frozenset({"S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "sh", "Do"})
 
@@ -86,6 +88,8 @@ class Sequence_:
     mcid: int | None
     artifact: bool
     text: list[str] = field(default_factory=list)
+    #: An artifact's /Type and /Subtype (ISO 32000-1, table 330), None where its property list has none.
+    kind: tuple[str | None, str | None] = (None, None)
 
 
 @dataclass
@@ -94,6 +98,8 @@ class Page:
     #: MCID -> the text shown inside its sequence.
     texts: dict[int, str] = field(default_factory=dict)
     artifact_text: list[str] = field(default_factory=list)
+    #: Each artifact sequence that shows text: its /Type, /Subtype and text.
+    artifacts: list[tuple[str | None, str | None, str]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
 
@@ -142,6 +148,16 @@ class TaggedPdf:
                     else None
                 )
                 sequence = Sequence_(tag, mcid, tag == "Artifact")
+                if sequence.artifact and isinstance(props, pikepdf.Dictionary):
+                    kind, subtype = props.get("/Type"), props.get("/Subtype")
+                    sequence.kind = (
+                        None if kind is None else str(kind)[1:],
+                        None if subtype is None else str(subtype)[1:],
+                    )
+                    if subtype is not None and (kind != "/Pagination" or subtype not in _SUBTYPES):
+                        result.problems.append(
+                            f"page {index + 1}: an artifact {kind} with /Subtype {subtype}"
+                        )
                 outer_mcid = any(s.mcid is not None for s in stack)
                 outer_artifact = any(s.artifact for s in stack)
                 if mcid is not None and (outer_mcid or outer_artifact):
@@ -160,6 +176,8 @@ class TaggedPdf:
                 sequence = stack.pop()
                 if sequence.mcid is not None:
                     result.texts[sequence.mcid] = "".join(sequence.text)
+                elif sequence.artifact and sequence.text:
+                    result.artifacts.append((*sequence.kind, "".join(sequence.text)))
             elif op == "BT":
                 in_text = True
             elif op == "ET":
@@ -186,6 +204,7 @@ class TaggedPdf:
                     owner = marked[-1]
                     if owner.artifact:
                         result.artifact_text.append(text)
+                        owner.text.append(text)
                     else:
                         owner.text.append(text)
         if stack:

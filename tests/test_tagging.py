@@ -330,6 +330,17 @@ def test_furniture_and_repeated_headers_are_the_only_artifacts() -> None:
     ]
 
 
+def test_running_header_and_footer_are_pagination_artifacts_of_their_subtype() -> None:
+    """ISO 32000-1, table 330: a pagination artifact may say whether it is a page's header or footer (/Subtype),
+    so that a reader can tell the running header and the page counter from other furniture."""
+    tagged = TaggedPdf(render_pdf(load_statement(SEED), RenderSettings(footer="Stadt Leipzig")))
+    assert [page.artifacts for page in tagged.pages] == [
+        [("Pagination", "Footer", "Stadt LeipzigSeite 1/2")],
+        [("Pagination", "Header", "VI-A-03824-VSP-01"), ("Pagination", "Footer", "Stadt LeipzigSeite 2/2")],
+    ]
+    assert tagged.problems() == []
+
+
 def test_a_table_header_taller_than_a_page_is_set_once_and_split(tmp_path: Path) -> None:
     """Long headings in many narrow columns made a header row taller than a page: ReportLab cannot repeat it
     on each page and gave up (exit 1, „ein Teil ist höher als eine Seite“). It is set once, split across pages

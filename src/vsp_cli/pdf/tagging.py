@@ -52,6 +52,12 @@ LIST_NONE = "/O /List /ListNumbering /None"
 LIST_DISC = "/O /List /ListNumbering /Disc"
 LIST_DECIMAL = "/O /List /ListNumbering /Decimal"
 
+#: Kinds of artifact (the /Type of its property list, and what follows it; ISO 32000-1, table 330): page
+#: furniture at the top (running header) and at the foot of the page (footer, page counter). /Subtype lets a
+#: reader tell them apart, e.g. to speak the page counter on request or keep it when reflowing.
+HEADER = "Pagination /Subtype /Header"
+FOOTER = "Pagination /Subtype /Footer"
+
 #: What the boxes of the form say in the structure tree (`Lbl` /ActualText).
 TICKED = "angekreuzt"
 UNTICKED = "nicht angekreuzt"
