@@ -625,6 +625,49 @@ def test_a_paragraph_table_cell_or_heading_of_spaces_alone_is_an_artifact(blank:
     assert [(cell.role, tagged.text_of(cell)) for cell in row.children()] == [("TD", ""), ("TD", "a")]
 
 
+_LONG_STRIKE = " ".join(f"Wort{n} Migrantenselbstorganisationen" for n in range(400))
+_STRUCK = {
+    "wort": ("Der Beirat wird ~~vierteljährlich~~ halbjährlich informiert.", ["vierteljährlich"]),
+    "absatz": ("~~Alles gestrichen.~~", ["Alles gestrichen."]),
+    "seiten": (f"Vorher ~~{_LONG_STRIKE}~~ nachher.", [_LONG_STRIKE]),
+    "um-verweis": ("Vorher ~~weg [Link](https://www.leipzig.de) auch weg~~ nachher.", ["weg ", " auch weg"]),
+    "tabelle": ("| Kopf ~~alt~~ | Wert |\n|---|---|\n| ~~a~~ b | c ~~d~~ |", ["alt", "a", "d"]),
+    "ueberschrift": ("## Titel ~~alt~~ neu\n\nText.", ["alt"]),
+    "liste": ("- ~~a~~ b\n- c", ["a"]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_STRUCK))
+def test_struck_through_text_is_a_span_with_a_line_through_decoration(name: str) -> None:
+    """`~~…~~` was only seen: its text was tagged like any other. It is a `Span` with the layout attribute
+    /TextDecorationType /LineThrough (ISO 32000-1, table 343), over lines and pages one element; a link inside
+    it stays a `Link` of the paragraph, between the struck text before and after it, in reading order."""
+    begruendung, struck = _STRUCK[name]
+    tagged = TaggedPdf(render_pdf(statement(begruendung=begruendung)))
+    assert tagged.root is not None and tagged.problems() == []
+    spans = tagged.root.elements("Span")
+    assert [tagged.text_of(span).replace("\xad", "") for span in spans] == struck
+    assert all(span.attributes == [("TextDecorationType", pikepdf.Name.LineThrough)] for span in spans)
+    if name == "um-verweis":
+        [paragraph] = [p for p in tagged.root.elements("P") if p.children("Link")]
+        assert [kid.role if isinstance(kid, type(paragraph)) else "text" for kid in paragraph.kids] == [
+            "text",
+            "Span",
+            "Link",
+            "Span",
+            "text",
+        ]
+        assert tagged.text_of(paragraph) == "Vorher weg Link auch weg nachher."
+
+
+def test_struck_through_text_passes_ua1_and_2a(tmp_path: Path) -> None:
+    begruendung = "\n\n".join(_STRUCK[name][0] for name in ("um-verweis", "tabelle", "ueberschrift"))
+    assert _validate(render_pdf(statement(begruendung=begruendung)), tmp_path, "gestrichen") == {
+        "ua1": [],
+        "2a": [],
+    }
+
+
 def test_the_word_space_between_two_links_is_no_text_of_whitespace_alone() -> None:
     """The space between two links („[A](…) [B](…)“) is marked content of its own, a piece of the paragraph: it
     is the word space a reader needs between the links' texts. PAC 2024 warns of an element (P, H, Lbl, …)
