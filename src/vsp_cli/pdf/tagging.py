@@ -657,8 +657,10 @@ def _struck_span(parent: StructElem) -> StructElem:
 def struck(frags: Sequence[Any]) -> None:
     """Mark the struck-through text of a paragraph's frags (`<strike>`) for tagging: each strike becomes an
     entry of the frag's `link` with the target `STRUCK`, keyed by ReportLab's number of the strike line, so
-    that `TaggedText` hears where it starts and ends as it does for a link. Drawing is unchanged: the frags are
-    split where they were (a strike is part of a frag's style), and ReportLab makes no annotation for it."""
+    that `TaggedText` hears where it starts and ends as it does for a link. The frags stay split where they
+    were (a strike is part of a frag's style) and ReportLab makes no annotation for it; like a link's, an empty
+    struck piece at a line end is dropped (`ProseParagraph.breakLines`), so the strike line stops at the line's
+    last word."""
     for frag in frags:
         for line in getattr(frag, "us_lines", ()):
             if line[1] == "strike":
