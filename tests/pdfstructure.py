@@ -50,6 +50,8 @@ _TEXT_ROLES = frozenset(
         "Annot",
     }
 )
+#: The subtypes of a pagination artifact in PDF 1.7 (ISO 32000-1, table 330); no other artifact has one.
+_SUBTYPES = frozenset({"/Header", "/Footer", "/Watermark"})
 _TEXT_SHOWING = frozenset({"Tj", "TJ", "'", '"'})
 _PAINTING = frozenset({"S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "sh", "Do"})
 
@@ -86,6 +88,8 @@ class Sequence_:
     mcid: int | None
     artifact: bool
     text: list[str] = field(default_factory=list)
+    #: An artifact's /Type and /Subtype (ISO 32000-1, table 330), None where its property list has none.
+    kind: tuple[str | None, str | None] = (None, None)
 
 
 @dataclass
@@ -94,6 +98,8 @@ class Page:
     #: MCID -> the text shown inside its sequence.
     texts: dict[int, str] = field(default_factory=dict)
     artifact_text: list[str] = field(default_factory=list)
+    #: Each artifact sequence that shows text: its /Type, /Subtype and text.
+    artifacts: list[tuple[str | None, str | None, str]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
 
@@ -142,6 +148,16 @@ class TaggedPdf:
                     else None
                 )
                 sequence = Sequence_(tag, mcid, tag == "Artifact")
+                if sequence.artifact and isinstance(props, pikepdf.Dictionary):
+                    kind, subtype = props.get("/Type"), props.get("/Subtype")
+                    sequence.kind = (
+                        None if kind is None else str(kind)[1:],
+                        None if subtype is None else str(subtype)[1:],
+                    )
+                    if subtype is not None and (kind != "/Pagination" or subtype not in _SUBTYPES):
+                        result.problems.append(
+                            f"page {index + 1}: an artifact {kind} with /Subtype {subtype}"
+                        )
                 outer_mcid = any(s.mcid is not None for s in stack)
                 outer_artifact = any(s.artifact for s in stack)
                 if mcid is not None and (outer_mcid or outer_artifact):
@@ -160,6 +176,8 @@ class TaggedPdf:
                 sequence = stack.pop()
                 if sequence.mcid is not None:
                     result.texts[sequence.mcid] = "".join(sequence.text)
+                elif sequence.artifact and sequence.text:
+                    result.artifacts.append((*sequence.kind, "".join(sequence.text)))
             elif op == "BT":
                 in_text = True
             elif op == "ET":
@@ -186,6 +204,7 @@ class TaggedPdf:
                     owner = marked[-1]
                     if owner.artifact:
                         result.artifact_text.append(text)
+                        owner.text.append(text)
                     else:
                         owner.text.append(text)
         if stack:
@@ -280,6 +299,12 @@ class TaggedPdf:
             for element in self.root.walk()
             if self._blank(element)
         ]
+        found += [  # /ActualText replaces all of the content (ISO 32000-1 § 14.9.4), a word space at its ends too
+            f"{element.role} {element.objgen}: /ActualText {element.actual_text!r} drops the space at an end of"
+            f" {self.text_of(element)!r}"
+            for element in self.root.walk()
+            if element.actual_text is not None and self._drops_space(element)
+        ]
         content = {(page.index, mcid) for page in self.pages for mcid in page.texts}
         found += [
             f"page {p + 1}: MCID {m} of the tree is not in the content" for p, m in sorted(in_tree - content)
@@ -337,6 +362,15 @@ class TaggedPdf:
             return False
         text = self.text_of(element)
         return bool(text) and not text.replace("\xad", "").strip()
+
+    def _drops_space(self, element: Element) -> bool:
+        """Whether the /ActualText of `element` lacks the whitespace its content starts or ends with: the word
+        it stands for then runs into the text before or after it („nicht angekreuztAblehnung“) wherever the text
+        is read with the replacement (Acrobat's copy and export, screen readers reading a list item whole)."""
+        text, actual = self.text_of(element), element.actual_text or ""
+        return (text[-1:].isspace() and not actual[-1:].isspace()) or (
+            text[:1].isspace() and not actual[:1].isspace()
+        )
 
     def text_of(self, element: Element) -> str:
         """The text of an element's content, its children's included, in order."""

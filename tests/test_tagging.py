@@ -237,9 +237,9 @@ def test_the_seeds_tree_has_the_forms_shape() -> None:
         (item.children("Lbl")[0].actual_text, tagged.text_of(item.children("LBody")[0]))
         for item in grid.children()
     ]
-    assert boxes[3] == ("angekreuzt", "Ablehnung, da bereits Verwaltungshandeln")
-    assert [text for text, _ in boxes].count("angekreuzt") == 1
-    assert {text for text, _ in boxes} == {"angekreuzt", "nicht angekreuzt"}
+    assert boxes[3] == ("angekreuzt ", "Ablehnung, da bereits Verwaltungshandeln")
+    assert [text for text, _ in boxes].count("angekreuzt ") == 1
+    assert {text for text, _ in boxes} == {"angekreuzt ", "nicht angekreuzt "}
     assert tagged.text_of(grid.children()[0].children("Lbl")[0]) == "☐ "
     headings = [tagged.text_of(h) for h in root.children("H2")]
     assert headings == [
@@ -248,6 +248,25 @@ def test_the_seeds_tree_has_the_forms_shape() -> None:
         "Begründung:",
     ]
     assert not root.elements("Figure")  # no logo configured
+
+
+def test_a_box_read_with_its_label_keeps_the_space_after_it() -> None:
+    """A form's box is drawn with the space after it („☐\\xa0“, the `Lbl`); its /ActualText replaces both, so
+    without a space of its own a reader of the item whole (Acrobat's copy, a screen reader's line) got
+    „nicht angekreuztAblehnung …“."""
+    tagged = TaggedPdf(render_pdf(load_statement(SEED)))
+    assert tagged.root is not None
+    read = [
+        "".join(
+            part.actual_text if part.actual_text is not None else tagged.text_of(part)
+            for part in item.children()
+        )
+        for item in tagged.root.elements("LI")
+        if item.children("Lbl")[0].actual_text is not None
+    ]
+    assert "angekreuzt Ablehnung, da bereits Verwaltungshandeln" in read
+    assert all(re.match(r"(nicht )?angekreuzt \S", text) for text in read), read
+    assert not [p for p in tagged.problems() if "/ActualText" in p]
 
 
 def test_the_logo_is_a_figure_with_its_alternative_text_or_an_artifact() -> None:
@@ -311,6 +330,17 @@ def test_furniture_and_repeated_headers_are_the_only_artifacts() -> None:
     ]
 
 
+def test_running_header_and_footer_are_pagination_artifacts_of_their_subtype() -> None:
+    """ISO 32000-1, table 330: a pagination artifact may say whether it is a page's header or footer (/Subtype),
+    so that a reader can tell the running header and the page counter from other furniture."""
+    tagged = TaggedPdf(render_pdf(load_statement(SEED), RenderSettings(footer="Stadt Leipzig")))
+    assert [page.artifacts for page in tagged.pages] == [
+        [("Pagination", "Footer", "Stadt LeipzigSeite 1/2")],
+        [("Pagination", "Header", "VI-A-03824-VSP-01"), ("Pagination", "Footer", "Stadt LeipzigSeite 2/2")],
+    ]
+    assert tagged.problems() == []
+
+
 def test_a_table_header_taller_than_a_page_is_set_once_and_split(tmp_path: Path) -> None:
     """Long headings in many narrow columns made a header row taller than a page: ReportLab cannot repeat it
     on each page and gave up (exit 1, „ein Teil ist höher als eine Seite“). It is set once, split across pages
@@ -366,7 +396,11 @@ def test_the_tree_reads_the_prose_as_written_words() -> None:
 def test_links_are_link_elements_with_their_annotation() -> None:
     tagged = TaggedPdf(render_pdf(load_statement(CASES_MARKDOWN)))
     links = tagged.root.elements("Link") if tagged.root else []
-    assert [tagged.text_of(link) for link in links] == ["https://www.leipzig.de/", "Ratsinformationssystem"]
+    assert [tagged.text_of(link) for link in links] == [
+        "https://www.leipzig.de/",
+        "Ratsinformationssystem",
+        "Beschluss",  # inside struck-through text: a link all the same
+    ]
     for link in links:
         [objr] = [kid for kid in link.kids if isinstance(kid, tuple) and kid[0] == "objr"]
         annotation = tagged.pdf.get_object(objr[1])
@@ -593,6 +627,49 @@ def test_a_paragraph_table_cell_or_heading_of_spaces_alone_is_an_artifact(blank:
     assert [e.role for e in tagged.root.children() if e.role.startswith("H")][-2:] == ["H2", "H3"]  # no level
     row = tagged.root.children("Table")[-1].children("TR")[1]
     assert [(cell.role, tagged.text_of(cell)) for cell in row.children()] == [("TD", ""), ("TD", "a")]
+
+
+_LONG_STRIKE = " ".join(f"Wort{n} Migrantenselbstorganisationen" for n in range(400))
+_STRUCK = {
+    "wort": ("Der Beirat wird ~~vierteljährlich~~ halbjährlich informiert.", ["vierteljährlich"]),
+    "absatz": ("~~Alles gestrichen.~~", ["Alles gestrichen."]),
+    "seiten": (f"Vorher ~~{_LONG_STRIKE}~~ nachher.", [_LONG_STRIKE]),
+    "um-verweis": ("Vorher ~~weg [Link](https://www.leipzig.de) auch weg~~ nachher.", ["weg ", " auch weg"]),
+    "tabelle": ("| Kopf ~~alt~~ | Wert |\n|---|---|\n| ~~a~~ b | c ~~d~~ |", ["alt", "a", "d"]),
+    "ueberschrift": ("## Titel ~~alt~~ neu\n\nText.", ["alt"]),
+    "liste": ("- ~~a~~ b\n- c", ["a"]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_STRUCK))
+def test_struck_through_text_is_a_span_with_a_line_through_decoration(name: str) -> None:
+    """`~~…~~` was only seen: its text was tagged like any other. It is a `Span` with the layout attribute
+    /TextDecorationType /LineThrough (ISO 32000-1, table 343), over lines and pages one element; a link inside
+    it stays a `Link` of the paragraph, between the struck text before and after it, in reading order."""
+    begruendung, struck = _STRUCK[name]
+    tagged = TaggedPdf(render_pdf(statement(begruendung=begruendung)))
+    assert tagged.root is not None and tagged.problems() == []
+    spans = tagged.root.elements("Span")
+    assert [tagged.text_of(span).replace("\xad", "") for span in spans] == struck
+    assert all(span.attributes == [("TextDecorationType", pikepdf.Name.LineThrough)] for span in spans)
+    if name == "um-verweis":
+        [paragraph] = [p for p in tagged.root.elements("P") if p.children("Link")]
+        assert [kid.role if isinstance(kid, type(paragraph)) else "text" for kid in paragraph.kids] == [
+            "text",
+            "Span",
+            "Link",
+            "Span",
+            "text",
+        ]
+        assert tagged.text_of(paragraph) == "Vorher weg Link auch weg nachher."
+
+
+def test_struck_through_text_passes_ua1_and_2a(tmp_path: Path) -> None:
+    begruendung = "\n\n".join(_STRUCK[name][0] for name in ("um-verweis", "tabelle", "ueberschrift"))
+    assert _validate(render_pdf(statement(begruendung=begruendung)), tmp_path, "gestrichen") == {
+        "ua1": [],
+        "2a": [],
+    }
 
 
 def test_the_word_space_between_two_links_is_no_text_of_whitespace_alone() -> None:

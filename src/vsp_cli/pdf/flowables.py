@@ -18,7 +18,16 @@ from reportlab.platypus.paragraph import (  # type: ignore[attr-defined]
 )
 
 from ..typography import tie
-from .tagging import StructElem, artifact, drawing, paragraph_source, tagger_of
+from .tagging import (
+    LINE_THROUGH,
+    STRUCK,
+    StructElem,
+    artifact,
+    drawing,
+    paragraph_source,
+    struck,
+    tagger_of,
+)
 
 
 def escape(text: str) -> str:
@@ -61,6 +70,7 @@ class ProseParagraph(Paragraph):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        struck(self.frags)  # struck-through text is a `Span` of its own
         # the words as parsed, to tell word breaks at line ends (the parts of a split get their whole's)
         self._source = paragraph_source(self.frags)
 
@@ -71,8 +81,12 @@ class ProseParagraph(Paragraph):
             super().draw()
             return
         element = self.tag
-        if element is not None and self.blPara.kind == 0 and getattr(self.blPara, "link", None):
-            element = StructElem("Link", element)  # a paragraph that is one link, drawn as one text run
+        links = getattr(self.blPara, "link", None) if self.blPara.kind == 0 else None
+        if element is not None and links:  # a paragraph of one style, drawn as one text run
+            if any(target != STRUCK for _key, target in links):
+                element = StructElem("Link", element)  # one link
+            else:
+                element = StructElem("Span", element, attributes=LINE_THROUGH)  # struck through
         label = self.label if self.bulletText else None
         with drawing(canv, element, label, None if tagger.depth else self._source):
             super().draw()

@@ -37,6 +37,8 @@ from .styles import (
     SMALL_SIZE,
 )
 from .tagging import (
+    FOOTER,
+    HEADER,
     StructElem,
     TaggedText,
     Tagger,
@@ -224,7 +226,7 @@ class DeferredFooterCanvas(paint.DirectColours, Canvas):
         document = self._doc  # type: ignore[attr-defined]
         for number, state in enumerate(self._page_states, start=1):
             self.__dict__.update(state)
-            with artifact(self, "Pagination"):
+            with artifact(self, FOOTER):
                 self._decorate(self, number, total)
             Canvas.showPage(self)
             if tagger is not None:
@@ -273,7 +275,7 @@ class Furniture:
     def later_page(self, canv: Canvas, _doc: BaseDocTemplate) -> None:
         if not self.header:
             return
-        with artifact(canv, "Pagination"):
+        with artifact(canv, HEADER):
             self._running_header(canv)
 
     def _running_header(self, canv: Canvas) -> None:

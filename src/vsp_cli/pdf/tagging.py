@@ -17,7 +17,8 @@ needs tagging code of its own: the renderer of its block kind carries the roles:
     PlainTable(data, colWidths=..., tags=cells)                   # plain cells, each marked as its element
     cells = table_cells(parent, rows=3, columns=3, header_rows=1) # Table > TR > TH (/Scope /Column) / TD
     PlainTable(data, repeatRows=1, tags=cells)                    # the header repeated on a later page: artifact
-    para = tag(ProseParagraph(markup, style), parent.add("P"))    # links in it get Link + OBJR of themselves
+    para = tag(ProseParagraph(markup, style), parent.add("P"))    # links in it get Link + OBJR of themselves,
+                                                                  # struck text a Span (LINE_THROUGH)
     para.label = entry.label                                      # its bullet or number is the item's Lbl
     HRFlowable(...)                                               # untagged lines and boxes: artifacts
 
@@ -51,10 +52,28 @@ from .words import words
 LIST_NONE = "/O /List /ListNumbering /None"
 LIST_DISC = "/O /List /ListNumbering /Disc"
 LIST_DECIMAL = "/O /List /ListNumbering /Decimal"
+#: Struck-through text (`~~…~~`): a `Span` with this layout attribute (ISO 32000-1, table 343), so that the
+#: strike is not only seen.
+LINE_THROUGH = "/O /Layout /TextDecorationType /LineThrough"
+
+#: The target of the link entry that marks a paragraph's struck-through text for `TaggedText` (ReportLab
+#: reports the start and end of each entry of a frag's `link`, and makes no annotation for an empty target).
+STRUCK = ""
+
+#: Kinds of artifact (the /Type of its property list, and what follows it; ISO 32000-1, table 330): page
+#: furniture at the top (running header) and at the foot of the page (footer, page counter). /Subtype lets a
+#: reader tell them apart, e.g. to speak the page counter on request or keep it when reflowing.
+HEADER = "Pagination /Subtype /Header"
+FOOTER = "Pagination /Subtype /Footer"
 
 #: What the boxes of the form say in the structure tree (`Lbl` /ActualText).
 TICKED = "angekreuzt"
 UNTICKED = "nicht angekreuzt"
+#: The same for a box drawn with the space after it („☐\xa0“, a form's box and a task's in a table cell): /ActualText
+#: replaces all of the content, the space too, so it ends in one (ISO 32000-1 § 14.9.4), else the box's word
+#: and the item's first run together where the label is read with its body („nicht angekreuztAblehnung“).
+TICKED_SPACED = TICKED + " "
+UNTICKED_SPACED = UNTICKED + " "
 
 
 class StructElem:
@@ -129,10 +148,13 @@ class ListItem(NamedTuple):
 
 
 def list_item(parent: StructElem, ticked: bool | None = None) -> ListItem:
-    """A new item of the list `parent`. `ticked` (not None) makes the label a form box that reads „angekreuzt“
-    or „nicht angekreuzt“. The item's content goes to its `LBody` (or to elements made inside it)."""
+    """A new item of the list `parent`. `ticked` (not None) makes the label a form box and the space after it
+    (`box_text`, `box_line`), read „angekreuzt “ or „nicht angekreuzt “. The item's content goes to its `LBody`
+    (or to elements made inside it)."""
     item = parent.add("LI")
-    label = item.add("Lbl", actual_text=None if ticked is None else TICKED if ticked else UNTICKED)
+    label = item.add(
+        "Lbl", actual_text=None if ticked is None else TICKED_SPACED if ticked else UNTICKED_SPACED
+    )
     return ListItem(item, label, item.add("LBody"))
 
 
@@ -458,6 +480,9 @@ class TaggedText(paint.DirectColours, PDFTextObject):
         #: The links started on the line being drawn, in order: ReportLab makes one annotation for each at the
         #: line's end, in the same order, and names only its address.
         self._link_starts: list[tuple[str, StructElem]] = []
+        #: The link and the struck-through stretch being drawn (their keys and elements), if any.
+        self._open_link: StructElem | None = None
+        self._open_strike: tuple[Any, StructElem] | None = None
 
     def _formatText(self, text: Any) -> str:
         """ReportLab's `_formatText`; a text of a shared face's fixed subset (nearly every text of a statement)
@@ -522,8 +547,9 @@ class TaggedText(paint.DirectColours, PDFTextObject):
         At the start, the link's hot spot is moved to where its text starts: ReportLab puts it where the text
         would start without the space a justified line adds at each space before it, so on such a line the
         hot spot (and a reader's focus box) began up to a few words early, over the text before the link."""
+        url = link[1] if isinstance(link, tuple) and len(link) > 1 else None
         word_space: float = getattr(self, "_wordSpace", 0)  # set by ReportLab on a justified line only
-        if what == "start" and word_space and self._source is not None:
+        if what == "start" and word_space and self._source is not None and url != STRUCK:
             links = getattr(getattr(self, "XtraState", None), "links", None)
             # the texts of the line before the link's first one (the last drawn; it may have ended the line)
             before = "".join(self._line[:-1]) if self._line else self._line_before
@@ -533,16 +559,36 @@ class TaggedText(paint.DirectColours, PDFTextObject):
                 links[link] = (key, x + spaces * word_space), low, high
         if self._element is None or self._tagger is None or self._tagger.depth:
             return
-        if what == "start":
+        if url == STRUCK:  # a struck-through stretch (`struck`): its own `Span`
+            if what == "start":
+                element = self._links.get(link)
+                if element is None:
+                    element = self._links[link] = _struck_span(self._element)
+                self._open_strike = (link, element)
+            else:
+                self._open_strike = None
+        elif what == "start":
             element = self._links.get(link)
             if element is None:
                 element = self._links[link] = StructElem("Link", self._element, attach=False)
-            url = link[1] if isinstance(link, tuple) and len(link) > 1 else None
             if isinstance(url, str):
                 self._link_starts.append((url, element))
-            self._switches.append((self._last_text, element))
+            self._open_link = element
         else:
-            self.switch(self._element)
+            self._open_link = None
+            strike = self._open_strike
+            if strike is not None:
+                # the strike goes on after a link inside it: a new `Span`, after the link in reading order (the
+                # first `Span` has its place before the link); an element that gets no text is never written
+                key, _before = strike
+                self._open_strike = (key, _struck_span(self._element))
+                self._links[key] = self._open_strike[1]
+        # a link's text belongs to the link (struck through or not), other struck text to its `Span`
+        current = self._open_link or (self._open_strike[1] if self._open_strike else None) or self._element
+        if what == "start":
+            self._switches.append((self._last_text, current))
+        else:
+            self.switch(current)
 
     def link_element(self, url: str) -> StructElem | None:
         """The `Link` element of the annotation being made for a link to `url` drawn by this text object: the
@@ -601,6 +647,26 @@ class TaggedText(paint.DirectColours, PDFTextObject):
             done = end
         out.append(" ".join(entries[done:]))
         return " ".join(filter(None, out))
+
+
+def _struck_span(parent: StructElem) -> StructElem:
+    """A `Span` of struck-through text in `parent`, which joins it with its first text."""
+    return StructElem("Span", parent, attributes=LINE_THROUGH, attach=False)
+
+
+def struck(frags: Sequence[Any]) -> None:
+    """Mark the struck-through text of a paragraph's frags (`<strike>`) for tagging: each strike becomes an
+    entry of the frag's `link` with the target `STRUCK`, keyed by ReportLab's number of the strike line, so
+    that `TaggedText` hears where it starts and ends as it does for a link. The frags stay split where they
+    were (a strike is part of a frag's style) and ReportLab makes no annotation for it; like a link's, an empty
+    struck piece at a line end is dropped (`ProseParagraph.breakLines`), so the strike line stops at the line's
+    last word."""
+    for frag in frags:
+        for line in getattr(frag, "us_lines", ()):
+            if line[1] == "strike":
+                key = (-1 - line[0], STRUCK)  # below the links' numbers (0, 1, …), which sort with it
+                if key not in frag.link:
+                    frag.link = [*frag.link, key]  # a new list: frags of one style share theirs
 
 
 def switch(text: Any, element: StructElem | None) -> None:
