@@ -1325,3 +1325,27 @@ def test_the_stellenplan_block_is_never_torn_over_a_page_break() -> None:
         texts = pages(render_pdf(statement(formular="2017", finanzen=finanzen, stellenplan="keine")))
         labels = ("Auswirkungen auf den Stellenplan", "Stellenerweiterung", "Stellenabbau", "Personalrat")
         assert len({n for n, text in enumerate(texts) for label in labels if label in text}) == 1, words
+
+
+@pytest.mark.parametrize("formular", ["2014", "2017", "2019"])
+def test_an_option_of_the_grid_stands_at_the_top_of_its_row_beside_a_longer_one(formular: str) -> None:
+    """A one-line option beside a two-line one was centred between its neighbour's lines (a clerk reads it as
+    belonging to neither line, and pdftotext put it between them); it starts on the first line of its row, as
+    a Word table's cell does and the finance form's group labels do (spec § 1.4)."""
+    data = render_pdf(
+        statement(
+            formular=formular,
+            empfehlung={"option": "zustimmung_mit_ergaenzung", "punkte": "in Höhe von 250.000 € je Jahr"},
+            beschlussvorschlag="Die Zuschüsse werden erhöht.",
+        )
+    )
+    heights: dict[str, float] = {}
+
+    def visit(run: str, cm: Any, tm: Any, font: Any, size: float) -> None:
+        for key in ("Zustimmung mit Ergänzung", "Ablehnung, da bereits", "Sachverhalt bereits"):
+            if key in run:
+                heights[key] = round(tm[5] + cm[5], 2)
+
+    PdfReader(io.BytesIO(data)).pages[0].extract_text(visitor_text=visit)
+    right = "Sachverhalt bereits" if formular == "2019" else "Ablehnung, da bereits"
+    assert heights["Zustimmung mit Ergänzung"] == heights[right], heights

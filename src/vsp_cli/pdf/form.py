@@ -166,7 +166,7 @@ class _BoxTable:
         self.commands += [
             ("BOX", (0, top), (-1, last), 0.6, RULE),
             ("INNERGRID", (0, top), (-1, last), 0.3, RULE),
-            ("VALIGN", (0, top), (-1, last), "MIDDLE"),
+            ("VALIGN", (0, top), (-1, last), "TOP"),
             ("TOPPADDING", (0, top), (-1, last), 3.5),
             ("BOTTOMPADDING", (0, top), (-1, last), 4.5),
         ]
