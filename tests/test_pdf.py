@@ -1349,3 +1349,18 @@ def test_an_option_of_the_grid_stands_at_the_top_of_its_row_beside_a_longer_one(
     PdfReader(io.BytesIO(data)).pages[0].extract_text(visitor_text=visit)
     right = "Sachverhalt bereits" if formular == "2019" else "Ablehnung, da bereits"
     assert heights["Zustimmung mit Ergänzung"] == heights[right], heights
+
+
+def test_a_line_of_the_source_ending_in_a_soft_hyphen_goes_on_with_the_same_word() -> None:
+    """Text pasted from Word or from a PDF ends a line with an optional hyphen („Förder\\xad“ | „mitteln“): the
+    PDF printed „Förder mitteln“, two words, in the text, in the tree and for a screen reader."""
+    from pdfstructure import TaggedPdf
+
+    text = "Die Finanzierung erfolgt aus Förder\xad\nmitteln des Bundes und der Vorhaben\xad\nträgerin. " * 4
+    for formular, summary, expected in (("2014", None, 4), ("2019", text, 8)):
+        data = render_pdf(statement(formular=formular, begruendung=text, zusammenfassung=summary))
+        words = flat("".join(pages(data))).replace("\xad", "")
+        assert "Förder mitteln" not in words and "Vorhaben trägerin" not in words
+        assert words.count("Fördermitteln") == words.count("Vorhabenträgerin") == expected
+        tree = TaggedPdf(data).struct_text().replace("\xad", "")
+        assert "Förder mitteln" not in tree and tree.count("Fördermitteln") == expected
