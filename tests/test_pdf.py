@@ -1364,3 +1364,23 @@ def test_a_line_of_the_source_ending_in_a_soft_hyphen_goes_on_with_the_same_word
         assert words.count("Fördermitteln") == words.count("Vorhabenträgerin") == expected
         tree = TaggedPdf(data).struct_text().replace("\xad", "")
         assert "Förder mitteln" not in tree and tree.count("Fördermitteln") == expected
+
+
+def test_a_rule_after_a_table_never_stands_alone_at_the_foot_of_a_page() -> None:
+    """A table that filled a page left the rule (`---`) below it alone at the page's foot and the text it
+    introduces on the next page; the rule now goes over with that text."""
+    table = "| Jahr | Betrag |\n| --- | ---: |\n" + "".join(f"| {2000 + r} | {r} € |\n" for r in range(8))
+    line = "Ein Satz der Begründung, der eine Zeile füllt und noch etwas weiter geht als nötig. "
+    # the rule: a line across the frame in the rule's grey (the tables' lines are darker)
+    rule = re.compile(
+        rf"\.6 \.6 \.6 RG\s*/Artifact BMC\s*n 0 0 m {pdf_styles.FRAME_WIDTH:.4f} 0 l S".encode()
+    )
+    seen = 0
+    for lines in range(0, 30):
+        text = f"{line * lines}\n\n{table}\n---\n\nWeiter geht es mit dem Text."
+        reader = PdfReader(io.BytesIO(render_pdf(statement(begruendung=text))))
+        ruled = [p for p, page in enumerate(reader.pages) if rule.search(page.get_contents().get_data())]
+        assert len(ruled) == 1, (lines, ruled)
+        assert "Weiter geht es" in reader.pages[ruled[0]].extract_text(), lines
+        seen += "2007" not in reader.pages[ruled[0]].extract_text()  # the rule went to the next page
+    assert seen > 0

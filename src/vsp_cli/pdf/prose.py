@@ -704,11 +704,13 @@ class ProseRenderer:
             elif kind in ("code_block", "fence"):
                 add_pieces(self._code_markup(tok.content), styles.code)
             elif kind == "hr":
-                out.append(
-                    HRFlowable(
-                        width="100%", thickness=0.5, color=styles.rule_color, spaceBefore=2, spaceAfter=8
-                    )
+                # a rule separates what is above it from what follows: never alone at the foot of a page (after
+                # a table that fills it), it keeps the start of the next block with it
+                rule = HRFlowable(
+                    width="100%", thickness=0.5, color=styles.rule_color, spaceBefore=2, spaceAfter=8
                 )
+                out.append(NeedSpace(rule.spaceBefore + rule.lineWidth + rule.spaceAfter + room_after(i + 1)))
+                out.append(rule)
             elif kind == "table_open":
                 i = self._table(tokens, i, indent(), out, containers[-1])
                 continue
