@@ -1384,3 +1384,29 @@ def test_a_rule_after_a_table_never_stands_alone_at_the_foot_of_a_page() -> None
         assert "Weiter geht es" in reader.pages[ruled[0]].extract_text(), lines
         seen += "2007" not in reader.pages[ruled[0]].extract_text()  # the rule went to the next page
     assert seen > 0
+
+
+def test_bare_web_and_mail_addresses_are_links_as_github_shows_them() -> None:
+    """GitHub links `www.…`, `https://…` and e-mail addresses written bare (GFM's autolink extension), the PDF
+    printed them as plain text: the Markdown output had links its PDF lacked. GFM's rules decide: a sentence's
+    point and an unmatched bracket stay outside, an address without `www.` or scheme stays text."""
+    data = render_pdf(
+        statement(
+            begruendung="Kontakt: gruenderlotse@leipzig.de, Informationen unter www.leipzig.de/wirtschaft und "
+            "https://www.leipzig.de/gruenden. Das Portal opendata.leipzig.de (siehe www.l.de/a_(b)) und "
+            "[www.text.de](https://ziel.de) sowie `www.code.de`.\n\n| Endpunkt |\n| --- |\n"
+            "| https://ratsinfo.leipzig.de/bi/oparl/1.0/system.asp |"
+        )
+    )
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        uris = sorted(str(a.A.URI) for page in pdf.pages for a in page.get("/Annots", []) if "/A" in a)
+    assert uris == [
+        "http://www.l.de/a_(b)",
+        "http://www.leipzig.de/wirtschaft",
+        "https://ratsinfo.leipzig.de/bi/oparl/1.0/system.asp",
+        "https://www.leipzig.de/gruenden",
+        "https://ziel.de",
+        "mailto:gruenderlotse@leipzig.de",
+    ]
+    text = flat("".join(pages(data)))
+    assert "opendata.leipzig.de (siehe www.l.de/a_(b))" in text and "www.code.de" in text
