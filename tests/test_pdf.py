@@ -1394,7 +1394,7 @@ def test_bare_web_and_mail_addresses_are_links_as_github_shows_them() -> None:
         statement(
             begruendung="Kontakt: gruenderlotse@leipzig.de, Informationen unter www.leipzig.de/wirtschaft und "
             "https://www.leipzig.de/gruenden. Das Portal opendata.leipzig.de (siehe www.l.de/a_(b)) und "
-            "[www.text.de](https://ziel.de) sowie `www.code.de`.\n\n| Endpunkt |\n| --- |\n"
+            "[www.text.de](https://ziel.de) sowie `www.code.de` und müller@leipzig.de.\n\n| Endpunkt |\n| --- |\n"
             "| https://ratsinfo.leipzig.de/bi/oparl/1.0/system.asp |"
         )
     )

@@ -84,6 +84,8 @@ def _valid_domain(domain: str) -> bool:
 def _autolink(match: re.Match[str]) -> tuple[str, str] | None:
     """The text and target of an address `_AUTOLINK` found, or None where GFM makes no link of it."""
     mail = match.group("mail")
+    if mail and match.start() and match.string[match.start() - 1].isalpha():
+        return None  # „müller@leipzig.de“: an address that starts with a letter outside ASCII is no link of „ller@…“
     if mail:
         return (
             (mail, "mailto:" + mail) if mail[-1] not in "-_" and _valid_domain(mail.split("@")[1]) else None
