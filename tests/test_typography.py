@@ -638,3 +638,32 @@ _ABBREVIATION_PIECES = st.sampled_from(
 def test_abbreviations_are_tied_as_the_pattern_ties_them_everywhere(text: str) -> None:
     everywhere = typography._ABBREVIATION_PART.sub(rf"\1{NO_BREAK_SPACE}", text)
     assert typography._tie_abbreviations(text) == everywhere
+
+
+def test_the_narrow_wo_veranschlagt_column_keeps_a_bauabschnitt_with_its_ordinal() -> None:
+    """„Fördermittel RL KStB, 2. BA“ in the finance form's narrow last column broke as „2.“ | „BA“."""
+    from vsp_cli import api
+    from vsp_cli.model import Statement
+
+    for lead in range(0, 24, 2):
+        place = "PSP " + "x" * lead + " 2. BA"
+        statement = Statement.model_validate(
+            {
+                "formular": "2017",
+                "nummer": "VI-A-05210-VSP-01",
+                "betreff": "Ersatzneubau der Brücke",
+                "eingereicht_von": "Dezernat Stadtentwicklung und Bau",
+                "beratungsfolge": [{"gremium": "Ratsversammlung", "termin": "2018-03-14"}],
+                "empfehlung": "ablehnung",
+                "finanzen": {
+                    "auswirkungen": "ja",
+                    "haushalt": {"auszahlungen": {"hoehe": "3.450.000", "wo_veranschlagt": place}},
+                },
+                "begruendung": "Siehe Sachverhalt.",
+            }
+        )
+        text = "\n".join(
+            page.extract_text() for page in PdfReader(io.BytesIO(api.render_pdf(statement))).pages
+        )
+        lines = [line.strip() for line in text.split("\n")]
+        assert any(line.endswith("2. BA") for line in lines), (lead, [x for x in lines if "BA" in x])
