@@ -1410,3 +1410,43 @@ def test_bare_web_and_mail_addresses_are_links_as_github_shows_them() -> None:
     ]
     text = flat("".join(pages(data)))
     assert "opendata.leipzig.de (siehe www.l.de/a_(b))" in text and "www.code.de" in text
+
+
+def test_a_short_zusammenfassung_stays_on_the_page_where_it_fits() -> None:
+    """The Zusammenfassung kept the room of a three-line summary below its Anlass lines, so a two-line one that
+    fitted went to the next page whole and left its room on the page before empty (VII-A-06033-NF-03 of the
+    real statements of round 4: a quarter of page 1)."""
+    summary = (
+        "Mit der Wohngeld-Plus-Reform zum 01.01.2023 hat sich die Zahl der wohngeldberechtigten Haushalte in "
+        "Leipzig von rd. 11.000 auf rd. 27.000 erhöht. Die Verwaltung stimmt zu."
+    )
+    moved = 0
+    for lines in range(0, 40):
+        data = render_pdf(
+            statement(
+                formular="2019",
+                empfehlung="zustimmung",
+                beschlussvorschlag="\n\n".join(f"Punkt {n} des Beschlusses." for n in range(lines)) or None,
+                raeumlicher_bezug="stadtweit",
+                zusammenfassung=summary,
+                begruendung="Siehe Zusammenfassung.",
+            )
+        )
+        placed: list[list[tuple[float, str]]] = []
+        for page in PdfReader(io.BytesIO(data)).pages:
+            runs: list[tuple[float, str]] = []
+            page.extract_text(
+                visitor_text=lambda t, cm, tm, font, size, runs=runs: (
+                    runs.append((tm[5] + cm[5], t)) if t.strip() else None
+                )
+            )
+            placed.append(runs)
+        at = next(p for p, runs in enumerate(placed) if any("Zusammenfassung:" in t for _, t in runs))
+        if at == 0:
+            continue
+        moved += 1
+        heading = max(y for y, t in placed[at] if "Zusammenfassung:" in t)
+        last = min(y for y, t in placed[at] if "Verwaltung stimmt zu" in t)
+        free = min(y for y, t in placed[at - 1] if y > pdf_styles.BOTTOM_MARGIN) - pdf_styles.BOTTOM_MARGIN
+        assert free < heading - last + 2 * pdf_styles.BODY_LEADING, (lines, free, heading - last)
+    assert moved > 0
