@@ -1325,3 +1325,128 @@ def test_the_stellenplan_block_is_never_torn_over_a_page_break() -> None:
         texts = pages(render_pdf(statement(formular="2017", finanzen=finanzen, stellenplan="keine")))
         labels = ("Auswirkungen auf den Stellenplan", "Stellenerweiterung", "Stellenabbau", "Personalrat")
         assert len({n for n, text in enumerate(texts) for label in labels if label in text}) == 1, words
+
+
+@pytest.mark.parametrize("formular", ["2014", "2017", "2019"])
+def test_an_option_of_the_grid_stands_at_the_top_of_its_row_beside_a_longer_one(formular: str) -> None:
+    """A one-line option beside a two-line one was centred between its neighbour's lines (a clerk reads it as
+    belonging to neither line, and pdftotext put it between them); it starts on the first line of its row, as
+    a Word table's cell does and the finance form's group labels do (spec § 1.4)."""
+    data = render_pdf(
+        statement(
+            formular=formular,
+            empfehlung={"option": "zustimmung_mit_ergaenzung", "punkte": "in Höhe von 250.000 € je Jahr"},
+            beschlussvorschlag="Die Zuschüsse werden erhöht.",
+        )
+    )
+    heights: dict[str, float] = {}
+
+    def visit(run: str, cm: Any, tm: Any, font: Any, size: float) -> None:
+        for key in ("Zustimmung mit Ergänzung", "Ablehnung, da bereits", "Sachverhalt bereits"):
+            if key in run:
+                heights[key] = round(tm[5] + cm[5], 2)
+
+    PdfReader(io.BytesIO(data)).pages[0].extract_text(visitor_text=visit)
+    right = "Sachverhalt bereits" if formular == "2019" else "Ablehnung, da bereits"
+    assert heights["Zustimmung mit Ergänzung"] == heights[right], heights
+
+
+def test_a_line_of_the_source_ending_in_a_soft_hyphen_goes_on_with_the_same_word() -> None:
+    """Text pasted from Word or from a PDF ends a line with an optional hyphen („Förder\\xad“ | „mitteln“): the
+    PDF printed „Förder mitteln“, two words, in the text, in the tree and for a screen reader."""
+    from pdfstructure import TaggedPdf
+
+    text = "Die Finanzierung erfolgt aus Förder\xad\nmitteln des Bundes und der Vorhaben\xad\nträgerin. " * 4
+    for formular, summary, expected in (("2014", None, 4), ("2019", text, 8)):
+        data = render_pdf(statement(formular=formular, begruendung=text, zusammenfassung=summary))
+        words = flat("".join(pages(data))).replace("\xad", "")
+        assert "Förder mitteln" not in words and "Vorhaben trägerin" not in words
+        assert words.count("Fördermitteln") == words.count("Vorhabenträgerin") == expected
+        tree = TaggedPdf(data).struct_text().replace("\xad", "")
+        assert "Förder mitteln" not in tree and tree.count("Fördermitteln") == expected
+
+
+def test_a_rule_after_a_table_never_stands_alone_at_the_foot_of_a_page() -> None:
+    """A table that filled a page left the rule (`---`) below it alone at the page's foot and the text it
+    introduces on the next page; the rule now goes over with that text."""
+    table = "| Jahr | Betrag |\n| --- | ---: |\n" + "".join(f"| {2000 + r} | {r} € |\n" for r in range(8))
+    line = "Ein Satz der Begründung, der eine Zeile füllt und noch etwas weiter geht als nötig. "
+    # the rule: a line across the frame in the rule's grey (the tables' lines are darker)
+    rule = re.compile(
+        rf"\.6 \.6 \.6 RG\s*/Artifact BMC\s*n 0 0 m {pdf_styles.FRAME_WIDTH:.4f} 0 l S".encode()
+    )
+    seen = 0
+    for lines in range(0, 30):
+        text = f"{line * lines}\n\n{table}\n---\n\nWeiter geht es mit dem Text."
+        reader = PdfReader(io.BytesIO(render_pdf(statement(begruendung=text))))
+        ruled = [p for p, page in enumerate(reader.pages) if rule.search(page.get_contents().get_data())]
+        assert len(ruled) == 1, (lines, ruled)
+        assert "Weiter geht es" in reader.pages[ruled[0]].extract_text(), lines
+        seen += "2007" not in reader.pages[ruled[0]].extract_text()  # the rule went to the next page
+    assert seen > 0
+
+
+def test_bare_web_and_mail_addresses_are_links_as_github_shows_them() -> None:
+    """GitHub links `www.…`, `https://…` and e-mail addresses written bare (GFM's autolink extension), the PDF
+    printed them as plain text: the Markdown output had links its PDF lacked. GFM's rules decide: a sentence's
+    point and an unmatched bracket stay outside, an address without `www.` or scheme stays text."""
+    data = render_pdf(
+        statement(
+            begruendung="Kontakt: gruenderlotse@leipzig.de, Informationen unter www.leipzig.de/wirtschaft und "
+            "https://www.leipzig.de/gruenden. Das Portal opendata.leipzig.de (siehe www.l.de/a_(b)) und "
+            "[www.text.de](https://ziel.de) sowie `www.code.de` und müller@leipzig.de.\n\n| Endpunkt |\n| --- |\n"
+            "| https://ratsinfo.leipzig.de/bi/oparl/1.0/system.asp |"
+        )
+    )
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        uris = sorted(str(a.A.URI) for page in pdf.pages for a in page.get("/Annots", []) if "/A" in a)
+    assert uris == [
+        "http://www.l.de/a_(b)",
+        "http://www.leipzig.de/wirtschaft",
+        "https://ratsinfo.leipzig.de/bi/oparl/1.0/system.asp",
+        "https://www.leipzig.de/gruenden",
+        "https://ziel.de",
+        "mailto:gruenderlotse@leipzig.de",
+    ]
+    text = flat("".join(pages(data)))
+    assert "opendata.leipzig.de (siehe www.l.de/a_(b))" in text and "www.code.de" in text
+
+
+def test_a_short_zusammenfassung_stays_on_the_page_where_it_fits() -> None:
+    """The Zusammenfassung kept the room of a three-line summary below its Anlass lines, so a two-line one that
+    fitted went to the next page whole and left its room on the page before empty (VII-A-06033-NF-03 of the
+    real statements of round 4: a quarter of page 1)."""
+    summary = (
+        "Mit der Wohngeld-Plus-Reform zum 01.01.2023 hat sich die Zahl der wohngeldberechtigten Haushalte in "
+        "Leipzig von rd. 11.000 auf rd. 27.000 erhöht. Die Verwaltung stimmt zu."
+    )
+    moved = 0
+    for lines in range(0, 40):
+        data = render_pdf(
+            statement(
+                formular="2019",
+                empfehlung="zustimmung",
+                beschlussvorschlag="\n\n".join(f"Punkt {n} des Beschlusses." for n in range(lines)) or None,
+                raeumlicher_bezug="stadtweit",
+                zusammenfassung=summary,
+                begruendung="Siehe Zusammenfassung.",
+            )
+        )
+        placed: list[list[tuple[float, str]]] = []
+        for page in PdfReader(io.BytesIO(data)).pages:
+            runs: list[tuple[float, str]] = []
+            page.extract_text(
+                visitor_text=lambda t, cm, tm, font, size, runs=runs: (
+                    runs.append((tm[5] + cm[5], t)) if t.strip() else None
+                )
+            )
+            placed.append(runs)
+        at = next(p for p, runs in enumerate(placed) if any("Zusammenfassung:" in t for _, t in runs))
+        if at == 0:
+            continue
+        moved += 1
+        heading = max(y for y, t in placed[at] if "Zusammenfassung:" in t)
+        last = min(y for y, t in placed[at] if "Verwaltung stimmt zu" in t)
+        free = min(y for y, t in placed[at - 1] if y > pdf_styles.BOTTOM_MARGIN) - pdf_styles.BOTTOM_MARGIN
+        assert free < heading - last + 2 * pdf_styles.BODY_LEADING, (lines, free, heading - last)
+    assert moved > 0

@@ -246,6 +246,14 @@ def test_no_line_breaks_inside_a_part_where_a_joint_fits(order: list[int], width
         ("seit 5. März, im Mai 2019 und im Mai", "seit 5.~März, im Mai~2019 und im Mai"),
         ("die 12. Sitzung im 3. Quartal", "die 12. Sitzung im 3. Quartal"),
         ("18. Aprilwetter, Dezember 24 Stück", "18. Aprilwetter, Dezember 24 Stück"),
+        # a Bauabschnitt after its ordinal, full-time equivalents after their number
+        ("im 2. BA (0,5 VZÄ) und im 3. Quartal", "im 2.~BA (0,5~VZÄ) und im 3. Quartal"),
+        # a street with its house number, also a range or with a letter; a year after a street is none
+        (
+            "Lützner Straße 102, Markt 1, Martin-Luther-Ring 4–6 und Georg-Schwarz-Str. 44a",
+            "Lützner Straße~102, Markt~1, Martin-Luther-Ring~4–6 und Georg-Schwarz-Str.~44a",
+        ),
+        ("die Straße 2020 und unterwegs 3 Tage", "die Straße 2020 und unterwegs 3 Tage"),
     ],
 )
 def test_no_break_spaces_keep_numbers_with_what_belongs_to_them(text: str, expected: str) -> None:
@@ -385,6 +393,36 @@ def test_the_form_keeps_nr_with_its_number_but_the_markdown_is_unchanged() -> No
         assert_kept_together(lines)
     markdown = api.render_markdown(statement)
     assert "Beschluss Nr. RBIII373/00." in markdown and NO_BREAK_SPACE not in markdown
+
+
+def test_the_form_keeps_a_house_number_and_a_bauabschnitt_with_what_they_belong_to() -> None:
+    """„Straße des 18. Oktober 14 (2. BA)“ broke between „2.“ and „BA“ at the end of a Betreff (real4 statement
+    01), „Lützner Straße“ | „102“ and „0,5“ | „VZÄ“ likewise, in the Betreff and in the text."""
+    from vsp_cli import api
+    from vsp_cli.model import Statement
+
+    ends = re.compile(r"(?:\b2\.|Straße|Ring|Markt|0,5)$")
+    starts = re.compile(r"^(?:BA|\d|VZÄ)")
+    for lead in range(0, 30):
+        text = "Erweiterung " + "der Schule " * (lead // 3) + "x" * (lead % 3)
+        statement = Statement.model_validate(
+            {
+                "nummer": "VI-A-02871-VSP-01",
+                "betreff": f"{text} in der Lützner Straße 102 (2. BA) am Markt 1 mit 0,5 VZÄ",
+                "eingereicht_von": "Dezernat Stadtentwicklung und Bau",
+                "beratungsfolge": [{"gremium": "Ratsversammlung", "termin": "2016-03-16"}],
+                "empfehlung": "zustimmung",
+                "begruendung": f"{text} in der Lützner Straße 102 (2. BA) am Markt 1 mit 0,5 VZÄ. " * 3,
+            }
+        )
+        pdf = api.render_pdf(statement)
+        lines = [
+            line.strip()
+            for page in PdfReader(io.BytesIO(pdf)).pages
+            for line in page.extract_text().split("\n")
+        ]
+        for line, after in itertools.pairwise(lines):
+            assert not (ends.search(line) and starts.match(after)), (line, after)
 
 
 def test_table_cells_keep_a_number_with_its_unit() -> None:
@@ -600,3 +638,32 @@ _ABBREVIATION_PIECES = st.sampled_from(
 def test_abbreviations_are_tied_as_the_pattern_ties_them_everywhere(text: str) -> None:
     everywhere = typography._ABBREVIATION_PART.sub(rf"\1{NO_BREAK_SPACE}", text)
     assert typography._tie_abbreviations(text) == everywhere
+
+
+def test_the_narrow_wo_veranschlagt_column_keeps_a_bauabschnitt_with_its_ordinal() -> None:
+    """„Fördermittel RL KStB, 2. BA“ in the finance form's narrow last column broke as „2.“ | „BA“."""
+    from vsp_cli import api
+    from vsp_cli.model import Statement
+
+    for lead in range(0, 24, 2):
+        place = "PSP " + "x" * lead + " 2. BA"
+        statement = Statement.model_validate(
+            {
+                "formular": "2017",
+                "nummer": "VI-A-05210-VSP-01",
+                "betreff": "Ersatzneubau der Brücke",
+                "eingereicht_von": "Dezernat Stadtentwicklung und Bau",
+                "beratungsfolge": [{"gremium": "Ratsversammlung", "termin": "2018-03-14"}],
+                "empfehlung": "ablehnung",
+                "finanzen": {
+                    "auswirkungen": "ja",
+                    "haushalt": {"auszahlungen": {"hoehe": "3.450.000", "wo_veranschlagt": place}},
+                },
+                "begruendung": "Siehe Sachverhalt.",
+            }
+        )
+        text = "\n".join(
+            page.extract_text() for page in PdfReader(io.BytesIO(api.render_pdf(statement))).pages
+        )
+        lines = [line.strip() for line in text.split("\n")]
+        assert any(line.endswith("2. BA") for line in lines), (lead, [x for x in lines if "BA" in x])

@@ -1,6 +1,7 @@
 """The Markdown dialect of the prose fields, in one place: the PDF and the Markdown renderer parse with it.
 
-CommonMark with the GFM tables and strike-through that GitHub and GitLab show in the Markdown output. Every
+CommonMark with the GFM tables, strike-through and extended autolinks (`www.…`, `https://…` and e-mail
+addresses written bare) that GitHub shows in the Markdown output. Every
 link target parses as a link, as on GitHub, whose sanitizer then drops unsafe targets: markdown-it would
 otherwise print `[Text](javascript:…)` with its brackets, while GitHub shows „Text“. The renderers decide which
 targets become clickable (`prose.SAFE_SCHEMES`).
@@ -8,6 +9,7 @@ targets become clickable (`prose.SAFE_SCHEMES`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from contextvars import ContextVar
 from functools import cache
@@ -46,6 +48,103 @@ def stepped(parser: MarkdownIt) -> MarkdownIt:
     return parser
 
 
+#: GFM's extended autolinks (GitHub Flavored Markdown spec 0.29, § 6.9): `www.` or `http://`/`https://` and a
+#: domain, then anything up to white space or `<`, where a text starts, after white space or after one of
+#: `*_~(`; an e-mail address (local part, `@`, a domain of two labels or more).
+_AUTOLINK = re.compile(
+    r"(?:(?<=^)|(?<=[\s*_~(]))(?P<web>(?:https?://|www\.)[\w.-]+[^\s<]*)"
+    r"|(?<![\w.+-])(?P<mail>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)",
+    re.ASCII,
+)
+#: What GFM leaves off the end of a web address: punctuation that ends a sentence, an entity-like `&x;`; and
+#: (beyond GFM, which keeps them) the German closing quotation marks, which close a quote around the address.
+_TRAILING = re.compile(r"(?:[?!.,:*_~“”‘’«»]+|&\w+;)$")
+#: The host of a web address: after the scheme, up to its path, query or fragment.
+_HOST = re.compile(r"(?:https?://)?([^/?#]*)")
+
+
+def _web_address(address: str) -> str:
+    """`address` without what GFM leaves outside it: trailing punctuation and entity-like `&…;`, and each `)`
+    at its end that has no `(` to close."""
+    while True:
+        cut = _TRAILING.sub("", address)
+        if cut.endswith(")") and cut.count(")") > cut.count("("):
+            cut = cut[:-1]
+        if cut == address:
+            return address
+        address = cut
+
+
+def _valid_domain(domain: str) -> bool:
+    """GFM's valid domain: labels of letters, digits, `_` and `-`, at least two, no `_` in the last two."""
+    labels = domain.split(".")
+    return len(labels) >= 2 and all(labels) and "_" not in "".join(labels[-2:])
+
+
+def _autolink(match: re.Match[str]) -> tuple[str, str] | None:
+    """The text and target of an address `_AUTOLINK` found, or None where GFM makes no link of it."""
+    mail = match.group("mail")
+    if mail and match.start() and match.string[match.start() - 1].isalpha():
+        return None  # „müller@leipzig.de“: an address that starts with a letter outside ASCII is no link of „ller@…“
+    if mail:
+        return (
+            (mail, "mailto:" + mail) if mail[-1] not in "-_" and _valid_domain(mail.split("@")[1]) else None
+        )
+    text = _web_address(match.group("web"))
+    host = _HOST.match(text)
+    if host is None or not _valid_domain(host.group(1).split(":")[0]):
+        return None
+    return text, ("http://" + text if text.startswith("www.") else text)
+
+
+def _autolinks(state: Any) -> None:
+    """Bare web and e-mail addresses in text (outside links) become links, as GFM's autolink extension makes them
+    on GitHub. markdown-it's own `linkify` needs linkify-it-py, whose rules are not GFM's: it links
+    „opendata.leipzig.de“ without `www.` or scheme, which GitHub prints as text."""
+    from markdown_it.token import Token
+
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        children: list[Token] = []
+        inside = 0
+        for token in block.children:
+            inside += (token.type == "link_open") - (token.type == "link_close")
+            links = (
+                [found for match in _AUTOLINK.finditer(token.content) if (found := _autolink(match))]
+                if token.type == "text"
+                and not inside
+                and ("www." in token.content or "@" in token.content or "://" in token.content)
+                else []
+            )
+            if not links:
+                children.append(token)
+                continue
+            done = 0
+            for text, href in links:
+                start = token.content.index(text, done)
+                if start > done:
+                    children.append(_text(token, token.content[done:start]))
+                opened, closed = Token("link_open", "a", 1), Token("link_close", "a", -1)
+                opened.attrs = {"href": href}
+                for mark in (opened, closed):
+                    mark.markup, mark.info, mark.level = "linkify", "auto", token.level
+                children += [opened, _text(token, text, 1), closed]
+                done = start + len(text)
+            if done < len(token.content):
+                children.append(_text(token, token.content[done:]))
+        block.children = children
+
+
+def _text(like: Any, content: str, deeper: int = 0) -> Any:
+    """A text token of `content` at the level of `like` (or `deeper` below it)."""
+    from markdown_it.token import Token
+
+    text = Token("text", "", 0)
+    text.content, text.level = content, like.level + deeper
+    return text
+
+
 def _any_target(url: str) -> bool:
     return True
 
@@ -57,6 +156,7 @@ def prose_parser() -> MarkdownIt:
 
     parser = MarkdownIt("commonmark", {"html": False, "maxNesting": MAX_PARSER_NESTING}).enable(EXTENSIONS)
     parser.validateLink = _any_target  # type: ignore[method-assign]
+    parser.core.ruler.push("vsp_autolinks", _autolinks)
     return stepped(parser)
 
 
@@ -67,6 +167,7 @@ def github_parser() -> MarkdownIt:
 
     parser = MarkdownIt("commonmark", {"maxNesting": MAX_PARSER_NESTING}).enable(EXTENSIONS)
     parser.validateLink = _any_target  # type: ignore[method-assign]
+    parser.core.ruler.push("vsp_autolinks", _autolinks)
     return stepped(parser)
 
 

@@ -2,7 +2,8 @@
 
 „Nr.“, „§“, „Abs.“, „Art.“ and „Ziff.“ stay with what they number („Beschluss Nr. RBIII373/00“), „Punkt“,
 „Anlage“ and „S.“ with a number after them, and a number with its unit („30 km/h“, „12 €“, „5 %“,
-„3 Mio. €“, „41 µg/m³“), a date's day with its month and the month with its year („18. April 2017“), and a
+„3 Mio. €“, „41 µg/m³“, „0,5 VZÄ“, „2. BA“), a street with its house number („Lützner Straße 102“,
+„Markt 1“, „Martin-Luther-Ring 4–6“), a date's day with its month and the month with its year („18. April 2017“), and a
 telephone number with its label and its groups („Tel. 0341 123-4567“), as DIN 5008 asks; so do the parts of an
 abbreviation written with spaces („z. B.“, „u. a.“, „i. H. v.“, „o. g.“, „e. V.“). The space between them
 becomes a no-break space (U+00A0), which ReportLab and `pdf.text` never break at and draw as an ordinary space
@@ -28,7 +29,9 @@ _SIMPLE_UNIT = (
     r"€|EUR|Euro|Cent|ct|T€|%|‰|Prozent|Prozentpunkte?|"
     r"mm|cm|dm|m|km|m²|m³|km²|qm|ha|Hektar|Meter|Kilometer|Quadratmeter|Kubikmeter|l|Liter|"
     r"µg|μg|mg|g|kg|t|Tonnen?|s|Sek\.|min|Min\.|h|Std\.|Minuten|Stunden|"
-    r"W|kW|kWh|kWp|MW|MWh|GWh|V|kV|°C|dB(?:\(A\))?"
+    r"W|kW|kWh|kWp|MW|MWh|GWh|V|kV|°C|dB(?:\(A\))?|"
+    # counted things of the administration: full-time equivalents, a Bauabschnitt after its ordinal („2. BA“)
+    r"VZÄ|BA"
 )
 #: A unit, also one per another („30 km/h“, „41 µg/m³“, „0,5 mg/l“, „12 €/Jahr“).
 _UNIT = rf"(?:{_SIMPLE_UNIT})(?:/(?:{_SIMPLE_UNIT}|a|d|Jahr|Tag|Monat))?"
@@ -84,6 +87,15 @@ _ABBREVIATION_PART = re.compile(r"(?<![\w.])([^\W\d_]\.) (?=[^\W\d_]{1,3}\.)")
 _PHONE = re.compile(r"(?<![\w.])((?:Tel|Telefon|Fax|Mobil|Hotline)\.?:?) (\+?\d[\d ]{1,18}\d(?:-\d{1,6})?)")
 
 
+#: A street and its house number („Lützner Straße 102“, „Markt 1“, „Martin-Luther-Ring 4–6“, „Str. 12a“): the
+#: street's last word ends in one of these, and one to three digits follow (a letter, a range), no fourth digit.
+_HOUSE_NUMBER = re.compile(
+    r"(?:stra(?:ße|sse)|str\.|gasse|allee|platz|ring|weg|damm|ufer|markt|steg|chaussee) "
+    r"(?=\d{1,3}[a-z]?(?:[-–/]\d{1,3}[a-z]?)?(?!\d))",
+    re.IGNORECASE,
+)
+
+
 def _phone_tied(match: re.Match[str]) -> str:
     return match.group(1) + NO_BREAK_SPACE + match.group(2).replace(" ", NO_BREAK_SPACE)
 
@@ -93,7 +105,12 @@ def tie(text: str) -> str:
     text = _CANDIDATE.sub(_tied, text)
     if "Tel" in text or "Fax" in text or "Mobil" in text or "Hotline" in text:
         text = _PHONE.sub(_phone_tied, text)
+    text = _HOUSE_NUMBER.sub(_house_number_tied, text)
     return _tie_abbreviations(text) if ". " in text else text
+
+
+def _house_number_tied(match: re.Match[str]) -> str:
+    return match.group()[:-1] + NO_BREAK_SPACE
 
 
 def _tie_abbreviations(text: str) -> str:

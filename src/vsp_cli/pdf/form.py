@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, PageBreak, TableStyle
+from reportlab.platypus import Flowable, PageBreak, Paragraph, TableStyle
 
 from ..document import Block, Box, Layout
 from ..hyphenation import Hyphenator, german_hyphenator
@@ -166,7 +166,7 @@ class _BoxTable:
         self.commands += [
             ("BOX", (0, top), (-1, last), 0.6, RULE),
             ("INNERGRID", (0, top), (-1, last), 0.3, RULE),
-            ("VALIGN", (0, top), (-1, last), "MIDDLE"),
+            ("VALIGN", (0, top), (-1, last), "TOP"),
             ("TOPPADDING", (0, top), (-1, last), 3.5),
             ("BOTTOMPADDING", (0, top), (-1, last), 4.5),
         ]
@@ -445,20 +445,35 @@ def _zusammenfassung(b: FormBuilder, block: Block) -> None:
     # line breaking keeps (white space is otherwise one space), the line breaks at the third
     line = "\u00a0\u00a0 ".join(box_line(box.label, box.ticked) for box in block.boxes).split("\n")
     other = box_line(f"{sonstiges.label} {text}".rstrip(), sonstiges.ticked).split("\n")
-    # the heading keeps the Anlass lines (all four boxes) and the room of a three-line paragraph with it
+    # the heading keeps the Anlass lines (all four boxes) and the start of the summary with it
     follow = _height(label, sty.label) + _height(line, sty.value) + _height(other, sty.value)
-    follow += 3 * BODY_LEADING if block.prose else 0
-    if block.label.strip():
-        b.section(block.label, follow=follow)
-    else:
-        b.out.append(NeedSpace(follow))
+    need = b.section(block.label, follow=follow) if block.label.strip() else None
+    if need is None:
+        need = NeedSpace(follow)
+        b.out.append(need)
     if label:
         b.lines(label, sty.label)
     anlass = b.root.add("L", attributes=LIST_NONE)  # the boxes on one line and „Sonstiges“ below: one list
     items = [list_item(anlass, box.ticked) for box in block.boxes]
     b.out.append(TextLines(line, sty.value, items=items))
     b.out.append(TextLines(other, sty.value, items=[list_item(anlass, sonstiges.ticked)], hanging=True))
+    start = len(b.out)
     b.prose_text(block.prose)
+    if len(b.out) > start:
+        need.height += _start_room(b.out[start], b.prose.first_room)
+
+
+def _start_room(first: Flowable, estimate: float) -> float:
+    """The room the start of a text needs below what keeps it: a paragraph of up to three lines whole (widow and
+    orphan control move it whole), a longer one two lines; measured where the prose's `estimate` allows a line
+    more (a two-line summary moved the whole Zusammenfassung to the next page and left a quarter of the page
+    empty). Another first block (a list, a table, a lead) keeps the estimate."""
+    if not isinstance(first, Paragraph) or first.bulletText is not None:
+        return estimate
+    lines = round(first.wrap(FRAME_WIDTH, FRAME_HEIGHT)[1] / first.style.leading)
+    if lines > 3:
+        return 2 * first.style.leading
+    return float(lines * first.style.leading + first.style.spaceAfter)
 
 
 def _height(parts: Sequence[str], style: ParagraphStyle) -> float:

@@ -317,6 +317,20 @@ def _tied_across(tokens: Sequence[Token], at: int) -> bool:
     )
 
 
+def _hyphenated_across(tokens: Sequence[Token], at: int) -> bool:
+    """Whether the soft break `tokens[at]` ends a line of the source with a soft hyphen (U+00AD): the word goes on
+    in the next line, as Word's optional hyphen and a PDF's extracted text write it."""
+    return at > 0 and tokens[at - 1].type == "text" and tokens[at - 1].content.endswith("\xad")
+
+
+def _soft_break(tokens: Sequence[Token], at: int) -> str:
+    """What the soft break `tokens[at]` is in the PDF: nothing inside a hyphenated word, a no-break space inside
+    a tied pair, else a space."""
+    if _hyphenated_across(tokens, at):
+        return ""
+    return "\xa0" if _tied_across(tokens, at) else " "
+
+
 def _blank(text: str) -> bool:
     """Whether a text shows nothing to read: spaces (no-break ones too) and soft hyphens alone. Tagged, it reads as
     nothing (PAC 2024: „Tagged text consists of only whitespace“); it is drawn as an artifact."""
@@ -336,11 +350,12 @@ def _shows_text(tokens: Sequence[Token], at: int) -> bool:
 def _plain_text(children: Sequence[Token] | None) -> str:
     """The visible text of an inline token list (for measuring), hard breaks as newlines."""
     parts: list[str] = []
-    for tok in children or ():
+    tokens = list(children or ())
+    for at, tok in enumerate(tokens):
         if tok.type in ("text", "code_inline"):
             parts.append(tok.content)
         elif tok.type == "softbreak":
-            parts.append(" ")
+            parts.append("" if _hyphenated_across(tokens, at) else " ")
         elif tok.type == "hardbreak":
             parts.append("\n")
         elif tok.type == "image":
@@ -412,8 +427,10 @@ class ProseRenderer:
             if kind == "text":
                 out.append(escape(tie(tok.content)))
             elif kind == "softbreak":
-                # a line of the source that ends with „Nr.“ or a number before its unit on the next one
-                out.append("\xa0" if _tied_across(tokens, number) else " ")
+                # a line of the source that ends with „Nr.“ or a number before its unit on the next one; one
+                # that ends with a soft hyphen („Förder\xad“ | „mitteln“, pasted from Word or from a PDF) goes
+                # on with the same word
+                out.append(_soft_break(tokens, number))
             elif kind == "hardbreak":
                 out.append("<br/>")
             elif kind == "em_open":
@@ -687,11 +704,13 @@ class ProseRenderer:
             elif kind in ("code_block", "fence"):
                 add_pieces(self._code_markup(tok.content), styles.code)
             elif kind == "hr":
-                out.append(
-                    HRFlowable(
-                        width="100%", thickness=0.5, color=styles.rule_color, spaceBefore=2, spaceAfter=8
-                    )
+                # a rule separates what is above it from what follows: never alone at the foot of a page (after
+                # a table that fills it), it keeps the start of the next block with it
+                rule = HRFlowable(
+                    width="100%", thickness=0.5, color=styles.rule_color, spaceBefore=2, spaceAfter=8
                 )
+                out.append(NeedSpace(rule.spaceBefore + rule.lineWidth + rule.spaceAfter + room_after(i + 1)))
+                out.append(rule)
             elif kind == "table_open":
                 i = self._table(tokens, i, indent(), out, containers[-1])
                 continue
