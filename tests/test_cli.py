@@ -558,3 +558,25 @@ def test_render_with_the_statements_folder_as_output_folder_finds_the_statements
     assert code == 0, err
     assert (Path(target) / "beispiel-petition.md").is_file()
     assert "1 gerendert" in err
+
+
+def test_an_italic_start_of_the_zusammenfassung_renders_in_a_fresh_process(tmp_path: Path) -> None:
+    """The start of the 2019 Zusammenfassung is measured while the form is built, before the italic faces are
+    loaded for drawing: with italic text there, a fresh process (no render before it loaded them) ended in an
+    internal error (exit 123, KeyError for the oblique face)."""
+    statement = tmp_path / "kursiv.yaml"
+    statement.write_text(
+        "formular: 2019\n"
+        "nummer: VII-A-00261-VSP-01\n"
+        "betreff: Kursiv am Anfang\n"
+        "eingereicht_von: Dezernat Umwelt\n"
+        "beratungsfolge:\n  - gremium: Ratsversammlung\n    termin: 2019-04-18\n"
+        "empfehlung: zustimmung\n"
+        "anlass: stadtratsbeschluss\n"
+        "zusammenfassung: Ein *kursiver* und ein ***fett kursiver*** Satz zu Beginn.\n"
+        "sachverhalt: Text.\n",
+        encoding="utf-8",
+    )
+    result = run("render", str(statement), "-o", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "out" / "kursiv.pdf").read_bytes().startswith(b"%PDF")

@@ -37,6 +37,7 @@ from .styles import (
     RULE,
     TOP_MARGIN,
     Styles,
+    register_fonts,
 )
 from .tables import (
     BERATUNG_STYLE,
@@ -460,6 +461,8 @@ def _zusammenfassung(b: FormBuilder, block: Block) -> None:
     start = len(b.out)
     b.prose_text(block.prose)
     if len(b.out) > start:
+        if b.prose.uses_italic:  # measured now, before `_build` loads the italic faces for drawing
+            register_fonts(italic=True)
         need.height += _start_room(b.out[start], b.prose.first_room)
 
 
