@@ -331,6 +331,15 @@ def _soft_break(tokens: Sequence[Token], at: int) -> str:
     return "\xa0" if _tied_across(tokens, at) else " "
 
 
+def _css_rgb(color: Color) -> str:
+    """`color` as the markup of a link writes it: „rgb(25,63,140)“, the 8-bit channels of `Color.hexval`.
+    ReportLab reads this form directly (`colors.cssParse`); its hexadecimal form („0x193f8c“) it first tries as a
+    Python literal (`ast.literal_eval`), which compiles the text and leaves reference cycles behind, at every
+    link."""
+    red, green, blue = color.bitmap_rgb()
+    return f"rgb({red},{green},{blue})"
+
+
 def _blank(text: str) -> bool:
     """Whether a text shows nothing to read: spaces (no-break ones too) and soft hyphens alone. Tagged, it reads as
     nothing (PAC 2024: „Tagged text consists of only whitespace“); it is drawn as an artifact."""
@@ -458,7 +467,7 @@ class ProseRenderer:
                 links.append(ok)
                 if ok:
                     out.append(
-                        f'<a href="{attribute_markup(href)}" color="{self.styles.link_color.hexval()}" underline="1">'
+                        f'<a href="{attribute_markup(href)}" color="{_css_rgb(self.styles.link_color)}" underline="1">'
                     )
             elif kind == "link_close":
                 if links.pop():
