@@ -26,6 +26,7 @@ from typing import Any
 
 from markdown_it.token import Token
 
+from . import collector
 from .commonmark import github_parser, prose_parser
 from .document import labels_v1, layout
 from .labels import german_date
@@ -541,5 +542,6 @@ def tidy(text: str) -> str:
 def render_markdown(statement: Statement, settings: RenderSettings | None = None) -> str:
     """The statement as GitHub-flavoured Markdown; raises `TemplateError` for a broken template."""
     settings = settings or RenderSettings()
-    env = environment(settings.template_dir, FILTERS)
-    return tidy(render(env, TEMPLATE, context(statement, settings, renderers(env))))
+    with collector.paused():  # a render makes no reference cycles to collect
+        env = environment(settings.template_dir, FILTERS)
+        return tidy(render(env, TEMPLATE, context(statement, settings, renderers(env))))

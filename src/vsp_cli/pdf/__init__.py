@@ -29,7 +29,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.platypus import Frame, PageTemplate
 from reportlab.platypus.doctemplate import LayoutError
 
-from .. import __version__, charset
+from .. import __version__, charset, collector
 from ..diagnostics import Diagnostic
 from ..document import layout, status_label
 from ..errors import InvalidInput
@@ -71,7 +71,11 @@ install_archival_streams()
 
 def render_pdf(statement: Statement, settings: RenderSettings | None = None) -> bytes:
     """The statement as a PDF document (bytes); reads nothing but the fonts and the configured logo."""
-    settings = settings or RenderSettings()
+    with collector.paused():  # a render makes no reference cycles to collect
+        return _render(statement, settings or RenderSettings())
+
+
+def _render(statement: Statement, settings: RenderSettings) -> bytes:
     styles = build_styles(settings.hyphenate)
     form = layout(statement, settings)
     title = form.title.replace("\n", " ")  # the document's title is one line, whatever the form breaks

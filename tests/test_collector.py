@@ -1,0 +1,110 @@
+"""Renders pause the cyclic garbage collector (`vsp_cli.collector`), which is sound because they make no
+reference cycles: what a render leaves to the collector is a few dozen objects, whatever the statement's size."""
+
+from __future__ import annotations
+
+import gc
+import importlib
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from conftest import CASES, EXAMPLES
+from vsp_cli import collector
+from vsp_cli.api import check, render
+from vsp_cli.settings import RenderSettings
+
+
+@pytest.fixture
+def collector_on() -> Iterator[None]:
+    was = gc.isenabled()
+    gc.enable()
+    yield
+    if not was:
+        gc.disable()
+
+
+def _cyclic_garbage(path: Path, fmt: str) -> int:
+    """The objects in reference cycles that rendering the statement at `path` leaves behind."""
+    statement = check(path).statement
+    assert statement is not None
+    render(statement, fmt, RenderSettings())  # caches (fonts, patterns, templates) filled before counting
+    gc.collect()
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        render(statement, fmt, RenderSettings())
+        return gc.collect()
+    finally:
+        if was:
+            gc.enable()
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "md"])
+def test_a_render_leaves_a_few_cycles_whatever_the_size_of_the_statement(tmp_path: Path, fmt: str) -> None:
+    """A statement twelve times as long (tables, lists, links, quotes, headings) leaves no more cycles: pausing
+    the collector for a render costs no memory that grows with the input."""
+    source = CASES / "valid" / "markdown-reich.yaml"
+    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    for key in ("sachverhalt", "begruendung"):
+        data[key] = "\n\n".join([data[key]] * 12)
+    longer = tmp_path / "lang.yaml"
+    longer.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    small, large = _cyclic_garbage(source, fmt), _cyclic_garbage(longer, fmt)
+    assert large == small
+    assert large < 100
+    for example in sorted(EXAMPLES.glob("*.yaml")):
+        assert _cyclic_garbage(example, fmt) < 100
+
+
+@pytest.mark.parametrize(
+    ("fmt", "module", "step"), [("pdf", "vsp_cli.pdf", "layout"), ("md", "vsp_cli.markdown", "context")]
+)
+def test_the_collector_is_paused_while_rendering_and_runs_again_after(
+    monkeypatch: pytest.MonkeyPatch, collector_on: None, fmt: str, module: str, step: str
+) -> None:
+    """A step inside the render (laying out the form; making the template's context) finds it paused."""
+    seen: list[bool] = []
+    original = getattr(importlib.import_module(module), step)
+
+    def watched(*args: Any) -> Any:
+        seen.append(gc.isenabled())
+        return original(*args)
+
+    monkeypatch.setattr(f"{module}.{step}", watched)
+    statement = check(EXAMPLES / "VI-A-05521-NF-02-VSP-01.yaml").statement
+    assert statement is not None
+    render(statement, fmt, RenderSettings())
+    assert seen == [False]
+    assert gc.isenabled()
+
+
+def test_a_collector_switched_off_stays_off(collector_on: None) -> None:
+    gc.disable()
+    with collector.paused():
+        assert not gc.isenabled()
+    assert not gc.isenabled()
+
+
+def test_overlapping_pauses_end_with_the_last(collector_on: None) -> None:
+    """Renders in two threads: the collector runs again when the second one ends, not when the first does."""
+    inside, release = threading.Event(), threading.Event()
+
+    def other() -> None:
+        with collector.paused():
+            inside.set()
+            release.wait(10)
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    inside.wait(10)
+    with collector.paused():
+        assert not gc.isenabled()
+    assert not gc.isenabled()  # the other render still runs
+    release.set()
+    thread.join(10)
+    assert gc.isenabled()
