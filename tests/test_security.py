@@ -1736,21 +1736,26 @@ class _Planted:
         return (os.mkdir, (str(self.marker),))
 
 
-@pytest.mark.parametrize("key", ["vsp", "gepflanzt"])
+@pytest.mark.parametrize("key", ["vsp", "gepflanzt", "privat"])
 def test_compiled_templates_a_checkout_brought_into_the_cache_folder_are_not_run(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, key: str
 ) -> None:
     # XDG_CACHE_HOME inside the checkout (a CI job caching its work folder): the checkout's files are the user's
     # and only the user may write them, as vsp's own. Before the fix, a planted jinja-….cache ran its code.
+    # "privat": a key only its owner may read, as git checks out every file where the umask is 077; it was
+    # believed, and the planted files signed with it ran their code.
     import hmac
     import pickle
 
     from jinja2.bccache import bc_magic
 
-    from vsp_cli import templating
+    from vsp_cli import fileio, templating
 
     cache = tmp_path / "repo" / ".cache"
+    (tmp_path / "repo" / ".git").mkdir(parents=True)
     monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    fileio._key_in.cache_clear()
     statement = api.load(SEED)
     templating._cached_environment.cache_clear()
     expected = api.render_markdown(statement, RenderSettings())
@@ -1758,11 +1763,11 @@ def test_compiled_templates_a_checkout_brought_into_the_cache_folder_are_not_run
     assert files
     marker = tmp_path / "GEKAPERT"
     planted = bc_magic + pickle.dumps(_Planted(marker), 2)
-    if key == "gepflanzt":  # a key of the repository's own, and the files signed with it
-        from vsp_cli import fileio
-
+    assert not (cache / "vsp" / fileio.KEY_NAME).exists()  # kept in the home folder's cache
+    assert (tmp_path / "home" / ".cache" / "vsp" / fileio.KEY_NAME).is_file()
+    if key != "vsp":  # a key of the repository's own, and the files signed with it
         (cache / "vsp" / fileio.KEY_NAME).write_bytes(bytes(32))
-        (cache / "vsp" / fileio.KEY_NAME).chmod(0o644)
+        (cache / "vsp" / fileio.KEY_NAME).chmod(0o644 if key == "gepflanzt" else 0o600)
         planted = hmac.new(bytes(32), planted, hashlib.sha256).digest() + planted
         fileio._key_in.cache_clear()  # read again, as by the next run
     for file in files:
@@ -1773,6 +1778,7 @@ def test_compiled_templates_a_checkout_brought_into_the_cache_folder_are_not_run
         assert api.render_markdown(statement, RenderSettings()) == expected
     finally:
         templating._cached_environment.cache_clear()
+        fileio._key_in.cache_clear()
     assert not marker.exists()
 
 
