@@ -72,6 +72,7 @@ MAX_LISTED = 40
 #: Most names a „Meinten Sie …?“ compares a misspelt one with, and most problems of one kind in a file that get
 #: such a hint: each comparison takes microseconds, and a statement of 15,000 unknown `zusatzfelder` against a
 #: form of 3,000 blocks was checked for minutes (every failing check again for every statement of the form).
+#: An unknown key past MAX_HINTS does not list the allowed ones either.
 MAX_HINT_CHOICES = 200
 MAX_HINTS = 20
 
