@@ -247,6 +247,34 @@ def test_a_configuration_with_thousands_of_labels_or_forms_is_refused_without_ch
     assert len(work) < 5
 
 
+def test_the_rows_of_a_long_beratungsfolge_are_not_measured_again_at_every_page_break(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ReportLab looked for the height of each row from the start of the list, summing the heights before it
+    again: 4,900 rows took 2.5 s, squared in the rows. Their heights are known from their lines."""
+    from reportlab.platypus.tables import Table
+
+    from vsp_cli.pdf.tables import ConsultationTable
+
+    rows = "".join(f"  - gremium: FA {i}\n    termin: 2017-04-18\n" for i in range(300))
+    text = SEED.read_text(encoding="utf-8").replace("beratungsfolge:\n", "beratungsfolge:\n" + rows, 1)
+    (tmp_path / "a.yaml").write_text(text, encoding="utf-8")
+    unknown, original = [], Table._calc_height
+
+    def counted(self: Table, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(self, ConsultationTable):
+            unknown.append(self._argH.count(None))
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Table, "_calc_height", counted)
+    data = api.render_pdf(api.load(tmp_path / "a.yaml"), RenderSettings())
+    assert len(unknown) > 5 and sum(unknown) == 0, unknown
+    from pypdf import PdfReader
+
+    pages = PdfReader(io.BytesIO(data)).pages
+    assert "FA 299" in "".join(page.extract_text() for page in pages[-3:])
+
+
 def test_the_logos_alternative_text_with_terminal_controls_is_refused(tmp_path: Path) -> None:
     """`logo_alt` goes into the PDF for screen readers; of the texts of a configuration it alone took controls."""
     (tmp_path / "vsp.toml").write_text('logo_alt = "Wappen\\u001b[2J\\u202e"\n', encoding="utf-8")
