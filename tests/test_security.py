@@ -683,6 +683,21 @@ def _template_folder(tmp_path: Path, source: str) -> Path:
     return folder
 
 
+@pytest.mark.parametrize("source", ["{{ '\\ud800' }}", "a{{ '%c' % 56832 }}", "{{ '{:c}'.format(55296) }}"])
+def test_a_template_that_prints_half_a_utf16_pair_is_an_error_of_the_template(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], source: str
+) -> None:
+    """No UTF-8 file can hold a lone surrogate: writing the output failed as an internal error (exit 123)."""
+    folder = _template_folder(tmp_path, source)
+    problem = _template_error(folder)
+    assert problem.code == "template-error" and problem.file == str(folder / "statement.md.j2")
+    assert "U+D800" in problem.message or "U+DE00" in problem.message
+    (tmp_path / "vsp.toml").write_text('template_dir = "vorlagen"\nformats = ["md"]\n', encoding="utf-8")
+    shutil.copy(SEED, tmp_path / "a.yaml")
+    code, out, err = vsp(capsys, "render", str(tmp_path / "a.yaml"))
+    assert code == 1 and "[template-error]" in out and "interner Fehler" not in out + err
+
+
 ESCAPES = [
     "{{ cycler.__init__.__globals__.os.system('touch GEKAPERT') }}",
     "{{ joiner.__init__.__globals__.os.system('touch GEKAPERT') }}",
