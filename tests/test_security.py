@@ -1551,6 +1551,24 @@ def test_an_output_folder_outside_the_configurations_folder_is_refused(
     assert list((project.parent / "aussen").iterdir()) == []
 
 
+def test_a_path_longer_than_the_system_takes_is_bad_input_not_an_internal_error(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An `output_dir` of a configuration (or `-o`, or a statement named) longer than the system takes made the
+    build fail when it looked at the folder: internal error, exit code 123."""
+    long = "x/" * 3000
+    (project / "vsp.toml").write_text(f'output_dir = "{long}y"\n', encoding="utf-8")
+    code, out, err = vsp(capsys, "render", str(project / "standpunkte"))
+    assert code == 1 and "interner Fehler" not in out + err
+    assert f"{project / 'vsp.toml'}:1:14: fehler:" in out and "(Name zu lang) [invalid-value]" in out
+    (project / "vsp.toml").unlink()
+    code, out, err = vsp(capsys, "render", str(project / "standpunkte"), "-o", str(project / long))
+    assert code == 1 and "interner Fehler" not in out + err and "(Name zu lang) [invalid-value]" in out
+    for command in (["validate"], ["config"], ["new"]):
+        code, out, err = vsp(capsys, *command, str(project / long / "a.yaml"))
+        assert code == 2 and "interner Fehler" not in out + err and "lässt sich nicht nachschlagen" in err
+
+
 def test_a_configuration_that_links_to_another_projects_cannot_write_there(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -160,7 +160,7 @@ def _message(err: ErrorDetails) -> tuple[str, str]:
         return "empty-list", f"„{name}“ braucht mindestens einen Eintrag"
     if kind == "string_too_long":
         return too_long(name, (err.get("ctx") or {}).get("max_length"), len(str(value)))
-    if kind in ("form_name", "form_file"):
+    if kind in ("form_name", "form_file", "path_unusable"):
         return "invalid-value", f"„{name}“: {err['msg']}"
     if kind in (
         "file_missing",
