@@ -23,7 +23,7 @@ from pydantic_core import ErrorDetails
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from . import charset, rules
-from .commonmark import prose_parser
+from .commonmark import parse_prose
 from .diagnostics import (
     Diagnostic,
     Hints,
@@ -791,7 +791,7 @@ def _continued_points(text: str) -> list[int]:
     for line in lines:
         line_at.append(line_at[-1] + len(line) + 1)
     paragraph_of: dict[int, int] = {}  # a continued line → the first line of its paragraph
-    for token in prose_parser().parse(text):
+    for token in parse_prose(text):
         if token.type == "paragraph_open" and token.map is not None:
             first, end = token.map
             for n in range(first + 1, end):
