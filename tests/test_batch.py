@@ -1016,6 +1016,24 @@ def test_watch_says_when_it_watches_no_more_folders(
     assert code == 0 and "MAX_WATCHED_FOLDERS" not in err, err
 
 
+def test_watch_names_a_few_of_thousands_of_changed_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A checkout that changes thousands of files at once made a line naming every one (2 MB for 100,000)."""
+    import watchfiles
+
+    from vsp_cli import batch
+    from vsp_cli.limits import MAX_LISTED
+
+    make_statements(tmp_path / "in", 1)
+    flood = {(watchfiles.Change.added, str(tmp_path / "in" / f"neu-{i:05d}.yaml")) for i in range(5000)}
+    monkeypatch.setattr(watchfiles, "watch", lambda *args, **kwargs: iter([set(), flood]))
+    monkeypatch.setattr(batch, "run", lambda *args, **kwargs: None)
+    code, _, err = call_captured(capsys, "render", "--watch", str(tmp_path / "in"), "-f", "md")
+    [line] = [line for line in err.splitlines() if line.startswith("Geändert: ")]
+    assert code == 0 and line.endswith("… (5.000 insgesamt)") and line.count(".yaml") == MAX_LISTED, len(line)
+
+
 def test_watch_watches_a_folder_made_while_it_runs(tmp_path: Path) -> None:
     make_statements(tmp_path / "in", 1)
     log = tmp_path / "log.txt"

@@ -167,6 +167,7 @@ CODES: Mapping[str, Code] = MappingProxyType(
             "config-missing",
             "config-unreadable",
             "config-too-large",
+            "too-many-entries",
             "no-tool-vsp",
             "unknown-setting",
             "invalid-format",

@@ -6,6 +6,7 @@ are reported as located diagnostics through the same `Report`.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .config import SOURCE_DEFAULT, EffectiveSettings, SettingsCache, config_text, find_config, resolve
-from .diagnostics import Diagnostic, escape_controls
+from .diagnostics import Diagnostic, escape_controls, quote_path
 from .errors import ConfigError, VspError
 from .fileio import os_reason, read_regular, write_atomic
 from .forms import BUILTIN_IDS, NEWEST_FORM, Form, FormError, FormSources, builtin, dump, with_labels
@@ -123,6 +124,18 @@ def _form(ref: str, forms: FormSources, base: Path) -> Form:
         raise
 
 
+def _unusable(path: Path) -> str | None:
+    """Why the system cannot look `path` up (longer than it takes, say), or None: the commands looked and failed
+    with an internal error (exit 123)."""
+    try:
+        os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError as exc:
+        return f"{escape_controls(quote_path(path))} lässt sich nicht nachschlagen ({os_reason(exc)})"
+    return None
+
+
 def _usage(message: str, command: str) -> int:
     from .usage import command_usage_message
 
@@ -133,6 +146,9 @@ def _usage(message: str, command: str) -> int:
 def new_command(file: Path | None, formular: str | None, force: bool, config: Path | None) -> int:
     """`vsp new`: a starter for the form asked for, the configuration's, or the newest built-in one."""
     near = file if file is not None else Path("_.yaml")
+    problem = _unusable(near)
+    if problem is not None:
+        return _usage(problem, "new")
     try:
         settings = _settings(config, near)
         forms = settings.render.forms
@@ -223,6 +239,12 @@ def show_config(options: BatchOptions) -> int:
     from .batch import Planner
 
     target = Path(options.paths[0]) if options.paths else Path(".")
+    problem = _unusable(target)
+    if problem is not None:
+        from .usage import command_usage_message
+
+        sys.stderr.write(command_usage_message(problem, "config"))
+        return EXIT_USAGE
     if not target.exists():
         from .usage import command_usage_message
 

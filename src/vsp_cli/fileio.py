@@ -206,8 +206,9 @@ def cache_key() -> bytes | None:
 
     A file in the cache folder that only the user may write can still come from a repository: a checkout made
     by the user has such files, and `XDG_CACHE_HOME` in a CI job may lie inside it. Such a file is believed only
-    with a MAC made with this key, which a repository cannot plant (git checks out no file readable by its owner
-    alone) and cannot know."""
+    with a MAC made with this key, which a repository cannot know: a key in a cache folder in a checkout (where git
+    checks out files readable by their owner alone if the umask is 077) is never read, the home folder's cache
+    keeps it then."""
     try:
         folder = cache_dir()
         working = os.getcwd()
@@ -231,7 +232,18 @@ def unsigned(key: bytes, data: bytes) -> bytes | None:
 def _key_in(folder: str, working: str) -> bytes | None:
     if not _stays_in(Path(folder), Path(working)):
         return None
-    path = Path(folder, KEY_NAME)
+    keys = Path(folder)
+    if _in_checkout(keys, Path(working)):
+        # A checkout brings files only its user may read where git's umask is 077: a repository's record.key
+        # would be believed, and with it the compiled templates signed with it (which Jinja unpickles). The key
+        # is kept in the home folder's cache then, the caches stay where they are.
+        try:
+            keys = Path.home() / ".cache" / "vsp"
+        except RuntimeError:  # no home folder to be found
+            return None
+        if _in_checkout(keys, Path(working)) or not _stays_in(keys, Path(working)):
+            return None
+    path = keys / KEY_NAME
     key = _read_key(path)
     if key is None and not os.path.lexists(path):
         key = _made_key(path)
@@ -252,6 +264,25 @@ def _stays_in(folder: Path, working: Path) -> bool:
     except RuntimeError:  # no home folder to be found
         pass
     return is_inside(real(folder), real(working))
+
+
+def _in_checkout(folder: Path, working: Path) -> bool:
+    """Whether a repository may have brought the files of `folder`: it lies in the working folder (not the
+    home folder itself), or in a folder that holds `.git` (below the home folder, if it lies there: a home
+    folder kept in git holds no repository of strangers)."""
+    folder = Path(os.path.normpath(folder))
+    try:
+        home: Path | None = Path(os.path.normpath(Path.home()))
+    except RuntimeError:  # no home folder to be found
+        home = None
+    if is_inside(folder, Path(os.path.normpath(working))) and (home is None or real(working) != real(home)):
+        return True
+    for parent in (folder, *folder.parents):
+        if home is not None and parent == home and is_inside(folder, home):
+            return False
+        if os.path.lexists(parent / ".git"):
+            return True
+    return False
 
 
 def _read_key(path: Path) -> bytes | None:

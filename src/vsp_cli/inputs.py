@@ -117,9 +117,10 @@ def collect(
         path = Path(arg)
         if not arg.strip():
             raise InputNotFound("Ein leerer Pfad ist keine Eingabe (für den aktuellen Ordner: „.“)")
-        if path.is_dir():
+        kind = _kind(path, arg)
+        if kind == "folder":
             add(_walk(path, skip), real(path))
-        elif path.exists() or os.path.islink(path):
+        elif kind == "file":
             add([path], real(path.parent))
         elif GLOB_CHARS & set(arg):
             if "**" in arg and ".." in Path(arg).parts[_first_wildcard(arg) :]:
@@ -143,6 +144,19 @@ def collect(
     if not result:
         raise InputNotFound("Keine *.yaml- oder *.yml-Dateien gefunden in: " + ", ".join(arguments))
     return result
+
+
+def _kind(path: Path, arg: str) -> str | None:
+    """ "folder", "file" (anything else that is there, a link too) or None for a path of the command line. A path
+    the system cannot look up (longer than it takes) is a usage error: it was an internal error (exit 123)."""
+    try:
+        if path.is_dir():
+            return "folder"
+        return "file" if path.exists() or os.path.islink(path) else None
+    except OSError as exc:
+        raise InputNotFound(
+            f"Der Pfad {quote_path(arg)} lässt sich nicht nachschlagen ({os_reason(exc)})"
+        ) from None
 
 
 def _recursive_matches(pattern: str, skip: set[Path]) -> list[str]:

@@ -27,7 +27,7 @@ from typing import Any
 from markdown_it.token import Token
 
 from . import collector
-from .commonmark import github_parser, prose_parser
+from .commonmark import github_parser, parse_prose, prose_parser
 from .document import labels_v1, layout
 from .labels import german_date
 from .mdlinks import with_own_references, without_unsafe_links
@@ -203,7 +203,7 @@ def _prose_parsed(text: str, level: int) -> str:
     text = _escape_html(text)
     lines = text.split("\n")
     edits: dict[int, str | None] = {}
-    tokens = prose_parser().parse(text)
+    tokens = parse_prose(text)
     levels = [int(t.tag[1]) for t in tokens if t.type == "heading_open"]
     shift = max(0, level + 1 - min(levels)) if levels else 0
     for index, token in enumerate(tokens):
@@ -231,7 +231,7 @@ def _escape_html(text: str) -> str:
     """Put a backslash before every `<` that GitHub would read as HTML, and before single tildes; code stays
     untouched."""
     lines = text.split("\n")
-    blocks = list(_text_blocks(prose_parser().parse(text)))
+    blocks = list(_text_blocks(parse_prose(text)))
     distrusted: set[int] = set()  # blocks whose code spans and link destinations are not taken as such
     while True:
         out = list(lines)

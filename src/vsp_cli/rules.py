@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .commonmark import prose_parser
+from .commonmark import parse_prose
 from .diagnostics import Hints, Severity, did_you_mean, german_number, listed, quote, shorten
 from .forms import BUILTIN_IDS, PART_FINANZEN, PART_SACHVERHALT, CustomBlock, Form
 from .labels import (
@@ -778,7 +778,7 @@ def _markdown_lengths(st: Statement) -> Iterator[Finding]:
             continue
         longest = 0
         in_table = False
-        for token in prose_parser().parse(text):
+        for token in parse_prose(text):
             if token.type in ("table_open", "table_close"):
                 in_table = token.type == "table_open"
             elif token.type == "inline":
@@ -813,7 +813,7 @@ def _markdown_nesting(st: Statement) -> Iterator[Finding]:
         ):
             continue
         depth = deepest = 0
-        for token in prose_parser().parse(text):
+        for token in parse_prose(text):
             depth += _CONTAINERS.get(token.type, 0)
             deepest = max(deepest, depth)
         if deepest > MAX_NESTING:

@@ -23,9 +23,10 @@ from pydantic_core import ErrorDetails
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from . import charset, rules
-from .commonmark import prose_parser
+from .commonmark import parse_prose
 from .diagnostics import (
     Diagnostic,
+    Hints,
     Severity,
     Span,
     WrittenNumber,
@@ -141,7 +142,25 @@ def _msg_missing(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
     return "missing-key", f"Pflichtfeld „{key}“{title} fehlt"
 
 
-def _msg_extra(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
+class _KeyHints(Hints):
+    """The hints of one statement's unknown keys (`Hints`), and the field each one suggested (`meant`: path of
+    the key as written → field name), which the checks after them take as meant: they compared every unknown
+    key with the fields again (twice for 19,000 unknown keys, and each missing key with every unknown one)."""
+
+    __slots__ = ("meant",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.meant: dict[PathKey, str] = {}
+
+    def suggest(self, loc: PathKey, word: str, known: list[str]) -> str:
+        hint = self(word, known)
+        if hint:
+            self.meant[loc] = hint.split("„", 1)[1].rsplit("“", 1)[0]
+        return hint
+
+
+def _msg_extra(err: ErrorDetails, loc: PathKey, hints: _KeyHints) -> tuple[str, str]:
     key = str(loc[-1])
     known = list(_model_for(loc[:-1]).model_fields)
     space = next((c for c in key if c.isspace() and c not in " \t"), None)
@@ -156,10 +175,13 @@ def _msg_extra(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
         what = f" Er enthält das unsichtbare Zeichen {charset.describe(hidden)}, etwa aus Word kopiert"
         if visible in known:
             hint = f"{what}; ohne das Zeichen wäre er {quote(visible)}. Bitte das Zeichen entfernen."
+            hints.meant[loc] = visible
         else:
-            hint = f"{what}; bitte entfernen.{did_you_mean(visible, known)}"
+            hint = f"{what}; bitte entfernen.{hints.suggest(loc, visible, known)}"
+    elif hints.left <= 0:  # past MAX_HINTS: neither a hint nor the list of fields, in each of thousands
+        hint = ""
     else:
-        hint = did_you_mean(key, known) or f" Erlaubt sind: {', '.join(known)}."
+        hint = hints.suggest(loc, key, known) or f" Erlaubt sind: {', '.join(known)}."
     return "unknown-key", f"Unbekannter Schlüssel {quote(key)}.{hint}"
 
 
@@ -331,7 +353,6 @@ _NO_DAY = re.compile(r"^(?:[^0-9]*|[^0-9]*(?:[0-9]{1,2}\.\s*)?[^0-9\s.]+[^0-9]*[
 #: German message per pydantic error type; anything else gets the generic message below.
 _MESSAGES: dict[str, Callable[[ErrorDetails, PathKey], tuple[str, str]]] = {
     "missing": _msg_missing,
-    "extra_forbidden": _msg_extra,
     "string_type": _msg_text,
     "bool_type": _msg_bool,
     "list_type": _msg_list,
@@ -374,14 +395,16 @@ def _as_written(loc: PathKey, data: Any) -> PathKey:
     return tuple(written)
 
 
-def _translate(err: ErrorDetails, doc: LoadedDocument) -> Diagnostic:
+def _translate(err: ErrorDetails, doc: LoadedDocument, hints: _KeyHints) -> Diagnostic:
     loc: PathKey = _as_written(tuple(err["loc"]), doc.data)
     located = doc.positions.get(loc)
     number = err["input"]
     if isinstance(number, int | float) and not isinstance(number, bool) and located is not None:
         err = {**err, "input": WrittenNumber(located.node.value)}  # `punkte: 2.` is not „die Zahl 2.0“
     handler = _MESSAGES.get(err["type"])
-    if handler is None:
+    if err["type"] == "extra_forbidden":
+        code, message = _msg_extra(err, loc, hints)
+    elif handler is None:
         code, message = "invalid-value", f"Ungültiger Wert {describe_value(err.get('input'))}"
     else:
         code, message = handler(err, loc)
@@ -768,7 +791,7 @@ def _continued_points(text: str) -> list[int]:
     for line in lines:
         line_at.append(line_at[-1] + len(line) + 1)
     paragraph_of: dict[int, int] = {}  # a continued line → the first line of its paragraph
-    for token in prose_parser().parse(text):
+    for token in parse_prose(text):
         if token.type == "paragraph_open" and token.map is not None:
             first, end = token.map
             for n in range(first + 1, end):
@@ -781,19 +804,11 @@ def _continued_points(text: str) -> list[int]:
     return [at for at, paragraph in found if paragraph is not None and per_paragraph[paragraph] >= 2]
 
 
-def _without_echoes(found: list[Diagnostic]) -> list[Diagnostic]:
-    """A misspelt required key (`betref:`) is one mistake: its unknown-key error suggests the right name, so
-    the missing-key error for that name is left out."""
-    unknown = [d.path for d in found if d.code == "unknown-key" and d.path]
-    return [
-        d
-        for d in found
-        if not (
-            d.code == "missing-key"
-            and d.path
-            and any(u[:-1] == d.path[:-1] and did_you_mean(str(u[-1]), [str(d.path[-1])]) for u in unknown)
-        )
-    ]
+def _without_echoes(found: list[Diagnostic], meant: dict[PathKey, str]) -> list[Diagnostic]:
+    """A misspelt required key (`betref:`) is one mistake: its unknown-key error suggests the right name
+    (`meant`), so the missing-key error for that name is left out."""
+    suggested = {(*path[:-1], name) for path, name in meant.items()}
+    return [d for d in found if not (d.code == "missing-key" and d.path in suggested)]
 
 
 #: Stand-ins for required fields that failed, so that the rules across fields still judge the rest.
@@ -858,7 +873,9 @@ def _stood_in(data: dict[str, Any], parts: set[tuple[str | int, ...]]) -> dict[s
     return rest
 
 
-def _findings_despite(data: Any, locs: list[tuple[Any, ...]], form: Form) -> list[rules.Finding]:
+def _findings_despite(
+    data: Any, locs: list[tuple[Any, ...]], form: Form, meant_by: dict[PathKey, str]
+) -> list[rules.Finding]:
     """The rules' findings about the fields that are valid, when others are not: every problem of a file is
     reported at once, not one round of fixes after another. A failed field is dropped or stood in for, and
     findings about it are left out; a failed Beratungsfolge or finance table row, or finance answer, only takes
@@ -869,7 +886,8 @@ def _findings_despite(data: Any, locs: list[tuple[Any, ...]], form: Form) -> lis
     parts = {_failed_part(data, loc) for loc in locs}
     failed: set[str | int] = {part[0] for part in parts if len(part) == 1}
     parts = {part for part in parts if len(part) > 1 and part[0] not in failed}
-    meant = {_meant(key) for key in failed if isinstance(key, str)}  # `begründung:` means begruendung
+    # `begründung:` means begruendung, as its message said
+    meant = {meant_by.get((key,), key) for key in failed if isinstance(key, str)}
     rest = {key: value for key, value in _stood_in(data, parts).items() if key not in failed}
     rest.update({key: _STAND_INS[key] for key in failed if key in _STAND_INS})
     salvaged: set[int] = set()
@@ -914,12 +932,6 @@ def _salvaged_options(value: Any, form: Form, art: Any) -> tuple[list[dict[str, 
         else:
             entries.append({"option": stand_in})
     return entries, real
-
-
-def _meant(key: str) -> str:
-    """The field a misspelt key most likely means (itself if none is close)."""
-    hint = did_you_mean(key, list(Statement.model_fields))
-    return hint.split("„", 1)[1].split("“", 1)[0] if hint else key
 
 
 #: Findings that judge a field against another one, which a failed field must not stand for: „bezug … weicht
@@ -1037,9 +1049,11 @@ def _validate(
             findings = list(rules.check(statement, choice.form))
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
-        mine += _without_echoes([_translate(e, doc) for e in errors])
+        hints = _KeyHints()
+        mine += _without_echoes([_translate(e, doc, hints) for e in errors], hints.meant)
         if choice.form is not None:
-            findings = _findings_despite(data, [tuple(e["loc"]) for e in errors if e["loc"]], choice.form)
+            locs = [tuple(e["loc"]) for e in errors if e["loc"]]
+            findings = _findings_despite(data, locs, choice.form, hints.meant)
     for finding in findings:
         path = _as_written(finding.path, doc.data)
         span = doc.locate(path, key=finding.at_key)

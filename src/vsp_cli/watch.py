@@ -5,17 +5,18 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from .batch import WORKER_LOST, BatchOptions, Planner, UsageError, execute
 from .build import WorkerLost, warm_up
-from .diagnostics import escape_controls, german_number
+from .diagnostics import escape_controls, german_number, listed
 from .errors import ConfigError
 from .fileio import os_reason, real
 from .inputs import GLOB_CHARS, SUFFIXES, fixed_part
 from .interrupts import interrupted
-from .limits import MAX_WATCHED_FOLDERS
+from .limits import MAX_LISTED, MAX_WATCHED_FOLDERS
 from .report import EXIT_INVALID, EXIT_OK, Report
 from .usage import command_usage_message
 
@@ -185,9 +186,7 @@ def watch_command(options: BatchOptions) -> int:
                     elif not changes:
                         continue
                     else:
-                        say(
-                            f"Geändert: {escape_controls(', '.join(sorted({Path(p).name for _, p in changes})))}"
-                        )
+                        say(f"Geändert: {_changed(changes)}")
                         build()
                     if folders != _folders(watched):
                         again = True
@@ -202,6 +201,13 @@ def watch_command(options: BatchOptions) -> int:
         sys.stderr.write(f"vsp: Die Ordner können nicht beobachtet werden ({os_reason(exc)})\n")
         return EXIT_INVALID
     return EXIT_OK
+
+
+def _changed(changes: Iterable[tuple[object, str]]) -> str:
+    """The names of the changed files for one line, at most MAX_LISTED of them: a checkout or a script may
+    change thousands at once (the line named each one, 100,000 names made a line of 2 MB)."""
+    names = sorted({Path(path).name for _, path in changes})
+    return escape_controls(listed(names[:MAX_LISTED], total=len(names)))
 
 
 def _is_folder(path: str) -> bool:

@@ -27,7 +27,7 @@ from ..diagnostics import (
 from ..errors import ConfigError
 from ..fileio import is_file, is_inside, os_reason, read_regular, real
 from ..forms import BUILTIN_IDS
-from ..limits import MAX_CONFIG_BYTES
+from ..limits import MAX_CONFIG_BYTES, MAX_TABLE_ENTRIES
 from ..settings import FORMATS
 from ..tomlpos import PathKey, TomlProblem
 from ..tomlpos import locate as locate_toml
@@ -160,7 +160,7 @@ def _message(err: ErrorDetails) -> tuple[str, str]:
         return "empty-list", f"„{name}“ braucht mindestens einen Eintrag"
     if kind == "string_too_long":
         return too_long(name, (err.get("ctx") or {}).get("max_length"), len(str(value)))
-    if kind in ("form_name", "form_file"):
+    if kind in ("form_name", "form_file", "path_unusable"):
         return "invalid-value", f"„{name}“: {err['msg']}"
     if kind in (
         "file_missing",
@@ -243,6 +243,18 @@ def validate_settings(
     diagnostics: list[Diagnostic] = []
     values: ConfigFile | None = None
     context = {"base": base, "project": project} if project is not None else {"base": base}
+    data = dict(data)
+    for table in ("labels", "formulare"):
+        entries = data.get(table)
+        if isinstance(entries, dict) and len(entries) > MAX_TABLE_ENTRIES:
+            message = (
+                f"„{table}“ hat {german_number(len(entries))} Einträge; erlaubt sind höchstens "
+                f"{german_number(MAX_TABLE_ENTRIES)} (Grenze MAX_TABLE_ENTRIES)"
+            )
+            diagnostics.append(
+                _diagnostic(where, locate((table,), key=True), (table,), "too-many-entries", message)
+            )
+            data[table] = {}  # not checked entry by entry: the file is refused anyway
     misplaced = _misplaced_settings(data)
     for table, key in misplaced:
         diagnostics.append(

@@ -195,7 +195,17 @@ def _output_folder(value: Path, info: ValidationInfo) -> Path:
         "output_outside",
         "Ausgaben bleiben im Projekt. Einen Ordner außerhalb nennt -o auf der Kommandozeile",
     )
-    if os.path.lexists(path) and not is_dir(path):
+    try:
+        os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):  # made when written; a file on the way is reported then
+        return path
+    except OSError as exc:  # a path longer than the system takes: it was an internal error when written
+        raise PydanticCustomError(
+            "path_unusable",
+            "{path} lässt sich nicht nachschlagen ({reason})",
+            {"path": quote_path(path), "reason": os_reason(exc)},
+        ) from None
+    if not is_dir(path):
         raise PydanticCustomError(
             "not_a_folder", "{path} ist eine Datei, kein Ordner", {"path": quote_path(path)}
         )
