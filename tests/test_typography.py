@@ -667,3 +667,25 @@ def test_the_narrow_wo_veranschlagt_column_keeps_a_bauabschnitt_with_its_ordinal
         )
         lines = [line.strip() for line in text.split("\n")]
         assert any(line.endswith("2. BA") for line in lines), (lead, [x for x in lines if "BA" in x])
+
+
+#: The house-number pattern as it was first written (one pattern of the street endings, tried at every
+#: character): `typography._tie_house_numbers` finds the space first and must tie the same spaces.
+_HOUSE_NUMBER_ORACLE = re.compile(
+    r"(?:stra(?:ße|sse)|str\.|gasse|allee|platz|ring|weg|damm|ufer|markt|steg|chaussee) "
+    r"(?=\d{1,3}[a-zA-Z]?(?:[-–/]\d{1,3}[a-zA-Z]?)?(?!\d))",
+    re.IGNORECASE,
+)
+
+
+_STREET_PIECES = [
+    "Straße", "STRASSE", "str.", "Gasse", "allee", "Platz", "Ring", "weg", "Damm", "Ufer", "Markt", "steg",
+    "Chaussee", "Lützner", "Karl-", "Ringel", " ", "  ", "1", "12", "123", "2020", "a", "B", "-", "–", "/", ".",
+    ",", "ß", "x", "\n",
+]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(_STREET_PIECES), max_size=14).map("".join))
+def test_house_numbers_are_tied_where_the_pattern_of_street_endings_ties_them(text: str) -> None:
+    expected = _HOUSE_NUMBER_ORACLE.sub(lambda found: found.group()[:-1] + NO_BREAK_SPACE, text)
+    assert typography._tie_house_numbers(text) == expected
