@@ -988,17 +988,18 @@ def test_watch_puts_no_watch_on_folders_a_link_leads_to(
     for i in range(20):
         (outside / f"o{i}").mkdir(parents=True)
     (repo / "standpunkte" / "link").symlink_to(outside)
-    Image.new("RGB", (30, 10)).save(outside / "o0" / "logo.png")
-    (repo / "vsp.toml").write_text(f'logo = "{outside / "o0" / "logo.png"}"\n', encoding="utf-8")
+    (repo / "bilder").mkdir()
+    Image.new("RGB", (30, 10)).save(repo / "bilder" / "logo.png")
+    (repo / "vsp.toml").write_text('logo = "bilder/logo.png"\n', encoding="utf-8")
     watched = watch._watched(BatchOptions(paths=[str(repo / "standpunkte")]))
     assert watch._folders(watched) == [
-        outside / "o0",
+        repo / "bilder",  # the logo's folder first, then the folders the build searches
         repo,
         repo / "standpunkte",
         repo / "standpunkte" / "2019",
     ]
     monkeypatch.setattr(watch, "MAX_WATCHED_FOLDERS", 2)
-    assert watch._folders(watched) == [outside / "o0", repo]
+    assert watch._folders(watched) == [repo / "bilder", repo]
 
 
 def test_watch_says_when_it_watches_no_more_folders(

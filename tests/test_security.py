@@ -1571,6 +1571,46 @@ def test_an_output_folder_outside_the_configurations_folder_is_refused(
     assert list((project.parent / "aussen").iterdir()) == []
 
 
+@pytest.mark.parametrize("where", ["../aussen", "{tmp}/aussen", "bilder"])
+def test_a_logo_or_templates_outside_the_configurations_folder_are_refused(
+    project: Path, capsys: pytest.CaptureFixture[str], where: str
+) -> None:
+    """A repository's configuration must not embed a picture from elsewhere on the machine in a published PDF,
+    nor run another project's templates: `logo` and `template_dir` stay in the project, as form files do."""
+    outside = project.parent / "aussen"
+    (outside / "geheim.png").write_bytes(_png(4, 4))
+    (outside / "statement.md.j2").write_text("{{ 7 * 6 }}", encoding="utf-8")
+    if where == "bilder":  # inside by name, outside through a link
+        (project / "bilder").symlink_to(outside)
+    folder = where.format(tmp=project.parent)
+    (project / "vsp.toml").write_text(
+        f'logo = "{folder}/geheim.png"\ntemplate_dir = "{folder}"\n', encoding="utf-8"
+    )
+    code, out, _ = vsp(capsys, "render", str(project / "standpunkte"), "-o", str(project / "out"))
+    assert code == 1
+    assert f"{project / 'vsp.toml'}:1:8: fehler: „logo“: " in out and "[logo-outside]" in out
+    assert f"{project / 'vsp.toml'}:2:16: fehler: „template_dir“: " in out and "[templates-outside]" in out
+    assert "ein Logo liest vsp nur im Projekt" in out and "--template-dir auf der Kommandozeile" in out
+    assert not (project / "out").exists()
+    # named on the command line, a folder outside is the user's own choice
+    (project / "vsp.toml").unlink()
+    code, out, _ = vsp(capsys, "render", str(project / "standpunkte"), "-o", str(project / "out"), "-f", "md",
+                       "--template-dir", str(outside))  # fmt: skip
+    assert code == 0, out
+    assert (project / "out" / "a.md").read_text(encoding="utf-8").strip() == "42"
+
+
+def test_a_logo_inside_the_project_is_used(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "bilder").mkdir()
+    (project / "bilder" / "logo.png").write_bytes(_png(4, 4))
+    (project / "vsp.toml").write_text('logo = "bilder/logo.png"\n', encoding="utf-8")
+    code, out, _ = vsp(
+        capsys, "render", str(project / "standpunkte"), "-o", str(project / "out"), "-f", "pdf"
+    )
+    assert code == 0, out
+    assert b"/Subtype /Image" in (project / "out" / "a.pdf").read_bytes()
+
+
 def test_a_path_longer_than_the_system_takes_is_bad_input_not_an_internal_error(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

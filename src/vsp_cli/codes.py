@@ -180,6 +180,8 @@ CODES: Mapping[str, Code] = MappingProxyType(
             "image-broken",
             "output-outside",
             "form-outside",
+            "logo-outside",
+            "templates-outside",
             "source-date-epoch",
         ),
         "config-untrusted": Code("warnung", "configuration.md"),

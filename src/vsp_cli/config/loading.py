@@ -170,6 +170,8 @@ def _message(err: ErrorDetails) -> tuple[str, str]:
         "not_a_folder",
         "output_outside",
         "form_outside",
+        "logo_outside",
+        "templates_outside",
     ):
         return kind.replace("_", "-"), f"„{name}“: {err['msg']}"
     if kind == "unprintable_name":

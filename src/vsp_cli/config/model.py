@@ -50,6 +50,7 @@ def _anchored(value: Path, info: ValidationInfo) -> Path:
 
 def _image(value: Path, info: ValidationInfo) -> Path:
     path = _anchored(value, info)
+    _inside_project(path, info, "logo_outside", LOGO_STAYS)
     try:
         with open_regular(path) as fh:
             size = os.fstat(fh.fileno()).st_size
@@ -150,6 +151,16 @@ def _form_file(value: Path, info: ValidationInfo) -> Path:
 
 #: Why a form file a configuration names must lie in its project (`outside_project`).
 FORMS_STAY = "Formulardateien liest vsp nur im Projekt"
+#: The same for the logo: a repository's configuration must not embed a picture from elsewhere on the machine
+#: (a screenshot, a scanned document) in a published PDF.
+LOGO_STAYS = (
+    "ein Logo liest vsp nur im Projekt; bitte die Bilddatei ins Projekt legen (ein gemeinsames Logo mehrerer "
+    "Projekte: eine vsp.toml im gemeinsamen Ordner darüber)"
+)
+#: The same for templates.
+TEMPLATES_STAY = (
+    "Vorlagen liest vsp nur im Projekt. Einen Ordner außerhalb nennt --template-dir auf der Kommandozeile"
+)
 
 
 def outside_project(path: Path, project: Path | None, rule: str) -> str | None:
@@ -174,8 +185,11 @@ def _inside_project(path: Path, info: ValidationInfo, kind: str, rule: str) -> N
         raise PydanticCustomError(kind, "{problem}", {"problem": problem})
 
 
-def _folder(value: Path, info: ValidationInfo) -> Path:
+def _template_folder(value: Path, info: ValidationInfo) -> Path:
+    """The folder of the project's templates: in a configuration file, inside the file's folder once links are
+    followed; on the command line, anywhere."""
     path = _anchored(value, info)
+    _inside_project(path, info, "templates_outside", TEMPLATES_STAY)
     if not is_dir(path):
         raise PydanticCustomError(
             "folder_missing",
@@ -268,7 +282,7 @@ class ConfigFile(BaseModel):
         description="Welche Dateien entstehen: pdf, md oder beide.",
         examples=[["pdf", "md"]],
     )
-    template_dir: Annotated[Path, AfterValidator(_folder)] | None = Field(
+    template_dir: Annotated[Path, AfterValidator(_template_folder)] | None = Field(
         default=None,
         title="Vorlagenordner",
         description="Ordner mit eigenen Vorlagen (z. B. statement.md.j2), die die eingebauten gleichen Namens "
