@@ -26,7 +26,7 @@ from conftest import EXAMPLE_FILES, EXAMPLES, VALID_CASES
 from vsp_cli.config import resolve
 from vsp_cli.errors import TemplateError
 from vsp_cli.labels import LABEL_TARGETS, Labels
-from vsp_cli.markdown import _escaped, md, prose, render_markdown
+from vsp_cli.markdown import _escaped, md, prose, render_markdown, tabellenzeile
 from vsp_cli.model import Statement
 from vsp_cli.settings import RenderSettings
 from vsp_cli.validation import check_file, load_statement
@@ -1217,3 +1217,10 @@ def test_a_long_line_of_dashes_that_is_no_underline_is_checked_in_linear_time(li
     out = prose(line)
     assert time.process_time() - start < 2
     assert out == line
+
+
+def test_tabellenzeile_sets_a_row_of_escaped_cells_and_empty_ones() -> None:
+    """The filter of the finance tables' rows: each cell as `zelle` escapes it, an empty one (or one of spaces)
+    as „ |“; a date and a negative amount stay as written."""
+    row = tabellenzeile(["Ergebnishaushalt", "", "  ", "a|b", "-2.500,50 €", "01.08.2018", "*x*"])
+    assert row == "| Ergebnishaushalt | | | a\\|b | -2.500,50 € | 01.08.2018 | \\*x\\* |"
