@@ -824,10 +824,25 @@ def _register(document: Any, obj: pdfdoc.PDFObject, name: str) -> int:
 #: The object of the common element (one run of text, no /Alt or /ActualText) as ReportLab writes an indirect
 #: object (`pdfwriter.ReadyRun`): its number, the start of its dictionary, its parent, page and MCID, the end.
 _COMMON = b"%d 0 obj\n%s%s /Pg %s /K %d%s\nendobj\n"
+#: An element without kids (an empty cell of a table's grid), and any other: its page and kids before the end.
+_EMPTY = b"%d 0 obj\n%s%s%s\nendobj\n"
+_GENERAL = b"%d 0 obj\n%s%s%s%s%s\nendobj\n"
 #: The start of a structure element's dictionary, by role.
 _HEADS: dict[str, bytes] = {}
 #: The end of an element's dictionary, by its attributes (few and recurring: a table cell's scope and span).
 _EXTRAS: dict[str | None, bytes] = {}
+
+
+def _tail(element: StructElem) -> bytes:
+    """The end of an element's dictionary with /Alt or /ActualText: those, its attributes, „ >>“."""
+    out = b""
+    if element.alt is not None:
+        out += b" /Alt " + _text(element.alt)
+    if element.actual_text is not None:
+        out += b" /ActualText " + _text(element.actual_text)
+    if element.attributes:
+        out += b" /A << " + element.attributes.encode("ascii") + b" >>"
+    return out + b" >>"
 
 
 def write_structure(document: Any, tagger: Tagger, page_count: int) -> tuple[str, int]:
@@ -858,57 +873,52 @@ def write_structure(document: Any, tagger: Tagger, page_count: int) -> tuple[str
         if head is None:
             head = heads[element.role] = b"<< /Type /StructElem /S /%s /P " % element.role.encode("ascii")
         parent_ref = tree_ref if parent is None else parent.ref
-        kids = element.kids
-        if (
-            len(kids) == 1 and type(kids[0]) is tuple and element.alt is None and element.actual_text is None
-        ):  # most elements: one run of text on one page
-            only_page, only_mcid = kids[0]
-            attributes = element.attributes
-            extra = extras.get(attributes) if attributes else b" >>"
-            if extra is None:
-                extra = b" /A << %s >> >>" % attributes.encode("ascii")  # type: ignore[union-attr]
+        # the end of the dictionary: /Alt, /ActualText, the attributes; without the first two, few and recurring
+        attributes = element.attributes
+        if element.alt is None and element.actual_text is None:
+            tail = extras.get(attributes) if attributes else b" >>"
+            if tail is None:
+                tail = b" /A << %s >> >>" % attributes.encode("ascii")  # type: ignore[union-attr]
                 if len(extras) < 256:
-                    extras[attributes] = extra
-            objects.append(_COMMON % (number, head, parent_ref, pages[only_page], only_mcid, extra))
-            continue
-        out = [b"%d 0 obj\n%s%s" % (number, head, parent_ref)]
-        if len(kids) == 1 and type(kids[0]) is tuple:
-            page, mcid = kids[0]
-            out.append(b" /Pg %s /K %d" % (pages[page], mcid))
+                    extras[attributes] = tail
         else:
-            page = None
-            written: list[bytes] = []
-            for kid in kids:
-                kind = type(kid)
-                if kind is tuple:
-                    kid_page, mcid = kid  # type: ignore[misc]
-                    if page is None:
-                        page = kid_page
-                    if kid_page == page:
-                        written.append(b"%d" % mcid)
-                    else:
-                        written.append(b"<< /Type /MCR /Pg %s /MCID %d >>" % (pages[kid_page], mcid))
-                elif kind is StructElem:
-                    ref = kid.ref  # type: ignore[union-attr]
-                    if ref is not None:
-                        written.append(ref)
+            tail = _tail(element)
+        kids = element.kids
+        if len(kids) == 1:
+            only = kids[0]
+            if type(only) is tuple:  # most elements: one run of text on one page
+                objects.append(_COMMON % (number, head, parent_ref, pages[only[0]], only[1], tail))
+                continue
+        elif not kids:  # an empty cell of a table's grid
+            objects.append(_EMPTY % (number, head, parent_ref, tail))
+            continue
+        page = None
+        written: list[bytes] = []
+        for kid in kids:
+            kind = type(kid)
+            if kind is StructElem:
+                ref = kid.ref  # type: ignore[union-attr]
+                if ref is not None:
+                    written.append(ref)
+            elif kind is tuple:
+                kid_page, mcid = kid  # type: ignore[misc]
+                if page is None:
+                    page = kid_page
+                if kid_page == page:
+                    written.append(b"%d" % mcid)
                 else:
-                    annotation = numbers["Annot." + kid.name][0]  # type: ignore[union-attr]
-                    written.append(b"<< /Type /OBJR /Obj %d 0 R /Pg %s >>" % (annotation, pages[kid.page]))  # type: ignore[union-attr]
-            if page is not None:
-                out += (b" /Pg ", pages[page])
-            if len(written) == 1:
-                out += (b" /K ", written[0])
-            elif written:
-                out += (b" /K [", b" ".join(written), b"]")
-        if element.alt is not None:
-            out += (b" /Alt ", _text(element.alt))
-        if element.actual_text is not None:
-            out += (b" /ActualText ", _text(element.actual_text))
-        if element.attributes:
-            out += (b" /A << ", element.attributes.encode("ascii"), b" >>")
-        out.append(b" >>\nendobj\n")
-        objects.append(b"".join(out))
+                    written.append(b"<< /Type /MCR /Pg %s /MCID %d >>" % (pages[kid_page], mcid))
+            else:
+                annotation = numbers["Annot." + kid.name][0]  # type: ignore[union-attr]
+                written.append(b"<< /Type /OBJR /Obj %d 0 R /Pg %s >>" % (annotation, pages[kid.page]))  # type: ignore[union-attr]
+        where = b"" if page is None else b" /Pg " + pages[page]
+        if len(written) == 1:
+            listed = b" /K " + written[0]
+        elif written:
+            listed = b" /K [" + b" ".join(written) + b"]"
+        else:
+            listed = b""
+        objects.append(_GENERAL % (number, head, parent_ref, where, listed, tail))
     first_page_key = len(tagger.annotations)
     nums = [b"%d %s" % (key, element.ref) for key, (_name, element) in enumerate(tagger.annotations)]
     for index in range(page_count):
