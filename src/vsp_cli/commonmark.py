@@ -56,23 +56,36 @@ _AUTOLINK = re.compile(
     r"|(?<![\w.+-])(?P<mail>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)",
     re.ASCII,
 )
-#: What GFM leaves off the end of a web address: punctuation that ends a sentence, an entity-like `&x;`; and
+#: What GFM leaves off the end of a web address, character by character: punctuation that ends a sentence; and
 #: (beyond GFM, which keeps them) the German closing quotation marks, which close a quote around the address.
-_TRAILING = re.compile(r"(?:[?!.,:*_~“”‘’«»]+|&\w+;)$")
+_TRAILING = frozenset("?!.,:*_~“”‘’«»")
 #: The host of a web address: after the scheme, up to its path, query or fragment.
 _HOST = re.compile(r"(?:https?://)?([^/?#]*)")
 
 
 def _web_address(address: str) -> str:
     """`address` without what GFM leaves outside it: trailing punctuation and entity-like `&…;`, and each `)`
-    at its end that has no `(` to close."""
-    while True:
-        cut = _TRAILING.sub("", address)
-        if cut.endswith(")") and cut.count(")") > cut.count("("):
-            cut = cut[:-1]
-        if cut == address:
-            return address
-        address = cut
+    at its end that has no `(` to close. Cut from the end one piece at a time, the parentheses counted once: cut
+    with a pattern and counted again after each piece, an address ending in 20,000 „)“ or „&a;“ took 15 s."""
+    end = len(address)
+    unclosed = address.count(")") - address.count("(")
+    while end:
+        last = address[end - 1]
+        if last in _TRAILING:
+            end -= 1
+        elif last == ")" and unclosed > 0:
+            end -= 1
+            unclosed -= 1
+        elif last == ";":
+            name = end - 1  # an entity-like `&name;`: its name's letters, digits and `_`
+            while name and (address[name - 1].isalnum() or address[name - 1] == "_"):
+                name -= 1
+            if name == end - 1 or not name or address[name - 1] != "&":
+                break
+            end = name - 1
+        else:
+            break
+    return address[:end]
 
 
 def _valid_domain(domain: str) -> bool:
