@@ -110,6 +110,12 @@ def _autolink(match: re.Match[str]) -> tuple[str, str] | None:
     return text, ("http://" + text if text.startswith("www.") else text)
 
 
+def may_autolink(text: str) -> bool:
+    """Whether `text` may hold a bare address that `_autolinks` links: one of these stands in every one. A renderer
+    that sets a text without parsing it (`pdf.prose.plain_paragraphs`) must parse one that may."""
+    return "www." in text or "://" in text or "@" in text
+
+
 def _autolinks(state: Any) -> None:
     """Bare web and e-mail addresses in text (outside links) become links, as GFM's autolink extension makes them
     on GitHub. markdown-it's own `linkify` needs linkify-it-py, whose rules are not GFM's: it links
@@ -125,9 +131,7 @@ def _autolinks(state: Any) -> None:
             inside += (token.type == "link_open") - (token.type == "link_close")
             links = (
                 [found for match in _AUTOLINK.finditer(token.content) if (found := _autolink(match))]
-                if token.type == "text"
-                and not inside
-                and ("www." in token.content or "@" in token.content or "://" in token.content)
+                if token.type == "text" and not inside and may_autolink(token.content)
                 else []
             )
             if not links:
