@@ -1412,6 +1412,23 @@ def test_bare_web_and_mail_addresses_are_links_as_github_shows_them() -> None:
     assert "opendata.leipzig.de (siehe www.l.de/a_(b))" in text and "www.code.de" in text
 
 
+def test_a_bare_address_is_linked_where_it_stands_not_where_its_text_first_occurs() -> None:
+    """An address was linked at the first place its text occurred in the text around it: after „foo.www.l.de“ and
+    „müller@l.de“, which are no links, the „www.l.de“ and „ller@l.de“ in them got the link meant for the address
+    after them, which stayed plain text."""
+    from pdfstructure import TaggedPdf
+
+    data = render_pdf(
+        statement(begruendung="Nicht foo.www.l.de, aber www.l.de, nicht müller@l.de, aber ller@l.de.")
+    )
+    tree = TaggedPdf(data).struct_text()
+    assert re.search(
+        r'"Nicht foo\.www\.l\.de, aber "\n *Link \(inline\)\n.*\n *"www\.l\.de"\n *", nicht müller@l\.de, aber "\n'
+        r' *Link \(inline\)\n.*\n *"ller@l\.de"\n *"\."',
+        tree,
+    ), tree
+
+
 def test_a_short_zusammenfassung_stays_on_the_page_where_it_fits() -> None:
     """The Zusammenfassung kept the room of a three-line summary below its Anlass lines, so a two-line one that
     fitted went to the next page whole and left its room on the page before empty (VII-A-06033-NF-03 of the

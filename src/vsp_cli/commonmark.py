@@ -94,20 +94,22 @@ def _valid_domain(domain: str) -> bool:
     return len(labels) >= 2 and all(labels) and "_" not in "".join(labels[-2:])
 
 
-def _autolink(match: re.Match[str]) -> tuple[str, str] | None:
-    """The text and target of an address `_AUTOLINK` found, or None where GFM makes no link of it."""
+def _autolink(match: re.Match[str]) -> tuple[int, str, str] | None:
+    """Where an address `_AUTOLINK` found starts, its text and its target; None where GFM makes no link of it."""
     mail = match.group("mail")
     if mail and match.start() and match.string[match.start() - 1].isalpha():
         return None  # „müller@leipzig.de“: an address that starts with a letter outside ASCII is no link of „ller@…“
     if mail:
         return (
-            (mail, "mailto:" + mail) if mail[-1] not in "-_" and _valid_domain(mail.split("@")[1]) else None
+            (match.start(), mail, "mailto:" + mail)
+            if mail[-1] not in "-_" and _valid_domain(mail.split("@")[1])
+            else None
         )
     text = _web_address(match.group("web"))
     host = _HOST.match(text)
     if host is None or not _valid_domain(host.group(1).split(":")[0]):
         return None
-    return text, ("http://" + text if text.startswith("www.") else text)
+    return match.start(), text, ("http://" + text if text.startswith("www.") else text)
 
 
 def may_autolink(text: str) -> bool:
@@ -138,8 +140,7 @@ def _autolinks(state: Any) -> None:
                 children.append(token)
                 continue
             done = 0
-            for text, href in links:
-                start = token.content.index(text, done)
+            for start, text, href in links:  # where it was found: the same text may stand before, unlinked
                 if start > done:
                     children.append(_text(token, token.content[done:start]))
                 opened, closed = Token("link_open", "a", 1), Token("link_close", "a", -1)
