@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+import string
 import time
 
 import pytest
@@ -40,6 +40,9 @@ def autolinks(source: str) -> list[tuple[str, str]]:
         ("a.b-c_d@a.b.", [("a.b-c_d@a.b", "mailto:a.b-c_d@a.b")]),
         ("a.b-c_d@a.b- und a.b-c_d@a.b_", []),
         ("Siehe „Portal www.leipzig.de“.", [("www.leipzig.de", "http://www.leipzig.de")]),
+        ('Die Seite "Service unter www.leipzig.de/service".', [("www.leipzig.de/service", "")]),
+        ("www.leipzig.de; www.dresden.de", [("www.leipzig.de", ""), ("www.dresden.de", "")]),
+        ("www.x.de/a&amp;b&hl;", [("www.x.de/a&b", "")]),
     ],
 )
 def test_extended_autolinks_end_where_gfm_ends_them(source: str, expected: list[tuple[str, str]]) -> None:
@@ -47,32 +50,46 @@ def test_extended_autolinks_end_where_gfm_ends_them(source: str, expected: list[
     assert [(text, href or ("http://" + text)) for text, href in expected] == autolinks(source)
 
 
-#: The cut `commonmark._web_address` made with a pattern, the parentheses counted again after each piece.
-_OLD_TRAILING = re.compile(r"(?:[?!.,:*_~“”‘’«»]+|&\w+;)$")
-
-
-def _old_web_address(address: str) -> str:
-    while True:
-        cut = _OLD_TRAILING.sub("", address)
-        if cut.endswith(")") and cut.count(")") > cut.count("("):
-            cut = cut[:-1]
-        if cut == address:
-            return address
-        address = cut
+def _autolink_delim(address: str) -> str:
+    """cmark-gfm's `autolink_delim` (extensions/autolink.c), which cuts the end of a bare address on GitHub, and
+    the closing quotation marks that vsp leaves off besides."""
+    end = len(address)
+    opening, closing = address.count("("), address.count(")")
+    while end > 0:
+        last = address[end - 1]
+        if last == ")":
+            if closing <= opening:
+                break
+            closing -= 1
+            end -= 1
+        elif last in "?!.,:*_~'\"" or last in "“”‘’«»":
+            end -= 1
+        elif last == ";":
+            new_end = end - 2
+            while new_end > 0 and address[new_end] in string.ascii_letters:
+                new_end -= 1
+            end = new_end if new_end < end - 2 and address[new_end] == "&" else end - 1
+        else:
+            break
+    return address[:end]
 
 
 @settings(max_examples=500, deadline=None)
 @given(
     st.lists(
-        st.sampled_from(["www.x.de/", "a", "(", ")", ".", "?", "&", ";", "amp", "_", "“", "ä", "1", "/"])
+        st.sampled_from(
+            ["www.x.de/", "a", "(", ")", ".", "?", "&", ";", "amp", "_", "“", "ä", "1", "/", "'", '"']
+        )
     )
 )
 @example(["www.x.de/", "&", "amp", ";", ")", "."])
 @example(["www.x.de/", "&", "&", "a", ";"])
 @example(["www.x.de/", "&", "_", ";"])
-def test_the_end_of_a_web_address_is_cut_as_the_pattern_cut_it(pieces: list[str]) -> None:
+@example(["www.x.de/", "a", ";", '"'])
+@example(["www.x.de/", "&", "1", ";"])
+def test_the_end_of_a_web_address_is_cut_as_github_cuts_it(pieces: list[str]) -> None:
     address = "".join(pieces)
-    assert commonmark._web_address(address) == _old_web_address(address)
+    assert commonmark._web_address(address) == _autolink_delim(address)
 
 
 @pytest.mark.parametrize("tail", [")" * 20_000, ".)" * 20_000, "&a;" * 10_000, "&a;)" * 8_000])

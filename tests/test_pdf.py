@@ -1429,6 +1429,19 @@ def test_a_bare_address_is_linked_where_it_stands_not_where_its_text_first_occur
     ), tree
 
 
+def test_a_bare_address_ends_before_a_closing_straight_quote_or_semicolon() -> None:
+    """GitHub leaves a straight quotation mark and a `;` at the end of a bare address outside it (cmark-gfm), the
+    PDF linked „http://www.leipzig.de/service"“ and „http://www.leipzig.de;“, addresses that do not exist."""
+    data = render_pdf(
+        statement(
+            begruendung='Die Seite "Service unter www.leipzig.de/service"; siehe auch www.dresden.de; danke.'
+        )
+    )
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        uris = [str(a.A.URI) for page in pdf.pages for a in page.get("/Annots", []) if "/A" in a]
+    assert uris == ["http://www.leipzig.de/service", "http://www.dresden.de"]
+
+
 def test_a_short_zusammenfassung_stays_on_the_page_where_it_fits() -> None:
     """The Zusammenfassung kept the room of a three-line summary below its Anlass lines, so a two-line one that
     fitted went to the next page whole and left its room on the page before empty (VII-A-06033-NF-03 of the

@@ -56,17 +56,19 @@ _AUTOLINK = re.compile(
     r"|(?<![\w.+-])(?P<mail>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)",
     re.ASCII,
 )
-#: What GFM leaves off the end of a web address, character by character: punctuation that ends a sentence; and
-#: (beyond GFM, which keeps them) the German closing quotation marks, which close a quote around the address.
-_TRAILING = frozenset("?!.,:*_~“”‘’«»")
+#: What GitHub leaves off the end of a web address, character by character (cmark-gfm's `autolink_delim`; the
+#: GFM spec names fewer): punctuation that ends a sentence, straight quotation marks and `;`; and (beyond GitHub,
+#: which keeps them) the German and other closing quotation marks, which close a quote around the address.
+_TRAILING = frozenset("?!.,:*_~'\"“”‘’«»")
 #: The host of a web address: after the scheme, up to its path, query or fragment.
 _HOST = re.compile(r"(?:https?://)?([^/?#]*)")
 
 
 def _web_address(address: str) -> str:
-    """`address` without what GFM leaves outside it: trailing punctuation and entity-like `&…;`, and each `)`
-    at its end that has no `(` to close. Cut from the end one piece at a time, the parentheses counted once: cut
-    with a pattern and counted again after each piece, an address ending in 20,000 „)“ or „&a;“ took 15 s."""
+    """`address` without what GitHub leaves outside it: trailing punctuation, an entity-like `&name;` or a `;`,
+    and each `)` at its end that has no `(` to close. Cut from the end one piece at a time, the parentheses
+    counted once: cut with a pattern and counted again after each piece, an address ending in 20,000 „)“ or
+    „&a;“ took 15 s."""
     end = len(address)
     unclosed = address.count(")") - address.count("(")
     while end:
@@ -77,12 +79,10 @@ def _web_address(address: str) -> str:
             end -= 1
             unclosed -= 1
         elif last == ";":
-            name = end - 1  # an entity-like `&name;`: its name's letters, digits and `_`
-            while name and (address[name - 1].isalnum() or address[name - 1] == "_"):
+            name = end - 1  # an entity-like `&name;` (ASCII letters) goes whole, else the `;` alone
+            while name and address[name - 1].isascii() and address[name - 1].isalpha():
                 name -= 1
-            if name == end - 1 or not name or address[name - 1] != "&":
-                break
-            end = name - 1
+            end = name - 1 if name < end - 1 and name and address[name - 1] == "&" else end - 1
         else:
             break
     return address[:end]
