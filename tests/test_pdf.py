@@ -1442,6 +1442,20 @@ def test_a_bare_address_ends_before_a_closing_straight_quote_or_semicolon() -> N
     assert uris == ["http://www.leipzig.de/service", "http://www.dresden.de"]
 
 
+def test_a_bare_address_with_letters_outside_ascii_has_the_target_of_a_written_link() -> None:
+    """A link's /URI is 7-bit ASCII (ISO 32000-1 § 12.6.4.7): markdown-it encodes a written link's target (the
+    host as Punycode, the rest with percent signs, as GitHub's links), but a bare address kept its umlauts and
+    no-break spaces, which ReportLab wrote as a UTF-16 string that readers do not open."""
+    data = render_pdf(
+        statement(
+            begruendung="Siehe www.müller.de/straße\u00a01 und [dort](http://www.müller.de/straße\u00a01)."
+        )
+    )
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        uris = [bytes(a.A.URI) for page in pdf.pages for a in page.get("/Annots", []) if "/A" in a]
+    assert uris == [b"http://www.xn--mller-kva.de/stra%C3%9Fe%C2%A01"] * 2
+
+
 def test_a_short_zusammenfassung_stays_on_the_page_where_it_fits() -> None:
     """The Zusammenfassung kept the room of a three-line summary below its Anlass lines, so a two-line one that
     fitted went to the next page whole and left its room on the page before empty (VII-A-06033-NF-03 of the

@@ -144,7 +144,7 @@ def _autolinks(state: Any) -> None:
                 if start > done:
                     children.append(_text(token, token.content[done:start]))
                 opened, closed = Token("link_open", "a", 1), Token("link_close", "a", -1)
-                opened.attrs = {"href": href}
+                opened.attrs = {"href": state.md.normalizeLink(href)}  # encoded as a written link's target
                 for mark in (opened, closed):
                     mark.markup, mark.info, mark.level = "linkify", "auto", token.level
                 children += [opened, _text(token, text, 1), closed]
