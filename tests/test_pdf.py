@@ -1412,6 +1412,50 @@ def test_bare_web_and_mail_addresses_are_links_as_github_shows_them() -> None:
     assert "opendata.leipzig.de (siehe www.l.de/a_(b))" in text and "www.code.de" in text
 
 
+def test_a_bare_address_is_linked_where_it_stands_not_where_its_text_first_occurs() -> None:
+    """An address was linked at the first place its text occurred in the text around it: after „foo.www.l.de“ and
+    „müller@l.de“, which are no links, the „www.l.de“ and „ller@l.de“ in them got the link meant for the address
+    after them, which stayed plain text."""
+    from pdfstructure import TaggedPdf
+
+    data = render_pdf(
+        statement(begruendung="Nicht foo.www.l.de, aber www.l.de, nicht müller@l.de, aber ller@l.de.")
+    )
+    tree = TaggedPdf(data).struct_text()
+    assert re.search(
+        r'"Nicht foo\.www\.l\.de, aber "\n *Link \(inline\)\n.*\n *"www\.l\.de"\n *", nicht müller@l\.de, aber "\n'
+        r' *Link \(inline\)\n.*\n *"ller@l\.de"\n *"\."',
+        tree,
+    ), tree
+
+
+def test_a_bare_address_ends_before_a_closing_straight_quote_or_semicolon() -> None:
+    """GitHub leaves a straight quotation mark and a `;` at the end of a bare address outside it (cmark-gfm), the
+    PDF linked „http://www.leipzig.de/service"“ and „http://www.leipzig.de;“, addresses that do not exist."""
+    data = render_pdf(
+        statement(
+            begruendung='Die Seite "Service unter www.leipzig.de/service"; siehe auch www.dresden.de; danke.'
+        )
+    )
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        uris = [str(a.A.URI) for page in pdf.pages for a in page.get("/Annots", []) if "/A" in a]
+    assert uris == ["http://www.leipzig.de/service", "http://www.dresden.de"]
+
+
+def test_a_bare_address_with_letters_outside_ascii_has_the_target_of_a_written_link() -> None:
+    """A link's /URI is 7-bit ASCII (ISO 32000-1 § 12.6.4.7): markdown-it encodes a written link's target (the
+    host as Punycode, the rest with percent signs, as GitHub's links), but a bare address kept its umlauts and
+    no-break spaces, which ReportLab wrote as a UTF-16 string that readers do not open."""
+    data = render_pdf(
+        statement(
+            begruendung="Siehe www.müller.de/straße\u00a01 und [dort](http://www.müller.de/straße\u00a01)."
+        )
+    )
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        uris = [bytes(a.A.URI) for page in pdf.pages for a in page.get("/Annots", []) if "/A" in a]
+    assert uris == [b"http://www.xn--mller-kva.de/stra%C3%9Fe%C2%A01"] * 2
+
+
 def test_a_short_zusammenfassung_stays_on_the_page_where_it_fits() -> None:
     """The Zusammenfassung kept the room of a three-line summary below its Anlass lines, so a two-line one that
     fitted went to the next page whole and left its room on the page before empty (VII-A-06033-NF-03 of the

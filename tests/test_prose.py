@@ -496,14 +496,17 @@ def test_markdown_inside_lists_and_quotes_renders(renderer: ProseRenderer) -> No
 # --- plain prose without markdown-it -------------------------------------------------------------------------
 
 
-_MARKDOWNISH = st.text(
-    alphabet=st.sampled_from(list("abc ÄÖß„“–.,;:!?()/'\"-+=#>*_[]<&|~`\\\n\t 0123456789\xa0\xad")),
-    max_size=80,
-)
+_MARKDOWNISH = st.lists(
+    st.sampled_from(
+        [*"abc ÄÖß„“–.,;:!?()/'\"-+=#>*_[]<&|~`\\\n\t 0123456789\xa0\xad", "www.", "@", "https://", "w", "de"]
+    ),
+    max_size=60,
+).map("".join)
 
 
 @settings(max_examples=300, deadline=None)
 @given(_MARKDOWNISH)
+@example("Siehe www.leipzig.de und rat@leipzig.de oder https://leipzig.de")
 def test_plain_fast_path_matches_markdown_it(text: str) -> None:
     hyphenator = german_hyphenator()
     renderer = ProseRenderer(build_styles(True).prose, FRAME_WIDTH, hyphenator)
@@ -532,6 +535,9 @@ def test_plain_detection() -> None:
         "    Code",
         "a | b",
         "a &amp;",
+        "Siehe www.leipzig.de",  # bare addresses are links (GFM's autolinks)
+        "an rat@leipzig.de",
+        "unter https://leipzig.de",
     ):
         assert plain_paragraphs(markdown) is None
 

@@ -27,7 +27,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Indenter, Paragraph, TableStyle
 from reportlab.platypus.flowables import HRFlowable
 
-from ..commonmark import prose_parser
+from ..commonmark import may_autolink, prose_parser
 from ..hyphenation import Hyphenator
 from ..labels import BOX_EMPTY, BOX_TICKED
 from ..limits import MAX_CHARS, MAX_WORD
@@ -75,12 +75,13 @@ _LINE_START_SYNTAX = frozenset("-+=#>0123456789")
 def plain_paragraphs(source: str) -> list[str] | None:
     """The paragraphs of a text that is plain prose for CommonMark, or None if it may hold any syntax.
 
-    Plain means: no character that could start emphasis, code, a link, an entity, HTML or a table anywhere;
-    no line that could open a list, heading, quote, rule, fence or code block; only ordinary spaces; no
-    trailing spaces (hard breaks). Such a text is paragraphs separated by blank lines, each line joined to
-    the next by a space, which is exactly markdown-it's result; anything else goes through markdown-it.
+    Plain means: no character that could start emphasis, code, a link, an entity, HTML or a table anywhere,
+    nor a bare web or e-mail address (`commonmark.may_autolink`); no line that could open a list, heading,
+    quote, rule, fence or code block; only ordinary spaces; no trailing spaces (hard breaks). Such a text is
+    paragraphs separated by blank lines, each line joined to the next by a space, which is exactly
+    markdown-it's result; anything else goes through markdown-it.
     """
-    if not _INLINE_SYNTAX.isdisjoint(source):
+    if not _INLINE_SYNTAX.isdisjoint(source) or may_autolink(source):
         return None
     paragraphs: list[str] = []
     current: list[str] = []
