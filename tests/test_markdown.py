@@ -1125,6 +1125,10 @@ def test_every_plain_text_field_and_label_prints_literally(
             "[r]: https://b.de\n\n[r]",
             [["https://a.de"], ["https://b.de"]],
         ),
+        # markdown-it reads `[r](([r]` as a reference to r, whose rewrite read differently: the field stayed as
+        # written, and its definition made the first field's [r] a link; now its links are text, no definition
+        # serves another field
+        ("[r]", "[r]: /a\n[r](([r]", [[], []]),
     ],
 )
 def test_a_reference_definition_serves_its_own_field_only(
@@ -1160,11 +1164,27 @@ _REFERENCE_ALPHABET = st.sampled_from(
 )
 @example("[r][r\nq]: /d", "[r\nq]: /d[r\nq]: /d")  # a label over two lines, used as a shortcut
 @example("[r]", "[r]: /a\n[r]: /a")  # a label defined twice: the second definition is one too
+@example("[r]", "[r]: /a\n[r](([r]")  # a rewrite that reads differently: the definition stays in its field
 def test_prose_fields_read_the_same_alone_and_one_after_the_other(first: str, second: str) -> None:
     """Two prose fields in one document, the second under its heading, read as each does alone: no
     definition reaches across."""
     one, two = prose(first.strip()), prose(second.strip())
     assert _shape(f"{one}\n\n## Begründung\n\n{two}") == _shape(one) + _shape("## Begründung") + _shape(two)
+
+
+@pytest.mark.parametrize("text", ["[r]: /a\n[r](([r]", "[s]: /b\n\n> [s](a \\[s] and [x][s]"])
+def test_a_field_whose_references_cannot_be_relabelled_defines_none_of_its_labels(text: str) -> None:
+    """`[r](([r]` is a reference to r (markdown-it), whose relabelled form reads differently; the field was left
+    as written then, and its definitions served every other field. Now they get the field's labels all the same,
+    and the field's own references print as text."""
+    from vsp_cli.mdlinks import with_own_references
+
+    defined: dict[str, Any] = {}
+    GFM.parse(text, defined)
+    env: dict[str, Any] = {}
+    GFM.parse(with_own_references(text), env)
+    assert env["references"]  # still defined, under other labels
+    assert not set(env["references"]) & set(defined["references"])
 
 
 @pytest.mark.parametrize("link", ["[r] ", "[x](javascript:y) "])

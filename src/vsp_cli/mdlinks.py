@@ -312,7 +312,9 @@ def with_own_references(text: str) -> str:
     there (the PDF prints the brackets), and a field's own `[r]` went to the target an earlier field gave `r`.
     So each label gets a suffix made from the field's text (`[r][r-1a2b3c]`, `[r-1a2b3c]: https://…`): the
     same links in the field, none elsewhere. Where the rewrite would read differently (brackets nested in a
-    label, a label broken over lines in a table), the field stays as written.
+    label, a label broken over lines in a table, `[r](([r]`, which markdown-it reads as a reference to `r`),
+    the definitions alone get the suffix and the links stay as written, no link then (`_neutralised`): a
+    definition never serves another field, whatever its field holds.
     """
     if "]:" not in text:
         return text
@@ -343,12 +345,43 @@ def with_own_references(text: str) -> str:
             "\n".join(str(edits.get(n, lines[n])) for n in range(first, end)), suffix
         )
         if relabelled is None:
-            return text
+            return _neutralised(text, env, suffix)
         edits.update(enumerate(relabelled.split("\n"), start=first))
     out = "\n".join(
         str(line) for line in (edits.get(i, line) for i, line in enumerate(lines)) if line is not None
     )
-    return out if _reads_the_same(text, out, suffix) else text
+    return out if _reads_the_same(text, out, suffix) else _neutralised(text, env, suffix)
+
+
+def _neutralised(text: str, env: dict[str, Any], suffix: str) -> str:
+    """`text` with the labels of its definitions alone given `suffix`, its links as written: those that used a
+    definition are text then, here as in every other field. Kept as written, a definition served a reference
+    in another field (`[r]: /a` with `[r](([r]` here, „[r]“ there). Where a definition's label is not found or
+    a label without the suffix is still defined, every `[` and `<` is escaped: no definition and no link at
+    all."""
+    lines = text.split("\n")
+    for first, end in env.get("vsp_definitions", []):
+        relabelled = _relabelled_definition("\n".join(lines[first:end]), suffix)
+        if relabelled is None:
+            break
+        lines[first:end] = relabelled.split("\n")
+    else:
+        out = "\n".join(lines)
+        if _defines_only(out, suffix):
+            return out
+    return "\n".join(_escape_openings(line) for line in text.split("\n"))
+
+
+def _defines_only(text: str, suffix: str) -> bool:
+    """Whether every label `text` defines ends with `suffix`."""
+    env: dict[str, Any] = {}
+    _parser().parse(text, env)
+    return _suffixed(env, suffix)
+
+
+def _suffixed(env: dict[str, Any], suffix: str) -> bool:
+    """Whether every label defined in a parse's `env` ends with `suffix`."""
+    return all(label.endswith(suffix.upper()) for label in env.get("references", {}))
 
 
 def _reference_tail(span: _Span) -> str | None:
@@ -404,9 +437,7 @@ def _reads_the_same(before: str, after: str, suffix: str) -> bool:
     env: dict[str, Any] = {}
     parser = _parser()
     shape = _shape(parser.parse(after, env))
-    return shape == _shape(parser.parse(before, {})) and all(
-        label.endswith(suffix.upper()) for label in env.get("references", {})
-    )
+    return shape == _shape(parser.parse(before, {})) and _suffixed(env, suffix)
 
 
 def _shape(tokens: list[Token]) -> list[tuple[str, str, str, str]]:
