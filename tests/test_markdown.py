@@ -528,6 +528,18 @@ def test_unclosed_fence_does_not_swallow_the_document(minimal_data: dict[str, An
     assert headings(tokens, "h2")[-2:] == ["Sachverhalt", "Begründung"]
 
 
+@pytest.mark.parametrize("sachverhalt", ["1. ```python\n   print(1)", "- Punkt\n  - ~~~\n    print(1)"])
+def test_an_unclosed_fence_in_a_list_item_takes_no_blank_line_of_the_document(
+    minimal_data: dict[str, Any], sachverhalt: str
+) -> None:
+    """An unclosed fence in a list item runs to the item's end: in the document, over the blank lines after the
+    field, which the code block printed (the PDF sets the field alone). Every unclosed fence is closed now."""
+    statement = make(minimal_data, sachverhalt=sachverhalt, begruendung="Nach dem Code.")
+    tokens = GFM.parse(render_markdown(statement))
+    assert [t.content for t in tokens if t.type == "fence"] == ["print(1)\n"]
+    assert headings(tokens, "h2")[-2:] == ["Sachverhalt", "Begründung"]
+
+
 def test_prose_example_keeps_its_markdown() -> None:
     path = next(p for p in EXAMPLE_FILES if p.stem == "beispiel-mehrere-optionen")
     tokens = GFM.parse(render_markdown(load_statement(path)))
@@ -1165,6 +1177,7 @@ _REFERENCE_ALPHABET = st.sampled_from(
 @example("[r][r\nq]: /d", "[r\nq]: /d[r\nq]: /d")  # a label over two lines, used as a shortcut
 @example("[r]", "[r]: /a\n[r]: /a")  # a label defined twice: the second definition is one too
 @example("[r]", "[r]: /a\n[r](([r]")  # a rewrite that reads differently: the definition stays in its field
+@example("1. ```\n", "[r]")  # an unclosed fence in a list item took the blank lines after its field
 def test_prose_fields_read_the_same_alone_and_one_after_the_other(first: str, second: str) -> None:
     """Two prose fields in one document, the second under its heading, read as each does alone: no
     definition reaches across."""

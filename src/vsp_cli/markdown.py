@@ -213,8 +213,8 @@ def _prose_parsed(text: str, level: int) -> str:
             edits.update(_demoted(lines, token, tokens[index + 1], shift))
         elif token.type == "paragraph_open":
             edits.update(_backslash_breaks(lines, first, end))
-        elif token.type == "fence" and token.level == 0 and not _closes(lines, token):
-            edits[end - 1] = lines[end - 1] + "\n" + token.markup
+        elif token.type == "fence" and not _closes(lines, token):
+            edits[end - 1] = lines[end - 1] + "\n" + _closing(lines, token)
     out = [edits.get(i, line) for i, line in enumerate(lines)]
     return "\n".join(line for line in out if line is not None)
 
@@ -401,13 +401,32 @@ def _inline_shape(lines: list[str]) -> list[tuple[str, str, str, str]]:
 
 
 def _closes(lines: list[str], fence: Token) -> bool:
-    """Whether a fence ends with its closing line (an unclosed one would swallow the rest of the document)."""
+    """Whether a fence ends with its closing line. An unclosed one would swallow the rest of the document; in a
+    list item, the blank lines after the field (`1. ```` alone has no code line, before the next heading one).
+    A nested fence's last line is read after its quote and list markers: a content line that reads as a closing
+    one there leaves the fence as it is."""
     assert fence.map is not None
     first, end = fence.map
     if end - first < 2:
         return False
-    m = _FENCE_LINE.match(lines[end - 1])
+    last = lines[end - 1]
+    if fence.level > 0:
+        last = last[_CONTAINER.match(last).end() :]  # type: ignore[union-attr]
+    m = _FENCE_LINE.match(last)
     return bool(m) and m.group(1)[0] == fence.markup[0] and len(m.group(1)) >= len(fence.markup)  # type: ignore[union-attr]
+
+
+#: What may stand before a nested fence on its line: indentation, quote and list markers.
+_CONTAINER = re.compile(r"[ \t>*+\-0-9.)]*")
+
+
+def _closing(lines: list[str], fence: Token) -> str:
+    """The closing line of an unclosed fence: its markup in the column of the opening one, after the same quote
+    markers (a list marker before it becomes spaces: the line stays in the item)."""
+    assert fence.map is not None
+    opening = lines[fence.map[0]]
+    before = opening[: opening.index(fence.markup)]
+    return "".join(char if char in ">\t" else " " for char in before) + fence.markup
 
 
 # --- the document -------------------------------------------------------------------------------------------
