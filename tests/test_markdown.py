@@ -478,6 +478,10 @@ def test_prose_never_lets_html_through(text: str) -> None:
         "[a](<b c>) ist ein Link.\n\nAber ](<b> ist keiner",  # only the paragraph that fooled the guess
         "| `<b>` | <i>x</i> |\n|---|---|\n| `a | <u>` |",  # code spans end at their cell
         "</" + "<!--" * 50 + " `x` " + "``y" * 20,
+        # `\\<a>` would be a link destination where `<a>` is none: the line a reference definition, gone
+        "[r]:<a>[r]",
+        "> [r]:\n> <a>[r]",
+        "[r]: <a>'Titel'",
     ],
 )
 def test_prose_escaped_html_renders_as_the_source_with_html_off(source: str) -> None:
@@ -1178,6 +1182,7 @@ _REFERENCE_ALPHABET = st.sampled_from(
 @example("[r]", "[r]: /a\n[r]: /a")  # a label defined twice: the second definition is one too
 @example("[r]", "[r]: /a\n[r](([r]")  # a rewrite that reads differently: the definition stays in its field
 @example("1. ```\n", "[r]")  # an unclosed fence in a list item took the blank lines after its field
+@example("[r]", "[r]:<a>[r]")  # escaping `<a>` made the line a definition, after the labels were made
 def test_prose_fields_read_the_same_alone_and_one_after_the_other(first: str, second: str) -> None:
     """Two prose fields in one document, the second under its heading, read as each does alone: no
     definition reaches across."""
