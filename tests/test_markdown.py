@@ -1141,10 +1141,12 @@ def test_every_plain_text_field_and_label_prints_literally(
             "[r]: https://b.de\n\n[r]",
             [["https://a.de"], ["https://b.de"]],
         ),
-        # markdown-it reads `[r](([r]` as a reference to r, whose rewrite read differently: the field stayed as
-        # written, and its definition made the first field's [r] a link; now its links are text, no definition
-        # serves another field
-        ("[r]", "[r]: /a\n[r](([r]", [[], []]),
+        # markdown-it reads `[r](([r]` as a reference to r: its rewrite read differently, the field stayed as
+        # written, and its definition made the first field's [r] a link
+        ("[r]", "[r]: /a\n[r](([r]", [[], ["/a"]]),
+        ("[r]", "[s]: /b\n\n> [s](a \\[s] und [x][s]", [[], ["/b"] * 2]),
+        # a cell with an escaped pipe is not found in its row: the field's links are text, its labels its own
+        ("[r]", "| a |\n| - |\n| [r] \\| x |\n\n[r]: /a", [[], []]),
     ],
 )
 def test_a_reference_definition_serves_its_own_field_only(
@@ -1190,11 +1192,11 @@ def test_prose_fields_read_the_same_alone_and_one_after_the_other(first: str, se
     assert _shape(f"{one}\n\n## Begründung\n\n{two}") == _shape(one) + _shape("## Begründung") + _shape(two)
 
 
-@pytest.mark.parametrize("text", ["[r]: /a\n[r](([r]", "[s]: /b\n\n> [s](a \\[s] and [x][s]"])
+@pytest.mark.parametrize("text", ["[r]: /a\n\n![[r]][r]", "| a |\n| - |\n| [r] \\| x |\n\n[r]: /a"])
 def test_a_field_whose_references_cannot_be_relabelled_defines_none_of_its_labels(text: str) -> None:
-    """`[r](([r]` is a reference to r (markdown-it), whose relabelled form reads differently; the field was left
-    as written then, and its definitions served every other field. Now they get the field's labels all the same,
-    and the field's own references print as text."""
+    """Where the relabelled field would read differently (brackets in an image's description, a cell with an
+    escaped pipe), it was left as written, and its definitions served every other field. Now they get the
+    field's labels all the same, and the field's own references print as text."""
     from vsp_cli.mdlinks import with_own_references
 
     defined: dict[str, Any] = {}
