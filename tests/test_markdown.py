@@ -482,6 +482,7 @@ def test_prose_never_lets_html_through(text: str) -> None:
         "[r]:<a>[r]",
         "> [r]:\n> <a>[r]",
         "[r]: <a>'Titel'",
+        "[r]:<<a>",  # `<\\<a>` would be one
     ],
 )
 def test_prose_escaped_html_renders_as_the_source_with_html_off(source: str) -> None:
@@ -1185,6 +1186,7 @@ _REFERENCE_ALPHABET = st.sampled_from(
 @example("[r]", "[r]: /a\n[r](([r]")  # a rewrite that reads differently: the definition stays in its field
 @example("1. ```\n", "[r]")  # an unclosed fence in a list item took the blank lines after its field
 @example("[r]", "[r]:<a>[r]")  # escaping `<a>` made the line a definition, after the labels were made
+@example("[r]", "[r]:<<a>")  # the same with the second `<` of a destination
 def test_prose_fields_read_the_same_alone_and_one_after_the_other(first: str, second: str) -> None:
     """Two prose fields in one document, the second under its heading, read as each does alone: no
     definition reaches across."""

@@ -275,8 +275,8 @@ def _html_offsets(block: str, *, table: bool = False, skip_code: bool = True) ->
     tildes strike through in both). Each `<` before a letter, `/`, `!` or `?`, and each `<` that opens a block, gets a backslash; escapes,
     code spans, autolinks and `](<…>)` destinations are skipped. A `<` is escaped whether or not a complete
     tag follows: the backslash changes nothing in the rendered text, and never looking for the end of a tag
-    keeps this linear (ten thousand unclosed `<!--` took seconds, each searched to the end); the colon of a
-    `[r]:` before it gets one too (`_definition_colon`). A line inside a
+    keeps this linear (ten thousand unclosed `<!--` took seconds, each searched to the end); so does the colon of
+    a `[label]:` that opens the block (`_label_colon`). A line inside a
     code span that starts like an HTML block (`<div>`, `<!--`) would end the paragraph where HTML is on; it
     is indented instead, which the paragraph drops again. In a table a code span ends at its cell.
     """
@@ -325,26 +325,34 @@ def _html_offsets(block: str, *, table: bool = False, skip_code: bool = True) ->
                 i += 1
                 continue
             if i in starts or _TAG_START.match(block, i):
-                colon = _definition_colon(block, i)
-                if colon is not None:
-                    bisect.insort(offsets, (colon, _BACKSLASH))
                 offsets.append((i, _BACKSLASH))
         i += 1
+    colon = _label_colon(block) if offsets else None
+    if colon is not None:
+        bisect.insort(offsets, (colon, _BACKSLASH))
     return offsets
 
 
-def _definition_colon(block: str, at: int) -> int | None:
-    """Where the colon of `[r]:` stands if the `<` at `at` follows it (white space and one line break between):
-    `[r]:<a>[r]` is a paragraph, its destination `<a>` being followed by more, but `[r]:\\<a>[r]` would be a
-    definition, and the line gone. The colon gets a backslash too (`[r]\\:\\<a>[r]`): no definition then."""
-    j = at
-    while j > 0 and block[j - 1] in " \t>":
-        j -= 1
-    if j > 0 and block[j - 1] == "\n":
-        j -= 1
-        while j > 0 and block[j - 1] in " \t":
-            j -= 1
-    return j - 1 if block.endswith("]:", 0, j) else None
+def _label_colon(block: str) -> int | None:
+    """Where the colon of a `[label]:` that opens the block stands, if one does. Such a paragraph is no reference
+    definition for what follows the colon (`[r]:<a>[r]`, `[r]:<<a>`: no destination, a `<` unescaped in it), but
+    a backslash before a `<` could make it one (`[r]:\\<a>[r]`, `[r]:<\\<a>`): the line gone, its label defined
+    after `with_own_references` gave the field its labels. A backslash before the colon too, then: no definition,
+    the same text."""
+    at = _CONTAINER_PREFIX.match(block).end()  # type: ignore[union-attr]
+    if not block.startswith("[", at):
+        return None
+    at += 1
+    while at < len(block):
+        if block[at] == "\\":
+            at += 2
+            continue
+        if block[at] == "[":
+            return None
+        if block[at] == "]":
+            return at + 1 if block.startswith(":", at + 1) else None
+        at += 1
+    return None
 
 
 def _demoted(lines: list[str], token: Token, inline: Token, shift: int) -> dict[int, str | None]:
