@@ -464,6 +464,7 @@ _HTML_OFF = MarkdownIt("commonmark", {"html": False}).enable(["table", "striketh
 
 @given(st.lists(_HTML_ALPHABET, max_size=30).map("".join))
 @settings(max_examples=400, deadline=None, derandomize=True)
+@example("[r]:\n<div>\n")  # a definition's destination on its own line: an HTML block where HTML is on
 def test_prose_never_lets_html_through(text: str) -> None:
     """With raw HTML on, as GitHub and GitLab read the output, no tag or HTML block survives."""
     tokens = GFM.parse(prose(text))
@@ -483,6 +484,10 @@ def test_prose_never_lets_html_through(text: str) -> None:
         "> [r]:\n> <a>[r]",
         "[r]: <a>'Titel'",
         "[r]:<<a>",  # `<\\<a>` would be one
+        # a definition whose line opens with a tag: where HTML is on, the tag ended it and opened an HTML block
+        "[r]:\n<script>\n\n[r]",
+        "> [r]:\n> <div>",
+        "[r\n<div>]: /a",
     ],
 )
 def test_prose_escaped_html_renders_as_the_source_with_html_off(source: str) -> None:
@@ -543,6 +548,15 @@ def test_an_unclosed_fence_in_a_list_item_takes_no_blank_line_of_the_document(
     tokens = GFM.parse(render_markdown(statement))
     assert [t.content for t in tokens if t.type == "fence"] == ["print(1)\n"]
     assert headings(tokens, "h2")[-2:] == ["Sachverhalt", "Begründung"]
+
+
+def test_a_definition_above_a_tag_does_not_swallow_the_document(minimal_data: dict[str, Any]) -> None:
+    """`[r]:` above `<script>` defines r in the PDF; where HTML is on (GitHub), the tag ended the definition and
+    opened an HTML block, which ran to the end of the document: the headings after it were gone."""
+    statement = make(minimal_data, sachverhalt="[r]:\n<script>", begruendung="Nach der Definition.")
+    tokens = GFM.parse(render_markdown(statement))
+    assert headings(tokens, "h2")[-2:] == ["Sachverhalt", "Begründung"]
+    assert not [t for t in tokens if t.type == "html_block"]
 
 
 def test_prose_example_keeps_its_markdown() -> None:

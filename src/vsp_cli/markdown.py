@@ -229,18 +229,32 @@ def _text_blocks(tokens: list[Token]) -> Iterator[tuple[int, int, bool]]:
 
 def _escape_html(text: str) -> str:
     """Put a backslash before every `<` that GitHub would read as HTML, and before single tildes; code stays
-    untouched."""
+    untouched.
+
+    A reference definition is no text block, but a line of it that opens with a tag (`[r]:` above `<div>` or
+    `<script>`, its destination) ends it where HTML is on: the definition is a paragraph there, the line an HTML
+    block, which a `<script>` makes run to the end of the document. Such a line is indented by four spaces
+    after its quote and list markers instead, which the definition takes as part of it in both readings."""
     lines = text.split("\n")
     blocks = list(_text_blocks(prose_parser().parse(text)))
+    in_blocks = {line for first, end, _ in blocks for line in range(first, end)}
     distrusted: set[int] = set()  # blocks whose code spans and link destinations are not taken as such
+    indented: set[int] = set()  # lines of definitions that opened an HTML block
     while True:
         out = list(lines)
         for index, (first, end, table) in enumerate(blocks):
             block = "\n".join(lines[first:end])
             offsets = _html_offsets(block, table=table, skip_code=index not in distrusted)
             out[first:end] = _neutralised(block, offsets).split("\n")
+        for number in indented:
+            at = _CONTAINER_PREFIX.match(out[number]).end()  # type: ignore[union-attr]
+            out[number] = out[number][:at] + _INDENT + out[number][at:]
         escaped = "\n".join(out)
         leaking = _html_lines(escaped) if "<" in text else set()
+        stray = leaking - in_blocks - indented
+        if stray:
+            indented |= stray
+            continue
         # The text fooled the guesses about code: `](<b>` without a link before it is a tag, and code spans
         # pair up differently where HTML is on. Such a block gets a backslash before every `<`, even in what
         # looked like code or a link destination: odd input may show a backslash, never HTML.
