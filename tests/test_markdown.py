@@ -488,11 +488,22 @@ def test_prose_never_lets_html_through(text: str) -> None:
         "[r]:\n<script>\n\n[r]",
         "> [r]:\n> <div>",
         "[r\n<div>]: /a",
+        "[x](<a<b>)",  # `<a\\<b>` would be a destination: a link
     ],
 )
 def test_prose_escaped_html_renders_as_the_source_with_html_off(source: str) -> None:
     out = prose(source)
     assert GFM.render(out).replace("     ", " ") == _HTML_OFF.render(source)
+
+
+def test_escaping_a_tag_in_a_destination_in_pointy_brackets_makes_no_link() -> None:
+    """`<a>` makes `<javascript:y<a>` no destination; with a backslash before it, it was one, and the field a link
+    to `javascript:`, which `mdlinks` had not seen (the PDF prints the text). Read as GitHub reads it, any target
+    taken: no link."""
+    from vsp_cli.commonmark import github_parser
+
+    tokens = github_parser().parse(prose("[x](<javascript:alert(1)<a>) und [y](<b>)"))
+    assert [c.attrs["href"] for t in tokens for c in t.children or () if c.type == "link_open"] == ["b"]
 
 
 def test_prose_escapes_many_unclosed_tags_and_backtick_runs() -> None:

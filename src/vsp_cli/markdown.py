@@ -290,7 +290,8 @@ def _html_offsets(block: str, *, table: bool = False, skip_code: bool = True) ->
     code spans, autolinks and `](<…>)` destinations are skipped. A `<` is escaped whether or not a complete
     tag follows: the backslash changes nothing in the rendered text, and never looking for the end of a tag
     keeps this linear (ten thousand unclosed `<!--` took seconds, each searched to the end); so does the colon of
-    a `[label]:` that opens the block (`_label_colon`). A line inside a
+    a `[label]:` that opens the block (`_label_colon`) and the `(` of a destination in pointy brackets that the
+    `<` would complete (`_completes_destination`). A line inside a
     code span that starts like an HTML block (`<div>`, `<!--`) would end the paragraph where HTML is on; it
     is indented instead, which the paragraph drops again. In a table a code span ends at its cell.
     """
@@ -304,6 +305,7 @@ def _html_offsets(block: str, *, table: bool = False, skip_code: bool = True) ->
     barriers = [m.start() for m in re.finditer(r"[|\n]", block)] if table else []
     barriers.append(len(block))
     offsets: list[tuple[int, str]] = []
+    paren = -1  # where the `(` of the last `](<` stands
     i = 0
     while i < len(block):
         char = block[i]
@@ -336,15 +338,34 @@ def _html_offsets(block: str, *, table: bool = False, skip_code: bool = True) ->
                 i = link.end()
                 continue
             if skip_code and block.endswith("](", 0, i):  # a destination in pointy brackets: [a](<b c>)
+                paren = i - 1
                 i += 1
                 continue
             if i in starts or _TAG_START.match(block, i):
+                if paren >= 0 and _completes_destination(block, paren, i):
+                    bisect.insort(offsets, (paren, _BACKSLASH))
                 offsets.append((i, _BACKSLASH))
         i += 1
     colon = _label_colon(block) if offsets else None
     if colon is not None:
         bisect.insort(offsets, (colon, _BACKSLASH))
     return offsets
+
+
+def _completes_destination(block: str, paren: int, at: int) -> bool:
+    """Whether the `<` at `at` is the first `<` in the destination in pointy brackets after the `(` at `paren`,
+    before its `>` or line end. That `<` makes it no destination (`[x](<javascript:y<a>)` is text), a backslash
+    before it a valid one: a link the PDF does not have, to a target `mdlinks` did not see. The `(` gets a
+    backslash too, then: no link, the same text."""
+    j = paren + 2
+    while j < at:
+        if block[j] == "\\":
+            j += 2
+            continue
+        if block[j] in "<>\n":
+            return False
+        j += 1
+    return j == at
 
 
 def _label_colon(block: str) -> int | None:
