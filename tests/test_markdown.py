@@ -504,6 +504,10 @@ def test_escaping_a_tag_in_a_destination_in_pointy_brackets_makes_no_link() -> N
 
     tokens = github_parser().parse(prose("[x](<javascript:alert(1)<a>) und [y](<b>)"))
     assert [c.attrs["href"] for t in tokens for c in t.children or () if c.type == "link_open"] == ["b"]
+    # `](<b>` without a link before it is a tag: every `<` of the paragraph gets a backslash, `](\\<` made a
+    # destination of `\\<javascript:y\\<a>`
+    tokens = github_parser().parse(prose("a ](<b> [x](<javascript:y<a>)"))
+    assert not [c for t in tokens for c in t.children or () if c.type == "link_open"]
 
 
 def test_prose_escapes_many_unclosed_tags_and_backtick_runs() -> None:

@@ -291,7 +291,7 @@ def _html_offsets(block: str, *, table: bool = False, skip_code: bool = True) ->
     tag follows: the backslash changes nothing in the rendered text, and never looking for the end of a tag
     keeps this linear (ten thousand unclosed `<!--` took seconds, each searched to the end); so does the colon of
     a `[label]:` that opens the block (`_label_colon`) and the `(` of a destination in pointy brackets that the
-    `<` would complete (`_completes_destination`). A line inside a
+    `<` would complete (`_completes_destination`) or, where code is not skipped, that the `<` opens. A line inside a
     code span that starts like an HTML block (`<div>`, `<!--`) would end the paragraph where HTML is on; it
     is indented instead, which the paragraph drops again. In a table a code span ends at its cell.
     """
@@ -344,6 +344,10 @@ def _html_offsets(block: str, *, table: bool = False, skip_code: bool = True) ->
             if i in starts or _TAG_START.match(block, i):
                 if paren >= 0 and _completes_destination(block, paren, i):
                     bisect.insort(offsets, (paren, _BACKSLASH))
+                elif block.endswith(
+                    "](", 0, i
+                ):  # distrusted: `](\\<a<b>)` is a link to `<a<b>`, `]\\(\\<` none
+                    offsets.append((i - 1, _BACKSLASH))
                 offsets.append((i, _BACKSLASH))
         i += 1
     colon = _label_colon(block) if offsets else None
