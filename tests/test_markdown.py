@@ -464,6 +464,7 @@ _HTML_OFF = MarkdownIt("commonmark", {"html": False}).enable(["table", "striketh
 
 @given(st.lists(_HTML_ALPHABET, max_size=30).map("".join))
 @settings(max_examples=400, deadline=None, derandomize=True)
+@example("[r]:\n<div>\n")  # a definition's destination on its own line: an HTML block where HTML is on
 def test_prose_never_lets_html_through(text: str) -> None:
     """With raw HTML on, as GitHub and GitLab read the output, no tag or HTML block survives."""
     tokens = GFM.parse(prose(text))
@@ -478,11 +479,35 @@ def test_prose_never_lets_html_through(text: str) -> None:
         "[a](<b c>) ist ein Link.\n\nAber ](<b> ist keiner",  # only the paragraph that fooled the guess
         "| `<b>` | <i>x</i> |\n|---|---|\n| `a | <u>` |",  # code spans end at their cell
         "</" + "<!--" * 50 + " `x` " + "``y" * 20,
+        # `\\<a>` would be a link destination where `<a>` is none: the line a reference definition, gone
+        "[r]:<a>[r]",
+        "> [r]:\n> <a>[r]",
+        "[r]: <a>'Titel'",
+        "[r]:<<a>",  # `<\\<a>` would be one
+        # a definition whose line opens with a tag: where HTML is on, the tag ended it and opened an HTML block
+        "[r]:\n<script>\n\n[r]",
+        "> [r]:\n> <div>",
+        "[r\n<div>]: /a",
+        "[x](<a<b>)",  # `<a\\<b>` would be a destination: a link
     ],
 )
 def test_prose_escaped_html_renders_as_the_source_with_html_off(source: str) -> None:
     out = prose(source)
     assert GFM.render(out).replace("     ", " ") == _HTML_OFF.render(source)
+
+
+def test_escaping_a_tag_in_a_destination_in_pointy_brackets_makes_no_link() -> None:
+    """`<a>` makes `<javascript:y<a>` no destination; with a backslash before it, it was one, and the field a link
+    to `javascript:`, which `mdlinks` had not seen (the PDF prints the text). Read as GitHub reads it, any target
+    taken: no link."""
+    from vsp_cli.commonmark import github_parser
+
+    tokens = github_parser().parse(prose("[x](<javascript:alert(1)<a>) und [y](<b>)"))
+    assert [c.attrs["href"] for t in tokens for c in t.children or () if c.type == "link_open"] == ["b"]
+    # `](<b>` without a link before it is a tag: every `<` of the paragraph gets a backslash, `](\\<` made a
+    # destination of `\\<javascript:y\\<a>`
+    tokens = github_parser().parse(prose("a ](<b> [x](<javascript:y<a>)"))
+    assert not [c for t in tokens for c in t.children or () if c.type == "link_open"]
 
 
 def test_prose_escapes_many_unclosed_tags_and_backtick_runs() -> None:
@@ -526,6 +551,27 @@ def test_unclosed_fence_does_not_swallow_the_document(minimal_data: dict[str, An
     statement = make(minimal_data, sachverhalt="```python\nprint(1)", begruendung="Nach dem Code.")
     tokens = GFM.parse(render_markdown(statement))
     assert headings(tokens, "h2")[-2:] == ["Sachverhalt", "Begründung"]
+
+
+@pytest.mark.parametrize("sachverhalt", ["1. ```python\n   print(1)", "- Punkt\n  - ~~~\n    print(1)"])
+def test_an_unclosed_fence_in_a_list_item_takes_no_blank_line_of_the_document(
+    minimal_data: dict[str, Any], sachverhalt: str
+) -> None:
+    """An unclosed fence in a list item runs to the item's end: in the document, over the blank lines after the
+    field, which the code block printed (the PDF sets the field alone). Every unclosed fence is closed now."""
+    statement = make(minimal_data, sachverhalt=sachverhalt, begruendung="Nach dem Code.")
+    tokens = GFM.parse(render_markdown(statement))
+    assert [t.content for t in tokens if t.type == "fence"] == ["print(1)\n"]
+    assert headings(tokens, "h2")[-2:] == ["Sachverhalt", "Begründung"]
+
+
+def test_a_definition_above_a_tag_does_not_swallow_the_document(minimal_data: dict[str, Any]) -> None:
+    """`[r]:` above `<script>` defines r in the PDF; where HTML is on (GitHub), the tag ended the definition and
+    opened an HTML block, which ran to the end of the document: the headings after it were gone."""
+    statement = make(minimal_data, sachverhalt="[r]:\n<script>", begruendung="Nach der Definition.")
+    tokens = GFM.parse(render_markdown(statement))
+    assert headings(tokens, "h2")[-2:] == ["Sachverhalt", "Begründung"]
+    assert not [t for t in tokens if t.type == "html_block"]
 
 
 def test_prose_example_keeps_its_markdown() -> None:
@@ -1125,6 +1171,12 @@ def test_every_plain_text_field_and_label_prints_literally(
             "[r]: https://b.de\n\n[r]",
             [["https://a.de"], ["https://b.de"]],
         ),
+        # markdown-it reads `[r](([r]` as a reference to r: its rewrite read differently, the field stayed as
+        # written, and its definition made the first field's [r] a link
+        ("[r]", "[r]: /a\n[r](([r]", [[], ["/a"]]),
+        ("[r]", "[s]: /b\n\n> [s](a \\[s] und [x][s]", [[], ["/b"] * 2]),
+        # a cell with an escaped pipe is not found in its row: the field's links are text, its labels its own
+        ("[r]", "| a |\n| - |\n| [r] \\| x |\n\n[r]: /a", [[], []]),
     ],
 )
 def test_a_reference_definition_serves_its_own_field_only(
@@ -1160,11 +1212,30 @@ _REFERENCE_ALPHABET = st.sampled_from(
 )
 @example("[r][r\nq]: /d", "[r\nq]: /d[r\nq]: /d")  # a label over two lines, used as a shortcut
 @example("[r]", "[r]: /a\n[r]: /a")  # a label defined twice: the second definition is one too
+@example("[r]", "[r]: /a\n[r](([r]")  # a rewrite that reads differently: the definition stays in its field
+@example("1. ```\n", "[r]")  # an unclosed fence in a list item took the blank lines after its field
+@example("[r]", "[r]:<a>[r]")  # escaping `<a>` made the line a definition, after the labels were made
+@example("[r]", "[r]:<<a>")  # the same with the second `<` of a destination
 def test_prose_fields_read_the_same_alone_and_one_after_the_other(first: str, second: str) -> None:
     """Two prose fields in one document, the second under its heading, read as each does alone: no
     definition reaches across."""
     one, two = prose(first.strip()), prose(second.strip())
     assert _shape(f"{one}\n\n## Begründung\n\n{two}") == _shape(one) + _shape("## Begründung") + _shape(two)
+
+
+@pytest.mark.parametrize("text", ["[r]: /a\n\n![[r]][r]", "| a |\n| - |\n| [r] \\| x |\n\n[r]: /a"])
+def test_a_field_whose_references_cannot_be_relabelled_defines_none_of_its_labels(text: str) -> None:
+    """Where the relabelled field would read differently (brackets in an image's description, a cell with an
+    escaped pipe), it was left as written, and its definitions served every other field. Now they get the
+    field's labels all the same, and the field's own references print as text."""
+    from vsp_cli.mdlinks import with_own_references
+
+    defined: dict[str, Any] = {}
+    GFM.parse(text, defined)
+    env: dict[str, Any] = {}
+    GFM.parse(with_own_references(text), env)
+    assert env["references"]  # still defined, under other labels
+    assert not set(env["references"]) & set(defined["references"])
 
 
 @pytest.mark.parametrize("link", ["[r] ", "[x](javascript:y) "])

@@ -16,6 +16,7 @@ gives the same bytes:
 
 from __future__ import annotations
 
+import bisect
 import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
@@ -225,8 +226,8 @@ def _prose_parsed(text: str, level: int) -> str:
             edits.update(_demoted(lines, token, tokens[index + 1], shift))
         elif token.type == "paragraph_open":
             edits.update(_backslash_breaks(lines, first, end))
-        elif token.type == "fence" and token.level == 0 and not _closes(lines, token):
-            edits[end - 1] = lines[end - 1] + "\n" + token.markup
+        elif token.type == "fence" and not _closes(lines, token):
+            edits[end - 1] = lines[end - 1] + "\n" + _closing(lines, token)
     out = [edits.get(i, line) for i, line in enumerate(lines)]
     return "\n".join(line for line in out if line is not None)
 
@@ -240,18 +241,32 @@ def _text_blocks(tokens: list[Token]) -> Iterator[tuple[int, int, bool]]:
 
 def _escape_html(text: str) -> str:
     """Put a backslash before every `<` that GitHub would read as HTML, and before single tildes; code stays
-    untouched."""
+    untouched.
+
+    A reference definition is no text block, but a line of it that opens with a tag (`[r]:` above `<div>` or
+    `<script>`, its destination) ends it where HTML is on: the definition is a paragraph there, the line an HTML
+    block, which a `<script>` makes run to the end of the document. Such a line is indented by four spaces
+    after its quote and list markers instead, which the definition takes as part of it in both readings."""
     lines = text.split("\n")
     blocks = list(_text_blocks(parse_prose(text)))
+    in_blocks = {line for first, end, _ in blocks for line in range(first, end)}
     distrusted: set[int] = set()  # blocks whose code spans and link destinations are not taken as such
+    indented: set[int] = set()  # lines of definitions that opened an HTML block
     while True:
         out = list(lines)
         for index, (first, end, table) in enumerate(blocks):
             block = "\n".join(lines[first:end])
             offsets = _html_offsets(block, table=table, skip_code=index not in distrusted)
             out[first:end] = _neutralised(block, offsets).split("\n")
+        for number in indented:
+            at = _CONTAINER_PREFIX.match(out[number]).end()  # type: ignore[union-attr]
+            out[number] = out[number][:at] + _INDENT + out[number][at:]
         escaped = "\n".join(out)
         leaking = _html_lines(escaped) if "<" in text else set()
+        stray = leaking - in_blocks - indented
+        if stray:
+            indented |= stray
+            continue
         # The text fooled the guesses about code: `](<b>` without a link before it is a tag, and code spans
         # pair up differently where HTML is on. Such a block gets a backslash before every `<`, even in what
         # looked like code or a link destination: odd input may show a backslash, never HTML.
@@ -286,7 +301,9 @@ def _html_offsets(block: str, *, table: bool = False, skip_code: bool = True) ->
     tildes strike through in both). Each `<` before a letter, `/`, `!` or `?`, and each `<` that opens a block, gets a backslash; escapes,
     code spans, autolinks and `](<…>)` destinations are skipped. A `<` is escaped whether or not a complete
     tag follows: the backslash changes nothing in the rendered text, and never looking for the end of a tag
-    keeps this linear (ten thousand unclosed `<!--` took seconds, each searched to the end). A line inside a
+    keeps this linear (ten thousand unclosed `<!--` took seconds, each searched to the end); so does the colon of
+    a `[label]:` that opens the block (`_label_colon`) and the `(` of a destination in pointy brackets that the
+    `<` would complete (`_completes_destination`) or, where code is not skipped, that the `<` opens. A line inside a
     code span that starts like an HTML block (`<div>`, `<!--`) would end the paragraph where HTML is on; it
     is indented instead, which the paragraph drops again. In a table a code span ends at its cell.
     """
@@ -300,6 +317,7 @@ def _html_offsets(block: str, *, table: bool = False, skip_code: bool = True) ->
     barriers = [m.start() for m in re.finditer(r"[|\n]", block)] if table else []
     barriers.append(len(block))
     offsets: list[tuple[int, str]] = []
+    paren = -1  # where the `(` of the last `](<` stands
     i = 0
     while i < len(block):
         char = block[i]
@@ -332,12 +350,60 @@ def _html_offsets(block: str, *, table: bool = False, skip_code: bool = True) ->
                 i = link.end()
                 continue
             if skip_code and block.endswith("](", 0, i):  # a destination in pointy brackets: [a](<b c>)
+                paren = i - 1
                 i += 1
                 continue
             if i in starts or _TAG_START.match(block, i):
+                if paren >= 0 and _completes_destination(block, paren, i):
+                    bisect.insort(offsets, (paren, _BACKSLASH))
+                elif block.endswith(
+                    "](", 0, i
+                ):  # distrusted: `](\\<a<b>)` is a link to `<a<b>`, `]\\(\\<` none
+                    offsets.append((i - 1, _BACKSLASH))
                 offsets.append((i, _BACKSLASH))
         i += 1
+    colon = _label_colon(block) if offsets else None
+    if colon is not None:
+        bisect.insort(offsets, (colon, _BACKSLASH))
     return offsets
+
+
+def _completes_destination(block: str, paren: int, at: int) -> bool:
+    """Whether the `<` at `at` is the first `<` in the destination in pointy brackets after the `(` at `paren`,
+    before its `>` or line end. That `<` makes it no destination (`[x](<javascript:y<a>)` is text), a backslash
+    before it a valid one: a link the PDF does not have, to a target `mdlinks` did not see. The `(` gets a
+    backslash too, then: no link, the same text."""
+    j = paren + 2
+    while j < at:
+        if block[j] == "\\":
+            j += 2
+            continue
+        if block[j] in "<>\n":
+            return False
+        j += 1
+    return j == at
+
+
+def _label_colon(block: str) -> int | None:
+    """Where the colon of a `[label]:` that opens the block stands, if one does. Such a paragraph is no reference
+    definition for what follows the colon (`[r]:<a>[r]`, `[r]:<<a>`: no destination, a `<` unescaped in it), but
+    a backslash before a `<` could make it one (`[r]:\\<a>[r]`, `[r]:<\\<a>`): the line gone, its label defined
+    after `with_own_references` gave the field its labels. A backslash before the colon too, then: no definition,
+    the same text."""
+    at = _CONTAINER_PREFIX.match(block).end()  # type: ignore[union-attr]
+    if not block.startswith("[", at):
+        return None
+    at += 1
+    while at < len(block):
+        if block[at] == "\\":
+            at += 2
+            continue
+        if block[at] == "[":
+            return None
+        if block[at] == "]":
+            return at + 1 if block.startswith(":", at + 1) else None
+        at += 1
+    return None
 
 
 def _demoted(lines: list[str], token: Token, inline: Token, shift: int) -> dict[int, str | None]:
@@ -413,13 +479,32 @@ def _inline_shape(lines: list[str]) -> list[tuple[str, str, str, str]]:
 
 
 def _closes(lines: list[str], fence: Token) -> bool:
-    """Whether a fence ends with its closing line (an unclosed one would swallow the rest of the document)."""
+    """Whether a fence ends with its closing line. An unclosed one would swallow the rest of the document; in a
+    list item, the blank lines after the field (`1. ```` alone has no code line, before the next heading one).
+    A nested fence's last line is read after its quote and list markers: a content line that reads as a closing
+    one there leaves the fence as it is."""
     assert fence.map is not None
     first, end = fence.map
     if end - first < 2:
         return False
-    m = _FENCE_LINE.match(lines[end - 1])
+    last = lines[end - 1]
+    if fence.level > 0:
+        last = last[_CONTAINER.match(last).end() :]  # type: ignore[union-attr]
+    m = _FENCE_LINE.match(last)
     return bool(m) and m.group(1)[0] == fence.markup[0] and len(m.group(1)) >= len(fence.markup)  # type: ignore[union-attr]
+
+
+#: What may stand before a nested fence on its line: indentation, quote and list markers.
+_CONTAINER = re.compile(r"[ \t>*+\-0-9.)]*")
+
+
+def _closing(lines: list[str], fence: Token) -> str:
+    """The closing line of an unclosed fence: its markup in the column of the opening one, after the same quote
+    markers (a list marker before it becomes spaces: the line stays in the item)."""
+    assert fence.map is not None
+    opening = lines[fence.map[0]]
+    before = opening[: opening.index(fence.markup)]
+    return "".join(char if char in ">\t" else " " for char in before) + fence.markup
 
 
 # --- the document -------------------------------------------------------------------------------------------

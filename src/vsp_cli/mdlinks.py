@@ -77,7 +77,8 @@ def safe_target(target: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class _Span:
-    """A link, image or autolink in an inline text: where it stands, where its text stands, its target."""
+    """A link, image or autolink in an inline text: where it stands, where its text stands, its target, and the
+    label it was found by (normalised; None for an inline link or an autolink)."""
 
     source: str
     start: int
@@ -86,6 +87,7 @@ class _Span:
     text_end: int
     target: str
     autolink: bool
+    label: str | None = None
 
 
 def _recording(rule: Callable[..., bool], kind: str) -> Callable[..., bool]:
@@ -93,14 +95,13 @@ def _recording(rule: Callable[..., bool], kind: str) -> Callable[..., bool]:
         start, count = state.pos, len(state.tokens)
         found = rule(state, silent)
         if found and not silent:
-            target = next(
-                (
-                    str(t.attrs.get("src" if t.type == "image" else "href", ""))
-                    for t in state.tokens[count:]
-                    if t.type in ("link_open", "image")
-                ),
-                "",
+            opened = next((t for t in state.tokens[count:] if t.type in ("link_open", "image")), None)
+            target = (
+                ""
+                if opened is None
+                else str(opened.attrs.get("src" if opened.type == "image" else "href", ""))
             )
+            label = None if opened is None else opened.meta.get("label")
             if kind == "autolink":
                 span = _Span(state.src, start, state.pos, start + 1, state.pos - 1, target, True)
             else:
@@ -108,7 +109,9 @@ def _recording(rule: Callable[..., bool], kind: str) -> Callable[..., bool]:
 
                 opening = start + (1 if kind == "image" else 0)
                 close = parseLinkLabel(state, opening, True)
-                span = _Span(state.src, start, state.pos, opening + 1, max(close, opening + 1), target, False)
+                span = _Span(
+                    state.src, start, state.pos, opening + 1, max(close, opening + 1), target, False, label
+                )
             state.env.setdefault("vsp_spans", []).append(span)
         return found
 
@@ -122,7 +125,12 @@ def _parser() -> MarkdownIt:
 
     from .commonmark import _any_target, stepped
 
-    parser = MarkdownIt("commonmark", {"html": False, "maxNesting": MAX_PARSER_NESTING}).enable(EXTENSIONS)
+    options = {
+        "html": False,
+        "maxNesting": MAX_PARSER_NESTING,
+        "store_labels": True,
+    }  # labels: `_reference_tail`
+    parser = MarkdownIt("commonmark", options).enable(EXTENSIONS)
     parser.validateLink = _any_target  # type: ignore[method-assign]
     for rule in parser.inline.ruler.__rules__:
         if rule.name in ("link", "image", "autolink"):
@@ -312,7 +320,8 @@ def with_own_references(text: str) -> str:
     there (the PDF prints the brackets), and a field's own `[r]` went to the target an earlier field gave `r`.
     So each label gets a suffix made from the field's text (`[r][r-1a2b3c]`, `[r-1a2b3c]: https://…`): the
     same links in the field, none elsewhere. Where the rewrite would read differently (brackets nested in a
-    label, a label broken over lines in a table), the field stays as written.
+    description, a cell with an escaped pipe), the definitions alone get the suffix and the links stay as
+    written, no link then (`_neutralised`): a definition never serves another field, whatever its field holds.
     """
     if "]:" not in text:
         return text
@@ -343,21 +352,71 @@ def with_own_references(text: str) -> str:
             "\n".join(str(edits.get(n, lines[n])) for n in range(first, end)), suffix
         )
         if relabelled is None:
-            return text
+            return _neutralised(text, env, suffix)
         edits.update(enumerate(relabelled.split("\n"), start=first))
     out = "\n".join(
         str(line) for line in (edits.get(i, line) for i, line in enumerate(lines)) if line is not None
     )
-    return out if _reads_the_same(text, out, suffix) else text
+    return out if _reads_the_same(text, out, suffix) else _neutralised(text, env, suffix)
+
+
+def _neutralised(text: str, env: dict[str, Any], suffix: str) -> str:
+    """`text` with the labels of its definitions alone given `suffix`, its links as written: those that used a
+    definition are text then, here as in every other field. Kept as written, a definition served a reference
+    in another field (`[r]: /a` with `![[r]][r]` here, „[r]“ there). Where a definition's label is not found or
+    a label without the suffix is still defined, every `[` and `<` is escaped: no definition and no link at
+    all."""
+    lines = text.split("\n")
+    for first, end in env.get("vsp_definitions", []):
+        relabelled = _relabelled_definition("\n".join(lines[first:end]), suffix)
+        if relabelled is None:
+            break
+        lines[first:end] = relabelled.split("\n")
+    else:
+        out = "\n".join(lines)
+        if _defines_only(out, suffix):
+            return out
+    return "\n".join(_escape_openings(line) for line in text.split("\n"))
+
+
+def _defines_only(text: str, suffix: str) -> bool:
+    """Whether every label `text` defines ends with `suffix`."""
+    env: dict[str, Any] = {}
+    _parser().parse(text, env)
+    return _suffixed(env, suffix)
+
+
+def _suffixed(env: dict[str, Any], suffix: str) -> bool:
+    """Whether every label defined in a parse's `env` ends with `suffix`."""
+    return all(label.endswith(suffix.upper()) for label in env.get("references", {}))
 
 
 def _reference_tail(span: _Span) -> str | None:
     """What follows a reference link's text: "" (shortcut `[r]`), "[]" (collapsed), "[label]" (full); None for an
-    inline link or an autolink."""
-    if span.autolink:
+    inline link or an autolink. markdown-it reads `[r](([r]` as a full reference: an inline link that fails
+    falls back to a reference, whose label is looked for where that link's reading stopped. What stands before
+    the label (`((`) prints nothing; only its line breaks are kept, as the number of lines in front of the tail
+    ("\n[r]")."""
+    if span.label is None:
         return None
     tail = span.source[span.text_end + 1 : span.end]
-    return tail if tail in ("", "[]") or (tail.startswith("[") and tail.endswith("]")) else None
+    if tail in ("", "[]") or (
+        tail.startswith("[") and tail.endswith("]") and _labels(span, tail) == span.label
+    ):
+        return tail
+    at = tail.rfind("[")
+    while at >= 0:  # the label holds no `[` but escaped ones: the first from the end whose text is the label
+        if _labels(span, tail[at:]) == span.label:
+            return "\n" * tail.count("\n", 0, at) + tail[at:]
+        at = tail.rfind("[", 0, at)
+    return None
+
+
+def _labels(span: _Span, tail: str) -> str:
+    """The label `tail` (`[label]` or `[]`) gives a reference whose text is the span's, normalised."""
+    from markdown_it.common.utils import normalizeReference
+
+    return normalizeReference(tail[1:-1] or span.source[span.text_start : span.text_end])
 
 
 def _relabelled(source: str, spans: list[_Span], low: int, high: int, suffix: str) -> str:
@@ -371,11 +430,15 @@ def _relabelled(source: str, spans: list[_Span], low: int, high: int, suffix: st
         tail = _reference_tail(span)
         if tail is None:
             out.append(source[span.text_end : span.end])
-        elif tail in ("", "[]"):
+            at = span.end
+            continue
+        breaks, tail = "\n" * tail.count("\n", 0, tail.find("[")), tail.lstrip("\n")
+        if tail in ("", "[]"):
             label = " ".join(source[span.text_start : span.text_end].split("\n"))  # the same lines as before
-            out.append(f"][{label}{suffix}]")
         else:
-            out.append(f"]{tail[:-1]}{suffix}]")
+            label = tail[1:-1]
+        kept = label.rstrip()  # the suffix goes before white space at the end, which the label drops: `[r\n]`
+        out.append(f"][{kept}{suffix}{label[len(kept) :]}{breaks}]")
         at = span.end
     out.append(source[at:high])
     return "".join(out)
@@ -404,9 +467,7 @@ def _reads_the_same(before: str, after: str, suffix: str) -> bool:
     env: dict[str, Any] = {}
     parser = _parser()
     shape = _shape(parser.parse(after, env))
-    return shape == _shape(parser.parse(before, {})) and all(
-        label.endswith(suffix.upper()) for label in env.get("references", {})
-    )
+    return shape == _shape(parser.parse(before, {})) and _suffixed(env, suffix)
 
 
 def _shape(tokens: list[Token]) -> list[tuple[str, str, str, str]]:
