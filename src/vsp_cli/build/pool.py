@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import signal
 import threading
@@ -44,13 +45,18 @@ def _warm_up() -> None:
 
 def warm_up() -> None:
     """Load what every render needs, once per process: the renderers, the fonts, the hyphenation patterns. A
-    worker forked from a process that did it starts with them loaded (`--watch`)."""
+    worker forked from a process that did it starts with them loaded (`--watch`).
+
+    What is loaded now lives as long as the process: it is moved out of the cyclic garbage collector's sight
+    (`gc.freeze`, as Python's documentation advises for a process that forks workers), whose full passes would
+    walk it again and again, and whose marks would copy a forked worker's shared pages."""
     from .. import markdown, pdf  # noqa: F401
     from ..hyphenation import german_hyphenator
     from ..pdf.styles import register_fonts
 
     register_fonts()
     german_hyphenator()
+    gc.freeze()
 
 
 def _quit(signum: int, frame: object) -> None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .. import collector
 from ..diagnostics import Diagnostic, Severity, Span
 from ..errors import InvalidInput, VspError
 from ..fileio import os_reason, read_regular, real, write_all_atomic
@@ -128,6 +129,13 @@ def process_all(tasks: Sequence[Task], *, check: bool = False) -> list[Done]:
 
 def process(task: Task, *, check: bool = False) -> Outcome:
     """Validate and render the outputs a task needs; never raises for bad input (bugs still raise)."""
+    with (
+        collector.paused()
+    ):  # reading, checking and rendering a statement make no reference cycles to collect
+        return _process(task, check=check)
+
+
+def _process(task: Task, *, check: bool) -> Outcome:
     job = task.job
     if not task.todo:
         return unchanged(task)
