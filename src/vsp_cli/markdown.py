@@ -31,7 +31,7 @@ from . import collector
 from .commonmark import github_parser, parse_prose, prose_parser
 from .document import labels_v1, layout
 from .labels import german_date
-from .mdlinks import with_own_references, without_unsafe_links
+from .mdlinks import definition_label_end, with_own_references, without_unsafe_links
 from .model import Statement
 from .settings import RenderSettings
 from .templating import environment, render, render_module
@@ -393,17 +393,8 @@ def _label_colon(block: str) -> int | None:
     at = _CONTAINER_PREFIX.match(block).end()  # type: ignore[union-attr]
     if not block.startswith("[", at):
         return None
-    at += 1
-    while at < len(block):
-        if block[at] == "\\":
-            at += 2
-            continue
-        if block[at] == "[":
-            return None
-        if block[at] == "]":
-            return at + 1 if block.startswith(":", at + 1) else None
-        at += 1
-    return None
+    end = definition_label_end(block, at + 1)
+    return None if end is None else end + 1
 
 
 def _demoted(lines: list[str], token: Token, inline: Token, shift: int) -> dict[int, str | None]:

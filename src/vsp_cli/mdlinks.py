@@ -449,15 +449,22 @@ def _relabelled_definition(source: str, suffix: str) -> str | None:
     opening = source.find("[", len(_PREFIX.match(source).group()))  # type: ignore[union-attr]
     if opening < 0:
         return None
-    at = opening + 1
-    while at < len(source):
-        if source[at] == "\\":
+    end = definition_label_end(source, opening + 1)
+    return None if end is None else source[:end] + suffix + source[end:]
+
+
+def definition_label_end(text: str, at: int) -> int | None:
+    """Where the label of a definition that opens just before `at` ends: the `]` before its colon (escaped
+    characters skipped); None where another `[` comes first, no colon follows, or nothing closes it."""
+    while at < len(text):
+        char = text[at]
+        if char == "\\":
             at += 2
             continue
-        if source[at] == "[":
+        if char == "[":
             return None
-        if source[at] == "]":
-            return source[:at] + suffix + source[at:] if source.startswith(":", at + 1) else None
+        if char == "]":
+            return at if text.startswith(":", at + 1) else None
         at += 1
     return None
 
