@@ -10,6 +10,9 @@ spent 7 % of its CPU time in the collector); the first pass after it finds their
 
 The pause is counted, so that renders in several threads (a library user's) end it only when the last one ends,
 and it restores what it found: a collector someone else switched off stays off.
+
+Not paused: a render with a project's templates. They are the repository's code, and may make cycles by the
+million within their budget (a `namespace` that holds itself, in a loop); the collector keeps freeing them.
 """
 
 from __future__ import annotations
@@ -27,9 +30,13 @@ _resume = False
 
 
 @contextmanager
-def paused() -> Iterator[None]:
-    """The collector makes no pass inside this block (nor in other threads while it runs)."""
+def paused(pause: bool = True) -> Iterator[None]:
+    """The collector makes no pass inside this block (nor in other threads while it runs); with `pause` false,
+    nothing changes."""
     global _depth, _resume
+    if not pause:
+        yield
+        return
     with _LOCK:
         if _depth == 0:
             _resume = gc.isenabled()

@@ -630,6 +630,7 @@ def tidy(text: str) -> str:
 def render_markdown(statement: Statement, settings: RenderSettings | None = None) -> str:
     """The statement as GitHub-flavoured Markdown; raises `TemplateError` for a broken template."""
     settings = settings or RenderSettings()
-    with collector.paused():  # a render makes no reference cycles to collect
+    # vsp's own templates make no reference cycles to collect; a project's templates may (`collector`)
+    with collector.paused(settings.template_dir is None):
         env = environment(settings.template_dir, FILTERS)
         return tidy(render(env, TEMPLATE, context(statement, settings, renderers(env))))

@@ -129,9 +129,9 @@ def process_all(tasks: Sequence[Task], *, check: bool = False) -> list[Done]:
 
 def process(task: Task, *, check: bool = False) -> Outcome:
     """Validate and render the outputs a task needs; never raises for bad input (bugs still raise)."""
-    with (
-        collector.paused()
-    ):  # reading, checking and rendering a statement make no reference cycles to collect
+    # reading, checking and rendering a statement make no reference cycles to collect, unless the project's
+    # templates make some (`collector`)
+    with collector.paused(task.job.settings.template_dir is None):
         return _process(task, check=check)
 
 
