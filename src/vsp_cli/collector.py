@@ -1,7 +1,7 @@
 """Renders without passes of Python's cyclic garbage collector.
 
 A render allocates some hundred thousand objects and frees them again by reference counting: it makes no
-reference cycles but a few dozen objects of a constant size, whatever the statement's (`test_pdf` checks it).
+reference cycles but a few dozen objects of a constant size, whatever the statement's (`test_collector` checks it).
 The cyclic collector, which starts a pass every 700 allocations, walks the objects alive to find nothing to
 free. Its passes over the older generations also walk everything imported (fonts, hyphenation patterns,
 modules): on the 2017 form a render spent about 1 % of its instructions there. A render pauses the collector,
