@@ -434,11 +434,12 @@ class Grid(Flowable):
         for r, row in enumerate(self.rows):
             fonts, tags = self.fonts[r], self.tags[r]
             for c, value in enumerate(row):
-                if (r, c) in covered:
-                    continue
                 if not value:
                     continue
-                rect = rects.get((r, c))
+                cell_at = (r, c)
+                if cell_at in covered:
+                    continue
+                rect = rects.get(cell_at)
                 if rect is not None:
                     x, bottom_y, _w, height = rect
                 elif spans:

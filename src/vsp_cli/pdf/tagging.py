@@ -781,15 +781,13 @@ _GRID = frozenset({"TD", "TH", "TR"})
 def _live(
     element: StructElem,
     in_table: bool,
-    out: list[StructElem],
-    parents: list[StructElem | None],
+    out: list[tuple[StructElem, StructElem | None]],
     parent: StructElem | None = None,
 ) -> bool:
-    """Collect (pre-order) the elements written: those with content somewhere below them, and the empty cells
-    of a table with content; `parents` gets each one's parent. Returns whether `element` has content."""
+    """Collect (pre-order) the elements written, each with its parent: those with content somewhere below them,
+    and the empty cells of a table with content. Returns whether `element` has content."""
     at = len(out)
-    out.append(element)
-    parents.append(parent)
+    out.append((element, parent))
     in_table = in_table or element.role == "Table"
     content = False
     for kid in element.kids:
@@ -798,14 +796,12 @@ def _live(
             continue
         kids = kid.kids
         if len(kids) == 1 and type(kids[0]) is tuple:  # most elements: one run of text, collected here
-            out.append(kid)
-            parents.append(element)
+            out.append((kid, element))
             content = True
-        elif _live(kid, in_table, out, parents, element):
+        elif _live(kid, in_table, out, element):
             content = True
     if not content and not (in_table and element.role in _GRID):
         del out[at:]
-        del parents[at:]
     return content
 
 
@@ -853,12 +849,11 @@ def write_structure(document: Any, tagger: Tagger, page_count: int) -> tuple[str
     so every element's bytes are made here at once, without ReportLab's dictionaries (ten times the cost)."""
     for _name, element in tagger.annotations:  # a link whose text was never marked still gets its place
         element.attach()
-    ordered: list[StructElem] = []
-    parents: list[StructElem | None] = []
-    _live(tagger.root, False, ordered, parents)
+    ordered: list[tuple[StructElem, StructElem | None]] = []
+    _live(tagger.root, False, ordered)
     # the elements' objects in one run: numbered, but neither named nor registered one by one
     run = reserve_run(document, "SE", len(ordered))
-    for number, element in enumerate(ordered, start=run.first):
+    for number, (element, _parent) in enumerate(ordered, start=run.first):
         element.ref = b"%d 0 R" % number
     tree, parent_tree = Ready(), Ready()
     tree_ref = b"%d 0 R" % _register(document, tree, "StructTreeRoot")
@@ -868,7 +863,7 @@ def write_structure(document: Any, tagger: Tagger, page_count: int) -> tuple[str
     heads = _HEADS
     extras = _EXTRAS
     objects = run.objects
-    for number, (element, parent) in enumerate(zip(ordered, parents, strict=True), start=run.first):
+    for number, (element, parent) in enumerate(ordered, start=run.first):
         head = heads.get(element.role)
         if head is None:
             head = heads[element.role] = b"<< /Type /StructElem /S /%s /P " % element.role.encode("ascii")
