@@ -16,9 +16,8 @@ gives the same bytes:
 
 from __future__ import annotations
 
-import bisect
 import re
-from bisect import bisect_left
+from bisect import bisect_left, insort
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -355,7 +354,7 @@ def _html_offsets(block: str, *, table: bool = False, skip_code: bool = True) ->
                 continue
             if i in starts or _TAG_START.match(block, i):
                 if paren >= 0 and _completes_destination(block, paren, i):
-                    bisect.insort(offsets, (paren, _BACKSLASH))
+                    insort(offsets, (paren, _BACKSLASH))
                 elif block.endswith(
                     "](", 0, i
                 ):  # distrusted: `](\\<a<b>)` is a link to `<a<b>`, `]\\(\\<` none
@@ -364,7 +363,7 @@ def _html_offsets(block: str, *, table: bool = False, skip_code: bool = True) ->
         i += 1
     colon = _label_colon(block) if offsets else None
     if colon is not None:
-        bisect.insort(offsets, (colon, _BACKSLASH))
+        insort(offsets, (colon, _BACKSLASH))
     return offsets
 
 
@@ -480,13 +479,9 @@ def _closes(lines: list[str], fence: Token) -> bool:
         return False
     last = lines[end - 1]
     if fence.level > 0:
-        last = last[_CONTAINER.match(last).end() :]  # type: ignore[union-attr]
+        last = last[_CONTAINER_PREFIX.match(last).end() :]  # type: ignore[union-attr]
     m = _FENCE_LINE.match(last)
     return bool(m) and m.group(1)[0] == fence.markup[0] and len(m.group(1)) >= len(fence.markup)  # type: ignore[union-attr]
-
-
-#: What may stand before a nested fence on its line: indentation, quote and list markers.
-_CONTAINER = re.compile(r"[ \t>*+\-0-9.)]*")
 
 
 def _closing(lines: list[str], fence: Token) -> str:
