@@ -873,7 +873,7 @@ def write_structure(document: Any, tagger: Tagger, page_count: int) -> tuple[str
         if element.alt is None and element.actual_text is None:
             tail = extras.get(attributes) if attributes else b" >>"
             if tail is None:
-                tail = b" /A << %s >> >>" % attributes.encode("ascii")  # type: ignore[union-attr]
+                tail = _tail(element)
                 if len(extras) < 256:
                     extras[attributes] = tail
         else:
