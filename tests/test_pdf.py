@@ -1090,8 +1090,6 @@ def measured(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """The characters ReportLab's `stringWidth` is asked to measure from now on (one count, in a list)."""
     from reportlab.pdfbase import pdfmetrics
 
-    from vsp_cli import pdf
-
     count = [0]
     real = pdfmetrics.stringWidth
 
@@ -1099,7 +1097,7 @@ def measured(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         count[0] += len(text)
         return real(text, font, size, encoding)
 
-    pdf.register_fonts()
+    pdf_styles.register_fonts()
     monkeypatch.setattr(pdfmetrics, "stringWidth", counting)
     return count
 

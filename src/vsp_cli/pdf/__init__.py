@@ -55,7 +55,6 @@ from .styles import (
     RIGHT_MARGIN,
     TOP_MARGIN,
     build_styles,
-    register_fonts,
 )
 from .tagging import StructElem, fit_heading_levels
 from .text import hyphenating
@@ -161,8 +160,6 @@ def _build(statement: Statement, doc: Document, builder: FormBuilder, furniture:
     structure = builder.root
     flowables = builder.build(petition=statement.ist_petition)
     fit_heading_levels(structure)
-    if builder.prose.uses_italic:
-        register_fonts(italic=True)
     canvasmaker = partial(
         DeferredFooterCanvas,
         decorate=furniture.footer_text,
