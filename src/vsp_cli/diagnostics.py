@@ -126,14 +126,26 @@ def did_you_mean(
 ) -> str:
     """„ Meinten Sie „x“?“ for the closest choice, or an empty string; `key`: the part of `word` and of each
     choice that is compared (options without the dashes every one of them has)."""
+    return hint_text(closest(word, choices, key=key))
+
+
+def closest(
+    word: str, choices: list[str] | tuple[str, ...], *, key: Callable[[str], str] | None = None
+) -> str | None:
+    """The choice closest to `word`, if one is close (`did_you_mean`)."""
     import difflib  # only needed when something is wrong
 
     if len(choices) > MAX_HINT_CHOICES:  # no slip of the keyboard among so many (see `Hints`)
-        return ""
+        return None
 
     compared = {key(choice) if key else choice: choice for choice in choices}
     matches = difflib.get_close_matches(key(word) if key else word, list(compared), n=1, cutoff=0.6)
-    return f" Meinten Sie „{compared[matches[0]]}“?" if matches else ""
+    return compared[matches[0]] if matches else None
+
+
+def hint_text(choice: str | None) -> str:
+    """„ Meinten Sie „x“?“ for a choice, or an empty string for none."""
+    return f" Meinten Sie „{choice}“?" if choice is not None else ""
 
 
 class Hints:
@@ -147,10 +159,14 @@ class Hints:
         self.left = MAX_HINTS
 
     def __call__(self, word: str, choices: list[str] | tuple[str, ...]) -> str:
+        return hint_text(self.closest(word, choices))
+
+    def closest(self, word: str, choices: list[str] | tuple[str, ...]) -> str | None:
+        """`closest`, while hints are left."""
         if self.left <= 0:
-            return ""
+            return None
         self.left -= 1
-        return did_you_mean(word, choices)
+        return closest(word, choices)
 
 
 def listed(names: Iterable[str], separator: str = ", ", *, total: int | None = None) -> str:

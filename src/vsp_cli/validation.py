@@ -33,6 +33,7 @@ from .diagnostics import (
     describe_value,
     did_you_mean,
     german_number,
+    hint_text,
     listed,
     quote,
     shorten,
@@ -154,10 +155,10 @@ class _KeyHints(Hints):
         self.meant: dict[PathKey, str] = {}
 
     def suggest(self, loc: PathKey, word: str, known: list[str]) -> str:
-        hint = self(word, known)
-        if hint:
-            self.meant[loc] = hint.split("„", 1)[1].rsplit("“", 1)[0]
-        return hint
+        choice = self.closest(word, known)
+        if choice is not None:
+            self.meant[loc] = choice
+        return hint_text(choice)
 
 
 def _msg_extra(err: ErrorDetails, loc: PathKey, hints: _KeyHints) -> tuple[str, str]:
