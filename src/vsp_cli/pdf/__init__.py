@@ -15,7 +15,7 @@ One module per concern: `styles` (geometry, fonts, paragraph styles), `page` (ca
 template), `text` (plain-text line breaking), `tables`, `prose` (Markdown), `form` (the blocks of the form in
 order), `tagging` (structure tree and marked content), `archival` (PDF/A metadata, output intent, stream
 syntax), and the ReportLab patches `typeface` (shared font subsets), `pdfwriter` (remembered names), `linebreaks`
-(word breaks) and `words` (word splitting).
+(word breaks), `words` (word splitting) and `deferred` (a pattern compiled when first needed).
 """
 
 from __future__ import annotations
@@ -24,6 +24,10 @@ import io
 import threading
 from functools import partial
 
+# isort: off
+from . import deferred  # noqa: F401  # first: ReportLab's page layout imported with a costly pattern deferred
+
+# isort: on
 from reportlab import rl_config
 from reportlab.lib.pagesizes import A4
 from reportlab.platypus import Frame, PageTemplate
