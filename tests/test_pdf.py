@@ -1492,3 +1492,34 @@ def test_a_short_zusammenfassung_stays_on_the_page_where_it_fits() -> None:
         free = min(y for y, t in placed[at - 1] if y > pdf_styles.BOTTOM_MARGIN) - pdf_styles.BOTTOM_MARGIN
         assert free < heading - last + 2 * pdf_styles.BODY_LEADING, (lines, free, heading - last)
     assert moved > 0
+
+
+def test_restoring_the_canvas_state_brings_back_what_was_saved_in_order() -> None:
+    # the canvas keeps a saved state as the values of ReportLab's state attributes (`page.push_state_stack`)
+    from reportlab.pdfgen.canvas import Canvas
+
+    from vsp_cli.pdf.page import DeferredFooterCanvas
+
+    pdf_styles.register_fonts()
+    canvas = DeferredFooterCanvas(io.BytesIO(), decorate=lambda *_: None, epoch=None)
+
+    def state() -> dict[str, Any]:
+        return {name: getattr(canvas, name) for name in Canvas.STATE_ATTRIBUTES}
+
+    canvas.setFont(pdf_styles.FONT, 9)
+    canvas.setFillColor(pdf_styles.GREY)
+    canvas.setLineWidth(2)
+    outer = state()
+    canvas.saveState()
+    canvas.setFont(pdf_styles.FONT_BOLD, 14)
+    canvas.setDash(3, 1)
+    canvas.translate(10, 20)
+    inner = state()
+    canvas.saveState()
+    canvas.setFillColor(colors.red)
+    canvas.setLineWidth(0.5)
+    assert state() != inner
+    canvas.restoreState()
+    assert state() == inner
+    canvas.restoreState()
+    assert state() == outer != inner

@@ -5,6 +5,7 @@ time stamp, and the document template that adds outline entries."""
 from __future__ import annotations
 
 import calendar
+import operator
 import os
 import time
 from collections.abc import Callable
@@ -117,6 +118,10 @@ def _parse_epoch(raw: str) -> int:
 
 PageDecorator = Callable[[Canvas, int, int], None]
 
+#: What ReportLab's `saveState` keeps of a canvas, and a getter of all of it from the canvas's attributes.
+_STATE_ATTRIBUTES: tuple[str, ...] = tuple(Canvas.STATE_ATTRIBUTES)
+_state_of = operator.itemgetter(*_STATE_ATTRIBUTES)
+
 
 class DeferredFooterCanvas(paint.DirectColours, Canvas):
     """A canvas that holds its pages until `save`, so each footer can say „Seite n/m“ in a single build.
@@ -155,6 +160,16 @@ class DeferredFooterCanvas(paint.DirectColours, Canvas):
             setattr(doc, ARCHIVAL, True)
             doc._pdfVersion = (1, 7)
         self._text_object: TaggedText | None = None
+
+    def push_state_stack(self) -> None:
+        """ReportLab's `saveState` bookkeeping, with the state kept as a tuple of its attributes' values: taken
+        at once, where ReportLab copies them into a dictionary one by one (a flowable's every drawing saves and
+        restores the state)."""
+        self.state_stack.append(_state_of(self.__dict__))
+        self._extgstate = self._extgstate.pushCopy()  # type: ignore[has-type]
+
+    def pop_state_stack(self) -> None:
+        self.__dict__.update(zip(_STATE_ATTRIBUTES, self.state_stack.pop(), strict=True))
 
     def beginText(self, x: float = 0, y: float = 0, direction: Any = None) -> TaggedText:
         text = self._text_object = TaggedText(self, x, y, direction)
