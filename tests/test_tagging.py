@@ -747,6 +747,32 @@ def test_headings_start_at_h1_and_never_skip_a_level_whatever_the_form_puts_firs
     assert all(b <= a + 1 for a, b in pairwise(levels)), levels
 
 
+def test_fitting_heading_levels_searches_neither_tables_nor_lists_of_boxes() -> None:
+    # their cells and items hold text and box labels, never a heading: the finance blocks have hundreds of them
+    from vsp_cli.pdf.tagging import (
+        LIST_DISC,
+        LIST_NONE,
+        StructElem,
+        fit_heading_levels,
+        list_item,
+        table_cells,
+    )
+
+    root = StructElem("Document")
+    title = root.add("H1")
+    boxes = root.add("L", attributes=LIST_NONE)
+    in_box = list_item(boxes, ticked=True).body.add("H4")
+    in_cell = table_cells(root, rows=1, columns=1)[0][0]
+    assert isinstance(in_cell, StructElem)
+    in_table = in_cell.add("H5")
+    text = root.add("L", attributes=LIST_DISC)
+    in_text = list_item(text).body.add("H4")
+    after = root.add("H4")
+    fit_heading_levels(root)
+    assert [title.role, in_text.role, after.role] == ["H1", "H2", "H3"]
+    assert [in_box.role, in_table.role] == ["H4", "H5"]  # not searched
+
+
 # --- document level --------------------------------------------------------------------------------------------
 
 

@@ -236,9 +236,10 @@ def fit_heading_levels(root: StructElem) -> None:
     level below that), which holds on the built-in forms, where the title (H1) and the Beratungsfolge (H2) come
     first. A form file may put a section or a text before them: such a heading is raised to one level below the
     heading before it. Called once the blocks are built and before anything is drawn, so that the marked
-    content carries the element's role. A table is not searched: its cells hold text, lists and box labels,
-    never a heading (headings are made by the form's sections and a text's Markdown headings, in the text, a
-    list item or a quote), and the finance tables of a form have hundreds of elements."""
+    content carries the element's role. A table is not searched, nor a list of a form's boxes (`LIST_NONE`,
+    which a text's lists never are): their cells and items hold text, lists and box labels, never a heading
+    (headings are made by the form's sections and a text's Markdown headings, in the text, a list item or a
+    quote), and the finance blocks of a form have hundreds of elements."""
     _fit_headings([root], 0)
 
 
@@ -254,7 +255,9 @@ def _fit_headings(elements: Sequence[StructElem | tuple[int, int] | _AnnotationR
                 level = last + 1
                 element.role = f"H{level}"
             last = level
-        if element.kids and element.role != "Table":  # most elements have none yet: no call for them
+        # most elements have no kids yet: no call for them. Neither a table nor a list of a form's boxes holds a
+        # heading (their cells and items hold text, lists and box labels)
+        if element.kids and element.role != "Table" and element.attributes is not LIST_NONE:
             last = _fit_headings(element.kids, last)
     return last
 
