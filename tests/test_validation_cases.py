@@ -624,6 +624,37 @@ def test_a_semicolon_before_words_ending_in_amt_that_name_no_office_is_no_joined
     assert [d.code for d in check_file(office).diagnostics] == ["joined-names"]
 
 
+@pytest.mark.parametrize(
+    ("points", "line", "mark"),
+    [
+        (
+            "  Die Verbreiterung würde\n  a. den Grunderwerb erfordern und\n  b. die Förderung gefährden.\n",
+            10,
+            "a.",
+        ),
+        ("  Text:\n\n  a. erstens\n  b. zweitens\n", 12, "b."),
+        ("  Text:\n\n  A) erstens\n  B) zweitens\n", 12, "B)"),
+        ("  > Zitat:\n  > c. drittens\n  > d. viertens\n", 10, "c."),
+    ],
+)
+def test_lettered_points_in_a_row_are_a_lost_list(tmp_path: Path, points: str, line: int, mark: str) -> None:
+    """Markdown knows no lettered list: „a.“ and „b.“ (or „A)“, „B)“) one line below the other print in one line,
+    also where the first opens its paragraph; a line like that alone is an abbreviation or initial that wrapped."""
+    head = (
+        "nummer: VI-A-03824-VSP-01\neingereicht_von: y\nbetreff: x\nberatungsfolge: [{gremium: z}]\n"
+        "empfehlung: ablehnung\nbegruendung: |\n  Vorab.\n\n"
+    )
+    path = statement_file(tmp_path, head + points)
+    [found] = check_file(path).diagnostics
+    assert (found.line, found.code) == (line, "continued-point") and f"„{mark}“" in found.message
+    for apart in (
+        "  Das betrifft u. a. die\n  u. a. Stadt und\n  A. Müller sowie\n  C. Schmidt.\n",
+        "  Text:\n\n  a. erstens\n\n  b. zweitens\n",
+        "  Text: \\\n  a. erstens \\\n  b. zweitens\n",
+    ):
+        assert [d.code for d in check_file(statement_file(tmp_path, head + apart)).diagnostics] == []
+
+
 def test_a_list_of_dates_below_its_lead_is_a_lost_list(tmp_path: Path) -> None:
     """Days at line starts are a wrapped date only mid-sentence: below „… sind:“ they are a list that Markdown
     would print in one line."""

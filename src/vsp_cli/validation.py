@@ -779,11 +779,39 @@ def _counted_lines(text: str) -> list[int]:
     return found
 
 
+#: A line opening with a letter and a full stop or parenthesis, as lettered points („a.“, „B)“).
+_LETTERED = re.compile(r"^[ \t>]*([a-zA-Z])([.)])[ \t]+\S", re.MULTILINE)
+
+
+def _lettered_lines(text: str) -> set[int]:
+    """The starts of lines lettered one after the other („a.“, then „b.“ on the next line): points, which Markdown
+    never takes for a list, so that all but a paragraph's first line continue it. A single letter at a line's
+    start is most likely an abbreviation or initial that wrapped there („u. a.“, „A. Müller“)."""
+    if ".\t" not in text and ". " not in text and ")\t" not in text and ") " not in text:
+        return set()
+    lettered: dict[int, tuple[int, str, int]] = {}
+    line, counted = 0, 0
+    for m in _LETTERED.finditer(text):
+        line += text.count("\n", counted, m.start())  # from the last match on: linear in the text
+        counted = m.start()
+        lettered[line] = (ord(m.group(1)), m.group(2), m.start(1))
+    found: set[int] = set()
+    for at, (letter, mark, start) in lettered.items():
+        before, after = lettered.get(at - 1), lettered.get(at + 1)
+        if (before and before[:2] == (letter - 1, mark)) or (after and after[:2] == (letter + 1, mark)):
+            found.add(start)
+    return found
+
+
 def _continued_points(text: str) -> list[int]:
     """Where lines opening with „a)“ or „(2)“ continue a paragraph (its line breaks become spaces): two of them
-    or more in one paragraph; a single one is likely a reference that wrapped there („§ 5 / (2) der Satzung“)."""
+    or more in one paragraph; a single one is likely a reference that wrapped there („§ 5 / (2) der Satzung“),
+    unless it is lettered in a row with the line above or below („a.“, „b.“: the first may open the paragraph)."""
+    lettered = _lettered_lines(text)
     starts = sorted(
-        [m.end() - len(m.group().lstrip(" \t>")) for m in _POINT.finditer(text)] + _counted_lines(text)
+        {m.end() - len(m.group().lstrip(" \t>")) for m in _POINT.finditer(text)}.union(
+            _counted_lines(text), lettered
+        )
     )
     if len(starts) < 2:
         return []
@@ -802,7 +830,11 @@ def _continued_points(text: str) -> list[int]:
     dashes = Counter(paragraph for at, paragraph in found if text[at] == "–")
     found = [(at, paragraph) for at, paragraph in found if text[at] != "–" or dashes[paragraph] >= _DASH_LIST]
     per_paragraph = Counter(paragraph for _, paragraph in found if paragraph is not None)
-    return [at for at, paragraph in found if paragraph is not None and per_paragraph[paragraph] >= 2]
+    return [
+        at
+        for at, paragraph in found
+        if paragraph is not None and (per_paragraph[paragraph] >= 2 or at in lettered)
+    ]
 
 
 def _without_echoes(found: list[Diagnostic], meant: dict[PathKey, str]) -> list[Diagnostic]:
