@@ -319,6 +319,18 @@ def test_messages_show_what_was_written_and_how_to_fix_it(tmp_path: Path) -> Non
     assert found.code == "yaml-syntax" and "„…“ sind für YAML gewöhnliche Zeichen" in found.message
 
 
+def test_a_single_attachment_written_as_text_is_told_how_to_write_the_list(tmp_path: Path) -> None:
+    """`anlagen: Lageplan` is the one list of texts a clerk writes as one text: the message shows the list."""
+    path = statement_file(
+        tmp_path,
+        "nummer: VI-A-03824-VSP-01\neingereicht_von: y\nbetreff: x\nberatungsfolge: [{gremium: z}]\n"
+        "empfehlung: ablehnung\nbegruendung: b\nanlagen: Lageplan 2. BA\n",
+    )
+    [found] = check_file(path).diagnostics
+    assert (found.line, found.column, found.code) == (7, 10, "expected-list")
+    assert found.message.endswith("„anlagen:“ und darunter eingerückt „- Lageplan 2. BA“")
+
+
 def test_lettered_points_are_one_warning_however_many(tmp_path: Path) -> None:
     """A warning per line cost a position lookup through the whole text each: 9,000 lines took six minutes."""
     path = tmp_path / "s.yaml"

@@ -248,10 +248,10 @@ def _msg_bool(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
 
 def _msg_list(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
     value = err["input"]
-    return (
-        "expected-list",
-        f"Erwartet: {_shape(loc, 'eine Liste')}; gefunden: {describe_value(value)}{_off_hint(value, loc)}",
-    )
+    hint = _off_hint(value, loc)
+    if not hint and isinstance(value, str) and loc == ("anlagen",):  # `anlagen: Lageplan`, one attachment
+        hint = f"; auch eine einzige Anlage steht in einer Liste: „anlagen:“ und darunter eingerückt {quote(f'- {value}')}"
+    return "expected-list", f"Erwartet: {_shape(loc, 'eine Liste')}; gefunden: {describe_value(value)}{hint}"
 
 
 def _msg_mapping(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
