@@ -196,6 +196,25 @@ def test_new_writes_the_fields_a_form_places_in_header_rows(
     assert code == 0 and ": fehler:" not in out
 
 
+@pytest.mark.parametrize("absolute", [False, True])
+def test_new_reads_a_form_path_from_the_working_directory_and_writes_it_from_the_statements_folder(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, absolute: bool
+) -> None:
+    """`vsp new --formular formulare/2021.toml standpunkte/x.yaml`: a path on the command line is relative to the
+    working directory (it was looked for as standpunkte/formulare/2021.toml, a usage error); the starter names
+    it relative to its own folder, as the statement reads it, also when given as an absolute path."""
+    (tmp_path / "formulare").mkdir()
+    shutil.copy(ROOT / "examples" / "formulare" / "2021.toml", tmp_path / "formulare" / "2021.toml")
+    (tmp_path / "vsp.toml").write_text("", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    form = str(tmp_path / "formulare" / "2021.toml") if absolute else "formulare/2021.toml"
+    path = Path("standpunkte") / "VIII-A-01234-VSP-01.yaml"
+    assert call(capsys, "new", "--formular", form, str(path))[0] == 0
+    assert '\nformular: "../formulare/2021.toml"\n' in path.read_text(encoding="utf-8")
+    code, out, _ = call(capsys, "validate", str(path))
+    assert code == 0 and ": fehler:" not in out
+
+
 def test_new_keeps_a_forms_name_and_labels_with_line_breaks_in_their_comments(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
