@@ -319,6 +319,20 @@ def test_messages_show_what_was_written_and_how_to_fix_it(tmp_path: Path) -> Non
     assert found.code == "yaml-syntax" and "„…“ sind für YAML gewöhnliche Zeichen" in found.message
 
 
+def test_a_line_indented_into_a_code_block_is_a_warning_and_a_fenced_block_is_not(tmp_path: Path) -> None:
+    """A paragraph pasted four spaces deeper than the text is an indented code block for Markdown, printed grey
+    and small; `vsp validate` said nothing. A fenced block is written on purpose."""
+    head = (
+        "nummer: VI-A-03824-VSP-01\neingereicht_von: y\nbetreff: x\nberatungsfolge: [{gremium: z}]\n"
+        "empfehlung: ablehnung\nbegruendung: |\n  Erster Absatz.\n\n"
+    )
+    path = statement_file(tmp_path, head + "      Eingerückter Absatz.\n\n      Noch einer.\n")
+    [found] = check_file(path).diagnostics
+    assert (found.line, found.column, found.code) == (9, 7, "indented-code")
+    for fine in ("  ```\n      eingerückt im Codeblock\n  ```\n", "  - Punkt\n\n    mit zweitem Absatz\n"):
+        assert [d.code for d in check_file(statement_file(tmp_path, head + fine)).diagnostics] == []
+
+
 def test_a_single_attachment_written_as_text_is_told_how_to_write_the_list(tmp_path: Path) -> None:
     """`anlagen: Lageplan` is the one list of texts a clerk writes as one text: the message shows the list."""
     path = statement_file(

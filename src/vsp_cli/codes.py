@@ -120,6 +120,7 @@ CODES: Mapping[str, Code] = MappingProxyType(
             "joined-names",
             "folded-markdown",
             "continued-point",
+            "indented-code",
             "nummer-not-file-name",
         ),
         # inside form files

@@ -735,7 +735,32 @@ def _prose_diagnostics(doc: LoadedDocument) -> list[Diagnostic]:
                     f"Die Zeile mit „{point}“ setzt Markdown im Absatz davor fort, ohne Zeilenumbruch{more}; {advice}",
                 )
             )  # fmt: skip
+        code = _indented_code(text)
+        if code is not None:
+            found.append(
+                Diagnostic(
+                    str(doc.path), doc.char_span((name,), code), (name,), Severity.WARNING, "indented-code",
+                    "Diese Zeile ist vier Leerzeichen oder mehr tiefer eingerückt als der Text: Markdown druckt sie "
+                    "als Codeblock (grau, klein, ohne Hervorhebung und Listen); bitte so weit einrücken wie den Text "
+                    "davor (ein gewollter Codeblock steht zwischen zwei Zeilen ```)",
+                )
+            )  # fmt: skip
     return found
+
+
+def _indented_code(text: str) -> int | None:
+    """Where the first indented code block of a Markdown text starts (its first character), or None: a line four
+    spaces or more deeper than the text around it, as pasted from a word processor. Markdown prints it as code
+    (grey, small, no emphasis, no lists); a fenced code block (```) is written on purpose and not looked at."""
+    if "    " not in text and "\t" not in text:
+        return None
+    for token in parse_prose(text):
+        if token.type == "code_block" and token.map is not None:
+            lines = text.split("\n")
+            start = sum(len(line) + 1 for line in lines[: token.map[0]])
+            line = lines[token.map[0]]
+            return start + len(line) - len(line.lstrip(" \t>"))
+    return None
 
 
 #: A line opening with a number and a full stop, as the items of a numbered list („3. Schritt“).
