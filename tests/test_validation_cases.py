@@ -333,6 +333,29 @@ def test_a_line_indented_into_a_code_block_is_a_warning_and_a_fenced_block_is_no
         assert [d.code for d in check_file(statement_file(tmp_path, head + fine)).diagnostics] == []
 
 
+@pytest.mark.parametrize(
+    ("anlagen", "warned"),
+    [
+        ("[1. Lageplan, 2. Kostenschätzung]", True),
+        ('["Anlage 1: Lageplan", "Anlage 2 – Kostenschätzung"]', True),
+        ("[(1) Lageplan]", True),
+        ("[Lageplan, Kostenschätzung]", False),
+        ("[1 Karte der Standorte]", False),  # one map
+        ("[1. Lageplan, 3. Kostenschätzung]", False),
+        ("[2. BA Übersicht]", False),  # the second Bauabschnitt
+    ],
+)
+def test_attachments_that_number_themselves_warn(tmp_path: Path, anlagen: str, warned: bool) -> None:
+    """The form numbers the attachments: „1. Lageplan“ printed „1. 1. Lageplan“."""
+    path = statement_file(
+        tmp_path,
+        "nummer: VI-A-03824-VSP-01\neingereicht_von: y\nbetreff: x\nberatungsfolge: [{gremium: z}]\n"
+        f"empfehlung: ablehnung\nbegruendung: b\nanlagen: {anlagen}\n",
+    )
+    found = check_file(path).diagnostics
+    assert [(d.line, d.code) for d in found] == ([(7, "numbered-attachment")] if warned else [])
+
+
 def test_a_single_attachment_written_as_text_is_told_how_to_write_the_list(tmp_path: Path) -> None:
     """`anlagen: Lageplan` is the one list of texts a clerk writes as one text: the message shows the list."""
     path = statement_file(

@@ -121,6 +121,7 @@ CODES: Mapping[str, Code] = MappingProxyType(
             "folded-markdown",
             "continued-point",
             "indented-code",
+            "numbered-attachment",
             "nummer-not-file-name",
         ),
         # inside form files

@@ -862,6 +862,32 @@ def _continued_points(text: str) -> list[int]:
     ]
 
 
+#: An attachment that numbers itself („1. Lageplan“, „Anlage 1: Lageplan“, „(1) Lageplan“).
+#: A bare number is no such mark: „1 Karte der Standorte“ is one map.
+_OWN_NUMBER = re.compile(r"[ \t]*(?:Anlage[ \t]+([0-9]{1,3})[.):]?|\(?([0-9]{1,3})[.)])[ \t]", re.IGNORECASE)
+
+
+def _numbered_attachment_diagnostics(doc: LoadedDocument) -> list[Diagnostic]:
+    """A warning where every attachment starts with its own number, 1, 2, …: the form numbers them itself, and
+    printed they read „1. 1. Lageplan“ (one warning, at the first)."""
+    items = doc.data.get("anlagen") if isinstance(doc.data, dict) else None
+    if not isinstance(items, list) or not items:
+        return []
+    for number, item in enumerate(items, start=1):
+        own = _OWN_NUMBER.match(item) if isinstance(item, str) else None
+        if own is None or int(own.group(1) or own.group(2)) != number:
+            return []
+    first = items[0].strip()
+    return [
+        Diagnostic(
+            str(doc.path), doc.char_span(("anlagen", 0), len(items[0]) - len(items[0].lstrip(" \t"))),
+            ("anlagen", 0), Severity.WARNING, "numbered-attachment",
+            f"Die Anlagen sind schon nummeriert ({quote(first)}); das Formular nummeriert sie selbst, gedruckt "
+            f"stünde {quote('1. ' + first)}: bitte die Nummern weglassen",
+        )
+    ]  # fmt: skip
+
+
 def _without_echoes(found: list[Diagnostic], meant: dict[PathKey, str]) -> list[Diagnostic]:
     """A misspelt required key (`betref:`) is one mistake: its unknown-key error suggests the right name
     (`meant`), so the missing-key error for that name is left out."""
@@ -1095,6 +1121,7 @@ def _validate(
         + _comment_diagnostics(doc)
         + _split_name_diagnostics(doc)
         + _joined_names_diagnostics(doc)
+        + _numbered_attachment_diagnostics(doc)
     )
     choice = _choose_form(doc, sources, source_path)
     mine += choice.at_formular
