@@ -356,6 +356,20 @@ def test_attachments_that_number_themselves_warn(tmp_path: Path, anlagen: str, w
     assert [(d.line, d.code) for d in found] == ([(7, "numbered-attachment")] if warned else [])
 
 
+def test_a_missing_form_file_says_where_it_was_looked_for_only_where_that_differs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """„… gibt es nicht (formulare/x.toml)“ repeated the path as written when run from the statement's folder."""
+    (tmp_path / "sub").mkdir()
+    statement_file(tmp_path / "sub", "formular: formulare/x.toml\n")
+    monkeypatch.chdir(tmp_path / "sub")
+    [here] = [d.message for d in check_file(Path("s.yaml")).diagnostics if d.code == "form-file"]
+    assert here == "Die Formulardatei „formulare/x.toml“ gibt es nicht"
+    monkeypatch.chdir(tmp_path)
+    [above] = [d.message for d in check_file(Path("sub/s.yaml")).diagnostics if d.code == "form-file"]
+    assert above == "Die Formulardatei „formulare/x.toml“ gibt es nicht (gesucht als sub/formulare/x.toml)"
+
+
 def test_a_single_attachment_written_as_text_is_told_how_to_write_the_list(tmp_path: Path) -> None:
     """`anlagen: Lageplan` is the one list of texts a clerk writes as one text: the message shows the list."""
     path = statement_file(
