@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -213,6 +214,27 @@ def test_new_reads_a_form_path_from_the_working_directory_and_writes_it_from_the
     assert '\nformular: "../formulare/2021.toml"\n' in path.read_text(encoding="utf-8")
     code, out, _ = call(capsys, "validate", str(path))
     assert code == 0 and ": fehler:" not in out
+
+
+def test_new_optional_custom_fields_can_be_uncommented_as_an_editor_does(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The commented `zusatzfelder` of the ALLRIS 4 example interleaved descriptions written „  # Label“ with
+    fields written „#   feld: |“: an editor's „uncomment“ on the block (one `# ` off each line) made the
+    descriptions lines of text and the file a YAML syntax error."""
+    shutil.copy(ROOT / "examples" / "formulare" / "2021.toml", tmp_path / "2021.toml")
+    path = tmp_path / "VIII-A-01234-VSP-01.yaml"
+    assert call(capsys, "new", "--formular", str(tmp_path / "2021.toml"), str(path))[0] == 0
+    lines = path.read_text(encoding="utf-8").split("\n")
+    start = lines.index("# zusatzfelder:")
+    end = lines.index("", start)
+    assert end - start > 4
+    for at in range(start, end):  # as VS Code's „Toggle Line Comment“: the first `# ` after the indentation
+        lines[at] = re.sub(r"^([ \t]*)# ?", r"\1", lines[at], count=1)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    code, out, _ = call(capsys, "validate", str(path))
+    assert code == 0 and ": fehler:" not in out
+    assert "[placeholder]" in out and "(bitte ausfüllen)" in out  # the uncommented fields still ask for text
 
 
 def test_new_keeps_a_forms_name_and_labels_with_line_breaks_in_their_comments(

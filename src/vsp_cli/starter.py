@@ -255,10 +255,12 @@ def _custom(blocks: list[tuple[str, CustomBlock]]) -> str:
         ("" if required else "# ") + "zusatzfelder:",
     ]
     for block_id, block in blocks:
+        # an optional block's lines are commented out whole, its description too: an editor's „uncomment“ on
+        # them (one `# ` off each line) leaves the description a comment, not a line of text that breaks YAML
         mark = "" if block.pflicht else "# "
-        lines.append(f"  # {_one_line(block.label)} ({'Pflicht' if block.pflicht else 'optional'})")
+        lines.append(f"{mark}  # {_one_line(block.label)} ({'Pflicht' if block.pflicht else 'optional'})")
         if block.typ == "auswahl":
-            lines.append(f"  # möglich: {', '.join(option.id for option in block.optionen)}")
+            lines.append(f"{mark}  # möglich: {', '.join(option.id for option in block.optionen)}")
             lines.append(f"{mark}  {block_id}: {block.optionen[0].id}")
         elif block.typ == "text":
             lines += [f"{mark}  {block_id}: |", f"{mark}    {PLACEHOLDERS['zusatzfelder']}"]
