@@ -237,6 +237,29 @@ def test_new_optional_custom_fields_can_be_uncommented_as_an_editor_does(
     assert "[placeholder]" in out and "(bitte ausfüllen)" in out  # the uncommented fields still ask for text
 
 
+def test_new_the_texts_of_its_commented_examples_are_placeholders_once_uncommented(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """„1. Der Oberbürgermeister wird beauftragt, …“, the summary „…“ and „PSP-Element …“ of the starter's
+    commented examples, uncommented as they stand, validated without a word and printed as the statement's."""
+    path = tmp_path / "VII-A-01234-VSP-01.yaml"
+    assert call(capsys, "new", "--formular", "2019", str(path))[0] == 0
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines.remove("finanzen: keine")
+    for name in ("beschlussvorschlag", "zusammenfassung", "finanzen"):
+        head = f"# {name}:" if name != "finanzen" else "#   finanzen:"
+        at = next(number for number, line in enumerate(lines) if line.startswith(head))
+        while lines[at].startswith("#"):  # the example up to the next blank line, one `# ` off
+            lines[at] = re.sub(r"^# ?", "", lines[at]) if name != "finanzen" else lines[at][4:]
+            at += 1
+    path.write_text("\n".join(lines), encoding="utf-8")
+    _, out, _ = call(capsys, "validate", str(path))
+    left = [line.split("„")[1].split("“")[0] for line in out.splitlines() if line.endswith("[placeholder]")]
+    assert {"Der Oberbürgermeister wird beauftragt, …", "Kurz zusammengefasst: …", "PSP-Element …"} <= set(
+        left
+    )
+
+
 def test_new_keeps_a_forms_name_and_labels_with_line_breaks_in_their_comments(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

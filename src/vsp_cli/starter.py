@@ -29,6 +29,10 @@ PLACEHOLDERS: dict[str, str] = {
     "begruendung": "Mit seinem Antrag regt der Antragsteller an, …",
     "sachverhalt": "Der Antrag zielt darauf, …",
     "zusatzfelder": "(bitte ausfüllen)",
+    # the texts of the commented examples, which an editor's „uncomment“ brings in as they are
+    "beschlussvorschlag": "Der Oberbürgermeister wird beauftragt, …",
+    "zusammenfassung": "Kurz zusammengefasst: …",
+    "wo_veranschlagt": "PSP-Element …",
 }
 #: The file names of a statement's JSON Schema that `vsp new` looks for, nearest first.
 SCHEMA_NAMES = ("statement.schema.json", "schema/statement.schema.json")
@@ -185,7 +189,7 @@ def _section(
             "",
             f"# Vorgeschlagener Beschluss (Markdown), {needed}",
             "# beschlussvorschlag: |",
-            "#   1. Der Oberbürgermeister wird beauftragt, …",
+            f"#   1. {PLACEHOLDERS['beschlussvorschlag']}",
         ],
         "strategische_ziele": ["", "strategische_ziele: nicht relevant"],
         "hinweis": [
@@ -204,7 +208,7 @@ def _section(
             "",
             f"# {names['zusammenfassung']} (Markdown, optional)",
             "# zusammenfassung: |",
-            "#   …",
+            f"#   {PLACEHOLDERS['zusammenfassung']}",
         ],
         "finanzen": [
             "",
@@ -212,7 +216,8 @@ def _section(
             "#   finanzen:",
             "#     auswirkungen: ja",
             "#     haushalt:",
-            "#       aufwendungen: {von: JJJJ-MM-TT, bis: JJJJ-MM-TT, hoehe: 12.500, wo_veranschlagt: PSP-Element …}",
+            "#       aufwendungen: {von: JJJJ-MM-TT, bis: JJJJ-MM-TT, hoehe: 12.500, wo_veranschlagt: "
+            f"{PLACEHOLDERS['wo_veranschlagt']}}}",
             "finanzen: keine",
         ],
         "stellenplan": [
