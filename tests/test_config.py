@@ -165,6 +165,24 @@ def test_invalid_config_is_located(tmp_path: Path) -> None:
     assert (found[2].span.column, found[2].span.end_column) == (18, 24)
 
 
+@pytest.mark.parametrize(
+    ("line", "shown"),
+    [
+        ("formular = 2019", 'bitte formular = "2019" schreiben'),
+        ('hyphenate = "false"', "ohne Anführungszeichen schreiben: hyphenate = false"),
+        ('hyphenate = "ja"', "ohne Anführungszeichen schreiben: hyphenate = true"),
+        ("[labels]\nzustimmung = 3", 'bitte zustimmung = "3" schreiben'),
+    ],
+)
+def test_a_value_of_the_wrong_type_is_shown_as_it_should_be_written(
+    tmp_path: Path, line: str, shown: str
+) -> None:
+    """`formular = 2019` as a statement writes it, `hyphenate = "false"`: the message said what was wrong, not
+    what to write."""
+    [found] = errors(write(tmp_path / "vsp.toml", line + "\n"))
+    assert found.code == "invalid-type" and found.message.endswith(shown)
+
+
 def test_an_unknown_formular_is_located_at_its_value_and_may_name_any_entry_of_formulare(
     tmp_path: Path,
 ) -> None:
