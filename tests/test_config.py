@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import call_captured
 from vsp_cli.commands import format_effective
 from vsp_cli.config import (
     SOURCE_CLI,
@@ -630,3 +631,15 @@ def test_the_configuration_of_a_deep_tree_is_found_in_linear_work(
     assert looks < 20 * len(sources), looks
     assert found == [tmp_path.resolve() / "vsp.toml"] * len(sources)
     assert linked == inner.resolve() / "vsp.toml"
+
+
+def test_vsp_config_shows_a_line_break_in_a_label_as_labels_writes_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The 2019 form's column „voraussichtlicher“ / „Sitzungstermin“ was shown „voraussichtlicher\\x0aSitzungstermin“,
+    which no one can write in [labels]; TOML writes the break as \\n."""
+    write(tmp_path / "vsp.toml", 'formular = "2019"\n')
+    write(tmp_path / "a.yaml", "")
+    code, out, _ = call_captured(capsys, "config", str(tmp_path / "a.yaml"))
+    [row] = [line for line in out.splitlines() if line.startswith("labels.spalte_termin ")]
+    assert code == 0 and "voraussichtlicher\\nSitzungstermin" in row and "x0a" not in row

@@ -322,8 +322,12 @@ def format_effective(effective: EffectiveSettings) -> str:
         (f"formulare.{name}", str(path), effective.sources["formulare"])
         for name, path in render.forms.named.items()
     )
-    rows.extend(
-        (f"labels.{key}", value, _label_source(effective.sources[f"labels.{key}"], render.forms.default))
+    rows.extend(  # a line break of a label as [labels] writes it („voraussichtlicher\nSitzungstermin“)
+        (
+            f"labels.{key}",
+            value.replace("\n", "\\n"),
+            _label_source(effective.sources[f"labels.{key}"], render.forms.default),
+        )
         for key, value in _labels_shown(render)
     )
     # a path's names may hold terminal controls (`\x1b]0;…`): the texts of a configuration are refused with them
