@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -194,6 +195,69 @@ def test_new_writes_the_fields_a_form_places_in_header_rows(
     assert text.index("\nbetreff:") < text.index("\nberatungsfolge:")  # in the order the form prints them
     code, out, _ = call(capsys, "validate", str(path))
     assert code == 0 and ": fehler:" not in out
+
+
+@pytest.mark.parametrize("absolute", [False, True])
+def test_new_reads_a_form_path_from_the_working_directory_and_writes_it_from_the_statements_folder(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, absolute: bool
+) -> None:
+    """`vsp new --formular formulare/2021.toml standpunkte/x.yaml`: a path on the command line is relative to the
+    working directory (it was looked for as standpunkte/formulare/2021.toml, a usage error); the starter names
+    it relative to its own folder, as the statement reads it, also when given as an absolute path."""
+    (tmp_path / "formulare").mkdir()
+    shutil.copy(ROOT / "examples" / "formulare" / "2021.toml", tmp_path / "formulare" / "2021.toml")
+    (tmp_path / "vsp.toml").write_text("", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    form = str(tmp_path / "formulare" / "2021.toml") if absolute else "formulare/2021.toml"
+    path = Path("standpunkte") / "VIII-A-01234-VSP-01.yaml"
+    assert call(capsys, "new", "--formular", form, str(path))[0] == 0
+    assert '\nformular: "../formulare/2021.toml"\n' in path.read_text(encoding="utf-8")
+    code, out, _ = call(capsys, "validate", str(path))
+    assert code == 0 and ": fehler:" not in out
+
+
+def test_new_optional_custom_fields_can_be_uncommented_as_an_editor_does(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The commented `zusatzfelder` of the ALLRIS 4 example interleaved descriptions written „  # Label“ with
+    fields written „#   feld: |“: an editor's „uncomment“ on the block (one `# ` off each line) made the
+    descriptions lines of text and the file a YAML syntax error."""
+    shutil.copy(ROOT / "examples" / "formulare" / "2021.toml", tmp_path / "2021.toml")
+    path = tmp_path / "VIII-A-01234-VSP-01.yaml"
+    assert call(capsys, "new", "--formular", str(tmp_path / "2021.toml"), str(path))[0] == 0
+    lines = path.read_text(encoding="utf-8").split("\n")
+    start = lines.index("# zusatzfelder:")
+    end = lines.index("", start)
+    assert end - start > 4
+    for at in range(start, end):  # as VS Code's „Toggle Line Comment“: the first `# ` after the indentation
+        lines[at] = re.sub(r"^([ \t]*)# ?", r"\1", lines[at], count=1)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    code, out, _ = call(capsys, "validate", str(path))
+    assert code == 0 and ": fehler:" not in out
+    assert "[placeholder]" in out and "(bitte ausfüllen)" in out  # the uncommented fields still ask for text
+
+
+def test_new_the_texts_of_its_commented_examples_are_placeholders_once_uncommented(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """„1. Der Oberbürgermeister wird beauftragt, …“, the summary „…“ and „PSP-Element …“ of the starter's
+    commented examples, uncommented as they stand, validated without a word and printed as the statement's."""
+    path = tmp_path / "VII-A-01234-VSP-01.yaml"
+    assert call(capsys, "new", "--formular", "2019", str(path))[0] == 0
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines.remove("finanzen: keine")
+    for name in ("beschlussvorschlag", "zusammenfassung", "finanzen"):
+        head = f"# {name}:" if name != "finanzen" else "#   finanzen:"
+        at = next(number for number, line in enumerate(lines) if line.startswith(head))
+        while lines[at].startswith("#"):  # the example up to the next blank line, one `# ` off
+            lines[at] = re.sub(r"^# ?", "", lines[at]) if name != "finanzen" else lines[at][4:]
+            at += 1
+    path.write_text("\n".join(lines), encoding="utf-8")
+    _, out, _ = call(capsys, "validate", str(path))
+    left = [line.split("„")[1].split("“")[0] for line in out.splitlines() if line.endswith("[placeholder]")]
+    assert {"Der Oberbürgermeister wird beauftragt, …", "Kurz zusammengefasst: …", "PSP-Element …"} <= set(
+        left
+    )
 
 
 def test_new_keeps_a_forms_name_and_labels_with_line_breaks_in_their_comments(

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import call_captured
 from vsp_cli.commands import format_effective
 from vsp_cli.config import (
     SOURCE_CLI,
@@ -163,6 +164,24 @@ def test_invalid_config_is_located(tmp_path: Path) -> None:
     assert "{nr}" in messages[7] and "{nummer}" in messages[7]
     # the span covers the value, so the marker under the source line is as wide as the value
     assert (found[2].span.column, found[2].span.end_column) == (18, 24)
+
+
+@pytest.mark.parametrize(
+    ("line", "shown"),
+    [
+        ("formular = 2019", 'bitte formular = "2019" schreiben'),
+        ('hyphenate = "false"', "ohne Anführungszeichen schreiben: hyphenate = false"),
+        ('hyphenate = "ja"', "ohne Anführungszeichen schreiben: hyphenate = true"),
+        ("[labels]\nzustimmung = 3", 'bitte zustimmung = "3" schreiben'),
+    ],
+)
+def test_a_value_of_the_wrong_type_is_shown_as_it_should_be_written(
+    tmp_path: Path, line: str, shown: str
+) -> None:
+    """`formular = 2019` as a statement writes it, `hyphenate = "false"`: the message said what was wrong, not
+    what to write."""
+    [found] = errors(write(tmp_path / "vsp.toml", line + "\n"))
+    assert found.code == "invalid-type" and found.message.endswith(shown)
 
 
 def test_an_unknown_formular_is_located_at_its_value_and_may_name_any_entry_of_formulare(
@@ -612,3 +631,15 @@ def test_the_configuration_of_a_deep_tree_is_found_in_linear_work(
     assert looks < 20 * len(sources), looks
     assert found == [tmp_path.resolve() / "vsp.toml"] * len(sources)
     assert linked == inner.resolve() / "vsp.toml"
+
+
+def test_vsp_config_shows_a_line_break_in_a_label_as_labels_writes_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The 2019 form's column „voraussichtlicher“ / „Sitzungstermin“ was shown „voraussichtlicher\\x0aSitzungstermin“,
+    which no one can write in [labels]; TOML writes the break as \\n."""
+    write(tmp_path / "vsp.toml", 'formular = "2019"\n')
+    write(tmp_path / "a.yaml", "")
+    code, out, _ = call_captured(capsys, "config", str(tmp_path / "a.yaml"))
+    [row] = [line for line in out.splitlines() if line.startswith("labels.spalte_termin ")]
+    assert code == 0 and "voraussichtlicher\\nSitzungstermin" in row and "x0a" not in row

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CASES, ROOT
+from conftest import call_captured as call
 from vsp_cli import forms
 from vsp_cli.forms import FormSources
 from vsp_cli.validation import check_file
@@ -812,3 +813,19 @@ def test_a_single_choice_takes_its_id_alone_or_in_a_list_of_one(tmp_path: Path) 
             "Formular); erlaubt: ja, nein",
         )
     ]
+
+
+def test_a_form_file_shown_by_vsp_formular_says_where_the_path_in_erbt_starts(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`vsp formular formulare/kette.toml > formulare/eigen.toml` advised `erbt = "formulare/kette.toml"`, a path
+    the new file reads from its own folder (formulare/formulare/kette.toml); a built-in form needs no word."""
+    (tmp_path / "formulare").mkdir()
+    (tmp_path / "formulare" / "kette.toml").write_text('schema = 1\nname = "Kette"\nerbt = "2019"\n', "utf-8")
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = call(capsys, "formular", "formulare/kette.toml")
+    assert code == 0 and out.split("\nschema = 1\n")[0].endswith(
+        "# Der Pfad in erbt gilt vom Ordner der neuen Formulardatei aus."
+    )
+    code, out, _ = call(capsys, "formular", "2019")
+    assert code == 0 and "Der Pfad in erbt" not in out

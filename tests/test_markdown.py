@@ -222,6 +222,22 @@ def test_neufassung_title_and_gremium_line(minimal_data: dict[str, Any]) -> None
     assert text.startswith("Ratsversammlung\n\n# Neufassung Nr. VI-A-01029-VSP-001-NF-001\n")
 
 
+def test_soft_hyphens_are_left_out_and_a_word_broken_at_one_is_joined(minimal_data: dict[str, Any]) -> None:
+    """A soft hyphen (U+00AD) pasted into the YAML is a hint for the PDF's line breaks; in the Markdown it would
+    only split the word for search and show in a diff as nothing. At a line's end inside a paragraph the PDF
+    prints the word whole, and so does the Markdown; across a blank line nothing is joined."""
+    begruendung = (
+        "Ein Verwal\xadtungs\xadstand\xadpunkt.\n\n"
+        "> Aus Förder\xad\n> mitteln des Bundes.\n\n"
+        "- Vorhaben\xad\n  trägerin\n\n"
+        "Am Ende\xad\n\nneu. 1\xad. bleibt"
+    )
+    text = render_markdown(make(minimal_data, betreff="Stadt\xadrat", begruendung=begruendung))
+    assert "**Stadtrat**" in text
+    joined = "Ein Verwaltungsstandpunkt.\n\n> Aus Fördermitteln des Bundes.\n\n- Vorhabenträgerin\n\n"
+    assert joined + "Am Ende\xad\n\nneu. 1\xad. bleibt\n" in text  # no word: left as written
+
+
 def test_legal_box_ticks_and_can_be_switched_off(minimal_data: dict[str, Any]) -> None:
     ticked = render_markdown(make(minimal_data, rechtliche_konsequenzen={"rechtswidrig": True}))
     assert "> - [x] Rechtswidrig und/oder\n> - [ ] Nachteilig für die Stadt Leipzig.\n" in ticked
@@ -1125,8 +1141,10 @@ _HEADINGS = {("field", "beschlussvorschlag_titel"), ("form", "@teil"), ("config"
 
 
 def _as_read(value: str, where: tuple[str, str]) -> str:
-    """The text a reader sees for `value`: one line, without white space around it (or a heading's colon)."""
+    """The text a reader sees for `value`: one line, without white space around it (or a heading's colon), without
+    soft hyphens inside words."""
     text = " ".join(re.split(r"[ \t]*\n[ \t]*", value.strip()))
+    text = re.sub(r"(?<=[^\W\d_])\xad+(?=[^\W\d_])", "", text).strip()
     return (text.removesuffix(":").rstrip() or text) if where in _HEADINGS else text
 
 
@@ -1135,6 +1153,8 @@ def _as_read(value: str, where: tuple[str, str]) -> str:
 @example(where=("config", "betreff"), value="Betreff:\u00a0")
 @example(where=("form", "@zeile"), value="\u00a0Zeile")
 @example(where=("field", "beschlussvorschlag_titel"), value=":")
+@example(where=("field", "gremium"), value="a\xad")
+@example(where=("field", "betreff"), value="\xad# Ti\xadtel")
 def test_every_plain_text_field_and_label_prints_literally(
     tmp_path: Path, where: tuple[str, str], value: str
 ) -> None:

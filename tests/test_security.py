@@ -2247,7 +2247,13 @@ def test_a_broken_logo_shared_by_many_statements_is_reported_once(
 @pytest.mark.parametrize(
     ("source", "expected"),
     [
-        ("{{ statement.betref }}", "ein Wert vom Typ „Zuordnung“ hat kein Feld „betref“"),
+        (
+            "{{ statement.betref }}",
+            "ein Wert vom Typ „Zuordnung“ hat kein Feld „betref“. Meinten Sie „betreff“?",
+        ),
+        ("{{ titel }}", "ist die Variable „titel“ nicht definiert. Meinten Sie „title“?"),
+        ("{{ blocks[0].lable }}", "hat kein Feld „lable“. Meinten Sie „label“?"),
+        ("{{ statement.xyzzy }}", "hat kein Feld „xyzzy“"),
         ("{{ cycler.__init__ }}", "ist der Zugriff auf „__init__“ nicht erlaubt"),
     ],
 )

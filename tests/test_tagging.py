@@ -609,14 +609,39 @@ def test_prose_blocks_get_their_roles() -> None:
     ids=["leer", "leer-nummeriert", "liste", "tabelle", "linie"],
 )
 def test_a_bullet_on_a_line_of_its_own_is_the_items_label_and_no_whitespace_is_tagged(item: str) -> None:
-    """A list item whose first block draws no bullet (empty, or a list, table or rule first) gets its bullet on a
-    line of its own; that line's no-break space was a tagged `P` of whitespace alone (PAC 2024: „Tagged text
+    """A list item whose first block draws no bullet (empty, or a table or rule first) gets its bullet on a
+    line of its own (one that starts with a list: beside that list's first bullet); that line's no-break space was a tagged `P` of whitespace alone (PAC 2024: „Tagged text
     consists of only whitespace“). The bullet stays the item's `Lbl`, the space is an artifact."""
     tagged = TaggedPdf(render_pdf(statement(begruendung=f"Vorher.\n\n{item}\n\nNachher.\n")))
     assert tagged.root is not None and tagged.problems() == []
     [first] = [li for li in tagged.root.elements("LI") if tagged.text_of(li.kids[0]).strip() in ("•", "1.")]
     label, *body = first.children()
     assert label.role == "Lbl" and all(kid.role == "LBody" and kid.children("P") == [] for kid in body)
+
+
+@pytest.mark.parametrize(
+    ("written", "labels"),
+    [("- 1. BA\n- 2. BA", ["•", "1."]), ("- - innen", ["•", "–"]), ("1. - 1. tief", ["1.", "–", "1."])],
+    ids=["nummer", "aufzaehlung", "drei-ebenen"],
+)
+def test_an_item_that_starts_with_a_list_has_its_bullet_on_that_lists_first_line(
+    written: str, labels: list[str]
+) -> None:
+    """`- 1. BA` (the first Bauabschnitt) is for Markdown an item whose first block is a numbered list: its bullet
+    stood alone on a line above „1. BA“. It stands beside it, as GitHub shows it, and stays the item's `Lbl`."""
+    data = render_pdf(statement(begruendung=f"Vorher.\n\n{written}\n\nNachher.\n"))
+    lines = [
+        " ".join(line.split()) for line in PdfReader(io.BytesIO(data)).pages[-1].extract_text().splitlines()
+    ]
+    text = written.split("\n")[0].lstrip("-1. ")
+    assert f"{' '.join(labels)} {text}" in lines
+    assert lines[lines.index("Vorher.") + 1].startswith(labels[0])
+    tagged = TaggedPdf(data)
+    assert tagged.root is not None and tagged.problems() == []
+    items = [li for li in tagged.root.elements("LI") if tagged.text_of(li.kids[0]).strip() in labels]
+    assert [tagged.text_of(li.kids[0]).strip() for li in items][: len(labels)] == labels
+    for outer, inner in pairwise(items[: len(labels)]):
+        assert inner in outer.elements("LI")  # the inner list is in the outer item's body
 
 
 @pytest.mark.parametrize("blank", ["&nbsp;", "\xa0\xa0", "&shy;", "&nbsp;\\\n&nbsp;"])

@@ -319,6 +319,69 @@ def test_messages_show_what_was_written_and_how_to_fix_it(tmp_path: Path) -> Non
     assert found.code == "yaml-syntax" and "„…“ sind für YAML gewöhnliche Zeichen" in found.message
 
 
+def test_a_line_indented_into_a_code_block_is_a_warning_and_a_fenced_block_is_not(tmp_path: Path) -> None:
+    """A paragraph pasted four spaces deeper than the text is an indented code block for Markdown, printed grey
+    and small; `vsp validate` said nothing. A fenced block is written on purpose."""
+    head = (
+        "nummer: VI-A-03824-VSP-01\neingereicht_von: y\nbetreff: x\nberatungsfolge: [{gremium: z}]\n"
+        "empfehlung: ablehnung\nbegruendung: |\n  Erster Absatz.\n\n"
+    )
+    path = statement_file(tmp_path, head + "      Eingerückter Absatz.\n\n      Noch einer.\n")
+    [found] = check_file(path).diagnostics
+    assert (found.line, found.column, found.code) == (9, 7, "indented-code")
+    for fine in ("  ```\n      eingerückt im Codeblock\n  ```\n", "  - Punkt\n\n    mit zweitem Absatz\n"):
+        assert [d.code for d in check_file(statement_file(tmp_path, head + fine)).diagnostics] == []
+
+
+@pytest.mark.parametrize(
+    ("anlagen", "warned"),
+    [
+        ("[1. Lageplan, 2. Kostenschätzung]", True),
+        ('["Anlage 1: Lageplan", "Anlage 2 – Kostenschätzung"]', True),
+        ("[(1) Lageplan]", True),
+        ("[Lageplan, Kostenschätzung]", False),
+        ("[1 Karte der Standorte]", False),  # one map
+        ("[1. Lageplan, 3. Kostenschätzung]", False),
+        ("[2. BA Übersicht]", False),  # the second Bauabschnitt
+    ],
+)
+def test_attachments_that_number_themselves_warn(tmp_path: Path, anlagen: str, warned: bool) -> None:
+    """The form numbers the attachments: „1. Lageplan“ printed „1. 1. Lageplan“."""
+    path = statement_file(
+        tmp_path,
+        "nummer: VI-A-03824-VSP-01\neingereicht_von: y\nbetreff: x\nberatungsfolge: [{gremium: z}]\n"
+        f"empfehlung: ablehnung\nbegruendung: b\nanlagen: {anlagen}\n",
+    )
+    found = check_file(path).diagnostics
+    assert [(d.line, d.code) for d in found] == ([(7, "numbered-attachment")] if warned else [])
+
+
+def test_a_missing_form_file_says_where_it_was_looked_for_only_where_that_differs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """„… gibt es nicht (formulare/x.toml)“ repeated the path as written when run from the statement's folder."""
+    (tmp_path / "sub").mkdir()
+    statement_file(tmp_path / "sub", "formular: formulare/x.toml\n")
+    monkeypatch.chdir(tmp_path / "sub")
+    [here] = [d.message for d in check_file(Path("s.yaml")).diagnostics if d.code == "form-file"]
+    assert here == "Die Formulardatei „formulare/x.toml“ gibt es nicht"
+    monkeypatch.chdir(tmp_path)
+    [above] = [d.message for d in check_file(Path("sub/s.yaml")).diagnostics if d.code == "form-file"]
+    assert above == "Die Formulardatei „formulare/x.toml“ gibt es nicht (gesucht als sub/formulare/x.toml)"
+
+
+def test_a_single_attachment_written_as_text_is_told_how_to_write_the_list(tmp_path: Path) -> None:
+    """`anlagen: Lageplan` is the one list of texts a clerk writes as one text: the message shows the list."""
+    path = statement_file(
+        tmp_path,
+        "nummer: VI-A-03824-VSP-01\neingereicht_von: y\nbetreff: x\nberatungsfolge: [{gremium: z}]\n"
+        "empfehlung: ablehnung\nbegruendung: b\nanlagen: Lageplan 2. BA\n",
+    )
+    [found] = check_file(path).diagnostics
+    assert (found.line, found.column, found.code) == (7, 10, "expected-list")
+    assert found.message.endswith("„anlagen:“ und darunter eingerückt „- Lageplan 2. BA“")
+
+
 def test_lettered_points_are_one_warning_however_many(tmp_path: Path) -> None:
     """A warning per line cost a position lookup through the whole text each: 9,000 lines took six minutes."""
     path = tmp_path / "s.yaml"
@@ -622,6 +685,37 @@ def test_a_semicolon_before_words_ending_in_amt_that_name_no_office_is_no_joined
         tmp_path, path.read_text(encoding="utf-8").replace(entry, "Dezernat Kultur; Kulturamt")
     )
     assert [d.code for d in check_file(office).diagnostics] == ["joined-names"]
+
+
+@pytest.mark.parametrize(
+    ("points", "line", "mark"),
+    [
+        (
+            "  Die Verbreiterung würde\n  a. den Grunderwerb erfordern und\n  b. die Förderung gefährden.\n",
+            10,
+            "a.",
+        ),
+        ("  Text:\n\n  a. erstens\n  b. zweitens\n", 12, "b."),
+        ("  Text:\n\n  A) erstens\n  B) zweitens\n", 12, "B)"),
+        ("  > Zitat:\n  > c. drittens\n  > d. viertens\n", 10, "c."),
+    ],
+)
+def test_lettered_points_in_a_row_are_a_lost_list(tmp_path: Path, points: str, line: int, mark: str) -> None:
+    """Markdown knows no lettered list: „a.“ and „b.“ (or „A)“, „B)“) one line below the other print in one line,
+    also where the first opens its paragraph; a line like that alone is an abbreviation or initial that wrapped."""
+    head = (
+        "nummer: VI-A-03824-VSP-01\neingereicht_von: y\nbetreff: x\nberatungsfolge: [{gremium: z}]\n"
+        "empfehlung: ablehnung\nbegruendung: |\n  Vorab.\n\n"
+    )
+    path = statement_file(tmp_path, head + points)
+    [found] = check_file(path).diagnostics
+    assert (found.line, found.code) == (line, "continued-point") and f"„{mark}“" in found.message
+    for apart in (
+        "  Das betrifft u. a. die\n  u. a. Stadt und\n  A. Müller sowie\n  C. Schmidt.\n",
+        "  Text:\n\n  a. erstens\n\n  b. zweitens\n",
+        "  Text: \\\n  a. erstens \\\n  b. zweitens\n",
+    ):
+        assert [d.code for d in check_file(statement_file(tmp_path, head + apart)).diagnostics] == []
 
 
 def test_a_list_of_dates_below_its_lead_is_a_lost_list(tmp_path: Path) -> None:

@@ -147,8 +147,8 @@ def new(
         str | None,
         typer.Option(
             "--formular",
-            help="Formular der Vorlage: 2019, 2017, 2014 oder ein Name aus [formulare] (Standard: das formular "
-            "der vsp.toml, sonst 2019).",
+            help="Formular der Vorlage: 2019, 2017, 2014, ein Name aus [formulare] oder eine Formulardatei "
+            "(….toml, relativ zum Arbeitsordner) (Standard: das formular der vsp.toml, sonst 2019).",
         ),
     ] = None,
     config: ConfigOpt = None,

@@ -120,6 +120,8 @@ CODES: Mapping[str, Code] = MappingProxyType(
             "joined-names",
             "folded-markdown",
             "continued-point",
+            "indented-code",
+            "numbered-attachment",
             "nummer-not-file-name",
         ),
         # inside form files

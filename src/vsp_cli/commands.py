@@ -155,6 +155,10 @@ def new_command(file: Path | None, formular: str | None, force: bool, config: Pa
         ref = formular or (
             forms.default if settings.sources.get("formular") != SOURCE_DEFAULT else NEWEST_FORM
         )
+        if formular is not None and file is not None and _is_form_path(formular):
+            # a path on the command line is relative to the working directory; the starter names it as the
+            # statement will read it, relative to the statement's folder (an absolute one would hold in no clone)
+            ref = Path(os.path.relpath(Path(formular).absolute(), file.absolute().parent)).as_posix()
         form = _form(ref, forms, (file.parent if file is not None else Path(".")).absolute())
     except VspError as exc:
         return _report(exc, config, near)
@@ -187,6 +191,11 @@ def new_command(file: Path | None, formular: str | None, force: bool, config: Pa
         f"{shown} geschrieben (Formular {escape_controls(form.ref)}); prüfen mit: vsp validate {shown}\n"
     )
     return EXIT_OK
+
+
+def _is_form_path(ref: str) -> bool:
+    """`formulare/2021.toml`: a form file named by its path (not `~/…`, which the statement reads as written)."""
+    return ref.endswith(".toml") and not ref.startswith("~") and "\x00" not in ref
 
 
 def _write(path: Path, data: bytes) -> bool:
@@ -313,8 +322,12 @@ def format_effective(effective: EffectiveSettings) -> str:
         (f"formulare.{name}", str(path), effective.sources["formulare"])
         for name, path in render.forms.named.items()
     )
-    rows.extend(
-        (f"labels.{key}", value, _label_source(effective.sources[f"labels.{key}"], render.forms.default))
+    rows.extend(  # a line break of a label as [labels] writes it („voraussichtlicher\nSitzungstermin“)
+        (
+            f"labels.{key}",
+            value.replace("\n", "\\n"),
+            _label_source(effective.sources[f"labels.{key}"], render.forms.default),
+        )
         for key, value in _labels_shown(render)
     )
     # a path's names may hold terminal controls (`\x1b]0;…`): the texts of a configuration are refused with them

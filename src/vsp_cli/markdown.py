@@ -11,6 +11,7 @@ gives the same bytes:
   differ from the PDF: its headings move below the section heading, raw HTML is escaped (the format prints it
   literally), hard breaks made of trailing spaces become backslashes, an unclosed code fence is closed, link
   reference definitions get labels of the field's own (they would serve every field of the document).
+- Soft hyphens (U+00AD) inside words are left out; a word broken at one at a line's end is joined.
 - The result has no trailing spaces, no runs of blank lines and exactly one final newline.
 """
 
@@ -46,6 +47,12 @@ SECTION_LEVEL = 2
 # --- plain text ---------------------------------------------------------------------------------------------
 
 _LINE_BREAKS = re.compile(r"[ \t]*(?:\r\n|\r|\n)[ \t]*")
+#: The soft hyphen (U+00AD): a hint where the PDF may break a word. Inside a word the Markdown leaves it out, as
+#: the PDF's text does where no line breaks there: invisible in a diff, it would only split the word for search
+#: and grep. Between two letters only: next to a digit or a mark, leaving it out could make Markdown of the text
+#: („1\xad. Punkt“, „\xad# Titel“).
+SOFT_HYPHEN = "\xad"
+_SOFT_HYPHEN_IN_WORD = re.compile(r"(?<=[^\W\d_])\xad+(?=[^\W\d_])")
 #: Characters that mean something anywhere in a line (emphasis, code, links, HTML, table cells, GFM
 #: strikethrough, GitHub's math) and are therefore always escaped.
 _ANYWHERE = re.compile(r"([\\`*_\[\]<|~$])")
@@ -85,7 +92,7 @@ def _remembered(function: Callable[[object], str]) -> Callable[[object], str]:
 
 
 #: Anything that one of the edits below could act on; text without it is returned as it is.
-_NEEDS_ESCAPING = re.compile(r"[\r\n\\`*_\[\]<|~$&]|^[\s#>+=\-\d]|[\s#]$")
+_NEEDS_ESCAPING = re.compile(r"[\r\n\\`*_\[\]<|~$&\xad]|^[\s#>+=\-\d]|[\s#]$")
 
 
 @_remembered
@@ -98,7 +105,7 @@ def md(value: object) -> str:
 def _escaped(text: str) -> str:
     # all white space at the ends, the no-break space too: `**Betreff:\u00a0**` is no bold text but four
     # asterisks (a closing `**` must not follow white space), and a paragraph drops it anyway
-    text = _LINE_BREAKS.sub(" ", text).strip()
+    text = _SOFT_HYPHEN_IN_WORD.sub("", _LINE_BREAKS.sub(" ", text)).strip()
     text = _ANYWHERE.sub(r"\\\1", text)
     text = _ENTITY.sub(r"\\&", text)
     text = _LEADING_MARK.sub(r"\\\1", text)
@@ -107,7 +114,7 @@ def _escaped(text: str) -> str:
 
 
 #: What a table cell must escape: a cell holds inline text only, so no mark at its start opens a block there.
-_CELL_NEEDS_ESCAPING = re.compile(r"[\r\n\\`*_\[\]<|~$&]")
+_CELL_NEEDS_ESCAPING = re.compile(r"[\r\n\\`*_\[\]<|~$&\xad]")
 
 
 @_remembered
@@ -118,7 +125,7 @@ def zelle(value: object) -> str:
     text = str(value)
     if not _CELL_NEEDS_ESCAPING.search(text):
         return text.strip(" \t")
-    text = _LINE_BREAKS.sub(" ", text).strip(" \t")
+    text = _SOFT_HYPHEN_IN_WORD.sub("", _LINE_BREAKS.sub(" ", text)).strip(" \t")
     return _ENTITY.sub(r"\\&", _ANYWHERE.sub(r"\\\1", text))
 
 
@@ -205,9 +212,35 @@ def prose(text: str, level: int = SECTION_LEVEL) -> str:
     statements' prose has nothing to change, and is returned without parsing it.
     """
     text = with_own_references(without_unsafe_links(text))
+    if SOFT_HYPHEN in text:
+        text = _SOFT_HYPHEN_IN_WORD.sub("", _joined_at_soft_hyphens(text))
     if not _needs_parsing(text):
         return text
     return _prose_parsed(text, level)
+
+
+def _joined_at_soft_hyphens(text: str) -> str:
+    """A paragraph's line that ends in a letter and a soft hyphen joined with the text of the next, after its
+    indentation and quote markers („Förder\xad“ | „mitteln“, pasted from Word or a PDF): the PDF prints the word
+    whole there, so the Markdown does too."""
+    lines = text.split("\n")
+    joined: set[int] = set()  # lines that go on the line before them
+    for token in parse_prose(text):
+        if token.type == "paragraph_open" and token.map is not None:
+            first, end = token.map
+            for n in range(first, end - 1):
+                ends, goes_on = lines[n], lines[n + 1].lstrip(" \t>")
+                if ends.endswith(SOFT_HYPHEN) and ends[-2:-1].isalpha() and goes_on[:1].isalpha():
+                    joined.add(n + 1)
+    if not joined:
+        return text
+    out: list[str] = []
+    for n, line in enumerate(lines):
+        if n in joined:
+            out[-1] = out[-1][:-1] + line.lstrip(" \t>")
+        else:
+            out.append(line)
+    return "\n".join(out)
 
 
 def _prose_parsed(text: str, level: int) -> str:

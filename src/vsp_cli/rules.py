@@ -245,6 +245,12 @@ def _goals_spelling(st: Statement, form: Form) -> Iterator[Finding]:
         )
 
 
+def _sachverhalt_beruecksichtigt(option: str) -> bool:
+    """The option of the 2019 form's fourth box, by its id or by its label as printed there."""
+    label = " ".join(option.split()).casefold()
+    return option == SACHVERHALT_BERUECKSICHTIGT or label == "sachverhalt bereits berücksichtigt"
+
+
 def _option_set(st: Statement, form: Form) -> Iterator[Finding]:
     petition = st.ist_petition
     grid = form.grid(petition=petition)
@@ -266,7 +272,11 @@ def _option_set(st: Statement, form: Form) -> Iterator[Finding]:
                 f"Die Option {quote(option)} gibt es nur auf {_VARIANT_NAME[other_variant]}. Auf "
                 f"{_VARIANT_NAME[variant]} erlaubt: {allowed}",
             )
-        elif option == SACHVERHALT_BERUECKSICHTIGT and ABLEHNUNG_VERWALTUNGSHANDELN in grid.ids:
+        elif (
+            _sachverhalt_beruecksichtigt(option)
+            and SACHVERHALT_BERUECKSICHTIGT not in grid.ids
+            and ABLEHNUNG_VERWALTUNGSHANDELN in grid.ids
+        ):
             yield Finding(
                 path,
                 Severity.ERROR,

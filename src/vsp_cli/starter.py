@@ -29,6 +29,10 @@ PLACEHOLDERS: dict[str, str] = {
     "begruendung": "Mit seinem Antrag regt der Antragsteller an, …",
     "sachverhalt": "Der Antrag zielt darauf, …",
     "zusatzfelder": "(bitte ausfüllen)",
+    # the texts of the commented examples, which an editor's „uncomment“ brings in as they are
+    "beschlussvorschlag": "Der Oberbürgermeister wird beauftragt, …",
+    "zusammenfassung": "Kurz zusammengefasst: …",
+    "wo_veranschlagt": "PSP-Element …",
 }
 #: The file names of a statement's JSON Schema that `vsp new` looks for, nearest first.
 SCHEMA_NAMES = ("statement.schema.json", "schema/statement.schema.json")
@@ -185,7 +189,7 @@ def _section(
             "",
             f"# Vorgeschlagener Beschluss (Markdown), {needed}",
             "# beschlussvorschlag: |",
-            "#   1. Der Oberbürgermeister wird beauftragt, …",
+            f"#   1. {PLACEHOLDERS['beschlussvorschlag']}",
         ],
         "strategische_ziele": ["", "strategische_ziele: nicht relevant"],
         "hinweis": [
@@ -204,7 +208,7 @@ def _section(
             "",
             f"# {names['zusammenfassung']} (Markdown, optional)",
             "# zusammenfassung: |",
-            "#   …",
+            f"#   {PLACEHOLDERS['zusammenfassung']}",
         ],
         "finanzen": [
             "",
@@ -212,7 +216,8 @@ def _section(
             "#   finanzen:",
             "#     auswirkungen: ja",
             "#     haushalt:",
-            "#       aufwendungen: {von: JJJJ-MM-TT, bis: JJJJ-MM-TT, hoehe: 12.500, wo_veranschlagt: PSP-Element …}",
+            "#       aufwendungen: {von: JJJJ-MM-TT, bis: JJJJ-MM-TT, hoehe: 12.500, wo_veranschlagt: "
+            f"{PLACEHOLDERS['wo_veranschlagt']}}}",
             "finanzen: keine",
         ],
         "stellenplan": [
@@ -255,10 +260,12 @@ def _custom(blocks: list[tuple[str, CustomBlock]]) -> str:
         ("" if required else "# ") + "zusatzfelder:",
     ]
     for block_id, block in blocks:
+        # an optional block's lines are commented out whole, its description too: an editor's „uncomment“ on
+        # them (one `# ` off each line) leaves the description a comment, not a line of text that breaks YAML
         mark = "" if block.pflicht else "# "
-        lines.append(f"  # {_one_line(block.label)} ({'Pflicht' if block.pflicht else 'optional'})")
+        lines.append(f"{mark}  # {_one_line(block.label)} ({'Pflicht' if block.pflicht else 'optional'})")
         if block.typ == "auswahl":
-            lines.append(f"  # möglich: {', '.join(option.id for option in block.optionen)}")
+            lines.append(f"{mark}  # möglich: {', '.join(option.id for option in block.optionen)}")
             lines.append(f"{mark}  {block_id}: {block.optionen[0].id}")
         elif block.typ == "text":
             lines += [f"{mark}  {block_id}: |", f"{mark}    {PLACEHOLDERS['zusatzfelder']}"]

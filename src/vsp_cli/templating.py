@@ -34,7 +34,7 @@ from jinja2.loaders import split_template_path
 from jinja2.runtime import Context, Macro
 
 from . import templatefiles
-from .diagnostics import Diagnostic, Severity, Span, german_number, shorten
+from .diagnostics import Diagnostic, Severity, Span, did_you_mean, german_number, shorten
 from .errors import TemplateError
 from .fileio import cache_dir, cache_key, read_private, signed, unsigned, write_atomic
 from .limits import MAX_CACHE_BYTES, MAX_TEMPLATE_FILE_BYTES, QUOTE_LIMIT
@@ -415,11 +415,16 @@ def _runtime(exc: Exception, template: jinja2.Template) -> Diagnostic:
     if isinstance(exc, jinja2.UndefinedError):
         code = "template-undefined"
         if m := _UNDEFINED_NAME.match(text):
-            message = f"In der Vorlage „{name}“ ist die Variable „{m.group(1)}“ nicht definiert"
+            message = f"In der Vorlage „{name}“ ist die Variable „{m.group(1)}“ nicht definiert" + _meant(
+                m.group(1)
+            )
         elif m := _NO_ATTRIBUTE.match(text):
             owner = m.group(1).removesuffix(" object").rsplit(".", 1)[-1]
             owner = _TYPE_NAMES.get(owner, owner)
-            message = f"In der Vorlage „{name}“: ein Wert vom Typ „{owner}“ hat kein Feld „{m.group(2)}“"
+            message = (
+                f"In der Vorlage „{name}“: ein Wert vom Typ „{owner}“ hat kein Feld „{m.group(2)}“"
+                + _meant(m.group(2))
+            )
         else:
             message = f"In der Vorlage „{name}“ fehlt ein Wert: {text}"
     elif isinstance(exc, UnicodeDecodeError):
@@ -442,6 +447,32 @@ def _runtime(exc: Exception, template: jinja2.Template) -> Diagnostic:
         code = "template-error"
         message = f"Fehler beim Anwenden der Vorlage „{name}“ ({type(exc).__name__}: {shorten(text, 120)})"
     return _diagnostic(file or template.filename or name, line, code, message)
+
+
+#: The variables the templates get (`markdown.context`) and the fields of a box (templates.md).
+_CONTEXT_NAMES = (
+    "blocks", "form", "title", "status", "options", "legal_box", "beschlussvorschlag_titel", "labels", "body",
+    "settings", "statement", "ref", "name", "punkte_text", "text", "label", "ticked", "punkte",
+)  # fmt: skip
+
+
+def _meant(word: str) -> str:
+    """„. Meinten Sie „betreff“?“ for a misspelt variable or field (`statement.betref`), or nothing: the
+    template's variables, the statement's fields and those of the blocks are the names a template reads."""
+    import dataclasses
+
+    from pydantic import BaseModel
+
+    from . import document, model
+
+    names = set(_CONTEXT_NAMES)
+    for value in (*vars(model).values(), *vars(document).values()):
+        if isinstance(value, type) and issubclass(value, BaseModel):
+            names.update(value.model_fields)
+        elif isinstance(value, type) and dataclasses.is_dataclass(value):
+            names.update(field.name for field in dataclasses.fields(value))
+    hint = did_you_mean(word, sorted(names - {word}))
+    return f".{hint.removesuffix('?')}?" if hint else ""
 
 
 def _template_frame(tb: TracebackType | None, template: jinja2.Template) -> tuple[str | None, int]:

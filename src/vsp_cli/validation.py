@@ -248,10 +248,10 @@ def _msg_bool(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
 
 def _msg_list(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
     value = err["input"]
-    return (
-        "expected-list",
-        f"Erwartet: {_shape(loc, 'eine Liste')}; gefunden: {describe_value(value)}{_off_hint(value, loc)}",
-    )
+    hint = _off_hint(value, loc)
+    if not hint and isinstance(value, str) and loc == ("anlagen",):  # `anlagen: Lageplan`, one attachment
+        hint = f"; auch eine einzige Anlage steht in einer Liste: „anlagen:“ und darunter eingerückt {quote(f'- {value}')}"
+    return "expected-list", f"Erwartet: {_shape(loc, 'eine Liste')}; gefunden: {describe_value(value)}{hint}"
 
 
 def _msg_mapping(err: ErrorDetails, loc: PathKey) -> tuple[str, str]:
@@ -735,7 +735,32 @@ def _prose_diagnostics(doc: LoadedDocument) -> list[Diagnostic]:
                     f"Die Zeile mit „{point}“ setzt Markdown im Absatz davor fort, ohne Zeilenumbruch{more}; {advice}",
                 )
             )  # fmt: skip
+        code = _indented_code(text)
+        if code is not None:
+            found.append(
+                Diagnostic(
+                    str(doc.path), doc.char_span((name,), code), (name,), Severity.WARNING, "indented-code",
+                    "Diese Zeile ist vier Leerzeichen oder mehr tiefer eingerückt als der Text: Markdown druckt sie "
+                    "als Codeblock (grau, klein, ohne Hervorhebung und Listen); bitte so weit einrücken wie den Text "
+                    "davor (ein gewollter Codeblock steht zwischen zwei Zeilen ```)",
+                )
+            )  # fmt: skip
     return found
+
+
+def _indented_code(text: str) -> int | None:
+    """Where the first indented code block of a Markdown text starts (its first character), or None: a line four
+    spaces or more deeper than the text around it, as pasted from a word processor. Markdown prints it as code
+    (grey, small, no emphasis, no lists); a fenced code block (```) is written on purpose and not looked at."""
+    if "    " not in text and "\t" not in text:
+        return None
+    for token in parse_prose(text):
+        if token.type == "code_block" and token.map is not None:
+            lines = text.split("\n")
+            start = sum(len(line) + 1 for line in lines[: token.map[0]])
+            line = lines[token.map[0]]
+            return start + len(line) - len(line.lstrip(" \t>"))
+    return None
 
 
 #: A line opening with a number and a full stop, as the items of a numbered list („3. Schritt“).
@@ -779,11 +804,39 @@ def _counted_lines(text: str) -> list[int]:
     return found
 
 
+#: A line opening with a letter and a full stop or parenthesis, as lettered points („a.“, „B)“).
+_LETTERED = re.compile(r"^[ \t>]*([a-zA-Z])([.)])[ \t]+\S", re.MULTILINE)
+
+
+def _lettered_lines(text: str) -> set[int]:
+    """The starts of lines lettered one after the other („a.“, then „b.“ on the next line): points, which Markdown
+    never takes for a list, so that all but a paragraph's first line continue it. A single letter at a line's
+    start is most likely an abbreviation or initial that wrapped there („u. a.“, „A. Müller“)."""
+    if ".\t" not in text and ". " not in text and ")\t" not in text and ") " not in text:
+        return set()
+    lettered: dict[int, tuple[int, str, int]] = {}
+    line, counted = 0, 0
+    for m in _LETTERED.finditer(text):
+        line += text.count("\n", counted, m.start())  # from the last match on: linear in the text
+        counted = m.start()
+        lettered[line] = (ord(m.group(1)), m.group(2), m.start(1))
+    found: set[int] = set()
+    for at, (letter, mark, start) in lettered.items():
+        before, after = lettered.get(at - 1), lettered.get(at + 1)
+        if (before and before[:2] == (letter - 1, mark)) or (after and after[:2] == (letter + 1, mark)):
+            found.add(start)
+    return found
+
+
 def _continued_points(text: str) -> list[int]:
     """Where lines opening with „a)“ or „(2)“ continue a paragraph (its line breaks become spaces): two of them
-    or more in one paragraph; a single one is likely a reference that wrapped there („§ 5 / (2) der Satzung“)."""
+    or more in one paragraph; a single one is likely a reference that wrapped there („§ 5 / (2) der Satzung“),
+    unless it is lettered in a row with the line above or below („a.“, „b.“: the first may open the paragraph)."""
+    lettered = _lettered_lines(text)
     starts = sorted(
-        [m.end() - len(m.group().lstrip(" \t>")) for m in _POINT.finditer(text)] + _counted_lines(text)
+        {m.end() - len(m.group().lstrip(" \t>")) for m in _POINT.finditer(text)}.union(
+            _counted_lines(text), lettered
+        )
     )
     if len(starts) < 2:
         return []
@@ -802,7 +855,37 @@ def _continued_points(text: str) -> list[int]:
     dashes = Counter(paragraph for at, paragraph in found if text[at] == "–")
     found = [(at, paragraph) for at, paragraph in found if text[at] != "–" or dashes[paragraph] >= _DASH_LIST]
     per_paragraph = Counter(paragraph for _, paragraph in found if paragraph is not None)
-    return [at for at, paragraph in found if paragraph is not None and per_paragraph[paragraph] >= 2]
+    return [
+        at
+        for at, paragraph in found
+        if paragraph is not None and (per_paragraph[paragraph] >= 2 or at in lettered)
+    ]
+
+
+#: An attachment that numbers itself („1. Lageplan“, „Anlage 1: Lageplan“, „(1) Lageplan“).
+#: A bare number is no such mark: „1 Karte der Standorte“ is one map.
+_OWN_NUMBER = re.compile(r"[ \t]*(?:Anlage[ \t]+([0-9]{1,3})[.):]?|\(?([0-9]{1,3})[.)])[ \t]", re.IGNORECASE)
+
+
+def _numbered_attachment_diagnostics(doc: LoadedDocument) -> list[Diagnostic]:
+    """A warning where every attachment starts with its own number, 1, 2, …: the form numbers them itself, and
+    printed they read „1. 1. Lageplan“ (one warning, at the first)."""
+    items = doc.data.get("anlagen") if isinstance(doc.data, dict) else None
+    if not isinstance(items, list) or not items:
+        return []
+    for number, item in enumerate(items, start=1):
+        own = _OWN_NUMBER.match(item) if isinstance(item, str) else None
+        if own is None or int(own.group(1) or own.group(2)) != number:
+            return []
+    first = items[0].strip()
+    return [
+        Diagnostic(
+            str(doc.path), doc.char_span(("anlagen", 0), len(items[0]) - len(items[0].lstrip(" \t"))),
+            ("anlagen", 0), Severity.WARNING, "numbered-attachment",
+            f"Die Anlagen sind schon nummeriert ({quote(first)}); das Formular nummeriert sie selbst, gedruckt "
+            f"stünde {quote('1. ' + first)}: bitte die Nummern weglassen",
+        )
+    ]  # fmt: skip
 
 
 def _without_echoes(found: list[Diagnostic], meant: dict[PathKey, str]) -> list[Diagnostic]:
@@ -1038,6 +1121,7 @@ def _validate(
         + _comment_diagnostics(doc)
         + _split_name_diagnostics(doc)
         + _joined_names_diagnostics(doc)
+        + _numbered_attachment_diagnostics(doc)
     )
     choice = _choose_form(doc, sources, source_path)
     mine += choice.at_formular

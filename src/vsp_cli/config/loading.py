@@ -127,6 +127,10 @@ def _describe(value: Any) -> str:
     return describe_value(value, mapping="eine Tabelle")
 
 
+#: Words for yes and no in a setting that takes true or false.
+_BOOL_WORDS = {"true": "true", "ja": "true", "false": "false", "nein": "false"}
+
+
 def _message(err: ErrorDetails) -> tuple[str, str]:
     """German (code, message) for a pydantic error, chosen by its type (never by its English text)."""
     kind, loc, value = err["type"], err["loc"], err.get("input")
@@ -138,10 +142,20 @@ def _message(err: ErrorDetails) -> tuple[str, str]:
         return "unknown-setting", (
             f"Unbekannte Einstellung {quote(key)}.{did_you_mean(key, SETTINGS)} Erlaubt: {', '.join(SETTINGS)}"
         )
+    key = next((str(p) for p in reversed(loc) if isinstance(p, str) and p != "[key]"), name)
     if kind == "string_type":
-        return "invalid-type", f"„{name}“: Text in Anführungszeichen erwartet, gefunden: {_describe(value)}"
+        # `formular = 2019`, as a statement may write it: TOML reads a number
+        number = isinstance(value, int) and not isinstance(value, bool)
+        hint = f'; bitte {key} = "{value}" schreiben' if number else ""
+        return (
+            "invalid-type",
+            f"„{name}“: Text in Anführungszeichen erwartet, gefunden: {_describe(value)}{hint}",
+        )
     if kind == "bool_type":
-        return "invalid-type", f"„{name}“: true oder false erwartet, gefunden: {_describe(value)}"
+        # `hyphenate = "false"` or `"ja"`: TOML reads a text
+        meant = _BOOL_WORDS.get(value.strip().lower()) if isinstance(value, str) else None
+        hint = f"; ohne Anführungszeichen schreiben: {key} = {meant}" if meant else ""
+        return "invalid-type", f"„{name}“: true oder false erwartet, gefunden: {_describe(value)}{hint}"
     if kind == "list_type":
         return (
             "invalid-type",

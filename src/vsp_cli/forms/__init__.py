@@ -76,6 +76,8 @@ def dump(form: Form) -> str:
         "# Als Ausgangspunkt für ein eigenes Formular kopieren: Werte ändern, Unverändertes löschen und mit",
         f'# erbt = "{ref}" erben lassen. Das Schema der Formulardateien beschreibt die Dokumentation von vsp.',
     ]
+    if form.ref.endswith(".toml"):  # `erbt` of a form file is read from its own folder, not the working one
+        lines.append("# Der Pfad in erbt gilt vom Ordner der neuen Formulardatei aus.")
     for key in _ORDER:
         value = data.get(key)
         if value is None or isinstance(value, dict):

@@ -249,7 +249,9 @@ def _target(ref: str, sources: FormSources, base: Path, roots: Sequence[Path]) -
                 f"Die Formulardatei {quote_path(ref)} ist keine gewöhnliche Datei (etwa ein Ordner, eine benannte "
                 f"Pipe oder ein Gerät) und wird nicht gelesen ({looked})",
             )
-        raise _RefProblem("form-file", f"Die Formulardatei {quote_path(ref)} gibt es nicht ({looked})")
+        # where it was looked for, as seen from the working directory; nothing to add where that is as written
+        where = "" if looked == ref else f" (gesucht als {looked})"
+        raise _RefProblem("form-file", f"Die Formulardatei {quote_path(ref)} gibt es nicht{where}")
     return "file", path
 
 

@@ -12,10 +12,12 @@ from reportlab.lib.colors import Color
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Table
 from reportlab.platypus.paragraph import (  # type: ignore[attr-defined]
+    _drawBullet,
     _processed_frags,
     cleanBlockQuotedText,
     textTransformFrags,
 )
+from reportlab.rl_config import paraFontSizeHeightOffset
 
 from ..typography import tie
 from .tagging import (
@@ -67,6 +69,10 @@ class ProseParagraph(Paragraph):
     #: The structure element of the text (None: an artifact), and of the bullet (a list item's `Lbl`).
     tag: StructElem | None = None
     label: StructElem | None = None
+    #: The bullets of the list items this paragraph's item is the first block of (`- 1. BA`, `- - innen`),
+    #: outermost first: each one's text, where it stands (a style's `bulletIndent`) and its item's `Lbl`. They
+    #: stand on the first line, beside the paragraph's own bullet, as GitHub shows them.
+    carried: tuple[tuple[str, float, StructElem | None], ...] = ()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -76,6 +82,8 @@ class ProseParagraph(Paragraph):
 
     def draw(self) -> None:
         canv = self.canv
+        if self.carried:
+            self._draw_carried()
         tagger = tagger_of(canv)
         if tagger is None:
             super().draw()
@@ -90,6 +98,18 @@ class ProseParagraph(Paragraph):
         label = self.label if self.bulletText else None
         with drawing(canv, element, label, None if tagger.depth else self._source):
             super().draw()
+
+    def _draw_carried(self) -> None:
+        """The carried bullets on the first line's baseline, where ReportLab draws the paragraph's own bullet
+        (`Paragraph.drawPara`), each as its item's `Lbl`."""
+        canv, para = self.canv, self.blPara
+        first = para if para.kind == 0 else para.lines[0]
+        y = self.height - (
+            first.fontSize if paraFontSizeHeightOffset else getattr(first, "ascent", first.fontSize)
+        )
+        for text, indent, label in self.carried:
+            with drawing(canv, None, label):
+                _drawBullet(canv, 0, y, text, _bullet_at(self.style, indent), rtl=False)
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         broken = self._broken
@@ -143,6 +163,7 @@ class ProseParagraph(Paragraph):
             if part is not self and isinstance(part, ProseParagraph):
                 part.tag, part._source = self.tag, self._source
                 part.label = self.label if number == 0 else None
+                part.carried = self.carried if number == 0 else ()
         # ReportLab splits the lines of the last wrap, whose width a table cell gives without its padding
         width = getattr(self, "width", None)
         if (
@@ -299,6 +320,12 @@ class KeepWhole(KeepTogether):
                 break
             room += flowable.wrap(aW, full)[1] + flowable.getSpaceAfter() + flowable.getSpaceBefore()
         return [NeedSpace(room), *content]
+
+
+@cache
+def _bullet_at(style: ParagraphStyle, indent: float) -> ParagraphStyle:
+    """`style` with its bullet at `indent`: for a carried bullet (`ProseParagraph.carried`)."""
+    return ParagraphStyle(f"{style.name}-bullet-{indent:g}", parent=style, bulletIndent=indent)
 
 
 class RuledParagraph(ProseParagraph):

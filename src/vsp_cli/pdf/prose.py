@@ -515,6 +515,8 @@ class ProseRenderer:
         quote_start: list[int] = []  # where each open quote's flowables begin in `out`
         quote_indents: list[float] = []  # the indentation at which each open quote opened
         pending_bullet: str | None = None  # the bullet of a list item whose first block is still to come
+        # the bullets of items whose first block is a list (`- 1. BA`): they go on that list's first line
+        carried: list[tuple[str, float, StructElem | None]] = []
 
         def indent() -> float:
             return sum(state.room for state in lists) + quote_depth * styles.indent
@@ -580,6 +582,9 @@ class ProseRenderer:
             para.tag = element
             if pending_bullet is not None and item is not None:
                 para.label = item.label
+            if carried:
+                para.carried = tuple(carried)
+                carried.clear()
             pending_bullet = None
             item = None
             out.append(para)
@@ -666,7 +671,11 @@ class ProseRenderer:
                 continue
             if kind in ("bullet_list_open", "ordered_list_open"):
                 if pending_bullet is not None:
-                    add_bullet_alone()
+                    # an item that starts with a list (`- 1. BA`): its bullet stands beside the list's first
+                    # bullet, as GitHub shows it, not on a line of its own
+                    at = styles.variant(styles.body, indent(), 0.0, -1, lists[-1].room).bulletIndent
+                    carried.append((pending_bullet, at, item.label if item is not None else None))
+                    pending_bullet, item = None, None
                 start = int(tok.attrs.get("start", 1))
                 ordered = kind == "ordered_list_open"
                 room = (
