@@ -331,7 +331,7 @@ def _name(source: _Source) -> str:
 
 
 def _at(source: _Source, path: PathKey, code: str, message: str, *, key: bool = False) -> Diagnostic:
-    return _diag(source.shown, locate(dict(source.positions), path, key=key), code, message, path)
+    return _diag(source.shown, locate(source.positions, path, key=key), code, message, path)
 
 
 @cache
