@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from conftest import EXAMPLES, ROOT
 from conftest import call_captured as vsp
@@ -1480,6 +1481,48 @@ def test_a_reference_defined_in_one_field_cannot_serve_another(minimal_data: dic
     minimal_data["begruendung"] = "Text.\n\n[r]: javascript:alert(1)"
     text = api.render_markdown(Statement.model_validate(minimal_data))
     assert _targets(text) == []
+
+
+_LINK_BOMBS = {
+    # one target of 20,000 characters over 160 lines: 3.2 MB of targets, a PDF of 13 MB (47 of them: 600 MB)
+    "lange-adresse": "https://example.org/" + "(" * 20_000,
+    # 11,000 bare addresses in paragraphs within MAX_PARAGRAPH, no mark that MAX_MARKUP counts
+    "blosse-adressen": "\n\n".join([" ".join(["www.leipzig.de"] * 1_000)] * 11),
+    # a definition's target of 30,000 characters (within a PDF string) used 50 times: 50 areas, 1.5 MB
+    "referenzen": "[r]: https://example.org/" + "a" * 30_000 + "\n\n" + " ".join(["[x][r]"] * 50),
+}
+
+
+def test_a_target_too_long_for_the_pdf_is_measured_once_for_all_its_references(
+    minimal_data: dict[str, object],
+) -> None:
+    """Each of 3,000 references to a target of 40,000 umlauts (too long for a PDF string: printed as text) was
+    encoded again to see whether it fits: 12 s for a statement of 100 kB."""
+    minimal_data["begruendung"] = (
+        "[r]: https://example.org/" + "ä" * 40_000 + "\n\n" + " ".join(["[x][r]"] * 3000)
+    )
+    statement = Statement.model_validate(minimal_data)
+    started = time.process_time()
+    api.render_pdf(statement)
+    assert time.process_time() - started < 5
+
+
+@pytest.mark.parametrize("text", _LINK_BOMBS.values(), ids=list(_LINK_BOMBS))
+def test_links_that_would_fill_the_pdf_with_their_areas_are_refused_before_it_is_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str
+) -> None:
+    """Every line of a link's text is a clickable area of the PDF that holds the whole target twice: long
+    targets over many lines, or bare addresses by the ten thousand (which MAX_MARKUP does not count), made
+    PDFs of hundreds of MB from a statement of 1 MB (12 s and 1.8 GB to set)."""
+    data = yaml.safe_load(SEED.read_text(encoding="utf-8"))
+    data["begruendung"] = text
+    (tmp_path / "a.yaml").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    started = time.process_time()
+    code, out, err = vsp(capsys, "render", str(tmp_path / "a.yaml"), "-o", str(tmp_path / "aus"), "-f", "pdf")
+    assert time.process_time() - started < 10
+    assert code == 1, out + err
+    assert "[too-many-links]" in out + err and "Grenze MAX_LINK_AREAS" in out + err
+    assert not (tmp_path / "aus" / "a.pdf").exists()
 
 
 def test_a_long_target_of_thousands_of_references_is_judged_once_and_compared_uncopied(
