@@ -203,6 +203,33 @@ def test_a_form_file_of_tens_of_thousands_of_problems_is_checked_in_linear_time(
     assert len(unprintable) == 37_000 and unprintable[-1].span.line == unprintable[0].span.line + 36_999
 
 
+def test_a_form_file_rendered_is_not_kept_once_the_caches_of_forms_drop_it(tmp_path: Path) -> None:
+    """The v1 labels of each form rendered to Markdown were cached by the form itself, for ever: every form
+    file of a repository (130 of 256 KiB: 1.3 GB) and every saved version of one under `--watch` stayed in
+    memory, whatever the caches of the forms let go."""
+    import gc
+    import weakref
+
+    from vsp_cli.forms import form_of, loading
+
+    (tmp_path / "f.toml").write_text('schema = 1\nname = "Eigen"\nerbt = "2019"\n', encoding="utf-8")
+    (tmp_path / "a.yaml").write_text(
+        "formular: f.toml\n" + SEED.read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    result = check_file(tmp_path / "a.yaml")
+    assert result.statement is not None, result.diagnostics
+    api.render_markdown(result.statement)
+    form = weakref.ref(form_of(result.statement))
+    del result
+    other = check_file(SEED).statement
+    assert other is not None
+    api.render_markdown(other)  # the layout kept is the last statement's
+    loading._effective_forms.clear()
+    loading._labelled.clear()
+    gc.collect()
+    assert form() is None
+
+
 def test_unknown_keys_are_compared_with_the_fields_once_and_for_the_first_few_only(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
