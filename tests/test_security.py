@@ -230,6 +230,35 @@ def test_a_form_file_rendered_is_not_kept_once_the_caches_of_forms_drop_it(tmp_p
     assert form() is None
 
 
+def test_the_forms_kept_in_memory_are_bounded_by_the_bytes_of_their_files(tmp_path: Path) -> None:
+    """Up to 64 parsed and effective forms were kept, whatever their size: 64 forms of 256 KiB (a repository of
+    16 MB) took 1 GB in every process. Now as many as MAX_KEPT_FORM_BYTES of form files allow."""
+    import gc
+    import weakref
+
+    from vsp_cli.forms import loading
+    from vsp_cli.limits import MAX_FORM_BYTES, MAX_KEPT_FORM_BYTES
+
+    ids = [f"b{i}" for i in range(5_000)]
+    body = "\n".join(
+        [
+            'reihenfolge = ["kopf", "beschluss", "finanzen", "sachverhalt", "schluss", "x"]',
+            "[teile.x]\nbloecke = [" + ",".join(f'"{i}"' for i in ids) + "]",
+            *(f'[bloecke.{i}]\ntyp = "angabe"\nlabel = "L"' for i in ids),
+        ]
+    )
+    count = MAX_KEPT_FORM_BYTES // MAX_FORM_BYTES + 4
+    forms = []
+    for n in range(count):
+        (tmp_path / f"f{n}.toml").write_text(f'schema = 1\nname = "F{n}"\nerbt = "2019"\n{body}\n', "utf-8")
+        forms.append(weakref.ref(loading.resolve(f"f{n}.toml", loading.FormSources(), tmp_path)))
+    size = (tmp_path / "f0.toml").stat().st_size
+    assert MAX_FORM_BYTES // 2 < size <= MAX_FORM_BYTES
+    gc.collect()
+    kept = [n for n, form in enumerate(forms) if form() is not None]
+    assert kept and kept[-1] == count - 1 and len(kept) <= MAX_KEPT_FORM_BYTES // size, kept
+
+
 def test_unknown_keys_are_compared_with_the_fields_once_and_for_the_first_few_only(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -125,6 +125,14 @@ MAX_LINKS = 4
 #: parses them recursively, and a dotted key costs it time squared in its parts (60,000 took a minute).
 MAX_TOML_NESTING = 32
 
+#: Most parsed form files, effective forms and relabelled forms a process keeps, each kind for itself (each is
+#: built once per process while kept; a project has a few forms).
+MAX_KEPT_FORMS = 64
+#: Most bytes of form files whose parsed or effective forms a process keeps, each kind for itself: a form takes
+#: tens of times its file's size in memory, and 64 kept forms of MAX_FORM_BYTES took 1 GB, in every process.
+#: Eight forms of that size, some hundreds of real ones.
+MAX_KEPT_FORM_BYTES = 8 * MAX_FORM_BYTES
+
 # --- templates -------------------------------------------------------------------------------------------------
 
 #: Bytes a template folder may hold: a few templates take kilobytes; a folder of PDFs or a whole repository
