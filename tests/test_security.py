@@ -2213,6 +2213,29 @@ def _progressive_jpeg(repeats: int) -> bytes:
     return data[:-2] + last * repeats + data[-2:]
 
 
+def test_the_logos_kept_decoded_hold_at_most_the_pixels_of_the_largest_logo(tmp_path: Path) -> None:
+    """Eight decoded logos were kept whatever their size: ten folders of a repository, each with a vsp.toml
+    naming a PNG of 70 kB that decodes to 4000 × 4000 pixels, took 1.4 GB in every process."""
+    import gc
+    import weakref
+
+    from PIL import Image
+
+    from vsp_cli import logo
+
+    kept = []
+    for n in range(3):
+        path = tmp_path / f"logo{n}.png"
+        Image.new("RGB", (3000, 3000), (n, 0, 0)).save(path)
+        kept.append(weakref.ref(logo.load(path)))
+    assert logo.load(tmp_path / "logo2.png") is kept[2]()  # decoded once
+    gc.collect()
+    assert [ref() is not None for ref in kept] == [False, False, True]
+    small = tmp_path / "klein.png"
+    Image.new("RGB", (300, 100)).save(small)
+    assert logo.load(small) is logo.load(small) and kept[2]() is not None  # small ones are kept beside
+
+
 def test_a_jpeg_logo_of_many_scans_is_refused_before_it_is_decoded(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
