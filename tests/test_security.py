@@ -733,6 +733,33 @@ def test_a_template_folder_of_many_empty_folders_or_hidden_files_is_refused_at_o
     assert problem.code == "template-error" and "MAX_TEMPLATE_FILES" in problem.message
 
 
+def test_a_folder_of_more_templates_than_jinja_keeps_is_compiled_once_per_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Jinja keeps 400 compiled templates: a template including 990 of 10 kB compiled them all again for every
+    statement, 25 s each."""
+    import jinja2
+
+    for i in range(450):
+        (tmp_path / f"t{i}.j2").write_text("{{ 1 }}", encoding="utf-8")
+    includes = "".join(f'{{% include "t{i}.j2" %}}' for i in range(450))
+    (tmp_path / "statement.md.j2").write_text(includes, encoding="utf-8")
+    compiled: list[str] = []
+    original = jinja2.Environment._parse
+
+    def counted(self: jinja2.Environment, source: str, name: str | None, filename: str | None) -> Any:
+        compiled.append(str(name))
+        return original(self, source, name, filename)
+
+    monkeypatch.setattr(jinja2.Environment, "_parse", counted)
+    statement = api.load(SEED)
+    first = api.render_markdown(statement, RenderSettings(template_dir=tmp_path))
+    assert first.startswith("1" * 450)
+    before = len(compiled)
+    assert api.render_markdown(statement, RenderSettings(template_dir=tmp_path)) == first
+    assert len(compiled) == before, len(compiled) - before
+
+
 def test_a_template_read_is_bounded_by_the_size_found(tmp_path: Path) -> None:
     """A /proc file says size 0 and yields text; a file may grow while it is read: neither is used."""
     folder = tmp_path / "vorlagen"
