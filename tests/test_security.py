@@ -760,6 +760,18 @@ def test_a_folder_of_more_templates_than_jinja_keeps_is_compiled_once_per_proces
     assert len(compiled) == before, len(compiled) - before
 
 
+def test_templates_of_more_than_a_few_hundred_kb_together_are_not_compiled(tmp_path: Path) -> None:
+    """Compiling is outside the budget of a render: a folder of 10 MB of templates that include one another
+    took 25 s to compile before the first statement was set, in every process."""
+    for i in range(5):
+        (tmp_path / f"t{i}.j2").write_text("{{ 1 }}" * 36_000, encoding="utf-8")  # 252 kB
+    includes = "".join(f'{{% include "t{i}.j2" %}}' for i in range(5))
+    (tmp_path / "statement.md.j2").write_text(includes, encoding="utf-8")
+    problem = _template_error(tmp_path)
+    assert problem.code == "template-error" and "Grenze MAX_TEMPLATE_COMPILED_BYTES" in problem.message
+    assert problem.file.endswith("t4.j2")
+
+
 def test_a_template_read_is_bounded_by_the_size_found(tmp_path: Path) -> None:
     """A /proc file says size 0 and yields text; a file may grow while it is read: neither is used."""
     folder = tmp_path / "vorlagen"

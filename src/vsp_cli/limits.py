@@ -146,6 +146,10 @@ MAX_TEMPLATE_FILES = 1_000
 #: Jinja and Python's compiler, which no budget interrupts, took 6 s and 670 MB for a template of 1 MB, and 71 s
 #: and 5 GB for one of 9 MB, in every process again.
 MAX_TEMPLATE_FILE_BYTES = 256 * 1024
+#: Bytes of templates one template folder may have compiled in a process (each template once): Jinja and
+#: Python's compiler take up to 6 s a MB, which no budget interrupts, so a folder of MAX_TEMPLATE_BYTES of
+#: templates included by one another took 25 s before the first statement. Four templates of the largest size.
+MAX_TEMPLATE_COMPILED_BYTES = 4 * MAX_TEMPLATE_FILE_BYTES
 #: CPU seconds one render of a template may take; a statement's takes well under a millisecond.
 MAX_TEMPLATE_SECONDS = 2.0
 #: Characters one render may produce; also the longest text any step of it may make.

@@ -37,7 +37,13 @@ from . import templatefiles
 from .diagnostics import Diagnostic, Severity, Span, german_number, shorten
 from .errors import TemplateError
 from .fileio import cache_dir, cache_key, read_private, signed, unsigned, write_atomic
-from .limits import MAX_CACHE_BYTES, MAX_TEMPLATE_FILE_BYTES, MAX_TEMPLATE_FILES, QUOTE_LIMIT
+from .limits import (
+    MAX_CACHE_BYTES,
+    MAX_TEMPLATE_COMPILED_BYTES,
+    MAX_TEMPLATE_FILE_BYTES,
+    MAX_TEMPLATE_FILES,
+    QUOTE_LIMIT,
+)
 from .resources import builtin_templates_dir
 from .sandbox import CURRENT, Budget, BudgetExceeded, Sandbox, memory_cap
 
@@ -108,6 +114,8 @@ class _SnapshotLoader(jinja2.BaseLoader):
     def __init__(self, snapshot: _Snapshot) -> None:
         self.folder = snapshot.folder
         self._files = {name: (file, data) for name, file, data in snapshot.files}
+        #: Bytes of templates served to be compiled (each once per environment: `cache_size`).
+        self._served = 0
 
     def get_source(
         self, environment: jinja2.Environment, template: str
@@ -121,6 +129,14 @@ class _SnapshotLoader(jinja2.BaseLoader):
                 f"Die Vorlage „{template}“ hat {german_number(len(data))} Bytes, mehr als "
                 f"{german_number(MAX_TEMPLATE_FILE_BYTES)} (Grenze MAX_TEMPLATE_FILE_BYTES); eine Vorlage dieser "
                 "Größe zu übersetzen braucht Sekunden und Hunderte MB"
+            )
+            raise TemplateError([Diagnostic.for_file(Path(file), "template-error", message)])
+        self._served += len(data)
+        if self._served > MAX_TEMPLATE_COMPILED_BYTES:
+            message = (
+                f"Mit der Vorlage „{template}“ wären mehr als {german_number(MAX_TEMPLATE_COMPILED_BYTES)} Bytes "
+                "an Vorlagen zu übersetzen (Grenze MAX_TEMPLATE_COMPILED_BYTES); das brauchte zig Sekunden, die "
+                "kein Budget unterbricht"
             )
             raise TemplateError([Diagnostic.for_file(Path(file), "template-error", message)])
         return data.decode("utf-8"), file, lambda: True
