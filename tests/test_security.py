@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from conftest import EXAMPLES, ROOT
 from conftest import call_captured as vsp
@@ -183,6 +184,79 @@ def test_a_broken_form_file_is_checked_once_and_without_a_hint_for_each_of_its_p
     for result in results:
         [problem] = [d for d in result.diagnostics if d.code == "form-invalid"]
         assert "2.000 Fehler" in problem.message
+
+
+def test_a_form_file_of_tens_of_thousands_of_problems_is_checked_in_linear_time(tmp_path: Path) -> None:
+    """Each problem of a form file copied the positions of all its values to find its own: a file within
+    MAX_FORM_BYTES of 37,000 unprintable texts took 6 s to check (time squared in its problems)."""
+    from vsp_cli.forms import loading
+
+    texts = '"中",\n' * 37_000
+    (tmp_path / "f.toml").write_text(
+        f'schema = 1\nname = "x"\nerbt = "2019"\na = [\n{texts}]\n', encoding="utf-8"
+    )
+    started = time.process_time()
+    with pytest.raises(loading.FormError) as caught:
+        loading.resolve("f.toml", loading.FormSources(), tmp_path)
+    assert time.process_time() - started < 3
+    unprintable = [d for d in caught.value.diagnostics if d.code == "unprintable-character"]
+    assert len(unprintable) == 37_000 and unprintable[-1].span.line == unprintable[0].span.line + 36_999
+
+
+def test_a_form_file_rendered_is_not_kept_once_the_caches_of_forms_drop_it(tmp_path: Path) -> None:
+    """The v1 labels of each form rendered to Markdown were cached by the form itself, for ever: every form
+    file of a repository (130 of 256 KiB: 1.3 GB) and every saved version of one under `--watch` stayed in
+    memory, whatever the caches of the forms let go."""
+    import gc
+    import weakref
+
+    from vsp_cli.forms import form_of, loading
+
+    (tmp_path / "f.toml").write_text('schema = 1\nname = "Eigen"\nerbt = "2019"\n', encoding="utf-8")
+    (tmp_path / "a.yaml").write_text(
+        "formular: f.toml\n" + SEED.read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    result = check_file(tmp_path / "a.yaml")
+    assert result.statement is not None, result.diagnostics
+    api.render_markdown(result.statement)
+    form = weakref.ref(form_of(result.statement))
+    del result
+    other = check_file(SEED).statement
+    assert other is not None
+    api.render_markdown(other)  # the layout kept is the last statement's
+    loading._effective_forms.clear()
+    loading._labelled.clear()
+    gc.collect()
+    assert form() is None
+
+
+def test_the_forms_kept_in_memory_are_bounded_by_the_bytes_of_their_files(tmp_path: Path) -> None:
+    """Up to 64 parsed and effective forms were kept, whatever their size: 64 forms of 256 KiB (a repository of
+    16 MB) took 1 GB in every process. Now as many as MAX_KEPT_FORM_BYTES of form files allow."""
+    import gc
+    import weakref
+
+    from vsp_cli.forms import loading
+    from vsp_cli.limits import MAX_FORM_BYTES, MAX_KEPT_FORM_BYTES
+
+    ids = [f"b{i}" for i in range(5_000)]
+    body = "\n".join(
+        [
+            'reihenfolge = ["kopf", "beschluss", "finanzen", "sachverhalt", "schluss", "x"]',
+            "[teile.x]\nbloecke = [" + ",".join(f'"{i}"' for i in ids) + "]",
+            *(f'[bloecke.{i}]\ntyp = "angabe"\nlabel = "L"' for i in ids),
+        ]
+    )
+    count = MAX_KEPT_FORM_BYTES // MAX_FORM_BYTES + 4
+    forms = []
+    for n in range(count):
+        (tmp_path / f"f{n}.toml").write_text(f'schema = 1\nname = "F{n}"\nerbt = "2019"\n{body}\n', "utf-8")
+        forms.append(weakref.ref(loading.resolve(f"f{n}.toml", loading.FormSources(), tmp_path)))
+    size = (tmp_path / "f0.toml").stat().st_size
+    assert MAX_FORM_BYTES // 2 < size <= MAX_FORM_BYTES
+    gc.collect()
+    kept = [n for n, form in enumerate(forms) if form() is not None]
+    assert kept and kept[-1] == count - 1 and len(kept) <= MAX_KEPT_FORM_BYTES // size, kept
 
 
 def test_unknown_keys_are_compared_with_the_fields_once_and_for_the_first_few_only(
@@ -657,6 +731,45 @@ def test_a_template_folder_of_many_empty_folders_or_hidden_files_is_refused_at_o
         api.render_markdown(api.load(SEED), RenderSettings(template_dir=folder))
     problem = caught.value.diagnostics[0]
     assert problem.code == "template-error" and "MAX_TEMPLATE_FILES" in problem.message
+
+
+def test_a_folder_of_more_templates_than_jinja_keeps_is_compiled_once_per_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Jinja keeps 400 compiled templates: a template including 990 of 10 kB compiled them all again for every
+    statement, 25 s each."""
+    import jinja2
+
+    for i in range(450):
+        (tmp_path / f"t{i}.j2").write_text("{{ 1 }}", encoding="utf-8")
+    includes = "".join(f'{{% include "t{i}.j2" %}}' for i in range(450))
+    (tmp_path / "statement.md.j2").write_text(includes, encoding="utf-8")
+    compiled: list[str] = []
+    original = jinja2.Environment._parse
+
+    def counted(self: jinja2.Environment, source: str, name: str | None, filename: str | None) -> Any:
+        compiled.append(str(name))
+        return original(self, source, name, filename)
+
+    monkeypatch.setattr(jinja2.Environment, "_parse", counted)
+    statement = api.load(SEED)
+    first = api.render_markdown(statement, RenderSettings(template_dir=tmp_path))
+    assert first.startswith("1" * 450)
+    before = len(compiled)
+    assert api.render_markdown(statement, RenderSettings(template_dir=tmp_path)) == first
+    assert len(compiled) == before, len(compiled) - before
+
+
+def test_templates_of_more_than_a_few_hundred_kb_together_are_not_compiled(tmp_path: Path) -> None:
+    """Compiling is outside the budget of a render: a folder of 10 MB of templates that include one another
+    took 25 s to compile before the first statement was set, in every process."""
+    for i in range(5):
+        (tmp_path / f"t{i}.j2").write_text("{{ 1 }}" * 36_000, encoding="utf-8")  # 252 kB
+    includes = "".join(f'{{% include "t{i}.j2" %}}' for i in range(5))
+    (tmp_path / "statement.md.j2").write_text(includes, encoding="utf-8")
+    problem = _template_error(tmp_path)
+    assert problem.code == "template-error" and "Grenze MAX_TEMPLATE_COMPILED_BYTES" in problem.message
+    assert problem.file.endswith("t4.j2")
 
 
 def test_a_template_read_is_bounded_by_the_size_found(tmp_path: Path) -> None:
@@ -1465,6 +1578,71 @@ def test_a_reference_defined_in_one_field_cannot_serve_another(minimal_data: dic
     assert _targets(text) == []
 
 
+_LINK_BOMBS = {
+    # one target of 20,000 characters over 160 lines: 3.2 MB of targets, a PDF of 13 MB (47 of them: 600 MB)
+    "lange-adresse": "https://example.org/" + "(" * 20_000,
+    # 11,000 bare addresses in paragraphs within MAX_PARAGRAPH, no mark that MAX_MARKUP counts
+    "blosse-adressen": "\n\n".join([" ".join(["www.leipzig.de"] * 1_000)] * 11),
+    # a definition's target of 30,000 characters (within a PDF string) used 50 times: 50 areas, 1.5 MB
+    "referenzen": "[r]: https://example.org/" + "a" * 30_000 + "\n\n" + " ".join(["[x][r]"] * 50),
+}
+
+
+def test_a_target_too_long_for_the_pdf_is_measured_once_for_all_its_references(
+    minimal_data: dict[str, object],
+) -> None:
+    """Each of 3,000 references to a target of 40,000 umlauts (too long for a PDF string: printed as text) was
+    encoded again to see whether it fits: 12 s for a statement of 100 kB."""
+    minimal_data["begruendung"] = (
+        "[r]: https://example.org/" + "ä" * 40_000 + "\n\n" + " ".join(["[x][r]"] * 3000)
+    )
+    statement = Statement.model_validate(minimal_data)
+    started = time.process_time()
+    api.render_pdf(statement)
+    assert time.process_time() - started < 5
+
+
+@pytest.mark.parametrize("text", _LINK_BOMBS.values(), ids=list(_LINK_BOMBS))
+def test_links_that_would_fill_the_pdf_with_their_areas_are_refused_before_it_is_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str
+) -> None:
+    """Every line of a link's text is a clickable area of the PDF that holds the whole target twice: long
+    targets over many lines, or bare addresses by the ten thousand (which MAX_MARKUP does not count), made
+    PDFs of hundreds of MB from a statement of 1 MB (12 s and 1.8 GB to set)."""
+    data = yaml.safe_load(SEED.read_text(encoding="utf-8"))
+    data["begruendung"] = text
+    (tmp_path / "a.yaml").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    started = time.process_time()
+    code, out, err = vsp(capsys, "render", str(tmp_path / "a.yaml"), "-o", str(tmp_path / "aus"), "-f", "pdf")
+    assert time.process_time() - started < 10
+    assert code == 1, out + err
+    assert "[too-many-links]" in out + err and "Grenze MAX_LINK_AREAS" in out + err
+    assert not (tmp_path / "aus" / "a.pdf").exists()
+
+
+def test_a_long_target_of_thousands_of_references_is_judged_once_and_compared_uncopied(
+    minimal_data: dict[str, object],
+) -> None:
+    """Each reference to a definition was decoded again to judge its target, and its target copied twice (as
+    text of its attributes) to see that the relabelled field reads the same: 3,000 references to a target of
+    40,000 umlauts (a statement of 100 kB) took 40 s and 2.9 GB."""
+    minimal_data["begruendung"] = (
+        "[r]: https://example.org/" + "ä" * 40_000 + "\n\n" + " ".join(["[x][r]"] * 3000)
+    )
+    statement = Statement.model_validate(minimal_data)
+    started = time.process_time()
+    api.render_markdown(statement)
+    elapsed = time.process_time() - started
+    tracemalloc.start()
+    try:
+        text = api.render_markdown(statement)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert elapsed < 5 and peak < 300_000_000, (elapsed, peak)
+    assert len(_targets(text)) == 3000
+
+
 @pytest.mark.parametrize(
     "target",
     ["https://x.de", "http://x.de", "mailto:a@b.de", "anlage.pdf", "../a/b.md", "#abschnitt", "/pfad"],
@@ -2072,6 +2250,29 @@ def _progressive_jpeg(repeats: int) -> bytes:
     data = buffer.getvalue()
     last = data[data.rindex(b"\xff\xda") : -2]
     return data[:-2] + last * repeats + data[-2:]
+
+
+def test_the_logos_kept_decoded_hold_at_most_the_pixels_of_the_largest_logo(tmp_path: Path) -> None:
+    """Eight decoded logos were kept whatever their size: ten folders of a repository, each with a vsp.toml
+    naming a PNG of 70 kB that decodes to 4000 × 4000 pixels, took 1.4 GB in every process."""
+    import gc
+    import weakref
+
+    from PIL import Image
+
+    from vsp_cli import logo
+
+    kept = []
+    for n in range(3):
+        path = tmp_path / f"logo{n}.png"
+        Image.new("RGB", (3000, 3000), (n, 0, 0)).save(path)
+        kept.append(weakref.ref(logo.load(path)))
+    assert logo.load(tmp_path / "logo2.png") is kept[2]()  # decoded once
+    gc.collect()
+    assert [ref() is not None for ref in kept] == [False, False, True]
+    small = tmp_path / "klein.png"
+    Image.new("RGB", (300, 100)).save(small)
+    assert logo.load(small) is logo.load(small) and kept[2]() is not None  # small ones are kept beside
 
 
 def test_a_jpeg_logo_of_many_scans_is_refused_before_it_is_decoded(

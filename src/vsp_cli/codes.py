@@ -96,6 +96,7 @@ CODES: Mapping[str, Code] = MappingProxyType(
             "empty-row",
             "von-after-bis",
             "too-much-markup",
+            "too-many-links",
             "too-many-lines",
             "too-deep-nesting",
             "too-long-paragraph",

@@ -10,9 +10,9 @@ Views are plain data: the Markdown templates get them as mappings of strings, nu
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any, NamedTuple
 
 from .commonmark import plain_text
@@ -255,10 +255,18 @@ def _opening(block: Block, new_page: bool, part_title: str) -> Block:
 
 def labels_v1(form: Form) -> dict[str, str]:
     """The `[labels]` keys of format v1 with the values the form prints (for v1 templates' `labels`)."""
-    return dict(_labels_v1(form))
+    found = _LABELS_V1.get(form)
+    if found is None:
+        found = _LABELS_V1[form] = _labels_v1(form)
+    return dict(found)
 
 
-@cache
+#: `labels_v1` of each form while the form lives: a cache holding the forms themselves (they hash by identity)
+#: kept every form a process ever built, beyond the bounds of the caches of `forms.loading` – each form file
+#: of a repository, and each saved version of one under `--watch`.
+_LABELS_V1: weakref.WeakKeyDictionary[Form, tuple[tuple[str, str], ...]] = weakref.WeakKeyDictionary()
+
+
 def _labels_v1(form: Form) -> tuple[tuple[str, str], ...]:
     out: list[tuple[str, str]] = []
     data = form.data

@@ -55,6 +55,17 @@ MAX_WORD = 100
 #: of one address with 16,000 slashes (within MAX_PARAGRAPH) took 12 s and 830 MB to set, one of bold and plain
 #: parts joined by 8,000 hyphens 3 s. Real addresses have up to a few hundred characters.
 MAX_BREAK_WORD = 1_000
+#: Most clickable areas of links in one PDF: ReportLab makes one for each line a link's text takes, and each
+#: costs an annotation object. Bare web addresses need no mark (`MAX_MARKUP` does not count them): a statement of
+#: 100,000 addresses `www.a.de` (900 kB) took 16 s and 770 MB to set, into a PDF of 52 MB. A real statement has
+#: a few dozen.
+MAX_LINK_AREAS = 10_000
+#: Most characters of link targets the clickable areas of one PDF hold together: each area holds its link's
+#: whole target twice (/URI and /Contents), so a long target repeats for every line of its text and for every
+#: use of its reference definition. A statement of 47 addresses of 20,000 characters took 12 s and 1.8 GB to set
+#: into a PDF of 600 MB, one of 3,000 references to one target 43 s and 2.9 GB. A real statement's links hold a
+#: few thousand.
+MAX_LINK_TARGETS = 1_000_000
 #: Most digits before the comma of an amount (a hundred trillion euros): longer is a slip of the keyboard, and
 #: Python reads no integer beyond 4,300 digits.
 MAX_AMOUNT_DIGITS = 15
@@ -114,6 +125,14 @@ MAX_LINKS = 4
 #: parses them recursively, and a dotted key costs it time squared in its parts (60,000 took a minute).
 MAX_TOML_NESTING = 32
 
+#: Most parsed form files, effective forms and relabelled forms a process keeps, each kind for itself (each is
+#: built once per process while kept; a project has a few forms).
+MAX_KEPT_FORMS = 64
+#: Most bytes of form files whose parsed or effective forms a process keeps, each kind for itself: a form takes
+#: tens of times its file's size in memory, and 64 kept forms of MAX_FORM_BYTES took 1 GB, in every process.
+#: Eight forms of that size, some hundreds of real ones.
+MAX_KEPT_FORM_BYTES = 8 * MAX_FORM_BYTES
+
 # --- templates -------------------------------------------------------------------------------------------------
 
 #: Bytes a template folder may hold: a few templates take kilobytes; a folder of PDFs or a whole repository
@@ -127,6 +146,10 @@ MAX_TEMPLATE_FILES = 1_000
 #: Jinja and Python's compiler, which no budget interrupts, took 6 s and 670 MB for a template of 1 MB, and 71 s
 #: and 5 GB for one of 9 MB, in every process again.
 MAX_TEMPLATE_FILE_BYTES = 256 * 1024
+#: Bytes of templates one template folder may have compiled in a process (each template once): Jinja and
+#: Python's compiler take up to 6 s a MB, which no budget interrupts, so a folder of MAX_TEMPLATE_BYTES of
+#: templates included by one another took 25 s before the first statement. Four templates of the largest size.
+MAX_TEMPLATE_COMPILED_BYTES = 4 * MAX_TEMPLATE_FILE_BYTES
 #: CPU seconds one render of a template may take; a statement's takes well under a millisecond.
 MAX_TEMPLATE_SECONDS = 2.0
 #: Characters one render may produce; also the longest text any step of it may make.

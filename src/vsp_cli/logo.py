@@ -22,7 +22,6 @@ import io
 import os
 import warnings
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -101,12 +100,31 @@ def load(path: Path) -> Logo:
     return found
 
 
-@lru_cache(maxsize=8)
+#: Logos decoded (or refused) by this process, by file and stamp, the latest last: at most eight, and decoded
+#: pixels of at most MAX_LOGO_PIXELS together. A decoded logo takes some ten bytes a pixel (the image and the
+#: pixels as the PDF embeds them): ten folders of a repository, each with a vsp.toml naming its own logo of
+#: 4000 × 4000 pixels (a PNG of 70 kB), took 1.4 GB in every process when eight logos of any size were kept.
+_kept: dict[tuple[str, tuple[int, ...]], Logo | ConfigError] = {}
+_KEPT_LOGOS = 8
+
+
 def _load(path: str, stamp: tuple[int, ...]) -> Logo | ConfigError:
-    try:
-        return _decoded(Path(path))
-    except ConfigError as exc:
-        return exc
+    key = (path, stamp)
+    found = _kept.pop(key, None)
+    if found is None:
+        try:
+            found = _decoded(Path(path))
+        except ConfigError as exc:
+            found = exc
+    _kept[key] = found
+    pixels = sum(_pixels(kept) for kept in _kept.values())
+    while len(_kept) > 1 and (len(_kept) > _KEPT_LOGOS or pixels > MAX_LOGO_PIXELS):
+        pixels -= _pixels(_kept.pop(next(iter(_kept))))
+    return found
+
+
+def _pixels(found: Logo | ConfigError) -> int:
+    return 0 if isinstance(found, ConfigError) else found.width * found.height
 
 
 def _decoded(path: Path) -> Logo:

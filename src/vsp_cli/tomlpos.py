@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -313,7 +314,7 @@ def read(text: str) -> tuple[dict[str, Any], dict[PathKey, Entry]]:
         ) from None
 
 
-def locate(found: dict[PathKey, Entry], path: PathKey, *, key: bool = False) -> Span:
+def locate(found: Mapping[PathKey, Entry], path: PathKey, *, key: bool = False) -> Span:
     """The span of `path`'s value (or key), or of its nearest parent that the source shows; else the start."""
     for end in range(len(path), 0, -1):
         entry = found.get(path[:end])

@@ -14,11 +14,12 @@ import copy
 import hashlib
 import os
 import tomllib
+import weakref
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from .. import charset
 from ..diagnostics import (
@@ -38,7 +39,7 @@ from ..diagnostics import (
 from ..errors import VspError
 from ..fileio import is_file, os_reason, read_regular, real
 from ..labels import LABEL_TARGETS, PAGE_PLACEHOLDERS
-from ..limits import LABEL_MAX, MAX_FORM_BYTES, MAX_LINKS, QUOTE_LIMIT
+from ..limits import LABEL_MAX, MAX_FORM_BYTES, MAX_KEPT_FORM_BYTES, MAX_KEPT_FORMS, MAX_LINKS, QUOTE_LIMIT
 from ..tomlpos import Entry, PathKey, TomlProblem, locate, positions, read
 from .checking import Problem, build
 from .definition import (
@@ -70,6 +71,9 @@ BUILTIN_IDS = ("2014", "2017", "2019")
 DEFAULT_FORM = "2014"
 #: The newest built-in form: what `vsp new` writes by default.
 NEWEST_FORM = BUILTIN_IDS[-1]
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 _HERE = Path(__file__).parent
 _GRUNDLAGE = "grundlage"
@@ -115,6 +119,39 @@ class _Source:
     digest: str = ""
 
 
+class _Kept(Generic[K, V]):
+    """A cache of at most MAX_KEPT_FORMS entries weighing at most MAX_KEPT_FORM_BYTES together (the bytes of the
+    form files behind each), the oldest dropped first. A form takes tens of times its file's size in memory: 64
+    kept forms of 256 KiB each (the count that bounded these caches before) took 1 GB, in every process."""
+
+    def __init__(self) -> None:
+        self._entries: dict[K, tuple[V, int]] = {}
+        self._weight = 0
+
+    def get(self, key: K) -> V | None:
+        found = self._entries.get(key)
+        return None if found is None else found[0]
+
+    def put(self, key: K, value: V, weight: int) -> None:
+        old = self._entries.pop(key, None)
+        if old is not None:
+            self._weight -= old[1]
+        self._entries[key] = (value, weight)
+        self._weight += weight
+        while len(self._entries) > 1 and (
+            len(self._entries) > MAX_KEPT_FORMS or self._weight > MAX_KEPT_FORM_BYTES
+        ):
+            oldest = next(iter(self._entries))
+            self._weight -= self._entries.pop(oldest)[1]
+
+    def clear(self) -> None:
+        self._entries.clear()
+        self._weight = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
 def _diag(file: str, span: Span, code: str, message: str, path: PathKey = ()) -> Diagnostic:
     return Diagnostic(file, span, path, Severity.ERROR, code, message)
 
@@ -134,7 +171,7 @@ def _builtin_source(name: str) -> _Source:
     return _Source(("builtin", name), f"vsp:{name}.toml", tomllib.loads(text), positions(text), True, None)
 
 
-_parsed: dict[tuple[Any, ...], _Source] = {}
+_parsed: _Kept[tuple[Any, ...], _Source] = _Kept()
 
 
 def _file_source(path: Path) -> _Source:
@@ -172,9 +209,7 @@ def _file_source(path: Path) -> _Source:
     except TomlProblem as exc:
         raise FormError([_diag(shown, exc.span, "toml-syntax", exc.message)]) from None
     source = _Source(key, shown, data, where, False, path.parent, hashlib.sha256(raw).hexdigest())
-    if len(_parsed) > 64:
-        _parsed.clear()
-    _parsed[key] = source
+    _parsed.put(key, source, len(raw))
     return source
 
 
@@ -333,7 +368,7 @@ def _name(source: _Source) -> str:
 
 
 def _at(source: _Source, path: PathKey, code: str, message: str, *, key: bool = False) -> Diagnostic:
-    return _diag(source.shown, locate(dict(source.positions), path, key=key), code, message, path)
+    return _diag(source.shown, locate(source.positions, path, key=key), code, message, path)
 
 
 @cache
@@ -352,7 +387,9 @@ def form_of(statement: Statement) -> Form:
 
 #: Effective forms by reference and chain, and the problems of those that are invalid: a broken form named by
 #: a thousand statements is checked once, not once for each.
-_effective_forms: dict[tuple[str, tuple[tuple[Any, ...], ...]], Form | tuple[Diagnostic, ...]] = {}
+_effective_forms: _Kept[tuple[str, tuple[tuple[Any, ...], ...]], Form | tuple[Diagnostic, ...]] = _Kept()
+#: The bytes of the form files behind each effective form (`_Kept`), for the caches of relabelled forms.
+_weights: weakref.WeakKeyDictionary[Form, int] = weakref.WeakKeyDictionary()
 
 
 def _effective(ref: str, chain: tuple[_Source, ...]) -> Form:
@@ -363,9 +400,10 @@ def _effective(ref: str, chain: tuple[_Source, ...]) -> Form:
             found = _build(ref, chain)
         except FormError as exc:
             found = tuple(exc.diagnostics)
-        if len(_effective_forms) > 64:
-            _effective_forms.clear()
-        _effective_forms[key] = found
+        weight = sum(source.key[3] for source in chain if not source.builtin)  # st_size
+        if isinstance(found, Form):
+            _weights[found] = weight
+        _effective_forms.put(key, found, weight)
     if isinstance(found, tuple):
         raise FormError(list(found))
     return found
@@ -882,13 +920,11 @@ def with_labels(form: Form, labels: tuple[tuple[str, str], ...]) -> Form:
     found = _labelled.get(key)
     if found is None or found[0] is not form:
         found = (form, _relabelled(form, labels))
-        if len(_labelled) > 64:
-            _labelled.clear()
-        _labelled[key] = found
+        _labelled.put(key, found, _weights.get(form, 0))
     return found[1]
 
 
-_labelled: dict[tuple[int, tuple[tuple[str, str], ...]], tuple[Form, Form]] = {}
+_labelled: _Kept[tuple[int, tuple[tuple[str, str], ...]], tuple[Form, Form]] = _Kept()
 
 
 def _relabelled(form: Form, labels: tuple[tuple[str, str], ...]) -> Form:

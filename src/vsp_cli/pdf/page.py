@@ -19,11 +19,13 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable
 
 from ..diagnostics import Diagnostic
-from ..errors import ConfigError
+from ..errors import ConfigError, InvalidInput
+from ..limits import MAX_LINK_AREAS, MAX_LINK_TARGETS
 from ..logo import Logo
 from ..model import Statement
 from . import paint
 from .archival import ARCHIVAL, add_metadata, finish_catalog, finish_page
+from .prose import too_many_links
 from .styles import (
     FONT,
     FOOTER_BASELINE,
@@ -160,6 +162,10 @@ class DeferredFooterCanvas(paint.DirectColours, Canvas):
             setattr(doc, ARCHIVAL, True)
             doc._pdfVersion = (1, 7)
         self._text_object: TaggedText | None = None
+        #: Clickable areas of links made so far, and the characters of their targets (`MAX_LINK_AREAS`,
+        #: `MAX_LINK_TARGETS`).
+        self._link_areas = 0
+        self._link_targets = 0
 
     def push_state_stack(self) -> None:
         """ReportLab's `saveState` bookkeeping, with the state kept as a tuple of its attributes' values: taken
@@ -198,6 +204,10 @@ class DeferredFooterCanvas(paint.DirectColours, Canvas):
         tagger = self.tagger
         if tagger is not None and tagger.depth:
             return
+        self._link_areas += 1
+        self._link_targets += len(url)
+        if self._link_areas > MAX_LINK_AREAS or self._link_targets > MAX_LINK_TARGETS:
+            raise InvalidInput([too_many_links()])
         entries = link_annotation_entries(tagger, self._text_object, url) if tagger is not None else {}
         super().linkURL(url, rect, relative, thickness, color, dashArray, kind, F=4, **entries, **kw)
         if tagger is not None and entries:

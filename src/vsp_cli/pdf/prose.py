@@ -28,9 +28,11 @@ from reportlab.platypus import Flowable, Indenter, Paragraph, TableStyle
 from reportlab.platypus.flowables import HRFlowable
 
 from ..commonmark import may_autolink, prose_parser
+from ..diagnostics import Diagnostic, german_number
+from ..errors import InvalidInput
 from ..hyphenation import Hyphenator
 from ..labels import BOX_EMPTY, BOX_TICKED
-from ..limits import MAX_CHARS, MAX_WORD
+from ..limits import MAX_CHARS, MAX_LINK_AREAS, MAX_LINK_TARGETS, MAX_WORD
 from ..typography import tie, tied
 from .archival import pdf_text
 from .flowables import (
@@ -409,6 +411,19 @@ class _ListState:
     element: StructElem
 
 
+def too_many_links() -> Diagnostic:
+    """The problem of a statement whose links would pass `MAX_LINK_AREAS` or `MAX_LINK_TARGETS` in its PDF."""
+    return Diagnostic.for_file(
+        "",
+        "too-many-links",
+        "Die Links des Standpunkts ergäben im PDF mehr als "
+        f"{german_number(MAX_LINK_AREAS)} anklickbare Flächen (Grenze MAX_LINK_AREAS) oder mehr als "
+        f"{german_number(MAX_LINK_TARGETS)} Zeichen Linkziele (Grenze MAX_LINK_TARGETS): jede Zeile eines "
+        "Linktexts ist eine Fläche und trägt das ganze Ziel, ebenso jede Verwendung einer Referenz; so viele "
+        "oder so lange Links hat kein Standpunkt – ist die Datei maschinell erzeugt?",
+    )
+
+
 class ProseRenderer:
     """Turns one Markdown text into flowables for a frame of the given width.
 
@@ -424,6 +439,14 @@ class ProseRenderer:
         self.uses_italic = False
         #: The room the heading above the last text set keeps for its start (`room_after` of its first block).
         self.first_room = 2 * styles.body.leading
+        #: Links set so far and the characters of their targets: each is at least one clickable area of the PDF
+        #: holding its target (`MAX_LINK_AREAS`, `MAX_LINK_TARGETS`, counted again by the canvas, line by
+        #: line), so a statement past either is refused here, before its paragraphs are made.
+        self.links = 0
+        self.link_targets = 0
+        #: Whether a target fits a PDF string (`pdf_text`), by target: a definition's target is every
+        #: reference's.
+        self._fits: dict[str, bool] = {}
 
     # -- inline ---------------------------------------------------------------------------------------------
 
@@ -462,11 +485,15 @@ class ProseRenderer:
                 # a link showing no text is printed as its text (spaces), without the link
                 ok = (
                     href.lower().startswith(SAFE_SCHEMES)
-                    and pdf_text(href) == href
+                    and self._fits_a_string(href)
                     and _shows_text(tokens, number)
                 )
                 links.append(ok)
                 if ok:
+                    self.links += 1
+                    self.link_targets += len(href)
+                    if self.links > MAX_LINK_AREAS or self.link_targets > MAX_LINK_TARGETS:
+                        raise InvalidInput([too_many_links()])
                     out.append(
                         f'<a href="{attribute_markup(href)}" color="{_css_rgb(self.styles.link_color)}" underline="1">'
                     )
@@ -478,6 +505,12 @@ class ProseRenderer:
             else:  # code_inline, html_inline (never produced with html off) and anything newer: literal text
                 out.append(escape(tok.content))
         return "".join(out)
+
+    def _fits_a_string(self, href: str) -> bool:
+        fits = self._fits.get(href)
+        if fits is None:
+            fits = self._fits[href] = pdf_text(href) == href
+        return fits
 
     # -- blocks ---------------------------------------------------------------------------------------------
 
