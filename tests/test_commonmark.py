@@ -1,9 +1,11 @@
-"""The prose dialect's extended autolinks (`commonmark._autolinks`), GFM spec 0.29 § 6.9, read from the tokens."""
+"""The prose dialect's extended autolinks (`commonmark._autolinks`), GFM spec 0.29 § 6.9, read from the tokens; and
+patterns tried at line starts (`commonmark.line_matches`)."""
 
 from __future__ import annotations
 
 import string
 import time
+from typing import Any
 
 import pytest
 from hypothesis import example, given, settings
@@ -101,3 +103,57 @@ def test_an_address_with_a_long_tail_to_cut_is_read_in_linear_time(tail: str) ->
     links = autolinks("Siehe www.x.de/" + tail)
     assert time.process_time() - started < 2
     assert links == [("www.x.de/", "http://www.x.de/")]
+
+
+# --- patterns at line starts ----------------------------------------------------------------------------------
+
+#: Lines of points, list markers, quotes and text, as the checks of Markdown fields meet them.
+_LINES = st.lists(
+    st.lists(
+        st.sampled_from(
+            [
+                " ",
+                "\t",
+                ">",
+                "-",
+                "*",
+                "+",
+                "1",
+                "2",
+                "12",
+                ".",
+                ")",
+                "(",
+                "a",
+                "b",
+                "B",
+                "Zu ",
+                "x",
+                "•",
+                "Uhr",
+                "ü",
+            ]
+        )
+    ).map("".join),
+    max_size=8,
+).map("\n".join)
+
+
+def _line_patterns() -> list[Any]:
+    from vsp_cli import rules, validation
+
+    return [
+        validation._POINT,
+        validation._NUMBERED,
+        validation._LETTERED,
+        rules._LEADING_MARKERS,
+        rules._CONTAINER_RUN,
+    ]
+
+
+@given(_LINES)
+@example("a) x\nb) y\n1. z\n  2. w\n> - - - x\n")
+def test_patterns_tried_at_line_starts_find_what_a_search_of_the_whole_text_finds(text: str) -> None:
+    for pattern in _line_patterns():
+        expected = [(m.span(), m.groups()) for m in pattern.finditer(text)]
+        assert [(m.span(), m.groups()) for m in commonmark.line_matches(pattern, text)] == expected

@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .commonmark import parse_prose
+from .commonmark import line_matches, parse_prose
 from .diagnostics import Hints, Severity, did_you_mean, german_number, listed, quote, shorten
 from .forms import BUILTIN_IDS, PART_FINANZEN, PART_SACHVERHALT, CustomBlock, Form
 from .labels import (
@@ -740,7 +740,7 @@ def _markdown_size(st: Statement) -> Iterator[Finding]:
         if not text:
             continue
         marks += sum(map(text.count, _MARKUP_CHARS))
-        marks += sum(len(_MARKERS.findall(run.group())) for run in _LEADING_MARKERS.finditer(text))
+        marks += sum(len(_MARKERS.findall(run.group())) for run in line_matches(_LEADING_MARKERS, text))
         lines += text.count("\n") + 1
         path = tuple(name.split("."))
         if marks > MAX_MARKUP:
@@ -819,7 +819,7 @@ def _markdown_nesting(st: Statement) -> Iterator[Finding]:
     it could open containers that deep."""
     for path, text in _markdown_texts(st):
         if not text or all(
-            len(run.group().expandtabs(4)) <= MAX_NESTING for run in _CONTAINER_RUN.finditer(text)
+            len(run.group().expandtabs(4)) <= MAX_NESTING for run in line_matches(_CONTAINER_RUN, text)
         ):
             continue
         depth = deepest = 0

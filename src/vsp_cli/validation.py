@@ -23,7 +23,7 @@ from pydantic_core import ErrorDetails
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from . import charset, rules
-from .commonmark import parse_prose
+from .commonmark import line_matches, parse_prose
 from .diagnostics import (
     Diagnostic,
     Hints,
@@ -781,7 +781,7 @@ def _counted_lines(text: str) -> list[int]:
         return []
     numbered = {}
     line, counted = 0, 0
-    for m in _NUMBERED.finditer(text):
+    for m in line_matches(_NUMBERED, text):
         line += text.count("\n", counted, m.start())  # from the last match on: linear in the text
         counted = m.start()
         numbered[line] = (int(m.group(1)), m.start(1))
@@ -816,7 +816,7 @@ def _lettered_lines(text: str) -> set[int]:
         return set()
     lettered: dict[int, tuple[int, str, int]] = {}
     line, counted = 0, 0
-    for m in _LETTERED.finditer(text):
+    for m in line_matches(_LETTERED, text):
         line += text.count("\n", counted, m.start())  # from the last match on: linear in the text
         counted = m.start()
         lettered[line] = (ord(m.group(1)), m.group(2), m.start(1))
@@ -834,7 +834,7 @@ def _continued_points(text: str) -> list[int]:
     unless it is lettered in a row with the line above or below („a.“, „b.“: the first may open the paragraph)."""
     lettered = _lettered_lines(text)
     starts = sorted(
-        {m.end() - len(m.group().lstrip(" \t>")) for m in _POINT.finditer(text)}.union(
+        {m.end() - len(m.group().lstrip(" \t>")) for m in line_matches(_POINT, text)}.union(
             _counted_lines(text), lettered
         )
     )
