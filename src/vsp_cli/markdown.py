@@ -211,9 +211,11 @@ def prose(text: str, level: int = SECTION_LEVEL) -> str:
     reference definition serves its own field only (`with_own_references`), as in the PDF. Most
     statements' prose has nothing to change, and is returned without parsing it.
     """
-    text = with_own_references(without_unsafe_links(text))
+    # soft hyphens first: left out, they may join a text into a link the PDF never makes and the safety of
+    # links must see (`<java\xadscript:…>` is text, `<javascript:…>` a link)
     if SOFT_HYPHEN in text:
         text = _SOFT_HYPHEN_IN_WORD.sub("", _joined_at_soft_hyphens(text))
+    text = with_own_references(without_unsafe_links(text))
     if not _needs_parsing(text):
         return text
     return _prose_parsed(text, level)
