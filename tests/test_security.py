@@ -773,6 +773,18 @@ def test_templates_of_more_than_a_few_hundred_kb_together_are_not_compiled(tmp_p
     assert problem.file.endswith("t4.j2")
 
 
+def test_a_template_that_does_not_compile_says_so_for_every_statement(tmp_path: Path) -> None:
+    """A template that does not compile is served again for every statement: its bytes were counted each time,
+    and from the fifth statement on its syntax error read as MAX_TEMPLATE_COMPILED_BYTES („mehr als 1.048.576
+    Bytes an Vorlagen“), in a folder of one template of 250 kB. Each template counts once."""
+    (tmp_path / "statement.md.j2").write_text("{{ 1 }}" * 35_000 + "{{ title", encoding="utf-8")
+    statement = api.load(SEED)
+    for _ in range(6):
+        with pytest.raises(TemplateError) as caught:
+            api.render_markdown(statement, RenderSettings(template_dir=tmp_path))
+        assert [d.code for d in caught.value.diagnostics] == ["template-syntax"]
+
+
 def test_a_template_read_is_bounded_by_the_size_found(tmp_path: Path) -> None:
     """A /proc file says size 0 and yields text; a file may grow while it is read: neither is used."""
     folder = tmp_path / "vorlagen"
