@@ -643,6 +643,15 @@ def test_an_item_that_starts_with_a_list_has_its_bullet_on_that_lists_first_line
     for outer, inner in pairwise(items[: len(labels)]):
         assert inner in outer.elements("LI")  # the inner list is in the outer item's body
 
+    def content(element: Any) -> list[tuple[int, int]]:  # its marked content in the order of the tree
+        return [
+            (k[1], k[2]) for e in element.walk() for k in e.kids if isinstance(k, tuple) and k[0] == "mcr"
+        ]
+
+    # read in the order drawn: the outer bullet (drawn beside the inner one, before the paragraph) first
+    outermost = content(items[0])
+    assert outermost == sorted(outermost) and outermost[0] == content(items[0].kids[0])[0]
+
 
 @pytest.mark.parametrize("blank", ["&nbsp;", "\xa0\xa0", "&shy;", "&nbsp;\\\n&nbsp;"])
 def test_a_paragraph_table_cell_or_heading_of_spaces_alone_is_an_artifact(blank: str) -> None:
