@@ -28,7 +28,7 @@ from typing import Any
 from markdown_it.token import Token
 
 from . import collector
-from .commonmark import github_parser, parse_prose, prose_parser
+from .commonmark import SOFT_HYPHEN_IN_WORD, github_parser, parse_prose, prose_parser
 from .document import labels_v1, layout
 from .labels import german_date
 from .mdlinks import definition_label_end, with_own_references, without_unsafe_links
@@ -52,7 +52,7 @@ _LINE_BREAKS = re.compile(r"[ \t]*(?:\r\n|\r|\n)[ \t]*")
 #: and grep. Between two letters only: next to a digit or a mark, leaving it out could make Markdown of the text
 #: („1\xad. Punkt“, „\xad# Titel“).
 SOFT_HYPHEN = "\xad"
-_SOFT_HYPHEN_IN_WORD = re.compile(r"(?<=[^\W\d_])\xad+(?=[^\W\d_])")
+_SOFT_HYPHEN_IN_WORD = SOFT_HYPHEN_IN_WORD
 #: Characters that mean something anywhere in a line (emphasis, code, links, HTML, table cells, GFM
 #: strikethrough, GitHub's math) and are therefore always escaped.
 _ANYWHERE = re.compile(r"([\\`*_\[\]<|~$])")
