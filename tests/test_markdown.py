@@ -526,6 +526,29 @@ def test_escaping_a_tag_in_a_destination_in_pointy_brackets_makes_no_link() -> N
     assert not [c for t in tokens for c in t.children or () if c.type == "link_open"]
 
 
+@pytest.mark.parametrize(
+    "source",
+    [
+        "Siehe <java\xadscript:alert(1)> hier.",
+        "[x](<java\xadscript:alert(1)>)",
+        "[r]\n\n[r]: java\xadscript:alert(1)",
+        "> Siehe <java\xad\n> script:alert(1)>",
+    ],
+    ids=["autolink", "ziel", "referenz", "umbruch"],
+)
+def test_a_soft_hyphen_left_out_makes_no_link_to_javascript(source: str) -> None:
+    """`<java\xadscript:…>` is text (no scheme holds a soft hyphen), and the PDF prints it; leaving the soft
+    hyphen out of the Markdown after its links were judged made `<javascript:alert(1)>`, a link. Read as GitHub
+    reads it, no link."""
+    from vsp_cli.commonmark import github_parser
+
+    out = prose(source)
+    tokens = github_parser().parse(out)
+    assert not [c for t in tokens for c in t.children or () if c.type == "link_open"], out
+    if "[" not in source:  # no link: a text
+        assert "javascript:alert(1)" in out  # the text stays
+
+
 def test_prose_escapes_many_unclosed_tags_and_backtick_runs() -> None:
     """Inputs that were searched to their end at every `<` or backtick run (quadratic) come out right."""
     comments = "</" + "<!--" * 2000 + " `x` " + "``y" * 500

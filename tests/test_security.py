@@ -21,12 +21,13 @@ import yaml
 
 from conftest import EXAMPLES, ROOT
 from conftest import call_captured as vsp
-from vsp_cli import api, build, sandbox, templatefiles
+from vsp_cli import api, build, rules, sandbox, templatefiles
 from vsp_cli.build import RECORD_NAME
 from vsp_cli.config import discovery as config_discovery
 from vsp_cli.config import load_config
 from vsp_cli.diagnostics import Diagnostic, quote, quote_path
 from vsp_cli.errors import ConfigError, TemplateError
+from vsp_cli.forms import form_of
 from vsp_cli.limits import (
     MAX_LOGO_PIECES,
     MAX_LOGO_SCANS,
@@ -770,6 +771,18 @@ def test_templates_of_more_than_a_few_hundred_kb_together_are_not_compiled(tmp_p
     problem = _template_error(tmp_path)
     assert problem.code == "template-error" and "Grenze MAX_TEMPLATE_COMPILED_BYTES" in problem.message
     assert problem.file.endswith("t4.j2")
+
+
+def test_a_template_that_does_not_compile_says_so_for_every_statement(tmp_path: Path) -> None:
+    """A template that does not compile is served again for every statement: its bytes were counted each time,
+    and from the fifth statement on its syntax error read as MAX_TEMPLATE_COMPILED_BYTES („mehr als 1.048.576
+    Bytes an Vorlagen“), in a folder of one template of 250 kB. Each template counts once."""
+    (tmp_path / "statement.md.j2").write_text("{{ 1 }}" * 35_000 + "{{ title", encoding="utf-8")
+    statement = api.load(SEED)
+    for _ in range(6):
+        with pytest.raises(TemplateError) as caught:
+            api.render_markdown(statement, RenderSettings(template_dir=tmp_path))
+        assert [d.code for d in caught.value.diagnostics] == ["template-syntax"]
 
 
 def test_a_template_read_is_bounded_by_the_size_found(tmp_path: Path) -> None:
@@ -1618,6 +1631,45 @@ def test_links_that_would_fill_the_pdf_with_their_areas_are_refused_before_it_is
     assert code == 1, out + err
     assert "[too-many-links]" in out + err and "Grenze MAX_LINK_AREAS" in out + err
     assert not (tmp_path / "aus" / "a.pdf").exists()
+
+
+@pytest.mark.parametrize("name", ["blosse-adressen", "referenzen"])
+def test_vsp_validate_finds_too_many_links_at_their_field(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    """`vsp validate` said „alles in Ordnung“ to a statement whose links `vsp render` refused (the renderer alone
+    counted them), and the render's error stood at 1:1. The links are counted by validation too, at the field
+    with which they pass the limit; the lines of one link's text are counted only while setting."""
+    data = yaml.safe_load(SEED.read_text(encoding="utf-8"))
+    data["begruendung"] = _LINK_BOMBS[name]
+    (tmp_path / "a.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, width=10**9), encoding="utf-8")
+    line = next(
+        n
+        for n, text in enumerate((tmp_path / "a.yaml").read_text(encoding="utf-8").splitlines(), 1)
+        if text.startswith("begruendung:")
+    )
+    found = [d for d in check_file(tmp_path / "a.yaml").diagnostics if d.code == "too-many-links"]
+    assert [(d.line, d.severity.value) for d in found] == [(line, "fehler")]
+    code, out, err = vsp(capsys, "validate", str(tmp_path / "a.yaml"))
+    assert code == 1 and f"a.yaml:{line}:" in out + err and "[too-many-links]" in out + err
+
+
+def test_links_within_the_limits_are_no_finding_and_are_set(minimal_data: dict[str, object]) -> None:
+    """9,000 bare addresses and 25 targets of 30,000 characters: within both limits, for validation and PDF."""
+    minimal_data["begruendung"] = (
+        "\n\n".join([" ".join(["www.leipzig.de"] * 1_000)] * 9)
+        + "\n\n[r]: https://example.org/" + "a" * 30_000 + "\n\n" + " ".join(["[x][r]"] * 25)
+    )  # fmt: skip
+    statement = Statement.model_validate(minimal_data)
+    assert [f.code for f in rules.check(statement, form_of(statement)) if f.code == "too-many-links"] == []
+    assert api.render_pdf(statement).startswith(b"%PDF")
+
+
+def test_the_link_rule_knows_the_schemes_and_string_size_of_the_pdf() -> None:
+    from vsp_cli.pdf.archival import MAX_STRING
+    from vsp_cli.pdf.prose import SAFE_SCHEMES
+
+    assert (rules._LINK_SCHEMES, rules._PDF_STRING) == (SAFE_SCHEMES, MAX_STRING)
 
 
 def test_a_long_target_of_thousands_of_references_is_judged_once_and_compared_uncopied(

@@ -643,6 +643,15 @@ def test_an_item_that_starts_with_a_list_has_its_bullet_on_that_lists_first_line
     for outer, inner in pairwise(items[: len(labels)]):
         assert inner in outer.elements("LI")  # the inner list is in the outer item's body
 
+    def content(element: Any) -> list[tuple[int, int]]:  # its marked content in the order of the tree
+        return [
+            (k[1], k[2]) for e in element.walk() for k in e.kids if isinstance(k, tuple) and k[0] == "mcr"
+        ]
+
+    # read in the order drawn: the outer bullet (drawn beside the inner one, before the paragraph) first
+    outermost = content(items[0])
+    assert outermost == sorted(outermost) and outermost[0] == content(items[0].kids[0])[0]
+
 
 @pytest.mark.parametrize("blank", ["&nbsp;", "\xa0\xa0", "&shy;", "&nbsp;\\\n&nbsp;"])
 def test_a_paragraph_table_cell_or_heading_of_spaces_alone_is_an_artifact(blank: str) -> None:
@@ -1191,3 +1200,27 @@ def test_a_grid_writes_what_its_reportlab_table_writes(table: str) -> None:
         drawn.append("\n".join(canvas._code))  # type: ignore[attr-defined]
     assert "BDC" in drawn[0]
     assert drawn[0] == drawn[1]
+
+
+def test_a_soft_hyphen_inside_a_link_target_is_left_out_as_in_the_markdown() -> None:
+    """The Markdown output leaves a soft hyphen inside a word out, link targets too; the PDF kept it in them:
+    `[x](https://ex.de/För\\xadder)` linked to …/F%C3%B6r%C2%ADder, `www.leip\\xadzig.de` to the host
+    `xn--leipzig-oka.de`, other addresses than the Markdown's. Both link to the address without it."""
+    from vsp_cli.commonmark import github_parser
+    from vsp_cli.markdown import prose
+
+    begruendung = (
+        "[Förder\xadmittel](https://ex.de/För\xadder) und www.leip\xadzig.de/a und <https://ex.de/a\xadb> "
+        "und [r].\n\n[r]: https://ex.de/c\xadd\n"
+    )
+    pdf = pikepdf.open(io.BytesIO(render_pdf(statement(begruendung=begruendung))))
+    in_pdf = [str(annot.A.URI) for page in pdf.pages for annot in page.get("/Annots", [])]
+    tokens = github_parser().parse(prose(begruendung))
+    in_markdown = [c.attrs["href"] for t in tokens for c in t.children or () if c.type == "link_open"]
+    expected = [
+        "https://ex.de/F%C3%B6rder",
+        "http://www.leipzig.de/a",
+        "https://ex.de/ab",
+        "https://ex.de/cd",
+    ]
+    assert in_pdf == in_markdown == expected

@@ -343,6 +343,10 @@ def test_a_line_indented_into_a_code_block_is_a_warning_and_a_fenced_block_is_no
         ("[1 Karte der Standorte]", False),  # one map
         ("[1. Lageplan, 3. Kostenschätzung]", False),
         ("[2. BA Übersicht]", False),  # the second Bauabschnitt
+        ("[1. BA Übersicht, 2. BA Übersicht]", False),  # the Bauabschnitte, one attachment each
+        ("[1. Änderung des Bebauungsplans Nr. 45]", False),  # the document's own ordinal
+        ("[1. Lageplan, 2. Nachtragssatzung]", False),
+        ("[1) Lageplan]", True),
     ],
 )
 def test_attachments_that_number_themselves_warn(tmp_path: Path, anlagen: str, warned: bool) -> None:

@@ -28,7 +28,7 @@ from typing import Any
 from markdown_it.token import Token
 
 from . import collector
-from .commonmark import github_parser, parse_prose, prose_parser
+from .commonmark import SOFT_HYPHEN_IN_WORD, github_parser, parse_prose, prose_parser
 from .document import labels_v1, layout
 from .labels import german_date
 from .mdlinks import definition_label_end, with_own_references, without_unsafe_links
@@ -52,13 +52,12 @@ _LINE_BREAKS = re.compile(r"[ \t]*(?:\r\n|\r|\n)[ \t]*")
 #: and grep. Between two letters only: next to a digit or a mark, leaving it out could make Markdown of the text
 #: („1\xad. Punkt“, „\xad# Titel“).
 SOFT_HYPHEN = "\xad"
-_SOFT_HYPHEN_IN_WORD = re.compile(r"(?<=[^\W\d_])\xad+(?=[^\W\d_])")
 
 
 def _without_soft_hyphens(text: str) -> str:
     """`text` without its soft hyphens inside words; searched for only where there is one (the pattern's look
     behind costs the engine every character: 50 µs for a field of 2,500)."""
-    return _SOFT_HYPHEN_IN_WORD.sub("", text) if SOFT_HYPHEN in text else text
+    return SOFT_HYPHEN_IN_WORD.sub("", text) if SOFT_HYPHEN in text else text
 
 
 #: Characters that mean something anywhere in a line (emphasis, code, links, HTML, table cells, GFM
@@ -219,9 +218,11 @@ def prose(text: str, level: int = SECTION_LEVEL) -> str:
     reference definition serves its own field only (`with_own_references`), as in the PDF. Most
     statements' prose has nothing to change, and is returned without parsing it.
     """
-    text = with_own_references(without_unsafe_links(text))
+    # soft hyphens first: left out, they may join a text into a link the PDF never makes and the safety of
+    # links must see (`<java\xadscript:…>` is text, `<javascript:…>` a link)
     if SOFT_HYPHEN in text:
         text = _without_soft_hyphens(_joined_at_soft_hyphens(text))
+    text = with_own_references(without_unsafe_links(text))
     if not _needs_parsing(text):
         return text
     return _prose_parsed(text, level)

@@ -25,7 +25,15 @@ from .labels import (
     Art,
     german_date,
 )
-from .limits import MAX_MARKDOWN_LINES, MAX_MARKUP, MAX_NESTING, MAX_PARAGRAPH, MAX_TABLE_TEXT
+from .limits import (
+    MAX_LINK_AREAS,
+    MAX_LINK_TARGETS,
+    MAX_MARKDOWN_LINES,
+    MAX_MARKUP,
+    MAX_NESTING,
+    MAX_PARAGRAPH,
+    MAX_TABLE_TEXT,
+)
 from .model import MARKDOWN_FIELDS, Beratung, HaushaltZeile, Statement
 
 #: The characters counted as marks, and as the message lists them.
@@ -94,6 +102,7 @@ def check(statement: Statement, form: Form) -> Iterator[Finding]:
     if not too_large:  # a text within the size limits is cheap enough to parse for its nesting
         yield from _markdown_nesting(statement)
         yield from _markdown_lengths(statement)
+        yield from _markdown_links(statement)
 
 
 # --- the form -----------------------------------------------------------------------------------------------
@@ -812,6 +821,53 @@ def _markdown_lengths(st: Statement) -> Iterator[Finding]:
                 f"Die Tabellen der Markdown-Felder enthalten zusammen mehr als {german_number(MAX_TABLE_TEXT)} "
                 "Zeichen (Grenze MAX_TABLE_TEXT); langer Text gehört in Absätze, nicht in Tabellenzellen",
             )
+
+
+#: The schemes of the links the PDF makes (`pdf.prose.SAFE_SCHEMES`), and the longest target it makes one of (a
+#: string of PDF/A, `pdf.archival.MAX_STRING`): neither module is imported by a validation.
+_LINK_SCHEMES = ("http://", "https://", "mailto:")
+_PDF_STRING = 32_767
+
+
+def _markdown_links(st: Statement) -> Iterator[Finding]:
+    """The links of the Markdown fields within MAX_LINK_AREAS and their targets within MAX_LINK_TARGETS
+    characters, counted together as the PDF's renderer counts them before it sets a line (one each; the lines a
+    link's text takes, each an area of its own, are counted only while setting). A field is parsed only if the
+    fields could pass a limit: a link needs a „[“ or an address („www.“, „://“, „@“), and its target is no
+    longer than six times its field (an umlaut is percent-encoded) nor than a PDF string. The finding stands at
+    the field with which a sum passes its limit."""
+    texts = [(path, text) for path, text in _markdown_texts(st) if text]
+    marks = sum(
+        text.count("[") + text.count("www.") + text.count("://") + text.count("@") for _, text in texts
+    )
+    longest = min(6 * max((len(text) for _, text in texts), default=0), _PDF_STRING)
+    if marks <= MAX_LINK_AREAS and marks * longest <= MAX_LINK_TARGETS:
+        return  # too few links to pass either limit: most statements are not parsed here
+    links = targets = 0
+    for path, text in texts:
+        inline = [child for token in parse_prose(text) for child in token.children or ()]
+        while inline:
+            child = inline.pop()
+            inline.extend(child.children or ())  # an image's description, which the PDF prints, links too
+            if child.type != "link_open":
+                continue
+            href = str(child.attrs.get("href", ""))
+            size = len(href) if href.isascii() else 2 + 2 * len(href)  # PDFDocEncoding, else UTF-16
+            if href.lower().startswith(_LINK_SCHEMES) and size <= _PDF_STRING:
+                links += 1
+                targets += len(href)
+        if links > MAX_LINK_AREAS or targets > MAX_LINK_TARGETS:
+            yield Finding(
+                path,
+                Severity.ERROR,
+                "too-many-links",
+                f"Die Links der Markdown-Felder ergäben im PDF mehr als {german_number(MAX_LINK_AREAS)} "
+                f"anklickbare Flächen (Grenze MAX_LINK_AREAS) oder mehr als {german_number(MAX_LINK_TARGETS)} "
+                "Zeichen Linkziele (Grenze MAX_LINK_TARGETS): jede Zeile eines Linktexts ist eine Fläche und "
+                "trägt das ganze Ziel, ebenso jede Verwendung einer Referenz; so viele oder so lange Links hat "
+                "kein Standpunkt – ist die Datei maschinell erzeugt?",
+            )
+            return
 
 
 def _markdown_nesting(st: Statement) -> Iterator[Finding]:

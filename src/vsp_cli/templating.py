@@ -114,13 +114,17 @@ class _SnapshotLoader(jinja2.BaseLoader):
     def __init__(self, snapshot: _Snapshot) -> None:
         self.folder = snapshot.folder
         self._files = {name: (file, data) for name, file, data in snapshot.files}
-        #: Bytes of templates served to be compiled (each once per environment: `cache_size`).
+        #: Bytes of templates served to be compiled, each template counted once: a compiled one is kept (once
+        #: per environment: `cache_size`); one that does not compile is served again for every statement, and
+        #: counted each time its syntax error turned into this limit's after a few statements.
         self._served = 0
+        self._counted: set[str] = set()
 
     def get_source(
         self, environment: jinja2.Environment, template: str
     ) -> tuple[str, str, Callable[[], bool]]:
-        found = self._files.get("/".join(split_template_path(template)))
+        name = "/".join(split_template_path(template))
+        found = self._files.get(name)
         if found is None:
             raise jinja2.TemplateNotFound(template)
         file, data = found
@@ -131,7 +135,9 @@ class _SnapshotLoader(jinja2.BaseLoader):
                 "Größe zu übersetzen braucht Sekunden und Hunderte MB"
             )
             raise TemplateError([Diagnostic.for_file(Path(file), "template-error", message)])
-        self._served += len(data)
+        if name not in self._counted:
+            self._counted.add(name)
+            self._served += len(data)
         if self._served > MAX_TEMPLATE_COMPILED_BYTES:
             message = (
                 f"Mit der Vorlage „{template}“ wären mehr als {german_number(MAX_TEMPLATE_COMPILED_BYTES)} Bytes "

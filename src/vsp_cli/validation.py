@@ -862,20 +862,33 @@ def _continued_points(text: str) -> list[int]:
     ]
 
 
-#: An attachment that numbers itself („1. Lageplan“, „Anlage 1: Lageplan“, „(1) Lageplan“).
+#: An attachment that numbers itself („1. Lageplan“, „Anlage 1: Lageplan“, „(1) Lageplan“): the number is
+#: group 1 (after „Anlage“), 2 (in or before a parenthesis) or 3 (before a full stop, as an ordinal is written).
 #: A bare number is no such mark: „1 Karte der Standorte“ is one map.
-_OWN_NUMBER = re.compile(r"[ \t]*(?:Anlage[ \t]+([0-9]{1,3})[.):]?|\(?([0-9]{1,3})[.)])[ \t]", re.IGNORECASE)
+_OWN_NUMBER = re.compile(
+    r"[ \t]*(?:Anlage[ \t]+([0-9]{1,3})[.):]?|\(?([0-9]{1,3})\)|([0-9]{1,3})\.)[ \t]+(\S*)", re.IGNORECASE
+)
+#: Words an ordinal stands before in the name of a document („1. BA Übersicht“, „2. Änderung des
+#: Bebauungsplans“, „1. Nachtragssatzung“): the number is the document's own, not the attachment's.
+_ORDINAL_NOUN = re.compile(
+    r"(?:BA|BA-|Bauabschnitt|Änderung|Nachtrag|Fortschreibung|Ergänzung|Quartal|Halbjahr|Abschnitt|Teil|Stufe"
+    r"|Phase|Sitzung|Lesung|Entwurf|Bericht|Satzung|Auflage|Fassung)"
+)
 
 
 def _numbered_attachment_diagnostics(doc: LoadedDocument) -> list[Diagnostic]:
     """A warning where every attachment starts with its own number, 1, 2, …: the form numbers them itself, and
-    printed they read „1. 1. Lageplan“ (one warning, at the first)."""
+    printed they read „1. 1. Lageplan“ (one warning, at the first). „1.“ before a word is an ordinal as often
+    („1. Änderung des Bebauungsplans“, „2. BA Übersicht“): a single attachment numbered so, and any before a
+    word an ordinal names, is taken for the document's own name."""
     items = doc.data.get("anlagen") if isinstance(doc.data, dict) else None
     if not isinstance(items, list) or not items:
         return []
     for number, item in enumerate(items, start=1):
         own = _OWN_NUMBER.match(item) if isinstance(item, str) else None
-        if own is None or int(own.group(1) or own.group(2)) != number:
+        if own is None or int(own.group(1) or own.group(2) or own.group(3)) != number:
+            return []
+        if own.group(3) is not None and (len(items) == 1 or _ORDINAL_NOUN.match(own.group(4))):
             return []
     first = items[0].strip()
     return [
