@@ -69,8 +69,9 @@ _TASK = re.compile(r"\[([ xX])\] ")
 _ALIGN = {"text-align:left": TA_LEFT, "text-align:center": TA_CENTER, "text-align:right": TA_RIGHT}
 
 
-#: Characters that may mean something to CommonMark anywhere in a line, and at the start of a line.
-_INLINE_SYNTAX = frozenset("\\`*_[]<&|~{}\t\r")
+#: Characters that may mean something to CommonMark anywhere in a line (looked for one by one: `str`'s search
+#: is some twenty times faster than a set's test of every character of a text), and at the start of a line.
+_INLINE_SYNTAX = tuple("\\`*_[]<&|~{}\t\r")
 _LINE_START_SYNTAX = frozenset("-+=#>0123456789")
 
 
@@ -83,7 +84,7 @@ def plain_paragraphs(source: str) -> list[str] | None:
     paragraphs separated by blank lines, each line joined to the next by a space, which is exactly
     markdown-it's result; anything else goes through markdown-it.
     """
-    if not _INLINE_SYNTAX.isdisjoint(source) or may_autolink(source):
+    if any(char in source for char in _INLINE_SYNTAX) or may_autolink(source):
         return None
     paragraphs: list[str] = []
     current: list[str] = []
