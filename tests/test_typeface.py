@@ -21,6 +21,7 @@ from vsp_cli.pdf.archival import ARCHIVAL
 from vsp_cli.pdf.typeface import (
     COMMON,
     FIXED_SUBSET,
+    PARAGRAPH_WIDTHS_KEPT,
     WIDTH_CACHE_MAX,
     WIDTH_TEXT_MAX,
     MissingGlyph,
@@ -165,3 +166,14 @@ def test_paragraphs_measure_as_reportlab_does(texts: list[str], size: float, nam
     assert paragraph.stringWidth is _remembered_width  # installed by vsp_cli.pdf
     for text in texts * 2:  # the second round is answered from memory
         assert _remembered_width(text, name, size) == pdfmetrics.stringWidth(text, name, size)
+
+
+def test_paragraph_widths_are_remembered_in_c_and_bounded() -> None:
+    # a remembered width runs no bytecode (functools.lru_cache answers it), and the memory keeps the last
+    # PARAGRAPH_WIDTHS_KEPT texts whatever their length
+    pdfmetrics.registerFont(FONT)
+    _remembered_width("Verwaltungsstandpunkt", "TestFace", 10)
+    hits = _remembered_width.cache_info().hits
+    _remembered_width("Verwaltungsstandpunkt", "TestFace", 10)
+    assert _remembered_width.cache_info().hits == hits + 1
+    assert _remembered_width.cache_info().maxsize == PARAGRAPH_WIDTHS_KEPT

@@ -15,13 +15,12 @@ import codecs
 import re
 import zlib
 from collections.abc import Callable
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 from weakref import WeakKeyDictionary, ref
 
 from reportlab.lib.rl_accel import escapePDF
 from reportlab.pdfbase import pdfdoc
-from reportlab.pdfbase.pdfmetrics import _fonts as _registered  # type: ignore[attr-defined]
 from reportlab.pdfbase.pdfmetrics import stringWidth as _string_width
 from reportlab.pdfbase.ttfonts import (
     FF_NONSYMBOLIC,
@@ -51,6 +50,9 @@ WIDTH_TEXT_MAX = 48
 #: Widths remembered per face before the memory is emptied, so that a flood of distinct words cannot grow it
 #: without bound (about 3 MB when full).
 WIDTH_CACHE_MAX = 20_000
+#: Widths of texts (of any length: at most a word of MAX_BREAK_WORD) the paragraphs' measure keeps, the last
+#: used (`_remembered_width`): some thousand words a statement, a few MB at most.
+PARAGRAPH_WIDTHS_KEPT = 4096
 #: Texts up to this length have their text-showing operator remembered (`fixed_run`): labels, cells, dates;
 #: a face keeps this many before it starts afresh.
 RUN_TEXT_MAX = 200
@@ -459,19 +461,13 @@ class SharedSubsetFont(TTFont):
         return result
 
 
-def _remembered_width(text: Any, fontName: str, fontSize: float, encoding: str = "utf8") -> float:
-    """`pdfmetrics.stringWidth` for ReportLab's paragraphs, answered from a face's memory where it can.
-
-    A paragraph measures every word and hyphenation candidate through `pdfmetrics.stringWidth`, which looks
-    the font up and calls its method: most of the cost of a remembered width. Here the memory of a
-    `SharedSubsetFont` is asked first; anything else takes ReportLab's way, so the numbers are the same.
-    """
-    font = _registered.get(fontName)
-    if type(font) is SharedSubsetFont:
-        width = font._widths_seen.get((text, fontSize, encoding))
-        if width is not None:
-            return width
-    return _string_width(text, fontName, fontSize, encoding)
+#: `pdfmetrics.stringWidth` for ReportLab's paragraphs, the widths of the last `PARAGRAPH_WIDTHS_KEPT` texts
+#: remembered. A paragraph measures every word and hyphenation candidate, most of them measured before, and a
+#: width remembered by `functools.lru_cache` is answered in C: no bytecode of Python's at all, where a function of
+#: ours asking a face's memory ran a dozen for each of some thousand words a statement (and the interpreter's
+#: time follows the bytecodes it runs more than their instructions). A text not remembered takes ReportLab's way
+#: (through the face's own memory), so the numbers are the same.
+_remembered_width = lru_cache(maxsize=PARAGRAPH_WIDTHS_KEPT)(_string_width)
 
 
 def install_paragraph_widths() -> None:
