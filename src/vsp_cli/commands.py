@@ -250,15 +250,9 @@ def show_config(options: BatchOptions) -> int:
     target = Path(options.paths[0]) if options.paths else Path(".")
     problem = _unusable(target)
     if problem is not None:
-        from .usage import command_usage_message
-
-        sys.stderr.write(command_usage_message(problem, "config"))
-        return EXIT_USAGE
+        return _usage(problem, "config")
     if not target.exists():
-        from .usage import command_usage_message
-
-        sys.stderr.write(command_usage_message(f"{target} gibt es nicht", "config"))
-        return EXIT_USAGE
+        return _usage(f"{target} gibt es nicht", "config")
     probe = target if target.is_file() else target / "_.yaml"
     planner = Planner(options)
     try:

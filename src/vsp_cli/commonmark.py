@@ -4,7 +4,7 @@ CommonMark with the GFM tables, strike-through and extended autolinks (`www.…`
 addresses written bare) that GitHub shows in the Markdown output. Every
 link target parses as a link, as on GitHub, whose sanitizer then drops unsafe targets: markdown-it would
 otherwise print `[Text](javascript:…)` with its brackets, while GitHub shows „Text“. The renderers decide which
-targets become clickable (`prose.SAFE_SCHEMES`).
+targets become clickable (`CLICKABLE_SCHEMES`).
 """
 
 from __future__ import annotations
@@ -22,6 +22,11 @@ if TYPE_CHECKING:
     from markdown_it.token import Token
 
 EXTENSIONS = ["table", "strikethrough"]
+#: The targets a link in the PDF may have: anything else prints as its text (`pdf.prose`), and validation counts
+#: only these against MAX_LINK_AREAS (`rules`).
+CLICKABLE_SCHEMES = ("http://", "https://", "mailto:")
+#: The soft hyphen (U+00AD): a hint where a word may break, which neither output keeps inside a word.
+SOFT_HYPHEN = "\xad"
 
 
 def line_matches(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
@@ -196,7 +201,7 @@ def prose_parser() -> MarkdownIt:
         # a soft hyphen inside a word of a target (pasted from Word: `www.leip\xadzig.de/Förder\xadmittel`) is
         # left out, as the Markdown output leaves it out of the text (`markdown.prose`) and IDNA maps it to
         # nothing: kept, it made `%C2%AD` of the path and `xn--leipzig-oka` of the host, another address
-        return normalized(SOFT_HYPHEN_IN_WORD.sub("", url) if "\xad" in url else url)
+        return normalized(SOFT_HYPHEN_IN_WORD.sub("", url) if SOFT_HYPHEN in url else url)
 
     parser.normalizeLink = normalize_link  # type: ignore[method-assign]
     parser.core.ruler.push("vsp_autolinks", _autolinks)

@@ -66,6 +66,9 @@ MAX_LINK_AREAS = 10_000
 #: into a PDF of 600 MB, one of 3,000 references to one target 43 s and 2.9 GB. A real statement's links hold a
 #: few thousand.
 MAX_LINK_TARGETS = 1_000_000
+#: The longest string PDF/A-2 allows, in bytes (ISO 19005-2 6.1.13, veraPDF 6.1.13-3): a link's target longer
+#: than that prints as text, without the link.
+MAX_PDF_STRING = 32_767
 #: Most digits before the comma of an amount (a hundred trillion euros): longer is a slip of the keyboard, and
 #: Python reads no integer beyond 4,300 digits.
 MAX_AMOUNT_DIGITS = 15

@@ -28,7 +28,7 @@ from typing import Any
 from markdown_it.token import Token
 
 from . import collector
-from .commonmark import SOFT_HYPHEN_IN_WORD, github_parser, parse_prose, prose_parser
+from .commonmark import SOFT_HYPHEN, SOFT_HYPHEN_IN_WORD, github_parser, parse_prose, prose_parser
 from .document import labels_v1, layout
 from .labels import german_date
 from .mdlinks import definition_label_end, with_own_references, without_unsafe_links
@@ -47,16 +47,14 @@ SECTION_LEVEL = 2
 # --- plain text ---------------------------------------------------------------------------------------------
 
 _LINE_BREAKS = re.compile(r"[ \t]*(?:\r\n|\r|\n)[ \t]*")
-#: The soft hyphen (U+00AD): a hint where the PDF may break a word. Inside a word the Markdown leaves it out, as
-#: the PDF's text does where no line breaks there: invisible in a diff, it would only split the word for search
-#: and grep. Between two letters only: next to a digit or a mark, leaving it out could make Markdown of the text
-#: („1\xad. Punkt“, „\xad# Titel“).
-SOFT_HYPHEN = "\xad"
 
 
 def _without_soft_hyphens(text: str) -> str:
-    """`text` without its soft hyphens inside words; searched for only where there is one (the pattern's look
-    behind costs the engine every character: 50 µs for a field of 2,500)."""
+    """`text` without its soft hyphens inside words, as the PDF's text has them where no line breaks there:
+    invisible in a diff, they would only split words for search and grep. Between two letters only: next to a
+    digit or a mark, leaving one out could make Markdown of the text („1\xad. Punkt“, „\xad# Titel“). Searched
+    for only where there is one (the pattern's look behind costs the engine every character: 50 µs for a field
+    of 2,500)."""
     return SOFT_HYPHEN_IN_WORD.sub("", text) if SOFT_HYPHEN in text else text
 
 

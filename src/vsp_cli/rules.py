@@ -12,6 +12,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .commonmark import CLICKABLE_SCHEMES as _LINK_SCHEMES  # the links the PDF makes
 from .commonmark import line_matches, parse_prose
 from .diagnostics import Hints, Severity, did_you_mean, german_number, listed, quote, shorten
 from .forms import BUILTIN_IDS, PART_FINANZEN, PART_SACHVERHALT, CustomBlock, Form
@@ -34,6 +35,7 @@ from .limits import (
     MAX_PARAGRAPH,
     MAX_TABLE_TEXT,
 )
+from .limits import MAX_PDF_STRING as _PDF_STRING  # the longest target the PDF makes a link of
 from .model import MARKDOWN_FIELDS, Beratung, HaushaltZeile, Statement
 
 #: The characters counted as marks, and as the message lists them.
@@ -823,10 +825,14 @@ def _markdown_lengths(st: Statement) -> Iterator[Finding]:
             )
 
 
-#: The schemes of the links the PDF makes (`pdf.prose.SAFE_SCHEMES`), and the longest target it makes one of (a
-#: string of PDF/A, `pdf.archival.MAX_STRING`): neither module is imported by a validation.
-_LINK_SCHEMES = ("http://", "https://", "mailto:")
-_PDF_STRING = 32_767
+#: A statement whose links pass MAX_LINK_AREAS or MAX_LINK_TARGETS, as validation and the PDF's renderer say it.
+TOO_MANY_LINKS = (
+    f"Die Links der Markdown-Felder ergäben im PDF mehr als {german_number(MAX_LINK_AREAS)} anklickbare Flächen "
+    f"(Grenze MAX_LINK_AREAS) oder mehr als {german_number(MAX_LINK_TARGETS)} Zeichen Linkziele (Grenze "
+    "MAX_LINK_TARGETS): jede Zeile eines Linktexts ist eine Fläche und trägt das ganze Ziel, ebenso jede "
+    "Verwendung einer Referenz; so viele oder so lange Links hat kein Standpunkt – ist die Datei maschinell "
+    "erzeugt?"
+)
 
 
 def _markdown_links(st: Statement) -> Iterator[Finding]:
@@ -857,16 +863,7 @@ def _markdown_links(st: Statement) -> Iterator[Finding]:
                 links += 1
                 targets += len(href)
         if links > MAX_LINK_AREAS or targets > MAX_LINK_TARGETS:
-            yield Finding(
-                path,
-                Severity.ERROR,
-                "too-many-links",
-                f"Die Links der Markdown-Felder ergäben im PDF mehr als {german_number(MAX_LINK_AREAS)} "
-                f"anklickbare Flächen (Grenze MAX_LINK_AREAS) oder mehr als {german_number(MAX_LINK_TARGETS)} "
-                "Zeichen Linkziele (Grenze MAX_LINK_TARGETS): jede Zeile eines Linktexts ist eine Fläche und "
-                "trägt das ganze Ziel, ebenso jede Verwendung einer Referenz; so viele oder so lange Links hat "
-                "kein Standpunkt – ist die Datei maschinell erzeugt?",
-            )
+            yield Finding(path, Severity.ERROR, "too-many-links", TOO_MANY_LINKS)
             return
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from reportlab.pdfbase import pdfdoc
 
+from ..limits import MAX_PDF_STRING as MAX_STRING  # the longest string PDF/A-2 allows
 from .flowables import attribute_markup
 from .pdfwriter import Ready
 
@@ -29,10 +30,6 @@ SRGB = "sRGB IEC61966-2.1"
 
 _PAGE_KEYS = [*pdfdoc.PDFPage.__NoDefault__, "StructParents", "Tabs"]
 _CATALOG_KEYS = [*pdfdoc.PDFCatalog.__NoDefault__, "OutputIntents"]
-
-
-#: The longest string PDF/A-2 allows, in bytes (ISO 19005-2 6.1.13, veraPDF 6.1.13-3).
-MAX_STRING = 32_767
 
 
 def _string_size(text: str) -> int:

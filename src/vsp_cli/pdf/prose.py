@@ -27,12 +27,14 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Indenter, Paragraph, TableStyle
 from reportlab.platypus.flowables import HRFlowable
 
+from ..commonmark import CLICKABLE_SCHEMES as SAFE_SCHEMES
 from ..commonmark import may_autolink, prose_parser
-from ..diagnostics import Diagnostic, german_number
+from ..diagnostics import Diagnostic
 from ..errors import InvalidInput
 from ..hyphenation import Hyphenator
 from ..labels import BOX_EMPTY, BOX_TICKED
 from ..limits import MAX_CHARS, MAX_LINK_AREAS, MAX_LINK_TARGETS, MAX_WORD
+from ..rules import TOO_MANY_LINKS
 from ..typography import tie, tied
 from .archival import pdf_text
 from .flowables import (
@@ -61,8 +63,6 @@ from .tagging import (
 if TYPE_CHECKING:
     from markdown_it.token import Token
 
-#: Link targets that may become clickable; anything else prints as plain text.
-SAFE_SCHEMES = ("http://", "https://", "mailto:")
 _BULLETS = ("•", "–", "◦")
 #: A task-list item's box at the start of its text (GitHub's task lists).
 _TASK = re.compile(r"\[([ xX])\] ")
@@ -414,15 +414,7 @@ class _ListState:
 
 def too_many_links() -> Diagnostic:
     """The problem of a statement whose links would pass `MAX_LINK_AREAS` or `MAX_LINK_TARGETS` in its PDF."""
-    return Diagnostic.for_file(
-        "",
-        "too-many-links",
-        "Die Links des Standpunkts ergäben im PDF mehr als "
-        f"{german_number(MAX_LINK_AREAS)} anklickbare Flächen (Grenze MAX_LINK_AREAS) oder mehr als "
-        f"{german_number(MAX_LINK_TARGETS)} Zeichen Linkziele (Grenze MAX_LINK_TARGETS): jede Zeile eines "
-        "Linktexts ist eine Fläche und trägt das ganze Ziel, ebenso jede Verwendung einer Referenz; so viele "
-        "oder so lange Links hat kein Standpunkt – ist die Datei maschinell erzeugt?",
-    )
+    return Diagnostic.for_file("", "too-many-links", TOO_MANY_LINKS)
 
 
 class ProseRenderer:
