@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from .diagnostics import Diagnostic, german_number, quote_path, shorten
 from .errors import ConfigError
 from .fileio import os_reason, read_regular
+from .kept import Kept
 from .limits import MAX_LOGO_BYTES, MAX_LOGO_PIECES, MAX_LOGO_PIXELS, MAX_LOGO_SCANS
 
 if TYPE_CHECKING:
@@ -100,26 +101,22 @@ def load(path: Path) -> Logo:
     return found
 
 
-#: Logos decoded (or refused) by this process, by file and stamp, the latest last: at most eight, and decoded
-#: pixels of at most MAX_LOGO_PIXELS together. A decoded logo takes some ten bytes a pixel (the image and the
-#: pixels as the PDF embeds them): ten folders of a repository, each with a vsp.toml naming its own logo of
-#: 4000 × 4000 pixels (a PNG of 70 kB), took 1.4 GB in every process when eight logos of any size were kept.
-_kept: dict[tuple[str, tuple[int, ...]], Logo | ConfigError] = {}
-_KEPT_LOGOS = 8
+#: Logos decoded (or refused) by this process, by file and stamp: at most eight, and decoded pixels of at most
+#: MAX_LOGO_PIXELS together. A decoded logo takes some ten bytes a pixel (the image and the pixels as the PDF
+#: embeds them): ten folders of a repository, each with a vsp.toml naming its own logo of 4000 × 4000 pixels (a
+#: PNG of 70 kB), took 1.4 GB in every process when eight logos of any size were kept.
+_kept: Kept[tuple[str, tuple[int, ...]], Logo | ConfigError] = Kept(8, MAX_LOGO_PIXELS)
 
 
 def _load(path: str, stamp: tuple[int, ...]) -> Logo | ConfigError:
     key = (path, stamp)
-    found = _kept.pop(key, None)
+    found = _kept.get(key)
     if found is None:
         try:
             found = _decoded(Path(path))
         except ConfigError as exc:
             found = exc
-    _kept[key] = found
-    pixels = sum(_pixels(kept) for kept in _kept.values())
-    while len(_kept) > 1 and (len(_kept) > _KEPT_LOGOS or pixels > MAX_LOGO_PIXELS):
-        pixels -= _pixels(_kept.pop(next(iter(_kept))))
+        _kept.put(key, found, _pixels(found))
     return found
 
 

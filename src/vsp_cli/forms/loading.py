@@ -19,7 +19,7 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from .. import charset
 from ..diagnostics import (
@@ -38,6 +38,7 @@ from ..diagnostics import (
 )
 from ..errors import VspError
 from ..fileio import is_file, os_reason, read_regular, real
+from ..kept import Kept
 from ..labels import LABEL_TARGETS, PAGE_PLACEHOLDERS
 from ..limits import LABEL_MAX, MAX_FORM_BYTES, MAX_KEPT_FORM_BYTES, MAX_KEPT_FORMS, MAX_LINKS, QUOTE_LIMIT
 from ..tomlpos import Entry, PathKey, TomlProblem, locate, positions, read
@@ -71,9 +72,6 @@ BUILTIN_IDS = ("2014", "2017", "2019")
 DEFAULT_FORM = "2014"
 #: The newest built-in form: what `vsp new` writes by default.
 NEWEST_FORM = BUILTIN_IDS[-1]
-
-K = TypeVar("K")
-V = TypeVar("V")
 
 _HERE = Path(__file__).parent
 _GRUNDLAGE = "grundlage"
@@ -119,39 +117,6 @@ class _Source:
     digest: str = ""
 
 
-class _Kept(Generic[K, V]):
-    """A cache of at most MAX_KEPT_FORMS entries weighing at most MAX_KEPT_FORM_BYTES together (the bytes of the
-    form files behind each), the oldest dropped first. A form takes tens of times its file's size in memory: 64
-    kept forms of 256 KiB each (the count that bounded these caches before) took 1 GB, in every process."""
-
-    def __init__(self) -> None:
-        self._entries: dict[K, tuple[V, int]] = {}
-        self._weight = 0
-
-    def get(self, key: K) -> V | None:
-        found = self._entries.get(key)
-        return None if found is None else found[0]
-
-    def put(self, key: K, value: V, weight: int) -> None:
-        old = self._entries.pop(key, None)
-        if old is not None:
-            self._weight -= old[1]
-        self._entries[key] = (value, weight)
-        self._weight += weight
-        while len(self._entries) > 1 and (
-            len(self._entries) > MAX_KEPT_FORMS or self._weight > MAX_KEPT_FORM_BYTES
-        ):
-            oldest = next(iter(self._entries))
-            self._weight -= self._entries.pop(oldest)[1]
-
-    def clear(self) -> None:
-        self._entries.clear()
-        self._weight = 0
-
-    def __len__(self) -> int:
-        return len(self._entries)
-
-
 def _diag(file: str, span: Span, code: str, message: str, path: PathKey = ()) -> Diagnostic:
     return Diagnostic(file, span, path, Severity.ERROR, code, message)
 
@@ -171,7 +136,9 @@ def _builtin_source(name: str) -> _Source:
     return _Source(("builtin", name), f"vsp:{name}.toml", tomllib.loads(text), positions(text), True, None)
 
 
-_parsed: _Kept[tuple[Any, ...], _Source] = _Kept()
+#: Parsed form files, effective forms and relabelled forms, each kind bounded by itself: a form takes tens of
+#: times its file's size in memory, and 64 kept forms of 256 KiB took 1 GB in every process.
+_parsed: Kept[tuple[Any, ...], _Source] = Kept(MAX_KEPT_FORMS, MAX_KEPT_FORM_BYTES)
 
 
 def _file_source(path: Path) -> _Source:
@@ -387,8 +354,10 @@ def form_of(statement: Statement) -> Form:
 
 #: Effective forms by reference and chain, and the problems of those that are invalid: a broken form named by
 #: a thousand statements is checked once, not once for each.
-_effective_forms: _Kept[tuple[str, tuple[tuple[Any, ...], ...]], Form | tuple[Diagnostic, ...]] = _Kept()
-#: The bytes of the form files behind each effective form (`_Kept`), for the caches of relabelled forms.
+_effective_forms: Kept[tuple[str, tuple[tuple[Any, ...], ...]], Form | tuple[Diagnostic, ...]] = Kept(
+    MAX_KEPT_FORMS, MAX_KEPT_FORM_BYTES
+)
+#: The bytes of the form files behind each effective form, for the cache of relabelled forms.
 _weights: weakref.WeakKeyDictionary[Form, int] = weakref.WeakKeyDictionary()
 
 
@@ -924,7 +893,9 @@ def with_labels(form: Form, labels: tuple[tuple[str, str], ...]) -> Form:
     return found[1]
 
 
-_labelled: _Kept[tuple[int, tuple[tuple[str, str], ...]], tuple[Form, Form]] = _Kept()
+_labelled: Kept[tuple[int, tuple[tuple[str, str], ...]], tuple[Form, Form]] = Kept(
+    MAX_KEPT_FORMS, MAX_KEPT_FORM_BYTES
+)
 
 
 def _relabelled(form: Form, labels: tuple[tuple[str, str], ...]) -> Form:
