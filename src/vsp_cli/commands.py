@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from .config import SOURCE_DEFAULT, EffectiveSettings, SettingsCache, config_text, find_config, resolve
 from .diagnostics import Diagnostic, escape_controls, quote_path
 from .errors import ConfigError, VspError
-from .fileio import os_reason, read_regular, write_atomic
+from .fileio import os_reason, read_regular, unlookable, write_atomic
 from .forms import BUILTIN_IDS, NEWEST_FORM, Form, FormError, FormSources, builtin, dump, with_labels
 from .forms import resolve as resolve_form
 from .interrupts import interrupt_pending
@@ -132,7 +132,7 @@ def _unusable(path: Path) -> str | None:
     except (FileNotFoundError, NotADirectoryError):
         return None
     except OSError as exc:
-        return f"{escape_controls(quote_path(path))} lässt sich nicht nachschlagen ({os_reason(exc)})"
+        return unlookable(escape_controls(quote_path(path)), exc)
     return None
 
 

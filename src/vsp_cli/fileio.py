@@ -163,6 +163,12 @@ def os_reason(exc: OSError) -> str:
     return reason or exc.strerror or str(exc) or type(exc).__name__
 
 
+def unlookable(shown: str, exc: OSError) -> str:
+    """The message for a path the system cannot look up (longer than it takes, say), named as `shown`: an
+    internal error (exit 123) where it was not asked first."""
+    return f"{shown} lässt sich nicht nachschlagen ({os_reason(exc)})"
+
+
 def read_regular(path: Path, limit: int = -1, *, follow_links: bool = True) -> bytes:
     """The bytes of a regular file (at most `limit`); anything else raises OSError instead of blocking, and so
     does a link unless `follow_links`."""

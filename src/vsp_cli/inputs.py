@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from .diagnostics import Diagnostic, quote_path
-from .fileio import is_inside, os_reason, real, walk
+from .fileio import is_inside, os_reason, real, unlookable, walk
 
 SUFFIXES = (".yaml", ".yml")
 GLOB_CHARS = frozenset("*?[")
@@ -154,9 +154,7 @@ def _kind(path: Path, arg: str) -> str | None:
             return "folder"
         return "file" if path.exists() or os.path.islink(path) else None
     except OSError as exc:
-        raise InputNotFound(
-            f"Der Pfad {quote_path(arg)} lässt sich nicht nachschlagen ({os_reason(exc)})"
-        ) from None
+        raise InputNotFound(unlookable(f"Der Pfad {quote_path(arg)}", exc)) from None
 
 
 def _recursive_matches(pattern: str, skip: set[Path]) -> list[str]:

@@ -21,7 +21,7 @@ from ..diagnostics import (
     quote_path,
     starts_ci_command,
 )
-from ..fileio import is_dir, is_file, is_inside, open_regular, os_reason, real
+from ..fileio import is_dir, is_file, is_inside, open_regular, os_reason, real, unlookable
 from ..forms import BUILTIN_IDS, DEFAULT_FORM
 from ..labels import DEFAULT_BODY, LABEL_PLACEHOLDERS, LABEL_TARGETS
 from ..limits import LABEL_MAX, MAX_LOGO_BYTES, MAX_LOGO_PIXELS
@@ -215,9 +215,7 @@ def _output_folder(value: Path, info: ValidationInfo) -> Path:
         return path
     except OSError as exc:  # a path longer than the system takes: it was an internal error when written
         raise PydanticCustomError(
-            "path_unusable",
-            "{path} lässt sich nicht nachschlagen ({reason})",
-            {"path": quote_path(path), "reason": os_reason(exc)},
+            "path_unusable", "{problem}", {"problem": unlookable(quote_path(path), exc)}
         ) from None
     if not is_dir(path):
         raise PydanticCustomError(
