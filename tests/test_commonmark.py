@@ -157,3 +157,11 @@ def test_patterns_tried_at_line_starts_find_what_a_search_of_the_whole_text_find
     for pattern in _line_patterns():
         expected = [(m.span(), m.groups()) for m in pattern.finditer(text)]
         assert [(m.span(), m.groups()) for m in commonmark.line_matches(pattern, text)] == expected
+
+
+@given(_LINES)
+@example("a) x\n\nb) y\n1. z\n")
+def test_matches_at_line_starts_know_their_line(text: str) -> None:
+    for pattern in _line_patterns():
+        for line, found in commonmark.numbered_line_matches(pattern, text):
+            assert line == text.count("\n", 0, found.start())

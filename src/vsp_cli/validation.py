@@ -23,7 +23,7 @@ from pydantic_core import ErrorDetails
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from . import charset, rules
-from .commonmark import line_matches, parse_prose
+from .commonmark import line_matches, numbered_line_matches, parse_prose
 from .diagnostics import (
     Diagnostic,
     Hints,
@@ -779,12 +779,7 @@ def _counted_lines(text: str) -> list[int]:
     is a run below a line that ends mid-sentence."""
     if ".\t" not in text and ". " not in text:
         return []
-    numbered = {}
-    line, counted = 0, 0
-    for m in line_matches(_NUMBERED, text):
-        line += text.count("\n", counted, m.start())  # from the last match on: linear in the text
-        counted = m.start()
-        numbered[line] = (int(m.group(1)), m.start(1))
+    numbered = {line: (int(m.group(1)), m.start(1)) for line, m in numbered_line_matches(_NUMBERED, text)}
     lines = text.split("\n")
     found = []
     for first, (number, start) in numbered.items():
@@ -814,12 +809,9 @@ def _lettered_lines(text: str) -> set[int]:
     start is most likely an abbreviation or initial that wrapped there („u. a.“, „A. Müller“)."""
     if ".\t" not in text and ". " not in text and ")\t" not in text and ") " not in text:
         return set()
-    lettered: dict[int, tuple[int, str, int]] = {}
-    line, counted = 0, 0
-    for m in line_matches(_LETTERED, text):
-        line += text.count("\n", counted, m.start())  # from the last match on: linear in the text
-        counted = m.start()
-        lettered[line] = (ord(m.group(1)), m.group(2), m.start(1))
+    lettered = {
+        line: (ord(m.group(1)), m.group(2), m.start(1)) for line, m in numbered_line_matches(_LETTERED, text)
+    }
     found: set[int] = set()
     for at, (letter, mark, start) in lettered.items():
         before, after = lettered.get(at - 1), lettered.get(at + 1)
