@@ -43,19 +43,18 @@ for path in sorted(Path(sys.argv[1]).glob("*.yaml"))[: int(sys.argv[2])]:
 """
 
 
-def instructions(src: Path | None, folder: Path, count: int) -> int:
-    """Instructions valgrind counts for the whole program rendering `count` statements."""
+def _run(command: list[str], src: Path | None) -> subprocess.CompletedProcess[str]:
+    """`command`, importing vsp_cli from `src` (None: the installed one), with a fixed hash seed."""
     env = {**os.environ, "PYTHONHASHSEED": "0"}
     if src is not None:
         env["PYTHONPATH"] = str(src)
+    return subprocess.run(command, capture_output=True, text=True, env=env, check=True)
+
+
+def instructions(src: Path | None, folder: Path, count: int) -> int:
+    """Instructions valgrind counts for the whole program rendering `count` statements."""
     valgrind = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"]
-    result = subprocess.run(
-        [*valgrind, sys.executable, "-c", PROGRAM, str(folder), str(count)],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=True,
-    )
+    result = _run([*valgrind, sys.executable, "-c", PROGRAM, str(folder), str(count)], src)
     found = re.search(r"Collected\s*:\s*(\d+)", result.stderr)
     if found is None:
         raise SystemExit(f"valgrind gave no count:\n{result.stderr[-2000:]}")
@@ -92,16 +91,7 @@ print(count)
 
 def bytecodes(src: Path | None, folder: Path, count: int) -> int:
     """Bytecodes Python runs rendering statements 3 to `count` of `folder`."""
-    env = {**os.environ, "PYTHONHASHSEED": "0"}
-    if src is not None:
-        env["PYTHONPATH"] = str(src)
-    result = subprocess.run(
-        [sys.executable, "-c", BYTECODES, str(folder), str(count)],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=True,
-    )
+    result = _run([sys.executable, "-c", BYTECODES, str(folder), str(count)], src)
     return int(result.stdout.split()[-1])
 
 
